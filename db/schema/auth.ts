@@ -1,0 +1,66 @@
+import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import { cities } from './reference.ts';
+
+export const organisationKinds = ['enterprise', 'institution', 'finance_office', 'platform'] as const;
+export type OrganisationKind = (typeof organisationKinds)[number];
+
+export const institutionTypes = ['university', 'institute', 'test_centre', 'enterprise_lab'] as const;
+export type InstitutionType = (typeof institutionTypes)[number];
+
+/** Every party on the platform: SMEs, instrument-owning institutions, finance offices, the platform itself. */
+export const organisations = sqliteTable(
+  'organisations',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    kind: text('kind', { enum: organisationKinds }).notNull(),
+    name: text('name').notNull(),
+    nameEn: text('name_en'),
+    /** 统一社会信用代码 (unified social credit code), where known. */
+    creditCode: text('credit_code').unique(),
+    cityCode: text('city_code').references(() => cities.code),
+    address: text('address'),
+    institutionType: text('institution_type', { enum: institutionTypes }),
+    certified: integer('certified', { mode: 'boolean' }).notNull().default(false),
+    contactPhone: text('contact_phone'),
+    website: text('website'),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [index('organisations_kind_city').on(t.kind, t.cityCode)],
+);
+
+export const roles = ['researcher', 'lab_manager', 'finance_officer', 'platform_admin'] as const;
+export type Role = (typeof roles)[number];
+
+export const users = sqliteTable(
+  'users',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    email: text('email').notNull().unique(), // stored lower-case
+    passwordHash: text('password_hash').notNull(),
+    displayName: text('display_name').notNull(),
+    role: text('role', { enum: roles }).notNull(),
+    organisationId: integer('organisation_id')
+      .notNull()
+      .references(() => organisations.id),
+    phone: text('phone'),
+    createdAt: integer('created_at').notNull(),
+    disabledAt: integer('disabled_at'),
+  },
+  (t) => [index('users_organisation').on(t.organisationId)],
+);
+
+/** Server-side sessions; the cookie holds a random token, the table only its SHA-256. */
+export const sessions = sqliteTable(
+  'sessions',
+  {
+    id: text('id').primaryKey(),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    createdAt: integer('created_at').notNull(),
+    expiresAt: integer('expires_at').notNull(),
+    lastSeenAt: integer('last_seen_at').notNull(),
+    userAgent: text('user_agent'),
+  },
+  (t) => [index('sessions_user').on(t.userId), index('sessions_expires').on(t.expiresAt)],
+);

@@ -1,0 +1,3 @@
+export * from './reference.ts';
+export * from './auth.ts';
+export * from './catalog.ts';

@@ -1,0 +1,24 @@
+export {
+  DEMO_ACCOUNTS,
+  DEMO_NOW,
+  DEMO_PASSWORD,
+  MORE_DEMO_ACCOUNTS,
+  seedDemo,
+  type DemoAccount,
+  type SeedDemoOptions,
+  type SeedDemoResult,
+} from './demo.ts';
+export {
+  CATEGORY_NAMES_EN,
+  CITY_CODES,
+  categoryInfo,
+  categoryRows,
+  cityInfo,
+  cityRows,
+  PROVINCE,
+  seedReference,
+  type CategoryInfo,
+  type CityInfo,
+  type SeedReferenceResult,
+} from './reference.ts';
+export { holidays2026 } from './data.ts';

@@ -1,0 +1,101 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import cookieParser from 'cookie-parser';
+import express, { type Express } from 'express';
+import swaggerUi from 'swagger-ui-express';
+import type { Db } from '../db/client.ts';
+import { createRegistry, openApiDocument } from './http/openapi.ts';
+import { apiNotFound, problemHandler } from './http/problem.ts';
+import { sessionMiddleware } from './http/session.ts';
+import { AuthRepo } from './modules/auth/auth.repo.ts';
+import { authRoutes } from './modules/auth/auth.routes.ts';
+import { AuthService } from './modules/auth/auth.service.ts';
+import { CatalogRepo } from './modules/catalog/catalog.repo.ts';
+import { catalogRoutes } from './modules/catalog/catalog.routes.ts';
+import { CatalogService } from './modules/catalog/catalog.service.ts';
+import { systemClock, type Clock } from './shared/clock.ts';
+
+export interface AppDeps {
+  db: Db;
+  clock?: Clock;
+  /** Built SPA to serve (dist/web); omitted in API-only tests. */
+  webRoot?: string | null;
+  cookieSecure?: boolean;
+  sessionTtlHours?: number;
+  logRequests?: boolean;
+}
+
+export const defaultWebRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'web');
+
+export function createApp(deps: AppDeps): Express {
+  const clock = deps.clock ?? systemClock;
+  const ttlMs = (deps.sessionTtlHours ?? 24 * 7) * 3600_000;
+  const auth = new AuthService(new AuthRepo(deps.db), clock, ttlMs);
+  const catalog = new CatalogService(new CatalogRepo(deps.db), clock);
+  const registry = createRegistry();
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.set('query parser', 'simple'); // no nested objects from ?a[b]=c
+  app.use((_req, res, next) => {
+    res.set({ 'X-Content-Type-Options': 'nosniff', 'Referrer-Policy': 'same-origin', 'X-Frame-Options': 'DENY' });
+    next();
+  });
+  if (deps.logRequests) {
+    app.use((req, res, next) => {
+      const start = performance.now();
+      res.on('finish', () =>
+        console.log(`${req.method} ${req.originalUrl} ${res.statusCode} ${(performance.now() - start).toFixed(1)}ms`),
+      );
+      next();
+    });
+  }
+
+  const api = express.Router();
+  api.use(express.json({ limit: '64kb' }));
+  api.use(cookieParser());
+  api.use(sessionMiddleware(auth));
+  api.use((_req, res, next) => {
+    res.set('Cache-Control', 'no-store');
+    next();
+  });
+  api.get('/health', (_req, res) => {
+    deps.db.$client.prepare('SELECT 1').get();
+    res.json({ status: 'ok' });
+  });
+  const cookie = {
+    httpOnly: true,
+    sameSite: 'lax' as const,
+    secure: deps.cookieSecure ?? false,
+    path: '/',
+    maxAge: ttlMs,
+  };
+  api.use(authRoutes(auth, registry, cookie));
+  api.use(catalogRoutes(catalog, registry));
+  api.use(apiNotFound);
+  app.use('/api/v1', api);
+
+  const document = openApiDocument(registry);
+  app.get('/api/openapi.json', (_req, res) => {
+    res.json(document);
+  });
+  app.use(
+    '/api/docs',
+    swaggerUi.serve,
+    swaggerUi.setup(document, { customSiteTitle: 'API · 大型科学仪器共享服务平台' }),
+  );
+  app.use('/api', apiNotFound);
+
+  const webRoot = deps.webRoot === undefined ? defaultWebRoot : deps.webRoot;
+  if (webRoot && fs.existsSync(path.join(webRoot, 'index.html'))) {
+    app.use(express.static(webRoot, { index: false, maxAge: '1h' }));
+    // Client-side routes: every other GET gets the SPA shell.
+    app.get('/*splat', (_req, res) => {
+      res.set('Cache-Control', 'no-cache').sendFile(path.join(webRoot, 'index.html'));
+    });
+  }
+  app.use(problemHandler);
+  return app;
+}

@@ -1,0 +1,35 @@
+import { z } from 'zod';
+
+const flag = z
+  .enum(['1', '0', 'true', 'false', 'on', 'off', 'yes', 'no'])
+  .transform((v) => ['1', 'true', 'on', 'yes'].includes(v));
+
+const configSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  DATABASE_PATH: z.string().min(1).default('./data/app.db'),
+  SEED_DEMO: flag.default(true),
+  /** Number of synthetic instruments in the demo catalogue. */
+  SEED_INSTRUMENTS: z.coerce.number().int().min(0).max(2_000_000).default(3000),
+  /** Mark session cookies Secure (set when served over HTTPS). */
+  COOKIE_SECURE: flag.default(false),
+  SESSION_TTL_HOURS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 90)
+    .default(24 * 7),
+  LOG_REQUESTS: flag.default(false),
+});
+
+export type Config = z.infer<typeof configSchema>;
+
+/** Parse the environment; fail fast with a message naming every bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = configSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  return parsed.data;
+}

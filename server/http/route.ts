@@ -1,0 +1,99 @@
+/**
+ * One declaration per endpoint: path, who may call it, the zod schemas of its input and output,
+ * and the handler. The same declaration mounts the Express route and writes the OpenAPI entry,
+ * so the reference at /api/docs cannot drift from what the server checks.
+ */
+import type { OpenAPIRegistry, RouteConfig } from '@asteasolutions/zod-to-openapi';
+import type { Request, Response, Router } from 'express';
+import { z } from 'zod';
+import { checkAccess, type Access, type Actor } from '../modules/auth/actor.ts';
+import { badRequest } from '../shared/errors.ts';
+
+type Method = 'get' | 'post' | 'patch' | 'put' | 'delete';
+
+export interface RouteSpec<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType, R extends z.ZodType> {
+  method: Method;
+  path: string; // express style, e.g. /instruments/:id
+  summary: string;
+  tag: string;
+  access: Access;
+  params?: P;
+  query?: Q;
+  body?: B;
+  response?: R;
+  status?: number;
+  handler: (input: {
+    params: z.infer<P>;
+    query: z.infer<Q>;
+    body: z.infer<B>;
+    actor: Actor | null;
+    req: Request;
+    res: Response;
+  }) => z.infer<R> | Promise<z.infer<R>>;
+}
+
+export function parseInput<T>(schema: z.ZodType<T>, value: unknown, where: string): T {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) {
+    const errors = parsed.error.issues.map((i) => ({
+      path: [where, ...i.path.map(String)].join('.'),
+      message: i.message,
+    }));
+    throw badRequest(`invalid ${where}: ${errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`, errors);
+  }
+  return parsed.data;
+}
+
+export const idParams = z.object({
+  id: z
+    .string()
+    .regex(/^[1-9]\d{0,14}$/, 'a positive integer id')
+    .transform(Number),
+});
+
+const ACCESS_TEXT = (access: Access) =>
+  access === 'public' ? 'Public.' : access === 'signed_in' ? 'Any signed-in user.' : `Roles: ${access.join(', ')}.`;
+
+export function defineRoute<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType, R extends z.ZodType>(
+  router: Router,
+  registry: OpenAPIRegistry,
+  spec: RouteSpec<P, Q, B, R>,
+): void {
+  router[spec.method](spec.path, async (req, res) => {
+    const actor = req.actor ?? null;
+    checkAccess(actor, spec.access);
+    const params = spec.params ? parseInput(spec.params, req.params, 'params') : {};
+    const query = spec.query ? parseInput(spec.query, req.query, 'query') : {};
+    const body = spec.body ? parseInput(spec.body, req.body ?? {}, 'body') : undefined;
+    const result = await spec.handler({ params, query, body, actor, req, res } as never);
+    if (res.headersSent) return;
+    const status = spec.status ?? 200;
+    if (result === undefined) res.status(status === 200 ? 204 : status).end();
+    else res.status(status).json(result);
+  });
+
+  const request: RouteConfig['request'] = {};
+  if (spec.params) request.params = spec.params as never;
+  if (spec.query) request.query = spec.query as never;
+  if (spec.body) request.body = { content: { 'application/json': { schema: spec.body } } };
+  const status = spec.status ?? 200;
+  registry.registerPath({
+    method: spec.method,
+    path: `/api/v1${spec.path.replace(/:(\w+)/g, '{$1}')}`,
+    summary: spec.summary,
+    description: ACCESS_TEXT(spec.access),
+    tags: [spec.tag],
+    security: spec.access === 'public' ? [] : [{ session: [] }],
+    request,
+    responses: {
+      [spec.response ? status : 204]: spec.response
+        ? { description: 'OK', content: { 'application/json': { schema: spec.response } } }
+        : { description: 'Done' },
+      ...(spec.access !== 'public' && {
+        401: { description: 'Not signed in' },
+        403: { description: 'Wrong role or organisation' },
+      }),
+      400: { description: 'Invalid input (application/problem+json)' },
+    },
+  });
+}

@@ -1,0 +1,23 @@
+import type { RequestHandler } from 'express';
+import type { Actor } from '../modules/auth/actor.ts';
+import type { AuthService } from '../modules/auth/auth.service.ts';
+
+declare global {
+  // eslint-disable-next-line @typescript-eslint/no-namespace
+  namespace Express {
+    interface Request {
+      actor?: Actor | null;
+    }
+  }
+}
+
+export const SESSION_COOKIE = 'sid';
+
+/** Resolves the session cookie to an actor (or null); routes decide whether one is needed. */
+export function sessionMiddleware(auth: AuthService): RequestHandler {
+  return (req, _res, next) => {
+    const token = req.cookies?.[SESSION_COOKIE] as string | undefined;
+    req.actor = token && token.length <= 100 ? auth.authenticate(token) : null;
+    next();
+  };
+}

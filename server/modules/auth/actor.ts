@@ -1,0 +1,28 @@
+import type { OrganisationKind, Role } from '../../../db/schema/index.ts';
+import { AppError, forbidden } from '../../shared/errors.ts';
+
+/** Who is calling: the signed-in user and the organisation they act for. */
+export interface Actor {
+  userId: number;
+  role: Role;
+  organisationId: number;
+  organisationKind: OrganisationKind;
+  cityCode: string | null;
+}
+
+/** Route-level rule: who may call at all. 'public' routes accept anyone, signed in or not. */
+export type Access = 'public' | 'signed_in' | readonly Role[];
+
+export function checkAccess(actor: Actor | null, access: Access): void {
+  if (access === 'public') return;
+  if (!actor) throw new AppError('unauthenticated', 'sign in first');
+  if (access === 'signed_in') return;
+  if (!access.includes(actor.role)) throw forbidden(`this needs the role ${access.join(' or ')}`);
+}
+
+/** A lab manager manages their own institution's instruments; platform admins manage all. */
+export function canManageInstitution(actor: Actor | null, institutionId: number): boolean {
+  if (!actor) return false;
+  if (actor.role === 'platform_admin') return true;
+  return actor.role === 'lab_manager' && actor.organisationId === institutionId;
+}

@@ -1,0 +1,51 @@
+import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
+import { Router, type CookieOptions } from 'express';
+import { defineRoute } from '../../http/route.ts';
+import { AppError } from '../../shared/errors.ts';
+import { SESSION_COOKIE } from '../../http/session.ts';
+import { loginSchema, sessionSchema } from './auth.schemas.ts';
+import type { AuthService } from './auth.service.ts';
+
+export function authRoutes(auth: AuthService, registry: OpenAPIRegistry, cookie: CookieOptions): Router {
+  const router = Router();
+  defineRoute(router, registry, {
+    method: 'post',
+    path: '/auth/login',
+    summary: 'Sign in with e-mail and password; sets the session cookie',
+    tag: 'Auth',
+    access: 'public',
+    body: loginSchema,
+    response: sessionSchema,
+    handler: async ({ body, req, res }) => {
+      const { token, user } = await auth.login(body, req.get('user-agent'));
+      res.cookie(SESSION_COOKIE, token, cookie);
+      return { user };
+    },
+  });
+  defineRoute(router, registry, {
+    method: 'post',
+    path: '/auth/logout',
+    summary: 'End the session (the cookie stops working everywhere)',
+    tag: 'Auth',
+    access: 'public',
+    handler: ({ req, res }) => {
+      const token = req.cookies?.[SESSION_COOKIE] as string | undefined;
+      if (token) auth.logout(token);
+      res.clearCookie(SESSION_COOKIE, { ...cookie, maxAge: undefined });
+    },
+  });
+  defineRoute(router, registry, {
+    method: 'get',
+    path: '/auth/me',
+    summary: 'The signed-in user and their organisation',
+    tag: 'Auth',
+    access: 'signed_in',
+    response: sessionSchema,
+    handler: ({ actor }) => {
+      const user = auth.userView(actor!.userId);
+      if (!user) throw new AppError('unauthenticated', 'sign in first');
+      return { user };
+    },
+  });
+  return router;
+}

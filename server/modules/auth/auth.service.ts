@@ -1,0 +1,82 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { Clock } from '../../shared/clock.ts';
+import { AppError } from '../../shared/errors.ts';
+import type { Actor } from './actor.ts';
+import type { AuthRepo } from './auth.repo.ts';
+import type { LoginInput, UserView } from './auth.schemas.ts';
+import { hashPassword, verifyPassword } from './password.ts';
+
+const MINUTE = 60_000;
+const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
+
+export class AuthService {
+  /** Compared against when the e-mail is unknown, so both failures take the same time. */
+  private readonly decoyHash = hashPassword('decoy password never used');
+
+  constructor(
+    private readonly repo: AuthRepo,
+    private readonly clock: Clock,
+    private readonly sessionTtlMs: number,
+  ) {}
+
+  /** Checks the password and opens a session; returns the cookie token (only its hash is stored). */
+  async login(input: LoginInput, userAgent: string | undefined): Promise<{ token: string; user: UserView }> {
+    const user = this.repo.userByEmail(input.email);
+    const ok = await verifyPassword(input.password, user?.passwordHash ?? (await this.decoyHash));
+    if (!user || !ok || user.disabledAt !== null) {
+      throw new AppError('unauthenticated', 'wrong e-mail or password');
+    }
+    const now = this.clock.now();
+    this.repo.deleteExpiredSessions(now);
+    const token = randomBytes(32).toString('base64url');
+    this.repo.insertSession({
+      id: hashToken(token),
+      userId: user.id,
+      createdAt: now,
+      lastSeenAt: now,
+      expiresAt: now + this.sessionTtlMs,
+      userAgent: userAgent?.slice(0, 300) ?? null,
+    });
+    return { token, user: this.userView(user.id)! };
+  }
+
+  logout(token: string): void {
+    this.repo.deleteSession(hashToken(token));
+  }
+
+  /** The actor behind a session cookie, or null when the session is unknown, expired or disabled. */
+  authenticate(token: string): Actor | null {
+    const now = this.clock.now();
+    const session = this.repo.liveSession(hashToken(token), now);
+    if (!session) return null;
+    const found = this.repo.userWithOrganisation(session.userId);
+    if (!found || found.user.disabledAt !== null) return null;
+    // Sliding expiry, written at most once a minute.
+    if (now - session.lastSeenAt > MINUTE) this.repo.touchSession(session.id, now, now + this.sessionTtlMs);
+    return {
+      userId: found.user.id,
+      role: found.user.role,
+      organisationId: found.organisation.id,
+      organisationKind: found.organisation.kind,
+      cityCode: found.organisation.cityCode,
+    };
+  }
+
+  userView(userId: number): UserView | null {
+    const found = this.repo.userWithOrganisation(userId);
+    if (!found) return null;
+    const { user, organisation } = found;
+    return {
+      id: user.id,
+      email: user.email,
+      displayName: user.displayName,
+      role: user.role,
+      organisation: {
+        id: organisation.id,
+        kind: organisation.kind,
+        name: organisation.name,
+        cityCode: organisation.cityCode,
+      },
+    };
+  }
+}

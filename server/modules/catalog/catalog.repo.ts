@@ -1,0 +1,360 @@
+/** SQL of the catalogue. The search hot path uses prepared statements directly; CRUD uses drizzle. */
+import type { Statement } from 'better-sqlite3';
+import { and, asc, eq } from 'drizzle-orm';
+import type { Db } from '../../../db/client.ts';
+import {
+  categories,
+  cities,
+  instruments,
+  organisations,
+  rateCardItems,
+  rateCards,
+  type PriceUnit,
+  type RunStatus,
+  type SharingMode,
+} from '../../../db/schema/index.ts';
+import { searchIndexSql, type SearchDocument } from './search-index.ts';
+import { categoryPrefix, tag } from './search-text.ts';
+
+export interface SearchFilters {
+  /** FTS expression over the text columns (from matchExpression), or null. */
+  text: string | null;
+  cityCode?: string;
+  categoryCode?: string;
+  institutionId?: number;
+  status?: string;
+  sharingMode?: string;
+  minPriceFen?: number;
+  maxPriceFen?: number;
+  minValueFen?: number;
+}
+
+/** Sorts served by an ordered column (relevance is served by the search key). */
+export type ColumnSort = 'price_asc' | 'price_desc' | 'value_desc' | 'value_asc' | 'newest';
+const SORT_COLUMN: Record<ColumnSort, { column: string; desc: boolean }> = {
+  price_asc: { column: 'price_sort_fen', desc: false },
+  price_desc: { column: 'price_sort_fen', desc: true },
+  value_desc: { column: 'original_value_fen', desc: true },
+  value_asc: { column: 'original_value_fen', desc: false },
+  newest: { column: 'id', desc: true },
+};
+
+export interface SummaryRow {
+  id: number;
+  nameZh: string;
+  nameEn: string | null;
+  model: string | null;
+  manufacturer: string | null;
+  categoryCode: string;
+  categoryName: string;
+  categoryNameEn: string | null;
+  institutionId: number;
+  institutionName: string;
+  cityCode: string;
+  cityName: string;
+  cityNameEn: string;
+  sharingMode: SharingMode;
+  runStatus: RunStatus;
+  originalValueFen: number;
+  listPriceFen: number | null;
+  listPriceUnit: PriceUnit | null;
+  photoUrl: string | null;
+  createdAt: number;
+}
+
+const SUMMARY_COLUMNS = `i.id, i.name_zh AS nameZh, i.name_en AS nameEn, i.model, i.manufacturer,
+  i.category_code AS categoryCode, k.name AS categoryName, k.name_en AS categoryNameEn,
+  i.institution_id AS institutionId, o.name AS institutionName,
+  i.city_code AS cityCode, c.name AS cityName, c.name_en AS cityNameEn,
+  i.sharing_mode AS sharingMode, i.run_status AS runStatus, i.original_value_fen AS originalValueFen,
+  i.list_price_fen AS listPriceFen, i.list_price_unit AS listPriceUnit, i.photo_url AS photoUrl,
+  i.created_at AS createdAt`;
+const SUMMARY_JOINS = `JOIN organisations o ON o.id = i.institution_id
+  JOIN cities c ON c.code = i.city_code JOIN categories k ON k.code = i.category_code`;
+
+const quote = (token: string) => `"${token}"`;
+
+function add(where: string[], params: unknown[], clause: string, ...values: unknown[]): void {
+  where.push(clause);
+  params.push(...values);
+}
+
+/** The filter values that are also index tags (see search-index.ts). */
+function tagTerms(f: SearchFilters): string[] {
+  const terms: string[] = [];
+  if (f.cityCode) terms.push(tag.city(f.cityCode));
+  if (f.categoryCode) terms.push(tag.category(f.categoryCode));
+  if (f.institutionId !== undefined) terms.push(tag.institution(f.institutionId));
+  if (f.status) terms.push(tag.status(f.status));
+  if (f.sharingMode) terms.push(tag.mode(f.sharingMode));
+  return terms;
+}
+
+export type TextTier = 'any' | 'title' | 'not_title';
+
+/** The whole MATCH expression for the filters, or null when neither text nor tags constrain. */
+function ftsExpression(f: SearchFilters, tier: TextTier = 'any'): string | null {
+  const parts: string[] = [];
+  if (f.text) parts.push(`({${tier === 'title' ? 'title' : 'title body'}} : (${f.text}))`);
+  const tags = tagTerms(f);
+  if (tags.length) parts.push(`(tags : (${tags.map(quote).join(' AND ')}))`);
+  if (!parts.length) return null;
+  const expr = parts.join(' AND ');
+  return tier === 'not_title' && f.text ? `(${expr}) NOT ({title} : (${f.text}))` : expr;
+}
+
+/** Conditions on columns not in the index (price, value), against alias i. */
+function rangeConditions(f: SearchFilters): { where: string[]; params: unknown[] } {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  if (f.minPriceFen !== undefined) add(where, params, 'i.list_price_fen >= ?', f.minPriceFen);
+  if (f.maxPriceFen !== undefined) add(where, params, 'i.list_price_fen <= ?', f.maxPriceFen);
+  if (f.minValueFen !== undefined) add(where, params, 'i.original_value_fen >= ?', f.minValueFen);
+  return { where, params };
+}
+
+/** The tag filters as plain column conditions, for index-ordered browsing without text. */
+function columnConditions(f: SearchFilters): { where: string[]; params: unknown[] } {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  if (f.cityCode) add(where, params, 'i.city_code = ?', f.cityCode);
+  if (f.categoryCode) {
+    const prefix = categoryPrefix(f.categoryCode);
+    add(where, params, 'i.category_code BETWEEN ? AND ?', prefix.padEnd(6, '0'), prefix.padEnd(6, '9'));
+  }
+  if (f.institutionId !== undefined) add(where, params, 'i.institution_id = ?', f.institutionId);
+  if (f.status) add(where, params, 'i.run_status = ?', f.status);
+  if (f.sharingMode) add(where, params, 'i.sharing_mode = ?', f.sharingMode);
+  return { where, params };
+}
+
+const whereClause = (where: string[]) => (where.length ? `WHERE ${where.join(' AND ')}` : '');
+
+export interface FacetRow {
+  cityCode: string;
+  topCategory: string;
+  sharingMode: SharingMode;
+  n: number;
+}
+
+export class CatalogRepo {
+  private readonly statements = new Map<string, Statement>();
+
+  constructor(readonly db: Db) {}
+
+  private stmt(sql: string): Statement {
+    let s = this.statements.get(sql);
+    if (!s) {
+      s = this.db.$client.prepare(sql);
+      this.statements.set(sql, s);
+    }
+    return s;
+  }
+
+  catalogVersion(): number {
+    return this.stmt('SELECT version FROM catalog_meta WHERE id = 1').pluck().get() as number;
+  }
+
+  /** Search keys of every match: facets and the total are counted from these alone. */
+  matchingKeys(f: SearchFilters): number[] {
+    const expr = ftsExpression(f);
+    const range = rangeConditions(f);
+    if (expr && !range.where.length) {
+      return this.stmt('SELECT rowid FROM instrument_fts WHERE instrument_fts MATCH ?').pluck().all(expr) as number[];
+    }
+    if (expr) {
+      const sql = `SELECT x.rowid FROM instrument_fts x JOIN instruments i ON i.search_key = x.rowid
+        WHERE x.instrument_fts MATCH ? AND ${range.where.join(' AND ')}`;
+      return this.stmt(sql)
+        .pluck()
+        .all(expr, ...range.params) as number[];
+    }
+    const cols = columnConditions(f);
+    const sql = `SELECT i.search_key FROM instruments i ${whereClause([...cols.where, ...range.where])}`;
+    return this.stmt(sql)
+      .pluck()
+      .all(...cols.params, ...range.params) as number[];
+  }
+
+  /** Counts of the whole catalogue by city, top category and sharing mode. */
+  facetRowsOfEverything(): FacetRow[] {
+    return this.stmt(
+      `SELECT city_code AS cityCode, substr(category_code, 1, 2) AS topCategory, sharing_mode AS sharingMode,
+        count(*) AS n FROM instruments GROUP BY 1, 2, 3`,
+    ).all() as FacetRow[];
+  }
+
+  /** One page in search-key (relevance) order, after a key; uses the index when anything constrains. */
+  keyOrderedPage(f: SearchFilters, tier: TextTier, afterKey: number, limit: number): number[] {
+    const expr = ftsExpression(f, tier);
+    const range = rangeConditions(f);
+    if (expr) {
+      const join = range.where.length ? 'JOIN instruments i ON i.search_key = x.rowid' : '';
+      const sql = `SELECT x.rowid FROM instrument_fts x ${join}
+        WHERE x.instrument_fts MATCH ? AND x.rowid > ? ${range.where.map((w) => `AND ${w}`).join(' ')}
+        ORDER BY x.rowid LIMIT ?`;
+      return this.stmt(sql)
+        .pluck()
+        .all(expr, afterKey, ...range.params, limit) as number[];
+    }
+    const sql = `SELECT i.search_key FROM instruments i
+      ${whereClause(['i.search_key > ?', ...range.where])} ORDER BY i.search_key LIMIT ?`;
+    return this.stmt(sql)
+      .pluck()
+      .all(afterKey, ...range.params, limit) as number[];
+  }
+
+  /** One page ordered by a column, after (value, id). Returns ids with their sort values. */
+  columnOrderedPage(
+    f: SearchFilters,
+    sort: ColumnSort,
+    after: { value: number; id: number } | null,
+    limit: number,
+  ): { id: number; value: number }[] {
+    const { column, desc } = SORT_COLUMN[sort];
+    const dir = desc ? 'DESC' : 'ASC';
+    const range = rangeConditions(f);
+    const where = [...range.where];
+    const params = [...range.params];
+    if (after) {
+      if (column === 'id') add(where, params, `i.id ${desc ? '<' : '>'} ?`, after.id);
+      else add(where, params, `(i.${column}, i.id) ${desc ? '<' : '>'} (?, ?)`, after.value, after.id);
+    }
+    const order = column === 'id' ? `i.id ${dir}` : `i.${column} ${dir}, i.id ${dir}`;
+    if (f.text) {
+      const sql = `SELECT i.id, i.${column} AS value FROM instrument_fts x JOIN instruments i ON i.search_key = x.rowid
+        WHERE x.instrument_fts MATCH ? ${where.map((w) => `AND ${w}`).join(' ')} ORDER BY ${order} LIMIT ?`;
+      return this.stmt(sql).all(ftsExpression(f), ...params, limit) as { id: number; value: number }[];
+    }
+    const cols = columnConditions(f);
+    const sql = `SELECT i.id, i.${column} AS value FROM instruments i
+      ${whereClause([...cols.where, ...where])} ORDER BY ${order} LIMIT ?`;
+    return this.stmt(sql).all(...cols.params, ...params, limit) as { id: number; value: number }[];
+  }
+
+  summaries(ids: number[]): SummaryRow[] {
+    if (!ids.length) return [];
+    const rows = this.stmt(
+      `SELECT ${SUMMARY_COLUMNS} FROM instruments i ${SUMMARY_JOINS} WHERE i.id IN (SELECT value FROM json_each(?))`,
+    ).all(JSON.stringify(ids)) as SummaryRow[];
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    return ids.map((id) => byId.get(id)).filter((r): r is SummaryRow => r !== undefined);
+  }
+
+  // Reference data and aggregates
+
+  allCities() {
+    return this.db.select().from(cities).orderBy(asc(cities.ordinal)).all();
+  }
+
+  allCategories() {
+    return this.db.select().from(categories).orderBy(asc(categories.code)).all();
+  }
+
+  countsByCategory(): { code: string; n: number }[] {
+    return this.stmt('SELECT category_code AS code, count(*) AS n FROM instruments GROUP BY 1').all() as {
+      code: string;
+      n: number;
+    }[];
+  }
+
+  countsByCity(): { code: string; n: number }[] {
+    return this.stmt('SELECT city_code AS code, count(*) AS n FROM instruments GROUP BY 1').all() as {
+      code: string;
+      n: number;
+    }[];
+  }
+
+  countsByInstitution(): { id: number; n: number }[] {
+    return this.stmt('SELECT institution_id AS id, count(*) AS n FROM instruments GROUP BY 1').all() as {
+      id: number;
+      n: number;
+    }[];
+  }
+
+  institutions(cityCode?: string) {
+    const where = cityCode
+      ? and(eq(organisations.kind, 'institution'), eq(organisations.cityCode, cityCode))
+      : eq(organisations.kind, 'institution');
+    return this.db.select().from(organisations).where(where).orderBy(asc(organisations.id)).all();
+  }
+
+  organisation(id: number) {
+    return this.db.select().from(organisations).where(eq(organisations.id, id)).get();
+  }
+
+  city(code: string) {
+    return this.db.select().from(cities).where(eq(cities.code, code)).get();
+  }
+
+  category(code: string) {
+    return this.db.select().from(categories).where(eq(categories.code, code)).get();
+  }
+
+  // The record
+
+  instrument(id: number) {
+    return this.db.select().from(instruments).where(eq(instruments.id, id)).get();
+  }
+
+  assetNumberTaken(institutionId: number, assetNumber: string, exceptId?: number): boolean {
+    const row = this.db
+      .select({ id: instruments.id })
+      .from(instruments)
+      .where(and(eq(instruments.institutionId, institutionId), eq(instruments.assetNumber, assetNumber)))
+      .get();
+    return row !== undefined && row.id !== exceptId;
+  }
+
+  rateCard(instrumentId: number) {
+    const card = this.db.select().from(rateCards).where(eq(rateCards.instrumentId, instrumentId)).get();
+    if (!card) return null;
+    const items = this.db
+      .select()
+      .from(rateCardItems)
+      .where(eq(rateCardItems.instrumentId, instrumentId))
+      .orderBy(asc(rateCardItems.sortOrder), asc(rateCardItems.id))
+      .all();
+    return { ...card, items };
+  }
+
+  nextInstrumentId(): number {
+    return (this.stmt('SELECT ifnull(max(id), 0) + 1 FROM instruments').pluck().get() as number) ?? 1;
+  }
+
+  insertInstrument(row: typeof instruments.$inferInsert): void {
+    this.db.insert(instruments).values(row).run();
+  }
+
+  updateInstrument(id: number, changes: Partial<typeof instruments.$inferInsert>): void {
+    this.db.update(instruments).set(changes).where(eq(instruments.id, id)).run();
+  }
+
+  replaceRateCard(
+    instrumentId: number,
+    card: Omit<typeof rateCards.$inferInsert, 'instrumentId'>,
+    items: Omit<typeof rateCardItems.$inferInsert, 'instrumentId' | 'id'>[],
+  ): void {
+    this.db.delete(rateCardItems).where(eq(rateCardItems.instrumentId, instrumentId)).run();
+    this.db
+      .insert(rateCards)
+      .values({ instrumentId, ...card })
+      .onConflictDoUpdate({ target: rateCards.instrumentId, set: card })
+      .run();
+    if (items.length)
+      this.db
+        .insert(rateCardItems)
+        .values(items.map((it) => ({ ...it, instrumentId })))
+        .run();
+  }
+
+  /** Replace an instrument's index entry (its key changes with status, mode, city or category). */
+  reindex(oldKey: number | null, doc: SearchDocument): void {
+    if (oldKey !== null) this.stmt(searchIndexSql.delete).run(oldKey);
+    this.stmt(searchIndexSql.insert).run(doc.key, doc.title, doc.body, doc.tags);
+  }
+
+  transaction<T>(fn: () => T): T {
+    return this.db.$client.transaction(fn).immediate();
+  }
+}

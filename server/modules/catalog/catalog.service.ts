@@ -1,0 +1,524 @@
+import { UNPRICED_SORT_FEN, type PriceUnit } from '../../../db/schema/index.ts';
+import type { Clock } from '../../shared/clock.ts';
+import { decodeCursor, encodeCursor } from '../../shared/cursor.ts';
+import { AppError, badRequest, forbidden, notFound } from '../../shared/errors.ts';
+import { VersionedMemo } from '../../shared/memo.ts';
+import { canManageInstitution, type Actor } from '../auth/actor.ts';
+import { z } from 'zod';
+import {
+  SHARING_MODES,
+  SORTS,
+  type CategoryNode,
+  type Facets,
+  type InstrumentDetail,
+  type InstrumentInput,
+  type InstrumentPatch,
+  type InstrumentSummary,
+  type RateCard,
+  type SearchQuery,
+  type SearchResult,
+} from './catalog.schemas.ts';
+import type { CatalogRepo, ColumnSort, SearchFilters, SummaryRow, TextTier } from './catalog.repo.ts';
+import { keyCategoryOrdinal, keyCityOrdinal, keyInstrumentId, keyModeRank } from './search-key.ts';
+import { searchDocument } from './search-index.ts';
+import { matchExpression } from './search-text.ts';
+
+const cursorSchema = z.union([
+  z.object({ s: z.literal('relevance'), t: z.union([z.literal(0), z.literal(1)]), k: z.number().int().min(0) }),
+  z.object({ s: z.enum(SORTS), v: z.number().int(), id: z.number().int().min(0) }),
+]);
+
+interface Counts {
+  total: number;
+  byCity: Map<string, number>;
+  byTopCategory: Map<string, number>;
+  byMode: Map<string, number>;
+}
+
+type FacetDimension = 'cityCode' | 'categoryCode' | 'sharingMode';
+
+/** Lowest enterprise price of a rate card: the catalogue's "from ¥X per hour/sample". */
+export function listPrice(items: RateCard['items']): { fen: number; unit: PriceUnit } | null {
+  let best: { fen: number; unit: PriceUnit } | null = null;
+  for (const item of items)
+    if (!best || item.enterpriseFen < best.fen) best = { fen: item.enterpriseFen, unit: item.unit };
+  return best;
+}
+
+export class CatalogService {
+  private readonly memo = new VersionedMemo<unknown>();
+  private reference: ReturnType<CatalogService['loadReference']> | null = null;
+
+  constructor(
+    private readonly repo: CatalogRepo,
+    private readonly clock: Clock,
+  ) {}
+
+  private loadReference() {
+    const cities = this.repo.allCities();
+    const categories = this.repo.allCategories();
+    return {
+      cities,
+      cityByCode: new Map(cities.map((c) => [c.code, c])),
+      cityByOrdinal: new Map(cities.map((c) => [c.ordinal, c])),
+      categories,
+      categoryByCode: new Map(categories.map((c) => [c.code, c])),
+      topByOrdinal: new Map(categories.filter((c) => c.level === 1).map((c) => [c.ordinal!, c])),
+    };
+  }
+
+  /** Cities and the taxonomy never change while the server runs; read them once. */
+  private ref() {
+    if (!this.reference || !this.reference.cities.length) this.reference = this.loadReference();
+    return this.reference;
+  }
+
+  private cached<T>(key: string, compute: () => T): T {
+    return this.memo.get(key, this.repo.catalogVersion(), compute) as T;
+  }
+
+  // Search
+
+  search(query: SearchQuery): SearchResult {
+    const ref = this.ref();
+    if (query.category && !ref.categoryByCode.has(query.category)) {
+      throw badRequest('unknown category', [{ path: 'category', message: `no category ${query.category}` }]);
+    }
+    if (query.city && !ref.cityByCode.has(query.city)) {
+      throw badRequest('unknown city', [{ path: 'city', message: `no city ${query.city}` }]);
+    }
+    const include = new Set(query.include.split(','));
+    const text = query.q ? matchExpression(query.q) : null;
+    if (query.q && !text) {
+      // Nothing searchable in the query (only punctuation, say): nothing matches.
+      return {
+        items: [],
+        nextCursor: null,
+        total: include.has('total') ? 0 : null,
+        facets: include.has('facets') ? this.facets(null) : null,
+      };
+    }
+    const filters: SearchFilters = {
+      text,
+      cityCode: query.city,
+      categoryCode: query.category,
+      institutionId: query.institutionId,
+      status: query.status,
+      sharingMode: query.sharingMode,
+      minPriceFen: query.minPriceFen,
+      maxPriceFen: query.maxPriceFen,
+      minValueFen: query.minValueFen,
+    };
+    const cursor = query.cursor ? decodeCursor(query.cursor, cursorSchema) : null;
+    if (cursor && cursor.s !== query.sort) {
+      throw badRequest('cursor belongs to another sort', [{ path: 'cursor', message: `issued for sort=${cursor.s}` }]);
+    }
+    const { ids, next } =
+      query.sort === 'relevance'
+        ? this.relevancePage(filters, cursor && 't' in cursor ? cursor : null, query.limit)
+        : this.columnPage(filters, query.sort, cursor && 'v' in cursor ? cursor : null, query.limit);
+    const items = this.repo.summaries(ids).map(toSummary);
+
+    let total: number | null = null;
+    let facets: Facets | null = null;
+    if (include.has('total') || include.has('facets')) {
+      const counts = this.counts(filters);
+      total = include.has('total') ? counts.total : null;
+      if (include.has('facets')) {
+        // Disjunctive facets: each dimension's counts ignore that dimension's own filter.
+        const without = (dim: FacetDimension) =>
+          filters[dim] ? this.counts({ ...filters, [dim]: undefined }) : counts;
+        facets = this.facets({
+          byCity: without('cityCode').byCity,
+          byTopCategory: without('categoryCode').byTopCategory,
+          byMode: without('sharingMode').byMode,
+        });
+      }
+    }
+    return { items, nextCursor: next, total, facets };
+  }
+
+  private relevancePage(f: SearchFilters, cursor: { t: 0 | 1; k: number } | null, limit: number) {
+    // With text, name/model matches (tier 0) come before matches elsewhere (tier 1).
+    const tiers: TextTier[] = f.text ? ['title', 'not_title'] : ['any'];
+    const found: { tier: 0 | 1; key: number }[] = [];
+    for (let t = cursor?.t ?? 0; t < tiers.length && found.length <= limit; t++) {
+      const after = cursor && t === cursor.t ? cursor.k : 0;
+      const keys = this.repo.keyOrderedPage(f, tiers[t]!, after, limit + 1 - found.length);
+      for (const key of keys) found.push({ tier: t as 0 | 1, key });
+    }
+    const page = found.slice(0, limit);
+    const last = page[page.length - 1];
+    return {
+      ids: page.map((p) => keyInstrumentId(p.key)),
+      next: found.length > limit && last ? encodeCursor({ s: 'relevance', t: last.tier, k: last.key }) : null,
+    };
+  }
+
+  private columnPage(f: SearchFilters, sort: ColumnSort, cursor: { v: number; id: number } | null, limit: number) {
+    const rows = this.repo.columnOrderedPage(f, sort, cursor ? { value: cursor.v, id: cursor.id } : null, limit + 1);
+    const page = rows.slice(0, limit);
+    const last = page[page.length - 1];
+    return {
+      ids: page.map((r) => r.id),
+      next: rows.length > limit && last ? encodeCursor({ s: sort, v: last.value, id: last.id }) : null,
+    };
+  }
+
+  private counts(f: SearchFilters): Counts {
+    const constrained =
+      f.text ||
+      f.cityCode ||
+      f.categoryCode ||
+      f.institutionId !== undefined ||
+      f.status ||
+      f.sharingMode ||
+      f.minPriceFen !== undefined ||
+      f.maxPriceFen !== undefined ||
+      f.minValueFen !== undefined;
+    if (!constrained) return this.cached('counts:everything', () => this.countEverything());
+    return this.countKeys(this.repo.matchingKeys(f));
+  }
+
+  private countKeys(keys: number[]): Counts {
+    const city = new Array<number>(32).fill(0);
+    const category = new Array<number>(16).fill(0);
+    const mode = new Array<number>(4).fill(0);
+    for (const key of keys) {
+      city[keyCityOrdinal(key)]!++;
+      category[keyCategoryOrdinal(key)]!++;
+      mode[keyModeRank(key)]!++;
+    }
+    const ref = this.ref();
+    const byCity = new Map<string, number>();
+    city.forEach((n, ordinal) => n && byCity.set(ref.cityByOrdinal.get(ordinal)?.code ?? '', n));
+    const byTopCategory = new Map<string, number>();
+    category.forEach((n, ordinal) => n && byTopCategory.set(ref.topByOrdinal.get(ordinal)?.code ?? '', n));
+    const byMode = new Map<string, number>();
+    mode.forEach((n, rank) => n && byMode.set(SHARING_MODES[rank] ?? '', n));
+    return { total: keys.length, byCity, byTopCategory, byMode };
+  }
+
+  private countEverything(): Counts {
+    const counts: Counts = { total: 0, byCity: new Map(), byTopCategory: new Map(), byMode: new Map() };
+    const bump = (m: Map<string, number>, k: string, n: number) => m.set(k, (m.get(k) ?? 0) + n);
+    for (const row of this.repo.facetRowsOfEverything()) {
+      counts.total += row.n;
+      bump(counts.byCity, row.cityCode, row.n);
+      bump(counts.byTopCategory, `${row.topCategory}0000`, row.n);
+      bump(counts.byMode, row.sharingMode, row.n);
+    }
+    return counts;
+  }
+
+  private facets(counts: Pick<Counts, 'byCity' | 'byTopCategory' | 'byMode'> | null): Facets {
+    const ref = this.ref();
+    const n = (m: Map<string, number> | undefined, k: string) => m?.get(k) ?? 0;
+    return {
+      categories: [...ref.topByOrdinal.values()]
+        .map((c) => ({ code: c.code, name: c.name, nameEn: c.nameEn, count: n(counts?.byTopCategory, c.code) }))
+        .sort((a, b) => b.count - a.count || a.code.localeCompare(b.code)),
+      cities: ref.cities
+        .map((c) => ({ code: c.code, name: c.name, nameEn: c.nameEn, count: n(counts?.byCity, c.code) }))
+        .sort((a, b) => b.count - a.count || a.code.localeCompare(b.code)),
+      sharingModes: SHARING_MODES.map((value) => ({ value, count: n(counts?.byMode, value) })),
+    };
+  }
+
+  // Reference views
+
+  categoryTree(): CategoryNode[] {
+    return this.cached('categories', () => {
+      const counts = new Map(this.repo.countsByCategory().map((r) => [r.code, r.n]));
+      const nodes = new Map<string, CategoryNode>();
+      const roots: CategoryNode[] = [];
+      for (const c of this.ref().categories) {
+        nodes.set(c.code, { code: c.code, name: c.name, nameEn: c.nameEn, count: 0, children: [] });
+      }
+      for (const c of this.ref().categories) {
+        const node = nodes.get(c.code)!;
+        const parent = c.parentCode ? nodes.get(c.parentCode) : undefined;
+        (parent ? parent.children : roots).push(node);
+      }
+      // An instrument counts in its own category and every ancestor.
+      for (const [code, n] of counts) {
+        for (
+          let c = this.ref().categoryByCode.get(code);
+          c;
+          c = c.parentCode ? this.ref().categoryByCode.get(c.parentCode) : undefined
+        ) {
+          nodes.get(c.code)!.count += n;
+        }
+      }
+      return roots;
+    });
+  }
+
+  cities() {
+    return this.cached('cities', () => {
+      const counts = new Map(this.repo.countsByCity().map((r) => [r.code, r.n]));
+      return this.ref().cities.map((c) => ({
+        code: c.code,
+        name: c.name,
+        nameEn: c.nameEn,
+        voucherRatioPercent: c.voucherRatioPercent,
+        instrumentCount: counts.get(c.code) ?? 0,
+      }));
+    });
+  }
+
+  institutions(cityCode?: string) {
+    if (cityCode && !this.ref().cityByCode.has(cityCode)) {
+      throw badRequest('unknown city', [{ path: 'city', message: `no city ${cityCode}` }]);
+    }
+    const counts = this.cached(
+      'institution-counts',
+      () => new Map(this.repo.countsByInstitution().map((r) => [r.id, r.n])),
+    );
+    return this.repo.institutions(cityCode).map((o) => {
+      const city = o.cityCode ? this.ref().cityByCode.get(o.cityCode) : undefined;
+      return {
+        id: o.id,
+        name: o.name,
+        nameEn: o.nameEn,
+        type: o.institutionType,
+        certified: o.certified,
+        city: city ? { code: city.code, name: city.name, nameEn: city.nameEn } : null,
+        address: o.address,
+        instrumentCount: counts.get(o.id) ?? 0,
+      };
+    });
+  }
+
+  // The record
+
+  instrument(id: number, actor: Actor | null): InstrumentDetail {
+    const row = this.repo.instrument(id);
+    if (!row) throw notFound('instrument');
+    const [summary] = this.repo.summaries([id]);
+    const institution = this.repo.organisation(row.institutionId)!;
+    const card = this.repo.rateCard(id);
+    const ref = this.ref();
+    const path: { code: string; name: string; nameEn: string | null }[] = [];
+    for (
+      let c = ref.categoryByCode.get(row.categoryCode);
+      c;
+      c = c.parentCode ? ref.categoryByCode.get(c.parentCode) : undefined
+    ) {
+      path.unshift({ code: c.code, name: c.name, nameEn: c.nameEn });
+    }
+    return {
+      ...toSummary(summary!),
+      assetNumber: row.assetNumber,
+      origin: row.origin,
+      commissionedOn: row.commissionedOn,
+      country: row.country,
+      specs: row.specs,
+      functions: row.functions,
+      subjectAreas: row.subjectAreas,
+      serviceContent: row.serviceContent,
+      feeNote: row.feeNote,
+      province: row.province,
+      district: row.district,
+      address: row.address,
+      contactName: row.contactName,
+      contactPhone: row.contactPhone,
+      contactEmail: row.contactEmail,
+      timeZone: row.timeZone,
+      annualRunHours: row.annualRunHours,
+      annualServiceHours: row.annualServiceHours,
+      categoryPath: path,
+      institution: {
+        id: institution.id,
+        name: institution.name,
+        nameEn: institution.nameEn,
+        type: institution.institutionType,
+        certified: institution.certified,
+        cityCode: institution.cityCode,
+        address: institution.address,
+      },
+      rateCard: card && {
+        setupFeeFen: card.setupFeeFen,
+        minimumChargeFen: card.minimumChargeFen,
+        urgentSurchargePercent: card.urgentSurchargePercent,
+        offHoursSurchargePercent: card.offHoursSurchargePercent,
+        notes: card.notes,
+        items: card.items.map((i) => ({
+          id: i.id,
+          unit: i.unit,
+          labelZh: i.labelZh,
+          labelEn: i.labelEn,
+          internalFen: i.internalFen,
+          academicFen: i.academicFen,
+          enterpriseFen: i.enterpriseFen,
+        })),
+      },
+      updatedAt: row.updatedAt,
+      editable: canManageInstitution(actor, row.institutionId),
+    };
+  }
+
+  create(actor: Actor, input: InstrumentInput): InstrumentDetail {
+    let institutionId: number;
+    if (actor.role === 'platform_admin') {
+      if (input.institutionId === undefined) {
+        throw badRequest('institutionId is required', [
+          { path: 'institutionId', message: 'which institution owns it' },
+        ]);
+      }
+      institutionId = input.institutionId;
+    } else {
+      institutionId = actor.organisationId;
+      if (input.institutionId !== undefined && input.institutionId !== institutionId) {
+        throw forbidden('lab managers add instruments to their own institution only');
+      }
+    }
+    const institution = this.repo.organisation(institutionId);
+    if (!institution || institution.kind !== 'institution') {
+      throw badRequest('not an instrument-owning institution', [
+        { path: 'institutionId', message: 'unknown institution' },
+      ]);
+    }
+    if (!canManageInstitution(actor, institutionId)) throw forbidden('not your institution');
+    const { rateCard, institutionId: _ignored, ...record } = input;
+    this.checkReferences(record);
+    const now = this.clock.now();
+    const id = this.repo.transaction(() => {
+      if (this.repo.assetNumberTaken(institutionId, record.assetNumber)) {
+        throw new AppError('conflict', 'asset number already used in this institution', [
+          { path: 'assetNumber', message: 'already used' },
+        ]);
+      }
+      const id = this.repo.nextInstrumentId();
+      const price = rateCard ? listPrice(rateCard.items) : null;
+      const doc = this.indexDocument({ ...record, id, institutionId }, institution.name);
+      this.repo.insertInstrument({
+        ...record,
+        id,
+        institutionId,
+        listPriceFen: price?.fen ?? null,
+        listPriceUnit: price?.unit ?? null,
+        priceSortFen: price?.fen ?? UNPRICED_SORT_FEN,
+        searchKey: doc.key,
+        createdAt: now,
+        updatedAt: now,
+      });
+      if (rateCard) this.writeRateCard(id, rateCard, now);
+      this.repo.reindex(null, doc);
+      return id;
+    });
+    return this.instrument(id, actor);
+  }
+
+  update(actor: Actor, id: number, patch: InstrumentPatch): InstrumentDetail {
+    const row = this.repo.instrument(id);
+    if (!row) throw notFound('instrument');
+    if (!canManageInstitution(actor, row.institutionId)) {
+      throw forbidden('only the owning institution’s lab managers and platform admins may edit this instrument');
+    }
+    const { rateCard, ...changes } = patch;
+    const merged = { ...row, ...changes };
+    this.checkReferences(merged);
+    const institution = this.repo.organisation(row.institutionId)!;
+    const now = this.clock.now();
+    this.repo.transaction(() => {
+      if (changes.assetNumber && this.repo.assetNumberTaken(row.institutionId, changes.assetNumber, id)) {
+        throw new AppError('conflict', 'asset number already used in this institution', [
+          { path: 'assetNumber', message: 'already used' },
+        ]);
+      }
+      const doc = this.indexDocument(merged, institution.name);
+      const price = rateCard ? listPrice(rateCard.items) : undefined;
+      this.repo.updateInstrument(id, {
+        ...changes,
+        ...(price !== undefined && {
+          listPriceFen: price?.fen ?? null,
+          listPriceUnit: price?.unit ?? null,
+          priceSortFen: price?.fen ?? UNPRICED_SORT_FEN,
+        }),
+        searchKey: doc.key,
+        updatedAt: now,
+      });
+      if (rateCard) this.writeRateCard(id, rateCard, now);
+      this.repo.reindex(row.searchKey, doc);
+    });
+    return this.instrument(id, actor);
+  }
+
+  private checkReferences(r: { categoryCode: string; cityCode: string }): void {
+    const ref = this.ref();
+    const errors = [];
+    if (!ref.categoryByCode.has(r.categoryCode))
+      errors.push({ path: 'categoryCode', message: 'unknown category code' });
+    if (!ref.cityByCode.has(r.cityCode)) errors.push({ path: 'cityCode', message: 'unknown city code' });
+    if (errors.length) throw badRequest('invalid instrument record', errors);
+  }
+
+  private writeRateCard(instrumentId: number, card: RateCard, now: number): void {
+    const { items, ...terms } = card;
+    this.repo.replaceRateCard(
+      instrumentId,
+      { ...terms, updatedAt: now },
+      items.map((item, sortOrder) => ({ ...item, sortOrder })),
+    );
+  }
+
+  private indexDocument(
+    r: Pick<
+      InstrumentInput,
+      'nameZh' | 'nameEn' | 'model' | 'manufacturer' | 'categoryCode' | 'cityCode' | 'sharingMode' | 'runStatus'
+    > & {
+      id: number;
+      institutionId: number;
+    },
+    institutionName: string,
+  ) {
+    const ref = this.ref();
+    const names: string[] = [];
+    let top = 0;
+    for (
+      let c = ref.categoryByCode.get(r.categoryCode);
+      c;
+      c = c.parentCode ? ref.categoryByCode.get(c.parentCode) : undefined
+    ) {
+      names.push(c.name);
+      if (c.level === 1) top = c.ordinal ?? 0;
+    }
+    return searchDocument({
+      id: r.id,
+      nameZh: r.nameZh,
+      nameEn: r.nameEn,
+      model: r.model,
+      manufacturer: r.manufacturer,
+      categoryCode: r.categoryCode,
+      categoryNames: names,
+      categoryOrdinal: top,
+      institutionId: r.institutionId,
+      institutionName,
+      cityCode: r.cityCode,
+      cityOrdinal: ref.cityByCode.get(r.cityCode)!.ordinal,
+      sharingMode: r.sharingMode,
+      runStatus: r.runStatus,
+    });
+  }
+}
+
+function toSummary(r: SummaryRow): InstrumentSummary {
+  return {
+    id: r.id,
+    nameZh: r.nameZh,
+    nameEn: r.nameEn,
+    model: r.model,
+    manufacturer: r.manufacturer,
+    category: { code: r.categoryCode, name: r.categoryName, nameEn: r.categoryNameEn },
+    institution: { id: r.institutionId, name: r.institutionName },
+    city: { code: r.cityCode, name: r.cityName, nameEn: r.cityNameEn },
+    sharingMode: r.sharingMode,
+    runStatus: r.runStatus,
+    originalValueFen: r.originalValueFen,
+    listPrice:
+      r.listPriceFen === null || r.listPriceUnit === null ? null : { fen: r.listPriceFen, unit: r.listPriceUnit },
+    photoUrl: r.photoUrl,
+    createdAt: r.createdAt,
+  };
+}

@@ -1,0 +1,110 @@
+/**
+ * Text for the full-text index and the MATCH expressions that query it.
+ *
+ * SQLite's trigram tokenizer cannot find 1–2 character Chinese words (质谱, 电镜), and unicode61
+ * treats a run of Chinese as one token. So Chinese is cut into overlapping bigrams here, before
+ * SQLite sees it: 质谱仪 → "质谱 谱仪 仪". A Chinese query of n ≥ 2 characters becomes the phrase of
+ * its bigrams (an exact substring match), a single character becomes a prefix query (every
+ * character starts some token, thanks to the trailing unigram). Latin words and model numbers
+ * are matched by prefix: "2100" finds JEM-2100F. Users' text never reaches FTS syntax unquoted.
+ */
+
+const HAN = /\p{Script=Han}/u;
+// Runs of Han characters, or runs of other letters/digits.
+const RUNS = /(\p{Script=Han}+)|((?:(?!\p{Script=Han})[\p{L}\p{N}])+)/gu;
+
+export function normalise(text: string): string {
+  return text.normalize('NFKC').toLowerCase();
+}
+
+interface Run {
+  han: boolean;
+  text: string;
+}
+
+function runs(text: string): Run[] {
+  const out: Run[] = [];
+  for (const m of normalise(text).matchAll(RUNS)) {
+    out.push(m[1] ? { han: true, text: m[1] } : { han: false, text: m[2]! });
+  }
+  return out;
+}
+
+function hanTokens(run: string): string[] {
+  const chars = Array.from(run);
+  const tokens: string[] = [];
+  for (let i = 0; i + 1 < chars.length; i++) tokens.push(chars[i]! + chars[i + 1]!);
+  tokens.push(chars[chars.length - 1]!);
+  return tokens;
+}
+
+/** Letters and digits of a mixed word, separately: f200x → f, 200, x. */
+function wordParts(word: string): string[] {
+  const parts = word.match(/\p{L}+|\p{N}+/gu) ?? [];
+  return parts.length > 1 ? parts : [];
+}
+
+/** The space-separated token string stored in the index for a piece of text. */
+export function indexText(...texts: (string | null | undefined)[]): string {
+  const tokens: string[] = [];
+  for (const text of texts) {
+    if (!text) continue;
+    for (const run of runs(text)) {
+      if (run.han) tokens.push(...hanTokens(run.text));
+      else tokens.push(run.text, ...wordParts(run.text));
+    }
+  }
+  return tokens.join(' ');
+}
+
+export const MAX_QUERY_TERMS = 16;
+
+/**
+ * The FTS5 expression for a user's query, or null when it holds nothing searchable
+ * (only punctuation, say). Every term is a quoted token, so `"`, `*`, `NEAR(` are inert.
+ */
+export function matchExpression(query: string): string | null {
+  const terms: string[] = [];
+  for (const run of runs(query)) {
+    if (run.han) {
+      const chars = Array.from(run.text);
+      if (chars.length === 1) terms.push(`"${run.text}"*`);
+      else {
+        const bigrams: string[] = [];
+        for (let i = 0; i + 1 < chars.length; i++) bigrams.push(chars[i]! + chars[i + 1]!);
+        terms.push(bigrams.length === 1 ? `"${bigrams[0]}"` : `"${bigrams.join(' ')}"`);
+      }
+    } else {
+      terms.push(`"${run.text}"*`);
+    }
+    if (terms.length >= MAX_QUERY_TERMS) break;
+  }
+  return terms.length ? terms.join(' AND ') : null;
+}
+
+export function containsHan(text: string): boolean {
+  return HAN.test(text);
+}
+
+/** Filter tags, indexed in their own column so filters become index lookups too. */
+export const tag = {
+  city: (code: string) => `xc${code}`,
+  /** The category code at its own level: 01, 0101 or 010101. */
+  category: (code: string) => `xk${categoryPrefix(code)}`,
+  institution: (id: number) => `xi${id}`,
+  mode: (mode: string) => `xm${mode.replace(/_/g, '')}`,
+  status: (status: string) => `xs${status.replace(/_/g, '')}`,
+};
+
+/** 010000 → 01, 010100 → 0101, 010101 → 010101 (the significant prefix of a taxonomy code). */
+export function categoryPrefix(code: string): string {
+  if (code.endsWith('0000')) return code.slice(0, 2);
+  if (code.endsWith('00')) return code.slice(0, 4);
+  return code;
+}
+
+/** Tags for a category and all its ancestors, so filtering at any level is one term. */
+export function categoryTags(code: string): string[] {
+  const levels = new Set([code.slice(0, 2), code.slice(0, 4), code].map((c) => c.padEnd(6, '0')));
+  return [...levels].map(tag.category);
+}

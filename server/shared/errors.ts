@@ -1,0 +1,18 @@
+/** Domain error codes; the HTTP layer maps them to status codes (domain code never sees HTTP). */
+export type ErrorCode =
+  'validation' | 'unauthenticated' | 'forbidden' | 'not_found' | 'conflict' | 'payload_too_large' | 'rate_limited';
+
+export class AppError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+    this.name = 'AppError';
+  }
+}
+
+export const notFound = (what: string) => new AppError('not_found', `${what} not found`);
+export const forbidden = (why: string) => new AppError('forbidden', why);
+export const badRequest = (why: string, details?: unknown) => new AppError('validation', why, details);

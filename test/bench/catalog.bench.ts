@@ -1,0 +1,306 @@
+/**
+ * npm run bench:catalog — catalogue search at 10^6 instruments, through HTTP and as raw SQL, in one run.
+ *
+ * Seeds BENCH_INSTRUMENTS (default 1,000,000) instruments into a temp database (reused when present),
+ * starts the real app on a loopback port and runs each query class over ≥ BENCH_QUERIES varied queries:
+ *   raw     the same SQL statements the search issues, straight through better-sqlite3 (CatalogRepo)
+ *   service the whole search in-process (SQL + facet counting + shaping), no HTTP
+ *   http    a real HTTP request to the running server (keep-alive), response read and parsed
+ * and prints p50/p95 per class and the ratio http/raw.
+ */
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { migrateDb, openDb } from '../../db/client.ts';
+import { seedDemo, seedReference } from '../../db/seed/index.ts';
+import { mulberry32 } from '../../db/seed/random.ts';
+import { createApp } from '../../server/app.ts';
+import { systemClock } from '../../server/shared/clock.ts';
+import { CatalogRepo, type SearchFilters } from '../../server/modules/catalog/catalog.repo.ts';
+import { searchQuerySchema } from '../../server/modules/catalog/catalog.schemas.ts';
+import { CatalogService } from '../../server/modules/catalog/catalog.service.ts';
+import { keyInstrumentId } from '../../server/modules/catalog/search-key.ts';
+import { matchExpression } from '../../server/modules/catalog/search-text.ts';
+import { encodeCursor } from '../../server/shared/cursor.ts';
+import vocabulary from '../../db/seed/data/instrument-vocabulary.json' with { type: 'json' };
+
+const N = Number(process.env.BENCH_INSTRUMENTS ?? 1_000_000);
+const QUERIES = Math.max(200, Number(process.env.BENCH_QUERIES ?? 250));
+const file = process.env.BENCH_DB ?? path.join(os.tmpdir(), `isp-bench-catalog-${N}.db`);
+
+async function prepareDatabase() {
+  const exists = fs.existsSync(file);
+  let db = openDb(file);
+  migrateDb(db);
+  const have = db.$client.prepare('SELECT count(*) FROM instruments').pluck().get() as number;
+  if (exists && have >= N) {
+    console.log(`Reusing ${file} (${have.toLocaleString()} instruments)`);
+    return db;
+  }
+  if (have > 0) {
+    db.$client.close();
+    for (const f of [file, `${file}-wal`, `${file}-shm`]) fs.rmSync(f, { force: true });
+    db = openDb(file);
+    migrateDb(db);
+  }
+  console.log(`Seeding ${N.toLocaleString()} instruments into ${file} …`);
+  const started = performance.now();
+  db.$client.pragma('synchronous = OFF');
+  seedReference(db);
+  await seedDemo(db, {
+    instruments: N,
+    seed: 20261128,
+    onProgress: (done, total) => process.stderr.write(`\r  ${done.toLocaleString()}/${total.toLocaleString()}`),
+  });
+  db.$client.pragma('synchronous = NORMAL');
+  db.$client.exec('ANALYZE');
+  console.log(`\nSeeded in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  return db;
+}
+
+// Varied, realistic queries built from the instrument vocabulary (deterministic).
+const random = mulberry32(42);
+const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)]!;
+const CITIES = [
+  '370100',
+  '370200',
+  '370300',
+  '370400',
+  '370500',
+  '370600',
+  '370700',
+  '370800',
+  '370900',
+  '371000',
+  '371100',
+  '371300',
+  '371400',
+  '371500',
+  '371600',
+  '371700',
+];
+const manufacturers = Object.values(vocabulary.manufacturers as Record<string, { zh: string }>).map((m) => m.zh);
+const longTerms = [
+  ...vocabulary.instruments.map((i) => i.nameZh),
+  ...vocabulary.instruments.flatMap((i) => {
+    const chars = Array.from(i.nameZh);
+    return chars.length > 4 ? [chars.slice(-4).join(''), chars.slice(0, 3).join('')] : [];
+  }),
+  ...vocabulary.instruments.flatMap((i) => i.models),
+  ...vocabulary.instruments.map((i) => i.nameEn.split(' ').at(-1)!),
+  ...manufacturers.filter((m) => Array.from(m).length >= 3),
+  '山东大学',
+  '中国海洋大学',
+  '分析测试中心',
+];
+const shortTerms = [
+  ...new Set(
+    vocabulary.instruments.flatMap((i) => {
+      const chars = Array.from(i.nameZh).filter((c) => /\p{Script=Han}/u.test(c));
+      return chars.slice(0, -1).map((c, k) => c + chars[k + 1]);
+    }),
+  ),
+  '电镜',
+  '质谱',
+  '色谱',
+];
+
+type Query = Record<string, string>;
+interface QueryClass {
+  name: string;
+  target?: string;
+  queries: Query[];
+  /** The SQL the search issues for this query, through the repository alone. */
+  raw: (repo: CatalogRepo, q: Query) => void;
+}
+
+const filtersOf = (q: Query): SearchFilters => ({
+  text: q.q ? matchExpression(q.q) : null,
+  cityCode: q.city,
+  categoryCode: q.category,
+});
+
+function rawSearch(repo: CatalogRepo, q: Query, withCounts: boolean) {
+  const f = filtersOf(q);
+  const limit = Number(q.limit ?? 20);
+  if (q.sort === 'relevance') {
+    let keys = repo.keyOrderedPage(f, f.text ? 'title' : 'any', 0, limit + 1);
+    if (f.text && keys.length <= limit)
+      keys = keys.concat(repo.keyOrderedPage(f, 'not_title', 0, limit + 1 - keys.length));
+    repo.summaries(keys.slice(0, limit).map(keyInstrumentId));
+  } else {
+    const rows = repo.columnOrderedPage(f, q.sort as 'price_asc', null, limit + 1);
+    repo.summaries(rows.slice(0, limit).map((r) => r.id));
+  }
+  if (withCounts) {
+    repo.matchingKeys(f);
+    if (f.cityCode) repo.matchingKeys({ ...f, cityCode: undefined });
+  }
+}
+
+function buildClasses(repo: CatalogRepo): QueryClass[] {
+  const list = (make: () => Query) => Array.from({ length: QUERIES }, make);
+  const deep = list(() => {
+    const city = pick(CITIES);
+    const sort = pick(['price_asc', 'relevance'] as const);
+    const db = repo.db.$client;
+    const offset = 500 + Math.floor(random() * 20_000);
+    const row = db
+      .prepare(
+        sort === 'price_asc'
+          ? 'SELECT id, price_sort_fen AS v FROM instruments WHERE city_code = ? ORDER BY price_sort_fen, id LIMIT 1 OFFSET ?'
+          : 'SELECT search_key AS k FROM instruments WHERE city_code = ? ORDER BY search_key LIMIT 1 OFFSET ?',
+      )
+      .get(city, offset) as { id: number; v: number } | { k: number } | undefined;
+    const cursor = !row
+      ? undefined
+      : 'k' in row
+        ? encodeCursor({ s: 'relevance', t: 0, k: row.k })
+        : encodeCursor({ s: sort, v: row.v, id: row.id });
+    return { city, sort, include: '', ...(cursor && { cursor }) };
+  });
+  return [
+    {
+      name: 'text ≥3 chars + city, by price (page only)',
+      queries: list(() => ({ q: pick(longTerms), city: pick(CITIES), sort: 'price_asc', include: '' })),
+      raw: (repo, q) => rawSearch(repo, q, false),
+    },
+    {
+      name: 'text ≥3 chars + city, by price + total + facets',
+      target: 'p95 ≤ 40 ms',
+      queries: list(() => ({ q: pick(longTerms), city: pick(CITIES), sort: 'price_asc' })),
+      raw: (repo, q) => rawSearch(repo, q, true),
+    },
+    {
+      name: 'text ≥3 chars, relevance + total + facets',
+      target: 'p95 ≤ 40 ms',
+      queries: list(() => ({ q: pick(longTerms), sort: 'relevance' })),
+      raw: (repo, q) => rawSearch(repo, q, true),
+    },
+    {
+      name: '2-character query, relevance + total + facets',
+      target: 'p95 ≤ 60 ms',
+      queries: list(() => ({ q: pick(shortTerms), sort: 'relevance' })),
+      raw: (repo, q) => rawSearch(repo, q, true),
+    },
+    {
+      name: 'filter browse deep in the list (cursor)',
+      target: 'p95 ≤ 5 ms',
+      queries: deep,
+      raw: (repo, q) => {
+        const f = filtersOf(q);
+        const cursor = q.cursor ? JSON.parse(Buffer.from(q.cursor, 'base64url').toString()) : null;
+        if (q.sort === 'relevance') {
+          const keys = repo.keyOrderedPage(f, 'any', cursor?.k ?? 0, 21);
+          repo.summaries(keys.slice(0, 20).map(keyInstrumentId));
+        } else {
+          const rows = repo.columnOrderedPage(f, 'price_asc', cursor && { value: cursor.v, id: cursor.id }, 21);
+          repo.summaries(rows.slice(0, 20).map((r) => r.id));
+        }
+      },
+    },
+  ];
+}
+
+const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+function get(port: number, query: Query): Promise<number> {
+  const url = `/api/v1/instruments?${new URLSearchParams(query)}`;
+  return new Promise((resolve, reject) => {
+    http
+      .get({ host: '127.0.0.1', port, path: url, agent }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          if (res.statusCode !== 200) reject(new Error(`${res.statusCode} for ${url}: ${Buffer.concat(chunks)}`));
+          else resolve((JSON.parse(Buffer.concat(chunks).toString()) as { items: unknown[] }).items.length);
+        });
+      })
+      .on('error', reject);
+  });
+}
+
+const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+const ms = (x: number) => x.toFixed(2).padStart(7);
+
+async function main() {
+  const db = await prepareDatabase();
+  const repo = new CatalogRepo(db);
+  const service = new CatalogService(new CatalogRepo(db), systemClock);
+  const app = createApp({ db, webRoot: null });
+  const server = app.listen(0, '127.0.0.1');
+  await new Promise((r) => server.once('listening', r));
+  const port = (server.address() as AddressInfo).port;
+  const classes = buildClasses(repo);
+
+  console.log(
+    `\n${N.toLocaleString()} instruments, ${QUERIES} queries per class, ${os.cpus().length} cores, Node ${process.version}`,
+  );
+  console.log(
+    'class'.padEnd(50),
+    '   raw p50  raw p95  svc p50  svc p95 http p50 http p95  http/raw(p50, p95)  target',
+  );
+  const results = [];
+  for (const c of classes) {
+    // Warm the caches the same way for all three.
+    for (const q of c.queries.slice(0, 20)) {
+      c.raw(repo, q);
+      service.search(searchQuerySchema.parse(q));
+      await get(port, q);
+    }
+    const raw: number[] = [];
+    const svc: number[] = [];
+    const web: number[] = [];
+    let rows = 0;
+    for (const q of c.queries) {
+      let t = performance.now();
+      c.raw(repo, q);
+      raw.push(performance.now() - t);
+      t = performance.now();
+      service.search(searchQuerySchema.parse(q));
+      svc.push(performance.now() - t);
+      t = performance.now();
+      rows += await get(port, q);
+      web.push(performance.now() - t);
+    }
+    for (const xs of [raw, svc, web]) xs.sort((a, b) => a - b);
+    const r = {
+      name: c.name,
+      target: c.target ?? '',
+      rawP50: percentile(raw, 50),
+      rawP95: percentile(raw, 95),
+      svcP50: percentile(svc, 50),
+      svcP95: percentile(svc, 95),
+      httpP50: percentile(web, 50),
+      httpP95: percentile(web, 95),
+      avgRows: rows / c.queries.length,
+    };
+    results.push(r);
+    console.log(
+      c.name.padEnd(50),
+      ms(r.rawP50),
+      ms(r.rawP95),
+      ms(r.svcP50),
+      ms(r.svcP95),
+      ms(r.httpP50),
+      ms(r.httpP95),
+      `   ${(r.httpP50 / r.rawP50).toFixed(2)}×, ${(r.httpP95 / r.rawP95).toFixed(2)}×`.padEnd(20),
+      r.target,
+    );
+  }
+  fs.mkdirSync('test-results', { recursive: true });
+  fs.writeFileSync(
+    'test-results/bench-catalog.json',
+    JSON.stringify({ instruments: N, queries: QUERIES, results }, null, 2),
+  );
+  console.log(
+    '\n(ms; raw = the search’s own SQL via better-sqlite3, svc = in-process search, http = through the server)',
+  );
+  server.close();
+  agent.destroy();
+  db.$client.close();
+}
+
+await main();

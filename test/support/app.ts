@@ -1,0 +1,40 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Express } from 'express';
+import request from 'supertest';
+import { migrateDb, openDb, type Db } from '../../db/client.ts';
+import { DEMO_PASSWORD, seedDemo, seedReference } from '../../db/seed/index.ts';
+import { createApp } from '../../server/app.ts';
+
+export interface TestApp {
+  app: Express;
+  db: Db;
+  close(): void;
+}
+
+/** The real app over a real, freshly migrated and seeded SQLite file in a temp folder. */
+export async function createTestApp(opts: { instruments?: number; seed?: number } = {}): Promise<TestApp> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'isp-test-'));
+  const db = openDb(path.join(dir, 'test.db'));
+  migrateDb(db);
+  seedReference(db);
+  await seedDemo(db, { instruments: opts.instruments ?? 400, seed: opts.seed ?? 7 });
+  const app = createApp({ db, webRoot: null });
+  return {
+    app,
+    db,
+    close() {
+      db.$client.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Signs in and returns an agent that carries the session cookie. */
+export async function signIn(app: Express, email: string, password = DEMO_PASSWORD) {
+  const agent = request.agent(app);
+  const res = await agent.post('/api/v1/auth/login').send({ email, password });
+  if (res.status !== 200) throw new Error(`sign-in as ${email} failed: ${res.status} ${JSON.stringify(res.body)}`);
+  return agent;
+}

@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import {
+  MAX_INSTRUMENT_ID,
+  decodeSearchKey,
+  encodeSearchKey,
+  keyCategoryOrdinal,
+  keyCityOrdinal,
+  keyInstrumentId,
+  keyModeRank,
+} from '../../server/modules/catalog/search-key.ts';
+
+describe('search keys', () => {
+  it('round-trips every field, up to the largest id', () => {
+    const parts = { statusRank: 6, modeRank: 2, id: MAX_INSTRUMENT_ID, categoryOrdinal: 15, cityOrdinal: 31 };
+    const key = encodeSearchKey(parts);
+    expect(Number.isSafeInteger(key)).toBe(true);
+    expect(decodeSearchKey(key)).toEqual(parts);
+    expect(keyInstrumentId(key)).toBe(MAX_INSTRUMENT_ID);
+    expect(keyCityOrdinal(key)).toBe(31);
+    expect(keyCategoryOrdinal(key)).toBe(15);
+    expect(keyModeRank(key)).toBe(2);
+  });
+
+  it('orders working, externally shared instruments first, then by id', () => {
+    const key = (statusRank: number, modeRank: number, id: number) =>
+      encodeSearchKey({ statusRank, modeRank, id, categoryOrdinal: 3, cityOrdinal: 4 });
+    expect(key(0, 0, 999)).toBeLessThan(key(0, 1, 1));
+    expect(key(0, 2, 999)).toBeLessThan(key(1, 0, 1));
+    expect(key(0, 0, 1)).toBeLessThan(key(0, 0, 2));
+  });
+
+  it('refuses values that do not fit', () => {
+    expect(() => encodeSearchKey({ statusRank: 8, modeRank: 0, id: 1, categoryOrdinal: 0, cityOrdinal: 0 })).toThrow(
+      RangeError,
+    );
+    expect(() =>
+      encodeSearchKey({ statusRank: 0, modeRank: 0, id: MAX_INSTRUMENT_ID + 1, categoryOrdinal: 0, cityOrdinal: 0 }),
+    ).toThrow(RangeError);
+    expect(() => encodeSearchKey({ statusRank: 0, modeRank: 0, id: 1.5, categoryOrdinal: 0, cityOrdinal: 0 })).toThrow(
+      RangeError,
+    );
+  });
+});

@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { categoryPrefix, categoryTags, indexText, matchExpression } from '../../server/modules/catalog/search-text.ts';
+
+describe('indexText', () => {
+  it('cuts Chinese into bigrams plus the closing character', () => {
+    expect(indexText('质谱仪')).toBe('质谱 谱仪 仪');
+    expect(indexText('镜')).toBe('镜');
+  });
+
+  it('keeps Latin words whole, lower-cased, and adds the parts of mixed words', () => {
+    expect(indexText('JEM-2100F')).toBe('jem 2100f 2100 f');
+    expect(indexText('Talos F200X')).toBe('talos f200x f 200 x');
+  });
+
+  it('normalises full-width characters and skips empty fields', () => {
+    expect(indexText('ＳＥＭ', null, undefined, '')).toBe('sem');
+  });
+
+  it('splits mixed Chinese and Latin text into runs', () => {
+    expect(indexText('X射线衍射仪')).toBe('x 射线 线衍 衍射 射仪 仪');
+  });
+});
+
+describe('matchExpression', () => {
+  it('makes a phrase of bigrams for 3+ Chinese characters', () => {
+    expect(matchExpression('质谱仪')).toBe('"质谱 谱仪"');
+  });
+
+  it('looks up a 2-character Chinese query as one token', () => {
+    expect(matchExpression('电镜')).toBe('"电镜"');
+  });
+
+  it('turns a single Chinese character into a prefix query', () => {
+    expect(matchExpression('镜')).toBe('"镜"*');
+  });
+
+  it('matches Latin words and model numbers by prefix, all terms required', () => {
+    expect(matchExpression('Talos 200')).toBe('"talos"* AND "200"*');
+  });
+
+  it.each([
+    ['"', null],
+    ['*', null],
+    ['NEAR(', '"near"*'],
+    ["'; drop table instruments; --", '"drop"* AND "table"* AND "instruments"*'],
+    ['a OR b', '"a"* AND "or"* AND "b"*'],
+    ['"质谱" NOT 电镜', '"质谱" AND "not"* AND "电镜"'],
+  ])('keeps FTS syntax in %j inert', (query, expected) => {
+    expect(matchExpression(query)).toBe(expected);
+  });
+
+  it('caps the number of terms', () => {
+    const expr = matchExpression(Array.from({ length: 40 }, (_, i) => `w${i}`).join(' '))!;
+    expect(expr.split(' AND ')).toHaveLength(16);
+  });
+});
+
+describe('category codes', () => {
+  it('reduces a code to its significant prefix', () => {
+    expect(categoryPrefix('010000')).toBe('01');
+    expect(categoryPrefix('010100')).toBe('0101');
+    expect(categoryPrefix('010102')).toBe('010102');
+  });
+
+  it('tags an instrument with its category and every ancestor', () => {
+    expect(categoryTags('010102')).toEqual(['xk01', 'xk0101', 'xk010102']);
+    expect(categoryTags('010400')).toEqual(['xk01', 'xk0104']);
+  });
+});
