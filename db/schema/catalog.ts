@@ -78,6 +78,8 @@ export const instruments = sqliteTable(
     index('instruments_institution').on(t.institutionId, t.id),
     index('instruments_price').on(t.priceSortFen, t.id),
     index('instruments_value').on(t.originalValueFen, t.id),
+    // Text matches are joined by search key and sorted by price or value: answer that from the index alone.
+    index('instruments_search_cover').on(t.searchKey, t.priceSortFen, t.originalValueFen),
   ],
 );
 

@@ -140,6 +140,20 @@ describe('filters and facets', () => {
     expect(items.map((i) => i.id).sort((a, b) => a - b)).toEqual(expected);
   });
 
+  it('combines text with the facet filters (city, top category, sharing mode) exactly', async () => {
+    for (const sort of ['relevance', 'price_asc']) {
+      const expected = new Set(idsContaining('仪'));
+      const rows = sql<{ id: number }>(
+        `SELECT id FROM instruments WHERE city_code = '370100' AND category_code LIKE '01%' AND sharing_mode = 'external'`,
+      );
+      const want = rows.map((r) => r.id).filter((id) => expected.has(id));
+      const query = { q: '仪', city: '370100', category: '010000', sharingMode: 'external', sort };
+      const items = await allPages(query);
+      expect(items.map((i) => i.id).sort((a, b) => a - b)).toEqual(want.sort((a, b) => a - b));
+      expect((await search(query)).total).toBe(want.length);
+    }
+  });
+
   it('counts facets over the current query; each facet ignores its own filter', async () => {
     const all = await search({ q: '仪' });
     const sum = (xs: { count: number }[]) => xs.reduce((s, x) => s + x.count, 0);

@@ -27,6 +27,10 @@ export interface SearchFilters {
   minPriceFen?: number;
   maxPriceFen?: number;
   minValueFen?: number;
+  /** The facet filters as the ordinals packed into search keys (set with the codes above). */
+  cityOrdinal?: number;
+  topCategoryOrdinal?: number; // only when categoryCode is a top-level code
+  modeRank?: number;
 }
 
 /** Sorts served by an ordered column (relevance is served by the search key). */
@@ -79,28 +83,46 @@ function add(where: string[], params: unknown[], clause: string, ...values: unkn
   params.push(...values);
 }
 
-/** The filter values that are also index tags (see search-index.ts). */
-function tagTerms(f: SearchFilters): string[] {
-  const terms: string[] = [];
-  if (f.cityCode) terms.push(tag.city(f.cityCode));
-  if (f.categoryCode) terms.push(tag.category(f.categoryCode));
-  if (f.institutionId !== undefined) terms.push(tag.institution(f.institutionId));
-  if (f.status) terms.push(tag.status(f.status));
-  if (f.sharingMode) terms.push(tag.mode(f.sharingMode));
-  return terms;
-}
-
 export type TextTier = 'any' | 'title' | 'not_title';
 
-/** The whole MATCH expression for the filters, or null when neither text nor tags constrain. */
-function ftsExpression(f: SearchFilters, tier: TextTier = 'any'): string | null {
+/** Divisors that extract the facet fields from a search key in SQL (see search-key.ts). */
+const KEY_SQL = {
+  city: 'x.rowid % 32',
+  category: '(x.rowid / 32) % 16',
+  mode: '(x.rowid / 140737488355328) % 4', // 2^47
+};
+
+/**
+ * How a set of filters is asked of the index. Without text, every filter is an index tag. With
+ * text, the facet filters (city, top category, sharing mode) are read from the key bits instead:
+ * intersecting a long text doclist with a long tag doclist costs far more than a bit test.
+ */
+function plan(f: SearchFilters, tier: TextTier = 'any'): { expr: string | null; where: string[]; params: unknown[] } {
+  const tags: string[] = [];
+  const where: string[] = [];
+  const params: unknown[] = [];
+  const bits = f.text !== null;
+  if (f.cityCode) {
+    if (bits && f.cityOrdinal !== undefined) add(where, params, `${KEY_SQL.city} = ?`, f.cityOrdinal);
+    else tags.push(tag.city(f.cityCode));
+  }
+  if (f.categoryCode) {
+    if (bits && f.topCategoryOrdinal !== undefined) add(where, params, `${KEY_SQL.category} = ?`, f.topCategoryOrdinal);
+    else tags.push(tag.category(f.categoryCode));
+  }
+  if (f.sharingMode) {
+    if (bits && f.modeRank !== undefined) add(where, params, `${KEY_SQL.mode} = ?`, f.modeRank);
+    else tags.push(tag.mode(f.sharingMode));
+  }
+  if (f.institutionId !== undefined) tags.push(tag.institution(f.institutionId));
+  if (f.status) tags.push(tag.status(f.status));
+
   const parts: string[] = [];
   if (f.text) parts.push(`({${tier === 'title' ? 'title' : 'title body'}} : (${f.text}))`);
-  const tags = tagTerms(f);
   if (tags.length) parts.push(`(tags : (${tags.map(quote).join(' AND ')}))`);
-  if (!parts.length) return null;
-  const expr = parts.join(' AND ');
-  return tier === 'not_title' && f.text ? `(${expr}) NOT ({title} : (${f.text}))` : expr;
+  let expr = parts.length ? parts.join(' AND ') : null;
+  if (expr && tier === 'not_title' && f.text) expr = `(${expr}) NOT ({title} : (${f.text}))`;
+  return { expr, where, params };
 }
 
 /** Conditions on columns not in the index (price, value), against alias i. */
@@ -157,17 +179,15 @@ export class CatalogRepo {
 
   /** Search keys of every match: facets and the total are counted from these alone. */
   matchingKeys(f: SearchFilters): number[] {
-    const expr = ftsExpression(f);
+    const { expr, where, params } = plan(f);
     const range = rangeConditions(f);
-    if (expr && !range.where.length) {
-      return this.stmt('SELECT rowid FROM instrument_fts WHERE instrument_fts MATCH ?').pluck().all(expr) as number[];
-    }
     if (expr) {
-      const sql = `SELECT x.rowid FROM instrument_fts x JOIN instruments i ON i.search_key = x.rowid
-        WHERE x.instrument_fts MATCH ? AND ${range.where.join(' AND ')}`;
+      const join = range.where.length ? 'JOIN instruments i ON i.search_key = x.rowid' : '';
+      const sql = `SELECT x.rowid FROM instrument_fts x ${join}
+        WHERE x.instrument_fts MATCH ? ${[...where, ...range.where].map((w) => `AND ${w}`).join(' ')}`;
       return this.stmt(sql)
         .pluck()
-        .all(expr, ...range.params) as number[];
+        .all(expr, ...params, ...range.params) as number[];
     }
     const cols = columnConditions(f);
     const sql = `SELECT i.search_key FROM instruments i ${whereClause([...cols.where, ...range.where])}`;
@@ -186,16 +206,16 @@ export class CatalogRepo {
 
   /** One page in search-key (relevance) order, after a key; uses the index when anything constrains. */
   keyOrderedPage(f: SearchFilters, tier: TextTier, afterKey: number, limit: number): number[] {
-    const expr = ftsExpression(f, tier);
+    const { expr, where, params } = plan(f, tier);
     const range = rangeConditions(f);
     if (expr) {
       const join = range.where.length ? 'JOIN instruments i ON i.search_key = x.rowid' : '';
       const sql = `SELECT x.rowid FROM instrument_fts x ${join}
-        WHERE x.instrument_fts MATCH ? AND x.rowid > ? ${range.where.map((w) => `AND ${w}`).join(' ')}
+        WHERE x.instrument_fts MATCH ? AND x.rowid > ? ${[...where, ...range.where].map((w) => `AND ${w}`).join(' ')}
         ORDER BY x.rowid LIMIT ?`;
       return this.stmt(sql)
         .pluck()
-        .all(expr, afterKey, ...range.params, limit) as number[];
+        .all(expr, afterKey, ...params, ...range.params, limit) as number[];
     }
     const sql = `SELECT i.search_key FROM instruments i
       ${whereClause(['i.search_key > ?', ...range.where])} ORDER BY i.search_key LIMIT ?`;
@@ -222,9 +242,11 @@ export class CatalogRepo {
     }
     const order = column === 'id' ? `i.id ${dir}` : `i.${column} ${dir}, i.id ${dir}`;
     if (f.text) {
+      const p = plan(f);
       const sql = `SELECT i.id, i.${column} AS value FROM instrument_fts x JOIN instruments i ON i.search_key = x.rowid
-        WHERE x.instrument_fts MATCH ? ${where.map((w) => `AND ${w}`).join(' ')} ORDER BY ${order} LIMIT ?`;
-      return this.stmt(sql).all(ftsExpression(f), ...params, limit) as { id: number; value: number }[];
+        WHERE x.instrument_fts MATCH ? ${[...p.where, ...where].map((w) => `AND ${w}`).join(' ')}
+        ORDER BY ${order} LIMIT ?`;
+      return this.stmt(sql).all(p.expr, ...p.params, ...params, limit) as { id: number; value: number }[];
     }
     const cols = columnConditions(f);
     const sql = `SELECT i.id, i.${column} AS value FROM instruments i

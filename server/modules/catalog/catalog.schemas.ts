@@ -189,7 +189,13 @@ export const instrumentDetailSchema = instrumentSummarySchema.extend({
 });
 export type InstrumentDetail = z.infer<typeof instrumentDetailSchema>;
 
-export type CategoryNode = { code: string; name: string; nameEn: string | null; count: number; children: CategoryNode[] };
+export type CategoryNode = {
+  code: string;
+  name: string;
+  nameEn: string | null;
+  count: number;
+  children: CategoryNode[];
+};
 // The national taxonomy has three levels, spelled out so the OpenAPI document needs no recursion.
 const categoryLevel = <C extends z.ZodType>(children: C) =>
   z.object({ ...named, count: z.number().int(), children: z.array(children) });

@@ -19,7 +19,8 @@ import {
   type SearchResult,
 } from './catalog.schemas.ts';
 import type { CatalogRepo, ColumnSort, SearchFilters, SummaryRow, TextTier } from './catalog.repo.ts';
-import { keyCategoryOrdinal, keyCityOrdinal, keyInstrumentId, keyModeRank } from './search-key.ts';
+import { CELLS, cellOf, histogramOfKeys, summarise, type FacetCounts } from './facet-histogram.ts';
+import { keyInstrumentId } from './search-key.ts';
 import { searchDocument } from './search-index.ts';
 import { matchExpression } from './search-text.ts';
 
@@ -27,15 +28,6 @@ const cursorSchema = z.union([
   z.object({ s: z.literal('relevance'), t: z.union([z.literal(0), z.literal(1)]), k: z.number().int().min(0) }),
   z.object({ s: z.enum(SORTS), v: z.number().int(), id: z.number().int().min(0) }),
 ]);
-
-interface Counts {
-  total: number;
-  byCity: Map<string, number>;
-  byTopCategory: Map<string, number>;
-  byMode: Map<string, number>;
-}
-
-type FacetDimension = 'cityCode' | 'categoryCode' | 'sharingMode';
 
 /** Lowest enterprise price of a rate card: the catalogue's "from ¥X per hour/sample". */
 export function listPrice(items: RateCard['items']): { fen: number; unit: PriceUnit } | null {
@@ -108,6 +100,11 @@ export class CatalogService {
       minPriceFen: query.minPriceFen,
       maxPriceFen: query.maxPriceFen,
       minValueFen: query.minValueFen,
+      cityOrdinal: query.city ? ref.cityByCode.get(query.city)!.ordinal : undefined,
+      topCategoryOrdinal: query.category?.endsWith('0000')
+        ? (ref.categoryByCode.get(query.category)!.ordinal ?? undefined)
+        : undefined,
+      modeRank: query.sharingMode ? SHARING_MODES.indexOf(query.sharingMode) : undefined,
     };
     const cursor = query.cursor ? decodeCursor(query.cursor, cursorSchema) : null;
     if (cursor && cursor.s !== query.sort) {
@@ -122,18 +119,9 @@ export class CatalogService {
     let total: number | null = null;
     let facets: Facets | null = null;
     if (include.has('total') || include.has('facets')) {
-      const counts = this.counts(filters);
+      const counts = this.facetCounts(filters);
       total = include.has('total') ? counts.total : null;
-      if (include.has('facets')) {
-        // Disjunctive facets: each dimension's counts ignore that dimension's own filter.
-        const without = (dim: FacetDimension) =>
-          filters[dim] ? this.counts({ ...filters, [dim]: undefined }) : counts;
-        facets = this.facets({
-          byCity: without('cityCode').byCity,
-          byTopCategory: without('categoryCode').byTopCategory,
-          byMode: without('sharingMode').byMode,
-        });
-      }
+      facets = include.has('facets') ? this.facets(counts) : null;
     }
     return { items, nextCursor: next, total, facets };
   }
@@ -165,63 +153,53 @@ export class CatalogService {
     };
   }
 
-  private counts(f: SearchFilters): Counts {
-    const constrained =
-      f.text ||
-      f.cityCode ||
-      f.categoryCode ||
-      f.institutionId !== undefined ||
-      f.status ||
-      f.sharingMode ||
-      f.minPriceFen !== undefined ||
-      f.maxPriceFen !== undefined ||
-      f.minValueFen !== undefined;
-    if (!constrained) return this.cached('counts:everything', () => this.countEverything());
-    return this.countKeys(this.repo.matchingKeys(f));
+  /**
+   * Total and disjunctive facet counts. The facet filters (city, top category, sharing mode) are
+   * applied to the histogram, not the query, so one pass over the matches answers them all.
+   */
+  private facetCounts(f: SearchFilters): FacetCounts {
+    const rest: SearchFilters = {
+      ...f,
+      cityCode: undefined,
+      cityOrdinal: undefined,
+      sharingMode: undefined,
+      modeRank: undefined,
+      ...(f.topCategoryOrdinal !== undefined && { categoryCode: undefined, topCategoryOrdinal: undefined }),
+    };
+    const constrained = Object.values(rest).some((v) => v !== undefined && v !== null);
+    const histogram = constrained
+      ? histogramOfKeys(this.repo.matchingKeys(rest))
+      : this.cached('histogram:everything', () => this.histogramOfEverything());
+    return summarise(histogram, {
+      cityOrdinal: f.cityOrdinal,
+      categoryOrdinal: f.topCategoryOrdinal,
+      modeRank: f.modeRank,
+    });
   }
 
-  private countKeys(keys: number[]): Counts {
-    const city = new Array<number>(32).fill(0);
-    const category = new Array<number>(16).fill(0);
-    const mode = new Array<number>(4).fill(0);
-    for (const key of keys) {
-      city[keyCityOrdinal(key)]!++;
-      category[keyCategoryOrdinal(key)]!++;
-      mode[keyModeRank(key)]!++;
-    }
+  private histogramOfEverything(): Int32Array {
     const ref = this.ref();
-    const byCity = new Map<string, number>();
-    city.forEach((n, ordinal) => n && byCity.set(ref.cityByOrdinal.get(ordinal)?.code ?? '', n));
-    const byTopCategory = new Map<string, number>();
-    category.forEach((n, ordinal) => n && byTopCategory.set(ref.topByOrdinal.get(ordinal)?.code ?? '', n));
-    const byMode = new Map<string, number>();
-    mode.forEach((n, rank) => n && byMode.set(SHARING_MODES[rank] ?? '', n));
-    return { total: keys.length, byCity, byTopCategory, byMode };
-  }
-
-  private countEverything(): Counts {
-    const counts: Counts = { total: 0, byCity: new Map(), byTopCategory: new Map(), byMode: new Map() };
-    const bump = (m: Map<string, number>, k: string, n: number) => m.set(k, (m.get(k) ?? 0) + n);
+    const h = new Int32Array(CELLS);
     for (const row of this.repo.facetRowsOfEverything()) {
-      counts.total += row.n;
-      bump(counts.byCity, row.cityCode, row.n);
-      bump(counts.byTopCategory, `${row.topCategory}0000`, row.n);
-      bump(counts.byMode, row.sharingMode, row.n);
+      const city = ref.cityByCode.get(row.cityCode)?.ordinal ?? 0;
+      const category = ref.categoryByCode.get(`${row.topCategory}0000`)?.ordinal ?? 0;
+      h[cellOf(city, category, SHARING_MODES.indexOf(row.sharingMode))]! += row.n;
     }
-    return counts;
+    return h;
   }
 
-  private facets(counts: Pick<Counts, 'byCity' | 'byTopCategory' | 'byMode'> | null): Facets {
+  private facets(counts: FacetCounts | null): Facets {
     const ref = this.ref();
-    const n = (m: Map<string, number> | undefined, k: string) => m?.get(k) ?? 0;
+    const byCount = <T extends { code: string; count: number }>(a: T, b: T) =>
+      b.count - a.count || a.code.localeCompare(b.code);
     return {
       categories: [...ref.topByOrdinal.values()]
-        .map((c) => ({ code: c.code, name: c.name, nameEn: c.nameEn, count: n(counts?.byTopCategory, c.code) }))
-        .sort((a, b) => b.count - a.count || a.code.localeCompare(b.code)),
+        .map((c) => ({ code: c.code, name: c.name, nameEn: c.nameEn, count: counts?.byCategory[c.ordinal!] ?? 0 }))
+        .sort(byCount),
       cities: ref.cities
-        .map((c) => ({ code: c.code, name: c.name, nameEn: c.nameEn, count: n(counts?.byCity, c.code) }))
-        .sort((a, b) => b.count - a.count || a.code.localeCompare(b.code)),
-      sharingModes: SHARING_MODES.map((value) => ({ value, count: n(counts?.byMode, value) })),
+        .map((c) => ({ code: c.code, name: c.name, nameEn: c.nameEn, count: counts?.byCity[c.ordinal] ?? 0 }))
+        .sort(byCount),
+      sharingModes: SHARING_MODES.map((value, rank) => ({ value, count: counts?.byMode[rank] ?? 0 })),
     };
   }
 

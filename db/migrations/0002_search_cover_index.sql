@@ -1,0 +1,1 @@
+CREATE INDEX `instruments_search_cover` ON `instruments` (`search_key`,`price_sort_fen`,`original_value_fen`);
