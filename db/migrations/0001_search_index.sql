@@ -1,10 +1,11 @@
 -- Full-text index of the catalogue. Contentless: it stores tokens, not text (the text is
 -- pre-tokenised in search-text.ts so 1–2 character Chinese queries work). Its rowid is the
--- instrument's search_key, which packs the facet values (search-key.ts).
+-- instrument's search_key, which packs the facet values (search-key.ts). '_' is a token character so
+-- the filter tags (_c370100 …) are whole tokens that no text prefix query can reach.
 CREATE VIRTUAL TABLE `instrument_fts` USING fts5(
   `title`, `body`, `tags`,
   content = '', contentless_delete = 1,
-  tokenize = 'unicode61 remove_diacritics 2'
+  tokenize = "unicode61 remove_diacritics 2 tokenchars '_'"
 );
 --> statement-breakpoint
 -- Bumped by every change to the catalogue, so derived figures can be cached safely.

@@ -38,12 +38,17 @@ describe('matchExpression', () => {
     expect(matchExpression('Talos 200')).toBe('"talos"* AND "200"*');
   });
 
+  it('matches a lone letter or digit as a whole word, not as the prefix of every word', () => {
+    expect(matchExpression('X射线')).toBe('"x" AND "射线"');
+    expect(matchExpression('QuantStudio 5')).toBe('"quantstudio"* AND "5"');
+  });
+
   it.each([
     ['"', null],
     ['*', null],
     ['NEAR(', '"near"*'],
     ["'; drop table instruments; --", '"drop"* AND "table"* AND "instruments"*'],
-    ['a OR b', '"a"* AND "or"* AND "b"*'],
+    ['a OR b', '"a" AND "or"* AND "b"'],
     ['"质谱" NOT 电镜', '"质谱" AND "not"* AND "电镜"'],
   ])('keeps FTS syntax in %j inert', (query, expected) => {
     expect(matchExpression(query)).toBe(expected);
@@ -63,7 +68,7 @@ describe('category codes', () => {
   });
 
   it('tags an instrument with its category and every ancestor', () => {
-    expect(categoryTags('010102')).toEqual(['xk01', 'xk0101', 'xk010102']);
-    expect(categoryTags('010400')).toEqual(['xk01', 'xk0104']);
+    expect(categoryTags('010102')).toEqual(['_k01', '_k0101', '_k010102']);
+    expect(categoryTags('010400')).toEqual(['_k01', '_k0104']);
   });
 });

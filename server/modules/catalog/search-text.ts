@@ -6,7 +6,7 @@
  * SQLite sees it: 质谱仪 → "质谱 谱仪 仪". A Chinese query of n ≥ 2 characters becomes the phrase of
  * its bigrams (an exact substring match), a single character becomes a prefix query (every
  * character starts some token, thanks to the trailing unigram). Latin words and model numbers
- * are matched by prefix: "2100" finds JEM-2100F. Users' text never reaches FTS syntax unquoted.
+ * are matched by prefix: "2100" finds JEM-2100F; a single letter or digit is matched whole. Users' text never reaches FTS syntax unquoted.
  */
 
 const HAN = /\p{Script=Han}/u;
@@ -75,7 +75,9 @@ export function matchExpression(query: string): string | null {
         terms.push(bigrams.length === 1 ? `"${bigrams[0]}"` : `"${bigrams.join(' ')}"`);
       }
     } else {
-      terms.push(`"${run.text}"*`);
+      // A lone letter or digit (the X of X射线, the 5 of a model) is a word of its own, not a prefix
+      // of every word that starts with it.
+      terms.push(run.text.length === 1 ? `"${run.text}"` : `"${run.text}"*`);
     }
     if (terms.length >= MAX_QUERY_TERMS) break;
   }
@@ -86,14 +88,18 @@ export function containsHan(text: string): boolean {
   return HAN.test(text);
 }
 
-/** Filter tags, indexed in their own column so filters become index lookups too. */
+/**
+ * Filter tags, indexed in their own column so filters become index lookups too. They start with
+ * '_', a token character only for the index (tokenchars '_'), never in text tokens, so a prefix
+ * query such as "x"* can never expand into the tags' huge doclists.
+ */
 export const tag = {
-  city: (code: string) => `xc${code}`,
+  city: (code: string) => `_c${code}`,
   /** The category code at its own level: 01, 0101 or 010101. */
-  category: (code: string) => `xk${categoryPrefix(code)}`,
-  institution: (id: number) => `xi${id}`,
-  mode: (mode: string) => `xm${mode.replace(/_/g, '')}`,
-  status: (status: string) => `xs${status.replace(/_/g, '')}`,
+  category: (code: string) => `_k${categoryPrefix(code)}`,
+  institution: (id: number) => `_i${id}`,
+  mode: (mode: string) => `_m${mode.replace(/_/g, '')}`,
+  status: (status: string) => `_s${status.replace(/_/g, '')}`,
 };
 
 /** 010000 → 01, 010100 → 0101, 010101 → 010101 (the significant prefix of a taxonomy code). */
