@@ -119,7 +119,7 @@ interface QueryClass {
 const filtersOf = (q: Query): SearchFilters => ({
   text: q.q ? matchExpression(q.q) : null,
   cityCode: q.city,
-  categoryCode: q.category,
+  cityOrdinal: q.city ? CITIES.indexOf(q.city) + 1 : undefined,
 });
 
 function rawSearch(repo: CatalogRepo, q: Query, withCounts: boolean) {
@@ -134,10 +134,8 @@ function rawSearch(repo: CatalogRepo, q: Query, withCounts: boolean) {
     const rows = repo.columnOrderedPage(f, q.sort as 'price_asc', null, limit + 1);
     repo.summaries(rows.slice(0, limit).map((r) => r.id));
   }
-  if (withCounts) {
-    repo.matchingKeys(f);
-    if (f.cityCode) repo.matchingKeys({ ...f, cityCode: undefined });
-  }
+  // The service counts total and facets from one pass over the matches without the facet filters.
+  if (withCounts) repo.matchingKeys({ ...f, cityCode: undefined, cityOrdinal: undefined });
 }
 
 function buildClasses(repo: CatalogRepo): QueryClass[] {

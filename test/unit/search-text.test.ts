@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { categoryPrefix, categoryTags, indexText, matchExpression } from '../../server/modules/catalog/search-text.ts';
 
 describe('indexText', () => {
-  it('cuts Chinese into bigrams plus the closing character', () => {
-    expect(indexText('质谱仪')).toBe('质谱 谱仪 仪');
+  it('cuts Chinese into its bigrams, then its characters', () => {
+    expect(indexText('质谱仪')).toBe('质谱 谱仪 质 谱 仪');
     expect(indexText('镜')).toBe('镜');
   });
 
@@ -17,7 +17,7 @@ describe('indexText', () => {
   });
 
   it('splits mixed Chinese and Latin text into runs', () => {
-    expect(indexText('X射线衍射仪')).toBe('x 射线 线衍 衍射 射仪 仪');
+    expect(indexText('X射线衍射仪')).toBe('x 射线 线衍 衍射 射仪 射 线 衍 射 仪');
   });
 });
 
@@ -30,8 +30,9 @@ describe('matchExpression', () => {
     expect(matchExpression('电镜')).toBe('"电镜"');
   });
 
-  it('turns a single Chinese character into a prefix query', () => {
-    expect(matchExpression('镜')).toBe('"镜"*');
+  it('looks up a single Chinese character as its own token, never as a prefix', () => {
+    expect(matchExpression('镜')).toBe('"镜"');
+    expect(matchExpression('PCR仪')).toBe('"pcr"* AND "仪"');
   });
 
   it('matches Latin words and model numbers by prefix, all terms required', () => {

@@ -2,13 +2,14 @@
  * Text for the full-text index and the MATCH expressions that query it.
  *
  * SQLite's trigram tokenizer cannot find 1–2 character Chinese words (质谱, 电镜), and unicode61
- * treats a run of Chinese as one token. So Chinese is cut into overlapping bigrams here, before
- * SQLite sees it: 质谱仪 → "质谱 谱仪 仪". A Chinese query of n ≥ 2 characters becomes the phrase of
- * its bigrams (an exact substring match), a single character becomes a prefix query (every
- * character starts some token, thanks to the trailing unigram). Latin words and model numbers
- * are matched by prefix: "2100" finds JEM-2100F; a single letter or digit is matched whole. Users' text never reaches FTS syntax unquoted.
+ * treats a run of Chinese as one token. So Chinese is cut here, before SQLite sees it, into its
+ * overlapping bigrams followed by its characters: 质谱仪 → "质谱 谱仪 质 谱 仪". A Chinese query of
+ * n ≥ 2 characters becomes the phrase of its bigrams (the bigrams of a run stay adjacent, so this is
+ * an exact substring match) and a single character is one token. No Chinese term is a prefix query:
+ * "仪"* would merge the doclists of every word that starts with 仪. Latin words and model numbers
+ * are matched by prefix ("2100" finds JEM-2100F); a lone letter or digit is matched whole.
+ * Users' text never reaches FTS syntax unquoted.
  */
-
 const HAN = /\p{Script=Han}/u;
 // Runs of Han characters, or runs of other letters/digits.
 const RUNS = /(\p{Script=Han}+)|((?:(?!\p{Script=Han})[\p{L}\p{N}])+)/gu;
@@ -34,8 +35,7 @@ function hanTokens(run: string): string[] {
   const chars = Array.from(run);
   const tokens: string[] = [];
   for (let i = 0; i + 1 < chars.length; i++) tokens.push(chars[i]! + chars[i + 1]!);
-  tokens.push(chars[chars.length - 1]!);
-  return tokens;
+  return tokens.concat(chars);
 }
 
 /** Letters and digits of a mixed word, separately: f200x → f, 200, x. */
@@ -68,7 +68,7 @@ export function matchExpression(query: string): string | null {
   for (const run of runs(query)) {
     if (run.han) {
       const chars = Array.from(run.text);
-      if (chars.length === 1) terms.push(`"${run.text}"*`);
+      if (chars.length === 1) terms.push(`"${run.text}"`);
       else {
         const bigrams: string[] = [];
         for (let i = 0; i + 1 < chars.length; i++) bigrams.push(chars[i]! + chars[i + 1]!);
