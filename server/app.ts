@@ -92,7 +92,7 @@ export function createApp(deps: AppDeps): Express {
   if (webRoot && fs.existsSync(path.join(webRoot, 'index.html'))) {
     app.use(express.static(webRoot, { index: false, maxAge: '1h' }));
     // Client-side routes: every other GET gets the SPA shell.
-    app.get('/*splat', (_req, res) => {
+    app.get('/{*splat}', (_req, res) => {
       res.set('Cache-Control', 'no-cache').sendFile(path.join(webRoot, 'index.html'));
     });
   }

@@ -44,7 +44,7 @@ async function main(): Promise<void> {
     migrateDb(db);
     const big = instruments >= 100_000;
     // A bulk load that can simply be rerun: no need to wait for the disk after every batch.
-    if (big) { db.$client.pragma('synchronous = OFF'); if (process.env.JM) db.$client.pragma('journal_mode = ' + process.env.JM); }
+    if (big) db.$client.pragma('synchronous = OFF');
     const ref = seedReference(db);
     console.error(`reference data: ${ref.cities} cities, ${ref.categories} categories`);
     const result = await seedDemo(db, {

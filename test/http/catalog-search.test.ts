@@ -168,6 +168,15 @@ describe('filters and facets', () => {
     expect(sum(filtered.facets!.categories)).toBe(city.count);
   });
 
+  it('keeps the category facet disjunctive for second- and third-level filters', async () => {
+    const all = await search({ q: '仪' });
+    for (const category of ['010100', '010102']) {
+      const narrowed = await search({ q: '仪', category });
+      expect(narrowed.facets!.categories).toEqual(all.facets!.categories);
+      expect(narrowed.total).toBeLessThan(all.total!);
+    }
+  });
+
   it('counts the whole catalogue when nothing is asked', async () => {
     const [{ n }] = sql<{ n: number }>('SELECT count(*) AS n FROM instruments') as [{ n: number }];
     const body = await search({});

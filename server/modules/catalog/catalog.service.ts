@@ -166,15 +166,29 @@ export class CatalogService {
       modeRank: undefined,
       ...(f.topCategoryOrdinal !== undefined && { categoryCode: undefined, topCategoryOrdinal: undefined }),
     };
-    const constrained = Object.values(rest).some((v) => v !== undefined && v !== null);
-    const histogram = constrained
-      ? histogramOfKeys(this.repo.matchingKeys(rest))
-      : this.cached('histogram:everything', () => this.histogramOfEverything());
-    return summarise(histogram, {
+    const histogram = this.histogram(rest);
+    const counts = summarise(histogram, {
       cityOrdinal: f.cityOrdinal,
       categoryOrdinal: f.topCategoryOrdinal,
       modeRank: f.modeRank,
     });
+    if (rest.categoryCode) {
+      // A second- or third-level category filter is in the query itself; the category facet
+      // still has to ignore it, so it needs a pass without it.
+      const wider = summarise(this.histogram({ ...rest, categoryCode: undefined }), {
+        cityOrdinal: f.cityOrdinal,
+        modeRank: f.modeRank,
+      });
+      counts.byCategory = wider.byCategory;
+    }
+    return counts;
+  }
+
+  private histogram(f: SearchFilters): Int32Array {
+    const constrained = Object.values(f).some((v) => v !== undefined && v !== null);
+    return constrained
+      ? histogramOfKeys(this.repo.matchingKeys(f))
+      : this.cached('histogram:everything', () => this.histogramOfEverything());
   }
 
   private histogramOfEverything(): Int32Array {

@@ -1,0 +1,90 @@
+/** Shared pieces of the browser journeys: one server and one browser per test file. */
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { expect } from 'vitest';
+import { launchBrowser } from '../support/browser.ts';
+import { repoRoot, startServer, type ServerProcess } from '../support/server-process.ts';
+
+export const DESKTOP = { width: 1280, height: 800 };
+export const PHONE = { width: 375, height: 812 };
+export const screenshotDir = path.join(repoRoot, 'test-results', 'screenshots');
+
+export type Harness = { server: ServerProcess; browser: Browser };
+
+export async function startHarness(): Promise<Harness> {
+  const server = await startServer();
+  try {
+    const browser = await launchBrowser();
+    return { server, browser };
+  } catch (e) {
+    await server.stop();
+    throw e;
+  }
+}
+
+export async function stopHarness(h: Harness | undefined) {
+  await h?.browser.close().catch(() => undefined);
+  await h?.server.stop();
+}
+
+export async function newPage(h: Harness, viewport = DESKTOP): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await h.browser.newContext({ viewport, baseURL: h.server.baseUrl, locale: 'zh-CN' });
+  context.setDefaultTimeout(20_000);
+  const page = await context.newPage();
+  return { context, page };
+}
+
+/** A full-page PNG in test-results/screenshots, once web fonts have loaded. */
+export async function screenshot(page: Page, name: string) {
+  mkdirSync(screenshotDir, { recursive: true });
+  await page.evaluate(() => document.fonts.ready.then(() => undefined));
+  // Full-page captures of a scrolled page come out with blank regions: capture from the top.
+  await page.evaluate(
+    () =>
+      new Promise<void>((resolve) => {
+        window.scrollTo(0, 0);
+        requestAnimationFrame(() => requestAnimationFrame(() => resolve()));
+      }),
+  );
+  await page.screenshot({ path: path.join(screenshotDir, name), fullPage: true, animations: 'disabled' });
+}
+
+/** Wait until the catalogue shows the answer to the current URL (no skeletons, not refreshing). */
+export async function waitForResults(page: Page) {
+  // The URL changes a moment before React renders the new search: wait for the render of *this* URL.
+  await page.waitForFunction(() => {
+    const el = document.querySelector('[data-testid="results"]');
+    return (
+      !!el &&
+      el.getAttribute('data-busy') === 'false' &&
+      el.getAttribute('data-search') === new URLSearchParams(window.location.search).toString()
+    );
+  });
+  await page.locator('[data-testid="instrument-card-skeleton"]').first().waitFor({ state: 'detached' });
+}
+
+export async function resultTotal(page: Page): Promise<number> {
+  const raw = await page.getByTestId('result-total').getAttribute('data-total');
+  expect(raw, 'the result count is shown').toMatch(/^\d+$/);
+  return Number(raw);
+}
+
+/** The Chinese web font is in use: without it headless Chromium draws boxes for every Han character. */
+export async function expectChineseFontLoaded(page: Page) {
+  const ok = await page.evaluate(async () => {
+    await document.fonts.ready;
+    await document.fonts.load('16px "Noto Sans SC"', '仪器检索');
+    return document.fonts.check('16px "Noto Sans SC"', '仪器检索');
+  });
+  expect(ok, 'Noto Sans SC is loaded for Chinese text').toBe(true);
+}
+
+/** Nothing sticks out sideways (the classic broken phone layout). */
+export async function expectNoHorizontalOverflow(page: Page) {
+  const { scrollWidth, clientWidth } = await page.evaluate(() => ({
+    scrollWidth: document.documentElement.scrollWidth,
+    clientWidth: document.documentElement.clientWidth,
+  }));
+  expect(scrollWidth, 'page is not wider than the viewport').toBeLessThanOrEqual(clientWidth);
+}

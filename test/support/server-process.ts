@@ -1,0 +1,104 @@
+/** Start the real server (`server/main.ts`) as a child process on a free port with a fresh database. */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+export type ServerProcess = {
+  baseUrl: string;
+  port: number;
+  /** Everything the server printed, for failure messages. */
+  output: () => string;
+  stop: () => Promise<void>;
+};
+
+export type StartOptions = {
+  env?: Record<string, string>;
+  /** How long to wait for `GET /api/v1/health` to answer 200. */
+  timeoutMs?: number;
+};
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const address = srv.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      srv.close(() => (port ? resolve(port) : reject(new Error('no free port'))));
+    });
+  });
+}
+
+function exited(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => child.once('exit', () => resolve()));
+}
+
+/**
+ * Start the server; or, when `E2E_BASE_URL` is set (a server you already run), use that one and start nothing.
+ */
+export async function startServer({ env = {}, timeoutMs = 120_000 }: StartOptions = {}): Promise<ServerProcess> {
+  const external = process.env.E2E_BASE_URL;
+  if (external) {
+    const url = new URL(external);
+    const res = await fetch(new URL('/api/v1/health', url)).catch(() => null);
+    if (res?.status !== 200) throw new Error(`E2E_BASE_URL=${external} does not answer /api/v1/health`);
+    return { baseUrl: url.origin, port: Number(url.port), output: () => '', stop: async () => undefined };
+  }
+  if (!existsSync(path.join(repoRoot, 'dist', 'web', 'index.html'))) {
+    throw new Error('dist/web/index.html is missing: run `npm run build` before the browser tests');
+  }
+  const dir = mkdtempSync(path.join(tmpdir(), 'isp-e2e-'));
+  const port = await freePort();
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+    cwd: repoRoot,
+    env: {
+      ...process.env,
+      NODE_ENV: 'production',
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DATABASE_PATH: path.join(dir, 'e2e.db'),
+      SEED_DEMO: '1',
+      SEED_INSTRUMENTS: '400',
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let log = '';
+  child.stdout?.on('data', (chunk: Buffer) => (log += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (log += chunk.toString()));
+
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGTERM');
+      const killer = setTimeout(() => child.kill('SIGKILL'), 5000);
+      await exited(child);
+      clearTimeout(killer);
+    }
+    rmSync(dir, { recursive: true, force: true });
+  };
+
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) {
+      await stop();
+      throw new Error(`the server exited with code ${child.exitCode} before it was ready:\n${log}`);
+    }
+    try {
+      const res = await fetch(`${baseUrl}/api/v1/health`, { signal: AbortSignal.timeout(2000) });
+      if (res.status === 200) return { baseUrl, port, output: () => log, stop };
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  await stop();
+  throw new Error(`the server did not answer /api/v1/health within ${timeoutMs} ms:\n${log}`);
+}

@@ -1,0 +1,43 @@
+import { QueryClientProvider } from '@tanstack/react-query';
+import { App as AntApp, ConfigProvider } from 'antd';
+import type { ThemeConfig } from 'antd';
+import enUS from 'antd/locale/en_US';
+import zhCN from 'antd/locale/zh_CN';
+import { useTranslation } from 'react-i18next';
+import { RouterProvider } from 'react-router';
+import { AuthProvider } from './auth';
+import { queryClient } from './queryClient';
+import { router } from './router';
+
+export const FONT_FAMILY =
+  "'Noto Sans SC', -apple-system, BlinkMacSystemFont, 'Segoe UI', 'PingFang SC', 'Microsoft YaHei', 'Helvetica Neue', Arial, sans-serif";
+
+const theme: ThemeConfig = {
+  token: {
+    colorPrimary: '#0b4f9c',
+    colorInfo: '#0b4f9c',
+    colorLink: '#0b4f9c',
+    borderRadius: 6,
+    fontFamily: FONT_FAMILY,
+    colorBgLayout: '#f3f5f9',
+  },
+  components: {
+    Layout: { headerBg: '#0b4f9c', headerHeight: 64, headerPadding: '0 24px', siderBg: '#ffffff', footerBg: '#f3f5f9' },
+    Menu: { itemBorderRadius: 6, itemSelectedBg: '#e8f0fa', itemSelectedColor: '#0b4f9c', itemActiveBg: '#f0f5fb' },
+  },
+};
+
+export function App() {
+  const { i18n } = useTranslation();
+  return (
+    <ConfigProvider locale={i18n.language === 'en' ? enUS : zhCN} theme={theme}>
+      <AntApp>
+        <QueryClientProvider client={queryClient}>
+          <AuthProvider>
+            <RouterProvider router={router} />
+          </AuthProvider>
+        </QueryClientProvider>
+      </AntApp>
+    </ConfigProvider>
+  );
+}

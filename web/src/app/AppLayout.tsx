@@ -1,0 +1,219 @@
+import {
+  DatabaseOutlined,
+  GlobalOutlined,
+  LogoutOutlined,
+  MenuOutlined,
+  SearchOutlined,
+  UserOutlined,
+} from '@ant-design/icons';
+import { App as AntApp, Avatar, Button, Drawer, Dropdown, Grid, Layout, Menu, Space, Tag, Typography } from 'antd';
+import type { MenuProps } from 'antd';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link, Outlet, ScrollRestoration, useLocation, useNavigate } from 'react-router';
+import { LogoMark } from '../ui/LogoMark';
+import { LAB_ROLES, useAuth } from './auth';
+
+const { Header, Sider, Content, Footer } = Layout;
+
+function useNavItems(): MenuProps['items'] {
+  const { t } = useTranslation();
+  const { user } = useAuth();
+  const items: NonNullable<MenuProps['items']> = [
+    { key: 'catalog', icon: <SearchOutlined />, label: <Link to="/instruments">{t('nav.catalog')}</Link> },
+  ];
+  if (user && LAB_ROLES.includes(user.role)) {
+    items.push({
+      key: 'lab',
+      icon: <DatabaseOutlined />,
+      label: (
+        <Link to="/lab/instruments" data-testid="nav-lab-instruments">
+          {user.role === 'platform_admin' ? t('nav.manageInstruments') : t('nav.myInstruments')}
+        </Link>
+      ),
+    });
+  }
+  return items;
+}
+
+function selectedKey(pathname: string): string {
+  if (pathname.startsWith('/lab')) return 'lab';
+  if (pathname === '/' || pathname.startsWith('/instruments')) return 'catalog';
+  return '';
+}
+
+function LanguageSwitch({ compact }: { compact: boolean }) {
+  const { t, i18n } = useTranslation();
+  const current = i18n.language === 'en' ? 'en' : 'zh-CN';
+  return (
+    <Dropdown
+      trigger={['click']}
+      menu={{
+        selectable: true,
+        selectedKeys: [current],
+        items: [
+          { key: 'zh-CN', label: <span lang="zh-CN">{t('lang.zh')}</span> },
+          { key: 'en', label: <span lang="en">{t('lang.en')}</span> },
+        ],
+        onClick: ({ key }) => void i18n.changeLanguage(key),
+      }}
+    >
+      <Button
+        type="text"
+        className="header-btn"
+        icon={<GlobalOutlined />}
+        aria-label={t('lang.label')}
+        data-testid="lang-switch"
+      >
+        {compact ? null : current === 'en' ? 'English' : '中文'}
+      </Button>
+    </Dropdown>
+  );
+}
+
+function UserArea({ compact }: { compact: boolean }) {
+  const { t } = useTranslation();
+  const { user, logout } = useAuth();
+  const { message } = AntApp.useApp();
+  const navigate = useNavigate();
+  const location = useLocation();
+  if (!user) {
+    if (location.pathname === '/login') return null;
+    return (
+      <Link to="/login" state={{ from: location.pathname + location.search }}>
+        <Button type="primary" className="header-signin" icon={<UserOutlined />} data-testid="sign-in">
+          {t('auth.signIn')}
+        </Button>
+      </Link>
+    );
+  }
+  const items: MenuProps['items'] = [
+    {
+      key: 'who',
+      disabled: true,
+      label: (
+        <div className="user-card">
+          <div className="user-card__name">{user.displayName}</div>
+          <div className="user-card__meta">{user.email}</div>
+          <div className="user-card__meta">{user.organisation.name}</div>
+          <Tag color="blue" className="user-card__role">
+            {t(`role.${user.role}`)}
+          </Tag>
+        </div>
+      ),
+    },
+    { type: 'divider' },
+    { key: 'logout', icon: <LogoutOutlined />, label: t('auth.signOut'), danger: true },
+  ];
+  return (
+    <Dropdown
+      trigger={['click']}
+      menu={{
+        items,
+        onClick: async ({ key }) => {
+          if (key !== 'logout') return;
+          await logout().catch(() => undefined);
+          void message.success(t('auth.signedOut'));
+          navigate('/instruments');
+        },
+      }}
+    >
+      <Button type="text" className="header-btn header-user" data-testid="user-menu">
+        <Avatar size="small" className="header-avatar">
+          {user.displayName.slice(0, 1)}
+        </Avatar>
+        {compact ? null : (
+          <span className="header-user__text">
+            <span className="header-user__name">{user.displayName}</span>
+            <span className="header-user__role">{t(`role.${user.role}`)}</span>
+          </span>
+        )}
+      </Button>
+    </Dropdown>
+  );
+}
+
+export function AppLayout() {
+  const { t } = useTranslation();
+  const screens = Grid.useBreakpoint();
+  const location = useLocation();
+  const [drawerOpen, setDrawerOpen] = useState(false);
+  const items = useNavItems();
+  // Before the first measurement useBreakpoint() is empty; treat that as desktop to avoid a flash of the phone layout.
+  const desktop = screens.lg ?? true;
+  const phone = screens.md === false;
+  const selected = selectedKey(location.pathname);
+
+  return (
+    <Layout className="app-shell">
+      <a className="skip-link" href="#main">
+        {t('app.skipToContent')}
+      </a>
+      <Header className="app-header">
+        {!desktop ? (
+          <Button
+            type="text"
+            className="header-btn"
+            icon={<MenuOutlined />}
+            aria-label={t('app.menu')}
+            onClick={() => setDrawerOpen(true)}
+            data-testid="nav-drawer-toggle"
+          />
+        ) : null}
+        <Link to="/instruments" className="brand" aria-label={t('app.name')}>
+          <LogoMark size={phone ? 28 : 34} />
+          <span className="brand__text">
+            <span className="brand__name">{phone ? t('app.shortName') : t('app.name')}</span>
+            {phone ? null : <span className="brand__tagline">{t('app.tagline')}</span>}
+          </span>
+        </Link>
+        <Space size={phone ? 0 : 8} className="header-actions">
+          <LanguageSwitch compact={phone} />
+          <UserArea compact={phone} />
+        </Space>
+      </Header>
+      <Layout className="app-body">
+        {desktop ? (
+          <Sider width={208} theme="light" className="app-sider" breakpoint="lg">
+            <Menu mode="inline" selectedKeys={[selected]} items={items} className="app-menu" />
+          </Sider>
+        ) : (
+          <Drawer
+            placement="left"
+            open={drawerOpen}
+            onClose={() => setDrawerOpen(false)}
+            size={264}
+            title={
+              <span className="drawer-brand">
+                <Typography.Text strong>{t('app.shortName')}</Typography.Text>
+              </span>
+            }
+            styles={{ body: { padding: 0 } }}
+          >
+            <Menu
+              mode="inline"
+              selectedKeys={[selected]}
+              items={items}
+              onClick={() => setDrawerOpen(false)}
+              className="app-menu"
+            />
+          </Drawer>
+        )}
+        <Layout className="app-main">
+          <Content id="main" className="app-content" tabIndex={-1}>
+            <Outlet />
+          </Content>
+          <Footer className="app-footer">
+            <div>{t('app.footer')}</div>
+            <div className="app-footer__links">
+              <a href="/api/docs" target="_blank" rel="noreferrer" data-testid="api-docs-link">
+                {t('app.apiDocs')}
+              </a>
+            </div>
+          </Footer>
+        </Layout>
+      </Layout>
+      <ScrollRestoration />
+    </Layout>
+  );
+}

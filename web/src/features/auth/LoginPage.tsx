@@ -1,0 +1,148 @@
+import { LockOutlined, MailOutlined } from '@ant-design/icons';
+import { Alert, App as AntApp, Button, Card, Form, Input, Typography } from 'antd';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link, Navigate, useLocation, useNavigate, useSearchParams } from 'react-router';
+import { isApiError } from '../../api/client';
+import { useAuth } from '../../app/auth';
+import { LogoMark } from '../../ui/LogoMark';
+import { useDocumentTitle } from '../../ui/useDocumentTitle';
+
+const DEMO_PASSWORD = 'demo-pass-2025';
+const DEMO_ACCOUNTS = [
+  { email: 'researcher@demo.test', role: 'researcher' },
+  { email: 'lab@demo.test', role: 'lab_manager' },
+  { email: 'finance@demo.test', role: 'finance_officer' },
+  { email: 'admin@demo.test', role: 'platform_admin' },
+] as const;
+
+/** Only same-site paths are followed after sign-in. */
+function safeRedirect(target: unknown): string {
+  if (typeof target !== 'string' || !target.startsWith('/') || target.startsWith('//') || target.startsWith('/login')) {
+    return '/instruments';
+  }
+  return target;
+}
+
+type Values = { email: string; password: string };
+
+export function LoginPage() {
+  const { t } = useTranslation();
+  const { user, login } = useAuth();
+  const { message } = AntApp.useApp();
+  const navigate = useNavigate();
+  const location = useLocation();
+  const [params] = useSearchParams();
+  const [form] = Form.useForm<Values>();
+  const [error, setError] = useState<string | null>(null);
+  const [submitting, setSubmitting] = useState(false);
+  useDocumentTitle(t('auth.title'));
+
+  const state = location.state as { from?: unknown } | null;
+  const target = safeRedirect(state?.from ?? params.get('redirect'));
+
+  if (user && !submitting) return <Navigate to={target} replace />;
+
+  const onFinish = async (values: Values) => {
+    setError(null);
+    setSubmitting(true);
+    try {
+      const u = await login(values.email.trim(), values.password);
+      void message.success(t('auth.welcome', { name: u.displayName }));
+      navigate(target, { replace: true });
+    } catch (e) {
+      setSubmitting(false);
+      if (isApiError(e) && e.status === 401) setError(t('auth.wrongCredentials'));
+      else if (isApiError(e) && e.status === 0) setError(t('common.errorNetwork'));
+      else if (isApiError(e)) setError(e.detail || t('common.errorGeneric'));
+      else setError(t('common.errorGeneric'));
+    }
+  };
+
+  return (
+    <div className="login-page">
+      <Card className="login-card">
+        <div className="login-card__head">
+          <div className="login-card__logo">
+            <LogoMark size={44} />
+          </div>
+          <Typography.Title level={3} style={{ margin: 0 }}>
+            {t('auth.title')}
+          </Typography.Title>
+          <Typography.Text type="secondary">{t('auth.subtitle')}</Typography.Text>
+        </div>
+        {error ? (
+          <Alert
+            type="error"
+            showIcon
+            title={t('auth.failed')}
+            description={error}
+            className="login-card__error"
+            data-testid="login-error"
+          />
+        ) : null}
+        <Form<Values>
+          form={form}
+          layout="vertical"
+          requiredMark={false}
+          onFinish={(v) => void onFinish(v)}
+          disabled={submitting}
+          size="large"
+        >
+          <Form.Item
+            name="email"
+            label={t('auth.email')}
+            rules={[
+              { required: true, message: t('auth.emailRequired') },
+              { type: 'email', message: t('auth.emailInvalid') },
+            ]}
+          >
+            <Input
+              prefix={<MailOutlined />}
+              placeholder={t('auth.emailPlaceholder')}
+              autoComplete="username"
+              inputMode="email"
+              data-testid="login-email"
+            />
+          </Form.Item>
+          <Form.Item
+            name="password"
+            label={t('auth.password')}
+            rules={[{ required: true, message: t('auth.passwordRequired') }]}
+          >
+            <Input.Password prefix={<LockOutlined />} autoComplete="current-password" data-testid="login-password" />
+          </Form.Item>
+          <Button type="primary" htmlType="submit" block loading={submitting} data-testid="login-submit">
+            {t('auth.submit')}
+          </Button>
+        </Form>
+        <div className="demo-box" data-testid="demo-accounts">
+          <div className="demo-box__title">{t('auth.demoTitle')}</div>
+          <div className="demo-box__hint">
+            {t('auth.demoHint')} <code className="nowrap">{DEMO_PASSWORD}</code>
+          </div>
+          <ul className="demo-box__list">
+            {DEMO_ACCOUNTS.map((a) => (
+              <li key={a.email}>
+                <button
+                  type="button"
+                  className="demo-box__account"
+                  onClick={() => {
+                    form.setFieldsValue({ email: a.email, password: DEMO_PASSWORD });
+                    setError(null);
+                  }}
+                >
+                  <code>{a.email}</code>
+                  <span className="demo-box__role">{t(`role.${a.role}`)}</span>
+                </button>
+              </li>
+            ))}
+          </ul>
+        </div>
+        <div className="login-card__back">
+          <Link to="/instruments">{t('common.backHome')}</Link>
+        </div>
+      </Card>
+    </div>
+  );
+}

@@ -1,0 +1,62 @@
+import type { Rule } from 'antd/es/form';
+import { useTranslation } from 'react-i18next';
+import { LIMITS } from './instrumentForm';
+import { parseYuanToFen } from '../../ui/money';
+import type { Resources } from '../../i18n/zh-CN';
+
+type FieldKey = keyof Resources['lab']['fields'];
+
+/** Client-side rules mirroring the server's zod schema; the server stays the authority. */
+export function useFormRules() {
+  const { t } = useTranslation();
+  const label = (field: FieldKey) => t(`lab.fields.${field}`);
+  return {
+    required: (field: FieldKey): Rule => ({
+      required: true,
+      whitespace: true,
+      message: t('lab.rules.required', { field: label(field) }),
+    }),
+    max: (field: FieldKey, max: number): Rule => ({
+      max,
+      message: t('lab.rules.maxLength', { field: label(field), max }),
+    }),
+    money: {
+      validator: async (_: unknown, value: string | number | null | undefined) => {
+        if (value === null || value === undefined || value === '') return;
+        const fen = parseYuanToFen(value);
+        if (fen === null || fen > LIMITS.maxFen) throw new Error(t('lab.rules.money'));
+      },
+    } satisfies Rule,
+    percent: {
+      validator: async (_: unknown, value: number | null | undefined) => {
+        if (value === null || value === undefined) return;
+        if (!Number.isInteger(value) || value < 0 || value > 300) throw new Error(t('lab.rules.percent'));
+      },
+    } satisfies Rule,
+    email: { type: 'email', message: t('lab.rules.email') } satisfies Rule,
+    url: {
+      validator: async (_: unknown, value: string | null | undefined) => {
+        if (!value || !value.trim()) return;
+        let ok = false;
+        try {
+          const u = new URL(value.trim());
+          ok = u.protocol === 'http:' || u.protocol === 'https:';
+        } catch {
+          ok = false;
+        }
+        if (!ok) throw new Error(t('lab.rules.url'));
+      },
+    } satisfies Rule,
+    subjectAreas: {
+      validator: async (_: unknown, value: string[] | undefined) => {
+        const v = value ?? [];
+        if (
+          v.length > LIMITS.subjectAreas ||
+          v.some((s) => s.trim().length === 0 || s.trim().length > LIMITS.subjectArea)
+        ) {
+          throw new Error(t('lab.rules.subjectAreas'));
+        }
+      },
+    } satisfies Rule,
+  };
+}

@@ -1,0 +1,2 @@
+/** Money in the UI: the API speaks integer fen, people read and type yuan; one implementation for both sides. */
+export { fenToYuanString, formatFen, formatFenCompact, parseYuanToFen } from '../../../server/shared/money.ts';
