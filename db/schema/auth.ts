@@ -1,11 +1,6 @@
 import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import { institutionTypes, organisationKinds, roles } from './enums.ts';
 import { cities } from './reference.ts';
-
-export const organisationKinds = ['enterprise', 'institution', 'finance_office', 'platform'] as const;
-export type OrganisationKind = (typeof organisationKinds)[number];
-
-export const institutionTypes = ['university', 'institute', 'test_centre', 'enterprise_lab'] as const;
-export type InstitutionType = (typeof institutionTypes)[number];
 
 /** Every party on the platform: SMEs, instrument-owning institutions, finance offices, the platform itself. */
 export const organisations = sqliteTable(
@@ -27,9 +22,6 @@ export const organisations = sqliteTable(
   },
   (t) => [index('organisations_kind_city').on(t.kind, t.cityCode)],
 );
-
-export const roles = ['researcher', 'lab_manager', 'finance_officer', 'platform_admin'] as const;
-export type Role = (typeof roles)[number];
 
 export const users = sqliteTable(
   'users',

@@ -1,23 +1,8 @@
 import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import { organisations } from './auth.ts';
+import { instrumentOrigins, priceUnits, runStatuses, sharingModes } from './enums.ts';
 import { categories, cities } from './reference.ts';
 
-export const instrumentOrigins = ['purchased', 'self_built', 'donated', 'other'] as const;
-export const sharingModes = ['external', 'internal', 'not_shared'] as const;
-export type SharingMode = (typeof sharingModes)[number];
-/** National run-status values, best first (the order is also the search ranking prior). */
-export const runStatuses = [
-  'normal',
-  'standby',
-  'remote',
-  'occasional_fault',
-  'frequent_fault',
-  'awaiting_repair',
-  'to_be_retired',
-] as const;
-export type RunStatus = (typeof runStatuses)[number];
-export const priceUnits = ['hour', 'sample'] as const;
-export type PriceUnit = (typeof priceUnits)[number];
 /** Sort value of an instrument without a published price. */
 export const UNPRICED_SORT_FEN = 2 ** 50;
 
@@ -73,11 +58,12 @@ export const instruments = sqliteTable(
   },
   (t) => [
     uniqueIndex('instruments_institution_asset').on(t.institutionId, t.assetNumber),
-    index('instruments_city_price').on(t.cityCode, t.priceSortFen, t.id),
+    // search_key at the end: sorted walks can test text matches without reading the table.
+    index('instruments_city_price').on(t.cityCode, t.priceSortFen, t.id, t.searchKey),
     index('instruments_category_price').on(t.categoryCode, t.priceSortFen, t.id),
     index('instruments_institution').on(t.institutionId, t.id),
-    index('instruments_price').on(t.priceSortFen, t.id),
-    index('instruments_value').on(t.originalValueFen, t.id),
+    index('instruments_price').on(t.priceSortFen, t.id, t.searchKey),
+    index('instruments_value').on(t.originalValueFen, t.id, t.searchKey),
     // Text matches are joined by search key and sorted by price or value: answer that from the index alone.
     index('instruments_search_cover').on(t.searchKey, t.priceSortFen, t.originalValueFen),
   ],

@@ -1,3 +1,4 @@
+export * from './enums.ts';
 export * from './reference.ts';
 export * from './auth.ts';
 export * from './catalog.ts';

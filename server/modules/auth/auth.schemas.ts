@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-export const ROLES = ['researcher', 'lab_manager', 'finance_officer', 'platform_admin'] as const;
+import { organisationKinds, roles } from '../../../db/schema/enums.ts';
 
 export const loginSchema = z
   .object({
@@ -14,10 +14,10 @@ export const userSchema = z.object({
   id: z.number().int(),
   email: z.string(),
   displayName: z.string(),
-  role: z.enum(ROLES),
+  role: z.enum(roles),
   organisation: z.object({
     id: z.number().int(),
-    kind: z.enum(['enterprise', 'institution', 'finance_office', 'platform']),
+    kind: z.enum(organisationKinds),
     name: z.string(),
     cityCode: z.string().nullable(),
   }),

@@ -254,6 +254,24 @@ export class CatalogRepo {
     return this.stmt(sql).all(...cols.params, ...params, limit) as { id: number; value: number }[];
   }
 
+  /** A chunk of instruments in a column's order after a position, optionally within one city (index only). */
+  columnOrderChunk(
+    sort: ColumnSort,
+    cityCode: string | null,
+    after: { value: number; id: number } | null,
+    limit: number,
+  ): { id: number; value: number; key: number }[] {
+    const { column, desc } = SORT_COLUMN[sort];
+    const dir = desc ? 'DESC' : 'ASC';
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (cityCode) add(where, params, 'i.city_code = ?', cityCode);
+    if (after) add(where, params, `(i.${column}, i.id) ${desc ? '<' : '>'} (?, ?)`, after.value, after.id);
+    const sql = `SELECT i.id, i.${column} AS value, i.search_key AS key FROM instruments i ${whereClause(where)}
+      ORDER BY i.${column} ${dir}, i.id ${dir} LIMIT ?`;
+    return this.stmt(sql).all(...params, limit) as { id: number; value: number; key: number }[];
+  }
+
   summaries(ids: number[]): SummaryRow[] {
     if (!ids.length) return [];
     const rows = this.stmt(

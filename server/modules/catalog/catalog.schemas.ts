@@ -1,20 +1,15 @@
-/** Request and response shapes of the catalogue API. Imports only zod, so the SPA can share them. */
+/** Request and response shapes of the catalogue API. Imports only zod and the vocabularies, so the SPA can share them. */
 import { z } from 'zod';
+import { catalogSorts, instrumentOrigins, priceUnits, runStatuses, sharingModes } from '../../../db/schema/enums.ts';
 
-export const SHARING_MODES = ['external', 'internal', 'not_shared'] as const;
-export const RUN_STATUSES = [
-  'normal',
-  'standby',
-  'remote',
-  'occasional_fault',
-  'frequent_fault',
-  'awaiting_repair',
-  'to_be_retired',
-] as const;
-export const ORIGINS = ['purchased', 'self_built', 'donated', 'other'] as const;
-export const PRICE_UNITS = ['hour', 'sample'] as const;
-export const SORTS = ['relevance', 'price_asc', 'price_desc', 'value_desc', 'value_asc', 'newest'] as const;
-export const USER_TYPES = ['internal', 'academic', 'enterprise'] as const;
+export {
+  catalogSorts as SORTS,
+  instrumentOrigins as ORIGINS,
+  priceUnits as PRICE_UNITS,
+  runStatuses as RUN_STATUSES,
+  sharingModes as SHARING_MODES,
+  userTypes as USER_TYPES,
+} from '../../../db/schema/enums.ts';
 
 const fen = z.number().int().min(0).max(1e13);
 const categoryCode = z.string().regex(/^\d{6}$/, 'a 6-digit national category code');
@@ -32,12 +27,12 @@ export const searchQuerySchema = z
     category: categoryCode.optional(),
     city: cityCode.optional(),
     institutionId: intParam(2 ** 38).optional(),
-    status: z.enum(RUN_STATUSES).optional(),
-    sharingMode: z.enum(SHARING_MODES).optional(),
+    status: z.enum(runStatuses).optional(),
+    sharingMode: z.enum(sharingModes).optional(),
     minPriceFen: intParam(1e13).optional(),
     maxPriceFen: intParam(1e13).optional(),
     minValueFen: intParam(1e13).optional(),
-    sort: z.enum(SORTS).default('relevance'),
+    sort: z.enum(catalogSorts).default('relevance'),
     cursor: z.string().max(500).optional(),
     limit: intParam(100).pipe(z.number().min(1, 'at least 1')).default(20),
     /** Which extras to compute: total and facets cost a pass over every match. */
@@ -55,7 +50,7 @@ export type SearchQuery = z.infer<typeof searchQuerySchema>;
 
 const named = { code: z.string(), name: z.string(), nameEn: z.string().nullable() };
 
-export const listPriceSchema = z.object({ fen: fen, unit: z.enum(PRICE_UNITS) }).nullable();
+export const listPriceSchema = z.object({ fen: fen, unit: z.enum(priceUnits) }).nullable();
 
 export const instrumentSummarySchema = z.object({
   id: z.number().int(),
@@ -66,8 +61,8 @@ export const instrumentSummarySchema = z.object({
   category: z.object(named),
   institution: z.object({ id: z.number().int(), name: z.string() }),
   city: z.object(named),
-  sharingMode: z.enum(SHARING_MODES),
-  runStatus: z.enum(RUN_STATUSES),
+  sharingMode: z.enum(sharingModes),
+  runStatus: z.enum(runStatuses),
   originalValueFen: fen,
   listPrice: listPriceSchema,
   photoUrl: z.string().nullable(),
@@ -79,7 +74,7 @@ export const facetBucketSchema = z.object({ ...named, count: z.number().int() })
 export const facetsSchema = z.object({
   categories: z.array(facetBucketSchema),
   cities: z.array(facetBucketSchema),
-  sharingModes: z.array(z.object({ value: z.enum(SHARING_MODES), count: z.number().int() })),
+  sharingModes: z.array(z.object({ value: z.enum(sharingModes), count: z.number().int() })),
 });
 export type Facets = z.infer<typeof facetsSchema>;
 
@@ -92,7 +87,7 @@ export const searchResultSchema = z.object({
 export type SearchResult = z.infer<typeof searchResultSchema>;
 
 export const rateCardItemSchema = z.object({
-  unit: z.enum(PRICE_UNITS),
+  unit: z.enum(priceUnits),
   labelZh: z.string().trim().min(1).max(60),
   labelEn: z.string().trim().max(80).nullable().default(null),
   internalFen: fen,
@@ -121,7 +116,7 @@ export const instrumentInputSchema = z
     nameZh: z.string().trim().min(1).max(100),
     nameEn: text(200).default(null),
     categoryCode: categoryCode,
-    origin: z.enum(ORIGINS).default('purchased'),
+    origin: z.enum(instrumentOrigins).default('purchased'),
     originalValueFen: fen,
     commissionedOn: z.iso.date().nullable().default(null),
     country: text(40).default(null),
@@ -132,8 +127,8 @@ export const instrumentInputSchema = z
     subjectAreas: z.array(z.string().trim().min(1).max(30)).max(4).default([]),
     serviceContent: text(1000).default(null),
     feeNote: text(500).default(null),
-    sharingMode: z.enum(SHARING_MODES),
-    runStatus: z.enum(RUN_STATUSES).default('normal'),
+    sharingMode: z.enum(sharingModes),
+    runStatus: z.enum(runStatuses).default('normal'),
     cityCode: cityCode,
     district: text(40).default(null),
     address: text(200).default(null),
@@ -155,7 +150,7 @@ export type InstrumentPatch = z.infer<typeof instrumentPatchSchema>;
 
 export const instrumentDetailSchema = instrumentSummarySchema.extend({
   assetNumber: z.string(),
-  origin: z.enum(ORIGINS),
+  origin: z.enum(instrumentOrigins),
   commissionedOn: z.string().nullable(),
   country: z.string().nullable(),
   specs: z.string().nullable(),

@@ -20,7 +20,7 @@ import {
 } from './catalog.schemas.ts';
 import type { CatalogRepo, ColumnSort, SearchFilters, SummaryRow, TextTier } from './catalog.repo.ts';
 import { CELLS, cellOf, histogramOfKeys, summarise, type FacetCounts } from './facet-histogram.ts';
-import { keyInstrumentId } from './search-key.ts';
+import { keyCategoryOrdinal, keyInstrumentId, keyModeRank } from './search-key.ts';
 import { searchDocument } from './search-index.ts';
 import { matchExpression } from './search-text.ts';
 
@@ -28,6 +28,31 @@ const cursorSchema = z.union([
   z.object({ s: z.literal('relevance'), t: z.union([z.literal(0), z.literal(1)]), k: z.number().int().min(0) }),
   z.object({ s: z.enum(SORTS), v: z.number().int(), id: z.number().int().min(0) }),
 ]);
+
+interface FacetPass {
+  counts: FacetCounts;
+  /** Every match of the text alone, in key order, when the query is text plus facet filters. */
+  textKeys: number[] | null;
+}
+
+const SCANNABLE_SORTS = new Set<ColumnSort>(['price_asc', 'price_desc', 'value_asc', 'value_desc']);
+const SCAN_CHUNK = 512;
+
+const constrained = (f: SearchFilters) => Object.values(f).some((v) => v !== undefined && v !== null);
+
+/** Binary search in ascending keys (FTS returns rowids in order). */
+function sortedIncludes(keys: readonly number[], key: number): boolean {
+  let lo = 0;
+  let hi = keys.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    const k = keys[mid]!;
+    if (k === key) return true;
+    if (k < key) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return false;
+}
 
 /** Lowest enterprise price of a rate card: the catalogue's "from ¥X per hour/sample". */
 export function listPrice(items: RateCard['items']): { fen: number; unit: PriceUnit } | null {
@@ -110,19 +135,15 @@ export class CatalogService {
     if (cursor && cursor.s !== query.sort) {
       throw badRequest('cursor belongs to another sort', [{ path: 'cursor', message: `issued for sort=${cursor.s}` }]);
     }
+    // Count first: the pass over every match also tells the page which strategy is cheaper.
+    const pass = include.has('total') || include.has('facets') ? this.facetPass(filters) : null;
     const { ids, next } =
       query.sort === 'relevance'
         ? this.relevancePage(filters, cursor && 't' in cursor ? cursor : null, query.limit)
-        : this.columnPage(filters, query.sort, cursor && 'v' in cursor ? cursor : null, query.limit);
+        : this.columnPage(filters, query.sort, cursor && 'v' in cursor ? cursor : null, query.limit, pass);
     const items = this.repo.summaries(ids).map(toSummary);
-
-    let total: number | null = null;
-    let facets: Facets | null = null;
-    if (include.has('total') || include.has('facets')) {
-      const counts = this.facetCounts(filters);
-      total = include.has('total') ? counts.total : null;
-      facets = include.has('facets') ? this.facets(counts) : null;
-    }
+    const total = pass && include.has('total') ? pass.counts.total : null;
+    const facets = pass && include.has('facets') ? this.facets(pass.counts) : null;
     return { items, nextCursor: next, total, facets };
   }
 
@@ -143,8 +164,17 @@ export class CatalogService {
     };
   }
 
-  private columnPage(f: SearchFilters, sort: ColumnSort, cursor: { v: number; id: number } | null, limit: number) {
-    const rows = this.repo.columnOrderedPage(f, sort, cursor ? { value: cursor.v, id: cursor.id } : null, limit + 1);
+  private columnPage(
+    f: SearchFilters,
+    sort: ColumnSort,
+    cursor: { v: number; id: number } | null,
+    limit: number,
+    pass: FacetPass | null,
+  ) {
+    const after = cursor ? { value: cursor.v, id: cursor.id } : null;
+    const rows =
+      (pass && this.scanIsCheaper(f, sort, pass, limit) && this.scanPage(f, sort, after, limit + 1, pass)) ||
+      this.repo.columnOrderedPage(f, sort, after, limit + 1);
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
     return {
@@ -154,10 +184,59 @@ export class CatalogService {
   }
 
   /**
+   * A broad text query sorted by price joins and sorts every match (50,000 rows for 液相色谱). When
+   * the matches are already known from counting, walking the price index and keeping the rows
+   * whose key is among them reads about limit ÷ selectivity rows instead; take whichever is fewer.
+   */
+  private scanIsCheaper(f: SearchFilters, sort: ColumnSort, pass: FacetPass, limit: number): boolean {
+    if (!pass.textKeys || !SCANNABLE_SORTS.has(sort)) return false;
+    const universe = summarise(this.histogram({ text: null }), {
+      cityOrdinal: f.cityOrdinal,
+      categoryOrdinal: f.topCategoryOrdinal,
+      modeRank: f.modeRank,
+    }).total;
+    const matches = pass.counts.total;
+    return matches > 0 && ((limit + 1) * universe) / matches < matches;
+  }
+
+  /**
+   * Walks the sort index in chunks, keeping the rows whose key is a text match. Matches of one kind
+   * of instrument cluster in price, so the walk gives up after reading as many rows as a join would
+   * (null: the caller joins instead).
+   */
+  private scanPage(
+    f: SearchFilters,
+    sort: ColumnSort,
+    after: { value: number; id: number } | null,
+    want: number,
+    pass: FacetPass,
+  ): { id: number; value: number }[] | null {
+    const keys = pass.textKeys!;
+    const rows: { id: number; value: number }[] = [];
+    let budget = pass.counts.total;
+    let position = after;
+    while (budget > 0) {
+      const chunk = this.repo.columnOrderChunk(sort, f.cityCode ?? null, position, SCAN_CHUNK);
+      for (const row of chunk) {
+        if (f.topCategoryOrdinal !== undefined && keyCategoryOrdinal(row.key) !== f.topCategoryOrdinal) continue;
+        if (f.modeRank !== undefined && keyModeRank(row.key) !== f.modeRank) continue;
+        if (!sortedIncludes(keys, row.key)) continue;
+        rows.push({ id: row.id, value: row.value });
+        if (rows.length >= want) return rows;
+      }
+      if (chunk.length < SCAN_CHUNK) return rows; // reached the end of the list
+      const last = chunk[chunk.length - 1]!;
+      position = { value: last.value, id: last.id };
+      budget -= chunk.length;
+    }
+    return null;
+  }
+
+  /**
    * Total and disjunctive facet counts. The facet filters (city, top category, sharing mode) are
    * applied to the histogram, not the query, so one pass over the matches answers them all.
    */
-  private facetCounts(f: SearchFilters): FacetCounts {
+  private facetPass(f: SearchFilters): FacetPass {
     const rest: SearchFilters = {
       ...f,
       cityCode: undefined,
@@ -166,27 +245,25 @@ export class CatalogService {
       modeRank: undefined,
       ...(f.topCategoryOrdinal !== undefined && { categoryCode: undefined, topCategoryOrdinal: undefined }),
     };
-    const histogram = this.histogram(rest);
-    const counts = summarise(histogram, {
-      cityOrdinal: f.cityOrdinal,
-      categoryOrdinal: f.topCategoryOrdinal,
-      modeRank: f.modeRank,
-    });
+    const textOnly = Object.entries(rest).every(([k, v]) => k === 'text' || v === undefined);
+    const keys = constrained(rest) ? this.repo.matchingKeys(rest) : null;
+    const histogram = keys ? histogramOfKeys(keys) : this.histogram(rest);
+    const selection = { cityOrdinal: f.cityOrdinal, categoryOrdinal: f.topCategoryOrdinal, modeRank: f.modeRank };
+    const counts = summarise(histogram, selection);
     if (rest.categoryCode) {
       // A second- or third-level category filter is in the query itself; the category facet
       // still has to ignore it, so it needs a pass without it.
       const wider = summarise(this.histogram({ ...rest, categoryCode: undefined }), {
-        cityOrdinal: f.cityOrdinal,
-        modeRank: f.modeRank,
+        ...selection,
+        categoryOrdinal: undefined,
       });
       counts.byCategory = wider.byCategory;
     }
-    return counts;
+    return { counts, textKeys: textOnly && f.text ? keys : null };
   }
 
   private histogram(f: SearchFilters): Int32Array {
-    const constrained = Object.values(f).some((v) => v !== undefined && v !== null);
-    return constrained
+    return constrained(f)
       ? histogramOfKeys(this.repo.matchingKeys(f))
       : this.cached('histogram:everything', () => this.histogramOfEverything());
   }

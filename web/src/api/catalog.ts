@@ -9,7 +9,6 @@ import type {
   SearchResult,
   Facets,
 } from '../../../server/modules/catalog/catalog.schemas.ts';
-import type * as Contract from '../../../server/modules/catalog/catalog.schemas.ts';
 import { apiFetch, toQueryString } from './client';
 
 export type {
@@ -24,34 +23,23 @@ export type {
   SearchResult,
 };
 
-// The enums of the contract, restated so the SPA bundles no zod; `satisfies` makes tsc fail if they drift.
-export const SHARING_MODES = ['external', 'internal', 'not_shared'] as const satisfies typeof Contract.SHARING_MODES;
-export const RUN_STATUSES = [
-  'normal',
-  'standby',
-  'remote',
-  'occasional_fault',
-  'frequent_fault',
-  'awaiting_repair',
-  'to_be_retired',
-] as const satisfies typeof Contract.RUN_STATUSES;
-export const ORIGINS = ['purchased', 'self_built', 'donated', 'other'] as const satisfies typeof Contract.ORIGINS;
-export const PRICE_UNITS = ['hour', 'sample'] as const satisfies typeof Contract.PRICE_UNITS;
-export const SORTS = [
-  'relevance',
-  'price_asc',
-  'price_desc',
-  'value_desc',
-  'value_asc',
-  'newest',
-] as const satisfies typeof Contract.SORTS;
-export const USER_TYPES = ['internal', 'academic', 'enterprise'] as const satisfies typeof Contract.USER_TYPES;
-
-export type SharingMode = (typeof SHARING_MODES)[number];
-export type RunStatus = (typeof RUN_STATUSES)[number];
-export type Origin = (typeof ORIGINS)[number];
-export type PriceUnit = (typeof PRICE_UNITS)[number];
-export type Sort = (typeof SORTS)[number];
+// The contract's vocabularies, from the same dependency-free module the server uses (no zod in the bundle).
+export {
+  catalogSorts as SORTS,
+  instrumentOrigins as ORIGINS,
+  priceUnits as PRICE_UNITS,
+  runStatuses as RUN_STATUSES,
+  sharingModes as SHARING_MODES,
+  userTypes as USER_TYPES,
+} from '../../../db/schema/enums.ts';
+import type {
+  CatalogSort as Sort,
+  InstrumentOrigin as Origin,
+  PriceUnit,
+  RunStatus,
+  SharingMode,
+} from '../../../db/schema/enums.ts';
+export type { Origin, PriceUnit, RunStatus, SharingMode, Sort };
 
 export type City = {
   code: string;

@@ -1,0 +1,41 @@
+/**
+ * The platform's fixed vocabularies, in one dependency-free module: the tables, the API schemas
+ * and the SPA all import these, so a value added here reaches every side at once.
+ */
+export const organisationKinds = ['enterprise', 'institution', 'finance_office', 'platform'] as const;
+export type OrganisationKind = (typeof organisationKinds)[number];
+
+export const institutionTypes = ['university', 'institute', 'test_centre', 'enterprise_lab'] as const;
+export type InstitutionType = (typeof institutionTypes)[number];
+
+export const roles = ['researcher', 'lab_manager', 'finance_officer', 'platform_admin'] as const;
+export type Role = (typeof roles)[number];
+
+export const instrumentOrigins = ['purchased', 'self_built', 'donated', 'other'] as const;
+export type InstrumentOrigin = (typeof instrumentOrigins)[number];
+
+/** Best first: the order is also the search ranking prior (search-key.ts). */
+export const sharingModes = ['external', 'internal', 'not_shared'] as const;
+export type SharingMode = (typeof sharingModes)[number];
+
+/** National run-status values, best first (the order is also the search ranking prior). */
+export const runStatuses = [
+  'normal',
+  'standby',
+  'remote',
+  'occasional_fault',
+  'frequent_fault',
+  'awaiting_repair',
+  'to_be_retired',
+] as const;
+export type RunStatus = (typeof runStatuses)[number];
+
+export const priceUnits = ['hour', 'sample'] as const;
+export type PriceUnit = (typeof priceUnits)[number];
+
+/** Who pays which price of a rate card. */
+export const userTypes = ['internal', 'academic', 'enterprise'] as const;
+export type UserType = (typeof userTypes)[number];
+
+export const catalogSorts = ['relevance', 'price_asc', 'price_desc', 'value_desc', 'value_asc', 'newest'] as const;
+export type CatalogSort = (typeof catalogSorts)[number];
