@@ -218,7 +218,10 @@ describe('sorting and cursor pagination', () => {
         const query = { q, city: '370100', sort, limit: 15 };
         const counted = await search(query); // counting first lets the page walk the index
         const plain = await search({ ...query, include: '' }); // no counts: joins and sorts
-        expect(counted.items.map((i) => i.id), `${q} ${sort}`).toEqual(plain.items.map((i) => i.id));
+        expect(
+          counted.items.map((i) => i.id),
+          `${q} ${sort}`,
+        ).toEqual(plain.items.map((i) => i.id));
         expect(counted.nextCursor).toEqual(plain.nextCursor);
       }
     }
