@@ -11,6 +11,9 @@ import { sessionMiddleware } from './http/session.ts';
 import { AuthRepo } from './modules/auth/auth.repo.ts';
 import { authRoutes } from './modules/auth/auth.routes.ts';
 import { AuthService } from './modules/auth/auth.service.ts';
+import { BookingRepo } from './modules/booking/booking.repo.ts';
+import { bookingRoutes } from './modules/booking/booking.routes.ts';
+import { BookingService } from './modules/booking/booking.service.ts';
 import { CatalogRepo } from './modules/catalog/catalog.repo.ts';
 import { catalogRoutes } from './modules/catalog/catalog.routes.ts';
 import { CatalogService } from './modules/catalog/catalog.service.ts';
@@ -32,7 +35,9 @@ export function createApp(deps: AppDeps): Express {
   const clock = deps.clock ?? systemClock;
   const ttlMs = (deps.sessionTtlHours ?? 24 * 7) * 3600_000;
   const auth = new AuthService(new AuthRepo(deps.db), clock, ttlMs);
-  const catalog = new CatalogService(new CatalogRepo(deps.db), clock);
+  const catalogRepo = new CatalogRepo(deps.db);
+  const catalog = new CatalogService(catalogRepo, clock);
+  const booking = new BookingService(new BookingRepo(deps.db), catalogRepo, catalog, clock);
   const registry = createRegistry();
 
   const app = express();
@@ -74,6 +79,7 @@ export function createApp(deps: AppDeps): Express {
   };
   api.use(authRoutes(auth, registry, cookie));
   api.use(catalogRoutes(catalog, registry));
+  api.use(bookingRoutes(booking, registry));
   api.use(apiNotFound);
   app.use('/api/v1', api);
 

@@ -1,5 +1,5 @@
 import { migrateDb, openDb } from '../db/client.ts';
-import { seedDemo, seedReference } from '../db/seed/index.ts';
+import { seedDemo, seedHolidays, seedReference } from '../db/seed/index.ts';
 import { createApp } from './app.ts';
 import { loadConfig } from './config.ts';
 
@@ -8,6 +8,7 @@ async function main() {
   const db = openDb(config.DATABASE_PATH);
   migrateDb(db);
   seedReference(db);
+  seedHolidays(db);
   if (config.SEED_DEMO) {
     const started = Date.now();
     const seeded = await seedDemo(db, { instruments: config.SEED_INSTRUMENTS });

@@ -39,3 +39,26 @@ export type UserType = (typeof userTypes)[number];
 
 export const catalogSorts = ['relevance', 'price_asc', 'price_desc', 'value_desc', 'value_asc', 'newest'] as const;
 export type CatalogSort = (typeof catalogSorts)[number];
+
+export const bookingModes = ['machine_time', 'sample'] as const;
+export type BookingMode = (typeof bookingModes)[number];
+
+export const bookingStatuses = [
+  'requested',
+  'approved',
+  'in_progress',
+  'completed',
+  'rejected',
+  'cancelled',
+  'no_show',
+] as const;
+export type BookingStatus = (typeof bookingStatuses)[number];
+/** Bookings that hold their time: no two of these overlap on one instrument. */
+export const activeBookingStatuses = [
+  'requested',
+  'approved',
+  'in_progress',
+] as const satisfies readonly BookingStatus[];
+
+/** The national 5-level satisfaction scale, best first (5 = 非常满意 … 1 = 极差). */
+export const ratingLevels = [5, 4, 3, 2, 1] as const;

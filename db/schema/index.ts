@@ -2,3 +2,4 @@ export * from './enums.ts';
 export * from './reference.ts';
 export * from './auth.ts';
 export * from './catalog.ts';
+export * from './booking.ts';

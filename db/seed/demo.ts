@@ -9,6 +9,7 @@
  * seed big catalogues into a fresh file.
  */
 import type { Db } from '../client.ts';
+import { seedBookingDemo, seedHolidays } from './booking.ts';
 import { UNPRICED_SORT_FEN, type Role, type RunStatus, type SharingMode } from '../schema/index.ts';
 import { hashPassword } from '../../server/modules/auth/password.ts';
 import { searchDocument, searchIndexSql } from '../../server/modules/catalog/search-index.ts';
@@ -592,6 +593,8 @@ export async function seedDemo(db: Db, options: SeedDemoOptions = {}): Promise<S
     leaveBulkMode();
   }
   options.onProgress?.(total, total);
+  seedHolidays(db);
+  seedBookingDemo(db, now);
 
   return {
     skipped: false,

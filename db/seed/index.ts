@@ -22,3 +22,4 @@ export {
   type SeedReferenceResult,
 } from './reference.ts';
 export { holidays2026 } from './data.ts';
+export { seedBookingDemo, seedHolidays } from './booking.ts';

@@ -49,6 +49,8 @@ export const problemHandler: ErrorRequestHandler = (err, req, res, _next) => {
       detail: known ? known.message : 'something went wrong on our side',
       code,
       ...(Array.isArray(details) && { errors: details }),
+      // Object details are extra members of the problem (RFC 9457), e.g. a booking's currentStatus.
+      ...(details && typeof details === 'object' && !Array.isArray(details) ? (details as object) : {}),
     });
 };
 

@@ -6,6 +6,7 @@ import request from 'supertest';
 import { migrateDb, openDb, type Db } from '../../db/client.ts';
 import { DEMO_PASSWORD, seedDemo, seedReference } from '../../db/seed/index.ts';
 import { createApp } from '../../server/app.ts';
+import type { Clock } from '../../server/shared/clock.ts';
 
 export interface TestApp {
   app: Express;
@@ -14,13 +15,15 @@ export interface TestApp {
 }
 
 /** The real app over a real, freshly migrated and seeded SQLite file in a temp folder. */
-export async function createTestApp(opts: { instruments?: number; seed?: number } = {}): Promise<TestApp> {
+export async function createTestApp(
+  opts: { instruments?: number; seed?: number; clock?: Clock } = {},
+): Promise<TestApp> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'isp-test-'));
   const db = openDb(path.join(dir, 'test.db'));
   migrateDb(db);
   seedReference(db);
   await seedDemo(db, { instruments: opts.instruments ?? 400, seed: opts.seed ?? 7 });
-  const app = createApp({ db, webRoot: null });
+  const app = createApp({ db, webRoot: null, clock: opts.clock });
   return {
     app,
     db,

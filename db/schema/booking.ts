@@ -1,0 +1,163 @@
+import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { organisations, users } from './auth.ts';
+import { instruments } from './catalog.ts';
+import { bookingModes, bookingStatuses, userTypes } from './enums.ts';
+
+/** Local opening hours: ISO weekday (1 = Monday … 7 = Sunday) → [["09:00", "12:00"], …]. */
+export type WeeklyHours = Partial<Record<'1' | '2' | '3' | '4' | '5' | '6' | '7', [string, string][]>>;
+
+/** How an instrument may be booked; one row per instrument (defaults apply when absent). */
+export const instrumentSchedules = sqliteTable('instrument_schedules', {
+  instrumentId: integer('instrument_id')
+    .primaryKey()
+    .references(() => instruments.id, { onDelete: 'cascade' }),
+  weeklyHours: text('weekly_hours', { mode: 'json' }).$type<WeeklyHours>().notNull(),
+  slotMinutes: integer('slot_minutes').notNull().default(30),
+  minBookingMinutes: integer('min_booking_minutes').notNull().default(60),
+  maxBookingMinutes: integer('max_booking_minutes').notNull().default(480),
+  minNoticeMinutes: integer('min_notice_minutes')
+    .notNull()
+    .default(24 * 60),
+  horizonDays: integer('horizon_days').notNull().default(60),
+  setupBufferMinutes: integer('setup_buffer_minutes').notNull().default(0),
+  cleanupBufferMinutes: integer('cleanup_buffer_minutes').notNull().default(0),
+  machineTimeEnabled: integer('machine_time_enabled', { mode: 'boolean' }).notNull().default(true),
+  sampleEnabled: integer('sample_enabled', { mode: 'boolean' }).notNull().default(true),
+  approvalRequired: integer('approval_required', { mode: 'boolean' }).notNull().default(true),
+  /** Self-operated machine time needs a valid training record for this instrument. */
+  qualificationRequired: integer('qualification_required', { mode: 'boolean' }).notNull().default(false),
+  /** Researchers may cancel up to this many hours before the start. */
+  cancellationDeadlineHours: integer('cancellation_deadline_hours').notNull().default(24),
+  observeHolidays: integer('observe_holidays', { mode: 'boolean' }).notNull().default(true),
+  updatedAt: integer('updated_at').notNull(),
+});
+
+/** Maintenance and downtime windows of one instrument. */
+export const closures = sqliteTable(
+  'closures',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    instrumentId: integer('instrument_id')
+      .notNull()
+      .references(() => instruments.id, { onDelete: 'cascade' }),
+    startAt: integer('start_at').notNull(),
+    endAt: integer('end_at').notNull(),
+    reason: text('reason').notNull(),
+    createdBy: integer('created_by').references(() => users.id),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [index('closures_instrument').on(t.instrumentId, t.startAt)],
+);
+
+/** The platform-wide calendar: public holidays (off) and make-up working days (workday, 调休). */
+export const holidays = sqliteTable('holidays', {
+  date: text('date').primaryKey(), // local date, YYYY-MM-DD
+  kind: text('kind', { enum: ['off', 'workday'] }).notNull(),
+  nameZh: text('name_zh').notNull(),
+  nameEn: text('name_en'),
+});
+
+/** A user's qualification to operate one instrument themselves. */
+export const trainingRecords = sqliteTable(
+  'training_records',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    instrumentId: integer('instrument_id')
+      .notNull()
+      .references(() => instruments.id, { onDelete: 'cascade' }),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id),
+    grantedBy: integer('granted_by').references(() => users.id),
+    grantedAt: integer('granted_at').notNull(),
+    expiresOn: text('expires_on').notNull(), // local date, valid through that day
+    revokedAt: integer('revoked_at'),
+    note: text('note'),
+  },
+  (t) => [index('training_records_user').on(t.userId, t.instrumentId)],
+);
+
+export interface PriceLine {
+  kind: 'machine_time' | 'samples' | 'setup_fee' | 'minimum_charge' | 'urgent_surcharge';
+  label: string;
+  quantity: number;
+  unitFen: number;
+  amountFen: number;
+}
+
+export const bookings = sqliteTable(
+  'bookings',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    instrumentId: integer('instrument_id')
+      .notNull()
+      .references(() => instruments.id),
+    /** The owning institution, copied for scoping lists without a join. */
+    institutionId: integer('institution_id')
+      .notNull()
+      .references(() => organisations.id),
+    requesterId: integer('requester_id')
+      .notNull()
+      .references(() => users.id),
+    requesterOrganisationId: integer('requester_organisation_id')
+      .notNull()
+      .references(() => organisations.id),
+    mode: text('mode', { enum: bookingModes }).notNull(),
+    status: text('status', { enum: bookingStatuses }).notNull(),
+    /** Machine time (or the lab's scheduled time for samples): UTC ms; null for unscheduled samples. */
+    startAt: integer('start_at'),
+    endAt: integer('end_at'),
+    /** The time held, buffers included; null when the booking holds no time. */
+    blockStartAt: integer('block_start_at'),
+    blockEndAt: integer('block_end_at'),
+    sampleCount: integer('sample_count'),
+    wantedBy: integer('wanted_by'),
+    purpose: text('purpose'),
+    urgent: integer('urgent', { mode: 'boolean' }).notNull().default(false),
+    userType: text('user_type', { enum: userTypes }).notNull(),
+    quotedFen: integer('quoted_fen').notNull(),
+    priceLines: text('price_lines', { mode: 'json' }).$type<PriceLine[]>().notNull(),
+    actualMinutes: integer('actual_minutes'),
+    actualSamples: integer('actual_samples'),
+    finalFen: integer('final_fen'),
+    finalLines: text('final_lines', { mode: 'json' }).$type<PriceLine[]>(),
+    reportUrl: text('report_url'),
+    rating: integer('rating'),
+    ratingComment: text('rating_comment'),
+    idempotencyKey: text('idempotency_key'),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [
+    index('bookings_instrument_block').on(t.instrumentId, t.blockStartAt),
+    index('bookings_institution').on(t.institutionId, t.id),
+    index('bookings_requester_org').on(t.requesterOrganisationId, t.id),
+    uniqueIndex('bookings_idempotency').on(t.requesterId, t.idempotencyKey),
+  ],
+);
+
+/** The audit trail: every transition of a booking, who made it and why. */
+export const bookingEvents = sqliteTable(
+  'booking_events',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    bookingId: integer('booking_id')
+      .notNull()
+      .references(() => bookings.id),
+    fromStatus: text('from_status', { enum: bookingStatuses }),
+    toStatus: text('to_status', { enum: bookingStatuses }).notNull(),
+    actorId: integer('actor_id').references(() => users.id),
+    at: integer('at').notNull(),
+    reason: text('reason'),
+  },
+  (t) => [index('booking_events_booking').on(t.bookingId, t.id)],
+);
+
+/** A secret per user for their calendar feed (calendar apps cannot send our session cookie). */
+export const calendarTokens = sqliteTable('calendar_tokens', {
+  userId: integer('user_id')
+    .primaryKey()
+    .references(() => users.id, { onDelete: 'cascade' }),
+  token: text('token').notNull().unique(),
+  createdAt: integer('created_at').notNull(),
+});

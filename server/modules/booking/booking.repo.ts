@@ -1,0 +1,337 @@
+/** SQL of booking: schedules, closures, holidays, training records, bookings and their audit trail. */
+import type { Statement } from 'better-sqlite3';
+import { and, asc, desc, eq, gt, gte, inArray, isNull, lt, lte, or, type SQL } from 'drizzle-orm';
+import type { Db } from '../../../db/client.ts';
+import {
+  activeBookingStatuses,
+  bookingEvents,
+  bookings,
+  calendarTokens,
+  closures,
+  holidays,
+  instrumentSchedules,
+  instruments,
+  organisations,
+  trainingRecords,
+  users,
+  type BookingStatus,
+} from '../../../db/schema/index.ts';
+
+export type BookingRow = typeof bookings.$inferSelect;
+export type ScheduleRow = typeof instrumentSchedules.$inferSelect;
+
+export interface BookingScope {
+  institutionId?: number;
+  requesterOrganisationId?: number;
+}
+
+export class BookingRepo {
+  private readonly statements = new Map<string, Statement>();
+
+  constructor(readonly db: Db) {}
+
+  private stmt(sql: string): Statement {
+    let s = this.statements.get(sql);
+    if (!s) {
+      s = this.db.$client.prepare(sql);
+      this.statements.set(sql, s);
+    }
+    return s;
+  }
+
+  /** A write transaction that takes the database lock before reading (check-then-insert safe). */
+  transaction<T>(fn: () => T): T {
+    return this.db.$client.transaction(fn).immediate();
+  }
+
+  instrument(id: number) {
+    return this.db
+      .select({
+        id: instruments.id,
+        nameZh: instruments.nameZh,
+        institutionId: instruments.institutionId,
+        institutionName: organisations.name,
+        timeZone: instruments.timeZone,
+        sharingMode: instruments.sharingMode,
+        runStatus: instruments.runStatus,
+      })
+      .from(instruments)
+      .innerJoin(organisations, eq(organisations.id, instruments.institutionId))
+      .where(eq(instruments.id, id))
+      .get();
+  }
+
+  schedule(instrumentId: number): ScheduleRow | undefined {
+    return this.db.select().from(instrumentSchedules).where(eq(instrumentSchedules.instrumentId, instrumentId)).get();
+  }
+
+  upsertSchedule(row: ScheduleRow): void {
+    const { instrumentId: _id, ...set } = row;
+    this.db
+      .insert(instrumentSchedules)
+      .values(row)
+      .onConflictDoUpdate({ target: instrumentSchedules.instrumentId, set })
+      .run();
+  }
+
+  setTimeZone(instrumentId: number, timeZone: string): void {
+    this.db.update(instruments).set({ timeZone }).where(eq(instruments.id, instrumentId)).run();
+  }
+
+  closures(instrumentId: number, from: number, to: number) {
+    return this.db
+      .select()
+      .from(closures)
+      .where(and(eq(closures.instrumentId, instrumentId), lt(closures.startAt, to), gt(closures.endAt, from)))
+      .orderBy(asc(closures.startAt))
+      .all();
+  }
+
+  closure(id: number) {
+    return this.db.select().from(closures).where(eq(closures.id, id)).get();
+  }
+
+  insertClosure(row: typeof closures.$inferInsert) {
+    return this.db.insert(closures).values(row).returning().get();
+  }
+
+  deleteClosure(id: number): void {
+    this.db.delete(closures).where(eq(closures.id, id)).run();
+  }
+
+  holidays(fromDate: string, toDate: string) {
+    return this.db
+      .select()
+      .from(holidays)
+      .where(and(gte(holidays.date, fromDate), lte(holidays.date, toDate)))
+      .orderBy(asc(holidays.date))
+      .all();
+  }
+
+  allHolidays() {
+    return this.db.select().from(holidays).orderBy(asc(holidays.date)).all();
+  }
+
+  upsertHoliday(row: typeof holidays.$inferInsert): void {
+    const { date: _d, ...set } = row;
+    this.db.insert(holidays).values(row).onConflictDoUpdate({ target: holidays.date, set }).run();
+  }
+
+  deleteHoliday(date: string): boolean {
+    return this.db.delete(holidays).where(eq(holidays.date, date)).run().changes > 0;
+  }
+
+  /** Time held by active bookings on an instrument in a window (blocks, buffers included). */
+  busyBlocks(instrumentId: number, from: number, to: number, exceptBookingId = 0): { start: number; end: number }[] {
+    return this.stmt(
+      `SELECT block_start_at AS start, block_end_at AS end FROM bookings
+       WHERE instrument_id = ? AND block_start_at < ? AND block_end_at > ? AND id != ?
+         AND status IN ('requested', 'approved', 'in_progress')
+       ORDER BY block_start_at`,
+    ).all(instrumentId, to, from, exceptBookingId) as { start: number; end: number }[];
+  }
+
+  /** Does any active booking's block overlap this one? The check inside the booking transaction. */
+  overlaps(instrumentId: number, blockStart: number, blockEnd: number, exceptBookingId = 0): boolean {
+    return (
+      this.stmt(
+        `SELECT 1 FROM bookings WHERE instrument_id = ? AND block_start_at < ? AND block_end_at > ? AND id != ?
+           AND status IN ('requested', 'approved', 'in_progress') LIMIT 1`,
+      ).get(instrumentId, blockEnd, blockStart, exceptBookingId) !== undefined
+    );
+  }
+
+  validTraining(instrumentId: number, userId: number, today: string) {
+    return this.db
+      .select()
+      .from(trainingRecords)
+      .where(
+        and(
+          eq(trainingRecords.instrumentId, instrumentId),
+          eq(trainingRecords.userId, userId),
+          isNull(trainingRecords.revokedAt),
+          gte(trainingRecords.expiresOn, today),
+        ),
+      )
+      .get();
+  }
+
+  latestTraining(instrumentId: number, userId: number) {
+    return this.db
+      .select()
+      .from(trainingRecords)
+      .where(and(eq(trainingRecords.instrumentId, instrumentId), eq(trainingRecords.userId, userId)))
+      .orderBy(desc(trainingRecords.grantedAt))
+      .get();
+  }
+
+  trainingRecords(where: { institutionId?: number; userId?: number; instrumentId?: number }) {
+    const conds: SQL[] = [];
+    if (where.institutionId !== undefined) conds.push(eq(instruments.institutionId, where.institutionId));
+    if (where.userId !== undefined) conds.push(eq(trainingRecords.userId, where.userId));
+    if (where.instrumentId !== undefined) conds.push(eq(trainingRecords.instrumentId, where.instrumentId));
+    return this.db
+      .select({
+        record: trainingRecords,
+        instrumentName: instruments.nameZh,
+        institutionId: instruments.institutionId,
+        user: users,
+      })
+      .from(trainingRecords)
+      .innerJoin(instruments, eq(instruments.id, trainingRecords.instrumentId))
+      .innerJoin(users, eq(users.id, trainingRecords.userId))
+      .where(conds.length ? and(...conds) : undefined)
+      .orderBy(desc(trainingRecords.grantedAt))
+      .limit(500)
+      .all();
+  }
+
+  trainingRecord(id: number) {
+    return this.db
+      .select({ record: trainingRecords, institutionId: instruments.institutionId })
+      .from(trainingRecords)
+      .innerJoin(instruments, eq(instruments.id, trainingRecords.instrumentId))
+      .where(eq(trainingRecords.id, id))
+      .get();
+  }
+
+  insertTraining(row: typeof trainingRecords.$inferInsert) {
+    return this.db.insert(trainingRecords).values(row).returning().get();
+  }
+
+  revokeTraining(id: number, at: number): void {
+    this.db.update(trainingRecords).set({ revokedAt: at }).where(eq(trainingRecords.id, id)).run();
+  }
+
+  userByEmail(email: string) {
+    return this.db.select().from(users).where(eq(users.email, email)).get();
+  }
+
+  // Bookings
+
+  booking(id: number): BookingRow | undefined {
+    return this.db.select().from(bookings).where(eq(bookings.id, id)).get();
+  }
+
+  bookingByIdempotencyKey(requesterId: number, key: string): BookingRow | undefined {
+    return this.db
+      .select()
+      .from(bookings)
+      .where(and(eq(bookings.requesterId, requesterId), eq(bookings.idempotencyKey, key)))
+      .get();
+  }
+
+  insertBooking(row: typeof bookings.$inferInsert): BookingRow {
+    return this.db.insert(bookings).values(row).returning().get();
+  }
+
+  updateBooking(id: number, changes: Partial<typeof bookings.$inferInsert>): void {
+    this.db.update(bookings).set(changes).where(eq(bookings.id, id)).run();
+  }
+
+  insertEvent(row: typeof bookingEvents.$inferInsert): void {
+    this.db.insert(bookingEvents).values(row).run();
+  }
+
+  events(bookingId: number) {
+    return this.db
+      .select({ event: bookingEvents, actorName: users.displayName })
+      .from(bookingEvents)
+      .leftJoin(users, eq(users.id, bookingEvents.actorId))
+      .where(eq(bookingEvents.bookingId, bookingId))
+      .orderBy(asc(bookingEvents.id))
+      .all();
+  }
+
+  listBookings(
+    scope: BookingScope,
+    filter: { status?: BookingStatus; instrumentId?: number; from?: number; to?: number; beforeId?: number },
+    limit: number,
+  ): BookingRow[] {
+    const conds: SQL[] = [];
+    if (scope.institutionId !== undefined) conds.push(eq(bookings.institutionId, scope.institutionId));
+    if (scope.requesterOrganisationId !== undefined)
+      conds.push(eq(bookings.requesterOrganisationId, scope.requesterOrganisationId));
+    if (filter.status) conds.push(eq(bookings.status, filter.status));
+    if (filter.instrumentId !== undefined) conds.push(eq(bookings.instrumentId, filter.instrumentId));
+    if (filter.from !== undefined) conds.push(or(gt(bookings.endAt, filter.from), isNull(bookings.endAt))!);
+    if (filter.to !== undefined) conds.push(or(lt(bookings.startAt, filter.to), isNull(bookings.startAt))!);
+    if (filter.beforeId !== undefined) conds.push(lt(bookings.id, filter.beforeId));
+    return this.db
+      .select()
+      .from(bookings)
+      .where(conds.length ? and(...conds) : undefined)
+      .orderBy(desc(bookings.id))
+      .limit(limit)
+      .all();
+  }
+
+  activeBookingsOf(instrumentId: number, from: number, to: number): BookingRow[] {
+    return this.db
+      .select()
+      .from(bookings)
+      .where(
+        and(
+          eq(bookings.instrumentId, instrumentId),
+          inArray(bookings.status, [...activeBookingStatuses]),
+          lt(bookings.startAt, to),
+          gt(bookings.endAt, from),
+        ),
+      )
+      .orderBy(asc(bookings.startAt))
+      .all();
+  }
+
+  bookingsOfUser(userId: number, since: number): BookingRow[] {
+    return this.db
+      .select()
+      .from(bookings)
+      .where(and(eq(bookings.requesterId, userId), gt(bookings.createdAt, since)))
+      .orderBy(desc(bookings.id))
+      .limit(1000)
+      .all();
+  }
+
+  people(userIds: number[]) {
+    if (!userIds.length) return [];
+    return this.db
+      .select({
+        id: users.id,
+        name: users.displayName,
+        organisationId: users.organisationId,
+        organisationName: organisations.name,
+      })
+      .from(users)
+      .innerJoin(organisations, eq(organisations.id, users.organisationId))
+      .where(inArray(users.id, userIds))
+      .all();
+  }
+
+  instrumentsBrief(ids: number[]) {
+    if (!ids.length) return [];
+    return this.db
+      .select({
+        id: instruments.id,
+        nameZh: instruments.nameZh,
+        institutionId: instruments.institutionId,
+        institutionName: organisations.name,
+        timeZone: instruments.timeZone,
+      })
+      .from(instruments)
+      .innerJoin(organisations, eq(organisations.id, instruments.institutionId))
+      .where(inArray(instruments.id, ids))
+      .all();
+  }
+
+  calendarToken(userId: number) {
+    return this.db.select().from(calendarTokens).where(eq(calendarTokens.userId, userId)).get();
+  }
+
+  userByCalendarToken(token: string) {
+    return this.db.select().from(calendarTokens).where(eq(calendarTokens.token, token)).get();
+  }
+
+  insertCalendarToken(row: typeof calendarTokens.$inferInsert): void {
+    this.db.insert(calendarTokens).values(row).onConflictDoNothing().run();
+  }
+}

@@ -1,0 +1,356 @@
+import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
+import { Router } from 'express';
+import { z } from 'zod';
+import { defineRoute, idParams, parseInput } from '../../http/route.ts';
+import { searchQuerySchema, instrumentSummarySchema } from '../catalog/catalog.schemas.ts';
+import {
+  approveSchema,
+  availabilityQuerySchema,
+  availabilitySchema,
+  bookingListQuerySchema,
+  bookingRequestSchema,
+  bookingSchema,
+  completeSchema,
+  instantSchema,
+  intervalSchema,
+  optionalReasonSchema,
+  quoteSchema,
+  rateSchema,
+  reasonSchema,
+  scheduleSchema,
+} from './booking.schemas.ts';
+import type { BookingService } from './booking.service.ts';
+
+const LAB = ['lab_manager', 'platform_admin'] as const;
+const BOOKERS = ['researcher', 'lab_manager', 'platform_admin'] as const;
+
+export function bookingRoutes(booking: BookingService, registry: OpenAPIRegistry): Router {
+  const router = Router();
+  const route = <P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType, R extends z.ZodType>(
+    spec: Parameters<typeof defineRoute<P, Q, B, R>>[2],
+  ) => defineRoute(router, registry, spec);
+  const tag = 'Booking';
+
+  // Scheduling rules
+  route({
+    method: 'get',
+    path: '/instruments/:id/schedule',
+    summary: 'Opening hours and booking rules of an instrument',
+    tag,
+    access: 'public',
+    params: idParams,
+    response: scheduleSchema.extend({ instrumentId: z.number().int() }),
+    handler: ({ params }) => booking.schedule(params.id),
+  });
+  route({
+    method: 'put',
+    path: '/instruments/:id/schedule',
+    summary: 'Replace the opening hours and booking rules (owning lab, admins)',
+    tag,
+    access: LAB,
+    params: idParams,
+    body: scheduleSchema,
+    response: scheduleSchema.extend({ instrumentId: z.number().int() }),
+    handler: ({ params, body, actor }) => booking.updateSchedule(actor!, params.id, body),
+  });
+  const closure = z.object({ id: z.number().int(), start: z.string(), end: z.string(), reason: z.string() });
+  route({
+    method: 'get',
+    path: '/instruments/:id/closures',
+    summary: 'Maintenance and downtime windows',
+    tag,
+    access: 'public',
+    params: idParams,
+    query: z.object({ from: instantSchema.optional(), to: instantSchema.optional() }).strict(),
+    response: z.object({ items: z.array(closure) }),
+    handler: ({ params, query }) => ({ items: booking.closures(params.id, query.from, query.to) }),
+  });
+  route({
+    method: 'post',
+    path: '/instruments/:id/closures',
+    summary: 'Close an instrument for maintenance or downtime (owning lab, admins)',
+    tag,
+    access: LAB,
+    params: idParams,
+    body: z.object({ start: instantSchema, end: instantSchema, reason: z.string().trim().min(1).max(200) }).strict(),
+    response: closure,
+    status: 201,
+    handler: ({ params, body, actor }) => booking.addClosure(actor!, params.id, body),
+  });
+  route({
+    method: 'delete',
+    path: '/instruments/:id/closures/:closureId',
+    summary: 'Remove a closure (owning lab, admins)',
+    tag,
+    access: LAB,
+    params: z.object({
+      id: z
+        .string()
+        .regex(/^[1-9]\d{0,14}$/)
+        .transform(Number),
+      closureId: z
+        .string()
+        .regex(/^[1-9]\d{0,14}$/)
+        .transform(Number),
+    }),
+    handler: ({ params, actor }) => booking.deleteClosure(actor!, params.id, params.closureId),
+  });
+
+  // Availability
+  route({
+    method: 'get',
+    path: '/instruments/:id/availability',
+    summary: 'Free intervals and bookable slot starts of an instrument in a window',
+    tag,
+    access: 'public',
+    params: idParams,
+    query: availabilityQuerySchema,
+    response: availabilitySchema.extend({ busy: z.array(intervalSchema) }),
+    handler: ({ params, query }) => booking.availability(params.id, query.from, query.to, query.durationMinutes),
+  });
+  route({
+    method: 'get',
+    path: '/availability',
+    summary: 'Instruments of the catalogue with a free slot of the given length in a window',
+    tag,
+    access: 'public',
+    query: z
+      .object({
+        from: instantSchema,
+        to: instantSchema,
+        durationMinutes: z
+          .string()
+          .regex(/^\d{1,4}$/, 'whole minutes')
+          .transform(Number)
+          .pipe(z.number().min(5).max(1440)),
+        q: searchQuerySchema.shape.q,
+        category: searchQuerySchema.shape.category,
+        city: searchQuerySchema.shape.city,
+        cursor: z.string().max(500).optional(),
+        limit: z
+          .string()
+          .regex(/^\d{1,2}$/)
+          .transform(Number)
+          .pipe(z.number().min(1).max(50))
+          .default(20),
+      })
+      .strict(),
+    response: z.object({
+      items: z.array(
+        z.object({ instrument: instrumentSummarySchema, firstSlot: intervalSchema, slotCount: z.number().int() }),
+      ),
+      nextCursor: z.string().nullable(),
+    }),
+    handler: ({ query }) =>
+      booking.searchAvailability({
+        from: query.from,
+        to: query.to,
+        durationMinutes: query.durationMinutes,
+        catalog: { q: query.q, category: query.category, city: query.city },
+        cursor: query.cursor,
+        limit: query.limit,
+      }),
+  });
+
+  // Prices and bookings
+  route({
+    method: 'post',
+    path: '/quotes',
+    summary: 'Price a prospective booking from the rate card, for the caller’s user type',
+    tag,
+    access: 'signed_in',
+    body: bookingRequestSchema,
+    response: quoteSchema,
+    handler: ({ body, actor }) => booking.quote(actor!, body),
+  });
+  route({
+    method: 'post',
+    path: '/bookings',
+    summary: 'Request machine time or a sample job (honours Idempotency-Key)',
+    tag,
+    access: ['researcher'],
+    body: bookingRequestSchema,
+    response: bookingSchema,
+    status: 201,
+    handler: ({ body, actor, req, res }) => {
+      const { booking: view, replayed } = booking.create(actor!, body, req.get('idempotency-key'));
+      if (replayed) res.set('Idempotent-Replayed', 'true');
+      return view;
+    },
+  });
+  route({
+    method: 'get',
+    path: '/bookings',
+    summary: 'Bookings the caller may see: their enterprise’s, their institution’s, or all (admins)',
+    tag,
+    access: BOOKERS,
+    query: bookingListQuerySchema,
+    response: z.object({ items: z.array(bookingSchema), nextCursor: z.string().nullable() }),
+    handler: ({ query, actor }) => booking.list(actor!, query),
+  });
+  route({
+    method: 'get',
+    path: '/bookings/:id',
+    summary: 'One booking with its price and audit trail',
+    tag,
+    access: BOOKERS,
+    params: idParams,
+    response: bookingSchema,
+    handler: ({ params, actor }) => booking.get(actor!, params.id),
+  });
+  const transitions = [
+    ['approve', approveSchema, LAB, 'Approve a request (the lab may schedule a sample job’s machine time)'],
+    ['reject', reasonSchema, LAB, 'Reject a request, with a reason'],
+    ['cancel', optionalReasonSchema, BOOKERS, 'Cancel: the enterprise before the deadline, the lab with a reason'],
+    ['check-in', optionalReasonSchema, LAB, 'The user has arrived / the job has started'],
+    ['complete', completeSchema, LAB, 'Record the actual usage and the final price'],
+    ['no-show', optionalReasonSchema, LAB, 'The user did not come'],
+  ] as const;
+  for (const [action, body, access, summary] of transitions) {
+    route({
+      method: 'post',
+      path: `/bookings/:id/${action}`,
+      summary,
+      tag,
+      access,
+      params: idParams,
+      body: body as z.ZodType<Record<string, unknown>>,
+      response: bookingSchema,
+      handler: ({ params, body: input, actor }) => booking.transition(actor!, params.id, action, input),
+    });
+  }
+  route({
+    method: 'post',
+    path: '/bookings/:id/rate',
+    summary: 'Rate a completed service on the national 5-level scale (5 非常满意 … 1 极差)',
+    tag,
+    access: ['researcher'],
+    params: idParams,
+    body: rateSchema,
+    response: bookingSchema,
+    handler: ({ params, body, actor }) => booking.rate(actor!, params.id, body.rating, body.comment),
+  });
+
+  // Training records
+  const training = z.object({
+    id: z.number().int(),
+    instrumentId: z.number().int(),
+    instrumentName: z.string(),
+    user: z.object({ id: z.number().int(), name: z.string(), email: z.string() }),
+    grantedAt: z.string(),
+    expiresOn: z.string(),
+    revokedAt: z.string().nullable(),
+    valid: z.boolean(),
+    note: z.string().nullable(),
+  });
+  route({
+    method: 'get',
+    path: '/training-records',
+    summary: 'Training records: the lab’s institution’s, or the researcher’s own',
+    tag,
+    access: BOOKERS,
+    query: z.object({ instrumentId: z.string().regex(/^\d+$/).transform(Number).optional() }).strict(),
+    response: z.object({ items: z.array(training) }),
+    handler: ({ query, actor }) => ({ items: booking.trainingRecords(actor!, query.instrumentId) }),
+  });
+  route({
+    method: 'post',
+    path: '/training-records',
+    summary: 'Grant a user the qualification to operate an instrument (owning lab, admins)',
+    tag,
+    access: LAB,
+    body: z
+      .object({
+        instrumentId: z.number().int().positive(),
+        userEmail: z.string().trim().toLowerCase().pipe(z.email()),
+        expiresOn: z.iso.date(),
+        note: z.string().trim().max(200).optional(),
+      })
+      .strict(),
+    response: training,
+    status: 201,
+    handler: ({ body, actor }) => booking.grantTraining(actor!, body),
+  });
+  route({
+    method: 'post',
+    path: '/training-records/:id/revoke',
+    summary: 'Revoke a training record (owning lab, admins)',
+    tag,
+    access: LAB,
+    params: idParams,
+    response: training,
+    handler: ({ params, actor }) => booking.revokeTraining(actor!, params.id),
+  });
+
+  // Holidays
+  const holiday = z.object({
+    date: z.string(),
+    kind: z.enum(['off', 'workday']),
+    nameZh: z.string(),
+    nameEn: z.string().nullable(),
+  });
+  const dateParams = z.object({ date: z.iso.date() });
+  route({
+    method: 'get',
+    path: '/holidays',
+    summary: 'The platform-wide holiday calendar (public holidays and make-up working days)',
+    tag,
+    access: 'public',
+    query: z
+      .object({
+        year: z
+          .string()
+          .regex(/^\d{4}$/)
+          .transform(Number)
+          .optional(),
+      })
+      .strict(),
+    response: z.object({ items: z.array(holiday) }),
+    handler: ({ query }) => ({ items: booking.holidays(query.year) }),
+  });
+  route({
+    method: 'put',
+    path: '/holidays/:date',
+    summary: 'Add or change a holiday or make-up working day (platform admins)',
+    tag,
+    access: ['platform_admin'],
+    params: dateParams,
+    body: z
+      .object({
+        kind: z.enum(['off', 'workday']),
+        nameZh: z.string().trim().min(1).max(40),
+        nameEn: z.string().trim().max(60).nullable().optional(),
+      })
+      .strict(),
+    response: holiday,
+    handler: ({ params, body }) => booking.putHoliday(params.date, body),
+  });
+  route({
+    method: 'delete',
+    path: '/holidays/:date',
+    summary: 'Remove a holiday (platform admins)',
+    tag,
+    access: ['platform_admin'],
+    params: dateParams,
+    handler: ({ params }) => booking.deleteHoliday(params.date),
+  });
+
+  // Calendar feeds
+  route({
+    method: 'get',
+    path: '/me/calendar',
+    summary: 'The address of the caller’s personal calendar feed (.ics)',
+    tag,
+    access: 'signed_in',
+    response: z.object({ url: z.string() }),
+    handler: ({ actor }) => booking.calendarUrl(actor!),
+  });
+  router.get('/instruments/:id/calendar.ics', (req, res) => {
+    const { id } = parseInput(idParams, req.params, 'params');
+    res.type('text/calendar').send(booking.instrumentCalendar(id));
+  });
+  router.get('/calendar/:token.ics', (req, res) => {
+    res.type('text/calendar').send(booking.userCalendar(String(req.params.token)));
+  });
+  return router;
+}

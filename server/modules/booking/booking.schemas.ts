@@ -1,0 +1,185 @@
+/** Request and response shapes of the booking API. Imports only zod and the vocabularies. */
+import { z } from 'zod';
+import { bookingModes, bookingStatuses, priceUnits, userTypes } from '../../../db/schema/enums.ts';
+
+/** An instant with an explicit offset (2026-12-01T09:00:00+08:00); answered in the instrument's zone. */
+export const instantSchema = z.iso.datetime({ offset: true, message: 'an ISO 8601 instant with an offset' });
+const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, 'a local time HH:mm');
+const minutes = (min: number, max: number) => z.number().int().min(min).max(max);
+
+export const intervalSchema = z.object({ start: z.string(), end: z.string() });
+
+export const weeklyHoursSchema = z
+  .partialRecord(z.enum(['1', '2', '3', '4', '5', '6', '7']), z.array(z.tuple([hhmm, hhmm])).max(6))
+  .refine(
+    (w) => Object.values(w).every((day) => day!.every(([a, b]) => a < b)),
+    'each interval must end after it starts',
+  );
+
+export const scheduleSchema = z.object({
+  timeZone: z.string().min(1).max(64),
+  weeklyHours: weeklyHoursSchema,
+  slotMinutes: z
+    .number()
+    .int()
+    .refine((m) => [5, 10, 15, 20, 30, 60].includes(m), 'one of 5, 10, 15, 20, 30, 60'),
+  minBookingMinutes: minutes(5, 24 * 60),
+  maxBookingMinutes: minutes(5, 7 * 24 * 60),
+  minNoticeMinutes: minutes(0, 30 * 24 * 60),
+  horizonDays: minutes(1, 366),
+  setupBufferMinutes: minutes(0, 240),
+  cleanupBufferMinutes: minutes(0, 240),
+  machineTimeEnabled: z.boolean(),
+  sampleEnabled: z.boolean(),
+  approvalRequired: z.boolean(),
+  qualificationRequired: z.boolean(),
+  cancellationDeadlineHours: minutes(0, 24 * 30),
+  observeHolidays: z.boolean(),
+});
+export type Schedule = z.infer<typeof scheduleSchema>;
+
+export const availabilityQuerySchema = z
+  .object({
+    from: instantSchema,
+    to: instantSchema,
+    durationMinutes: z
+      .string()
+      .regex(/^\d{1,5}$/, 'whole minutes')
+      .transform(Number)
+      .optional(),
+  })
+  .strict();
+
+export const availabilitySchema = z.object({
+  instrumentId: z.number().int(),
+  timeZone: z.string(),
+  durationMinutes: z.number().int(),
+  free: z.array(intervalSchema),
+  slots: z.array(intervalSchema),
+});
+export type Availability = z.infer<typeof availabilitySchema>;
+
+export const priceLineSchema = z.object({
+  kind: z.enum(['machine_time', 'samples', 'setup_fee', 'minimum_charge', 'urgent_surcharge']),
+  label: z.string(),
+  quantity: z.number(),
+  unitFen: z.number().int(),
+  amountFen: z.number().int(),
+});
+
+export const priceSchema = z.object({ totalFen: z.number().int(), lines: z.array(priceLineSchema) });
+
+export const bookingRequestSchema = z
+  .object({
+    instrumentId: z.number().int().positive(),
+    mode: z.enum(bookingModes),
+    start: instantSchema.optional(),
+    end: instantSchema.optional(),
+    sampleCount: z.number().int().min(1).max(10_000).optional(),
+    purpose: z.string().trim().max(500).optional(),
+    urgent: z.boolean().default(false),
+    rateItemId: z.number().int().positive().optional(),
+  })
+  .strict();
+export type BookingRequest = z.infer<typeof bookingRequestSchema>;
+
+export const quoteSchema = z.object({
+  instrumentId: z.number().int(),
+  userType: z.enum(userTypes),
+  unit: z.enum(priceUnits),
+  price: priceSchema,
+});
+
+export const historyEntrySchema = z.object({
+  from: z.enum(bookingStatuses).nullable(),
+  to: z.enum(bookingStatuses),
+  by: z.object({ id: z.number().int(), name: z.string() }).nullable(),
+  at: z.string(),
+  reason: z.string().nullable(),
+});
+
+export const bookingSchema = z.object({
+  id: z.number().int(),
+  instrumentId: z.number().int(),
+  instrument: z.object({
+    id: z.number().int(),
+    nameZh: z.string(),
+    institutionId: z.number().int(),
+    institutionName: z.string(),
+  }),
+  requester: z.object({
+    id: z.number().int(),
+    name: z.string(),
+    organisationId: z.number().int(),
+    organisationName: z.string(),
+  }),
+  mode: z.enum(bookingModes),
+  status: z.enum(bookingStatuses),
+  timeZone: z.string(),
+  start: z.string().nullable(),
+  end: z.string().nullable(),
+  sampleCount: z.number().int().nullable(),
+  purpose: z.string().nullable(),
+  urgent: z.boolean(),
+  userType: z.enum(userTypes),
+  price: priceSchema,
+  usage: z
+    .object({
+      minutes: z.number().int().nullable(),
+      samples: z.number().int().nullable(),
+      reportUrl: z.string().nullable(),
+    })
+    .nullable(),
+  finalPrice: priceSchema.nullable(),
+  rating: z.number().int().nullable(),
+  ratingComment: z.string().nullable(),
+  cancellableUntil: z.string().nullable(),
+  history: z.array(historyEntrySchema),
+  createdAt: z.string(),
+});
+export type BookingView = z.infer<typeof bookingSchema>;
+
+export const bookingListQuerySchema = z
+  .object({
+    status: z.enum(bookingStatuses).optional(),
+    instrumentId: z.string().regex(/^\d+$/).transform(Number).optional(),
+    from: instantSchema.optional(),
+    to: instantSchema.optional(),
+    cursor: z.string().max(200).optional(),
+    limit: z
+      .string()
+      .regex(/^\d{1,3}$/)
+      .transform(Number)
+      .pipe(z.number().min(1).max(100))
+      .default(20),
+  })
+  .strict();
+
+export const reasonSchema = z.object({ reason: z.string().trim().min(1).max(500) }).strict();
+export const optionalReasonSchema = z.object({ reason: z.string().trim().max(500).optional() }).strict();
+export const approveSchema = z
+  .object({
+    reason: z.string().trim().max(500).optional(),
+    start: instantSchema.optional(),
+    end: instantSchema.optional(),
+  })
+  .strict();
+export const completeSchema = z
+  .object({
+    actualMinutes: z
+      .number()
+      .int()
+      .min(1)
+      .max(7 * 24 * 60)
+      .optional(),
+    actualSamples: z.number().int().min(1).max(10_000).optional(),
+    reportUrl: z
+      .url({ protocol: /^https?$/ })
+      .max(500)
+      .optional(),
+    note: z.string().trim().max(500).optional(),
+  })
+  .strict();
+export const rateSchema = z
+  .object({ rating: z.number().int().min(1).max(5), comment: z.string().trim().max(500).optional() })
+  .strict();

@@ -1,0 +1,134 @@
+/**
+ * Quotes from a rate card: pure, integer fen throughout (never floats on money; quantities may be fractional
+ * hours, amounts never are). Invalid inputs (fractional minutes, non-integer prices) are programming errors
+ * and throw RangeError; a request the card cannot price answers { ok: false }.
+ */
+import type { PriceLine } from '../../../db/schema/booking.ts';
+import type { PriceUnit, UserType } from '../../../db/schema/enums.ts';
+
+export interface RateCardForPricing {
+  setupFeeFen: number;
+  minimumChargeFen: number;
+  urgentSurchargePercent: number;
+  items: {
+    id: number;
+    unit: 'hour' | 'sample';
+    labelZh: string;
+    internalFen: number;
+    academicFen: number;
+    enterpriseFen: number;
+  }[];
+}
+
+export type PricingRequest = {
+  userType: 'internal' | 'academic' | 'enterprise';
+  urgent: boolean;
+  rateItemId?: number;
+} & ({ mode: 'machine_time'; minutes: number; slotMinutes: number } | { mode: 'sample'; samples: number });
+
+export type PricingResult =
+  | { ok: true; unit: 'hour' | 'sample'; lines: PriceLine[]; totalFen: number }
+  | { ok: false; reason: 'no_rate' | 'unknown_rate_item' };
+
+function integer(value: number, what: string, min = 0): number {
+  if (!Number.isSafeInteger(value) || value < min)
+    throw new RangeError(`${what} must be an integer ≥ ${min}: ${value}`);
+  return value;
+}
+
+/**
+ * numerator / denominator rounded to the nearest integer, halves away from zero (1.5 → 2, −1.5 → −2).
+ * Exact for safe integers: integer quotient and remainder, no float result is trusted.
+ */
+export function roundHalfUpDiv(numerator: number, denominator: number): number {
+  if (!Number.isSafeInteger(numerator) || !Number.isSafeInteger(denominator) || denominator === 0) {
+    throw new RangeError(`roundHalfUpDiv needs safe integers and a non-zero denominator: ${numerator}/${denominator}`);
+  }
+  const negative = numerator < 0 !== denominator < 0;
+  const n = Math.abs(numerator);
+  const d = Math.abs(denominator);
+  let q = Math.floor(n / d);
+  let r = n - q * d; // the float quotient may be off by one for huge values: correct it with the remainder
+  while (r < 0) {
+    q -= 1;
+    r += d;
+  }
+  while (r >= d) {
+    q += 1;
+    r -= d;
+  }
+  if (r >= d - r) q += 1; // r ≥ d/2 without dividing: round the half up (away from zero)
+  return negative ? -q : q;
+}
+
+const unitPrice = (item: RateCardForPricing['items'][number], userType: UserType): number =>
+  userType === 'internal' ? item.internalFen : userType === 'academic' ? item.academicFen : item.enterpriseFen;
+
+export function price(card: RateCardForPricing, req: PricingRequest): PricingResult {
+  // The mode decides the unit: machine time is priced per hour, sample jobs per sample.
+  const unit: PriceUnit = req.mode === 'machine_time' ? 'hour' : 'sample';
+
+  // An explicit rate item must exist and be of the mode's unit; otherwise the first item of that unit.
+  let item: RateCardForPricing['items'][number] | undefined;
+  if (req.rateItemId !== undefined) {
+    item = card.items.find((i) => i.id === req.rateItemId);
+    if (!item || item.unit !== unit) return { ok: false, reason: 'unknown_rate_item' };
+  } else {
+    item = card.items.find((i) => i.unit === unit);
+    if (!item) return { ok: false, reason: 'no_rate' };
+  }
+  // The unit price is the item's price for the requester's user type.
+  const unitFen = integer(unitPrice(item, req.userType), 'a unit price');
+
+  const lines: PriceLine[] = [];
+  if (req.mode === 'machine_time') {
+    // Part hours are billed up to the slot size: 70 min on a 30-min grid bills 90 min.
+    const slot = integer(req.slotMinutes, 'slotMinutes', 1);
+    const billableMinutes = Math.ceil(integer(req.minutes, 'minutes') / slot) * slot;
+    // amount = unit price × billable hours, rounded half up to the fen (exact integer division by 60).
+    const amountFen = roundHalfUpDiv(unitFen * billableMinutes, 60);
+    lines.push({ kind: 'machine_time', label: '机时', quantity: billableMinutes / 60, unitFen, amountFen });
+  } else {
+    // Per sample: unit price × number of samples.
+    const samples = integer(req.samples, 'samples');
+    lines.push({ kind: 'samples', label: '送样检测', quantity: samples, unitFen, amountFen: unitFen * samples });
+  }
+
+  // 开机费: a start-up fee, once per booking, when the card has one.
+  const setupFeeFen = integer(card.setupFeeFen, 'setupFeeFen');
+  if (setupFeeFen > 0) {
+    lines.push({ kind: 'setup_fee', label: '开机费', quantity: 1, unitFen: setupFeeFen, amountFen: setupFeeFen });
+  }
+
+  // Minimum charge: a subtotal (service + start-up fee) below it is topped up to it.
+  let subtotal = sum(lines);
+  const minimumFen = integer(card.minimumChargeFen, 'minimumChargeFen');
+  if (subtotal < minimumFen) {
+    const topUp = minimumFen - subtotal;
+    lines.push({ kind: 'minimum_charge', label: '最低收费补足', quantity: 1, unitFen: topUp, amountFen: topUp });
+    subtotal = minimumFen;
+  }
+
+  // Urgent: percent of the subtotal after the minimum, rounded half up; the line reads
+  // quantity = the rate (0.5 for 50 %) × unitFen = that subtotal. No line when the card's rate is 0.
+  const percent = integer(card.urgentSurchargePercent, 'urgentSurchargePercent');
+  if (req.urgent && percent > 0) {
+    const amountFen = roundHalfUpDiv(subtotal * percent, 100);
+    lines.push({
+      kind: 'urgent_surcharge',
+      label: '加急附加费',
+      quantity: percent / 100,
+      unitFen: subtotal,
+      amountFen,
+    });
+  }
+
+  // The total is the sum of the lines.
+  return { ok: true, unit, lines, totalFen: sum(lines) };
+}
+
+function sum(lines: readonly PriceLine[]): number {
+  let total = 0;
+  for (const line of lines) total += line.amountFen;
+  return integer(total, 'a total');
+}

@@ -1,0 +1,372 @@
+/**
+ * The slot engine: pure functions of (rules, holidays, closures, existing bookings, now).
+ * No clock, database or environment inside. Instants are UTC epoch milliseconds; opening hours are
+ * local to the instrument's time zone and turned into instants with luxon, one day at a time, then
+ * everything steps in epoch milliseconds (luxon per slot would be ~15× slower).
+ *
+ * Conventions:
+ * - Opening hours are "HH:mm" local wall times; "24:00" is the end of the day (the next local midnight).
+ * - Each opening interval is its own booking unit: a booking lies inside ONE interval, so it never spans
+ *   the lunch break or midnight, even when two intervals touch (["09:00","12:00"],["12:00","17:00"]).
+ * - The slot grid of an interval starts at the interval's start and steps by slotMinutes.
+ * - DST: a local time inside a spring-forward gap moves forward by the gap as luxon does (02:30 → 03:30 in
+ *   Europe/Berlin), so an interval lying wholly in the gap disappears; an ambiguous fall-back time
+ *   (02:30 on 2026-10-25 in Berlin) resolves as luxon resolves it (currently the later, standard-time instant).
+ */
+import { DateTime, IANAZone } from 'luxon';
+import type { WeeklyHours } from '../../../db/schema/booking.ts';
+
+export interface ScheduleRules {
+  timeZone: string;
+  weeklyHours: WeeklyHours;
+  slotMinutes: number;
+  minBookingMinutes: number;
+  maxBookingMinutes: number;
+  minNoticeMinutes: number;
+  horizonDays: number;
+  setupBufferMinutes: number;
+  cleanupBufferMinutes: number;
+  observeHolidays: boolean;
+}
+
+/** Local dates (YYYY-MM-DD) that are public holidays, and weekend days that are working days (调休). */
+export interface HolidayCalendar {
+  off: ReadonlySet<string>;
+  workdays: ReadonlySet<string>;
+}
+
+/** Half-open [start, end) in UTC ms. */
+export interface Interval {
+  start: number;
+  end: number;
+}
+
+export interface Situation {
+  rules: ScheduleRules;
+  holidays: HolidayCalendar;
+  /** Maintenance and downtime windows. */
+  closures: readonly Interval[];
+  /** Time held by active bookings, their buffers included, sorted by start. */
+  busy: readonly Interval[];
+  now: number;
+}
+
+export type BookabilityProblem =
+  | 'end_before_start'
+  | 'too_short'
+  | 'too_long'
+  | 'not_on_grid'
+  | 'outside_hours'
+  | 'too_soon'
+  | 'too_far'
+  | 'closed'
+  | 'conflict';
+
+type Weekday = '1' | '2' | '3' | '4' | '5' | '6' | '7';
+
+const MINUTE = 60_000;
+const DAY = 24 * 60 * MINUTE;
+const DAY_MINUTES = 24 * 60;
+
+// ---------------------------------------------------------------------------------------------------------
+// Local days
+
+/** The weekday key whose hours apply on a local date, or null when the date is a public holiday. */
+function hoursKey(
+  rules: ScheduleRules,
+  holidays: HolidayCalendar,
+  localDate: string,
+  weekday: Weekday,
+): Weekday | null {
+  if (rules.observeHolidays) {
+    if (holidays.off.has(localDate)) return null; // a public holiday closes the instrument
+    if (holidays.workdays.has(localDate)) return '1'; // 调休: a make-up working day works Monday hours
+  }
+  return weekday;
+}
+
+function isoWeekdayOf(localDate: string): Weekday {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(localDate);
+  if (!m) throw new RangeError(`not a local date YYYY-MM-DD: ${localDate}`);
+  const day = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]))).getUTCDay();
+  return String(day === 0 ? 7 : day) as Weekday;
+}
+
+/** The opening intervals of a local date (YYYY-MM-DD), as local wall times; "24:00" means end of day. */
+export function dayHours(rules: ScheduleRules, holidays: HolidayCalendar, localDate: string): [string, string][] {
+  const key = hoursKey(rules, holidays, localDate, isoWeekdayOf(localDate));
+  if (key === null) return [];
+  return (rules.weeklyHours[key] ?? []).map(([a, b]) => [a, b]);
+}
+
+/** "HH:mm" → minutes after local midnight, 0 … 1440. */
+function clockMinutes(text: string): number {
+  const m = /^(\d{1,2}):(\d{2})$/.exec(text);
+  const minutes = m ? Number(m[1]) * 60 + Number(m[2]) : NaN;
+  if (!m || Number(m[2]) > 59 || !(minutes <= DAY_MINUTES)) throw new RangeError(`not a local time HH:mm: ${text}`);
+  return minutes;
+}
+
+/** Weekly hours parsed once per call: weekday → sorted [startMinute, endMinute] pairs, empty ones dropped. */
+function parseWeek(week: WeeklyHours): Map<Weekday, [number, number][]> {
+  const parsed = new Map<Weekday, [number, number][]>();
+  for (const [key, intervals] of Object.entries(week) as [Weekday, [string, string][] | undefined][]) {
+    const pairs = (intervals ?? [])
+      .map(([a, b]): [number, number] => [clockMinutes(a), clockMinutes(b)])
+      .filter(([a, b]) => a < b)
+      .sort((x, y) => x[0] - y[0]);
+    parsed.set(key, pairs);
+  }
+  return parsed;
+}
+
+function pad2(n: number): string {
+  return n < 10 ? `0${n}` : String(n);
+}
+
+/**
+ * Every opening interval (NOT clipped: the grid is anchored at the interval's start) of every local date
+ * touching [from, to), as UTC instants, sorted; strictly overlapping intervals are merged, touching ones kept.
+ *
+ * One offset look-up per day: a day whose midnight and next midnight have the same UTC offset holds no
+ * transition, so its wall times are midnight + minutes. Days with a transition (both 2026 Berlin switches)
+ * resolve each wall time with luxon.
+ */
+function openings(rules: ScheduleRules, holidays: HolidayCalendar, from: number, to: number): Interval[] {
+  const out: Interval[] = [];
+  if (!(from < to)) return out;
+  const zone = IANAZone.create(rules.timeZone);
+  if (!zone.isValid) throw new RangeError(`unknown time zone: ${rules.timeZone}`);
+  const week = parseWeek(rules.weeklyHours);
+
+  const first = DateTime.fromMillis(from, { zone });
+  let { year, month, day } = first;
+  let weekday = String(first.weekday) as Weekday;
+  const firstMidnight = DateTime.fromObject({ year, month, day }, { zone });
+  let midnight = firstMidnight.toMillis();
+  let offset = firstMidnight.offset; // minutes east of UTC at this day's midnight
+
+  while (midnight < to) {
+    const next = new Date(Date.UTC(year, month - 1, day + 1));
+    const ny = next.getUTCFullYear();
+    const nm = next.getUTCMonth() + 1;
+    const nd = next.getUTCDate();
+    // Guess the next midnight with today's offset; if the zone agrees, today holds no transition.
+    const guess = next.getTime() - offset * MINUTE;
+    let nextMidnight: number;
+    let nextOffset: number;
+    let plainDay: boolean;
+    if (zone.offset(guess) === offset) {
+      nextMidnight = guess;
+      nextOffset = offset;
+      plainDay = true;
+    } else {
+      const dt = DateTime.fromObject({ year: ny, month: nm, day: nd }, { zone });
+      nextMidnight = dt.toMillis();
+      nextOffset = dt.offset;
+      plainDay = false;
+    }
+
+    const localDate = `${year}-${pad2(month)}-${pad2(day)}`;
+    const key = hoursKey(rules, holidays, localDate, weekday);
+    const pairs = key === null ? undefined : week.get(key);
+    if (pairs) {
+      const at = (minutes: number): number => {
+        if (minutes === DAY_MINUTES) return nextMidnight; // "24:00"
+        if (plainDay) return midnight + minutes * MINUTE;
+        const hour = Math.floor(minutes / 60);
+        return DateTime.fromObject({ year, month, day, hour, minute: minutes % 60 }, { zone }).toMillis();
+      };
+      for (const [a, b] of pairs) {
+        const start = at(a);
+        const end = at(b);
+        if (start >= end) continue; // wholly inside a spring-forward gap
+        const last = out[out.length - 1];
+        if (last && start < last.end) last.end = Math.max(last.end, end);
+        else out.push({ start, end });
+      }
+    }
+
+    year = ny;
+    month = nm;
+    day = nd;
+    weekday = weekday === '7' ? '1' : (String(Number(weekday) + 1) as Weekday);
+    midnight = nextMidnight;
+    offset = nextOffset;
+  }
+  return out;
+}
+
+/** Opening hours as UTC instants, clipped to [from, to), sorted, for every local date touching the window. */
+export function openIntervals(rules: ScheduleRules, holidays: HolidayCalendar, from: number, to: number): Interval[] {
+  const out: Interval[] = [];
+  for (const o of openings(rules, holidays, from, to)) {
+    const start = Math.max(o.start, from);
+    const end = Math.min(o.end, to);
+    if (start < end) out.push({ start, end });
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Bookability
+
+/** The time a booking holds: [start − setup buffer, end + clean-up buffer). */
+export function bookingBlock(rules: ScheduleRules, start: number, end: number): Interval {
+  return { start: start - rules.setupBufferMinutes * MINUTE, end: end + rules.cleanupBufferMinutes * MINUTE };
+}
+
+function slotMs(rules: ScheduleRules): number {
+  if (!Number.isSafeInteger(rules.slotMinutes) || rules.slotMinutes <= 0) {
+    throw new RangeError(`slotMinutes must be a positive integer: ${rules.slotMinutes}`);
+  }
+  return rules.slotMinutes * MINUTE;
+}
+
+/** The checks that depend on the length alone, in checkBookable's order. */
+function lengthProblem(rules: ScheduleRules, durationMs: number): BookabilityProblem | null {
+  if (!(durationMs > 0)) return 'end_before_start';
+  if (durationMs < rules.minBookingMinutes * MINUTE) return 'too_short';
+  if (durationMs > rules.maxBookingMinutes * MINUTE) return 'too_long';
+  if (durationMs % slotMs(rules) !== 0) return 'not_on_grid';
+  return null;
+}
+
+const overlaps = (a: Interval, b: Interval) => a.start < a.end && a.start < b.end && b.start < a.end;
+
+/** Why [start, end) cannot be booked, checking in a fixed order; null when it can. */
+export function checkBookable(s: Situation, start: number, end: number): BookabilityProblem | null {
+  const { rules } = s;
+  const lengthIssue = lengthProblem(rules, end - start);
+  if (lengthIssue) return lengthIssue;
+  const opening = openings(rules, s.holidays, start, start + 1).find((o) => o.start <= start && start < o.end);
+  if (opening && (start - opening.start) % slotMs(rules) !== 0) return 'not_on_grid';
+  if (!opening || end > opening.end) return 'outside_hours';
+  if (start < s.now + rules.minNoticeMinutes * MINUTE) return 'too_soon';
+  if (start >= s.now + rules.horizonDays * DAY) return 'too_far';
+  const block = bookingBlock(rules, start, end);
+  if (s.closures.some((c) => overlaps(c, block))) return 'closed';
+  if (s.busy.some((b) => overlaps(b, block))) return 'conflict';
+  return null;
+}
+
+/** Non-empty intervals of both lists, sorted and merged (touching ones too): disjoint, ascending start and end. */
+function union(...lists: (readonly Interval[])[]): Interval[] {
+  const all: Interval[] = [];
+  for (const list of lists) for (const i of list) if (i.start < i.end) all.push({ start: i.start, end: i.end });
+  all.sort((a, b) => a.start - b.start);
+  const out: Interval[] = [];
+  for (const i of all) {
+    const last = out[out.length - 1];
+    if (last && i.start <= last.end) last.end = Math.max(last.end, i.end);
+    else out.push(i);
+  }
+  return out;
+}
+
+/**
+ * Free time and bookable slots in [from, to).
+ * - free: opening hours ∩ [max(from, now + notice), min(to, now + horizon)) minus closures and busy time,
+ *   merged (touching pieces join) and sorted.
+ * - slots: every grid start t in [from, to) with checkBookable(s, t, t + duration) === null, as [t, t + duration).
+ */
+export function availability(
+  s: Situation,
+  from: number,
+  to: number,
+  durationMinutes: number,
+): { free: Interval[]; slots: Interval[] } {
+  const { rules } = s;
+  const step = slotMs(rules);
+  const earliest = Math.max(from, s.now + rules.minNoticeMinutes * MINUTE);
+  const latest = Math.min(to, s.now + rules.horizonDays * DAY); // exclusive
+  const opens = openings(rules, s.holidays, from, to); // sorted and disjoint
+  const blocked = union(s.closures, s.busy); // sorted and disjoint
+
+  const free: Interval[] = [];
+  const pushFree = (start: number, end: number) => {
+    const last = free[free.length - 1];
+    if (last && start <= last.end) last.end = Math.max(last.end, end);
+    else free.push({ start, end });
+  };
+  let j = 0; // first blocked interval that may still overlap; starts only move forward
+  for (const o of opens) {
+    let a = Math.max(o.start, earliest);
+    const b = Math.min(o.end, latest);
+    if (a >= b) continue;
+    while (j < blocked.length && blocked[j]!.end <= a) j++;
+    for (let k = j; a < b; k++) {
+      const bl = blocked[k];
+      if (!bl || bl.start >= b) {
+        pushFree(a, b);
+        break;
+      }
+      if (bl.start > a) pushFree(a, bl.start);
+      a = Math.max(a, bl.end);
+    }
+  }
+
+  const slots: Interval[] = [];
+  const duration = durationMinutes * MINUTE;
+  if (lengthProblem(rules, duration) === null) {
+    const setup = rules.setupBufferMinutes * MINUTE;
+    const cleanup = rules.cleanupBufferMinutes * MINUTE;
+    let p = 0; // moving pointer over blocked: block starts grow with t
+    for (const o of opens) {
+      let t = o.start;
+      if (t < earliest) t += Math.ceil((earliest - t) / step) * step; // first grid start not too soon
+      for (; t + duration <= o.end && t < latest; t += step) {
+        const blockStart = t - setup;
+        const blockEnd = t + duration + cleanup;
+        while (p < blocked.length && blocked[p]!.end <= blockStart) p++;
+        if (p < blocked.length && blocked[p]!.start < blockEnd) continue;
+        slots.push({ start: t, end: t + duration });
+      }
+    }
+  }
+  return { free, slots };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Messages
+
+/** 90 → "90 minutes", 120 → "2 hours", 1440 → "24 hours". */
+function span(minutes: number): string {
+  if (minutes > 0 && minutes % 60 === 0) return plural(minutes / 60, 'hour');
+  return plural(minutes, 'minute');
+}
+
+function plural(n: number, unit: string): string {
+  return `${n} ${unit}${n === 1 ? '' : 's'}`;
+}
+
+/** "24 hours' notice", "1 hour's notice". */
+function possessive(text: string): string {
+  return text.endsWith('s') ? `${text}'` : `${text}'s`;
+}
+
+/** A short English sentence for API errors. */
+export function describeProblem(problem: BookabilityProblem, rules: ScheduleRules): string {
+  switch (problem) {
+    case 'end_before_start':
+      return 'the end must be after the start';
+    case 'too_short':
+      return `bookings must be at least ${span(rules.minBookingMinutes)} long`;
+    case 'too_long':
+      return `bookings can be at most ${span(rules.maxBookingMinutes)} long`;
+    case 'not_on_grid':
+      return `start and length must follow the ${rules.slotMinutes}-minute grid`;
+    case 'outside_hours':
+      return 'the booking must lie within one opening period of the instrument';
+    case 'too_soon':
+      return rules.minNoticeMinutes > 0
+        ? `bookings need ${possessive(span(rules.minNoticeMinutes))} notice`
+        : 'bookings cannot start in the past';
+    case 'too_far':
+      return `bookings can be made at most ${plural(rules.horizonDays, 'day')} ahead`;
+    case 'closed':
+      return 'the instrument is closed for maintenance at that time';
+    case 'conflict':
+      return 'the time overlaps another booking (set-up and clean-up time included)';
+  }
+}

@@ -1,0 +1,454 @@
+import request from 'supertest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fixedClock } from '../../server/shared/clock.ts';
+import { createTestApp, signIn, type TestApp } from '../support/app.ts';
+
+// Tuesday 2026-12-01 10:00 in Shanghai.
+const NOW = Date.parse('2026-12-01T10:00:00+08:00');
+const clock = fixedClock(NOW);
+let t: TestApp;
+let lab: Awaited<ReturnType<typeof signIn>>;
+let researcher: Awaited<ReturnType<typeof signIn>>;
+let otherLab: Awaited<ReturnType<typeof signIn>>;
+let admin: Awaited<ReturnType<typeof signIn>>;
+let hourly: number; // an instrument of the demo lab with an hourly price
+let instant: number; // another, set to confirm at once
+
+const one = <T>(sql: string, ...params: unknown[]) => t.db.$client.prepare(sql).get(...params) as T;
+const count = (sql: string, ...params: unknown[]) => one<{ n: number }>(sql, ...params).n;
+
+const SCHEDULE = {
+  timeZone: 'Asia/Shanghai',
+  weeklyHours: {
+    '1': [
+      ['09:00', '12:00'],
+      ['13:30', '17:30'],
+    ],
+    '2': [
+      ['09:00', '12:00'],
+      ['13:30', '17:30'],
+    ],
+    '3': [
+      ['09:00', '12:00'],
+      ['13:30', '17:30'],
+    ],
+    '4': [
+      ['09:00', '12:00'],
+      ['13:30', '17:30'],
+    ],
+    '5': [
+      ['09:00', '12:00'],
+      ['13:30', '17:30'],
+    ],
+  },
+  slotMinutes: 30,
+  minBookingMinutes: 60,
+  maxBookingMinutes: 240,
+  minNoticeMinutes: 24 * 60,
+  horizonDays: 60,
+  setupBufferMinutes: 15,
+  cleanupBufferMinutes: 15,
+  machineTimeEnabled: true,
+  sampleEnabled: true,
+  approvalRequired: true,
+  qualificationRequired: false,
+  cancellationDeadlineHours: 24,
+  observeHolidays: true,
+};
+
+beforeAll(async () => {
+  t = await createTestApp({ instruments: 300, clock });
+  lab = await signIn(t.app, 'lab@demo.test');
+  researcher = await signIn(t.app, 'researcher@demo.test');
+  admin = await signIn(t.app, 'admin@demo.test');
+  const labOrg = one<{ organisation_id: number }>(
+    `SELECT organisation_id FROM users WHERE email = 'lab@demo.test'`,
+  ).organisation_id;
+  const ids = t.db.$client
+    .prepare(
+      `SELECT DISTINCT i.id FROM instruments i JOIN rate_card_items r ON r.instrument_id = i.id
+       WHERE i.institution_id = ? AND r.unit = 'hour' AND i.sharing_mode = 'external' AND i.run_status = 'normal' ORDER BY i.id`,
+    )
+    .pluck()
+    .all(labOrg) as number[];
+  [hourly, instant] = ids as [number, number];
+  expect((await lab.put(`/api/v1/instruments/${hourly}/schedule`).send(SCHEDULE)).status).toBe(200);
+  expect(
+    (await lab.put(`/api/v1/instruments/${instant}/schedule`).send({ ...SCHEDULE, approvalRequired: false })).status,
+  ).toBe(200);
+  // A lab manager of another institution.
+  const other = one<{ email: string }>(
+    `SELECT u.email FROM users u WHERE u.role = 'lab_manager' AND u.organisation_id != ? LIMIT 1`,
+    labOrg,
+  );
+  otherLab = await signIn(t.app, other.email);
+});
+afterAll(() => t.close());
+
+const at = (local: string) => `${local}+08:00`;
+const book = (body: Record<string, unknown>, key?: string) => {
+  const r = researcher.post('/api/v1/bookings');
+  if (key) r.set('Idempotency-Key', key);
+  return r.send({ instrumentId: hourly, mode: 'machine_time', purpose: '测试', ...body });
+};
+
+describe('scheduling rules', () => {
+  it('are public to read and editable only by the owning lab', async () => {
+    const res = await request(t.app).get(`/api/v1/instruments/${hourly}/schedule`);
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ instrumentId: hourly, slotMinutes: 30, setupBufferMinutes: 15 });
+    expect((await researcher.put(`/api/v1/instruments/${hourly}/schedule`).send(SCHEDULE)).status).toBe(403);
+    expect((await otherLab.put(`/api/v1/instruments/${hourly}/schedule`).send(SCHEDULE)).status).toBe(403);
+  });
+
+  it.each([
+    [{ timeZone: 'Mars/Olympus' }, 'timeZone'],
+    [{ minBookingMinutes: 300, maxBookingMinutes: 240 }, 'minBookingMinutes'],
+    [{ weeklyHours: { '1': [['17:00', '09:00']] } }, 'weeklyHours'],
+    [{ weeklyHours: { '8': [['09:00', '10:00']] } }, 'weeklyHours'],
+    [{ slotMinutes: 7 }, 'slotMinutes'],
+  ])('refuse %j', async (change, field) => {
+    const res = await lab.put(`/api/v1/instruments/${hourly}/schedule`).send({ ...SCHEDULE, ...change });
+    expect(res.status).toBe(400);
+    expect(JSON.stringify(res.body)).toContain(field);
+  });
+});
+
+describe('availability', () => {
+  it('lists free time and slots in the instrument’s zone, honouring notice and buffers', async () => {
+    const res = await request(t.app)
+      .get(`/api/v1/instruments/${hourly}/availability`)
+      .query({ from: at('2026-12-01T00:00:00'), to: at('2026-12-04T00:00:00'), durationMinutes: 60 });
+    expect(res.status).toBe(200);
+    expect(res.body.timeZone).toBe('Asia/Shanghai');
+    const starts = res.body.slots.map((s: { start: string }) => s.start);
+    expect(starts[0]).toBe('2026-12-02T10:00:00+08:00'); // 24 h notice from Tue 10:00
+    expect(starts).toContain('2026-12-03T09:00:00+08:00');
+    expect(starts).not.toContain('2026-12-03T11:30:00+08:00'); // would run into the lunch break
+  });
+
+  it.each([
+    [{ from: at('2026-12-04T00:00:00'), to: at('2026-12-01T00:00:00') }],
+    [{ from: at('2026-12-01T00:00:00'), to: at('2027-06-01T00:00:00') }],
+    [{ from: '2026-12-01', to: at('2026-12-04T00:00:00') }],
+    [{ from: '2026-12-01T00:00:00', to: at('2026-12-04T00:00:00') }],
+    [{ from: 'yesterday', to: 'tomorrow' }],
+  ])('refuses the window %j', async (query) => {
+    const res = await request(t.app).get(`/api/v1/instruments/${hourly}/availability`).query(query);
+    expect(res.status).toBe(400);
+  });
+
+  it('answers 404 for an unknown instrument', async () => {
+    const res = await request(t.app)
+      .get('/api/v1/instruments/99999999/availability')
+      .query({ from: at('2026-12-01T00:00:00'), to: at('2026-12-04T00:00:00') });
+    expect(res.status).toBe(404);
+  });
+
+  it('finds instruments with a free slot across the catalogue', async () => {
+    const res = await request(t.app)
+      .get('/api/v1/availability')
+      .query({ from: at('2026-12-02T00:00:00'), to: at('2026-12-05T00:00:00'), durationMinutes: 120, limit: 5 });
+    expect(res.status).toBe(200);
+    expect(res.body.items.length).toBeGreaterThan(0);
+    for (const item of res.body.items) expect(item.slotCount).toBeGreaterThan(0);
+  });
+});
+
+describe('quotes', () => {
+  it('prices machine time for the caller’s user type, rounded up to the slot', async () => {
+    const res = await researcher.post('/api/v1/quotes').send({
+      instrumentId: hourly,
+      mode: 'machine_time',
+      start: at('2026-12-03T09:00:00'),
+      end: at('2026-12-03T10:30:00'),
+    });
+    expect(res.status).toBe(200);
+    expect(res.body.userType).toBe('enterprise');
+    const item = one<{ enterprise_fen: number }>(
+      `SELECT enterprise_fen FROM rate_card_items WHERE instrument_id = ? AND unit = 'hour' ORDER BY sort_order, id LIMIT 1`,
+      hourly,
+    );
+    const machine = res.body.price.lines.find((l: { kind: string }) => l.kind === 'machine_time');
+    expect(machine.amountFen).toBe(Math.round(item.enterprise_fen * 1.5));
+    expect(res.body.price.totalFen).toBe(
+      res.body.price.lines.reduce((s: number, l: { amountFen: number }) => s + l.amountFen, 0),
+    );
+  });
+
+  it('gives the lab its own internal price', async () => {
+    const res = await lab.post('/api/v1/quotes').send({
+      instrumentId: hourly,
+      mode: 'machine_time',
+      start: at('2026-12-03T09:00:00'),
+      end: at('2026-12-03T10:00:00'),
+    });
+    expect(res.body.userType).toBe('internal');
+  });
+});
+
+describe('booking requests', () => {
+  it('books free time, with an audit trail, and replays an Idempotency-Key', async () => {
+    const first = await book({ start: at('2026-12-03T09:00:00'), end: at('2026-12-03T10:00:00') }, 'key-0001-abcdef');
+    expect(first.status).toBe(201);
+    expect(first.body).toMatchObject({ status: 'requested', mode: 'machine_time', start: '2026-12-03T09:00:00+08:00' });
+    expect(first.body.history).toEqual([expect.objectContaining({ from: null, to: 'requested' })]);
+    const again = await book({ start: at('2026-12-03T09:00:00'), end: at('2026-12-03T10:00:00') }, 'key-0001-abcdef');
+    expect(again.status).toBe(201);
+    expect(again.body.id).toBe(first.body.id);
+    expect(count('SELECT count(*) AS n FROM bookings WHERE idempotency_key = ?', 'key-0001-abcdef')).toBe(1);
+  });
+
+  it('refuses overlapping time, buffers included, with 409', async () => {
+    // 10:00–11:00 touches the 09:00–10:00 booking's 15-minute clean-up buffer plus its own set-up buffer.
+    const res = await book({ start: at('2026-12-03T10:00:00'), end: at('2026-12-03T11:00:00') });
+    expect(res.status).toBe(409);
+    expect(res.body.code).toBe('conflict');
+    const later = await book({ start: at('2026-12-03T10:30:00'), end: at('2026-12-03T11:30:00') });
+    expect(later.status).toBe(201);
+  });
+
+  it.each([
+    [{ start: at('2026-12-03T15:00:00'), end: at('2026-12-03T14:00:00') }, 'end'],
+    [{ start: at('2026-12-03T14:00:00'), end: at('2026-12-03T14:00:00') }, 'end'],
+    [{ start: at('2026-12-03T14:00:00'), end: at('2036-12-03T14:00:00') }, 'too_long'],
+    [{ start: at('2026-12-03T14:10:00'), end: at('2026-12-03T15:10:00') }, 'not_on_grid'],
+    [{ start: at('2026-12-03T14:00:00'), end: at('2026-12-03T14:45:00') }, 'too_short'],
+    [{ start: at('2026-11-30T14:00:00'), end: at('2026-11-30T15:00:00') }, 'too_soon'],
+    [{ start: at('2027-06-01T14:00:00'), end: at('2027-06-01T15:00:00') }, 'too_far'],
+    [{ start: at('2026-12-05T10:00:00'), end: at('2026-12-05T11:00:00') }, 'outside_hours'],
+    [{ start: '2026-12-03T14:00:00', end: '2026-12-03T15:00:00' }, 'start'],
+    [{ start: '2026-12-03T14:00:00+25:00', end: at('2026-12-03T15:00:00') }, 'start'],
+    [{ start: 'next tuesday', end: at('2026-12-03T15:00:00') }, 'start'],
+    [{ instrumentId: 99999999, start: at('2026-12-03T14:00:00'), end: at('2026-12-03T15:00:00') }, 'instrumentId'],
+    [{ mode: 'sample', sampleCount: 0 }, 'sampleCount'],
+    [{ mode: 'sample', sampleCount: 1_000_000_000 }, 'sampleCount'],
+    [{ mode: 'sample' }, 'sampleCount'],
+    [{ mode: 'teleport', start: at('2026-12-03T14:00:00'), end: at('2026-12-03T15:00:00') }, 'mode'],
+  ])('refuses %j with a 400 naming %s, writing nothing', async (body, reason) => {
+    const before = count('SELECT count(*) AS n FROM bookings');
+    const res = await book(body);
+    expect(res.status).toBe(400);
+    expect(JSON.stringify(res.body)).toContain(reason);
+    expect(count('SELECT count(*) AS n FROM bookings')).toBe(before);
+  });
+
+  it('accepts a sample job with a wanted-by date, holding no time', async () => {
+    const res = await researcher
+      .post('/api/v1/bookings')
+      .send({ instrumentId: hourly, mode: 'sample', sampleCount: 3, end: at('2026-12-20T17:00:00') });
+    if (res.status === 400) {
+      expect(JSON.stringify(res.body)).toContain('per-sample'); // this instrument charges by the hour only
+    } else {
+      expect(res.status).toBe(201);
+      expect(res.body).toMatchObject({ mode: 'sample', sampleCount: 3, start: null });
+    }
+  });
+
+  it('confirms at once where no approval is needed', async () => {
+    const res = await researcher.post('/api/v1/bookings').send({
+      instrumentId: instant,
+      mode: 'machine_time',
+      start: at('2026-12-03T14:00:00'),
+      end: at('2026-12-03T15:00:00'),
+    });
+    expect(res.status).toBe(201);
+    expect(res.body.status).toBe('approved');
+    expect(res.body.history.map((h: { to: string }) => h.to)).toEqual(['requested', 'approved']);
+  });
+
+  it('is only for researchers', async () => {
+    expect(
+      (
+        await lab.post('/api/v1/bookings').send({
+          instrumentId: hourly,
+          mode: 'machine_time',
+          start: at('2026-12-04T14:00:00'),
+          end: at('2026-12-04T15:00:00'),
+        })
+      ).status,
+    ).toBe(403);
+    expect((await request(t.app).post('/api/v1/bookings').send({})).status).toBe(401);
+  });
+});
+
+describe('the life of a booking', () => {
+  let id: number;
+  beforeAll(async () => {
+    const res = await book({ start: at('2026-12-04T09:00:00'), end: at('2026-12-04T11:00:00') });
+    expect(res.status).toBe(201);
+    id = res.body.id;
+  });
+
+  it('hides it from other institutions’ labs and refuses researchers lab actions', async () => {
+    expect((await otherLab.get(`/api/v1/bookings/${id}`)).status).toBe(404);
+    expect((await otherLab.post(`/api/v1/bookings/${id}/approve`).send({})).status).toBe(404);
+    expect((await researcher.post(`/api/v1/bookings/${id}/approve`).send({})).status).toBe(403);
+    const list = await otherLab.get('/api/v1/bookings');
+    expect(list.body.items.map((b: { id: number }) => b.id)).not.toContain(id);
+  });
+
+  it('goes requested → approved → in progress → completed → rated, refusing wrong moves with 409', async () => {
+    expect((await lab.post(`/api/v1/bookings/${id}/check-in`).send({})).body).toMatchObject({
+      code: 'conflict',
+      currentStatus: 'requested',
+    });
+    expect((await lab.post(`/api/v1/bookings/${id}/approve`).send({})).body.status).toBe('approved');
+    const twice = await lab.post(`/api/v1/bookings/${id}/approve`).send({});
+    expect(twice.status).toBe(409);
+    expect(twice.body.currentStatus).toBe('approved');
+    expect((await lab.post(`/api/v1/bookings/${id}/check-in`).send({})).body.status).toBe('in_progress');
+    expect((await researcher.post(`/api/v1/bookings/${id}/rate`).send({ rating: 5 })).status).toBe(409);
+    const done = await lab
+      .post(`/api/v1/bookings/${id}/complete`)
+      .send({ actualMinutes: 150, reportUrl: 'https://example.org/report.pdf' });
+    expect(done.status).toBe(200);
+    expect(done.body.status).toBe('completed');
+    expect(done.body.usage).toMatchObject({ minutes: 150, reportUrl: 'https://example.org/report.pdf' });
+    expect(done.body.finalPrice.totalFen).toBeGreaterThan(done.body.price.totalFen); // 2.5 h billed, 2 h quoted
+    const rated = await researcher.post(`/api/v1/bookings/${id}/rate`).send({ rating: 5, comment: '非常专业' });
+    expect(rated.body).toMatchObject({ rating: 5, ratingComment: '非常专业' });
+    expect((await researcher.post(`/api/v1/bookings/${id}/rate`).send({ rating: 1 })).status).toBe(409);
+    const history = (await researcher.get(`/api/v1/bookings/${id}`)).body.history;
+    expect(history.map((h: { to: string }) => h.to)).toEqual(['requested', 'approved', 'in_progress', 'completed']);
+    expect(history[1].by.name).toBeTruthy();
+  });
+
+  it('needs a reason to reject; rejected time is free again', async () => {
+    const res = await book({ start: at('2026-12-07T09:00:00'), end: at('2026-12-07T10:00:00') });
+    expect((await lab.post(`/api/v1/bookings/${res.body.id}/reject`).send({})).status).toBe(400);
+    const rejected = await lab.post(`/api/v1/bookings/${res.body.id}/reject`).send({ reason: '设备检修' });
+    expect(rejected.body.status).toBe('rejected');
+    expect(rejected.body.history.at(-1)).toMatchObject({ to: 'rejected', reason: '设备检修' });
+    expect((await book({ start: at('2026-12-07T09:00:00'), end: at('2026-12-07T10:00:00') })).status).toBe(201);
+  });
+
+  it('lets the researcher cancel before the deadline, and the lab only with a reason', async () => {
+    const res = await book({ start: at('2026-12-08T09:00:00'), end: at('2026-12-08T10:00:00') });
+    expect(res.body.cancellableUntil).toBe('2026-12-07T09:00:00+08:00');
+    expect((await researcher.post(`/api/v1/bookings/${res.body.id}/cancel`).send({})).body.status).toBe('cancelled');
+    const other = await book({ start: at('2026-12-08T13:30:00'), end: at('2026-12-08T14:30:00') });
+    expect((await lab.post(`/api/v1/bookings/${other.body.id}/cancel`).send({})).status).toBe(400);
+    expect((await lab.post(`/api/v1/bookings/${other.body.id}/cancel`).send({ reason: '停电' })).body.status).toBe(
+      'cancelled',
+    );
+  });
+
+  it('refuses the researcher’s cancellation after the deadline', async () => {
+    const res = await book({ start: at('2026-12-02T14:00:00'), end: at('2026-12-02T15:00:00') });
+    expect(res.status).toBe(201);
+    clock.set(Date.parse(at('2026-12-01T15:00:00'))); // the deadline was 14:00
+    try {
+      const late = await researcher.post(`/api/v1/bookings/${res.body.id}/cancel`).send({});
+      expect(late.status).toBe(409);
+      expect(late.body.currentStatus).toBe('requested');
+      expect((await lab.post(`/api/v1/bookings/${res.body.id}/cancel`).send({ reason: '用户来电取消' })).status).toBe(
+        200,
+      );
+    } finally {
+      clock.set(NOW);
+    }
+  });
+
+  it('records a no-show of an approved booking', async () => {
+    const res = await book({ start: at('2026-12-09T09:00:00'), end: at('2026-12-09T10:00:00') });
+    await lab.post(`/api/v1/bookings/${res.body.id}/approve`).send({});
+    expect((await lab.post(`/api/v1/bookings/${res.body.id}/no-show`).send({})).body.status).toBe('no_show');
+  });
+
+  it('scopes lists: the enterprise sees its own, the lab its institution’s, admins all', async () => {
+    const mine = await researcher.get('/api/v1/bookings').query({ limit: 100 });
+    const labs = await lab.get('/api/v1/bookings').query({ limit: 100 });
+    const all = await admin.get('/api/v1/bookings').query({ limit: 100 });
+    expect(mine.body.items.length).toBeGreaterThan(3);
+    expect(labs.body.items.map((b: { id: number }) => b.id)).toEqual(mine.body.items.map((b: { id: number }) => b.id));
+    expect(all.body.items.length).toBeGreaterThanOrEqual(mine.body.items.length);
+    const finance = await signIn(t.app, 'finance@demo.test');
+    expect((await finance.get('/api/v1/bookings')).status).toBe(403);
+  });
+});
+
+describe('qualification', () => {
+  it('refuses self-operated use without a valid training record, and says why', async () => {
+    await lab
+      .put(`/api/v1/instruments/${instant}/schedule`)
+      .send({ ...SCHEDULE, approvalRequired: false, qualificationRequired: true });
+    const researcherEmail = 'researcher@demo.test';
+    t.db.$client.prepare('DELETE FROM training_records WHERE instrument_id = ?').run(instant);
+    const slot = {
+      instrumentId: instant,
+      mode: 'machine_time',
+      start: at('2026-12-10T09:00:00'),
+      end: at('2026-12-10T10:00:00'),
+    };
+    const none = await researcher.post('/api/v1/bookings').send(slot);
+    expect(none.status).toBe(400);
+    expect(none.body.detail).toMatch(/training/);
+    const granted = await lab
+      .post('/api/v1/training-records')
+      .send({ instrumentId: instant, userEmail: researcherEmail, expiresOn: '2027-01-31' });
+    expect(granted.status).toBe(201);
+    expect(granted.body.valid).toBe(true);
+    expect((await researcher.post('/api/v1/bookings').send(slot)).status).toBe(201);
+    await lab.post(`/api/v1/training-records/${granted.body.id}/revoke`).send({});
+    const revoked = await researcher
+      .post('/api/v1/bookings')
+      .send({ ...slot, start: at('2026-12-10T13:30:00'), end: at('2026-12-10T14:30:00') });
+    expect(revoked.status).toBe(400);
+    expect(revoked.body.detail).toMatch(/revoked/);
+    expect(
+      (
+        await otherLab
+          .post('/api/v1/training-records')
+          .send({ instrumentId: instant, userEmail: researcherEmail, expiresOn: '2027-01-31' })
+      ).status,
+    ).toBe(403);
+    await lab.put(`/api/v1/instruments/${instant}/schedule`).send({ ...SCHEDULE, approvalRequired: false });
+  });
+});
+
+describe('holidays and closures', () => {
+  it('closes a day that admins mark as a holiday', async () => {
+    expect((await lab.put('/api/v1/holidays/2026-12-11').send({ kind: 'off', nameZh: '测试假日' })).status).toBe(403);
+    expect((await admin.put('/api/v1/holidays/2026-12-11').send({ kind: 'off', nameZh: '测试假日' })).status).toBe(200);
+    const res = await book({ start: at('2026-12-11T09:00:00'), end: at('2026-12-11T10:00:00') });
+    expect(res.status).toBe(400);
+    expect(JSON.stringify(res.body)).toContain('outside_hours');
+    const list = await request(t.app).get('/api/v1/holidays').query({ year: 2026 });
+    expect(list.body.items.find((h: { date: string }) => h.date === '2026-10-01')).toMatchObject({ kind: 'off' });
+    expect(list.body.items.find((h: { date: string }) => h.date === '2026-10-10')).toMatchObject({ kind: 'workday' });
+    expect((await admin.delete('/api/v1/holidays/2026-12-11')).status).toBe(204);
+  });
+
+  it('keeps bookings out of maintenance windows', async () => {
+    const closure = await lab
+      .post(`/api/v1/instruments/${hourly}/closures`)
+      .send({ start: at('2026-12-14T00:00:00'), end: at('2026-12-15T00:00:00'), reason: '年度保养' });
+    expect(closure.status).toBe(201);
+    const res = await book({ start: at('2026-12-14T09:00:00'), end: at('2026-12-14T10:00:00') });
+    expect(res.status).toBe(400);
+    expect(JSON.stringify(res.body)).toContain('closed');
+    expect(
+      (
+        await researcher
+          .post(`/api/v1/instruments/${hourly}/closures`)
+          .send({ start: at('2026-12-16T00:00:00'), end: at('2026-12-17T00:00:00'), reason: 'x' })
+      ).status,
+    ).toBe(403);
+  });
+});
+
+describe('calendar feeds', () => {
+  it('publishes an instrument’s booked time and a personal feed', async () => {
+    const ics = await request(t.app).get(`/api/v1/instruments/${hourly}/calendar.ics`);
+    expect(ics.status).toBe(200);
+    expect(ics.headers['content-type']).toMatch(/text\/calendar/);
+    expect(ics.text).toContain('BEGIN:VEVENT');
+    const { url } = (await researcher.get('/api/v1/me/calendar')).body;
+    const mine = await request(t.app).get(url);
+    expect(mine.status).toBe(200);
+    expect(mine.text).toContain('BEGIN:VCALENDAR');
+    expect((mine.text.match(/BEGIN:VEVENT/g) ?? []).length).toBeGreaterThan(3);
+    expect((await request(t.app).get('/api/v1/calendar/not-a-real-token-value-x.ics')).status).toBe(404);
+  });
+});

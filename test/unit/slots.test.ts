@@ -1,0 +1,457 @@
+import { describe, expect, it } from 'vitest';
+import type { WeeklyHours } from '../../db/schema/booking.ts';
+import {
+  availability,
+  bookingBlock,
+  checkBookable,
+  dayHours,
+  describeProblem,
+  openIntervals,
+  type HolidayCalendar,
+  type Interval,
+  type ScheduleRules,
+  type Situation,
+} from '../../server/modules/booking/slots.ts';
+
+const MIN = 60_000;
+const HOUR = 60 * MIN;
+
+/** A Shanghai wall time (UTC+8 all year) as UTC ms, written out without luxon. */
+const sh = (date: string, time: string) => Date.parse(`${date}T${time}:00+08:00`);
+const shI = (date: string, start: string, end: string): Interval => ({ start: sh(date, start), end: sh(date, end) });
+
+const twoPeriods: [string, string][] = [
+  ['09:00', '12:00'],
+  ['14:00', '17:00'],
+];
+const weekdays: WeeklyHours = { '1': twoPeriods, '2': twoPeriods, '3': twoPeriods, '4': twoPeriods, '5': twoPeriods };
+
+const rules: ScheduleRules = {
+  timeZone: 'Asia/Shanghai',
+  weeklyHours: weekdays,
+  slotMinutes: 30,
+  minBookingMinutes: 60,
+  maxBookingMinutes: 240,
+  minNoticeMinutes: 24 * 60,
+  horizonDays: 30,
+  setupBufferMinutes: 0,
+  cleanupBufferMinutes: 0,
+  observeHolidays: true,
+};
+
+// 2026-10-01 (Thursday) and 10-02 are public holidays; Saturday 2026-10-10 is a make-up working day (调休).
+const holidays: HolidayCalendar = { off: new Set(['2026-10-01', '2026-10-02']), workdays: new Set(['2026-10-10']) };
+
+// Thursday 2026-09-10 08:00: 24 h notice → 09-11 08:00; 30-day horizon → 10-10 08:00.
+const NOW = sh('2026-09-10', '08:00');
+
+const situation = (over: Partial<Situation> = {}, ruleOver: Partial<ScheduleRules> = {}): Situation => ({
+  rules: { ...rules, ...ruleOver },
+  holidays,
+  closures: [],
+  busy: [],
+  now: NOW,
+  ...over,
+});
+
+const MONDAY = '2026-09-14';
+
+describe('dayHours', () => {
+  it('gives the weekday hours, none at the weekend', () => {
+    expect(dayHours(rules, holidays, MONDAY)).toEqual(twoPeriods);
+    expect(dayHours(rules, holidays, '2026-09-12')).toEqual([]); // Saturday
+    expect(dayHours(rules, holidays, '2026-09-13')).toEqual([]); // Sunday
+  });
+
+  it('closes on public holidays and opens make-up working days with Monday hours', () => {
+    const mondaySpecial = { ...rules, weeklyHours: { ...weekdays, '1': [['08:00', '12:00']] as [string, string][] } };
+    expect(dayHours(mondaySpecial, holidays, '2026-10-01')).toEqual([]); // Thursday, holiday
+    expect(dayHours(mondaySpecial, holidays, '2026-10-08')).toEqual(twoPeriods); // an ordinary Thursday
+    expect(dayHours(mondaySpecial, holidays, '2026-10-10')).toEqual([['08:00', '12:00']]); // Saturday, 调休
+  });
+
+  it('ignores the calendar when observeHolidays is false', () => {
+    const ignoring = { ...rules, observeHolidays: false };
+    expect(dayHours(ignoring, holidays, '2026-10-01')).toEqual(twoPeriods);
+    expect(dayHours(ignoring, holidays, '2026-10-10')).toEqual([]);
+  });
+});
+
+describe('openIntervals (Asia/Shanghai, no DST)', () => {
+  it('turns two periods a day into UTC instants, eight hours behind local time', () => {
+    const from = Date.parse('2026-09-13T16:00:00Z'); // Monday 00:00 local
+    const to = Date.parse('2026-09-14T16:00:00Z');
+    expect(openIntervals(rules, holidays, from, to)).toEqual([
+      { start: Date.parse('2026-09-14T01:00:00Z'), end: Date.parse('2026-09-14T04:00:00Z') },
+      { start: Date.parse('2026-09-14T06:00:00Z'), end: Date.parse('2026-09-14T09:00:00Z') },
+    ]);
+  });
+
+  it('covers a working week, sorted', () => {
+    const week = openIntervals(rules, holidays, sh(MONDAY, '00:00'), sh('2026-09-19', '00:00'));
+    expect(week).toHaveLength(10);
+    expect(week[0]).toEqual(shI(MONDAY, '09:00', '12:00'));
+    expect(week[9]).toEqual(shI('2026-09-18', '14:00', '17:00'));
+    for (let i = 1; i < week.length; i++) expect(week[i]!.start).toBeGreaterThanOrEqual(week[i - 1]!.end);
+  });
+
+  it('clips to the window', () => {
+    expect(openIntervals(rules, holidays, sh(MONDAY, '10:00'), sh(MONDAY, '15:00'))).toEqual([
+      shI(MONDAY, '10:00', '12:00'),
+      shI(MONDAY, '14:00', '15:00'),
+    ]);
+    expect(openIntervals(rules, holidays, sh(MONDAY, '12:00'), sh(MONDAY, '14:00'))).toEqual([]);
+    expect(openIntervals(rules, holidays, sh(MONDAY, '15:00'), sh(MONDAY, '15:00'))).toEqual([]);
+  });
+
+  it('skips the holidays and opens the make-up working day', () => {
+    const from = sh('2026-09-30', '00:00');
+    const to = sh('2026-10-11', '00:00');
+    const observed = openIntervals(rules, holidays, from, to);
+    // 09-30 + 10-05 … 10-09 + 10-10 (调休) = 7 working days × 2
+    expect(observed).toHaveLength(14);
+    expect(observed.some((i) => i.start === sh('2026-10-01', '09:00'))).toBe(false);
+    expect(observed.slice(-2)).toEqual([shI('2026-10-10', '09:00', '12:00'), shI('2026-10-10', '14:00', '17:00')]);
+
+    const ignored = openIntervals({ ...rules, observeHolidays: false }, holidays, from, to);
+    // 09-30, 10-01, 10-02, 10-05 … 10-09 = 8 days × 2, nothing on Saturday 10-10
+    expect(ignored).toHaveLength(16);
+    expect(ignored[2]).toEqual(shI('2026-10-01', '09:00', '12:00'));
+    expect(ignored.some((i) => i.start === sh('2026-10-10', '09:00'))).toBe(false);
+  });
+
+  it('reads 24:00 as the next midnight', () => {
+    const evenings = { ...rules, weeklyHours: { '7': [['20:00', '24:00']] as [string, string][] } };
+    expect(openIntervals(evenings, holidays, sh('2026-09-13', '00:00'), sh('2026-09-15', '00:00'))).toEqual([
+      { start: sh('2026-09-13', '20:00'), end: sh('2026-09-14', '00:00') },
+    ]);
+  });
+});
+
+describe('checkBookable', () => {
+  const s = situation();
+  const check = (date: string, start: string, end: string, sit: Situation = s) =>
+    checkBookable(sit, sh(date, start), sh(date, end));
+
+  it('accepts bookings on the grid inside one period', () => {
+    expect(check(MONDAY, '09:00', '10:00')).toBeNull();
+    expect(check(MONDAY, '09:00', '10:30')).toBeNull(); // 90 min on a 30-min grid
+    expect(check(MONDAY, '14:00', '17:00')).toBeNull();
+    expect(check('2026-09-11', '09:00', '10:00')).toBeNull(); // Friday, exactly 25 h ahead
+  });
+
+  it('rejects an end at or before the start', () => {
+    expect(check(MONDAY, '10:00', '10:00')).toBe('end_before_start');
+    expect(check(MONDAY, '10:00', '09:00')).toBe('end_before_start');
+  });
+
+  it('enforces the minimum and maximum length', () => {
+    expect(check(MONDAY, '09:00', '09:30')).toBe('too_short');
+    expect(check(MONDAY, '09:00', '14:30')).toBe('too_long'); // 330 > 240, checked before the hours
+    expect(check(MONDAY, '14:00', '17:00', situation({}, { maxBookingMinutes: 120 }))).toBe('too_long');
+  });
+
+  it('keeps start and length on the slot grid', () => {
+    const s30 = situation({}, { minBookingMinutes: 30 });
+    expect(check(MONDAY, '09:00', '09:45', s30)).toBe('not_on_grid'); // 45 min on a 30-min grid
+    expect(check(MONDAY, '09:00', '10:30', s30)).toBeNull(); // 90 min
+    expect(check(MONDAY, '09:10', '10:10', s30)).toBe('not_on_grid');
+    expect(check(MONDAY, '14:30', '15:00', s30)).toBeNull();
+  });
+
+  it('keeps the booking inside one opening period of its day', () => {
+    expect(check(MONDAY, '11:30', '12:30')).toBe('outside_hours'); // no spanning the lunch break
+    expect(check(MONDAY, '11:00', '14:30')).toBe('outside_hours');
+    expect(check(MONDAY, '08:00', '09:00')).toBe('outside_hours');
+    expect(check(MONDAY, '12:00', '13:00')).toBe('outside_hours');
+    expect(check(MONDAY, '16:30', '17:30')).toBe('outside_hours');
+    expect(check('2026-09-12', '09:00', '10:00')).toBe('outside_hours'); // Saturday
+    expect(check('2026-10-01', '09:00', '10:00')).toBe('outside_hours'); // public holiday
+    expect(check('2026-10-01', '09:00', '10:00', situation({}, { observeHolidays: false }))).toBeNull();
+  });
+
+  it('opens the make-up working day with Monday hours', () => {
+    const farther = situation({}, { horizonDays: 60 });
+    expect(check('2026-10-10', '09:00', '10:00', farther)).toBeNull();
+    expect(check('2026-10-10', '14:00', '15:00', farther)).toBeNull();
+    expect(check('2026-10-10', '09:00', '10:00', situation({}, { horizonDays: 60, observeHolidays: false }))).toBe(
+      'outside_hours',
+    );
+  });
+
+  it('needs the minimum notice', () => {
+    expect(check('2026-09-10', '14:00', '15:00')).toBe('too_soon');
+    const later = situation({ now: sh('2026-09-10', '09:30') }); // notice ends 09-11 09:30
+    expect(check('2026-09-11', '09:00', '10:00', later)).toBe('too_soon');
+    expect(check('2026-09-11', '09:30', '10:30', later)).toBeNull();
+    const noNotice = situation({ now: sh(MONDAY, '10:00') }, { minNoticeMinutes: 0 });
+    expect(check(MONDAY, '09:30', '10:30', noNotice)).toBe('too_soon');
+    expect(check(MONDAY, '10:00', '11:00', noNotice)).toBeNull();
+  });
+
+  it('stops at the horizon', () => {
+    // 30 days after 09-10 08:00 is 10-10 08:00
+    expect(check('2026-10-09', '16:00', '17:00')).toBeNull();
+    expect(check('2026-10-10', '09:00', '10:00')).toBe('too_far');
+    expect(check('2026-10-12', '09:00', '10:00')).toBe('too_far');
+  });
+
+  it('refuses closures, buffers included', () => {
+    const closed = situation({ closures: [shI(MONDAY, '10:00', '11:00')] });
+    expect(check(MONDAY, '09:00', '10:00', closed)).toBeNull(); // touching is fine
+    expect(check(MONDAY, '11:00', '12:00', closed)).toBeNull();
+    expect(check(MONDAY, '09:30', '10:30', closed)).toBe('closed');
+    const buffered = situation({ closures: [shI(MONDAY, '10:00', '11:00')] }, { cleanupBufferMinutes: 15 });
+    expect(check(MONDAY, '09:00', '10:00', buffered)).toBe('closed'); // block runs to 10:15
+    expect(check(MONDAY, '11:00', '12:00', buffered)).toBeNull(); // only clean-up after
+  });
+
+  it('refuses overlaps with other bookings, buffers included', () => {
+    const busy = [shI(MONDAY, '10:00', '11:00')];
+    expect(check(MONDAY, '09:00', '10:00', situation({ busy }))).toBeNull();
+    expect(check(MONDAY, '10:30', '11:30', situation({ busy }))).toBe('conflict');
+    const buffered = situation({ busy }, { setupBufferMinutes: 30, cleanupBufferMinutes: 30 });
+    expect(check(MONDAY, '09:00', '10:00', buffered)).toBe('conflict'); // block [09:00, 10:30)
+    expect(check(MONDAY, '11:00', '12:00', buffered)).toBe('conflict'); // block [10:30, 12:30)
+    expect(check(MONDAY, '14:00', '15:00', buffered)).toBeNull();
+    // closed is reported before conflict
+    const both = situation({ busy, closures: [shI(MONDAY, '10:30', '11:30')] });
+    expect(check(MONDAY, '10:00', '11:00', both)).toBe('closed');
+  });
+
+  it('describes each problem in a sentence', () => {
+    expect(describeProblem('too_soon', rules)).toBe("bookings need 24 hours' notice");
+    expect(describeProblem('too_soon', { ...rules, minNoticeMinutes: 60 })).toBe("bookings need 1 hour's notice");
+    expect(describeProblem('too_soon', { ...rules, minNoticeMinutes: 90 })).toBe("bookings need 90 minutes' notice");
+    expect(describeProblem('not_on_grid', rules)).toBe('start and length must follow the 30-minute grid');
+    expect(describeProblem('too_short', rules)).toBe('bookings must be at least 1 hour long');
+    expect(describeProblem('too_long', rules)).toBe('bookings can be at most 4 hours long');
+    expect(describeProblem('too_far', rules)).toBe('bookings can be made at most 30 days ahead');
+    for (const p of ['end_before_start', 'outside_hours', 'closed', 'conflict'] as const) {
+      expect(describeProblem(p, rules)).toMatch(/^[a-z].+[a-z)]$/);
+    }
+  });
+});
+
+describe('bookingBlock', () => {
+  it('adds the set-up and clean-up buffers', () => {
+    const r = { ...rules, setupBufferMinutes: 15, cleanupBufferMinutes: 30 };
+    expect(bookingBlock(r, sh(MONDAY, '10:00'), sh(MONDAY, '11:00'))).toEqual(shI(MONDAY, '09:45', '11:30'));
+    expect(bookingBlock(rules, sh(MONDAY, '10:00'), sh(MONDAY, '11:00'))).toEqual(shI(MONDAY, '10:00', '11:00'));
+  });
+});
+
+describe('availability', () => {
+  const dayFrom = sh(MONDAY, '00:00');
+  const dayTo = sh('2026-09-15', '00:00');
+  const starts = (slots: Interval[]) => slots.map((i) => new Date(i.start + 8 * HOUR).toISOString().slice(11, 16));
+
+  it('subtracts notice, busy time and closures from the opening hours', () => {
+    const s = situation({
+      now: sh('2026-09-13', '10:00'), // notice ends Monday 10:00
+      busy: [shI(MONDAY, '14:30', '15:30')],
+      closures: [shI(MONDAY, '16:00', '16:30')],
+    });
+    const { free, slots } = availability(s, dayFrom, dayTo, 60);
+    expect(free).toEqual([
+      shI(MONDAY, '10:00', '12:00'),
+      shI(MONDAY, '14:00', '14:30'),
+      shI(MONDAY, '15:30', '16:00'),
+      shI(MONDAY, '16:30', '17:00'),
+    ]);
+    expect(starts(slots)).toEqual(['10:00', '10:30', '11:00']);
+    expect(slots[0]).toEqual(shI(MONDAY, '10:00', '11:00'));
+    // 30-minute bookings: too short, so no slots; free time does not depend on the length
+    expect(availability(s, dayFrom, dayTo, 30)).toEqual({ free, slots: [] });
+    expect(availability({ ...s, rules: { ...s.rules, minBookingMinutes: 30 } }, dayFrom, dayTo, 30).slots).toEqual([
+      shI(MONDAY, '10:00', '10:30'),
+      shI(MONDAY, '10:30', '11:00'),
+      shI(MONDAY, '11:00', '11:30'),
+      shI(MONDAY, '11:30', '12:00'),
+      shI(MONDAY, '14:00', '14:30'),
+      shI(MONDAY, '15:30', '16:00'),
+      shI(MONDAY, '16:30', '17:00'),
+    ]);
+  });
+
+  it('keeps the buffers clear of other bookings', () => {
+    const s = situation(
+      { now: sh('2026-09-01', '00:00'), busy: [shI(MONDAY, '10:00', '11:00')] },
+      { setupBufferMinutes: 30, cleanupBufferMinutes: 30 },
+    );
+    const { free, slots } = availability(s, dayFrom, dayTo, 60);
+    expect(free).toEqual([shI(MONDAY, '09:00', '10:00'), shI(MONDAY, '11:00', '12:00'), shI(MONDAY, '14:00', '17:00')]);
+    expect(starts(slots)).toEqual(['14:00', '14:30', '15:00', '15:30', '16:00']);
+  });
+
+  it('ends at the horizon: starts before it, free time up to it', () => {
+    const s = situation({ now: sh('2026-09-13', '10:00') }, { minNoticeMinutes: 0, horizonDays: 1 });
+    const { free, slots } = availability(s, dayFrom, dayTo, 60);
+    expect(free).toEqual([shI(MONDAY, '09:00', '10:00')]);
+    expect(starts(slots)).toEqual(['09:00', '09:30']); // too_far judges the start only
+  });
+
+  it('offers 90-minute bookings on the 30-minute grid and nothing for off-grid lengths', () => {
+    const s = situation({ now: sh('2026-09-01', '00:00') }, { minBookingMinutes: 30 });
+    expect(starts(availability(s, dayFrom, dayTo, 90).slots)).toEqual([
+      '09:00',
+      '09:30',
+      '10:00',
+      '10:30',
+      '14:00',
+      '14:30',
+      '15:00',
+      '15:30',
+    ]);
+    expect(availability(s, dayFrom, dayTo, 45).slots).toEqual([]);
+    expect(availability(s, dayFrom, dayTo, 300).slots).toEqual([]); // too long
+  });
+
+  it('merges touching free intervals, but no booking spans them', () => {
+    const split = {
+      ...rules,
+      minNoticeMinutes: 0,
+      weeklyHours: {
+        '1': [
+          ['09:00', '12:00'],
+          ['12:00', '17:00'],
+        ],
+      },
+    };
+    const s = situation({ rules: split as ScheduleRules, now: sh('2026-09-01', '00:00') });
+    const { free, slots } = availability(s, dayFrom, dayTo, 60);
+    expect(free).toEqual([shI(MONDAY, '09:00', '17:00')]);
+    expect(starts(slots)).not.toContain('11:30');
+    expect(starts(slots)).toContain('12:00');
+    expect(checkBookable(s, sh(MONDAY, '11:30'), sh(MONDAY, '12:30'))).toBe('outside_hours');
+
+    const back2back = situation({ now: sh('2026-09-01', '00:00'), busy: [shI(MONDAY, '10:00', '11:00')] });
+    const closures = [shI(MONDAY, '11:00', '11:30'), shI(MONDAY, '09:00', '09:30')];
+    expect(availability({ ...back2back, closures }, dayFrom, dayTo, 60).free).toEqual([
+      shI(MONDAY, '09:30', '10:00'),
+      shI(MONDAY, '11:30', '12:00'),
+      shI(MONDAY, '14:00', '17:00'),
+    ]);
+
+    const allDay = { ...rules, weeklyHours: { '1': [['00:00', '24:00']], '2': [['00:00', '24:00']] } } as ScheduleRules;
+    const nights = situation({ rules: allDay, now: sh('2026-09-01', '00:00') });
+    const twoDays = availability(nights, dayFrom, sh('2026-09-16', '00:00'), 60);
+    expect(twoDays.free).toEqual([{ start: dayFrom, end: sh('2026-09-16', '00:00') }]);
+    expect(twoDays.slots).toHaveLength(2 * 47); // 00:00 … 23:00 each day, none across midnight
+    expect(checkBookable(nights, sh(MONDAY, '23:30'), sh('2026-09-15', '00:30'))).toBe('outside_hours');
+  });
+
+  it('slots are exactly the grid starts checkBookable accepts (property over three weeks)', () => {
+    const from = sh('2026-09-28', '00:00');
+    const to = sh('2026-10-17', '00:00');
+    const busy: Interval[] = [];
+    // deterministic pseudo-random bookings of 1–3 h with their buffers, some overlapping
+    let seed = 7;
+    const rnd = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    for (let i = 0; i < 40; i++) {
+      const start = from + Math.floor(rnd() * 19 * 48) * 30 * MIN - 15 * MIN;
+      busy.push({ start, end: start + (1 + Math.floor(rnd() * 3)) * HOUR + 45 * MIN });
+    }
+    busy.sort((a, b) => a.start - b.start);
+    const base = situation(
+      {
+        now: sh('2026-09-28', '11:20'),
+        busy,
+        closures: [shI('2026-10-08', '13:00', '15:10'), shI('2026-09-30', '08:00', '09:40')],
+      },
+      { setupBufferMinutes: 10, cleanupBufferMinutes: 20, horizonDays: 14, minBookingMinutes: 30 },
+    );
+    let accepted = 0;
+    for (const ruleOver of [{}, { observeHolidays: false }, { slotMinutes: 20 }, { minNoticeMinutes: 0 }]) {
+      const s = { ...base, rules: { ...base.rules, ...ruleOver } };
+      const step = s.rules.slotMinutes * MIN;
+      for (const duration of [20, 30, 40, 45, 60, 90, 120, 180, 300]) {
+        const { slots } = availability(s, from, to, duration);
+        const offered = new Set(slots.map((x) => x.start));
+        let expected = 0;
+        for (const o of openIntervals(s.rules, s.holidays, from, to)) {
+          for (let t = o.start; t < o.end; t += step) {
+            const ok = checkBookable(s, t, t + duration * MIN) === null;
+            expect(offered.has(t), `${new Date(t).toISOString()} ${duration} min`).toBe(ok);
+            if (ok) expected++;
+            expect(checkBookable(s, t + 10 * MIN, t + 10 * MIN + duration * MIN)).not.toBeNull();
+          }
+        }
+        expect(slots).toHaveLength(expected);
+        accepted += expected;
+        for (const x of slots) expect(x.end - x.start).toBe(duration * MIN);
+      }
+    }
+    expect(accepted).toBeGreaterThan(100); // the property is not vacuous
+  });
+});
+
+describe('Europe/Berlin across the 2026 DST switches', () => {
+  const berlin: ScheduleRules = {
+    ...rules,
+    timeZone: 'Europe/Berlin',
+    maxBookingMinutes: 8 * 60,
+    weeklyHours: Object.fromEntries(
+      ['1', '2', '3', '4', '5', '6', '7'].map((d) => [d, [['09:00', '17:00']]]),
+    ) as WeeklyHours,
+  };
+  const none: HolidayCalendar = { off: new Set(), workdays: new Set() };
+  const at = (iso: string) => Date.parse(iso);
+  const day = (r: ScheduleRules, date: string, zoneStart: string, zoneEnd: string, next: string) =>
+    openIntervals(r, none, at(`${date}T00:00:00${zoneStart}`), at(`${next}T00:00:00${zoneEnd}`));
+
+  it('spring forward (Sunday 2026-03-29): 09:00–17:00 is 8 real hours, one hour earlier in UTC', () => {
+    expect(day(berlin, '2026-03-28', '+01:00', '+01:00', '2026-03-29')).toEqual([
+      { start: at('2026-03-28T08:00:00Z'), end: at('2026-03-28T16:00:00Z') },
+    ]);
+    const [sunday] = day(berlin, '2026-03-29', '+01:00', '+02:00', '2026-03-30');
+    expect(sunday).toEqual({ start: at('2026-03-29T07:00:00Z'), end: at('2026-03-29T15:00:00Z') });
+    expect(sunday!.end - sunday!.start).toBe(8 * HOUR);
+    expect(sunday!.start - at('2026-03-28T08:00:00Z')).toBe(23 * HOUR);
+  });
+
+  it('fall back (Sunday 2026-10-25): 09:00–17:00 is 8 real hours, one hour later in UTC', () => {
+    expect(day(berlin, '2026-10-24', '+02:00', '+02:00', '2026-10-25')).toEqual([
+      { start: at('2026-10-24T07:00:00Z'), end: at('2026-10-24T15:00:00Z') },
+    ]);
+    const [sunday] = day(berlin, '2026-10-25', '+02:00', '+01:00', '2026-10-26');
+    expect(sunday).toEqual({ start: at('2026-10-25T08:00:00Z'), end: at('2026-10-25T16:00:00Z') });
+    expect(sunday!.end - sunday!.start).toBe(8 * HOUR);
+    expect(sunday!.start - at('2026-10-24T07:00:00Z')).toBe(25 * HOUR);
+  });
+
+  it('a whole local day is 23 h in March and 25 h in October, with as many hourly slots', () => {
+    const allDay = { ...berlin, slotMinutes: 60, weeklyHours: { '7': [['00:00', '24:00']] } } as ScheduleRules;
+    const march = day(allDay, '2026-03-29', '+01:00', '+02:00', '2026-03-30');
+    expect(march).toEqual([{ start: at('2026-03-28T23:00:00Z'), end: at('2026-03-29T22:00:00Z') }]);
+    const october = day(allDay, '2026-10-25', '+02:00', '+01:00', '2026-10-26');
+    expect(october).toEqual([{ start: at('2026-10-24T22:00:00Z'), end: at('2026-10-25T23:00:00Z') }]);
+
+    const s: Situation = { rules: allDay, holidays: none, closures: [], busy: [], now: at('2026-01-01T00:00:00Z') };
+    const yearLong = { ...s, rules: { ...allDay, horizonDays: 366 } };
+    expect(availability(yearLong, march[0]!.start, march[0]!.end, 60).slots).toHaveLength(23);
+    expect(availability(yearLong, october[0]!.start, october[0]!.end, 60).slots).toHaveLength(25);
+    // an 8-hour booking 09:00–17:00 local on the short day is accepted as 8 real hours
+    const eight = { ...yearLong, rules: { ...berlin, horizonDays: 366 } };
+    expect(checkBookable(eight, at('2026-03-29T07:00:00Z'), at('2026-03-29T15:00:00Z'))).toBeNull();
+    expect(checkBookable(eight, at('2026-10-25T08:00:00Z'), at('2026-10-25T16:00:00Z'))).toBeNull();
+  });
+
+  it('moves a time in the spring-forward gap forward, and drops a period wholly inside it', () => {
+    const gap = { ...berlin, weeklyHours: { '7': [['02:30', '05:00']] } } as ScheduleRules;
+    // 02:30 does not exist on 2026-03-29: luxon reads it as 03:30 CEST = 01:30Z; 05:00 CEST = 03:00Z
+    expect(day(gap, '2026-03-29', '+01:00', '+02:00', '2026-03-30')).toEqual([
+      { start: at('2026-03-29T01:30:00Z'), end: at('2026-03-29T03:00:00Z') },
+    ]);
+    const inside = { ...berlin, weeklyHours: { '7': [['02:00', '03:00']] } } as ScheduleRules;
+    expect(day(inside, '2026-03-29', '+01:00', '+02:00', '2026-03-30')).toEqual([]);
+  });
+
+  it('reads an ambiguous fall-back time as luxon does (the later, standard-time instant)', () => {
+    const twice = { ...berlin, weeklyHours: { '7': [['02:30', '04:00']] } } as ScheduleRules;
+    // 02:30 happens twice on 2026-10-25 (00:30Z CEST and 01:30Z CET); luxon 3.7 picks CET
+    expect(day(twice, '2026-10-25', '+02:00', '+01:00', '2026-10-26')).toEqual([
+      { start: at('2026-10-25T01:30:00Z'), end: at('2026-10-25T03:00:00Z') },
+    ]);
+  });
+});
