@@ -1,12 +1,36 @@
-import { and, eq, gt, lt } from 'drizzle-orm';
+import { eq, lt } from 'drizzle-orm';
 import type { Db } from '../../../db/client.ts';
-import { organisations, sessions, users } from '../../../db/schema/index.ts';
+import { organisations, sessions, users, type OrganisationKind, type Role } from '../../../db/schema/index.ts';
 
 export class AuthRepo {
-  constructor(private readonly db: Db) {}
+  private readonly actorStatement;
+
+  constructor(private readonly db: Db) {
+    this.actorStatement = db.$client.prepare(
+      `SELECT s.id AS sessionId, s.last_seen_at AS lastSeenAt, u.id AS userId, u.role, o.id AS organisationId,
+         o.kind AS organisationKind, o.city_code AS cityCode
+       FROM sessions s JOIN users u ON u.id = s.user_id JOIN organisations o ON o.id = u.organisation_id
+       WHERE s.id = ? AND s.expires_at > ? AND u.disabled_at IS NULL`,
+    );
+  }
 
   userByEmail(email: string) {
     return this.db.select().from(users).where(eq(users.email, email)).get();
+  }
+
+  /** The live session's user and organisation in one read: every signed-in request does this. */
+  sessionActor(id: string, now: number) {
+    return this.actorStatement.get(id, now) as
+      | {
+          sessionId: string;
+          lastSeenAt: number;
+          userId: number;
+          role: Role;
+          organisationId: number;
+          organisationKind: OrganisationKind;
+          cityCode: string | null;
+        }
+      | undefined;
   }
 
   userWithOrganisation(userId: number) {
@@ -15,14 +39,6 @@ export class AuthRepo {
       .from(users)
       .innerJoin(organisations, eq(organisations.id, users.organisationId))
       .where(eq(users.id, userId))
-      .get();
-  }
-
-  liveSession(id: string, now: number) {
-    return this.db
-      .select()
-      .from(sessions)
-      .where(and(eq(sessions.id, id), gt(sessions.expiresAt, now)))
       .get();
   }
 

@@ -47,18 +47,16 @@ export class AuthService {
   /** The actor behind a session cookie, or null when the session is unknown, expired or disabled. */
   authenticate(token: string): Actor | null {
     const now = this.clock.now();
-    const session = this.repo.liveSession(hashToken(token), now);
-    if (!session) return null;
-    const found = this.repo.userWithOrganisation(session.userId);
-    if (!found || found.user.disabledAt !== null) return null;
+    const found = this.repo.sessionActor(hashToken(token), now);
+    if (!found) return null;
     // Sliding expiry, written at most once a minute.
-    if (now - session.lastSeenAt > MINUTE) this.repo.touchSession(session.id, now, now + this.sessionTtlMs);
+    if (now - found.lastSeenAt > MINUTE) this.repo.touchSession(found.sessionId, now, now + this.sessionTtlMs);
     return {
-      userId: found.user.id,
-      role: found.user.role,
-      organisationId: found.organisation.id,
-      organisationKind: found.organisation.kind,
-      cityCode: found.organisation.cityCode,
+      userId: found.userId,
+      role: found.role,
+      organisationId: found.organisationId,
+      organisationKind: found.organisationKind,
+      cityCode: found.cityCode,
     };
   }
 

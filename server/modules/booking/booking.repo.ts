@@ -1,6 +1,6 @@
 /** SQL of booking: schedules, closures, holidays, training records, bookings and their audit trail. */
 import type { Statement } from 'better-sqlite3';
-import { and, asc, desc, eq, gt, gte, inArray, isNull, lt, lte, or, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, gte, inArray, isNull, lt, lte, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../../db/client.ts';
 import {
   activeBookingStatuses,
@@ -25,10 +25,80 @@ export interface BookingScope {
   requesterOrganisationId?: number;
 }
 
+const ph = (name: string) => sql.placeholder(name);
+
+/** The queries every booking request runs, prepared once (drizzle would otherwise rebuild them per call). */
+function prepareHotQueries(db: Db) {
+  return {
+    instrument: db
+      .select({
+        id: instruments.id,
+        nameZh: instruments.nameZh,
+        institutionId: instruments.institutionId,
+        institutionName: organisations.name,
+        timeZone: instruments.timeZone,
+        sharingMode: instruments.sharingMode,
+        runStatus: instruments.runStatus,
+      })
+      .from(instruments)
+      .innerJoin(organisations, eq(organisations.id, instruments.institutionId))
+      .where(eq(instruments.id, ph('id')))
+      .prepare(),
+    schedule: db
+      .select()
+      .from(instrumentSchedules)
+      .where(eq(instrumentSchedules.instrumentId, ph('id')))
+      .prepare(),
+    holidays: db
+      .select()
+      .from(holidays)
+      .where(and(gte(holidays.date, ph('from')), lte(holidays.date, ph('to'))))
+      .orderBy(asc(holidays.date))
+      .prepare(),
+    closures: db
+      .select()
+      .from(closures)
+      .where(and(eq(closures.instrumentId, ph('id')), lt(closures.startAt, ph('to')), gt(closures.endAt, ph('from'))))
+      .orderBy(asc(closures.startAt))
+      .prepare(),
+    booking: db
+      .select()
+      .from(bookings)
+      .where(eq(bookings.id, ph('id')))
+      .prepare(),
+    byIdempotencyKey: db
+      .select()
+      .from(bookings)
+      .where(and(eq(bookings.requesterId, ph('requesterId')), eq(bookings.idempotencyKey, ph('key'))))
+      .prepare(),
+    events: db
+      .select({ event: bookingEvents, actorName: users.displayName })
+      .from(bookingEvents)
+      .leftJoin(users, eq(users.id, bookingEvents.actorId))
+      .where(eq(bookingEvents.bookingId, ph('id')))
+      .orderBy(asc(bookingEvents.id))
+      .prepare(),
+    person: db
+      .select({
+        id: users.id,
+        name: users.displayName,
+        organisationId: users.organisationId,
+        organisationName: organisations.name,
+      })
+      .from(users)
+      .innerJoin(organisations, eq(organisations.id, users.organisationId))
+      .where(eq(users.id, ph('id')))
+      .prepare(),
+  };
+}
+
 export class BookingRepo {
   private readonly statements = new Map<string, Statement>();
+  private readonly q;
 
-  constructor(readonly db: Db) {}
+  constructor(readonly db: Db) {
+    this.q = prepareHotQueries(db);
+  }
 
   private stmt(sql: string): Statement {
     let s = this.statements.get(sql);
@@ -45,24 +115,11 @@ export class BookingRepo {
   }
 
   instrument(id: number) {
-    return this.db
-      .select({
-        id: instruments.id,
-        nameZh: instruments.nameZh,
-        institutionId: instruments.institutionId,
-        institutionName: organisations.name,
-        timeZone: instruments.timeZone,
-        sharingMode: instruments.sharingMode,
-        runStatus: instruments.runStatus,
-      })
-      .from(instruments)
-      .innerJoin(organisations, eq(organisations.id, instruments.institutionId))
-      .where(eq(instruments.id, id))
-      .get();
+    return this.q.instrument.get({ id });
   }
 
   schedule(instrumentId: number): ScheduleRow | undefined {
-    return this.db.select().from(instrumentSchedules).where(eq(instrumentSchedules.instrumentId, instrumentId)).get();
+    return this.q.schedule.get({ id: instrumentId });
   }
 
   upsertSchedule(row: ScheduleRow): void {
@@ -79,12 +136,7 @@ export class BookingRepo {
   }
 
   closures(instrumentId: number, from: number, to: number) {
-    return this.db
-      .select()
-      .from(closures)
-      .where(and(eq(closures.instrumentId, instrumentId), lt(closures.startAt, to), gt(closures.endAt, from)))
-      .orderBy(asc(closures.startAt))
-      .all();
+    return this.q.closures.all({ id: instrumentId, from, to });
   }
 
   closure(id: number) {
@@ -100,12 +152,7 @@ export class BookingRepo {
   }
 
   holidays(fromDate: string, toDate: string) {
-    return this.db
-      .select()
-      .from(holidays)
-      .where(and(gte(holidays.date, fromDate), lte(holidays.date, toDate)))
-      .orderBy(asc(holidays.date))
-      .all();
+    return this.q.holidays.all({ from: fromDate, to: toDate });
   }
 
   allHolidays() {
@@ -210,19 +257,36 @@ export class BookingRepo {
   // Bookings
 
   booking(id: number): BookingRow | undefined {
-    return this.db.select().from(bookings).where(eq(bookings.id, id)).get();
+    return this.q.booking.get({ id });
   }
 
   bookingByIdempotencyKey(requesterId: number, key: string): BookingRow | undefined {
-    return this.db
-      .select()
-      .from(bookings)
-      .where(and(eq(bookings.requesterId, requesterId), eq(bookings.idempotencyKey, key)))
-      .get();
+    return this.q.byIdempotencyKey.get({ requesterId, key });
   }
 
+  /** The insert at the heart of every booking request: one cached statement, no query building. */
   insertBooking(row: typeof bookings.$inferInsert): BookingRow {
-    return this.db.insert(bookings).values(row).returning().get();
+    const id = this.stmt(
+      `INSERT INTO bookings (instrument_id, institution_id, requester_id, requester_organisation_id, mode, status,
+         start_at, end_at, block_start_at, block_end_at, sample_count, wanted_by, purpose, urgent, user_type,
+         quoted_fen, price_lines, idempotency_key, created_at, updated_at)
+       VALUES (@instrumentId, @institutionId, @requesterId, @requesterOrganisationId, @mode, @status, @startAt, @endAt,
+         @blockStartAt, @blockEndAt, @sampleCount, @wantedBy, @purpose, @urgent, @userType, @quotedFen, @priceLines,
+         @idempotencyKey, @createdAt, @updatedAt)`,
+    ).run({
+      startAt: null,
+      endAt: null,
+      blockStartAt: null,
+      blockEndAt: null,
+      sampleCount: null,
+      wantedBy: null,
+      purpose: null,
+      idempotencyKey: null,
+      ...row,
+      urgent: row.urgent ? 1 : 0,
+      priceLines: JSON.stringify(row.priceLines),
+    }).lastInsertRowid;
+    return this.booking(Number(id))!;
   }
 
   updateBooking(id: number, changes: Partial<typeof bookings.$inferInsert>): void {
@@ -230,17 +294,14 @@ export class BookingRepo {
   }
 
   insertEvent(row: typeof bookingEvents.$inferInsert): void {
-    this.db.insert(bookingEvents).values(row).run();
+    this.stmt(
+      `INSERT INTO booking_events (booking_id, from_status, to_status, actor_id, at, reason)
+       VALUES (@bookingId, @fromStatus, @toStatus, @actorId, @at, @reason)`,
+    ).run({ fromStatus: null, actorId: null, reason: null, ...row });
   }
 
   events(bookingId: number) {
-    return this.db
-      .select({ event: bookingEvents, actorName: users.displayName })
-      .from(bookingEvents)
-      .leftJoin(users, eq(users.id, bookingEvents.actorId))
-      .where(eq(bookingEvents.bookingId, bookingId))
-      .orderBy(asc(bookingEvents.id))
-      .all();
+    return this.q.events.all({ id: bookingId });
   }
 
   listBookings(
@@ -293,6 +354,7 @@ export class BookingRepo {
   }
 
   people(userIds: number[]) {
+    if (userIds.length === 1) return [this.q.person.get({ id: userIds[0]! })].filter((p) => p !== undefined);
     if (!userIds.length) return [];
     return this.db
       .select({
@@ -308,6 +370,7 @@ export class BookingRepo {
   }
 
   instrumentsBrief(ids: number[]) {
+    if (ids.length === 1) return [this.q.instrument.get({ id: ids[0]! })].filter((i) => i !== undefined);
     if (!ids.length) return [];
     return this.db
       .select({

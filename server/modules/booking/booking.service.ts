@@ -70,6 +70,8 @@ export interface Usage {
 }
 
 export class BookingService {
+  private calendarCache: { readAt: number; calendar: Situation['holidays'] } | null = null;
+
   constructor(
     private readonly repo: BookingRepo,
     private readonly catalogRepo: CatalogRepo,
@@ -129,22 +131,32 @@ export class BookingService {
   }
 
   private situation(instrumentId: number, rules: Schedule, from: number, to: number, exceptBookingId = 0): Situation {
-    const zone = rules.timeZone;
-    const firstDate = DateTime.fromMillis(from, { zone }).minus({ days: 1 }).toISODate()!;
-    const lastDate = DateTime.fromMillis(to, { zone }).plus({ days: 1 }).toISODate()!;
-    const off = new Set<string>();
-    const workdays = new Set<string>();
-    for (const h of this.repo.holidays(firstDate, lastDate)) (h.kind === 'off' ? off : workdays).add(h.date);
     const margin = (rules.setupBufferMinutes + rules.cleanupBufferMinutes) * 60_000 + rules.maxBookingMinutes * 60_000;
     return {
       rules,
-      holidays: { off, workdays },
+      holidays: this.holidayCalendar(),
       closures: this.repo
         .closures(instrumentId, from - margin, to + margin)
         .map((c) => ({ start: c.startAt, end: c.endAt })),
       busy: this.repo.busyBlocks(instrumentId, from - margin, to + margin, exceptBookingId),
       now: this.clock.now(),
     };
+  }
+
+  /**
+   * The platform calendar as two sets of local dates. It is small and changes a few times a year,
+   * so it is read once and kept for a minute; edits through this process drop it at once, edits
+   * through another process are seen within the minute.
+   */
+  private holidayCalendar(): Situation['holidays'] {
+    const now = this.clock.now();
+    if (!this.calendarCache || now - this.calendarCache.readAt > 60_000 || now < this.calendarCache.readAt) {
+      const off = new Set<string>();
+      const workdays = new Set<string>();
+      for (const h of this.repo.allHolidays()) (h.kind === 'off' ? off : workdays).add(h.date);
+      this.calendarCache = { readAt: now, calendar: { off, workdays } };
+    }
+    return this.calendarCache.calendar;
   }
 
   // Closures
@@ -803,11 +815,13 @@ export class BookingService {
     if (!DateTime.fromISO(date).isValid)
       throw badRequest('not a date', [{ path: 'params.date', message: 'YYYY-MM-DD' }]);
     this.repo.upsertHoliday({ date, kind: input.kind, nameZh: input.nameZh, nameEn: input.nameEn ?? null });
+    this.calendarCache = null;
     return { date, kind: input.kind, nameZh: input.nameZh, nameEn: input.nameEn ?? null };
   }
 
   deleteHoliday(date: string): void {
     if (!this.repo.deleteHoliday(date)) throw notFound('holiday');
+    this.calendarCache = null;
   }
 
   // Calendar feeds

@@ -1,6 +1,6 @@
 /** SQL of the catalogue. The search hot path uses prepared statements directly; CRUD uses drizzle. */
 import type { Statement } from 'better-sqlite3';
-import { and, asc, eq } from 'drizzle-orm';
+import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../../../db/client.ts';
 import {
   categories,
@@ -161,8 +161,11 @@ export interface FacetRow {
 
 export class CatalogRepo {
   private readonly statements = new Map<string, Statement>();
+  private readonly rateCardQueries;
 
-  constructor(readonly db: Db) {}
+  constructor(readonly db: Db) {
+    this.rateCardQueries = CatalogRepo.prepareRateCard(db);
+  }
 
   private stmt(sql: string): Statement {
     let s = this.statements.get(sql);
@@ -346,16 +349,27 @@ export class CatalogRepo {
     return row !== undefined && row.id !== exceptId;
   }
 
+  private static prepareRateCard(db: Db) {
+    return {
+      card: db
+        .select()
+        .from(rateCards)
+        .where(eq(rateCards.instrumentId, sql.placeholder('id')))
+        .prepare(),
+      items: db
+        .select()
+        .from(rateCardItems)
+        .where(eq(rateCardItems.instrumentId, sql.placeholder('id')))
+        .orderBy(asc(rateCardItems.sortOrder), asc(rateCardItems.id))
+        .prepare(),
+    };
+  }
+
+  /** Read for every quote and booking: prepared once. */
   rateCard(instrumentId: number) {
-    const card = this.db.select().from(rateCards).where(eq(rateCards.instrumentId, instrumentId)).get();
+    const card = this.rateCardQueries.card.get({ id: instrumentId });
     if (!card) return null;
-    const items = this.db
-      .select()
-      .from(rateCardItems)
-      .where(eq(rateCardItems.instrumentId, instrumentId))
-      .orderBy(asc(rateCardItems.sortOrder), asc(rateCardItems.id))
-      .all();
-    return { ...card, items };
+    return { ...card, items: this.rateCardQueries.items.all({ id: instrumentId }) };
   }
 
   nextInstrumentId(): number {
