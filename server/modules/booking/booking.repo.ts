@@ -1,6 +1,7 @@
 /** SQL of booking: schedules, closures, holidays, training records, bookings and their audit trail. */
 import type { Statement } from 'better-sqlite3';
 import { and, asc, desc, eq, gt, gte, inArray, isNull, lt, lte, or, sql, type SQL } from 'drizzle-orm';
+import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import type { Db } from '../../../db/client.ts';
 import {
   activeBookingStatuses,
@@ -26,20 +27,24 @@ export interface BookingScope {
 }
 
 const ph = (name: string) => sql.placeholder(name);
+/** `column IN (the ids in a JSON array parameter)`: one prepared statement for any number of ids. */
+const inJsonList = (column: SQLiteColumn, name: string) => sql`${column} IN (SELECT value FROM json_each(${ph(name)}))`;
+
+const instrumentBrief = {
+  id: instruments.id,
+  nameZh: instruments.nameZh,
+  institutionId: instruments.institutionId,
+  institutionName: organisations.name,
+  timeZone: instruments.timeZone,
+  sharingMode: instruments.sharingMode,
+  runStatus: instruments.runStatus,
+};
 
 /** The queries every booking request runs, prepared once (drizzle would otherwise rebuild them per call). */
 function prepareHotQueries(db: Db) {
   return {
     instrument: db
-      .select({
-        id: instruments.id,
-        nameZh: instruments.nameZh,
-        institutionId: instruments.institutionId,
-        institutionName: organisations.name,
-        timeZone: instruments.timeZone,
-        sharingMode: instruments.sharingMode,
-        runStatus: instruments.runStatus,
-      })
+      .select(instrumentBrief)
       .from(instruments)
       .innerJoin(organisations, eq(organisations.id, instruments.institutionId))
       .where(eq(instruments.id, ph('id')))
@@ -78,7 +83,7 @@ function prepareHotQueries(db: Db) {
       .where(eq(bookingEvents.bookingId, ph('id')))
       .orderBy(asc(bookingEvents.id))
       .prepare(),
-    person: db
+    people: db
       .select({
         id: users.id,
         name: users.displayName,
@@ -87,7 +92,13 @@ function prepareHotQueries(db: Db) {
       })
       .from(users)
       .innerJoin(organisations, eq(organisations.id, users.organisationId))
-      .where(eq(users.id, ph('id')))
+      .where(inJsonList(users.id, 'ids'))
+      .prepare(),
+    instruments: db
+      .select(instrumentBrief)
+      .from(instruments)
+      .innerJoin(organisations, eq(organisations.id, instruments.institutionId))
+      .where(inJsonList(instruments.id, 'ids'))
       .prepare(),
   };
 }
@@ -354,36 +365,11 @@ export class BookingRepo {
   }
 
   people(userIds: number[]) {
-    if (userIds.length === 1) return [this.q.person.get({ id: userIds[0]! })].filter((p) => p !== undefined);
-    if (!userIds.length) return [];
-    return this.db
-      .select({
-        id: users.id,
-        name: users.displayName,
-        organisationId: users.organisationId,
-        organisationName: organisations.name,
-      })
-      .from(users)
-      .innerJoin(organisations, eq(organisations.id, users.organisationId))
-      .where(inArray(users.id, userIds))
-      .all();
+    return userIds.length ? this.q.people.all({ ids: JSON.stringify(userIds) }) : [];
   }
 
   instrumentsBrief(ids: number[]) {
-    if (ids.length === 1) return [this.q.instrument.get({ id: ids[0]! })].filter((i) => i !== undefined);
-    if (!ids.length) return [];
-    return this.db
-      .select({
-        id: instruments.id,
-        nameZh: instruments.nameZh,
-        institutionId: instruments.institutionId,
-        institutionName: organisations.name,
-        timeZone: instruments.timeZone,
-      })
-      .from(instruments)
-      .innerJoin(organisations, eq(organisations.id, instruments.institutionId))
-      .where(inArray(instruments.id, ids))
-      .all();
+    return ids.length ? this.q.instruments.all({ ids: JSON.stringify(ids) }) : [];
   }
 
   calendarToken(userId: number) {
