@@ -59,7 +59,9 @@ function seedHistory(db: Db) {
   const sqlite = db.$client;
   const rng = mulberry32(11);
   const people = sqlite
-    .prepare(`SELECT u.id, u.organisation_id AS org FROM users u WHERE u.role = 'researcher' AND u.email != 'researcher@demo.test'`)
+    .prepare(
+      `SELECT u.id, u.organisation_id AS org FROM users u WHERE u.role = 'researcher' AND u.email != 'researcher@demo.test'`,
+    )
     .all() as { id: number; org: number }[];
   const instruments = sqlite.prepare('SELECT id, institution_id AS inst FROM instruments').all() as {
     id: number;
@@ -108,7 +110,9 @@ function seedHistory(db: Db) {
 }
 
 function startServer(port: number): Promise<() => void> {
-  const profile = process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : [];
+  const profile = process.env.BENCH_PROFILE_DIR
+    ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`]
+    : [];
   const child = spawn(process.execPath, [...profile, '--import', 'tsx', 'server/main.ts'], {
     env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATABASE_PATH: file, SEED_DEMO: '0' },
     stdio: ['ignore', 'pipe', 'inherit'],

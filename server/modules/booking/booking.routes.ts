@@ -105,7 +105,7 @@ export function bookingRoutes(booking: BookingService, registry: OpenAPIRegistry
     access: 'public',
     params: idParams,
     query: availabilityQuerySchema,
-    response: availabilitySchema.extend({ busy: z.array(intervalSchema) }),
+    response: availabilitySchema,
     handler: ({ params, query }) => booking.availability(params.id, query.from, query.to, query.durationMinutes),
   });
   route({

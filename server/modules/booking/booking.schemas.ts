@@ -56,6 +56,8 @@ export const availabilitySchema = z.object({
   durationMinutes: z.number().int(),
   free: z.array(intervalSchema),
   slots: z.array(intervalSchema),
+  /** Time held by other bookings (no personal data). */
+  busy: z.array(intervalSchema),
 });
 export type Availability = z.infer<typeof availabilitySchema>;
 

@@ -19,14 +19,23 @@ export class ApiError extends Error {
   readonly code: ProblemCode;
   readonly detail: string;
   readonly errors: FieldError[];
+  /** The problem document's other members (e.g. `currentStatus` of a 409 on a booking). */
+  readonly extra: Record<string, unknown>;
 
-  constructor(status: number, code: ProblemCode, detail: string, errors: FieldError[] = []) {
+  constructor(
+    status: number,
+    code: ProblemCode,
+    detail: string,
+    errors: FieldError[] = [],
+    extra: Record<string, unknown> = {},
+  ) {
     super(detail || `HTTP ${status}`);
     this.name = 'ApiError';
     this.status = status;
     this.code = code;
     this.detail = detail;
     this.errors = errors;
+    this.extra = extra;
   }
 }
 
@@ -68,7 +77,7 @@ async function toApiError(res: Response): Promise<ApiError> {
         .filter((e): e is Record<string, unknown> => !!e && typeof e === 'object')
         .map((e) => ({ path: normalisePath(e.path), message: String(e.message ?? '') }))
     : [];
-  return new ApiError(res.status, code, detail, errors);
+  return new ApiError(res.status, code, detail, errors, problem);
 }
 
 export type QueryValue = string | number | boolean | null | undefined;
@@ -85,9 +94,12 @@ export function toQueryString(params: Record<string, QueryValue>, keepEmpty: str
   return s ? `?${s}` : '';
 }
 
-type RequestOptions = { method?: string; body?: unknown; signal?: AbortSignal };
+type RequestOptions = { method?: string; body?: unknown; signal?: AbortSignal; headers?: Record<string, string> };
 
-export async function apiFetch<T>(path: string, { method = 'GET', body, signal }: RequestOptions = {}): Promise<T> {
+export async function apiFetch<T>(
+  path: string,
+  { method = 'GET', body, signal, headers }: RequestOptions = {},
+): Promise<T> {
   let res: Response;
   try {
     res = await fetch(`/api/v1${path}`, {
@@ -96,6 +108,7 @@ export async function apiFetch<T>(path: string, { method = 'GET', body, signal }
       headers: {
         Accept: 'application/json, application/problem+json',
         ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+        ...headers,
       },
       body: body === undefined ? undefined : JSON.stringify(body),
       signal,

@@ -1,8 +1,12 @@
 import {
+  AuditOutlined,
+  CalendarOutlined,
   DatabaseOutlined,
   GlobalOutlined,
   LogoutOutlined,
   MenuOutlined,
+  SafetyCertificateOutlined,
+  ScheduleOutlined,
   SearchOutlined,
   UserOutlined,
 } from '@ant-design/icons';
@@ -22,7 +26,27 @@ function useNavItems(): MenuProps['items'] {
   const items: NonNullable<MenuProps['items']> = [
     { key: 'catalog', icon: <SearchOutlined />, label: <Link to="/instruments">{t('nav.catalog')}</Link> },
   ];
+  if (user?.role === 'researcher') {
+    items.push({
+      key: 'bookings',
+      icon: <CalendarOutlined />,
+      label: (
+        <Link to="/bookings" data-testid="nav-my-bookings">
+          {t('nav.myBookings')}
+        </Link>
+      ),
+    });
+  }
   if (user && LAB_ROLES.includes(user.role)) {
+    items.push({
+      key: 'lab-bookings',
+      icon: <AuditOutlined />,
+      label: (
+        <Link to="/lab/bookings" data-testid="nav-lab-bookings">
+          {t('nav.labBookings')}
+        </Link>
+      ),
+    });
     items.push({
       key: 'lab',
       icon: <DatabaseOutlined />,
@@ -32,11 +56,35 @@ function useNavItems(): MenuProps['items'] {
         </Link>
       ),
     });
+    items.push({
+      key: 'lab-training',
+      icon: <SafetyCertificateOutlined />,
+      label: (
+        <Link to="/lab/training" data-testid="nav-lab-training">
+          {t('nav.training')}
+        </Link>
+      ),
+    });
+  }
+  if (user?.role === 'platform_admin') {
+    items.push({
+      key: 'admin-holidays',
+      icon: <ScheduleOutlined />,
+      label: (
+        <Link to="/admin/holidays" data-testid="nav-admin-holidays">
+          {t('nav.holidays')}
+        </Link>
+      ),
+    });
   }
   return items;
 }
 
 function selectedKey(pathname: string): string {
+  if (pathname.startsWith('/lab/bookings')) return 'lab-bookings';
+  if (pathname.startsWith('/lab/training')) return 'lab-training';
+  if (pathname.startsWith('/admin/holidays')) return 'admin-holidays';
+  if (pathname.startsWith('/bookings')) return 'bookings';
   if (pathname.startsWith('/lab')) return 'lab';
   if (pathname === '/' || pathname.startsWith('/instruments')) return 'catalog';
   return '';

@@ -6,21 +6,24 @@ import { InstrumentDetailPage } from '../features/catalog/InstrumentDetailPage';
 import { LoginPage } from '../features/auth/LoginPage';
 import { NotFoundPage } from '../ui/states';
 import { AppLayout } from './AppLayout';
+import type { Role } from '../api/auth';
 import { LAB_ROLES, RequireRole } from './auth';
 
-/** Lab pages load on demand (they bring the form machinery); the public catalogue stays lean. */
-const labPage = (load: () => Promise<ComponentType>) => ({
+/** Signed-in pages load on demand (they bring the form machinery); the public catalogue stays lean. */
+const rolePage = (roles: Role[], load: () => Promise<ComponentType>) => ({
   lazy: async () => {
     const Page = await load();
     return {
       element: (
-        <RequireRole roles={LAB_ROLES}>
+        <RequireRole roles={roles}>
           <Page />
         </RequireRole>
       ),
     };
   },
 });
+const labPage = (load: () => Promise<ComponentType>) => rolePage(LAB_ROLES, load);
+const ALL_ROLES: Role[] = ['researcher', ...LAB_ROLES];
 
 export const router = createBrowserRouter([
   {
@@ -46,6 +49,30 @@ export const router = createBrowserRouter([
       {
         path: 'lab/instruments/:id/edit',
         ...labPage(() => import('../features/lab/InstrumentFormPage').then((m) => m.InstrumentFormPage)),
+      },
+      {
+        path: 'bookings',
+        ...rolePage(['researcher'], () => import('../features/booking/MyBookingsPage').then((m) => m.MyBookingsPage)),
+      },
+      {
+        path: 'bookings/:id',
+        ...rolePage(ALL_ROLES, () => import('../features/booking/BookingPage').then((m) => m.BookingPage)),
+      },
+      {
+        path: 'lab/instruments/:id/schedule',
+        ...labPage(() => import('../features/booking/ScheduleSettingsPage').then((m) => m.ScheduleSettingsPage)),
+      },
+      {
+        path: 'lab/bookings',
+        ...labPage(() => import('../features/booking/LabBookingsPage').then((m) => m.LabBookingsPage)),
+      },
+      {
+        path: 'lab/training',
+        ...labPage(() => import('../features/booking/TrainingPage').then((m) => m.TrainingPage)),
+      },
+      {
+        path: 'admin/holidays',
+        ...rolePage(['platform_admin'], () => import('../features/booking/HolidaysPage').then((m) => m.HolidaysPage)),
       },
       { path: '*', element: <NotFoundPage /> },
     ],

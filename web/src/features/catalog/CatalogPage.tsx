@@ -7,6 +7,7 @@ import { SORTS, type Sort } from '../../api/catalog';
 import { EmptyState, ErrorState } from '../../ui/states';
 import { localName } from '../../ui/names';
 import { useDocumentTitle } from '../../ui/useDocumentTitle';
+import { FreeTimeFilter, FreeTimeResults, parseFreeTime, type FreeTime } from '../booking/FreeTimeSearch';
 import { FacetPanel } from './FacetPanel';
 import { InstrumentCard, InstrumentCardSkeleton } from './InstrumentCard';
 import { findCategoryPath, useCategories, useCities, useInstrumentSearch } from './queries';
@@ -71,8 +72,19 @@ export function CatalogPage() {
   const categories = useCategories();
   const cities = useCities();
 
-  const update = (patch: Partial<CatalogSearch>) => setParams(toUrlParams({ ...search, ...patch }));
-  const clearFilters = () => setParams(toUrlParams({ q: search.q, sort: search.sort }));
+  const free = useMemo(() => parseFreeTime(params), [params]);
+  /** The free-time filter rides along in the URL with the other parameters. */
+  const withFree = (p: URLSearchParams, f: FreeTime | null = free) => {
+    if (f) {
+      p.set('freeFrom', f.from);
+      p.set('freeTo', f.to);
+      p.set('freeHours', String(f.hours));
+    }
+    return p;
+  };
+  const update = (patch: Partial<CatalogSearch>) => setParams(withFree(toUrlParams({ ...search, ...patch })));
+  const clearFilters = () => setParams(withFree(toUrlParams({ q: search.q, sort: search.sort })));
+  const applyFree = (f: FreeTime | null) => setParams(withFree(toUrlParams(search), f));
 
   const first = results.data?.pages[0];
   const items = results.data?.pages.flatMap((p) => p.items) ?? [];
@@ -150,6 +162,7 @@ export function CatalogPage() {
         <div className="catalog-hero__search">
           <SearchBox key={search.q} initial={search.q} onSearch={(q) => update({ q })} large={!compact} />
         </div>
+        <FreeTimeFilter key={free ? `${free.from}${free.to}${free.hours}` : 'none'} value={free} onApply={applyFree} />
         {provinceTotal > 0 ? (
           <div className="catalog-hero__stats">{t('catalog.heroStats', { n: provinceTotal.toLocaleString() })}</div>
         ) : null}
@@ -157,91 +170,100 @@ export function CatalogPage() {
 
       <div className="catalog-layout">
         {wide ? <aside className="catalog-filters">{panel}</aside> : null}
-        <section
-          className="catalog-results"
-          aria-busy={busy}
-          data-testid="results"
-          data-busy={busy ? 'true' : 'false'}
-          data-search={params.toString()}
-        >
-          <div className="results-toolbar">
-            <div className="results-toolbar__total" data-testid="result-total" data-total={total ?? ''}>
-              {total !== null ? (
-                <Trans
-                  i18nKey={search.q ? 'catalog.totalForQuery' : 'catalog.total'}
-                  values={{ n: total.toLocaleString(), q: search.q }}
-                  components={{ strong: <strong /> }}
+        {free ? (
+          <FreeTimeResults
+            free={free}
+            filters={{ q: search.q || undefined, category: search.category, city: search.city }}
+            compact={compact}
+            onClear={() => applyFree(null)}
+          />
+        ) : (
+          <section
+            className="catalog-results"
+            aria-busy={busy}
+            data-testid="results"
+            data-busy={busy ? 'true' : 'false'}
+            data-search={params.toString()}
+          >
+            <div className="results-toolbar">
+              <div className="results-toolbar__total" data-testid="result-total" data-total={total ?? ''}>
+                {total !== null ? (
+                  <Trans
+                    i18nKey={search.q ? 'catalog.totalForQuery' : 'catalog.total'}
+                    values={{ n: total.toLocaleString(), q: search.q }}
+                    components={{ strong: <strong /> }}
+                  />
+                ) : (
+                  <span>&nbsp;</span>
+                )}
+              </div>
+              <Space size={8} className="results-toolbar__actions">
+                {wide ? null : (
+                  <Button icon={<FilterOutlined />} onClick={() => setFiltersOpen(true)} data-testid="open-filters">
+                    {t('catalog.filters')}
+                    {chips.length ? ` (${chips.length})` : ''}
+                  </Button>
+                )}
+                <Select<Sort>
+                  value={search.sort}
+                  onChange={(sort) => update({ sort })}
+                  options={SORTS.map((s) => ({ value: s, label: t(`catalog.sorts.${s}`) }))}
+                  style={{ width: compact ? 140 : 168 }}
+                  aria-label={t('catalog.sort')}
+                  data-testid="sort-select"
                 />
-              ) : (
-                <span>&nbsp;</span>
-              )}
+              </Space>
             </div>
-            <Space size={8} className="results-toolbar__actions">
-              {wide ? null : (
-                <Button icon={<FilterOutlined />} onClick={() => setFiltersOpen(true)} data-testid="open-filters">
-                  {t('catalog.filters')}
-                  {chips.length ? ` (${chips.length})` : ''}
+            {chips.length ? (
+              <div className="results-chips" data-testid="active-filters">
+                {chips.map((c) => (
+                  <Tag key={c.key} closable onClose={() => update(c.clear)} color="blue">
+                    {c.label}
+                  </Tag>
+                ))}
+                <Button type="link" size="small" onClick={clearFilters}>
+                  {t('catalog.clearFilters')}
                 </Button>
-              )}
-              <Select<Sort>
-                value={search.sort}
-                onChange={(sort) => update({ sort })}
-                options={SORTS.map((s) => ({ value: s, label: t(`catalog.sorts.${s}`) }))}
-                style={{ width: compact ? 140 : 168 }}
-                aria-label={t('catalog.sort')}
-                data-testid="sort-select"
+              </div>
+            ) : null}
+            {results.isError && results.data ? (
+              <Alert
+                type="error"
+                showIcon
+                className="results-alert"
+                title={t('common.errorTitle')}
+                action={
+                  <Button size="small" onClick={() => void results.refetch()}>
+                    {t('common.retry')}
+                  </Button>
+                }
               />
-            </Space>
-          </div>
-          {chips.length ? (
-            <div className="results-chips" data-testid="active-filters">
-              {chips.map((c) => (
-                <Tag key={c.key} closable onClose={() => update(c.clear)} color="blue">
-                  {c.label}
-                </Tag>
-              ))}
-              <Button type="link" size="small" onClick={clearFilters}>
-                {t('catalog.clearFilters')}
-              </Button>
-            </div>
-          ) : null}
-          {results.isError && results.data ? (
-            <Alert
-              type="error"
-              showIcon
-              className="results-alert"
-              title={t('common.errorTitle')}
-              action={
-                <Button size="small" onClick={() => void results.refetch()}>
-                  {t('common.retry')}
-                </Button>
-              }
-            />
-          ) : null}
-          <div className={`results-list${busy && !results.isPending ? ' results-list--stale' : ''}`}>{body}</div>
-          {items.length > 0 ? (
-            <div className="results-more">
-              <Typography.Text type="secondary" data-testid="loaded-count">
-                {total !== null
-                  ? results.hasNextPage
-                    ? t('common.loadedOf', { shown: items.length, total })
-                    : t('common.loadedAll', { total })
-                  : t('common.loadedCount', { shown: items.length })}
-              </Typography.Text>
-              {results.hasNextPage ? (
-                <Button
-                  size="large"
-                  onClick={() => void results.fetchNextPage()}
-                  loading={results.isFetchingNextPage}
-                  data-testid="load-more"
-                  className="results-more__button"
-                >
-                  {t('common.loadMore')}
-                </Button>
-              ) : null}
-            </div>
-          ) : null}
-        </section>
+            ) : null}
+            <div className={`results-list${busy && !results.isPending ? ' results-list--stale' : ''}`}>{body}</div>
+            {items.length > 0 ? (
+              <div className="results-more">
+                <Typography.Text type="secondary" data-testid="loaded-count">
+                  {total !== null
+                    ? results.hasNextPage
+                      ? t('common.loadedOf', { shown: items.length, total })
+                      : t('common.loadedAll', { total })
+                    : t('common.loadedCount', { shown: items.length })}
+                </Typography.Text>
+                {results.hasNextPage ? (
+                  <Button
+                    size="large"
+                    onClick={() => void results.fetchNextPage()}
+                    loading={results.isFetchingNextPage}
+                    data-testid="load-more"
+                    className="results-more__button"
+                  >
+                    {t('common.loadMore')}
+                  </Button>
+                ) : null}
+              </div>
+            ) : null}
+          </section>
+        )}
       </div>
 
       {wide ? null : (

@@ -1,6 +1,7 @@
 import {
   ArrowLeftOutlined,
   BankOutlined,
+  CalendarOutlined,
   EditOutlined,
   EnvironmentOutlined,
   MailOutlined,
@@ -23,6 +24,7 @@ import { FromPrice } from '../../ui/Price';
 import { ErrorState, NotFoundPage } from '../../ui/states';
 import { RunStatusTag, SharingModeTag } from '../../ui/tags';
 import { useDocumentTitle } from '../../ui/useDocumentTitle';
+import { InstrumentBookingCard } from '../booking/InstrumentBookingCard';
 import { useInstrument } from './queries';
 import { RateCardView } from './RateCardView';
 
@@ -223,6 +225,18 @@ export function InstrumentDetailPage() {
               <Button icon={<ArrowLeftOutlined />} onClick={() => navigate(-1)}>
                 {t('common.back')}
               </Button>
+              <Button
+                type={d.editable ? 'default' : 'primary'}
+                icon={<CalendarOutlined />}
+                href="#booking"
+                onClick={(e) => {
+                  e.preventDefault();
+                  document.getElementById('booking')?.scrollIntoView({ behavior: 'smooth', block: 'start' });
+                }}
+                data-testid="book-now"
+              >
+                {t('booking.calendar.bookNow')}
+              </Button>
               {d.editable ? (
                 <Link to={`/lab/instruments/${d.id}/edit`}>
                   <Button type="primary" icon={<EditOutlined />} data-testid="edit-instrument">
@@ -234,6 +248,8 @@ export function InstrumentDetailPage() {
           </div>
         </div>
       </Card>
+
+      <InstrumentBookingCard instrument={d} />
 
       <Row gutter={[16, 16]} className="detail-grid">
         <Col xs={24} xl={16}>

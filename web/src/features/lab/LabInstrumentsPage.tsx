@@ -1,4 +1,4 @@
-import { EditOutlined, EyeOutlined, PlusOutlined } from '@ant-design/icons';
+import { CalendarOutlined, EditOutlined, EyeOutlined, PlusOutlined } from '@ant-design/icons';
 import { Button, Card, Grid, Select, Skeleton, Space, Table, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { useMemo, useState } from 'react';
@@ -84,12 +84,17 @@ export function LabInstrumentsPage() {
     {
       key: 'actions',
       title: t('lab.columns.actions'),
-      width: 150,
+      width: 240,
       render: (_, r) => (
         <Space size={0} wrap>
           <Link to={`/lab/instruments/${r.id}/edit`} data-testid="lab-edit-link" data-id={r.id}>
             <Button type="link" size="small" icon={<EditOutlined />}>
               {t('common.edit')}
+            </Button>
+          </Link>
+          <Link to={`/lab/instruments/${r.id}/schedule`} data-testid="lab-schedule-link">
+            <Button type="link" size="small" icon={<CalendarOutlined />}>
+              {t('bookingSettings.open')}
             </Button>
           </Link>
           <Link to={`/instruments/${r.id}`}>
@@ -158,11 +163,16 @@ export function LabInstrumentsPage() {
                       </div>
                       <FromPrice price={r.listPrice} />
                     </div>
-                    <Link to={`/lab/instruments/${r.id}/edit`} data-testid="lab-edit-link" data-id={r.id}>
-                      <Button icon={<EditOutlined />} aria-label={t('common.edit')}>
-                        {t('common.edit')}
-                      </Button>
-                    </Link>
+                    <Space orientation="vertical" size={4}>
+                      <Link to={`/lab/instruments/${r.id}/edit`} data-testid="lab-edit-link" data-id={r.id}>
+                        <Button icon={<EditOutlined />} aria-label={t('common.edit')}>
+                          {t('common.edit')}
+                        </Button>
+                      </Link>
+                      <Link to={`/lab/instruments/${r.id}/schedule`}>
+                        <Button icon={<CalendarOutlined />} aria-label={t('bookingSettings.open')} />
+                      </Link>
+                    </Space>
                   </li>
                 ))}
               </ul>

@@ -1,0 +1,338 @@
+/**
+ * The booking journey in a real browser: a researcher picks a free slot on an instrument's week calendar,
+ * sees the live quote and books; the lab manager approves it in 预约审批, checks it in and completes it
+ * with usage; the researcher rates it 5 (非常满意). The API then shows the completed booking with its history.
+ */
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  DESKTOP,
+  expectNoHorizontalOverflow,
+  newPage,
+  PHONE,
+  screenshot,
+  screenshotDir,
+  startHarness,
+  stopHarness,
+  type Harness,
+} from './helpers.ts';
+
+let h: Harness | undefined;
+
+beforeAll(async () => {
+  h = await startHarness();
+});
+
+afterAll(async () => {
+  await stopHarness(h);
+});
+
+const harness = () => {
+  if (!h) throw new Error('harness not started');
+  return h;
+};
+
+const PASSWORD = 'demo-pass-2025';
+const DAY = 24 * 3600_000;
+
+type Schedule = { machineTimeEnabled: boolean; qualificationRequired: boolean; approvalRequired: boolean };
+type BookingJson = {
+  id: number;
+  status: string;
+  rating: number | null;
+  usage: { minutes: number | null } | null;
+  finalPrice: { totalFen: number } | null;
+  history: { from: string | null; to: string; by: { name: string } | null }[];
+};
+
+async function signIn(page: Page, email: string) {
+  await page.goto('/login');
+  await page.getByTestId('login-email').fill(email);
+  await page.getByTestId('login-password').fill(PASSWORD);
+  await page.getByTestId('login-submit').click();
+  await page.getByTestId('user-menu').waitFor();
+}
+
+async function getJson<T>(path: string): Promise<T> {
+  const res = await fetch(`${harness().server.baseUrl}${path}`);
+  expect(res.status, `GET ${path}`).toBe(200);
+  return (await res.json()) as T;
+}
+
+/** A machine-time instrument of the demo lab that anyone may book (no training needed), approval first if any. */
+async function bookableInstrument(): Promise<number> {
+  const login = await fetch(`${harness().server.baseUrl}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: 'lab@demo.test', password: PASSWORD }),
+  });
+  const { user } = (await login.json()) as { user: { organisation: { id: number } } };
+  const list = await getJson<{ items: { id: number }[] }>(
+    `/api/v1/instruments?institutionId=${user.organisation.id}&limit=100`,
+  );
+  const candidates: { id: number; approval: boolean }[] = [];
+  for (const { id } of list.items) {
+    const s = await getJson<Schedule>(`/api/v1/instruments/${id}/schedule`);
+    if (s.machineTimeEnabled && !s.qualificationRequired) candidates.push({ id, approval: s.approvalRequired });
+  }
+  expect(candidates.length, 'the demo lab has a bookable machine-time instrument').toBeGreaterThan(0);
+  return (candidates.find((c) => c.approval) ?? candidates[0]!).id;
+}
+
+/** Wait until the week calendar shows the answer for its week. */
+async function calendarReady(page: Page) {
+  await page.waitForSelector('[data-testid="week-calendar"][data-busy="false"] [role="grid"]');
+}
+
+/** Move forward week by week until a free slot at least `days` days ahead is shown; its start. */
+async function pickFreeSlot(page: Page, days: number): Promise<string> {
+  const earliest = Date.now() + days * DAY;
+  for (let week = 0; week < 6; week++) {
+    await calendarReady(page);
+    const starts = await page
+      .locator('[data-testid="slot-free"]')
+      .evaluateAll((els) => els.map((e) => e.getAttribute('data-start') ?? ''));
+    const start = starts.find((s) => Date.parse(s) >= earliest);
+    if (start) return start;
+    await page.getByTestId('week-next').click();
+  }
+  throw new Error('no free slot within six weeks');
+}
+
+describe('booking', () => {
+  it('books, approves, checks in, completes and rates a machine-time booking', async () => {
+    const instrumentId = await bookableInstrument();
+
+    // --- the researcher books a slot a few days ahead
+    mkdirSync(screenshotDir, { recursive: true });
+    const researcher = await newPage(harness(), DESKTOP);
+    const lab = await newPage(harness(), DESKTOP);
+    try {
+      const page = researcher.page;
+      await signIn(page, 'researcher@demo.test');
+      await page.goto(`/instruments/${instrumentId}`);
+      await page.getByTestId('week-calendar').waitFor();
+      await expect(page.getByTestId('week-zone').innerText()).resolves.toContain('Asia/Shanghai');
+      const start = await pickFreeSlot(page, 3);
+      await expect(page.locator('[data-testid="slot-off"]').count()).resolves.toBeGreaterThan(0);
+      await screenshot(page, 'booking-calendar.png');
+
+      await page.locator(`[data-testid="slot-free"][data-start="${start}"]`).click();
+      const form = page.getByTestId('booking-form');
+      await form.waitFor();
+      await page.getByTestId('booking-purpose').fill('新材料样品的表征测试（端到端测试）');
+      // The live quote: lines and a total in yuan.
+      await page.waitForSelector('[data-testid="booking-quote"][data-busy="false"] [data-testid="quote-total"]');
+      const quoted = await page.getByTestId('quote-total').innerText();
+      expect(quoted).toMatch(/^¥[\d,]+\.\d{2}$/);
+      await expect(page.getByTestId('price-lines').innerText()).resolves.toMatch(/¥/);
+      await expect(page.getByTestId('booking-range').innerText()).resolves.toMatch(/\d{2}:\d{2}–\d{2}:\d{2}/);
+      // The drawer covers the viewport: capture what the user sees.
+      await page.evaluate(() => document.fonts.ready.then(() => undefined));
+      await page.screenshot({ path: path.join(screenshotDir, 'booking-form.png'), animations: 'disabled' });
+
+      await page.getByTestId('booking-submit').click();
+      const confirmation = page.getByTestId('booking-confirmation');
+      await confirmation.waitFor();
+      const bookingId = Number(await confirmation.getAttribute('data-booking-id'));
+      const firstStatus = await confirmation.getAttribute('data-status');
+      expect(bookingId).toBeGreaterThan(0);
+      expect(['requested', 'approved']).toContain(firstStatus);
+      await expect(confirmation.innerText()).resolves.toMatch(firstStatus === 'approved' ? /预约已确认/ : /待审核/);
+
+      // 我的预约 lists it under upcoming.
+      await page.goto('/bookings');
+      const row = page.locator(`[data-testid="booking-row"][data-booking-id="${bookingId}"]`);
+      await row.waitFor();
+      await expect(row.getByTestId('booking-status').innerText()).resolves.toBe(
+        firstStatus === 'approved' ? '已确认' : '待审核',
+      );
+      await expect(row.getByTestId('booking-price').innerText()).resolves.toBe(quoted);
+      await page.getByTestId('calendar-feed-url').waitFor();
+      await expect(page.getByTestId('calendar-feed-url').inputValue()).resolves.toMatch(/^https?:\/\/.+/);
+      await screenshot(page, 'my-bookings.png');
+
+      // --- the lab manager approves it (unless it was confirmed at once), checks it in and completes it
+      const lp = lab.page;
+      await signIn(lp, 'lab@demo.test');
+      await lp.getByTestId('nav-lab-bookings').click();
+      await lp.waitForURL((url) => url.pathname === '/lab/bookings');
+      if (firstStatus === 'requested') {
+        const queued = lp.locator(`[data-testid="lab-booking-row"][data-booking-id="${bookingId}"]`);
+        await queued.waitFor();
+        await screenshot(lp, 'lab-queue.png');
+        await queued.getByTestId('approve').click();
+        await queued.waitFor({ state: 'detached' });
+      } else {
+        await lp.getByTestId('lab-queue').or(lp.getByTestId('empty-state')).first().waitFor();
+        await screenshot(lp, 'lab-queue.png');
+      }
+
+      // The week schedule: find the booking's week.
+      await lp.getByTestId('tab-schedule').click();
+      const scheduled = lp.locator(
+        `[data-testid="lab-schedule"] [data-testid="lab-booking-row"][data-booking-id="${bookingId}"]`,
+      );
+      for (let i = 0; i < 6 && !(await scheduled.isVisible()); i++) {
+        await lp.getByTestId('schedule-next').click();
+        await scheduled.waitFor({ timeout: 3000 }).catch(() => undefined);
+      }
+      await expect(scheduled.getAttribute('data-status')).resolves.toBe('approved');
+      await scheduled.getByTestId('check-in').click();
+      await lp
+        .locator(
+          `[data-testid="lab-schedule"] [data-testid="lab-booking-row"][data-booking-id="${bookingId}"][data-status="in_progress"]`,
+        )
+        .waitFor();
+      await scheduled.getByTestId('complete').click();
+      const modal = lp.getByTestId('complete-modal');
+      await modal.getByTestId('complete-minutes').waitFor();
+      await modal.getByTestId('complete-minutes').fill('90');
+      await modal.getByTestId('complete-report').fill('https://reports.example.test/e2e.pdf');
+      await modal.getByTestId('complete-note').fill('按时完成');
+      await lp.getByTestId('complete-ok').click();
+      await lp
+        .locator(
+          `[data-testid="lab-schedule"] [data-testid="lab-booking-row"][data-booking-id="${bookingId}"][data-status="completed"]`,
+        )
+        .waitFor();
+
+      // --- the researcher rates it 5 (非常满意)
+      await page.goto(`/bookings/${bookingId}`);
+      await page.locator('[data-testid="booking-detail"][data-status="completed"]').waitFor();
+      await page.getByTestId('booking-final-total').waitFor();
+      await page.getByTestId('rate-form').waitFor();
+      await page.locator('[data-testid="rate-form"] .ant-rate-star').nth(4).locator('div[role="radio"]').click();
+      await expect(page.getByTestId('rate-label').innerText()).resolves.toBe('非常满意');
+      await page.getByTestId('rate-comment').fill('服务专业，出数快');
+      await page.getByTestId('rate-submit').click();
+      await page.locator('[data-testid="rating-done"][data-rating="5"]').waitFor();
+      const timeline = await page.getByTestId('booking-history').innerText();
+      for (const label of ['已确认', '使用中', '已完成']) expect(timeline).toContain(label);
+
+      // --- and the API agrees
+      const res = await page.request.get(`/api/v1/bookings/${bookingId}`);
+      expect(res.status()).toBe(200);
+      const b = (await res.json()) as BookingJson;
+      expect(b.status).toBe('completed');
+      expect(b.rating).toBe(5);
+      expect(b.usage?.minutes).toBe(90);
+      expect(b.finalPrice?.totalFen).toBeGreaterThan(0);
+      const steps = b.history.map((e) => e.to);
+      expect(steps[0]).toBe(firstStatus);
+      expect(steps).toEqual(expect.arrayContaining(['approved', 'in_progress', 'completed']));
+      expect(steps.indexOf('approved')).toBeLessThan(steps.indexOf('in_progress'));
+      expect(steps.indexOf('in_progress')).toBeLessThan(steps.indexOf('completed'));
+    } finally {
+      await researcher.context.close();
+      await lab.context.close();
+    }
+  });
+
+  it('shows the week calendar at phone width and asks signed-out visitors to sign in', async () => {
+    const instrumentId = await bookableInstrument();
+    const { context, page } = await newPage(harness(), PHONE);
+    try {
+      await page.goto(`/instruments/${instrumentId}`);
+      await page.getByTestId('booking-sign-in').waitFor();
+      await page.getByTestId('week-calendar').scrollIntoViewIfNeeded();
+      await pickFreeSlot(page, 1);
+      await expectNoHorizontalOverflow(page);
+      await screenshot(page, 'booking-calendar-phone.png');
+      // A free slot takes a signed-out visitor to sign in.
+      await page.locator('[data-testid="slot-free"]').first().click();
+      await page.waitForURL((url) => url.pathname === '/login');
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('tells a lab manager why they cannot book', async () => {
+    const instrumentId = await bookableInstrument();
+    const { context, page } = await newPage(harness(), DESKTOP);
+    try {
+      await signIn(page, 'lab@demo.test');
+      await page.goto(`/instruments/${instrumentId}`);
+      await page.getByTestId('booking-not-researcher').waitFor();
+      await calendarReady(page);
+      await expect(page.locator('button[data-testid="slot-free"]').count()).resolves.toBe(0);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('lets the lab edit opening hours and grant training', async () => {
+    const instrumentId = await bookableInstrument();
+    const { context, page } = await newPage(harness(), DESKTOP);
+    try {
+      await signIn(page, 'lab@demo.test');
+      await page.goto(`/lab/instruments/${instrumentId}/schedule`);
+      await page.getByTestId('schedule-form').waitFor();
+      // Saturday mornings open, saved through the API.
+      const saturday = page.locator('.hours-row').nth(5);
+      if ((await saturday.locator('.ant-picker').count()) === 0) {
+        await saturday.getByRole('button', { name: '添加时段' }).click();
+        await expect(saturday.locator('.ant-picker').count()).resolves.toBe(1);
+      }
+      await page.getByTestId('save-schedule').click();
+      await page.locator('.ant-message-success').waitFor();
+      const s = await getJson<{ weeklyHours: Record<string, [string, string][]> }>(
+        `/api/v1/instruments/${instrumentId}/schedule`,
+      );
+      expect(s.weeklyHours['6']).toContainEqual(['09:00', '12:00']);
+      await screenshot(page, 'booking-settings.png');
+
+      await page.getByTestId('nav-lab-training').click();
+      await page.waitForURL((url) => url.pathname === '/lab/training');
+      await page.locator('[data-testid="training-records"] .ant-table-row').first().waitFor();
+      const rowsBefore = await page.locator('[data-testid="training-records"] .ant-table-row').count();
+      await page.getByTestId('grant-training').click();
+      const dialog = page.getByRole('dialog');
+      await dialog.getByTestId('grant-instrument').click();
+      await page.locator('.ant-select-dropdown .ant-select-item-option').first().click();
+      await dialog.getByTestId('grant-email').fill('researcher@demo.test');
+      await dialog.getByRole('button', { name: /确\s*定|OK/ }).click();
+      await page.locator('.ant-message-success', { hasText: '已登记培训记录' }).waitFor();
+      await expect
+        .poll(() => page.locator('[data-testid="training-records"] .ant-table-row').count())
+        .toBe(rowsBefore + 1);
+      await screenshot(page, 'lab-training.png');
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('shows the 2026 holidays to the platform admin', async () => {
+    const { context, page } = await newPage(harness(), DESKTOP);
+    try {
+      await signIn(page, 'admin@demo.test');
+      await page.getByTestId('nav-admin-holidays').click();
+      await page.waitForURL((url) => url.pathname === '/admin/holidays');
+      const rows = page.locator('[data-testid="holidays"] .ant-table-row');
+      await rows.first().waitFor();
+      expect(await rows.count()).toBeGreaterThan(20);
+      await expect(page.getByTestId('holidays').innerText()).resolves.toContain('春节');
+      await screenshot(page, 'admin-holidays.png');
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('finds instruments free for a few hours in the catalogue', async () => {
+    const { context, page } = await newPage(harness(), DESKTOP);
+    try {
+      await page.goto('/instruments');
+      await page.getByTestId('free-search').waitFor();
+      await page.getByTestId('free-apply').click();
+      await page.waitForURL((url) => url.searchParams.has('freeFrom'));
+      await page.getByTestId('free-results').waitFor();
+      await page.getByTestId('free-first-slot').first().waitFor();
+      await expect(page.getByTestId('free-first-slot').first().innerText()).resolves.toMatch(/最早可约/);
+      await screenshot(page, 'catalog-free.png');
+    } finally {
+      await context.close();
+    }
+  });
+});

@@ -1,0 +1,134 @@
+import type { z } from 'zod';
+import type {
+  BookingRequest,
+  BookingView,
+  Schedule,
+  quoteSchema,
+} from '../../../server/modules/booking/booking.schemas.ts';
+import type { InstrumentSummary } from './catalog';
+import { apiFetch, toQueryString } from './client';
+
+export { bookingModes as BOOKING_MODES, bookingStatuses as BOOKING_STATUSES } from '../../../db/schema/enums.ts';
+export { ratingLevels as RATING_LEVELS } from '../../../db/schema/enums.ts';
+import type { BookingMode, BookingStatus } from '../../../db/schema/enums.ts';
+export type { BookingMode, BookingStatus, BookingView as Booking, Schedule };
+
+export type Interval = { start: string; end: string };
+export type InstrumentSchedule = Schedule & { instrumentId: number };
+export type Availability = {
+  instrumentId: number;
+  timeZone: string;
+  durationMinutes: number;
+  free: Interval[];
+  slots: Interval[];
+  /** Time held by other bookings (no personal data). */
+  busy?: Interval[];
+};
+export type Closure = { id: number; start: string; end: string; reason: string };
+export type Quote = z.infer<typeof quoteSchema>;
+export type PriceLine = Quote['price']['lines'][number];
+export type QuoteRequest = Pick<
+  BookingRequest,
+  'instrumentId' | 'mode' | 'start' | 'end' | 'sampleCount' | 'rateItemId'
+> & {
+  urgent?: boolean;
+};
+export type NewBooking = Omit<BookingRequest, 'urgent'> & { urgent: boolean };
+export type BookingList = { items: BookingView[]; nextCursor: string | null };
+export type BookingListParams = {
+  status?: BookingStatus;
+  instrumentId?: number;
+  from?: string;
+  to?: string;
+  cursor?: string;
+  limit?: number;
+};
+export type AvailableInstrument = { instrument: InstrumentSummary; firstSlot: Interval; slotCount: number };
+export type AvailabilitySearchParams = {
+  from: string;
+  to: string;
+  durationMinutes: number;
+  category?: string;
+  city?: string;
+  q?: string;
+  cursor?: string;
+  limit?: number;
+};
+export type TrainingRecord = {
+  id: number;
+  instrumentId: number;
+  instrumentName: string;
+  user: { id: number; name: string; email: string };
+  grantedAt: string;
+  expiresOn: string;
+  revokedAt: string | null;
+  valid: boolean;
+};
+export type Holiday = { date: string; kind: 'off' | 'workday'; nameZh: string; nameEn: string | null };
+export type CompleteInput = { actualMinutes?: number; actualSamples?: number; reportUrl?: string; note?: string };
+
+/** A fresh idempotency key per submit; `randomUUID` needs a secure context, so fall back to getRandomValues. */
+export function newIdempotencyKey(): string {
+  if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
+  const b = crypto.getRandomValues(new Uint8Array(16));
+  b[6] = (b[6]! & 0x0f) | 0x40;
+  b[8] = (b[8]! & 0x3f) | 0x80;
+  const h = Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+
+const post = <T>(path: string, body: unknown = {}) => apiFetch<T>(path, { method: 'POST', body });
+
+export const bookingApi = {
+  schedule: (id: number, signal?: AbortSignal) =>
+    apiFetch<InstrumentSchedule>(`/instruments/${id}/schedule`, { signal }),
+  saveSchedule: (id: number, schedule: Schedule) =>
+    apiFetch<InstrumentSchedule>(`/instruments/${id}/schedule`, { method: 'PUT', body: schedule }),
+  closures: (id: number, from: string, to: string, signal?: AbortSignal) =>
+    apiFetch<{ items: Closure[] }>(`/instruments/${id}/closures${toQueryString({ from, to })}`, { signal }).then(
+      (r) => r.items,
+    ),
+  addClosure: (id: number, input: Omit<Closure, 'id'>) => post<Closure>(`/instruments/${id}/closures`, input),
+  deleteClosure: (id: number, closureId: number) =>
+    apiFetch<void>(`/instruments/${id}/closures/${closureId}`, { method: 'DELETE' }),
+  availability: (id: number, from: string, to: string, durationMinutes: number, signal?: AbortSignal) =>
+    apiFetch<Availability>(`/instruments/${id}/availability${toQueryString({ from, to, durationMinutes })}`, {
+      signal,
+    }),
+  searchAvailability: (params: AvailabilitySearchParams, signal?: AbortSignal) =>
+    apiFetch<{ items: AvailableInstrument[]; nextCursor: string | null }>(`/availability${toQueryString(params)}`, {
+      signal,
+    }),
+  quote: (input: QuoteRequest, signal?: AbortSignal) =>
+    apiFetch<Quote>('/quotes', { method: 'POST', body: input, signal }),
+  create: (input: NewBooking, idempotencyKey: string) =>
+    apiFetch<BookingView>('/bookings', {
+      method: 'POST',
+      body: input,
+      headers: { 'Idempotency-Key': idempotencyKey },
+    }),
+  list: (params: BookingListParams, signal?: AbortSignal) =>
+    apiFetch<BookingList>(`/bookings${toQueryString(params)}`, { signal }),
+  get: (id: number, signal?: AbortSignal) => apiFetch<BookingView>(`/bookings/${id}`, { signal }),
+  approve: (id: number, reason?: string) => post<BookingView>(`/bookings/${id}/approve`, reason ? { reason } : {}),
+  reject: (id: number, reason: string) => post<BookingView>(`/bookings/${id}/reject`, { reason }),
+  cancel: (id: number, reason?: string) => post<BookingView>(`/bookings/${id}/cancel`, reason ? { reason } : {}),
+  checkIn: (id: number) => post<BookingView>(`/bookings/${id}/check-in`),
+  complete: (id: number, input: CompleteInput) => post<BookingView>(`/bookings/${id}/complete`, input),
+  noShow: (id: number, reason?: string) => post<BookingView>(`/bookings/${id}/no-show`, reason ? { reason } : {}),
+  rate: (id: number, rating: number, comment?: string) =>
+    post<BookingView>(`/bookings/${id}/rate`, comment ? { rating, comment } : { rating }),
+  trainingRecords: (instrumentId?: number, signal?: AbortSignal) =>
+    apiFetch<{ items: TrainingRecord[] }>(`/training-records${toQueryString({ instrumentId })}`, { signal }).then(
+      (r) => r.items,
+    ),
+  grantTraining: (input: { instrumentId: number; userEmail: string; expiresOn: string; note?: string }) =>
+    post<TrainingRecord>('/training-records', input),
+  revokeTraining: (id: number) => post<TrainingRecord>(`/training-records/${id}/revoke`),
+  holidays: (year: number, signal?: AbortSignal) =>
+    apiFetch<{ items: Holiday[] }>(`/holidays${toQueryString({ year })}`, { signal }).then((r) => r.items),
+  saveHoliday: (date: string, input: Omit<Holiday, 'date'>) =>
+    apiFetch<Holiday>(`/holidays/${date}`, { method: 'PUT', body: input }),
+  deleteHoliday: (date: string) => apiFetch<void>(`/holidays/${date}`, { method: 'DELETE' }),
+  myCalendar: (signal?: AbortSignal) => apiFetch<{ url: string }>('/me/calendar', { signal }),
+};

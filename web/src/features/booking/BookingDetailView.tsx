@@ -1,0 +1,252 @@
+import { CalendarOutlined, ExperimentOutlined, ThunderboltOutlined } from '@ant-design/icons';
+import { Alert, Button, Card, Col, Descriptions, Input, Rate, Row, Space, Tag, Timeline, Typography } from 'antd';
+import type { DescriptionsProps } from 'antd';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
+import type { Booking } from '../../api/booking';
+import { formatDateTime, formatDuration, formatRange, inZone, zoneNote } from '../../ui/time';
+import { CancelBookingButton, LabBookingActions, useBookingAction } from './BookingActions';
+import { BookingStatusTag, STATUS_COLOR } from './BookingStatusTag';
+import { PriceLines } from './QuoteView';
+
+export const RATING_KEYS = ['r1', 'r2', 'r3', 'r4', 'r5'] as const;
+
+export function useRatingLabels(): string[] {
+  const { t } = useTranslation();
+  return RATING_KEYS.map((k) => t(`booking.rating.${k}`));
+}
+
+/** When the booking happens, in the instrument's zone (named when it is not the viewer's). */
+export function BookingTime({ booking, withZone = true }: { booking: Booking; withZone?: boolean }) {
+  const { t, i18n } = useTranslation();
+  const zone = zoneNote(booking.timeZone);
+  let text: string;
+  if (booking.start && booking.end) text = formatRange(booking.start, booking.end, booking.timeZone, i18n.language);
+  else if (booking.end)
+    text = `${t('booking.fields.wantedBy')} ${inZone(booking.end, booking.timeZone).format('YYYY-MM-DD')}`;
+  else text = t('booking.lab.sampleNoTime');
+  return (
+    <span data-testid="booking-time">
+      {text}
+      {withZone && zone ? (
+        <Typography.Text type="secondary" className="small-text">
+          {' '}
+          ({zone})
+        </Typography.Text>
+      ) : null}
+    </span>
+  );
+}
+
+function RatingBox({ booking, canRate }: { booking: Booking; canRate: boolean }) {
+  const { t } = useTranslation();
+  const labels = useRatingLabels();
+  const action = useBookingAction(booking);
+  const [rating, setRating] = useState(0);
+  const [comment, setComment] = useState('');
+  const [touched, setTouched] = useState(false);
+  if (booking.rating !== null) {
+    return (
+      <div data-testid="rating-done" data-rating={booking.rating}>
+        <Space wrap>
+          <Rate disabled value={booking.rating} />
+          <Typography.Text strong>{labels[booking.rating - 1]}</Typography.Text>
+        </Space>
+        {booking.ratingComment ? <div className="multiline">{booking.ratingComment}</div> : null}
+      </div>
+    );
+  }
+  if (!canRate) return <Typography.Text type="secondary">{t('common.none')}</Typography.Text>;
+  return (
+    <div className="bk-rate" data-testid="rate-form">
+      <Space wrap align="center">
+        <Rate value={rating} onChange={setRating} tooltips={labels} data-testid="rate-stars" />
+        <Typography.Text strong data-testid="rate-label">
+          {rating ? labels[rating - 1] : ''}
+        </Typography.Text>
+      </Space>
+      {touched && !rating ? (
+        <Typography.Text type="danger" className="small-text">
+          {' '}
+          {t('booking.detail.rateRequired')}
+        </Typography.Text>
+      ) : null}
+      <Input.TextArea
+        rows={2}
+        maxLength={500}
+        value={comment}
+        onChange={(e) => setComment(e.target.value)}
+        placeholder={t('booking.detail.ratingComment')}
+        className="bk-rate__comment"
+        data-testid="rate-comment"
+      />
+      <Button
+        type="primary"
+        loading={action.isPending}
+        onClick={() => {
+          setTouched(true);
+          if (rating) action.mutate({ action: 'rate', rating, comment: comment.trim() || undefined });
+        }}
+        data-testid="rate-submit"
+      >
+        {t('booking.detail.rateSubmit')}
+      </Button>
+    </div>
+  );
+}
+
+export function BookingDetailView({ booking: b, viewer }: { booking: Booking; viewer: 'researcher' | 'lab' }) {
+  const { t, i18n } = useTranslation();
+  const lang = i18n.language;
+  const zone = b.timeZone;
+  const active = b.status === 'requested' || b.status === 'approved';
+  const cancellable =
+    viewer === 'researcher' && active && !!b.cancellableUntil && Date.parse(b.cancellableUntil) > Date.now();
+  const bookedMinutes = b.start && b.end ? Math.round((Date.parse(b.end) - Date.parse(b.start)) / 60_000) : null;
+
+  const items: NonNullable<DescriptionsProps['items']> = [
+    {
+      key: 'instrument',
+      label: t('booking.fields.instrument'),
+      children: <Link to={`/instruments/${b.instrumentId}`}>{b.instrument.nameZh}</Link>,
+    },
+    { key: 'institution', label: t('booking.fields.institution'), children: b.instrument.institutionName },
+    {
+      key: 'mode',
+      label: t('booking.fields.mode'),
+      children: (
+        <Space size={4} wrap>
+          <Tag icon={b.mode === 'sample' ? <ExperimentOutlined /> : <CalendarOutlined />}>
+            {t(`booking.modeLong.${b.mode}`)}
+          </Tag>
+          {b.urgent ? (
+            <Tag color="red" icon={<ThunderboltOutlined />}>
+              {t('booking.fields.urgent')}
+            </Tag>
+          ) : null}
+        </Space>
+      ),
+    },
+    { key: 'time', label: t('booking.fields.time'), children: <BookingTime booking={b} /> },
+    ...(bookedMinutes !== null
+      ? [{ key: 'duration', label: t('booking.fields.duration'), children: formatDuration(bookedMinutes, lang) }]
+      : []),
+    ...(b.sampleCount !== null
+      ? [{ key: 'samples', label: t('booking.fields.sampleCount'), children: b.sampleCount }]
+      : []),
+    {
+      key: 'requester',
+      label: t('booking.fields.requester'),
+      children: `${b.requester.name} · ${b.requester.organisationName}`,
+    },
+    { key: 'userType', label: t('booking.fields.userType'), children: t(`userType.${b.userType}`) },
+    {
+      key: 'purpose',
+      label: t('booking.fields.purpose'),
+      span: 'filled',
+      children: <div className="multiline">{b.purpose || t('common.none')}</div>,
+    },
+    { key: 'created', label: t('booking.fields.createdAt'), children: formatDateTime(b.createdAt, zone, lang) },
+    ...(b.usage
+      ? [
+          {
+            key: 'usage',
+            label: t('booking.fields.usage'),
+            children: (
+              <Space size={8} wrap data-testid="booking-usage">
+                {b.usage.minutes !== null ? <span>{formatDuration(b.usage.minutes, lang)}</span> : null}
+                {b.usage.samples !== null ? <span>{t('booking.fields.samples', { n: b.usage.samples })}</span> : null}
+                {b.usage.reportUrl ? (
+                  <a href={b.usage.reportUrl} target="_blank" rel="noreferrer">
+                    {t('booking.fields.report')}
+                  </a>
+                ) : null}
+              </Space>
+            ),
+          },
+        ]
+      : []),
+  ];
+
+  const history = [...b.history].sort((x, y) => Date.parse(x.at) - Date.parse(y.at));
+
+  return (
+    <div className="bk-detail" data-testid="booking-detail" data-booking-id={b.id} data-status={b.status}>
+      <Row gutter={[16, 16]}>
+        <Col xs={24} lg={15}>
+          <Card
+            className="section-card"
+            title={
+              <Space wrap>
+                <span>{t('booking.detail.number', { id: b.id })}</span>
+                <BookingStatusTag status={b.status} />
+              </Space>
+            }
+          >
+            <Descriptions bordered size="small" column={1} items={items} styles={{ label: { width: 120 } }} />
+            <div className="bk-detail-actions" style={{ marginTop: 16 }}>
+              {viewer === 'lab' ? <LabBookingActions booking={b} size="middle" /> : null}
+              {cancellable ? <CancelBookingButton booking={b} /> : null}
+            </div>
+            {viewer === 'researcher' && active ? (
+              <Typography.Paragraph type="secondary" className="small-text" style={{ marginTop: 8 }}>
+                {cancellable
+                  ? t('booking.detail.cancelDeadline', { time: formatDateTime(b.cancellableUntil!, zone, lang) })
+                  : t('booking.detail.notCancellable')}
+              </Typography.Paragraph>
+            ) : null}
+          </Card>
+          <Card className="section-card" title={t('booking.fields.history')}>
+            <Timeline
+              className="bk-timeline"
+              data-testid="booking-history"
+              items={history.map((h, i) => ({
+                key: i,
+                color: STATUS_COLOR[h.to] === 'default' ? 'gray' : STATUS_COLOR[h.to],
+                content: (
+                  <div data-testid="history-entry" data-to={h.to}>
+                    <div>
+                      <Typography.Text strong>
+                        {h.from === null ? t('booking.detail.created') : null}
+                        {h.from === null ? ' · ' : null}
+                        {t(`booking.status.${h.to}`)}
+                      </Typography.Text>
+                    </div>
+                    <div className="bk-timeline__meta">
+                      {formatDateTime(h.at, zone, lang)} · {h.by?.name ?? t('booking.detail.system')}
+                    </div>
+                    {h.reason ? <div className="bk-timeline__reason">{h.reason}</div> : null}
+                  </div>
+                ),
+              }))}
+            />
+          </Card>
+        </Col>
+        <Col xs={24} lg={9}>
+          <Card className="section-card" title={t('booking.fields.quoted')}>
+            <PriceLines price={b.price} testId="booking-quoted-total" />
+          </Card>
+          {b.finalPrice ? (
+            <Card className="section-card" title={t('booking.fields.finalPrice')}>
+              <PriceLines price={b.finalPrice} testId="booking-final-total" totalLabel={t('booking.finalTotal')} />
+            </Card>
+          ) : null}
+          {b.status === 'completed' ? (
+            <Card className="section-card" title={t('booking.detail.rate')}>
+              <RatingBox booking={b} canRate={viewer === 'researcher'} />
+            </Card>
+          ) : null}
+          {b.status === 'rejected' || b.status === 'cancelled' || b.status === 'no_show' ? (
+            <Alert
+              type="warning"
+              showIcon
+              title={t(`booking.status.${b.status}`)}
+              description={history.at(-1)?.reason ?? undefined}
+            />
+          ) : null}
+        </Col>
+      </Row>
+    </div>
+  );
+}

@@ -1,0 +1,46 @@
+import { Skeleton, Typography } from 'antd';
+import { useTranslation } from 'react-i18next';
+import type { PriceLine } from '../../api/booking';
+import { formatFen } from '../../ui/money';
+
+const fmtQty = (q: number) => (Number.isInteger(q) ? String(q) : q.toFixed(2).replace(/\.?0+$/, ''));
+
+/** Price lines and the total; `testId` names the total for tests. */
+export function PriceLines({
+  price,
+  loading = false,
+  testId = 'price-total',
+  totalLabel,
+}: {
+  price: { totalFen: number; lines: PriceLine[] } | null | undefined;
+  loading?: boolean;
+  testId?: string;
+  totalLabel?: string;
+}) {
+  const { t } = useTranslation();
+  if (!price) return loading ? <Skeleton active paragraph={{ rows: 2 }} title={false} /> : null;
+  return (
+    <div className={`price-lines${loading ? ' price-lines--stale' : ''}`} data-testid="price-lines">
+      {price.lines.map((l, i) => (
+        <div key={`${l.kind}-${i}`} className="price-lines__row">
+          <span className="price-lines__label">
+            {l.label || t(`booking.lineKind.${l.kind}`)}
+            {l.kind === 'urgent_surcharge' || l.kind === 'minimum_charge' ? null : (
+              <Typography.Text type="secondary" className="small-text">
+                {' '}
+                {fmtQty(l.quantity)} × {formatFen(l.unitFen)}
+              </Typography.Text>
+            )}
+          </span>
+          <span className="price-lines__amount">{formatFen(l.amountFen)}</span>
+        </div>
+      ))}
+      <div className="price-lines__row price-lines__total">
+        <span>{totalLabel ?? t('booking.total')}</span>
+        <span className="price-lines__amount" data-testid={testId} data-fen={price.totalFen}>
+          {formatFen(price.totalFen)}
+        </span>
+      </div>
+    </div>
+  );
+}
