@@ -20,6 +20,8 @@ const configSchema = z.object({
     .max(24 * 90)
     .default(24 * 7),
   LOG_REQUESTS: flag.default(false),
+  /** Server processes sharing the port (and the database file); 1 serves from the main process. */
+  WORKERS: z.coerce.number().int().min(1).max(32).default(1),
 });
 
 export type Config = z.infer<typeof configSchema>;

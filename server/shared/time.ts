@@ -25,7 +25,7 @@ const offsets = new Map<string, Map<number, number>>();
  * serve, so one lookup per zone and hour is remembered (luxon's lookup costs ~10 µs; a 60-day
  * availability answer formats a thousand instants).
  */
-function offsetMinutes(ms: number, zone: string): number {
+export function zoneOffsetMinutes(ms: number, zone: string): number {
   let byHour = offsets.get(zone);
   if (!byHour) offsets.set(zone, (byHour = new Map()));
   const hour = Math.floor(ms / 3_600_000);
@@ -42,7 +42,7 @@ const pad2 = (n: number) => String(n).padStart(2, '0');
 
 /** UTC ms → ISO 8601 with the offset of the given zone (2026-12-01T09:00:00+08:00). */
 export function formatInstant(ms: number, zone: string): string {
-  const offset = offsetMinutes(ms, zone);
+  const offset = zoneOffsetMinutes(ms, zone);
   const local = new Date(ms + offset * 60_000).toISOString().slice(0, 19);
   const sign = offset < 0 ? '-' : '+';
   const abs = Math.abs(offset);

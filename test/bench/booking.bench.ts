@@ -20,6 +20,7 @@ const INSTRUMENTS = Number(process.env.BENCH_INSTRUMENTS ?? 100_000);
 const BOOKINGS = Number(process.env.BENCH_BOOKINGS ?? 1_000_000);
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 6000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
+const WORKERS = Number(process.env.BENCH_WORKERS ?? 1);
 const file = process.env.BENCH_DB ?? path.join(os.tmpdir(), `isp-bench-booking-${INSTRUMENTS}-${BOOKINGS}.db`);
 const ZONE = 'Asia/Shanghai';
 
@@ -114,7 +115,14 @@ function startServer(port: number): Promise<() => void> {
     ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`]
     : [];
   const child = spawn(process.execPath, [...profile, '--import', 'tsx', 'server/main.ts'], {
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DATABASE_PATH: file, SEED_DEMO: '0' },
+    env: {
+      ...process.env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DATABASE_PATH: file,
+      SEED_DEMO: '0',
+      WORKERS: String(WORKERS),
+    },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   return new Promise((resolve, reject) => {
@@ -274,7 +282,7 @@ async function main() {
       `\n${INSTRUMENTS.toLocaleString()} instruments, ${bookings.toLocaleString()} bookings, ${os.cpus().length} cores, Node ${process.version}`,
     );
     console.log(
-      `booking requests through HTTP: ${httpRate.toFixed(0)}/s (${load.length} requests, ${CONCURRENCY} in flight; ` +
+      `booking requests through HTTP: ${httpRate.toFixed(0)}/s (${WORKERS} server process${WORKERS > 1 ? 'es' : ''}, ${load.length} requests, ${CONCURRENCY} in flight; ` +
         `${[...counts].map(([s, n]) => `${n}×${s}`).join(', ')})   target ≥ 1,500/s`,
     );
     console.log(

@@ -1,10 +1,9 @@
 /** SQL of booking: schedules, closures, holidays, training records, bookings and their audit trail. */
 import type { Statement } from 'better-sqlite3';
-import { and, asc, desc, eq, gt, gte, inArray, isNull, lt, lte, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, gte, isNull, lt, lte, or, sql, type SQL } from 'drizzle-orm';
 import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import type { Db } from '../../../db/client.ts';
 import {
-  activeBookingStatuses,
   bookingEvents,
   bookings,
   calendarTokens,
@@ -19,6 +18,13 @@ import {
 } from '../../../db/schema/index.ts';
 
 export type BookingRow = typeof bookings.$inferSelect;
+
+/**
+ * No booking holds more than this (a week of machine time plus buffers; sample jobs are scheduled
+ * for a week at most), so overlap scans can start this far before the window instead of at the
+ * instrument's first booking.
+ */
+export const MAX_BLOCK_MS = 8 * 86_400_000;
 export type ScheduleRow = typeof instrumentSchedules.$inferSelect;
 
 export interface BookingScope {
@@ -183,19 +189,19 @@ export class BookingRepo {
   busyBlocks(instrumentId: number, from: number, to: number, exceptBookingId = 0): { start: number; end: number }[] {
     return this.stmt(
       `SELECT block_start_at AS start, block_end_at AS end FROM bookings
-       WHERE instrument_id = ? AND block_start_at < ? AND block_end_at > ? AND id != ?
+       WHERE instrument_id = ? AND block_start_at < ? AND block_start_at > ? AND block_end_at > ? AND id != ?
          AND status IN ('requested', 'approved', 'in_progress')
        ORDER BY block_start_at`,
-    ).all(instrumentId, to, from, exceptBookingId) as { start: number; end: number }[];
+    ).all(instrumentId, to, from - MAX_BLOCK_MS, from, exceptBookingId) as { start: number; end: number }[];
   }
 
   /** Does any active booking's block overlap this one? The check inside the booking transaction. */
   overlaps(instrumentId: number, blockStart: number, blockEnd: number, exceptBookingId = 0): boolean {
     return (
       this.stmt(
-        `SELECT 1 FROM bookings WHERE instrument_id = ? AND block_start_at < ? AND block_end_at > ? AND id != ?
-           AND status IN ('requested', 'approved', 'in_progress') LIMIT 1`,
-      ).get(instrumentId, blockEnd, blockStart, exceptBookingId) !== undefined
+        `SELECT 1 FROM bookings WHERE instrument_id = ? AND block_start_at < ? AND block_start_at > ? AND block_end_at > ?
+           AND id != ? AND status IN ('requested', 'approved', 'in_progress') LIMIT 1`,
+      ).get(instrumentId, blockEnd, blockStart - MAX_BLOCK_MS, blockStart, exceptBookingId) !== undefined
     );
   }
 
@@ -338,20 +344,15 @@ export class BookingRepo {
       .all();
   }
 
+  /** Active bookings holding time in a window (the index on blocks bounds the scan on both sides). */
   activeBookingsOf(instrumentId: number, from: number, to: number): BookingRow[] {
-    return this.db
-      .select()
-      .from(bookings)
-      .where(
-        and(
-          eq(bookings.instrumentId, instrumentId),
-          inArray(bookings.status, [...activeBookingStatuses]),
-          lt(bookings.startAt, to),
-          gt(bookings.endAt, from),
-        ),
-      )
-      .orderBy(asc(bookings.startAt))
-      .all();
+    const ids = this.stmt(
+      `SELECT id FROM bookings WHERE instrument_id = ? AND block_start_at < ? AND block_start_at > ? AND block_end_at > ?
+         AND status IN ('requested', 'approved', 'in_progress') ORDER BY block_start_at`,
+    )
+      .pluck()
+      .all(instrumentId, to, from - MAX_BLOCK_MS, from) as number[];
+    return ids.map((id) => this.booking(id)!);
   }
 
   bookingsOfUser(userId: number, since: number): BookingRow[] {

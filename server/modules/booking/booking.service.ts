@@ -633,6 +633,8 @@ export class BookingService {
     const start = parseInstant(body.start, 'body.start');
     const end = parseInstant(body.end, 'body.end');
     if (end <= start) throw badRequest('end must be after start', [{ path: 'body.end', message: 'not after start' }]);
+    if (end - start > 7 * DAY)
+      throw badRequest('a job is scheduled for a week at most', [{ path: 'body.end', message: 'too long' }]);
     const instrument = this.repo.instrument(b.instrumentId)!;
     const rules = this.rulesOf(instrument.timeZone, this.repo.schedule(b.instrumentId));
     const block = bookingBlock(rules, start, end);

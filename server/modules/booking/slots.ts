@@ -14,6 +14,7 @@
  *   (02:30 on 2026-10-25 in Berlin) resolves as luxon resolves it (currently the later, standard-time instant).
  */
 import { DateTime, IANAZone } from 'luxon';
+import { zoneOffsetMinutes } from '../../shared/time.ts';
 import type { WeeklyHours } from '../../../db/schema/booking.ts';
 
 export interface ScheduleRules {
@@ -139,12 +140,20 @@ function openings(rules: ScheduleRules, holidays: HolidayCalendar, from: number,
   if (!zone.isValid) throw new RangeError(`unknown time zone: ${rules.timeZone}`);
   const week = parseWeek(rules.weeklyHours);
 
-  const first = DateTime.fromMillis(from, { zone });
-  let { year, month, day } = first;
-  let weekday = String(first.weekday) as Weekday;
-  const firstMidnight = DateTime.fromObject({ year, month, day }, { zone });
-  let midnight = firstMidnight.toMillis();
-  let offset = firstMidnight.offset; // minutes east of UTC at this day's midnight
+  // The local date of `from`, and its midnight, from cached offsets; luxon only if midnight is odd.
+  const fromOffset = zoneOffsetMinutes(from, rules.timeZone);
+  const local = new Date(from + fromOffset * MINUTE);
+  let year = local.getUTCFullYear();
+  let month = local.getUTCMonth() + 1;
+  let day = local.getUTCDate();
+  let weekday = String(local.getUTCDay() || 7) as Weekday;
+  let midnight = Date.UTC(year, month - 1, day) - fromOffset * MINUTE;
+  let offset = fromOffset; // minutes east of UTC at this day's midnight
+  if (zoneOffsetMinutes(midnight, rules.timeZone) !== fromOffset) {
+    const firstMidnight = DateTime.fromObject({ year, month, day }, { zone });
+    midnight = firstMidnight.toMillis();
+    offset = firstMidnight.offset;
+  }
 
   while (midnight < to) {
     const next = new Date(Date.UTC(year, month - 1, day + 1));
@@ -156,7 +165,7 @@ function openings(rules: ScheduleRules, holidays: HolidayCalendar, from: number,
     let nextMidnight: number;
     let nextOffset: number;
     let plainDay: boolean;
-    if (zone.offset(guess) === offset) {
+    if (zoneOffsetMinutes(guess, rules.timeZone) === offset) {
       nextMidnight = guess;
       nextOffset = offset;
       plainDay = true;
