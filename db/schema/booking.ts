@@ -129,7 +129,8 @@ export const bookings = sqliteTable(
     updatedAt: integer('updated_at').notNull(),
   },
   (t) => [
-    index('bookings_instrument_block').on(t.instrumentId, t.blockStartAt),
+    // Covers the overlap check: instrument, block and status answer it without reading the table.
+    index('bookings_instrument_block').on(t.instrumentId, t.blockStartAt, t.blockEndAt, t.status),
     index('bookings_institution').on(t.institutionId, t.id),
     index('bookings_requester_org').on(t.requesterOrganisationId, t.id),
     uniqueIndex('bookings_idempotency').on(t.requesterId, t.idempotencyKey),
