@@ -3,8 +3,8 @@ import type { Statement } from 'better-sqlite3';
 import { and, asc, desc, eq, gt, gte, isNull, lt, lte, or, sql, type SQL } from 'drizzle-orm';
 import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import type { Db } from '../../../db/client.ts';
+import type { bookingEvents } from '../../../db/schema/index.ts';
 import {
-  bookingEvents,
   bookings,
   calendarTokens,
   closures,
@@ -15,6 +15,8 @@ import {
   trainingRecords,
   users,
   type BookingStatus,
+  type RunStatus,
+  type SharingMode,
 } from '../../../db/schema/index.ts';
 
 export type BookingRow = typeof bookings.$inferSelect;
@@ -36,30 +38,9 @@ const ph = (name: string) => sql.placeholder(name);
 /** `column IN (the ids in a JSON array parameter)`: one prepared statement for any number of ids. */
 const inJsonList = (column: SQLiteColumn, name: string) => sql`${column} IN (SELECT value FROM json_each(${ph(name)}))`;
 
-const instrumentBrief = {
-  id: instruments.id,
-  nameZh: instruments.nameZh,
-  institutionId: instruments.institutionId,
-  institutionName: organisations.name,
-  timeZone: instruments.timeZone,
-  sharingMode: instruments.sharingMode,
-  runStatus: instruments.runStatus,
-};
-
 /** The queries every booking request runs, prepared once (drizzle would otherwise rebuild them per call). */
 function prepareHotQueries(db: Db) {
   return {
-    instrument: db
-      .select(instrumentBrief)
-      .from(instruments)
-      .innerJoin(organisations, eq(organisations.id, instruments.institutionId))
-      .where(eq(instruments.id, ph('id')))
-      .prepare(),
-    schedule: db
-      .select()
-      .from(instrumentSchedules)
-      .where(eq(instrumentSchedules.instrumentId, ph('id')))
-      .prepare(),
     holidays: db
       .select()
       .from(holidays)
@@ -72,23 +53,6 @@ function prepareHotQueries(db: Db) {
       .where(and(eq(closures.instrumentId, ph('id')), lt(closures.startAt, ph('to')), gt(closures.endAt, ph('from'))))
       .orderBy(asc(closures.startAt))
       .prepare(),
-    booking: db
-      .select()
-      .from(bookings)
-      .where(eq(bookings.id, ph('id')))
-      .prepare(),
-    byIdempotencyKey: db
-      .select()
-      .from(bookings)
-      .where(and(eq(bookings.requesterId, ph('requesterId')), eq(bookings.idempotencyKey, ph('key'))))
-      .prepare(),
-    events: db
-      .select({ event: bookingEvents, actorName: users.displayName })
-      .from(bookingEvents)
-      .leftJoin(users, eq(users.id, bookingEvents.actorId))
-      .where(eq(bookingEvents.bookingId, ph('id')))
-      .orderBy(asc(bookingEvents.id))
-      .prepare(),
     people: db
       .select({
         id: users.id,
@@ -100,14 +64,62 @@ function prepareHotQueries(db: Db) {
       .innerJoin(organisations, eq(organisations.id, users.organisationId))
       .where(inJsonList(users.id, 'ids'))
       .prepare(),
-    instruments: db
-      .select(instrumentBrief)
-      .from(instruments)
-      .innerJoin(organisations, eq(organisations.id, instruments.institutionId))
-      .where(inJsonList(instruments.id, 'ids'))
-      .prepare(),
   };
 }
+
+const BOOKING_COLUMNS = `id, instrument_id AS instrumentId, institution_id AS institutionId, requester_id AS requesterId,
+  requester_organisation_id AS requesterOrganisationId, mode, status, start_at AS startAt, end_at AS endAt,
+  block_start_at AS blockStartAt, block_end_at AS blockEndAt, sample_count AS sampleCount, wanted_by AS wantedBy,
+  purpose, urgent, user_type AS userType, quoted_fen AS quotedFen, price_lines AS priceLines,
+  actual_minutes AS actualMinutes, actual_samples AS actualSamples, final_fen AS finalFen, final_lines AS finalLines,
+  report_url AS reportUrl, rating, rating_comment AS ratingComment, idempotency_key AS idempotencyKey,
+  created_at AS createdAt, updated_at AS updatedAt`;
+
+/** A bookings row as SQLite returns it under BOOKING_COLUMNS, with its JSON and flags decoded. */
+function bookingRow(raw: Record<string, unknown> | undefined): BookingRow | undefined {
+  if (!raw) return undefined;
+  return {
+    ...(raw as BookingRow),
+    urgent: raw.urgent === 1,
+    priceLines: JSON.parse(raw.priceLines as string),
+    finalLines: raw.finalLines === null ? null : JSON.parse(raw.finalLines as string),
+  };
+}
+
+const SCHEDULE_COLUMNS = `instrument_id AS instrumentId, weekly_hours AS weeklyHours, slot_minutes AS slotMinutes,
+  min_booking_minutes AS minBookingMinutes, max_booking_minutes AS maxBookingMinutes,
+  min_notice_minutes AS minNoticeMinutes, horizon_days AS horizonDays, setup_buffer_minutes AS setupBufferMinutes,
+  cleanup_buffer_minutes AS cleanupBufferMinutes, machine_time_enabled AS machineTimeEnabled,
+  sample_enabled AS sampleEnabled, approval_required AS approvalRequired,
+  qualification_required AS qualificationRequired, cancellation_deadline_hours AS cancellationDeadlineHours,
+  observe_holidays AS observeHolidays, updated_at AS updatedAt`;
+
+function scheduleRow(raw: Record<string, unknown> | undefined): ScheduleRow | undefined {
+  if (!raw) return undefined;
+  return {
+    ...(raw as ScheduleRow),
+    weeklyHours: JSON.parse(raw.weeklyHours as string),
+    machineTimeEnabled: raw.machineTimeEnabled === 1,
+    sampleEnabled: raw.sampleEnabled === 1,
+    approvalRequired: raw.approvalRequired === 1,
+    qualificationRequired: raw.qualificationRequired === 1,
+    observeHolidays: raw.observeHolidays === 1,
+  };
+}
+
+const INSTRUMENT_BRIEF = `SELECT i.id, i.name_zh AS nameZh, i.institution_id AS institutionId, o.name AS institutionName,
+  i.time_zone AS timeZone, i.sharing_mode AS sharingMode, i.run_status AS runStatus
+  FROM instruments i JOIN organisations o ON o.id = i.institution_id`;
+
+type InstrumentBrief = {
+  id: number;
+  nameZh: string;
+  institutionId: number;
+  institutionName: string;
+  timeZone: string;
+  sharingMode: SharingMode;
+  runStatus: RunStatus;
+};
 
 export class BookingRepo {
   private readonly statements = new Map<string, Statement>();
@@ -131,12 +143,18 @@ export class BookingRepo {
     return this.db.$client.transaction(fn).immediate();
   }
 
-  instrument(id: number) {
-    return this.q.instrument.get({ id });
+  // The lookups every booking request makes are plain cached statements: drizzle's row mapping
+  // cost more than the queries themselves.
+
+  instrument(id: number): InstrumentBrief | undefined {
+    return this.stmt(`${INSTRUMENT_BRIEF} WHERE i.id = ?`).get(id) as InstrumentBrief | undefined;
   }
 
   schedule(instrumentId: number): ScheduleRow | undefined {
-    return this.q.schedule.get({ id: instrumentId });
+    return scheduleRow(
+      this.stmt(`SELECT ${SCHEDULE_COLUMNS} FROM instrument_schedules WHERE instrument_id = ?`).get(instrumentId) as
+        Record<string, unknown> | undefined,
+    );
   }
 
   upsertSchedule(row: ScheduleRow): void {
@@ -274,11 +292,18 @@ export class BookingRepo {
   // Bookings
 
   booking(id: number): BookingRow | undefined {
-    return this.q.booking.get({ id });
+    return bookingRow(
+      this.stmt(`SELECT ${BOOKING_COLUMNS} FROM bookings WHERE id = ?`).get(id) as Record<string, unknown> | undefined,
+    );
   }
 
   bookingByIdempotencyKey(requesterId: number, key: string): BookingRow | undefined {
-    return this.q.byIdempotencyKey.get({ requesterId, key });
+    return bookingRow(
+      this.stmt(`SELECT ${BOOKING_COLUMNS} FROM bookings WHERE requester_id = ? AND idempotency_key = ?`).get(
+        requesterId,
+        key,
+      ) as Record<string, unknown> | undefined,
+    );
   }
 
   /** The insert at the heart of every booking request: one cached statement, no query building. */
@@ -318,7 +343,21 @@ export class BookingRepo {
   }
 
   events(bookingId: number) {
-    return this.q.events.all({ id: bookingId });
+    type Row = {
+      id: number;
+      fromStatus: BookingStatus | null;
+      toStatus: BookingStatus;
+      actorId: number | null;
+      at: number;
+      reason: string | null;
+      actorName: string | null;
+    };
+    const rows = this.stmt(
+      `SELECT e.id, e.from_status AS fromStatus, e.to_status AS toStatus, e.actor_id AS actorId, e.at, e.reason,
+         u.display_name AS actorName
+       FROM booking_events e LEFT JOIN users u ON u.id = e.actor_id WHERE e.booking_id = ? ORDER BY e.id`,
+    ).all(bookingId) as Row[];
+    return rows.map(({ actorName, ...event }) => ({ event: { ...event, bookingId }, actorName }));
   }
 
   listBookings(
@@ -369,8 +408,11 @@ export class BookingRepo {
     return userIds.length ? this.q.people.all({ ids: JSON.stringify(userIds) }) : [];
   }
 
-  instrumentsBrief(ids: number[]) {
-    return ids.length ? this.q.instruments.all({ ids: JSON.stringify(ids) }) : [];
+  instrumentsBrief(ids: number[]): InstrumentBrief[] {
+    if (!ids.length) return [];
+    return this.stmt(`${INSTRUMENT_BRIEF} WHERE i.id IN (SELECT value FROM json_each(?))`).all(
+      JSON.stringify(ids),
+    ) as InstrumentBrief[];
   }
 
   calendarToken(userId: number) {
