@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import cookieParser from 'cookie-parser';
@@ -27,9 +28,19 @@ export interface AppDeps {
   cookieSecure?: boolean;
   sessionTtlHours?: number;
   logRequests?: boolean;
+  /** Folder for uploaded files (service reports); default: `files` beside the database. */
+  fileDir?: string;
 }
 
 export const defaultWebRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'web');
+
+/** `files/` next to the database file (a temp folder for in-memory databases). */
+function defaultFileDir(db: Db): string {
+  const file = db.$client.name;
+  return file === ':memory:' || !file
+    ? path.join(os.tmpdir(), 'isp-files')
+    : path.join(path.dirname(path.resolve(file)), 'files');
+}
 
 export function createApp(deps: AppDeps): Express {
   const clock = deps.clock ?? systemClock;
@@ -37,7 +48,8 @@ export function createApp(deps: AppDeps): Express {
   const auth = new AuthService(new AuthRepo(deps.db), clock, ttlMs);
   const catalogRepo = new CatalogRepo(deps.db);
   const catalog = new CatalogService(catalogRepo, clock);
-  const booking = new BookingService(new BookingRepo(deps.db), catalogRepo, catalog, clock);
+  const fileDir = deps.fileDir ?? defaultFileDir(deps.db);
+  const booking = new BookingService(new BookingRepo(deps.db), catalogRepo, catalog, clock, fileDir);
   const registry = createRegistry();
 
   const app = express();

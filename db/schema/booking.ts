@@ -122,6 +122,10 @@ export const bookings = sqliteTable(
     finalFen: integer('final_fen'),
     finalLines: text('final_lines', { mode: 'json' }).$type<PriceLine[]>(),
     reportUrl: text('report_url'),
+    /** An uploaded report: where it is stored (relative to the file folder), its name and type. */
+    reportFile: text('report_file'),
+    reportName: text('report_name'),
+    reportType: text('report_type'),
     rating: integer('rating'),
     ratingComment: text('rating_comment'),
     idempotencyKey: text('idempotency_key'),

@@ -199,6 +199,18 @@ describe('booking', () => {
         )
         .waitFor();
 
+      // --- the lab attaches the report file on the booking's page
+      await lp.goto(`/bookings/${bookingId}`);
+      await lp.locator('[data-testid="booking-detail"][data-status="completed"]').waitFor();
+      const pdf = Buffer.from('%PDF-1.4\n% e2e report\n%%EOF\n');
+      await lp
+        .locator('input[type="file"]')
+        .setInputFiles({ name: '检测报告.pdf', mimeType: 'application/pdf', buffer: pdf });
+      await lp.locator('[data-testid="booking-report-link"][href$="/report"]').waitFor();
+      const report = await lp.request.get(`/api/v1/bookings/${bookingId}/report`);
+      expect(report.status()).toBe(200);
+      expect(Buffer.compare(await report.body(), pdf)).toBe(0);
+
       // --- the researcher rates it 5 (非常满意)
       await page.goto(`/bookings/${bookingId}`);
       await page.locator('[data-testid="booking-detail"][data-status="completed"]').waitFor();

@@ -293,6 +293,12 @@ describe('the life of a booking', () => {
       code: 'conflict',
       currentStatus: 'requested',
     });
+    const early = await lab
+      .put(`/api/v1/bookings/${id}/report`)
+      .query({ name: 'r.pdf' })
+      .set('Content-Type', 'application/pdf')
+      .send(Buffer.from('%PDF'));
+    expect(early.status).toBe(409); // no report before the job has started
     expect((await lab.post(`/api/v1/bookings/${id}/approve`).send({})).body.status).toBe('approved');
     const twice = await lab.post(`/api/v1/bookings/${id}/approve`).send({});
     expect(twice.status).toBe(409);
@@ -312,6 +318,32 @@ describe('the life of a booking', () => {
     const history = (await researcher.get(`/api/v1/bookings/${id}`)).body.history;
     expect(history.map((h: { to: string }) => h.to)).toEqual(['requested', 'approved', 'in_progress', 'completed']);
     expect(history[1].by.name).toBeTruthy();
+  });
+
+  it('keeps the lab’s service report for the booking’s parties', async () => {
+    const pdf = Buffer.from('%PDF-1.4\n% 测试报告\n%%EOF\n');
+    const upload = (agent: typeof lab, type: string, body: Buffer) =>
+      agent.put(`/api/v1/bookings/${id}/report`).query({ name: '测试报告.pdf' }).set('Content-Type', type).send(body);
+    expect((await upload(researcher, 'application/pdf', pdf)).status).toBe(403);
+    expect((await upload(otherLab, 'application/pdf', pdf)).status).toBe(404);
+    expect((await upload(lab, 'application/x-msdownload', pdf)).status).toBe(400);
+    expect((await upload(lab, 'application/pdf', Buffer.alloc(11 * 1024 * 1024, 1))).status).toBe(413);
+    const res = await upload(lab, 'application/pdf', pdf);
+    expect(res.status).toBe(200);
+    expect(res.body.usage.reportUrl).toBe(`/api/v1/bookings/${id}/report`);
+    const got = await researcher
+      .get(`/api/v1/bookings/${id}/report`)
+      .buffer(true)
+      .parse((r, cb) => {
+        const chunks: Buffer[] = [];
+        r.on('data', (c: Buffer) => chunks.push(c));
+        r.on('end', () => cb(null, Buffer.concat(chunks)));
+      });
+    expect(got.status).toBe(200);
+    expect(got.headers['content-type']).toMatch(/application\/pdf/);
+    expect(got.headers['content-disposition']).toContain('attachment');
+    expect(Buffer.compare(got.body as Buffer, pdf)).toBe(0);
+    expect((await otherLab.get(`/api/v1/bookings/${id}/report`)).status).toBe(404);
   });
 
   it('needs a reason to reject; rejected time is free again', async () => {

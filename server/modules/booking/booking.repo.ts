@@ -72,7 +72,7 @@ const BOOKING_COLUMNS = `id, instrument_id AS instrumentId, institution_id AS in
   block_start_at AS blockStartAt, block_end_at AS blockEndAt, sample_count AS sampleCount, wanted_by AS wantedBy,
   purpose, urgent, user_type AS userType, quoted_fen AS quotedFen, price_lines AS priceLines,
   actual_minutes AS actualMinutes, actual_samples AS actualSamples, final_fen AS finalFen, final_lines AS finalLines,
-  report_url AS reportUrl, rating, rating_comment AS ratingComment, idempotency_key AS idempotencyKey,
+  report_url AS reportUrl, report_file AS reportFile, report_name AS reportName, report_type AS reportType, rating, rating_comment AS ratingComment, idempotency_key AS idempotencyKey,
   created_at AS createdAt, updated_at AS updatedAt`;
 
 /** A bookings row as SQLite returns it under BOOKING_COLUMNS, with its JSON and flags decoded. */

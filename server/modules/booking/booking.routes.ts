@@ -1,5 +1,6 @@
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
-import { Router } from 'express';
+import express, { Router } from 'express';
+import { checkAccess } from '../auth/actor.ts';
 import { z } from 'zod';
 import { defineRoute, idParams, parseInput } from '../../http/route.ts';
 import { searchQuerySchema, instrumentSummarySchema } from '../catalog/catalog.schemas.ts';
@@ -23,6 +24,7 @@ import type { BookingService } from './booking.service.ts';
 
 const LAB = ['lab_manager', 'platform_admin'] as const;
 const BOOKERS = ['researcher', 'lab_manager', 'platform_admin'] as const;
+const reportQuery = z.object({ name: z.string().trim().min(1).max(200) }).strict();
 
 export function bookingRoutes(booking: BookingService, registry: OpenAPIRegistry): Router {
   const router = Router();
@@ -345,6 +347,39 @@ export function bookingRoutes(booking: BookingService, registry: OpenAPIRegistry
     response: z.object({ url: z.string() }),
     handler: ({ actor }) => booking.calendarUrl(actor!),
   });
+  // Service reports: the file itself is the body (up to 10 MB), its name in ?name=.
+  router.put('/bookings/:id/report', express.raw({ type: () => true, limit: '10mb' }), (req, res) => {
+    checkAccess(req.actor ?? null, LAB);
+    const { id } = parseInput(idParams, req.params, 'params');
+    const { name } = parseInput(reportQuery, req.query, 'query');
+    const bytes = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+    res.json(booking.attachReport(req.actor!, id, { name, type: req.get('content-type') ?? '', bytes }));
+  });
+  router.get('/bookings/:id/report', (req, res) => {
+    checkAccess(req.actor ?? null, BOOKERS);
+    const { id } = parseInput(idParams, req.params, 'params');
+    const file = booking.report(req.actor!, id);
+    res.type(file.type).attachment(file.name).sendFile(file.path);
+  });
+  registry.registerPath({
+    method: 'put',
+    path: '/api/v1/bookings/{id}/report',
+    summary: 'Attach the service report (the raw file as the body, its name in ?name=; owning lab)',
+    description: 'Roles: lab_manager, platform_admin. PDF, PNG, JPEG, DOCX, XLSX, CSV, text or zip, up to 10 MB.',
+    tags: [tag],
+    request: { params: idParams as never, query: reportQuery as never },
+    responses: { 200: { description: 'The booking', content: { 'application/json': { schema: bookingSchema } } } },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/api/v1/bookings/{id}/report',
+    summary: 'Download the service report',
+    description: 'Roles: researcher (own enterprise), lab_manager (own institution), platform_admin.',
+    tags: [tag],
+    request: { params: idParams as never },
+    responses: { 200: { description: 'The file' }, 404: { description: 'No report' } },
+  });
+
   router.get('/instruments/:id/calendar.ics', (req, res) => {
     const { id } = parseInput(idParams, req.params, 'params');
     res.type('text/calendar').send(booking.instrumentCalendar(id));

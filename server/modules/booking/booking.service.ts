@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
 import ical from 'ical-generator';
 import { DateTime } from 'luxon';
 import type { BookingMode, UserType } from '../../../db/schema/index.ts';
@@ -18,6 +20,18 @@ import { availability, bookingBlock, checkBookable, describeProblem, type Interv
 import { nextStatus, type BookingAction } from './state-machine.ts';
 
 const DAY = 86_400_000;
+
+/** Report files the platform keeps, by content type → stored extension. */
+const REPORT_TYPES = new Map([
+  ['application/pdf', 'pdf'],
+  ['image/png', 'png'],
+  ['image/jpeg', 'jpg'],
+  ['application/zip', 'zip'],
+  ['text/csv', 'csv'],
+  ['text/plain', 'txt'],
+  ['application/vnd.openxmlformats-officedocument.wordprocessingml.document', 'docx'],
+  ['application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 'xlsx'],
+]);
 const MAX_WINDOW_DAYS = 92;
 
 /** What an instrument without its own schedule offers: weekday office hours, approval needed. */
@@ -77,6 +91,8 @@ export class BookingService {
     private readonly catalogRepo: CatalogRepo,
     private readonly catalog: CatalogService,
     private readonly clock: Clock,
+    /** Where uploaded files (service reports) are kept. */
+    private readonly fileDir: string,
   ) {}
 
   // Rules
@@ -753,6 +769,51 @@ export class BookingService {
         createdAt: formatInstant(b.createdAt, zone),
       };
     });
+  }
+
+  // Service reports
+
+  /** The lab attaches the report of a job it has started or finished (PDF, image, office file, zip). */
+  attachReport(actor: Actor, id: number, file: { name: string; type: string; bytes: Buffer }): BookingView {
+    const b = this.bookingOr404(actor, id);
+    if (!canManageInstitution(actor, b.institutionId)) throw forbidden('only the lab attaches service reports');
+    if (b.status !== 'in_progress' && b.status !== 'completed') {
+      throw new AppError('conflict', 'a report belongs to a job that has started', { currentStatus: b.status });
+    }
+    const ext = REPORT_TYPES.get(file.type.split(';')[0]!.trim().toLowerCase());
+    if (!ext) {
+      throw badRequest('reports are PDF, images, office documents, CSV, text or zip files', [
+        { path: 'header.content-type', message: `not accepted: ${file.type}` },
+      ]);
+    }
+    if (!file.bytes.length) throw badRequest('the report is empty', [{ path: 'body', message: 'empty' }]);
+    const name =
+      [...file.name]
+        .map((c) => (c < ' ' || c === '/' || c === '\\' ? '_' : c))
+        .join('')
+        .slice(0, 120) || `report.${ext}`;
+    const stored = `reports/${id}-${randomBytes(8).toString('hex')}.${ext}`;
+    fs.mkdirSync(path.join(this.fileDir, 'reports'), { recursive: true });
+    fs.writeFileSync(path.join(this.fileDir, stored), file.bytes);
+    this.repo.updateBooking(id, {
+      reportFile: stored,
+      reportName: name,
+      reportType: file.type,
+      reportUrl: `/api/v1/bookings/${id}/report`,
+      updatedAt: this.clock.now(),
+    });
+    return this.view(this.repo.booking(id)!);
+  }
+
+  /** The stored report of a booking, for whoever may see the booking. */
+  report(actor: Actor, id: number): { path: string; name: string; type: string } {
+    const b = this.bookingOr404(actor, id);
+    if (!b.reportFile) throw notFound('report');
+    return {
+      path: path.join(this.fileDir, b.reportFile),
+      name: b.reportName ?? 'report',
+      type: b.reportType ?? 'application/octet-stream',
+    };
   }
 
   // Training records

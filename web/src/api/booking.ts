@@ -132,3 +132,10 @@ export const bookingApi = {
   deleteHoliday: (date: string) => apiFetch<void>(`/holidays/${date}`, { method: 'DELETE' }),
   myCalendar: (signal?: AbortSignal) => apiFetch<{ url: string }>('/me/calendar', { signal }),
 };
+
+/** The lab's service report for a started or finished job: the file itself is the request body. */
+export const uploadReport = (bookingId: number, file: File) =>
+  apiFetch<BookingView>(`/bookings/${bookingId}/report?${new URLSearchParams({ name: file.name })}`, {
+    method: 'PUT',
+    file,
+  });

@@ -94,11 +94,19 @@ export function toQueryString(params: Record<string, QueryValue>, keepEmpty: str
   return s ? `?${s}` : '';
 }
 
-type RequestOptions = { method?: string; body?: unknown; signal?: AbortSignal; headers?: Record<string, string> };
+type RequestOptions = {
+  method?: string;
+  /** Sent as JSON. */
+  body?: unknown;
+  /** Sent as it is (a file upload), with its own content type. */
+  file?: Blob;
+  signal?: AbortSignal;
+  headers?: Record<string, string>;
+};
 
 export async function apiFetch<T>(
   path: string,
-  { method = 'GET', body, signal, headers }: RequestOptions = {},
+  { method = 'GET', body, file, signal, headers }: RequestOptions = {},
 ): Promise<T> {
   let res: Response;
   try {
@@ -108,9 +116,10 @@ export async function apiFetch<T>(
       headers: {
         Accept: 'application/json, application/problem+json',
         ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+        ...(file ? { 'Content-Type': file.type || 'application/octet-stream' } : {}),
         ...headers,
       },
-      body: body === undefined ? undefined : JSON.stringify(body),
+      body: file ?? (body === undefined ? undefined : JSON.stringify(body)),
       signal,
     });
   } catch (e) {

@@ -277,6 +277,7 @@ const en: Resources = {
     noRateItems: 'No rate card items yet',
   },
   booking: {
+    report: { upload: 'Upload report', uploaded: 'Report uploaded', failed: 'The report could not be uploaded' },
     status: {
       requested: 'Awaiting approval',
       approved: 'Confirmed',

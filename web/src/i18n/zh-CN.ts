@@ -275,6 +275,7 @@ const zhCN = {
     noRateItems: '尚未添加收费项目',
   },
   booking: {
+    report: { upload: '上传检测报告', uploaded: '报告已上传', failed: '报告上传失败' },
     status: {
       requested: '待审核',
       approved: '已确认',

@@ -1,14 +1,63 @@
-import { CalendarOutlined, ExperimentOutlined, ThunderboltOutlined } from '@ant-design/icons';
-import { Alert, Button, Card, Col, Descriptions, Input, Rate, Row, Space, Tag, Timeline, Typography } from 'antd';
+import { CalendarOutlined, ExperimentOutlined, ThunderboltOutlined, UploadOutlined } from '@ant-design/icons';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import {
+  Alert,
+  App as AntApp,
+  Button,
+  Card,
+  Col,
+  Descriptions,
+  Input,
+  Rate,
+  Row,
+  Space,
+  Tag,
+  Timeline,
+  Typography,
+  Upload,
+} from 'antd';
 import type { DescriptionsProps } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
-import type { Booking } from '../../api/booking';
+import { uploadReport, type Booking } from '../../api/booking';
+import { isApiError } from '../../api/client';
 import { formatDateTime, formatDuration, formatRange, inZone, zoneNote } from '../../ui/time';
 import { CancelBookingButton, LabBookingActions, useBookingAction } from './BookingActions';
 import { BookingStatusTag, STATUS_COLOR } from './BookingStatusTag';
+import { bookingKeys } from './queries';
 import { PriceLines } from './QuoteView';
+
+const REPORT_ACCEPT = '.pdf,.png,.jpg,.jpeg,.docx,.xlsx,.csv,.txt,.zip';
+
+/** The lab attaches the service report (PDF, image, office file…) once the job has started. */
+function ReportUpload({ booking }: { booking: Booking }) {
+  const { t } = useTranslation();
+  const { message } = AntApp.useApp();
+  const qc = useQueryClient();
+  const upload = useMutation({
+    mutationFn: (file: File) => uploadReport(booking.id, file),
+    onSuccess: (b) => {
+      qc.setQueryData(bookingKeys.detail(b.id), b);
+      void message.success(t('booking.report.uploaded'));
+    },
+    onError: (e) => void message.error(isApiError(e) ? e.detail : t('booking.report.failed')),
+  });
+  return (
+    <Upload
+      accept={REPORT_ACCEPT}
+      showUploadList={false}
+      beforeUpload={(file) => {
+        upload.mutate(file);
+        return false;
+      }}
+    >
+      <Button size="small" icon={<UploadOutlined />} loading={upload.isPending} data-testid="booking-report-upload">
+        {t('booking.report.upload')}
+      </Button>
+    </Upload>
+  );
+}
 
 export const RATING_KEYS = ['r1', 'r2', 'r3', 'r4', 'r5'] as const;
 
@@ -158,10 +207,11 @@ export function BookingDetailView({ booking: b, viewer }: { booking: Booking; vi
                 {b.usage.minutes !== null ? <span>{formatDuration(b.usage.minutes, lang)}</span> : null}
                 {b.usage.samples !== null ? <span>{t('booking.fields.samples', { n: b.usage.samples })}</span> : null}
                 {b.usage.reportUrl ? (
-                  <a href={b.usage.reportUrl} target="_blank" rel="noreferrer">
+                  <a href={b.usage.reportUrl} target="_blank" rel="noreferrer" data-testid="booking-report-link">
                     {t('booking.fields.report')}
                   </a>
                 ) : null}
+                {viewer === 'lab' ? <ReportUpload booking={b} /> : null}
               </Space>
             ),
           },
