@@ -47,12 +47,6 @@ function prepareHotQueries(db: Db) {
       .where(and(gte(holidays.date, ph('from')), lte(holidays.date, ph('to'))))
       .orderBy(asc(holidays.date))
       .prepare(),
-    closures: db
-      .select()
-      .from(closures)
-      .where(and(eq(closures.instrumentId, ph('id')), lt(closures.startAt, ph('to')), gt(closures.endAt, ph('from'))))
-      .orderBy(asc(closures.startAt))
-      .prepare(),
     people: db
       .select({
         id: users.id,
@@ -170,8 +164,12 @@ export class BookingRepo {
     this.db.update(instruments).set({ timeZone }).where(eq(instruments.id, instrumentId)).run();
   }
 
-  closures(instrumentId: number, from: number, to: number) {
-    return this.q.closures.all({ id: instrumentId, from, to });
+  closures(instrumentId: number, from: number, to: number): (typeof closures.$inferSelect)[] {
+    return this.stmt(
+      `SELECT id, instrument_id AS instrumentId, start_at AS startAt, end_at AS endAt, reason, created_by AS createdBy,
+         created_at AS createdAt
+       FROM closures WHERE instrument_id = ? AND start_at < ? AND end_at > ? ORDER BY start_at`,
+    ).all(instrumentId, to, from) as (typeof closures.$inferSelect)[];
   }
 
   closure(id: number) {

@@ -1,6 +1,6 @@
 /** SQL of the catalogue. The search hot path uses prepared statements directly; CRUD uses drizzle. */
 import type { Statement } from 'better-sqlite3';
-import { and, asc, eq, sql } from 'drizzle-orm';
+import { and, asc, eq } from 'drizzle-orm';
 import type { Db } from '../../../db/client.ts';
 import {
   categories,
@@ -161,11 +161,7 @@ export interface FacetRow {
 
 export class CatalogRepo {
   private readonly statements = new Map<string, Statement>();
-  private readonly rateCardQueries;
-
-  constructor(readonly db: Db) {
-    this.rateCardQueries = CatalogRepo.prepareRateCard(db);
-  }
+  constructor(readonly db: Db) {}
 
   private stmt(sql: string): Statement {
     let s = this.statements.get(sql);
@@ -349,27 +345,22 @@ export class CatalogRepo {
     return row !== undefined && row.id !== exceptId;
   }
 
-  private static prepareRateCard(db: Db) {
-    return {
-      card: db
-        .select()
-        .from(rateCards)
-        .where(eq(rateCards.instrumentId, sql.placeholder('id')))
-        .prepare(),
-      items: db
-        .select()
-        .from(rateCardItems)
-        .where(eq(rateCardItems.instrumentId, sql.placeholder('id')))
-        .orderBy(asc(rateCardItems.sortOrder), asc(rateCardItems.id))
-        .prepare(),
-    };
-  }
-
-  /** Read for every quote and booking: prepared once. */
+  /** Read for every quote and booking: two cached statements, no query building or row mapping. */
   rateCard(instrumentId: number) {
-    const card = this.rateCardQueries.card.get({ id: instrumentId });
+    const card = this.stmt(
+      `SELECT instrument_id AS instrumentId, setup_fee_fen AS setupFeeFen, minimum_charge_fen AS minimumChargeFen,
+         urgent_surcharge_percent AS urgentSurchargePercent, off_hours_surcharge_percent AS offHoursSurchargePercent,
+         notes, updated_at AS updatedAt
+       FROM rate_cards WHERE instrument_id = ?`,
+    ).get(instrumentId) as typeof rateCards.$inferSelect | undefined;
     if (!card) return null;
-    return { ...card, items: this.rateCardQueries.items.all({ id: instrumentId }) };
+    const items = this.stmt(
+      `SELECT id, instrument_id AS instrumentId, unit, label_zh AS labelZh, label_en AS labelEn,
+         internal_fen AS internalFen, academic_fen AS academicFen, enterprise_fen AS enterpriseFen,
+         sort_order AS sortOrder
+       FROM rate_card_items WHERE instrument_id = ? ORDER BY sort_order, id`,
+    ).all(instrumentId) as (typeof rateCardItems.$inferSelect)[];
+    return { ...card, items };
   }
 
   nextInstrumentId(): number {
