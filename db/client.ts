@@ -27,3 +27,16 @@ export function openDb(file: string): Db {
 export function migrateDb(db: Db): void {
   migrate(db, { migrationsFolder });
 }
+
+/**
+ * A statement per SQL text, prepared on first use and reused after (preparing costs more than
+ * running most of our queries). The repositories' hot paths go through this.
+ */
+export function statementCache(db: Db): (sql: string) => Database.Statement {
+  const statements = new Map<string, Database.Statement>();
+  return (sql) => {
+    let statement = statements.get(sql);
+    if (!statement) statements.set(sql, (statement = db.$client.prepare(sql)));
+    return statement;
+  };
+}

@@ -6,33 +6,19 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   DESKTOP,
   expectNoHorizontalOverflow,
+  fillSignIn,
   newPage,
   PHONE,
   screenshot,
   screenshotDir,
-  startHarness,
-  stopHarness,
-  type Harness,
+  useHarness,
 } from './helpers.ts';
 
-let h: Harness | undefined;
-
-beforeAll(async () => {
-  h = await startHarness();
-});
-
-afterAll(async () => {
-  await stopHarness(h);
-});
-
-const harness = () => {
-  if (!h) throw new Error('harness not started');
-  return h;
-};
+const harness = useHarness();
 
 const PASSWORD = 'demo-pass-2025';
 const DAY = 24 * 3600_000;
@@ -49,9 +35,7 @@ type BookingJson = {
 
 async function signIn(page: Page, email: string) {
   await page.goto('/login');
-  await page.getByTestId('login-email').fill(email);
-  await page.getByTestId('login-password').fill(PASSWORD);
-  await page.getByTestId('login-submit').click();
+  await fillSignIn(page, email);
   await page.getByTestId('user-menu').waitFor();
 }
 

@@ -2,7 +2,7 @@
  * Browser journeys through the public catalogue: search in Chinese, filter by city, open a detail page.
  * Runs the real server (fresh database, 400 generated instruments) and the built SPA in headless Chromium.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   DESKTOP,
   expectChineseFontLoaded,
@@ -11,26 +11,11 @@ import {
   PHONE,
   resultTotal,
   screenshot,
-  startHarness,
-  stopHarness,
   waitForResults,
-  type Harness,
+  useHarness,
 } from './helpers.ts';
 
-let h: Harness | undefined;
-
-beforeAll(async () => {
-  h = await startHarness();
-});
-
-afterAll(async () => {
-  await stopHarness(h);
-});
-
-const harness = () => {
-  if (!h) throw new Error('harness not started');
-  return h;
-};
+const harness = useHarness();
 
 describe('catalogue', () => {
   it('serves the catalogue at the site root', async () => {

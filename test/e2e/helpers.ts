@@ -2,7 +2,8 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
+import { DEMO_PASSWORD } from '../../db/seed/index.ts';
 import { launchBrowser } from '../support/browser.ts';
 import { repoRoot, startServer, type ServerProcess } from '../support/server-process.ts';
 
@@ -87,4 +88,26 @@ export async function expectNoHorizontalOverflow(page: Page) {
     clientWidth: document.documentElement.clientWidth,
   }));
   expect(scrollWidth, 'page is not wider than the viewport').toBeLessThanOrEqual(clientWidth);
+}
+
+/** One server and one browser for the calling test file; the returned function hands them out. */
+export function useHarness(): () => Harness {
+  let h: Harness | undefined;
+  beforeAll(async () => {
+    h = await startHarness();
+  });
+  afterAll(async () => {
+    await stopHarness(h);
+  });
+  return () => {
+    if (!h) throw new Error('harness not started');
+    return h;
+  };
+}
+
+/** Fill in the sign-in form (the page must show it). */
+export async function fillSignIn(page: Page, email: string, password = DEMO_PASSWORD) {
+  await page.getByTestId('login-email').fill(email);
+  await page.getByTestId('login-password').fill(password);
+  await page.getByTestId('login-submit').click();
 }

@@ -2,33 +2,13 @@
  * A lab manager signs in, opens 我的仪器, changes the enterprise price of a rate card item and saves;
  * the detail page and a fresh API read show the new price. Also: the sign-in guard and role checks.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { formatFen } from '../../web/src/ui/money.ts';
-import { DESKTOP, newPage, PHONE, screenshot, startHarness, stopHarness, type Harness } from './helpers.ts';
-import type { Page } from 'playwright-core';
+import { DESKTOP, fillSignIn, newPage, PHONE, screenshot, useHarness } from './helpers.ts';
 
-let h: Harness | undefined;
+const harness = useHarness();
 
-beforeAll(async () => {
-  h = await startHarness();
-});
-
-afterAll(async () => {
-  await stopHarness(h);
-});
-
-const harness = () => {
-  if (!h) throw new Error('harness not started');
-  return h;
-};
-
-const PASSWORD = 'demo-pass-2025';
-
-async function signIn(page: Page, email: string, password = PASSWORD) {
-  await page.getByTestId('login-email').fill(email);
-  await page.getByTestId('login-password').fill(password);
-  await page.getByTestId('login-submit').click();
-}
+const signIn = fillSignIn;
 
 describe('lab manager editing', () => {
   it('sends anonymous visitors of 我的仪器 to sign in, and shows wrong-password errors', async () => {

@@ -2,7 +2,7 @@
 import type { Statement } from 'better-sqlite3';
 import { and, asc, desc, eq, gt, gte, isNull, lt, lte, or, sql, type SQL } from 'drizzle-orm';
 import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
-import type { Db } from '../../../db/client.ts';
+import { statementCache, type Db } from '../../../db/client.ts';
 import type { bookingEvents } from '../../../db/schema/index.ts';
 import {
   bookings,
@@ -116,20 +116,12 @@ type InstrumentBrief = {
 };
 
 export class BookingRepo {
-  private readonly statements = new Map<string, Statement>();
+  private readonly stmt: (sql: string) => Statement;
   private readonly q;
 
   constructor(readonly db: Db) {
+    this.stmt = statementCache(db);
     this.q = prepareHotQueries(db);
-  }
-
-  private stmt(sql: string): Statement {
-    let s = this.statements.get(sql);
-    if (!s) {
-      s = this.db.$client.prepare(sql);
-      this.statements.set(sql, s);
-    }
-    return s;
   }
 
   /** A write transaction that takes the database lock before reading (check-then-insert safe). */

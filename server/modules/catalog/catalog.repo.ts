@@ -1,7 +1,7 @@
 /** SQL of the catalogue. The search hot path uses prepared statements directly; CRUD uses drizzle. */
 import type { Statement } from 'better-sqlite3';
 import { and, asc, eq } from 'drizzle-orm';
-import type { Db } from '../../../db/client.ts';
+import { statementCache, type Db } from '../../../db/client.ts';
 import {
   categories,
   cities,
@@ -160,16 +160,9 @@ export interface FacetRow {
 }
 
 export class CatalogRepo {
-  private readonly statements = new Map<string, Statement>();
-  constructor(readonly db: Db) {}
-
-  private stmt(sql: string): Statement {
-    let s = this.statements.get(sql);
-    if (!s) {
-      s = this.db.$client.prepare(sql);
-      this.statements.set(sql, s);
-    }
-    return s;
+  private readonly stmt: (sql: string) => Statement;
+  constructor(readonly db: Db) {
+    this.stmt = statementCache(db);
   }
 
   catalogVersion(): number {
