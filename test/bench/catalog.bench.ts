@@ -122,20 +122,32 @@ const filtersOf = (q: Query): SearchFilters => ({
   cityOrdinal: q.city ? CITIES.indexOf(q.city) + 1 : undefined,
 });
 
+/**
+ * The statements the search runs, without the service around them: the count pass over the text
+ * matches (without the facet filters) and the page — from the counted keys when there are any, as
+ * the service does, else a join over the text matches.
+ */
 function rawSearch(repo: CatalogRepo, q: Query, withCounts: boolean) {
   const f = filtersOf(q);
   const limit = Number(q.limit ?? 20);
+  const keys = withCounts ? repo.matchingKeys({ ...f, cityCode: undefined, cityOrdinal: undefined }) : null;
   if (q.sort === 'relevance') {
-    let keys = repo.keyOrderedPage(f, f.text ? 'title' : 'any', 0, limit + 1);
-    if (f.text && keys.length <= limit)
-      keys = keys.concat(repo.keyOrderedPage(f, 'not_title', 0, limit + 1 - keys.length));
-    repo.summaries(keys.slice(0, limit).map(keyInstrumentId));
+    let page = repo.keyOrderedPage(f, f.text ? 'title' : 'any', 0, limit + 1);
+    if (f.text && page.length <= limit)
+      page = page.concat(repo.keyOrderedPage(f, 'not_title', 0, limit + 1 - page.length));
+    repo.summaries(page.slice(0, limit).map(keyInstrumentId));
   } else {
-    const rows = repo.columnOrderedPage(f, q.sort as 'price_asc', null, limit + 1);
+    const sort = q.sort as 'price_asc';
+    const rows = keys
+      ? repo.columnOrderedPageOfKeys(
+          keys.filter((k) => k % 32 === f.cityOrdinal),
+          sort,
+          null,
+          limit + 1,
+        )
+      : repo.columnOrderedPage(f, sort, null, limit + 1);
     repo.summaries(rows.slice(0, limit).map((r) => r.id));
   }
-  // The service counts total and facets from one pass over the matches without the facet filters.
-  if (withCounts) repo.matchingKeys({ ...f, cityCode: undefined, cityOrdinal: undefined });
 }
 
 function buildClasses(repo: CatalogRepo): QueryClass[] {

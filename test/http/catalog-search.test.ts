@@ -212,8 +212,8 @@ describe('sorting and cursor pagination', () => {
     }
   });
 
-  it('gives the same price-ordered page whether it walks the price index or sorts the matches', async () => {
-    for (const sort of ['price_asc', 'price_desc', 'value_desc', 'value_asc']) {
+  it('gives the same ordered page whether it walks the index, joins the counted keys or sorts the matches', async () => {
+    for (const sort of ['price_asc', 'price_desc', 'value_desc', 'value_asc', 'newest']) {
       for (const q of ['仪', '显微镜']) {
         const query = { q, city: '370100', sort, limit: 15 };
         const counted = await search(query); // counting first lets the page walk the index

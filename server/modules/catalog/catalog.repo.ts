@@ -246,6 +246,29 @@ export class CatalogRepo {
     return this.stmt(sql).all(...cols.params, ...params, limit) as { id: number; value: number }[];
   }
 
+  /**
+   * One page ordered by a column among known search keys (the matches counting already listed):
+   * the covering search-key index answers it without evaluating the text query again.
+   */
+  columnOrderedPageOfKeys(
+    keys: readonly number[],
+    sort: ColumnSort,
+    after: { value: number; id: number } | null,
+    limit: number,
+  ): { id: number; value: number }[] {
+    const { column, desc } = SORT_COLUMN[sort];
+    const dir = desc ? 'DESC' : 'ASC';
+    const where = ['i.search_key IN (SELECT value FROM json_each(?))'];
+    const params: unknown[] = [JSON.stringify(keys)];
+    if (after) {
+      if (column === 'id') add(where, params, `i.id ${desc ? '<' : '>'} ?`, after.id);
+      else add(where, params, `(i.${column}, i.id) ${desc ? '<' : '>'} (?, ?)`, after.value, after.id);
+    }
+    const order = column === 'id' ? `i.id ${dir}` : `i.${column} ${dir}, i.id ${dir}`;
+    const sql = `SELECT i.id, i.${column} AS value FROM instruments i ${whereClause(where)} ORDER BY ${order} LIMIT ?`;
+    return this.stmt(sql).all(...params, limit) as { id: number; value: number }[];
+  }
+
   /** A chunk of instruments in a column's order after a position, optionally within one city (index only). */
   columnOrderChunk(
     sort: ColumnSort,

@@ -20,7 +20,7 @@ import {
 } from './catalog.schemas.ts';
 import type { CatalogRepo, ColumnSort, SearchFilters, SummaryRow, TextTier } from './catalog.repo.ts';
 import { CELLS, cellOf, histogramOfKeys, summarise, type FacetCounts } from './facet-histogram.ts';
-import { keyCategoryOrdinal, keyInstrumentId, keyModeRank } from './search-key.ts';
+import { keyCategoryOrdinal, keyCityOrdinal, keyInstrumentId, keyModeRank } from './search-key.ts';
 import { searchDocument } from './search-index.ts';
 import { matchExpression } from './search-text.ts';
 
@@ -174,6 +174,8 @@ export class CatalogService {
     const after = cursor ? { value: cursor.v, id: cursor.id } : null;
     const rows =
       (pass && this.scanIsCheaper(f, sort, pass, limit) && this.scanPage(f, sort, after, limit + 1, pass)) ||
+      (pass?.textKeys &&
+        this.repo.columnOrderedPageOfKeys(this.matchingFacets(f, pass.textKeys), sort, after, limit + 1)) ||
       this.repo.columnOrderedPage(f, sort, after, limit + 1);
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
@@ -181,6 +183,16 @@ export class CatalogService {
       ids: page.map((r) => r.id),
       next: rows.length > limit && last ? encodeCursor({ s: sort, v: last.value, id: last.id }) : null,
     };
+  }
+
+  /** The counted text matches that also pass the facet filters, read off their key bits. */
+  private matchingFacets(f: SearchFilters, keys: readonly number[]): number[] {
+    return keys.filter(
+      (k) =>
+        (f.cityOrdinal === undefined || keyCityOrdinal(k) === f.cityOrdinal) &&
+        (f.topCategoryOrdinal === undefined || keyCategoryOrdinal(k) === f.topCategoryOrdinal) &&
+        (f.modeRank === undefined || keyModeRank(k) === f.modeRank),
+    );
   }
 
   /**
