@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_SCHEDULE } from '../../server/modules/booking/booking.service.ts';
 import { fixedClock } from '../../server/shared/clock.ts';
 import { createTestApp, signIn, type TestApp } from '../support/app.ts';
 
@@ -19,28 +20,7 @@ const count = (sql: string, ...params: unknown[]) => one<{ n: number }>(sql, ...
 
 const SCHEDULE = {
   timeZone: 'Asia/Shanghai',
-  weeklyHours: {
-    '1': [
-      ['09:00', '12:00'],
-      ['13:30', '17:30'],
-    ],
-    '2': [
-      ['09:00', '12:00'],
-      ['13:30', '17:30'],
-    ],
-    '3': [
-      ['09:00', '12:00'],
-      ['13:30', '17:30'],
-    ],
-    '4': [
-      ['09:00', '12:00'],
-      ['13:30', '17:30'],
-    ],
-    '5': [
-      ['09:00', '12:00'],
-      ['13:30', '17:30'],
-    ],
-  },
+  weeklyHours: DEFAULT_SCHEDULE.weeklyHours, // weekdays 09:00–12:00 and 13:30–17:30
   slotMinutes: 30,
   minBookingMinutes: 60,
   maxBookingMinutes: 240,

@@ -1,3 +1,4 @@
+import { YuanInput } from '../../ui/YuanInput';
 import { ArrowLeftOutlined, SaveOutlined } from '@ant-design/icons';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import {
@@ -10,7 +11,6 @@ import {
   Form,
   Grid,
   Input,
-  InputNumber,
   Row,
   Select,
   Skeleton,
@@ -263,14 +263,7 @@ function InstrumentForm({ detail }: { detail: InstrumentDetail | null }) {
                   rules.money,
                 ]}
               >
-                <InputNumber<string>
-                  stringMode
-                  min="0"
-                  precision={2}
-                  prefix="¥"
-                  className="full-width"
-                  data-testid="field-originalValue"
-                />
+                <YuanInput data-testid="field-originalValue" />
               </Form.Item>
             </Col>
             <Col xs={12} md={6}>

@@ -1,3 +1,4 @@
+import { YuanInput } from '../../ui/YuanInput';
 import { DeleteOutlined, PlusOutlined } from '@ant-design/icons';
 import { Button, Col, Form, Input, InputNumber, Row, Select, Typography } from 'antd';
 import type { Rule } from 'antd/es/form';
@@ -75,14 +76,7 @@ export function RateCardEditor({ compact }: { compact: boolean }) {
                   {(['internal', 'academic', 'enterprise'] as const).map((k) => (
                     <Col key={k} xs={8} md={7} lg={3}>
                       <Form.Item name={[field.name, `${k}Yuan`]} label={t(`lab.fields.${k}`)} rules={price(k)}>
-                        <InputNumber<string>
-                          stringMode
-                          min="0"
-                          precision={2}
-                          prefix="¥"
-                          className="full-width"
-                          data-testid={`rate-item-${k}-${index}`}
-                        />
+                        <YuanInput data-testid={`rate-item-${k}-${index}`} />
                       </Form.Item>
                     </Col>
                   ))}
@@ -121,14 +115,7 @@ export function RateCardEditor({ compact }: { compact: boolean }) {
       <Row gutter={[16, 0]} className="rate-editor__terms">
         <Col xs={12} lg={6}>
           <Form.Item name={['rateCard', 'setupFeeYuan']} label={t('lab.fields.setupFee')} rules={[rules.money]}>
-            <InputNumber<string>
-              stringMode
-              min="0"
-              precision={2}
-              prefix="¥"
-              className="full-width"
-              data-testid="setup-fee"
-            />
+            <YuanInput data-testid="setup-fee" />
           </Form.Item>
         </Col>
         <Col xs={12} lg={6}>
@@ -137,14 +124,7 @@ export function RateCardEditor({ compact }: { compact: boolean }) {
             label={t('lab.fields.minimumCharge')}
             rules={[rules.money]}
           >
-            <InputNumber<string>
-              stringMode
-              min="0"
-              precision={2}
-              prefix="¥"
-              className="full-width"
-              data-testid="minimum-charge"
-            />
+            <YuanInput data-testid="minimum-charge" />
           </Form.Item>
         </Col>
         <Col xs={12} lg={6}>
