@@ -81,13 +81,15 @@ export async function expectChineseFontLoaded(page: Page) {
   expect(ok, 'Noto Sans SC is loaded for Chinese text').toBe(true);
 }
 
-/** Nothing sticks out sideways (the classic broken phone layout). */
+/**
+ * Nothing sticks out sideways (the classic broken phone layout). After a viewport change the
+ * responsive components re-render on their media-query listeners, so the check waits for the
+ * layout to settle (up to 5 s) rather than measuring the frame in between.
+ */
 export async function expectNoHorizontalOverflow(page: Page) {
-  const { scrollWidth, clientWidth } = await page.evaluate(() => ({
-    scrollWidth: document.documentElement.scrollWidth,
-    clientWidth: document.documentElement.clientWidth,
-  }));
-  expect(scrollWidth, 'page is not wider than the viewport').toBeLessThanOrEqual(clientWidth);
+  const overflow = () =>
+    page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  await expect.poll(overflow, { message: 'page is not wider than the viewport', timeout: 5000 }).toBeLessThanOrEqual(0);
 }
 
 /** One server and one browser for the calling test file; the returned function hands them out. */

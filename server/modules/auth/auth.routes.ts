@@ -17,7 +17,7 @@ export function authRoutes(auth: AuthService, registry: OpenAPIRegistry, cookie:
     body: loginSchema,
     response: sessionSchema,
     handler: async ({ body, req, res }) => {
-      const { token, user } = await auth.login(body, req.get('user-agent'));
+      const { token, user } = await auth.login(body, req.get('user-agent'), req.ip);
       res.cookie(SESSION_COOKIE, token, cookie);
       return { user };
     },

@@ -9,7 +9,45 @@ import { hashPassword, verifyPassword } from './password.ts';
 const MINUTE = 60_000;
 const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 
+/**
+ * Slows password guessing: after MAX_FAILURES wrong passwords for one e-mail from one address within
+ * the window, that pair is refused (429) until the window has passed. Kept in memory: a restart or
+ * another process starts counting afresh, which bounds guessing rather than stopping it.
+ */
+class LoginGuard {
+  static readonly MAX_FAILURES = 5;
+  static readonly WINDOW_MS = 15 * 60_000;
+  private readonly failures = new Map<string, { count: number; since: number }>();
+
+  check(key: string, now: number): void {
+    const f = this.failures.get(key);
+    if (!f) return;
+    if (now - f.since > LoginGuard.WINDOW_MS) {
+      this.failures.delete(key);
+      return;
+    }
+    if (f.count >= LoginGuard.MAX_FAILURES) {
+      throw new AppError('rate_limited', 'too many wrong passwords; try again later', {
+        retryAfterSeconds: Math.ceil((f.since + LoginGuard.WINDOW_MS - now) / 1000),
+      });
+    }
+  }
+
+  failed(key: string, now: number): void {
+    const f = this.failures.get(key);
+    if (f && now - f.since <= LoginGuard.WINDOW_MS) f.count++;
+    else this.failures.set(key, { count: 1, since: now });
+    if (this.failures.size > 100_000) this.failures.delete(this.failures.keys().next().value!);
+  }
+
+  succeeded(key: string): void {
+    this.failures.delete(key);
+  }
+}
+
 export class AuthService {
+  private readonly guard = new LoginGuard();
+
   /** Compared against when the e-mail is unknown, so both failures take the same time. */
   private readonly decoyHash = hashPassword('decoy password never used');
 
@@ -20,12 +58,20 @@ export class AuthService {
   ) {}
 
   /** Checks the password and opens a session; returns the cookie token (only its hash is stored). */
-  async login(input: LoginInput, userAgent: string | undefined): Promise<{ token: string; user: UserView }> {
+  async login(
+    input: LoginInput,
+    userAgent: string | undefined,
+    client = 'unknown',
+  ): Promise<{ token: string; user: UserView }> {
+    const attempt = `${client}|${input.email}`;
+    this.guard.check(attempt, this.clock.now());
     const user = this.repo.userByEmail(input.email);
     const ok = await verifyPassword(input.password, user?.passwordHash ?? (await this.decoyHash));
     if (!user || !ok || user.disabledAt !== null) {
+      this.guard.failed(attempt, this.clock.now());
       throw new AppError('unauthenticated', 'wrong e-mail or password');
     }
+    this.guard.succeeded(attempt);
     const now = this.clock.now();
     this.repo.deleteExpiredSessions(now);
     const token = randomBytes(32).toString('base64url');

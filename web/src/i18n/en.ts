@@ -36,6 +36,7 @@ const en: Resources = {
     passwordRequired: 'Please enter your password',
     failed: 'Sign-in failed',
     wrongCredentials: 'Wrong email or password',
+    tooManyAttempts: 'Too many wrong passwords; try again in {{minutes}} minutes',
     welcome: 'Welcome, {{name}}',
     demoTitle: 'Demo accounts',
     demoHint: 'This is a demo deployment. Sign in with one of these accounts; the password of each is',

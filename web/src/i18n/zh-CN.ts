@@ -35,6 +35,7 @@ const zhCN = {
     passwordRequired: '请输入密码',
     failed: '登录失败',
     wrongCredentials: '邮箱或密码不正确',
+    tooManyAttempts: '密码错误次数过多，请 {{minutes}} 分钟后再试',
     welcome: '欢迎，{{name}}',
     demoTitle: '演示账号',
     demoHint: '本站为演示部署，可使用以下账号登录，密码均为',

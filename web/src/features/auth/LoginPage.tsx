@@ -53,6 +53,8 @@ export function LoginPage() {
     } catch (e) {
       setSubmitting(false);
       if (isApiError(e) && e.status === 401) setError(t('auth.wrongCredentials'));
+      else if (isApiError(e) && e.status === 429)
+        setError(t('auth.tooManyAttempts', { minutes: Math.ceil(Number(e.extra.retryAfterSeconds ?? 900) / 60) }));
       else if (isApiError(e) && e.status === 0) setError(t('common.errorNetwork'));
       else if (isApiError(e)) setError(e.detail || t('common.errorGeneric'));
       else setError(t('common.errorGeneric'));
