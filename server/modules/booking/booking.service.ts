@@ -267,7 +267,7 @@ export class BookingService {
     cursor?: string;
     limit: number;
   }) {
-    const { from, to } = this.window(q.from, q.to);
+    this.window(q.from, q.to); // refuse a bad window before looking at any instrument
     const start = q.cursor ? decodeCursor(q.cursor, availabilityCursor) : { c: null, skip: 0 };
     const items: {
       instrument: ReturnType<CatalogService['search']>['items'][number];
@@ -303,8 +303,6 @@ export class BookingService {
       if (!page.nextCursor) return { items, nextCursor: null };
       catalogCursor = page.nextCursor;
     }
-    void from;
-    void to;
     return { items, nextCursor: encodeCursor({ c: catalogCursor, skip: 0 }) };
   }
 

@@ -2,15 +2,6 @@
 import { z } from 'zod';
 import { catalogSorts, instrumentOrigins, priceUnits, runStatuses, sharingModes } from '../../../db/schema/enums.ts';
 
-export {
-  catalogSorts as SORTS,
-  instrumentOrigins as ORIGINS,
-  priceUnits as PRICE_UNITS,
-  runStatuses as RUN_STATUSES,
-  sharingModes as SHARING_MODES,
-  userTypes as USER_TYPES,
-} from '../../../db/schema/enums.ts';
-
 const fen = z.number().int().min(0).max(1e13);
 const categoryCode = z.string().regex(/^\d{6}$/, 'a 6-digit national category code');
 const cityCode = z.string().regex(/^\d{6}$/, 'a 6-digit city code');

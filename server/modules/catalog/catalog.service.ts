@@ -1,4 +1,4 @@
-import { UNPRICED_SORT_FEN, type PriceUnit } from '../../../db/schema/index.ts';
+import { UNPRICED_SORT_FEN, catalogSorts, sharingModes, type PriceUnit } from '../../../db/schema/index.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { decodeCursor, encodeCursor } from '../../shared/cursor.ts';
 import { AppError, badRequest, forbidden, notFound } from '../../shared/errors.ts';
@@ -6,8 +6,6 @@ import { VersionedMemo } from '../../shared/memo.ts';
 import { canManageInstitution, type Actor } from '../auth/actor.ts';
 import { z } from 'zod';
 import {
-  SHARING_MODES,
-  SORTS,
   type CategoryNode,
   type Facets,
   type InstrumentDetail,
@@ -26,7 +24,7 @@ import { matchExpression } from './search-text.ts';
 
 const cursorSchema = z.union([
   z.object({ s: z.literal('relevance'), t: z.union([z.literal(0), z.literal(1)]), k: z.number().int().min(0) }),
-  z.object({ s: z.enum(SORTS), v: z.number().int(), id: z.number().int().min(0) }),
+  z.object({ s: z.enum(catalogSorts), v: z.number().int(), id: z.number().int().min(0) }),
 ]);
 
 interface FacetPass {
@@ -129,7 +127,7 @@ export class CatalogService {
       topCategoryOrdinal: query.category?.endsWith('0000')
         ? (ref.categoryByCode.get(query.category)!.ordinal ?? undefined)
         : undefined,
-      modeRank: query.sharingMode ? SHARING_MODES.indexOf(query.sharingMode) : undefined,
+      modeRank: query.sharingMode ? sharingModes.indexOf(query.sharingMode) : undefined,
     };
     const cursor = query.cursor ? decodeCursor(query.cursor, cursorSchema) : null;
     if (cursor && cursor.s !== query.sort) {
@@ -286,7 +284,7 @@ export class CatalogService {
     for (const row of this.repo.facetRowsOfEverything()) {
       const city = ref.cityByCode.get(row.cityCode)?.ordinal ?? 0;
       const category = ref.categoryByCode.get(`${row.topCategory}0000`)?.ordinal ?? 0;
-      h[cellOf(city, category, SHARING_MODES.indexOf(row.sharingMode))]! += row.n;
+      h[cellOf(city, category, sharingModes.indexOf(row.sharingMode))]! += row.n;
     }
     return h;
   }
@@ -302,7 +300,7 @@ export class CatalogService {
       cities: ref.cities
         .map((c) => ({ code: c.code, name: c.name, nameEn: c.nameEn, count: counts?.byCity[c.ordinal] ?? 0 }))
         .sort(byCount),
-      sharingModes: SHARING_MODES.map((value, rank) => ({ value, count: counts?.byMode[rank] ?? 0 })),
+      sharingModes: sharingModes.map((value, rank) => ({ value, count: counts?.byMode[rank] ?? 0 })),
     };
   }
 
