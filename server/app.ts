@@ -19,6 +19,19 @@ import { CatalogRepo } from './modules/catalog/catalog.repo.ts';
 import { catalogRoutes } from './modules/catalog/catalog.routes.ts';
 import { CatalogService } from './modules/catalog/catalog.service.ts';
 import { systemClock, type Clock } from './shared/clock.ts';
+import { CheckoutService, type CheckoutFaults } from './modules/checkout/checkout.service.ts';
+import { Ledger } from './modules/ledger/ledger.ts';
+import { ledgerRoutes } from './modules/ledger/ledger.routes.ts';
+import { PaymentsRepo } from './modules/payments/payments.repo.ts';
+import { paymentRoutes } from './modules/payments/payments.routes.ts';
+import type { PaymentProvider } from './modules/payments/provider.ts';
+import { VouchersRepo } from './modules/vouchers/vouchers.repo.ts';
+import { voucherRoutes } from './modules/vouchers/vouchers.routes.ts';
+import { VouchersService } from './modules/vouchers/vouchers.service.ts';
+
+export function servicesOf(app: Express): AppServices {
+  return app.locals.services as AppServices;
+}
 
 export interface AppDeps {
   db: Db;
@@ -30,6 +43,21 @@ export interface AppDeps {
   logRequests?: boolean;
   /** Folder for uploaded files (service reports); default: `files` beside the database. */
   fileDir?: string;
+  /** The payment processor (the Stripe adapter, pointed at the local mock in development and tests). */
+  payments: PaymentProvider;
+  /** Test hook: simulated crashes between processor calls and local writes. */
+  checkoutFaults?: CheckoutFaults;
+}
+
+/** Services that run outside requests (start-up recovery, timers, tests). */
+export interface AppServices {
+  checkout: CheckoutService;
+  vouchers: VouchersService;
+  ledger: Ledger;
+  /** Finishes or undoes interrupted payments and gives expired quotas back. */
+  maintenance(options?: {
+    minAgeMs?: number;
+  }): Promise<Awaited<ReturnType<CheckoutService['recover']>> & { expiredQuotas: number }>;
 }
 
 export const defaultWebRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'web');
@@ -50,6 +78,26 @@ export function createApp(deps: AppDeps): Express {
   const catalog = new CatalogService(catalogRepo, clock);
   const fileDir = deps.fileDir ?? defaultFileDir(deps.db);
   const booking = new BookingService(new BookingRepo(deps.db), catalogRepo, catalog, clock, fileDir);
+  const ledger = new Ledger(deps.db);
+  const vouchers = new VouchersService(new VouchersRepo(deps.db), ledger, clock);
+  const checkout = new CheckoutService({
+    bookings: booking,
+    vouchers,
+    ledger,
+    payments: new PaymentsRepo(deps.db),
+    provider: deps.payments,
+    clock,
+    faults: deps.checkoutFaults,
+  });
+  const services: AppServices = {
+    checkout,
+    vouchers,
+    ledger,
+    maintenance: async (options) => ({
+      ...(await checkout.recover(options)),
+      expiredQuotas: vouchers.expireQuotas(),
+    }),
+  };
   const registry = createRegistry();
 
   const app = express();
@@ -71,6 +119,7 @@ export function createApp(deps: AppDeps): Express {
   }
 
   const api = express.Router();
+  api.use(paymentRoutes(checkout, registry)); // before the JSON parser: webhooks need the raw body
   api.use(express.json({ limit: '64kb' }));
   api.use(cookieParser());
   api.use(sessionMiddleware(auth));
@@ -91,7 +140,9 @@ export function createApp(deps: AppDeps): Express {
   };
   api.use(authRoutes(auth, registry, cookie));
   api.use(catalogRoutes(catalog, registry));
-  api.use(bookingRoutes(booking, registry));
+  api.use(bookingRoutes(booking, checkout, registry));
+  api.use(voucherRoutes(vouchers, registry));
+  api.use(ledgerRoutes(ledger, registry));
   api.use(apiNotFound);
   app.use('/api/v1', api);
 
@@ -115,5 +166,6 @@ export function createApp(deps: AppDeps): Express {
     });
   }
   app.use(problemHandler);
+  app.locals.services = services;
   return app;
 }

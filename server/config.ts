@@ -22,6 +22,20 @@ const configSchema = z.object({
   LOG_REQUESTS: flag.default(false),
   /** Server processes sharing the port (and the database file); 1 serves from the main process. */
   WORKERS: z.coerce.number().int().min(1).max(32).default(1),
+  /**
+   * The Stripe API to use. Unset (with no STRIPE_SECRET_KEY): the in-process stripe-stateful-mock on
+   * 127.0.0.1. Set it (e.g. http://127.0.0.1:12111) for the official stripe-mock; with only a real
+   * test-mode STRIPE_SECRET_KEY, api.stripe.com.
+   */
+  STRIPE_API_BASE: z.url({ protocol: /^https?$/ }).optional(),
+  STRIPE_SECRET_KEY: z
+    .string()
+    .regex(/^(sk|rk)_(test|live)_\w+$/, 'a Stripe secret key')
+    .optional(),
+  STRIPE_WEBHOOK_SECRET: z.string().min(8).default('whsec_local_development_secret'),
+  STRIPE_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(15_000),
+  /** How often unfinished payments are finished or undone and expired quotas given back (0: only at start-up). */
+  RECOVERY_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(86_400).default(60),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -1,7 +1,9 @@
 import cluster from 'node:cluster';
 import { migrateDb, openDb } from '../db/client.ts';
 import { seedDemo, seedHolidays, seedReference } from '../db/seed/index.ts';
-import { createApp } from './app.ts';
+import { createApp, servicesOf } from './app.ts';
+import { startLocalStripe } from './modules/payments/local-stripe.ts';
+import { StripeProvider } from './modules/payments/stripe.ts';
 import { loadConfig, type Config } from './config.ts';
 
 /** Migrate and seed once, in the primary process, before anything serves. */
@@ -20,13 +22,45 @@ async function prepare(config: Config) {
   return db;
 }
 
+/** Without a Stripe of its own configured, the server runs the local Stripe mock (once, in the primary). */
+async function ensureStripe(config: Config): Promise<Config> {
+  if (config.STRIPE_API_BASE || config.STRIPE_SECRET_KEY) return config;
+  const local = await startLocalStripe();
+  console.log(`Local Stripe test server (stripe-stateful-mock) on ${local.url}`);
+  process.env.STRIPE_API_BASE = local.url; // workers inherit it
+  process.env.STRIPE_SECRET_KEY = 'sk_test_local_platform';
+  return { ...config, STRIPE_API_BASE: local.url, STRIPE_SECRET_KEY: 'sk_test_local_platform' };
+}
+
 function serve(config: Config, db = openDb(config.DATABASE_PATH)) {
   const app = createApp({
     db,
     cookieSecure: config.COOKIE_SECURE,
     sessionTtlHours: config.SESSION_TTL_HOURS,
     logRequests: config.LOG_REQUESTS,
+    payments: new StripeProvider({
+      secretKey: config.STRIPE_SECRET_KEY!,
+      apiBase: config.STRIPE_API_BASE,
+      webhookSecret: config.STRIPE_WEBHOOK_SECRET,
+      timeoutMs: config.STRIPE_TIMEOUT_MS,
+    }),
   });
+  // Payments a crash or an outage left open are finished or undone at start-up, then on a timer
+  // (by one process when several serve).
+  const services = servicesOf(app);
+  if (cluster.isPrimary || cluster.worker?.id === 1) {
+    const tick = (minAgeMs: number) =>
+      services
+        .maintenance({ minAgeMs })
+        .then((r) => {
+          if (r.finished || r.undone || r.settled || r.expiredQuotas) console.log(`Recovery: ${JSON.stringify(r)}`);
+        })
+        .catch((err: unknown) => console.error('recovery failed:', err instanceof Error ? err.message : err));
+    void tick(0);
+    if (config.RECOVERY_INTERVAL_SECONDS > 0) {
+      setInterval(() => void tick(60_000), config.RECOVERY_INTERVAL_SECONDS * 1000).unref();
+    }
+  }
   const server = app.listen(config.PORT, config.HOST, () => {
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : config.PORT;
@@ -49,8 +83,9 @@ function serve(config: Config, db = openDb(config.DATABASE_PATH)) {
 }
 
 async function main() {
-  const config = loadConfig();
+  let config = loadConfig();
   if (cluster.isWorker) return serve(config);
+  config = await ensureStripe(config);
   const db = await prepare(config);
   if (config.WORKERS <= 1) return serve(config, db);
   // Several processes share the port; SQLite's IMMEDIATE transactions keep their writes consistent.

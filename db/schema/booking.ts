@@ -1,7 +1,7 @@
 import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import { organisations, users } from './auth.ts';
 import { instruments } from './catalog.ts';
-import { bookingModes, bookingStatuses, userTypes } from './enums.ts';
+import { bookingModes, bookingStatuses, paymentMethods, userTypes } from './enums.ts';
 
 /** Local opening hours: ISO weekday (1 = Monday … 7 = Sunday) → [["09:00", "12:00"], …]. */
 export type WeeklyHours = Partial<Record<'1' | '2' | '3' | '4' | '5' | '6' | '7', [string, string][]>>;
@@ -29,6 +29,8 @@ export const instrumentSchedules = sqliteTable('instrument_schedules', {
   /** Researchers may cancel up to this many hours before the start. */
   cancellationDeadlineHours: integer('cancellation_deadline_hours').notNull().default(24),
   observeHolidays: integer('observe_holidays', { mode: 'boolean' }).notNull().default(true),
+  /** Share of the self-pay charged when the user does not come (the rest of the card hold is released). */
+  noShowChargePercent: integer('no_show_charge_percent').notNull().default(0),
   updatedAt: integer('updated_at').notNull(),
 });
 
@@ -78,7 +80,7 @@ export const trainingRecords = sqliteTable(
 );
 
 export interface PriceLine {
-  kind: 'machine_time' | 'samples' | 'setup_fee' | 'minimum_charge' | 'urgent_surcharge';
+  kind: 'machine_time' | 'samples' | 'setup_fee' | 'minimum_charge' | 'urgent_surcharge' | 'no_show_fee' | 'waived';
   label: string;
   quantity: number;
   unitFen: number;
@@ -116,6 +118,8 @@ export const bookings = sqliteTable(
     urgent: integer('urgent', { mode: 'boolean' }).notNull().default(false),
     userType: text('user_type', { enum: userTypes }).notNull(),
     quotedFen: integer('quoted_fen').notNull(),
+    /** How the self-pay share is paid: card through the processor, or the lab's invoice; null: nothing to pay. */
+    paymentMethod: text('payment_method', { enum: paymentMethods }),
     priceLines: text('price_lines', { mode: 'json' }).$type<PriceLine[]>().notNull(),
     actualMinutes: integer('actual_minutes'),
     actualSamples: integer('actual_samples'),

@@ -44,6 +44,8 @@ export const bookingModes = ['machine_time', 'sample'] as const;
 export type BookingMode = (typeof bookingModes)[number];
 
 export const bookingStatuses = [
+  /** Checkout in progress: the time is held while the card is authorised. */
+  'pending_payment',
   'requested',
   'approved',
   'in_progress',
@@ -51,10 +53,13 @@ export const bookingStatuses = [
   'rejected',
   'cancelled',
   'no_show',
+  /** The card was declined or the checkout was undone: never a booking the user sees as made. */
+  'payment_failed',
 ] as const;
 export type BookingStatus = (typeof bookingStatuses)[number];
 /** Bookings that hold their time: no two of these overlap on one instrument. */
 export const activeBookingStatuses = [
+  'pending_payment',
   'requested',
   'approved',
   'in_progress',
@@ -62,3 +67,57 @@ export const activeBookingStatuses = [
 
 /** The national 5-level satisfaction scale, best first (5 = 非常满意 … 1 = 极差). */
 export const ratingLevels = [5, 4, 3, 2, 1] as const;
+
+/** Deduct (通兑): the enterprise pays only its share. Reimburse (通用): it pays all and claims afterwards. */
+export const settlementModes = ['deduct', 'reimburse'] as const;
+export type SettlementMode = (typeof settlementModes)[number];
+
+/** Ways an enterprise and a provider can be related; any of them forbids voucher use between them. */
+export const relationKinds = ['shared_owner', 'legal_representative', 'controller'] as const;
+export type RelationKind = (typeof relationKinds)[number];
+
+/** reserved (booking requested) → posted (service completed) | released (cancelled, rejected, no-show, failed). */
+export const voucherUseStatuses = ['reserved', 'posted', 'released'] as const;
+export type VoucherUseStatus = (typeof voucherUseStatuses)[number];
+
+/** What capped a voucher share, in the order they are applied. */
+export const voucherLimits = ['ratio', 'order_cap', 'quota', 'group_cap', 'budget', 'none'] as const;
+export type VoucherLimit = (typeof voucherLimits)[number];
+
+export const paymentMethods = ['card', 'invoice'] as const;
+export type PaymentMethod = (typeof paymentMethods)[number];
+
+/**
+ * A card payment's life: authorising (intent written, processor not yet answered) → authorised →
+ * captured (| partially_refunded | refunded); or released (authorisation given back), failed (declined).
+ */
+export const paymentStatuses = [
+  'authorising',
+  'authorised',
+  'captured',
+  'partially_refunded',
+  'refunded',
+  'released',
+  'failed',
+] as const;
+export type PaymentStatus = (typeof paymentStatuses)[number];
+
+export const ledgerAccountKinds = [
+  'programme_budget',
+  'programme_funding',
+  'programme_used',
+  'quota',
+  'quota_source',
+  'group_cap',
+  'enterprise_cash',
+  'enterprise_receivable',
+  'provider_receivable_programme',
+  'provider_receivable_processor',
+  'provider_receivable_enterprise',
+  'processor_clearing',
+  'platform',
+] as const;
+export type LedgerAccountKind = (typeof ledgerAccountKinds)[number];
+
+export const transferStates = ['posted', 'pending', 'post_pending', 'void_pending'] as const;
+export type TransferState = (typeof transferStates)[number];

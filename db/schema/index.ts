@@ -3,3 +3,6 @@ export * from './reference.ts';
 export * from './auth.ts';
 export * from './catalog.ts';
 export * from './booking.ts';
+export * from './vouchers.ts';
+export * from './ledger.ts';
+export * from './payments.ts';

@@ -9,6 +9,7 @@
  * seed big catalogues into a fresh file.
  */
 import type { Db } from '../client.ts';
+import { seedVoucherDemo } from './vouchers.ts';
 import { seedBookingDemo, seedHolidays } from './booking.ts';
 import { UNPRICED_SORT_FEN, type Role, type RunStatus, type SharingMode } from '../schema/index.ts';
 import { hashPassword } from '../../server/modules/auth/password.ts';
@@ -595,6 +596,7 @@ export async function seedDemo(db: Db, options: SeedDemoOptions = {}): Promise<S
   options.onProgress?.(total, total);
   seedHolidays(db);
   seedBookingDemo(db, now);
+  seedVoucherDemo(db, now);
 
   return {
     skipped: false,

@@ -4,21 +4,25 @@ import { AppError, type ErrorCode } from '../shared/errors.ts';
 const STATUS: Record<ErrorCode, number> = {
   validation: 400,
   unauthenticated: 401,
+  payment_required: 402,
   forbidden: 403,
   not_found: 404,
   conflict: 409,
   payload_too_large: 413,
   rate_limited: 429,
+  unavailable: 503,
 };
 
 const TITLE: Record<ErrorCode, string> = {
   validation: 'Invalid request',
   unauthenticated: 'Not signed in',
+  payment_required: 'Payment declined',
   forbidden: 'Not allowed',
   not_found: 'Not found',
   conflict: 'Conflict',
   payload_too_large: 'Request too large',
   rate_limited: 'Too many requests',
+  unavailable: 'Service unavailable',
 };
 
 /** Errors thrown by body-parser carry a type and status; map them onto our codes. */

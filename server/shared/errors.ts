@@ -1,6 +1,14 @@
 /** Domain error codes; the HTTP layer maps them to status codes (domain code never sees HTTP). */
 export type ErrorCode =
-  'validation' | 'unauthenticated' | 'forbidden' | 'not_found' | 'conflict' | 'payload_too_large' | 'rate_limited';
+  | 'validation'
+  | 'unauthenticated'
+  | 'payment_required'
+  | 'forbidden'
+  | 'not_found'
+  | 'conflict'
+  | 'payload_too_large'
+  | 'rate_limited'
+  | 'unavailable';
 
 export class AppError extends Error {
   constructor(

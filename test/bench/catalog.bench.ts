@@ -17,6 +17,7 @@ import { migrateDb, openDb } from '../../db/client.ts';
 import { seedDemo, seedReference } from '../../db/seed/index.ts';
 import { mulberry32 } from '../../db/seed/random.ts';
 import { createApp } from '../../server/app.ts';
+import { testStripe } from '../support/stripe.ts';
 import { systemClock } from '../../server/shared/clock.ts';
 import { CatalogRepo, type SearchFilters } from '../../server/modules/catalog/catalog.repo.ts';
 import { searchQuerySchema } from '../../server/modules/catalog/catalog.schemas.ts';
@@ -239,7 +240,7 @@ async function main() {
   const db = await prepareDatabase();
   const repo = new CatalogRepo(db);
   const service = new CatalogService(new CatalogRepo(db), systemClock);
-  const app = createApp({ db, webRoot: null });
+  const app = createApp({ db, webRoot: null, payments: await testStripe() });
   const server = app.listen(0, '127.0.0.1');
   await new Promise((r) => server.once('listening', r));
   const port = (server.address() as AddressInfo).port;

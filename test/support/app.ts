@@ -7,6 +7,9 @@ import { migrateDb, openDb, type Db } from '../../db/client.ts';
 import { DEMO_PASSWORD, seedDemo, seedReference } from '../../db/seed/index.ts';
 import { createApp } from '../../server/app.ts';
 import type { Clock } from '../../server/shared/clock.ts';
+import type { CheckoutFaults } from '../../server/modules/checkout/checkout.service.ts';
+import type { PaymentProvider } from '../../server/modules/payments/provider.ts';
+import { testStripe } from './stripe.ts';
 
 export interface TestApp {
   app: Express;
@@ -16,14 +19,26 @@ export interface TestApp {
 
 /** The real app over a real, freshly migrated and seeded SQLite file in a temp folder. */
 export async function createTestApp(
-  opts: { instruments?: number; seed?: number; clock?: Clock } = {},
+  opts: {
+    instruments?: number;
+    seed?: number;
+    clock?: Clock;
+    payments?: PaymentProvider;
+    checkoutFaults?: CheckoutFaults;
+  } = {},
 ): Promise<TestApp> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'isp-test-'));
   const db = openDb(path.join(dir, 'test.db'));
   migrateDb(db);
   seedReference(db);
   await seedDemo(db, { instruments: opts.instruments ?? 400, seed: opts.seed ?? 7 });
-  const app = createApp({ db, webRoot: null, clock: opts.clock });
+  const app = createApp({
+    db,
+    webRoot: null,
+    clock: opts.clock,
+    payments: opts.payments ?? (await testStripe()),
+    checkoutFaults: opts.checkoutFaults,
+  });
   return {
     app,
     db,

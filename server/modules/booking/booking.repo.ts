@@ -1,6 +1,6 @@
 /** SQL of booking: schedules, closures, holidays, training records, bookings and their audit trail. */
 import type { Statement } from 'better-sqlite3';
-import { and, asc, desc, eq, gt, gte, isNull, lt, lte, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, gte, isNull, lt, lte, ne, or, sql, type SQL } from 'drizzle-orm';
 import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import { statementCache, type Db } from '../../../db/client.ts';
 import type { bookingEvents } from '../../../db/schema/index.ts';
@@ -86,7 +86,7 @@ const SCHEDULE_COLUMNS = `instrument_id AS instrumentId, weekly_hours AS weeklyH
   cleanup_buffer_minutes AS cleanupBufferMinutes, machine_time_enabled AS machineTimeEnabled,
   sample_enabled AS sampleEnabled, approval_required AS approvalRequired,
   qualification_required AS qualificationRequired, cancellation_deadline_hours AS cancellationDeadlineHours,
-  observe_holidays AS observeHolidays, updated_at AS updatedAt`;
+  observe_holidays AS observeHolidays, no_show_charge_percent AS noShowChargePercent, updated_at AS updatedAt`;
 
 function scheduleRow(raw: Record<string, unknown> | undefined): ScheduleRow | undefined {
   if (!raw) return undefined;
@@ -102,10 +102,10 @@ function scheduleRow(raw: Record<string, unknown> | undefined): ScheduleRow | un
 }
 
 const INSTRUMENT_BRIEF = `SELECT i.id, i.name_zh AS nameZh, i.institution_id AS institutionId, o.name AS institutionName,
-  i.time_zone AS timeZone, i.sharing_mode AS sharingMode, i.run_status AS runStatus
+  i.time_zone AS timeZone, i.sharing_mode AS sharingMode, i.run_status AS runStatus, i.category_code AS categoryCode
   FROM instruments i JOIN organisations o ON o.id = i.institution_id`;
 
-type InstrumentBrief = {
+export type InstrumentBrief = {
   id: number;
   nameZh: string;
   institutionId: number;
@@ -113,6 +113,7 @@ type InstrumentBrief = {
   timeZone: string;
   sharingMode: SharingMode;
   runStatus: RunStatus;
+  categoryCode: string;
 };
 
 export class BookingRepo {
@@ -198,7 +199,7 @@ export class BookingRepo {
     return this.stmt(
       `SELECT block_start_at AS start, block_end_at AS end FROM bookings
        WHERE instrument_id = ? AND block_start_at < ? AND block_start_at > ? AND block_end_at > ? AND id != ?
-         AND status IN ('requested', 'approved', 'in_progress')
+         AND status IN ('pending_payment', 'requested', 'approved', 'in_progress')
        ORDER BY block_start_at`,
     ).all(instrumentId, to, from - MAX_BLOCK_MS, from, exceptBookingId) as { start: number; end: number }[];
   }
@@ -208,7 +209,7 @@ export class BookingRepo {
     return (
       this.stmt(
         `SELECT 1 FROM bookings WHERE instrument_id = ? AND block_start_at < ? AND block_start_at > ? AND block_end_at > ?
-           AND id != ? AND status IN ('requested', 'approved', 'in_progress') LIMIT 1`,
+           AND id != ? AND status IN ('pending_payment', 'requested', 'approved', 'in_progress') LIMIT 1`,
       ).get(instrumentId, blockEnd, blockStart - MAX_BLOCK_MS, blockStart, exceptBookingId) !== undefined
     );
   }
@@ -359,7 +360,9 @@ export class BookingRepo {
     if (scope.institutionId !== undefined) conds.push(eq(bookings.institutionId, scope.institutionId));
     if (scope.requesterOrganisationId !== undefined)
       conds.push(eq(bookings.requesterOrganisationId, scope.requesterOrganisationId));
+    // A failed checkout is not a booking the user made: shown only when asked for by status.
     if (filter.status) conds.push(eq(bookings.status, filter.status));
+    else conds.push(ne(bookings.status, 'payment_failed'));
     if (filter.instrumentId !== undefined) conds.push(eq(bookings.instrumentId, filter.instrumentId));
     if (filter.from !== undefined) conds.push(or(gt(bookings.endAt, filter.from), isNull(bookings.endAt))!);
     if (filter.to !== undefined) conds.push(or(lt(bookings.startAt, filter.to), isNull(bookings.startAt))!);
@@ -377,7 +380,7 @@ export class BookingRepo {
   activeBookingsOf(instrumentId: number, from: number, to: number): BookingRow[] {
     const ids = this.stmt(
       `SELECT id FROM bookings WHERE instrument_id = ? AND block_start_at < ? AND block_start_at > ? AND block_end_at > ?
-         AND status IN ('requested', 'approved', 'in_progress') ORDER BY block_start_at`,
+         AND status IN ('pending_payment', 'requested', 'approved', 'in_progress') ORDER BY block_start_at`,
     )
       .pluck()
       .all(instrumentId, to, from - MAX_BLOCK_MS, from) as number[];

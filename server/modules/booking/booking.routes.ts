@@ -21,12 +21,13 @@ import {
   scheduleSchema,
 } from './booking.schemas.ts';
 import type { BookingService } from './booking.service.ts';
+import type { CheckoutService } from '../checkout/checkout.service.ts';
 
 const LAB = ['lab_manager', 'platform_admin'] as const;
 const BOOKERS = ['researcher', 'lab_manager', 'platform_admin'] as const;
 const reportQuery = z.object({ name: z.string().trim().min(1).max(200) }).strict();
 
-export function bookingRoutes(booking: BookingService, registry: OpenAPIRegistry): Router {
+export function bookingRoutes(booking: BookingService, checkout: CheckoutService, registry: OpenAPIRegistry): Router {
   const router = Router();
   const route = <P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType, R extends z.ZodType>(
     spec: Parameters<typeof defineRoute<P, Q, B, R>>[2],
@@ -158,24 +159,25 @@ export function bookingRoutes(booking: BookingService, registry: OpenAPIRegistry
   route({
     method: 'post',
     path: '/quotes',
-    summary: 'Price a prospective booking from the rate card, for the caller’s user type',
+    summary: 'Price a prospective booking for the caller’s user type, with the voucher split when useVoucher',
     tag,
     access: 'signed_in',
     body: bookingRequestSchema,
     response: quoteSchema,
-    handler: ({ body, actor }) => booking.quote(actor!, body),
+    handler: ({ body, actor }) => checkout.quote(actor!, body),
   });
   route({
     method: 'post',
     path: '/bookings',
-    summary: 'Request machine time or a sample job (honours Idempotency-Key)',
+    summary:
+      'Request machine time or a sample job, paying part with a voucher (useVoucher) and the rest by card (paymentToken) or invoice. Honours Idempotency-Key; a declined card answers 402 and makes no booking.',
     tag,
     access: ['researcher'],
     body: bookingRequestSchema,
     response: bookingSchema,
     status: 201,
-    handler: ({ body, actor, req, res }) => {
-      const { booking: view, replayed } = booking.create(actor!, body, req.get('idempotency-key'));
+    handler: async ({ body, actor, req, res }) => {
+      const { booking: view, replayed } = await checkout.book(actor!, body, req.get('idempotency-key'));
       if (replayed) res.set('Idempotent-Replayed', 'true');
       return view;
     },
@@ -218,9 +220,25 @@ export function bookingRoutes(booking: BookingService, registry: OpenAPIRegistry
       params: idParams,
       body: body as z.ZodType<Record<string, unknown>>,
       response: bookingSchema,
-      handler: ({ params, body: input, actor }) => booking.transition(actor!, params.id, action, input),
+      handler: ({ params, body: input, actor }) => checkout.transition(actor!, params.id, action, input),
     });
   }
+  route({
+    method: 'post',
+    path: '/bookings/:id/refund',
+    summary: 'Refund part or all of a captured card payment (the lab, after completion)',
+    tag,
+    access: LAB,
+    params: idParams,
+    body: z
+      .object({
+        amountFen: z.number().int('whole fen').positive('more than zero').max(1e10),
+        reason: z.string().trim().min(1).max(500),
+      })
+      .strict(),
+    response: bookingSchema,
+    handler: ({ params, body, actor }) => checkout.refund(actor!, params.id, body.amountFen, body.reason),
+  });
   route({
     method: 'post',
     path: '/bookings/:id/rate',

@@ -1,6 +1,15 @@
 /** Request and response shapes of the booking API. Imports only zod and the vocabularies. */
 import { z } from 'zod';
-import { bookingModes, bookingStatuses, priceUnits, userTypes } from '../../../db/schema/enums.ts';
+import {
+  bookingModes,
+  bookingStatuses,
+  paymentMethods,
+  paymentStatuses,
+  priceUnits,
+  userTypes,
+  voucherLimits,
+} from '../../../db/schema/enums.ts';
+import { voucherSplitSchema, voucherUseSchema } from '../vouchers/vouchers.schemas.ts';
 
 /** An instant with an explicit offset (2026-12-01T09:00:00+08:00); answered in the instrument's zone. */
 export const instantSchema = z.iso.datetime({ offset: true, message: 'an ISO 8601 instant with an offset' });
@@ -35,6 +44,7 @@ export const scheduleSchema = z.object({
   qualificationRequired: z.boolean(),
   cancellationDeadlineHours: minutes(0, 24 * 30),
   observeHolidays: z.boolean(),
+  noShowChargePercent: minutes(0, 100).default(0),
 });
 export type Schedule = z.infer<typeof scheduleSchema>;
 
@@ -62,14 +72,30 @@ export const availabilitySchema = z.object({
 export type Availability = z.infer<typeof availabilitySchema>;
 
 export const priceLineSchema = z.object({
-  kind: z.enum(['machine_time', 'samples', 'setup_fee', 'minimum_charge', 'urgent_surcharge']),
+  kind: z.enum(['machine_time', 'samples', 'setup_fee', 'minimum_charge', 'urgent_surcharge', 'no_show_fee', 'waived']),
   label: z.string(),
   quantity: z.number(),
   unitFen: z.number().int(),
   amountFen: z.number().int(),
 });
 
-export const priceSchema = z.object({ totalFen: z.number().int(), lines: z.array(priceLineSchema) });
+/** A price and how it is paid: the voucher share and the self-pay share (deduct mode), and what capped the voucher. */
+export const priceSchema = z.object({
+  totalFen: z.number().int(),
+  voucherFen: z.number().int(),
+  selfPayFen: z.number().int(),
+  limitedBy: z.enum(voucherLimits).nullable(),
+  lines: z.array(priceLineSchema),
+});
+
+export const paymentSchema = z.object({
+  status: z.enum(paymentStatuses),
+  processorId: z.string().nullable(),
+  authorisedFen: z.number().int(),
+  capturedFen: z.number().int(),
+  refundedFen: z.number().int(),
+  declineCode: z.string().nullable(),
+});
 
 export const bookingRequestSchema = z
   .object({
@@ -81,6 +107,17 @@ export const bookingRequestSchema = z
     purpose: z.string().trim().max(500).optional(),
     urgent: z.boolean().default(false),
     rateItemId: z.number().int().positive().optional(),
+    /** Pay part with the enterprise's innovation voucher (the best quota it holds). */
+    useVoucher: z.boolean().default(false),
+    /** A particular quota of the enterprise's to use (default: the one that pays most). */
+    quotaId: z.number().int().positive().optional(),
+    /** A processor card token (tok_visa …): the self-pay share is authorised on the card. Without one, the lab invoices it. */
+    paymentToken: z
+      .string()
+      .regex(/^[\w|-]{3,200}$/, 'a card token from the payment form')
+      .optional(),
+    /** Why an out-of-province provider is needed (programmes that allow them require one). */
+    justification: z.string().trim().max(1000).optional(),
   })
   .strict();
 export type BookingRequest = z.infer<typeof bookingRequestSchema>;
@@ -90,6 +127,8 @@ export const quoteSchema = z.object({
   userType: z.enum(userTypes),
   unit: z.enum(priceUnits),
   price: priceSchema,
+  voucher: voucherSplitSchema.shape.voucher,
+  ineligible: voucherSplitSchema.shape.ineligible,
 });
 
 export const historyEntrySchema = z.object({
@@ -133,6 +172,9 @@ export const bookingSchema = z.object({
     })
     .nullable(),
   finalPrice: priceSchema.nullable(),
+  paymentMethod: z.enum(paymentMethods).nullable(),
+  payment: paymentSchema.nullable(),
+  voucherUse: voucherUseSchema.nullable(),
   rating: z.number().int().nullable(),
   ratingComment: z.string().nullable(),
   cancellableUntil: z.string().nullable(),

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import ical from 'ical-generator';
 import { DateTime } from 'luxon';
-import type { BookingMode, UserType } from '../../../db/schema/index.ts';
+import type { BookingMode, BookingStatus, PaymentMethod, PriceLine, UserType } from '../../../db/schema/index.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { AppError, badRequest, forbidden, notFound } from '../../shared/errors.ts';
 import { formatInstant, isValidZone, parseInstant } from '../../shared/time.ts';
@@ -14,7 +14,7 @@ import type { SearchQuery } from '../catalog/catalog.schemas.ts';
 import type { CatalogService } from '../catalog/catalog.service.ts';
 import { z } from 'zod';
 import type { BookingRequest, BookingView, Schedule } from './booking.schemas.ts';
-import type { BookingRepo, BookingRow, ScheduleRow } from './booking.repo.ts';
+import type { BookingRepo, BookingRow, InstrumentBrief, ScheduleRow } from './booking.repo.ts';
 import { price, type PricingRequest } from './pricing.ts';
 import { availability, bookingBlock, checkBookable, describeProblem, type Interval, type Situation } from './slots.ts';
 import { nextStatus, type BookingAction } from './state-machine.ts';
@@ -71,6 +71,7 @@ export const DEFAULT_SCHEDULE: Omit<Schedule, 'timeZone'> = {
   qualificationRequired: false,
   cancellationDeadlineHours: 24,
   observeHolidays: true,
+  noShowChargePercent: 0,
 };
 
 const listCursor = z.object({ id: z.number().int().positive() });
@@ -83,8 +84,33 @@ export interface Usage {
   note?: string;
 }
 
+/** A request that passed every check, priced, ready to be written. */
+export interface BookingPlan {
+  actor: Actor;
+  input: BookingRequest;
+  instrument: InstrumentBrief;
+  rules: Schedule;
+  usage: { mode: BookingMode; minutes?: number; samples?: number; start?: number; end?: number };
+  block: Interval | null;
+  userType: UserType;
+  quoted: { totalFen: number; lines: PriceLine[] };
+  /** requested, or approved for instruments that need no approval. */
+  confirmedStatus: BookingStatus;
+  /** Local date of the service (for voucher validity). */
+  serviceDate: string;
+}
+
+/** What the money side of the platform adds to bookings (see checkout). */
+export interface BookingHooks {
+  /** Inside a transition's transaction, after the row changed: hold, post or release money. */
+  onTransition(before: BookingRow, after: BookingRow, now: number): void;
+  /** The price split, payment and voucher use of each booking, for views. */
+  money(rows: BookingRow[]): Map<number, Pick<BookingView, 'price' | 'finalPrice' | 'payment' | 'voucherUse'>>;
+}
+
 export class BookingService {
   private calendarCache: { readAt: number; calendar: Situation['holidays'] } | null = null;
+  private hooks: BookingHooks | null = null;
 
   constructor(
     private readonly repo: BookingRepo,
@@ -94,6 +120,10 @@ export class BookingService {
     /** Where uploaded files (service reports) are kept. */
     private readonly fileDir: string,
   ) {}
+
+  setHooks(hooks: BookingHooks): void {
+    this.hooks = hooks;
+  }
 
   // Rules
 
@@ -360,9 +390,15 @@ export class BookingService {
     );
     return {
       instrumentId: instrument.id,
+      institutionId: instrument.institutionId,
+      categoryCode: instrument.categoryCode,
+      serviceDate: DateTime.fromMillis(usage.start ?? usage.end ?? this.clock.now(), {
+        zone: instrument.timeZone,
+      }).toISODate()!,
       userType,
       unit: result.unit,
-      price: { totalFen: result.totalFen, lines: result.lines },
+      totalFen: result.totalFen,
+      lines: result.lines,
     };
   }
 
@@ -401,20 +437,11 @@ export class BookingService {
 
   // Bookings
 
-  create(
-    actor: Actor,
-    input: BookingRequest,
-    idempotencyKey: string | undefined,
-  ): { booking: BookingView; replayed: boolean } {
-    if (idempotencyKey !== undefined && !/^[\w-]{8,100}$/.test(idempotencyKey)) {
-      throw badRequest('Idempotency-Key must be 8–100 letters, digits, - or _', [
-        { path: 'header.idempotency-key', message: 'malformed' },
-      ]);
-    }
-    if (idempotencyKey) {
-      const earlier = this.repo.bookingByIdempotencyKey(actor.userId, idempotencyKey);
-      if (earlier) return { booking: this.view(earlier), replayed: true };
-    }
+  /**
+   * Everything a booking request must pass before anything is written: the instrument is shared and
+   * in service, the time is bookable (or the sample job acceptable), the user qualified; and its price.
+   */
+  plan(actor: Actor, input: BookingRequest): BookingPlan {
     const instrument = this.instrumentOr400(input.instrumentId);
     if (instrument.sharingMode === 'not_shared')
       throw badRequest('this instrument is not shared', [{ path: 'body.instrumentId', message: 'not shared' }]);
@@ -457,58 +484,160 @@ export class BookingService {
       { ...usage, urgent: input.urgent, rateItemId: input.rateItemId },
       rules.slotMinutes,
     );
-    const status = rules.approvalRequired ? 'requested' : 'approved';
+    const serviceAt = usage.start ?? usage.end ?? now;
+    return {
+      actor,
+      input,
+      instrument,
+      rules,
+      usage,
+      block,
+      userType,
+      quoted,
+      confirmedStatus: rules.approvalRequired ? 'requested' : 'approved',
+      serviceDate: DateTime.fromMillis(serviceAt, { zone: instrument.timeZone }).toISODate()!,
+    };
+  }
 
-    const row = this.repo.transaction(() => {
-      if (idempotencyKey) {
-        const earlier = this.repo.bookingByIdempotencyKey(actor.userId, idempotencyKey);
-        if (earlier) return earlier;
-      }
-      if (block && this.repo.overlaps(instrument.id, block.start, block.end)) {
-        throw new AppError('conflict', 'that time has just been taken', { reason: 'conflict' });
-      }
-      const booking = this.repo.insertBooking({
-        instrumentId: instrument.id,
-        institutionId: instrument.institutionId,
-        requesterId: actor.userId,
-        requesterOrganisationId: actor.organisationId,
-        mode: usage.mode,
-        status,
-        startAt: usage.mode === 'machine_time' ? usage.start! : null,
-        endAt: usage.end ?? null,
-        blockStartAt: block?.start ?? null,
-        blockEndAt: block?.end ?? null,
-        sampleCount: usage.samples ?? null,
-        wantedBy: usage.mode === 'sample' ? (usage.end ?? null) : null,
-        purpose: input.purpose ?? null,
-        urgent: input.urgent,
-        userType,
-        quotedFen: quoted.totalFen,
-        priceLines: quoted.lines,
-        idempotencyKey: idempotencyKey ?? null,
-        createdAt: now,
-        updatedAt: now,
-      });
-      this.repo.insertEvent({
-        bookingId: booking.id,
-        fromStatus: null,
-        toStatus: 'requested',
-        actorId: actor.userId,
-        at: now,
-      });
-      if (status === 'approved') {
-        this.repo.insertEvent({
-          bookingId: booking.id,
-          fromStatus: 'requested',
-          toStatus: 'approved',
-          actorId: null,
-          at: now,
-          reason: 'confirmed at once (no approval needed)',
-        });
-      }
-      return booking;
+  /** A booking made earlier with this Idempotency-Key by this user, if any. */
+  earlier(actor: Actor, idempotencyKey: string | undefined): BookingRow | undefined {
+    if (idempotencyKey !== undefined && !/^[\w-]{8,100}$/.test(idempotencyKey)) {
+      throw badRequest('Idempotency-Key must be 8–100 letters, digits, - or _', [
+        { path: 'header.idempotency-key', message: 'malformed' },
+      ]);
+    }
+    return idempotencyKey ? this.repo.bookingByIdempotencyKey(actor.userId, idempotencyKey) : undefined;
+  }
+
+  /**
+   * Writes a planned booking; call inside a write transaction (the overlap check and the insert
+   * must see the same database). `status` is the confirmed status, or pending_payment while a card
+   * is being authorised.
+   */
+  insertPlanned(
+    plan: BookingPlan,
+    idempotencyKey: string | undefined,
+    status: BookingStatus,
+    paymentMethod: PaymentMethod | null,
+    now: number,
+  ): BookingRow {
+    const { block, usage, instrument, actor, input, quoted } = plan;
+    if (block && this.repo.overlaps(instrument.id, block.start, block.end)) {
+      throw new AppError('conflict', 'that time has just been taken', { reason: 'conflict' });
+    }
+    const booking = this.repo.insertBooking({
+      instrumentId: instrument.id,
+      institutionId: instrument.institutionId,
+      requesterId: actor.userId,
+      requesterOrganisationId: actor.organisationId,
+      mode: usage.mode,
+      status,
+      startAt: usage.mode === 'machine_time' ? usage.start! : null,
+      endAt: usage.end ?? null,
+      blockStartAt: block?.start ?? null,
+      blockEndAt: block?.end ?? null,
+      sampleCount: usage.samples ?? null,
+      wantedBy: usage.mode === 'sample' ? (usage.end ?? null) : null,
+      purpose: input.purpose ?? null,
+      urgent: input.urgent,
+      userType: plan.userType,
+      quotedFen: quoted.totalFen,
+      priceLines: quoted.lines,
+      paymentMethod,
+      idempotencyKey: idempotencyKey ?? null,
+      createdAt: now,
+      updatedAt: now,
     });
-    return { booking: this.view(row), replayed: row.idempotencyKey === idempotencyKey && row.createdAt !== now };
+    this.repo.insertEvent({
+      bookingId: booking.id,
+      fromStatus: null,
+      toStatus: status === 'pending_payment' ? 'pending_payment' : 'requested',
+      actorId: actor.userId,
+      at: now,
+    });
+    if (status === 'approved') this.confirmEvent(booking.id, 'requested', now);
+    return booking;
+  }
+
+  private confirmEvent(bookingId: number, from: BookingStatus, now: number): void {
+    this.repo.insertEvent({
+      bookingId,
+      fromStatus: from,
+      toStatus: 'approved',
+      actorId: null,
+      at: now,
+      reason: 'confirmed at once (no approval needed)',
+    });
+  }
+
+  /**
+   * The payment of a pending_payment booking has an answer: it becomes the status it was planned
+   * for, or payment_failed. Call inside a write transaction; false if it had moved on already.
+   */
+  settleCheckout(id: number, outcome: 'paid' | 'failed', now: number, reason?: string): boolean {
+    const b = this.repo.booking(id);
+    if (!b || b.status !== 'pending_payment') return false;
+    if (outcome === 'failed') {
+      this.repo.updateBooking(id, { status: 'payment_failed', updatedAt: now });
+      this.repo.insertEvent({
+        bookingId: id,
+        fromStatus: b.status,
+        toStatus: 'payment_failed',
+        actorId: null,
+        at: now,
+        reason: reason ?? null,
+      });
+      return true;
+    }
+    const rules = this.rulesOf('UTC', this.repo.schedule(b.instrumentId));
+    const to: BookingStatus = rules.approvalRequired ? 'requested' : 'approved';
+    this.repo.updateBooking(id, { status: to, updatedAt: now });
+    this.repo.insertEvent({
+      bookingId: id,
+      fromStatus: b.status,
+      toStatus: 'requested',
+      actorId: null,
+      at: now,
+      reason: reason ?? 'card authorised',
+    });
+    if (to === 'approved') this.confirmEvent(id, 'requested', now);
+    return true;
+  }
+
+  /** Replaces a booking's final price (no-show fee, amount above the card hold waived). In a transaction. */
+  amendFinal(id: number, finalFen: number, finalLines: PriceLine[], now: number): void {
+    this.repo.updateBooking(id, { finalFen, finalLines, updatedAt: now });
+  }
+
+  /** Frees a failed checkout's Idempotency-Key for another attempt. In a transaction. */
+  forgetIdempotencyKey(id: number): void {
+    this.repo.updateBooking(id, { idempotencyKey: null });
+  }
+
+  row(id: number): BookingRow | undefined {
+    return this.repo.booking(id);
+  }
+
+  transaction<T>(fn: () => T): T {
+    return this.repo.transaction(fn);
+  }
+
+  /** Requests a booking paid later (invoice) or by nothing: the path without a card. */
+  create(
+    actor: Actor,
+    input: BookingRequest,
+    idempotencyKey: string | undefined,
+  ): { booking: BookingView; replayed: boolean } {
+    const earlier = this.earlier(actor, idempotencyKey);
+    if (earlier) return { booking: this.view(earlier), replayed: true };
+    const plan = this.plan(actor, input);
+    const now = this.clock.now();
+    const row = this.repo.transaction(() => {
+      const again = this.earlier(actor, idempotencyKey);
+      if (again) return again;
+      return this.insertPlanned(plan, idempotencyKey, plan.confirmedStatus, null, now);
+    });
+    return { booking: this.view(row), replayed: row.createdAt !== now };
   }
 
   private checkQualified(actor: Actor, instrumentId: number, zone: string): void {
@@ -635,6 +764,7 @@ export class BookingService {
         at: now,
         reason: body.reason ?? body.note ?? null,
       });
+      this.hooks?.onTransition(fresh, this.repo.booking(id)!, now);
     });
     return this.view(this.repo.booking(id)!);
   }
@@ -718,7 +848,9 @@ export class BookingService {
       this.repo.instrumentsBrief([...new Set(rows.map((r) => r.instrumentId))]).map((i) => [i.id, i]),
     );
     const people = new Map(this.repo.people([...new Set(rows.map((r) => r.requesterId))]).map((p) => [p.id, p]));
+    const moneyOf = this.hooks?.money(rows);
     return rows.map((b) => {
+      const money = moneyOf?.get(b.id);
       const instrument = instruments.get(b.instrumentId)!;
       const zone = instrument.timeZone;
       const at = (ms: number | null) => (ms === null ? null : formatInstant(ms, zone));
@@ -748,12 +880,15 @@ export class BookingService {
         purpose: b.purpose,
         urgent: b.urgent,
         userType: b.userType,
-        price: { totalFen: b.quotedFen, lines: b.priceLines },
+        price: money?.price ?? plainPrice(b.quotedFen, b.priceLines),
         usage:
           b.status === 'completed'
             ? { minutes: b.actualMinutes, samples: b.actualSamples, reportUrl: b.reportUrl }
             : null,
-        finalPrice: b.finalFen === null ? null : { totalFen: b.finalFen, lines: b.finalLines ?? [] },
+        finalPrice: money ? money.finalPrice : b.finalFen === null ? null : plainPrice(b.finalFen, b.finalLines ?? []),
+        paymentMethod: b.paymentMethod,
+        payment: money?.payment ?? null,
+        voucherUse: money?.voucherUse ?? null,
         rating: b.rating,
         ratingComment: b.ratingComment,
         cancellableUntil: at(until),
@@ -932,6 +1067,11 @@ export class BookingService {
     }
     return cal.toString();
   }
+}
+
+/** A price nobody split: all of it self-paid. */
+export function plainPrice(totalFen: number, lines: PriceLine[]): BookingView['price'] {
+  return { totalFen, voucherFen: 0, selfPayFen: totalFen, limitedBy: null, lines };
 }
 
 function bookableStatus(status: string): boolean {

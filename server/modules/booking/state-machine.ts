@@ -1,5 +1,5 @@
 /** Booking states and the transitions between them; anything else is refused with the current state. */
-import type { BookingStatus } from '../../../db/schema/enums.ts';
+import { activeBookingStatuses, type BookingStatus } from '../../../db/schema/enums.ts';
 
 export type BookingAction = 'approve' | 'reject' | 'cancel' | 'check-in' | 'complete' | 'no-show';
 
@@ -18,5 +18,4 @@ export function nextStatus(current: BookingStatus, action: BookingAction): Booki
   return t.from.includes(current) ? t.to : null;
 }
 
-export const isActive = (status: BookingStatus) =>
-  status === 'requested' || status === 'approved' || status === 'in_progress';
+export const isActive = (status: BookingStatus) => (activeBookingStatuses as readonly BookingStatus[]).includes(status);

@@ -1,0 +1,100 @@
+/**
+ * Demo vouchers: the 2026 provincial programme with Shandong's ratio rules (60% in 枣庄 临沂 德州
+ * 聊城 滨州 菏泽, 40% elsewhere), certificates for the certified enterprises, one controller group,
+ * one declared related party, and quotas for the demo enterprises. Written through the voucher
+ * service, so the programme budget and the quotas are funded in the ledger like any other.
+ */
+import type { Db } from '../client.ts';
+import { fixedClock } from '../../server/shared/clock.ts';
+import type { Actor } from '../../server/modules/auth/actor.ts';
+import { Ledger } from '../../server/modules/ledger/ledger.ts';
+import { VouchersRepo } from '../../server/modules/vouchers/vouchers.repo.ts';
+import { VouchersService } from '../../server/modules/vouchers/vouchers.service.ts';
+import { DEMO_ACCOUNTS } from './demo.ts';
+
+const YUAN = 100;
+
+export function seedVoucherDemo(db: Db, now: number): void {
+  const sqlite = db.$client;
+  if ((sqlite.prepare('SELECT COUNT(*) FROM voucher_programmes').pluck().get() as number) > 0) return;
+  const admin = sqlite
+    .prepare(`SELECT u.id AS userId, u.organisation_id AS organisationId FROM users u WHERE email = ?`)
+    .get(DEMO_ACCOUNTS.platformAdmin.email) as { userId: number; organisationId: number } | undefined;
+  if (!admin) return;
+  const actor: Actor = { ...admin, role: 'platform_admin', organisationKind: 'platform', cityCode: null };
+  const service = new VouchersService(new VouchersRepo(db), new Ledger(db), fixedClock(now));
+  const orgOf = (email: string) =>
+    sqlite.prepare('SELECT organisation_id FROM users WHERE email = ?').pluck().get(email) as number | undefined;
+
+  sqlite.transaction(() => {
+    const programme = service.createProgramme(actor, {
+      name: '2026年度山东省科技创新券',
+      nameEn: 'Shandong Innovation Vouchers 2026',
+      province: '山东省',
+      issuerCityCode: null,
+      year: 2026,
+      settlementMode: 'deduct',
+      ratioRules: {
+        basePercent: 40,
+        byCity: { '370400': 60, '371300': 60, '371400': 60, '371500': 60, '371600': 60, '371700': 60 },
+        sameCityTopUpPercent: 0,
+      },
+      orderCapFen: null,
+      enterpriseYearCapFen: 500_000 * YUAN,
+      groupYearCapFen: 800_000 * YUAN,
+      budgetFen: 20_000_000 * YUAN,
+      startsOn: '2026-01-01',
+      // Vouchers issued in 2026 stay usable for a year and a half, claims for three months more.
+      useBy: '2027-06-30',
+      claimBy: '2027-09-30',
+      eligibleCategories: [],
+      eligibleProviders: [],
+      allowOutOfProvince: false,
+    });
+
+    const enterprises = sqlite
+      .prepare(
+        `SELECT id, credit_code AS creditCode FROM organisations WHERE kind = 'enterprise' AND certified = 1 ORDER BY id`,
+      )
+      .all() as { id: number; creditCode: string | null }[];
+    const group = service.createControllerGroup({ name: '鲁信科创集团', controller: '鲁信科技投资控股有限公司' });
+    enterprises.forEach((e, i) => {
+      service.certify(actor, e.id, {
+        certificateNo: `2026370${String(100000 + e.id).slice(1)}`,
+        certifiedOn: '2026-03-15',
+        expiresOn: '2027-03-14',
+        controllerGroupId: i === 3 || i === 4 ? group.id : null,
+      });
+    });
+
+    const quotas: [string | undefined, number][] = [
+      [DEMO_ACCOUNTS.researcher.email, 50_000 * YUAN],
+      ['researcher2@demo.test', 30_000 * YUAN],
+      ['researcher3@demo.test', 80_000 * YUAN],
+    ];
+    const granted = new Set<number>();
+    for (const [email, capFen] of quotas) {
+      const org = email ? orgOf(email) : undefined;
+      if (!org || granted.has(org) || !enterprises.some((e) => e.id === org)) continue;
+      service.grantQuota(actor, { programmeId: programme.id, enterpriseId: org, capFen });
+      granted.add(org);
+    }
+    for (const e of enterprises.slice(0, 12)) {
+      if (granted.has(e.id)) continue;
+      service.grantQuota(actor, { programmeId: programme.id, enterpriseId: e.id, capFen: 20_000 * YUAN });
+      granted.add(e.id);
+    }
+
+    // A declared relation: the second demo enterprise shares an owner with 山东大学.
+    const related = orgOf('researcher2@demo.test');
+    const sdu = orgOf('lab2@demo.test');
+    if (related && sdu) {
+      service.declareRelated(actor, {
+        enterpriseId: related,
+        providerId: sdu,
+        relation: 'shared_owner',
+        note: '股东相同（演示数据）',
+      });
+    }
+  })();
+}

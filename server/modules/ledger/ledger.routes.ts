@@ -1,0 +1,115 @@
+import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
+import { Router } from 'express';
+import { z } from 'zod';
+import { defineRoute } from '../../http/route.ts';
+import { decodeCursor, encodeCursor } from '../../shared/cursor.ts';
+import { parseInstant } from '../../shared/time.ts';
+import { balanceOf, availableOf, type AccountRow, type Ledger, type TransferRow } from './ledger.ts';
+import {
+  accountListQuerySchema,
+  accountSchema,
+  transferListQuerySchema,
+  transferSchema,
+  type AccountView,
+  type TransferView,
+} from './ledger.schemas.ts';
+
+const FINANCE = ['finance_officer', 'platform_admin'] as const;
+const cursorSchema = z.object({ t: z.number().int(), id: z.string() });
+
+export function accountView(a: AccountRow): AccountView {
+  const { noOverdraft: _n, createdAt: _c, ...rest } = a;
+  return { ...rest, balanceFen: balanceOf(a), availableFen: availableOf(a) };
+}
+
+export function ledgerRoutes(ledger: Ledger, registry: OpenAPIRegistry): Router {
+  const router = Router();
+  const tag = 'Ledger';
+  defineRoute(router, registry, {
+    method: 'get',
+    path: '/ledger/accounts',
+    summary: 'Ledger accounts with their balances (cached sums, checked by /ledger/check)',
+    tag,
+    access: FINANCE,
+    query: accountListQuerySchema,
+    response: z.object({ items: z.array(accountSchema) }),
+    handler: ({ query }) => ({ items: ledger.accounts(query).map(accountView) }),
+  });
+  defineRoute(router, registry, {
+    method: 'get',
+    path: '/ledger/transfers',
+    summary: 'Immutable ledger transfers, newest first, with filters and cursor pages',
+    tag,
+    access: FINANCE,
+    query: transferListQuerySchema,
+    response: z.object({ items: z.array(transferSchema), nextCursor: z.string().nullable() }),
+    handler: ({ query }) => {
+      const before = query.cursor ? decodeCursor(query.cursor, cursorSchema) : null;
+      const rows = ledger.transfers(
+        {
+          accountId: query.accountId,
+          bookingId: query.bookingId,
+          code: query.code,
+          state: query.state,
+          from: query.from ? parseInstant(query.from, 'query.from') : undefined,
+          to: query.to ? parseInstant(query.to, 'query.to') : undefined,
+        },
+        before && { createdAt: before.t, id: before.id },
+        query.limit + 1,
+      );
+      const page = rows.slice(0, query.limit);
+      const last = page[page.length - 1];
+      return {
+        items: transferViews(ledger, page),
+        nextCursor: rows.length > query.limit && last ? encodeCursor({ t: last.createdAt, id: last.id }) : null,
+      };
+    },
+  });
+  defineRoute(router, registry, {
+    method: 'get',
+    path: '/ledger/check',
+    summary: 'Recompute every balance from the transfers: debits = credits, caches right, no overdraft',
+    tag,
+    access: FINANCE,
+    response: z.object({
+      balanced: z.boolean(),
+      debitsFen: z.number().int(),
+      creditsFen: z.number().int(),
+      accountsChecked: z.number().int(),
+      overdrawnAccounts: z.number().int(),
+      mismatches: z.array(
+        z.object({
+          accountId: z.number().int(),
+          code: z.string(),
+          field: z.string(),
+          cached: z.number().int(),
+          derived: z.number().int(),
+        }),
+      ),
+    }),
+    handler: () => ledger.check(),
+  });
+  return router;
+}
+
+function transferViews(ledger: Ledger, rows: TransferRow[]): TransferView[] {
+  const accounts = new Map<number, AccountRow>();
+  const account = (id: number) => {
+    let a = accounts.get(id);
+    if (!a) accounts.set(id, (a = ledger.accountById(id)!));
+    return { id: a.id, code: a.code, name: a.name };
+  };
+  return rows.map((t) => ({
+    id: t.id,
+    debitAccount: account(t.debitAccountId),
+    creditAccount: account(t.creditAccountId),
+    amountFen: t.amountFen,
+    state: t.state,
+    pendingId: t.pendingId,
+    code: t.code,
+    bookingId: t.bookingId,
+    processorRef: t.processorRef,
+    note: t.note,
+    createdAt: new Date(t.createdAt).toISOString(),
+  }));
+}

@@ -1,0 +1,67 @@
+/** SQL of payments: card payments of bookings, their refunds, and the processor's webhook events. */
+import { eq, sql } from 'drizzle-orm';
+import type { Db } from '../../../db/client.ts';
+import { paymentRefunds, payments, processorEvents } from '../../../db/schema/index.ts';
+
+export type PaymentRow = typeof payments.$inferSelect;
+
+export class PaymentsRepo {
+  constructor(readonly db: Db) {}
+
+  insert(row: typeof payments.$inferInsert): PaymentRow {
+    return this.db.insert(payments).values(row).returning().get();
+  }
+
+  update(id: number, set: Partial<PaymentRow>): void {
+    this.db.update(payments).set(set).where(eq(payments.id, id)).run();
+  }
+
+  byId(id: number): PaymentRow | undefined {
+    return this.db.select().from(payments).where(eq(payments.id, id)).get();
+  }
+
+  ofBooking(bookingId: number): PaymentRow | undefined {
+    return this.db.select().from(payments).where(eq(payments.bookingId, bookingId)).get();
+  }
+
+  byCharge(chargeId: string): PaymentRow | undefined {
+    return this.db.select().from(payments).where(eq(payments.chargeId, chargeId)).get();
+  }
+
+  ofBookings(ids: number[]): PaymentRow[] {
+    if (!ids.length) return [];
+    return this.db
+      .select()
+      .from(payments)
+      .where(sql`${payments.bookingId} IN (SELECT value FROM json_each(${JSON.stringify(ids)}))`)
+      .all();
+  }
+
+  /** Payments a processor call is still owed for: unanswered authorisations, captures or releases. */
+  unfinished(olderThan: number): PaymentRow[] {
+    return this.db
+      .select()
+      .from(payments)
+      .where(
+        sql`(${payments.status} = 'authorising' OR ${payments.pendingAction} IS NOT NULL) AND ${payments.updatedAt} <= ${olderThan}`,
+      )
+      .all();
+  }
+
+  refund(id: string) {
+    return this.db.select().from(paymentRefunds).where(eq(paymentRefunds.id, id)).get();
+  }
+
+  insertRefund(row: typeof paymentRefunds.$inferInsert): void {
+    this.db.insert(paymentRefunds).values(row).run();
+  }
+
+  /** Stores an event by id; false when it was seen before (a replay). */
+  storeEvent(row: typeof processorEvents.$inferInsert): boolean {
+    return this.db.insert(processorEvents).values(row).onConflictDoNothing().run().changes > 0;
+  }
+
+  setEventOutcome(id: string, outcome: string): void {
+    this.db.update(processorEvents).set({ outcome }).where(eq(processorEvents.id, id)).run();
+  }
+}

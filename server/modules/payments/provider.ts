@@ -1,0 +1,78 @@
+/**
+ * The payment processor port. Checkout talks only to this interface; the Stripe adapter is the
+ * one file that knows the processor's SDK. Every call that moves money takes an idempotency key
+ * derived from a local record, so repeating a call after a timeout or a crash cannot charge twice.
+ */
+
+export interface Charge {
+  id: string;
+  amountFen: number;
+  capturedFen: number;
+  refundedFen: number;
+  captured: boolean;
+  status: 'succeeded' | 'pending' | 'failed';
+  metadata: Record<string, string>;
+  /** UTC ms. */
+  createdAt: number;
+  refunds: { id: string; amountFen: number; createdAt: number }[];
+  disputed: boolean;
+}
+
+export interface Refund {
+  id: string;
+  chargeId: string;
+  amountFen: number;
+  createdAt: number;
+}
+
+export interface ProcessorEvent {
+  id: string;
+  type: string;
+  /** The object the event is about (a charge or a dispute), as the processor sent it. */
+  object: Record<string, unknown>;
+}
+
+export interface PaymentProvider {
+  readonly name: string;
+  /** Holds money on a card without taking it (capture later). */
+  authorise(input: {
+    amountFen: number;
+    currency: string;
+    token: string;
+    description: string;
+    metadata: Record<string, string>;
+    idempotencyKey: string;
+  }): Promise<Charge>;
+  /** Takes all or part of an authorisation; the rest goes back to the card. */
+  capture(chargeId: string, amountFen: number, idempotencyKey: string): Promise<Charge>;
+  /** Gives an uncaptured authorisation back in full. */
+  release(chargeId: string, idempotencyKey: string): Promise<Charge>;
+  /** Returns captured money. */
+  refund(chargeId: string, amountFen: number, idempotencyKey: string, reason?: string): Promise<Refund>;
+  retrieve(chargeId: string): Promise<Charge | null>;
+  /** One page of charges, newest first (for recovery and reconciliation). */
+  listCharges(page: { startingAfter?: string; limit: number }): Promise<{ items: Charge[]; hasMore: boolean }>;
+  /** Verifies a webhook's signature and parses it; throws PaymentError('invalid_signature') if forged. */
+  parseWebhook(rawBody: Buffer, signature: string | undefined): ProcessorEvent;
+}
+
+/**
+ * Why a processor call failed, in the checkout's terms:
+ * - declined: the card said no (decline code given); nothing was taken.
+ * - unavailable: no answer or a server error; the outcome is unknown, retry with the same key.
+ * - rejected: the processor refused the request itself (already captured, missing charge…).
+ * - invalid_signature: a webhook that the processor did not sign.
+ */
+export class PaymentError extends Error {
+  constructor(
+    readonly kind: 'declined' | 'unavailable' | 'rejected' | 'invalid_signature',
+    message: string,
+    readonly declineCode: string | null = null,
+    readonly processorCode: string | null = null,
+    /** For unavailable: did the processor answer (a 5xx), or did the request get no answer at all? */
+    readonly answered = true,
+  ) {
+    super(message);
+    this.name = 'PaymentError';
+  }
+}

@@ -1,0 +1,215 @@
+import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
+import { Router } from 'express';
+import { z } from 'zod';
+import { defineRoute, idParams } from '../../http/route.ts';
+import {
+  certificationInputSchema,
+  controllerGroupInputSchema,
+  controllerGroupSchema,
+  enterpriseSchema,
+  programmeInputSchema,
+  programmeSchema,
+  quotaInputSchema,
+  quotaSchema,
+  relatedPartyInputSchema,
+  relatedPartySchema,
+  voucherUseHistorySchema,
+} from './vouchers.schemas.ts';
+import type { VouchersService } from './vouchers.service.ts';
+
+const ADMIN = ['platform_admin'] as const;
+const OVERSIGHT = ['platform_admin', 'finance_officer'] as const;
+const optionalId = z
+  .string()
+  .regex(/^[1-9]\d{0,14}$/, 'a positive integer id')
+  .transform(Number)
+  .optional();
+
+export function voucherRoutes(vouchers: VouchersService, registry: OpenAPIRegistry): Router {
+  const router = Router();
+  const route = <P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType, R extends z.ZodType>(
+    spec: Parameters<typeof defineRoute<P, Q, B, R>>[2],
+  ) => defineRoute(router, registry, spec);
+  const tag = 'Vouchers';
+
+  // The enterprise's own
+  route({
+    method: 'get',
+    path: '/vouchers',
+    summary: 'The caller’s enterprise’s quotas: cap, reserved, used, available, use-by',
+    tag,
+    access: ['researcher'],
+    response: z.object({ items: z.array(quotaSchema) }),
+    handler: ({ actor }) => ({ items: vouchers.myQuotas(actor!) }),
+  });
+  route({
+    method: 'get',
+    path: '/vouchers/uses',
+    summary: 'Voucher uses, newest first: the enterprise’s own, or all (admins)',
+    tag,
+    access: ['researcher', 'platform_admin'],
+    response: z.object({ items: z.array(voucherUseHistorySchema) }),
+    handler: ({ actor }) => ({ items: vouchers.myUses(actor!) }),
+  });
+
+  // Programmes
+  route({
+    method: 'get',
+    path: '/voucher-programmes',
+    summary: 'Voucher programmes with their rules and budget use',
+    tag,
+    access: OVERSIGHT,
+    response: z.object({ items: z.array(programmeSchema) }),
+    handler: () => ({ items: vouchers.listProgrammes() }),
+  });
+  route({
+    method: 'get',
+    path: '/voucher-programmes/:id',
+    summary: 'One voucher programme',
+    tag,
+    access: OVERSIGHT,
+    params: idParams,
+    response: programmeSchema,
+    handler: ({ params }) => vouchers.programme(params.id),
+  });
+  route({
+    method: 'post',
+    path: '/voucher-programmes',
+    summary: 'Create a programme: ratio rules, caps, dates, scope, budget (funded in the ledger)',
+    tag,
+    access: ADMIN,
+    body: programmeInputSchema,
+    response: programmeSchema,
+    status: 201,
+    handler: ({ body, actor }) => vouchers.createProgramme(actor!, body),
+  });
+  route({
+    method: 'put',
+    path: '/voucher-programmes/:id',
+    summary: 'Change a programme (the budget cannot drop below what is held and used)',
+    tag,
+    access: ADMIN,
+    params: idParams,
+    body: programmeInputSchema,
+    response: programmeSchema,
+    handler: ({ params, body, actor }) => vouchers.updateProgramme(actor!, params.id, body),
+  });
+
+  // Enterprises
+  route({
+    method: 'get',
+    path: '/enterprises',
+    summary: 'Enterprises with their 科技型中小企业 certification',
+    tag,
+    access: OVERSIGHT,
+    query: z.object({ q: z.string().trim().max(100).optional() }).strict(),
+    response: z.object({ items: z.array(enterpriseSchema) }),
+    handler: ({ query }) => ({ items: vouchers.enterprises(query.q || undefined) }),
+  });
+  route({
+    method: 'put',
+    path: '/enterprises/:id/certification',
+    summary: 'Certify an enterprise as a technology-based SME (number, dates, controller group)',
+    tag,
+    access: ADMIN,
+    params: idParams,
+    body: certificationInputSchema,
+    response: enterpriseSchema,
+    handler: ({ params, body, actor }) => vouchers.certify(actor!, params.id, body),
+  });
+  route({
+    method: 'delete',
+    path: '/enterprises/:id/certification',
+    summary: 'Revoke an enterprise’s certification',
+    tag,
+    access: ADMIN,
+    params: idParams,
+    response: enterpriseSchema,
+    handler: ({ params, actor }) => vouchers.revokeCertification(actor!, params.id),
+  });
+  route({
+    method: 'get',
+    path: '/controller-groups',
+    summary: 'Groups of enterprises with the same actual controller (their caps are shared)',
+    tag,
+    access: OVERSIGHT,
+    response: z.object({ items: z.array(controllerGroupSchema) }),
+    handler: () => ({ items: vouchers.controllerGroups() }),
+  });
+  route({
+    method: 'post',
+    path: '/controller-groups',
+    summary: 'Create a controller group',
+    tag,
+    access: ADMIN,
+    body: controllerGroupInputSchema,
+    response: controllerGroupSchema,
+    status: 201,
+    handler: ({ body }) => vouchers.createControllerGroup(body),
+  });
+  route({
+    method: 'get',
+    path: '/related-parties',
+    summary: 'Declared relations between enterprises and providers (no voucher between them)',
+    tag,
+    access: OVERSIGHT,
+    query: z.object({ enterpriseId: optionalId }).strict(),
+    response: z.object({ items: z.array(relatedPartySchema) }),
+    handler: ({ query }) => ({ items: vouchers.relatedParties(query.enterpriseId) }),
+  });
+  route({
+    method: 'post',
+    path: '/related-parties',
+    summary: 'Declare a related party (shared owner, legal representative or controller)',
+    tag,
+    access: ADMIN,
+    body: relatedPartyInputSchema,
+    response: relatedPartySchema,
+    status: 201,
+    handler: ({ body, actor }) => vouchers.declareRelated(actor!, body),
+  });
+  route({
+    method: 'delete',
+    path: '/related-parties/:id',
+    summary: 'Remove a related-party declaration',
+    tag,
+    access: ADMIN,
+    params: idParams,
+    handler: ({ params }) => vouchers.removeRelated(params.id),
+  });
+
+  // Quotas
+  route({
+    method: 'get',
+    path: '/voucher-quotas',
+    summary: 'Quotas granted, by programme or enterprise',
+    tag,
+    access: OVERSIGHT,
+    query: z.object({ programmeId: optionalId, enterpriseId: optionalId }).strict(),
+    response: z.object({ items: z.array(quotaSchema) }),
+    handler: ({ query }) => ({ items: vouchers.quotas(query) }),
+  });
+  route({
+    method: 'post',
+    path: '/voucher-quotas',
+    summary: 'Grant a certified enterprise a quota under a programme',
+    tag,
+    access: ADMIN,
+    body: quotaInputSchema,
+    response: quotaSchema,
+    status: 201,
+    handler: ({ body, actor }) => vouchers.grantQuota(actor!, body),
+  });
+  route({
+    method: 'post',
+    path: '/voucher-quotas/:id/revoke',
+    summary: 'Revoke a quota: what is unused goes back to the programme; held shares stay held',
+    tag,
+    access: ADMIN,
+    params: idParams,
+    body: z.object({ reason: z.string().trim().min(1).max(500) }).strict(),
+    response: quotaSchema,
+    handler: ({ params, body, actor }) => vouchers.revokeQuota(actor!, params.id, body.reason),
+  });
+  return router;
+}
