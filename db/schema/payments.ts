@@ -55,3 +55,13 @@ export const paymentRefunds = sqliteTable('payment_refunds', {
   reason: text('reason'),
   createdAt: integer('created_at').notNull(),
 });
+
+/**
+ * One row: this installation's random id. It goes into processor idempotency keys and charge
+ * metadata, so installations sharing a processor account (staging, tests) never mistake each other's
+ * payment 17 for their own.
+ */
+export const installation = sqliteTable('installation', {
+  id: text('id').primaryKey(),
+  createdAt: integer('created_at').notNull(),
+});

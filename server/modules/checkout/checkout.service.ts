@@ -41,8 +41,6 @@ export interface CheckoutDeps {
   giveUpAfterMs?: number;
 }
 
-const key = (p: Pick<PaymentRow, 'id'>, step: string) => `isp-pay-${p.id}-${step}`;
-
 export class CheckoutService {
   private readonly currency: string;
 
@@ -52,6 +50,22 @@ export class CheckoutService {
       onTransition: (before, after, now) => this.onTransition(before, after, now),
       money: (rows) => this.money(rows),
     });
+  }
+
+  private installation: string | null = null;
+
+  private installationId(): string {
+    this.installation ??= this.deps.payments.installationId(this.now);
+    return this.installation;
+  }
+
+  /** Idempotency keys come from local records: this installation, the payment, the step. */
+  private key(p: Pick<PaymentRow, 'id'>, step: string): string {
+    return `isp-${this.installationId()}-pay-${p.id}-${step}`;
+  }
+
+  private ours(c: Charge, paymentId: number): boolean {
+    return c.metadata.payment_id === String(paymentId) && c.metadata.installation === this.installationId();
   }
 
   private get now() {
@@ -238,8 +252,12 @@ export class CheckoutService {
         currency: payment.currency,
         token: payment.token ?? 'tok_missing',
         description: `仪器共享平台 booking ${payment.bookingId}`,
-        metadata: { payment_id: String(payment.id), booking_id: String(payment.bookingId) },
-        idempotencyKey: key(payment, 'authorise'),
+        metadata: {
+          installation: this.installationId(),
+          payment_id: String(payment.id),
+          booking_id: String(payment.bookingId),
+        },
+        idempotencyKey: this.key(payment, 'authorise'),
       });
     } catch (err) {
       if (!(err instanceof PaymentError)) throw err;
@@ -302,7 +320,7 @@ export class CheckoutService {
     for (let page = 0; page < 50; page++) {
       const { items, hasMore } = await this.deps.provider.listCharges({ limit: 100, startingAfter });
       for (const c of items) {
-        if (c.metadata.payment_id === String(payment.id)) return c;
+        if (this.ours(c, payment.id)) return c;
       }
       const last = items[items.length - 1];
       // Newest first: once past the payment's creation (with a minute of clock slack), stop.
@@ -497,8 +515,8 @@ export class CheckoutService {
     try {
       charge =
         step === 'capture'
-          ? await provider.capture(p.chargeId, p.pendingAmountFen!, key(p, 'capture'))
-          : await provider.release(p.chargeId, key(p, 'release'));
+          ? await provider.capture(p.chargeId, p.pendingAmountFen!, this.key(p, 'capture'))
+          : await provider.release(p.chargeId, this.key(p, 'release'));
     } catch (err) {
       if (!(err instanceof PaymentError) || err.kind === 'unavailable') {
         payments.update(p.id, { updatedAt: this.now });
@@ -571,7 +589,7 @@ export class CheckoutService {
       ]);
     let refund;
     try {
-      refund = await provider.refund(p.chargeId!, amountFen, key(p, `refund-after-${p.refundedFen}`), reason);
+      refund = await provider.refund(p.chargeId!, amountFen, this.key(p, `refund-after-${p.refundedFen}`), reason);
     } catch (err) {
       if (err instanceof PaymentError && err.kind === 'unavailable')
         throw new AppError('unavailable', 'the payment processor did not answer; try the refund again', {
@@ -724,7 +742,10 @@ export class CheckoutService {
     }
     const charge = chargeFromEvent(o);
     const p =
-      (charge.metadata.payment_id && payments.byId(Number(charge.metadata.payment_id))) || payments.byCharge(charge.id);
+      payments.byCharge(charge.id) ??
+      (charge.metadata.installation === this.installationId() && charge.metadata.payment_id
+        ? payments.byId(Number(charge.metadata.payment_id))
+        : undefined);
     if (!p) return 'charge unknown to the platform';
     switch (event.type) {
       case 'charge.succeeded':

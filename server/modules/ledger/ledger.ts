@@ -104,6 +104,7 @@ export class Ledger {
     const existing = this.transfer(spec.id);
     if (existing) {
       const same =
+        existing.code === spec.code &&
         existing.debitAccountId === spec.debit &&
         existing.creditAccountId === spec.credit &&
         existing.amountFen === spec.amountFen &&
@@ -114,6 +115,7 @@ export class Ledger {
     if (spec.debit === spec.credit) throw new LedgerError('validation', 'a transfer needs two different accounts');
     const state: TransferState = spec.pending ? 'pending' : 'posted';
     this.guardOverdraft(spec.debit, spec.amountFen, spec.code);
+    if (!this.accountById(spec.credit)) throw new LedgerError('validation', `no ledger account ${spec.credit}`);
     this.insert(spec, state, null, now);
     const col = spec.pending ? 'pending' : 'posted';
     this.stmt(`UPDATE ledger_accounts SET debits_${col}_fen = debits_${col}_fen + ? WHERE id = ?`).run(
@@ -132,7 +134,7 @@ export class Ledger {
    * or a void of the same pending transfer is refused; the same post id again is a no-op.
    */
   post(pendingId: string, id: string, amountFen: number | undefined, now: number, note?: string): TransferRow {
-    const pending = this.pendingOr409(pendingId, id, 'post_pending');
+    const pending = this.pendingOr409(pendingId, id, 'post_pending', amountFen);
     if ('settled' in pending) return pending.settled;
     const amount = amountFen ?? pending.amountFen;
     checkAmount(amount);
@@ -199,14 +201,19 @@ export class Ledger {
     pendingId: string,
     id: string,
     kind: 'post_pending' | 'void_pending',
+    amountFen?: number,
   ): TransferRow | { settled: TransferRow } {
+    if (this.transfer(id) && this.settlementOf(pendingId)?.id !== id) {
+      throw new LedgerError('conflict', `transfer ${id} exists with other content`);
+    }
     const pending = this.transfer(pendingId);
     if (!pending || pending.state !== 'pending') {
       throw new LedgerError('conflict', `no pending transfer ${pendingId}`);
     }
     const settled = this.settlementOf(pendingId);
     if (settled) {
-      if (settled.id === id && settled.state === kind) return { settled };
+      if (settled.id === id && settled.state === kind && (amountFen === undefined || settled.amountFen === amountFen))
+        return { settled };
       throw new LedgerError(
         'conflict',
         `pending transfer ${pendingId} was already ${settled.state.replace('_pending', 'ed')}`,
@@ -255,9 +262,9 @@ export class Ledger {
     return (
       this.stmt(
         `SELECT ${Ledger.ACCOUNT_COLUMNS} FROM ledger_accounts
-         WHERE (?1 IS NULL OR kind = ?1) AND (?2 IS NULL OR code LIKE '%' || ?2 || '%' OR name LIKE '%' || ?2 || '%')
+         WHERE (@kind IS NULL OR kind = @kind) AND (@q IS NULL OR code LIKE '%' || @q || '%' OR name LIKE '%' || @q || '%')
          ORDER BY kind, id LIMIT 1000`,
-      ).all(filter.kind ?? null, filter.q ?? null) as AccountRow[]
+      ).all({ kind: filter.kind ?? null, q: filter.q ?? null }) as AccountRow[]
     ).map(normalise);
   }
 
@@ -269,22 +276,23 @@ export class Ledger {
   ): TransferRow[] {
     return this.stmt(
       `SELECT ${Ledger.TRANSFER_COLUMNS} FROM ledger_transfers
-       WHERE (?1 IS NULL OR debit_account_id = ?1 OR credit_account_id = ?1)
-         AND (?2 IS NULL OR booking_id = ?2) AND (?3 IS NULL OR code = ?3) AND (?4 IS NULL OR state = ?4)
-         AND (?5 IS NULL OR created_at >= ?5) AND (?6 IS NULL OR created_at < ?6)
-         AND (?7 IS NULL OR created_at < ?7 OR (created_at = ?7 AND id < ?8))
-       ORDER BY created_at DESC, id DESC LIMIT ?9`,
-    ).all(
-      filter.accountId ?? null,
-      filter.bookingId ?? null,
-      filter.code ?? null,
-      filter.state ?? null,
-      filter.from ?? null,
-      filter.to ?? null,
-      before?.createdAt ?? null,
-      before?.id ?? null,
+       WHERE (@account IS NULL OR debit_account_id = @account OR credit_account_id = @account)
+         AND (@booking IS NULL OR booking_id = @booking) AND (@code IS NULL OR code = @code)
+         AND (@state IS NULL OR state = @state)
+         AND (@from IS NULL OR created_at >= @from) AND (@to IS NULL OR created_at < @to)
+         AND (@beforeAt IS NULL OR created_at < @beforeAt OR (created_at = @beforeAt AND id < @beforeId))
+       ORDER BY created_at DESC, id DESC LIMIT @limit`,
+    ).all({
+      account: filter.accountId ?? null,
+      booking: filter.bookingId ?? null,
+      code: filter.code ?? null,
+      state: filter.state ?? null,
+      from: filter.from ?? null,
+      to: filter.to ?? null,
+      beforeAt: before?.createdAt ?? null,
+      beforeId: before?.id ?? null,
       limit,
-    ) as TransferRow[];
+    }) as TransferRow[];
   }
 
   /** Pending transfers of a booking not yet posted or voided. */

@@ -1,12 +1,25 @@
 /** SQL of payments: card payments of bookings, their refunds, and the processor's webhook events. */
 import { eq, sql } from 'drizzle-orm';
 import type { Db } from '../../../db/client.ts';
-import { paymentRefunds, payments, processorEvents } from '../../../db/schema/index.ts';
+import { randomBytes } from 'node:crypto';
+import { installation, paymentRefunds, payments, processorEvents } from '../../../db/schema/index.ts';
 
 export type PaymentRow = typeof payments.$inferSelect;
 
 export class PaymentsRepo {
   constructor(readonly db: Db) {}
+
+  /** This installation's id, made on first use (the same in every process on this database). */
+  installationId(now: number): string {
+    const found = this.db.select().from(installation).get();
+    if (found) return found.id;
+    this.db
+      .insert(installation)
+      .values({ id: randomBytes(6).toString('base64url'), createdAt: now })
+      .onConflictDoNothing()
+      .run();
+    return this.db.select().from(installation).get()!.id;
+  }
 
   insert(row: typeof payments.$inferInsert): PaymentRow {
     return this.db.insert(payments).values(row).returning().get();

@@ -9,7 +9,9 @@ import type { RatioRules } from '../../../db/schema/vouchers.ts';
 /** Base percent by the enterprise's city, plus the same-city top-up, never above 100%. */
 export function ratioPercent(rules: RatioRules, enterpriseCity: string | null, providerCity: string | null): number {
   const base =
-    enterpriseCity !== null && enterpriseCity in rules.byCity ? rules.byCity[enterpriseCity]! : rules.basePercent;
+    enterpriseCity !== null && Object.hasOwn(rules.byCity, enterpriseCity)
+      ? rules.byCity[enterpriseCity]!
+      : rules.basePercent;
   const topUp = enterpriseCity && enterpriseCity === providerCity ? rules.sameCityTopUpPercent : 0;
   return Math.min(100, base + topUp);
 }
@@ -55,6 +57,8 @@ export function voucherShare(eligibleFen: number, ratio: number, limits: ShareLi
  * was reserved (a higher final price may not take more voucher than was held for it).
  */
 export function finalShare(finalFen: number, ratio: number, reservedFen: number): number {
+  if (![finalFen, ratio, reservedFen].every((n) => Number.isSafeInteger(n) && n >= 0) || ratio > 100)
+    throw new RangeError(`bad final share input ${finalFen} × ${ratio}% ≤ ${reservedFen}`);
   return Math.min(reservedFen, Math.floor((finalFen * ratio) / 100));
 }
 
