@@ -43,7 +43,7 @@ export function expectMoneyInvariants(db: Db): void {
   const unpaid = sql
     .prepare(
       `SELECT b.id FROM bookings b JOIN payments p ON p.booking_id = b.id
-       WHERE b.status IN ('requested', 'approved', 'in_progress') AND p.status != 'authorised'`,
+       WHERE b.status IN ('requested', 'approved', 'in_progress') AND p.status IN ('authorising', 'failed', 'released')`,
     )
     .all();
   expect(unpaid).toEqual([]);

@@ -25,6 +25,7 @@ import type { SplitContext, VouchersService } from '../vouchers/vouchers.service
 
 /** Test hook: throw from here to play a crash between a processor call and the local write. */
 export interface CheckoutFaults {
+  beforeProcessorCall?(step: 'authorise', paymentId: number): void;
   afterProcessorCall?(step: 'authorise' | 'capture' | 'release', paymentId: number): void;
 }
 
@@ -246,6 +247,7 @@ export class CheckoutService {
   private async authorise(payment: PaymentRow, live: boolean): Promise<void> {
     const { provider, faults } = this.deps;
     let charge: Charge;
+    faults?.beforeProcessorCall?.('authorise', payment.id);
     try {
       charge = await provider.authorise({
         amountFen: payment.authorisedFen,
@@ -318,13 +320,16 @@ export class CheckoutService {
   private async findCharge(payment: PaymentRow): Promise<Charge | null> {
     let startingAfter: string | undefined;
     for (let page = 0; page < 50; page++) {
-      const { items, hasMore } = await this.deps.provider.listCharges({ limit: 100, startingAfter });
-      for (const c of items) {
-        if (this.ours(c, payment.id)) return c;
-      }
+      // Charges from a few minutes before the payment on (clock slack); every page of them.
+      const { items, hasMore } = await this.deps.provider.listCharges({
+        limit: 100,
+        startingAfter,
+        createdFrom: payment.createdAt - 5 * 60_000,
+      });
+      const found = items.find((c) => this.ours(c, payment.id));
+      if (found) return found;
       const last = items[items.length - 1];
-      // Newest first: once past the payment's creation (with a minute of clock slack), stop.
-      if (!hasMore || !last || last.createdAt < payment.createdAt - 60_000) return null;
+      if (!hasMore || !last) return null;
       startingAfter = last.id;
     }
     return null;

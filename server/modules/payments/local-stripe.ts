@@ -14,7 +14,7 @@ export interface LocalStripe {
   close(): Promise<void>;
 }
 
-/** `delayMs` lets a test make the processor slow for chosen requests (to provoke client timeouts). */
+/** `delayMs` lets a test make the processor answer late to chosen requests (to provoke client timeouts). */
 export async function startLocalStripe(
   options: { port?: number; delayMs?: (req: IncomingMessage) => number } = {},
 ): Promise<LocalStripe> {
@@ -25,8 +25,15 @@ export async function startLocalStripe(
   const app = createExpressApp();
   const server = http.createServer((req, res) => {
     const delay = options.delayMs?.(req) ?? 0;
-    if (delay > 0) setTimeout(() => app(req, res), delay);
-    else app(req, res);
+    if (delay > 0) {
+      // The processor does the work at once but answers late, like a slow network on the way back.
+      const end = res.end.bind(res) as (...args: unknown[]) => void;
+      res.end = ((...args: unknown[]) => {
+        setTimeout(() => end(...args), delay);
+        return res;
+      }) as typeof res.end;
+    }
+    app(req, res);
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -51,7 +51,12 @@ export interface PaymentProvider {
   refund(chargeId: string, amountFen: number, idempotencyKey: string, reason?: string): Promise<Refund>;
   retrieve(chargeId: string): Promise<Charge | null>;
   /** One page of charges, newest first (for recovery and reconciliation). */
-  listCharges(page: { startingAfter?: string; limit: number }): Promise<{ items: Charge[]; hasMore: boolean }>;
+  listCharges(page: {
+    startingAfter?: string;
+    limit: number;
+    /** Only charges created at or after this instant (UTC ms), where the processor can filter. */
+    createdFrom?: number;
+  }): Promise<{ items: Charge[]; hasMore: boolean }>;
   /** Verifies a webhook's signature and parses it; throws PaymentError('invalid_signature') if forged. */
   parseWebhook(rawBody: Buffer, signature: string | undefined): ProcessorEvent;
 }

@@ -94,11 +94,12 @@ export class StripeProvider implements PaymentProvider {
     }
   }
 
-  async listCharges(page: { startingAfter?: string; limit: number }) {
+  async listCharges(page: { startingAfter?: string; limit: number; createdFrom?: number }) {
     const list = await call(() =>
       this.stripe.charges.list({
         limit: page.limit,
         ...(page.startingAfter && { starting_after: page.startingAfter }),
+        ...(page.createdFrom !== undefined && { created: { gte: Math.floor(page.createdFrom / 1000) } }),
       }),
     );
     return { items: list.data.map(toCharge), hasMore: list.has_more };
