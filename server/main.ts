@@ -1,4 +1,6 @@
 import cluster from 'node:cluster';
+import fs from 'node:fs';
+import path from 'node:path';
 import { migrateDb, openDb } from '../db/client.ts';
 import { seedDemo, seedHolidays, seedReference } from '../db/seed/index.ts';
 import { createApp, servicesOf } from './app.ts';
@@ -25,7 +27,10 @@ async function prepare(config: Config) {
 /** Without a Stripe of its own configured, the server runs the local Stripe mock (once, in the primary). */
 async function ensureStripe(config: Config): Promise<Config> {
   if (config.STRIPE_API_BASE || config.STRIPE_SECRET_KEY) return config;
-  const local = await startLocalStripe();
+  // Its state is kept beside the database, so a restarted demo still knows its earlier charges.
+  const stateFile = path.join(path.dirname(path.resolve(config.DATABASE_PATH)), 'stripe-local.json');
+  fs.mkdirSync(path.dirname(stateFile), { recursive: true });
+  const local = await startLocalStripe({ stateFile });
   console.log(`Local Stripe test server (stripe-stateful-mock) on ${local.url}`);
   process.env.STRIPE_API_BASE = local.url; // workers inherit it
   process.env.STRIPE_SECRET_KEY = 'sk_test_local_platform';

@@ -172,9 +172,11 @@ export class CheckoutService {
       plan.quoted.totalFen,
       input.justification,
     );
+    if (input.quotaId !== undefined && !input.useVoucher)
+      throw badRequest('quotaId needs useVoucher', [{ path: 'body.quotaId', message: 'useVoucher is false' }]);
     // Refuse an unusable voucher before anything is written (the reasons say why).
-    const preview = vouchers.split(ctx, input.useVoucher, input.quotaId);
-    if (input.useVoucher && !preview.plan) {
+    const preview = input.useVoucher ? vouchers.split(ctx, true, input.quotaId) : null;
+    if (preview && !preview.plan) {
       throw badRequest(
         preview.view.ineligible.length
           ? `no voucher can pay for this: ${preview.view.ineligible.map((i) => i.detail).join('; ')}`

@@ -3,9 +3,11 @@
  * this process and bound to 127.0.0.1 only (its CLI listens on every interface). It keeps its state
  * in memory, like the processor's test mode would keep it for us.
  */
+import fs from 'node:fs';
 import http, { type IncomingMessage } from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
+import path from 'node:path';
 
 const require = createRequire(import.meta.url);
 
@@ -14,16 +16,62 @@ export interface LocalStripe {
   close(): Promise<void>;
 }
 
-/** `delayMs` lets a test make the processor answer late to chosen requests (to provoke client timeouts). */
-export async function startLocalStripe(
-  options: { port?: number; delayMs?: (req: IncomingMessage) => number } = {},
-): Promise<LocalStripe> {
+type Store = { data: Record<string, unknown> };
+/** Every store the mock keeps (charges, refunds, customers, idempotency records…), in creation order. */
+const stores: Store[] = [];
+
+/**
+ * Loads the mock with its stores recorded, so that their state can be saved and restored: the
+ * mock's AccountData class is wrapped before its modules create their stores at load time.
+ */
+function loadMock(): { createExpressApp(): http.RequestListener } {
   const mockPath = require.resolve('stripe-stateful-mock');
   const log = require(require.resolve('loglevel', { paths: [mockPath] })) as { setLevel(level: string): void };
   log.setLevel(process.env.STRIPE_MOCK_LOG ?? 'silent');
-  const { createExpressApp } = require(mockPath) as { createExpressApp(): http.RequestListener };
+  const accountData = require(path.join(path.dirname(mockPath), 'api', 'AccountData.js')) as {
+    AccountData: new () => Store;
+    recorded?: boolean;
+  };
+  if (!accountData.recorded) {
+    const Original = accountData.AccountData;
+    accountData.AccountData = class extends Original {
+      constructor() {
+        super();
+        stores.push(this);
+      }
+    };
+    accountData.recorded = true;
+  }
+  return require(mockPath) as { createExpressApp(): http.RequestListener };
+}
+
+function restore(stateFile: string): void {
+  if (!fs.existsSync(stateFile)) return;
+  const saved = JSON.parse(fs.readFileSync(stateFile, 'utf8')) as Store['data'][];
+  if (saved.length !== stores.length) return; // another version of the mock: start empty
+  saved.forEach((data, i) => (stores[i]!.data = data));
+}
+
+function save(stateFile: string): void {
+  const tmp = `${stateFile}.tmp`;
+  fs.writeFileSync(tmp, JSON.stringify(stores.map((s) => s.data)));
+  fs.renameSync(tmp, stateFile);
+}
+
+/**
+ * `delayMs` lets a test make the processor answer late to chosen requests (to provoke client
+ * timeouts). `stateFile` keeps the processor's state across restarts (the demo: a restarted
+ * `npm start` must still know the charges it authorised).
+ */
+export async function startLocalStripe(
+  options: { port?: number; delayMs?: (req: IncomingMessage) => number; stateFile?: string } = {},
+): Promise<LocalStripe> {
+  const { createExpressApp } = loadMock();
+  const { stateFile } = options;
+  if (stateFile) restore(stateFile);
   const app = createExpressApp();
   const server = http.createServer((req, res) => {
+    if (stateFile && req.method !== 'GET') res.once('finish', () => save(stateFile));
     const delay = options.delayMs?.(req) ?? 0;
     if (delay > 0) {
       // The processor does the work at once but answers late, like a slow network on the way back.
