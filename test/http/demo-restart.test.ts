@@ -33,9 +33,16 @@ async function session(baseUrl: string, email: string) {
       headers: { 'content-type': 'application/json', cookie },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
-    return { status: r.status, body: (await r.json().catch(() => null)) as Record<string, any> };
+    return { status: r.status, body: (await r.json().catch(() => null)) as Booking };
   };
 }
+
+type Booking = {
+  id: number;
+  payment: { status: string; capturedFen: number };
+  finalPrice: { totalFen: number };
+  voucherUse: { postedFen: number };
+};
 
 describe('restarting the demo server', () => {
   it('still captures a card authorised before the restart', async () => {
