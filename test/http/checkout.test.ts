@@ -431,6 +431,91 @@ describe('programmes, caps and settlement modes', () => {
     expect(res.body.errors[0].message).toBe('programme_not_started');
   });
 
+  it('refuses a service after the use-by date, even with quota left', async () => {
+    const p = (
+      await admin
+        .post('/api/v1/voucher-programmes')
+        .send(programmeInput({ useBy: '2026-12-10', claimBy: '2027-01-31' }))
+    ).body;
+    const enterpriseId = one<{ id: number }>(
+      `SELECT organisation_id AS id FROM users WHERE email = 'researcher@demo.test'`,
+    ).id;
+    const q = (await admin.post('/api/v1/voucher-quotas').send({ programmeId: p.id, enterpriseId, capFen: 100_000 }))
+      .body;
+    const res = await book({
+      useVoucher: true,
+      quotaId: q.id,
+      start: at('2026-12-14T09:00:00'),
+      end: at('2026-12-14T11:00:00'),
+    });
+    expect(res.status).toBe(400);
+    expect(res.body.errors[0].message).toBe('programme_ended');
+  });
+
+  it('needs a justification for an out-of-province provider, where the programme allows them at all', async () => {
+    const enterpriseId = one<{ id: number }>(
+      `SELECT organisation_id AS id FROM users WHERE email = 'researcher@demo.test'`,
+    ).id;
+    const grant = async (allowOutOfProvince: boolean) => {
+      const p = (
+        await admin.post('/api/v1/voucher-programmes').send(programmeInput({ province: '江苏省', allowOutOfProvince }))
+      ).body;
+      return (await admin.post('/api/v1/voucher-quotas').send({ programmeId: p.id, enterpriseId, capFen: 100_000 }))
+        .body;
+    };
+    const closed = await grant(false);
+    const refused = await book({ useVoucher: true, quotaId: closed.id, justification: '省内无同类仪器' });
+    expect(refused.status).toBe(400);
+    expect(refused.body.errors[0].message).toBe('out_of_province');
+    const open = await grant(true);
+    const unjustified = await book({ useVoucher: true, quotaId: open.id });
+    expect(unjustified.status).toBe(400);
+    const justified = await book({
+      useVoucher: true,
+      quotaId: open.id,
+      justification: '省内无同类仪器，需外省检测',
+      paymentToken: 'tok_visa',
+    });
+    expect(justified.status, JSON.stringify(justified.body)).toBe(201);
+    expect(
+      one<{ j: string }>(`SELECT justification AS j FROM voucher_uses WHERE booking_id = ?`, justified.body.id).j,
+    ).toBe('省内无同类仪器，需外省检测');
+  });
+
+  it('shares the controller group’s cap between the enterprises of one controller', async () => {
+    const group = (await admin.post('/api/v1/controller-groups').send({ name: '测试集团', controller: '张某' })).body;
+    const ids = ['researcher@demo.test', 'researcher3@demo.test'].map(
+      (email) => one<{ id: number }>(`SELECT organisation_id AS id FROM users WHERE email = ?`, email).id,
+    );
+    for (const id of ids) {
+      const res = await admin
+        .put(`/api/v1/enterprises/${id}/certification`)
+        .send({
+          certificateNo: `2026370TEST${id}`,
+          certifiedOn: '2026-01-10',
+          expiresOn: '2027-12-31',
+          controllerGroupId: group.id,
+        });
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+      expect(res.body.certification.controllerGroup.id).toBe(group.id);
+    }
+    const p = (await admin.post('/api/v1/voucher-programmes').send(programmeInput({ groupYearCapFen: 12_000 }))).body;
+    const [q1, q3] = await Promise.all(
+      ids.map(
+        async (enterpriseId) =>
+          (await admin.post('/api/v1/voucher-quotas').send({ programmeId: p.id, enterpriseId, capFen: 10_000 })).body,
+      ),
+    );
+    const first = await book({ useVoucher: true, quotaId: q1.id, paymentToken: 'tok_visa' });
+    expect(first.status, JSON.stringify(first.body)).toBe(201);
+    expect(first.body.price).toMatchObject({ voucherFen: 10_000, limitedBy: 'quota' });
+    const r3 = await signIn(t.app, 'researcher3@demo.test');
+    const quote = await r3
+      .post('/api/v1/quotes')
+      .send({ instrumentId: instruments[0], mode: 'machine_time', ...nextSlot(3), useVoucher: true, quotaId: q3.id });
+    expect(quote.body.price).toMatchObject({ voucherFen: 2_000, limitedBy: 'group_cap' });
+  });
+
   it('revokes a quota: what is left goes back, nothing more can be used', async () => {
     const enterpriseId = one<{ id: number }>(
       `SELECT organisation_id AS id FROM users WHERE email = 'researcher3@demo.test'`,
