@@ -28,6 +28,10 @@ import type { PaymentProvider } from './modules/payments/provider.ts';
 import { VouchersRepo } from './modules/vouchers/vouchers.repo.ts';
 import { voucherRoutes } from './modules/vouchers/vouchers.routes.ts';
 import { VouchersService } from './modules/vouchers/vouchers.service.ts';
+import { ReconciliationService } from './modules/settlement/reconciliation.service.ts';
+import { SettlementRepo } from './modules/settlement/settlement.repo.ts';
+import { settlementRoutes } from './modules/settlement/settlement.routes.ts';
+import { SettlementService } from './modules/settlement/settlement.service.ts';
 
 export function servicesOf(app: Express): AppServices {
   return app.locals.services as AppServices;
@@ -54,6 +58,7 @@ export interface AppServices {
   checkout: CheckoutService;
   vouchers: VouchersService;
   ledger: Ledger;
+  reconciliation: ReconciliationService;
   /** Finishes or undoes interrupted payments and gives expired quotas back. */
   maintenance(options?: {
     minAgeMs?: number;
@@ -79,7 +84,8 @@ export function createApp(deps: AppDeps): Express {
   const fileDir = deps.fileDir ?? defaultFileDir(deps.db);
   const booking = new BookingService(new BookingRepo(deps.db), catalogRepo, catalog, clock, fileDir);
   const ledger = new Ledger(deps.db);
-  const vouchers = new VouchersService(new VouchersRepo(deps.db), ledger, clock);
+  const vouchersRepo = new VouchersRepo(deps.db);
+  const vouchers = new VouchersService(vouchersRepo, ledger, clock);
   const checkout = new CheckoutService({
     bookings: booking,
     vouchers,
@@ -89,10 +95,20 @@ export function createApp(deps: AppDeps): Express {
     clock,
     faults: deps.checkoutFaults,
   });
+  const settlementRepo = new SettlementRepo(deps.db);
+  const settlement = new SettlementService(settlementRepo, vouchersRepo, catalogRepo, ledger, clock);
+  const reconciliation = new ReconciliationService(
+    settlementRepo,
+    new PaymentsRepo(deps.db),
+    ledger,
+    deps.payments,
+    clock,
+  );
   const services: AppServices = {
     checkout,
     vouchers,
     ledger,
+    reconciliation,
     maintenance: async (options) => ({
       ...(await checkout.recover(options)),
       expiredQuotas: vouchers.expireQuotas(),
@@ -143,6 +159,7 @@ export function createApp(deps: AppDeps): Express {
   api.use(bookingRoutes(booking, checkout, registry));
   api.use(voucherRoutes(vouchers, registry));
   api.use(ledgerRoutes(ledger, registry));
+  api.use(settlementRoutes(settlement, reconciliation, registry));
   api.use(apiNotFound);
   app.use('/api/v1', api);
 

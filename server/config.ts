@@ -36,6 +36,11 @@ const configSchema = z.object({
   STRIPE_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(15_000),
   /** How often unfinished payments are finished or undone and expired quotas given back (0: only at start-up). */
   RECOVERY_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(86_400).default(60),
+  /** Local time (Asia/Shanghai) after which yesterday is reconciled once a day; `off` to disable. */
+  RECONCILE_AT: z
+    .string()
+    .regex(/^(off|([01]\d|2[0-3]):[0-5]\d)$/, 'HH:mm or off')
+    .default('02:30'),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -65,6 +65,14 @@ function serve(config: Config, db = openDb(config.DATABASE_PATH)) {
     if (config.RECOVERY_INTERVAL_SECONDS > 0) {
       setInterval(() => void tick(60_000), config.RECOVERY_INTERVAL_SECONDS * 1000).unref();
     }
+    if (config.RECONCILE_AT !== 'off') {
+      const reconcile = () =>
+        services.reconciliation
+          .daily(config.RECONCILE_AT)
+          .then((run) => run && console.log(`Daily reconciliation #${run.id}: ${run.status}`))
+          .catch((err: unknown) => console.error('reconciliation failed:', err instanceof Error ? err.message : err));
+      setInterval(() => void reconcile(), 60_000).unref();
+    }
   }
   const server = app.listen(config.PORT, config.HOST, () => {
     const address = server.address();

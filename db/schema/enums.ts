@@ -115,9 +115,39 @@ export const ledgerAccountKinds = [
   'provider_receivable_processor',
   'provider_receivable_enterprise',
   'processor_clearing',
+  'programme_paid',
   'platform',
 ] as const;
 export type LedgerAccountKind = (typeof ledgerAccountKinds)[number];
 
 export const transferStates = ['posted', 'pending', 'post_pending', 'void_pending'] as const;
 export type TransferState = (typeof transferStates)[number];
+
+/** Who reviews a programme's claims: the finance office of the enterprise's city, or the provincial one. */
+export const reviewLevels = ['city', 'province'] as const;
+export type ReviewLevel = (typeof reviewLevels)[number];
+
+/** What a rejected claim line becomes: the enterprise owes the provider, or nobody pays it. */
+export const rejectOutcomes = ['enterprise_debt', 'written_off'] as const;
+export type RejectOutcome = (typeof rejectOutcomes)[number];
+
+/** draft → submitted → reviewed (every line approved or rejected) → paid. */
+export const batchStatuses = ['draft', 'submitted', 'reviewed', 'paid'] as const;
+export type BatchStatus = (typeof batchStatuses)[number];
+
+/** A claim line: pending review, approved, returned for correction (the lab fixes and resubmits), rejected; removed from its batch. */
+export const lineStatuses = ['pending', 'approved', 'returned', 'rejected', 'removed'] as const;
+export type LineStatus = (typeof lineStatuses)[number];
+
+export const findingKinds = [
+  'processor_missing_in_ledger',
+  'ledger_missing_at_processor',
+  'amount_mismatch',
+  'status_mismatch',
+  'duplicate',
+  'voucher_rule_broken',
+  'quota_identity_broken',
+  'batch_total_mismatch',
+  'ledger_unbalanced',
+] as const;
+export type FindingKind = (typeof findingKinds)[number];

@@ -6,3 +6,4 @@ export * from './booking.ts';
 export * from './vouchers.ts';
 export * from './ledger.ts';
 export * from './payments.ts';
+export * from './settlement.ts';

@@ -2,7 +2,14 @@ import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqli
 import { organisations, users } from './auth.ts';
 import { bookings } from './booking.ts';
 import { cities } from './reference.ts';
-import { relationKinds, settlementModes, voucherLimits, voucherUseStatuses } from './enums.ts';
+import {
+  rejectOutcomes,
+  relationKinds,
+  reviewLevels,
+  settlementModes,
+  voucherLimits,
+  voucherUseStatuses,
+} from './enums.ts';
 
 /** How a programme's ratio is found: a base by the enterprise's city, then top-ups, never above 100%. */
 export interface RatioRules {
@@ -38,6 +45,8 @@ export const voucherProgrammes = sqliteTable('voucher_programmes', {
   /** Provider organisation ids; empty = every certified provider. */
   eligibleProviders: text('eligible_providers', { mode: 'json' }).$type<number[]>().notNull(),
   allowOutOfProvince: integer('allow_out_of_province', { mode: 'boolean' }).notNull().default(false),
+  reviewLevel: text('review_level', { enum: reviewLevels }).notNull().default('city'),
+  rejectOutcome: text('reject_outcome', { enum: rejectOutcomes }).notNull().default('enterprise_debt'),
   createdBy: integer('created_by').references(() => users.id),
   createdAt: integer('created_at').notNull(),
   updatedAt: integer('updated_at').notNull(),

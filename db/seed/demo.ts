@@ -9,6 +9,7 @@
  * seed big catalogues into a fresh file.
  */
 import type { Db } from '../client.ts';
+import { seedSettlementDemo } from './settlement.ts';
 import { seedVoucherDemo } from './vouchers.ts';
 import { seedBookingDemo, seedHolidays } from './booking.ts';
 import { UNPRICED_SORT_FEN, type Role, type RunStatus, type SharingMode } from '../schema/index.ts';
@@ -597,6 +598,7 @@ export async function seedDemo(db: Db, options: SeedDemoOptions = {}): Promise<S
   seedHolidays(db);
   seedBookingDemo(db, now);
   seedVoucherDemo(db, now);
+  await seedSettlementDemo(db);
 
   return {
     skipped: false,

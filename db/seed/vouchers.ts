@@ -50,6 +50,9 @@ export function seedVoucherDemo(db: Db, now: number): void {
       eligibleCategories: [],
       eligibleProviders: [],
       allowOutOfProvince: false,
+      // Shandong reviews claims monthly at city level: the office of the enterprise's city.
+      reviewLevel: 'city',
+      rejectOutcome: 'enterprise_debt',
     });
 
     const enterprises = sqlite

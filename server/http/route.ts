@@ -21,6 +21,8 @@ export interface RouteSpec<P extends z.ZodType, Q extends z.ZodType, B extends z
   query?: Q;
   body?: B;
   response?: R;
+  /** The route answers a file (CSV, XLSX, PDF…) itself: documented as 200 with these content types. */
+  file?: string[];
   status?: number;
   handler: (input: {
     params: z.infer<P>;
@@ -86,9 +88,16 @@ export function defineRoute<P extends z.ZodType, Q extends z.ZodType, B extends 
     security: spec.access === 'public' ? [] : [{ session: [] }],
     request,
     responses: {
-      [spec.response ? status : 204]: spec.response
+      [spec.response || spec.file ? status : 204]: spec.response
         ? { description: 'OK', content: { 'application/json': { schema: spec.response } } }
-        : { description: 'Done' },
+        : spec.file
+          ? {
+              description: 'The file',
+              content: Object.fromEntries(
+                spec.file.map((type) => [type, { schema: { type: 'string', format: 'binary' } }]),
+              ),
+            }
+          : { description: 'Done' },
       ...(spec.access !== 'public' && {
         401: { description: 'Not signed in' },
         403: { description: 'Wrong role or organisation' },

@@ -53,6 +53,7 @@ describe('concurrent booking from two processes', () => {
       .all() as number[];
     expect(instruments.length).toBe(2);
 
+    const before = db.prepare('SELECT COALESCE(MAX(id), 0) FROM bookings').pluck().get() as number;
     // Real slots from the API, for several lengths, so every request is valid but many collide.
     const from = new Date(Date.now() + 2 * 86_400_000).toISOString();
     const to = new Date(Date.now() + 9 * 86_400_000).toISOString();
@@ -100,9 +101,9 @@ describe('concurrent booking from two processes', () => {
       .get();
     expect(overlapping).toBe(0);
     const stored = db
-      .prepare(`SELECT count(*) FROM bookings WHERE instrument_id IN (${instruments.join(',')})`)
+      .prepare(`SELECT count(*) FROM bookings WHERE instrument_id IN (${instruments.join(',')}) AND id > ?`)
       .pluck()
-      .get();
+      .get(before);
     expect(stored).toBe(created);
     db.close();
   }, 120_000);

@@ -1,6 +1,13 @@
 /** Request and response shapes of the voucher API. Imports only zod and the vocabularies. */
 import { z } from 'zod';
-import { relationKinds, settlementModes, voucherLimits, voucherUseStatuses } from '../../../db/schema/enums.ts';
+import {
+  rejectOutcomes,
+  relationKinds,
+  reviewLevels,
+  settlementModes,
+  voucherLimits,
+  voucherUseStatuses,
+} from '../../../db/schema/enums.ts';
 
 const fen = z.number().int('whole fen').min(0, 'not negative').max(1e12);
 const percent = z.number().int('whole percent').min(0).max(100, 'at most 100%');
@@ -39,6 +46,10 @@ export const programmeInputSchema = z
       .default([]),
     eligibleProviders: z.array(z.number().int().positive()).max(2000).default([]),
     allowOutOfProvince: z.boolean().default(false),
+    /** Who reviews claims: the finance office of the enterprise's city, or the provincial office. */
+    reviewLevel: z.enum(reviewLevels).default('city'),
+    /** A rejected claim line: the enterprise owes the provider the voucher share, or it is written off. */
+    rejectOutcome: z.enum(rejectOutcomes).default('enterprise_debt'),
   })
   .strict();
 export type ProgrammeInput = z.infer<typeof programmeInputSchema>;

@@ -1,0 +1,141 @@
+import { sql } from 'drizzle-orm';
+import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { organisations, users } from './auth.ts';
+import { bookings } from './booking.ts';
+import { batchStatuses, findingKinds, lineStatuses } from './enums.ts';
+import { voucherProgrammes, voucherUses } from './vouchers.ts';
+
+export interface BankAccount {
+  bankName: string;
+  accountName: string;
+  accountNo: string;
+}
+
+/** A claim (兑付) of one claimant, one programme, one month, reviewed by one finance office. */
+export const settlementBatches = sqliteTable(
+  'settlement_batches',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    programmeId: integer('programme_id')
+      .notNull()
+      .references(() => voucherProgrammes.id),
+    /** YYYY-MM (Asia/Shanghai) of the services claimed. */
+    month: text('month').notNull(),
+    /** The provider (deduct mode) or the enterprise (reimburse mode) that claims. */
+    claimantId: integer('claimant_id')
+      .notNull()
+      .references(() => organisations.id),
+    claimantKind: text('claimant_kind', { enum: ['provider', 'enterprise'] }).notNull(),
+    reviewOfficeId: integer('review_office_id')
+      .notNull()
+      .references(() => organisations.id),
+    status: text('status', { enum: batchStatuses }).notNull(),
+    bankAccount: text('bank_account', { mode: 'json' }).$type<BankAccount>(),
+    paidReference: text('paid_reference'),
+    paidFen: integer('paid_fen'),
+    createdBy: integer('created_by').references(() => users.id),
+    createdAt: integer('created_at').notNull(),
+    submittedAt: integer('submitted_at'),
+    paidAt: integer('paid_at'),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [
+    index('settlement_batches_office').on(t.reviewOfficeId, t.status),
+    index('settlement_batches_claimant').on(t.claimantId, t.programmeId, t.month),
+  ],
+);
+
+/** One voucher use claimed in a batch, with its evidence and the reviewer's decision. */
+export const settlementLines = sqliteTable(
+  'settlement_lines',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    batchId: integer('batch_id')
+      .notNull()
+      .references(() => settlementBatches.id),
+    voucherUseId: integer('voucher_use_id')
+      .notNull()
+      .references(() => voucherUses.id),
+    bookingId: integer('booking_id')
+      .notNull()
+      .references(() => bookings.id),
+    voucherFen: integer('voucher_fen').notNull(),
+    /** Evidence: the invoice number (unique platform-wide), the self-pay payment reference, the service record. */
+    invoiceNo: text('invoice_no'),
+    paymentRef: text('payment_ref'),
+    serviceRecord: text('service_record').notNull(),
+    note: text('note'),
+    status: text('status', { enum: lineStatuses }).notNull(),
+    reason: text('reason'),
+    decidedBy: integer('decided_by').references(() => users.id),
+    decidedAt: integer('decided_at'),
+    /** Approval of a line whose checks failed: who allowed it and why. */
+    overrideBy: integer('override_by').references(() => users.id),
+    overrideReason: text('override_reason'),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [
+    index('settlement_lines_batch').on(t.batchId),
+    // An order is claimed in one batch at a time (a removed line frees it).
+    uniqueIndex('settlement_lines_use_once')
+      .on(t.voucherUseId)
+      .where(sql`status != 'removed'`),
+    uniqueIndex('settlement_lines_invoice')
+      .on(t.invoiceNo)
+      .where(sql`invoice_no IS NOT NULL AND status != 'removed'`),
+  ],
+);
+
+/** Every state change of a batch or a line: who, when, why. */
+export const settlementEvents = sqliteTable(
+  'settlement_events',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    batchId: integer('batch_id')
+      .notNull()
+      .references(() => settlementBatches.id),
+    lineId: integer('line_id').references(() => settlementLines.id),
+    action: text('action').notNull(),
+    fromStatus: text('from_status'),
+    toStatus: text('to_status'),
+    actorId: integer('actor_id').references(() => users.id),
+    reason: text('reason'),
+    at: integer('at').notNull(),
+  },
+  (t) => [index('settlement_events_batch').on(t.batchId, t.id)],
+);
+
+/** A reconciliation run over a period: ledger ↔ platform records ↔ processor. */
+export const reconciliationRuns = sqliteTable('reconciliation_runs', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  fromAt: integer('from_at').notNull(),
+  toAt: integer('to_at').notNull(),
+  status: text('status', { enum: ['running', 'clean', 'findings', 'failed'] }).notNull(),
+  trigger: text('trigger', { enum: ['manual', 'schedule'] }).notNull(),
+  /** What was compared: counts and sums per side. */
+  summary: text('summary', { mode: 'json' }).$type<Record<string, number>>(),
+  error: text('error'),
+  createdBy: integer('created_by').references(() => users.id),
+  startedAt: integer('started_at').notNull(),
+  finishedAt: integer('finished_at'),
+});
+
+export const reconciliationFindings = sqliteTable(
+  'reconciliation_findings',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    runId: integer('run_id')
+      .notNull()
+      .references(() => reconciliationRuns.id),
+    kind: text('kind', { enum: findingKinds }).notNull(),
+    amountFen: integer('amount_fen').notNull(),
+    /** What it is about: a charge, refund, payment, booking, quota or batch reference. */
+    ref: text('ref').notNull(),
+    detail: text('detail').notNull(),
+    resolvedBy: integer('resolved_by').references(() => users.id),
+    resolvedAt: integer('resolved_at'),
+    resolutionNote: text('resolution_note'),
+  },
+  (t) => [index('reconciliation_findings_run').on(t.runId)],
+);

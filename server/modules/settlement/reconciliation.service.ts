@@ -1,0 +1,363 @@
+/**
+ * Reconciliation runs: for a period, the ledger, the platform's bookings and voucher uses, and the
+ * processor's charges and refunds (listed through its API, page by page) are compared; what does not
+ * agree is stored as findings with amounts, which finance resolves with a note.
+ */
+import { DateTime } from 'luxon';
+import type { Clock } from '../../shared/clock.ts';
+import { AppError, badRequest, forbidden, notFound } from '../../shared/errors.ts';
+import { parseInstant } from '../../shared/time.ts';
+import type { Actor } from '../auth/actor.ts';
+import type { Ledger } from '../ledger/ledger.ts';
+import type { Charge, PaymentProvider } from '../payments/provider.ts';
+import type { PaymentsRepo } from '../payments/payments.repo.ts';
+import { finalShare } from '../vouchers/rules.ts';
+import { comparePayments, type Finding, type LocalPayment } from './reconcile.ts';
+import type { RunView } from './settlement.schemas.ts';
+import type { RunRow, SettlementRepo } from './settlement.repo.ts';
+
+const ZONE = 'Asia/Shanghai';
+const SLACK = 10 * 60_000;
+
+export class ReconciliationService {
+  constructor(
+    private readonly repo: SettlementRepo,
+    private readonly payments: PaymentsRepo,
+    private readonly ledger: Ledger,
+    private readonly provider: PaymentProvider,
+    private readonly clock: Clock,
+  ) {}
+
+  private checkFinance(actor: Actor): void {
+    if (actor.role !== 'finance_officer' && actor.role !== 'platform_admin')
+      throw forbidden('reconciliation is for finance staff');
+  }
+
+  async start(actor: Actor, input: { from: string; to: string }): Promise<RunView> {
+    this.checkFinance(actor);
+    const from = parseInstant(input.from, 'body.from');
+    const to = parseInstant(input.to, 'body.to');
+    if (to <= from) throw badRequest('to must be after from', [{ path: 'body.to', message: 'not after from' }]);
+    if (to - from > 400 * 86_400_000)
+      throw badRequest('a run covers 400 days at most', [{ path: 'body.to', message: 'too long' }]);
+    const run = await this.run(from, to, 'manual', actor.userId);
+    return this.view(run);
+  }
+
+  /** Runs yesterday's reconciliation once a day after `at` (local HH:mm); called by the server's timer. */
+  async daily(at: string): Promise<RunRow | null> {
+    const now = DateTime.fromMillis(this.clock.now(), { zone: ZONE });
+    const [h, m] = at.split(':').map(Number) as [number, number];
+    if (now < now.set({ hour: h, minute: m, second: 0, millisecond: 0 })) return null;
+    const dayStart = now.startOf('day');
+    const last = this.repo.lastScheduledRun();
+    if (last && last.toAt >= dayStart.toMillis()) return null;
+    return this.run(dayStart.minus({ days: 1 }).toMillis(), dayStart.toMillis(), 'schedule', null);
+  }
+
+  /** One run: compares, stores the findings, and says clean or not. */
+  async run(from: number, to: number, trigger: 'manual' | 'schedule', userId: number | null): Promise<RunRow> {
+    const run = this.repo.insertRun({
+      fromAt: from,
+      toAt: to,
+      status: 'running',
+      trigger,
+      createdBy: userId,
+      startedAt: this.clock.now(),
+    });
+    try {
+      const installation = this.payments.installationId(this.clock.now());
+      const local = this.localPayments(from, to);
+      const wanted = new Set(local.map((p) => String(p.id)));
+      const charges = (await this.processorCharges(from)).filter(
+        (c) =>
+          c.metadata.installation === installation &&
+          (wanted.has(c.metadata.payment_id ?? '') || (c.createdAt >= from - SLACK && c.createdAt < to + SLACK)),
+      );
+      const findings: Finding[] = [
+        ...comparePayments(local, charges),
+        ...this.ledgerWithoutCharges(from, to, new Set(charges.map((c) => c.id))),
+        ...this.voucherRules(from, to),
+        ...this.quotaIdentity(),
+        ...this.batchTotals(),
+        ...this.ledgerBalance(),
+      ];
+      const summary = {
+        payments: local.length,
+        processorCharges: charges.length,
+        capturedFen: local.reduce((s, p) => s + p.capturedFen, 0),
+        processorCapturedFen: charges.reduce((s, c) => s + (c.captured ? c.capturedFen : 0), 0),
+        findings: findings.length,
+      };
+      this.repo.transaction(() => {
+        this.repo.insertFindings(findings.map((f) => ({ ...f, runId: run.id })));
+        this.repo.updateRun(run.id, {
+          status: findings.length ? 'findings' : 'clean',
+          summary,
+          finishedAt: this.clock.now(),
+        });
+      });
+    } catch (err) {
+      this.repo.updateRun(run.id, {
+        status: 'failed',
+        error: err instanceof Error ? err.message : String(err),
+        finishedAt: this.clock.now(),
+      });
+    }
+    return this.repo.run(run.id)!;
+  }
+
+  /** Every charge the processor lists from shortly before the period on (all pages). */
+  private async processorCharges(from: number): Promise<Charge[]> {
+    const all: Charge[] = [];
+    let startingAfter: string | undefined;
+    for (;;) {
+      const page = await this.provider.listCharges({ limit: 100, startingAfter, createdFrom: from - SLACK });
+      all.push(...page.items);
+      const last = page.items[page.items.length - 1];
+      if (!page.hasMore || !last) return all;
+      startingAfter = last.id;
+    }
+  }
+
+  private localPayments(from: number, to: number): LocalPayment[] {
+    return this.repo.raw<LocalPayment>(
+      `SELECT p.id, p.booking_id AS bookingId, p.status, p.charge_id AS chargeId, p.authorised_fen AS authorisedFen,
+              p.captured_fen AS capturedFen, p.refunded_fen AS refundedFen,
+              COALESCE((SELECT amount_fen FROM ledger_transfers t WHERE t.id = 'pay:' || p.id || ':capture-funds'), 0) AS ledgerCapturedFen,
+              COALESCE((SELECT SUM(t.amount_fen) FROM payment_refunds r JOIN ledger_transfers t ON t.id = 'refund:' || r.id
+                        WHERE r.payment_id = p.id), 0) AS ledgerRefundedFen
+       FROM payments p WHERE p.created_at >= ? AND p.created_at < ?`,
+      [from, to],
+    );
+  }
+
+  /** Card money in the ledger whose charge the processor does not have. */
+  private ledgerWithoutCharges(from: number, to: number, known: Set<string>): Finding[] {
+    const rows = this.repo.raw<{ id: string; processorRef: string; amountFen: number; bookingId: number | null }>(
+      `SELECT t.id, t.processor_ref AS processorRef, t.amount_fen AS amountFen, t.booking_id AS bookingId
+       FROM ledger_transfers t
+       WHERE t.code IN ('card_authorise', 'card_capture') AND t.state IN ('posted', 'pending')
+         AND t.created_at >= ? AND t.created_at < ? AND t.processor_ref IS NOT NULL
+         AND NOT EXISTS (SELECT 1 FROM payments p WHERE p.charge_id = t.processor_ref AND p.created_at >= ? AND p.created_at < ?)`,
+      [from, to, from, to],
+    );
+    return rows
+      .filter((r) => !known.has(r.processorRef))
+      .map((r) => ({
+        kind: 'ledger_missing_at_processor' as const,
+        amountFen: r.amountFen,
+        ref: r.id,
+        detail: `ledger transfer ${r.id}${r.bookingId ? ` (booking ${r.bookingId})` : ''} names charge ${r.processorRef}, which the processor does not have`,
+      }));
+  }
+
+  /** Voucher uses whose amounts break the rules, or whose ledger holds and posts disagree. */
+  private voucherRules(from: number, to: number): Finding[] {
+    const rows = this.repo.raw<{
+      id: number;
+      bookingId: number;
+      status: string;
+      reservedFen: number;
+      postedFen: number | null;
+      ratioPercent: number;
+      eligibleFen: number;
+      finalFen: number | null;
+      held: number | null;
+      posted: number | null;
+    }>(
+      `SELECT u.id, u.booking_id AS bookingId, u.status, u.reserved_fen AS reservedFen, u.posted_fen AS postedFen,
+              u.ratio_percent AS ratioPercent, u.eligible_fen AS eligibleFen, b.final_fen AS finalFen,
+              (SELECT amount_fen FROM ledger_transfers WHERE id = 'vu:' || u.id || ':quota') AS held,
+              (SELECT amount_fen FROM ledger_transfers WHERE id = 'vu:' || u.id || ':quota:post') AS posted
+       FROM voucher_uses u JOIN bookings b ON b.id = u.booking_id
+       WHERE u.updated_at >= ? AND u.updated_at < ?`,
+      [from, to],
+    );
+    const findings: Finding[] = [];
+    for (const u of rows) {
+      const ref = `voucher-use:${u.id}`;
+      const problems: string[] = [];
+      if (u.reservedFen > Math.floor((u.eligibleFen * u.ratioPercent) / 100))
+        problems.push('held more than the ratio allows');
+      if (u.held !== u.reservedFen) problems.push(`the ledger holds ${u.held ?? 0} fen, the use ${u.reservedFen}`);
+      if (u.status === 'posted') {
+        const expected = finalShare(u.finalFen ?? 0, u.ratioPercent, u.reservedFen);
+        if (u.postedFen !== expected) problems.push(`posted ${u.postedFen} fen, the rules give ${expected}`);
+        if (u.posted !== u.postedFen) problems.push(`the ledger posted ${u.posted ?? 0} fen`);
+      }
+      if (problems.length)
+        findings.push({
+          kind: 'voucher_rule_broken',
+          amountFen: Math.abs((u.postedFen ?? u.reservedFen) - (u.posted ?? u.held ?? 0)) || u.reservedFen,
+          ref,
+          detail: `booking ${u.bookingId}: ${problems.join('; ')}`,
+        });
+    }
+    return findings;
+  }
+
+  /** For every quota: granted − consumed − given back (revoked, expired) = still available + held. */
+  private quotaIdentity(): Finding[] {
+    const rows = this.repo.raw<{
+      id: number;
+      capFen: number;
+      granted: number;
+      givenBack: number;
+      available: number | null;
+      held: number | null;
+      consumed: number | null;
+      usedByUses: number;
+      heldByUses: number;
+    }>(
+      `SELECT q.id, q.cap_fen AS capFen,
+              COALESCE((SELECT amount_fen FROM ledger_transfers WHERE id = 'quota:' || q.id || ':grant'), 0) AS granted,
+              COALESCE((SELECT SUM(amount_fen) FROM ledger_transfers WHERE id IN ('quota:' || q.id || ':revoke', 'quota:' || q.id || ':expire')), 0) AS givenBack,
+              a.credits_posted_fen - a.debits_posted_fen - a.debits_pending_fen AS available,
+              a.debits_pending_fen AS held,
+              (SELECT COALESCE(SUM(t.amount_fen), 0) FROM ledger_transfers t WHERE t.debit_account_id = a.id AND t.state = 'post_pending') AS consumed,
+              (SELECT COALESCE(SUM(posted_fen), 0) FROM voucher_uses WHERE quota_id = q.id AND status = 'posted') AS usedByUses,
+              (SELECT COALESCE(SUM(reserved_fen), 0) FROM voucher_uses WHERE quota_id = q.id AND status = 'reserved') AS heldByUses
+       FROM voucher_quotas q LEFT JOIN ledger_accounts a ON a.code = 'quota:' || q.id`,
+    );
+    const findings: Finding[] = [];
+    for (const q of rows) {
+      const outstanding = (q.available ?? 0) + (q.held ?? 0);
+      const identity = q.granted - (q.consumed ?? 0) - q.givenBack;
+      const problems: string[] = [];
+      if (q.granted !== q.capFen) problems.push(`granted ${q.granted} fen in the ledger, cap ${q.capFen}`);
+      if (identity !== outstanding)
+        problems.push(`granted − consumed − given back = ${identity}, outstanding ${outstanding}`);
+      if ((q.consumed ?? 0) !== q.usedByUses)
+        problems.push(`the ledger consumed ${q.consumed ?? 0}, the uses ${q.usedByUses}`);
+      if ((q.held ?? 0) !== q.heldByUses) problems.push(`the ledger holds ${q.held ?? 0}, the uses ${q.heldByUses}`);
+      if (problems.length)
+        findings.push({
+          kind: 'quota_identity_broken',
+          amountFen:
+            Math.abs(identity - outstanding) ||
+            Math.abs((q.consumed ?? 0) - q.usedByUses) ||
+            Math.abs((q.held ?? 0) - q.heldByUses),
+          ref: `quota:${q.id}`,
+          detail: problems.join('; '),
+        });
+    }
+    return findings;
+  }
+
+  /** Batches whose lines, payment and ledger disagree. */
+  private batchTotals(): Finding[] {
+    const rows = this.repo.raw<{
+      id: number;
+      status: string;
+      paidFen: number | null;
+      approved: number;
+      ledgerPaid: number;
+      lineMismatch: number;
+    }>(
+      `SELECT b.id, b.status, b.paid_fen AS paidFen,
+              COALESCE((SELECT SUM(voucher_fen) FROM settlement_lines l WHERE l.batch_id = b.id AND l.status = 'approved'), 0) AS approved,
+              COALESCE((SELECT SUM(t.amount_fen) FROM settlement_lines l JOIN ledger_transfers t ON t.id = 'claim-line:' || l.id || ':pay'
+                        WHERE l.batch_id = b.id), 0) AS ledgerPaid,
+              (SELECT COUNT(*) FROM settlement_lines l JOIN voucher_uses u ON u.id = l.voucher_use_id
+                WHERE l.batch_id = b.id AND l.status != 'removed' AND l.voucher_fen != u.posted_fen) AS lineMismatch
+       FROM settlement_batches b`,
+    );
+    const findings: Finding[] = [];
+    for (const b of rows) {
+      const problems: string[] = [];
+      if (b.status === 'paid' && b.paidFen !== b.approved)
+        problems.push(`paid ${b.paidFen} fen, approved lines ${b.approved}`);
+      if (b.status === 'paid' && b.ledgerPaid !== b.approved)
+        problems.push(`the ledger paid ${b.ledgerPaid}, approved ${b.approved}`);
+      if (b.status !== 'paid' && b.ledgerPaid !== 0)
+        problems.push(`the ledger paid ${b.ledgerPaid} on an unpaid batch`);
+      if (b.lineMismatch) problems.push(`${b.lineMismatch} lines claim another amount than their voucher use`);
+      if (problems.length)
+        findings.push({
+          kind: 'batch_total_mismatch',
+          amountFen: Math.abs((b.paidFen ?? 0) - b.approved) || Math.abs(b.ledgerPaid - b.approved),
+          ref: `batch:${b.id}`,
+          detail: problems.join('; '),
+        });
+    }
+    return findings;
+  }
+
+  private ledgerBalance(): Finding[] {
+    const check = this.ledger.check();
+    if (check.balanced) return [];
+    return [
+      {
+        kind: 'ledger_unbalanced',
+        amountFen:
+          Math.abs(check.debitsFen - check.creditsFen) +
+          check.mismatches.reduce((s, m) => s + Math.abs(m.cached - m.derived), 0),
+        ref: 'ledger',
+        detail: `debits ${check.debitsFen}, credits ${check.creditsFen}; ${check.mismatches.length} cached balances differ from their transfers`,
+      },
+    ];
+  }
+
+  // Reading and resolving
+
+  get(actor: Actor, id: number): RunView {
+    this.checkFinance(actor);
+    const run = this.repo.run(id);
+    if (!run) throw notFound('reconciliation run');
+    return this.view(run);
+  }
+
+  list(actor: Actor): RunView[] {
+    this.checkFinance(actor);
+    return this.repo.runs(50).map((r) => this.view(r, false));
+  }
+
+  resolve(actor: Actor, runId: number, findingId: number, note: string): RunView {
+    this.checkFinance(actor);
+    const finding = this.repo.finding(findingId);
+    if (!finding || finding.runId !== runId) throw notFound('finding');
+    if (finding.resolvedAt !== null) throw new AppError('conflict', 'the finding is already resolved');
+    this.repo.updateFinding(findingId, {
+      resolvedBy: actor.userId,
+      resolvedAt: this.clock.now(),
+      resolutionNote: note,
+    });
+    return this.get(actor, runId);
+  }
+
+  view(run: RunRow, withFindings = true): RunView {
+    const findings = this.repo.findings(run.id);
+    const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+    const name = (id: number | null) =>
+      id === null
+        ? null
+        : ((this.repo.db.$client.prepare('SELECT display_name FROM users WHERE id = ?').pluck().get(id) as
+            string | undefined) ?? null);
+    return {
+      id: run.id,
+      status: run.status,
+      from: new Date(run.fromAt).toISOString(),
+      to: new Date(run.toAt).toISOString(),
+      trigger: run.trigger,
+      summary: run.summary,
+      error: run.error,
+      startedAt: new Date(run.startedAt).toISOString(),
+      finishedAt: iso(run.finishedAt),
+      openFindings: findings.filter((f) => f.resolvedAt === null).length,
+      findings: withFindings
+        ? findings.map((f) => ({
+            id: f.id,
+            kind: f.kind,
+            amountFen: f.amountFen,
+            ref: f.ref,
+            detail: f.detail,
+            resolved: f.resolvedAt !== null,
+            resolvedBy: name(f.resolvedBy),
+            resolvedAt: iso(f.resolvedAt),
+            resolutionNote: f.resolutionNote,
+          }))
+        : [],
+    };
+  }
+}

@@ -1,0 +1,259 @@
+import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
+import { Router, type Response } from 'express';
+import { z } from 'zod';
+import { defineRoute, idParams } from '../../http/route.ts';
+import { batchStatementPdf, batchTable, runTable, toCsv, toXlsx, voucherRegisterTable, type Table } from './exports.ts';
+import type { ReconciliationService } from './reconciliation.service.ts';
+import {
+  approveLineSchema,
+  batchListQuerySchema,
+  batchSchema,
+  createBatchSchema,
+  decideLineSchema,
+  exportQuerySchema,
+  lineEvidenceSchema,
+  paySchema,
+  resolveSchema,
+  runRequestSchema,
+  runSchema,
+  submitSchema,
+} from './settlement.schemas.ts';
+import type { SettlementService } from './settlement.service.ts';
+
+const CLAIMANTS = ['lab_manager', 'researcher'] as const;
+const EVERYONE_INVOLVED = ['lab_manager', 'researcher', 'finance_officer', 'platform_admin'] as const;
+const FINANCE = ['finance_officer', 'platform_admin'] as const;
+const id = z
+  .string()
+  .regex(/^[1-9]\d{0,14}$/, 'a positive integer id')
+  .transform(Number);
+const lineParams = z.object({ id, lineId: id });
+const tableExportQuery = z.object({ format: z.enum(['csv', 'xlsx']).default('csv') }).strict();
+
+const TYPES = {
+  csv: 'text/csv; charset=utf-8',
+  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  pdf: 'application/pdf',
+} as const;
+
+export function settlementRoutes(
+  settlement: SettlementService,
+  reconciliation: ReconciliationService,
+  registry: OpenAPIRegistry,
+): Router {
+  const router = Router();
+  const route = <P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType, R extends z.ZodType>(
+    spec: Parameters<typeof defineRoute<P, Q, B, R>>[2],
+  ) => defineRoute(router, registry, spec);
+  const tag = 'Settlement';
+
+  const sendTable = async (res: Response, table: Table, format: 'csv' | 'xlsx', name: string) => {
+    const body = format === 'csv' ? toCsv(table) : await toXlsx(table);
+    res
+      .status(200)
+      .type(TYPES[format])
+      .set(
+        'Content-Disposition',
+        `attachment; filename="${name}.${format}"; filename*=UTF-8''${encodeURIComponent(`${name}.${format}`)}`,
+      )
+      .send(body);
+  };
+
+  route({
+    method: 'post',
+    path: '/settlement-batches',
+    summary:
+      'Assemble a draft claim from the completed voucher uses of one programme and month (one batch per reviewing office)',
+    tag,
+    access: CLAIMANTS,
+    body: createBatchSchema,
+    response: batchSchema,
+    status: 201,
+    handler: ({ body, actor }) => settlement.create(actor!, body),
+  });
+  route({
+    method: 'get',
+    path: '/settlement-batches',
+    summary: 'Batches the caller may see: its own claims, or those its finance office reviews',
+    tag,
+    access: EVERYONE_INVOLVED,
+    query: batchListQuerySchema,
+    response: z.object({ items: z.array(batchSchema) }),
+    handler: ({ query, actor }) => ({ items: settlement.list(actor!, query) }),
+  });
+  route({
+    method: 'get',
+    path: '/settlement-batches/:id',
+    summary: 'One batch with its lines, their automatic checks and the audit trail',
+    tag,
+    access: EVERYONE_INVOLVED,
+    params: idParams,
+    response: batchSchema,
+    handler: ({ params, actor }) => settlement.get(actor!, params.id),
+  });
+  route({
+    method: 'patch',
+    path: '/settlement-batches/:id/lines/:lineId',
+    summary: 'Fill in a line’s evidence: the invoice number (unique platform-wide) and a note',
+    tag,
+    access: CLAIMANTS,
+    params: lineParams,
+    body: lineEvidenceSchema,
+    response: batchSchema,
+    handler: ({ params, body, actor }) => settlement.updateLine(actor!, params.id, params.lineId, body),
+  });
+  route({
+    method: 'delete',
+    path: '/settlement-batches/:id/lines/:lineId',
+    summary: 'Take a line out of a draft batch (or a returned line): it can be claimed again later',
+    tag,
+    access: CLAIMANTS,
+    params: lineParams,
+    response: batchSchema,
+    handler: ({ params, actor }) => settlement.removeLine(actor!, params.id, params.lineId),
+  });
+  route({
+    method: 'post',
+    path: '/settlement-batches/:id/submit',
+    summary: 'Submit a draft batch with the bank account to be paid',
+    tag,
+    access: CLAIMANTS,
+    params: idParams,
+    body: submitSchema,
+    response: batchSchema,
+    handler: ({ params, body, actor }) => settlement.submit(actor!, params.id, body.bankAccount),
+  });
+  route({
+    method: 'post',
+    path: '/settlement-batches/:id/lines/:lineId/resubmit',
+    summary: 'Send a corrected returned line back for review',
+    tag,
+    access: CLAIMANTS,
+    params: lineParams,
+    response: batchSchema,
+    handler: ({ params, actor }) => settlement.resubmitLine(actor!, params.id, params.lineId),
+  });
+  const decisions = [
+    ['approve', approveLineSchema, 'Approve a line (a line failing its checks needs overrideReason)'],
+    ['return', decideLineSchema, 'Return a line for correction, with a reason'],
+    [
+      'reject',
+      decideLineSchema,
+      'Reject a line, with a reason: the share becomes the enterprise’s debt or is written off',
+    ],
+  ] as const;
+  for (const [action, body, summary] of decisions) {
+    route({
+      method: 'post',
+      path: `/settlement-batches/:id/lines/:lineId/${action}`,
+      summary,
+      tag,
+      access: ['finance_officer'],
+      params: lineParams,
+      body: body as z.ZodType<{ reason?: string; overrideReason?: string }>,
+      response: batchSchema,
+      handler: ({ params, body: input, actor }) => settlement.decide(actor!, params.id, params.lineId, action, input),
+    });
+  }
+  route({
+    method: 'post',
+    path: '/settlement-batches/:id/pay',
+    summary: 'Pay the approved lines of a reviewed batch, with the bank or treasury reference',
+    tag,
+    access: ['finance_officer'],
+    params: idParams,
+    body: paySchema,
+    response: batchSchema,
+    handler: ({ params, body, actor }) => settlement.pay(actor!, params.id, body.reference),
+  });
+  route({
+    method: 'get',
+    path: '/settlement-batches/:id/export',
+    summary: 'A batch as CSV or XLSX (Chinese headers, yuan with two decimals), or its printable statement as PDF',
+    tag,
+    access: EVERYONE_INVOLVED,
+    params: idParams,
+    query: exportQuerySchema,
+    file: [TYPES.csv, TYPES.xlsx, TYPES.pdf],
+    handler: async ({ params, query, actor, res }) => {
+      const batch = settlement.get(actor!, params.id);
+      const name = `settlement-batch-${batch.id}-${batch.month}`;
+      if (query.format !== 'pdf') return sendTable(res, batchTable(batch), query.format, name);
+      res
+        .status(200)
+        .type(TYPES.pdf)
+        .set('Content-Disposition', `inline; filename="${name}.pdf"`)
+        .send(await batchStatementPdf(batch));
+    },
+  });
+  route({
+    method: 'get',
+    path: '/voucher-register/export',
+    summary: 'The register of every voucher use the caller may see, as CSV or XLSX',
+    tag,
+    access: EVERYONE_INVOLVED,
+    query: tableExportQuery,
+    file: [TYPES.csv, TYPES.xlsx],
+    handler: ({ query, actor, res }) =>
+      sendTable(res, voucherRegisterTable(settlement.register(actor!)), query.format, 'voucher-register'),
+  });
+
+  // Reconciliation
+  const rtag = 'Reconciliation';
+  route({
+    method: 'post',
+    path: '/reconciliation/runs',
+    summary: 'Reconcile a period: ledger ↔ bookings and voucher uses ↔ the processor’s charges and refunds',
+    tag: rtag,
+    access: FINANCE,
+    body: runRequestSchema,
+    response: runSchema,
+    status: 201,
+    handler: ({ body, actor }) => reconciliation.start(actor!, body),
+  });
+  route({
+    method: 'get',
+    path: '/reconciliation/runs',
+    summary: 'Recent runs, newest first',
+    tag: rtag,
+    access: FINANCE,
+    response: z.object({ items: z.array(runSchema) }),
+    handler: ({ actor }) => ({ items: reconciliation.list(actor!) }),
+  });
+  route({
+    method: 'get',
+    path: '/reconciliation/runs/:id',
+    summary: 'One run with its findings',
+    tag: rtag,
+    access: FINANCE,
+    params: idParams,
+    response: runSchema,
+    handler: ({ params, actor }) => reconciliation.get(actor!, params.id),
+  });
+  route({
+    method: 'post',
+    path: '/reconciliation/runs/:id/findings/:findingId/resolve',
+    summary: 'Resolve a finding with a note',
+    tag: rtag,
+    access: FINANCE,
+    params: z.object({ id, findingId: id }),
+    body: resolveSchema,
+    response: runSchema,
+    handler: ({ params, body, actor }) => reconciliation.resolve(actor!, params.id, params.findingId, body.note),
+  });
+  route({
+    method: 'get',
+    path: '/reconciliation/runs/:id/export',
+    summary: 'A run’s findings as CSV or XLSX',
+    tag: rtag,
+    access: FINANCE,
+    params: idParams,
+    query: tableExportQuery,
+    file: [TYPES.csv, TYPES.xlsx],
+    handler: ({ params, query, actor, res }) => {
+      const run = reconciliation.get(actor!, params.id);
+      return sendTable(res, runTable(run), query.format, `reconciliation-run-${run.id}`);
+    },
+  });
+  return router;
+}

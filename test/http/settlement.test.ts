@@ -1,0 +1,417 @@
+/**
+ * The settlement cycle (book with voucher → complete → batch → review with approve / return /
+ * reject → pay → reconcile clean), each reconciliation finding made to happen, exports parsed back,
+ * and city scoping — against the real app, a real SQLite file and the real local Stripe server.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Ledger } from '../../server/modules/ledger/ledger.ts';
+import { parseCsv, parseXlsx } from '../../server/modules/settlement/exports.ts';
+import type { StripeProvider } from '../../server/modules/payments/stripe.ts';
+import { fixedClock } from '../../server/shared/clock.ts';
+import { createTestApp, signIn, type TestApp } from '../support/app.ts';
+import { expectMoneyInvariants } from '../support/money.ts';
+import { testStripe } from '../support/stripe.ts';
+
+// Thursday 2026-11-05, 10:00 in Shanghai: October's demo jobs are done and unclaimed.
+const NOW = Date.parse('2026-11-05T10:00:00+08:00');
+const clock = fixedClock(NOW);
+let t: TestApp;
+let stripe: StripeProvider;
+type Agent = Awaited<ReturnType<typeof signIn>>;
+let lab: Agent;
+let finance: Agent; // 济南市科学技术局
+let qingdao: Agent; // 青岛市科学技术局
+let desk: Agent; // the platform's finance desk
+let researcher: Agent;
+let programmeId: number;
+let batch: {
+  id: number;
+  lines: { id: number; bookingId: number; voucherFen: number; checks: { name: string; ok: boolean }[] }[];
+};
+
+const one = <T>(sql: string, ...params: unknown[]) => t.db.$client.prepare(sql).get(...params) as T;
+
+/** A file answer as bytes, whatever its type. */
+const download = (agent: Agent, url: string) =>
+  agent
+    .get(url)
+    .buffer(true)
+    .parse((res, done) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => done(null, Buffer.concat(chunks)));
+    });
+const PERIOD = { from: '2026-10-01T00:00:00+08:00', to: '2026-12-31T00:00:00+08:00' };
+
+beforeAll(async () => {
+  stripe = await testStripe();
+  t = await createTestApp({ instruments: 300, clock, payments: stripe });
+  lab = await signIn(t.app, 'lab@demo.test');
+  finance = await signIn(t.app, 'finance@demo.test');
+  qingdao = await signIn(t.app, 'finance3@demo.test');
+  desk = await signIn(t.app, 'finance-desk@demo.test');
+  researcher = await signIn(t.app, 'researcher@demo.test');
+  programmeId = one<{ id: number }>(`SELECT id FROM voucher_programmes ORDER BY id LIMIT 1`).id;
+});
+afterAll(() => t.close());
+
+describe('the claim cycle', () => {
+  it('finds last month’s completed voucher uses of the demo lab, one batch per reviewing office', async () => {
+    const res = await lab.post('/api/v1/settlement-batches').send({ programmeId, month: '2026-10' });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    batch = res.body;
+    expect(res.body).toMatchObject({ status: 'draft', programmeId, month: '2026-10' });
+    expect(res.body.reviewOffice.name).toBe('济南市科学技术局');
+    expect(res.body.lines.length).toBeGreaterThanOrEqual(3);
+    expect(res.body.totalFen).toBe(
+      res.body.lines.reduce((s: number, l: { voucherFen: number }) => s + l.voucherFen, 0),
+    );
+    // researcher3's jobs (临沂) go to 临沂's office in a sibling batch.
+    expect(res.body.siblings.map((s: { reviewOffice: string }) => s.reviewOffice)).toContain('临沂市科学技术局');
+    for (const line of res.body.lines) {
+      const failed = line.checks.filter((c: { ok: boolean }) => !c.ok).map((c: { name: string }) => c.name);
+      expect(failed).toEqual(['evidence']); // only the invoice number is missing
+      expect(line.paymentRef).toBe(`invoice:booking:${line.bookingId}`);
+      expect(line.serviceRecord).toMatch(/机时/);
+    }
+    // Nothing is claimed twice.
+    const again = await lab.post('/api/v1/settlement-batches').send({ programmeId, month: '2026-10' });
+    expect(again.status).toBe(400);
+  });
+
+  it('needs every invoice number, each unique on the platform, before it can be submitted', async () => {
+    const bank = { bankName: '中国银行济南分行', accountName: '山东省分析测试中心', accountNo: '2345 6789 0123 4567' };
+    const early = await lab.post(`/api/v1/settlement-batches/${batch.id}/submit`).send({ bankAccount: bank });
+    expect(early.status).toBe(400);
+    for (const [i, line] of batch.lines.entries()) {
+      const res = await lab
+        .patch(`/api/v1/settlement-batches/${batch.id}/lines/${line.id}`)
+        .send({ invoiceNo: `37002610${String(i).padStart(4, '0')}` });
+      expect(res.status).toBe(200);
+    }
+    const dup = await lab
+      .patch(`/api/v1/settlement-batches/${batch.id}/lines/${batch.lines[1]!.id}`)
+      .send({ invoiceNo: '370026100000' });
+    expect(dup.status).toBe(400);
+    expect(dup.body.errors[0].path).toBe('body.invoiceNo');
+    const res = await lab.post(`/api/v1/settlement-batches/${batch.id}/submit`).send({ bankAccount: bank });
+    expect(res.status).toBe(200);
+    expect(res.body.status).toBe('submitted');
+    expect(res.body.lines.every((l: { checksOk: boolean }) => l.checksOk)).toBe(true);
+    expect((await lab.post(`/api/v1/settlement-batches/${batch.id}/submit`).send({ bankAccount: bank })).status).toBe(
+      409,
+    );
+  });
+
+  it('keeps each city’s finance office to its own batches', async () => {
+    expect((await qingdao.get(`/api/v1/settlement-batches/${batch.id}`)).status).toBe(404);
+    const listed = (await qingdao.get('/api/v1/settlement-batches')).body.items.map((b: { id: number }) => b.id);
+    expect(listed).not.toContain(batch.id);
+    const act = await qingdao
+      .post(`/api/v1/settlement-batches/${batch.id}/lines/${batch.lines[0]!.id}/approve`)
+      .send({});
+    expect(act.status).toBe(404);
+    expect((await finance.get('/api/v1/settlement-batches')).body.items.map((b: { id: number }) => b.id)).toContain(
+      batch.id,
+    );
+    expect((await desk.get(`/api/v1/settlement-batches/${batch.id}`)).status).toBe(200);
+    expect((await researcher.get(`/api/v1/settlement-batches/${batch.id}`)).status).toBe(404);
+  });
+
+  it('reviews line by line: approve, return for correction, reject — and refuses wrong moves', async () => {
+    const [a, b, c] = batch.lines as [(typeof batch.lines)[0], (typeof batch.lines)[0], (typeof batch.lines)[0]];
+    const url = (line: { id: number }, action: string) =>
+      `/api/v1/settlement-batches/${batch.id}/lines/${line.id}/${action}`;
+    expect((await finance.post(url(a, 'approve')).send({ reason: '材料齐全' })).status).toBe(200);
+    expect((await finance.post(url(a, 'approve')).send({})).status).toBe(409);
+    expect((await finance.post(url(b, 'return')).send({})).status).toBe(400); // a reason is required
+    expect((await finance.post(url(b, 'return')).send({ reason: '发票抬头有误' })).status).toBe(200);
+    const rejected = await finance.post(url(c, 'reject')).send({ reason: '服务内容与申报不符' });
+    expect(rejected.status).toBe(200);
+    expect((await finance.post(`/api/v1/settlement-batches/${batch.id}/lines/999999/approve`).send({})).status).toBe(
+      404,
+    );
+    expect((await lab.post(url(a, 'approve')).send({})).status).toBe(403);
+    // Paying before every line is decided.
+    expect(
+      (await finance.post(`/api/v1/settlement-batches/${batch.id}/pay`).send({ reference: 'GK2026110501' })).status,
+    ).toBe(409);
+    // The rejected share goes back to the budget and becomes the enterprise's debt to the lab.
+    const debt = one<{ n: number }>(
+      `SELECT COUNT(*) AS n FROM ledger_transfers WHERE id = ?`,
+      `claim-line:${c.id}:debt`,
+    );
+    expect(debt.n).toBe(1);
+  });
+
+  it('lets the lab fix and resubmit a returned line, then decides the rest', async () => {
+    const [, b, , ...rest] = batch.lines;
+    const fix = await lab
+      .patch(`/api/v1/settlement-batches/${batch.id}/lines/${b!.id}`)
+      .send({ invoiceNo: '370026109999', note: '已更正发票抬头' });
+    expect(fix.status).toBe(200);
+    expect((await lab.post(`/api/v1/settlement-batches/${batch.id}/lines/${b!.id}/resubmit`).send({})).status).toBe(
+      200,
+    );
+    for (const line of [b!, ...rest]) {
+      const res = await finance.post(`/api/v1/settlement-batches/${batch.id}/lines/${line.id}/approve`).send({});
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+    }
+    const reviewed = (await finance.get(`/api/v1/settlement-batches/${batch.id}`)).body;
+    expect(reviewed.status).toBe('reviewed');
+    expect(reviewed.approvedFen + reviewed.rejectedFen).toBe(reviewed.totalFen);
+    const actions = reviewed.history.map((h: { action: string }) => h.action);
+    expect(actions).toEqual(
+      expect.arrayContaining(['created', 'submit', 'approve', 'return', 'reject', 'resubmit', 'reviewed']),
+    );
+  });
+
+  it('pays the approved lines with the bank reference, once', async () => {
+    const res = await finance.post(`/api/v1/settlement-batches/${batch.id}/pay`).send({ reference: 'GK2026110501' });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ status: 'paid', paidReference: 'GK2026110501' });
+    expect(res.body.paidFen).toBe(res.body.approvedFen);
+    const paidInLedger = one<{ s: number }>(
+      `SELECT SUM(amount_fen) AS s FROM ledger_transfers WHERE code = 'claim_paid' AND processor_ref = 'GK2026110501'`,
+    ).s;
+    expect(paidInLedger).toBe(res.body.approvedFen);
+    expect((await finance.post(`/api/v1/settlement-batches/${batch.id}/pay`).send({ reference: 'again' })).status).toBe(
+      409,
+    );
+    expectMoneyInvariants(t.db);
+  });
+
+  it('refuses a line that fails its checks unless the override says who and why', async () => {
+    const sibling = (await lab.get('/api/v1/settlement-batches')).body.items.find(
+      (b: { id: number; status: string }) => b.id !== batch.id && b.status === 'draft',
+    );
+    const full = (await lab.get(`/api/v1/settlement-batches/${sibling.id}`)).body;
+    for (const [i, line] of full.lines.entries())
+      await lab
+        .patch(`/api/v1/settlement-batches/${sibling.id}/lines/${line.id}`)
+        .send({ invoiceNo: `LY2610${i}0001` });
+    await lab
+      .post(`/api/v1/settlement-batches/${sibling.id}/submit`)
+      .send({ bankAccount: { bankName: '中国银行', accountName: '山东省分析测试中心', accountNo: '12345678901' } });
+    // The usage record no longer agrees with what was billed.
+    t.db.$client.prepare(`UPDATE bookings SET actual_minutes = 30 WHERE id = ?`).run(full.lines[0].bookingId);
+    const linyi = await signIn(t.app, 'finance-linyi@demo.test').catch(() => null);
+    const reviewer = linyi ?? (await officerOf(full.reviewOffice.id));
+    const url = `/api/v1/settlement-batches/${sibling.id}/lines/${full.lines[0].id}/approve`;
+    const refused = await reviewer.post(url).send({});
+    expect(refused.status).toBe(409);
+    expect(refused.body.failedChecks).toContain('usage_matches');
+    const allowed = await reviewer.post(url).send({ overrideReason: '实验室补充了上机记录，核实无误' });
+    expect(allowed.status).toBe(200);
+    const line = allowed.body.lines.find((l: { id: number }) => l.id === full.lines[0].id);
+    expect(line.override.reason).toBe('实验室补充了上机记录，核实无误');
+    expect(allowed.body.history.some((h: { action: string }) => h.action === 'approve_override')).toBe(true);
+    t.db.$client.prepare(`UPDATE bookings SET actual_minutes = 120 WHERE id = ?`).run(full.lines[0].bookingId);
+  });
+});
+
+/** A finance officer of an office, made for the test when the demo has none there. */
+async function officerOf(officeId: number) {
+  const email = `officer-${officeId}@demo.test`;
+  const hash = one<{ h: string }>(`SELECT password_hash AS h FROM users WHERE email = 'finance@demo.test'`).h;
+  t.db.$client
+    .prepare(
+      `INSERT OR IGNORE INTO users (email, password_hash, display_name, role, organisation_id, created_at)
+       VALUES (?, ?, '审核员', 'finance_officer', ?, ?)`,
+    )
+    .run(email, hash, officeId, NOW);
+  return signIn(t.app, email);
+}
+
+describe('reconciliation', () => {
+  let cardBooking: { id: number; payment: { processorId: string; authorisedFen: number } };
+
+  it('is clean after the whole cycle, with card payments too', async () => {
+    const labOrg = one<{ o: number }>(`SELECT organisation_id AS o FROM users WHERE email = 'lab@demo.test'`).o;
+    const instruments = t.db.$client
+      .prepare(
+        `SELECT i.id FROM instruments i JOIN instrument_schedules s ON s.instrument_id = i.id
+         WHERE i.institution_id = ? AND s.machine_time_enabled = 1 AND s.qualification_required = 0
+           AND i.sharing_mode = 'external' AND i.run_status = 'normal'
+           AND EXISTS (SELECT 1 FROM rate_card_items r WHERE r.instrument_id = i.id AND r.unit = 'hour') ORDER BY i.id LIMIT 3`,
+      )
+      .pluck()
+      .all(labOrg) as number[];
+    const made = [];
+    for (const instrumentId of instruments) {
+      const free = await researcher.get(
+        `/api/v1/instruments/${instrumentId}/availability?from=${encodeURIComponent('2026-11-16T00:00:00+08:00')}&to=${encodeURIComponent('2026-11-21T00:00:00+08:00')}&durationMinutes=120`,
+      );
+      const slot = free.body.slots[0];
+      const res = await researcher
+        .post('/api/v1/bookings')
+        .send({ instrumentId, mode: 'machine_time', ...slot, useVoucher: true, paymentToken: 'tok_visa' });
+      expect(res.status, JSON.stringify(res.body)).toBe(201);
+      made.push(res.body);
+    }
+    // One completes (captured), one is cancelled (released), one stays authorised.
+    const [done, cancelled, open] = made;
+    if (done.status === 'requested') await lab.post(`/api/v1/bookings/${done.id}/approve`).send({});
+    await lab.post(`/api/v1/bookings/${done.id}/check-in`).send({});
+    expect((await lab.post(`/api/v1/bookings/${done.id}/complete`).send({})).status).toBe(200);
+    await researcher.post(`/api/v1/bookings/${cancelled.id}/cancel`).send({});
+    cardBooking = open;
+    const run = await finance.post('/api/v1/reconciliation/runs').send(PERIOD);
+    expect(run.status).toBe(201);
+    expect(run.body.findings).toEqual([]);
+    expect(run.body.status).toBe('clean');
+    expect(run.body.summary.payments).toBeGreaterThanOrEqual(3);
+    expect((await finance.get(`/api/v1/reconciliation/runs/${run.body.id}`)).body.status).toBe('clean');
+    expect((await researcher.post('/api/v1/reconciliation/runs').send(PERIOD)).status).toBe(403);
+  });
+
+  const runKinds = async () => {
+    const run = await finance.post('/api/v1/reconciliation/runs').send(PERIOD);
+    expect(run.status).toBe(201);
+    return run.body as {
+      id: number;
+      status: string;
+      findings: { id: number; kind: string; amountFen: number; ref: string }[];
+    };
+  };
+
+  it('reports a refund made at the processor that the platform never heard of', async () => {
+    const captured = one<{ charge: string; captured: number }>(
+      `SELECT charge_id AS charge, captured_fen AS captured FROM payments WHERE status = 'captured' ORDER BY id DESC LIMIT 1`,
+    );
+    await stripe.refund(captured.charge, 700, `direct-refund-${captured.charge}`);
+    const run = await runKinds();
+    expect(run.status).toBe('findings');
+    expect(run.findings).toContainEqual(
+      expect.objectContaining({ kind: 'processor_missing_in_ledger', amountFen: 700 }),
+    );
+  });
+
+  it('reports a ledger entry that has no charge at the processor', async () => {
+    const ledger = new Ledger(t.db);
+    const clearing = ledger.accountByCode('processor:clearing')!;
+    const platform =
+      ledger.accountByCode('platform') ?? ledger.account({ code: 'platform', kind: 'platform', name: 'platform' }, NOW);
+    ledger.create(
+      {
+        id: 'forged:capture',
+        debit: clearing.id,
+        credit: platform.id,
+        amountFen: 4321,
+        code: 'card_capture',
+        processorRef: 'ch_not_at_processor',
+      },
+      NOW,
+    );
+    const run = await runKinds();
+    expect(run.findings).toContainEqual(
+      expect.objectContaining({ kind: 'ledger_missing_at_processor', amountFen: 4321, ref: 'forged:capture' }),
+    );
+  });
+
+  it('reports a changed amount, a second charge for one payment, and a capture made elsewhere', async () => {
+    t.db.$client
+      .prepare(`UPDATE payments SET authorised_fen = authorised_fen + 100 WHERE booking_id = ?`)
+      .run(cardBooking.id);
+    const paymentId = one<{ id: number }>(`SELECT id FROM payments WHERE booking_id = ?`, cardBooking.id).id;
+    const installation = one<{ id: string }>(`SELECT id FROM installation`).id;
+    await stripe.authorise({
+      amountFen: 5000,
+      currency: 'cny',
+      token: 'tok_visa',
+      description: 'duplicate',
+      metadata: { installation, payment_id: String(paymentId) },
+      idempotencyKey: `duplicate-${paymentId}`,
+    });
+    const run = await runKinds();
+    expect(run.findings).toContainEqual(
+      expect.objectContaining({ kind: 'amount_mismatch', amountFen: 100, ref: `payment:${paymentId}` }),
+    );
+    expect(run.findings).toContainEqual(expect.objectContaining({ kind: 'duplicate', amountFen: 5000 }));
+    await stripe.capture(cardBooking.payment.processorId, 1000, `elsewhere-${paymentId}`);
+    const after = await runKinds();
+    expect(after.findings).toContainEqual(
+      expect.objectContaining({ kind: 'status_mismatch', ref: `payment:${paymentId}` }),
+    );
+  });
+
+  it('reports voucher uses that break the rules, quotas that do not add up and batches whose totals disagree', async () => {
+    const use = one<{ id: number; posted: number }>(
+      `SELECT id, posted_fen AS posted FROM voucher_uses WHERE status = 'posted' ORDER BY id DESC LIMIT 1`,
+    );
+    t.db.$client
+      .prepare(`UPDATE voucher_uses SET posted_fen = posted_fen + 50, updated_at = ? WHERE id = ?`)
+      .run(NOW, use.id);
+    const paid = one<{ id: number }>(`SELECT id FROM settlement_batches WHERE status = 'paid' LIMIT 1`);
+    t.db.$client.prepare(`UPDATE settlement_batches SET paid_fen = paid_fen + 1 WHERE id = ?`).run(paid.id);
+    const run = await runKinds();
+    const kinds = run.findings.map((f) => f.kind);
+    expect(kinds).toContain('voucher_rule_broken');
+    expect(kinds).toContain('quota_identity_broken');
+    expect(run.findings).toContainEqual(
+      expect.objectContaining({ kind: 'batch_total_mismatch', ref: `batch:${paid.id}`, amountFen: 1 }),
+    );
+  });
+
+  it('resolves a finding with a note, once', async () => {
+    const run = await runKinds();
+    const finding = run.findings[0]!;
+    const res = await finance
+      .post(`/api/v1/reconciliation/runs/${run.id}/findings/${finding.id}/resolve`)
+      .send({ note: '已与支付机构核对，系手工退款' });
+    expect(res.status).toBe(200);
+    const resolved = res.body.findings.find((f: { id: number }) => f.id === finding.id);
+    expect(resolved).toMatchObject({ resolved: true, resolutionNote: '已与支付机构核对，系手工退款' });
+    expect(res.body.openFindings).toBe(run.findings.length - 1);
+    expect(
+      (
+        await finance
+          .post(`/api/v1/reconciliation/runs/${run.id}/findings/${finding.id}/resolve`)
+          .send({ note: 'again' })
+      ).status,
+    ).toBe(409);
+  });
+});
+
+describe('exports', () => {
+  it('gives a batch as CSV and XLSX that parse back to its lines, and a PDF statement', async () => {
+    const view = (await finance.get(`/api/v1/settlement-batches/${batch.id}`)).body;
+    const csv = await download(finance, `/api/v1/settlement-batches/${batch.id}/export?format=csv`);
+    expect(csv.status).toBe(200);
+    expect(csv.headers['content-type']).toMatch(/text\/csv/);
+    const rows = parseCsv(csv.body as Buffer);
+    expect(rows[0]).toContain('创新券金额(元)');
+    expect(rows.length - 1).toBe(view.lines.length);
+    const voucherCol = rows[0]!.indexOf('创新券金额(元)');
+    const bookingCol = rows[0]!.indexOf('预约单号');
+    for (const line of view.lines) {
+      const row = rows.find((r) => r[bookingCol] === String(line.bookingId))!;
+      expect(row[voucherCol]).toBe((line.voucherFen / 100).toFixed(2));
+    }
+    const xlsx = await download(finance, `/api/v1/settlement-batches/${batch.id}/export?format=xlsx`);
+    const sheet = await parseXlsx(xlsx.body as Buffer);
+    expect(sheet[0]).toEqual(rows[0]);
+    const xVoucher = sheet[0]!.indexOf('创新券金额(元)');
+    expect(sheet.slice(1).reduce((s, r) => s + Number(r[xVoucher]), 0)).toBeCloseTo(view.totalFen / 100, 2);
+    const pdf = await download(finance, `/api/v1/settlement-batches/${batch.id}/export?format=pdf`);
+    expect(pdf.status).toBe(200);
+    expect((pdf.body as Buffer).subarray(0, 5).toString()).toBe('%PDF-');
+    expect((await qingdao.get(`/api/v1/settlement-batches/${batch.id}/export?format=csv`)).status).toBe(404);
+    expect((await finance.get(`/api/v1/settlement-batches/${batch.id}/export?format=doc`)).status).toBe(400);
+  });
+
+  it('gives a run and the voucher register as CSV', async () => {
+    const runs = (await finance.get('/api/v1/reconciliation/runs')).body.items;
+    const withFindings = runs.find((r: { status: string }) => r.status === 'findings');
+    const csv = await download(finance, `/api/v1/reconciliation/runs/${withFindings.id}/export?format=csv`);
+    const rows = parseCsv(csv.body as Buffer);
+    const full = (await finance.get(`/api/v1/reconciliation/runs/${withFindings.id}`)).body;
+    expect(rows.length - 1).toBe(full.findings.length);
+    const register = await download(lab, '/api/v1/voucher-register/export?format=csv');
+    const reg = parseCsv(register.body as Buffer);
+    const labUses = one<{ n: number }>(
+      `SELECT COUNT(*) AS n FROM voucher_uses WHERE provider_id = (SELECT organisation_id FROM users WHERE email = 'lab@demo.test')`,
+    ).n;
+    expect(reg.length - 1).toBe(labUses);
+  });
+});
