@@ -415,3 +415,30 @@ describe('exports', () => {
     expect(reg.length - 1).toBe(labUses);
   });
 });
+
+describe('the finance dashboard', () => {
+  it('sums voucher money by month and city, for the office’s own city only', async () => {
+    const jinan = (await finance.get('/api/v1/finance/dashboard')).body;
+    expect(jinan.scope).toMatchObject({ cityCode: '370100', cityName: '济南' });
+    expect(jinan.byCity.map((c: { cityCode: string }) => c.cityCode)).toEqual(['370100']);
+    const october = jinan.byMonth.find((m: { month: string }) => m.month === '2026-10');
+    const usedInOctober = one<{ s: number }>(
+      `SELECT SUM(u.posted_fen) AS s FROM voucher_uses u JOIN organisations e ON e.id = u.enterprise_id
+       WHERE u.status = 'posted' AND e.city_code = '370100'
+         AND strftime('%Y-%m', u.updated_at / 1000, 'unixepoch', '+8 hours') = '2026-10'`,
+    ).s;
+    expect(october.usedFen).toBe(usedInOctober);
+    const paid = one<{ s: number }>(
+      `SELECT SUM(paid_fen) AS s FROM settlement_batches WHERE review_office_id = (SELECT organisation_id FROM users WHERE email = 'finance@demo.test') AND status = 'paid'`,
+    ).s;
+    expect(jinan.byMonth.reduce((s: number, m: { paidFen: number }) => s + m.paidFen, 0)).toBe(paid - 1); // one fen was tampered above
+    expect(jinan.latestRun).toMatchObject({ status: 'findings' });
+    const province = (await desk.get('/api/v1/finance/dashboard')).body;
+    expect(province.scope).toBeNull();
+    expect(province.byCity.length).toBeGreaterThan(1);
+    expect(province.openBatches.some((b: { reviewOffice: string }) => b.reviewOffice === '临沂市科学技术局')).toBe(
+      true,
+    );
+    expect((await researcher.get('/api/v1/finance/dashboard')).status).toBe(403);
+  });
+});

@@ -9,6 +9,7 @@ import {
   batchListQuerySchema,
   batchSchema,
   createBatchSchema,
+  dashboardSchema,
   decideLineSchema,
   exportQuerySchema,
   lineEvidenceSchema,
@@ -196,6 +197,17 @@ export function settlementRoutes(
     file: [TYPES.csv, TYPES.xlsx],
     handler: ({ query, actor, res }) =>
       sendTable(res, voucherRegisterTable(settlement.register(actor!)), query.format, 'voucher-register'),
+  });
+
+  route({
+    method: 'get',
+    path: '/finance/dashboard',
+    summary:
+      'Voucher money granted / reserved / used / claimed / paid by month and city, open batches, latest reconciliation',
+    tag,
+    access: FINANCE,
+    response: dashboardSchema,
+    handler: ({ actor }) => settlement.dashboard(actor!),
   });
 
   // Reconciliation

@@ -142,3 +142,38 @@ export type RunView = z.infer<typeof runSchema>;
 
 export const resolveSchema = z.object({ note: z.string().trim().min(2).max(1000) }).strict();
 export const exportQuerySchema = z.object({ format: z.enum(['csv', 'xlsx', 'pdf']).default('csv') }).strict();
+
+const moneyByKind = {
+  grantedFen: z.number().int(),
+  reservedFen: z.number().int(),
+  usedFen: z.number().int(),
+  claimedFen: z.number().int(),
+  paidFen: z.number().int(),
+};
+
+export const dashboardSchema = z.object({
+  /** The city a city finance office sees; null: the whole province. */
+  scope: z.object({ cityCode: z.string(), cityName: z.string() }).nullable(),
+  byMonth: z.array(z.object({ month: z.string(), ...moneyByKind })),
+  byCity: z.array(z.object({ cityCode: z.string(), cityName: z.string(), ...moneyByKind })),
+  openBatches: z.array(
+    z.object({
+      id: z.number().int(),
+      claimant: z.string(),
+      reviewOffice: z.string(),
+      month: z.string(),
+      status: z.enum(batchStatuses),
+      totalFen: z.number().int(),
+      ageDays: z.number().int(),
+    }),
+  ),
+  latestRun: z
+    .object({
+      id: z.number().int(),
+      status: z.enum(['running', 'clean', 'findings', 'failed']),
+      finishedAt: z.string().nullable(),
+      openFindings: z.number().int(),
+    })
+    .nullable(),
+});
+export type DashboardView = z.infer<typeof dashboardSchema>;

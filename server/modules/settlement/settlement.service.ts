@@ -18,7 +18,7 @@ import { ratioPercent } from '../vouchers/rules.ts';
 import type { VouchersRepo } from '../vouchers/vouchers.repo.ts';
 import { lineChecks, type Check } from './checks.ts';
 import type { VoucherRegisterRow } from './exports.ts';
-import type { BatchView } from './settlement.schemas.ts';
+import type { BatchView, DashboardView } from './settlement.schemas.ts';
 import type { BatchRow, LineRow, SettlementRepo } from './settlement.repo.ts';
 
 const ZONE = 'Asia/Shanghai';
@@ -438,6 +438,87 @@ export class SettlementService {
       this.event(b.id, null, 'pay', 'reviewed', 'paid', actor, reference, now);
     });
     return this.view(this.repo.batch(b.id)!);
+  }
+
+  /**
+   * The finance dashboard: voucher money granted, reserved, used, claimed and paid, by month and by
+   * the enterprise's city; open batches with their age; the latest reconciliation. A city office
+   * sees its city; the provincial office and the platform's desk see the province.
+   */
+  dashboard(actor: Actor): DashboardView {
+    if (actor.role !== 'finance_officer' && actor.role !== 'platform_admin')
+      throw forbidden('the finance dashboard is for finance staff');
+    const city =
+      actor.role === 'finance_officer' && actor.organisationKind === 'finance_office' ? actor.cityCode : null;
+    const rows = this.repo.raw<{ what: string; month: string; cityCode: string | null; fen: number }>(
+      `WITH facts AS (
+         SELECT 'granted' AS what, t.created_at AS at, e.city_code AS city, t.amount_fen AS fen
+           FROM voucher_quotas q JOIN ledger_transfers t ON t.id = 'quota:' || q.id || ':grant'
+           JOIN organisations e ON e.id = q.enterprise_id
+         UNION ALL
+         SELECT 'reserved', u.created_at, e.city_code, u.reserved_fen FROM voucher_uses u
+           JOIN organisations e ON e.id = u.enterprise_id WHERE u.status = 'reserved'
+         UNION ALL
+         SELECT 'used', u.updated_at, e.city_code, u.posted_fen FROM voucher_uses u
+           JOIN organisations e ON e.id = u.enterprise_id WHERE u.status = 'posted'
+         UNION ALL
+         SELECT 'claimed', b.submitted_at, e.city_code, l.voucher_fen FROM settlement_lines l
+           JOIN settlement_batches b ON b.id = l.batch_id JOIN voucher_uses u ON u.id = l.voucher_use_id
+           JOIN organisations e ON e.id = u.enterprise_id WHERE l.status != 'removed' AND b.submitted_at IS NOT NULL
+         UNION ALL
+         SELECT 'paid', b.paid_at, e.city_code, l.voucher_fen FROM settlement_lines l
+           JOIN settlement_batches b ON b.id = l.batch_id JOIN voucher_uses u ON u.id = l.voucher_use_id
+           JOIN organisations e ON e.id = u.enterprise_id WHERE l.status = 'approved' AND b.status = 'paid'
+       )
+       SELECT what, strftime('%Y-%m', at / 1000, 'unixepoch', '+8 hours') AS month, city AS cityCode, SUM(fen) AS fen
+       FROM facts WHERE @city IS NULL OR city = @city GROUP BY what, month, city`,
+      { city },
+    );
+    const kinds = ['granted', 'reserved', 'used', 'claimed', 'paid'] as const;
+    const empty = () => ({ grantedFen: 0, reservedFen: 0, usedFen: 0, claimedFen: 0, paidFen: 0 });
+    const byMonth = new Map<string, ReturnType<typeof empty>>();
+    const byCity = new Map<string, ReturnType<typeof empty>>();
+    for (const r of rows) {
+      const key = `${r.what}Fen` as `${(typeof kinds)[number]}Fen`;
+      const m = byMonth.get(r.month) ?? empty();
+      m[key] += r.fen;
+      byMonth.set(r.month, m);
+      const cityKey = r.cityCode ?? '';
+      const c = byCity.get(cityKey) ?? empty();
+      c[key] += r.fen;
+      byCity.set(cityKey, c);
+    }
+    const cityNames = new Map(
+      this.repo.raw<{ code: string; name: string }>(`SELECT code, name FROM cities`).map((c) => [c.code, c.name]),
+    );
+    const open = this.list(actor, {}).filter(
+      (b) => b.status === 'submitted' || b.status === 'reviewed' || b.status === 'draft',
+    );
+    const latest = this.repo.runs(1)[0];
+    return {
+      scope: city ? { cityCode: city, cityName: cityNames.get(city) ?? city } : null,
+      byMonth: [...byMonth.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([month, v]) => ({ month, ...v })),
+      byCity: [...byCity.entries()]
+        .map(([cityCode, v]) => ({ cityCode, cityName: cityNames.get(cityCode) ?? '—', ...v }))
+        .sort((a, b) => b.grantedFen - a.grantedFen),
+      openBatches: open.map((b) => ({
+        id: b.id,
+        claimant: b.claimant.name,
+        reviewOffice: b.reviewOffice.name,
+        month: b.month,
+        status: b.status,
+        totalFen: b.totalFen,
+        ageDays: b.ageDays,
+      })),
+      latestRun: latest
+        ? {
+            id: latest.id,
+            status: latest.status,
+            finishedAt: latest.finishedAt === null ? null : new Date(latest.finishedAt).toISOString(),
+            openFindings: this.repo.findings(latest.id).filter((f) => f.resolvedAt === null).length,
+          }
+        : null,
+    };
   }
 
   /** The voucher-use register: every use the caller may see, with its claim and payment state. */
