@@ -474,12 +474,11 @@ export class SettlementService {
        FROM facts WHERE @city IS NULL OR city = @city GROUP BY what, month, city`,
       { city },
     );
-    const kinds = ['granted', 'reserved', 'used', 'claimed', 'paid'] as const;
     const empty = () => ({ grantedFen: 0, reservedFen: 0, usedFen: 0, claimedFen: 0, paidFen: 0 });
     const byMonth = new Map<string, ReturnType<typeof empty>>();
     const byCity = new Map<string, ReturnType<typeof empty>>();
     for (const r of rows) {
-      const key = `${r.what}Fen` as `${(typeof kinds)[number]}Fen`;
+      const key = `${r.what}Fen` as keyof ReturnType<typeof empty>;
       const m = byMonth.get(r.month) ?? empty();
       m[key] += r.fen;
       byMonth.set(r.month, m);
