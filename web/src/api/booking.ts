@@ -10,8 +10,21 @@ import { apiFetch, toQueryString } from './client';
 
 export { bookingModes as BOOKING_MODES, bookingStatuses as BOOKING_STATUSES } from '../../../db/schema/enums.ts';
 export { ratingLevels as RATING_LEVELS } from '../../../db/schema/enums.ts';
-import type { BookingMode, BookingStatus } from '../../../db/schema/enums.ts';
-export type { BookingMode, BookingStatus, BookingView as Booking, Schedule };
+import type {
+  BookingMode,
+  BookingStatus,
+  PaymentMethod,
+  PaymentStatus,
+  VoucherLimit,
+} from '../../../db/schema/enums.ts';
+export type { BookingMode, BookingStatus, PaymentMethod, PaymentStatus, VoucherLimit };
+/** A booking as the API answers it, with its voucher split, voucher use and payment. */
+export type { BookingView as Booking, Schedule };
+
+/** A price with its voucher split: total = voucher share + self-pay (all integer fen). */
+export type PriceSplit = BookingView['price'];
+export type Payment = NonNullable<BookingView['payment']>;
+export type VoucherUse = NonNullable<BookingView['voucherUse']>;
 
 export type Interval = { start: string; end: string };
 export type InstrumentSchedule = Schedule & { instrumentId: number };
@@ -25,14 +38,18 @@ export type Availability = {
   busy?: Interval[];
 };
 export type Closure = { id: number; start: string; end: string; reason: string };
+/** The live quote: the price with its voucher split, the voucher that applies and why others do not. */
 export type Quote = z.infer<typeof quoteSchema>;
 export type PriceLine = Quote['price']['lines'][number];
+export type Ineligible = Quote['ineligible'][number];
 export type QuoteRequest = Pick<
   BookingRequest,
   'instrumentId' | 'mode' | 'start' | 'end' | 'sampleCount' | 'rateItemId'
 > & {
   urgent?: boolean;
+  useVoucher?: boolean;
 };
+/** `paymentToken`: the processor's card token (the self-pay share is authorised on the card); none: pay by invoice. */
 export type NewBooking = Omit<BookingRequest, 'urgent'> & { urgent: boolean };
 export type BookingList = { items: BookingView[]; nextCursor: string | null };
 export type BookingListParams = {
@@ -116,6 +133,8 @@ export const bookingApi = {
   checkIn: (id: number) => post<BookingView>(`/bookings/${id}/check-in`),
   complete: (id: number, input: CompleteInput) => post<BookingView>(`/bookings/${id}/complete`, input),
   noShow: (id: number, reason?: string) => post<BookingView>(`/bookings/${id}/no-show`, reason ? { reason } : {}),
+  refund: (id: number, amountFen: number, reason: string) =>
+    post<BookingView>(`/bookings/${id}/refund`, { amountFen, reason }),
   rate: (id: number, rating: number, comment?: string) =>
     post<BookingView>(`/bookings/${id}/rate`, comment ? { rating, comment } : { rating }),
   trainingRecords: (instrumentId?: number, signal?: AbortSignal) =>

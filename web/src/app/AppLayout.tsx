@@ -1,18 +1,24 @@
 import {
+  AccountBookOutlined,
+  ApartmentOutlined,
   AuditOutlined,
   CalendarOutlined,
   DatabaseOutlined,
+  FundOutlined,
+  GiftOutlined,
   GlobalOutlined,
+  IdcardOutlined,
   LogoutOutlined,
   MenuOutlined,
   SafetyCertificateOutlined,
   ScheduleOutlined,
   SearchOutlined,
   UserOutlined,
+  WalletOutlined,
 } from '@ant-design/icons';
 import { App as AntApp, Avatar, Button, Drawer, Dropdown, Grid, Layout, Menu, Space, Tag, Typography } from 'antd';
 import type { MenuProps } from 'antd';
-import { useState } from 'react';
+import { useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, Outlet, ScrollRestoration, useLocation, useNavigate } from 'react-router';
 import { LogoMark } from '../ui/LogoMark';
@@ -33,6 +39,15 @@ function useNavItems(): MenuProps['items'] {
       label: (
         <Link to="/bookings" data-testid="nav-my-bookings">
           {t('nav.myBookings')}
+        </Link>
+      ),
+    });
+    items.push({
+      key: 'vouchers',
+      icon: <GiftOutlined />,
+      label: (
+        <Link to="/vouchers" data-testid="nav-my-vouchers">
+          {t('nav.myVouchers')}
         </Link>
       ),
     });
@@ -76,6 +91,37 @@ function useNavItems(): MenuProps['items'] {
         </Link>
       ),
     });
+    const voucherAdmin: [string, string, ReactNode, string][] = [
+      ['admin-programmes', '/admin/programmes', <FundOutlined key="i" />, t('nav.programmes')],
+      ['admin-enterprises', '/admin/enterprises', <IdcardOutlined key="i" />, t('nav.enterprises')],
+      ['admin-related-parties', '/admin/related-parties', <ApartmentOutlined key="i" />, t('nav.relatedParties')],
+      ['admin-quotas', '/admin/quotas', <WalletOutlined key="i" />, t('nav.quotas')],
+    ];
+    items.push({
+      key: 'voucher-admin',
+      type: 'group',
+      label: t('nav.voucherAdmin'),
+      children: voucherAdmin.map(([key, to, icon, label]) => ({
+        key,
+        icon,
+        label: (
+          <Link to={to} data-testid={`nav-${key}`}>
+            {label}
+          </Link>
+        ),
+      })),
+    });
+  }
+  if (user?.role === 'finance_officer' || user?.role === 'platform_admin') {
+    items.push({
+      key: 'ledger',
+      icon: <AccountBookOutlined />,
+      label: (
+        <Link to="/ledger" data-testid="nav-ledger">
+          {t('nav.ledger')}
+        </Link>
+      ),
+    });
   }
   return items;
 }
@@ -84,6 +130,12 @@ function selectedKey(pathname: string): string {
   if (pathname.startsWith('/lab/bookings')) return 'lab-bookings';
   if (pathname.startsWith('/lab/training')) return 'lab-training';
   if (pathname.startsWith('/admin/holidays')) return 'admin-holidays';
+  if (pathname.startsWith('/admin/programmes')) return 'admin-programmes';
+  if (pathname.startsWith('/admin/enterprises')) return 'admin-enterprises';
+  if (pathname.startsWith('/admin/related-parties')) return 'admin-related-parties';
+  if (pathname.startsWith('/admin/quotas')) return 'admin-quotas';
+  if (pathname.startsWith('/ledger')) return 'ledger';
+  if (pathname.startsWith('/vouchers')) return 'vouchers';
   if (pathname.startsWith('/bookings')) return 'bookings';
   if (pathname.startsWith('/lab')) return 'lab';
   if (pathname === '/' || pathname.startsWith('/instruments')) return 'catalog';

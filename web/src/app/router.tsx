@@ -23,6 +23,7 @@ const rolePage = (roles: Role[], load: () => Promise<ComponentType>) => ({
   },
 });
 const labPage = (load: () => Promise<ComponentType>) => rolePage(LAB_ROLES, load);
+const adminPage = (load: () => Promise<ComponentType>) => rolePage(['platform_admin'], load);
 const ALL_ROLES: Role[] = ['researcher', ...LAB_ROLES];
 
 export const router = createBrowserRouter([
@@ -69,6 +70,32 @@ export const router = createBrowserRouter([
       {
         path: 'lab/training',
         ...labPage(() => import('../features/booking/TrainingPage').then((m) => m.TrainingPage)),
+      },
+      {
+        path: 'vouchers',
+        ...rolePage(['researcher'], () => import('../features/vouchers/MyVouchersPage').then((m) => m.MyVouchersPage)),
+      },
+      {
+        path: 'admin/programmes',
+        ...adminPage(() => import('../features/vouchers/ProgrammesPage').then((m) => m.ProgrammesPage)),
+      },
+      {
+        path: 'admin/enterprises',
+        ...adminPage(() => import('../features/vouchers/EnterprisesPage').then((m) => m.EnterprisesPage)),
+      },
+      {
+        path: 'admin/related-parties',
+        ...adminPage(() => import('../features/vouchers/RelatedPartiesPage').then((m) => m.RelatedPartiesPage)),
+      },
+      {
+        path: 'admin/quotas',
+        ...adminPage(() => import('../features/vouchers/QuotasPage').then((m) => m.QuotasPage)),
+      },
+      {
+        path: 'ledger',
+        ...rolePage(['finance_officer', 'platform_admin'], () =>
+          import('../features/ledger/LedgerPage').then((m) => m.LedgerPage),
+        ),
       },
       {
         path: 'admin/holidays',

@@ -26,7 +26,9 @@ import { formatDateTime, formatDuration, formatRange, inZone, zoneNote } from '.
 import { CancelBookingButton, LabBookingActions, useBookingAction } from './BookingActions';
 import { BookingStatusTag, STATUS_COLOR } from './BookingStatusTag';
 import { bookingKeys } from './queries';
+import { PaymentDetails } from './PaymentSummary';
 import { PriceLines } from './QuoteView';
+import { RefundButton } from './RefundButton';
 
 const REPORT_ACCEPT = '.pdf,.png,.jpg,.jpeg,.docx,.xlsx,.csv,.txt,.zip';
 
@@ -282,12 +284,25 @@ export function BookingDetailView({ booking: b, viewer }: { booking: Booking; vi
               <PriceLines price={b.finalPrice} testId="booking-final-total" totalLabel={t('booking.finalTotal')} />
             </Card>
           ) : null}
+          {b.voucherUse || b.paymentMethod || b.payment ? (
+            <Card
+              className="section-card"
+              title={t('payment.title')}
+              data-testid="booking-payment-card"
+              extra={viewer === 'lab' ? <RefundButton booking={b} /> : null}
+            >
+              <PaymentDetails booking={b} />
+            </Card>
+          ) : null}
           {b.status === 'completed' ? (
             <Card className="section-card" title={t('booking.detail.rate')}>
               <RatingBox booking={b} canRate={viewer === 'researcher'} />
             </Card>
           ) : null}
-          {b.status === 'rejected' || b.status === 'cancelled' || b.status === 'no_show' ? (
+          {b.status === 'rejected' ||
+          b.status === 'cancelled' ||
+          b.status === 'no_show' ||
+          b.status === 'payment_failed' ? (
             <Alert
               type="warning"
               showIcon

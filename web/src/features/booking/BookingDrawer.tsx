@@ -1,4 +1,4 @@
-import { CheckCircleOutlined, ClockCircleOutlined } from '@ant-design/icons';
+import { CheckCircleOutlined, ClockCircleOutlined, CreditCardOutlined, ReloadOutlined } from '@ant-design/icons';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import {
   Alert,
@@ -10,6 +10,7 @@ import {
   Grid,
   Input,
   InputNumber,
+  Radio,
   Result,
   Segmented,
   Select,
@@ -18,7 +19,7 @@ import {
   Typography,
 } from 'antd';
 import type { Dayjs } from 'dayjs';
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import {
@@ -28,24 +29,50 @@ import {
   type Booking,
   type BookingMode,
   type InstrumentSchedule,
+  type NewBooking,
+  type PaymentMethod,
+  type Quote,
   type QuoteRequest,
 } from '../../api/booking';
 import type { InstrumentDetail } from '../../api/catalog';
-import { isApiError } from '../../api/client';
+import { isApiError, type ApiError } from '../../api/client';
 import { isEnglish } from '../../i18n';
+import { formatFen } from '../../ui/money';
 import { dayjs, formatDuration, formatRange, inZone, todayIn, toIso, zonedInstant, zoneNote } from '../../ui/time';
+import { useDebounced } from '../../ui/useDebounced';
+import { useMyQuotas } from '../vouchers/queries';
+import { SplitLines } from '../vouchers/SplitLines';
 import { BookingStatusTag } from './BookingStatusTag';
+import { PaymentSummary } from './PaymentSummary';
 import { PriceLines } from './QuoteView';
 
-/** The value `ms` milliseconds after it last changed. */
-function useDebounced<T>(value: T, ms: number): T {
-  const [v, setV] = useState(value);
-  useEffect(() => {
-    const id = setTimeout(() => setV(value), ms);
-    return () => clearTimeout(id);
-  }, [value, ms]);
-  return v;
-}
+/** The payment processor's test cards (test mode): what each token does, by the number people know. */
+export const TEST_CARDS = [
+  'tok_visa',
+  'tok_mastercard',
+  'tok_chargeDeclined',
+  'tok_chargeDeclinedInsufficientFunds',
+] as const;
+export type TestCard = (typeof TEST_CARDS)[number];
+const HOME_PROVINCE = '山东省';
+const DECLINE_CODES = [
+  'generic_decline',
+  'insufficient_funds',
+  'card_declined',
+  'expired_card',
+  'incorrect_cvc',
+  'processing_error',
+  'lost_card',
+  'stolen_card',
+  'fraudulent',
+  'do_not_honor',
+] as const;
+type DeclineCode = (typeof DECLINE_CODES)[number];
+
+/** A checkout answer the user can act on: the card was declined (402) or the processor is down (503, network). */
+const isDecline = (e: unknown): e is ApiError => isApiError(e) && (e.status === 402 || e.code === 'payment_required');
+const isRetryable = (e: unknown): e is ApiError =>
+  isApiError(e) && (e.status === 503 || e.status === 0 || e.code === 'unavailable');
 
 type FreeRange = { start: number; end: number };
 
@@ -84,6 +111,9 @@ type Values = {
   rateItemId?: number;
   purpose?: string;
   urgent: boolean;
+  paymentMethod: PaymentMethod;
+  paymentToken: TestCard;
+  justification?: string;
 };
 
 export type BookingDrawerTarget = { startIso: string | null; availability: Availability | null; mode: BookingMode };
@@ -109,7 +139,14 @@ export function BookingDrawer({
   const zone = schedule.timeZone;
   const [form] = Form.useForm<Values>();
   const [created, setCreated] = useState<Booking | null>(null);
-  const idempotencyKey = useRef<string | null>(null);
+  /** The key of the last submit and the body it was sent with: a retry of the same body reuses it. */
+  const pending = useRef<{ key: string; body: string } | null>(null);
+  const quotas = useMyQuotas(open);
+  const hasQuota = (quotas.data ?? []).some((q) => q.status === 'active' && q.availableFen > 0);
+  const noQuota = quotas.isSuccess && !hasQuota;
+  /** null: the default, on when the enterprise holds an active quota. */
+  const [voucherChoice, setVoucherChoice] = useState<boolean | null>(null);
+  const useVoucher = !noQuota && (voucherChoice ?? hasQuota);
 
   const free = useMemo<FreeRange[]>(
     () => (target.availability?.free ?? []).map((f) => ({ start: Date.parse(f.start), end: Date.parse(f.end) })),
@@ -138,7 +175,8 @@ export function BookingDrawer({
   useEffect(() => {
     if (!open) return;
     setCreated(null);
-    idempotencyKey.current = null;
+    setVoucherChoice(null);
+    pending.current = null;
     form.resetFields();
     form.setFieldsValue({
       mode: target.mode,
@@ -146,6 +184,8 @@ export function BookingDrawer({
       duration: pickedStart !== undefined ? durationOptions(free, pickedStart, schedule)[0] : undefined,
       sampleCount: 1,
       urgent: false,
+      paymentMethod: 'card',
+      paymentToken: 'tok_visa',
     });
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [open, target]);
@@ -155,6 +195,7 @@ export function BookingDrawer({
     const base = {
       instrumentId: instrument.id,
       urgent: !!values.urgent,
+      useVoucher,
       ...(values.rateItemId ? { rateItemId: values.rateItemId } : {}),
     };
     if (mode === 'machine_time') {
@@ -175,7 +216,7 @@ export function BookingDrawer({
         ? { end: toIso(zonedInstant(values.wantedBy.format('YYYY-MM-DD'), '23:59', zone).add(59, 'second')) }
         : {}),
     };
-  }, [values, mode, instrument.id, zone]);
+  }, [values, mode, instrument.id, zone, useVoucher]);
   const debounced = useDebounced(request, 350);
   const quote = useQuery({
     queryKey: ['quote', debounced],
@@ -186,25 +227,41 @@ export function BookingDrawer({
     staleTime: 60_000,
   });
   const quoting = quote.isFetching || JSON.stringify(request) !== JSON.stringify(debounced);
+  const q: Quote | undefined = quote.data;
+  const selfPayFen = q ? (q.price.selfPayFen ?? q.price.totalFen) : null;
+  const payMethod: PaymentMethod | null = selfPayFen === 0 ? null : (values?.paymentMethod ?? 'card');
+  const outOfProvince =
+    instrument.province !== HOME_PROVINCE || !!q?.ineligible?.some((i) => i.reason === 'out_of_province');
+  const needsJustification = useVoucher && outOfProvince;
 
   const submit = useMutation({
     mutationFn: () => {
       if (!request) throw new Error('incomplete');
-      idempotencyKey.current ??= newIdempotencyKey();
       const purpose = values?.purpose?.trim();
-      return bookingApi.create(
-        { ...request, urgent: !!request.urgent, ...(purpose ? { purpose } : {}) },
-        idempotencyKey.current,
-      );
+      const justification = values?.justification?.trim();
+      const body: NewBooking = {
+        ...request,
+        urgent: !!request.urgent,
+        useVoucher,
+        ...(purpose ? { purpose } : {}),
+        ...(payMethod === 'card' ? { paymentToken: values?.paymentToken ?? 'tok_visa' } : {}),
+        ...(needsJustification && justification ? { justification } : {}),
+      };
+      const json = JSON.stringify(body);
+      // The same request again (a retry after an outage) keeps its key; anything else is a new request.
+      if (pending.current?.body !== json) pending.current = { key: newIdempotencyKey(), body: json };
+      return bookingApi.create(body, pending.current.key);
     },
     onSuccess: (b) => {
       setCreated(b);
       void qc.invalidateQueries({ queryKey: ['availability', instrument.id] });
       void qc.invalidateQueries({ queryKey: ['bookings'] });
+      void qc.invalidateQueries({ queryKey: ['vouchers', 'mine'] });
     },
     onError: (e) => {
-      // A different answer next time: let the next submit be a new request.
-      idempotencyKey.current = null;
+      // An outage may have half-done the request: a retry must send the same key. Anything else had
+      // a final answer, so the next submit is a new request.
+      if (!isRetryable(e)) pending.current = null;
       if (isApiError(e) && e.code === 'conflict') {
         void qc.invalidateQueries({ queryKey: ['availability', instrument.id] });
       }
@@ -212,6 +269,18 @@ export function BookingDrawer({
   });
 
   const onFinish = () => submit.mutate();
+  const declineText = (e: ApiError) => {
+    const code = e.extra.declineCode;
+    return typeof code === 'string' && (DECLINE_CODES as readonly string[]).includes(code)
+      ? t(`checkout.declineCode.${code as DeclineCode}`)
+      : e.detail || t('checkout.declineCode.card_declined');
+  };
+  let submitLabel: ReactNode = schedule.approvalRequired
+    ? t('booking.form.submitRequest')
+    : t('booking.form.submitBook');
+  if (selfPayFen && payMethod === 'card') submitLabel = t('checkout.confirmCard', { amount: formatFen(selfPayFen) });
+  else if (selfPayFen && payMethod === 'invoice')
+    submitLabel = t('checkout.confirmInvoice', { amount: formatFen(selfPayFen) });
   const submitError = submit.error;
   const name = en && instrument.nameEn ? instrument.nameEn : instrument.nameZh;
   const note = zoneNote(zone);
@@ -253,6 +322,11 @@ export function BookingDrawer({
                   : t('common.none'),
           },
           { key: 'price', label: t('booking.fields.quoted'), children: <PriceLines price={created.price} /> },
+          {
+            key: 'payment',
+            label: t('checkout.paid'),
+            children: <PaymentSummary booking={created} compact />,
+          },
         ]}
       />
     </Result>
@@ -263,7 +337,13 @@ export function BookingDrawer({
       onFinish={onFinish}
       requiredMark={false}
       data-testid="booking-form"
-      initialValues={{ mode: target.mode, urgent: false, sampleCount: 1 }}
+      initialValues={{
+        mode: target.mode,
+        urgent: false,
+        sampleCount: 1,
+        paymentMethod: 'card',
+        paymentToken: 'tok_visa',
+      }}
     >
       <div className="bk-instrument">
         <Typography.Text strong>{name}</Typography.Text>
@@ -387,6 +467,24 @@ export function BookingDrawer({
       >
         <Switch data-testid="booking-urgent" />
       </Form.Item>
+      <div className="bk-voucher" data-testid="voucher-choice" data-on={useVoucher ? 'true' : 'false'}>
+        <div className="bk-voucher__row">
+          <label htmlFor="use-voucher" className="bk-voucher__label">
+            <Typography.Text strong>{t('checkout.useVoucher')}</Typography.Text>
+            <Typography.Text type="secondary" className="small-text">
+              {noQuota ? t('checkout.noQuota') : t('checkout.useVoucherHint')}
+            </Typography.Text>
+          </label>
+          <Switch
+            id="use-voucher"
+            checked={useVoucher}
+            disabled={noQuota}
+            loading={quotas.isPending}
+            onChange={setVoucherChoice}
+            data-testid="use-voucher"
+          />
+        </div>
+      </div>
       <div className="bk-quote" data-testid="booking-quote" data-busy={quoting ? 'true' : 'false'}>
         <div className="bk-quote__head">
           <Typography.Text strong>{t('booking.form.quote')}</Typography.Text>
@@ -407,13 +505,115 @@ export function BookingDrawer({
             data-testid="quote-error"
           />
         ) : (
-          <PriceLines price={quote.data?.price} loading={quoting} testId="quote-total" />
+          <>
+            <PriceLines price={q?.price} loading={quoting} testId="quote-total" />
+            {useVoucher ? <SplitLines price={q?.price} voucher={q?.voucher} loading={quoting} /> : null}
+          </>
         )}
+        {q && useVoucher && q.ineligible?.length ? (
+          <IneligibleList
+            quote={q}
+            programmeName={(id) => quotas.data?.find((x) => x.programmeId === id)?.programmeName}
+          />
+        ) : null}
+        {q?.voucher?.settlementMode === 'reimburse' && useVoucher ? (
+          <Typography.Text type="secondary" className="small-text">
+            {t('checkout.reimburseNote', { amount: formatFen(q.voucher.claimableFen) })}
+          </Typography.Text>
+        ) : null}
         <Typography.Text type="secondary" className="small-text">
           {t('booking.form.quoteNote')}
         </Typography.Text>
       </div>
-      {submitError ? (
+      {needsJustification ? (
+        <Form.Item
+          name="justification"
+          label={t('checkout.justification')}
+          extra={t('checkout.justificationHint')}
+          rules={[{ required: true, whitespace: true, message: t('checkout.justificationRequired') }, { max: 500 }]}
+        >
+          <Input.TextArea rows={2} maxLength={500} showCount data-testid="booking-justification" />
+        </Form.Item>
+      ) : null}
+      <div className="bk-pay" data-testid="payment-section" data-method={payMethod ?? 'none'}>
+        <Typography.Text strong>{t('checkout.payment')}</Typography.Text>
+        {selfPayFen === 0 ? (
+          <Typography.Text type="secondary" data-testid="nothing-to-pay">
+            {t('checkout.nothingToPay')}
+          </Typography.Text>
+        ) : (
+          <>
+            <Form.Item name="paymentMethod" noStyle>
+              <Radio.Group className="bk-pay__methods" data-testid="payment-method">
+                <Radio value="card" data-testid="pay-card">
+                  <CreditCardOutlined /> {t('checkout.card')}
+                </Radio>
+                <Radio value="invoice" data-testid="pay-invoice">
+                  {t('checkout.invoice')}
+                </Radio>
+              </Radio.Group>
+            </Form.Item>
+            {payMethod === 'card' ? (
+              <div className="bk-pay__card">
+                <Typography.Text type="secondary" className="small-text">
+                  {t('checkout.testMode')}
+                </Typography.Text>
+                <Form.Item name="paymentToken" label={t('checkout.testCard')} className="bk-pay__select">
+                  <Select<TestCard>
+                    data-testid="payment-card"
+                    options={TEST_CARDS.map((c) => ({ value: c, label: t(`checkout.cards.${c}`) }))}
+                  />
+                </Form.Item>
+                {selfPayFen !== null ? (
+                  <Typography.Text type="secondary" className="small-text">
+                    {t('checkout.authoriseNote', { amount: formatFen(selfPayFen) })}
+                  </Typography.Text>
+                ) : null}
+              </div>
+            ) : (
+              <Typography.Text type="secondary" className="small-text">
+                {t('checkout.invoiceHint', { amount: selfPayFen !== null ? formatFen(selfPayFen) : '' })}
+              </Typography.Text>
+            )}
+          </>
+        )}
+      </div>
+      {isDecline(submitError) ? (
+        <Alert
+          type="error"
+          showIcon
+          className="bk-alert"
+          data-testid="payment-declined"
+          data-decline-code={String(submitError.extra.declineCode ?? '')}
+          title={t('checkout.declined')}
+          description={
+            <>
+              <div data-testid="decline-reason">{declineText(submitError)}</div>
+              <div>{t('checkout.declinedHint')}</div>
+            </>
+          }
+        />
+      ) : isRetryable(submitError) ? (
+        <Alert
+          type="warning"
+          showIcon
+          className="bk-alert"
+          data-testid="payment-unavailable"
+          title={t('checkout.unavailable')}
+          description={t('checkout.unavailableHint')}
+          action={
+            <Button
+              size="small"
+              icon={<ReloadOutlined />}
+              loading={submit.isPending}
+              onClick={() => submit.mutate()}
+              data-testid="payment-retry"
+            >
+              {t('checkout.retrySame')}
+            </Button>
+          }
+        />
+      ) : submitError ? (
         <Alert
           type="error"
           showIcon
@@ -456,10 +656,10 @@ export function BookingDrawer({
               type="primary"
               onClick={() => form.submit()}
               loading={submit.isPending}
-              disabled={!request}
+              disabled={!request || (quoting && !quote.isError)}
               data-testid="booking-submit"
             >
-              {schedule.approvalRequired ? t('booking.form.submitRequest') : t('booking.form.submitBook')}
+              {submitLabel}
             </Button>
           </Space>
         )
@@ -469,3 +669,55 @@ export function BookingDrawer({
     </Drawer>
   );
 }
+
+/** Why the voucher programmes the enterprise holds cannot pay for this booking, by programme. */
+function IneligibleList({
+  quote,
+  programmeName,
+}: {
+  quote: Quote;
+  programmeName: (programmeId: number) => string | undefined;
+}) {
+  const { t, i18n } = useTranslation();
+  const byProgramme = new Map<number, string[]>();
+  for (const i of quote.ineligible) {
+    const text = INELIGIBLE_REASONS.includes(i.reason as IneligibleReason)
+      ? t(`voucher.ineligible.${i.reason as IneligibleReason}`)
+      : i.detail || i.reason;
+    byProgramme.set(i.programmeId, [...(byProgramme.get(i.programmeId) ?? []), text]);
+  }
+  const sep = isEnglish(i18n.language) ? '; ' : '；';
+  return (
+    <Alert
+      type="info"
+      showIcon
+      data-testid="voucher-ineligible"
+      title={t('checkout.ineligibleTitle')}
+      description={
+        <ul className="bk-ineligible">
+          {[...byProgramme].map(([id, reasons]) => (
+            <li key={id} data-programme-id={id}>
+              {programmeName(id) ? <div className="bk-ineligible__name">{programmeName(id)}</div> : null}
+              <div>{reasons.join(sep)}</div>
+            </li>
+          ))}
+        </ul>
+      }
+    />
+  );
+}
+
+const INELIGIBLE_REASONS = [
+  'not_certified',
+  'certification_expired',
+  'quota_revoked',
+  'programme_not_started',
+  'programme_ended',
+  'category_not_eligible',
+  'provider_not_eligible',
+  'provider_not_certified',
+  'out_of_province',
+  'related_party',
+  'not_enterprise_price',
+] as const;
+type IneligibleReason = (typeof INELIGIBLE_REASONS)[number];

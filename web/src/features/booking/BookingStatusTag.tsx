@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { BookingStatus } from '../../api/booking';
 
 export const STATUS_COLOR: Record<BookingStatus, string> = {
+  pending_payment: 'purple',
   requested: 'gold',
   approved: 'blue',
   in_progress: 'cyan',
@@ -10,6 +11,7 @@ export const STATUS_COLOR: Record<BookingStatus, string> = {
   rejected: 'red',
   cancelled: 'default',
   no_show: 'volcano',
+  payment_failed: 'red',
 };
 
 export function BookingStatusTag({ status }: { status: BookingStatus }) {

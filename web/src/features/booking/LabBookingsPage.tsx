@@ -14,6 +14,7 @@ import { useInstrumentSearch } from '../catalog/queries';
 import { LabBookingActions } from './BookingActions';
 import { BookingTime } from './BookingDetailView';
 import { BookingStatusTag } from './BookingStatusTag';
+import { PaymentSummary } from './PaymentSummary';
 import { useBookingList } from './queries';
 
 /** The province's zone: the lab's day and week boundaries. */
@@ -41,6 +42,11 @@ function LabBookingRow({ b }: { b: Booking }) {
             </Tag>
           ) : null}
         </div>
+        {b.voucherUse || b.payment || b.paymentMethod ? (
+          <div className="bk-item__meta">
+            <PaymentSummary booking={b} compact />
+          </div>
+        ) : null}
         {b.purpose ? (
           <Typography.Paragraph type="secondary" className="small-text" ellipsis={{ rows: 1 }}>
             {b.purpose}

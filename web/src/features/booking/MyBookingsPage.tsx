@@ -11,10 +11,11 @@ import { EmptyState, ErrorState } from '../../ui/states';
 import { useDocumentTitle } from '../../ui/useDocumentTitle';
 import { BookingTime } from './BookingDetailView';
 import { BookingStatusTag } from './BookingStatusTag';
+import { PaymentSummary } from './PaymentSummary';
 import { useBookingList } from './queries';
 
 const TABS = {
-  upcoming: ['requested', 'approved', 'in_progress'],
+  upcoming: ['pending_payment', 'requested', 'approved', 'in_progress'],
   past: ['completed', 'no_show'],
   cancelled: ['cancelled', 'rejected'],
 } as const satisfies Record<string, readonly BookingStatus[]>;
@@ -39,6 +40,11 @@ export function BookingRow({ b, to }: { b: Booking; to: string }) {
           {b.sampleCount ? ` · ${t('booking.fields.samples', { n: b.sampleCount })}` : ''} ·{' '}
           {b.instrument.institutionName}
         </div>
+        {b.voucherUse || b.payment || b.paymentMethod ? (
+          <div className="bk-item__meta">
+            <PaymentSummary booking={b} compact />
+          </div>
+        ) : null}
       </div>
       <div className="bk-item__aside">
         <BookingStatusTag status={b.status} />

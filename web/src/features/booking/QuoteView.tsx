@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { PriceLine } from '../../api/booking';
 import { formatFen } from '../../ui/money';
 
+const NO_QUANTITY = new Set<PriceLine['kind']>(['urgent_surcharge', 'minimum_charge', 'no_show_fee', 'waived']);
 const fmtQty = (q: number) => (Number.isInteger(q) ? String(q) : q.toFixed(2).replace(/\.?0+$/, ''));
 
 /** Price lines and the total; `testId` names the total for tests. */
@@ -25,7 +26,7 @@ export function PriceLines({
         <div key={`${l.kind}-${i}`} className="price-lines__row">
           <span className="price-lines__label">
             {l.label || t(`booking.lineKind.${l.kind}`)}
-            {l.kind === 'urgent_surcharge' || l.kind === 'minimum_charge' ? null : (
+            {NO_QUANTITY.has(l.kind) ? null : (
               <Typography.Text type="secondary" className="small-text">
                 {' '}
                 {fmtQty(l.quantity)} × {formatFen(l.unitFen)}

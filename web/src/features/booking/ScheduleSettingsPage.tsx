@@ -325,6 +325,23 @@ function ScheduleForm({ instrumentId, schedule }: { instrumentId: number; schedu
           <Col xs={24} sm={12} lg={8}>
             {minutes('cancellationDeadlineHours', 24 * 30, 0, t('bookingSettings.hoursUnit'))}
           </Col>
+          <Col xs={24} sm={12} lg={8}>
+            <Form.Item
+              name="noShowChargePercent"
+              label={t('bookingSettings.noShowChargePercent')}
+              extra={t('bookingSettings.noShowChargeHint')}
+              rules={[{ required: true, type: 'integer', min: 0, max: 100, message: t('programmes.percentRange') }]}
+            >
+              <InputNumber<number>
+                min={0}
+                max={100}
+                precision={0}
+                className="full-width"
+                suffix="%"
+                data-testid="no-show-charge"
+              />
+            </Form.Item>
+          </Col>
         </Row>
       </Card>
       <Card className="section-card" title={t('bookingSettings.modes')}>

@@ -1,0 +1,55 @@
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { voucherApi } from '../../api/vouchers';
+
+export const voucherKeys = {
+  mine: ['vouchers', 'mine'] as const,
+  myUses: ['vouchers', 'mine', 'uses'] as const,
+  programmes: ['vouchers', 'programmes'] as const,
+  enterprises: (q: string) => ['vouchers', 'enterprises', q] as const,
+  groups: ['vouchers', 'controller-groups'] as const,
+  related: ['vouchers', 'related-parties'] as const,
+  quotas: (params: { programmeId?: number; enterpriseId?: number }) => ['vouchers', 'quotas', params] as const,
+};
+
+/** The signed-in researcher's enterprise's quotas. */
+export function useMyQuotas(enabled = true) {
+  return useQuery({
+    queryKey: voucherKeys.mine,
+    queryFn: ({ signal }) => voucherApi.myQuotas(signal),
+    enabled,
+  });
+}
+
+export function useMyVoucherUses() {
+  return useQuery({ queryKey: voucherKeys.myUses, queryFn: ({ signal }) => voucherApi.myUses(signal) });
+}
+
+export function useProgrammes() {
+  return useQuery({ queryKey: voucherKeys.programmes, queryFn: ({ signal }) => voucherApi.programmes(signal) });
+}
+
+export function useEnterprises(q: string, enabled = true) {
+  return useQuery({
+    queryKey: voucherKeys.enterprises(q),
+    queryFn: ({ signal }) => voucherApi.enterprises(q || undefined, signal),
+    placeholderData: keepPreviousData,
+    enabled,
+  });
+}
+
+export function useControllerGroups() {
+  return useQuery({ queryKey: voucherKeys.groups, queryFn: ({ signal }) => voucherApi.controllerGroups(signal) });
+}
+
+export function useRelatedParties() {
+  return useQuery({ queryKey: voucherKeys.related, queryFn: ({ signal }) => voucherApi.relatedParties(signal) });
+}
+
+export function useQuotas(params: { programmeId?: number; enterpriseId?: number }, enabled = true) {
+  return useQuery({
+    queryKey: voucherKeys.quotas(params),
+    queryFn: ({ signal }) => voucherApi.quotas(params, signal),
+    placeholderData: keepPreviousData,
+    enabled,
+  });
+}
