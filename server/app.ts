@@ -4,6 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import cookieParser from 'cookie-parser';
 import express, { type Express } from 'express';
+import nodemailer from 'nodemailer';
 import swaggerUi from 'swagger-ui-express';
 import type { Db } from '../db/client.ts';
 import { createRegistry, openApiDocument } from './http/openapi.ts';
@@ -21,6 +22,9 @@ import { CatalogService } from './modules/catalog/catalog.service.ts';
 import { systemClock, type Clock } from './shared/clock.ts';
 import { CheckoutService, type CheckoutFaults } from './modules/checkout/checkout.service.ts';
 import { Ledger } from './modules/ledger/ledger.ts';
+import { NotificationsRepo } from './modules/notifications/notifications.repo.ts';
+import { notificationRoutes } from './modules/notifications/notifications.routes.ts';
+import { DEFAULT_MAIL_FROM, NotificationService } from './modules/notifications/notifications.service.ts';
 import { ledgerRoutes } from './modules/ledger/ledger.routes.ts';
 import { PaymentsRepo } from './modules/payments/payments.repo.ts';
 import { paymentRoutes } from './modules/payments/payments.routes.ts';
@@ -32,6 +36,8 @@ import { ReconciliationService } from './modules/settlement/reconciliation.servi
 import { SettlementRepo } from './modules/settlement/settlement.repo.ts';
 import { settlementRoutes } from './modules/settlement/settlement.routes.ts';
 import { SettlementService } from './modules/settlement/settlement.service.ts';
+import { statsRoutes } from './modules/stats/stats.routes.ts';
+import { StatsService } from './modules/stats/stats.service.ts';
 
 export function servicesOf(app: Express): AppServices {
   return app.locals.services as AppServices;
@@ -51,6 +57,11 @@ export interface AppDeps {
   payments: PaymentProvider;
   /** Test hook: simulated crashes between processor calls and local writes. */
   checkoutFaults?: CheckoutFaults;
+  /**
+   * Email: the SMTP server (smtp://host:port, or smtps://user:pass@host) and the sender. Without it
+   * notifications are still written, in-app and to the outbox, but nothing is sent.
+   */
+  mail?: { url: string; from?: string; publicUrl?: string | null; autoDeliver?: boolean };
 }
 
 /** Services that run outside requests (start-up recovery, timers, tests). */
@@ -59,10 +70,13 @@ export interface AppServices {
   vouchers: VouchersService;
   ledger: Ledger;
   reconciliation: ReconciliationService;
+  stats: StatsService;
+  /** In-app notifications and the email outbox (deliver(), remindTomorrow() run on the server's timer). */
+  notifications: NotificationService;
   /** Finishes or undoes interrupted payments and gives expired quotas back. */
   maintenance(options?: {
     minAgeMs?: number;
-  }): Promise<Awaited<ReturnType<CheckoutService['recover']>> & { expiredQuotas: number }>;
+  }): Promise<Awaited<ReturnType<CheckoutService['recover']>> & { expiredQuotas: number; statsRefreshed: number }>;
 }
 
 export const defaultWebRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'web');
@@ -82,10 +96,26 @@ export function createApp(deps: AppDeps): Express {
   const catalogRepo = new CatalogRepo(deps.db);
   const catalog = new CatalogService(catalogRepo, clock);
   const fileDir = deps.fileDir ?? defaultFileDir(deps.db);
-  const booking = new BookingService(new BookingRepo(deps.db), catalogRepo, catalog, clock, fileDir);
+  const notifications = new NotificationService(
+    new NotificationsRepo(deps.db),
+    clock,
+    deps.mail && {
+      // Timeouts well inside the outbox's claim lease, so a slow server cannot make a mail go twice.
+      transport: nodemailer.createTransport({
+        url: deps.mail.url,
+        connectionTimeout: 15_000,
+        greetingTimeout: 15_000,
+        socketTimeout: 30_000,
+      }),
+      from: deps.mail.from ?? DEFAULT_MAIL_FROM,
+      publicUrl: deps.mail.publicUrl,
+      autoDeliver: deps.mail.autoDeliver,
+    },
+  );
+  const booking = new BookingService(new BookingRepo(deps.db), catalogRepo, catalog, clock, fileDir, notifications);
   const ledger = new Ledger(deps.db);
   const vouchersRepo = new VouchersRepo(deps.db);
-  const vouchers = new VouchersService(vouchersRepo, ledger, clock);
+  const vouchers = new VouchersService(vouchersRepo, ledger, clock, notifications);
   const checkout = new CheckoutService({
     bookings: booking,
     vouchers,
@@ -96,23 +126,28 @@ export function createApp(deps: AppDeps): Express {
     faults: deps.checkoutFaults,
   });
   const settlementRepo = new SettlementRepo(deps.db);
-  const settlement = new SettlementService(settlementRepo, vouchersRepo, catalogRepo, ledger, clock);
+  const settlement = new SettlementService(settlementRepo, vouchersRepo, catalogRepo, ledger, clock, notifications);
   const reconciliation = new ReconciliationService(
     settlementRepo,
     new PaymentsRepo(deps.db),
     ledger,
     deps.payments,
     clock,
+    notifications,
   );
+  const stats = new StatsService(deps.db, clock);
   const services: AppServices = {
     checkout,
     vouchers,
     ledger,
     reconciliation,
-    maintenance: async (options) => ({
-      ...(await checkout.recover(options)),
-      expiredQuotas: vouchers.expireQuotas(),
-    }),
+    stats,
+    notifications,
+    maintenance: async (options) => {
+      const recovered = await checkout.recover(options);
+      stats.ensureYear(new Date(clock.now() + 8 * 3600_000).getUTCFullYear());
+      return { ...recovered, expiredQuotas: vouchers.expireQuotas(), statsRefreshed: stats.refresh() };
+    },
   };
   const registry = createRegistry();
 
@@ -160,6 +195,8 @@ export function createApp(deps: AppDeps): Express {
   api.use(voucherRoutes(vouchers, registry));
   api.use(ledgerRoutes(ledger, registry));
   api.use(settlementRoutes(settlement, reconciliation, registry));
+  api.use(notificationRoutes(notifications, registry));
+  api.use(statsRoutes(stats, deps.db, registry));
   api.use(apiNotFound);
   app.use('/api/v1', api);
 

@@ -41,6 +41,24 @@ const configSchema = z.object({
     .string()
     .regex(/^(off|([01]\d|2[0-3]):[0-5]\d)$/, 'HH:mm or off')
     .default('02:30'),
+  /**
+   * The SMTP server for notification emails (smtp://host:587, smtps://user:pass@host:465). Unset: an
+   * in-process SMTP server (npm smtp-server) on 127.0.0.1 receives them and the server logs their subjects.
+   */
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\/\S+$/, 'an smtp:// or smtps:// URL')
+    .optional(),
+  MAIL_FROM: z.string().min(3).default('山东省大型科学仪器共享服务平台 <noreply@instruments.sd.example.cn>'),
+  /** The platform's address as users reach it, for links in emails; default http://HOST:PORT. */
+  PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
+  /** How often the email outbox is delivered (also right after each event). */
+  MAIL_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
+  /** Local time (Asia/Shanghai) from which the day-before booking reminders go out; `off` to disable. */
+  REMIND_AT: z
+    .string()
+    .regex(/^(off|([01]\d|2[0-3]):[0-5]\d)$/, 'HH:mm or off')
+    .default('08:00'),
 });
 
 export type Config = z.infer<typeof configSchema>;

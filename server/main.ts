@@ -1,9 +1,11 @@
 import cluster from 'node:cluster';
 import fs from 'node:fs';
 import path from 'node:path';
+import { DateTime } from 'luxon';
 import { migrateDb, openDb } from '../db/client.ts';
 import { seedDemo, seedHolidays, seedReference } from '../db/seed/index.ts';
 import { createApp, servicesOf } from './app.ts';
+import { startLocalSmtp } from './modules/notifications/local-smtp.ts';
 import { startLocalStripe } from './modules/payments/local-stripe.ts';
 import { StripeProvider } from './modules/payments/stripe.ts';
 import { loadConfig, type Config } from './config.ts';
@@ -37,6 +39,17 @@ async function ensureStripe(config: Config): Promise<Config> {
   return { ...config, STRIPE_API_BASE: local.url, STRIPE_SECRET_KEY: 'sk_test_local_platform' };
 }
 
+/** Without an SMTP server configured, notification emails go to one in this process (once, in the primary). */
+async function ensureMail(config: Config): Promise<Config> {
+  if (config.SMTP_URL) return config;
+  const local = await startLocalSmtp({
+    onMessage: (mail) => console.log(`Mail to ${mail.to.join(', ')}: ${mail.subject}`),
+  });
+  console.log(`Local SMTP server (smtp-server) on ${local.url}: emails are received here and not sent on`);
+  process.env.SMTP_URL = local.url; // workers inherit it
+  return { ...config, SMTP_URL: local.url };
+}
+
 function serve(config: Config, db = openDb(config.DATABASE_PATH)) {
   const app = createApp({
     db,
@@ -49,6 +62,13 @@ function serve(config: Config, db = openDb(config.DATABASE_PATH)) {
       webhookSecret: config.STRIPE_WEBHOOK_SECRET,
       timeoutMs: config.STRIPE_TIMEOUT_MS,
     }),
+    mail: config.SMTP_URL
+      ? {
+          url: config.SMTP_URL,
+          from: config.MAIL_FROM,
+          publicUrl: config.PUBLIC_URL ?? `http://${config.HOST}:${config.PORT}`,
+        }
+      : undefined,
   });
   // Payments a crash or an outage left open are finished or undone at start-up, then on a timer
   // (by one process when several serve).
@@ -72,6 +92,31 @@ function serve(config: Config, db = openDb(config.DATABASE_PATH)) {
           .then((run) => run && console.log(`Daily reconciliation #${run.id}: ${run.status}`))
           .catch((err: unknown) => console.error('reconciliation failed:', err instanceof Error ? err.message : err));
       setInterval(() => void reconcile(), 60_000).unref();
+    }
+    // The email outbox: what is due (retries included) goes out on this timer, besides right after each event.
+    const deliver = () =>
+      services.notifications
+        .deliver()
+        .then((r) => {
+          if (r.retrying || r.failed) console.log(`Mail: ${JSON.stringify(r)}`);
+        })
+        .catch((err: unknown) => console.error('mail delivery failed:', err instanceof Error ? err.message : err));
+    void deliver();
+    setInterval(() => void deliver(), config.MAIL_INTERVAL_SECONDS * 1000).unref();
+    if (config.REMIND_AT !== 'off') {
+      const [h, m] = config.REMIND_AT.split(':').map(Number) as [number, number];
+      const remind = () => {
+        const now = DateTime.now().setZone('Asia/Shanghai');
+        if (now < now.set({ hour: h, minute: m, second: 0, millisecond: 0 })) return;
+        try {
+          const told = services.notifications.remindTomorrow();
+          if (told) console.log(`Reminded ${told} researchers of tomorrow's bookings`);
+        } catch (err) {
+          console.error('reminders failed:', err instanceof Error ? err.message : err);
+        }
+      };
+      remind();
+      setInterval(remind, 10 * 60_000).unref();
     }
   }
   const server = app.listen(config.PORT, config.HOST, () => {
@@ -99,6 +144,7 @@ async function main() {
   let config = loadConfig();
   if (cluster.isWorker) return serve(config);
   config = await ensureStripe(config);
+  config = await ensureMail(config);
   const db = await prepare(config);
   if (config.WORKERS <= 1) return serve(config, db);
   // Several processes share the port; SQLite's IMMEDIATE transactions keep their writes consistent.

@@ -151,3 +151,23 @@ export const findingKinds = [
   'ledger_unbalanced',
 ] as const;
 export type FindingKind = (typeof findingKinds)[number];
+
+/** What a user is told about, in the app and (where their preferences allow) by email. */
+export const notificationTypes = [
+  'booking_requested',
+  'booking_approved',
+  'booking_rejected',
+  'booking_cancelled',
+  'booking_reminder',
+  /** Usage completed: the enterprise is asked to rate the service. */
+  'booking_completed',
+  'quota_low',
+  'settlement_line_returned',
+  'batch_paid',
+  'reconciliation_findings',
+] as const;
+export type NotificationType = (typeof notificationTypes)[number];
+
+/** An outbox email: pending (due at next_attempt_at) → sending (claimed, leased) → sent | failed (gave up). */
+export const outboxStatuses = ['pending', 'sending', 'sent', 'failed'] as const;
+export type OutboxStatus = (typeof outboxStatuses)[number];

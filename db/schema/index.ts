@@ -7,3 +7,5 @@ export * from './vouchers.ts';
 export * from './ledger.ts';
 export * from './payments.ts';
 export * from './settlement.ts';
+export * from './notifications.ts';
+export * from './stats.ts';

@@ -5,7 +5,7 @@ import type { Express } from 'express';
 import request from 'supertest';
 import { migrateDb, openDb, type Db } from '../../db/client.ts';
 import { DEMO_PASSWORD, seedDemo, seedReference } from '../../db/seed/index.ts';
-import { createApp } from '../../server/app.ts';
+import { createApp, type AppDeps } from '../../server/app.ts';
 import type { Clock } from '../../server/shared/clock.ts';
 import type { CheckoutFaults } from '../../server/modules/checkout/checkout.service.ts';
 import type { PaymentProvider } from '../../server/modules/payments/provider.ts';
@@ -25,6 +25,8 @@ export async function createTestApp(
     clock?: Clock;
     payments?: PaymentProvider;
     checkoutFaults?: CheckoutFaults;
+    /** Email through this SMTP server (e.g. startLocalSmtp's url); none by default. */
+    mail?: AppDeps['mail'];
   } = {},
 ): Promise<TestApp> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'isp-test-'));
@@ -38,6 +40,7 @@ export async function createTestApp(
     clock: opts.clock,
     payments: opts.payments ?? (await testStripe()),
     checkoutFaults: opts.checkoutFaults,
+    mail: opts.mail,
   });
   return {
     app,

@@ -12,6 +12,7 @@ import { canManageInstitution, type Actor } from '../auth/actor.ts';
 import type { CatalogRepo } from '../catalog/catalog.repo.ts';
 import type { SearchQuery } from '../catalog/catalog.schemas.ts';
 import type { CatalogService } from '../catalog/catalog.service.ts';
+import type { Notifier } from '../notifications/notifications.service.ts';
 import { z } from 'zod';
 import type { BookingRequest, BookingView, Schedule } from './booking.schemas.ts';
 import type { BookingRepo, BookingRow, InstrumentBrief, ScheduleRow } from './booking.repo.ts';
@@ -119,6 +120,8 @@ export class BookingService {
     private readonly clock: Clock,
     /** Where uploaded files (service reports) are kept. */
     private readonly fileDir: string,
+    /** Tells the lab and the requester of new bookings and status changes (absent in seeds). */
+    private readonly notifier?: Notifier,
   ) {}
 
   setHooks(hooks: BookingHooks): void {
@@ -556,6 +559,7 @@ export class BookingService {
       at: now,
     });
     if (status === 'approved') this.confirmEvent(booking.id, 'requested', now);
+    if (status !== 'pending_payment') this.notifier?.bookingCreated(booking.id, now);
     return booking;
   }
 
@@ -601,6 +605,7 @@ export class BookingService {
       reason: reason ?? 'card authorised',
     });
     if (to === 'approved') this.confirmEvent(id, 'requested', now);
+    this.notifier?.bookingCreated(id, now);
     return true;
   }
 
@@ -765,6 +770,8 @@ export class BookingService {
         reason: body.reason ?? body.note ?? null,
       });
       this.hooks?.onTransition(fresh, this.repo.booking(id)!, now);
+      // After the money hook (the final price is amended there); the actor is not told of their own act.
+      this.notifier?.bookingChanged(id, now, actor.userId);
     });
     return this.view(this.repo.booking(id)!);
   }

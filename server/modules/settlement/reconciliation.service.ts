@@ -9,6 +9,8 @@ import { AppError, badRequest, forbidden, notFound } from '../../shared/errors.t
 import { parseInstant } from '../../shared/time.ts';
 import type { Actor } from '../auth/actor.ts';
 import type { Ledger } from '../ledger/ledger.ts';
+import { LINKS } from '../notifications/links.ts';
+import type { Notifier } from '../notifications/notifications.service.ts';
 import type { Charge, PaymentProvider } from '../payments/provider.ts';
 import type { PaymentsRepo } from '../payments/payments.repo.ts';
 import { finalShare } from '../vouchers/rules.ts';
@@ -26,6 +28,8 @@ export class ReconciliationService {
     private readonly ledger: Ledger,
     private readonly provider: PaymentProvider,
     private readonly clock: Clock,
+    /** Tells the province's finance staff of findings (absent in benches). */
+    private readonly notifier?: Notifier,
   ) {}
 
   private checkFinance(actor: Actor): void {
@@ -96,6 +100,26 @@ export class ReconciliationService {
           summary,
           finishedAt: this.clock.now(),
         });
+        if (findings.length) {
+          const day = (ms: number) => DateTime.fromMillis(ms, { zone: ZONE }).toISODate()!;
+          this.notifier?.notify(
+            {
+              type: 'reconciliation_findings',
+              to: ['provincial_finance'],
+              data: {
+                runId: run.id,
+                from: day(from),
+                to: day(Math.max(from, to - 1)),
+                findings: findings.length,
+                amountFen: findings.reduce((s, f) => s + f.amountFen, 0),
+              },
+              link: LINKS.run(run.id),
+              key: `reconciliation_findings:run:${run.id}`,
+              except: userId,
+            },
+            this.clock.now(),
+          );
+        }
       });
     } catch (err) {
       this.repo.updateRun(run.id, {

@@ -14,6 +14,8 @@ import { AppError, badRequest, forbidden, notFound } from '../../shared/errors.t
 import type { Actor } from '../auth/actor.ts';
 import type { CatalogRepo } from '../catalog/catalog.repo.ts';
 import type { Ledger } from '../ledger/ledger.ts';
+import { LINKS } from '../notifications/links.ts';
+import type { Notifier, Recipient } from '../notifications/notifications.service.ts';
 import { ratioPercent } from '../vouchers/rules.ts';
 import type { VouchersRepo } from '../vouchers/vouchers.repo.ts';
 import { lineChecks, type Check } from './checks.ts';
@@ -31,10 +33,17 @@ export class SettlementService {
     private readonly catalog: CatalogRepo,
     private readonly ledger: Ledger,
     private readonly clock: Clock,
+    /** Tells claimants of returned lines and paid batches (absent in seeds). */
+    private readonly notifier?: Notifier,
   ) {}
 
   private today(): string {
     return DateTime.fromMillis(this.clock.now(), { zone: ZONE }).toISODate()!;
+  }
+
+  /** The claimant's people: the lab managers of a provider, the researchers of an enterprise. */
+  private claimantUsers(b: BatchRow): Recipient[] {
+    return [{ organisationId: b.claimantId, role: b.claimantKind === 'provider' ? 'lab_manager' : 'researcher' }];
   }
 
   // Who may see and do what
@@ -299,6 +308,25 @@ export class SettlementService {
         updatedAt: now,
       });
       if (action === 'reject') this.unclaim(b, line, now);
+      if (action === 'return')
+        this.notifier?.notify(
+          {
+            type: 'settlement_line_returned',
+            to: this.claimantUsers(b),
+            data: {
+              batchId: b.id,
+              lineId: line.id,
+              bookingId: line.bookingId,
+              programmeName: this.vouchers.programme(b.programmeId)?.name ?? '',
+              month: b.month,
+              voucherFen: line.voucherFen,
+              reason: input.reason ?? null,
+            },
+            link: LINKS.claimantBatch(b.id, b.claimantKind),
+            key: `settlement_line_returned:line:${line.id}:at:${now}`,
+          },
+          now,
+        );
       this.event(
         b.id,
         line.id,
@@ -436,6 +464,23 @@ export class SettlementService {
         updatedAt: now,
       });
       this.event(b.id, null, 'pay', 'reviewed', 'paid', actor, reference, now);
+      this.notifier?.notify(
+        {
+          type: 'batch_paid',
+          to: this.claimantUsers(b),
+          data: {
+            batchId: b.id,
+            programmeName: this.vouchers.programme(b.programmeId)?.name ?? '',
+            month: b.month,
+            paidFen: paid,
+            reference,
+            lineCount: approved.length,
+          },
+          link: LINKS.claimantBatch(b.id, b.claimantKind),
+          key: `batch_paid:batch:${b.id}`,
+        },
+        now,
+      );
     });
     return this.view(this.repo.batch(b.id)!);
   }

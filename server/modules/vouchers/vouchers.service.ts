@@ -9,6 +9,8 @@ import type { UserType, VoucherLimit } from '../../../db/schema/enums.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { AppError, badRequest, forbidden, notFound } from '../../shared/errors.ts';
 import type { Actor } from '../auth/actor.ts';
+import { LINKS } from '../notifications/links.ts';
+import type { Notifier } from '../notifications/notifications.service.ts';
 import { availableOf, type Ledger } from '../ledger/ledger.ts';
 import { ineligibility, finalShare, ratioPercent, voucherShare, type Ineligibility } from './rules.ts';
 import type { EnterpriseView, ProgrammeInput, ProgrammeView, QuotaView, VoucherSplit } from './vouchers.schemas.ts';
@@ -68,6 +70,8 @@ export class VouchersService {
     private readonly repo: VouchersRepo,
     private readonly ledger: Ledger,
     private readonly clock: Clock,
+    /** Tells the enterprise when a quota is nearly used up (absent in seeds). */
+    private readonly notifier?: Notifier,
   ) {}
 
   private today(): string {
@@ -668,6 +672,20 @@ export class VouchersService {
             now,
           );
     hold('budget', accounts.budget.id, payee.id, 'voucher_budget');
+    const left = availableOf(this.ledger.accountByCode(code.quota(quota.id))!);
+    if (this.notifier && left * 10 < quota.capFen) {
+      // Below 10% of the cap: told once per quota (the dedupe key), in this transaction.
+      this.notifier.notify(
+        {
+          type: 'quota_low',
+          to: [{ organisationId: quota.enterpriseId, role: 'researcher' }],
+          data: { quotaId: quota.id, programmeName: p.name, availableFen: left, capFen: quota.capFen },
+          link: LINKS.vouchers,
+          key: `quota_low:quota:${quota.id}`,
+        },
+        now,
+      );
+    }
     return use;
   }
 

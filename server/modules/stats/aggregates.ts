@@ -1,0 +1,134 @@
+/**
+ * The levels above the instrument-month roll-up: month sums per scope (province, city, top-level
+ * category, institution), enterprises served per scope-month, and instrument-years. Small changes
+ * are applied as deltas (subtract the old instrument-month, add the new one) in the refresh's
+ * transaction; large refreshes rebuild the levels set-wise from the roll-up instead.
+ */
+import type { Db } from '../../../db/client.ts';
+import { statementCache } from '../../../db/client.ts';
+import type { Counters } from './figures.ts';
+
+/** Counter columns shared by every level, in a fixed order. */
+export const COUNTER_COLUMNS = [
+  'open_minutes',
+  'booked_minutes',
+  'used_minutes',
+  'external_minutes',
+  'samples',
+  'income_fen',
+  'voucher_income_fen',
+  'saved_fen',
+  'requests',
+  'completed',
+  'external_completed',
+  'cancelled',
+  'rejected',
+  'no_shows',
+  'rating_sum',
+  'rating_count',
+  ...Array.from({ length: 12 }, (_, i) => `t${i}`),
+] as const;
+
+export interface MonthRow {
+  counters: Counters & { openMinutes: number };
+  institutionId: number;
+  cityCode: string | null;
+  topCategory: string;
+}
+
+export function valuesOf(c: Counters & { openMinutes: number }): number[] {
+  return [
+    c.openMinutes,
+    c.bookedMinutes,
+    c.usedMinutes,
+    c.externalMinutes,
+    c.samples,
+    c.incomeFen,
+    c.voucherIncomeFen,
+    c.savedFen,
+    c.requests,
+    c.completed,
+    c.externalCompleted,
+    c.cancelled,
+    c.rejected,
+    c.noShows,
+    c.ratingSum,
+    c.ratingCount,
+    ...Array.from({ length: 12 }, (_, i) => c.turnaround[i] ?? 0),
+  ];
+}
+
+const scopesOf = (r: MonthRow): [string, string][] => [
+  ['province', ''],
+  ['city', r.cityCode ?? ''],
+  ['category', r.topCategory],
+  ['institution', String(r.institutionId)],
+];
+
+export class Aggregates {
+  private readonly stmt: ReturnType<typeof statementCache>;
+
+  constructor(private readonly db: Db) {
+    this.stmt = statementCache(db);
+  }
+
+  /** Adds (sign 1) or subtracts (sign −1) one instrument-month at every level. */
+  apply(instrumentId: number, month: string, row: MonthRow, enterprises: readonly number[], sign: 1 | -1): void {
+    const values = valuesOf(row.counters).map((v) => v * sign);
+    const cols = COUNTER_COLUMNS.join(', ');
+    const marks = COUNTER_COLUMNS.map(() => '?').join(', ');
+    const adds = COUNTER_COLUMNS.map((c) => `${c} = ${c} + excluded.${c}`).join(', ');
+    const scope = this.stmt(
+      `INSERT INTO scope_month_stats (scope, key, month, ${cols}) VALUES (?, ?, ?, ${marks})
+       ON CONFLICT (scope, key, month) DO UPDATE SET ${adds}`,
+    );
+    const served = this.stmt(
+      `INSERT INTO scope_month_enterprises (scope, key, month, enterprise_id, refs) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (scope, key, month, enterprise_id) DO UPDATE SET refs = refs + excluded.refs`,
+    );
+    for (const [s, key] of scopesOf(row)) {
+      scope.run(s, key, month, ...values);
+      for (const e of enterprises) served.run(s, key, month, e, sign);
+    }
+    if (sign < 0) this.stmt(`DELETE FROM scope_month_enterprises WHERE refs <= 0 AND month = ?`).run(month);
+    this.stmt(
+      `INSERT INTO instrument_year_stats (instrument_id, year, institution_id, ${cols}) VALUES (?, ?, ?, ${marks})
+       ON CONFLICT (instrument_id, year) DO UPDATE SET institution_id = excluded.institution_id, ${adds}`,
+    ).run(instrumentId, Number(month.slice(0, 4)), row.institutionId, ...values);
+  }
+
+  /** Rebuilds every level from the instrument-month roll-up (after a large refresh). */
+  rebuild(): void {
+    const cols = COUNTER_COLUMNS.join(', ');
+    const sums = COUNTER_COLUMNS.map((c) =>
+      c.startsWith('t') ? `SUM(json_extract(turnaround, '$[${c.slice(1)}]'))` : `SUM(${c})`,
+    ).join(', ');
+    const sqlite = this.db.$client;
+    sqlite.exec(
+      'DELETE FROM scope_month_stats; DELETE FROM scope_month_enterprises; DELETE FROM instrument_year_stats;',
+    );
+    const scopes: [string, string][] = [
+      ['province', `''`],
+      ['city', `COALESCE(city_code, '')`],
+      ['category', 'top_category'],
+      ['institution', 'CAST(institution_id AS TEXT)'],
+    ];
+    for (const [scope, key] of scopes) {
+      sqlite.exec(
+        `INSERT INTO scope_month_stats (scope, key, month, ${cols})
+         SELECT '${scope}', ${key}, month, ${sums} FROM instrument_month_stats GROUP BY 2, month`,
+      );
+      sqlite.exec(
+        `INSERT INTO scope_month_enterprises (scope, key, month, enterprise_id, refs)
+         SELECT '${scope}', ${key.replace(/\b(city_code|top_category|institution_id)\b/g, 's.$1')}, e.month, e.enterprise_id, COUNT(*)
+         FROM instrument_month_enterprises e JOIN instrument_month_stats s ON s.instrument_id = e.instrument_id AND s.month = e.month
+         GROUP BY 2, e.month, e.enterprise_id`,
+      );
+    }
+    sqlite.exec(
+      `INSERT INTO instrument_year_stats (instrument_id, year, institution_id, ${cols})
+       SELECT instrument_id, CAST(substr(month, 1, 4) AS INTEGER), MAX(institution_id), ${sums}
+       FROM instrument_month_stats GROUP BY instrument_id, substr(month, 1, 4)`,
+    );
+  }
+}

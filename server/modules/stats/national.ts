@@ -1,0 +1,165 @@
+/**
+ * National reporting exports: an institution's instrument records and per-job service records for a
+ * year, under the national reporting field names (domain.md), as tables for CSV or XLSX. The
+ * instrument record's annual hours come from the platform's own usage records.
+ */
+import { DateTime } from 'luxon';
+import type { Db } from '../../../db/client.ts';
+import type { Table } from '../settlement/exports.ts';
+
+const ORIGIN: Record<string, string> = { purchased: '购置', self_built: '研制', donated: '捐赠', other: '其他' };
+const SHARING: Record<string, string> = { external: '外部共享', internal: '内部共享', not_shared: '不共享' };
+const STATUS: Record<string, string> = {
+  normal: '正常',
+  standby: '待机',
+  remote: '远程服务中',
+  occasional_fault: '偶有故障',
+  frequent_fault: '故障频繁',
+  awaiting_repair: '待修',
+  to_be_retired: '待报废',
+};
+/** National service modes: 占用 self-operated machine time, 委托 commissioned testing (samples). */
+const SERVICE_MODE: Record<string, string> = { machine_time: '占用', sample: '委托' };
+const RATING: Record<number, string> = { 5: '非常满意', 4: '满意', 3: '基本满意', 2: '不满意', 1: '极差' };
+const yuan = (fen: number | null) => (fen === null ? '' : (fen / 100).toFixed(2));
+
+export const INSTRUMENT_HEADERS = [
+  '仪器名称',
+  '英文名称',
+  '所属单位仪器编号',
+  '所属单位',
+  '分类编码',
+  '仪器来源',
+  '原值(元)',
+  '启用日期',
+  '产地国别',
+  '生产制造商',
+  '规格型号',
+  '主要技术指标',
+  '主要功能',
+  '主要学科领域',
+  '服务内容',
+  '参考收费标准',
+  '共享模式',
+  '运行状态',
+  '安放地址',
+  '联系人',
+  '联系电话',
+  '电子邮箱',
+  '年总运行机时',
+  '年对外服务机时',
+];
+
+export const SERVICE_HEADERS = [
+  '所属单位仪器编号',
+  '仪器名称',
+  '服务金额(元)',
+  '服务开始时间',
+  '服务结束时间',
+  '服务内容',
+  '服务方式',
+  '服务量',
+  '计量单位',
+  '课题名称',
+  '经费来源',
+  '申请人',
+  '申请人单位',
+  '用户类型',
+  '服务评价',
+];
+
+export function instrumentRecords(db: Db, institutionId: number, year: number): Table {
+  const from = `${year}-01`;
+  const to = `${year}-12`;
+  const rows = db.$client
+    .prepare(
+      `SELECT i.*, o.name AS institutionName, c.name AS cityName,
+              COALESCE((SELECT SUM(s.used_minutes) FROM instrument_month_stats s WHERE s.instrument_id = i.id AND s.month BETWEEN @from AND @to), 0) AS usedMinutes,
+              COALESCE((SELECT SUM(s.external_minutes) FROM instrument_month_stats s WHERE s.instrument_id = i.id AND s.month BETWEEN @from AND @to), 0) AS externalMinutes
+       FROM instruments i JOIN organisations o ON o.id = i.institution_id LEFT JOIN cities c ON c.code = i.city_code
+       WHERE i.institution_id = @institution ORDER BY i.asset_number`,
+    )
+    .all({ institution: institutionId, from, to }) as Record<string, string | number | null>[];
+  const text = (v: unknown) => (v === null || v === undefined ? '' : String(v));
+  return {
+    sheet: '仪器信息',
+    title: `${year}年度大型科研仪器信息`,
+    headers: INSTRUMENT_HEADERS,
+    rows: rows.map((r) => [
+      text(r.name_zh),
+      text(r.name_en),
+      text(r.asset_number),
+      text(r.institutionName),
+      text(r.category_code),
+      ORIGIN[String(r.origin)] ?? text(r.origin),
+      yuan(r.original_value_fen as number),
+      text(r.commissioned_on),
+      text(r.country),
+      text(r.manufacturer),
+      text(r.model),
+      text(r.specs),
+      text(r.functions),
+      (JSON.parse(String(r.subject_areas ?? '[]')) as string[]).join('；'),
+      text(r.service_content),
+      text(r.fee_note),
+      SHARING[String(r.sharing_mode)] ?? text(r.sharing_mode),
+      STATUS[String(r.run_status)] ?? text(r.run_status),
+      [r.province, r.cityName, r.district, r.address].filter(Boolean).join(''),
+      text(r.contact_name),
+      text(r.contact_phone),
+      text(r.contact_email),
+      // Hours from the platform's usage records; the owner's own figure where the platform has none.
+      Number(r.usedMinutes) > 0 ? (Number(r.usedMinutes) / 60).toFixed(1) : text(r.annual_run_hours),
+      Number(r.externalMinutes) > 0 ? (Number(r.externalMinutes) / 60).toFixed(1) : text(r.annual_service_hours),
+    ]),
+  };
+}
+
+export function serviceRecords(db: Db, institutionId: number, year: number): Table {
+  const from = DateTime.fromObject({ year, month: 1, day: 1 }, { zone: 'Asia/Shanghai' }).toMillis();
+  const to = DateTime.fromObject({ year: year + 1, month: 1, day: 1 }, { zone: 'Asia/Shanghai' }).toMillis();
+  const rows = db.$client
+    .prepare(
+      `SELECT b.*, i.asset_number AS assetNumber, i.name_zh AS instrumentName, i.service_content AS serviceContent,
+              i.time_zone AS timeZone, u.display_name AS applicant, o.name AS applicantUnit,
+              v.id AS voucherUse, v.settlement_mode AS voucherMode
+       FROM bookings b JOIN instruments i ON i.id = b.instrument_id JOIN users u ON u.id = b.requester_id
+       JOIN organisations o ON o.id = b.requester_organisation_id
+       LEFT JOIN voucher_uses v ON v.booking_id = b.id AND v.status = 'posted'
+       WHERE b.institution_id = ? AND b.status = 'completed'
+         AND COALESCE(b.start_at, b.created_at) >= ? AND COALESCE(b.start_at, b.created_at) < ?
+       ORDER BY COALESCE(b.start_at, b.created_at), b.id`,
+    )
+    .all(institutionId, from, to) as Record<string, string | number | null>[];
+  const at = (ms: unknown, zone: string) =>
+    ms === null || ms === undefined ? '' : DateTime.fromMillis(Number(ms), { zone }).toFormat('yyyy-MM-dd HH:mm');
+  return {
+    sheet: '服务记录',
+    title: `${year}年度仪器服务记录`,
+    headers: SERVICE_HEADERS,
+    rows: rows.map((r) => {
+      const zone = String(r.timeZone);
+      const machine = r.mode === 'machine_time';
+      const quantity = machine
+        ? (Number(r.actual_minutes ?? 0) / 60).toFixed(2)
+        : String(r.actual_samples ?? r.sample_count ?? '');
+      return [
+        String(r.assetNumber),
+        String(r.instrumentName),
+        yuan(r.final_fen as number | null),
+        at(r.start_at, zone),
+        at(r.end_at, zone),
+        String(r.purpose ?? r.serviceContent ?? ''),
+        SERVICE_MODE[String(r.mode)] ?? '其他',
+        quantity,
+        machine ? '小时' : '样品',
+        String(r.purpose ?? ''),
+        r.voucherUse ? (r.voucherMode === 'deduct' ? '创新券+自筹' : '自筹(创新券报销)') : '自筹',
+        String(r.applicant),
+        String(r.applicantUnit),
+        r.user_type === 'internal' ? '内部' : '外部',
+        r.rating === null ? '' : (RATING[Number(r.rating)] ?? ''),
+      ];
+    }),
+  };
+}

@@ -1,0 +1,209 @@
+import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
+import { Router, type Response } from 'express';
+import { z } from 'zod';
+import type { Db } from '../../../db/client.ts';
+import { defineRoute, idParams } from '../../http/route.ts';
+import { forbidden, notFound } from '../../shared/errors.ts';
+import { toCsv, toXlsx, type Table } from '../settlement/exports.ts';
+import { instrumentRecords, serviceRecords } from './national.ts';
+import type { StatsService } from './stats.service.ts';
+
+const year = z
+  .string()
+  .regex(/^\d{4}$/, 'a year YYYY')
+  .transform(Number)
+  .optional();
+const ratio = z
+  .string()
+  .regex(/^(0(\.\d+)?|1(\.0+)?)$/, 'a fraction 0–1')
+  .transform(Number);
+const figuresSchema = z.object({
+  openHours: z.number(),
+  bookedHours: z.number(),
+  usedHours: z.number(),
+  externalHours: z.number(),
+  samples: z.number().int(),
+  utilisation: z.number(),
+  externalShare: z.number(),
+  incomeFen: z.number().int(),
+  voucherIncomeFen: z.number().int(),
+  selfPayIncomeFen: z.number().int(),
+  savedFen: z.number().int(),
+  enterprisesServed: z.number().int(),
+  requests: z.number().int(),
+  completed: z.number().int(),
+  averageRating: z.number().nullable(),
+  medianApprovalMinutes: z.number().nullable(),
+  noShowRate: z.number(),
+  cancellationRate: z.number(),
+});
+const TYPES = {
+  csv: 'text/csv; charset=utf-8',
+  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+} as const;
+
+export function statsRoutes(stats: StatsService, db: Db, registry: OpenAPIRegistry): Router {
+  const router = Router();
+  const route = <P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType, R extends z.ZodType>(
+    spec: Parameters<typeof defineRoute<P, Q, B, R>>[2],
+  ) => defineRoute(router, registry, spec);
+  const tag = 'Statistics';
+  route({
+    method: 'get',
+    path: '/stats/overview',
+    summary:
+      'The sharing overview (一网通览), public: instruments and institutions by city and category, hours of service, enterprises served, voucher savings, monthly trend, most used instruments',
+    tag,
+    access: 'public',
+    query: z.object({ year }).strict(),
+    response: z.object({
+      year: z.number().int(),
+      instruments: z.number().int(),
+      sharedInstruments: z.number().int(),
+      institutions: z.number().int(),
+      totals: figuresSchema,
+      byMonth: z.array(figuresSchema.extend({ month: z.string() })),
+      byCity: z.array(
+        figuresSchema.extend({
+          cityCode: z.string(),
+          cityName: z.string(),
+          cityNameEn: z.string(),
+          instruments: z.number().int(),
+          institutions: z.number().int(),
+        }),
+      ),
+      byCategory: z.array(
+        figuresSchema.extend({ code: z.string(), name: z.string(), nameEn: z.string(), instruments: z.number().int() }),
+      ),
+      topInstruments: z.array(
+        z.object({
+          id: z.number().int(),
+          nameZh: z.string(),
+          nameEn: z.string().nullable(),
+          institutionName: z.string(),
+          usedHours: z.number(),
+          externalHours: z.number(),
+          jobs: z.number().int(),
+        }),
+      ),
+    }),
+    handler: ({ query }) => stats.overview(query.year),
+  });
+  route({
+    method: 'get',
+    path: '/stats/institutions/:id',
+    summary: 'An institution’s figures by month and per instrument (its lab managers, finance, admins)',
+    tag,
+    access: 'signed_in',
+    params: idParams,
+    query: z.object({ year }).strict(),
+    response: z.object({
+      year: z.number().int(),
+      institution: z.object({ id: z.number().int(), name: z.string() }),
+      totals: figuresSchema,
+      byMonth: z.array(figuresSchema.extend({ month: z.string() })),
+      instruments: z.array(figuresSchema.extend({ instrumentId: z.number().int(), nameZh: z.string() })),
+    }),
+    handler: ({ params, query, actor }) => stats.institution(actor!, params.id, query.year),
+  });
+  route({
+    method: 'get',
+    path: '/stats/instruments/:id',
+    summary: 'One instrument’s sharing figures by month (public)',
+    tag,
+    access: 'public',
+    params: idParams,
+    query: z.object({ year }).strict(),
+    response: z.object({
+      year: z.number().int(),
+      instrument: z.object({ id: z.number().int(), nameZh: z.string(), institutionId: z.number().int() }),
+      totals: figuresSchema,
+      byMonth: z.array(figuresSchema.extend({ month: z.string() })),
+    }),
+    handler: ({ params, query }) => stats.instrument(params.id, query.year),
+  });
+  route({
+    method: 'get',
+    path: '/stats/underused',
+    summary: 'Instruments below a utilisation or effective-hours threshold, for the evaluation of open sharing',
+    tag,
+    access: ['lab_manager', 'finance_officer', 'platform_admin'],
+    query: z
+      .object({
+        year,
+        institutionId: z.string().regex(/^\d+$/).transform(Number).optional(),
+        maxUtilisation: ratio.default(0.1),
+        minHours: z
+          .string()
+          .regex(/^\d{1,5}$/)
+          .transform(Number)
+          .default(100),
+      })
+      .strict(),
+    response: z.object({
+      year: z.number().int(),
+      thresholds: z.object({ maxUtilisation: z.number(), minHours: z.number() }),
+      items: z.array(
+        z.object({
+          instrumentId: z.number().int(),
+          nameZh: z.string(),
+          institutionName: z.string(),
+          openHours: z.number(),
+          usedHours: z.number(),
+          externalHours: z.number(),
+          utilisation: z.number(),
+        }),
+      ),
+    }),
+    handler: ({ query, actor }) => stats.underused(actor!, query),
+  });
+
+  const send = async (res: Response, table: Table, format: 'csv' | 'xlsx', name: string) => {
+    res
+      .status(200)
+      .type(TYPES[format])
+      .set('Content-Disposition', `attachment; filename="${name}.${format}"`)
+      .send(format === 'csv' ? toCsv(table) : await toXlsx(table));
+  };
+  const exportQuery = z
+    .object({
+      institutionId: z.string().regex(/^\d+$/).transform(Number),
+      year: z
+        .string()
+        .regex(/^\d{4}$/)
+        .transform(Number),
+      format: z.enum(['csv', 'xlsx']).default('csv'),
+    })
+    .strict();
+  const checkInstitution = (actor: { role: string; organisationId: number }, institutionId: number) => {
+    const kind = db.$client.prepare(`SELECT kind FROM organisations WHERE id = ?`).pluck().get(institutionId);
+    if (kind !== 'institution') throw notFound('institution');
+    if (!(actor.role === 'platform_admin' || (actor.role === 'lab_manager' && actor.organisationId === institutionId)))
+      throw forbidden('national reports are made by the institution’s lab managers or admins');
+  };
+  for (const [kind, build, summary] of [
+    ['instruments', instrumentRecords, 'Instrument records in the national reporting fields, per institution and year'],
+    ['services', serviceRecords, 'Per-job service records in the national reporting fields, per institution and year'],
+  ] as const) {
+    route({
+      method: 'get',
+      path: `/national-reports/${kind}`,
+      summary,
+      tag,
+      access: ['lab_manager', 'platform_admin'],
+      query: exportQuery,
+      file: [TYPES.csv, TYPES.xlsx],
+      handler: async ({ query, actor, res }) => {
+        checkInstitution(actor!, query.institutionId);
+        stats.refresh();
+        await send(
+          res,
+          build(db, query.institutionId, query.year),
+          query.format,
+          `national-${kind}-${query.institutionId}-${query.year}`,
+        );
+      },
+    });
+  }
+  return router;
+}

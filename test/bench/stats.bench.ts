@@ -1,0 +1,204 @@
+/**
+ * npm run bench:stats — the statistics API over 10^6 bookings (100,000 instruments, a year of
+ * bookings): p50/p95 through HTTP for the public overview, an institution's dashboard, one
+ * instrument and the underused list, each both warm (nothing changed) and right after a booking
+ * changed (its instrument-month is recomputed and the answer rebuilt); next to the raw SQLite
+ * baseline of summing the same year straight from the bookings table, in the same run.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { migrateDb, openDb, type Db } from '../../db/client.ts';
+import { seedDemo, seedReference } from '../../db/seed/index.ts';
+import { mulberry32 } from '../../db/seed/random.ts';
+import { createApp, servicesOf } from '../../server/app.ts';
+import { testStripe } from '../support/stripe.ts';
+
+const INSTRUMENTS = Number(process.env.BENCH_INSTRUMENTS ?? 100_000);
+const BOOKINGS = Number(process.env.BENCH_BOOKINGS ?? 1_000_000);
+const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 40);
+const file = process.env.BENCH_DB ?? path.join(os.tmpdir(), `isp-bench-stats-${INSTRUMENTS}-${BOOKINGS}.db`);
+const YEAR = 2026;
+const H = 3_600_000;
+
+async function prepare(): Promise<Db> {
+  if (fs.existsSync(file)) {
+    const db = openDb(file);
+    migrateDb(db);
+    if ((db.$client.prepare('SELECT count(*) FROM bookings').pluck().get() as number) >= BOOKINGS) {
+      console.log(`Reusing ${file}`);
+      return db;
+    }
+    db.$client.close();
+    for (const f of [file, `${file}-wal`, `${file}-shm`]) fs.rmSync(f, { force: true });
+  }
+  const db = openDb(file);
+  migrateDb(db);
+  const t0 = performance.now();
+  db.$client.pragma('synchronous = OFF');
+  seedReference(db);
+  await seedDemo(db, { instruments: INSTRUMENTS, seed: 7 });
+  const sqlite = db.$client;
+  const instruments = sqlite
+    .prepare(`SELECT id, institution_id AS inst FROM instruments WHERE sharing_mode != 'not_shared'`)
+    .all() as {
+    id: number;
+    inst: number;
+  }[];
+  const people = sqlite
+    .prepare(
+      `SELECT u.id, u.organisation_id AS org, o.kind FROM users u JOIN organisations o ON o.id = u.organisation_id WHERE u.role = 'researcher'`,
+    )
+    .all() as { id: number; org: number; kind: string }[];
+  const rand = mulberry32(11);
+  const insert = sqlite.prepare(
+    `INSERT INTO bookings (instrument_id, institution_id, requester_id, requester_organisation_id, mode, status, start_at, end_at,
+       block_start_at, block_end_at, urgent, user_type, quoted_fen, price_lines, actual_minutes, final_fen, rating, created_at, updated_at)
+     VALUES (?, ?, ?, ?, 'machine_time', ?, ?, ?, ?, ?, 0, ?, ?, '[]', ?, ?, ?, ?, ?)`,
+  );
+  const approve = sqlite.prepare(
+    `INSERT INTO booking_events (booking_id, from_status, to_status, actor_id, at) VALUES (?, 'requested', 'approved', 1, ?)`,
+  );
+  const yearStart = Date.parse(`${YEAR}-01-01T00:00:00+08:00`);
+  const span = Date.parse(`${YEAR}-11-28T00:00:00+08:00`) - yearStart;
+  sqlite.transaction(() => {
+    for (let i = 0; i < BOOKINGS; i++) {
+      const inst = instruments[Math.floor(rand() * instruments.length)]!;
+      const who = people[Math.floor(rand() * people.length)]!;
+      const start = yearStart + Math.floor((rand() * span) / H) * H;
+      const hours = 1 + Math.floor(rand() * 4);
+      const r = rand();
+      const status =
+        r < 0.8 ? 'completed' : r < 0.88 ? 'cancelled' : r < 0.92 ? 'no_show' : r < 0.95 ? 'rejected' : 'approved';
+      const fen = hours * (20_000 + Math.floor(rand() * 50) * 1000);
+      const created = start - (1 + Math.floor(rand() * 10)) * 24 * H;
+      const id = insert.run(
+        inst.id,
+        inst.inst,
+        who.id,
+        who.org,
+        status,
+        start,
+        start + hours * H,
+        start,
+        start + hours * H,
+        who.kind === 'enterprise' ? 'enterprise' : 'academic',
+        fen,
+        status === 'completed' ? hours * 60 - (rand() < 0.3 ? 30 : 0) : null,
+        status === 'completed' ? fen : null,
+        status === 'completed' && rand() < 0.6 ? 3 + Math.floor(rand() * 3) : null,
+        created,
+        created,
+      ).lastInsertRowid;
+      if (status !== 'rejected') approve.run(id, created + Math.floor(rand() * 48) * H);
+    }
+  })();
+  sqlite.pragma('synchronous = NORMAL');
+  console.log(
+    `Seeded ${INSTRUMENTS.toLocaleString()} instruments and ${BOOKINGS.toLocaleString()} bookings in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+  );
+  return db;
+}
+
+const pct = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)]!;
+};
+
+async function main() {
+  const db = await prepare();
+  const app = createApp({ db, webRoot: null, payments: await testStripe() });
+  const stats = servicesOf(app).stats;
+  const t1 = performance.now();
+  stats.ensureYear(YEAR);
+  let total = 0;
+  for (let n = stats.refresh(); n > 0; n = stats.refresh()) total += n;
+  db.$client.exec('ANALYZE');
+  console.log(
+    `Roll-up: ${total.toLocaleString()} instrument-months computed in ${((performance.now() - t1) / 1000).toFixed(1)} s`,
+  );
+
+  const server = app.listen(0, '127.0.0.1');
+  await new Promise((r) => server.once('listening', r));
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1`;
+  const login = await fetch(`${base}/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: 'admin@demo.test', password: 'demo-pass-2025' }),
+  });
+  const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
+  const institution = db.$client
+    .prepare(`SELECT institution_id FROM bookings GROUP BY institution_id ORDER BY COUNT(*) DESC LIMIT 1`)
+    .pluck()
+    .get() as number;
+  const instrument = db.$client
+    .prepare(`SELECT instrument_id FROM bookings WHERE institution_id = ? LIMIT 1`)
+    .pluck()
+    .get(institution) as number;
+  const bookingIds = db.$client
+    .prepare(`SELECT id FROM bookings WHERE status = 'completed' ORDER BY random() LIMIT ?`)
+    .pluck()
+    .all(REQUESTS * 4) as number[];
+  let touched = 0;
+  const touch = () => {
+    // A booking changes (a late rating), as it would between two visits.
+    db.$client.prepare(`UPDATE bookings SET rating = 5 WHERE id = ?`).run(bookingIds[touched++ % bookingIds.length]);
+  };
+  const time = async (url: string, cold: boolean) => {
+    const xs: number[] = [];
+    for (let i = 0; i < REQUESTS; i++) {
+      if (cold) touch();
+      const s = performance.now();
+      const res = await fetch(`${base}${url}`, { headers: { cookie } });
+      await res.arrayBuffer();
+      if (res.status !== 200) throw new Error(`${url}: ${res.status}`);
+      xs.push(performance.now() - s);
+    }
+    return xs;
+  };
+  const raw = () => {
+    const xs: number[] = [];
+    const q = db.$client.prepare(
+      `SELECT COUNT(*), SUM(actual_minutes), SUM(final_fen), COUNT(DISTINCT requester_organisation_id) FROM bookings
+       WHERE status = 'completed' AND start_at >= ? AND start_at < ?`,
+    );
+    for (let i = 0; i < 5; i++) {
+      const s = performance.now();
+      q.get(Date.parse(`${YEAR}-01-01T00:00:00+08:00`), Date.parse(`${YEAR + 1}-01-01T00:00:00+08:00`));
+      xs.push(performance.now() - s);
+    }
+    return xs;
+  };
+  const cases: [string, string][] = [
+    ['public overview (province, by month, city, category, top 10)', `/stats/overview?year=${YEAR}`],
+    ['institution dashboard (by month, every instrument)', `/stats/institutions/${institution}?year=${YEAR}`],
+    ['one instrument by month', `/stats/instruments/${instrument}?year=${YEAR}`],
+    ['underused instruments, province', `/stats/underused?year=${YEAR}&maxUtilisation=0.05&minHours=20`],
+  ];
+  console.log(
+    `\n${BOOKINGS.toLocaleString()} bookings on ${INSTRUMENTS.toLocaleString()} instruments, ${REQUESTS} requests per case (ms)\n`,
+  );
+  console.log('| request | warm p50 | warm p95 | after a change p50 | after a change p95 | target |');
+  console.log('|---|---:|---:|---:|---:|---|');
+  for (const [name, url] of cases) {
+    await time(url, false); // first answer builds the cache
+    const warm = await time(url, false);
+    const cold = await time(url, true);
+    const ok = pct(cold, 95) <= 200 ? '✓' : '✗';
+    console.log(
+      `| ${name} | ${pct(warm, 50).toFixed(1)} | ${pct(warm, 95).toFixed(1)} | ${pct(cold, 50).toFixed(1)} | ${pct(cold, 95).toFixed(1)} | ≤ 200 ${ok} |`,
+    );
+  }
+  const r = raw();
+  console.log(
+    `| raw SQLite: the province's year summed straight from the bookings (no breakdowns) | ${pct(r, 50).toFixed(1)} | ${pct(r, 95).toFixed(1)} | – | – | – |`,
+  );
+  server.close();
+  db.$client.close();
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,204 @@
+/**
+ * The sharing figures through the API: checked against sums computed straight from the bookings,
+ * kept current as bookings change, scoped to who may see them; national reporting exports parsed
+ * back and compared with the records.
+ */
+import request from 'supertest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseCsv, parseXlsx } from '../../server/modules/settlement/exports.ts';
+import { Aggregates } from '../../server/modules/stats/aggregates.ts';
+import { INSTRUMENT_HEADERS, SERVICE_HEADERS } from '../../server/modules/stats/national.ts';
+import { fixedClock } from '../../server/shared/clock.ts';
+import { createTestApp, signIn, type TestApp } from '../support/app.ts';
+
+const NOW = Date.parse('2026-11-05T10:00:00+08:00');
+const clock = fixedClock(NOW);
+let t: TestApp;
+type Agent = Awaited<ReturnType<typeof signIn>>;
+let lab: Agent;
+let otherLab: Agent;
+let researcher: Agent;
+let finance: Agent;
+let labOrg: number;
+
+const one = <T>(sql: string, ...params: unknown[]) => t.db.$client.prepare(sql).get(...params) as T;
+const download = (agent: Agent, url: string) =>
+  agent
+    .get(url)
+    .buffer(true)
+    .parse((res, done) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => done(null, Buffer.concat(chunks)));
+    });
+
+beforeAll(async () => {
+  t = await createTestApp({ instruments: 300, clock });
+  lab = await signIn(t.app, 'lab@demo.test');
+  otherLab = await signIn(t.app, 'lab2@demo.test');
+  researcher = await signIn(t.app, 'researcher@demo.test');
+  finance = await signIn(t.app, 'finance@demo.test');
+  labOrg = one<{ o: number }>(`SELECT organisation_id AS o FROM users WHERE email = 'lab@demo.test'`).o;
+});
+afterAll(() => t.close());
+
+/** The same figures, straight from the bookings (an independent computation). */
+function direct(where = '1 = 1', ...params: unknown[]) {
+  return one<{ used: number; completed: number; income: number; saved: number; enterprises: number }>(
+    `SELECT COALESCE(SUM(CASE WHEN b.mode = 'machine_time' THEN b.actual_minutes ELSE 0 END), 0) AS used,
+            COUNT(*) AS completed, COALESCE(SUM(b.final_fen), 0) AS income,
+            COALESCE(SUM(u.posted_fen), 0) AS saved,
+            COUNT(DISTINCT CASE WHEN b.user_type = 'enterprise' THEN b.requester_organisation_id END) AS enterprises
+     FROM bookings b LEFT JOIN voucher_uses u ON u.booking_id = b.id AND u.status = 'posted'
+     WHERE b.status = 'completed' AND strftime('%Y', COALESCE(b.start_at, b.created_at) / 1000, 'unixepoch', '+8 hours') = '2026'
+       AND ${where}`,
+    ...params,
+  );
+}
+
+describe('the public overview', () => {
+  it('answers without sign-in and agrees with the bookings', async () => {
+    const res = await request(t.app).get('/api/v1/stats/overview?year=2026');
+    expect(res.status).toBe(200);
+    const d = direct();
+    expect(d.completed).toBeGreaterThanOrEqual(8); // October's demo jobs
+    expect(res.body.totals).toMatchObject({
+      completed: d.completed,
+      usedHours: Math.round((d.used / 60) * 10) / 10,
+      incomeFen: d.income,
+      savedFen: d.saved,
+      enterprisesServed: d.enterprises,
+    });
+    expect(res.body.totals.openHours).toBeGreaterThan(res.body.totals.usedHours);
+    expect(res.body.totals.utilisation).toBeCloseTo(d.used / 60 / res.body.totals.openHours, 3);
+    expect(res.body.instruments).toBe(one<{ n: number }>(`SELECT COUNT(*) AS n FROM instruments`).n);
+    const jinan = res.body.byCity.find((c: { cityCode: string }) => c.cityCode === '370100');
+    expect(jinan.completed).toBe(
+      direct(`b.institution_id IN (SELECT id FROM organisations WHERE city_code = '370100')`).completed,
+    );
+    const october = res.body.byMonth.find((m: { month: string }) => m.month === '2026-10');
+    expect(october.completed).toBe(d.completed);
+    expect(october.averageRating).toBeGreaterThanOrEqual(4);
+    expect(res.body.byCategory.length).toBeGreaterThan(3);
+    expect(res.body.topInstruments[0].usedHours).toBeGreaterThan(0);
+    expect((await request(t.app).get('/api/v1/stats/overview?year=1999')).status).toBe(400);
+  });
+
+  it('moves as bookings change, from the triggers alone', async () => {
+    const before = (await request(t.app).get('/api/v1/stats/overview?year=2026')).body.totals;
+    // A cancellation written straight to the table (as another process would) is seen.
+    const booking = one<{ id: number }>(`SELECT id FROM bookings WHERE status = 'completed' ORDER BY id LIMIT 1`);
+    t.db.$client.prepare(`UPDATE bookings SET status = 'cancelled' WHERE id = ?`).run(booking.id);
+    const after = (await request(t.app).get('/api/v1/stats/overview?year=2026')).body.totals;
+    expect(after.completed).toBe(before.completed - 1);
+    expect(after.cancellationRate).toBeGreaterThan(before.cancellationRate);
+    t.db.$client.prepare(`UPDATE bookings SET status = 'completed' WHERE id = ?`).run(booking.id);
+    expect((await request(t.app).get('/api/v1/stats/overview?year=2026')).body.totals.completed).toBe(before.completed);
+  });
+});
+
+describe('the levels above the roll-up', () => {
+  it('kept by deltas, equal a rebuild from scratch', async () => {
+    // Several changes, applied incrementally (fewer than the bulk threshold).
+    const ids = t.db.$client
+      .prepare(`SELECT id FROM bookings WHERE status = 'completed' LIMIT 3`)
+      .pluck()
+      .all() as number[];
+    for (const id of ids)
+      t.db.$client.prepare(`UPDATE bookings SET rating = 3, actual_minutes = 75 WHERE id = ?`).run(id);
+    await request(t.app).get('/api/v1/stats/overview?year=2026');
+    const snapshot = () => ({
+      scope: t.db.$client.prepare(`SELECT * FROM scope_month_stats ORDER BY scope, key, month`).all(),
+      served: t.db.$client
+        .prepare(`SELECT scope, key, month, enterprise_id, refs FROM scope_month_enterprises ORDER BY 1, 2, 3, 4`)
+        .all(),
+      years: t.db.$client.prepare(`SELECT * FROM instrument_year_stats ORDER BY instrument_id, year`).all(),
+    });
+    const incremental = snapshot();
+    new Aggregates(t.db).rebuild();
+    expect(snapshot()).toEqual(incremental);
+  });
+});
+
+describe('institution figures', () => {
+  it('are for the institution’s own lab, finance and admins', async () => {
+    const res = await lab.get(`/api/v1/stats/institutions/${labOrg}?year=2026`);
+    expect(res.status).toBe(200);
+    const d = direct('b.institution_id = ?', labOrg);
+    expect(res.body.totals.completed).toBe(d.completed);
+    const used = res.body.instruments.filter((i: { usedHours: number }) => i.usedHours > 0);
+    expect(used.length).toBeGreaterThan(0);
+    expect(res.body.instruments.reduce((s: number, i: { completed: number }) => s + i.completed, 0)).toBe(d.completed);
+    expect(res.body.totals.medianApprovalMinutes).not.toBeNull();
+    expect((await otherLab.get(`/api/v1/stats/institutions/${labOrg}?year=2026`)).status).toBe(403);
+    expect((await researcher.get(`/api/v1/stats/institutions/${labOrg}?year=2026`)).status).toBe(403);
+    expect((await finance.get(`/api/v1/stats/institutions/${labOrg}?year=2026`)).status).toBe(200);
+    expect((await request(t.app).get(`/api/v1/stats/institutions/${labOrg}`)).status).toBe(401);
+  });
+
+  it('lists the underused instruments under the thresholds', async () => {
+    const res = await lab.get('/api/v1/stats/underused?year=2026&maxUtilisation=0.05&minHours=10');
+    expect(res.status).toBe(200);
+    expect(res.body.items.length).toBeGreaterThan(0);
+    for (const i of res.body.items) expect(i.utilisation < 0.05 || i.usedHours < 10).toBe(true);
+    expect((await researcher.get('/api/v1/stats/underused')).status).toBe(403);
+    expect((await lab.get('/api/v1/stats/underused?maxUtilisation=2')).status).toBe(400);
+  });
+});
+
+describe('national reporting exports', () => {
+  it('give the institution’s instrument records under the national field names, round-tripping', async () => {
+    const csv = await download(
+      lab,
+      `/api/v1/national-reports/instruments?institutionId=${labOrg}&year=2026&format=csv`,
+    );
+    expect(csv.status).toBe(200);
+    const rows = parseCsv(csv.body as Buffer);
+    expect(rows[0]).toEqual(INSTRUMENT_HEADERS);
+    const records = t.db.$client
+      .prepare(
+        `SELECT asset_number AS asset, name_zh AS name, model, original_value_fen AS value FROM instruments WHERE institution_id = ? ORDER BY asset_number`,
+      )
+      .all(labOrg) as { asset: string; name: string; model: string | null; value: number }[];
+    expect(rows.length - 1).toBe(records.length);
+    const col = (h: string) => rows[0]!.indexOf(h);
+    records.forEach((r, i) => {
+      const row = rows[i + 1]!;
+      expect(row[col('所属单位仪器编号')]).toBe(r.asset);
+      expect(row[col('仪器名称')]).toBe(r.name);
+      expect(row[col('规格型号')]).toBe(r.model ?? '');
+      expect(row[col('原值(元)')]).toBe((r.value / 100).toFixed(2));
+    });
+    const xlsx = await download(
+      lab,
+      `/api/v1/national-reports/instruments?institutionId=${labOrg}&year=2026&format=xlsx`,
+    );
+    const sheet = await parseXlsx(xlsx.body as Buffer);
+    expect(sheet[0]).toEqual(INSTRUMENT_HEADERS);
+    expect(sheet.length).toBe(rows.length);
+  });
+
+  it('give every completed job as a national service record', async () => {
+    const csv = await download(lab, `/api/v1/national-reports/services?institutionId=${labOrg}&year=2026`);
+    const rows = parseCsv(csv.body as Buffer);
+    expect(rows[0]).toEqual(SERVICE_HEADERS);
+    const jobs = t.db.$client
+      .prepare(
+        `SELECT b.final_fen AS fen, b.actual_minutes AS minutes, b.rating FROM bookings b
+         WHERE b.institution_id = ? AND b.status = 'completed' ORDER BY COALESCE(b.start_at, b.created_at), b.id`,
+      )
+      .all(labOrg) as { fen: number; minutes: number | null; rating: number | null }[];
+    expect(rows.length - 1).toBe(jobs.length);
+    const col = (h: string) => rows[0]!.indexOf(h);
+    jobs.forEach((j, i) => {
+      expect(rows[i + 1]![col('服务金额(元)')]).toBe((j.fen / 100).toFixed(2));
+      expect(rows[i + 1]![col('服务方式')]).toBe('占用');
+      expect(rows[i + 1]![col('服务量')]).toBe(((j.minutes ?? 0) / 60).toFixed(2));
+      expect(rows[i + 1]![col('用户类型')]).toBe('外部');
+    });
+    expect((await otherLab.get(`/api/v1/national-reports/services?institutionId=${labOrg}&year=2026`)).status).toBe(
+      403,
+    );
+    expect((await lab.get(`/api/v1/national-reports/services?institutionId=${labOrg}`)).status).toBe(400);
+  });
+});
