@@ -78,6 +78,8 @@ export const MORE_DEMO_ACCOUNTS: readonly DemoAccount[] = [
   { email: 'lab3@demo.test', role: 'lab_manager', displayName: '于雅琴', organisation: '中国海洋大学' },
   { email: 'finance2@demo.test', role: 'finance_officer', displayName: '徐宏伟', organisation: '山东省科学技术厅' },
   { email: 'finance3@demo.test', role: 'finance_officer', displayName: '高佳琪', organisation: '青岛市科学技术局' },
+  // Reviews the demo claims of 临沂 enterprises (researcher3's jobs at the demo lab).
+  { email: 'finance4@demo.test', role: 'finance_officer', displayName: '颜振东', organisation: '临沂市科学技术局' },
   {
     email: 'finance-desk@demo.test',
     role: 'finance_officer',

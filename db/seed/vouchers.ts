@@ -22,7 +22,9 @@ export function seedVoucherDemo(db: Db, now: number): void {
     .get(DEMO_ACCOUNTS.platformAdmin.email) as { userId: number; organisationId: number } | undefined;
   if (!admin) return;
   const actor: Actor = { ...admin, role: 'platform_admin', organisationKind: 'platform', cityCode: null };
-  const service = new VouchersService(new VouchersRepo(db), new Ledger(db), fixedClock(now));
+  // The programme opened in spring; its grants are dated then, before any use.
+  const opened = Math.min(now, Date.parse('2026-03-20T09:00:00+08:00'));
+  const service = new VouchersService(new VouchersRepo(db), new Ledger(db), fixedClock(opened));
   const orgOf = (email: string) =>
     sqlite.prepare('SELECT organisation_id FROM users WHERE email = ?').pluck().get(email) as number | undefined;
 

@@ -57,8 +57,11 @@ export class SettlementService {
 
   private canSee(actor: Actor, b: BatchRow): boolean {
     if (actor.role === 'platform_admin') return true;
+    // A draft is the claimant's until it is submitted.
     if (actor.role === 'finance_officer')
-      return actor.organisationKind === 'platform' || b.reviewOfficeId === actor.organisationId;
+      return (
+        b.status !== 'draft' && (actor.organisationKind === 'platform' || b.reviewOfficeId === actor.organisationId)
+      );
     return b.claimantId === actor.organisationId && (actor.role === 'lab_manager') === (b.claimantKind === 'provider');
   }
 
@@ -171,7 +174,7 @@ export class SettlementService {
     else if (actor.role === 'finance_officer')
       rows = this.repo.batches({ ...filter, reviewOfficeId: actor.organisationId });
     else rows = this.repo.batches({ ...filter, ...this.scopeOfClaimant(actor) });
-    return rows.map((b) => this.view(b, false));
+    return rows.filter((b) => this.canSee(actor, b)).map((b) => this.view(b, false));
   }
 
   private scopeOfClaimant(actor: Actor) {

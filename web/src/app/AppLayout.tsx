@@ -2,14 +2,20 @@ import {
   AccountBookOutlined,
   ApartmentOutlined,
   AuditOutlined,
+  BarChartOutlined,
   CalendarOutlined,
+  DashboardOutlined,
   DatabaseOutlined,
+  FileDoneOutlined,
   FundOutlined,
   GiftOutlined,
   GlobalOutlined,
   IdcardOutlined,
+  LineChartOutlined,
   LogoutOutlined,
   MenuOutlined,
+  MoneyCollectOutlined,
+  ReconciliationOutlined,
   SafetyCertificateOutlined,
   ScheduleOutlined,
   SearchOutlined,
@@ -22,6 +28,7 @@ import { useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, Outlet, ScrollRestoration, useLocation, useNavigate } from 'react-router';
 import { LogoMark } from '../ui/LogoMark';
+import { HeaderNotifications } from '../features/notifications/NotificationBell';
 import { LAB_ROLES, useAuth } from './auth';
 
 const { Header, Sider, Content, Footer } = Layout;
@@ -31,6 +38,15 @@ function useNavItems(): MenuProps['items'] {
   const { user } = useAuth();
   const items: NonNullable<MenuProps['items']> = [
     { key: 'catalog', icon: <SearchOutlined />, label: <Link to="/instruments">{t('nav.catalog')}</Link> },
+    {
+      key: 'overview',
+      icon: <BarChartOutlined />,
+      label: (
+        <Link to="/overview" data-testid="nav-overview">
+          {t('nav.overview')}
+        </Link>
+      ),
+    },
   ];
   if (user?.role === 'researcher') {
     items.push({
@@ -80,6 +96,17 @@ function useNavItems(): MenuProps['items'] {
         </Link>
       ),
     });
+    if (user.role === 'lab_manager') {
+      items.push({
+        key: 'lab-settlement',
+        icon: <MoneyCollectOutlined />,
+        label: (
+          <Link to="/lab/settlement" data-testid="nav-lab-settlement">
+            {t('nav.settlementClaims')}
+          </Link>
+        ),
+      });
+    }
   }
   if (user?.role === 'platform_admin') {
     items.push({
@@ -113,12 +140,44 @@ function useNavItems(): MenuProps['items'] {
     });
   }
   if (user?.role === 'finance_officer' || user?.role === 'platform_admin') {
+    const finance: [string, string, ReactNode, string][] = [
+      ['finance-dashboard', '/finance/dashboard', <DashboardOutlined key="i" />, t('nav.financeDashboard')],
+      ['finance-settlement', '/finance/settlement', <FileDoneOutlined key="i" />, t('nav.settlementReview')],
+      [
+        'finance-reconciliation',
+        '/finance/reconciliation',
+        <ReconciliationOutlined key="i" />,
+        t('nav.reconciliation'),
+      ],
+    ];
+    for (const [key, to, icon, label] of finance) {
+      items.push({
+        key,
+        icon,
+        label: (
+          <Link to={to} data-testid={`nav-${key}`}>
+            {label}
+          </Link>
+        ),
+      });
+    }
     items.push({
       key: 'ledger',
       icon: <AccountBookOutlined />,
       label: (
         <Link to="/ledger" data-testid="nav-ledger">
           {t('nav.ledger')}
+        </Link>
+      ),
+    });
+  }
+  if (user && (user.role === 'lab_manager' || user.role === 'finance_officer' || user.role === 'platform_admin')) {
+    items.push({
+      key: 'lab-stats',
+      icon: <LineChartOutlined />,
+      label: (
+        <Link to="/lab/stats" data-testid="nav-lab-stats">
+          {t('nav.labStats')}
         </Link>
       ),
     });
@@ -135,8 +194,14 @@ function selectedKey(pathname: string): string {
   if (pathname.startsWith('/admin/related-parties')) return 'admin-related-parties';
   if (pathname.startsWith('/admin/quotas')) return 'admin-quotas';
   if (pathname.startsWith('/ledger')) return 'ledger';
+  if (pathname.startsWith('/lab/settlement')) return 'lab-settlement';
+  if (pathname.startsWith('/finance/dashboard')) return 'finance-dashboard';
+  if (pathname.startsWith('/finance/settlement')) return 'finance-settlement';
+  if (pathname.startsWith('/finance/reconciliation')) return 'finance-reconciliation';
   if (pathname.startsWith('/vouchers')) return 'vouchers';
   if (pathname.startsWith('/bookings')) return 'bookings';
+  if (pathname.startsWith('/lab/stats')) return 'lab-stats';
+  if (pathname.startsWith('/overview')) return 'overview';
   if (pathname.startsWith('/lab')) return 'lab';
   if (pathname === '/' || pathname.startsWith('/instruments')) return 'catalog';
   return '';
@@ -269,6 +334,7 @@ export function AppLayout() {
         </Link>
         <Space size={phone ? 0 : 8} className="header-actions">
           <LanguageSwitch compact={phone} />
+          <HeaderNotifications />
           <UserArea compact={phone} />
         </Space>
       </Header>

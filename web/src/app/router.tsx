@@ -24,6 +24,7 @@ const rolePage = (roles: Role[], load: () => Promise<ComponentType>) => ({
 });
 const labPage = (load: () => Promise<ComponentType>) => rolePage(LAB_ROLES, load);
 const adminPage = (load: () => Promise<ComponentType>) => rolePage(['platform_admin'], load);
+const financePage = (load: () => Promise<ComponentType>) => rolePage(['finance_officer', 'platform_admin'], load);
 const ALL_ROLES: Role[] = ['researcher', ...LAB_ROLES];
 
 export const router = createBrowserRouter([
@@ -39,6 +40,16 @@ export const router = createBrowserRouter([
       { path: 'instruments', element: <CatalogPage /> },
       { path: 'instruments/:id', element: <InstrumentDetailPage /> },
       { path: 'login', element: <LoginPage /> },
+      {
+        path: 'overview',
+        lazy: async () => ({ Component: (await import('../features/stats/OverviewPage')).OverviewPage }),
+      },
+      {
+        path: 'lab/stats',
+        ...rolePage(['lab_manager', 'finance_officer', 'platform_admin'], () =>
+          import('../features/stats/LabStatsPage').then((m) => m.LabStatsPage),
+        ),
+      },
       {
         path: 'lab/instruments',
         ...labPage(() => import('../features/lab/LabInstrumentsPage').then((m) => m.LabInstrumentsPage)),
@@ -98,8 +109,44 @@ export const router = createBrowserRouter([
         ),
       },
       {
+        path: 'lab/settlement',
+        ...rolePage(['lab_manager'], () =>
+          import('../features/settlement/LabSettlementPage').then((m) => m.LabSettlementPage),
+        ),
+      },
+      {
+        path: 'lab/settlement/:id',
+        ...rolePage(['lab_manager'], () => import('../features/settlement/LabBatchPage').then((m) => m.LabBatchPage)),
+      },
+      {
+        path: 'finance/dashboard',
+        ...financePage(() => import('../features/settlement/DashboardPage').then((m) => m.DashboardPage)),
+      },
+      {
+        path: 'finance/settlement',
+        ...financePage(() => import('../features/settlement/ReviewPages').then((m) => m.SettlementReviewPage)),
+      },
+      {
+        path: 'finance/settlement/:id',
+        ...financePage(() => import('../features/settlement/ReviewPages').then((m) => m.ReviewBatchPage)),
+      },
+      {
+        path: 'finance/reconciliation',
+        ...financePage(() => import('../features/settlement/ReconciliationPages').then((m) => m.ReconciliationPage)),
+      },
+      {
+        path: 'finance/reconciliation/:id',
+        ...financePage(() => import('../features/settlement/ReconciliationPages').then((m) => m.RunPage)),
+      },
+      {
         path: 'admin/holidays',
         ...rolePage(['platform_admin'], () => import('../features/booking/HolidaysPage').then((m) => m.HolidaysPage)),
+      },
+      {
+        path: 'notifications',
+        ...rolePage(['researcher', 'lab_manager', 'finance_officer', 'platform_admin'], () =>
+          import('../features/notifications/NotificationsPage').then((m) => m.NotificationsPage),
+        ),
       },
       { path: '*', element: <NotFoundPage /> },
     ],

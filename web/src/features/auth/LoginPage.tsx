@@ -4,6 +4,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, Navigate, useLocation, useNavigate, useSearchParams } from 'react-router';
 import { isApiError } from '../../api/client';
+import type { Role } from '../../api/auth';
 import { useAuth } from '../../app/auth';
 import { LogoMark } from '../../ui/LogoMark';
 import { useDocumentTitle } from '../../ui/useDocumentTitle';
@@ -17,12 +18,15 @@ const DEMO_ACCOUNTS = [
 ] as const;
 
 /** Only same-site paths are followed after sign-in. */
-function safeRedirect(target: unknown): string {
+function safeRedirect(target: unknown): string | null {
   if (typeof target !== 'string' || !target.startsWith('/') || target.startsWith('//') || target.startsWith('/login')) {
-    return '/instruments';
+    return null;
   }
   return target;
 }
+
+/** Where a role lands after sign-in when no page asked for it: finance officers on their dashboard. */
+const homeOf = (role: Role): string => (role === 'finance_officer' ? '/finance/dashboard' : '/instruments');
 
 type Values = { email: string; password: string };
 
@@ -41,7 +45,7 @@ export function LoginPage() {
   const state = location.state as { from?: unknown } | null;
   const target = safeRedirect(state?.from ?? params.get('redirect'));
 
-  if (user && !submitting) return <Navigate to={target} replace />;
+  if (user && !submitting) return <Navigate to={target ?? homeOf(user.role)} replace />;
 
   const onFinish = async (values: Values) => {
     setError(null);
@@ -49,7 +53,7 @@ export function LoginPage() {
     try {
       const u = await login(values.email.trim(), values.password);
       void message.success(t('auth.welcome', { name: u.displayName }));
-      navigate(target, { replace: true });
+      navigate(target ?? homeOf(u.role), { replace: true });
     } catch (e) {
       setSubmitting(false);
       if (isApiError(e) && e.status === 401) setError(t('auth.wrongCredentials'));

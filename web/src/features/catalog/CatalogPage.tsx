@@ -8,6 +8,7 @@ import { EmptyState, ErrorState } from '../../ui/states';
 import { localName } from '../../ui/names';
 import { useDocumentTitle } from '../../ui/useDocumentTitle';
 import { FreeTimeFilter, FreeTimeResults, parseFreeTime, type FreeTime } from '../booking/FreeTimeSearch';
+import { OverviewBanner } from '../stats/OverviewBanner';
 import { FacetPanel } from './FacetPanel';
 import { InstrumentCard, InstrumentCardSkeleton } from './InstrumentCard';
 import { findCategoryPath, useCategories, useCities, useInstrumentSearch } from './queries';
@@ -167,6 +168,7 @@ export function CatalogPage() {
           <div className="catalog-hero__stats">{t('catalog.heroStats', { n: provinceTotal.toLocaleString() })}</div>
         ) : null}
       </section>
+      <OverviewBanner />
 
       <div className="catalog-layout">
         {wide ? <aside className="catalog-filters">{panel}</aside> : null}

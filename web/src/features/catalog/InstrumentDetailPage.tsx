@@ -25,6 +25,7 @@ import { ErrorState, NotFoundPage } from '../../ui/states';
 import { RunStatusTag, SharingModeTag } from '../../ui/tags';
 import { useDocumentTitle } from '../../ui/useDocumentTitle';
 import { InstrumentBookingCard } from '../booking/InstrumentBookingCard';
+import { InstrumentSharingCard } from '../stats/InstrumentSharingCard';
 import { useInstrument } from './queries';
 import { RateCardView } from './RateCardView';
 
@@ -279,6 +280,7 @@ export function InstrumentDetailPage() {
               </Link>
             </div>
           </Card>
+          <InstrumentSharingCard instrumentId={d.id} />
           <Card title={t('detail.location')} className="section-card" data-testid="location-card">
             <Descriptions
               column={1}

@@ -1,0 +1,396 @@
+import { AuditOutlined, CheckCircleOutlined, WarningOutlined } from '@ant-design/icons';
+import { Button, Card, Col, Grid, Result, Row, Skeleton, Table, Typography } from 'antd';
+import { useMemo } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
+import { MONEY_KINDS, type Dashboard, type MoneyByKind, type MoneyKind } from '../../api/settlement';
+import { isEnglish } from '../../i18n';
+import { EChart, type ChartOption } from '../../ui/EChart';
+import { formatFen, formatFenCompact } from '../../ui/money';
+import { EmptyState, ErrorState } from '../../ui/states';
+import { formatDateTime } from '../../ui/time';
+import { useDocumentTitle } from '../../ui/useDocumentTitle';
+import { HOME_ZONE, Money } from './BatchParts';
+import { useDashboard } from './queries';
+import { AgeTag, BatchStatusTag, RunStatusTag } from './tags';
+
+const COLORS: Record<MoneyKind, string> = {
+  grantedFen: '#0b4f9c',
+  reservedFen: '#f5b324',
+  usedFen: '#13a8a8',
+  claimedFen: '#8e44ad',
+  paidFen: '#389e0d',
+};
+
+type OpenBatch = Dashboard['openBatches'][number];
+
+const grouped = (n: number) => n.toLocaleString('en-US', { maximumFractionDigits: 2 });
+
+/** Axis ticks in yuan, short: ¥5万 / ¥50k / ¥1,400. */
+function axisYuan(yuan: number, lang: string): string {
+  const abs = Math.abs(yuan);
+  if (isEnglish(lang)) {
+    if (abs >= 1e6) return `¥${grouped(yuan / 1e6)}M`;
+    if (abs >= 1e4) return `¥${grouped(yuan / 1e3)}k`;
+    return `¥${grouped(yuan)}`;
+  }
+  if (abs >= 1e8) return `¥${grouped(yuan / 1e8)}亿`;
+  if (abs >= 1e4) return `¥${grouped(yuan / 1e4)}万`;
+  return `¥${grouped(yuan)}`;
+}
+
+/**
+ * The five amounts per category (months, or cities lying down): what was used, claimed and paid as
+ * grouped bars; the quotas granted, a much larger sum, as markers on their own axis (right, or top).
+ */
+function moneyChart(
+  rows: MoneyByKind[],
+  categories: string[],
+  label: (k: MoneyKind) => string,
+  lang: string,
+  horizontal: boolean,
+  phone: boolean,
+): ChartOption {
+  const valueAxis = (granted: boolean) => ({
+    type: 'value' as const,
+    position: horizontal
+      ? granted
+        ? ('top' as const)
+        : ('bottom' as const)
+      : granted
+        ? ('right' as const)
+        : ('left' as const),
+    axisLabel: {
+      formatter: (v: number) => axisYuan(v, lang),
+      fontSize: 11,
+      color: granted ? COLORS.grantedFen : undefined,
+      hideOverlap: true,
+    },
+    splitLine: granted ? { show: false } : { lineStyle: { color: '#eef0f4' } },
+    splitNumber: phone ? 3 : 5,
+  });
+  const categoryAxis = {
+    type: 'category' as const,
+    data: categories,
+    axisTick: { alignWithLabel: true },
+    axisLabel: { fontSize: 12 },
+  };
+  const [granted, ...flows] = MONEY_KINDS;
+  const axisIndex = (i: 0 | 1) => (horizontal ? { xAxisIndex: i } : { yAxisIndex: i });
+  return {
+    color: MONEY_KINDS.map((k) => COLORS[k]),
+    grid: {
+      left: 8,
+      right: horizontal ? 24 : 8,
+      top: (phone ? 56 : 36) + (horizontal ? 28 : 8),
+      bottom: 8,
+      containLabel: true,
+    },
+    legend: { top: 0, left: 'center', itemWidth: 14, itemHeight: 10, textStyle: { fontSize: 12 } },
+    tooltip: {
+      trigger: 'axis',
+      axisPointer: { type: 'shadow' },
+      confine: true,
+      formatter: (params: unknown) => {
+        const list = (Array.isArray(params) ? params : [params]) as {
+          dataIndex: number;
+          seriesIndex: number;
+          marker: string;
+          seriesName: string;
+        }[];
+        const i = list[0]?.dataIndex ?? 0;
+        return [
+          `<strong>${categories[i] ?? ''}</strong>`,
+          ...list.map((p) => {
+            const kind = MONEY_KINDS[p.seriesIndex]!;
+            return `${p.marker}${p.seriesName}：${formatFen(rows[i]?.[kind] ?? 0)}`;
+          }),
+        ].join('<br/>');
+      },
+    },
+    xAxis: horizontal ? [valueAxis(false), valueAxis(true)] : categoryAxis,
+    yAxis: horizontal ? { ...categoryAxis, inverse: true } : [valueAxis(false), valueAxis(true)],
+    series: [
+      {
+        type: 'line' as const,
+        name: label(granted),
+        data: rows.map((r) => r[granted] / 100),
+        ...axisIndex(1),
+        symbol: 'diamond',
+        symbolSize: 12,
+        // Across cities a line means nothing: markers only.
+        lineStyle: horizontal ? { width: 0 } : { width: 2, type: 'dashed' as const },
+        z: 3,
+      },
+      ...flows.map((k) => ({
+        type: 'bar' as const,
+        name: label(k),
+        data: rows.map((r) => r[k] / 100),
+        ...axisIndex(0),
+        barMaxWidth: 18,
+        emphasis: { focus: 'series' as const },
+      })),
+    ],
+  };
+}
+
+function Figures({ data }: { data: Dashboard }) {
+  const { t, i18n } = useTranslation();
+  const totals = Object.fromEntries(MONEY_KINDS.map((k) => [k, data.byMonth.reduce((s, m) => s + m[k], 0)])) as Record<
+    MoneyKind,
+    number
+  >;
+  return (
+    <div className="kpi-grid" data-testid="dashboard-figures">
+      {MONEY_KINDS.map((k) => (
+        <div
+          key={k}
+          className="kpi"
+          style={{ borderTopColor: COLORS[k] }}
+          data-testid={`kpi-${k}`}
+          data-fen={totals[k]}
+        >
+          <div className="kpi__label">{t(`dashboard.kinds.${k}`)}</div>
+          <div className="kpi__value" title={formatFen(totals[k])}>
+            {formatFenCompact(totals[k], i18n.language)}
+          </div>
+        </div>
+      ))}
+    </div>
+  );
+}
+
+function LatestRun({ run }: { run: Dashboard['latestRun'] }) {
+  const { t, i18n } = useTranslation();
+  if (!run) {
+    return (
+      <EmptyState
+        title={t('dashboard.noRun')}
+        action={
+          <Link to="/finance/reconciliation">
+            <Button type="primary">{t('reconciliation.start')}</Button>
+          </Link>
+        }
+      />
+    );
+  }
+  const clean = run.status === 'clean' || (run.status === 'findings' && run.openFindings === 0);
+  return (
+    <div className="latest-run" data-testid="latest-run" data-status={run.status} data-run-id={run.id}>
+      <Result
+        status={clean ? 'success' : run.status === 'running' ? 'info' : 'warning'}
+        icon={clean ? <CheckCircleOutlined /> : <WarningOutlined />}
+        title={
+          run.status === 'clean'
+            ? t('reconciliation.clean')
+            : run.status === 'findings'
+              ? t('dashboard.openFindings', { n: run.openFindings })
+              : t(`reconciliation.status.${run.status}`)
+        }
+        subTitle={
+          <>
+            <div>
+              {t('reconciliation.runNo', { id: run.id })} · <RunStatusTag status={run.status} />
+            </div>
+            {run.finishedAt ? (
+              <div>
+                {t('reconciliation.finishedAt', { at: formatDateTime(run.finishedAt, HOME_ZONE, i18n.language) })}
+              </div>
+            ) : null}
+          </>
+        }
+        extra={
+          <Link to={`/finance/reconciliation/${run.id}`} data-testid="latest-run-link">
+            <Button>{t('dashboard.viewRun')}</Button>
+          </Link>
+        }
+      />
+    </div>
+  );
+}
+
+function OpenBatches({ items, phone }: { items: OpenBatch[]; phone: boolean }) {
+  const { t } = useTranslation();
+  const sorted = [...items].sort((a, b) => b.ageDays - a.ageDays || a.id - b.id);
+  const empty = <EmptyState title={t('dashboard.noOpenBatches')} />;
+  if (phone) {
+    return (
+      <ul className="lab-list" data-testid="open-batches">
+        {!sorted.length ? empty : null}
+        {sorted.map((b) => (
+          <li key={b.id} className="lab-list__item ledger-item" data-testid="open-batch" data-batch-id={b.id}>
+            <div className="lab-list__main">
+              <Link to={`/finance/settlement/${b.id}`} className="lab-list__name">
+                {t('settlement.batchTitle', { id: b.id, month: b.month })}
+              </Link>
+              <div className="lab-list__meta">{b.claimant}</div>
+              <div className="lab-list__tags">
+                <BatchStatusTag status={b.status} />
+                <AgeTag days={b.ageDays} />
+              </div>
+            </div>
+            <div className="ledger-item__aside">
+              <Money fen={b.totalFen} strong />
+            </div>
+          </li>
+        ))}
+      </ul>
+    );
+  }
+  return (
+    <Table<OpenBatch>
+      rowKey="id"
+      size="small"
+      dataSource={sorted}
+      pagination={sorted.length > 8 ? { pageSize: 8, showSizeChanger: false } : false}
+      scroll={{ x: 'max-content' }}
+      data-testid="open-batches"
+      locale={{ emptyText: empty }}
+      onRow={(b) => ({ 'data-testid': 'open-batch', 'data-batch-id': b.id }) as object}
+      columns={[
+        {
+          key: 'batch',
+          title: t('settlement.batch'),
+          render: (_, b) => (
+            <div className="lab-name">
+              <Link to={`/finance/settlement/${b.id}`}>{t('settlement.batchTitle', { id: b.id, month: b.month })}</Link>
+              <Typography.Text type="secondary" className="small-text">
+                {b.claimant}
+              </Typography.Text>
+            </div>
+          ),
+        },
+        { key: 'status', title: t('settlement.status'), render: (_, b) => <BatchStatusTag status={b.status} /> },
+        {
+          key: 'total',
+          title: t('settlement.total'),
+          align: 'right',
+          render: (_, b) => <Money fen={b.totalFen} strong />,
+        },
+        { key: 'age', title: t('settlement.age'), render: (_, b) => <AgeTag days={b.ageDays} /> },
+      ]}
+    />
+  );
+}
+
+/** `/finance/dashboard`: the finance officer's landing page: where the voucher money stands. */
+export function DashboardPage() {
+  const { t, i18n } = useTranslation();
+  const lang = i18n.language;
+  const screens = Grid.useBreakpoint();
+  const phone = screens.md === false;
+  const query = useDashboard();
+  const d = query.data;
+  useDocumentTitle(t('dashboard.title'));
+  const charts = useMemo(() => {
+    if (!d) return null;
+    const kindLabel = (k: MoneyKind) => t(`dashboard.kinds.${k}`);
+    return {
+      byMonth: moneyChart(
+        d.byMonth,
+        d.byMonth.map((m) => m.month),
+        kindLabel,
+        lang,
+        false,
+        phone,
+      ),
+      byCity: moneyChart(
+        d.byCity,
+        d.byCity.map((c) => c.cityName),
+        kindLabel,
+        lang,
+        true,
+        phone,
+      ),
+    };
+  }, [d, t, lang, phone]);
+  const chartSkeleton = (h: number) => <Skeleton.Node active className="chart-skeleton" style={{ height: h }} />;
+
+  let body;
+  if (query.isError && !d) body = <ErrorState error={query.error} onRetry={() => void query.refetch()} />;
+  else {
+    const monthHeight = phone ? 300 : 340;
+    const cityHeight = Math.max(220, (d?.byCity.length ?? 1) * (phone ? 64 : 56) + 70);
+    body = (
+      <>
+        {d ? <Figures data={d} /> : <Skeleton.Input active block className="kpi-skeleton" />}
+        <Row gutter={[16, 0]}>
+          <Col xs={24} xl={16}>
+            <Card className="section-card" title={t('dashboard.byMonth')}>
+              {!d ? (
+                chartSkeleton(monthHeight)
+              ) : d.byMonth.length ? (
+                <EChart
+                  testId="chart-by-month"
+                  height={monthHeight}
+                  label={t('dashboard.byMonthLabel', { months: d.byMonth.map((m) => m.month).join('、') })}
+                  option={charts!.byMonth}
+                />
+              ) : (
+                <EmptyState title={t('dashboard.noMoney')} />
+              )}
+            </Card>
+          </Col>
+          <Col xs={24} xl={8}>
+            <Card className="section-card" title={t('dashboard.latestRun')}>
+              {!d ? <Skeleton active paragraph={{ rows: 4 }} /> : <LatestRun run={d.latestRun} />}
+            </Card>
+          </Col>
+        </Row>
+        <Row gutter={[16, 0]}>
+          <Col xs={24} xl={10}>
+            <Card className="section-card" title={t('dashboard.byCity')}>
+              {!d ? (
+                chartSkeleton(240)
+              ) : d.byCity.length ? (
+                <EChart
+                  testId="chart-by-city"
+                  height={cityHeight}
+                  label={t('dashboard.byCityLabel', { cities: d.byCity.map((c) => c.cityName).join('、') })}
+                  option={charts!.byCity}
+                />
+              ) : (
+                <EmptyState title={t('dashboard.noMoney')} />
+              )}
+            </Card>
+          </Col>
+          <Col xs={24} xl={14}>
+            <Card
+              className="section-card"
+              title={t('dashboard.openBatches')}
+              extra={
+                <Link to="/finance/settlement">
+                  <Button type="link" size="small" icon={<AuditOutlined />}>
+                    {t('nav.settlementReview')}
+                  </Button>
+                </Link>
+              }
+            >
+              {!d ? <Skeleton active paragraph={{ rows: 4 }} /> : <OpenBatches items={d.openBatches} phone={phone} />}
+            </Card>
+          </Col>
+        </Row>
+      </>
+    );
+  }
+
+  return (
+    <div className="lab-page dashboard-page" data-testid="dashboard" data-busy={query.isFetching}>
+      <div className="page-head">
+        <div>
+          <Typography.Title level={3} className="page-head__title">
+            {t('dashboard.title')}
+          </Typography.Title>
+          <Typography.Text type="secondary" data-testid="dashboard-scope">
+            {d?.scope
+              ? t('dashboard.scopeCity', { city: d.scope.cityName })
+              : d
+                ? t('dashboard.scopeProvince')
+                : '\u00a0'}
+          </Typography.Text>
+        </div>
+      </div>
+      {body}
+    </div>
+  );
+}
