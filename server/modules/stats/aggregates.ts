@@ -86,11 +86,16 @@ export class Aggregates {
       `INSERT INTO scope_month_enterprises (scope, key, month, enterprise_id, refs) VALUES (?, ?, ?, ?, ?)
        ON CONFLICT (scope, key, month, enterprise_id) DO UPDATE SET refs = refs + excluded.refs`,
     );
+    const gone = this.stmt(
+      `DELETE FROM scope_month_enterprises WHERE scope = ? AND key = ? AND month = ? AND enterprise_id = ? AND refs <= 0`,
+    );
     for (const [s, key] of scopesOf(row)) {
       scope.run(s, key, month, ...values);
-      for (const e of enterprises) served.run(s, key, month, e, sign);
+      for (const e of enterprises) {
+        served.run(s, key, month, e, sign);
+        if (sign < 0) gone.run(s, key, month, e);
+      }
     }
-    if (sign < 0) this.stmt(`DELETE FROM scope_month_enterprises WHERE refs <= 0 AND month = ?`).run(month);
     this.stmt(
       `INSERT INTO instrument_year_stats (instrument_id, year, institution_id, ${cols}) VALUES (?, ?, ?, ${marks})
        ON CONFLICT (instrument_id, year) DO UPDATE SET institution_id = excluded.institution_id, ${adds}`,

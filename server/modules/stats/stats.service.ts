@@ -50,19 +50,88 @@ export class StatsService {
 
   // Keeping the roll-up current
 
-  /** Marks every shared instrument's months of a year (up to this month) for computing. */
+  /**
+   * Makes sure every instrument has a row for each month of a year up to this one: months without
+   * bookings hold only the hours offered, so they are written set-wise — the hours computed once per
+   * distinct schedule — and the levels above rebuilt; months with closures are marked for a full
+   * recompute. (Months with bookings are already marked by the triggers.)
+   */
   ensureYear(year: number): void {
     const now = DateTime.fromMillis(this.clock.now(), { zone: ZONE });
     const last = year < now.year ? 12 : year === now.year ? now.month : 0;
     const months = Array.from({ length: last }, (_, i) => `${year}-${String(i + 1).padStart(2, '0')}`);
     if (!months.length) return;
-    this.db.$client
+    const sqlite = this.db.$client;
+    const missing = sqlite
       .prepare(
-        `INSERT OR IGNORE INTO stats_dirty (instrument_id, month)
-         SELECT i.id, m.value FROM instruments i, json_each(?) m
+        `SELECT COUNT(*) FROM instruments i, json_each(?) m
          WHERE NOT EXISTS (SELECT 1 FROM instrument_month_stats s WHERE s.instrument_id = i.id AND s.month = m.value)`,
       )
-      .run(JSON.stringify(months));
+      .pluck()
+      .get(JSON.stringify(months)) as number;
+    if (!missing) return;
+    const holidays = this.holidays();
+    const signatures = sqlite
+      .prepare(
+        `SELECT DISTINCT i.time_zone AS zone, s.weekly_hours AS weekly, COALESCE(s.observe_holidays, 1) AS observe
+         FROM instruments i LEFT JOIN instrument_schedules s ON s.instrument_id = i.id`,
+      )
+      .all() as { zone: string; weekly: string | null; observe: number }[];
+    const refreshedAt = Math.max(this.clock.now(), this.version() + 1);
+    const zeros = JSON.stringify(emptyCounters().turnaround);
+    sqlite.transaction(() => {
+      sqlite.exec(
+        `CREATE TEMP TABLE IF NOT EXISTS stats_open (zone TEXT, weekly TEXT, observe INTEGER, month TEXT, minutes INTEGER,
+           PRIMARY KEY (zone, weekly, observe, month)); DELETE FROM temp.stats_open;`,
+      );
+      const put = sqlite.prepare(`INSERT INTO temp.stats_open VALUES (?, ?, ?, ?, ?)`);
+      for (const sig of signatures) {
+        const rules: ScheduleRules = {
+          ...DEFAULT_SCHEDULE,
+          timeZone: sig.zone,
+          weeklyHours: sig.weekly ? (JSON.parse(sig.weekly) as WeeklyHours) : DEFAULT_SCHEDULE.weeklyHours,
+          observeHolidays: sig.observe === 1,
+        };
+        for (const month of months) {
+          const start = DateTime.fromISO(`${month}-01`, { zone: ZONE });
+          const open = openIntervals(rules, holidays, start.toMillis(), start.plus({ months: 1 }).toMillis());
+          put.run(
+            sig.zone,
+            sig.weekly ?? '',
+            sig.observe,
+            month,
+            Math.round(open.reduce((s, x) => s + x.end - x.start, 0) / MINUTE),
+          );
+        }
+      }
+      sqlite
+        .prepare(
+          `INSERT INTO instrument_month_stats (instrument_id, month, institution_id, city_code, top_category, open_minutes,
+             booked_minutes, used_minutes, external_minutes, samples, income_fen, voucher_income_fen, saved_fen, requests,
+             completed, external_completed, cancelled, rejected, no_shows, rating_sum, rating_count, turnaround, refreshed_at)
+           SELECT i.id, m.value, i.institution_id, o.city_code, substr(i.category_code, 1, 2) || '0000',
+                  CASE WHEN i.sharing_mode = 'not_shared' OR i.run_status IN ('awaiting_repair', 'to_be_retired') THEN 0
+                       ELSE t.minutes END,
+                  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, @zeros, @at
+           FROM instruments i CROSS JOIN json_each(@months) m
+           JOIN organisations o ON o.id = i.institution_id
+           LEFT JOIN instrument_schedules s ON s.instrument_id = i.id
+           JOIN temp.stats_open t ON t.zone = i.time_zone AND t.weekly = COALESCE(s.weekly_hours, '')
+             AND t.observe = COALESCE(s.observe_holidays, 1) AND t.month = m.value
+           WHERE NOT EXISTS (SELECT 1 FROM instrument_month_stats x WHERE x.instrument_id = i.id AND x.month = m.value)`,
+        )
+        .run({ zeros, at: refreshedAt, months: JSON.stringify(months) });
+      // Closures take hours away: those instrument-months get the full recompute.
+      sqlite
+        .prepare(
+          `INSERT OR IGNORE INTO stats_dirty (instrument_id, month)
+           SELECT c.instrument_id, m.value FROM closures c, json_each(?) m
+           WHERE strftime('%Y-%m', c.start_at / 1000, 'unixepoch', '+8 hours') <= m.value
+             AND strftime('%Y-%m', c.end_at / 1000, 'unixepoch', '+8 hours') >= m.value`,
+        )
+        .run(JSON.stringify(months));
+      this.aggregates.rebuild();
+    })();
   }
 
   /** Recomputes the marked instrument-months (at most `limit` per call); returns how many. */
