@@ -9,6 +9,7 @@
  * seed big catalogues into a fresh file.
  */
 import type { Db } from '../client.ts';
+import { seedUsageHistory } from './history.ts';
 import { seedSettlementDemo } from './settlement.ts';
 import { seedVoucherDemo } from './vouchers.ts';
 import { seedBookingDemo, seedHolidays } from './booking.ts';
@@ -600,6 +601,7 @@ export async function seedDemo(db: Db, options: SeedDemoOptions = {}): Promise<S
   seedHolidays(db);
   seedBookingDemo(db, now);
   seedVoucherDemo(db, now);
+  seedUsageHistory(db, { seed, instruments: Math.min(total, 3000) });
   await seedSettlementDemo(db);
 
   return {
