@@ -106,3 +106,10 @@ export function defineRoute<P extends z.ZodType, Q extends z.ZodType, B extends 
     },
   });
 }
+
+/** `defineRoute` bound to one router and registry: what each module's routes file declares with. */
+export function routeDeclarer(router: Router, registry: OpenAPIRegistry) {
+  return <P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType, R extends z.ZodType>(
+    spec: RouteSpec<P, Q, B, R>,
+  ) => defineRoute(router, registry, spec);
+}

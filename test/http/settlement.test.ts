@@ -8,7 +8,7 @@ import { Ledger } from '../../server/modules/ledger/ledger.ts';
 import { parseCsv, parseXlsx } from '../../server/modules/settlement/exports.ts';
 import type { StripeProvider } from '../../server/modules/payments/stripe.ts';
 import { fixedClock } from '../../server/shared/clock.ts';
-import { createTestApp, signIn, type TestApp } from '../support/app.ts';
+import { createTestApp, download, signIn, type TestApp } from '../support/app.ts';
 import { expectMoneyInvariants } from '../support/money.ts';
 import { testStripe } from '../support/stripe.ts';
 
@@ -31,16 +31,6 @@ let batch: {
 
 const one = <T>(sql: string, ...params: unknown[]) => t.db.$client.prepare(sql).get(...params) as T;
 
-/** A file answer as bytes, whatever its type. */
-const download = (agent: Agent, url: string) =>
-  agent
-    .get(url)
-    .buffer(true)
-    .parse((res, done) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => done(null, Buffer.concat(chunks)));
-    });
 const PERIOD = { from: '2026-10-01T00:00:00+08:00', to: '2026-12-31T00:00:00+08:00' };
 
 beforeAll(async () => {

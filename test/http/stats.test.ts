@@ -9,7 +9,7 @@ import { parseCsv, parseXlsx } from '../../server/modules/settlement/exports.ts'
 import { Aggregates } from '../../server/modules/stats/aggregates.ts';
 import { INSTRUMENT_HEADERS, SERVICE_HEADERS } from '../../server/modules/stats/national.ts';
 import { fixedClock } from '../../server/shared/clock.ts';
-import { createTestApp, signIn, type TestApp } from '../support/app.ts';
+import { createTestApp, download, signIn, type TestApp } from '../support/app.ts';
 
 const NOW = Date.parse('2026-11-05T10:00:00+08:00');
 const clock = fixedClock(NOW);
@@ -22,15 +22,6 @@ let finance: Agent;
 let labOrg: number;
 
 const one = <T>(sql: string, ...params: unknown[]) => t.db.$client.prepare(sql).get(...params) as T;
-const download = (agent: Agent, url: string) =>
-  agent
-    .get(url)
-    .buffer(true)
-    .parse((res, done) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => done(null, Buffer.concat(chunks)));
-    });
 
 beforeAll(async () => {
   t = await createTestApp({ instruments: 300, clock });

@@ -59,3 +59,15 @@ export async function signIn(app: Express, email: string, password = DEMO_PASSWO
   if (res.status !== 200) throw new Error(`sign-in as ${email} failed: ${res.status} ${JSON.stringify(res.body)}`);
   return agent;
 }
+
+/** A file answer (CSV, XLSX, PDF) as bytes, whatever its content type. */
+export function download(agent: ReturnType<typeof request.agent>, url: string) {
+  return agent
+    .get(url)
+    .buffer(true)
+    .parse((res, done) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => done(null, Buffer.concat(chunks)));
+    });
+}

@@ -2,7 +2,7 @@ import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import express, { Router } from 'express';
 import { checkAccess } from '../auth/actor.ts';
 import { z } from 'zod';
-import { defineRoute, idParams, parseInput } from '../../http/route.ts';
+import { idParams, routeDeclarer, parseInput } from '../../http/route.ts';
 import { searchQuerySchema, instrumentSummarySchema } from '../catalog/catalog.schemas.ts';
 import {
   approveSchema,
@@ -29,9 +29,7 @@ const reportQuery = z.object({ name: z.string().trim().min(1).max(200) }).strict
 
 export function bookingRoutes(booking: BookingService, checkout: CheckoutService, registry: OpenAPIRegistry): Router {
   const router = Router();
-  const route = <P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType, R extends z.ZodType>(
-    spec: Parameters<typeof defineRoute<P, Q, B, R>>[2],
-  ) => defineRoute(router, registry, spec);
+  const route = routeDeclarer(router, registry);
   const tag = 'Booking';
 
   // Scheduling rules

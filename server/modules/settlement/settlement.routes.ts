@@ -1,7 +1,7 @@
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { Router, type Response } from 'express';
 import { z } from 'zod';
-import { defineRoute, idParams } from '../../http/route.ts';
+import { idParams, routeDeclarer } from '../../http/route.ts';
 import { batchStatementPdf, batchTable, runTable, toCsv, toXlsx, voucherRegisterTable, type Table } from './exports.ts';
 import type { ReconciliationService } from './reconciliation.service.ts';
 import {
@@ -43,9 +43,7 @@ export function settlementRoutes(
   registry: OpenAPIRegistry,
 ): Router {
   const router = Router();
-  const route = <P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType, R extends z.ZodType>(
-    spec: Parameters<typeof defineRoute<P, Q, B, R>>[2],
-  ) => defineRoute(router, registry, spec);
+  const route = routeDeclarer(router, registry);
   const tag = 'Settlement';
 
   const sendTable = async (res: Response, table: Table, format: 'csv' | 'xlsx', name: string) => {

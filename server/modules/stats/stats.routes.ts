@@ -2,7 +2,7 @@ import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { Router, type Response } from 'express';
 import { z } from 'zod';
 import type { Db } from '../../../db/client.ts';
-import { defineRoute, idParams } from '../../http/route.ts';
+import { idParams, routeDeclarer } from '../../http/route.ts';
 import { forbidden, notFound } from '../../shared/errors.ts';
 import { toCsv, toXlsx, type Table } from '../settlement/exports.ts';
 import { instrumentRecords, serviceRecords } from './national.ts';
@@ -44,9 +44,7 @@ const TYPES = {
 
 export function statsRoutes(stats: StatsService, db: Db, registry: OpenAPIRegistry): Router {
   const router = Router();
-  const route = <P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType, R extends z.ZodType>(
-    spec: Parameters<typeof defineRoute<P, Q, B, R>>[2],
-  ) => defineRoute(router, registry, spec);
+  const route = routeDeclarer(router, registry);
   const tag = 'Statistics';
   route({
     method: 'get',

@@ -1,7 +1,7 @@
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { Router } from 'express';
 import { z } from 'zod';
-import { defineRoute, idParams } from '../../http/route.ts';
+import { idParams, routeDeclarer } from '../../http/route.ts';
 import {
   certificationInputSchema,
   controllerGroupInputSchema,
@@ -27,9 +27,7 @@ const optionalId = z
 
 export function voucherRoutes(vouchers: VouchersService, registry: OpenAPIRegistry): Router {
   const router = Router();
-  const route = <P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType, R extends z.ZodType>(
-    spec: Parameters<typeof defineRoute<P, Q, B, R>>[2],
-  ) => defineRoute(router, registry, spec);
+  const route = routeDeclarer(router, registry);
   const tag = 'Vouchers';
 
   // The enterprise's own
