@@ -434,25 +434,34 @@ export class StatsService {
         }[]
       ).map((c) => [c.code, c]),
     );
-    const counts = this.stmt(
-      `SELECT COUNT(*) AS instruments, COUNT(DISTINCT institution_id) AS institutions,
+    // The catalogue's counts change only with the catalogue: kept per catalogue version.
+    const catalogVersion = this.stmt('SELECT version FROM catalog_meta WHERE id = 1').pluck().get() as number;
+    const { counts, byCityCount, byCategoryCount } = this.memo.get('catalogue-counts', catalogVersion, () => {
+      const counts = this.stmt(
+        `SELECT COUNT(*) AS instruments, COUNT(DISTINCT institution_id) AS institutions,
               SUM(sharing_mode != 'not_shared') AS shared FROM instruments`,
-    ).get() as { instruments: number; institutions: number; shared: number | null };
-    const byCityCount = new Map(
-      (
-        this.stmt(
-          `SELECT o.city_code AS code, COUNT(*) AS instruments, COUNT(DISTINCT i.institution_id) AS institutions
+      ).get() as { instruments: number; institutions: number; shared: number | null };
+      const byCityCount = new Map(
+        (
+          this.stmt(
+            `SELECT o.city_code AS code, COUNT(*) AS instruments, COUNT(DISTINCT i.institution_id) AS institutions
            FROM instruments i JOIN organisations o ON o.id = i.institution_id GROUP BY o.city_code`,
-        ).all() as { code: string; instruments: number; institutions: number }[]
-      ).map((r) => [r.code, r]),
-    );
-    const byCategoryCount = new Map(
-      (
-        this.stmt(
-          `SELECT substr(category_code, 1, 2) || '0000' AS code, COUNT(*) AS instruments FROM instruments GROUP BY 1`,
-        ).all() as { code: string; instruments: number }[]
-      ).map((r) => [r.code, r.instruments]),
-    );
+          ).all() as { code: string; instruments: number; institutions: number }[]
+        ).map((r) => [r.code, r]),
+      );
+      const byCategoryCount = new Map(
+        (
+          this.stmt(
+            `SELECT substr(category_code, 1, 2) || '0000' AS code, COUNT(*) AS instruments FROM instruments GROUP BY 1`,
+          ).all() as { code: string; instruments: number }[]
+        ).map((r) => [r.code, r.instruments]),
+      );
+      return { counts, byCityCount, byCategoryCount };
+    }) as {
+      counts: { instruments: number; institutions: number; shared: number | null };
+      byCityCount: Map<string, { instruments: number; institutions: number }>;
+      byCategoryCount: Map<string, number>;
+    };
     const top = this.stmt(
       `SELECT y.instrument_id AS id, i.name_zh AS nameZh, i.name_en AS nameEn, o.name AS institutionName,
               y.used_minutes AS usedMinutes, y.external_minutes AS externalMinutes, y.completed AS jobs
