@@ -61,6 +61,11 @@ describe('the public overview', () => {
       enterprisesServed: d.enterprises,
     });
     expect(res.body.totals.openHours).toBeGreaterThan(res.body.totals.usedHours);
+    expect(res.body.vouchers).toMatchObject({
+      grantedFen: one<{ s: number }>(`SELECT SUM(cap_fen) AS s FROM voucher_quotas`).s,
+      usedFen: d.saved,
+      paidFen: 0, // nothing claimed and paid yet in this demo
+    });
     expect(res.body.totals.utilisation).toBeCloseTo(d.used / 60 / res.body.totals.openHours, 3);
     expect(res.body.instruments).toBe(one<{ n: number }>(`SELECT COUNT(*) AS n FROM instruments`).n);
     const jinan = res.body.byCity.find((c: { cityCode: string }) => c.cityCode === '370100');

@@ -56,6 +56,8 @@ export function statsRoutes(stats: StatsService, db: Db, registry: OpenAPIRegist
     query: z.object({ year }).strict(),
     response: z.object({
       year: z.number().int(),
+      /** Voucher money this year: quotas granted, voucher shares used (what SMEs saved), claims paid to providers. */
+      vouchers: z.object({ grantedFen: z.number().int(), usedFen: z.number().int(), paidFen: z.number().int() }),
       instruments: z.number().int(),
       sharedInstruments: z.number().int(),
       institutions: z.number().int(),

@@ -476,12 +476,26 @@ export class StatsService {
       externalMinutes: number;
       jobs: number;
     }[];
+    const yearFrom = DateTime.fromObject({ year, month: 1, day: 1 }, { zone: ZONE }).toMillis();
+    const yearTo = DateTime.fromObject({ year: year + 1, month: 1, day: 1 }, { zone: ZONE }).toMillis();
+    const money = (code: string) =>
+      this.stmt(
+        `SELECT COALESCE(SUM(amount_fen), 0) FROM ledger_transfers WHERE code = ? AND state = 'posted' AND created_at >= ? AND created_at < ?`,
+      )
+        .pluck()
+        .get(code, yearFrom, yearTo) as number;
+    const totals = this.total('province', from, to, '');
     return {
       year,
+      vouchers: {
+        grantedFen: money('quota_grant'),
+        usedFen: totals.savedFen,
+        paidFen: money('claim_paid'),
+      },
       instruments: counts.instruments,
       sharedInstruments: counts.shared ?? 0,
       institutions: counts.institutions,
-      totals: this.total('province', from, to, ''),
+      totals,
       byMonth: this.level('province', from, to, 'month', '').map((g) => ({ month: g.key, ...g.figures })),
       byCity: this.level('city', from, to, 'key')
         .filter((g) => g.key !== '')

@@ -10,6 +10,8 @@ export type MonthFigures = Figures & { month: string };
 
 export type Overview = {
   year: number;
+  /** Voucher money this year: quotas granted, shares used (what SMEs saved), claims paid to providers. */
+  vouchers: { grantedFen: number; usedFen: number; paidFen: number };
   instruments: number;
   sharedInstruments: number;
   institutions: number;

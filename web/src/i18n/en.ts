@@ -93,7 +93,7 @@ const en: Resources = {
         enterprises: 'Enterprises served',
         enterprisesSub: 'companies that used shared instruments',
         saved: 'Saved by SMEs with vouchers',
-        savedSub: 'Service income {{amount}}',
+        savedSub: 'Granted {{granted}} · paid to providers {{paid}}',
         rating: 'Average rating',
         ratingSub: 'out of 5',
       },

@@ -92,7 +92,7 @@ const zhCN = {
         enterprises: '服务企业',
         enterprisesSub: '使用共享仪器的企业',
         saved: '创新券为企业节省',
-        savedSub: '服务收入合计 {{amount}}',
+        savedSub: '已发放额度 {{granted}} · 已兑付 {{paid}}',
         rating: '用户平均评价',
         ratingSub: '满分 5 分',
       },

@@ -89,7 +89,10 @@ function Headlines({ d }: { d: Overview }) {
         label={t('stats.overview.kpi.saved')}
         value={saved.value}
         unit={saved.unit}
-        sub={t('stats.overview.kpi.savedSub', { amount: formatFen(d.totals.incomeFen) })}
+        sub={t('stats.overview.kpi.savedSub', {
+          granted: formatFen(d.vouchers.grantedFen),
+          paid: formatFen(d.vouchers.paidFen),
+        })}
       />
       <StatCard
         testId="kpi-rating"
