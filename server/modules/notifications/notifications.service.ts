@@ -14,6 +14,7 @@
  * back-off (30 s, 1 min, 2 min … capped at 1 h); after 10 attempts the row is failed.
  */
 import { DateTime } from 'luxon';
+import { formatInstant } from '../../shared/time.ts';
 import type { Transporter } from 'nodemailer';
 import { notificationTypes, type NotificationType, type Role } from '../../../db/schema/index.ts';
 import type { Clock } from '../../shared/clock.ts';
@@ -166,12 +167,19 @@ export class NotificationService implements Notifier {
 
   private bookingData(b: BookingFacts): BookingData {
     const zone = b.timeZone;
-    const start = b.startAt === null ? null : DateTime.fromMillis(b.startAt, { zone });
-    const end = b.endAt === null ? null : DateTime.fromMillis(b.endAt, { zone });
+    // formatInstant is the cached fast path (luxon's formatting cost more than the booking here).
+    const local = (ms: number) => {
+      const iso = formatInstant(ms, zone);
+      return { day: iso.slice(0, 10), time: iso.slice(11, 16) };
+    };
     let when: string | null = null;
-    if (start) {
-      when = start.toFormat('yyyy-MM-dd HH:mm');
-      if (end) when += `–${end.hasSame(start, 'day') ? end.toFormat('HH:mm') : end.toFormat('yyyy-MM-dd HH:mm')}`;
+    if (b.startAt !== null) {
+      const start = local(b.startAt);
+      when = `${start.day} ${start.time}`;
+      if (b.endAt !== null) {
+        const end = local(b.endAt);
+        when += `–${end.day === start.day ? end.time : `${end.day} ${end.time}`}`;
+      }
       if (zone !== ZONE) when += ` (${zone})`;
     }
     return {

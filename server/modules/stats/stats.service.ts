@@ -38,7 +38,7 @@ export class StatsService {
   /** Answers by scope, kept until the roll-up changes (its latest refresh time is the version). */
   private readonly memo = new VersionedMemo<unknown>(256);
   /** Years whose instrument-months this process has made sure exist (new months come with maintenance). */
-  private readonly ensured = new Set<number>();
+  private readonly ensured = new Set<string>();
 
   constructor(
     private readonly db: Db,
@@ -60,7 +60,10 @@ export class StatsService {
     const now = DateTime.fromMillis(this.clock.now(), { zone: ZONE });
     const last = year < now.year ? 12 : year === now.year ? now.month : 0;
     const months = Array.from({ length: last }, (_, i) => `${year}-${String(i + 1).padStart(2, '0')}`);
-    if (!months.length) return;
+    // Once per process and year while the month stays the same (a new month adds its rows).
+    const once = `${year}:${now.toFormat('yyyy-MM')}`;
+    if (!months.length || this.ensured.has(once)) return;
+    this.ensured.add(once);
     const sqlite = this.db.$client;
     const missing = sqlite
       .prepare(
@@ -351,10 +354,7 @@ export class StatsService {
     const y = year ?? DateTime.fromMillis(this.clock.now(), { zone: ZONE }).year;
     if (y < 2000 || y > 2100)
       throw badRequest('a year between 2000 and 2100', [{ path: 'query.year', message: 'out of range' }]);
-    if (!this.ensured.has(y)) {
-      this.ensureYear(y); // instruments without bookings still offer hours
-      this.ensured.add(y);
-    }
+    this.ensureYear(y); // instruments without bookings still offer hours
     this.refresh();
     return { year: y, from: `${y}-01`, to: `${y}-12` };
   }

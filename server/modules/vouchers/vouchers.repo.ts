@@ -267,13 +267,16 @@ export class VouchersRepo {
     return this.db.select().from(voucherUses).where(eq(voucherUses.bookingId, bookingId)).get();
   }
 
+  /** The uses of some bookings (every booking view asks: a cached statement, not the query builder). */
   usesOfBookings(bookingIds: number[]): VoucherUseRow[] {
     if (!bookingIds.length) return [];
-    return this.db
-      .select()
-      .from(voucherUses)
-      .where(sql`${voucherUses.bookingId} IN (SELECT value FROM json_each(${JSON.stringify(bookingIds)}))`)
-      .all();
+    return this.stmt(
+      `SELECT id, booking_id AS bookingId, quota_id AS quotaId, programme_id AS programmeId, enterprise_id AS enterpriseId,
+              provider_id AS providerId, settlement_mode AS settlementMode, status, ratio_percent AS ratioPercent,
+              eligible_fen AS eligibleFen, reserved_fen AS reservedFen, posted_fen AS postedFen, limited_by AS limitedBy,
+              justification, created_at AS createdAt, updated_at AS updatedAt
+       FROM voucher_uses WHERE booking_id IN (SELECT value FROM json_each(?))`,
+    ).all(JSON.stringify(bookingIds)) as VoucherUseRow[];
   }
 
   insertUse(row: typeof voucherUses.$inferInsert): VoucherUseRow {
