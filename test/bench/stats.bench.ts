@@ -198,7 +198,9 @@ async function main() {
   db.$client.close();
 }
 
-main().catch((err: unknown) => {
-  console.error(err);
-  process.exit(1);
-});
+main()
+  .then(() => process.exit(0)) // the local Stripe server and keep-alive sockets would hold the process open
+  .catch((err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  });
