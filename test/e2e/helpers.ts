@@ -113,3 +113,59 @@ export async function fillSignIn(page: Page, email: string, password = DEMO_PASS
   await page.getByTestId('login-password').fill(password);
   await page.getByTestId('login-submit').click();
 }
+
+/** Sign in through the form and wait for the signed-in header. */
+export async function signIn(page: Page, email: string) {
+  await page.goto('/login');
+  await fillSignIn(page, email);
+  await page.getByTestId('user-menu').waitFor();
+}
+
+export async function getJsonAt<T>(baseUrl: string, path: string): Promise<T> {
+  const res = await fetch(`${baseUrl}${path}`);
+  expect(res.status, `GET ${path}`).toBe(200);
+  return (await res.json()) as T;
+}
+
+type Schedule = { machineTimeEnabled: boolean; qualificationRequired: boolean; approvalRequired: boolean };
+
+/** A machine-time instrument of the demo lab that anyone may book (no training needed), approval first if any. */
+export async function bookableInstrumentAt(baseUrl: string): Promise<number> {
+  const login = await fetch(`${baseUrl}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: 'lab@demo.test', password: DEMO_PASSWORD }),
+  });
+  const { user } = (await login.json()) as { user: { organisation: { id: number } } };
+  const list = await getJsonAt<{ items: { id: number }[] }>(
+    baseUrl,
+    `/api/v1/instruments?institutionId=${user.organisation.id}&limit=100`,
+  );
+  const candidates: { id: number; approval: boolean }[] = [];
+  for (const { id } of list.items) {
+    const s = await getJsonAt<Schedule>(baseUrl, `/api/v1/instruments/${id}/schedule`);
+    if (s.machineTimeEnabled && !s.qualificationRequired) candidates.push({ id, approval: s.approvalRequired });
+  }
+  expect(candidates.length, 'the demo lab has a bookable machine-time instrument').toBeGreaterThan(0);
+  return (candidates.find((c) => c.approval) ?? candidates[0]!).id;
+}
+
+/** Wait until the week calendar shows the answer for its week. */
+export async function calendarReady(page: Page) {
+  await page.waitForSelector('[data-testid="week-calendar"][data-busy="false"] [role="grid"]');
+}
+
+/** Move forward week by week until a free slot at least `days` days ahead is shown; its start. */
+export async function pickFreeSlot(page: Page, days: number): Promise<string> {
+  const earliest = Date.now() + days * 86_400_000;
+  for (let week = 0; week < 6; week++) {
+    await calendarReady(page);
+    const starts = await page
+      .locator('[data-testid="slot-free"]')
+      .evaluateAll((els) => els.map((e) => e.getAttribute('data-start') ?? ''));
+    const start = starts.find((s) => Date.parse(s) >= earliest);
+    if (start) return start;
+    await page.getByTestId('week-next').click();
+  }
+  throw new Error('no free slot within six weeks');
+}

@@ -9,7 +9,7 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { formatFen } from '../../web/src/ui/money.ts';
-import { DESKTOP, expectNoHorizontalOverflow, fillSignIn, newPage, PHONE, screenshot, useHarness } from './helpers.ts';
+import { DESKTOP, expectNoHorizontalOverflow, newPage, PHONE, screenshot, useHarness, signIn } from './helpers.ts';
 
 const harness = useHarness();
 
@@ -27,12 +27,6 @@ type BatchJson = {
   reviewOffice: { name: string };
   lines: { id: number; status: string; invoiceNo: string | null; voucherFen: number; checksOk: boolean }[];
 };
-
-async function signIn(page: Page, email: string) {
-  await page.goto('/login');
-  await fillSignIn(page, email);
-  await page.getByTestId('user-menu').waitFor();
-}
 
 async function api<T>(page: Page, path: string): Promise<T> {
   const res = await page.request.get(`/api/v1${path}`);

@@ -13,20 +13,18 @@ import { formatFen } from '../../web/src/ui/money.ts';
 import {
   DESKTOP,
   expectNoHorizontalOverflow,
-  fillSignIn,
   newPage,
   PHONE,
   screenshot,
   screenshotDir,
   useHarness,
+  bookableInstrumentAt,
+  pickFreeSlot,
+  signIn,
 } from './helpers.ts';
 
 const harness = useHarness();
 
-const PASSWORD = 'demo-pass-2025';
-const DAY = 24 * 3600_000;
-
-type Schedule = { machineTimeEnabled: boolean; qualificationRequired: boolean; approvalRequired: boolean };
 type BookingJson = {
   id: number;
   status: string;
@@ -36,56 +34,7 @@ type BookingJson = {
   voucherUse: { status: string; reservedFen: number; postedFen: number | null } | null;
 };
 
-async function signIn(page: Page, email: string) {
-  await page.goto('/login');
-  await fillSignIn(page, email);
-  await page.getByTestId('user-menu').waitFor();
-}
-
-async function getJson<T>(path: string): Promise<T> {
-  const res = await fetch(`${harness().server.baseUrl}${path}`);
-  expect(res.status, `GET ${path}`).toBe(200);
-  return (await res.json()) as T;
-}
-
-/** A machine-time instrument of the demo lab that anyone may book (no training needed), approval first if any. */
-async function bookableInstrument(): Promise<number> {
-  const login = await fetch(`${harness().server.baseUrl}/api/v1/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email: 'lab@demo.test', password: PASSWORD }),
-  });
-  const { user } = (await login.json()) as { user: { organisation: { id: number } } };
-  const list = await getJson<{ items: { id: number }[] }>(
-    `/api/v1/instruments?institutionId=${user.organisation.id}&limit=100`,
-  );
-  const candidates: { id: number; approval: boolean }[] = [];
-  for (const { id } of list.items) {
-    const s = await getJson<Schedule>(`/api/v1/instruments/${id}/schedule`);
-    if (s.machineTimeEnabled && !s.qualificationRequired) candidates.push({ id, approval: s.approvalRequired });
-  }
-  expect(candidates.length, 'the demo lab has a bookable machine-time instrument').toBeGreaterThan(0);
-  return (candidates.find((c) => c.approval) ?? candidates[0]!).id;
-}
-
-async function calendarReady(page: Page) {
-  await page.waitForSelector('[data-testid="week-calendar"][data-busy="false"] [role="grid"]');
-}
-
-/** Move forward week by week until a free slot at least `days` days ahead is shown; its start. */
-async function pickFreeSlot(page: Page, days: number): Promise<string> {
-  const earliest = Date.now() + days * DAY;
-  for (let week = 0; week < 6; week++) {
-    await calendarReady(page);
-    const starts = await page
-      .locator('[data-testid="slot-free"]')
-      .evaluateAll((els) => els.map((e) => e.getAttribute('data-start') ?? ''));
-    const start = starts.find((s) => Date.parse(s) >= earliest);
-    if (start) return start;
-    await page.getByTestId('week-next').click();
-  }
-  throw new Error('no free slot within six weeks');
-}
+const bookableInstrument = () => bookableInstrumentAt(harness().server.baseUrl);
 
 /** Open the booking drawer on a free slot and wait for the live quote with its voucher split. */
 async function openCheckout(page: Page, instrumentId: number, days: number) {
