@@ -419,3 +419,99 @@ describe('the finance dashboard', () => {
     expect((await researcher.get('/api/v1/finance/dashboard')).status).toBe(403);
   });
 });
+
+describe('reimburse-mode claims', () => {
+  it('are made by the enterprise itself, reviewed by its city office and paid to it', async () => {
+    const admin = await signIn(t.app, 'admin@demo.test');
+    const enterpriseId = one<{ id: number }>(
+      `SELECT organisation_id AS id FROM users WHERE email = 'researcher@demo.test'`,
+    ).id;
+    const programme = (
+      await admin.post('/api/v1/voucher-programmes').send({
+        name: '济南市创新券（报销）',
+        year: 2026,
+        settlementMode: 'reimburse',
+        ratioRules: { basePercent: 50, byCity: {}, sameCityTopUpPercent: 0 },
+        enterpriseYearCapFen: 1_000_000,
+        budgetFen: 10_000_000,
+        startsOn: '2026-01-01',
+        useBy: '2027-06-30',
+        claimBy: '2027-09-30',
+      })
+    ).body;
+    const quota = (
+      await admin.post('/api/v1/voucher-quotas').send({ programmeId: programme.id, enterpriseId, capFen: 500_000 })
+    ).body;
+    const labOrg = one<{ o: number }>(`SELECT organisation_id AS o FROM users WHERE email = 'lab@demo.test'`).o;
+    const instrumentId = t.db.$client
+      .prepare(
+        `SELECT i.id FROM instruments i JOIN instrument_schedules s ON s.instrument_id = i.id
+         WHERE i.institution_id = ? AND s.machine_time_enabled = 1 AND s.qualification_required = 0
+           AND i.sharing_mode = 'external' AND i.run_status = 'normal'
+           AND EXISTS (SELECT 1 FROM rate_card_items r WHERE r.instrument_id = i.id AND r.unit = 'hour') ORDER BY i.id DESC LIMIT 1`,
+      )
+      .pluck()
+      .get(labOrg) as number;
+    const free = await researcher.get(
+      `/api/v1/instruments/${instrumentId}/availability?from=${encodeURIComponent('2026-11-23T00:00:00+08:00')}&to=${encodeURIComponent('2026-11-28T00:00:00+08:00')}&durationMinutes=120`,
+    );
+    const booked = await researcher.post('/api/v1/bookings').send({
+      instrumentId,
+      mode: 'machine_time',
+      ...free.body.slots[0],
+      useVoucher: true,
+      quotaId: quota.id,
+      paymentToken: 'tok_visa',
+    });
+    expect(booked.status, JSON.stringify(booked.body)).toBe(201);
+    expect(booked.body.payment.authorisedFen).toBe(booked.body.price.totalFen); // the enterprise pays all
+    if (booked.body.status === 'requested') await lab.post(`/api/v1/bookings/${booked.body.id}/approve`).send({});
+    await lab.post(`/api/v1/bookings/${booked.body.id}/check-in`).send({});
+    await lab
+      .post(`/api/v1/bookings/${booked.body.id}/complete`)
+      .send({ reportUrl: 'https://reports.example.cn/r.pdf' });
+    const share = one<{ f: number }>(`SELECT posted_fen AS f FROM voucher_uses WHERE booking_id = ?`, booked.body.id).f;
+    expect(share).toBeGreaterThan(0);
+
+    // The lab may not claim it; the enterprise does.
+    expect(
+      (await lab.post('/api/v1/settlement-batches').send({ programmeId: programme.id, month: '2026-11' })).status,
+    ).toBe(400);
+    const claim = await researcher
+      .post('/api/v1/settlement-batches')
+      .send({ programmeId: programme.id, month: '2026-11' });
+    expect(claim.status, JSON.stringify(claim.body)).toBe(201);
+    expect(claim.body).toMatchObject({ claimant: { id: enterpriseId, kind: 'enterprise' }, totalFen: share });
+    expect(claim.body.reviewOffice.name).toBe('济南市科学技术局');
+    const line = claim.body.lines[0];
+    await researcher
+      .patch(`/api/v1/settlement-batches/${claim.body.id}/lines/${line.id}`)
+      .send({ invoiceNo: 'RB2026110001' });
+    const submitted = await researcher
+      .post(`/api/v1/settlement-batches/${claim.body.id}/submit`)
+      .send({
+        bankAccount: {
+          bankName: '招商银行济南分行',
+          accountName: '济南智测新材料科技有限公司',
+          accountNo: '5310 1234 5678',
+        },
+      });
+    expect(submitted.status).toBe(200);
+    expect(submitted.body.lines[0].checksOk).toBe(true);
+    expect(
+      (await finance.post(`/api/v1/settlement-batches/${claim.body.id}/lines/${line.id}/approve`).send({})).status,
+    ).toBe(200);
+    const paid = await finance
+      .post(`/api/v1/settlement-batches/${claim.body.id}/pay`)
+      .send({ reference: 'GK-RB-0001' });
+    expect(paid.body).toMatchObject({ status: 'paid', paidFen: share });
+    const receivable = one<{ b: number }>(
+      `SELECT credits_posted_fen - debits_posted_fen AS b FROM ledger_accounts WHERE code = ?`,
+      `enterprise:${enterpriseId}:receivable:programme:${programme.id}`,
+    ).b;
+    expect(receivable).toBe(0); // claimable, then paid out
+    expect((await lab.get(`/api/v1/settlement-batches/${claim.body.id}`)).status).toBe(404);
+    // (The other invariants were broken on purpose by the reconciliation tests above.)
+    expect(new Ledger(t.db).check()).toMatchObject({ balanced: true, mismatches: [] });
+  });
+});
