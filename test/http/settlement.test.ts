@@ -487,15 +487,13 @@ describe('reimburse-mode claims', () => {
     await researcher
       .patch(`/api/v1/settlement-batches/${claim.body.id}/lines/${line.id}`)
       .send({ invoiceNo: 'RB2026110001' });
-    const submitted = await researcher
-      .post(`/api/v1/settlement-batches/${claim.body.id}/submit`)
-      .send({
-        bankAccount: {
-          bankName: '招商银行济南分行',
-          accountName: '济南智测新材料科技有限公司',
-          accountNo: '5310 1234 5678',
-        },
-      });
+    const submitted = await researcher.post(`/api/v1/settlement-batches/${claim.body.id}/submit`).send({
+      bankAccount: {
+        bankName: '招商银行济南分行',
+        accountName: '济南智测新材料科技有限公司',
+        accountNo: '5310 1234 5678',
+      },
+    });
     expect(submitted.status).toBe(200);
     expect(submitted.body.lines[0].checksOk).toBe(true);
     expect(
