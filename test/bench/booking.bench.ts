@@ -110,7 +110,17 @@ function seedHistory(db: Db) {
   for (let i = 0; i < instruments.length && written < BOOKINGS; i += 5000) batch(instruments.slice(i, i + 5000));
 }
 
-function startServer(port: number): Promise<() => void> {
+/** CPU seconds (user + system) a process has used so far, from /proc (Linux; null elsewhere). */
+function cpuSeconds(pid: number | undefined): number | null {
+  try {
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime, in USER_HZ (100/s)
+  } catch {
+    return null;
+  }
+}
+
+function startServer(port: number): Promise<{ stop: () => void; pid: number | undefined }> {
   const profile = process.env.BENCH_PROFILE_DIR
     ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`]
     : [];
@@ -127,7 +137,8 @@ function startServer(port: number): Promise<() => void> {
   });
   return new Promise((resolve, reject) => {
     child.stdout!.on('data', (d: Buffer) => {
-      if (d.toString().includes('Instrument sharing platform on')) resolve(() => child.kill('SIGTERM'));
+      if (d.toString().includes('Instrument sharing platform on'))
+        resolve({ stop: () => child.kill('SIGTERM'), pid: child.pid });
     });
     child.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
   });
@@ -237,7 +248,7 @@ async function main() {
   const raw = rawRate(db, ids);
 
   const port = 20_000 + Math.floor(Math.random() * 20_000);
-  const stop = await startServer(port);
+  const { stop, pid } = await startServer(port);
   try {
     const login = await call(port, 'POST', '/api/v1/auth/login', {
       email: 'researcher@demo.test',
@@ -249,6 +260,7 @@ async function main() {
     const counts = new Map<number, number>();
     let next = 0;
     const t0 = performance.now();
+    const cpu0 = cpuSeconds(pid);
     await Promise.all(
       Array.from({ length: CONCURRENCY }, async () => {
         while (next < load.length) {
@@ -260,6 +272,9 @@ async function main() {
     );
     const seconds = (performance.now() - t0) / 1000;
     const httpRate = load.length / seconds;
+    // The server's own CPU per request: steadier than the rate on a machine shared with other work.
+    const cpu1 = cpuSeconds(pid);
+    const cpuPerRequestUs = cpu0 === null || cpu1 === null ? null : ((cpu1 - cpu0) / load.length) * 1e6;
 
     // Availability: 60-day windows of random instruments, one request at a time.
     const rng = mulberry32(5);
@@ -285,6 +300,11 @@ async function main() {
       `booking requests through HTTP: ${httpRate.toFixed(0)}/s (${WORKERS} server process${WORKERS > 1 ? 'es' : ''}, ${load.length} requests, ${CONCURRENCY} in flight; ` +
         `${[...counts].map(([s, n]) => `${n}×${s}`).join(', ')})   target ≥ 1,500/s`,
     );
+    if (cpuPerRequestUs !== null) {
+      console.log(
+        `server CPU per booking request: ${cpuPerRequestUs.toFixed(0)} µs (a core's worth of requests: ${(1e6 / cpuPerRequestUs).toFixed(0)}/s)`,
+      );
+    }
     console.log(
       `raw SQLite check-and-insert:   ${raw.toFixed(0)}/s (same database, IMMEDIATE transactions)   HTTP/raw ${(httpRate / raw).toFixed(2)}`,
     );
@@ -299,6 +319,7 @@ async function main() {
           instruments: INSTRUMENTS,
           bookings,
           httpRate,
+          cpuPerRequestUs,
           raw,
           statuses: Object.fromEntries(counts),
           availabilityP50: pct(latencies, 50),

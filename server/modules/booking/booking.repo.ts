@@ -130,6 +130,11 @@ export class BookingRepo {
     return this.db.$client.transaction(fn).immediate();
   }
 
+  /** Reads in one deferred transaction (a savepoint inside another): one snapshot, one lock for all. */
+  reading<T>(fn: () => T): T {
+    return this.db.$client.transaction(fn).deferred();
+  }
+
   // The lookups every booking request makes are plain cached statements: drizzle's row mapping
   // cost more than the queries themselves.
 
@@ -299,14 +304,15 @@ export class BookingRepo {
 
   /** The insert at the heart of every booking request: one cached statement, no query building. */
   insertBooking(row: typeof bookings.$inferInsert): BookingRow {
-    const id = this.stmt(
+    const inserted = this.stmt(
       `INSERT INTO bookings (instrument_id, institution_id, requester_id, requester_organisation_id, mode, status,
          start_at, end_at, block_start_at, block_end_at, sample_count, wanted_by, purpose, urgent, user_type,
          quoted_fen, price_lines, payment_method, idempotency_key, created_at, updated_at)
        VALUES (@instrumentId, @institutionId, @requesterId, @requesterOrganisationId, @mode, @status, @startAt, @endAt,
          @blockStartAt, @blockEndAt, @sampleCount, @wantedBy, @purpose, @urgent, @userType, @quotedFen, @priceLines,
-         @paymentMethod, @idempotencyKey, @createdAt, @updatedAt)`,
-    ).run({
+         @paymentMethod, @idempotencyKey, @createdAt, @updatedAt)
+       RETURNING ${BOOKING_COLUMNS}`,
+    ).get({
       startAt: null,
       endAt: null,
       blockStartAt: null,
@@ -319,8 +325,8 @@ export class BookingRepo {
       ...row,
       urgent: row.urgent ? 1 : 0,
       priceLines: JSON.stringify(row.priceLines),
-    }).lastInsertRowid;
-    return this.booking(Number(id))!;
+    }) as Record<string, unknown>;
+    return bookingRow(inserted)!;
   }
 
   updateBooking(id: number, changes: Partial<typeof bookings.$inferInsert>): void {

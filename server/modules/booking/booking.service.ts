@@ -395,9 +395,7 @@ export class BookingService {
       instrumentId: instrument.id,
       institutionId: instrument.institutionId,
       categoryCode: instrument.categoryCode,
-      serviceDate: DateTime.fromMillis(usage.start ?? usage.end ?? this.clock.now(), {
-        zone: instrument.timeZone,
-      }).toISODate()!,
+      serviceDate: formatInstant(usage.start ?? usage.end ?? this.clock.now(), instrument.timeZone).slice(0, 10),
       userType,
       unit: result.unit,
       totalFen: result.totalFen,
@@ -498,7 +496,7 @@ export class BookingService {
       userType,
       quoted,
       confirmedStatus: rules.approvalRequired ? 'requested' : 'approved',
-      serviceDate: DateTime.fromMillis(serviceAt, { zone: instrument.timeZone }).toISODate()!,
+      serviceDate: formatInstant(serviceAt, instrument.timeZone).slice(0, 10),
     };
   }
 
@@ -627,6 +625,11 @@ export class BookingService {
     return this.repo.transaction(fn);
   }
 
+  /** Reads in one snapshot (a deferred transaction). */
+  reading<T>(fn: () => T): T {
+    return this.repo.reading(fn);
+  }
+
   /** Requests a booking paid later (invoice) or by nothing: the path without a card. */
   create(
     actor: Actor,
@@ -673,6 +676,12 @@ export class BookingService {
 
   get(actor: Actor, id: number): BookingView {
     return this.view(this.bookingOr404(actor, id));
+  }
+
+  /** The view of a row just read or written (no second read); the same visibility as get. */
+  viewOf(actor: Actor, b: BookingRow): BookingView {
+    if (!this.visible(actor, b)) throw notFound('booking');
+    return this.view(b);
   }
 
   list(
@@ -850,7 +859,12 @@ export class BookingService {
     return this.views([b])[0]!;
   }
 
+  /** One read transaction for all of a view's look-ups: a snapshot, and one lock instead of one per statement. */
   private views(rows: BookingRow[]): BookingView[] {
+    return this.repo.reading(() => this.viewsNow(rows));
+  }
+
+  private viewsNow(rows: BookingRow[]): BookingView[] {
     const instruments = new Map(
       this.repo.instrumentsBrief([...new Set(rows.map((r) => r.instrumentId))]).map((i) => [i.id, i]),
     );

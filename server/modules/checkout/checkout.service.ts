@@ -165,17 +165,20 @@ export class CheckoutService {
     const { bookings, vouchers } = this.deps;
     const earlier = bookings.earlier(actor, idempotencyKey);
     if (earlier) return { booking: await this.replay(actor, earlier), replayed: true };
-    const plan = bookings.plan(actor, input);
-    const ctx = this.context(
-      actor,
-      { ...plan, institutionId: plan.instrument.institutionId, categoryCode: plan.instrument.categoryCode },
-      plan.quoted.totalFen,
-      input.justification,
-    );
     if (input.quotaId !== undefined && !input.useVoucher)
       throw badRequest('quotaId needs useVoucher', [{ path: 'body.quotaId', message: 'useVoucher is false' }]);
-    // Refuse an unusable voucher before anything is written (the reasons say why).
-    const preview = input.useVoucher ? vouchers.split(ctx, true, input.quotaId) : null;
+    // The checks before anything is written read one snapshot; the write transaction checks again.
+    const { plan, ctx, preview } = bookings.reading(() => {
+      const plan = bookings.plan(actor, input);
+      const ctx = this.context(
+        actor,
+        { ...plan, institutionId: plan.instrument.institutionId, categoryCode: plan.instrument.categoryCode },
+        plan.quoted.totalFen,
+        input.justification,
+      );
+      // Refuse an unusable voucher before anything is written (the reasons say why).
+      return { plan, ctx, preview: input.useVoucher ? vouchers.split(ctx, true, input.quotaId) : null };
+    });
     if (preview && !preview.plan) {
       throw badRequest(
         preview.view.ineligible.length
@@ -221,9 +224,9 @@ export class CheckoutService {
           : undefined;
       return { row, payment };
     });
-    if (made.payment) await this.authorise(made.payment, true);
-    const row = bookings.row(made.row.id)!;
-    return { booking: bookings.get(actor, row.id), replayed: made.row.createdAt !== now };
+    if (!made.payment) return { booking: bookings.viewOf(actor, made.row), replayed: made.row.createdAt !== now };
+    await this.authorise(made.payment, true);
+    return { booking: bookings.get(actor, made.row.id), replayed: false };
   }
 
   /** The same Idempotency-Key again: the first answer, or the unfinished checkout carried on. */

@@ -133,10 +133,13 @@ export class NotificationsRepo {
     return this.stmt(`${BOOKING_FACTS} WHERE b.id = ?`).get(id) as BookingFacts | undefined;
   }
 
-  /** Approved bookings that start in [from, to) (the reminder's day). */
+  /** Approved bookings that start in [from, to) (the reminder's day) whose requester has not been reminded yet. */
   bookingsStarting(from: number, to: number): BookingFacts[] {
     return this.stmt(
-      `${BOOKING_FACTS} WHERE b.status = 'approved' AND b.start_at >= ? AND b.start_at < ? ORDER BY b.start_at, b.id`,
+      `${BOOKING_FACTS} WHERE b.status = 'approved' AND b.start_at >= ? AND b.start_at < ?
+         AND NOT EXISTS (SELECT 1 FROM notifications n
+                         WHERE n.dedupe_key = 'booking_reminder:booking:' || b.id || ':user:' || b.requester_id)
+       ORDER BY b.start_at, b.id`,
     ).all(from, to) as BookingFacts[];
   }
 

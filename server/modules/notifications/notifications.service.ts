@@ -100,8 +100,10 @@ export class NotificationService implements Notifier {
 
   notify<T extends NotificationType>(event: NotificationEvent<T>, now: number): number {
     try {
+      const people = this.recipients(event.to).filter((p) => p.id !== event.except);
+      if (!people.length) return 0;
       // A savepoint inside the caller's transaction: a failure here undoes only the notification.
-      return this.repo.transaction(() => this.write(event, now));
+      return this.repo.transaction(() => this.write(event, people, now));
     } catch (err) {
       console.error(`notification ${event.key} not written:`, err instanceof Error ? err.message : err);
       return 0;
@@ -122,9 +124,7 @@ export class NotificationService implements Notifier {
     return [...found.values()];
   }
 
-  private write<T extends NotificationType>(event: NotificationEvent<T>, now: number): number {
-    const people = this.recipients(event.to).filter((p) => p.id !== event.except);
-    if (!people.length) return 0;
+  private write<T extends NotificationType>(event: NotificationEvent<T>, people: Person[], now: number): number {
     const texts = render(event.type, event.data);
     const link = event.link ?? null;
     const base = this.mail?.publicUrl?.replace(/\/+$/, '');

@@ -29,6 +29,9 @@ export interface Scope {
   instrumentId?: number;
 }
 
+/** Per database connection: the years (and month) whose instrument-month rows are known to exist. */
+const ENSURED = new WeakMap<object, Set<string>>();
+
 /** Above this many changed instrument-months, the levels above are rebuilt rather than adjusted. */
 const BULK = 2000;
 
@@ -37,8 +40,8 @@ export class StatsService {
   private readonly aggregates: Aggregates;
   /** Answers by scope, kept until the roll-up changes (its latest refresh time is the version). */
   private readonly memo = new VersionedMemo<unknown>(256);
-  /** Years whose instrument-months this process has made sure exist (new months come with maintenance). */
-  private readonly ensured = new Set<string>();
+  /** Years whose instrument-months have been made sure of on this connection (new months come with maintenance). */
+  private readonly ensured: Set<string>;
 
   constructor(
     private readonly db: Db,
@@ -46,6 +49,10 @@ export class StatsService {
   ) {
     this.stmt = statementCache(db);
     this.aggregates = new Aggregates(db);
+    // Shared by every service on the connection: start-up's catch-up spares the first maintenance tick the check.
+    let ensured = ENSURED.get(db.$client);
+    if (!ensured) ENSURED.set(db.$client, (ensured = new Set()));
+    this.ensured = ensured;
   }
 
   // Keeping the roll-up current
