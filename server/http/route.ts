@@ -8,6 +8,7 @@ import type { Request, Response, Router } from 'express';
 import { z } from 'zod';
 import { checkAccess, type Access, type Actor } from '../modules/auth/actor.ts';
 import { badRequest } from '../shared/errors.ts';
+import { langOf, type Lang } from '../shared/lang.ts';
 
 type Method = 'get' | 'post' | 'patch' | 'put' | 'delete';
 
@@ -29,6 +30,8 @@ export interface RouteSpec<P extends z.ZodType, Q extends z.ZodType, B extends z
     query: z.infer<Q>;
     body: z.infer<B>;
     actor: Actor | null;
+    /** The caller's language, from its `Accept-Language` (Chinese unless English comes first). */
+    lang: Lang;
     req: Request;
     res: Response;
   }) => z.infer<R> | Promise<z.infer<R>>;
@@ -67,7 +70,10 @@ export function defineRoute<P extends z.ZodType, Q extends z.ZodType, B extends 
     const params = spec.params ? parseInput(spec.params, req.params, 'params') : {};
     const query = spec.query ? parseInput(spec.query, req.query, 'query') : {};
     const body = spec.body ? parseInput(spec.body, req.body ?? {}, 'body') : undefined;
-    const result = await spec.handler({ params, query, body, actor, req, res } as never);
+    const lang = langOf(req.headers['accept-language']);
+    // Texts written by the server (e.g. the checks of a claim line) follow the caller's language.
+    res.vary('Accept-Language');
+    const result = await spec.handler({ params, query, body, actor, lang, req, res } as never);
     if (res.headersSent) return;
     const status = spec.status ?? 200;
     if (result === undefined) res.status(status === 200 ? 204 : status).end();

@@ -134,6 +134,16 @@ describe('settlement', () => {
       await evidence.waitFor();
       await expect(evidence.getByTestId('check').count()).resolves.toBe(9);
       await expect(evidence.innerText()).resolves.toContain('金额合计');
+      // The checks' details come in the UI's language, and follow a switch of it.
+      await expect(evidence.innerText()).resolves.toMatch(/申领截止 \d{4}-\d\d-\d\d/);
+      await fp.getByTestId('lang-switch').click();
+      await fp.getByRole('menuitem', { name: 'English' }).click();
+      await expect.poll(() => evidence.innerText()).toMatch(/claims until \d{4}-\d\d-\d\d/);
+      await expect(evidence.innerText()).resolves.toContain('no declared relation');
+      await fp.getByTestId('lang-switch').click();
+      await fp.getByRole('menuitem', { name: '中文' }).click();
+      await expect.poll(() => evidence.innerText()).toMatch(/申领截止 \d{4}-\d\d-\d\d/);
+      await expect(evidence.innerText()).resolves.toContain('未申报关联关系');
 
       // Return one line with a reason; approve the rest at once.
       await line(fp, returned.id).getByTestId('line-return').click();

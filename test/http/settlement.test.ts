@@ -69,6 +69,57 @@ describe('the claim cycle', () => {
     expect(again.status).toBe(400);
   });
 
+  it('writes the checks’ details and its own notes in the reader’s language: Chinese unless English comes first', async () => {
+    const read = (acceptLanguage?: string) => {
+      const req = lab.get(`/api/v1/settlement-batches/${batch.id}`);
+      return acceptLanguage === undefined ? req : req.set('Accept-Language', acceptLanguage);
+    };
+    type Body = {
+      lines: { checks: { name: string; ok: boolean; detail: string }[] }[];
+      history: { action: string; reason: string | null }[];
+    };
+    const [zh, zhCN, en, enGB] = await Promise.all([
+      read(),
+      read('zh-CN,zh;q=0.9,en;q=0.8'),
+      read('en-US,en;q=0.9'),
+      read('en-GB'),
+    ]);
+    for (const res of [zh, zhCN, en, enGB]) expect(res.status).toBe(200);
+    expect(en.headers.vary).toMatch(/Accept-Language/i);
+    const { claimBy } = one<{ claimBy: string }>(
+      `SELECT claim_by AS claimBy FROM voucher_programmes WHERE id = ?`,
+      programmeId,
+    );
+    const detail = (body: Body, name: string) => body.lines[0]!.checks.find((c) => c.name === name)!.detail;
+    const created = (body: Body) => body.history.find((h) => h.action === 'created')!.reason;
+    const lineCount = batch.lines.length;
+    const cjk = /[\u4e00-\u9fff]/;
+
+    for (const body of [zh.body as Body, zhCN.body as Body]) {
+      expect(detail(body, 'total_adds_up')).toMatch(
+        /^合计 ¥[\d,]+\.\d\d = 创新券 ¥[\d,]+\.\d\d \+ 自付 ¥[\d,]+\.\d\d$/,
+      );
+      expect(detail(body, 'claim_window')).toBe(`申领截止 ${claimBy}`);
+      expect(detail(body, 'no_related_party')).toBe('未申报关联关系');
+      expect(detail(body, 'evidence')).toMatch(/^未填发票号；(已附|未附)检测报告$/);
+      expect(created(body)).toBe(`共 ${lineCount} 条明细`);
+      for (const l of body.lines) for (const c of l.checks) expect(c.detail, c.name).toMatch(cjk);
+    }
+    for (const body of [en.body as Body, enGB.body as Body]) {
+      expect(detail(body, 'total_adds_up')).toMatch(
+        /^total ¥[\d,]+\.\d\d = voucher ¥[\d,]+\.\d\d \+ self-pay ¥[\d,]+\.\d\d$/,
+      );
+      expect(detail(body, 'claim_window')).toBe(`claims until ${claimBy}`);
+      expect(detail(body, 'no_related_party')).toBe('no declared relation');
+      expect(detail(body, 'evidence')).toMatch(/^no invoice number; (report attached|no report)$/);
+      expect(created(body)).toBe(`${lineCount} lines`);
+      for (const l of body.lines) for (const c of l.checks) expect(c.detail, c.name).not.toMatch(cjk);
+    }
+    // Only the words differ: the verdicts are the same.
+    const verdicts = (body: Body) => body.lines.map((l) => l.checks.map((c) => [c.name, c.ok]));
+    expect(verdicts(en.body)).toEqual(verdicts(zh.body));
+  });
+
   it('needs every invoice number, each unique on the platform, before it can be submitted', async () => {
     const bank = { bankName: '中国银行济南分行', accountName: '山东省分析测试中心', accountNo: '2345 6789 0123 4567' };
     const early = await lab.post(`/api/v1/settlement-batches/${batch.id}/submit`).send({ bankAccount: bank });
@@ -76,8 +127,18 @@ describe('the claim cycle', () => {
     for (const [i, line] of batch.lines.entries()) {
       const res = await lab
         .patch(`/api/v1/settlement-batches/${batch.id}/lines/${line.id}`)
+        .set('Accept-Language', i % 2 ? 'en' : 'zh-CN')
         .send({ invoiceNo: `37002610${String(i).padStart(4, '0')}` });
       expect(res.status).toBe(200);
+      // The answer to a change is in the caller's language too.
+      const evidence = res.body.lines
+        .find((l: { id: number }) => l.id === line.id)
+        .checks.find((c: { name: string }) => c.name === 'evidence').detail;
+      expect(evidence).toMatch(
+        i % 2
+          ? new RegExp(`^invoice 37002610${String(i).padStart(4, '0')}; (report attached|no report)$`)
+          : new RegExp(`^发票号 37002610${String(i).padStart(4, '0')}；(已附|未附)检测报告$`),
+      );
     }
     const dup = await lab
       .patch(`/api/v1/settlement-batches/${batch.id}/lines/${batch.lines[1]!.id}`)

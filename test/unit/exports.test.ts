@@ -17,9 +17,10 @@ import type { BatchView, RunView } from '../../server/modules/settlement/settlem
 type Line = BatchView['lines'][number];
 
 const passing = [
-  { name: 'total_adds_up', ok: true, detail: 'total ¥1,234.56 = voucher ¥617.28 + self-pay ¥617.28' },
-  { name: 'ratio_and_caps', ok: true, detail: '50% of ¥1,234.56' },
-  { name: 'evidence', ok: true, detail: 'invoice 04400123; report attached' },
+  // The service gives the exports the checks' details in Chinese (checks.ts, describeCheck).
+  { name: 'total_adds_up', ok: true, detail: '合计 ¥1,234.56 = 创新券 ¥617.28 + 自付 ¥617.28' },
+  { name: 'ratio_and_caps', ok: true, detail: '服务金额 ¥1,234.56 的 50%，未超出按限额冻结的 ¥617.28' },
+  { name: 'evidence', ok: true, detail: '发票号 04400123；已附检测报告' },
 ];
 
 function line(n: number, over: Partial<Line> = {}): Line {
@@ -60,7 +61,7 @@ const lines: Line[] = [
     override: { by: '王财务', reason: '价格调整已经备案，按原价结算' },
     checks: [
       ...passing.slice(0, 2),
-      { name: 'published_price', ok: false, detail: '¥500.00 per unit ≠ published ¥480.00' },
+      { name: 'published_price', ok: false, detail: '单价 ¥500.00/小时 ≠ 公示价 ¥480.00' },
     ],
     checksOk: false,
   }),

@@ -68,7 +68,7 @@ export function settlementRoutes(
     body: createBatchSchema,
     response: batchSchema,
     status: 201,
-    handler: ({ body, actor }) => settlement.create(actor!, body),
+    handler: ({ body, actor, lang }) => settlement.create(actor!, body, lang),
   });
   route({
     method: 'get',
@@ -83,12 +83,13 @@ export function settlementRoutes(
   route({
     method: 'get',
     path: '/settlement-batches/:id',
-    summary: 'One batch with its lines, their automatic checks and the audit trail',
+    summary:
+      'One batch with its lines, their automatic checks and the audit trail (the checks’ details in the Accept-Language: Chinese unless English comes first)',
     tag,
     access: EVERYONE_INVOLVED,
     params: idParams,
     response: batchSchema,
-    handler: ({ params, actor }) => settlement.get(actor!, params.id),
+    handler: ({ params, actor, lang }) => settlement.get(actor!, params.id, lang),
   });
   route({
     method: 'patch',
@@ -99,7 +100,7 @@ export function settlementRoutes(
     params: lineParams,
     body: lineEvidenceSchema,
     response: batchSchema,
-    handler: ({ params, body, actor }) => settlement.updateLine(actor!, params.id, params.lineId, body),
+    handler: ({ params, body, actor, lang }) => settlement.updateLine(actor!, params.id, params.lineId, body, lang),
   });
   route({
     method: 'delete',
@@ -109,7 +110,7 @@ export function settlementRoutes(
     access: CLAIMANTS,
     params: lineParams,
     response: batchSchema,
-    handler: ({ params, actor }) => settlement.removeLine(actor!, params.id, params.lineId),
+    handler: ({ params, actor, lang }) => settlement.removeLine(actor!, params.id, params.lineId, lang),
   });
   route({
     method: 'post',
@@ -120,7 +121,7 @@ export function settlementRoutes(
     params: idParams,
     body: submitSchema,
     response: batchSchema,
-    handler: ({ params, body, actor }) => settlement.submit(actor!, params.id, body.bankAccount),
+    handler: ({ params, body, actor, lang }) => settlement.submit(actor!, params.id, body.bankAccount, lang),
   });
   route({
     method: 'post',
@@ -130,7 +131,7 @@ export function settlementRoutes(
     access: CLAIMANTS,
     params: lineParams,
     response: batchSchema,
-    handler: ({ params, actor }) => settlement.resubmitLine(actor!, params.id, params.lineId),
+    handler: ({ params, actor, lang }) => settlement.resubmitLine(actor!, params.id, params.lineId, lang),
   });
   const decisions = [
     ['approve', approveLineSchema, 'Approve a line (a line failing its checks needs overrideReason)'],
@@ -151,7 +152,8 @@ export function settlementRoutes(
       params: lineParams,
       body: body as z.ZodType<{ reason?: string; overrideReason?: string }>,
       response: batchSchema,
-      handler: ({ params, body: input, actor }) => settlement.decide(actor!, params.id, params.lineId, action, input),
+      handler: ({ params, body: input, actor, lang }) =>
+        settlement.decide(actor!, params.id, params.lineId, action, input, lang),
     });
   }
   route({
@@ -163,7 +165,7 @@ export function settlementRoutes(
     params: idParams,
     body: paySchema,
     response: batchSchema,
-    handler: ({ params, body, actor }) => settlement.pay(actor!, params.id, body.reference),
+    handler: ({ params, body, actor, lang }) => settlement.pay(actor!, params.id, body.reference, lang),
   });
   route({
     method: 'get',
@@ -175,7 +177,8 @@ export function settlementRoutes(
     query: exportQuerySchema,
     file: [TYPES.csv, TYPES.xlsx, TYPES.pdf],
     handler: async ({ params, query, actor, res }) => {
-      const batch = settlement.get(actor!, params.id);
+      // The exports are Chinese documents: the checks' details and the history in Chinese too.
+      const batch = settlement.get(actor!, params.id, 'zh');
       const name = `settlement-batch-${batch.id}-${batch.month}`;
       if (query.format !== 'pdf') return sendTable(res, batchTable(batch), query.format, name);
       res

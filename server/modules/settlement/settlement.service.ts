@@ -9,6 +9,7 @@ import { DateTime } from 'luxon';
 import type { BatchStatus, LineStatus, PriceLine } from '../../../db/schema/index.ts';
 import type { BankAccount } from '../../../db/schema/settlement.ts';
 import type { Clock } from '../../shared/clock.ts';
+import type { Lang } from '../../shared/lang.ts';
 import { formatFen } from '../../shared/money.ts';
 import { AppError, badRequest, forbidden, notFound } from '../../shared/errors.ts';
 import type { Actor } from '../auth/actor.ts';
@@ -18,7 +19,7 @@ import { LINKS } from '../notifications/links.ts';
 import type { Notifier, Recipient } from '../notifications/notifications.service.ts';
 import { ratioPercent } from '../vouchers/rules.ts';
 import type { VouchersRepo } from '../vouchers/vouchers.repo.ts';
-import { lineChecks, type Check } from './checks.ts';
+import { describeCheck, lineChecks, type Check } from './checks.ts';
 import type { VoucherRegisterRow } from './exports.ts';
 import type { BatchView, DashboardView } from './settlement.schemas.ts';
 import type { BatchRow, LineRow, SettlementRepo } from './settlement.repo.ts';
@@ -87,7 +88,7 @@ export class SettlementService {
 
   // Batches
 
-  create(actor: Actor, input: { programmeId: number; month: string }): BatchView {
+  create(actor: Actor, input: { programmeId: number; month: string }, lang: Lang = 'zh'): BatchView {
     const claimant = this.claimantOf(actor);
     const programme = this.vouchers.programme(input.programmeId);
     if (!programme) throw badRequest('unknown programme', [{ path: 'body.programmeId', message: 'unknown' }]);
@@ -162,7 +163,7 @@ export class SettlementService {
     });
     const [first, ...others] = made;
     return {
-      ...this.view(first!),
+      ...this.view(first!, lang),
       siblings: others.map((b) => ({ id: b.id, reviewOffice: this.repo.organisationName(b.reviewOfficeId) })),
     };
   }
@@ -174,7 +175,7 @@ export class SettlementService {
     else if (actor.role === 'finance_officer')
       rows = this.repo.batches({ ...filter, reviewOfficeId: actor.organisationId });
     else rows = this.repo.batches({ ...filter, ...this.scopeOfClaimant(actor) });
-    return rows.filter((b) => this.canSee(actor, b)).map((b) => this.view(b, false));
+    return rows.filter((b) => this.canSee(actor, b)).map((b) => this.view(b, 'zh', false));
   }
 
   private scopeOfClaimant(actor: Actor) {
@@ -182,12 +183,18 @@ export class SettlementService {
     return { claimantId: c.id, claimantKind: c.kind };
   }
 
-  get(actor: Actor, id: number): BatchView {
-    return this.view(this.batchOr404(actor, id));
+  get(actor: Actor, id: number, lang: Lang = 'zh'): BatchView {
+    return this.view(this.batchOr404(actor, id), lang);
   }
 
   /** The claimant fills in a line's evidence (draft batch, or a returned line). */
-  updateLine(actor: Actor, batchId: number, lineId: number, input: { invoiceNo?: string; note?: string }): BatchView {
+  updateLine(
+    actor: Actor,
+    batchId: number,
+    lineId: number,
+    input: { invoiceNo?: string; note?: string },
+    lang: Lang = 'zh',
+  ): BatchView {
     const b = this.ownBatch(actor, batchId);
     const line = this.lineOf(b, lineId);
     if (!(b.status === 'draft' || line.status === 'returned'))
@@ -210,11 +217,11 @@ export class SettlementService {
       });
       this.event(b.id, line.id, 'evidence', line.status, line.status, actor, input.invoiceNo ?? null, now);
     });
-    return this.view(this.repo.batch(b.id)!);
+    return this.view(this.repo.batch(b.id)!, lang);
   }
 
   /** Takes a line out of its batch (draft, or returned): the order can be claimed again later. */
-  removeLine(actor: Actor, batchId: number, lineId: number): BatchView {
+  removeLine(actor: Actor, batchId: number, lineId: number, lang: Lang = 'zh'): BatchView {
     const b = this.ownBatch(actor, batchId);
     const line = this.lineOf(b, lineId);
     if (!(b.status === 'draft' || line.status === 'returned'))
@@ -227,10 +234,10 @@ export class SettlementService {
       this.event(b.id, line.id, 'remove', line.status, 'removed', actor, null, now);
       this.settleIfDecided(b, actor, now);
     });
-    return this.view(this.repo.batch(b.id)!);
+    return this.view(this.repo.batch(b.id)!, lang);
   }
 
-  submit(actor: Actor, id: number, bankAccount: BankAccount): BatchView {
+  submit(actor: Actor, id: number, bankAccount: BankAccount, lang: Lang = 'zh'): BatchView {
     const b = this.ownBatch(actor, id);
     if (b.status !== 'draft')
       throw new AppError('conflict', `a ${b.status} batch cannot be submitted`, { currentStatus: b.status });
@@ -249,11 +256,11 @@ export class SettlementService {
       this.repo.updateBatch(b.id, { status: 'submitted', bankAccount, submittedAt: now, updatedAt: now });
       this.event(b.id, null, 'submit', 'draft', 'submitted', actor, null, now);
     });
-    return this.view(this.repo.batch(b.id)!);
+    return this.view(this.repo.batch(b.id)!, lang);
   }
 
   /** The claimant sends a corrected line back for review. */
-  resubmitLine(actor: Actor, batchId: number, lineId: number): BatchView {
+  resubmitLine(actor: Actor, batchId: number, lineId: number, lang: Lang = 'zh'): BatchView {
     const b = this.ownBatch(actor, batchId);
     const line = this.lineOf(b, lineId);
     if (line.status !== 'returned')
@@ -266,7 +273,7 @@ export class SettlementService {
       if (b.status === 'reviewed') this.repo.updateBatch(b.id, { status: 'submitted', updatedAt: now });
       this.event(b.id, line.id, 'resubmit', 'returned', 'pending', actor, null, now);
     });
-    return this.view(this.repo.batch(b.id)!);
+    return this.view(this.repo.batch(b.id)!, lang);
   }
 
   // Review
@@ -277,6 +284,7 @@ export class SettlementService {
     lineId: number,
     action: 'approve' | 'return' | 'reject',
     input: { reason?: string; overrideReason?: string },
+    lang: Lang = 'zh',
   ): BatchView {
     const b = this.reviewedBatch(actor, batchId);
     if (b.status !== 'submitted')
@@ -344,7 +352,7 @@ export class SettlementService {
       );
       this.settleIfDecided(b, actor, now);
     });
-    return this.view(this.repo.batch(b.id)!);
+    return this.view(this.repo.batch(b.id)!, lang);
   }
 
   /** A rejected line: the budget gets the share back; in deduct mode it may become the enterprise's debt. */
@@ -417,7 +425,7 @@ export class SettlementService {
     this.event(b.id, null, 'reviewed', 'submitted', 'reviewed', actor, null, now);
   }
 
-  pay(actor: Actor, id: number, reference: string): BatchView {
+  pay(actor: Actor, id: number, reference: string, lang: Lang = 'zh'): BatchView {
     const b = this.reviewedBatch(actor, id);
     if (b.status !== 'reviewed')
       throw new AppError(
@@ -485,7 +493,7 @@ export class SettlementService {
         now,
       );
     });
-    return this.view(this.repo.batch(b.id)!);
+    return this.view(this.repo.batch(b.id)!, lang);
   }
 
   /**
@@ -698,7 +706,8 @@ export class SettlementService {
     });
   }
 
-  view(b: BatchRow, withLines = true): BatchView {
+  /** A batch as the API answers it; texts the server writes (check details, its own notes) in `lang`. */
+  view(b: BatchRow, lang: Lang = 'zh', withLines = true): BatchView {
     const lines = this.repo.lines(b.id);
     const sum = (pred: (l: LineRow) => boolean) => lines.filter(pred).reduce((s, l) => s + l.voucherFen, 0);
     const now = this.clock.now();
@@ -728,7 +737,7 @@ export class SettlementService {
       paidAt: iso(b.paidAt),
       ageDays: Math.floor((now - (b.submittedAt ?? b.createdAt)) / DAY),
       lineCount: lines.length,
-      lines: withLines ? lines.map((l) => this.lineView(b, l)) : [],
+      lines: withLines ? lines.map((l) => this.lineView(b, l, lang)) : [],
       history: withLines
         ? this.repo.events(b.id).map((e) => ({
             lineId: e.lineId,
@@ -736,14 +745,14 @@ export class SettlementService {
             from: e.fromStatus,
             to: e.toStatus,
             by: e.actorName,
-            reason: e.reason,
+            reason: eventReason(e.action, e.reason, lang),
             at: new Date(e.at).toISOString(),
           }))
         : [],
     };
   }
 
-  private lineView(b: BatchRow, l: LineRow): BatchView['lines'][number] {
+  private lineView(b: BatchRow, l: LineRow, lang: Lang): BatchView['lines'][number] {
     const c = this.repo.lineContext(l.bookingId);
     const checks = this.checksOf(b, l);
     const override = l.overrideBy !== null ? { by: this.userName(l.overrideBy), reason: l.overrideReason ?? '' } : null;
@@ -767,7 +776,7 @@ export class SettlementService {
       status: l.status,
       reason: l.reason,
       override,
-      checks,
+      checks: checks.map((x) => ({ name: x.name, ok: x.ok, detail: describeCheck(x, lang) })),
       checksOk: checks.every((x) => x.ok),
     };
   }
@@ -778,6 +787,17 @@ export class SettlementService {
         string | undefined) ?? ''
     );
   }
+}
+
+/**
+ * An event's reason in the reader's language. The service notes a new draft's size itself ("6 lines",
+ * as stored); everything else is people's words (reasons, invoice and payment references), as given.
+ */
+export function eventReason(action: string, reason: string | null, lang: Lang): string | null {
+  const lines = action === 'created' && reason ? /^(\d+) lines?$/.exec(reason) : null;
+  if (!lines) return reason;
+  const count = Number(lines[1]);
+  return lang === 'en' ? `${count} ${count === 1 ? 'line' : 'lines'}` : `共 ${count} 条明细`;
 }
 
 /** The national service record of a job, as a line's evidence. */

@@ -1,4 +1,5 @@
 /** A small typed fetch client for the platform's JSON API (`/api/v1`). */
+import i18n from '../i18n';
 
 export type FieldError = { path: string; message: string };
 
@@ -115,6 +116,8 @@ export async function apiFetch<T>(
       credentials: 'same-origin',
       headers: {
         Accept: 'application/json, application/problem+json',
+        // Texts the server writes (e.g. the details of a claim line's checks) come in the UI's language.
+        'Accept-Language': i18n.resolvedLanguage ?? i18n.language ?? 'zh-CN',
         ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
         ...(file ? { 'Content-Type': file.type || 'application/octet-stream' } : {}),
         ...headers,

@@ -1,5 +1,7 @@
 import { QueryClient } from '@tanstack/react-query';
 import { isApiError } from '../api/client';
+import { settlementKeys } from '../features/settlement/queries';
+import i18n from '../i18n';
 
 export const queryClient = new QueryClient({
   defaultOptions: {
@@ -12,3 +14,7 @@ export const queryClient = new QueryClient({
     },
   },
 });
+
+// The server writes some texts in the request's language (a claim line's check details, a batch's
+// history notes): after a switch, ask for them again in the new one.
+i18n.on('languageChanged', () => void queryClient.invalidateQueries({ queryKey: settlementKeys.all }));
