@@ -136,6 +136,36 @@ describe('institution figures', () => {
     expect((await request(t.app).get(`/api/v1/stats/institutions/${labOrg}`)).status).toBe(401);
   });
 
+  it('follow changes to the institution’s own bookings, and stay as they were for changes elsewhere', async () => {
+    const in2026 = `strftime('%Y', COALESCE(start_at, created_at) / 1000, 'unixepoch', '+8 hours') = '2026'`;
+    const completedAt = (sign: '=' | '<>') =>
+      one<{ id: number; institution: number }>(
+        `SELECT id, institution_id AS institution FROM bookings
+         WHERE status = 'completed' AND institution_id ${sign} ? AND ${in2026} ORDER BY id LIMIT 1`,
+        labOrg,
+      );
+    const setStatus = (id: number, status: string) =>
+      t.db.$client.prepare(`UPDATE bookings SET status = ? WHERE id = ?`).run(status, id);
+    const completed = async (institution: number) =>
+      (await finance.get(`/api/v1/stats/institutions/${institution}?year=2026`)).body.totals.completed as number;
+
+    const own = completedAt('=');
+    const elsewhere = completedAt('<>');
+    const ownBefore = await completed(labOrg);
+    const elsewhereBefore = await completed(elsewhere.institution);
+    setStatus(elsewhere.id, 'cancelled');
+    expect(await completed(labOrg)).toBe(ownBefore);
+    expect(await completed(elsewhere.institution)).toBe(elsewhereBefore - 1);
+    setStatus(own.id, 'cancelled');
+    expect(await completed(labOrg)).toBe(ownBefore - 1);
+    expect((await lab.get(`/api/v1/stats/institutions/${labOrg}?year=2026`)).body.totals.completed).toBe(ownBefore - 1);
+    setStatus(own.id, 'completed');
+    setStatus(elsewhere.id, 'completed');
+    expect(await completed(labOrg)).toBe(ownBefore);
+    expect(await completed(elsewhere.institution)).toBe(elsewhereBefore);
+    expect(await completed(labOrg)).toBe(direct('b.institution_id = ?', labOrg).completed);
+  });
+
   it('lists the underused instruments under the thresholds', async () => {
     const res = await lab.get('/api/v1/stats/underused?year=2026&maxUtilisation=0.05&minHours=10');
     expect(res.status).toBe(200);

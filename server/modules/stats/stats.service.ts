@@ -371,8 +371,8 @@ export class StatsService {
     return (this.stmt(`SELECT MAX(refreshed_at) FROM instrument_month_stats`).pluck().get() as number | null) ?? 0;
   }
 
-  private cached<T>(key: string, compute: () => T): T {
-    return this.memo.get(key, this.version(), compute) as T;
+  private cached<T>(key: string, compute: () => T, version = this.version()): T {
+    return this.memo.get(key, version, compute) as T;
   }
 
   /** Sums of a level's months, as SQL select terms named like the counters. */
@@ -546,40 +546,49 @@ export class StatsService {
     if (!this.canSeeInstitution(actor, institutionId))
       throw forbidden('an institution’s figures are for its lab managers, finance and admins');
     const { year } = this.year(yearInput);
-    return this.cached(`institution:${institutionId}:${year}`, () => {
-      const from = `${year}-01`;
-      const to = `${year}-12`;
-      const key = String(institutionId);
-      const rows = this.db.$client
-        .prepare(
-          `SELECT y.instrument_id AS g, i.name_zh AS nameZh, ${StatsService.LEVEL_SUMS.replace(/SUM\((\w+)\)/g, 'y.$1')}
+    // Kept until one of its own instruments changes (a single look-up on its index).
+    const version =
+      (this.stmt(`SELECT MAX(refreshed_at) FROM instrument_month_stats WHERE institution_id = ?`)
+        .pluck()
+        .get(institutionId) as number | null) ?? 0;
+    return this.cached(
+      `institution:${institutionId}:${year}`,
+      () => {
+        const from = `${year}-01`;
+        const to = `${year}-12`;
+        const key = String(institutionId);
+        const rows = this.db.$client
+          .prepare(
+            `SELECT y.instrument_id AS g, i.name_zh AS nameZh, ${StatsService.LEVEL_SUMS.replace(/SUM\((\w+)\)/g, 'y.$1')}
            FROM instrument_year_stats y JOIN instruments i ON i.id = y.instrument_id
            WHERE y.institution_id = ? AND y.year = ? ORDER BY y.instrument_id`,
-        )
-        .all(institutionId, year) as (Record<string, number | null> & { g: number; nameZh: string })[];
-      const served = new Map(
-        (
-          this.db.$client
-            .prepare(
-              `SELECT e.instrument_id AS g, COUNT(DISTINCT e.enterprise_id) AS n FROM instrument_month_enterprises e
+          )
+          .all(institutionId, year) as (Record<string, number | null> & { g: number; nameZh: string })[];
+        const served = new Map(
+          (
+            this.db.$client
+              .prepare(
+                `SELECT e.instrument_id AS g, COUNT(DISTINCT e.enterprise_id) AS n FROM instrument_month_enterprises e
                WHERE e.instrument_id IN (SELECT id FROM instruments WHERE institution_id = ?) AND e.month BETWEEN ? AND ?
                GROUP BY e.instrument_id`,
-            )
-            .all(institutionId, from, to) as { g: number; n: number }[]
-        ).map((r) => [r.g, r.n]),
-      );
-      return {
-        year,
-        institution: { id: org.id, name: org.name },
-        totals: this.total('institution', from, to, key),
-        byMonth: this.level('institution', from, to, 'month', key).map((g) => ({ month: g.key, ...g.figures })),
-        instruments: rows.map((r) => ({
-          instrumentId: r.g,
-          nameZh: r.nameZh,
-          ...figures(levelCounters(r), served.get(r.g) ?? 0),
-        })),
-      };
-    });
+              )
+              .all(institutionId, from, to) as { g: number; n: number }[]
+          ).map((r) => [r.g, r.n]),
+        );
+        return {
+          year,
+          institution: { id: org.id, name: org.name },
+          totals: this.total('institution', from, to, key),
+          byMonth: this.level('institution', from, to, 'month', key).map((g) => ({ month: g.key, ...g.figures })),
+          instruments: rows.map((r) => ({
+            instrumentId: r.g,
+            nameZh: r.nameZh,
+            ...figures(levelCounters(r), served.get(r.g) ?? 0),
+          })),
+        };
+      },
+      version,
+    );
   }
 
   /** One instrument's figures by month. Public: the sharing of each instrument is open information. */
