@@ -10,7 +10,7 @@
  */
 import type { Db } from '../client.ts';
 import { seedUsageHistory } from './history.ts';
-import { seedSettlementDemo } from './settlement.ts';
+import { seedReimburseDemo, seedSettlementDemo } from './settlement.ts';
 import { seedVoucherDemo } from './vouchers.ts';
 import { seedBookingDemo, seedHolidays } from './booking.ts';
 import { UNPRICED_SORT_FEN, type Role, type RunStatus, type SharingMode } from '../schema/index.ts';
@@ -603,6 +603,7 @@ export async function seedDemo(db: Db, options: SeedDemoOptions = {}): Promise<S
   seedVoucherDemo(db, now);
   seedUsageHistory(db, { seed, instruments: Math.min(total, 3000) });
   await seedSettlementDemo(db);
+  await seedReimburseDemo(db);
 
   return {
     skipped: false,

@@ -1,8 +1,10 @@
 /**
  * Demo vouchers: the 2026 provincial programme with Shandong's ratio rules (60% in 枣庄 临沂 德州
  * 聊城 滨州 菏泽, 40% elsewhere), certificates for the certified enterprises, one controller group,
- * one declared related party, and quotas for the demo enterprises. Written through the voucher
- * service, so the programme budget and the quotas are funded in the ledger like any other.
+ * one declared related party, and quotas for the demo enterprises. Also a city programme paid the
+ * other way (先付后补): 临沂's 2026 vouchers, where the enterprise pays in full and claims the share
+ * itself — researcher3's enterprise holds a quota. Written through the voucher service, so the
+ * programme budgets and the quotas are funded in the ledger like any other.
  */
 import type { Db } from '../client.ts';
 import { fixedClock } from '../../server/shared/clock.ts';
@@ -13,6 +15,9 @@ import { VouchersService } from '../../server/modules/vouchers/vouchers.service.
 import { DEMO_ACCOUNTS } from './demo.ts';
 
 const YUAN = 100;
+
+/** The city programme in reimburse mode (先付后补): its enterprises claim their shares themselves. */
+export const LINYI_PROGRAMME_NAME = '2026年度临沂市科技创新券（先付后补）';
 
 export function seedVoucherDemo(db: Db, now: number): void {
   const sqlite = db.$client;
@@ -88,6 +93,35 @@ export function seedVoucherDemo(db: Db, now: number): void {
       if (granted.has(e.id)) continue;
       service.grantQuota(actor, { programmeId: programme.id, enterpriseId: e.id, capFen: 20_000 * YUAN });
       granted.add(e.id);
+    }
+
+    // 临沂's own vouchers, paid afterwards: the enterprise pays the whole price, then claims 50% of it
+    // from 临沂市科学技术局 (which reviews claims of its city's enterprises).
+    const linyiEnterprise = orgOf('researcher3@demo.test');
+    if (linyiEnterprise && enterprises.some((e) => e.id === linyiEnterprise)) {
+      const linyi = service.createProgramme(actor, {
+        name: LINYI_PROGRAMME_NAME,
+        nameEn: 'Linyi Innovation Vouchers 2026 (pay first, claim after)',
+        province: '山东省',
+        issuerCityCode: '371300',
+        year: 2026,
+        settlementMode: 'reimburse',
+        ratioRules: { basePercent: 50, byCity: {}, sameCityTopUpPercent: 0 },
+        orderCapFen: 20_000 * YUAN,
+        enterpriseYearCapFen: 100_000 * YUAN,
+        groupYearCapFen: null,
+        budgetFen: 3_000_000 * YUAN,
+        startsOn: '2026-01-01',
+        useBy: '2026-12-31',
+        claimBy: '2027-03-31',
+        eligibleCategories: [],
+        eligibleProviders: [],
+        allowOutOfProvince: false,
+        reviewLevel: 'city',
+        // The enterprise has paid the provider in full: a rejected share is simply not reimbursed.
+        rejectOutcome: 'written_off',
+      });
+      service.grantQuota(actor, { programmeId: linyi.id, enterpriseId: linyiEnterprise, capFen: 50_000 * YUAN });
     }
 
     // A declared relation: the second demo enterprise shares an owner with 山东大学.

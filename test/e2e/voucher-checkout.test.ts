@@ -289,8 +289,8 @@ describe('voucher checkout', () => {
       await noToast(page);
       await screenshot(page, 'admin-programmes.png');
 
-      // The form: Shandong's ratio table and caps in yuan.
-      await rows.first().getByTestId('edit-programme').click();
+      // The form: Shandong's ratio table and caps in yuan (the provincial programme; 临沂's is listed too).
+      await rows.filter({ hasText: '2026年度山东省科技创新券' }).first().getByTestId('edit-programme').click();
       const drawer = page.getByTestId('programme-form');
       await drawer.waitFor();
       await expect(page.getByTestId('ratio-city-371300').inputValue()).resolves.toBe('60');

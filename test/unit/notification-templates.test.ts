@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { notificationTypes, type NotificationType } from '../../db/schema/enums.ts';
+import { LINKS } from '../../server/modules/notifications/links.ts';
 import { retryDelayMs } from '../../server/modules/notifications/notifications.service.ts';
 import {
   render,
@@ -119,5 +120,12 @@ describe('outbox retry back-off', () => {
     expect([1, 2, 3, 4, 5, 6, 7, 8, 9, 10].map(retryDelayMs)).toEqual([
       30_000, 60_000, 120_000, 240_000, 480_000, 960_000, 1_920_000, 3_600_000, 3_600_000, 3_600_000,
     ]);
+  });
+});
+
+describe('links', () => {
+  it('send each claimant to its own claim pages: the lab’s, or the enterprise’s (reimburse mode)', () => {
+    expect(LINKS.claimantBatch(12, 'provider')).toBe('/lab/settlement/12');
+    expect(LINKS.claimantBatch(12, 'enterprise')).toBe('/my/claims/12');
   });
 });

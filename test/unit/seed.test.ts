@@ -325,6 +325,32 @@ describe('seedDemo', () => {
     }
   });
 
+  it('seeds 临沂’s reimburse-mode programme with October jobs that researcher3’s enterprise paid in full', () => {
+    const p = all(a, "SELECT * FROM voucher_programmes WHERE settlement_mode = 'reimburse'");
+    expect(p).toHaveLength(1);
+    expect(p[0]).toMatchObject({ issuer_city_code: '371300', review_level: 'city', claim_by: '2027-03-31' });
+    const enterprise = db1User('researcher3@demo.test').organisation_id;
+    const uses = all(
+      a,
+      `SELECT u.*, b.final_fen, b.payment_method, b.status AS booking_status,
+         strftime('%Y-%m', u.updated_at / 1000, 'unixepoch', '+8 hours') AS month
+       FROM voucher_uses u JOIN bookings b ON b.id = u.booking_id WHERE u.programme_id = ?`,
+      p[0]!.id,
+    );
+    expect(uses.length).toBeGreaterThanOrEqual(2);
+    for (const u of uses) {
+      expect(u).toMatchObject({
+        enterprise_id: enterprise,
+        settlement_mode: 'reimburse',
+        status: 'posted',
+        booking_status: 'completed',
+        payment_method: 'invoice', // the whole price, invoiced by the lab
+        month: '2026-10',
+      });
+      expect(u.posted_fen).toBe(Math.floor((u.final_fen as number) / 2));
+    }
+  });
+
   it('gives the demo lab about 40 varied instruments', () => {
     const lab = value(a, "SELECT id FROM organisations WHERE name = '山东省分析测试中心'");
     expect(value(a, 'SELECT count(*) FROM instruments WHERE institution_id = ?', lab)).toBe(40);

@@ -2,8 +2,8 @@
 export const LINKS = {
   booking: (id: number) => `/bookings/${id}`,
   vouchers: '/vouchers',
-  /** A claim batch as its claimant sees it: the lab's page (enterprises in reimburse mode have none yet). */
+  /** A claim batch as its claimant sees it: the lab's claims, or the enterprise's own (reimburse mode). */
   claimantBatch: (id: number, kind: 'provider' | 'enterprise') =>
-    kind === 'provider' ? `/lab/settlement/${id}` : null,
+    kind === 'provider' ? `/lab/settlement/${id}` : `/my/claims/${id}`,
   run: (id: number) => `/finance/reconciliation/${id}`,
 };

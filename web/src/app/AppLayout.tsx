@@ -67,6 +67,15 @@ function useNavItems(): MenuProps['items'] {
         </Link>
       ),
     });
+    items.push({
+      key: 'my-claims',
+      icon: <MoneyCollectOutlined />,
+      label: (
+        <Link to="/my/claims" data-testid="nav-my-claims">
+          {t('nav.myClaims')}
+        </Link>
+      ),
+    });
   }
   if (user && LAB_ROLES.includes(user.role)) {
     items.push({
@@ -195,6 +204,7 @@ function selectedKey(pathname: string): string {
   if (pathname.startsWith('/admin/quotas')) return 'admin-quotas';
   if (pathname.startsWith('/ledger')) return 'ledger';
   if (pathname.startsWith('/lab/settlement')) return 'lab-settlement';
+  if (pathname.startsWith('/my/claims')) return 'my-claims';
   if (pathname.startsWith('/finance/dashboard')) return 'finance-dashboard';
   if (pathname.startsWith('/finance/settlement')) return 'finance-settlement';
   if (pathname.startsWith('/finance/reconciliation')) return 'finance-reconciliation';

@@ -110,13 +110,24 @@ export const router = createBrowserRouter([
       },
       {
         path: 'lab/settlement',
-        ...rolePage(['lab_manager'], () =>
-          import('../features/settlement/LabSettlementPage').then((m) => m.LabSettlementPage),
-        ),
+        ...rolePage(['lab_manager'], () => import('../features/settlement/ClaimsPage').then((m) => m.ClaimsPage)),
       },
       {
         path: 'lab/settlement/:id',
-        ...rolePage(['lab_manager'], () => import('../features/settlement/LabBatchPage').then((m) => m.LabBatchPage)),
+        ...rolePage(['lab_manager'], () =>
+          import('../features/settlement/ClaimBatchPage').then((m) => m.ClaimBatchPage),
+        ),
+      },
+      // The same pages for an enterprise's own claims in reimburse-mode programmes (先付后补).
+      {
+        path: 'my/claims',
+        ...rolePage(['researcher'], () => import('../features/settlement/ClaimsPage').then((m) => m.ClaimsPage)),
+      },
+      {
+        path: 'my/claims/:id',
+        ...rolePage(['researcher'], () =>
+          import('../features/settlement/ClaimBatchPage').then((m) => m.ClaimBatchPage),
+        ),
       },
       {
         path: 'finance/dashboard',

@@ -29,6 +29,7 @@ const en: Resources = {
     quotas: 'Quotas',
     ledger: 'Ledger',
     settlementClaims: 'Settlement claims',
+    myClaims: 'My claims',
     settlementReview: 'Settlement review',
     reconciliation: 'Reconciliation',
     financeDashboard: 'Dashboard',
@@ -1125,6 +1126,13 @@ const en: Resources = {
       title: 'Settlement claims',
       subtitle: 'Gather each month’s completed voucher services, add the invoice numbers and submit them for payment',
     },
+    mine: {
+      title: 'My claims',
+      subtitle:
+        'Pay-first vouchers: your enterprise pays the whole fee, then claims the voucher share month by month; once the finance office approves, it is paid to your account',
+      emptyHint:
+        'Once services paid with a pay-first voucher are completed, click “New claim” to claim the month’s share. Vouchers deducted at checkout are claimed by the provider: nothing to do for you.',
+    },
     review: {
       title: 'Settlement review',
       subtitle: 'Claims your office reviews, by status, the longest waiting first',
@@ -1192,6 +1200,15 @@ const en: Resources = {
       claimClosed: 'Claims for this programme have closed',
       unknownProgramme: 'No such voucher programme',
       reimburseMode: 'In this programme the enterprises claim (reimburse mode), not the provider',
+      deductMode:
+        'In this programme the voucher is deducted at checkout and the provider claims it, not the enterprise',
+      titleEnterprise: 'New claim for your voucher share',
+      hintEnterprise:
+        'The platform gathers your enterprise’s completed services of the month paid with a pay-first voucher and makes a draft batch for each reviewing office.',
+      noReimburse: 'No pay-first programme to claim from',
+      noReimburseHint:
+        'Your enterprise holds no quota of a pay-first (reimburse) programme whose claim period is open. Vouchers deducted at checkout are claimed by the provider.',
+      claimBy: 'Claim by {{date}}',
     },
     batchStatus: { draft: 'Draft', submitted: 'Submitted', reviewed: 'Reviewed', paid: 'Paid' },
     lineStatus: {

@@ -28,6 +28,7 @@ const zhCN = {
     quotas: '额度核定',
     ledger: '账本',
     settlementClaims: '兑付申报',
+    myClaims: '我的报销',
     settlementReview: '兑付审核',
     reconciliation: '对账',
     financeDashboard: '资金看板',
@@ -1101,6 +1102,12 @@ const zhCN = {
       title: '兑付申报',
       subtitle: '按月汇总已完成的创新券服务，填写发票号后提交财政部门审核兑付',
     },
+    mine: {
+      title: '我的报销',
+      subtitle: '先付后补的创新券：企业先付清全部服务费，服务完成后按月申报补贴，经财政部门审核后汇入企业账户',
+      emptyHint:
+        '使用先付后补创新券的服务完成后，点击“新建申报”按月申请补贴。直接抵扣（通兑）的创新券由服务机构申报，无需您操作。',
+    },
     review: {
       title: '兑付审核',
       subtitle: '按状态查看本部门负责审核的兑付批次，等待最久的排在最前',
@@ -1162,6 +1169,13 @@ const zhCN = {
       claimClosed: '该项目的兑付申报期已结束',
       unknownProgramme: '没有这个创新券项目',
       reimburseMode: '该项目为先付后补（企业申报），服务机构不能申报',
+      deductMode: '该项目为直接抵扣（通兑），由服务机构申报兑付，企业不能申报',
+      titleEnterprise: '新建报销申报',
+      hintEnterprise: '系统将汇总所选月份内本企业已完成、使用先付后补创新券的服务，按审核部门生成草稿批次。',
+      noReimburse: '没有可申报的先付后补项目',
+      noReimburseHint:
+        '您的企业没有处于申报期内的先付后补（报销）类创新券额度。直接抵扣的创新券由服务机构申报兑付，无需您操作。',
+      claimBy: '兑付截止 {{date}}',
     },
     batchStatus: { draft: '草稿', submitted: '待审核', reviewed: '已审核', paid: '已兑付' },
     lineStatus: {

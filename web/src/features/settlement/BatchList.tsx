@@ -15,19 +15,23 @@ const isStatus = (s: string | null): s is BatchStatus => (BATCH_STATUSES as read
 const byAge = (a: Batch, b: Batch) => b.ageDays - a.ageDays || a.id - b.id;
 
 /**
- * The batches the caller may see, by status (in the URL, `?status=`), oldest first. The lab sees its
- * claims (and whom they went to), finance the claims its office reviews (and who made them).
+ * The batches the caller may see, by status (in the URL, `?status=`), oldest first. The claimant (a lab,
+ * or an enterprise in reimburse mode) sees its claims (and whom they went to), finance the claims its
+ * office reviews (and who made them).
  */
 export function BatchList({
   viewer,
   basePath,
   defaultFilter,
   emptyAction,
+  emptyHint,
 }: {
-  viewer: 'lab' | 'finance';
+  viewer: 'claimant' | 'finance';
   basePath: string;
   defaultFilter: Filter;
   emptyAction?: ReactNode;
+  /** Under "no batches yet" for the claimant (default: how to make the first claim). */
+  emptyHint?: string;
 }) {
   const { t } = useTranslation();
   const [params, setParams] = useSearchParams();
@@ -40,7 +44,7 @@ export function BatchList({
   const items = (filter === 'all' ? all : all.filter((b) => b.status === filter)).sort(byAge);
   const count = (s: Filter) => (s === 'all' ? all.length : all.filter((b) => b.status === s).length);
   const order: BatchStatus[] = viewer === 'finance' ? ['submitted', 'reviewed', 'paid', 'draft'] : [...BATCH_STATUSES];
-  const options = (viewer === 'lab' ? ['all' as const, ...order] : [...order, 'all' as const]).map((s) => ({
+  const options = (viewer === 'claimant' ? ['all' as const, ...order] : [...order, 'all' as const]).map((s) => ({
     value: s,
     label: (
       <span data-testid={`batch-filter-${s}`}>
@@ -52,11 +56,11 @@ export function BatchList({
   const empty = (
     <EmptyState
       title={filter === 'all' ? t('settlement.batchesEmpty') : t('settlement.batchesEmptyStatus')}
-      hint={viewer === 'lab' && filter === 'all' ? t('settlement.batchesEmptyHint') : undefined}
+      hint={viewer === 'claimant' && filter === 'all' ? (emptyHint ?? t('settlement.batchesEmptyHint')) : undefined}
       action={filter === 'all' ? emptyAction : undefined}
     />
   );
-  const party = (b: Batch) => (viewer === 'lab' ? b.reviewOffice.name : b.claimant.name);
+  const party = (b: Batch) => (viewer === 'claimant' ? b.reviewOffice.name : b.claimant.name);
 
   return (
     <>
@@ -130,7 +134,7 @@ export function BatchList({
             },
             {
               key: 'party',
-              title: viewer === 'lab' ? t('settlement.reviewOffice') : t('settlement.claimant'),
+              title: viewer === 'claimant' ? t('settlement.reviewOffice') : t('settlement.claimant'),
               render: (_, b) => party(b),
             },
             { key: 'status', title: t('settlement.status'), render: (_, b) => <BatchStatusTag status={b.status} /> },

@@ -1,4 +1,4 @@
-/** Pieces of a settlement batch that the lab's and finance's pages share: figures, lines, history, exports. */
+/** Pieces of a settlement batch that the claimant's and finance's pages share: figures, lines, history, exports. */
 import {
   DownOutlined,
   FileExcelOutlined,
@@ -172,11 +172,6 @@ export function BatchHistory({ batch }: { batch: Batch }) {
   const lang = i18n.language;
   const label = (e: BatchEvent) =>
     KNOWN_ACTIONS.includes(e.action) ? t(`settlement.actions.${e.action as 'created'}`) : e.action.replace(/_/g, ' ');
-  // The server notes a new draft's size in English ("6 lines").
-  const reasonText = (e: BatchEvent) => {
-    const lines = e.action === 'created' ? /^(\d+) lines?$/.exec(e.reason ?? '') : null;
-    return lines ? t('settlement.lineCount', { n: Number(lines[1]) }) : e.reason;
-  };
   const history = [...batch.history].sort((x, y) => Date.parse(x.at) - Date.parse(y.at));
   if (!history.length) return <EmptyState title={t('settlement.historyEmpty')} />;
   return (
@@ -197,7 +192,8 @@ export function BatchHistory({ batch }: { batch: Batch }) {
             <div className="bk-timeline__meta">
               {formatDateTime(e.at, HOME_ZONE, lang)} · {e.by ?? t('settlement.system')}
             </div>
-            {e.reason ? <div className="bk-timeline__reason">{reasonText(e)}</div> : null}
+            {/* People's words as given; the server's own notes (a new draft's size) in the UI's language. */}
+            {e.reason ? <div className="bk-timeline__reason">{e.reason}</div> : null}
           </div>
         ),
       }))}
@@ -205,7 +201,7 @@ export function BatchHistory({ batch }: { batch: Batch }) {
   );
 }
 
-/** A line's evidence and all nine checks with their details. */
+/** A line's evidence and all nine checks with their details (written by the server in the UI's language). */
 function LineEvidence({ line: l, bookingLink }: { line: BatchLine; bookingLink: boolean }) {
   const { t } = useTranslation();
   const items: NonNullable<DescriptionsProps['items']> = [
@@ -308,15 +304,25 @@ type LinesProps = {
   invoiceCell: (line: BatchLine) => ReactNode;
   /** The line's buttons. */
   actions: (line: BatchLine) => ReactNode;
-  /** Link the booking (the lab may open it; finance may not). */
+  /** Link the booking (the claimant may open it; finance may not). */
   bookingLink: boolean;
+  /** Name each line's enterprise (not on an enterprise's own claim, where every line is its own). */
+  showEnterprise?: boolean;
 };
 
 const rowClass = (l: BatchLine) =>
   `settle-line settle-line--${l.status}${!l.checksOk && l.status === 'pending' ? ' settle-line--failing' : ''}`;
 
 /** The lines of a batch: a table with expandable evidence, or cards on phones. */
-export function BatchLines({ batch, phone, loading = false, invoiceCell, actions, bookingLink }: LinesProps) {
+export function BatchLines({
+  batch,
+  phone,
+  loading = false,
+  invoiceCell,
+  actions,
+  bookingLink,
+  showEnterprise = true,
+}: LinesProps) {
   const { t } = useTranslation();
   const [expanded, setExpanded] = useState<number[]>([]);
   const toggle = (id: number) => setExpanded((x) => (x.includes(id) ? x.filter((k) => k !== id) : [...x, id]));
@@ -343,9 +349,10 @@ export function BatchLines({ batch, phone, loading = false, invoiceCell, actions
             >
               <div className="settle-card__head">
                 <div className="lab-list__main">
-                  <div className="lab-list__name">{l.enterprise.name}</div>
+                  <div className="lab-list__name">{showEnterprise ? l.enterprise.name : l.instrumentName}</div>
                   <div className="lab-list__meta">
-                    {l.instrumentName} · {l.serviceDate} · {t('settlement.lineNo', { id: l.id })}
+                    {showEnterprise ? `${l.instrumentName} · ` : null}
+                    {l.serviceDate} · {t('settlement.lineNo', { id: l.id })}
                   </div>
                 </div>
                 <div className="ledger-item__aside">
@@ -414,10 +421,14 @@ export function BatchLines({ batch, phone, loading = false, invoiceCell, actions
           title: t('settlement.service'),
           render: (_, l) => (
             <div className="lab-name settle-service">
-              <span className="settle-service__enterprise">{l.enterprise.name}</span>
-              <Typography.Text type="secondary" className="small-text">
-                {l.instrumentName}
-              </Typography.Text>
+              <span className="settle-service__enterprise">
+                {showEnterprise ? l.enterprise.name : l.instrumentName}
+              </span>
+              {showEnterprise ? (
+                <Typography.Text type="secondary" className="small-text">
+                  {l.instrumentName}
+                </Typography.Text>
+              ) : null}
               <Typography.Text type="secondary" className="small-text">
                 {l.serviceDate} · {t('settlement.lineNo', { id: l.id })}
               </Typography.Text>

@@ -24,8 +24,13 @@ export function useMyVoucherUses() {
   return useQuery({ queryKey: voucherKeys.myUses, queryFn: ({ signal }) => voucherApi.myUses(signal) });
 }
 
-export function useProgrammes() {
-  return useQuery({ queryKey: voucherKeys.programmes, queryFn: ({ signal }) => voucherApi.programmes(signal) });
+/** Every programme (finance and admins; others get a 403). */
+export function useProgrammes(enabled = true) {
+  return useQuery({
+    queryKey: voucherKeys.programmes,
+    queryFn: ({ signal }) => voucherApi.programmes(signal),
+    enabled,
+  });
 }
 
 export function useEnterprises(q: string, enabled = true) {

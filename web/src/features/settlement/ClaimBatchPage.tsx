@@ -33,7 +33,8 @@ import { formatFen } from '../../ui/money';
 import { useFailedToast } from '../vouchers/useFailedToast';
 import { BatchFrame } from './BatchFrame';
 import { BatchExports, BatchFacts, BatchHistory, BatchLines, ReturnedAlert } from './BatchParts';
-import type { CreatedState } from './LabSettlementPage';
+import { useClaimantSide } from './claimant';
+import type { CreatedState } from './ClaimsPage';
 import { useBatchAnswered, useBatches } from './queries';
 
 const INVOICE_RE = /^[A-Za-z0-9-]{6,40}$/;
@@ -334,6 +335,7 @@ function SubmitModal({ batch, open, onClose }: { batch: Batch; open: boolean; on
 function SiblingsAlert({ batch }: { batch: Batch }) {
   const { t } = useTranslation();
   const location = useLocation();
+  const { basePath } = useClaimantSide();
   const siblings = (location.state as CreatedState | null)?.siblings ?? [];
   if (!siblings.length) return null;
   return (
@@ -347,7 +349,7 @@ function SiblingsAlert({ batch }: { batch: Batch }) {
         <ul className="form-alert__list">
           {siblings.map((s) => (
             <li key={s.id}>
-              <Link to={`/lab/settlement/${s.id}`}>{t('settlement.batchNo', { id: s.id })}</Link> · {s.reviewOffice}
+              <Link to={`${basePath}/${s.id}`}>{t('settlement.batchNo', { id: s.id })}</Link> · {s.reviewOffice}
             </li>
           ))}
         </ul>
@@ -356,8 +358,10 @@ function SiblingsAlert({ batch }: { batch: Batch }) {
   );
 }
 
-function LabBatchView({ batch: b }: { batch: Batch }) {
+function ClaimBatchView({ batch: b }: { batch: Batch }) {
   const { t } = useTranslation();
+  // An enterprise's lines are all its own: name the service, not the enterprise, on each.
+  const { kind } = useClaimantSide();
   const screens = Grid.useBreakpoint();
   const phone = screens.md === false;
   const [noting, setNoting] = useState<BatchLine | null>(null);
@@ -385,6 +389,7 @@ function LabBatchView({ batch: b }: { batch: Batch }) {
               batch={b}
               phone={phone}
               bookingLink
+              showEnterprise={kind === 'provider'}
               invoiceCell={(l) => <InvoiceEditor key={`${l.id}:${l.invoiceNo ?? ''}`} batch={b} line={l} />}
               actions={(l) => <LineActions batch={b} line={l} onNote={setNoting} />}
             />
@@ -430,13 +435,17 @@ function SubmitButton({ batch }: { batch: Batch }) {
   );
 }
 
-/** `/lab/settlement/:id`: one claim of the lab: evidence per line, submit, fix returned lines, follow payment. */
-export function LabBatchPage() {
+/**
+ * One claim of its claimant: evidence per line, submit, fix returned lines, follow payment. The lab's
+ * at `/lab/settlement/:id`, an enterprise's own (reimburse mode) at `/my/claims/:id`.
+ */
+export function ClaimBatchPage() {
   const { t } = useTranslation();
+  const side = useClaimantSide();
   return (
     <BatchFrame
-      back="/lab/settlement"
-      backLabel={t('nav.settlementClaims')}
+      back={side.basePath}
+      backLabel={side.kind === 'enterprise' ? t('nav.myClaims') : t('nav.settlementClaims')}
       actions={(b) => (
         <>
           <BatchExports batch={b} />
@@ -444,7 +453,7 @@ export function LabBatchPage() {
         </>
       )}
     >
-      {(b) => <LabBatchView batch={b} />}
+      {(b) => <ClaimBatchView batch={b} />}
     </BatchFrame>
   );
 }
