@@ -276,6 +276,20 @@ async function main() {
     const cpu1 = cpuSeconds(pid);
     const cpuPerRequestUs = cpu0 === null || cpu1 === null ? null : ((cpu1 - cpu0) / load.length) * 1e6;
 
+    // The floor under any request here: the same load on an endpoint that does nothing.
+    let pinged = 0;
+    const tFloor = performance.now();
+    await Promise.all(
+      Array.from({ length: CONCURRENCY }, async () => {
+        while (pinged < load.length) {
+          pinged++;
+          const res = await call(port, 'GET', '/api/v1/health');
+          if (res.status !== 200) throw new Error(`health ${res.status}`);
+        }
+      }),
+    );
+    const floorRate = load.length / ((performance.now() - tFloor) / 1000);
+
     // Availability: 60-day windows of random instruments, one request at a time.
     const rng = mulberry32(5);
     const from = DateTime.now().setZone(ZONE).startOf('day');
@@ -306,6 +320,9 @@ async function main() {
       );
     }
     console.log(
+      `HTTP floor, GET /api/v1/health the same way: ${floorRate.toFixed(0)}/s (what HTTP alone allows on this machine)`,
+    );
+    console.log(
       `raw SQLite check-and-insert:   ${raw.toFixed(0)}/s (same database, IMMEDIATE transactions)   HTTP/raw ${(httpRate / raw).toFixed(2)}`,
     );
     console.log(
@@ -320,6 +337,7 @@ async function main() {
           bookings,
           httpRate,
           cpuPerRequestUs,
+          floorRate,
           raw,
           statuses: Object.fromEntries(counts),
           availabilityP50: pct(latencies, 50),
