@@ -19,6 +19,8 @@ export default defineConfig({
           testTimeout: 60_000,
           hookTimeout: 120_000,
           fileParallelism: false,
+          // A page may take a few seconds to refetch on a busy machine; vitest's default is 1 s.
+          expect: { poll: { timeout: 10_000, interval: 100 } },
         },
       },
     ],

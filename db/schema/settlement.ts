@@ -132,7 +132,13 @@ export const reconciliationFindings = sqliteTable(
     amountFen: integer('amount_fen').notNull(),
     /** What it is about: a charge, refund, payment, booking, quota or batch reference. */
     ref: text('ref').notNull(),
+    /** What was found, in Chinese (rows from before `facts` was kept hold the English they were written in). */
     detail: text('detail').notNull(),
+    /**
+     * What the finding compared, with the `variant` of its sentence (reconcile.ts, FindingFacts): the
+     * detail is said from these in the reader's language. Null on rows written before they were kept.
+     */
+    facts: text('facts', { mode: 'json' }).$type<{ variant: string }>(),
     resolvedBy: integer('resolved_by').references(() => users.id),
     resolvedAt: integer('resolved_at'),
     resolutionNote: text('resolution_note'),

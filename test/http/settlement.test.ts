@@ -8,6 +8,7 @@ import { Ledger } from '../../server/modules/ledger/ledger.ts';
 import { parseCsv, parseXlsx } from '../../server/modules/settlement/exports.ts';
 import type { StripeProvider } from '../../server/modules/payments/stripe.ts';
 import { fixedClock } from '../../server/shared/clock.ts';
+import { formatFen } from '../../server/shared/money.ts';
 import { createTestApp, download, signIn, type TestApp } from '../support/app.ts';
 import { expectMoneyInvariants } from '../support/money.ts';
 import { testStripe } from '../support/stripe.ts';
@@ -408,6 +409,118 @@ describe('reconciliation', () => {
           .send({ note: 'again' })
       ).status,
     ).toBe(409);
+  });
+
+  it('writes the findings’ details in the reader’s language, keeps their facts, and reads runs stored before', async () => {
+    const run = await runKinds();
+    type Body = {
+      id: number;
+      findings: { id: number; kind: string; amountFen: number; ref: string; detail: string }[];
+    };
+    const read = (acceptLanguage?: string) => {
+      const req = finance.get(`/api/v1/reconciliation/runs/${run.id}`);
+      return acceptLanguage === undefined ? req : req.set('Accept-Language', acceptLanguage);
+    };
+    const [zh, zhCN, en, enGB] = await Promise.all([
+      read(),
+      read('zh-CN,zh;q=0.9,en;q=0.8'),
+      read('en-US,en;q=0.9'),
+      read('en-GB'),
+    ]);
+    for (const res of [zh, zhCN, en, enGB]) expect(res.status).toBe(200);
+    expect(en.headers.vary).toMatch(/Accept-Language/i);
+    const cjk = /[\u4e00-\u9fff]/;
+    const detail = (body: Body, ref: string) => body.findings.find((f) => f.ref === ref)!.detail;
+    const paid = one<{ id: number; paidFen: number; approved: number }>(
+      `SELECT b.id, b.paid_fen AS paidFen,
+              (SELECT SUM(voucher_fen) FROM settlement_lines l WHERE l.batch_id = b.id AND l.status = 'approved') AS approved
+       FROM settlement_batches b WHERE b.status = 'paid' LIMIT 1`,
+    );
+    const yuan = (fen: number) => formatFen(fen);
+
+    for (const body of [zh.body as Body, zhCN.body as Body]) {
+      expect(detail(body, 'forged:capture')).toBe(
+        '账本转账 forged:capture 记载的扣款 ch_not_at_processor 在支付机构查无记录',
+      );
+      expect(detail(body, `batch:${paid.id}`)).toBe(
+        `已兑付 ${yuan(paid.paidFen)}，审核通过的明细合计 ${yuan(paid.approved)}`,
+      );
+      for (const f of body.findings) expect(f.detail, f.kind).toMatch(cjk);
+    }
+    for (const body of [en.body as Body, enGB.body as Body]) {
+      expect(detail(body, 'forged:capture')).toBe(
+        'ledger transfer forged:capture names charge ch_not_at_processor, which the processor does not have',
+      );
+      expect(detail(body, `batch:${paid.id}`)).toBe(
+        `paid ${yuan(paid.paidFen)}, approved lines ${yuan(paid.approved)}`,
+      );
+      for (const f of body.findings) expect(f.detail, f.kind).not.toMatch(cjk);
+    }
+    // Only the words differ.
+    const what = (body: Body) => body.findings.map(({ id, kind, amountFen, ref }) => [id, kind, amountFen, ref]);
+    expect(what(en.body)).toEqual(what(zh.body));
+    // The answer that started the run (asked without a language) said them in Chinese too.
+    expect((zh.body as Body).findings.map((f) => f.detail)).toEqual(
+      (run as unknown as Body).findings.map((f) => f.detail),
+    );
+
+    // Each finding is stored with its facts and its detail in Chinese.
+    const stored = t.db.$client
+      .prepare(`SELECT id, facts, detail FROM reconciliation_findings WHERE run_id = ? ORDER BY id`)
+      .all(run.id) as { id: number; facts: string | null; detail: string }[];
+    expect(stored.map((r) => r.detail)).toEqual((zh.body as Body).findings.map((f) => f.detail));
+    for (const r of stored) expect(JSON.parse(r.facts!)).toHaveProperty('variant');
+
+    // A finding stored before facts were kept reads as it was stored, in either language, and
+    // can be resolved with a note.
+    const old = 'booking 12: charge ch_old is not at the processor';
+    const legacy = Number(
+      t.db.$client
+        .prepare(
+          `INSERT INTO reconciliation_findings (run_id, kind, amount_fen, ref, detail) VALUES (?, 'ledger_missing_at_processor', 1200, 'payment:0', ?)`,
+        )
+        .run(run.id, old).lastInsertRowid,
+    );
+    for (const lang of [undefined, 'en']) {
+      const body = (await read(lang)).body as Body;
+      expect(body.findings.find((f) => f.id === legacy)!.detail).toBe(old);
+    }
+    const resolved = await finance
+      .post(`/api/v1/reconciliation/runs/${run.id}/findings/${legacy}/resolve`)
+      .set('Accept-Language', 'en')
+      .send({ note: '旧记录，已核对' });
+    expect(resolved.status).toBe(200);
+    expect(resolved.body.findings.find((f: { id: number }) => f.id === legacy)).toMatchObject({
+      detail: old,
+      resolved: true,
+      resolutionNote: '旧记录，已核对',
+    });
+    expect(detail(resolved.body as Body, 'forged:capture')).toMatch(/^ledger transfer forged:capture/);
+
+    // The export is a Chinese document whatever the caller reads.
+    const csv = await download(finance, `/api/v1/reconciliation/runs/${run.id}/export?format=csv`).set(
+      'Accept-Language',
+      'en',
+    );
+    const rows = parseCsv(csv.body as Buffer);
+    const col = rows[0]!.indexOf('说明');
+    expect(rows.slice(1).map((r) => r[col])).toEqual([...(zh.body as Body).findings.map((f) => f.detail), old]);
+
+    // What the service itself refuses with is in the reader's language too.
+    const again = (lang?: string) => {
+      const req = finance.post(`/api/v1/reconciliation/runs/${run.id}/findings/${legacy}/resolve`);
+      return (lang ? req.set('Accept-Language', lang) : req).send({ note: '再次处理' });
+    };
+    const [twiceZh, twiceEn] = await Promise.all([again(), again('en')]);
+    expect([twiceZh.status, twiceZh.body.detail]).toEqual([409, '该差异已处理']);
+    expect([twiceEn.status, twiceEn.body.detail]).toEqual([409, 'the finding is already resolved']);
+    const long = { from: '2025-01-01T00:00:00+08:00', to: '2026-12-31T00:00:00+08:00' };
+    const [longZh, longEn] = await Promise.all([
+      finance.post('/api/v1/reconciliation/runs').send(long),
+      finance.post('/api/v1/reconciliation/runs').set('Accept-Language', 'en').send(long),
+    ]);
+    expect([longZh.status, longZh.body.detail]).toEqual([400, '一次对账最长覆盖 400 天']);
+    expect([longEn.status, longEn.body.detail]).toEqual([400, 'a run covers 400 days at most']);
   });
 });
 

@@ -182,13 +182,14 @@ const run: RunView = {
   startedAt: '2026-02-05T01:00:00.000Z',
   finishedAt: '2026-02-05T01:00:03.000Z',
   openFindings: 1,
+  // The service gives the exports the findings' details in Chinese (reconcile.ts, describeFinding).
   findings: [
     {
       id: 1,
       kind: 'amount_mismatch',
       amountFen: 123456,
       ref: 'booking:5001',
-      detail: '账本 ¥1,234.56，支付机构 ¥1,200.00',
+      detail: '预约 #5001 扣款金额不符：平台 ¥1,234.56，支付机构 ¥1,200.00',
       resolved: false,
       resolvedBy: null,
       resolvedAt: null,
@@ -199,7 +200,7 @@ const run: RunView = {
       kind: 'processor_missing_in_ledger',
       amountFen: 5000,
       ref: 'ch_3Qx',
-      detail: '支付机构有扣款，账本无记录',
+      detail: '支付机构有扣款 ¥50.00（ch_3Qx），账本无记录',
       resolved: true,
       resolvedBy: '王财务',
       resolvedAt: '2026-02-05T02:00:00.000Z',
@@ -326,15 +327,31 @@ describe('runTable', () => {
     const t = runTable(run);
     expect(t.headers).toEqual(['序号', '类型', '金额(元)', '关联对象', '说明', '状态', '处理说明']);
     expect(t.rows).toEqual([
-      [1, '金额不符', 1234.56, 'booking:5001', '账本 ¥1,234.56，支付机构 ¥1,200.00', '未处理', ''],
-      [2, '支付机构有、账本无', 50, 'ch_3Qx', '支付机构有扣款，账本无记录', '已处理', '测试扣款，已退款'],
+      [
+        1,
+        '金额不符',
+        1234.56,
+        'booking:5001',
+        '预约 #5001 扣款金额不符：平台 ¥1,234.56，支付机构 ¥1,200.00',
+        '未处理',
+        '',
+      ],
+      [
+        2,
+        '支付机构有、账本无',
+        50,
+        'ch_3Qx',
+        '支付机构有扣款 ¥50.00（ch_3Qx），账本无记录',
+        '已处理',
+        '测试扣款，已退款',
+      ],
     ]);
     expect(parseCsv(toCsv(t))[2]).toEqual([
       '2',
       '支付机构有、账本无',
       '50.00',
       'ch_3Qx',
-      '支付机构有扣款，账本无记录',
+      '支付机构有扣款 ¥50.00（ch_3Qx），账本无记录',
       '已处理',
       '测试扣款，已退款',
     ]);
@@ -343,7 +360,7 @@ describe('runTable', () => {
       '金额不符',
       1234.56,
       'booking:5001',
-      '账本 ¥1,234.56，支付机构 ¥1,200.00',
+      '预约 #5001 扣款金额不符：平台 ¥1,234.56，支付机构 ¥1,200.00',
       '未处理',
       null,
     ]);

@@ -2,10 +2,14 @@
  * Reconciliation runs: for a period, the ledger, the platform's bookings and voucher uses, and the
  * processor's charges and refunds (listed through its API, page by page) are compared; what does not
  * agree is stored as findings with amounts, which finance resolves with a note.
+ *
+ * A finding is stored with its facts and its detail in Chinese; a run is read in the caller's
+ * language (reconcile.ts says the facts), its exports in Chinese.
  */
 import { DateTime } from 'luxon';
 import type { Clock } from '../../shared/clock.ts';
-import { AppError, badRequest, forbidden, notFound } from '../../shared/errors.ts';
+import { AppError, badRequest, forbidden } from '../../shared/errors.ts';
+import type { Lang } from '../../shared/lang.ts';
 import { parseInstant } from '../../shared/time.ts';
 import type { Actor } from '../auth/actor.ts';
 import type { Ledger } from '../ledger/ledger.ts';
@@ -13,13 +17,34 @@ import { LINKS } from '../notifications/links.ts';
 import type { Notifier } from '../notifications/notifications.service.ts';
 import type { Charge, PaymentProvider } from '../payments/provider.ts';
 import type { PaymentsRepo } from '../payments/payments.repo.ts';
-import { finalShare } from '../vouchers/rules.ts';
-import { comparePayments, type Finding, type LocalPayment } from './reconcile.ts';
+import {
+  batchFinding,
+  comparePayments,
+  describeFinding,
+  findingDetail,
+  ledgerFinding,
+  quotaFinding,
+  transferWithoutCharge,
+  voucherUseFinding,
+  type Finding,
+  type LocalPayment,
+} from './reconcile.ts';
 import type { RunView } from './settlement.schemas.ts';
 import type { RunRow, SettlementRepo } from './settlement.repo.ts';
 
 const ZONE = 'Asia/Shanghai';
 const SLACK = 10 * 60_000;
+
+/** What the service itself says to a caller who cannot do something, in Chinese and English. */
+const REFUSALS = {
+  financeOnly: { zh: '对账仅限财务人员使用', en: 'reconciliation is for finance staff' },
+  toNotAfterFrom: { zh: '结束时间须晚于开始时间', en: 'to must be after from' },
+  tooLong: { zh: '一次对账最长覆盖 400 天', en: 'a run covers 400 days at most' },
+  noRun: { zh: '未找到该对账记录', en: 'reconciliation run not found' },
+  noFinding: { zh: '未找到该差异', en: 'finding not found' },
+  resolved: { zh: '该差异已处理', en: 'the finding is already resolved' },
+} satisfies Record<string, { zh: string; en: string }>;
+const refusal = (key: keyof typeof REFUSALS, lang: Lang) => REFUSALS[key][lang === 'en' ? 'en' : 'zh'];
 
 export class ReconciliationService {
   constructor(
@@ -32,20 +57,20 @@ export class ReconciliationService {
     private readonly notifier?: Notifier,
   ) {}
 
-  private checkFinance(actor: Actor): void {
+  private checkFinance(actor: Actor, lang: Lang): void {
     if (actor.role !== 'finance_officer' && actor.role !== 'platform_admin')
-      throw forbidden('reconciliation is for finance staff');
+      throw forbidden(refusal('financeOnly', lang));
   }
 
-  async start(actor: Actor, input: { from: string; to: string }): Promise<RunView> {
-    this.checkFinance(actor);
+  async start(actor: Actor, input: { from: string; to: string }, lang: Lang = 'zh'): Promise<RunView> {
+    this.checkFinance(actor, lang);
     const from = parseInstant(input.from, 'body.from');
     const to = parseInstant(input.to, 'body.to');
-    if (to <= from) throw badRequest('to must be after from', [{ path: 'body.to', message: 'not after from' }]);
+    if (to <= from) throw badRequest(refusal('toNotAfterFrom', lang), [{ path: 'body.to', message: 'not after from' }]);
     if (to - from > 400 * 86_400_000)
-      throw badRequest('a run covers 400 days at most', [{ path: 'body.to', message: 'too long' }]);
+      throw badRequest(refusal('tooLong', lang), [{ path: 'body.to', message: 'too long' }]);
     const run = await this.run(from, to, 'manual', actor.userId);
-    return this.view(run);
+    return this.view(run, lang);
   }
 
   /** Runs yesterday's reconciliation once a day after `at` (local HH:mm); called by the server's timer. */
@@ -94,7 +119,8 @@ export class ReconciliationService {
         findings: findings.length,
       };
       this.repo.transaction(() => {
-        this.repo.insertFindings(findings.map((f) => ({ ...f, runId: run.id })));
+        // The facts are kept, so the run can be read in either language later; the detail in Chinese.
+        this.repo.insertFindings(findings.map((f) => ({ ...f, detail: describeFinding(f, 'zh'), runId: run.id })));
         this.repo.updateRun(run.id, {
           status: findings.length ? 'findings' : 'clean',
           summary,
@@ -166,14 +192,7 @@ export class ReconciliationService {
          AND NOT EXISTS (SELECT 1 FROM payments p WHERE p.charge_id = t.processor_ref AND p.created_at >= ? AND p.created_at < ?)`,
       [from, to, from, to],
     );
-    return rows
-      .filter((r) => !known.has(r.processorRef))
-      .map((r) => ({
-        kind: 'ledger_missing_at_processor' as const,
-        amountFen: r.amountFen,
-        ref: r.id,
-        detail: `ledger transfer ${r.id}${r.bookingId ? ` (booking ${r.bookingId})` : ''} names charge ${r.processorRef}, which the processor does not have`,
-      }));
+    return rows.filter((r) => !known.has(r.processorRef)).map(transferWithoutCharge);
   }
 
   /** Voucher uses whose amounts break the rules, or whose ledger holds and posts disagree. */
@@ -198,27 +217,7 @@ export class ReconciliationService {
        WHERE u.updated_at >= ? AND u.updated_at < ?`,
       [from, to],
     );
-    const findings: Finding[] = [];
-    for (const u of rows) {
-      const ref = `voucher-use:${u.id}`;
-      const problems: string[] = [];
-      if (u.reservedFen > Math.floor((u.eligibleFen * u.ratioPercent) / 100))
-        problems.push('held more than the ratio allows');
-      if (u.held !== u.reservedFen) problems.push(`the ledger holds ${u.held ?? 0} fen, the use ${u.reservedFen}`);
-      if (u.status === 'posted') {
-        const expected = finalShare(u.finalFen ?? 0, u.ratioPercent, u.reservedFen);
-        if (u.postedFen !== expected) problems.push(`posted ${u.postedFen} fen, the rules give ${expected}`);
-        if (u.posted !== u.postedFen) problems.push(`the ledger posted ${u.posted ?? 0} fen`);
-      }
-      if (problems.length)
-        findings.push({
-          kind: 'voucher_rule_broken',
-          amountFen: Math.abs((u.postedFen ?? u.reservedFen) - (u.posted ?? u.held ?? 0)) || u.reservedFen,
-          ref,
-          detail: `booking ${u.bookingId}: ${problems.join('; ')}`,
-        });
-    }
-    return findings;
+    return rows.map(voucherUseFinding).filter((f) => f !== null);
   }
 
   /** For every quota: granted − consumed − given back (revoked, expired) = still available + held. */
@@ -244,29 +243,7 @@ export class ReconciliationService {
               (SELECT COALESCE(SUM(reserved_fen), 0) FROM voucher_uses WHERE quota_id = q.id AND status = 'reserved') AS heldByUses
        FROM voucher_quotas q LEFT JOIN ledger_accounts a ON a.code = 'quota:' || q.id`,
     );
-    const findings: Finding[] = [];
-    for (const q of rows) {
-      const outstanding = (q.available ?? 0) + (q.held ?? 0);
-      const identity = q.granted - (q.consumed ?? 0) - q.givenBack;
-      const problems: string[] = [];
-      if (q.granted !== q.capFen) problems.push(`granted ${q.granted} fen in the ledger, cap ${q.capFen}`);
-      if (identity !== outstanding)
-        problems.push(`granted − consumed − given back = ${identity}, outstanding ${outstanding}`);
-      if ((q.consumed ?? 0) !== q.usedByUses)
-        problems.push(`the ledger consumed ${q.consumed ?? 0}, the uses ${q.usedByUses}`);
-      if ((q.held ?? 0) !== q.heldByUses) problems.push(`the ledger holds ${q.held ?? 0}, the uses ${q.heldByUses}`);
-      if (problems.length)
-        findings.push({
-          kind: 'quota_identity_broken',
-          amountFen:
-            Math.abs(identity - outstanding) ||
-            Math.abs((q.consumed ?? 0) - q.usedByUses) ||
-            Math.abs((q.held ?? 0) - q.heldByUses),
-          ref: `quota:${q.id}`,
-          detail: problems.join('; '),
-        });
-    }
-    return findings;
+    return rows.map(quotaFinding).filter((f) => f !== null);
   }
 
   /** Batches whose lines, payment and ledger disagree. */
@@ -287,70 +264,44 @@ export class ReconciliationService {
                 WHERE l.batch_id = b.id AND l.status != 'removed' AND l.voucher_fen != u.posted_fen) AS lineMismatch
        FROM settlement_batches b`,
     );
-    const findings: Finding[] = [];
-    for (const b of rows) {
-      const problems: string[] = [];
-      if (b.status === 'paid' && b.paidFen !== b.approved)
-        problems.push(`paid ${b.paidFen} fen, approved lines ${b.approved}`);
-      if (b.status === 'paid' && b.ledgerPaid !== b.approved)
-        problems.push(`the ledger paid ${b.ledgerPaid}, approved ${b.approved}`);
-      if (b.status !== 'paid' && b.ledgerPaid !== 0)
-        problems.push(`the ledger paid ${b.ledgerPaid} on an unpaid batch`);
-      if (b.lineMismatch) problems.push(`${b.lineMismatch} lines claim another amount than their voucher use`);
-      if (problems.length)
-        findings.push({
-          kind: 'batch_total_mismatch',
-          amountFen: Math.abs((b.paidFen ?? 0) - b.approved) || Math.abs(b.ledgerPaid - b.approved),
-          ref: `batch:${b.id}`,
-          detail: problems.join('; '),
-        });
-    }
-    return findings;
+    return rows.map(batchFinding).filter((f) => f !== null);
   }
 
   private ledgerBalance(): Finding[] {
-    const check = this.ledger.check();
-    if (check.balanced) return [];
-    return [
-      {
-        kind: 'ledger_unbalanced',
-        amountFen:
-          Math.abs(check.debitsFen - check.creditsFen) +
-          check.mismatches.reduce((s, m) => s + Math.abs(m.cached - m.derived), 0),
-        ref: 'ledger',
-        detail: `debits ${check.debitsFen}, credits ${check.creditsFen}; ${check.mismatches.length} cached balances differ from their transfers`,
-      },
-    ];
+    const finding = ledgerFinding(this.ledger.check());
+    return finding ? [finding] : [];
   }
 
   // Reading and resolving
 
-  get(actor: Actor, id: number): RunView {
-    this.checkFinance(actor);
+  /** A run with its findings, their details in `lang` (the exports ask for 'zh'). */
+  get(actor: Actor, id: number, lang: Lang = 'zh'): RunView {
+    this.checkFinance(actor, lang);
     const run = this.repo.run(id);
-    if (!run) throw notFound('reconciliation run');
-    return this.view(run);
+    if (!run) throw new AppError('not_found', refusal('noRun', lang));
+    return this.view(run, lang);
   }
 
-  list(actor: Actor): RunView[] {
-    this.checkFinance(actor);
-    return this.repo.runs(50).map((r) => this.view(r, false));
+  list(actor: Actor, lang: Lang = 'zh'): RunView[] {
+    this.checkFinance(actor, lang);
+    return this.repo.runs(50).map((r) => this.view(r, lang, false));
   }
 
-  resolve(actor: Actor, runId: number, findingId: number, note: string): RunView {
-    this.checkFinance(actor);
+  resolve(actor: Actor, runId: number, findingId: number, note: string, lang: Lang = 'zh'): RunView {
+    this.checkFinance(actor, lang);
     const finding = this.repo.finding(findingId);
-    if (!finding || finding.runId !== runId) throw notFound('finding');
-    if (finding.resolvedAt !== null) throw new AppError('conflict', 'the finding is already resolved');
+    if (!finding || finding.runId !== runId) throw new AppError('not_found', refusal('noFinding', lang));
+    if (finding.resolvedAt !== null) throw new AppError('conflict', refusal('resolved', lang));
     this.repo.updateFinding(findingId, {
       resolvedBy: actor.userId,
       resolvedAt: this.clock.now(),
       resolutionNote: note,
     });
-    return this.get(actor, runId);
+    return this.get(actor, runId, lang);
   }
 
-  view(run: RunRow, withFindings = true): RunView {
+  /** A run as the API answers it; the findings' details in `lang`. */
+  view(run: RunRow, lang: Lang = 'zh', withFindings = true): RunView {
     const findings = this.repo.findings(run.id);
     const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
     const name = (id: number | null) =>
@@ -375,7 +326,7 @@ export class ReconciliationService {
             kind: f.kind,
             amountFen: f.amountFen,
             ref: f.ref,
-            detail: f.detail,
+            detail: findingDetail(f, lang),
             resolved: f.resolvedAt !== null,
             resolvedBy: name(f.resolvedBy),
             resolvedAt: iso(f.resolvedAt),

@@ -222,7 +222,7 @@ export function settlementRoutes(
     body: runRequestSchema,
     response: runSchema,
     status: 201,
-    handler: ({ body, actor }) => reconciliation.start(actor!, body),
+    handler: ({ body, actor, lang }) => reconciliation.start(actor!, body, lang),
   });
   route({
     method: 'get',
@@ -231,17 +231,17 @@ export function settlementRoutes(
     tag: rtag,
     access: FINANCE,
     response: z.object({ items: z.array(runSchema) }),
-    handler: ({ actor }) => ({ items: reconciliation.list(actor!) }),
+    handler: ({ actor, lang }) => ({ items: reconciliation.list(actor!, lang) }),
   });
   route({
     method: 'get',
     path: '/reconciliation/runs/:id',
-    summary: 'One run with its findings',
+    summary: 'One run with its findings (their details in the Accept-Language: Chinese unless English comes first)',
     tag: rtag,
     access: FINANCE,
     params: idParams,
     response: runSchema,
-    handler: ({ params, actor }) => reconciliation.get(actor!, params.id),
+    handler: ({ params, actor, lang }) => reconciliation.get(actor!, params.id, lang),
   });
   route({
     method: 'post',
@@ -252,7 +252,8 @@ export function settlementRoutes(
     params: z.object({ id, findingId: id }),
     body: resolveSchema,
     response: runSchema,
-    handler: ({ params, body, actor }) => reconciliation.resolve(actor!, params.id, params.findingId, body.note),
+    handler: ({ params, body, actor, lang }) =>
+      reconciliation.resolve(actor!, params.id, params.findingId, body.note, lang),
   });
   route({
     method: 'get',
@@ -264,7 +265,8 @@ export function settlementRoutes(
     query: tableExportQuery,
     file: [TYPES.csv, TYPES.xlsx],
     handler: ({ params, query, actor, res }) => {
-      const run = reconciliation.get(actor!, params.id);
+      // The exports are Chinese documents: the findings' details in Chinese too.
+      const run = reconciliation.get(actor!, params.id, 'zh');
       return sendTable(res, runTable(run), query.format, `reconciliation-run-${run.id}`);
     },
   });

@@ -16,5 +16,6 @@ export const queryClient = new QueryClient({
 });
 
 // The server writes some texts in the request's language (a claim line's check details, a batch's
-// history notes): after a switch, ask for them again in the new one.
+// history notes, a reconciliation run's findings — all under settlementKeys.all): after a switch,
+// ask for them again in the new one.
 i18n.on('languageChanged', () => void queryClient.invalidateQueries({ queryKey: settlementKeys.all }));

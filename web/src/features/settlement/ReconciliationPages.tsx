@@ -248,8 +248,10 @@ export function ReconciliationPage() {
   );
 }
 
-function ResolveModal({ run, finding, onClose }: { run: Run; finding: Finding | null; onClose: () => void }) {
+function ResolveModal({ run, finding: chosen, onClose }: { run: Run; finding: Finding | null; onClose: () => void }) {
   const { t } = useTranslation();
+  // As the run now reads: its detail follows a switch of the language while the dialog is open.
+  const finding = chosen && (run.findings.find((f) => f.id === chosen.id) ?? chosen);
   const { message } = AntApp.useApp();
   const answered = useRunAnswered();
   const failed = useFailedToast();

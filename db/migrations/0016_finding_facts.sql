@@ -1,0 +1,1 @@
+ALTER TABLE `reconciliation_findings` ADD `facts` text;
