@@ -14,7 +14,9 @@ export function openApiDocument(registry: OpenAPIRegistry) {
       version: '1',
       description:
         'Province-wide catalogue of shared large research instruments. Money is integer fen (`…Fen`); ' +
-        'errors are application/problem+json. Sign in with POST /api/v1/auth/login (session cookie).',
+        'errors are application/problem+json, their `title`, `detail` and field messages in the Accept-Language ' +
+        '(Chinese unless English comes first; field messages that are codes, e.g. `not_qualified`, stay as they are). ' +
+        'Sign in with POST /api/v1/auth/login (session cookie).',
     },
     servers: [{ url: '/' }],
   });

@@ -216,6 +216,7 @@ describe('booking requests', () => {
   it('accepts a sample job with a wanted-by date, holding no time', async () => {
     const res = await researcher
       .post('/api/v1/bookings')
+      .set('Accept-Language', 'en')
       .send({ instrumentId: hourly, mode: 'sample', sampleCount: 3, end: at('2026-12-20T17:00:00') });
     if (res.status === 400) {
       expect(JSON.stringify(res.body)).toContain('per-sample'); // this instrument charges by the hour only
@@ -399,7 +400,7 @@ describe('qualification', () => {
       start: at('2026-12-10T09:00:00'),
       end: at('2026-12-10T10:00:00'),
     };
-    const none = await researcher.post('/api/v1/bookings').send(slot);
+    const none = await researcher.post('/api/v1/bookings').set('Accept-Language', 'en').send(slot);
     expect(none.status).toBe(400);
     expect(none.body.detail).toMatch(/training/);
     const granted = await lab
@@ -411,6 +412,7 @@ describe('qualification', () => {
     await lab.post(`/api/v1/training-records/${granted.body.id}/revoke`).send({});
     const revoked = await researcher
       .post('/api/v1/bookings')
+      .set('Accept-Language', 'en')
       .send({ ...slot, start: at('2026-12-10T13:30:00'), end: at('2026-12-10T14:30:00') });
     expect(revoked.status).toBe(400);
     expect(revoked.body.detail).toMatch(/revoked/);
@@ -468,5 +470,98 @@ describe('calendar feeds', () => {
     expect(mine.text).toContain('BEGIN:VCALENDAR');
     expect((mine.text.match(/BEGIN:VEVENT/g) ?? []).length).toBeGreaterThan(3);
     expect((await request(t.app).get('/api/v1/calendar/not-a-real-token-value-x.ics')).status).toBe(404);
+  });
+});
+
+describe('error answers in the reader’s language', () => {
+  // The same bad request: the end before the start. Chinese unless English comes first.
+  const backwards = { start: at('2026-12-03T15:00:00'), end: at('2026-12-03T14:00:00') };
+  const zh = {
+    status: 400,
+    code: 'validation',
+    title: '请求有误',
+    detail: '结束时间必须晚于开始时间',
+    errors: [{ path: 'body.end', message: '须晚于开始时间' }],
+  };
+  const en = {
+    status: 400,
+    code: 'validation',
+    title: 'Invalid request',
+    detail: 'end must be after start',
+    errors: [{ path: 'body.end', message: 'not after start' }],
+  };
+  const send = (acceptLanguage?: string) => {
+    const r = researcher.post('/api/v1/bookings');
+    if (acceptLanguage !== undefined) r.set('Accept-Language', acceptLanguage);
+    return r.send({ instrumentId: hourly, mode: 'machine_time', ...backwards });
+  };
+
+  it.each([
+    [undefined, zh],
+    ['zh-CN', zh],
+    ['zh-CN,zh;q=0.9,en;q=0.8', zh],
+    ['fr, ;q=oops,,en-US;q=x', zh], // unreadable: Chinese, never a 500
+    ['en', en],
+    ['en-US,en;q=0.9,zh-CN;q=0.8', en],
+  ])('with Accept-Language %j', async (acceptLanguage, expected) => {
+    const res = await send(acceptLanguage);
+    expect(res.status).toBe(400);
+    expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
+    expect(res.headers.vary).toMatch(/Accept-Language/i);
+    expect(res.body).toEqual({ type: 'about:blank', ...expected });
+  });
+
+  it('translates sentences with parts, not-found, zod’s messages and the roles; codes stay', async () => {
+    const zhOf = async (r: request.Test) => (await r).body;
+    // A booking problem: the sentence is Chinese, the field's code (too_short) is not.
+    const short = await zhOf(
+      researcher.post('/api/v1/bookings').send({
+        instrumentId: hourly,
+        mode: 'machine_time',
+        start: at('2026-12-03T14:00:00'),
+        end: at('2026-12-03T14:30:00'),
+      }),
+    );
+    expect(short.detail).toBe('预约时长至少为 1 小时');
+    expect(short.errors).toEqual([{ path: 'body.start', message: 'too_short' }]);
+    const shortEn = await zhOf(
+      researcher
+        .post('/api/v1/bookings')
+        .set('Accept-Language', 'en')
+        .send({
+          instrumentId: hourly,
+          mode: 'machine_time',
+          start: at('2026-12-03T14:00:00'),
+          end: at('2026-12-03T14:30:00'),
+        }),
+    );
+    expect(shortEn.detail).toBe('bookings must be at least 1 hour long');
+    expect(shortEn.errors).toEqual(short.errors);
+
+    const missing = await researcher.get('/api/v1/bookings/99999999');
+    expect(missing.status).toBe(404);
+    expect(missing.body).toMatchObject({ title: '未找到', detail: '预约不存在', code: 'not_found' });
+    expect((await researcher.get('/api/v1/bookings/99999999').set('Accept-Language', 'en')).body.detail).toBe(
+      'booking not found',
+    );
+
+    const teleport = await researcher
+      .post('/api/v1/bookings')
+      .send({ instrumentId: hourly, mode: 'teleport', ...backwards });
+    expect(teleport.status).toBe(400);
+    expect(teleport.body.detail).toBe('请求内容有误：body.mode：选项无效，可选值：“machine_time”、“sample”');
+    expect(teleport.body.errors.map((e: { path: string }) => e.path)).toEqual(['body.mode']);
+
+    const forbidden = await researcher.put(`/api/v1/instruments/${hourly}/schedule`).send(SCHEDULE);
+    expect(forbidden.status).toBe(403);
+    expect(forbidden.body.title).toBe('无权操作');
+    expect(forbidden.body.detail).toBe('只有仪器管理员或平台管理员可以执行此操作');
+
+    const nowhere = await request(t.app).get('/api/v1/nowhere');
+    expect(nowhere.status).toBe(404);
+    expect(nowhere.body.detail).toBe('接口不存在：GET /nowhere');
+    const bad = await request(t.app).post('/api/v1/auth/login').set('Content-Type', 'application/json').send('{oops');
+    expect(bad.status).toBe(400);
+    expect(bad.body.detail).toBe('请求内容不是有效的 JSON');
   });
 });

@@ -298,6 +298,7 @@ describe('bad input changes nothing', () => {
     const bookings = one<{ n: number }>(`SELECT COUNT(*) AS n FROM bookings`).n;
     const related = await other
       .post('/api/v1/bookings')
+      .set('Accept-Language', 'en')
       .send({ instrumentId: sduInstrument, mode: 'machine_time', ...nextSlot(), useVoucher: true });
     expect(related.status).toBe(400);
     expect(related.body.detail).toMatch(/related/);
