@@ -42,6 +42,15 @@ export class ApiError extends Error {
 
 export const isApiError = (e: unknown): e is ApiError => e instanceof ApiError;
 
+/**
+ * What to tell a person about an error answer: its detail and the field messages that say more,
+ * skipping those that are codes for the program (`too_short`) and repeats.
+ */
+export function problemText(e: ApiError): string {
+  const said = [e.detail, ...e.errors.map((x) => x.message)].filter((m) => m && !/^[a-z0-9_]+$/.test(m));
+  return [...new Set(said)].join('；');
+}
+
 const CODE_BY_STATUS: Record<number, ProblemCode> = {
   400: 'validation',
   401: 'unauthenticated',

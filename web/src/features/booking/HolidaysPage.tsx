@@ -20,7 +20,7 @@ import type { Dayjs } from 'dayjs';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { bookingApi, type Holiday } from '../../api/booking';
-import { isApiError } from '../../api/client';
+import { isApiError, problemText } from '../../api/client';
 import { isEnglish } from '../../i18n';
 import { EmptyState, ErrorState } from '../../ui/states';
 import { dayjs } from '../../ui/time';
@@ -40,12 +40,7 @@ export function HolidaysPage() {
   const [form] = Form.useForm<Values>();
   const list = useHolidays(year);
   useDocumentTitle(t('holidays.title'));
-  const failed = (e: unknown) =>
-    void message.error(
-      isApiError(e)
-        ? [e.detail, ...e.errors.map((x) => x.message)].filter(Boolean).join('；')
-        : t('booking.actions.failed'),
-    );
+  const failed = (e: unknown) => void message.error(isApiError(e) ? problemText(e) : t('booking.actions.failed'));
   const refresh = () => void qc.invalidateQueries({ queryKey: ['holidays'] });
   const save = useMutation({
     mutationFn: (v: Values) =>

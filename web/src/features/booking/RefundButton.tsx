@@ -5,7 +5,7 @@ import type { ButtonProps } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { bookingApi, type Booking } from '../../api/booking';
-import { isApiError } from '../../api/client';
+import { isApiError, problemText } from '../../api/client';
 import { fenToYuanString, formatFen, parseYuanToFen } from '../../ui/money';
 import { YuanInput } from '../../ui/YuanInput';
 import { paymentMethodOf } from './PaymentSummary';
@@ -37,12 +37,7 @@ export function RefundButton({ booking }: { booking: Booking }) {
       setOpen(false);
       void message.success(t('payment.refundDone', { amount: formatFen(parseYuanToFen(v.amount) ?? 0) }));
     },
-    onError: (e) =>
-      void message.error(
-        isApiError(e)
-          ? [e.detail, ...e.errors.map((x) => x.message)].filter(Boolean).join('；')
-          : t('booking.actions.failed'),
-      ),
+    onError: (e) => void message.error(isApiError(e) ? problemText(e) : t('booking.actions.failed')),
   });
   if (max <= 0) return null;
   return (

@@ -18,7 +18,7 @@ import type { Dayjs } from 'dayjs';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { bookingApi, type TrainingRecord } from '../../api/booking';
-import { isApiError } from '../../api/client';
+import { isApiError, problemText } from '../../api/client';
 import { useAuth } from '../../app/auth';
 import { EmptyState, ErrorState } from '../../ui/states';
 import { dayjs } from '../../ui/time';
@@ -50,12 +50,7 @@ export function TrainingPage() {
     queryKey: ['training', instrumentId ?? null],
     queryFn: ({ signal }) => bookingApi.trainingRecords(instrumentId, signal),
   });
-  const failed = (e: unknown) =>
-    void message.error(
-      isApiError(e)
-        ? [e.detail, ...e.errors.map((x) => x.message)].filter(Boolean).join('；')
-        : t('booking.actions.failed'),
-    );
+  const failed = (e: unknown) => void message.error(isApiError(e) ? problemText(e) : t('booking.actions.failed'));
   const grant = useMutation({
     mutationFn: (v: GrantValues) =>
       bookingApi.grantTraining({

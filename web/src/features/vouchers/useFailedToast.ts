@@ -1,6 +1,6 @@
 import { App as AntApp } from 'antd';
 import { useTranslation } from 'react-i18next';
-import { isApiError } from '../../api/client';
+import { isApiError, problemText } from '../../api/client';
 
 /** A failed mutation as one toast: the server's detail and field messages. */
 export function useFailedToast() {
@@ -8,10 +8,6 @@ export function useFailedToast() {
   const { message } = AntApp.useApp();
   return (e: unknown) =>
     void message.error(
-      isApiError(e)
-        ? e.status === 0
-          ? t('common.errorNetwork')
-          : [e.detail, ...e.errors.map((x) => x.message)].filter(Boolean).join('；')
-        : t('booking.actions.failed'),
+      isApiError(e) ? (e.status === 0 ? t('common.errorNetwork') : problemText(e)) : t('booking.actions.failed'),
     );
 }
