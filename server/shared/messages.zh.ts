@@ -110,6 +110,8 @@ export const ZH_NOT_FOUND: Record<string, string> = {
   certification: '企业认证记录',
   'related party': '关联关系记录',
   quota: '创新券额度',
+  'reconciliation run': '该对账记录',
+  finding: '该差异',
 };
 
 export const ZH_DETAILS: Record<string, string> = {
@@ -267,6 +269,9 @@ export const ZH_DETAILS: Record<string, string> = {
   'the line needs its invoice number': '该明细须填写发票号',
   'no line of this batch is approved: nothing to pay': '本批次没有已通过的明细，无需兑付',
   'the finance dashboard is for finance staff': '财务看板仅供财政审核人员使用',
+  'reconciliation is for finance staff': '对账仅限财务人员使用',
+  'a run covers 400 days at most': '一次对账最长覆盖 400 天',
+  'the finding is already resolved': '该差异已处理',
 
   // Statistics
   'national reports are made by the institution’s lab managers or admins':

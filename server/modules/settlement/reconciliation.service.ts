@@ -8,7 +8,7 @@
  */
 import { DateTime } from 'luxon';
 import type { Clock } from '../../shared/clock.ts';
-import { AppError, badRequest, forbidden } from '../../shared/errors.ts';
+import { AppError, badRequest, forbidden, notFound } from '../../shared/errors.ts';
 import type { Lang } from '../../shared/lang.ts';
 import { parseInstant } from '../../shared/time.ts';
 import type { Actor } from '../auth/actor.ts';
@@ -36,15 +36,6 @@ const ZONE = 'Asia/Shanghai';
 const SLACK = 10 * 60_000;
 
 /** What the service itself says to a caller who cannot do something, in Chinese and English. */
-const REFUSALS = {
-  financeOnly: { zh: '对账仅限财务人员使用', en: 'reconciliation is for finance staff' },
-  toNotAfterFrom: { zh: '结束时间须晚于开始时间', en: 'to must be after from' },
-  tooLong: { zh: '一次对账最长覆盖 400 天', en: 'a run covers 400 days at most' },
-  noRun: { zh: '未找到该对账记录', en: 'reconciliation run not found' },
-  noFinding: { zh: '未找到该差异', en: 'finding not found' },
-  resolved: { zh: '该差异已处理', en: 'the finding is already resolved' },
-} satisfies Record<string, { zh: string; en: string }>;
-const refusal = (key: keyof typeof REFUSALS, lang: Lang) => REFUSALS[key][lang === 'en' ? 'en' : 'zh'];
 
 export class ReconciliationService {
   constructor(
@@ -57,18 +48,18 @@ export class ReconciliationService {
     private readonly notifier?: Notifier,
   ) {}
 
-  private checkFinance(actor: Actor, lang: Lang): void {
+  private checkFinance(actor: Actor): void {
     if (actor.role !== 'finance_officer' && actor.role !== 'platform_admin')
-      throw forbidden(refusal('financeOnly', lang));
+      throw forbidden('reconciliation is for finance staff');
   }
 
   async start(actor: Actor, input: { from: string; to: string }, lang: Lang = 'zh'): Promise<RunView> {
-    this.checkFinance(actor, lang);
+    this.checkFinance(actor);
     const from = parseInstant(input.from, 'body.from');
     const to = parseInstant(input.to, 'body.to');
-    if (to <= from) throw badRequest(refusal('toNotAfterFrom', lang), [{ path: 'body.to', message: 'not after from' }]);
+    if (to <= from) throw badRequest('to must be after from', [{ path: 'body.to', message: 'not after from' }]);
     if (to - from > 400 * 86_400_000)
-      throw badRequest(refusal('tooLong', lang), [{ path: 'body.to', message: 'too long' }]);
+      throw badRequest('a run covers 400 days at most', [{ path: 'body.to', message: 'too long' }]);
     const run = await this.run(from, to, 'manual', actor.userId);
     return this.view(run, lang);
   }
@@ -276,22 +267,22 @@ export class ReconciliationService {
 
   /** A run with its findings, their details in `lang` (the exports ask for 'zh'). */
   get(actor: Actor, id: number, lang: Lang = 'zh'): RunView {
-    this.checkFinance(actor, lang);
+    this.checkFinance(actor);
     const run = this.repo.run(id);
-    if (!run) throw new AppError('not_found', refusal('noRun', lang));
+    if (!run) throw notFound('reconciliation run');
     return this.view(run, lang);
   }
 
   list(actor: Actor, lang: Lang = 'zh'): RunView[] {
-    this.checkFinance(actor, lang);
+    this.checkFinance(actor);
     return this.repo.runs(50).map((r) => this.view(r, lang, false));
   }
 
   resolve(actor: Actor, runId: number, findingId: number, note: string, lang: Lang = 'zh'): RunView {
-    this.checkFinance(actor, lang);
+    this.checkFinance(actor);
     const finding = this.repo.finding(findingId);
-    if (!finding || finding.runId !== runId) throw new AppError('not_found', refusal('noFinding', lang));
-    if (finding.resolvedAt !== null) throw new AppError('conflict', refusal('resolved', lang));
+    if (!finding || finding.runId !== runId) throw notFound('finding');
+    if (finding.resolvedAt !== null) throw new AppError('conflict', 'the finding is already resolved');
     this.repo.updateFinding(findingId, {
       resolvedBy: actor.userId,
       resolvedAt: this.clock.now(),
