@@ -80,7 +80,15 @@ export const trainingRecords = sqliteTable(
 );
 
 export interface PriceLine {
-  kind: 'machine_time' | 'samples' | 'setup_fee' | 'minimum_charge' | 'urgent_surcharge' | 'no_show_fee' | 'waived';
+  kind:
+    | 'machine_time'
+    | 'samples'
+    | 'setup_fee'
+    | 'minimum_charge'
+    | 'urgent_surcharge'
+    | 'off_hours_surcharge'
+    | 'no_show_fee'
+    | 'waived';
   label: string;
   quantity: number;
   unitFen: number;

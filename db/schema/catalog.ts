@@ -80,7 +80,10 @@ export const rateCards = sqliteTable('rate_cards', {
   minimumChargeFen: integer('minimum_charge_fen').notNull().default(0),
   /** Urgent jobs cost this much more, in percent (50 = ×1.5). */
   urgentSurchargePercent: integer('urgent_surcharge_percent').notNull().default(50),
-  /** Machine time outside opening hours costs this much more, in percent. */
+  /**
+   * Machine time in off-hours costs this much more, in percent of its share of the machine-time amount:
+   * non-working days of the platform calendar, and before 08:00 / from 18:00 on working days (see pricing.ts).
+   */
   offHoursSurchargePercent: integer('off_hours_surcharge_percent').notNull().default(0),
   notes: text('notes'),
   updatedAt: integer('updated_at').notNull(),

@@ -232,3 +232,126 @@ describe('roundHalfUpDiv', () => {
     expect(() => roundHalfUpDiv(2 ** 53, 3)).toThrow(RangeError);
   });
 });
+
+describe('off-hours surcharge (非工作时间附加费)', () => {
+  const offCard: RateCardForPricing = { ...card, offHoursSurchargePercent: 20 };
+  const offHours = (rate: number, hourlyFen: number, amountFen: number): PriceLine => ({
+    kind: 'off_hours_surcharge',
+    label: '非工作时间附加费',
+    quantity: rate,
+    unitFen: hourlyFen,
+    amountFen,
+  });
+  const cases: [string, Partial<RateCardForPricing>, PricingRequest, PriceLine[]][] = [
+    [
+      // a weekday 17:00–19:00: 1 of 2 hours off-hours → 80000 × 60/120 × 20 % = 8000
+      'a weekday 17:00–19:00: the hour after 18:00',
+      {},
+      hours(120, 30, { offHoursMinutes: 60 }),
+      [time({ quantity: 2, unitFen: 40000, amountFen: 80000 }), offHours(1, 8000, 8000)],
+    ],
+    [
+      // a Saturday morning 09:00–12:00, all off-hours: 120000 × 20 % = 24000
+      'a Saturday, all off-hours',
+      {},
+      hours(180, 30, { offHoursMinutes: 180 }),
+      [time({ quantity: 3, unitFen: 40000, amountFen: 120000 }), offHours(3, 8000, 24000)],
+    ],
+    [
+      'a make-up working day (or any working-day office hours): no line',
+      {},
+      hours(180, 30, { offHoursMinutes: 0 }),
+      [time({ quantity: 3, unitFen: 40000, amountFen: 120000 })],
+    ],
+    [
+      // 70 min on a 30-min grid bills 90 min; all 70 are off-hours, so all 90 billed minutes are
+      'the share of the billed (rounded-up) time',
+      {},
+      hours(70, 30, { offHoursMinutes: 70 }),
+      [time({ quantity: 1.5, unitFen: 40000, amountFen: 60000 }), offHours(1.5, 8000, 12000)],
+    ],
+    [
+      // 60000 × 10/70 × 20 % = 1714.29 → 1714; the line reads 90 × 10/70 min = 0.214… h × 8000
+      'a part share rounds to the fen',
+      {},
+      hours(70, 30, { offHoursMinutes: 10 }),
+      [time({ quantity: 1.5, unitFen: 40000, amountFen: 60000 }), offHours((90 * 10) / 70 / 60, 8000, 1714)],
+    ],
+    [
+      // 10001 × 30/60 = 5000.5 → 5001; × 50 % = 2500.5 → 2501 (hourly 10001 × 50 % = 5000.5 → 5001)
+      'a half fen rounds up',
+      { offHoursSurchargePercent: 50 },
+      hours(30, 30, { rateItemId: 13, offHoursMinutes: 30 }),
+      [time({ quantity: 0.5, unitFen: 10001, amountFen: 5001 }), offHours(0.5, 5001, 2501)],
+    ],
+    [
+      // 5001 × 10/30 × 30 % = 500.1 → 500
+      'less than half a fen rounds down',
+      { offHoursSurchargePercent: 30 },
+      hours(30, 30, { rateItemId: 13, offHoursMinutes: 10 }),
+      [time({ quantity: 0.5, unitFen: 10001, amountFen: 5001 }), offHours(10 / 60, 3000, 500)],
+    ],
+    [
+      // the minimum is reached before surcharges; urgent is 50 % of the subtotal after the minimum
+      // (100000), off-hours 20 % of the machine time (40000): they add, neither compounds the other
+      'after the minimum charge, beside the urgent surcharge',
+      { setupFeeFen: 5000, minimumChargeFen: 100000 },
+      hours(60, 30, { urgent: true, offHoursMinutes: 60 }),
+      [
+        time({ unitFen: 40000, amountFen: 40000 }),
+        setup(5000),
+        topUp(55000),
+        urgent(0.5, 100000, 50000),
+        offHours(1, 8000, 8000),
+      ],
+    ],
+    [
+      'no line when the card charges 0 %',
+      { offHoursSurchargePercent: 0 },
+      hours(120, 30, { offHoursMinutes: 120 }),
+      [time({ quantity: 2, unitFen: 40000, amountFen: 80000 })],
+    ],
+    [
+      'sample jobs pay no off-hours surcharge',
+      {},
+      perSample(2),
+      [samples({ quantity: 2, unitFen: 20000, amountFen: 40000 })],
+    ],
+  ];
+
+  it.each(cases)('%s', (_name, cardOver, req, lines) => {
+    const result = price({ ...offCard, ...cardOver }, req);
+    const total = lines.reduce((sum, l) => sum + l.amountFen, 0);
+    expect(result).toEqual({ ok: true, unit: req.mode === 'machine_time' ? 'hour' : 'sample', lines, totalFen: total });
+  });
+
+  it('a card at 0 % prices exactly as before, whatever the off-hours', () => {
+    const zero = { ...card, offHoursSurchargePercent: 0 };
+    for (const [more, cardOver] of [
+      [{ offHoursMinutes: 90 }, {}],
+      [
+        { offHoursMinutes: 45, urgent: true },
+        { setupFeeFen: 5000, minimumChargeFen: 100000 },
+      ],
+    ] as const) {
+      expect(price({ ...zero, ...cardOver }, hours(90, 30, more))).toEqual(
+        price({ ...card, ...cardOver }, hours(90, 30, { urgent: 'urgent' in more })),
+      );
+    }
+  });
+
+  it('stays exact past 2^53 in the intermediate product', () => {
+    // 2e12 fen/h × 2 h = 4e12; × 120 min × 300 % exceeds 2^53 before dividing: 4e12 × 3 = 1.2e13
+    const dear = { ...card, offHoursSurchargePercent: 300, items: [{ ...card.items[0]!, internalFen: 2e12 }] };
+    const result = price(dear, hours(120, 30, { offHoursMinutes: 120 }));
+    expect(result).toMatchObject({ ok: true, totalFen: 4e12 + 1.2e13 });
+    expect(result.ok && result.lines[1]).toEqual(offHours(2, 6e12, 1.2e13));
+  });
+
+  it('refuses off-hours minutes that are fractional, negative or more than the minutes', () => {
+    expect(() => price(offCard, hours(60, 30, { offHoursMinutes: 30.5 }))).toThrow(RangeError);
+    expect(() => price(offCard, hours(60, 30, { offHoursMinutes: -1 }))).toThrow(RangeError);
+    expect(() => price(offCard, hours(60, 30, { offHoursMinutes: 61 }))).toThrow(RangeError);
+    expect(() => price({ ...offCard, offHoursSurchargePercent: 1.5 }, hours(60))).toThrow(RangeError);
+  });
+});

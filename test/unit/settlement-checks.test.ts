@@ -266,6 +266,19 @@ describe('lineChecks', () => {
   // Each change breaks exactly the checks listed, and picks the variant of their sentence.
   const cases: [string, Change, CheckName[], Partial<Record<CheckName, string>>][] = [
     [
+      // ¥1,234.56 + 20 % off-hours on the whole of it (¥246.91) = ¥1,481.47; half of it is ¥740.73
+      'an off-hours surcharge beside the unit-priced line',
+      (f) => {
+        const surcharge = { label: '非工作时间附加费', quantity: 2, unitFen: 12_346, amountFen: 24_691 };
+        f.booking.finalLines.push({ kind: 'off_hours_surcharge', ...surcharge });
+        f.booking.finalFen = 148_147;
+        f.voucherFen = f.use.postedFen = 74_073;
+        f.selfPaidFen = 74_074;
+      },
+      [],
+      { published_price: 'matches', usage_matches: 'machine_time' },
+    ],
+    [
       'a booking not completed',
       (f) => void (f.booking.status = 'cancelled'),
       ['total_adds_up'],

@@ -1,11 +1,15 @@
+import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
 import type { WeeklyHours } from '../../db/schema/booking.ts';
+import { holidays2026 } from '../../db/seed/data.ts';
 import {
   availability,
   bookingBlock,
   checkBookable,
   dayHours,
   describeProblem,
+  isWorkingDay,
+  offHoursMinutes,
   openIntervals,
   type HolidayCalendar,
   type Interval,
@@ -453,5 +457,132 @@ describe('Europe/Berlin across the 2026 DST switches', () => {
     expect(day(twice, '2026-10-25', '+02:00', '+01:00', '2026-10-26')).toEqual([
       { start: at('2026-10-25T01:30:00Z'), end: at('2026-10-25T03:00:00Z') },
     ]);
+  });
+});
+
+describe('off-hours (非工作时间)', () => {
+  // The seeded 2026 platform calendar: 2026-01-04 (Sunday) and 2026-10-10 (Saturday) are make-up working
+  // days; 2026-10-01…07 are the National Day holidays.
+  const calendar: HolidayCalendar = {
+    off: new Set(holidays2026.holidays.flatMap((h) => h.offDays)),
+    workdays: new Set(holidays2026.holidays.flatMap((h) => h.makeUpWorkdays)),
+  };
+  const off = (start: number, end: number, zone = 'Asia/Shanghai', cal = calendar) =>
+    offHoursMinutes(start, end, zone, cal);
+
+  it('knows the working days of the calendar', () => {
+    expect(isWorkingDay(calendar, '2026-12-01')).toBe(true); // Tuesday
+    expect(isWorkingDay(calendar, '2026-12-05')).toBe(false); // Saturday
+    expect(isWorkingDay(calendar, '2026-12-06')).toBe(false); // Sunday
+    expect(isWorkingDay(calendar, '2026-01-04')).toBe(true); // Sunday, 元旦 make-up working day
+    expect(isWorkingDay(calendar, '2026-10-10')).toBe(true); // Saturday, 国庆 make-up working day
+    expect(isWorkingDay(calendar, '2026-10-01')).toBe(false); // Thursday, National Day
+    const both = { off: new Set(['2026-10-10']), workdays: new Set(['2026-10-10']) };
+    expect(isWorkingDay(both, '2026-10-10')).toBe(false); // an off day wins, as in dayHours
+  });
+
+  it.each([
+    ['a weekday 17:00–19:00: the hour from 18:00', shI('2026-12-01', '17:00', '19:00'), 60],
+    ['a weekday inside 08:00–18:00', shI('2026-12-01', '08:00', '18:00'), 0],
+    ['a weekday 07:00–08:30', shI('2026-12-01', '07:00', '08:30'), 60],
+    ['a weekday 17:30–18:30', shI('2026-12-01', '17:30', '18:30'), 30],
+    ['a Saturday morning', shI('2026-12-05', '09:00', '12:00'), 180],
+    ['a Sunday evening', shI('2026-12-06', '17:00', '19:00'), 120],
+    ['the make-up working Sunday 2026-01-04, office hours', shI('2026-01-04', '09:00', '12:00'), 0],
+    ['the make-up working Sunday 2026-01-04, 17:00–19:00', shI('2026-01-04', '17:00', '19:00'), 60],
+    ['the make-up working Saturday 2026-10-10', shI('2026-10-10', '09:00', '17:00'), 0],
+    ['a holiday Thursday (2026-10-01)', shI('2026-10-01', '09:00', '12:00'), 180],
+    ['a holiday Monday (元旦 2026-01-02 is a Friday)', shI('2026-01-02', '13:00', '15:00'), 120],
+    ['nothing when the end is not after the start', shI('2026-12-01', '19:00', '19:00'), 0],
+  ])('%s', (_name, w, minutes) => {
+    expect(off(w.start, w.end)).toBe(minutes);
+  });
+
+  it('counts across midnight and into the weekend', () => {
+    // Monday 22:00 → Tuesday 09:00: 2 h before midnight, 8 h before 08:00
+    expect(off(sh('2026-12-07', '22:00'), sh('2026-12-08', '09:00'))).toBe(600);
+    // Friday 17:00 → Saturday 02:00: Friday from 18:00 (6 h), Saturday from midnight (2 h)
+    expect(off(sh('2026-12-04', '17:00'), sh('2026-12-05', '02:00'))).toBe(480);
+    // the National Day week, Wednesday 2026-09-30 17:00 → Thursday 10-08 09:00
+    const days = 7 * 24 * 60; // 10-01…10-07 are holidays
+    expect(off(sh('2026-09-30', '17:00'), sh('2026-10-08', '09:00'))).toBe(6 * 60 + days + 8 * 60);
+  });
+
+  it('reads the wall clock of the zone, half-hour offsets too', () => {
+    // 17:00–19:00 in Kolkata (UTC+05:30) is 11:30–13:30Z
+    expect(off(Date.parse('2026-12-01T11:30:00Z'), Date.parse('2026-12-01T13:30:00Z'), 'Asia/Kolkata')).toBe(60);
+    // the same instants are 19:30–21:30 in Shanghai: all off-hours
+    expect(off(Date.parse('2026-12-01T11:30:00Z'), Date.parse('2026-12-01T13:30:00Z'))).toBe(120);
+  });
+
+  it('refuses an unknown zone and non-instants', () => {
+    expect(() => off(sh('2026-12-01', '17:00'), sh('2026-12-01', '19:00'), 'Mars/Olympus')).toThrow(RangeError);
+    expect(() => off(NaN, sh('2026-12-01', '19:00'))).toThrow(RangeError);
+  });
+
+  describe('Europe/Berlin across the 2026 DST switches', () => {
+    const at = (iso: string) => Date.parse(iso);
+    const berlin = (a: string, b: string, cal = calendar) => off(at(a), at(b), 'Europe/Berlin', cal);
+
+    it('counts real time over a weekend of 23 and of 25 hours', () => {
+      // Fri 2026-03-27 17:00 CET → Mon 03-30 09:00 CEST: Fri 6 h + Sat 24 h + Sun 23 h + Mon 8 h
+      expect(berlin('2026-03-27T17:00:00+01:00', '2026-03-30T09:00:00+02:00')).toBe((6 + 24 + 23 + 8) * 60);
+      // Fri 2026-10-23 17:00 CEST → Mon 10-26 09:00 CET: Fri 6 h + Sat 24 h + Sun 25 h + Mon 8 h
+      expect(berlin('2026-10-23T17:00:00+02:00', '2026-10-26T09:00:00+01:00')).toBe((6 + 24 + 25 + 8) * 60);
+      // the switch days alone
+      expect(berlin('2026-03-29T00:00:00+01:00', '2026-03-30T00:00:00+02:00')).toBe(23 * 60);
+      expect(berlin('2026-10-25T00:00:00+02:00', '2026-10-26T00:00:00+01:00')).toBe(25 * 60);
+      // the Monday after each switch: 07:00–09:00 local is one hour off-hours
+      expect(berlin('2026-03-30T07:00:00+02:00', '2026-03-30T09:00:00+02:00')).toBe(60);
+      expect(berlin('2026-10-26T17:00:00+01:00', '2026-10-26T19:00:00+01:00')).toBe(60);
+    });
+
+    it('on a switch day made a working day: 00:00–08:00 is 7 real hours in March, 9 in October', () => {
+      const switchDays = { off: new Set<string>(), workdays: new Set(['2026-03-29', '2026-10-25']) };
+      expect(berlin('2026-03-29T00:00:00+01:00', '2026-03-30T00:00:00+02:00', switchDays)).toBe((7 + 6) * 60);
+      expect(berlin('2026-10-25T00:00:00+02:00', '2026-10-26T00:00:00+01:00', switchDays)).toBe((9 + 6) * 60);
+      expect(berlin('2026-03-29T07:00:00+02:00', '2026-03-29T19:00:00+02:00', switchDays)).toBe(2 * 60);
+    });
+  });
+
+  it('agrees with a quarter-hour walk of the wall clock (property, DST zones and odd midnights)', () => {
+    // Independent reference: look at the local wall time of every quarter hour with luxon.
+    const reference = (start: number, end: number, zone: string, cal: HolidayCalendar) => {
+      let n = 0;
+      for (let t = start; t < end; t += 15 * MIN) {
+        const local = DateTime.fromMillis(t, { zone });
+        const date = local.toISODate()!;
+        const working = cal.off.has(date) ? false : cal.workdays.has(date) ? true : local.weekday <= 5;
+        const m = local.hour * 60 + local.minute;
+        if (!working || m < 8 * 60 || m >= 18 * 60) n += 15;
+      }
+      return n;
+    };
+    // Sundays with a switch as make-up working days, so the switch falls on a working day too.
+    const cal: HolidayCalendar = {
+      off: new Set(['2026-03-31', '2026-10-27']),
+      workdays: new Set(['2026-03-29', '2026-10-25', '2026-03-08', '2026-11-01']),
+    };
+    let seed = 7;
+    const rand = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
+    const cases: [string, string][] = [
+      ['Europe/Berlin', '2026-03-26T00:00:00Z'],
+      ['Europe/Berlin', '2026-10-22T00:00:00Z'],
+      ['America/Havana', '2026-03-05T00:00:00Z'], // DST starts at midnight: 2026-03-08 has no 00:00
+      ['America/Havana', '2026-10-29T00:00:00Z'], // and ends at 01:00 → 00:00 on 2026-11-01
+      ['Asia/Shanghai', '2026-09-28T00:00:00Z'],
+    ];
+    for (const [zone, from] of cases) {
+      for (let i = 0; i < 8; i++) {
+        const start = Date.parse(from) + Math.floor(rand() * 5 * 96) * 15 * MIN;
+        const end = start + Math.floor(rand() * 3 * 96) * 15 * MIN;
+        expect([zone, start, end, offHoursMinutes(start, end, zone, cal)]).toEqual([
+          zone,
+          start,
+          end,
+          reference(start, end, zone, cal),
+        ]);
+      }
+    }
   });
 });

@@ -72,7 +72,16 @@ export const availabilitySchema = z.object({
 export type Availability = z.infer<typeof availabilitySchema>;
 
 export const priceLineSchema = z.object({
-  kind: z.enum(['machine_time', 'samples', 'setup_fee', 'minimum_charge', 'urgent_surcharge', 'no_show_fee', 'waived']),
+  kind: z.enum([
+    'machine_time',
+    'samples',
+    'setup_fee',
+    'minimum_charge',
+    'urgent_surcharge',
+    'off_hours_surcharge',
+    'no_show_fee',
+    'waived',
+  ]),
   label: z.string(),
   quantity: z.number(),
   unitFen: z.number().int(),

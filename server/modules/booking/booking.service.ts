@@ -17,7 +17,15 @@ import { z } from 'zod';
 import type { BookingRequest, BookingView, Schedule } from './booking.schemas.ts';
 import type { BookingRepo, BookingRow, InstrumentBrief, ScheduleRow } from './booking.repo.ts';
 import { price, type PricingRequest } from './pricing.ts';
-import { availability, bookingBlock, checkBookable, describeProblem, type Interval, type Situation } from './slots.ts';
+import {
+  availability,
+  bookingBlock,
+  checkBookable,
+  describeProblem,
+  offHoursMinutes,
+  type Interval,
+  type Situation,
+} from './slots.ts';
 import { nextStatus, type BookingAction } from './state-machine.ts';
 
 const DAY = 86_400_000;
@@ -346,23 +354,40 @@ export class BookingService {
     return actor.organisationKind === 'institution' ? 'academic' : 'enterprise';
   }
 
+  /**
+   * Prices a use of an instrument by its card. Machine time from `start` for `minutes` pays the card's
+   * off-hours surcharge on the minutes that are off-hours in the instrument's zone (the platform calendar,
+   * cached for availability: no query of its own).
+   */
   private priceFor(
     instrumentId: number,
     userType: UserType,
-    usage: { mode: BookingMode; minutes?: number; samples?: number; urgent: boolean; rateItemId?: number },
-    slotMinutes: number,
+    usage: {
+      mode: BookingMode;
+      minutes?: number;
+      samples?: number;
+      start?: number;
+      urgent: boolean;
+      rateItemId?: number;
+    },
+    rules: Pick<Schedule, 'slotMinutes' | 'timeZone'>,
   ) {
     const card = this.catalogRepo.rateCard(instrumentId);
     if (!card)
       throw badRequest('this instrument has no published prices', [
         { path: 'body.instrumentId', message: 'no rate card' },
       ]);
+    const offHours =
+      usage.mode === 'machine_time' && usage.start !== undefined && card.offHoursSurchargePercent > 0
+        ? offHoursMinutes(usage.start, usage.start + usage.minutes! * 60_000, rules.timeZone, this.holidayCalendar())
+        : 0;
     const req: PricingRequest =
       usage.mode === 'machine_time'
         ? {
             mode: 'machine_time',
             minutes: usage.minutes!,
-            slotMinutes,
+            slotMinutes: rules.slotMinutes,
+            offHoursMinutes: offHours,
             userType,
             urgent: usage.urgent,
             rateItemId: usage.rateItemId,
@@ -385,11 +410,14 @@ export class BookingService {
     const rules = this.rulesOf(instrument.timeZone, this.repo.schedule(instrument.id));
     const userType = this.userTypeOf(actor, instrument.institutionId);
     const usage = this.usageOf(input);
+    // Longer than the instrument can be booked: nothing to price (and the off-hours count walks the days).
+    if (usage.mode === 'machine_time' && usage.minutes! > rules.maxBookingMinutes)
+      throw badRequest(describeProblem('too_long', rules), [{ path: 'body.end', message: 'too_long' }]);
     const result = this.priceFor(
       instrument.id,
       userType,
       { ...usage, urgent: input.urgent, rateItemId: input.rateItemId },
-      rules.slotMinutes,
+      rules,
     );
     return {
       instrumentId: instrument.id,
@@ -483,7 +511,7 @@ export class BookingService {
       instrument.id,
       userType,
       { ...usage, urgent: input.urgent, rateItemId: input.rateItemId },
-      rules.slotMinutes,
+      rules,
     );
     const serviceAt = usage.start ?? usage.end ?? now;
     return {
@@ -817,11 +845,13 @@ export class BookingService {
         { path: 'body.actualMinutes', message: 'not for samples' },
       ]);
     }
+    // Machine time is priced for the minutes actually used, counted from the booked start: the off-hours
+    // surcharge follows [start, start + actual minutes), so a run past 18:00 pays for its evening part.
     const final = this.priceFor(
       b.instrumentId,
       b.userType,
-      { mode: b.mode, minutes, samples, urgent: b.urgent },
-      rules.slotMinutes,
+      { mode: b.mode, minutes, samples, start: b.startAt ?? undefined, urgent: b.urgent },
+      rules,
     );
     return {
       actualMinutes: minutes ?? null,

@@ -2,6 +2,12 @@
  * Quotes from a rate card: pure, integer fen throughout (never floats on money; quantities may be fractional
  * hours, amounts never are). Invalid inputs (fractional minutes, non-integer prices) are programming errors
  * and throw RangeError; a request the card cannot price answers { ok: false }.
+ *
+ * Order of the lines: the service (machine time or samples), the start-up fee, the minimum-charge top-up,
+ * the urgent surcharge (a percent of the subtotal after the minimum), then the off-hours surcharge
+ * (非工作时间附加费, machine time only: a percent of the machine-time amount's off-hours share). The two
+ * surcharges are independent and never compound: neither is part of the other's base, and the minimum
+ * charge is reached before any surcharge.
  */
 import type { PriceLine } from '../../../db/schema/booking.ts';
 import type { PriceUnit, UserType } from '../../../db/schema/enums.ts';
@@ -10,6 +16,8 @@ export interface RateCardForPricing {
   setupFeeFen: number;
   minimumChargeFen: number;
   urgentSurchargePercent: number;
+  /** 非工作时间附加费 in percent of the off-hours share of machine time; absent = 0. */
+  offHoursSurchargePercent?: number;
   items: {
     id: number;
     unit: 'hour' | 'sample';
@@ -24,7 +32,16 @@ export type PricingRequest = {
   userType: 'internal' | 'academic' | 'enterprise';
   urgent: boolean;
   rateItemId?: number;
-} & ({ mode: 'machine_time'; minutes: number; slotMinutes: number } | { mode: 'sample'; samples: number });
+} & (
+  | {
+      mode: 'machine_time';
+      minutes: number;
+      slotMinutes: number;
+      /** How many of `minutes` are off-hours (slots.ts offHoursMinutes), 0 … minutes; absent = 0. */
+      offHoursMinutes?: number;
+    }
+  | { mode: 'sample'; samples: number }
+);
 
 export type PricingResult =
   | { ok: true; unit: 'hour' | 'sample'; lines: PriceLine[]; totalFen: number }
@@ -81,10 +98,11 @@ export function price(card: RateCardForPricing, req: PricingRequest): PricingRes
   const unitFen = integer(unitPrice(item, req.userType), 'a unit price');
 
   const lines: PriceLine[] = [];
+  let billableMinutes = 0;
   if (req.mode === 'machine_time') {
     // Part hours are billed up to the slot size: 70 min on a 30-min grid bills 90 min.
     const slot = integer(req.slotMinutes, 'slotMinutes', 1);
-    const billableMinutes = Math.ceil(integer(req.minutes, 'minutes') / slot) * slot;
+    billableMinutes = Math.ceil(integer(req.minutes, 'minutes') / slot) * slot;
     // amount = unit price × billable hours, rounded half up to the fen (exact integer division by 60).
     const amountFen = roundHalfUpDiv(unitFen * billableMinutes, 60);
     lines.push({ kind: 'machine_time', label: '机时', quantity: billableMinutes / 60, unitFen, amountFen });
@@ -123,8 +141,37 @@ export function price(card: RateCardForPricing, req: PricingRequest): PricingRes
     });
   }
 
+  // 非工作时间附加费, machine time only: the machine-time amount × off-hours minutes / minutes × percent / 100,
+  // rounded half up once. Its base is the machine-time line alone (not the start-up fee, the top-up or the
+  // urgent surcharge), so it adds to them without compounding. The line reads quantity = the billed hours
+  // that are off-hours × unitFen = the hourly surcharge. No line when the card's rate or the off-hours is 0.
+  if (req.mode === 'machine_time') {
+    const offPercent = integer(card.offHoursSurchargePercent ?? 0, 'offHoursSurchargePercent');
+    const offMinutes = integer(req.offHoursMinutes ?? 0, 'offHoursMinutes');
+    if (offMinutes > req.minutes)
+      throw new RangeError(`offHoursMinutes exceeds minutes: ${offMinutes} > ${req.minutes}`);
+    if (offPercent > 0 && offMinutes > 0) {
+      lines.push({
+        kind: 'off_hours_surcharge',
+        label: '非工作时间附加费',
+        quantity: (billableMinutes * offMinutes) / req.minutes / 60,
+        unitFen: roundHalfUpDiv(unitFen * offPercent, 100),
+        amountFen: shareHalfUp(lines[0]!.amountFen, offMinutes * offPercent, req.minutes * 100),
+      });
+    }
+  }
+
   // The total is the sum of the lines.
   return { ok: true, unit, lines, totalFen: sum(lines) };
+}
+
+/** amount × numerator / denominator, rounded half up (non-negative integers); exact past 2^53 too. */
+function shareHalfUp(amount: number, numerator: number, denominator: number): number {
+  const product = amount * numerator;
+  if (Number.isSafeInteger(product)) return roundHalfUpDiv(product, denominator);
+  const n = BigInt(amount) * BigInt(numerator);
+  const d = BigInt(denominator);
+  return integer(Number(2n * (n % d) >= d ? n / d + 1n : n / d), 'a surcharge');
 }
 
 function sum(lines: readonly PriceLine[]): number {

@@ -218,6 +218,100 @@ export function openIntervals(rules: ScheduleRules, holidays: HolidayCalendar, f
 }
 
 // ---------------------------------------------------------------------------------------------------------
+// Off-hours (非工作时间), for the rate card's off-hours surcharge
+
+/** The working hours of a platform working day, local wall time: 08:00–18:00 (minutes after local midnight). */
+export const WORKING_HOURS = { from: 8 * 60, to: 18 * 60 } as const;
+
+/**
+ * Whether a local date is a working day of the platform calendar: Monday to Friday unless it is an official
+ * holiday (off day), and Saturday or Sunday when the calendar makes it a make-up working day (调休上班).
+ * An off day that is also listed as a make-up day counts as off, as in dayHours.
+ */
+export function isWorkingDay(holidays: HolidayCalendar, localDate: string): boolean {
+  if (holidays.off.has(localDate)) return false;
+  if (holidays.workdays.has(localDate)) return true;
+  return Number(isoWeekdayOf(localDate)) <= 5;
+}
+
+/**
+ * The off-hours minutes of [start, end) in a zone: the parts that fall on a non-working day of the platform
+ * calendar (whole local days), or on a working day before 08:00 or from 18:00 local time. The platform
+ * calendar applies whatever the instrument's own observeHolidays says (that setting opens or closes the
+ * instrument; off-hours is about when the time lies). Real elapsed time: a local day is 23 or 25 hours long
+ * on a DST switch, and its 08:00 and 18:00 come from luxon on such days (cached offsets on all others).
+ * Instants are UTC ms; the answer is whole minutes (rounded, as booked minutes are), 0 when end ≤ start.
+ */
+export function offHoursMinutes(start: number, end: number, timeZone: string, holidays: HolidayCalendar): number {
+  if (!Number.isFinite(start) || !Number.isFinite(end)) throw new RangeError(`not instants: ${start}, ${end}`);
+  if (!(start < end)) return 0;
+  const zone = IANAZone.create(timeZone);
+  if (!zone.isValid) throw new RangeError(`unknown time zone: ${timeZone}`);
+
+  // The local date of `start` and its midnight, as in openings(): cached offsets, luxon only if midnight is odd.
+  const startOffset = zoneOffsetMinutes(start, timeZone);
+  const local = new Date(start + startOffset * MINUTE);
+  let year = local.getUTCFullYear();
+  let month = local.getUTCMonth() + 1;
+  let day = local.getUTCDate();
+  let midnight = Date.UTC(year, month - 1, day) - startOffset * MINUTE;
+  let offset = startOffset;
+  if (zoneOffsetMinutes(midnight, timeZone) !== startOffset) {
+    const first = DateTime.fromObject({ year, month, day }, { zone });
+    midnight = first.toMillis();
+    offset = first.offset;
+  }
+
+  let offMs = 0;
+  const add = (a: number, b: number) => {
+    const from = Math.max(a, start);
+    const to = Math.min(b, end);
+    if (from < to) offMs += to - from;
+  };
+  while (midnight < end) {
+    const next = new Date(Date.UTC(year, month - 1, day + 1));
+    const guess = next.getTime() - offset * MINUTE;
+    let nextMidnight: number;
+    let nextOffset: number;
+    if (zoneOffsetMinutes(guess, timeZone) === offset) {
+      nextMidnight = guess;
+      nextOffset = offset;
+    } else {
+      const dt = DateTime.fromObject(
+        { year: next.getUTCFullYear(), month: next.getUTCMonth() + 1, day: next.getUTCDate() },
+        { zone },
+      );
+      nextMidnight = dt.toMillis();
+      nextOffset = dt.offset;
+    }
+    // Wall times are midnight + minutes only on a day without a transition that starts at a real 00:00
+    // (where DST begins at midnight, America/Havana, the day starts at 01:00).
+    const plainDay = nextOffset === offset && (midnight + offset * MINUTE) % DAY === 0;
+
+    if (!isWorkingDay(holidays, `${year}-${pad2(month)}-${pad2(day)}`)) {
+      add(midnight, nextMidnight); // the whole local day
+    } else {
+      const at = (minutes: number): number =>
+        plainDay
+          ? midnight + minutes * MINUTE
+          : DateTime.fromObject(
+              { year, month, day, hour: Math.floor(minutes / 60), minute: minutes % 60 },
+              { zone },
+            ).toMillis();
+      add(midnight, at(WORKING_HOURS.from));
+      add(at(WORKING_HOURS.to), nextMidnight);
+    }
+
+    year = next.getUTCFullYear();
+    month = next.getUTCMonth() + 1;
+    day = next.getUTCDate();
+    midnight = nextMidnight;
+    offset = nextOffset;
+  }
+  return Math.round(offMs / MINUTE);
+}
+
+// ---------------------------------------------------------------------------------------------------------
 // Bookability
 
 /** The time a booking holds: [start − setup buffer, end + clean-up buffer). */

@@ -333,6 +333,8 @@ const en: Resources = {
     minimumCharge: 'Minimum charge',
     urgentSurcharge: 'Urgent surcharge',
     offHoursSurcharge: 'Off-hours surcharge',
+    offHoursDefinition:
+      "Charged on the part of booked machine time that is off-hours: weekends and public holidays all day (except make-up working days), and before 08:00 or after 18:00 on working days, in the instrument's local time. Not on sample jobs.",
     rateNotes: 'Notes',
     noRateCard: 'No rate card has been published for this instrument yet; please contact the lab.',
     percentSurcharge: '+{{percent}}%',
@@ -461,6 +463,7 @@ const en: Resources = {
       setup_fee: 'Setup fee',
       minimum_charge: 'Minimum charge top-up',
       urgent_surcharge: 'Urgent surcharge',
+      off_hours_surcharge: 'Off-hours surcharge',
       no_show_fee: 'No-show fee',
       waived: 'Waived',
     },

@@ -328,6 +328,8 @@ const zhCN = {
     minimumCharge: '最低收费',
     urgentSurcharge: '加急附加费',
     offHoursSurcharge: '非工作时间附加费',
+    offHoursDefinition:
+      '预约机时落在非工作时间的部分加收：周末及法定节假日全天（调休上班日除外），工作日 08:00 前及 18:00 后（仪器所在地时间）。送样不收。',
     rateNotes: '收费说明',
     noRateCard: '该仪器暂未公布收费标准，请联系仪器管理员。',
     percentSurcharge: '加收 {{percent}}%',
@@ -456,6 +458,7 @@ const zhCN = {
       setup_fee: '开机费',
       minimum_charge: '最低收费补差',
       urgent_surcharge: '加急附加费',
+      off_hours_surcharge: '非工作时间附加费',
       no_show_fee: '爽约费',
       waived: '减免',
     },

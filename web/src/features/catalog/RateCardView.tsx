@@ -1,4 +1,5 @@
-import { Descriptions, Table, Typography } from 'antd';
+import { QuestionCircleOutlined } from '@ant-design/icons';
+import { Descriptions, Table, Tooltip, Typography } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { useTranslation } from 'react-i18next';
 import type { InstrumentDetail, PriceUnit } from '../../api/catalog';
@@ -112,7 +113,17 @@ export function RateCardView({ rateCard, compact }: { rateCard: InstrumentDetail
           { key: 'setup', label: t('detail.setupFee'), children: formatFen(rateCard.setupFeeFen) },
           { key: 'min', label: t('detail.minimumCharge'), children: formatFen(rateCard.minimumChargeFen) },
           { key: 'urgent', label: t('detail.urgentSurcharge'), children: pct(rateCard.urgentSurchargePercent) },
-          { key: 'off', label: t('detail.offHoursSurcharge'), children: pct(rateCard.offHoursSurchargePercent) },
+          {
+            key: 'off',
+            label: (
+              <Tooltip title={t('detail.offHoursDefinition')}>
+                <span data-testid="off-hours-term">
+                  {t('detail.offHoursSurcharge')} <QuestionCircleOutlined />
+                </span>
+              </Tooltip>
+            ),
+            children: pct(rateCard.offHoursSurchargePercent),
+          },
           ...(rateCard.notes
             ? [{ key: 'notes', label: t('detail.rateNotes'), children: rateCard.notes, span: 'filled' as const }]
             : []),

@@ -147,6 +147,7 @@ export function RateCardEditor({ compact }: { compact: boolean }) {
           <Form.Item
             name={['rateCard', 'offHoursSurchargePercent']}
             label={t('lab.fields.offHoursSurcharge')}
+            tooltip={t('detail.offHoursDefinition')}
             rules={[rules.percent]}
           >
             <InputNumber min={0} max={300} precision={0} suffix="%" className="full-width" />
