@@ -40,3 +40,21 @@ export function statementCache(db: Db): (sql: string) => Database.Statement {
     return statement;
   };
 }
+
+/** One transaction wrapper per connection: better-sqlite3 builds a wrapper per `transaction()` call, which costs more than the BEGIN. */
+const runners = new WeakMap<Database.Database, Database.Transaction<(fn: () => unknown) => unknown>>();
+function runner(db: Db) {
+  let run = runners.get(db.$client);
+  if (!run) runners.set(db.$client, (run = db.$client.transaction((fn: () => unknown) => fn())));
+  return run;
+}
+
+/** `fn` in an IMMEDIATE transaction (inside another transaction: a savepoint of it). */
+export function writeTransaction<T>(db: Db, fn: () => T): T {
+  return runner(db).immediate(fn) as T;
+}
+
+/** `fn`'s reads in one deferred transaction: one snapshot, one lock for all (inside another: a savepoint). */
+export function readTransaction<T>(db: Db, fn: () => T): T {
+  return runner(db).deferred(fn) as T;
+}

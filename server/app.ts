@@ -101,8 +101,11 @@ export function createApp(deps: AppDeps): Express {
     clock,
     deps.mail && {
       // Timeouts well inside the outbox's claim lease, so a slow server cannot make a mail go twice.
+      // Pooled: a few SMTP connections reused for every message, not a new conversation per email.
       transport: nodemailer.createTransport({
         url: deps.mail.url,
+        pool: true,
+        maxConnections: 3,
         connectionTimeout: 15_000,
         greetingTimeout: 15_000,
         socketTimeout: 30_000,

@@ -11,7 +11,9 @@ import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
+import type { AddressInfo } from 'node:net';
 import { DateTime } from 'luxon';
+import { SMTPServer } from 'smtp-server';
 import { migrateDb, openDb, type Db } from '../../db/client.ts';
 import { seedDemo, seedReference } from '../../db/seed/index.ts';
 import { mulberry32 } from '../../db/seed/random.ts';
@@ -120,7 +122,29 @@ function cpuSeconds(pid: number | undefined): number | null {
   }
 }
 
-function startServer(port: number): Promise<{ stop: () => void; pid: number | undefined }> {
+/**
+ * The mail server the platform sends to, outside it as in production (by default the server runs a
+ * local one in its own process, whose parsing of every message would be counted as the platform's).
+ * It takes every message and throws it away.
+ */
+async function mailSink(): Promise<{ url: string; close: () => void }> {
+  const sink = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    logger: false,
+    onData(stream, _session, callback) {
+      stream.on('end', () => callback());
+      stream.resume();
+    },
+  });
+  await new Promise<void>((resolve) => sink.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `smtp://127.0.0.1:${(sink.server.address() as AddressInfo).port}`,
+    close: () => sink.close(() => undefined),
+  };
+}
+
+function startServer(port: number, smtpUrl: string): Promise<{ stop: () => void; pid: number | undefined }> {
   const profile = process.env.BENCH_PROFILE_DIR
     ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`]
     : [];
@@ -131,6 +155,7 @@ function startServer(port: number): Promise<{ stop: () => void; pid: number | un
       HOST: '127.0.0.1',
       DATABASE_PATH: file,
       SEED_DEMO: '0',
+      SMTP_URL: smtpUrl,
       WORKERS: String(WORKERS),
     },
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -244,11 +269,14 @@ async function main() {
     .prepare('DELETE FROM booking_events WHERE booking_id IN (SELECT id FROM bookings WHERE requester_id = ?)')
     .run(bench);
   db.$client.prepare('DELETE FROM bookings WHERE requester_id = ?').run(bench);
+  // And the notifications they caused: mail a killed server left undelivered would go out during the next run.
+  db.$client.exec('DELETE FROM outbox; DELETE FROM notifications;');
   const { ids, slots } = targets(db, REQUESTS);
   const raw = rawRate(db, ids);
 
   const port = 20_000 + Math.floor(Math.random() * 20_000);
-  const { stop, pid } = await startServer(port);
+  const mail = await mailSink();
+  const { stop, pid } = await startServer(port, mail.url);
   try {
     const login = await call(port, 'POST', '/api/v1/auth/login', {
       email: 'researcher@demo.test',
@@ -349,6 +377,7 @@ async function main() {
     );
   } finally {
     stop();
+    mail.close();
     agent.destroy();
     db.$client.close();
   }

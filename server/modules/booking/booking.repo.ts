@@ -2,7 +2,7 @@
 import type { Statement } from 'better-sqlite3';
 import { and, asc, desc, eq, gt, gte, isNull, lt, lte, ne, or, sql, type SQL } from 'drizzle-orm';
 import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
-import { statementCache, type Db } from '../../../db/client.ts';
+import { readTransaction, statementCache, writeTransaction, type Db } from '../../../db/client.ts';
 import type { bookingEvents } from '../../../db/schema/index.ts';
 import {
   bookings,
@@ -127,12 +127,12 @@ export class BookingRepo {
 
   /** A write transaction that takes the database lock before reading (check-then-insert safe). */
   transaction<T>(fn: () => T): T {
-    return this.db.$client.transaction(fn).immediate();
+    return writeTransaction(this.db, fn);
   }
 
   /** Reads in one deferred transaction (a savepoint inside another): one snapshot, one lock for all. */
   reading<T>(fn: () => T): T {
-    return this.db.$client.transaction(fn).deferred();
+    return readTransaction(this.db, fn);
   }
 
   // The lookups every booking request makes are plain cached statements: drizzle's row mapping

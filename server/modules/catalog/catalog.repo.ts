@@ -1,7 +1,7 @@
 /** SQL of the catalogue. The search hot path uses prepared statements directly; CRUD uses drizzle. */
 import type { Statement } from 'better-sqlite3';
 import { and, asc, eq } from 'drizzle-orm';
-import { statementCache, type Db } from '../../../db/client.ts';
+import { statementCache, writeTransaction, type Db } from '../../../db/client.ts';
 import {
   categories,
   cities,
@@ -416,6 +416,6 @@ export class CatalogRepo {
   }
 
   transaction<T>(fn: () => T): T {
-    return this.db.$client.transaction(fn).immediate();
+    return writeTransaction(this.db, fn);
   }
 }

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { statementCache, type Db } from '../../../db/client.ts';
+import { statementCache, writeTransaction, type Db } from '../../../db/client.ts';
 import type { NotificationType, OutboxStatus, Role } from '../../../db/schema/index.ts';
 
 export interface Person {
@@ -85,8 +85,7 @@ export class NotificationsRepo {
 
   /** An IMMEDIATE transaction; inside another transaction, a savepoint of it. */
   transaction<T>(fn: () => T): T {
-    const client = this.db.$client;
-    return client.inTransaction ? client.transaction(fn)() : client.transaction(fn).immediate();
+    return writeTransaction(this.db, fn);
   }
 
   // Recipients

@@ -1,6 +1,6 @@
 /** SQL of settlement: claim batches, their lines and audit trail, and reconciliation runs. */
 import { and, desc, eq, inArray, ne } from 'drizzle-orm';
-import { statementCache, type Db } from '../../../db/client.ts';
+import { statementCache, writeTransaction, type Db } from '../../../db/client.ts';
 import {
   reconciliationFindings,
   reconciliationRuns,
@@ -42,7 +42,7 @@ export class SettlementRepo {
   }
 
   transaction<T>(fn: () => T): T {
-    return this.db.$client.transaction(fn).immediate();
+    return writeTransaction(this.db, fn);
   }
 
   /** Posted uses of a claimant in a programme, posted in [from, to), in no live claim line. */

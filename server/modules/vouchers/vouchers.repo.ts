@@ -1,6 +1,6 @@
 /** SQL of vouchers: programmes, certifications, controller groups, related parties, quotas and uses. */
 import { and, asc, desc, eq, like, or, sql } from 'drizzle-orm';
-import { statementCache, type Db } from '../../../db/client.ts';
+import { statementCache, writeTransaction, type Db } from '../../../db/client.ts';
 import {
   cities,
   controllerGroups,
@@ -34,7 +34,7 @@ export class VouchersRepo {
   }
 
   transaction<T>(fn: () => T): T {
-    return this.db.$client.transaction(fn).immediate();
+    return writeTransaction(this.db, fn);
   }
 
   organisation(id: number): OrganisationBrief | undefined {
