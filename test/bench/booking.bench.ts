@@ -288,7 +288,8 @@ async function main() {
     const counts = new Map<number, number>();
     let next = 0;
     const t0 = performance.now();
-    const cpu0 = cpuSeconds(pid);
+    // One process only: with WORKERS the requests are served by its children.
+    const cpu0 = WORKERS === 1 ? cpuSeconds(pid) : null;
     await Promise.all(
       Array.from({ length: CONCURRENCY }, async () => {
         while (next < load.length) {
@@ -301,7 +302,7 @@ async function main() {
     const seconds = (performance.now() - t0) / 1000;
     const httpRate = load.length / seconds;
     // The server's own CPU per request: steadier than the rate on a machine shared with other work.
-    const cpu1 = cpuSeconds(pid);
+    const cpu1 = WORKERS === 1 ? cpuSeconds(pid) : null;
     const cpuPerRequestUs = cpu0 === null || cpu1 === null ? null : ((cpu1 - cpu0) / load.length) * 1e6;
 
     // The floor under any request here: the same load on an endpoint that does nothing.
