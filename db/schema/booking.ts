@@ -126,6 +126,11 @@ export const bookings = sqliteTable(
     urgent: integer('urgent', { mode: 'boolean' }).notNull().default(false),
     userType: text('user_type', { enum: userTypes }).notNull(),
     quotedFen: integer('quoted_fen').notNull(),
+    /**
+     * The rate card item the request named (rate_card_items.id), priced again at completion; null: none named
+     * (the card's first item of the unit). No foreign key: a card edit replaces its items.
+     */
+    rateItemId: integer('rate_item_id'),
     /** How the self-pay share is paid: card through the processor, or the lab's invoice; null: nothing to pay. */
     paymentMethod: text('payment_method', { enum: paymentMethods }),
     priceLines: text('price_lines', { mode: 'json' }).$type<PriceLine[]>().notNull(),

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { PriceLine } from '../../db/schema/booking.ts';
 import {
+  bookedItem,
   price,
   roundHalfUpDiv,
   type PricingRequest,
@@ -201,6 +202,22 @@ describe('price', () => {
     expect(() => price(card, hours(60, 0))).toThrow(RangeError);
     expect(() => price(card, perSample(1.5))).toThrow(RangeError);
     expect(() => price({ ...card, items: [{ ...card.items[0]!, internalFen: 1.5 }] }, hours(60))).toThrow(RangeError);
+  });
+});
+
+describe('bookedItem (the item a booking is priced by again)', () => {
+  it('is the item booked while the card lists it with the unit', () => {
+    expect(bookedItem(card, 'hour', 13)?.id).toBe(13);
+    expect(bookedItem(card, 'sample', 14)?.id).toBe(14);
+  });
+
+  it('falls back to the first item of the unit when none was booked, or the booked one is gone or of another unit', () => {
+    for (const id of [null, undefined, 99, 12]) expect(bookedItem(card, 'hour', id)?.id).toBe(11);
+    expect(bookedItem(card, 'sample', 13)?.id).toBe(12);
+  });
+
+  it('is undefined when the card has no item of the unit', () => {
+    expect(bookedItem({ items: card.items.filter((i) => i.unit === 'hour') }, 'sample', 12)).toBeUndefined();
   });
 });
 

@@ -64,7 +64,8 @@ function prepareHotQueries(db: Db) {
 const BOOKING_COLUMNS = `id, instrument_id AS instrumentId, institution_id AS institutionId, requester_id AS requesterId,
   requester_organisation_id AS requesterOrganisationId, mode, status, start_at AS startAt, end_at AS endAt,
   block_start_at AS blockStartAt, block_end_at AS blockEndAt, sample_count AS sampleCount, wanted_by AS wantedBy,
-  purpose, urgent, user_type AS userType, quoted_fen AS quotedFen, price_lines AS priceLines, payment_method AS paymentMethod,
+  purpose, urgent, user_type AS userType, quoted_fen AS quotedFen, rate_item_id AS rateItemId, price_lines AS priceLines,
+  payment_method AS paymentMethod,
   actual_minutes AS actualMinutes, actual_samples AS actualSamples, final_fen AS finalFen, final_lines AS finalLines,
   report_url AS reportUrl, report_file AS reportFile, report_name AS reportName, report_type AS reportType, rating, rating_comment AS ratingComment, idempotency_key AS idempotencyKey,
   created_at AS createdAt, updated_at AS updatedAt`;
@@ -307,10 +308,10 @@ export class BookingRepo {
     const inserted = this.stmt(
       `INSERT INTO bookings (instrument_id, institution_id, requester_id, requester_organisation_id, mode, status,
          start_at, end_at, block_start_at, block_end_at, sample_count, wanted_by, purpose, urgent, user_type,
-         quoted_fen, price_lines, payment_method, idempotency_key, created_at, updated_at)
+         quoted_fen, rate_item_id, price_lines, payment_method, idempotency_key, created_at, updated_at)
        VALUES (@instrumentId, @institutionId, @requesterId, @requesterOrganisationId, @mode, @status, @startAt, @endAt,
-         @blockStartAt, @blockEndAt, @sampleCount, @wantedBy, @purpose, @urgent, @userType, @quotedFen, @priceLines,
-         @paymentMethod, @idempotencyKey, @createdAt, @updatedAt)
+         @blockStartAt, @blockEndAt, @sampleCount, @wantedBy, @purpose, @urgent, @userType, @quotedFen, @rateItemId,
+         @priceLines, @paymentMethod, @idempotencyKey, @createdAt, @updatedAt)
        RETURNING ${BOOKING_COLUMNS}`,
     ).get({
       startAt: null,
@@ -322,6 +323,7 @@ export class BookingRepo {
       purpose: null,
       idempotencyKey: null,
       paymentMethod: null,
+      rateItemId: null,
       ...row,
       urgent: row.urgent ? 1 : 0,
       priceLines: JSON.stringify(row.priceLines),

@@ -16,7 +16,7 @@ import type { Notifier } from '../notifications/notifications.service.ts';
 import { z } from 'zod';
 import type { BookingRequest, BookingView, Schedule } from './booking.schemas.ts';
 import type { BookingRepo, BookingRow, InstrumentBrief, ScheduleRow } from './booking.repo.ts';
-import { price, type PricingRequest } from './pricing.ts';
+import { bookedItem, price, type PricingRequest } from './pricing.ts';
 import {
   availability,
   bookingBlock,
@@ -368,7 +368,10 @@ export class BookingService {
       samples?: number;
       start?: number;
       urgent: boolean;
+      /** The item a request names: it must be on the card (400 otherwise). */
       rateItemId?: number;
+      /** The item a booking stored, priced again: used while still on the card, else the first of the unit. */
+      bookedRateItemId?: number | null;
     },
     rules: Pick<Schedule, 'slotMinutes' | 'timeZone'>,
   ) {
@@ -377,6 +380,10 @@ export class BookingService {
       throw badRequest('this instrument has no published prices', [
         { path: 'body.instrumentId', message: 'no rate card' },
       ]);
+    const rateItemId =
+      usage.bookedRateItemId != null
+        ? bookedItem(card, usage.mode === 'machine_time' ? 'hour' : 'sample', usage.bookedRateItemId)?.id
+        : usage.rateItemId;
     const offHours =
       usage.mode === 'machine_time' && usage.start !== undefined && card.offHoursSurchargePercent > 0
         ? offHoursMinutes(usage.start, usage.start + usage.minutes! * 60_000, rules.timeZone, this.holidayCalendar())
@@ -390,9 +397,9 @@ export class BookingService {
             offHoursMinutes: offHours,
             userType,
             urgent: usage.urgent,
-            rateItemId: usage.rateItemId,
+            rateItemId,
           }
-        : { mode: 'sample', samples: usage.samples!, userType, urgent: usage.urgent, rateItemId: usage.rateItemId };
+        : { mode: 'sample', samples: usage.samples!, userType, urgent: usage.urgent, rateItemId };
     const result = price(card, req);
     if (!result.ok) {
       throw badRequest(
@@ -571,6 +578,7 @@ export class BookingService {
       urgent: input.urgent,
       userType: plan.userType,
       quotedFen: quoted.totalFen,
+      rateItemId: input.rateItemId ?? null,
       priceLines: quoted.lines,
       paymentMethod,
       idempotencyKey: idempotencyKey ?? null,
@@ -847,10 +855,19 @@ export class BookingService {
     }
     // Machine time is priced for the minutes actually used, counted from the booked start: the off-hours
     // surcharge follows [start, start + actual minutes), so a run past 18:00 pays for its evening part.
+    // The rate item booked prices it again; if the lab has since removed it from its card, the card's first
+    // item of the unit does (as for a booking that named none) rather than the completion failing.
     const final = this.priceFor(
       b.instrumentId,
       b.userType,
-      { mode: b.mode, minutes, samples, start: b.startAt ?? undefined, urgent: b.urgent },
+      {
+        mode: b.mode,
+        minutes,
+        samples,
+        start: b.startAt ?? undefined,
+        urgent: b.urgent,
+        bookedRateItemId: b.rateItemId,
+      },
       rules,
     );
     return {

@@ -78,6 +78,21 @@ export function roundHalfUpDiv(numerator: number, denominator: number): number {
   return negative ? -q : q;
 }
 
+/**
+ * The item a booking is priced by again (at completion, and the settlement's published-price check): the item it
+ * booked while the card still lists it with the same unit, else the card's first item of the unit — what a booking
+ * that named no item is priced by. A lab that removed the item (editing a card replaces its items) must still be
+ * able to complete the job, so the fallback is not an error. Undefined: the card has no item of the unit.
+ */
+export function bookedItem(
+  card: Pick<RateCardForPricing, 'items'>,
+  unit: PriceUnit,
+  rateItemId: number | null | undefined,
+): RateCardForPricing['items'][number] | undefined {
+  const booked = rateItemId == null ? undefined : card.items.find((i) => i.id === rateItemId && i.unit === unit);
+  return booked ?? card.items.find((i) => i.unit === unit);
+}
+
 const unitPrice = (item: RateCardForPricing['items'][number], userType: UserType): number =>
   userType === 'internal' ? item.internalFen : userType === 'academic' ? item.academicFen : item.enterpriseFen;
 

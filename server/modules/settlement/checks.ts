@@ -31,7 +31,10 @@ export interface LineFacts {
   selfPaidFen: number;
   /** The ratio the programme's rules give today for this enterprise and provider. */
   ruleRatioPercent: number;
-  /** The published price per unit for this user type now (null: no such item any more). */
+  /**
+   * The published price per unit for this user type now, of the item the booking is priced by (the one it booked
+   * while still on the card, else the first of the unit; null: the card has no item of the unit any more).
+   */
   publishedUnitFen: number | null;
   programme: { startsOn: string; useBy: string; claimBy: string; province: string };
   providerProvince: string;

@@ -188,7 +188,8 @@ export class SettlementRepo {
       `SELECT b.id, b.status, b.mode, b.final_fen AS finalFen, b.final_lines AS finalLines, b.start_at AS startAt,
               b.end_at AS endAt, b.actual_minutes AS actualMinutes, b.sample_count AS sampleCount,
               b.actual_samples AS actualSamples, b.report_url AS reportUrl, b.report_file AS reportFile,
-              b.user_type AS userType, b.instrument_id AS instrumentId, b.payment_method AS paymentMethod,
+              b.user_type AS userType, b.rate_item_id AS rateItemId, b.instrument_id AS instrumentId,
+              b.payment_method AS paymentMethod,
               b.updated_at AS updatedAt, i.name_zh AS instrumentName, i.time_zone AS timeZone,
               p.captured_fen AS capturedFen, p.refunded_fen AS refundedFen, p.charge_id AS chargeId,
               (SELECT amount_fen FROM ledger_transfers t WHERE t.id = 'booking:' || b.id || ':invoice') AS invoicedFen,
@@ -214,6 +215,7 @@ export class SettlementRepo {
       reportUrl: string | null;
       reportFile: string | null;
       userType: 'internal' | 'academic' | 'enterprise';
+      rateItemId: number | null;
       instrumentId: number;
       paymentMethod: string | null;
       updatedAt: number;

@@ -13,6 +13,7 @@ import type { Lang } from '../../shared/lang.ts';
 import { formatFen } from '../../shared/money.ts';
 import { AppError, badRequest, forbidden, notFound } from '../../shared/errors.ts';
 import type { Actor } from '../auth/actor.ts';
+import { bookedItem } from '../booking/pricing.ts';
 import type { CatalogRepo } from '../catalog/catalog.repo.ts';
 import type { Ledger } from '../ledger/ledger.ts';
 import { LINKS } from '../notifications/links.ts';
@@ -659,7 +660,8 @@ export class SettlementService {
     const finalLines = (c.finalLines ? JSON.parse(c.finalLines) : []) as PriceLine[];
     const card = this.catalog.rateCard(c.instrumentId);
     const unit = c.mode === 'machine_time' ? 'hour' : 'sample';
-    const item = card?.items.find((i) => i.unit === unit);
+    // The item completion priced the booking by: the one it booked while still on the card, else the first of the unit.
+    const item = card ? bookedItem(card, unit, c.rateItemId) : undefined;
     const published = item
       ? c.userType === 'enterprise'
         ? item.enterpriseFen

@@ -1,0 +1,1 @@
+ALTER TABLE `bookings` ADD `rate_item_id` integer;

@@ -1,0 +1,252 @@
+/**
+ * A booking that names one of several rate card items of its unit is priced by that item from the quote to the
+ * final price at completion, and the settlement's published-price check compares with that item. When the lab has
+ * removed the item from its card before completion, the card's first item of the unit prices the job instead.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { fixedClock } from '../../server/shared/clock.ts';
+import { createTestApp, signIn, type TestApp } from '../support/app.ts';
+import { expectMoneyInvariants } from '../support/money.ts';
+
+// Tuesday 2026-12-01 10:00 in Shanghai.
+const NOW = Date.parse('2026-12-01T10:00:00+08:00');
+let t: TestApp;
+let lab: Awaited<ReturnType<typeof signIn>>;
+let researcher: Awaited<ReturnType<typeof signIn>>;
+let instrumentId: number;
+/** The card's item ids, by label. */
+let items: Record<string, number>;
+
+const at = (local: string) => `${local}+08:00`;
+const hours: [string, string][] = [['09:00', '17:00']];
+
+const SCHEDULE = {
+  timeZone: 'Asia/Shanghai',
+  weeklyHours: { '1': hours, '2': hours, '3': hours, '4': hours, '5': hours },
+  slotMinutes: 30,
+  minBookingMinutes: 60,
+  maxBookingMinutes: 480,
+  minNoticeMinutes: 24 * 60,
+  horizonDays: 60,
+  setupBufferMinutes: 0,
+  cleanupBufferMinutes: 0,
+  machineTimeEnabled: true,
+  sampleEnabled: true,
+  approvalRequired: true,
+  qualificationRequired: false,
+  cancellationDeadlineHours: 24,
+  observeHolidays: true,
+  noShowChargePercent: 0,
+};
+
+const item = (unit: 'hour' | 'sample', labelZh: string, enterpriseFen: number) => ({
+  unit,
+  labelZh,
+  labelEn: null,
+  internalFen: enterpriseFen / 2,
+  academicFen: (enterpriseFen * 3) / 4,
+  enterpriseFen,
+});
+const STANDARD = item('hour', '常规机时', 80000); // ¥800/h for enterprises (the demo researcher's kind)
+const HIGH_RES = item('hour', '高分辨率机时', 120000); // ¥1,200/h
+const ROUTINE = item('sample', '常规测试', 30000); // ¥300 per sample
+const FULL = item('sample', '全谱分析', 50000); // ¥500 per sample
+
+const rateCard = (cardItems: ReturnType<typeof item>[]) => ({
+  setupFeeFen: 0,
+  minimumChargeFen: 0,
+  urgentSurchargePercent: 50,
+  offHoursSurchargePercent: 0,
+  notes: null,
+  items: cardItems,
+});
+
+async function publish(cardItems: ReturnType<typeof item>[]) {
+  const res = await lab.patch(`/api/v1/instruments/${instrumentId}`).send({ rateCard: rateCard(cardItems) });
+  expect(res.status, JSON.stringify(res.body)).toBe(200);
+  const card = (await lab.get(`/api/v1/instruments/${instrumentId}`)).body.rateCard as {
+    items: { id: number; labelZh: string }[];
+  };
+  items = Object.fromEntries(card.items.map((i) => [i.labelZh, i.id]));
+}
+
+async function walk(id: number, ...steps: [string, Record<string, unknown>?][]) {
+  for (const [action, body] of steps) {
+    const res = await lab.post(`/api/v1/bookings/${id}/${action}`).send(body ?? {});
+    expect(res.status, `${action}: ${JSON.stringify(res.body)}`).toBe(200);
+  }
+  return (await researcher.get(`/api/v1/bookings/${id}`)).body;
+}
+
+const machineTime = (hoursUsed: number, unitFen: number) => ({
+  kind: 'machine_time',
+  label: '机时',
+  quantity: hoursUsed,
+  unitFen,
+  amountFen: hoursUsed * unitFen,
+});
+const samples = (count: number, unitFen: number) => ({
+  kind: 'samples',
+  label: '送样检测',
+  quantity: count,
+  unitFen,
+  amountFen: count * unitFen,
+});
+
+const storedItem = (bookingId: number) =>
+  t.db.$client.prepare('SELECT rate_item_id FROM bookings WHERE id = ?').pluck().get(bookingId) as number | null;
+
+/** The lab claims this month's voucher uses; the published-price check of one booking's line. */
+async function publishedPriceCheck(bookingId: number) {
+  const programmeId = t.db.$client
+    .prepare('SELECT programme_id FROM voucher_uses WHERE booking_id = ?')
+    .pluck()
+    .get(bookingId) as number;
+  const res = await lab
+    .post('/api/v1/settlement-batches')
+    .set('Accept-Language', 'en')
+    .send({ programmeId, month: '2026-12' });
+  expect(res.status, JSON.stringify(res.body)).toBe(201);
+  const batches = [res.body, ...(res.body.siblings ?? [])] as { id: number }[];
+  for (const b of batches) {
+    const view = b === res.body ? res.body : (await lab.get(`/api/v1/settlement-batches/${b.id}`)).body;
+    const line = (view.lines as { bookingId: number; checks: { name: string; ok: boolean; detail: string }[] }[]).find(
+      (l) => l.bookingId === bookingId,
+    );
+    if (line) return line.checks.find((c) => c.name === 'published_price')!;
+  }
+  throw new Error(`booking ${bookingId} is in no batch`);
+}
+
+beforeAll(async () => {
+  t = await createTestApp({ instruments: 300, clock: fixedClock(NOW) });
+  lab = await signIn(t.app, 'lab@demo.test');
+  researcher = await signIn(t.app, 'researcher@demo.test');
+  const labOrg = t.db.$client
+    .prepare(`SELECT organisation_id FROM users WHERE email = 'lab@demo.test'`)
+    .pluck()
+    .get() as number;
+  instrumentId = t.db.$client
+    .prepare(
+      `SELECT i.id FROM instruments i JOIN rate_card_items r ON r.instrument_id = i.id
+       WHERE i.institution_id = ? AND r.unit = 'hour' AND i.sharing_mode = 'external' AND i.run_status = 'normal'
+       ORDER BY i.id LIMIT 1`,
+    )
+    .pluck()
+    .get(labOrg) as number;
+  expect((await lab.put(`/api/v1/instruments/${instrumentId}/schedule`).send(SCHEDULE)).status).toBe(200);
+  await publish([STANDARD, HIGH_RES, ROUTINE, FULL]);
+});
+afterEach(() => expectMoneyInvariants(t.db));
+afterAll(() => t.close());
+
+describe('a booking that names the second hourly item', () => {
+  let bookingId: number;
+
+  it('is quoted, booked and finally priced at that item’s price', async () => {
+    const body = {
+      instrumentId,
+      mode: 'machine_time',
+      start: at('2026-12-03T09:00:00'),
+      end: at('2026-12-03T11:00:00'),
+      rateItemId: items['高分辨率机时'],
+    };
+    const quote = await researcher.post('/api/v1/quotes').send(body);
+    expect(quote.status, JSON.stringify(quote.body)).toBe(200);
+    expect(quote.body.price.lines).toEqual([machineTime(2, 120000)]);
+
+    const res = await researcher.post('/api/v1/bookings').send({ ...body, purpose: '高分辨率成像', useVoucher: true });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    expect(res.body.price.lines).toEqual([machineTime(2, 120000)]);
+    bookingId = res.body.id;
+    expect(storedItem(bookingId)).toBe(items['高分辨率机时']);
+
+    // Ran 90 minutes: 1.5 h at ¥1,200, not at the first item's ¥800.
+    const done = await walk(bookingId, ['approve'], ['check-in'], ['complete', { actualMinutes: 90 }]);
+    expect(done.status).toBe('completed');
+    expect(done.finalPrice.lines).toEqual([machineTime(1.5, 120000)]);
+    expect(done.finalPrice.totalFen).toBe(180000);
+    expect(done.finalPrice.voucherFen + done.finalPrice.selfPayFen).toBe(180000);
+  });
+
+  it('passes the settlement’s published-price check against that item', async () => {
+    const check = await publishedPriceCheck(bookingId);
+    expect(check.ok, check.detail).toBe(true);
+    expect(check.detail).toBe('¥1,200.00 per hour = published ¥1,200.00');
+  });
+
+  it('works for sample jobs too', async () => {
+    const res = await researcher.post('/api/v1/bookings').send({
+      instrumentId,
+      mode: 'sample',
+      sampleCount: 3,
+      purpose: '全谱',
+      rateItemId: items['全谱分析'],
+    });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    expect(res.body.price.lines).toEqual([samples(3, 50000)]);
+    const done = await walk(res.body.id, ['approve'], ['check-in'], ['complete', { actualSamples: 4 }]);
+    expect(done.finalPrice.lines).toEqual([samples(4, 50000)]);
+  });
+
+  it('is priced by the first item of the unit when no item was named (unchanged)', async () => {
+    const res = await researcher.post('/api/v1/bookings').send({
+      instrumentId,
+      mode: 'machine_time',
+      start: at('2026-12-03T13:00:00'),
+      end: at('2026-12-03T14:00:00'),
+      purpose: '常规',
+    });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    expect(storedItem(res.body.id)).toBeNull();
+    const done = await walk(res.body.id, ['approve'], ['check-in'], ['complete', { actualMinutes: 60 }]);
+    expect(done.finalPrice.lines).toEqual([machineTime(1, 80000)]);
+  });
+
+  it('refuses an item of another unit or an unknown one with 400', async () => {
+    const book = (rateItemId: number) =>
+      researcher.post('/api/v1/bookings').send({
+        instrumentId,
+        mode: 'machine_time',
+        start: at('2026-12-04T09:00:00'),
+        end: at('2026-12-04T10:00:00'),
+        rateItemId,
+      });
+    for (const id of [items['全谱分析']!, 99999999]) {
+      const res = await book(id);
+      expect(res.status).toBe(400);
+      expect(res.body.errors).toEqual([expect.objectContaining({ path: 'body.rateItemId' })]);
+    }
+  });
+});
+
+describe('when the lab removed the booked item before completion', () => {
+  it('completes at the price of the card’s first item of the unit', async () => {
+    const res = await researcher.post('/api/v1/bookings').send({
+      instrumentId,
+      mode: 'machine_time',
+      start: at('2026-12-07T09:00:00'),
+      end: at('2026-12-07T11:00:00'),
+      purpose: '高分辨率成像',
+      rateItemId: items['高分辨率机时'],
+      useVoucher: true,
+    });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    expect(res.body.price.lines).toEqual([machineTime(2, 120000)]);
+    const booked = items['高分辨率机时'];
+
+    await publish([STANDARD, ROUTINE]); // the high-resolution service is withdrawn
+    expect(items['高分辨率机时']).toBeUndefined();
+    expect(storedItem(res.body.id)).toBe(booked); // still what was booked
+
+    const done = await walk(res.body.id, ['approve'], ['check-in'], ['complete', { actualMinutes: 120 }]);
+    expect(done.status).toBe('completed');
+    expect(done.finalPrice.lines).toEqual([machineTime(2, 80000)]);
+    expect(done.finalPrice.totalFen).toBe(160000);
+
+    // The settlement check compares with the item completion priced it by.
+    const check = await publishedPriceCheck(res.body.id);
+    expect(check.ok, check.detail).toBe(true);
+    expect(check.detail).toBe('¥800.00 per hour = published ¥800.00');
+  });
+});
