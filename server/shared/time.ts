@@ -49,6 +49,30 @@ export function formatInstant(ms: number, zone: string): string {
   return `${local}${sign}${pad2(Math.floor(abs / 60))}:${pad2(abs % 60)}`;
 }
 
+/**
+ * The instant of a local wall time — `minutes` after the start of the local date — in a zone, the same
+ * whatever today's date is (luxon resolves an ambiguous time by the offset in force today). A time in a
+ * spring-forward gap moves forward by the gap, as luxon does; one that happens twice (the clocks went
+ * back) is its earlier or later occurrence, as asked.
+ */
+export function wallTimeInstant(
+  date: { year: number; month: number; day: number },
+  minutes: number,
+  zone: string,
+  prefer: 'earlier' | 'later',
+): number {
+  const tz = IANAZone.create(zone);
+  const wall = Date.UTC(date.year, date.month - 1, date.day) + minutes * 60_000;
+  // The offsets in force a day either side: a wall time is near at most one change of them.
+  const before = tz.offset(wall - 86_400_000);
+  const after = tz.offset(wall + 86_400_000);
+  const valid = [...new Set([before, after])]
+    .map((o) => wall - o * 60_000)
+    .filter((t) => tz.offset(t) * 60_000 === wall - t);
+  if (!valid.length) return wall - before * 60_000; // in the gap: as far forward as the clocks jumped
+  return prefer === 'earlier' ? Math.min(...valid) : Math.max(...valid);
+}
+
 export function isValidZone(zone: string): boolean {
   return DateTime.local().setZone(zone).isValid;
 }

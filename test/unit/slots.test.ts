@@ -1,4 +1,4 @@
-import { DateTime } from 'luxon';
+import { DateTime, Settings } from 'luxon';
 import { describe, expect, it } from 'vitest';
 import type { WeeklyHours } from '../../db/schema/booking.ts';
 import { holidays2026 } from '../../db/seed/data.ts';
@@ -19,6 +19,7 @@ import {
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
+const DAY_MS = 24 * HOUR;
 
 /** A Shanghai wall time (UTC+8 all year) as UTC ms, written out without luxon. */
 const sh = (date: string, time: string) => Date.parse(`${date}T${time}:00+08:00`);
@@ -451,12 +452,205 @@ describe('Europe/Berlin across the 2026 DST switches', () => {
     expect(day(inside, '2026-03-29', '+01:00', '+02:00', '2026-03-30')).toEqual([]);
   });
 
-  it('reads an ambiguous fall-back time as luxon does (the later, standard-time instant)', () => {
+  it('reads an ambiguous fall-back time as its later, standard-time instant, whatever today’s date', () => {
     const twice = { ...berlin, weeklyHours: { '7': [['02:30', '04:00']] } } as ScheduleRules;
-    // 02:30 happens twice on 2026-10-25 (00:30Z CEST and 01:30Z CET); luxon 3.7 picks CET
-    expect(day(twice, '2026-10-25', '+02:00', '+01:00', '2026-10-26')).toEqual([
-      { start: at('2026-10-25T01:30:00Z'), end: at('2026-10-25T03:00:00Z') },
+    // 02:30 happens twice on 2026-10-25 (00:30Z CEST and 01:30Z CET): CET, also when "today" is in summer
+    // time (luxon alone would pick by today's offset).
+    const expected = [{ start: at('2026-10-25T01:30:00Z'), end: at('2026-10-25T03:00:00Z') }];
+    const realNow = Settings.now;
+    try {
+      for (const today of ['2026-07-01T12:00:00Z', '2026-12-01T12:00:00Z']) {
+        Settings.now = () => Date.parse(today);
+        expect(day(twice, '2026-10-25', '+02:00', '+01:00', '2026-10-26')).toEqual(expected);
+      }
+    } finally {
+      Settings.now = realNow;
+    }
+  });
+});
+
+describe('zones whose clocks change at midnight (2026)', () => {
+  const none: HolidayCalendar = { off: new Set(), workdays: new Set() };
+  const everyDay = (zone: string, periods: [string, string][], over: Partial<ScheduleRules> = {}): ScheduleRules => ({
+    ...rules,
+    timeZone: zone,
+    maxBookingMinutes: 24 * 60,
+    horizonDays: 366,
+    weeklyHours: Object.fromEntries(['1', '2', '3', '4', '5', '6', '7'].map((d) => [d, periods])) as WeeklyHours,
+    ...over,
+  });
+  const at = (iso: string) => Date.parse(iso);
+  const open = (r: ScheduleRules, from: string, to: string) => openIntervals(r, none, at(from), at(to));
+  const local = (date: string, a: string, b: string, offset: string, endOffset = offset): Interval => ({
+    start: at(`${date}T${a}:00${offset}`),
+    end: at(`${date}T${b}:00${endOffset}`),
+  });
+  const JAN_1 = at('2026-01-01T00:00:00Z');
+
+  describe('America/Havana: DST begins at 00:00 on Sunday 2026-03-08, so that day starts at 01:00', () => {
+    const havana = everyDay('America/Havana', [['09:00', '17:00']]);
+
+    it('opens 09:00–17:00 local that day, and the days before and after are unchanged', () => {
+      const days = [
+        local('2026-03-07', '09:00', '17:00', '-05:00'),
+        local('2026-03-08', '09:00', '17:00', '-04:00'),
+        local('2026-03-09', '09:00', '17:00', '-04:00'),
+      ];
+      expect(days[1]).toEqual({ start: at('2026-03-08T13:00:00Z'), end: at('2026-03-08T21:00:00Z') });
+      // one window over the three days, and each day alone (its first instant is 01:00 on the 8th)
+      expect(open(havana, '2026-03-07T00:00:00-05:00', '2026-03-10T00:00:00-04:00')).toEqual(days);
+      expect(open(havana, '2026-03-07T00:00:00-05:00', '2026-03-08T01:00:00-04:00')).toEqual([days[0]]);
+      expect(open(havana, '2026-03-08T01:00:00-04:00', '2026-03-09T00:00:00-04:00')).toEqual([days[1]]);
+      expect(open(havana, '2026-03-09T00:00:00-04:00', '2026-03-10T00:00:00-04:00')).toEqual([days[2]]);
+      // a window starting during the day
+      expect(open(havana, '2026-03-08T12:00:00-04:00', '2026-03-08T20:00:00-04:00')).toEqual([
+        local('2026-03-08', '12:00', '17:00', '-04:00'),
+      ]);
+    });
+
+    it('books 09:00–17:00 local as 8 hours and refuses 10:00–18:00', () => {
+      const s: Situation = { rules: havana, holidays: none, closures: [], busy: [], now: JAN_1 };
+      const { start, end } = local('2026-03-08', '09:00', '17:00', '-04:00');
+      expect(checkBookable(s, start, end)).toBeNull();
+      expect(checkBookable(s, start + HOUR, end + HOUR)).toBe('outside_hours');
+      const slots = availability(s, at('2026-03-08T01:00:00-04:00'), at('2026-03-09T00:00:00-04:00'), 60).slots;
+      expect(slots[0]).toEqual({ start, end: start + HOUR });
+      expect(slots.at(-1)).toEqual({ start: end - HOUR, end });
+      expect(slots).toHaveLength(15); // on the 30-minute grid
+    });
+
+    it('a whole local day is 23 hours, from 01:00', () => {
+      const allDay = everyDay('America/Havana', [['00:00', '24:00']]);
+      expect(open(allDay, '2026-03-08T01:00:00-04:00', '2026-03-09T00:00:00-04:00')).toEqual([
+        { start: at('2026-03-08T05:00:00Z'), end: at('2026-03-09T04:00:00Z') },
+      ]);
+    });
+  });
+
+  it.each([
+    ['America/Santiago', '2026-09-06', '-04:00', '-03:00'],
+    ['Asia/Beirut', '2026-03-29', '+02:00', '+03:00'],
+    ['Africa/Cairo', '2026-04-24', '+02:00', '+03:00'],
+    ['Atlantic/Azores', '2026-03-29', '-01:00', '+00:00'],
+  ])('%s springs forward at 00:00 on %s: 09:00–17:00 stays local', (zone, date, before, after) => {
+    const r = everyDay(zone, [['09:00', '17:00']]);
+    const previous = DateTime.fromISO(date).minus({ days: 1 }).toISODate()!;
+    const following = DateTime.fromISO(date).plus({ days: 1 }).toISODate()!;
+    const third = DateTime.fromISO(date).plus({ days: 2 }).toISODate()!;
+    expect(open(r, `${previous}T00:00:00${before}`, `${third}T00:00:00${after}`)).toEqual([
+      local(previous, '09:00', '17:00', before),
+      local(date, '09:00', '17:00', after),
+      local(following, '09:00', '17:00', after),
     ]);
+    expect(open(r, `${date}T01:00:00${after}`, `${following}T00:00:00${after}`)).toEqual([
+      local(date, '09:00', '17:00', after),
+    ]);
+  });
+
+  it.each([
+    // the clocks go back from 00:00 to 23:00: the Saturday before has 23:00–24:00 twice and is 25 hours long
+    ['America/Santiago', '2026-04-04', '-03:00', '-04:00'],
+    ['Asia/Beirut', '2026-10-24', '+03:00', '+02:00'],
+    ['Africa/Cairo', '2026-10-29', '+03:00', '+02:00'],
+  ])('%s falls back at 00:00 after %s: both days open 09:00–17:00 local', (zone, date, before, after) => {
+    const following = DateTime.fromISO(date).plus({ days: 1 }).toISODate()!;
+    const third = DateTime.fromISO(date).plus({ days: 2 }).toISODate()!;
+    const nine = everyDay(zone, [['09:00', '17:00']]);
+    expect(open(nine, `${date}T00:00:00${before}`, `${third}T00:00:00${after}`)).toEqual([
+      local(date, '09:00', '17:00', before),
+      local(following, '09:00', '17:00', after),
+    ]);
+    expect(open(nine, `${following}T00:00:00${after}`, `${third}T00:00:00${after}`)).toEqual([
+      local(following, '09:00', '17:00', after),
+    ]);
+    const allDay = everyDay(zone, [['00:00', '24:00']]);
+    const [long, next] = open(allDay, `${date}T00:00:00${before}`, `${third}T00:00:00${after}`);
+    expect(long).toEqual({ start: at(`${date}T00:00:00${before}`), end: at(`${following}T00:00:00${after}`) });
+    expect(long!.end - long!.start).toBe(25 * HOUR);
+    expect(next!.end - next!.start).toBe(24 * HOUR);
+  });
+
+  describe('America/Havana: DST ends at 01:00 → 00:00 on Sunday 2026-11-01, so 00:00 comes twice', () => {
+    it('opens 09:00–17:00 local that day, and the days before and after are unchanged', () => {
+      const havana = everyDay('America/Havana', [['09:00', '17:00']]);
+      expect(open(havana, '2026-10-31T00:00:00-04:00', '2026-11-03T00:00:00-05:00')).toEqual([
+        local('2026-10-31', '09:00', '17:00', '-04:00'),
+        local('2026-11-01', '09:00', '17:00', '-05:00'),
+        local('2026-11-02', '09:00', '17:00', '-05:00'),
+      ]);
+    });
+
+    it('starts the day at the first 00:00 (25 hours long), wherever the window starts', () => {
+      const allDay = everyDay('America/Havana', [['00:00', '24:00']], { slotMinutes: 45, minBookingMinutes: 45 });
+      const day = { start: at('2026-11-01T00:00:00-04:00'), end: at('2026-11-02T00:00:00-05:00') };
+      expect(day.end - day.start).toBe(25 * HOUR);
+      expect(open(allDay, '2026-10-31T12:00:00-04:00', '2026-11-02T00:00:00-05:00')[1]).toEqual(day);
+      expect(open(allDay, '2026-11-01T00:00:00-04:00', '2026-11-02T00:00:00-05:00')).toEqual([day]);
+      // From inside the day, after the second 00:00: the 45-minute grid is still anchored at the first.
+      const s: Situation = { rules: allDay, holidays: none, closures: [], busy: [], now: JAN_1 };
+      const onGrid = day.start + 8 * 45 * MIN; // 05:00 local standard time, 6 hours after the day began
+      expect(checkBookable(s, onGrid, onGrid + 45 * MIN)).toBeNull();
+      expect(checkBookable(s, onGrid - HOUR, onGrid - HOUR + 45 * MIN)).toBe('not_on_grid');
+      const fromInside = availability(s, at('2026-11-01T03:00:00-05:00'), day.end, 45).slots;
+      const fromBefore = availability(s, at('2026-10-31T00:00:00-04:00'), day.end, 45).slots;
+      const firstInside = day.start + 6 * 45 * MIN; // 03:30 local standard time
+      expect(fromInside[0]).toEqual({ start: firstInside, end: firstInside + 45 * MIN });
+      expect(fromBefore.slice(-fromInside.length)).toEqual(fromInside);
+    });
+  });
+
+  it('agrees with a wall-clock reference around every 2026 midnight switch, wherever the window starts', () => {
+    const periods: [string, string][] = [
+      ['00:00', '06:00'],
+      ['09:00', '17:00'],
+      ['20:00', '24:00'],
+    ];
+    const cases: [string, string][] = [
+      ['America/Havana', '2026-03-08'],
+      ['America/Havana', '2026-11-01'],
+      ['America/Santiago', '2026-04-05'],
+      ['America/Santiago', '2026-09-06'],
+      ['Asia/Beirut', '2026-03-29'],
+      ['Asia/Beirut', '2026-10-25'],
+      ['Africa/Cairo', '2026-04-24'],
+      ['Africa/Cairo', '2026-10-30'],
+      ['Atlantic/Azores', '2026-03-29'],
+      ['Atlantic/Azores', '2026-10-25'],
+      ['America/Nuuk', '2026-03-29'], // 23:00 → 00:00: the day before ends at 23:00
+      ['America/Nuuk', '2026-10-25'],
+      ['Europe/Berlin', '2026-03-29'],
+      ['Europe/Berlin', '2026-10-25'],
+      ['Asia/Shanghai', '2026-03-29'],
+    ];
+    for (const [zone, date] of cases) {
+      const r = everyDay(zone, periods);
+      // Every hour of the days around the switch with its local wall time (no wall time here is
+      // ambiguous or skipped except 00:00 and 24:00): a wall time is the first instant that shows it or later.
+      const first = DateTime.fromISO(date, { zone }).minus({ days: 4 }).toMillis();
+      const marks: [number, string][] = [];
+      for (let t = first; t < first + 10 * DAY_MS; t += HOUR) {
+        marks.push([t, DateTime.fromMillis(t, { zone }).toFormat('yyyy-MM-dd HH:mm')]);
+      }
+      const wall = (d: string, hm: string) => marks.find(([, w]) => w >= `${d} ${hm}`)![0];
+      const reference: Interval[] = [];
+      for (let i = -3; i <= 4; i++) {
+        const d = DateTime.fromISO(date).plus({ days: i });
+        for (const [a, b] of periods) {
+          const end = b === '24:00' ? wall(d.plus({ days: 1 }).toISODate()!, '00:00') : wall(d.toISODate()!, b);
+          reference.push({ start: wall(d.toISODate()!, a), end });
+        }
+      }
+      // windows of 1 to 3 days starting every 3 hours from 2 days before the switch
+      const base = DateTime.fromISO(date, { zone }).minus({ days: 2 }).toMillis();
+      for (let k = 0; k < 32; k++) {
+        const from = base + k * 3 * HOUR;
+        const to = from + (1 + (k % 3)) * DAY_MS;
+        const expected = reference
+          .map((o) => ({ start: Math.max(o.start, from), end: Math.min(o.end, to) }))
+          .filter((o) => o.start < o.end);
+        expect([zone, date, from, openIntervals(r, none, from, to)]).toEqual([zone, date, from, expected]);
+      }
+    }
   });
 });
 

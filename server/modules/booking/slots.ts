@@ -12,9 +12,11 @@
  * - DST: a local time inside a spring-forward gap moves forward by the gap as luxon does (02:30 → 03:30 in
  *   Europe/Berlin), so an interval lying wholly in the gap disappears; an ambiguous fall-back time
  *   (02:30 on 2026-10-25 in Berlin) resolves as luxon resolves it (currently the later, standard-time instant).
+ * - Where the clocks change at midnight, "00:00" is the instant the local day starts: 01:00 where 00:00 is
+ *   skipped (America/Havana 2026-03-08), the first 00:00 where it comes twice (America/Havana 2026-11-01).
  */
-import { DateTime, IANAZone } from 'luxon';
-import { zoneOffsetMinutes } from '../../shared/time.ts';
+import { IANAZone } from 'luxon';
+import { wallTimeInstant, zoneOffsetMinutes } from '../../shared/time.ts';
 import type { WeeklyHours } from '../../../db/schema/booking.ts';
 
 export interface ScheduleRules {
@@ -130,8 +132,9 @@ function pad2(n: number): string {
  * touching [from, to), as UTC instants, sorted; strictly overlapping intervals are merged, touching ones kept.
  *
  * One offset look-up per day: a day whose midnight and next midnight have the same UTC offset holds no
- * transition, so its wall times are midnight + minutes. Days with a transition (both 2026 Berlin switches)
- * resolve each wall time with luxon.
+ * transition, so its wall times are midnight + minutes — when it starts at a real local 00:00. Days with a
+ * transition (both 2026 Berlin switches) and days that start later because the clocks jumped at midnight
+ * (America/Havana 2026-03-08 starts at 01:00) resolve each wall time with luxon.
  */
 function openings(rules: ScheduleRules, holidays: HolidayCalendar, from: number, to: number): Interval[] {
   const out: Interval[] = [];
@@ -147,12 +150,20 @@ function openings(rules: ScheduleRules, holidays: HolidayCalendar, from: number,
   let month = local.getUTCMonth() + 1;
   let day = local.getUTCDate();
   let weekday = String(local.getUTCDay() || 7) as Weekday;
-  let midnight = Date.UTC(year, month - 1, day) - fromOffset * MINUTE;
+  const localMidnight = Date.UTC(year, month - 1, day);
+  let midnight = localMidnight - fromOffset * MINUTE;
   let offset = fromOffset; // minutes east of UTC at this day's midnight
   if (zoneOffsetMinutes(midnight, rules.timeZone) !== fromOffset) {
-    const firstMidnight = DateTime.fromObject({ year, month, day }, { zone });
-    midnight = firstMidnight.toMillis();
-    offset = firstMidnight.offset;
+    midnight = wallTimeInstant({ year, month, day }, 0, rules.timeZone, 'earlier');
+    offset = zone.offset(midnight);
+  } else {
+    // 00:00 comes twice where the clocks go back from 01:00 to 00:00 (America/Havana 2026-11-01): the day
+    // starts at the first, under the offset in force just before the second.
+    const before = zoneOffsetMinutes(midnight - 1, rules.timeZone);
+    if (before !== offset && midnight - 1 + before * MINUTE >= localMidnight) {
+      midnight = localMidnight - before * MINUTE;
+      offset = before;
+    }
   }
 
   while (midnight < to) {
@@ -168,11 +179,13 @@ function openings(rules: ScheduleRules, holidays: HolidayCalendar, from: number,
     if (zoneOffsetMinutes(guess, rules.timeZone) === offset) {
       nextMidnight = guess;
       nextOffset = offset;
-      plainDay = true;
+      // No transition today, but wall times are midnight + minutes only if the day starts at a real local 00:00
+      // (24 h before the next one): where DST begins at midnight (America/Havana 2026-03-08) the day starts at
+      // 01:00, and 09:00 is 8 h in.
+      plainDay = guess - midnight === DAY;
     } else {
-      const dt = DateTime.fromObject({ year: ny, month: nm, day: nd }, { zone });
-      nextMidnight = dt.toMillis();
-      nextOffset = dt.offset;
+      nextMidnight = wallTimeInstant({ year: ny, month: nm, day: nd }, 0, rules.timeZone, 'earlier');
+      nextOffset = zone.offset(nextMidnight);
       plainDay = false;
     }
 
@@ -183,8 +196,8 @@ function openings(rules: ScheduleRules, holidays: HolidayCalendar, from: number,
       const at = (minutes: number): number => {
         if (minutes === DAY_MINUTES) return nextMidnight; // "24:00"
         if (plainDay) return midnight + minutes * MINUTE;
-        const hour = Math.floor(minutes / 60);
-        return DateTime.fromObject({ year, month, day, hour, minute: minutes % 60 }, { zone }).toMillis();
+        if (minutes === 0) return midnight; // the day's start, also where 00:00 is skipped or comes twice
+        return wallTimeInstant({ year, month, day }, minutes, rules.timeZone, 'later');
       };
       for (const [a, b] of pairs) {
         const start = at(a);
@@ -257,9 +270,8 @@ export function offHoursMinutes(start: number, end: number, timeZone: string, ho
   let midnight = Date.UTC(year, month - 1, day) - startOffset * MINUTE;
   let offset = startOffset;
   if (zoneOffsetMinutes(midnight, timeZone) !== startOffset) {
-    const first = DateTime.fromObject({ year, month, day }, { zone });
-    midnight = first.toMillis();
-    offset = first.offset;
+    midnight = wallTimeInstant({ year, month, day }, 0, timeZone, 'earlier');
+    offset = zone.offset(midnight);
   }
 
   let offMs = 0;
@@ -277,12 +289,9 @@ export function offHoursMinutes(start: number, end: number, timeZone: string, ho
       nextMidnight = guess;
       nextOffset = offset;
     } else {
-      const dt = DateTime.fromObject(
-        { year: next.getUTCFullYear(), month: next.getUTCMonth() + 1, day: next.getUTCDate() },
-        { zone },
-      );
-      nextMidnight = dt.toMillis();
-      nextOffset = dt.offset;
+      const date = { year: next.getUTCFullYear(), month: next.getUTCMonth() + 1, day: next.getUTCDate() };
+      nextMidnight = wallTimeInstant(date, 0, timeZone, 'earlier');
+      nextOffset = zone.offset(nextMidnight);
     }
     // Wall times are midnight + minutes only on a day without a transition that starts at a real 00:00
     // (where DST begins at midnight, America/Havana, the day starts at 01:00).
@@ -292,12 +301,7 @@ export function offHoursMinutes(start: number, end: number, timeZone: string, ho
       add(midnight, nextMidnight); // the whole local day
     } else {
       const at = (minutes: number): number =>
-        plainDay
-          ? midnight + minutes * MINUTE
-          : DateTime.fromObject(
-              { year, month, day, hour: Math.floor(minutes / 60), minute: minutes % 60 },
-              { zone },
-            ).toMillis();
+        plainDay ? midnight + minutes * MINUTE : wallTimeInstant({ year, month, day }, minutes, timeZone, 'later');
       add(midnight, at(WORKING_HOURS.from));
       add(at(WORKING_HOURS.to), nextMidnight);
     }
