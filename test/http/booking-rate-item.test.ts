@@ -1,7 +1,8 @@
 /**
  * A booking that names one of several rate card items of its unit is priced by that item from the quote to the
  * final price at completion, and the settlement's published-price check compares with that item. When the lab has
- * removed the item from its card before completion, the card's first item of the unit prices the job instead.
+ * removed the item from its card before completion, the card's first item of the unit prices the job instead; an
+ * item the lab keeps (same unit and name) keeps its id through edits of the card.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { fixedClock } from '../../server/shared/clock.ts';
@@ -217,6 +218,30 @@ describe('a booking that names the second hourly item', () => {
       expect(res.status).toBe(400);
       expect(res.body.errors).toEqual([expect.objectContaining({ path: 'body.rateItemId' })]);
     }
+  });
+});
+
+describe('when the lab edits its card and the booked item stays on it', () => {
+  it('keeps the item’s id, so the job completes with that item (at its price then)', async () => {
+    const res = await researcher.post('/api/v1/bookings').send({
+      instrumentId,
+      mode: 'machine_time',
+      start: at('2026-12-08T09:00:00'),
+      end: at('2026-12-08T11:00:00'),
+      purpose: '高分辨率成像',
+      rateItemId: items['高分辨率机时'],
+    });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    const booked = items['高分辨率机时'];
+
+    // New prices and a reordered card: the same service under the same name is the same item.
+    await publish([ROUTINE, { ...HIGH_RES, enterpriseFen: 150000 }, STANDARD, FULL]);
+    expect(items['高分辨率机时']).toBe(booked);
+
+    const done = await walk(res.body.id, ['approve'], ['check-in'], ['complete', { actualMinutes: 120 }]);
+    expect(done.finalPrice.lines).toEqual([machineTime(2, 150000)]);
+    await publish([STANDARD, HIGH_RES, ROUTINE, FULL]);
+    expect(items['高分辨率机时']).toBe(booked);
   });
 });
 

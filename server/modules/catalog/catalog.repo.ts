@@ -1,6 +1,6 @@
 /** SQL of the catalogue. The search hot path uses prepared statements directly; CRUD uses drizzle. */
 import type { Statement } from 'better-sqlite3';
-import { and, asc, eq } from 'drizzle-orm';
+import { and, asc, eq, inArray } from 'drizzle-orm';
 import { statementCache, writeTransaction, type Db } from '../../../db/client.ts';
 import {
   categories,
@@ -396,16 +396,36 @@ export class CatalogRepo {
     card: Omit<typeof rateCards.$inferInsert, 'instrumentId'>,
     items: Omit<typeof rateCardItems.$inferInsert, 'instrumentId' | 'id'>[],
   ): void {
-    this.db.delete(rateCardItems).where(eq(rateCardItems.instrumentId, instrumentId)).run();
     this.db
       .insert(rateCards)
       .values({ instrumentId, ...card })
       .onConflictDoUpdate({ target: rateCards.instrumentId, set: card })
       .run();
-    if (items.length)
+    // An item keeps its id while its unit and Chinese name stay (bookings remember the item they were
+    // booked with); the others are replaced.
+    const key = (it: { unit: string; labelZh: string }) => `${it.unit}\u0000${it.labelZh}`;
+    const existing = new Map(
+      this.db
+        .select({ id: rateCardItems.id, unit: rateCardItems.unit, labelZh: rateCardItems.labelZh })
+        .from(rateCardItems)
+        .where(eq(rateCardItems.instrumentId, instrumentId))
+        .all()
+        .map((it) => [key(it), it.id]),
+    );
+    const kept = new Map<number, (typeof items)[number]>();
+    const added: (typeof items)[number][] = [];
+    for (const it of items) {
+      const id = existing.get(key(it));
+      if (id !== undefined && !kept.has(id)) kept.set(id, it);
+      else added.push(it);
+    }
+    const gone = [...existing.values()].filter((id) => !kept.has(id));
+    if (gone.length) this.db.delete(rateCardItems).where(inArray(rateCardItems.id, gone)).run();
+    for (const [id, it] of kept) this.db.update(rateCardItems).set(it).where(eq(rateCardItems.id, id)).run();
+    if (added.length)
       this.db
         .insert(rateCardItems)
-        .values(items.map((it) => ({ ...it, instrumentId })))
+        .values(added.map((it) => ({ ...it, instrumentId })))
         .run();
   }
 
