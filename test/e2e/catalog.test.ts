@@ -13,6 +13,7 @@ import {
   screenshot,
   waitForResults,
   useHarness,
+  switchLanguage,
 } from './helpers.ts';
 
 const harness = useHarness();
@@ -200,8 +201,7 @@ describe('catalogue', () => {
     try {
       await page.goto('/instruments');
       await waitForResults(page);
-      await page.getByTestId('lang-switch').click();
-      await page.getByRole('menuitem', { name: 'English' }).click();
+      await switchLanguage(page, 'en');
       await page.getByText('Find instruments').first().waitFor();
       await expect(page.getByTestId('result-total').innerText()).resolves.toMatch(/instruments found/);
       await page.reload();

@@ -2,7 +2,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, expect } from 'vitest';
+import { afterAll, beforeAll, expect, vi } from 'vitest';
 import { DEMO_PASSWORD } from '../../db/seed/index.ts';
 import { launchBrowser } from '../support/browser.ts';
 import { repoRoot, startServer, type ServerProcess } from '../support/server-process.ts';
@@ -168,4 +168,23 @@ export async function pickFreeSlot(page: Page, days: number): Promise<string> {
     await page.getByTestId('week-next').click();
   }
   throw new Error('no free slot within six weeks');
+}
+
+/**
+ * Switches the UI language from the header's menu, again if a click lands while the menu is still
+ * sliding in, until the page says it is in that language.
+ */
+export async function switchLanguage(page: Page, to: 'en' | 'zh-CN') {
+  const name = to === 'en' ? 'English' : '中文';
+  await vi.waitFor(
+    async () => {
+      if ((await page.evaluate(() => document.documentElement.lang)) !== to) {
+        const item = page.getByRole('menuitem', { name });
+        if (!(await item.isVisible())) await page.getByTestId('lang-switch').click();
+        await item.click({ timeout: 3000 });
+      }
+      expect(await page.evaluate(() => document.documentElement.lang)).toBe(to);
+    },
+    { timeout: 20_000, interval: 250 },
+  );
 }

@@ -14,6 +14,7 @@ import {
   PHONE,
   screenshot,
   useHarness,
+  switchLanguage,
 } from './helpers.ts';
 
 const harness = useHarness();
@@ -99,8 +100,7 @@ describe('sharing overview', () => {
       await expectChartDrawn(page, 'chart-monthly');
 
       // English: city names in English.
-      await page.getByTestId('lang-switch').click();
-      await page.getByRole('menuitem', { name: 'English' }).click();
+      await switchLanguage(page, 'en');
       await page.getByRole('heading', { name: 'Sharing overview', level: 1 }).waitFor();
       await expect.poll(() => chartText(page, 'chart-city')).toContain('Jinan');
       await expect(chartText(page, 'chart-city')).resolves.toContain('Qingdao');
@@ -113,8 +113,7 @@ describe('sharing overview', () => {
       await expectNoHorizontalOverflow(page);
 
       // Back to Chinese for the phone screenshot.
-      await page.getByTestId('lang-switch').click();
-      await page.getByRole('menuitem', { name: '中文' }).click();
+      await switchLanguage(page, 'zh-CN');
       await page.getByRole('heading', { name: '共享共用情况一网通览', level: 1 }).waitFor();
       await expect(page.getByTestId('city-table').innerText()).resolves.toContain('济南');
       await expectChartDrawn(page, 'chart-monthly');

@@ -9,7 +9,16 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { formatFen } from '../../web/src/ui/money.ts';
-import { DESKTOP, expectNoHorizontalOverflow, newPage, PHONE, screenshot, useHarness, signIn } from './helpers.ts';
+import {
+  DESKTOP,
+  expectNoHorizontalOverflow,
+  newPage,
+  PHONE,
+  screenshot,
+  useHarness,
+  signIn,
+  switchLanguage,
+} from './helpers.ts';
 
 const harness = useHarness();
 
@@ -136,12 +145,10 @@ describe('settlement', () => {
       await expect(evidence.innerText()).resolves.toContain('金额合计');
       // The checks' details come in the UI's language, and follow a switch of it.
       await expect(evidence.innerText()).resolves.toMatch(/申领截止 \d{4}-\d\d-\d\d/);
-      await fp.getByTestId('lang-switch').click();
-      await fp.getByRole('menuitem', { name: 'English' }).click();
+      await switchLanguage(fp, 'en');
       await expect.poll(() => evidence.innerText()).toMatch(/claims until \d{4}-\d\d-\d\d/);
       await expect(evidence.innerText()).resolves.toContain('no declared relation');
-      await fp.getByTestId('lang-switch').click();
-      await fp.getByRole('menuitem', { name: '中文' }).click();
+      await switchLanguage(fp, 'zh-CN');
       await expect.poll(() => evidence.innerText()).toMatch(/申领截止 \d{4}-\d\d-\d\d/);
       await expect(evidence.innerText()).resolves.toContain('未申报关联关系');
 
