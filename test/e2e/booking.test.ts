@@ -19,6 +19,7 @@ import {
   getJsonAt,
   pickFreeSlot,
   signIn,
+  chooseOption,
 } from './helpers.ts';
 
 const harness = useHarness();
@@ -239,8 +240,7 @@ describe('booking', () => {
       const rowsBefore = await page.locator('[data-testid="training-records"] .ant-table-row').count();
       await page.getByTestId('grant-training').click();
       const dialog = page.getByRole('dialog');
-      await dialog.getByTestId('grant-instrument').click();
-      await page.locator('.ant-select-dropdown .ant-select-item-option').first().click();
+      await chooseOption(page, dialog.getByTestId('grant-instrument'));
       await dialog.getByTestId('grant-email').fill('researcher@demo.test');
       await dialog.getByRole('button', { name: /确\s*定|OK/ }).click();
       await page.locator('.ant-message-success', { hasText: '已登记培训记录' }).waitFor();

@@ -1,7 +1,7 @@
 /** Shared pieces of the browser journeys: one server and one browser per test file. */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, vi } from 'vitest';
 import { DEMO_PASSWORD } from '../../db/seed/index.ts';
 import { launchBrowser } from '../support/browser.ts';
@@ -184,6 +184,32 @@ export async function switchLanguage(page: Page, to: 'en' | 'zh-CN') {
         await item.click({ timeout: 3000 });
       }
       expect(await page.evaluate(() => document.documentElement.lang)).toBe(to);
+    },
+    { timeout: 20_000, interval: 250 },
+  );
+}
+
+/**
+ * Chooses an option of an Ant Design select — the one showing `text`, or the first — opening it again
+ * if a click landed while the dropdown was still sliding in, until the select shows the choice.
+ */
+export async function chooseOption(page: Page, select: Locator, text?: string) {
+  // What the select shows before: its placeholder (or an earlier value) — a first option must change it.
+  const before = (await select.innerText()).trim();
+  const chosen = async () => {
+    const shown = (await select.innerText()).trim();
+    return text === undefined ? shown !== '' && shown !== before : shown.includes(text);
+  };
+  await vi.waitFor(
+    async () => {
+      if (!(await chosen())) {
+        await select.click();
+        const options = page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option');
+        await (text === undefined ? options.first() : options.filter({ hasText: text }).first()).click({
+          timeout: 3000,
+        });
+      }
+      expect(await chosen()).toBe(true);
     },
     { timeout: 20_000, interval: 250 },
   );

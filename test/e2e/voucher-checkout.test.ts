@@ -8,7 +8,7 @@
  */
 import path from 'node:path';
 import type { Page } from 'playwright-core';
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { formatFen } from '../../web/src/ui/money.ts';
 import {
   DESKTOP,
@@ -21,6 +21,7 @@ import {
   bookableInstrumentAt,
   pickFreeSlot,
   signIn,
+  chooseOption,
 } from './helpers.ts';
 
 const harness = useHarness();
@@ -56,21 +57,7 @@ async function openCheckout(page: Page, instrumentId: number, days: number) {
 /** Choose one of the processor's test cards in the payment form, by the number people know. */
 async function chooseCard(page: Page, number: string) {
   await page.getByTestId('payment-section').getByText('银行卡支付').click();
-  const select = page.getByTestId('payment-card');
-  // A click that lands while the dropdown is still sliding in can miss; open it and pick again until it shows.
-  await vi.waitFor(
-    async () => {
-      if (!(await select.innerText()).includes(number)) {
-        await select.click();
-        const option = page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option', {
-          hasText: number,
-        });
-        await option.click({ timeout: 3000 });
-      }
-      expect(await select.innerText()).toContain(number);
-    },
-    { timeout: 20_000, interval: 250 },
-  );
+  await chooseOption(page, page.getByTestId('payment-card'), number);
 }
 
 /** Let a toast (e.g. 欢迎 after sign-in) go before a screenshot. */
