@@ -6,11 +6,22 @@
  * a bank reference; researcher3 follows the notification to the paid batch. The lab's own claim
  * pages stay where they were.
  */
-import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { LINYI_PROGRAMME_NAME } from '../../db/seed/vouchers.ts';
 import { formatFen } from '../../web/src/ui/money.ts';
-import { DESKTOP, expectNoHorizontalOverflow, newPage, PHONE, screenshot, signIn, useHarness } from './helpers.ts';
+import {
+  DESKTOP,
+  expectNoHorizontalOverflow,
+  newPage,
+  PHONE,
+  screenshot,
+  signIn,
+  useHarness,
+  getJson as api,
+  batchReady,
+  settlementLine as line,
+  noToast,
+} from './helpers.ts';
 
 const harness = useHarness();
 
@@ -31,24 +42,6 @@ type BatchJson = {
 };
 type QuotaJson = { programmeId: number; programmeName: string; settlementMode: string };
 type NotificationJson = { type: string; link: string | null };
-
-async function api<T>(page: Page, path: string): Promise<T> {
-  const res = await page.request.get(`/api/v1${path}`);
-  expect(res.status(), `GET ${path}`).toBe(200);
-  return (await res.json()) as T;
-}
-
-async function batchReady(page: Page, id: number, status?: string) {
-  const sel = `[data-testid="batch-detail"][data-batch-id="${id}"]${status ? `[data-status="${status}"]` : ''}`;
-  await page.locator(`${sel}[data-busy="false"]`).waitFor();
-}
-
-const line = (page: Page, id: number, status?: string) =>
-  page.locator(`[data-testid="settlement-line"][data-line-id="${id}"]${status ? `[data-status="${status}"]` : ''}`);
-
-async function noToast(page: Page) {
-  await page.locator('.ant-message-notice').first().waitFor({ state: 'detached', timeout: 10_000 });
-}
 
 describe('enterprise claims (reimburse mode)', () => {
   it('researcher3 claims October on 我的报销, 临沂 reviews and pays, the enterprise sees it paid', async () => {

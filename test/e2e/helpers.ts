@@ -214,3 +214,25 @@ export async function chooseOption(page: Page, select: Locator, text?: string) {
     { timeout: 20_000, interval: 250 },
   );
 }
+
+/** GET a JSON answer of the API as the page's signed-in user. */
+export async function getJson<T>(page: Page, path: string): Promise<T> {
+  const res = await page.request.get(`/api/v1${path}`);
+  expect(res.status(), `GET ${path}`).toBe(200);
+  return (await res.json()) as T;
+}
+
+/** Let toasts (e.g. 欢迎 after sign-in) go before a screenshot. */
+export async function noToast(page: Page) {
+  await page.locator('.ant-message-notice').first().waitFor({ state: 'detached', timeout: 10_000 });
+}
+
+/** A settlement batch page has its answer (not refetching), in that status if given. */
+export async function batchReady(page: Page, id: number, status?: string) {
+  const sel = `[data-testid="batch-detail"][data-batch-id="${id}"]${status ? `[data-status="${status}"]` : ''}`;
+  await page.locator(`${sel}[data-busy="false"]`).waitFor();
+}
+
+/** One line of a settlement batch page, in that status if given. */
+export const settlementLine = (page: Page, id: number, status?: string) =>
+  page.locator(`[data-testid="settlement-line"][data-line-id="${id}"]${status ? `[data-status="${status}"]` : ''}`);

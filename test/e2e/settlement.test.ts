@@ -6,7 +6,6 @@
  * approves it and pays the batch with a bank reference. The dashboard then shows the paid amount and its
  * charts, and a reconciliation of October–November shows its result.
  */
-import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { formatFen } from '../../web/src/ui/money.ts';
 import {
@@ -18,6 +17,10 @@ import {
   useHarness,
   signIn,
   switchLanguage,
+  getJson as api,
+  batchReady,
+  settlementLine as line,
+  noToast,
 } from './helpers.ts';
 
 const harness = useHarness();
@@ -36,26 +39,6 @@ type BatchJson = {
   reviewOffice: { name: string };
   lines: { id: number; status: string; invoiceNo: string | null; voucherFen: number; checksOk: boolean }[];
 };
-
-async function api<T>(page: Page, path: string): Promise<T> {
-  const res = await page.request.get(`/api/v1${path}`);
-  expect(res.status(), `GET ${path}`).toBe(200);
-  return (await res.json()) as T;
-}
-
-/** The batch page has its answer (not refetching). */
-async function batchReady(page: Page, id: number, status?: string) {
-  const sel = `[data-testid="batch-detail"][data-batch-id="${id}"]${status ? `[data-status="${status}"]` : ''}`;
-  await page.locator(`${sel}[data-busy="false"]`).waitFor();
-}
-
-const line = (page: Page, id: number, status?: string) =>
-  page.locator(`[data-testid="settlement-line"][data-line-id="${id}"]${status ? `[data-status="${status}"]` : ''}`);
-
-/** Let toasts go before a screenshot. */
-async function noToast(page: Page) {
-  await page.locator('.ant-message-notice').first().waitFor({ state: 'detached', timeout: 10_000 });
-}
 
 describe('settlement', () => {
   it('claims October, reviews with a returned line, pays, and shows the dashboard and a reconciliation', async () => {

@@ -22,6 +22,7 @@ import {
   pickFreeSlot,
   signIn,
   chooseOption,
+  noToast,
 } from './helpers.ts';
 
 const harness = useHarness();
@@ -58,11 +59,6 @@ async function openCheckout(page: Page, instrumentId: number, days: number) {
 async function chooseCard(page: Page, number: string) {
   await page.getByTestId('payment-section').getByText('银行卡支付').click();
   await chooseOption(page, page.getByTestId('payment-card'), number);
-}
-
-/** Let a toast (e.g. 欢迎 after sign-in) go before a screenshot. */
-async function noToast(page: Page) {
-  await page.locator('.ant-message-notice').first().waitFor({ state: 'detached', timeout: 10_000 });
 }
 
 /** The demo researcher's quota in the demo programme, as 我的创新券 shows it. */

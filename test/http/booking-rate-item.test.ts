@@ -7,6 +7,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { fixedClock } from '../../server/shared/clock.ts';
 import { createTestApp, signIn, type TestApp } from '../support/app.ts';
+import { testSchedule } from '../support/schedule.ts';
 import { expectMoneyInvariants } from '../support/money.ts';
 
 // Tuesday 2026-12-01 10:00 in Shanghai.
@@ -21,24 +22,10 @@ let items: Record<string, number>;
 const at = (local: string) => `${local}+08:00`;
 const hours: [string, string][] = [['09:00', '17:00']];
 
-const SCHEDULE = {
-  timeZone: 'Asia/Shanghai',
+const SCHEDULE = testSchedule({
   weeklyHours: { '1': hours, '2': hours, '3': hours, '4': hours, '5': hours },
-  slotMinutes: 30,
-  minBookingMinutes: 60,
   maxBookingMinutes: 480,
-  minNoticeMinutes: 24 * 60,
-  horizonDays: 60,
-  setupBufferMinutes: 0,
-  cleanupBufferMinutes: 0,
-  machineTimeEnabled: true,
-  sampleEnabled: true,
-  approvalRequired: true,
-  qualificationRequired: false,
-  cancellationDeadlineHours: 24,
-  observeHolidays: true,
-  noShowChargePercent: 0,
-};
+});
 
 const item = (unit: 'hour' | 'sample', labelZh: string, enterpriseFen: number) => ({
   unit,

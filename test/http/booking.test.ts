@@ -1,8 +1,8 @@
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_SCHEDULE } from '../../server/modules/booking/booking.service.ts';
 import { fixedClock } from '../../server/shared/clock.ts';
 import { createTestApp, signIn, type TestApp } from '../support/app.ts';
+import { testSchedule } from '../support/schedule.ts';
 
 // Tuesday 2026-12-01 10:00 in Shanghai.
 const NOW = Date.parse('2026-12-01T10:00:00+08:00');
@@ -18,23 +18,7 @@ let instant: number; // another, set to confirm at once
 const one = <T>(sql: string, ...params: unknown[]) => t.db.$client.prepare(sql).get(...params) as T;
 const count = (sql: string, ...params: unknown[]) => one<{ n: number }>(sql, ...params).n;
 
-const SCHEDULE = {
-  timeZone: 'Asia/Shanghai',
-  weeklyHours: DEFAULT_SCHEDULE.weeklyHours, // weekdays 09:00–12:00 and 13:30–17:30
-  slotMinutes: 30,
-  minBookingMinutes: 60,
-  maxBookingMinutes: 240,
-  minNoticeMinutes: 24 * 60,
-  horizonDays: 60,
-  setupBufferMinutes: 15,
-  cleanupBufferMinutes: 15,
-  machineTimeEnabled: true,
-  sampleEnabled: true,
-  approvalRequired: true,
-  qualificationRequired: false,
-  cancellationDeadlineHours: 24,
-  observeHolidays: true,
-};
+const SCHEDULE = testSchedule({ setupBufferMinutes: 15, cleanupBufferMinutes: 15 });
 
 beforeAll(async () => {
   t = await createTestApp({ instruments: 300, clock });

@@ -6,10 +6,10 @@
  */
 import request from 'supertest';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_SCHEDULE } from '../../server/modules/booking/booking.service.ts';
 import type { StripeProvider } from '../../server/modules/payments/stripe.ts';
 import { fixedClock } from '../../server/shared/clock.ts';
 import { createTestApp, signIn, type TestApp } from '../support/app.ts';
+import { testSchedule } from '../support/schedule.ts';
 import { chargesOfPayment, expectMoneyInvariants } from '../support/money.ts';
 import { testStripe } from '../support/stripe.ts';
 
@@ -27,24 +27,7 @@ let instruments: number[];
 const one = <T>(sql: string, ...params: unknown[]) => t.db.$client.prepare(sql).get(...params) as T;
 const at = (local: string) => `${local}+08:00`;
 
-const SCHEDULE = {
-  timeZone: 'Asia/Shanghai',
-  weeklyHours: DEFAULT_SCHEDULE.weeklyHours,
-  slotMinutes: 30,
-  minBookingMinutes: 60,
-  maxBookingMinutes: 240,
-  minNoticeMinutes: 24 * 60,
-  horizonDays: 60,
-  setupBufferMinutes: 0,
-  cleanupBufferMinutes: 0,
-  machineTimeEnabled: true,
-  sampleEnabled: true,
-  approvalRequired: true,
-  qualificationRequired: false,
-  cancellationDeadlineHours: 24,
-  observeHolidays: true,
-  noShowChargePercent: 50,
-};
+const SCHEDULE = testSchedule({ noShowChargePercent: 50 });
 
 let slotDay = 2; // each booking takes its own weekday morning on its own instrument
 function nextSlot(hours = 2) {

@@ -7,6 +7,7 @@ import request from 'supertest';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { fixedClock } from '../../server/shared/clock.ts';
 import { createTestApp, signIn, type TestApp } from '../support/app.ts';
+import { testSchedule } from '../support/schedule.ts';
 import { expectMoneyInvariants } from '../support/money.ts';
 
 // Tuesday 2026-12-01 10:00 in Shanghai.
@@ -20,24 +21,10 @@ let instrumentId: number;
 const at = (local: string) => `${local}+08:00`;
 const evenings: [string, string][] = [['08:00', '21:00']];
 
-const SCHEDULE = {
-  timeZone: 'Asia/Shanghai',
+const SCHEDULE = testSchedule({
   weeklyHours: { '1': evenings, '2': evenings, '3': evenings, '4': evenings, '5': evenings, '6': [['09:00', '17:00']] },
-  slotMinutes: 30,
-  minBookingMinutes: 60,
   maxBookingMinutes: 480,
-  minNoticeMinutes: 24 * 60,
-  horizonDays: 60,
-  setupBufferMinutes: 0,
-  cleanupBufferMinutes: 0,
-  machineTimeEnabled: true,
-  sampleEnabled: true,
-  approvalRequired: true,
-  qualificationRequired: false,
-  cancellationDeadlineHours: 24,
-  observeHolidays: true,
-  noShowChargePercent: 0,
-};
+});
 
 /** ¥800/h for enterprises (the demo researcher's organisation is one), 20 % off-hours, 50 % urgent. */
 const rateCard = (offHoursSurchargePercent: number) => ({
