@@ -42,26 +42,41 @@ export function useRun(id: number) {
   });
 }
 
+/**
+ * A mutation's answer shown at once: a read of the same key still under way (e.g. the refetch after a
+ * language switch) is cancelled first, or its older answer would land on top of this one.
+ */
+function useAnswered() {
+  const qc = useQueryClient();
+  return <T>(key: readonly unknown[], answer: T, then: () => void) =>
+    void qc.cancelQueries({ queryKey: key, exact: true }).then(() => {
+      qc.setQueryData(key, answer);
+      then();
+    });
+}
+
 /** A mutation answered with the batch: show it at once, and let the lists and the dashboard refetch. */
 export function useBatchAnswered() {
   const qc = useQueryClient();
-  return (batch: Batch) => {
-    qc.setQueryData(settlementKeys.batch(batch.id), batch);
-    void qc.invalidateQueries({
-      queryKey: settlementKeys.all,
-      predicate: (q) => !(q.queryKey[1] === 'batch' && q.queryKey[2] === batch.id),
+  const answered = useAnswered();
+  return (batch: Batch) =>
+    answered(settlementKeys.batch(batch.id), batch, () => {
+      void qc.invalidateQueries({
+        queryKey: settlementKeys.all,
+        predicate: (q) => !(q.queryKey[1] === 'batch' && q.queryKey[2] === batch.id),
+      });
+      // The ledger and the voucher figures move with decisions and payments.
+      void qc.invalidateQueries({ queryKey: ['ledger'] });
     });
-    // The ledger and the voucher figures move with decisions and payments.
-    void qc.invalidateQueries({ queryKey: ['ledger'] });
-  };
 }
 
 /** The same for a reconciliation run. */
 export function useRunAnswered() {
   const qc = useQueryClient();
-  return (run: Run) => {
-    qc.setQueryData(settlementKeys.run(run.id), run);
-    void qc.invalidateQueries({ queryKey: settlementKeys.runs });
-    void qc.invalidateQueries({ queryKey: settlementKeys.dashboard });
-  };
+  const answered = useAnswered();
+  return (run: Run) =>
+    answered(settlementKeys.run(run.id), run, () => {
+      void qc.invalidateQueries({ queryKey: settlementKeys.runs });
+      void qc.invalidateQueries({ queryKey: settlementKeys.dashboard });
+    });
 }
