@@ -6,7 +6,7 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { fixedClock } from '../../server/shared/clock.ts';
-import { createTestApp, signIn, type TestApp } from '../support/app.ts';
+import { createTestApp, hourlyInstrumentOf, signIn, type TestApp } from '../support/app.ts';
 import { testSchedule } from '../support/schedule.ts';
 import { expectMoneyInvariants } from '../support/money.ts';
 
@@ -110,18 +110,7 @@ beforeAll(async () => {
   t = await createTestApp({ instruments: 300, clock: fixedClock(NOW) });
   lab = await signIn(t.app, 'lab@demo.test');
   researcher = await signIn(t.app, 'researcher@demo.test');
-  const labOrg = t.db.$client
-    .prepare(`SELECT organisation_id FROM users WHERE email = 'lab@demo.test'`)
-    .pluck()
-    .get() as number;
-  instrumentId = t.db.$client
-    .prepare(
-      `SELECT i.id FROM instruments i JOIN rate_card_items r ON r.instrument_id = i.id
-       WHERE i.institution_id = ? AND r.unit = 'hour' AND i.sharing_mode = 'external' AND i.run_status = 'normal'
-       ORDER BY i.id LIMIT 1`,
-    )
-    .pluck()
-    .get(labOrg) as number;
+  instrumentId = hourlyInstrumentOf(t, 'lab@demo.test');
   expect((await lab.put(`/api/v1/instruments/${instrumentId}/schedule`).send(SCHEDULE)).status).toBe(200);
   await publish([STANDARD, HIGH_RES, ROUTINE, FULL]);
 });

@@ -71,3 +71,16 @@ export function download(agent: ReturnType<typeof request.agent>, url: string) {
       res.on('end', () => done(null, Buffer.concat(chunks)));
     });
 }
+
+/** The first shared, working instrument with an hourly price at the institution of a user (by e-mail). */
+export function hourlyInstrumentOf(t: TestApp, email: string): number {
+  return t.db.$client
+    .prepare(
+      `SELECT i.id FROM instruments i JOIN rate_card_items r ON r.instrument_id = i.id
+       WHERE i.institution_id = (SELECT organisation_id FROM users WHERE email = ?)
+         AND r.unit = 'hour' AND i.sharing_mode = 'external' AND i.run_status = 'normal'
+       ORDER BY i.id LIMIT 1`,
+    )
+    .pluck()
+    .get(email) as number;
+}
