@@ -9,6 +9,7 @@ import swaggerUi from 'swagger-ui-express';
 import type { Db } from '../db/client.ts';
 import { createRegistry, openApiDocument } from './http/openapi.ts';
 import { apiNotFound, problemHandler } from './http/problem.ts';
+import { crossSiteGuard, securityHeaders } from './http/security.ts';
 import { sessionMiddleware } from './http/session.ts';
 import { AuthRepo } from './modules/auth/auth.repo.ts';
 import { authRoutes } from './modules/auth/auth.routes.ts';
@@ -39,6 +40,9 @@ import { SettlementService } from './modules/settlement/settlement.service.ts';
 import { statsRoutes } from './modules/stats/stats.routes.ts';
 import { StatsService } from './modules/stats/stats.service.ts';
 
+/** Routes whose body is a file (sent with the file's own type) rather than JSON. */
+const isUploadPath = (path: string) => /^\/bookings\/\d+\/report$/.test(path);
+
 export function servicesOf(app: Express): AppServices {
   return app.locals.services as AppServices;
 }
@@ -49,6 +53,10 @@ export interface AppDeps {
   /** Built SPA to serve (dist/web); omitted in API-only tests. */
   webRoot?: string | null;
   cookieSecure?: boolean;
+  /** The platform's address as users reach it (PUBLIC_URL): a request from this origin is the platform's own. */
+  publicUrl?: string | null;
+  /** Hosts instrument photos may be linked from (PHOTO_HOSTS); the Content-Security-Policy allows their images. */
+  photoHosts?: readonly string[];
   sessionTtlHours?: number;
   logRequests?: boolean;
   /** Folder for uploaded files (service reports); default: `files` beside the database. */
@@ -158,10 +166,7 @@ export function createApp(deps: AppDeps): Express {
   app.disable('x-powered-by');
   app.set('etag', false);
   app.set('query parser', 'simple'); // no nested objects from ?a[b]=c
-  app.use((_req, res, next) => {
-    res.set({ 'X-Content-Type-Options': 'nosniff', 'Referrer-Policy': 'same-origin', 'X-Frame-Options': 'DENY' });
-    next();
-  });
+  app.use(securityHeaders({ secure: deps.cookieSecure ?? false, imageHosts: deps.photoHosts ?? [] }));
   if (deps.logRequests) {
     app.use((req, res, next) => {
       const start = performance.now();
@@ -174,6 +179,7 @@ export function createApp(deps: AppDeps): Express {
 
   const api = express.Router();
   api.use(paymentRoutes(checkout, registry)); // before the JSON parser: webhooks need the raw body
+  api.use(crossSiteGuard({ publicUrl: deps.publicUrl ?? null, isUpload: isUploadPath }));
   api.use(express.json({ limit: '64kb' }));
   api.use(cookieParser());
   api.use(sessionMiddleware(auth));
@@ -210,7 +216,11 @@ export function createApp(deps: AppDeps): Express {
   app.use(
     '/api/docs',
     swaggerUi.serve,
-    swaggerUi.setup(document, { customSiteTitle: 'API · 大型科学仪器共享服务平台' }),
+    // No validator badge: it would load an image from validator.swagger.io, which the CSP refuses.
+    swaggerUi.setup(document, {
+      customSiteTitle: 'API · 大型科学仪器共享服务平台',
+      swaggerOptions: { validatorUrl: null },
+    }),
   );
   app.use('/api', apiNotFound);
 

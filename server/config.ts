@@ -1,5 +1,8 @@
 import { z } from 'zod';
 
+/** The webhook secret of development: public in the source, so good only for the in-process local Stripe server. */
+export const DEV_WEBHOOK_SECRET = 'whsec_local_development_secret';
+
 const flag = z
   .enum(['1', '0', 'true', 'false', 'on', 'off', 'yes', 'no'])
   .transform((v) => ['1', 'true', 'on', 'yes'].includes(v));
@@ -8,11 +11,12 @@ const configSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().min(1).default('127.0.0.1'),
   DATABASE_PATH: z.string().min(1).default('./data/app.db'),
-  SEED_DEMO: flag.default(true),
+  /** Seed the demo into an empty database; default on for development, off (and refused) in production. */
+  SEED_DEMO: flag.optional(),
   /** Number of synthetic instruments in the demo catalogue. */
   SEED_INSTRUMENTS: z.coerce.number().int().min(0).max(2_000_000).default(3000),
-  /** Mark session cookies Secure (set when served over HTTPS). */
-  COOKIE_SECURE: flag.default(false),
+  /** Mark session cookies Secure; default off for development, on (and required) in production. */
+  COOKIE_SECURE: flag.optional(),
   SESSION_TTL_HOURS: z.coerce
     .number()
     .int()
@@ -32,7 +36,7 @@ const configSchema = z.object({
     .string()
     .regex(/^(sk|rk)_(test|live)_\w+$/, 'a Stripe secret key')
     .optional(),
-  STRIPE_WEBHOOK_SECRET: z.string().min(8).default('whsec_local_development_secret'),
+  STRIPE_WEBHOOK_SECRET: z.string().min(8).default(DEV_WEBHOOK_SECRET),
   STRIPE_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(15_000),
   /** How often unfinished payments are finished or undone and expired quotas given back (0: only at start-up). */
   RECOVERY_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(86_400).default(60),
@@ -61,14 +65,80 @@ const configSchema = z.object({
     .default('08:00'),
 });
 
-export type Config = z.infer<typeof configSchema>;
+type ParsedEnv = z.infer<typeof configSchema>;
+export type Config = Omit<ParsedEnv, 'SEED_DEMO' | 'COOKIE_SECURE'> & {
+  SEED_DEMO: boolean;
+  COOKIE_SECURE: boolean;
+  /** NODE_ENV=production, or listening on an interface other than loopback. */
+  production: boolean;
+};
 
-/** Parse the environment; fail fast with a message naming every bad variable. */
+const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|::1|\[::1\])$/i;
+
+/**
+ * Production is declared (NODE_ENV=production) or implied: a server listening beyond loopback is
+ * reachable by others, so it gets the same checks whatever NODE_ENV says.
+ */
+export function isProduction(env: NodeJS.ProcessEnv, host: string): boolean {
+  return env.NODE_ENV === 'production' || !LOOPBACK.test(host);
+}
+
+/**
+ * What production may not run with, one line per variable: each would hand out a published
+ * password, a forgeable webhook, a cookie readable over plain HTTP, payments taken by a mock, or
+ * mail that never leaves the machine.
+ */
+export function productionProblems(config: ParsedEnv, env: NodeJS.ProcessEnv): string[] {
+  const problems: string[] = [];
+  if (config.SEED_DEMO === true)
+    problems.push('SEED_DEMO: demo seeding creates accounts with a published password; set SEED_DEMO=0');
+  if (config.STRIPE_WEBHOOK_SECRET === DEV_WEBHOOK_SECRET)
+    problems.push(
+      env.STRIPE_WEBHOOK_SECRET
+        ? 'STRIPE_WEBHOOK_SECRET: the development secret is public; set the endpoint secret (whsec_…) of the processor'
+        : 'STRIPE_WEBHOOK_SECRET: not set; set the endpoint secret (whsec_…) of the processor',
+    );
+  if (!config.STRIPE_SECRET_KEY)
+    problems.push(
+      'STRIPE_SECRET_KEY: not set; without it payments would go to the local mock (set the processor key, and STRIPE_API_BASE unless it is api.stripe.com)',
+    );
+  if (!config.SMTP_URL)
+    problems.push('SMTP_URL: not set; without it e-mails would go to a local test server and never be delivered');
+  if (config.COOKIE_SECURE === false)
+    problems.push('COOKIE_SECURE: 0 sends the session cookie over plain HTTP; serve over HTTPS and leave it on');
+  if (!config.PUBLIC_URL)
+    problems.push('PUBLIC_URL: not set; links in e-mails need the address users reach (https://…)');
+  else if (!config.PUBLIC_URL.startsWith('https://'))
+    problems.push('PUBLIC_URL: must be an https:// address (the session cookie is Secure)');
+  return problems;
+}
+
+/**
+ * Parse the environment; fail fast with a message naming every bad variable. In production mode
+ * the server also refuses to start on anything `productionProblems` finds.
+ */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = configSchema.safeParse(env);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
     throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
   }
-  return parsed.data;
+  const config = parsed.data;
+  const production = isProduction(env, config.HOST);
+  if (production) {
+    const problems = productionProblems(config, env);
+    if (problems.length) {
+      const why = env.NODE_ENV === 'production' ? 'NODE_ENV=production' : `HOST=${config.HOST} is not loopback`;
+      throw new Error(
+        `Refusing to start in production mode (${why}):\n${problems.map((p) => `  ${p}`).join('\n')}\n` +
+          'See the Security section of the README. For a local demo, leave HOST at 127.0.0.1 and NODE_ENV unset.',
+      );
+    }
+  }
+  return {
+    ...config,
+    SEED_DEMO: config.SEED_DEMO ?? !production,
+    COOKIE_SECURE: config.COOKIE_SECURE ?? production,
+    production,
+  };
 }

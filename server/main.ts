@@ -2,9 +2,10 @@ import cluster from 'node:cluster';
 import fs from 'node:fs';
 import path from 'node:path';
 import { DateTime } from 'luxon';
-import { migrateDb, openDb } from '../db/client.ts';
+import { migrateDb, openDb, type Db } from '../db/client.ts';
 import { seedDemo, seedHolidays, seedReference } from '../db/seed/index.ts';
 import { createApp, servicesOf } from './app.ts';
+import { AuthRepo } from './modules/auth/auth.repo.ts';
 import { StatsService } from './modules/stats/stats.service.ts';
 import { systemClock } from './shared/clock.ts';
 import { startLocalSmtp } from './modules/notifications/local-smtp.ts';
@@ -18,6 +19,7 @@ async function prepare(config: Config) {
   migrateDb(db);
   seedReference(db);
   seedHolidays(db);
+  if (config.production) refuseDemoAccounts(db);
   if (config.SEED_DEMO) {
     const started = Date.now();
     const seeded = await seedDemo(db, { instruments: config.SEED_INSTRUMENTS });
@@ -32,6 +34,26 @@ async function prepare(config: Config) {
   while (stats.refresh() > 0);
   if (Date.now() - startedStats > 2000) console.log(`Statistics caught up in ${Date.now() - startedStats} ms`);
   return db;
+}
+
+/**
+ * A database that once ran the demo holds accounts whose password is in the README: production
+ * will not serve it while any of them can sign in.
+ */
+function refuseDemoAccounts(db: Db) {
+  const auth = new AuthRepo(db);
+  const demo = auth.activeDemoAccounts(5);
+  if (demo.length) {
+    throw new Error(
+      `Refusing to start in production mode: DATABASE_PATH=${db.$client.name} holds demo accounts with the published password ` +
+        `(${demo.join(', ')}…). Start production on a new database and create its administrator with \`npm run admin:create\`.`,
+    );
+  }
+  if (!auth.activePlatformAdmins()) {
+    console.log(
+      'No platform administrator yet: create the first one with `npm run admin:create -- --email <address>`.',
+    );
+  }
 }
 
 /** Without a Stripe of its own configured, the server runs the local Stripe mock (once, in the primary). */
@@ -62,6 +84,7 @@ function serve(config: Config, db = openDb(config.DATABASE_PATH)) {
   const app = createApp({
     db,
     cookieSecure: config.COOKIE_SECURE,
+    publicUrl: config.PUBLIC_URL ?? null,
     sessionTtlHours: config.SESSION_TTL_HOURS,
     logRequests: config.LOG_REQUESTS,
     payments: new StripeProvider({

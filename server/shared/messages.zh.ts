@@ -29,6 +29,11 @@ const STATUS: Record<string, string> = {
   payment_failed: '支付失败',
 };
 const BATCH_STATUS: Record<string, string> = { draft: '草稿', submitted: '待审核', reviewed: '已审核', paid: '已兑付' };
+const PASSWORD_RULE: Record<string, string> = {
+  'at least 12 characters': '至少 12 个字符',
+  'at least three of: lower case, upper case, digits, symbols': '至少包含小写字母、大写字母、数字、符号中的三种',
+  'not the e-mail name': '不得包含邮箱用户名',
+};
 const LINE_STATUS: Record<string, string> = {
   pending: '待审核',
   approved: '已通过',
@@ -135,6 +140,10 @@ export const ZH_DETAILS: Record<string, string> = {
   'not an instrument-owning institution': '该机构不是提供仪器服务的单位',
   'not your institution': '您只能查看和管理本单位的数据',
   'asset number already used in this institution': '该资产编号在本单位已被使用',
+  'request from another origin refused': '已拒绝来自其他来源（Origin）的请求',
+  'an upload must be sent with the type of its file or as multipart/form-data':
+    '上传文件须以文件本身的类型或 multipart/form-data 发送',
+  'a request that changes something must be sent as application/json': '修改数据的请求须以 application/json 发送',
   'only the owning institution’s lab managers and platform admins may edit this instrument':
     '只有仪器所属单位的仪器管理员和平台管理员可以编辑该仪器',
   'invalid instrument record': '仪器信息有误，请检查标出的字段',
@@ -287,8 +296,13 @@ export const ZH_DETAIL_PATTERNS: readonly Pattern[] = [
   // The HTTP layer; `invalid body: body.x: …; body.y: …` is rebuilt from its field errors (messages.ts).
   [/^unreadable request body \((.+)\)$/, '无法读取请求内容（$1）'],
   [/^no route (\S+) (.+)$/, '接口不存在：$1 $2'],
+  [/^cross-site request refused \(Sec-Fetch-Site: (.+)\)$/, '已拒绝跨站请求（Sec-Fetch-Site: $1）'],
   [/^(.+) is not a valid instant$/, '$1 不是有效的时间'],
   [/^this needs the role (.+)$/, (roles) => `只有${list(roles, ' or ', '或', word(ROLE))}可以执行此操作`],
+
+  // Accounts
+  [/^the password is too weak: (.+)$/, (why) => `密码强度不足：${why.split('; ').map(word(PASSWORD_RULE)).join('；')}`],
+  [/^(.+) already has an account$/, '$1 已有账号'],
 
   // Booking
   [/^the window may span (\d+) days at most$/, '查询时间范围最长为 $1 天'],

@@ -34,6 +34,20 @@ describe('catalogue', () => {
     }
   });
 
+  it('serves the API reference under the same Content-Security-Policy', async () => {
+    const { context, page } = await newPage(harness(), DESKTOP);
+    try {
+      const res = await page.goto('/api/docs/');
+      expect(res?.headers()['content-security-policy']).toContain("default-src 'self'");
+      // Swagger UI builds the page from its own script files: the operations appear only if they ran.
+      await page.locator('.opblock').first().waitFor();
+      expect(await page.locator('.opblock').count()).toBeGreaterThan(50);
+      await screenshot(page, 'api-docs.png');
+    } finally {
+      await context.close();
+    }
+  });
+
   it('finds instruments by a Chinese search term, on desktop and phone', async () => {
     const { context, page } = await newPage(harness(), DESKTOP);
     try {

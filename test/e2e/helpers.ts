@@ -24,14 +24,21 @@ export async function startHarness(): Promise<Harness> {
   }
 }
 
+/** What the browser refused under the platform's Content-Security-Policy, on any page of the file. */
+const cspViolations: string[] = [];
+
 export async function stopHarness(h: Harness | undefined) {
   await h?.browser.close().catch(() => undefined);
   await h?.server.stop();
+  expect(cspViolations, 'nothing a page needs is refused by the Content-Security-Policy').toEqual([]);
 }
 
 export async function newPage(h: Harness, viewport = DESKTOP): Promise<{ context: BrowserContext; page: Page }> {
   const context = await h.browser.newContext({ viewport, baseURL: h.server.baseUrl, locale: 'zh-CN' });
   context.setDefaultTimeout(20_000);
+  context.on('console', (msg) => {
+    if (/Content Security Policy/i.test(msg.text())) cspViolations.push(`${msg.page()?.url() ?? ''}: ${msg.text()}`);
+  });
   const page = await context.newPage();
   return { context, page };
 }

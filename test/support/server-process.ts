@@ -60,7 +60,7 @@ export async function startServer({ env = {}, timeoutMs = 120_000 }: StartOption
     cwd: repoRoot,
     env: {
       ...process.env,
-      NODE_ENV: 'production',
+      NODE_ENV: 'test',
       PORT: String(port),
       HOST: '127.0.0.1',
       DATABASE_PATH: path.join(dir, 'e2e.db'),

@@ -1,4 +1,4 @@
-import { eq, lt } from 'drizzle-orm';
+import { and, count, eq, isNull, like, lt } from 'drizzle-orm';
 import type { Db } from '../../../db/client.ts';
 import { organisations, sessions, users, type OrganisationKind, type Role } from '../../../db/schema/index.ts';
 
@@ -56,5 +56,42 @@ export class AuthRepo {
 
   deleteExpiredSessions(now: number): void {
     this.db.delete(sessions).where(lt(sessions.expiresAt, now)).run();
+  }
+
+  /** Accounts of the demo (published password) that can still sign in. */
+  activeDemoAccounts(limit: number): string[] {
+    return this.db
+      .select({ email: users.email })
+      .from(users)
+      .where(and(like(users.email, '%@demo.test'), isNull(users.disabledAt)))
+      .orderBy(users.id)
+      .limit(limit)
+      .all()
+      .map((u) => u.email);
+  }
+
+  activePlatformAdmins(): number {
+    return this.db
+      .select({ n: count() })
+      .from(users)
+      .where(and(eq(users.role, 'platform_admin'), isNull(users.disabledAt)))
+      .get()!.n;
+  }
+
+  platformOrganisation() {
+    return this.db
+      .select()
+      .from(organisations)
+      .where(eq(organisations.kind, 'platform'))
+      .orderBy(organisations.id)
+      .get();
+  }
+
+  insertOrganisation(row: typeof organisations.$inferInsert) {
+    return this.db.insert(organisations).values(row).returning().get();
+  }
+
+  insertUser(row: typeof users.$inferInsert) {
+    return this.db.insert(users).values(row).returning().get();
   }
 }

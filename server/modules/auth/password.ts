@@ -29,3 +29,17 @@ export async function verifyPassword(password: string, stored: string): Promise<
   const key = await derive(password, Buffer.from(salt, 'base64url'), { N: Number(n), r: Number(r), p: Number(p) });
   return key.length === expected.length && timingSafeEqual(key, expected);
 }
+
+/**
+ * Why a password set by a person is too weak (empty when it is fine): at least 12 characters of
+ * at least three kinds (lower case, upper case, digits, symbols), and not the e-mail's name.
+ */
+export function passwordProblems(password: string, email?: string): string[] {
+  const problems: string[] = [];
+  if ([...password].length < 12) problems.push('at least 12 characters');
+  const kinds = [/\p{Ll}/u, /\p{Lu}/u, /\p{Nd}/u, /[^\p{L}\p{Nd}]/u].filter((k) => k.test(password)).length;
+  if (kinds < 3) problems.push('at least three of: lower case, upper case, digits, symbols');
+  const name = email?.split('@')[0]?.toLowerCase();
+  if (name && name.length >= 4 && password.toLowerCase().includes(name)) problems.push('not the e-mail name');
+  return problems;
+}
