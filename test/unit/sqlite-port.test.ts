@@ -157,7 +157,7 @@ describe('reads', () => {
 describe('statements', () => {
   it('bind booleans, undefined and named parameters, and take drizzle sql templates', async () => {
     await db.run('INSERT INTO items (name, flag) VALUES (@name, @flag)', { name: 'named', flag: true });
-    await db.run('INSERT INTO items (name, n) VALUES (?, ?)', ['positional', undefined ?? 3]);
+    await db.run('INSERT INTO items (name, n) VALUES (?, ?)', ['positional', 3]);
     const name = 'positional';
     expect(await db.get(sql`SELECT name, n, flag FROM items WHERE name = ${name}`)).toEqual({
       name: 'positional',
