@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEVELOPMENT_WEBHOOK_SECRET } from './modules/payments/local-stripe.ts';
 
 const flag = z
   .enum(['1', '0', 'true', 'false', 'on', 'off', 'yes', 'no'])
@@ -32,7 +33,8 @@ const configSchema = z.object({
     .string()
     .regex(/^(sk|rk)_(test|live)_\w+$/, 'a Stripe secret key')
     .optional(),
-  STRIPE_WEBHOOK_SECRET: z.string().min(8).default('whsec_local_development_secret'),
+  /** The default is public: webhooks signed with it are accepted only from the in-process local Stripe server. */
+  STRIPE_WEBHOOK_SECRET: z.string().min(8).default(DEVELOPMENT_WEBHOOK_SECRET),
   STRIPE_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(15_000),
   /** How often unfinished payments are finished or undone and expired quotas given back (0: only at start-up). */
   RECOVERY_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(86_400).default(60),
