@@ -1,7 +1,5 @@
 import { z } from 'zod';
-
-/** The webhook secret of development: public in the source, so good only for the in-process local Stripe server. */
-export const DEV_WEBHOOK_SECRET = 'whsec_local_development_secret';
+import { DEVELOPMENT_WEBHOOK_SECRET } from './modules/payments/local-stripe.ts';
 
 const flag = z
   .enum(['1', '0', 'true', 'false', 'on', 'off', 'yes', 'no'])
@@ -36,7 +34,8 @@ const configSchema = z.object({
     .string()
     .regex(/^(sk|rk)_(test|live)_\w+$/, 'a Stripe secret key')
     .optional(),
-  STRIPE_WEBHOOK_SECRET: z.string().min(8).default(DEV_WEBHOOK_SECRET),
+  /** The default is public: webhooks signed with it are accepted only from the in-process local Stripe server. */
+  STRIPE_WEBHOOK_SECRET: z.string().min(8).default(DEVELOPMENT_WEBHOOK_SECRET),
   STRIPE_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(15_000),
   /** How often unfinished payments are finished or undone and expired quotas given back (0: only at start-up). */
   RECOVERY_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(86_400).default(60),
@@ -92,7 +91,7 @@ export function productionProblems(config: ParsedEnv, env: NodeJS.ProcessEnv): s
   const problems: string[] = [];
   if (config.SEED_DEMO === true)
     problems.push('SEED_DEMO: demo seeding creates accounts with a published password; set SEED_DEMO=0');
-  if (config.STRIPE_WEBHOOK_SECRET === DEV_WEBHOOK_SECRET)
+  if (config.STRIPE_WEBHOOK_SECRET === DEVELOPMENT_WEBHOOK_SECRET)
     problems.push(
       env.STRIPE_WEBHOOK_SECRET
         ? 'STRIPE_WEBHOOK_SECRET: the development secret is public; set the endpoint secret (whsec_…) of the processor'

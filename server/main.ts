@@ -56,8 +56,12 @@ function refuseDemoAccounts(db: Db) {
   }
 }
 
+/** The URL of the local Stripe server when the primary started it (workers inherit it; nobody else sets it). */
+const LOCAL_STRIPE_URL = 'ISP_LOCAL_STRIPE_URL';
+
 /** Without a Stripe of its own configured, the server runs the local Stripe mock (once, in the primary). */
 async function ensureStripe(config: Config): Promise<Config> {
+  delete process.env[LOCAL_STRIPE_URL];
   if (config.STRIPE_API_BASE || config.STRIPE_SECRET_KEY) return config;
   // Its state is kept beside the database, so a restarted demo still knows its earlier charges.
   const stateFile = path.join(path.dirname(path.resolve(config.DATABASE_PATH)), 'stripe-local.json');
@@ -65,6 +69,7 @@ async function ensureStripe(config: Config): Promise<Config> {
   const local = await startLocalStripe({ stateFile });
   console.log(`Local Stripe test server (stripe-stateful-mock) on ${local.url}`);
   process.env.STRIPE_API_BASE = local.url; // workers inherit it
+  process.env[LOCAL_STRIPE_URL] = local.url;
   process.env.STRIPE_SECRET_KEY = 'sk_test_local_platform';
   return { ...config, STRIPE_API_BASE: local.url, STRIPE_SECRET_KEY: 'sk_test_local_platform' };
 }
@@ -91,6 +96,7 @@ function serve(config: Config, db = openDb(config.DATABASE_PATH)) {
       secretKey: config.STRIPE_SECRET_KEY!,
       apiBase: config.STRIPE_API_BASE,
       webhookSecret: config.STRIPE_WEBHOOK_SECRET,
+      localServer: Boolean(config.STRIPE_API_BASE) && process.env[LOCAL_STRIPE_URL] === config.STRIPE_API_BASE,
       timeoutMs: config.STRIPE_TIMEOUT_MS,
     }),
     mail: config.SMTP_URL

@@ -33,6 +33,7 @@ const noCards: PaymentProvider = {
   release: () => Promise.reject(new PaymentError('rejected', 'the demo seed pays by invoice')),
   refund: () => Promise.reject(new PaymentError('rejected', 'the demo seed pays by invoice')),
   retrieve: () => Promise.resolve(null),
+  retrieveDispute: () => Promise.resolve(null),
   listCharges: () => Promise.resolve({ items: [], hasMore: false }),
   parseWebhook: () => {
     throw new PaymentError('invalid_signature', 'no webhooks in the seed');

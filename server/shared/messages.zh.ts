@@ -221,6 +221,10 @@ export const ZH_DETAILS: Record<string, string> = {
   'only the lab refunds': '只有服务机构可以办理退款',
   'only a captured card payment can be refunded': '只有已完成扣款的银行卡支付可以退款',
   'the payment processor did not answer; try the refund again': '支付服务未响应，请重新发起退款',
+  'the payment processor could not be asked about this event; send it again':
+    '暂时无法向支付机构核实该事件，请重新发送',
+  'webhook refused: the webhook signing secret is the public development default; set STRIPE_WEBHOOK_SECRET to the secret the processor gave you':
+    'Webhook 被拒绝：签名密钥仍是公开的开发默认值，请将 STRIPE_WEBHOOK_SECRET 设为支付机构提供的密钥',
 
   // Why a voucher cannot pay (the `detail`s of a quote's `ineligible`, joined into one sentence)
   'the enterprise’s certification has expired': '企业认证已过期',

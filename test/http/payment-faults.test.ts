@@ -241,30 +241,27 @@ describe('webhooks', () => {
 
   it('applies a capture made at the processor, and records a dispute against the platform', async () => {
     const s = await setup();
-    const b = (await s.book()).body;
+    const b = (await s.book({ paymentToken: 'tok_createDispute' })).body;
     await s.stripe.capture(b.payment.processorId, b.payment.authorisedFen, `dashboard-capture-${b.id}`);
     const captured = await send(s, await event('charge.captured', await rawCharge(b.payment.processorId)));
     expect(captured.body.outcome).toBe('capture recorded');
     expect((await s.researcher.get(`/api/v1/bookings/${b.id}`)).body.payment.status).toBe('captured');
+    // The card's bank disputes the charge; the processor takes the money back and tells us.
+    const { dispute: disputeId } = (await rawCharge(b.payment.processorId)) as { dispute: string };
     const dispute = await send(
       s,
-      await event('charge.dispute.created', {
-        id: `dp_${b.id}`,
-        object: 'dispute',
-        charge: b.payment.processorId,
-        amount: 500,
-      }),
+      await event('charge.dispute.created', { id: disputeId, object: 'dispute', charge: b.payment.processorId }),
     );
-    expect(dispute.body.outcome).toBe('dispute of 500 fen recorded');
+    expect(dispute.body.outcome).toBe(`dispute of ${b.payment.authorisedFen} fen recorded`);
     const platform = s.t.db.$client
       .prepare(`SELECT debits_posted_fen FROM ledger_accounts WHERE code = 'platform'`)
       .pluck()
       .get();
-    expect(platform).toBe(500);
+    expect(platform).toBe(b.payment.authorisedFen);
     const unknown = await send(
       s,
       await event('charge.refunded', { id: 'ch_not_ours', object: 'charge', metadata: {} }),
     );
-    expect(unknown.body.outcome).toBe('charge unknown to the platform');
+    expect(unknown.body.outcome).toBe('ignored: the processor has no such charge');
   });
 });

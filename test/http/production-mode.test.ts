@@ -10,7 +10,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrateDb, openDb } from '../../db/client.ts';
 import { seedDemo, seedReference } from '../../db/seed/index.ts';
-import { DEV_WEBHOOK_SECRET, loadConfig } from '../../server/config.ts';
+import { loadConfig } from '../../server/config.ts';
+import { DEVELOPMENT_WEBHOOK_SECRET } from '../../server/modules/payments/local-stripe.ts';
 import { startLocalSmtp, type LocalSmtp } from '../../server/modules/notifications/local-smtp.ts';
 import { repoRoot, startServer } from '../support/server-process.ts';
 import { localStripe } from '../support/stripe.ts';
@@ -37,7 +38,7 @@ describe('configuration in production mode', () => {
   it('keeps a developer start as easy as before: demo seeding on, plain-HTTP cookie, local processor allowed', () => {
     const config = loadConfig({});
     expect(config).toMatchObject({ production: false, SEED_DEMO: true, COOKIE_SECURE: false, HOST: '127.0.0.1' });
-    expect(config.STRIPE_WEBHOOK_SECRET).toBe(DEV_WEBHOOK_SECRET);
+    expect(config.STRIPE_WEBHOOK_SECRET).toBe(DEVELOPMENT_WEBHOOK_SECRET);
   });
 
   it('refuses NODE_ENV=production without what production needs, naming each variable', () => {
@@ -56,7 +57,7 @@ describe('configuration in production mode', () => {
     const env = {
       NODE_ENV: 'production',
       STRIPE_SECRET_KEY: 'sk_test_abc',
-      STRIPE_WEBHOOK_SECRET: DEV_WEBHOOK_SECRET,
+      STRIPE_WEBHOOK_SECRET: DEVELOPMENT_WEBHOOK_SECRET,
       SMTP_URL: 'smtp://mail.example.cn:587',
       PUBLIC_URL: 'http://instruments.example.cn',
     };

@@ -19,9 +19,10 @@ import { AppError, badRequest, forbidden, notFound } from '../../shared/errors.t
 import { canManageInstitution, type Actor } from '../auth/actor.ts';
 import type { Ledger } from '../ledger/ledger.ts';
 import type { PaymentRow, PaymentsRepo } from '../payments/payments.repo.ts';
-import { PaymentError, type Charge, type PaymentProvider, type ProcessorEvent } from '../payments/provider.ts';
+import { PaymentError, type Charge, type PaymentProvider } from '../payments/provider.ts';
 import type { VoucherUseRow } from '../vouchers/vouchers.repo.ts';
 import type { SplitContext, VouchersService } from '../vouchers/vouchers.service.ts';
+import { ProcessorEvents } from './webhooks.ts';
 
 /** Test hook: throw from here to play a crash between a processor call and the local write. */
 export interface CheckoutFaults {
@@ -44,9 +45,19 @@ export interface CheckoutDeps {
 
 export class CheckoutService {
   private readonly currency: string;
+  private readonly events: ProcessorEvents;
 
   constructor(private readonly deps: CheckoutDeps) {
     this.currency = deps.currency ?? 'cny';
+    this.events = new ProcessorEvents(deps, {
+      installationId: () => this.installationId(),
+      recordAuthorised: (paymentId, charge) => this.recordAuthorised(paymentId, charge),
+      recordSettled: (paymentId, charge) => this.recordSettled(paymentId, charge),
+      recordRefund: (paymentId, refundId, amountFen, reason) =>
+        this.recordRefund(paymentId, refundId, amountFen, reason),
+      failCheckout: (payment, code, message) => this.failCheckout(payment, code, message),
+      accounts: (b, now) => this.accounts(b, now),
+    });
     deps.bookings.setHooks({
       onTransition: (before, after, now) => this.onTransition(before, after, now),
       money: (rows) => this.money(rows),
@@ -694,95 +705,9 @@ export class CheckoutService {
 
   // Webhooks
 
-  /** Verifies, stores (a replay is a no-op) and applies one processor event. */
-  async webhook(
-    rawBody: Buffer,
-    signature: string | undefined,
-  ): Promise<{ received: true; replayed: boolean; outcome: string }> {
-    let event: ProcessorEvent;
-    try {
-      event = this.deps.provider.parseWebhook(rawBody, signature);
-    } catch (err) {
-      if (err instanceof PaymentError)
-        throw badRequest(`webhook refused: ${err.message}`, [{ path: 'header.stripe-signature', message: 'invalid' }]);
-      throw err;
-    }
-    const stored = this.deps.payments.storeEvent({
-      id: event.id,
-      type: event.type,
-      objectId: typeof event.object.id === 'string' ? event.object.id : null,
-      payload: event.object,
-      receivedAt: this.now,
-    });
-    if (!stored) return { received: true, replayed: true, outcome: 'replay ignored' };
-    const outcome = await this.applyEvent(event);
-    this.deps.payments.setEventOutcome(event.id, outcome);
-    return { received: true, replayed: false, outcome };
-  }
-
-  private async applyEvent(event: ProcessorEvent): Promise<string> {
-    const { payments, ledger } = this.deps;
-    const o = event.object;
-    if (event.type.startsWith('charge.dispute.')) {
-      const chargeId = String(o.charge ?? '');
-      const p = payments.byCharge(chargeId);
-      if (!p) return 'dispute of an unknown charge';
-      if (event.type !== 'charge.dispute.created' && event.type !== 'charge.dispute.funds_withdrawn') return 'noted';
-      const amount = Number(o.amount ?? 0);
-      if (!Number.isSafeInteger(amount) || amount <= 0) return 'dispute without an amount';
-      const now = this.now;
-      const b = this.deps.bookings.row(p.bookingId)!;
-      this.deps.bookings.transaction(() => {
-        const a = this.accounts(b, now);
-        // The processor takes the disputed money back; the platform carries it until the dispute ends.
-        ledger.create(
-          {
-            id: `dispute:${String(o.id)}`,
-            debit: a.platform.id,
-            credit: a.clearing.id,
-            amountFen: amount,
-            code: 'card_dispute',
-            bookingId: b.id,
-            processorRef: String(o.id),
-          },
-          now,
-        );
-      });
-      return `dispute of ${amount} fen recorded`;
-    }
-    const charge = chargeFromEvent(o);
-    const p =
-      payments.byCharge(charge.id) ??
-      (charge.metadata.installation === this.installationId() && charge.metadata.payment_id
-        ? payments.byId(Number(charge.metadata.payment_id))
-        : undefined);
-    if (!p) return 'charge unknown to the platform';
-    switch (event.type) {
-      case 'charge.succeeded':
-        if (p.status === 'authorising' || p.status === 'failed') this.recordAuthorised(p.id, charge);
-        return 'authorisation recorded';
-      case 'charge.failed':
-        if (p.status === 'authorising')
-          this.failCheckout(p, charge.metadata.decline_code ?? 'card_declined', 'declined (processor event)');
-        return 'failure recorded';
-      case 'charge.captured':
-        this.recordSettled(p.id, charge);
-        return 'capture recorded';
-      case 'charge.refunded': {
-        if (p.status === 'authorised') {
-          this.recordSettled(p.id, charge);
-          return 'release recorded';
-        }
-        for (const r of charge.refunds) {
-          if (!payments.refund(r.id) && (p.status === 'captured' || p.status === 'partially_refunded')) {
-            this.recordRefund(p.id, r.id, r.amountFen, 'refunded at the processor');
-          }
-        }
-        return 'refunds recorded';
-      }
-      default:
-        return 'ignored';
-    }
+  /** Verifies, stores and applies one processor event, after asking the processor (webhooks.ts). */
+  webhook(rawBody: Buffer, signature: string | undefined) {
+    return this.events.receive(rawBody, signature);
   }
 
   // Views
@@ -840,27 +765,5 @@ function useView(u: VoucherUseRow) {
     postedFen: u.postedFen,
     ratioPercent: u.ratioPercent,
     settlementMode: u.settlementMode,
-  };
-}
-
-/** A charge as a webhook carries it (the same shape the SDK returns). */
-function chargeFromEvent(o: Record<string, unknown>): Charge {
-  const refunds = ((o.refunds as { data?: Record<string, unknown>[] } | undefined)?.data ?? []).map((r) => ({
-    id: String(r.id),
-    amountFen: Number(r.amount),
-    createdAt: Number(r.created) * 1000,
-  }));
-  const captured = Boolean(o.captured);
-  return {
-    id: String(o.id),
-    amountFen: Number(o.amount),
-    capturedFen: Number(o.amount_captured ?? (captured ? o.amount : 0)),
-    refundedFen: Number(o.amount_refunded ?? 0),
-    captured,
-    status: o.status === 'succeeded' || o.status === 'pending' ? o.status : 'failed',
-    metadata: (o.metadata as Record<string, string> | undefined) ?? {},
-    createdAt: Number(o.created) * 1000,
-    refunds,
-    disputed: Boolean(o.disputed),
   };
 }

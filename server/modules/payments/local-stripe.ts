@@ -11,6 +11,13 @@ import path from 'node:path';
 
 const require = createRequire(import.meta.url);
 
+/**
+ * The webhook signing secret the server uses when none is configured. It is public (it is in this
+ * source), so anyone can sign events with it: the Stripe adapter accepts it only while it talks to
+ * the in-process local server started here, never to a processor that moves real money.
+ */
+export const DEVELOPMENT_WEBHOOK_SECRET = 'whsec_local_development_secret';
+
 export interface LocalStripe {
   url: string;
   close(): Promise<void>;
@@ -82,6 +89,22 @@ export function cloneCharges(
     (store as unknown as { put(a: string, o: unknown): void }).put(account, copy);
   }
   void objects;
+}
+
+/**
+ * For tests: the card network's last word on a dispute, as Stripe test mode gives it for the evidence
+ * `winning_evidence` or `losing_evidence` (the mock has no way to close a dispute). A won dispute gets
+ * the reinstatement of the withdrawn amount in its balance transactions, as Stripe records it.
+ */
+export function closeDispute(disputeId: string, outcome: 'won' | 'lost'): void {
+  const store = stores.find((s) => Object.values(s.data).some((objects) => disputeId in objects));
+  if (!store) throw new Error(`dispute ${disputeId} is not in the local Stripe server`);
+  const objects = Object.values(store.data).find((o) => disputeId in o)!;
+  const dispute = objects[disputeId] as unknown as { status: string; amount: number; balance_transactions: unknown[] };
+  dispute.status = outcome;
+  if (outcome === 'won') {
+    dispute.balance_transactions.push({ object: 'balance_transaction', amount: dispute.amount, type: 'adjustment' });
+  }
 }
 
 function restore(stateFile: string): void {

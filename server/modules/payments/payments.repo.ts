@@ -82,6 +82,15 @@ export class PaymentsRepo {
     return this.db.insert(processorEvents).values(row).onConflictDoNothing().run().changes > 0;
   }
 
+  /** What applying a stored event came to; null while it has not been applied to the end. */
+  eventOutcome(id: string): string | null | undefined {
+    return this.db
+      .select({ outcome: processorEvents.outcome })
+      .from(processorEvents)
+      .where(eq(processorEvents.id, id))
+      .get()?.outcome;
+  }
+
   setEventOutcome(id: string, outcome: string): void {
     this.db.update(processorEvents).set({ outcome }).where(eq(processorEvents.id, id)).run();
   }

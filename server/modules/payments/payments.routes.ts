@@ -12,7 +12,7 @@ export function paymentRoutes(checkout: CheckoutService, registry: OpenAPIRegist
     method: 'post',
     path: '/payments/stripe/webhook',
     summary:
-      'Stripe events (Stripe-Signature verified; stored by event id, replays are no-ops): charge succeeded, captured, refunded, failed, disputes',
+      'Stripe events (Stripe-Signature verified; stored by event id, replays are no-ops). The charge or dispute an event names is fetched from the processor and its state recorded, never the body’s; 503 when the processor cannot be asked (the event stays open for the retry)',
     tag: 'Payments',
     access: 'public',
     response: z.object({ received: z.literal(true), replayed: z.boolean(), outcome: z.string() }),

@@ -25,10 +25,33 @@ export interface Refund {
   createdAt: number;
 }
 
+/**
+ * A chargeback as the processor holds it. `status` in the platform's terms:
+ * - inquiry: the bank only asks questions (or the dispute was prevented); no money has moved;
+ * - open: the disputed amount has been withdrawn from us while the dispute runs (or is appealed);
+ * - won: the processor gave the withdrawn amount back; lost: it keeps it;
+ * - unknown: a status this adapter does not know; nothing is recorded for it.
+ */
+export interface Dispute {
+  id: string;
+  chargeId: string;
+  amountFen: number;
+  status: 'inquiry' | 'open' | 'won' | 'lost' | 'unknown';
+  /** UTC ms. */
+  createdAt: number;
+}
+
+/**
+ * A verified webhook event. Its signature says only that it was signed with our secret; its body is
+ * a hint of what changed: the checkout acts on `objectId` after fetching that object from the
+ * processor, and keeps `object` (as sent) only as the record of what arrived.
+ */
 export interface ProcessorEvent {
   id: string;
   type: string;
-  /** The object the event is about (a charge or a dispute), as the processor sent it. */
+  /** The id of the object the event is about (a charge or a dispute); null if the body has none. */
+  objectId: string | null;
+  /** The object as the event carried it: untrusted, stored for the record only. */
   object: Record<string, unknown>;
 }
 
@@ -49,7 +72,10 @@ export interface PaymentProvider {
   release(chargeId: string, idempotencyKey: string): Promise<Charge>;
   /** Returns captured money. */
   refund(chargeId: string, amountFen: number, idempotencyKey: string, reason?: string): Promise<Refund>;
+  /** The charge as the processor holds it now; null when the processor has no such charge. */
   retrieve(chargeId: string): Promise<Charge | null>;
+  /** The dispute as the processor holds it now; null when the processor has no such dispute. */
+  retrieveDispute(disputeId: string): Promise<Dispute | null>;
   /** One page of charges, newest first (for recovery and reconciliation). */
   listCharges(page: {
     startingAfter?: string;

@@ -4,13 +4,26 @@
  * the official stripe-mock and the in-process stripe-stateful-mock all serve.
  */
 import Stripe from 'stripe';
-import { PaymentError, type Charge, type PaymentProvider, type ProcessorEvent, type Refund } from './provider.ts';
+import { DEVELOPMENT_WEBHOOK_SECRET } from './local-stripe.ts';
+import {
+  PaymentError,
+  type Charge,
+  type Dispute,
+  type PaymentProvider,
+  type ProcessorEvent,
+  type Refund,
+} from './provider.ts';
 
 export interface StripeOptions {
   secretKey: string;
   /** e.g. http://127.0.0.1:12111; omitted for api.stripe.com. */
   apiBase?: string | null;
   webhookSecret: string;
+  /**
+   * The API is the in-process local Stripe server this process started (local-stripe.ts): only
+   * then are webhooks signed with the public DEVELOPMENT_WEBHOOK_SECRET accepted.
+   */
+  localServer?: boolean;
   timeoutMs?: number;
   /** Retries on network errors and 5xx answers, with the same idempotency key. */
   maxNetworkRetries?: number;
@@ -87,7 +100,17 @@ export class StripeProvider implements PaymentProvider {
 
   async retrieve(chargeId: string): Promise<Charge | null> {
     try {
-      return toCharge(await call(() => this.stripe.charges.retrieve(chargeId)));
+      // Stripe leaves a charge's refunds out unless asked (API versions since 2022-11-15).
+      return toCharge(await call(() => this.stripe.charges.retrieve(chargeId, { expand: ['refunds'] })));
+    } catch (err) {
+      if (err instanceof PaymentError && err.processorCode === 'resource_missing') return null;
+      throw err;
+    }
+  }
+
+  async retrieveDispute(disputeId: string): Promise<Dispute | null> {
+    try {
+      return toDispute(await call(() => this.stripe.disputes.retrieve(disputeId)));
     } catch (err) {
       if (err instanceof PaymentError && err.processorCode === 'resource_missing') return null;
       throw err;
@@ -106,6 +129,13 @@ export class StripeProvider implements PaymentProvider {
   }
 
   parseWebhook(rawBody: Buffer, signature: string | undefined): ProcessorEvent {
+    if (this.options.webhookSecret === DEVELOPMENT_WEBHOOK_SECRET && !this.developmentSecretAllowed()) {
+      // Anyone can sign with a secret printed in the source: with a real processor nothing signed so is believed.
+      throw new PaymentError(
+        'invalid_signature',
+        'the webhook signing secret is the public development default; set STRIPE_WEBHOOK_SECRET to the secret the processor gave you',
+      );
+    }
     if (!signature) throw new PaymentError('invalid_signature', 'the Stripe-Signature header is missing');
     let event: Stripe.Event;
     try {
@@ -113,7 +143,15 @@ export class StripeProvider implements PaymentProvider {
     } catch (err) {
       throw new PaymentError('invalid_signature', err instanceof Error ? err.message : 'bad signature');
     }
-    return { id: event.id, type: event.type, object: event.data.object as unknown as Record<string, unknown> };
+    const object = event.data.object as unknown as Record<string, unknown>;
+    return { id: event.id, type: event.type, objectId: typeof object.id === 'string' ? object.id : null, object };
+  }
+
+  /** Only the in-process local server, on this machine's loopback interface, may use the public secret. */
+  private developmentSecretAllowed(): boolean {
+    if (!this.options.localServer || !this.options.apiBase) return false;
+    const host = new URL(this.options.apiBase).hostname;
+    return host === '127.0.0.1' || host === 'localhost' || host === '[::1]';
   }
 
   /** A signed header for a payload, as Stripe would send it (tests and the demo's webhook tool). */
@@ -134,6 +172,38 @@ function toCharge(c: Stripe.Charge): Charge {
     createdAt: c.created * 1000,
     refunds: (c.refunds?.data ?? []).map((r) => ({ id: r.id, amountFen: r.amount, createdAt: r.created * 1000 })),
     disputed: Boolean(c.disputed),
+  };
+}
+
+/** Stripe's dispute statuses in the platform's terms (see Dispute). */
+function disputeStatus(status: string): Dispute['status'] {
+  switch (status) {
+    case 'warning_needs_response':
+    case 'warning_under_review':
+    case 'warning_closed':
+    case 'prevented':
+      return 'inquiry';
+    case 'needs_response':
+    case 'under_review':
+    case 'appeal_needs_response':
+    case 'appeal_under_review':
+      return 'open';
+    case 'won':
+      return 'won';
+    case 'lost':
+      return 'lost';
+    default:
+      return 'unknown';
+  }
+}
+
+function toDispute(d: Stripe.Dispute): Dispute {
+  return {
+    id: d.id,
+    chargeId: typeof d.charge === 'string' ? d.charge : d.charge.id,
+    amountFen: d.amount,
+    status: disputeStatus(d.status),
+    createdAt: d.created * 1000,
   };
 }
 
