@@ -10,6 +10,7 @@ import type { Db } from '../db/client.ts';
 import { createRegistry, openApiDocument } from './http/openapi.ts';
 import { apiNotFound, problemHandler } from './http/problem.ts';
 import { sessionMiddleware } from './http/session.ts';
+import type { TrustProxy } from './http/trust-proxy.ts';
 import { AuthRepo } from './modules/auth/auth.repo.ts';
 import { authRoutes } from './modules/auth/auth.routes.ts';
 import { AuthService } from './modules/auth/auth.service.ts';
@@ -51,6 +52,8 @@ export interface AppDeps {
   cookieSecure?: boolean;
   sessionTtlHours?: number;
   logRequests?: boolean;
+  /** Express's `trust proxy`: which reverse proxies' X-Forwarded-For gives req.ip. Default: none. */
+  trustProxy?: TrustProxy;
   /** Folder for uploaded files (service reports); default: `files` beside the database. */
   fileDir?: string;
   /** The payment processor (the Stripe adapter, pointed at the local mock in development and tests). */
@@ -158,6 +161,7 @@ export function createApp(deps: AppDeps): Express {
   app.disable('x-powered-by');
   app.set('etag', false);
   app.set('query parser', 'simple'); // no nested objects from ?a[b]=c
+  app.set('trust proxy', deps.trustProxy ?? false); // req.ip: the sign-in limits key on it
   app.use((_req, res, next) => {
     res.set({ 'X-Content-Type-Options': 'nosniff', 'Referrer-Policy': 'same-origin', 'X-Frame-Options': 'DENY' });
     next();
