@@ -199,6 +199,7 @@ const en: Resources = {
     passwordRequired: 'Please enter your password',
     failed: 'Sign-in failed',
     wrongCredentials: 'Wrong email or password',
+    busy: 'Another sign-in to this account is being checked; try again in a moment',
     tooManyAttempts: 'Too many wrong passwords; try again in {{minutes}} minutes',
     welcome: 'Welcome, {{name}}',
     demoTitle: 'Demo accounts',

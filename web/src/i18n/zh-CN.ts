@@ -195,6 +195,7 @@ const zhCN = {
     passwordRequired: '请输入密码',
     failed: '登录失败',
     wrongCredentials: '邮箱或密码不正确',
+    busy: '该账号的另一次登录正在验证中，请稍候再试',
     tooManyAttempts: '密码错误次数过多，请 {{minutes}} 分钟后再试',
     welcome: '欢迎，{{name}}',
     demoTitle: '演示账号',
