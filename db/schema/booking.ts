@@ -175,11 +175,14 @@ export const bookingEvents = sqliteTable(
   (t) => [index('booking_events_booking').on(t.bookingId, t.id)],
 );
 
-/** A secret per user for their calendar feed (calendar apps cannot send our session cookie). */
+/**
+ * A secret per user for their calendar feed (calendar apps cannot send our session cookie). Only its
+ * SHA-256 is stored, so the address is shown once, when it is made; making a new one ends the old.
+ */
 export const calendarTokens = sqliteTable('calendar_tokens', {
   userId: integer('user_id')
     .primaryKey()
     .references(() => users.id, { onDelete: 'cascade' }),
-  token: text('token').notNull().unique(),
+  tokenHash: text('token_hash').notNull().unique(),
   createdAt: integer('created_at').notNull(),
 });

@@ -448,12 +448,59 @@ describe('calendar feeds', () => {
     expect(ics.status).toBe(200);
     expect(ics.headers['content-type']).toMatch(/text\/calendar/);
     expect(ics.text).toContain('BEGIN:VEVENT');
-    const { url } = (await researcher.get('/api/v1/me/calendar')).body;
+    expect((await researcher.get('/api/v1/me/calendar')).body).toEqual({ createdAt: null });
+    const made = await researcher.post('/api/v1/me/calendar').send({});
+    expect(made.status).toBe(201);
+    const { url } = made.body as { url: string };
     const mine = await request(t.app).get(url);
     expect(mine.status).toBe(200);
     expect(mine.text).toContain('BEGIN:VCALENDAR');
     expect((mine.text.match(/BEGIN:VEVENT/g) ?? []).length).toBeGreaterThan(3);
     expect((await request(t.app).get('/api/v1/calendar/not-a-real-token-value-x.ics')).status).toBe(404);
+  });
+
+  it('keeps only a hash of the address, which is shown once', async () => {
+    const { url } = (await researcher.post('/api/v1/me/calendar').send({})).body as { url: string };
+    const token = url.match(/\/calendar\/([\w-]+)\.ics$/)![1]!;
+    const stored = t.db.$client
+      .prepare(`SELECT * FROM calendar_tokens WHERE user_id = (SELECT id FROM users WHERE email = ?)`)
+      .get('researcher@demo.test') as Record<string, unknown>;
+    expect(Object.values(stored).map(String)).not.toContain(token);
+    expect(JSON.stringify(stored)).not.toContain(token);
+    const later = await researcher.get('/api/v1/me/calendar');
+    expect(later.body).toEqual({ createdAt: expect.any(String) });
+    expect(JSON.stringify(later.body)).not.toContain(token);
+  });
+
+  it('gives a new address on request, and the old one stops working', async () => {
+    const old = (await researcher.post('/api/v1/me/calendar').send({})).body.url as string;
+    expect((await request(t.app).get(old)).status).toBe(200);
+    const fresh = (await researcher.post('/api/v1/me/calendar').send({})).body.url as string;
+    expect(fresh).not.toBe(old);
+    expect((await request(t.app).get(old)).status).toBe(404);
+    expect((await request(t.app).get(fresh)).status).toBe(200);
+  });
+
+  it('stops working when the user is disabled', async () => {
+    const { url } = (await researcher.post('/api/v1/me/calendar').send({})).body as { url: string };
+    t.db.$client.prepare(`UPDATE users SET disabled_at = ? WHERE email = ?`).run(NOW, 'researcher@demo.test');
+    try {
+      expect((await request(t.app).get(url)).status).toBe(404);
+    } finally {
+      t.db.$client.prepare(`UPDATE users SET disabled_at = NULL WHERE email = ?`).run('researcher@demo.test');
+    }
+    expect((await request(t.app).get(url)).status).toBe(200);
+  });
+
+  it('leaves the booking’s purpose (the researcher’s own words) out of the feed', async () => {
+    const purpose = '新配方 X-17 的保密表征';
+    const booked = await book({ start: at('2026-12-29T14:00:00'), end: at('2026-12-29T15:00:00'), purpose });
+    expect(booked.status).toBe(201);
+    const { url } = (await researcher.post('/api/v1/me/calendar').send({})).body as { url: string };
+    const feed = (await request(t.app).get(url)).text;
+    expect(feed).toContain(`booking-${booked.body.id}@`);
+    expect(feed).not.toMatch(/^DESCRIPTION/m);
+    expect(feed).not.toContain('X-17');
   });
 });
 

@@ -421,11 +421,25 @@ export class BookingRepo {
     return this.db.select().from(calendarTokens).where(eq(calendarTokens.userId, userId)).get();
   }
 
-  userByCalendarToken(token: string) {
-    return this.db.select().from(calendarTokens).where(eq(calendarTokens.token, token)).get();
+  /** The feed's owner, if the token's hash is known and the owner not disabled. */
+  calendarOwner(tokenHash: string): { userId: number } | undefined {
+    return this.db
+      .select({ userId: calendarTokens.userId })
+      .from(calendarTokens)
+      .innerJoin(users, eq(users.id, calendarTokens.userId))
+      .where(and(eq(calendarTokens.tokenHash, tokenHash), isNull(users.disabledAt)))
+      .get();
   }
 
-  insertCalendarToken(row: typeof calendarTokens.$inferInsert): void {
-    this.db.insert(calendarTokens).values(row).onConflictDoNothing().run();
+  /** One feed address per user: a new one replaces (and so ends) the old. */
+  replaceCalendarToken(row: typeof calendarTokens.$inferInsert): void {
+    this.db
+      .insert(calendarTokens)
+      .values(row)
+      .onConflictDoUpdate({
+        target: calendarTokens.userId,
+        set: { tokenHash: row.tokenHash, createdAt: row.createdAt },
+      })
+      .run();
   }
 }

@@ -357,11 +357,21 @@ export function bookingRoutes(booking: BookingService, checkout: CheckoutService
   route({
     method: 'get',
     path: '/me/calendar',
-    summary: 'The address of the caller’s personal calendar feed (.ics)',
+    summary: 'Whether the caller has a personal calendar feed (.ics) address, and since when (never the address)',
     tag,
     access: 'signed_in',
-    response: z.object({ url: z.string() }),
-    handler: ({ actor }) => booking.calendarUrl(actor!),
+    response: z.object({ createdAt: z.string().nullable() }),
+    handler: ({ actor }) => booking.calendarFeed(actor!),
+  });
+  route({
+    method: 'post',
+    path: '/me/calendar',
+    summary: 'Make a new address for the caller’s calendar feed, shown this once; the old one stops working',
+    tag,
+    access: 'signed_in',
+    response: z.object({ url: z.string(), createdAt: z.string() }),
+    status: 201,
+    handler: ({ actor }) => booking.newCalendarUrl(actor!),
   });
   // Service reports: the file itself is the body (up to 10 MB), its name in ?name=.
   router.put('/bookings/:id/report', express.raw({ type: () => true, limit: '10mb' }), (req, res) => {

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import ical from 'ical-generator';
@@ -28,6 +28,7 @@ import {
 } from './slots.ts';
 import { nextStatus, type BookingAction } from './state-machine.ts';
 
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 const DAY = 86_400_000;
 
 /** Report files the platform keeps, by content type → stored extension. */
@@ -1090,17 +1091,18 @@ export class BookingService {
 
   // Calendar feeds
 
-  calendarUrl(actor: Actor): { url: string } {
-    let row = this.repo.calendarToken(actor.userId);
-    if (!row) {
-      this.repo.insertCalendarToken({
-        userId: actor.userId,
-        token: randomBytes(24).toString('base64url'),
-        createdAt: this.clock.now(),
-      });
-      row = this.repo.calendarToken(actor.userId)!;
-    }
-    return { url: `/api/v1/calendar/${row.token}.ics` };
+  /** Whether the caller has a feed address, and since when (the address itself was shown once, when made). */
+  calendarFeed(actor: Actor): { createdAt: string | null } {
+    const row = this.repo.calendarToken(actor.userId);
+    return { createdAt: row ? new Date(row.createdAt).toISOString() : null };
+  }
+
+  /** A new feed address for the caller; the old one (if any) stops working. Only its hash is kept. */
+  newCalendarUrl(actor: Actor): { url: string; createdAt: string } {
+    const token = randomBytes(24).toString('base64url');
+    const now = this.clock.now();
+    this.repo.replaceCalendarToken({ userId: actor.userId, tokenHash: sha256(token), createdAt: now });
+    return { url: `/api/v1/calendar/${token}.ics`, createdAt: new Date(now).toISOString() };
   }
 
   instrumentCalendar(instrumentId: number): string {
@@ -1119,7 +1121,7 @@ export class BookingService {
   }
 
   userCalendar(token: string): string {
-    const row = /^[\w-]{20,64}$/.test(token) ? this.repo.userByCalendarToken(token) : undefined;
+    const row = /^[\w-]{20,64}$/.test(token) ? this.repo.calendarOwner(sha256(token)) : undefined;
     if (!row) throw notFound('calendar');
     const cal = ical({ name: '我的仪器预约 · My instrument bookings' });
     const rows = this.repo.bookingsOfUser(row.userId, this.clock.now() - 180 * DAY).filter((b) => b.startAt !== null);
@@ -1130,7 +1132,7 @@ export class BookingService {
         end: new Date(v.end!),
         summary: `${v.instrument.nameZh} (${v.status})`,
         location: v.instrument.institutionName,
-        description: v.purpose ?? undefined,
+        // No purpose: it is the researcher's free text, and a feed address travels to calendar services.
       });
     }
     return cal.toString();

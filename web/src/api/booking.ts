@@ -149,7 +149,10 @@ export const bookingApi = {
   saveHoliday: (date: string, input: Omit<Holiday, 'date'>) =>
     apiFetch<Holiday>(`/holidays/${date}`, { method: 'PUT', body: input }),
   deleteHoliday: (date: string) => apiFetch<void>(`/holidays/${date}`, { method: 'DELETE' }),
-  myCalendar: (signal?: AbortSignal) => apiFetch<{ url: string }>('/me/calendar', { signal }),
+  /** Whether a feed address exists (the address itself is shown only when it is made). */
+  myCalendar: (signal?: AbortSignal) => apiFetch<{ createdAt: string | null }>('/me/calendar', { signal }),
+  /** A new feed address, shown this once; the old one stops working. */
+  newCalendar: () => post<{ url: string; createdAt: string }>('/me/calendar'),
 };
 
 /** The lab's service report for a started or finished job: the file itself is the request body. */

@@ -570,10 +570,18 @@ const en: Resources = {
       emptyCancelled: 'No cancelled or rejected bookings',
       browse: 'Find an instrument',
       feed: 'Calendar feed',
-      feedHint: 'Subscribe to this link in your calendar app to see your bookings there.',
+      feedHint:
+        'Subscribe to your feed address in your calendar app to see your bookings there (time, instrument, lab and status; not the purpose). Anyone with the address can read it.',
       feedCopy: 'Copy link',
       feedCopied: 'Feed link copied',
       feedFailed: 'The feed link is not available right now',
+      feedCreate: 'Make a feed address',
+      feedOnce:
+        'Copy this address now: for your security it is shown only this once. If it is lost or may have leaked, make a new one.',
+      feedSince: 'Feed address made on {{date}} (shown once, not again)',
+      feedRotate: 'New feed address',
+      feedRotateConfirm:
+        'The old address stops working at once; calendar apps subscribed to it need the new one. Continue?',
       rateNow: 'Rate',
     },
     detail: {

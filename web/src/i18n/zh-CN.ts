@@ -564,10 +564,16 @@ const zhCN = {
       emptyCancelled: '暂无已取消或被驳回的预约',
       browse: '去检索仪器',
       feed: '日历订阅',
-      feedHint: '在手机或电脑的日历应用中订阅此链接，预约会自动同步。',
+      feedHint:
+        '在手机或电脑的日历应用中订阅此地址，预约会自动同步（时间、仪器、机构和状态，不含用途）。知道地址的人都能读取，请勿外传。',
       feedCopy: '复制链接',
       feedCopied: '已复制订阅链接',
       feedFailed: '暂时无法获取订阅链接',
+      feedCreate: '生成订阅地址',
+      feedOnce: '请现在复制此地址：为安全起见，它只显示这一次。若遗失或可能泄露，请更换订阅地址。',
+      feedSince: '订阅地址生成于 {{date}}（只显示一次，不再显示）',
+      feedRotate: '更换订阅地址',
+      feedRotateConfirm: '更换后，旧地址立即失效，已订阅的日历应用需改用新地址。确定更换？',
       rateNow: '去评价',
     },
     detail: {
