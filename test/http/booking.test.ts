@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hashPassword } from '../../server/modules/auth/password.ts';
 import { fixedClock } from '../../server/shared/clock.ts';
 import { createTestApp, signIn, type TestApp } from '../support/app.ts';
 import { testSchedule } from '../support/schedule.ts';
@@ -408,6 +409,67 @@ describe('qualification', () => {
       ).status,
     ).toBe(403);
     await lab.put(`/api/v1/instruments/${instant}/schedule`).send({ ...SCHEDULE, approvalRequired: false });
+  });
+});
+
+describe('granting training by e-mail', () => {
+  it('answers the same whether or not the address has an account, and the grant waits for one', async () => {
+    const grant = (userEmail: string) =>
+      lab.post('/api/v1/training-records').send({ instrumentId: instant, userEmail, expiresOn: '2027-01-31' });
+    const known = await grant('researcher2@demo.test');
+    const unknown = await grant('not-yet-registered@demo.test');
+    expect(known.status).toBe(201);
+    expect(unknown.status).toBe(known.status);
+    const shape = (body: Record<string, unknown>) => ({
+      ...body,
+      id: 0,
+      user: { ...(body.user as object), email: '' },
+    });
+    expect(shape(unknown.body)).toEqual(shape(known.body));
+    expect(known.body.user).toEqual({ id: null, name: null, email: 'researcher2@demo.test' });
+    expect(Object.keys(unknown.headers).sort()).toEqual(Object.keys(known.headers).sort());
+    // The lab's list does not tell them apart either.
+    const list = (await lab.get('/api/v1/training-records').query({ instrumentId: instant })).body.items as {
+      id: number;
+      user: object;
+    }[];
+    expect(list.find((r) => r.id === known.body.id)!.user).toEqual(known.body.user);
+    expect(list.find((r) => r.id === unknown.body.id)!.user).toEqual(unknown.body.user);
+    // An admin (who manages accounts anyway) and the holder see whose record it is.
+    const all = (await admin.get('/api/v1/training-records').query({ instrumentId: instant })).body.items as {
+      id: number;
+      user: { name: string | null };
+    }[];
+    expect(all.find((r) => r.id === known.body.id)!.user.name).toEqual(expect.any(String));
+
+    // Someone signs up with the address later: the waiting grant is theirs.
+    const org = one<{ organisation_id: number }>(
+      `SELECT organisation_id FROM users WHERE email = 'researcher@demo.test'`,
+    ).organisation_id;
+    t.db.$client
+      .prepare(
+        `INSERT INTO users (email, password_hash, display_name, role, organisation_id, created_at)
+         VALUES (?, ?, '新同事', 'researcher', ?, ?)`,
+      )
+      .run('not-yet-registered@demo.test', await hashPassword('a-new-password-1'), org, NOW);
+    const newcomer = await signIn(t.app, 'not-yet-registered@demo.test', 'a-new-password-1');
+    const mine = (await newcomer.get('/api/v1/training-records')).body.items as { id: number; user: object }[];
+    expect(mine.map((r) => r.id)).toEqual([unknown.body.id]);
+    expect(mine[0]!.user).toMatchObject({ name: '新同事', email: 'not-yet-registered@demo.test' });
+    await lab
+      .put(`/api/v1/instruments/${instant}/schedule`)
+      .send({ ...SCHEDULE, approvalRequired: false, qualificationRequired: true });
+    try {
+      const booked = await newcomer.post('/api/v1/bookings').send({
+        instrumentId: instant,
+        mode: 'machine_time',
+        start: at('2026-12-17T09:00:00'),
+        end: at('2026-12-17T10:00:00'),
+      });
+      expect(booked.status).toBe(201);
+    } finally {
+      await lab.put(`/api/v1/instruments/${instant}/schedule`).send({ ...SCHEDULE, approvalRequired: false });
+    }
   });
 });
 

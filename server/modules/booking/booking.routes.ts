@@ -254,7 +254,8 @@ export function bookingRoutes(booking: BookingService, checkout: CheckoutService
     id: z.number().int(),
     instrumentId: z.number().int(),
     instrumentName: z.string(),
-    user: z.object({ id: z.number().int(), name: z.string(), email: z.string() }),
+    /** The address granted to; the account's id and name only for admins and the holder. */
+    user: z.object({ id: z.number().int().nullable(), name: z.string().nullable(), email: z.string() }),
     grantedAt: z.string(),
     expiresOn: z.string(),
     revokedAt: z.string().nullable(),
@@ -274,7 +275,9 @@ export function bookingRoutes(booking: BookingService, checkout: CheckoutService
   route({
     method: 'post',
     path: '/training-records',
-    summary: 'Grant a user the qualification to operate an instrument (owning lab, admins)',
+    summary:
+      'Grant an e-mail address the qualification to operate an instrument (owning lab, admins); the same ' +
+      'answer whether or not the address has an account (without one, it applies when one is made)',
     tag,
     access: LAB,
     body: z

@@ -1020,6 +1020,10 @@ export class BookingService {
 
   // Training records
 
+  /**
+   * A lab sees the addresses it granted to, not the accounts behind them: the list (like the answer to a
+   * grant) must not tell a lab which e-mail addresses have accounts. Admins and the holder see the name.
+   */
   trainingRecords(actor: Actor, instrumentId?: number) {
     const where =
       actor.role === 'platform_admin'
@@ -1028,30 +1032,37 @@ export class BookingService {
           ? { institutionId: actor.organisationId, instrumentId }
           : { userId: actor.userId, instrumentId };
     const today = DateTime.fromMillis(this.clock.now(), { zone: 'Asia/Shanghai' }).toISODate()!;
-    return this.repo.trainingRecords(where).map(({ record, instrumentName, user }) => ({
-      id: record.id,
-      instrumentId: record.instrumentId,
-      instrumentName,
-      user: { id: user.id, name: user.displayName, email: user.email },
-      grantedAt: new Date(record.grantedAt).toISOString(),
-      expiresOn: record.expiresOn,
-      revokedAt: record.revokedAt === null ? null : new Date(record.revokedAt).toISOString(),
-      valid: record.revokedAt === null && record.expiresOn >= today,
-      note: record.note,
-    }));
+    return this.repo.trainingRecords(where).map(({ record, instrumentName, user }) => {
+      const shown = user !== null && (actor.role === 'platform_admin' || user.id === actor.userId);
+      return {
+        id: record.id,
+        instrumentId: record.instrumentId,
+        instrumentName,
+        user: { id: shown ? user.id : null, name: shown ? user.displayName : null, email: record.userEmail },
+        grantedAt: new Date(record.grantedAt).toISOString(),
+        expiresOn: record.expiresOn,
+        revokedAt: record.revokedAt === null ? null : new Date(record.revokedAt).toISOString(),
+        valid: record.revokedAt === null && record.expiresOn >= today,
+        note: record.note,
+      };
+    });
   }
 
+  /**
+   * Grants training to an e-mail address. Whether or not it has an account the answer is the same (a
+   * lab must not learn who is registered): without one, the grant waits and applies to whoever signs
+   * up with that address.
+   */
   grantTraining(actor: Actor, input: { instrumentId: number; userEmail: string; expiresOn: string; note?: string }) {
     const instrument = this.instrumentOr400(input.instrumentId);
     if (!canManageInstitution(actor, instrument.institutionId)) throw forbidden('not your institution’s instrument');
-    const user = this.repo.userByEmail(input.userEmail);
-    if (!user) throw badRequest('no user with that e-mail', [{ path: 'body.userEmail', message: 'unknown user' }]);
     const today = DateTime.fromMillis(this.clock.now(), { zone: instrument.timeZone }).toISODate()!;
     if (input.expiresOn < today)
       throw badRequest('the expiry date is in the past', [{ path: 'body.expiresOn', message: 'in the past' }]);
     const row = this.repo.insertTraining({
       instrumentId: instrument.id,
-      userId: user.id,
+      userId: this.repo.userByEmail(input.userEmail)?.id ?? null,
+      userEmail: input.userEmail,
       grantedBy: actor.userId,
       grantedAt: this.clock.now(),
       expiresOn: input.expiresOn,

@@ -75,7 +75,8 @@ export type TrainingRecord = {
   id: number;
   instrumentId: number;
   instrumentName: string;
-  user: { id: number; name: string; email: string };
+  /** The address granted to; the account's id and name only for admins and the holder. */
+  user: { id: number | null; name: string | null; email: string };
   grantedAt: string;
   expiresOn: string;
   revokedAt: string | null;

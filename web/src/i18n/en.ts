@@ -724,6 +724,8 @@ const en: Resources = {
     expired: 'Expired',
     revokedStatus: 'Revoked',
     instrumentRequired: 'Choose an instrument',
+    emailHint:
+      'The record is granted to this address: it applies to its account now, or once someone signs up with it.',
     emailRequired: "Enter the user's sign-in email",
     expiresRequired: 'Choose the expiry date',
     filterInstrument: 'Filter by instrument',

@@ -716,6 +716,7 @@ const zhCN = {
     expired: '已过期',
     revokedStatus: '已撤销',
     instrumentRequired: '请选择仪器',
+    emailHint: '培训记录登记到该邮箱：已注册的账号立即生效，尚未注册的在其用该邮箱注册后生效。',
     emailRequired: '请填写用户的登录邮箱',
     expiresRequired: '请选择有效期',
     filterInstrument: '按仪器筛选',
