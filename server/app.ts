@@ -11,6 +11,7 @@ import { createRegistry, openApiDocument } from './http/openapi.ts';
 import { apiNotFound, problemHandler } from './http/problem.ts';
 import { crossSiteGuard, securityHeaders } from './http/security.ts';
 import { sessionMiddleware } from './http/session.ts';
+import type { TrustProxy } from './http/trust-proxy.ts';
 import { AuthRepo } from './modules/auth/auth.repo.ts';
 import { authRoutes } from './modules/auth/auth.routes.ts';
 import { AuthService } from './modules/auth/auth.service.ts';
@@ -59,6 +60,8 @@ export interface AppDeps {
   photoHosts?: readonly string[];
   sessionTtlHours?: number;
   logRequests?: boolean;
+  /** Express's `trust proxy`: which reverse proxies' X-Forwarded-For gives req.ip. Default: none. */
+  trustProxy?: TrustProxy;
   /** Folder for uploaded files (service reports); default: `files` beside the database. */
   fileDir?: string;
   /** The payment processor (the Stripe adapter, pointed at the local mock in development and tests). */
@@ -166,6 +169,7 @@ export function createApp(deps: AppDeps): Express {
   app.disable('x-powered-by');
   app.set('etag', false);
   app.set('query parser', 'simple'); // no nested objects from ?a[b]=c
+  app.set('trust proxy', deps.trustProxy ?? false); // req.ip: the sign-in limits key on it
   app.use(securityHeaders({ secure: deps.cookieSecure ?? false, imageHosts: deps.photoHosts ?? [] }));
   if (deps.logRequests) {
     app.use((req, res, next) => {

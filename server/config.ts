@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DEVELOPMENT_WEBHOOK_SECRET } from './modules/payments/local-stripe.ts';
+import { trustProxySchema } from './http/trust-proxy.ts';
 
 const flag = z
   .enum(['1', '0', 'true', 'false', 'on', 'off', 'yes', 'no'])
@@ -22,6 +23,8 @@ const configSchema = z.object({
     .max(24 * 90)
     .default(24 * 7),
   LOG_REQUESTS: flag.default(false),
+  /** Reverse proxies whose X-Forwarded-For is believed (off, a hop count, or addresses/CIDRs): see http/trust-proxy.ts. */
+  TRUST_PROXY: trustProxySchema,
   /** Server processes sharing the port (and the database file); 1 serves from the main process. */
   WORKERS: z.coerce.number().int().min(1).max(32).default(1),
   /**

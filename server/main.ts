@@ -92,6 +92,7 @@ function serve(config: Config, db = openDb(config.DATABASE_PATH)) {
     publicUrl: config.PUBLIC_URL ?? null,
     sessionTtlHours: config.SESSION_TTL_HOURS,
     logRequests: config.LOG_REQUESTS,
+    trustProxy: config.TRUST_PROXY,
     payments: new StripeProvider({
       secretKey: config.STRIPE_SECRET_KEY!,
       apiBase: config.STRIPE_API_BASE,

@@ -56,3 +56,41 @@ export const sessions = sqliteTable(
   },
   (t) => [index('sessions_user').on(t.userId), index('sessions_expires').on(t.expiresAt)],
 );
+
+/**
+ * Sign-in attempt counters, shared by every server process: one row per bucket (`account:<e-mail>`,
+ * `address:<client address>`, `device:<hash>`). An attempt is counted before its password is checked
+ * and undone if it succeeds; `in_flight` bounds the checks running at once (a lease, so a crashed
+ * process's checks stop counting). Rows whose window, lock and lease have passed are deleted.
+ */
+export const loginThrottle = sqliteTable(
+  'login_throttle',
+  {
+    key: text('key').primaryKey(),
+    failures: integer('failures').notNull(),
+    windowStart: integer('window_start').notNull(),
+    lockedUntil: integer('locked_until'),
+    inFlight: integer('in_flight').notNull(),
+    inFlightUntil: integer('in_flight_until'),
+    expiresAt: integer('expires_at').notNull(),
+  },
+  (t) => [index('login_throttle_expires').on(t.expiresAt)],
+);
+
+/**
+ * Browsers that have signed in to an account before (a long-lived httpOnly cookie; the table holds
+ * only its SHA-256). Their attempts are counted on their own, so a stranger locking the account by
+ * guessing does not lock its owner out of their usual browser.
+ */
+export const loginDevices = sqliteTable(
+  'login_devices',
+  {
+    id: text('id').primaryKey(),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    createdAt: integer('created_at').notNull(),
+    expiresAt: integer('expires_at').notNull(),
+  },
+  (t) => [index('login_devices_user').on(t.userId), index('login_devices_expires').on(t.expiresAt)],
+);

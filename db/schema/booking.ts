@@ -59,7 +59,11 @@ export const holidays = sqliteTable('holidays', {
   nameEn: text('name_en'),
 });
 
-/** A user's qualification to operate one instrument themselves. */
+/**
+ * A person's qualification to operate one instrument themselves, granted by the lab to an e-mail
+ * address. `user_id` is the account that had that address when it was granted; a grant to an address
+ * without an account keeps it null and applies to whoever signs up with the address later.
+ */
 export const trainingRecords = sqliteTable(
   'training_records',
   {
@@ -67,16 +71,19 @@ export const trainingRecords = sqliteTable(
     instrumentId: integer('instrument_id')
       .notNull()
       .references(() => instruments.id, { onDelete: 'cascade' }),
-    userId: integer('user_id')
-      .notNull()
-      .references(() => users.id),
+    userId: integer('user_id').references(() => users.id),
+    /** The address the lab granted to (lower-case), whether or not it has an account. */
+    userEmail: text('user_email').notNull(),
     grantedBy: integer('granted_by').references(() => users.id),
     grantedAt: integer('granted_at').notNull(),
     expiresOn: text('expires_on').notNull(), // local date, valid through that day
     revokedAt: integer('revoked_at'),
     note: text('note'),
   },
-  (t) => [index('training_records_user').on(t.userId, t.instrumentId)],
+  (t) => [
+    index('training_records_user').on(t.userId, t.instrumentId),
+    index('training_records_email').on(t.userEmail, t.instrumentId),
+  ],
 );
 
 export interface PriceLine {
@@ -175,11 +182,14 @@ export const bookingEvents = sqliteTable(
   (t) => [index('booking_events_booking').on(t.bookingId, t.id)],
 );
 
-/** A secret per user for their calendar feed (calendar apps cannot send our session cookie). */
+/**
+ * A secret per user for their calendar feed (calendar apps cannot send our session cookie). Only its
+ * SHA-256 is stored, so the address is shown once, when it is made; making a new one ends the old.
+ */
 export const calendarTokens = sqliteTable('calendar_tokens', {
   userId: integer('user_id')
     .primaryKey()
     .references(() => users.id, { onDelete: 'cascade' }),
-  token: text('token').notNull().unique(),
+  tokenHash: text('token_hash').notNull().unique(),
   createdAt: integer('created_at').notNull(),
 });

@@ -56,7 +56,8 @@ export function seedBookingDemo(db: Db, now: number): void {
        observe_holidays, updated_at) VALUES (?, ?, 30, ?, 480, ?, 60, ?, ?, ?, ?, ?, ?, 24, 1, ?)`,
   );
   const grant = sqlite.prepare(
-    `INSERT INTO training_records (instrument_id, user_id, granted_by, granted_at, expires_on, note) VALUES (?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO training_records (instrument_id, user_id, user_email, granted_by, granted_at, expires_on, note)
+     VALUES (?, ?, (SELECT email FROM users WHERE id = ?), ?, ?, ?, ?)`,
   );
   let hourlyCount = 0;
   let trained = false;
@@ -89,7 +90,7 @@ export function seedBookingDemo(db: Db, now: number): void {
         now,
       );
       if (needsTraining && !trained) {
-        grant.run(inst.id, researcher, labUser ?? null, now, '2027-06-30', '上机操作培训合格');
+        grant.run(inst.id, researcher, researcher, labUser ?? null, now, '2027-06-30', '上机操作培训合格');
         trained = true;
       }
     });

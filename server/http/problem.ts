@@ -75,6 +75,8 @@ export const problemHandler: ErrorRequestHandler = (err, req, res, _next) => {
   const status = known ? STATUS[known.code] : 500;
   const details = known?.details;
   const lang = langOf(req.headers['accept-language']);
+  const retryAfter = (details as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds;
+  if (typeof retryAfter === 'number') res.set('Retry-After', String(retryAfter));
   res
     .status(status)
     .vary('Accept-Language')

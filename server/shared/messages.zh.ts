@@ -129,6 +129,8 @@ export const ZH_DETAILS: Record<string, string> = {
   // Signing in and roles
   'sign in first': '请先登录',
   'too many wrong passwords; try again later': '密码错误次数过多，请稍后再试',
+  'too many failed sign-ins from your network; try again later': '您所在网络的登录失败次数过多，请稍后再试',
+  'another sign-in attempt is being checked; try again in a moment': '另一次登录正在验证中，请稍候再试',
   'wrong e-mail or password': '邮箱或密码错误',
 
   // Catalogue and instrument records
@@ -158,7 +160,6 @@ export const ZH_DETAILS: Record<string, string> = {
   'a closure may last a year at most': '停机时段最长为一年',
   'durationMinutes must be positive': '预约时长（durationMinutes）必须大于 0',
   'to must be after from': '结束时间必须晚于开始时间',
-  'no user with that e-mail': '没有使用该邮箱的用户',
   'the expiry date is in the past': '到期日期不能早于今天',
   'not a date': '日期格式不正确',
 
@@ -417,7 +418,6 @@ export const ZH_FIELDS: Record<string, string> = {
   'not yours': '不属于贵企业',
   'not an enterprise': '不是企业',
   'not certified': '未通过认证',
-  'unknown user': '用户不存在',
   'unknown institution': '单位不存在',
   'unknown category code': '分类代码不存在',
   'unknown city code': '城市代码不存在',

@@ -86,8 +86,26 @@ describe('booking', () => {
         firstStatus === 'approved' ? '已确认' : '待审核',
       );
       await expect(row.getByTestId('booking-price').innerText()).resolves.toBe(quoted);
+      // The calendar feed's address is made on request and shown once (only its hash is kept).
+      await page.getByTestId('calendar-feed-create').click();
       await page.getByTestId('calendar-feed-url').waitFor();
-      await expect(page.getByTestId('calendar-feed-url').inputValue()).resolves.toMatch(/^https?:\/\/.+/);
+      const feedUrl = await page.getByTestId('calendar-feed-url').inputValue();
+      expect(feedUrl).toMatch(/^https?:\/\/.+\.ics$/);
+      expect((await fetch(feedUrl)).status).toBe(200);
+      // Back later it is not shown again; a new address (after a confirmation) ends the old one.
+      await page.reload();
+      await page.getByTestId('calendar-feed-since').waitFor();
+      await page.getByTestId('calendar-feed-rotate').click();
+      await page
+        .locator('.ant-popconfirm')
+        .getByRole('button', { name: /确\s*定|OK/ })
+        .click();
+      await page.getByTestId('calendar-feed-url').waitFor();
+      const newFeedUrl = await page.getByTestId('calendar-feed-url').inputValue();
+      expect(newFeedUrl).not.toBe(feedUrl);
+      expect((await fetch(feedUrl)).status).toBe(404);
+      expect((await fetch(newFeedUrl)).status).toBe(200);
+      await page.locator(`[data-testid="booking-row"][data-booking-id="${bookingId}"]`).waitFor();
       await screenshot(page, 'my-bookings.png');
 
       // --- the lab manager approves it (unless it was confirmed at once), checks it in and completes it

@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hashPassword } from '../../server/modules/auth/password.ts';
 import { fixedClock } from '../../server/shared/clock.ts';
 import { createTestApp, signIn, type TestApp } from '../support/app.ts';
 import { testSchedule } from '../support/schedule.ts';
@@ -411,6 +412,67 @@ describe('qualification', () => {
   });
 });
 
+describe('granting training by e-mail', () => {
+  it('answers the same whether or not the address has an account, and the grant waits for one', async () => {
+    const grant = (userEmail: string) =>
+      lab.post('/api/v1/training-records').send({ instrumentId: instant, userEmail, expiresOn: '2027-01-31' });
+    const known = await grant('researcher2@demo.test');
+    const unknown = await grant('not-yet-registered@demo.test');
+    expect(known.status).toBe(201);
+    expect(unknown.status).toBe(known.status);
+    const shape = (body: Record<string, unknown>) => ({
+      ...body,
+      id: 0,
+      user: { ...(body.user as object), email: '' },
+    });
+    expect(shape(unknown.body)).toEqual(shape(known.body));
+    expect(known.body.user).toEqual({ id: null, name: null, email: 'researcher2@demo.test' });
+    expect(Object.keys(unknown.headers).sort()).toEqual(Object.keys(known.headers).sort());
+    // The lab's list does not tell them apart either.
+    const list = (await lab.get('/api/v1/training-records').query({ instrumentId: instant })).body.items as {
+      id: number;
+      user: object;
+    }[];
+    expect(list.find((r) => r.id === known.body.id)!.user).toEqual(known.body.user);
+    expect(list.find((r) => r.id === unknown.body.id)!.user).toEqual(unknown.body.user);
+    // An admin (who manages accounts anyway) and the holder see whose record it is.
+    const all = (await admin.get('/api/v1/training-records').query({ instrumentId: instant })).body.items as {
+      id: number;
+      user: { name: string | null };
+    }[];
+    expect(all.find((r) => r.id === known.body.id)!.user.name).toEqual(expect.any(String));
+
+    // Someone signs up with the address later: the waiting grant is theirs.
+    const org = one<{ organisation_id: number }>(
+      `SELECT organisation_id FROM users WHERE email = 'researcher@demo.test'`,
+    ).organisation_id;
+    t.db.$client
+      .prepare(
+        `INSERT INTO users (email, password_hash, display_name, role, organisation_id, created_at)
+         VALUES (?, ?, '新同事', 'researcher', ?, ?)`,
+      )
+      .run('not-yet-registered@demo.test', await hashPassword('a-new-password-1'), org, NOW);
+    const newcomer = await signIn(t.app, 'not-yet-registered@demo.test', 'a-new-password-1');
+    const mine = (await newcomer.get('/api/v1/training-records')).body.items as { id: number; user: object }[];
+    expect(mine.map((r) => r.id)).toEqual([unknown.body.id]);
+    expect(mine[0]!.user).toMatchObject({ name: '新同事', email: 'not-yet-registered@demo.test' });
+    await lab
+      .put(`/api/v1/instruments/${instant}/schedule`)
+      .send({ ...SCHEDULE, approvalRequired: false, qualificationRequired: true });
+    try {
+      const booked = await newcomer.post('/api/v1/bookings').send({
+        instrumentId: instant,
+        mode: 'machine_time',
+        start: at('2026-12-17T09:00:00'),
+        end: at('2026-12-17T10:00:00'),
+      });
+      expect(booked.status).toBe(201);
+    } finally {
+      await lab.put(`/api/v1/instruments/${instant}/schedule`).send({ ...SCHEDULE, approvalRequired: false });
+    }
+  });
+});
+
 describe('holidays and closures', () => {
   it('closes a day that admins mark as a holiday', async () => {
     expect((await lab.put('/api/v1/holidays/2026-12-11').send({ kind: 'off', nameZh: '测试假日' })).status).toBe(403);
@@ -448,12 +510,59 @@ describe('calendar feeds', () => {
     expect(ics.status).toBe(200);
     expect(ics.headers['content-type']).toMatch(/text\/calendar/);
     expect(ics.text).toContain('BEGIN:VEVENT');
-    const { url } = (await researcher.get('/api/v1/me/calendar')).body;
+    expect((await researcher.get('/api/v1/me/calendar')).body).toEqual({ createdAt: null });
+    const made = await researcher.post('/api/v1/me/calendar').send({});
+    expect(made.status).toBe(201);
+    const { url } = made.body as { url: string };
     const mine = await request(t.app).get(url);
     expect(mine.status).toBe(200);
     expect(mine.text).toContain('BEGIN:VCALENDAR');
     expect((mine.text.match(/BEGIN:VEVENT/g) ?? []).length).toBeGreaterThan(3);
     expect((await request(t.app).get('/api/v1/calendar/not-a-real-token-value-x.ics')).status).toBe(404);
+  });
+
+  it('keeps only a hash of the address, which is shown once', async () => {
+    const { url } = (await researcher.post('/api/v1/me/calendar').send({})).body as { url: string };
+    const token = url.match(/\/calendar\/([\w-]+)\.ics$/)![1]!;
+    const stored = t.db.$client
+      .prepare(`SELECT * FROM calendar_tokens WHERE user_id = (SELECT id FROM users WHERE email = ?)`)
+      .get('researcher@demo.test') as Record<string, unknown>;
+    expect(Object.values(stored).map(String)).not.toContain(token);
+    expect(JSON.stringify(stored)).not.toContain(token);
+    const later = await researcher.get('/api/v1/me/calendar');
+    expect(later.body).toEqual({ createdAt: expect.any(String) });
+    expect(JSON.stringify(later.body)).not.toContain(token);
+  });
+
+  it('gives a new address on request, and the old one stops working', async () => {
+    const old = (await researcher.post('/api/v1/me/calendar').send({})).body.url as string;
+    expect((await request(t.app).get(old)).status).toBe(200);
+    const fresh = (await researcher.post('/api/v1/me/calendar').send({})).body.url as string;
+    expect(fresh).not.toBe(old);
+    expect((await request(t.app).get(old)).status).toBe(404);
+    expect((await request(t.app).get(fresh)).status).toBe(200);
+  });
+
+  it('stops working when the user is disabled', async () => {
+    const { url } = (await researcher.post('/api/v1/me/calendar').send({})).body as { url: string };
+    t.db.$client.prepare(`UPDATE users SET disabled_at = ? WHERE email = ?`).run(NOW, 'researcher@demo.test');
+    try {
+      expect((await request(t.app).get(url)).status).toBe(404);
+    } finally {
+      t.db.$client.prepare(`UPDATE users SET disabled_at = NULL WHERE email = ?`).run('researcher@demo.test');
+    }
+    expect((await request(t.app).get(url)).status).toBe(200);
+  });
+
+  it('leaves the booking’s purpose (the researcher’s own words) out of the feed', async () => {
+    const purpose = '新配方 X-17 的保密表征';
+    const booked = await book({ start: at('2026-12-29T14:00:00'), end: at('2026-12-29T15:00:00'), purpose });
+    expect(booked.status).toBe(201);
+    const { url } = (await researcher.post('/api/v1/me/calendar').send({})).body as { url: string };
+    const feed = (await request(t.app).get(url)).text;
+    expect(feed).toContain(`booking-${booked.body.id}@`);
+    expect(feed).not.toMatch(/^DESCRIPTION/m);
+    expect(feed).not.toContain('X-17');
   });
 });
 

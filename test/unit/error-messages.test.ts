@@ -16,8 +16,8 @@ import { scanMessageSites, type MessageSite } from '../support/message-sites.ts'
 const root = path.resolve(import.meta.dirname, '../..');
 const cjk = /[\u4e00-\u9fff]/;
 
-/** Files that define the helpers (errors.ts) or never answer HTTP (config.ts reads the environment). */
-const SKIPPED_FILES = new Set(['server/shared/errors.ts', 'server/config.ts']);
+/** Files that define the helpers (errors.ts) or never answer HTTP (config.ts and trust-proxy.ts read the environment). */
+const SKIPPED_FILES = new Set(['server/shared/errors.ts', 'server/config.ts', 'server/http/trust-proxy.ts']);
 
 /** Messages the source cannot tell, and why they need no entry in the catalogue. */
 const DYNAMIC: Record<string, string> = {

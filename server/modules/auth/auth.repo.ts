@@ -1,6 +1,16 @@
-import { and, count, eq, isNull, like, lt } from 'drizzle-orm';
-import type { Db } from '../../../db/client.ts';
-import { organisations, sessions, users, type OrganisationKind, type Role } from '../../../db/schema/index.ts';
+import { and, count, desc, eq, gt, inArray, isNull, like, lt, lte, notInArray } from 'drizzle-orm';
+import { writeTransaction, type Db } from '../../../db/client.ts';
+import {
+  loginDevices,
+  loginThrottle,
+  organisations,
+  sessions,
+  users,
+  type OrganisationKind,
+  type Role,
+} from '../../../db/schema/index.ts';
+
+export type ThrottleRow = typeof loginThrottle.$inferSelect;
 
 export class AuthRepo {
   private readonly actorStatement;
@@ -93,5 +103,58 @@ export class AuthRepo {
 
   insertUser(row: typeof users.$inferInsert) {
     return this.db.insert(users).values(row).returning().get();
+  }
+
+  /** A write transaction that takes the database lock before reading: counters stay exact across processes. */
+  transaction<T>(fn: () => T): T {
+    return writeTransaction(this.db, fn);
+  }
+
+  throttleRows(keys: string[]): ThrottleRow[] {
+    return this.db.select().from(loginThrottle).where(inArray(loginThrottle.key, keys)).all();
+  }
+
+  saveThrottle(row: ThrottleRow): void {
+    this.db
+      .insert(loginThrottle)
+      .values(row)
+      .onConflictDoUpdate({ target: loginThrottle.key, set: { ...row, key: undefined } })
+      .run();
+  }
+
+  deleteExpiredThrottle(now: number): void {
+    this.db.delete(loginThrottle).where(lte(loginThrottle.expiresAt, now)).run();
+  }
+
+  /** The live device (by its cookie's hash), whoever it belongs to. */
+  device(id: string, now: number) {
+    return this.db
+      .select()
+      .from(loginDevices)
+      .where(and(eq(loginDevices.id, id), gt(loginDevices.expiresAt, now)))
+      .get();
+  }
+
+  insertDevice(row: typeof loginDevices.$inferInsert, keep: number): void {
+    this.db.insert(loginDevices).values(row).run();
+    // A user's newest devices only: a script signing in without cookies must not grow the table without end.
+    const newest = this.db
+      .select({ id: loginDevices.id })
+      .from(loginDevices)
+      .where(eq(loginDevices.userId, row.userId))
+      .orderBy(desc(loginDevices.createdAt))
+      .limit(keep);
+    this.db
+      .delete(loginDevices)
+      .where(and(eq(loginDevices.userId, row.userId), notInArray(loginDevices.id, newest)))
+      .run();
+  }
+
+  extendDevice(id: string, expiresAt: number): void {
+    this.db.update(loginDevices).set({ expiresAt }).where(eq(loginDevices.id, id)).run();
+  }
+
+  deleteExpiredDevices(now: number): void {
+    this.db.delete(loginDevices).where(lte(loginDevices.expiresAt, now)).run();
   }
 }

@@ -4,21 +4,37 @@ import { defineRoute } from '../../http/route.ts';
 import { AppError } from '../../shared/errors.ts';
 import { SESSION_COOKIE } from '../../http/session.ts';
 import { loginSchema, sessionSchema } from './auth.schemas.ts';
-import type { AuthService } from './auth.service.ts';
+import { DEVICE_TTL_MS, type AuthService } from './auth.service.ts';
+
+/** Marks a browser that has signed in to an account (see AuthService.login); sent only to sign-in. */
+export const DEVICE_COOKIE = 'did';
 
 export function authRoutes(auth: AuthService, registry: OpenAPIRegistry, cookie: CookieOptions): Router {
   const router = Router();
   defineRoute(router, registry, {
     method: 'post',
     path: '/auth/login',
-    summary: 'Sign in with e-mail and password; sets the session cookie',
+    summary:
+      'Sign in with e-mail and password; sets the session cookie (too many wrong passwords: 429 with Retry-After)',
     tag: 'Auth',
     access: 'public',
     body: loginSchema,
     response: sessionSchema,
     handler: async ({ body, req, res }) => {
-      const { token, user } = await auth.login(body, req.get('user-agent'), req.ip);
+      const { token, user, deviceToken } = await auth.login(body, {
+        userAgent: req.get('user-agent'),
+        client: req.ip, // the socket's peer, or with `trust proxy` set the address the trusted proxies report
+        deviceToken: req.cookies?.[DEVICE_COOKIE] as string | undefined,
+      });
       res.cookie(SESSION_COOKIE, token, cookie);
+      if (deviceToken) {
+        res.cookie(DEVICE_COOKIE, deviceToken, {
+          ...cookie,
+          sameSite: 'strict',
+          path: '/api/v1/auth/login',
+          maxAge: DEVICE_TTL_MS,
+        });
+      }
       return { user };
     },
   });

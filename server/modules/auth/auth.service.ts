@@ -4,49 +4,27 @@ import { AppError } from '../../shared/errors.ts';
 import type { Actor } from './actor.ts';
 import type { AuthRepo } from './auth.repo.ts';
 import type { LoginInput, UserView } from './auth.schemas.ts';
+import { accountBucket, addressBucket, deviceBucket, LoginThrottle } from './login-throttle.ts';
 import { hashPassword, verifyPassword } from './password.ts';
 
 const MINUTE = 60_000;
+const DAY = 24 * 60 * MINUTE;
+/** How long a browser that signed in stays known to the account (renewed at each sign-in). */
+export const DEVICE_TTL_MS = 90 * DAY;
+/** Known browsers kept per account. */
+const DEVICES_PER_USER = 10;
 const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 
-/**
- * Slows password guessing: after MAX_FAILURES wrong passwords for one e-mail from one address within
- * the window, that pair is refused (429) until the window has passed. Kept in memory: a restart or
- * another process starts counting afresh, which bounds guessing rather than stopping it.
- */
-class LoginGuard {
-  static readonly MAX_FAILURES = 5;
-  static readonly WINDOW_MS = 15 * 60_000;
-  private readonly failures = new Map<string, { count: number; since: number }>();
-
-  check(key: string, now: number): void {
-    const f = this.failures.get(key);
-    if (!f) return;
-    if (now - f.since > LoginGuard.WINDOW_MS) {
-      this.failures.delete(key);
-      return;
-    }
-    if (f.count >= LoginGuard.MAX_FAILURES) {
-      throw new AppError('rate_limited', 'too many wrong passwords; try again later', {
-        retryAfterSeconds: Math.ceil((f.since + LoginGuard.WINDOW_MS - now) / 1000),
-      });
-    }
-  }
-
-  failed(key: string, now: number): void {
-    const f = this.failures.get(key);
-    if (f && now - f.since <= LoginGuard.WINDOW_MS) f.count++;
-    else this.failures.set(key, { count: 1, since: now });
-    if (this.failures.size > 100_000) this.failures.delete(this.failures.keys().next().value!);
-  }
-
-  succeeded(key: string): void {
-    this.failures.delete(key);
-  }
+export interface LoginContext {
+  userAgent?: string;
+  /** The client address as Express gives it (req.ip: the socket's peer unless `trust proxy` is set). */
+  client?: string;
+  /** The device cookie, if the browser sent one. */
+  deviceToken?: string;
 }
 
 export class AuthService {
-  private readonly guard = new LoginGuard();
+  private readonly throttle: LoginThrottle;
 
   /** Compared against when the e-mail is unknown, so both failures take the same time. */
   private readonly decoyHash = hashPassword('decoy password never used');
@@ -55,23 +33,37 @@ export class AuthService {
     private readonly repo: AuthRepo,
     private readonly clock: Clock,
     private readonly sessionTtlMs: number,
-  ) {}
+  ) {
+    this.throttle = new LoginThrottle(repo, clock);
+  }
 
-  /** Checks the password and opens a session; returns the cookie token (only its hash is stored). */
+  /**
+   * Checks the password and opens a session; returns the cookie token (only its hash is stored) and,
+   * when the browser was not yet known to the account, a new device token for its device cookie.
+   *
+   * Guessing is bounded per account and per client address; a browser that has signed in to the
+   * account before is counted on its own instead, so a stranger's guessing cannot lock the owner out
+   * of it. Every attempt is counted before the (slow) password check starts.
+   */
   async login(
     input: LoginInput,
-    userAgent: string | undefined,
-    client = 'unknown',
-  ): Promise<{ token: string; user: UserView }> {
-    const attempt = `${client}|${input.email}`;
-    this.guard.check(attempt, this.clock.now());
+    context: LoginContext = {},
+  ): Promise<{ token: string; user: UserView; deviceToken: string | null }> {
     const user = this.repo.userByEmail(input.email);
-    const ok = await verifyPassword(input.password, user?.passwordHash ?? (await this.decoyHash));
-    if (!user || !ok || user.disabledAt !== null) {
-      this.guard.failed(attempt, this.clock.now());
-      throw new AppError('unauthenticated', 'wrong e-mail or password');
+    const deviceId = context.deviceToken && context.deviceToken.length <= 100 ? hashToken(context.deviceToken) : null;
+    const device = deviceId && user ? this.repo.device(deviceId, this.clock.now()) : undefined;
+    const known = device !== undefined && device.userId === user!.id;
+    const buckets = known ? [deviceBucket(deviceId!)] : [accountBucket(input.email), addressBucket(context.client)];
+    this.throttle.begin(buckets);
+    let ok = false;
+    try {
+      // Unknown e-mails are checked against a decoy, so both failures take the same time.
+      ok = await verifyPassword(input.password, user?.passwordHash ?? (await this.decoyHash));
+      ok = ok && user !== undefined && user.disabledAt === null;
+    } finally {
+      this.throttle.end(buckets, ok);
     }
-    this.guard.succeeded(attempt);
+    if (!ok || !user) throw new AppError('unauthenticated', 'wrong e-mail or password');
     const now = this.clock.now();
     this.repo.deleteExpiredSessions(now);
     const token = randomBytes(32).toString('base64url');
@@ -81,9 +73,19 @@ export class AuthService {
       createdAt: now,
       lastSeenAt: now,
       expiresAt: now + this.sessionTtlMs,
-      userAgent: userAgent?.slice(0, 300) ?? null,
+      userAgent: context.userAgent?.slice(0, 300) ?? null,
     });
-    return { token, user: this.userView(user.id)! };
+    this.repo.deleteExpiredDevices(now);
+    let deviceToken: string | null = null;
+    if (known) this.repo.extendDevice(deviceId!, now + DEVICE_TTL_MS);
+    else {
+      deviceToken = randomBytes(32).toString('base64url');
+      this.repo.insertDevice(
+        { id: hashToken(deviceToken), userId: user.id, createdAt: now, expiresAt: now + DEVICE_TTL_MS },
+        DEVICES_PER_USER,
+      );
+    }
+    return { token, user: this.userView(user.id)!, deviceToken };
   }
 
   logout(token: string): void {

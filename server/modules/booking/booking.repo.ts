@@ -117,6 +117,20 @@ export type InstrumentBrief = {
   categoryCode: string;
 };
 
+/**
+ * Training records that are a user's: granted to their account, or to their e-mail address before
+ * it had one.
+ */
+function heldBy(userId: number): SQL {
+  return or(
+    eq(trainingRecords.userId, userId),
+    and(
+      isNull(trainingRecords.userId),
+      eq(trainingRecords.userEmail, sql`(SELECT ${users.email} FROM ${users} WHERE ${users.id} = ${userId})`),
+    ),
+  )!;
+}
+
 export class BookingRepo {
   private readonly stmt: (sql: string) => Statement;
   private readonly q;
@@ -227,7 +241,7 @@ export class BookingRepo {
       .where(
         and(
           eq(trainingRecords.instrumentId, instrumentId),
-          eq(trainingRecords.userId, userId),
+          heldBy(userId),
           isNull(trainingRecords.revokedAt),
           gte(trainingRecords.expiresOn, today),
         ),
@@ -239,26 +253,33 @@ export class BookingRepo {
     return this.db
       .select()
       .from(trainingRecords)
-      .where(and(eq(trainingRecords.instrumentId, instrumentId), eq(trainingRecords.userId, userId)))
+      .where(and(eq(trainingRecords.instrumentId, instrumentId), heldBy(userId)))
       .orderBy(desc(trainingRecords.grantedAt))
       .get();
   }
 
+  /** Records with the account behind each (null for a grant to an address without one). */
   trainingRecords(where: { institutionId?: number; userId?: number; instrumentId?: number }) {
     const conds: SQL[] = [];
     if (where.institutionId !== undefined) conds.push(eq(instruments.institutionId, where.institutionId));
-    if (where.userId !== undefined) conds.push(eq(trainingRecords.userId, where.userId));
+    if (where.userId !== undefined) conds.push(heldBy(where.userId));
     if (where.instrumentId !== undefined) conds.push(eq(trainingRecords.instrumentId, where.instrumentId));
     return this.db
       .select({
         record: trainingRecords,
         instrumentName: instruments.nameZh,
         institutionId: instruments.institutionId,
-        user: users,
+        user: { id: users.id, displayName: users.displayName },
       })
       .from(trainingRecords)
       .innerJoin(instruments, eq(instruments.id, trainingRecords.instrumentId))
-      .innerJoin(users, eq(users.id, trainingRecords.userId))
+      .leftJoin(
+        users,
+        or(
+          eq(users.id, trainingRecords.userId),
+          and(isNull(trainingRecords.userId), eq(users.email, trainingRecords.userEmail)),
+        ),
+      )
       .where(conds.length ? and(...conds) : undefined)
       .orderBy(desc(trainingRecords.grantedAt))
       .limit(500)
@@ -421,11 +442,25 @@ export class BookingRepo {
     return this.db.select().from(calendarTokens).where(eq(calendarTokens.userId, userId)).get();
   }
 
-  userByCalendarToken(token: string) {
-    return this.db.select().from(calendarTokens).where(eq(calendarTokens.token, token)).get();
+  /** The feed's owner, if the token's hash is known and the owner not disabled. */
+  calendarOwner(tokenHash: string): { userId: number } | undefined {
+    return this.db
+      .select({ userId: calendarTokens.userId })
+      .from(calendarTokens)
+      .innerJoin(users, eq(users.id, calendarTokens.userId))
+      .where(and(eq(calendarTokens.tokenHash, tokenHash), isNull(users.disabledAt)))
+      .get();
   }
 
-  insertCalendarToken(row: typeof calendarTokens.$inferInsert): void {
-    this.db.insert(calendarTokens).values(row).onConflictDoNothing().run();
+  /** One feed address per user: a new one replaces (and so ends) the old. */
+  replaceCalendarToken(row: typeof calendarTokens.$inferInsert): void {
+    this.db
+      .insert(calendarTokens)
+      .values(row)
+      .onConflictDoUpdate({
+        target: calendarTokens.userId,
+        set: { tokenHash: row.tokenHash, createdAt: row.createdAt },
+      })
+      .run();
   }
 }

@@ -254,7 +254,8 @@ export function bookingRoutes(booking: BookingService, checkout: CheckoutService
     id: z.number().int(),
     instrumentId: z.number().int(),
     instrumentName: z.string(),
-    user: z.object({ id: z.number().int(), name: z.string(), email: z.string() }),
+    /** The address granted to; the account's id and name only for admins and the holder. */
+    user: z.object({ id: z.number().int().nullable(), name: z.string().nullable(), email: z.string() }),
     grantedAt: z.string(),
     expiresOn: z.string(),
     revokedAt: z.string().nullable(),
@@ -274,7 +275,9 @@ export function bookingRoutes(booking: BookingService, checkout: CheckoutService
   route({
     method: 'post',
     path: '/training-records',
-    summary: 'Grant a user the qualification to operate an instrument (owning lab, admins)',
+    summary:
+      'Grant an e-mail address the qualification to operate an instrument (owning lab, admins); the same ' +
+      'answer whether or not the address has an account (without one, it applies when one is made)',
     tag,
     access: LAB,
     body: z
@@ -357,11 +360,21 @@ export function bookingRoutes(booking: BookingService, checkout: CheckoutService
   route({
     method: 'get',
     path: '/me/calendar',
-    summary: 'The address of the caller’s personal calendar feed (.ics)',
+    summary: 'Whether the caller has a personal calendar feed (.ics) address, and since when (never the address)',
     tag,
     access: 'signed_in',
-    response: z.object({ url: z.string() }),
-    handler: ({ actor }) => booking.calendarUrl(actor!),
+    response: z.object({ createdAt: z.string().nullable() }),
+    handler: ({ actor }) => booking.calendarFeed(actor!),
+  });
+  route({
+    method: 'post',
+    path: '/me/calendar',
+    summary: 'Make a new address for the caller’s calendar feed, shown this once; the old one stops working',
+    tag,
+    access: 'signed_in',
+    response: z.object({ url: z.string(), createdAt: z.string() }),
+    status: 201,
+    handler: ({ actor }) => booking.newCalendarUrl(actor!),
   });
   // Service reports: the file itself is the body (up to 10 MB), its name in ?name=.
   router.put('/bookings/:id/report', express.raw({ type: () => true, limit: '10mb' }), (req, res) => {

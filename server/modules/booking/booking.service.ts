@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import ical from 'ical-generator';
@@ -28,6 +28,7 @@ import {
 } from './slots.ts';
 import { nextStatus, type BookingAction } from './state-machine.ts';
 
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 const DAY = 86_400_000;
 
 /** Report files the platform keeps, by content type → stored extension. */
@@ -1019,6 +1020,10 @@ export class BookingService {
 
   // Training records
 
+  /**
+   * A lab sees the addresses it granted to, not the accounts behind them: the list (like the answer to a
+   * grant) must not tell a lab which e-mail addresses have accounts. Admins and the holder see the name.
+   */
   trainingRecords(actor: Actor, instrumentId?: number) {
     const where =
       actor.role === 'platform_admin'
@@ -1027,30 +1032,37 @@ export class BookingService {
           ? { institutionId: actor.organisationId, instrumentId }
           : { userId: actor.userId, instrumentId };
     const today = DateTime.fromMillis(this.clock.now(), { zone: 'Asia/Shanghai' }).toISODate()!;
-    return this.repo.trainingRecords(where).map(({ record, instrumentName, user }) => ({
-      id: record.id,
-      instrumentId: record.instrumentId,
-      instrumentName,
-      user: { id: user.id, name: user.displayName, email: user.email },
-      grantedAt: new Date(record.grantedAt).toISOString(),
-      expiresOn: record.expiresOn,
-      revokedAt: record.revokedAt === null ? null : new Date(record.revokedAt).toISOString(),
-      valid: record.revokedAt === null && record.expiresOn >= today,
-      note: record.note,
-    }));
+    return this.repo.trainingRecords(where).map(({ record, instrumentName, user }) => {
+      const shown = user !== null && (actor.role === 'platform_admin' || user.id === actor.userId);
+      return {
+        id: record.id,
+        instrumentId: record.instrumentId,
+        instrumentName,
+        user: { id: shown ? user.id : null, name: shown ? user.displayName : null, email: record.userEmail },
+        grantedAt: new Date(record.grantedAt).toISOString(),
+        expiresOn: record.expiresOn,
+        revokedAt: record.revokedAt === null ? null : new Date(record.revokedAt).toISOString(),
+        valid: record.revokedAt === null && record.expiresOn >= today,
+        note: record.note,
+      };
+    });
   }
 
+  /**
+   * Grants training to an e-mail address. Whether or not it has an account the answer is the same (a
+   * lab must not learn who is registered): without one, the grant waits and applies to whoever signs
+   * up with that address.
+   */
   grantTraining(actor: Actor, input: { instrumentId: number; userEmail: string; expiresOn: string; note?: string }) {
     const instrument = this.instrumentOr400(input.instrumentId);
     if (!canManageInstitution(actor, instrument.institutionId)) throw forbidden('not your institution’s instrument');
-    const user = this.repo.userByEmail(input.userEmail);
-    if (!user) throw badRequest('no user with that e-mail', [{ path: 'body.userEmail', message: 'unknown user' }]);
     const today = DateTime.fromMillis(this.clock.now(), { zone: instrument.timeZone }).toISODate()!;
     if (input.expiresOn < today)
       throw badRequest('the expiry date is in the past', [{ path: 'body.expiresOn', message: 'in the past' }]);
     const row = this.repo.insertTraining({
       instrumentId: instrument.id,
-      userId: user.id,
+      userId: this.repo.userByEmail(input.userEmail)?.id ?? null,
+      userEmail: input.userEmail,
       grantedBy: actor.userId,
       grantedAt: this.clock.now(),
       expiresOn: input.expiresOn,
@@ -1090,17 +1102,18 @@ export class BookingService {
 
   // Calendar feeds
 
-  calendarUrl(actor: Actor): { url: string } {
-    let row = this.repo.calendarToken(actor.userId);
-    if (!row) {
-      this.repo.insertCalendarToken({
-        userId: actor.userId,
-        token: randomBytes(24).toString('base64url'),
-        createdAt: this.clock.now(),
-      });
-      row = this.repo.calendarToken(actor.userId)!;
-    }
-    return { url: `/api/v1/calendar/${row.token}.ics` };
+  /** Whether the caller has a feed address, and since when (the address itself was shown once, when made). */
+  calendarFeed(actor: Actor): { createdAt: string | null } {
+    const row = this.repo.calendarToken(actor.userId);
+    return { createdAt: row ? new Date(row.createdAt).toISOString() : null };
+  }
+
+  /** A new feed address for the caller; the old one (if any) stops working. Only its hash is kept. */
+  newCalendarUrl(actor: Actor): { url: string; createdAt: string } {
+    const token = randomBytes(24).toString('base64url');
+    const now = this.clock.now();
+    this.repo.replaceCalendarToken({ userId: actor.userId, tokenHash: sha256(token), createdAt: now });
+    return { url: `/api/v1/calendar/${token}.ics`, createdAt: new Date(now).toISOString() };
   }
 
   instrumentCalendar(instrumentId: number): string {
@@ -1119,7 +1132,7 @@ export class BookingService {
   }
 
   userCalendar(token: string): string {
-    const row = /^[\w-]{20,64}$/.test(token) ? this.repo.userByCalendarToken(token) : undefined;
+    const row = /^[\w-]{20,64}$/.test(token) ? this.repo.calendarOwner(sha256(token)) : undefined;
     if (!row) throw notFound('calendar');
     const cal = ical({ name: '我的仪器预约 · My instrument bookings' });
     const rows = this.repo.bookingsOfUser(row.userId, this.clock.now() - 180 * DAY).filter((b) => b.startAt !== null);
@@ -1130,7 +1143,7 @@ export class BookingService {
         end: new Date(v.end!),
         summary: `${v.instrument.nameZh} (${v.status})`,
         location: v.instrument.institutionName,
-        description: v.purpose ?? undefined,
+        // No purpose: it is the researcher's free text, and a feed address travels to calendar services.
       });
     }
     return cal.toString();

@@ -75,7 +75,8 @@ export type TrainingRecord = {
   id: number;
   instrumentId: number;
   instrumentName: string;
-  user: { id: number; name: string; email: string };
+  /** The address granted to; the account's id and name only for admins and the holder. */
+  user: { id: number | null; name: string | null; email: string };
   grantedAt: string;
   expiresOn: string;
   revokedAt: string | null;
@@ -149,7 +150,10 @@ export const bookingApi = {
   saveHoliday: (date: string, input: Omit<Holiday, 'date'>) =>
     apiFetch<Holiday>(`/holidays/${date}`, { method: 'PUT', body: input }),
   deleteHoliday: (date: string) => apiFetch<void>(`/holidays/${date}`, { method: 'DELETE' }),
-  myCalendar: (signal?: AbortSignal) => apiFetch<{ url: string }>('/me/calendar', { signal }),
+  /** Whether a feed address exists (the address itself is shown only when it is made). */
+  myCalendar: (signal?: AbortSignal) => apiFetch<{ createdAt: string | null }>('/me/calendar', { signal }),
+  /** A new feed address, shown this once; the old one stops working. */
+  newCalendar: () => post<{ url: string; createdAt: string }>('/me/calendar'),
 };
 
 /** The lab's service report for a started or finished job: the file itself is the request body. */

@@ -199,6 +199,7 @@ const en: Resources = {
     passwordRequired: 'Please enter your password',
     failed: 'Sign-in failed',
     wrongCredentials: 'Wrong email or password',
+    busy: 'Another sign-in to this account is being checked; try again in a moment',
     tooManyAttempts: 'Too many wrong passwords; try again in {{minutes}} minutes',
     welcome: 'Welcome, {{name}}',
     demoTitle: 'Demo accounts',
@@ -569,10 +570,18 @@ const en: Resources = {
       emptyCancelled: 'No cancelled or rejected bookings',
       browse: 'Find an instrument',
       feed: 'Calendar feed',
-      feedHint: 'Subscribe to this link in your calendar app to see your bookings there.',
+      feedHint:
+        'Subscribe to your feed address in your calendar app to see your bookings there (time, instrument, lab and status; not the purpose). Anyone with the address can read it.',
       feedCopy: 'Copy link',
       feedCopied: 'Feed link copied',
       feedFailed: 'The feed link is not available right now',
+      feedCreate: 'Make a feed address',
+      feedOnce:
+        'Copy this address now: for your security it is shown only this once. If it is lost or may have leaked, make a new one.',
+      feedSince: 'Feed address made on {{date}} (shown once, not again)',
+      feedRotate: 'New feed address',
+      feedRotateConfirm:
+        'The old address stops working at once; calendar apps subscribed to it need the new one. Continue?',
       rateNow: 'Rate',
     },
     detail: {
@@ -715,6 +724,8 @@ const en: Resources = {
     expired: 'Expired',
     revokedStatus: 'Revoked',
     instrumentRequired: 'Choose an instrument',
+    emailHint:
+      'The record is granted to this address: it applies to its account now, or once someone signs up with it.',
     emailRequired: "Enter the user's sign-in email",
     expiresRequired: 'Choose the expiry date',
     filterInstrument: 'Filter by instrument',

@@ -57,9 +57,11 @@ export function LoginPage() {
     } catch (e) {
       setSubmitting(false);
       if (isApiError(e) && e.status === 401) setError(t('auth.wrongCredentials'));
-      else if (isApiError(e) && e.status === 429)
-        setError(t('auth.tooManyAttempts', { minutes: Math.ceil(Number(e.extra.retryAfterSeconds ?? 900) / 60) }));
-      else if (isApiError(e) && e.status === 0) setError(t('common.errorNetwork'));
+      else if (isApiError(e) && e.status === 429) {
+        const seconds = Number(e.extra.retryAfterSeconds ?? 900);
+        // Under a minute: another attempt at this account was still being checked, not a lock.
+        setError(seconds < 60 ? t('auth.busy') : t('auth.tooManyAttempts', { minutes: Math.ceil(seconds / 60) }));
+      } else if (isApiError(e) && e.status === 0) setError(t('common.errorNetwork'));
       else if (isApiError(e)) setError(e.detail || t('common.errorGeneric'));
       else setError(t('common.errorGeneric'));
     }

@@ -1,13 +1,14 @@
-import { CopyOutlined, LinkOutlined, SearchOutlined } from '@ant-design/icons';
-import { useQuery } from '@tanstack/react-query';
-import { App as AntApp, Badge, Button, Card, Input, Skeleton, Space, Tabs, Typography } from 'antd';
-import { useMemo } from 'react';
+import { CopyOutlined, LinkOutlined, ReloadOutlined, SearchOutlined } from '@ant-design/icons';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { App as AntApp, Badge, Button, Card, Input, Popconfirm, Skeleton, Space, Tabs, Typography } from 'antd';
+import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
 import { bookingApi, type Booking, type BookingStatus } from '../../api/booking';
 import { useAuth } from '../../app/auth';
 import { formatFen } from '../../ui/money';
 import { EmptyState, ErrorState } from '../../ui/states';
+import { dayjs } from '../../ui/time';
 import { useDocumentTitle } from '../../ui/useDocumentTitle';
 import { BookingTime } from './BookingDetailView';
 import { BookingStatusTag } from './BookingStatusTag';
@@ -66,8 +67,18 @@ export function BookingRow({ b, to }: { b: Booking; to: string }) {
 function CalendarFeed() {
   const { t } = useTranslation();
   const { message } = AntApp.useApp();
+  const qc = useQueryClient();
   const feed = useQuery({ queryKey: ['me', 'calendar'], queryFn: ({ signal }) => bookingApi.myCalendar(signal) });
-  const url = feed.data?.url ? new URL(feed.data.url, window.location.origin).toString() : '';
+  // Only a hash is kept on the server: the address is on screen once, right after it is made.
+  const [url, setUrl] = useState('');
+  const make = useMutation({
+    mutationFn: bookingApi.newCalendar,
+    onSuccess: (r) => {
+      setUrl(new URL(r.url, window.location.origin).toString());
+      qc.setQueryData(['me', 'calendar'], { createdAt: r.createdAt });
+    },
+    onError: () => void message.error(t('booking.mine.feedFailed')),
+  });
   const copy = async () => {
     try {
       await navigator.clipboard.writeText(url);
@@ -76,6 +87,7 @@ function CalendarFeed() {
       (document.getElementById('calendar-feed-url') as HTMLInputElement | null)?.select();
     }
   };
+  const createdAt = feed.data?.createdAt ?? null;
   return (
     <Card
       className="section-card"
@@ -91,20 +103,51 @@ function CalendarFeed() {
         <Skeleton.Input active block />
       ) : feed.isError ? (
         <Typography.Text type="warning">{t('booking.mine.feedFailed')}</Typography.Text>
-      ) : (
+      ) : url ? (
+        <>
+          <div className="bk-feed">
+            <Input
+              id="calendar-feed-url"
+              readOnly
+              value={url}
+              className="bk-feed__url"
+              onFocus={(e) => e.target.select()}
+              data-testid="calendar-feed-url"
+            />
+            <Button icon={<CopyOutlined />} onClick={() => void copy()} data-testid="calendar-feed-copy">
+              {t('booking.mine.feedCopy')}
+            </Button>
+          </div>
+          <Typography.Paragraph type="warning" className="small-text" style={{ marginTop: 8, marginBottom: 0 }}>
+            {t('booking.mine.feedOnce')}
+          </Typography.Paragraph>
+        </>
+      ) : createdAt ? (
         <div className="bk-feed">
-          <Input
-            id="calendar-feed-url"
-            readOnly
-            value={url}
-            className="bk-feed__url"
-            onFocus={(e) => e.target.select()}
-            data-testid="calendar-feed-url"
-          />
-          <Button icon={<CopyOutlined />} onClick={() => void copy()} data-testid="calendar-feed-copy">
-            {t('booking.mine.feedCopy')}
-          </Button>
+          <Typography.Text type="secondary" data-testid="calendar-feed-since">
+            {t('booking.mine.feedSince', { date: dayjs(createdAt).format('YYYY-MM-DD HH:mm') })}
+          </Typography.Text>
+          <Popconfirm
+            title={t('booking.mine.feedRotateConfirm')}
+            onConfirm={() => make.mutate()}
+            okButtonProps={{ danger: true }}
+          >
+            <Button icon={<ReloadOutlined />} loading={make.isPending} data-testid="calendar-feed-rotate">
+              {t('booking.mine.feedRotate')}
+            </Button>
+          </Popconfirm>
         </div>
+      ) : (
+        <Button
+          type="primary"
+          ghost
+          icon={<LinkOutlined />}
+          loading={make.isPending}
+          onClick={() => make.mutate()}
+          data-testid="calendar-feed-create"
+        >
+          {t('booking.mine.feedCreate')}
+        </Button>
       )}
     </Card>
   );

@@ -128,14 +128,18 @@ export function TrainingPage() {
               {
                 key: 'user',
                 title: t('training.user'),
-                render: (_, r) => (
-                  <div>
-                    <div>{r.user.name}</div>
-                    <Typography.Text type="secondary" className="small-text">
-                      {r.user.email}
-                    </Typography.Text>
-                  </div>
-                ),
+                // Labs see the address they granted to, not whether an account is behind it.
+                render: (_, r) =>
+                  r.user.name ? (
+                    <div>
+                      <div>{r.user.name}</div>
+                      <Typography.Text type="secondary" className="small-text">
+                        {r.user.email}
+                      </Typography.Text>
+                    </div>
+                  ) : (
+                    <span data-testid="training-email">{r.user.email}</span>
+                  ),
               },
               {
                 key: 'granted',
@@ -194,6 +198,7 @@ export function TrainingPage() {
           <Form.Item
             name="userEmail"
             label={t('training.userEmail')}
+            extra={t('training.emailHint')}
             rules={[
               { required: true, message: t('training.emailRequired') },
               { type: 'email', message: t('lab.rules.email') },

@@ -1,0 +1,177 @@
+import { isIPv6 } from 'node:net';
+import type { Clock } from '../../shared/clock.ts';
+import { AppError } from '../../shared/errors.ts';
+import type { AuthRepo, ThrottleRow } from './auth.repo.ts';
+
+const MINUTE = 60_000;
+
+/** How many failures a bucket takes within its window before it is locked, and how many checks at once. */
+interface Policy {
+  maxFailures: number;
+  windowMs: number;
+  lockMs: number;
+  maxInFlight: number;
+  /** On success: forget the bucket's failures (a known browser) or only undo this attempt's count. */
+  successResets: boolean;
+}
+
+export const LOGIN_POLICIES = {
+  /** One account from browsers that never signed in to it: the guessing an attacker can do. */
+  account: {
+    maxFailures: 5,
+    windowMs: 15 * MINUTE,
+    lockMs: 15 * MINUTE,
+    maxInFlight: 1,
+    successResets: false,
+  },
+  /** One client address (an IPv6 /64) across accounts: password spraying, and scrypt's CPU and memory. */
+  address: {
+    maxFailures: 20,
+    windowMs: 15 * MINUTE,
+    lockMs: 15 * MINUTE,
+    maxInFlight: 4,
+    successResets: false,
+  },
+  /** A browser that signed in to the account before: its owner's own typing mistakes. */
+  device: {
+    maxFailures: 5,
+    windowMs: 15 * MINUTE,
+    lockMs: 15 * MINUTE,
+    maxInFlight: 1,
+    successResets: true,
+  },
+} satisfies Record<string, Policy>;
+
+export type BucketKind = keyof typeof LOGIN_POLICIES;
+export interface Bucket {
+  kind: BucketKind;
+  key: string;
+}
+
+/** How long a check counts as running when its process never reports back (it takes well under a second). */
+const LEASE_MS = 30_000;
+
+/** The bucket of a client address: IPv4 as it is, IPv6 by its /64 (one subscriber's whole network). */
+export function addressBucket(address: string | undefined): Bucket {
+  let a = (address ?? 'unknown').toLowerCase();
+  if (a.startsWith('::ffff:') && a.includes('.')) a = a.slice(7);
+  else if (isIPv6(a)) {
+    const [head = '', tail = ''] = a.split('::');
+    const h = head ? head.split(':') : [];
+    const t = tail ? tail.split(':') : [];
+    const groups = a.includes('::') ? [...h, ...Array<string>(8 - h.length - t.length).fill('0'), ...t] : h;
+    a = `${groups
+      .slice(0, 4)
+      .map((g) => g.replace(/^0+(?=.)/, ''))
+      .join(':')}::/64`;
+  }
+  return { kind: 'address', key: `address:${a}` };
+}
+
+export const accountBucket = (email: string): Bucket => ({ kind: 'account', key: `account:${email}` });
+export const deviceBucket = (deviceId: string): Bucket => ({ kind: 'device', key: `device:${deviceId}` });
+
+/**
+ * Counts sign-in attempts in the database, so every server process sees the same counts. An attempt is
+ * counted (and its check marked as running) before the password is hashed, in one IMMEDIATE transaction,
+ * so parallel guesses cannot all pass a check that none of them has been counted against yet.
+ */
+export class LoginThrottle {
+  constructor(
+    private readonly repo: AuthRepo,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Counts one attempt against every bucket, or refuses it (429) without counting anything. */
+  begin(buckets: Bucket[]): void {
+    this.repo.transaction(() => {
+      const now = this.clock.now();
+      this.repo.deleteExpiredThrottle(now);
+      const found = new Map(this.repo.throttleRows(buckets.map((b) => b.key)).map((r) => [r.key, r]));
+      const rows = buckets.map((b) => ({ bucket: b, row: current(found.get(b.key), b, now) }));
+      type Refusal = { why: BucketKind | 'busy'; retryAfterMs: number } | null;
+      let refusal: Refusal = null;
+      for (const { bucket, row } of rows) {
+        const why: Refusal =
+          row.lockedUntil !== null && row.lockedUntil > now
+            ? { why: bucket.kind, retryAfterMs: row.lockedUntil - now }
+            : row.inFlight >= LOGIN_POLICIES[bucket.kind].maxInFlight
+              ? { why: 'busy', retryAfterMs: 1000 }
+              : null;
+        if (why && (!refusal || why.retryAfterMs > refusal.retryAfterMs)) refusal = why;
+      }
+      if (refusal) throw refused(refusal.why, refusal.retryAfterMs);
+      for (const { bucket, row } of rows) {
+        const policy = LOGIN_POLICIES[bucket.kind];
+        row.failures++;
+        row.inFlight++;
+        row.inFlightUntil = now + LEASE_MS;
+        if (row.failures >= policy.maxFailures) row.lockedUntil = now + policy.lockMs;
+        this.repo.saveThrottle(withExpiry(row, policy));
+      }
+    });
+  }
+
+  /** The check has ended: the attempt stays counted if it failed; a success undoes it (or resets a known browser). */
+  end(buckets: Bucket[], succeeded: boolean): void {
+    this.repo.transaction(() => {
+      for (const row of this.repo.throttleRows(buckets.map((b) => b.key))) {
+        const policy = LOGIN_POLICIES[buckets.find((b) => b.key === row.key)!.kind];
+        row.inFlight = Math.max(0, row.inFlight - 1);
+        if (row.inFlight === 0) row.inFlightUntil = null;
+        if (succeeded) {
+          row.failures = policy.successResets ? 0 : Math.max(0, row.failures - 1);
+          if (row.failures < policy.maxFailures) row.lockedUntil = null;
+        }
+        this.repo.saveThrottle(withExpiry(row, policy));
+      }
+    });
+  }
+}
+
+function refused(why: BucketKind | 'busy', retryAfterMs: number): AppError {
+  const details = { retryAfterSeconds: Math.max(1, Math.ceil(retryAfterMs / 1000)) };
+  switch (why) {
+    case 'busy':
+      return new AppError('rate_limited', 'another sign-in attempt is being checked; try again in a moment', details);
+    case 'address':
+      return new AppError('rate_limited', 'too many failed sign-ins from your network; try again later', details);
+    default:
+      return new AppError('rate_limited', 'too many wrong passwords; try again later', details);
+  }
+}
+
+/** The bucket as it stands now: a passed window starts afresh, a lapsed lease no longer counts. */
+function current(row: ThrottleRow | undefined, bucket: Bucket, now: number): ThrottleRow {
+  const policy = LOGIN_POLICIES[bucket.kind];
+  const r: ThrottleRow = row
+    ? { ...row }
+    : {
+        key: bucket.key,
+        failures: 0,
+        windowStart: now,
+        lockedUntil: null,
+        inFlight: 0,
+        inFlightUntil: null,
+        expiresAt: now,
+      };
+  if (r.lockedUntil !== null && r.lockedUntil <= now) r.lockedUntil = null;
+  if (r.lockedUntil === null && now - r.windowStart >= policy.windowMs) {
+    r.failures = 0;
+    r.windowStart = now;
+  }
+  if (r.inFlightUntil === null || r.inFlightUntil <= now) {
+    r.inFlight = 0;
+    r.inFlightUntil = null;
+  }
+  if (r.failures === 0 && r.inFlight === 0) r.windowStart = now;
+  return r;
+}
+
+/** The row may be deleted once its window, its lock and its running checks have all passed. */
+function withExpiry(row: ThrottleRow, policy: Policy): ThrottleRow {
+  return {
+    ...row,
+    expiresAt: Math.max(row.windowStart + policy.windowMs, row.lockedUntil ?? 0, row.inFlightUntil ?? 0),
+  };
+}
