@@ -54,6 +54,8 @@ export interface AppDeps {
   /** Built SPA to serve (dist/web); omitted in API-only tests. */
   webRoot?: string | null;
   cookieSecure?: boolean;
+  /** Production mode (see config.ts): nothing of the demo is offered. */
+  production?: boolean;
   /** The platform's address as users reach it (PUBLIC_URL): a request from this origin is the platform's own. */
   publicUrl?: string | null;
   /** Hosts instrument photos may be linked from (PHOTO_HOSTS); the Content-Security-Policy allows their images. */
@@ -103,7 +105,7 @@ function defaultFileDir(db: Db): string {
 export function createApp(deps: AppDeps): Express {
   const clock = deps.clock ?? systemClock;
   const ttlMs = (deps.sessionTtlHours ?? 24 * 7) * 3600_000;
-  const auth = new AuthService(new AuthRepo(deps.db), clock, ttlMs);
+  const auth = new AuthService(new AuthRepo(deps.db), clock, ttlMs, deps.production ?? false);
   const catalogRepo = new CatalogRepo(deps.db);
   const catalog = new CatalogService(catalogRepo, clock);
   const fileDir = deps.fileDir ?? defaultFileDir(deps.db);

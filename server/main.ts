@@ -42,7 +42,7 @@ async function prepare(config: Config) {
  */
 function refuseDemoAccounts(db: Db) {
   const auth = new AuthRepo(db);
-  const demo = auth.activeDemoAccounts(5);
+  const demo = auth.activeDemoAccounts(5).map((a) => a.email);
   if (demo.length) {
     throw new Error(
       `Refusing to start in production mode: DATABASE_PATH=${db.$client.name} holds demo accounts with the published password ` +
@@ -89,6 +89,7 @@ function serve(config: Config, db = openDb(config.DATABASE_PATH)) {
   const app = createApp({
     db,
     cookieSecure: config.COOKIE_SECURE,
+    production: config.production,
     publicUrl: config.PUBLIC_URL ?? null,
     sessionTtlHours: config.SESSION_TTL_HOURS,
     logRequests: config.LOG_REQUESTS,

@@ -52,6 +52,21 @@ const newInstrument = (overrides: Record<string, unknown> = {}) => ({
 });
 
 describe('sign-in and sessions', () => {
+  it('offers the demo accounts on a development installation that has them', async () => {
+    const res = await request(t.app).get('/api/v1/auth/demo-accounts');
+    expect(res.status).toBe(200);
+    expect(res.body.accounts).toEqual(
+      expect.arrayContaining([
+        { email: 'researcher@demo.test', role: 'researcher' },
+        { email: 'admin@demo.test', role: 'platform_admin' },
+      ]),
+    );
+    // A disabled demo account is no longer offered.
+    t.db.$client.prepare(`UPDATE users SET disabled_at = 1 WHERE email = 'finance4@demo.test'`).run();
+    const after = await request(t.app).get('/api/v1/auth/demo-accounts');
+    expect(after.body.accounts.map((a: { email: string }) => a.email)).not.toContain('finance4@demo.test');
+  });
+
   it('refuses a wrong password or unknown user with the same 401', async () => {
     const wrong = await request(t.app).post('/api/v1/auth/login').send({ email: 'lab@demo.test', password: 'nope' });
     const unknown = await request(t.app).post('/api/v1/auth/login').send({ email: 'who@demo.test', password: 'nope' });

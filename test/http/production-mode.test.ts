@@ -165,6 +165,9 @@ describe('a production server process', () => {
         });
       const demo = await login('admin@demo.test', 'demo-pass-2025');
       expect(demo.status).toBe(401);
+      // The sign-in page offers no demo accounts (nor their password).
+      const offered = await fetch(`${server.baseUrl}/api/v1/auth/demo-accounts`);
+      expect(await offered.json()).toEqual({ accounts: [] });
       const res = await login('chief@sdkj.gov.cn', ADMIN_PASSWORD);
       expect(res.status).toBe(200);
       expect(res.headers.get('set-cookie')).toMatch(/; Secure/i);

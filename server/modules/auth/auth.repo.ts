@@ -69,15 +69,14 @@ export class AuthRepo {
   }
 
   /** Accounts of the demo (published password) that can still sign in. */
-  activeDemoAccounts(limit: number): string[] {
+  activeDemoAccounts(limit: number): { email: string; role: Role }[] {
     return this.db
-      .select({ email: users.email })
+      .select({ email: users.email, role: users.role })
       .from(users)
       .where(and(like(users.email, '%@demo.test'), isNull(users.disabledAt)))
       .orderBy(users.id)
       .limit(limit)
-      .all()
-      .map((u) => u.email);
+      .all();
   }
 
   activePlatformAdmins(): number {

@@ -3,7 +3,7 @@ import { Router, type CookieOptions } from 'express';
 import { defineRoute } from '../../http/route.ts';
 import { AppError } from '../../shared/errors.ts';
 import { SESSION_COOKIE } from '../../http/session.ts';
-import { loginSchema, sessionSchema } from './auth.schemas.ts';
+import { demoAccountsSchema, loginSchema, sessionSchema } from './auth.schemas.ts';
 import { DEVICE_TTL_MS, type AuthService } from './auth.service.ts';
 
 /** Marks a browser that has signed in to an account (see AuthService.login); sent only to sign-in. */
@@ -49,6 +49,15 @@ export function authRoutes(auth: AuthService, registry: OpenAPIRegistry, cookie:
       if (token) auth.logout(token);
       res.clearCookie(SESSION_COOKIE, { ...cookie, maxAge: undefined });
     },
+  });
+  defineRoute(router, registry, {
+    method: 'get',
+    path: '/auth/demo-accounts',
+    summary: 'The demo accounts this installation offers on its sign-in page (none in production)',
+    tag: 'Auth',
+    access: 'public',
+    response: demoAccountsSchema,
+    handler: () => ({ accounts: auth.demoAccounts() }),
   });
   defineRoute(router, registry, {
     method: 'get',

@@ -25,3 +25,7 @@ export const userSchema = z.object({
 export type UserView = z.infer<typeof userSchema>;
 
 export const sessionSchema = z.object({ user: userSchema });
+
+export const demoAccountsSchema = z.object({
+  accounts: z.array(z.object({ email: z.string(), role: z.enum(roles) })),
+});

@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Clock } from '../../shared/clock.ts';
 import { AppError } from '../../shared/errors.ts';
+import type { Role } from '../../../db/schema/index.ts';
 import type { Actor } from './actor.ts';
 import type { AuthRepo } from './auth.repo.ts';
 import type { LoginInput, UserView } from './auth.schemas.ts';
@@ -33,8 +34,15 @@ export class AuthService {
     private readonly repo: AuthRepo,
     private readonly clock: Clock,
     private readonly sessionTtlMs: number,
+    /** Production never offers the demo's accounts, even if a database holds them. */
+    private readonly production = false,
   ) {
     this.throttle = new LoginThrottle(repo, clock);
+  }
+
+  /** The demo's accounts that can sign in (none in production): the sign-in page lists them. */
+  demoAccounts(): { email: string; role: Role }[] {
+    return this.production ? [] : this.repo.activeDemoAccounts(50);
   }
 
   /**

@@ -16,4 +16,6 @@ export const authApi = {
   login: (email: string, password: string) =>
     apiFetch<{ user: User }>('/auth/login', { method: 'POST', body: { email, password } }).then((r) => r.user),
   logout: () => apiFetch<void>('/auth/logout', { method: 'POST' }),
+  demoAccounts: (signal?: AbortSignal) =>
+    apiFetch<{ accounts: { email: string; role: Role }[] }>('/auth/demo-accounts', { signal }).then((r) => r.accounts),
 };

@@ -3,19 +3,16 @@ import { Alert, App as AntApp, Button, Card, Form, Input, Typography } from 'ant
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, Navigate, useLocation, useNavigate, useSearchParams } from 'react-router';
+import { useQuery } from '@tanstack/react-query';
 import { isApiError } from '../../api/client';
-import type { Role } from '../../api/auth';
+import { authApi, type Role } from '../../api/auth';
 import { useAuth } from '../../app/auth';
 import { LogoMark } from '../../ui/LogoMark';
 import { useDocumentTitle } from '../../ui/useDocumentTitle';
 
 const DEMO_PASSWORD = 'demo-pass-2025';
-const DEMO_ACCOUNTS = [
-  { email: 'researcher@demo.test', role: 'researcher' },
-  { email: 'lab@demo.test', role: 'lab_manager' },
-  { email: 'finance@demo.test', role: 'finance_officer' },
-  { email: 'admin@demo.test', role: 'platform_admin' },
-] as const;
+/** The demo's main accounts, one per role, in this order; shown only when the server still has them. */
+const DEMO_ACCOUNTS = ['researcher@demo.test', 'lab@demo.test', 'finance@demo.test', 'admin@demo.test'];
 
 /** Only same-site paths are followed after sign-in. */
 function safeRedirect(target: unknown): string | null {
@@ -41,6 +38,9 @@ export function LoginPage() {
   const [error, setError] = useState<string | null>(null);
   const [submitting, setSubmitting] = useState(false);
   useDocumentTitle(t('auth.title'));
+  // A production installation has no demo: the box (and its published password) is not shown there.
+  const demo = useQuery({ queryKey: ['auth', 'demo-accounts'], queryFn: ({ signal }) => authApi.demoAccounts(signal) });
+  const demoAccounts = DEMO_ACCOUNTS.flatMap((email) => demo.data?.filter((a) => a.email === email) ?? []);
 
   const state = location.state as { from?: unknown } | null;
   const target = safeRedirect(state?.from ?? params.get('redirect'));
@@ -124,29 +124,31 @@ export function LoginPage() {
             {t('auth.submit')}
           </Button>
         </Form>
-        <div className="demo-box" data-testid="demo-accounts">
-          <div className="demo-box__title">{t('auth.demoTitle')}</div>
-          <div className="demo-box__hint">
-            {t('auth.demoHint')} <code className="nowrap">{DEMO_PASSWORD}</code>
+        {demoAccounts.length ? (
+          <div className="demo-box" data-testid="demo-accounts">
+            <div className="demo-box__title">{t('auth.demoTitle')}</div>
+            <div className="demo-box__hint">
+              {t('auth.demoHint')} <code className="nowrap">{DEMO_PASSWORD}</code>
+            </div>
+            <ul className="demo-box__list">
+              {demoAccounts.map((a) => (
+                <li key={a.email}>
+                  <button
+                    type="button"
+                    className="demo-box__account"
+                    onClick={() => {
+                      form.setFieldsValue({ email: a.email, password: DEMO_PASSWORD });
+                      setError(null);
+                    }}
+                  >
+                    <code>{a.email}</code>
+                    <span className="demo-box__role">{t(`role.${a.role}`)}</span>
+                  </button>
+                </li>
+              ))}
+            </ul>
           </div>
-          <ul className="demo-box__list">
-            {DEMO_ACCOUNTS.map((a) => (
-              <li key={a.email}>
-                <button
-                  type="button"
-                  className="demo-box__account"
-                  onClick={() => {
-                    form.setFieldsValue({ email: a.email, password: DEMO_PASSWORD });
-                    setError(null);
-                  }}
-                >
-                  <code>{a.email}</code>
-                  <span className="demo-box__role">{t(`role.${a.role}`)}</span>
-                </button>
-              </li>
-            ))}
-          </ul>
-        </div>
+        ) : null}
         <div className="login-card__back">
           <Link to="/instruments">{t('common.backHome')}</Link>
         </div>
