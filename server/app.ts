@@ -26,6 +26,7 @@ import { NotificationsRepo } from './modules/notifications/notifications.repo.ts
 import { notificationRoutes } from './modules/notifications/notifications.routes.ts';
 import { DEFAULT_MAIL_FROM, NotificationService } from './modules/notifications/notifications.service.ts';
 import { ledgerRoutes } from './modules/ledger/ledger.routes.ts';
+import { LedgerReadService } from './modules/ledger/ledger.service.ts';
 import { PaymentsRepo } from './modules/payments/payments.repo.ts';
 import { paymentRoutes } from './modules/payments/payments.routes.ts';
 import type { PaymentProvider } from './modules/payments/provider.ts';
@@ -196,7 +197,7 @@ export function createApp(deps: AppDeps): Express {
   api.use(catalogRoutes(catalog, registry));
   api.use(bookingRoutes(booking, checkout, registry));
   api.use(voucherRoutes(vouchers, registry));
-  api.use(ledgerRoutes(ledger, registry));
+  api.use(ledgerRoutes(new LedgerReadService(ledger), registry));
   api.use(settlementRoutes(settlement, reconciliation, registry));
   api.use(notificationRoutes(notifications, registry));
   api.use(statsRoutes(stats, deps.db, registry));

@@ -269,7 +269,12 @@ export const ZH_DETAILS: Record<string, string> = {
   'the line needs its invoice number': '该明细须填写发票号',
   'no line of this batch is approved: nothing to pay': '本批次没有已通过的明细，无需兑付',
   'the finance dashboard is for finance staff': '财务看板仅供财政审核人员使用',
-  'reconciliation is for finance staff': '对账仅限财务人员使用',
+  'reconciliation is for the provincial office and the platform’s finance desk':
+    '对账仅限省级财政部门和平台财务人员使用',
+  'the ledger is for finance staff': '账本仅供财务人员查看',
+  'the whole ledger’s check is for the provincial office and the platform’s finance desk':
+    '全账本平衡校验仅限省级财政部门和平台财务人员使用',
+  'quotas are for finance staff and admins': '创新券额度仅供财务人员和平台管理员查看',
   'a run covers 400 days at most': '一次对账最长覆盖 400 天',
   'the finding is already resolved': '该差异已处理',
 
