@@ -149,7 +149,8 @@ export function createApp(deps: AppDeps): Express {
     notifications,
     maintenance: async (options) => {
       const recovered = await checkout.recover(options);
-      stats.ensureYear(new Date(clock.now() + 8 * 3600_000).getUTCFullYear());
+      // A new month's rows, in chunks between requests.
+      await stats.buildYear(stats.years().last);
       return { ...recovered, expiredQuotas: vouchers.expireQuotas(), statsRefreshed: stats.refresh() };
     },
   };

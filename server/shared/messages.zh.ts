@@ -281,7 +281,6 @@ export const ZH_DETAILS: Record<string, string> = {
   // Statistics
   'national reports are made by the institution’s lab managers or admins':
     '国家报表由本单位的仪器管理员或平台管理员生成',
-  'a year between 2000 and 2100': '年份须在 2000 至 2100 之间',
   'an institution’s figures are for its lab managers, finance and admins':
     '单位统计数据仅对本单位的仪器管理员、财政审核员和平台管理员开放',
   'for labs, finance and admins': '仅对仪器管理员、财政审核员和平台管理员开放',
@@ -332,6 +331,7 @@ export const ZH_DETAIL_PATTERNS: readonly Pattern[] = [
 
   // Vouchers
   [/^unknown city (.+)$/, '城市代码不存在：$1'],
+  [/^a year from (\d{4}) to (\d{4})$/, '年份须在 $1 至 $2 之间'],
   [
     /^a quota may not exceed the programme’s per-enterprise cap \((-?\d+) fen\)$/,
     (fen) => `额度不能超过项目的单个企业上限（${yuan(fen)}）`,
