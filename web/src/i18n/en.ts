@@ -73,6 +73,7 @@ const en: Resources = {
     },
   },
   stats: {
+    building: 'The {{year}} figures are being built: what exists shows now, the rest fills in by itself.',
     year: 'Year',
     hoursValue: '{{n}} h',
     noRating: 'No ratings yet',

@@ -72,6 +72,7 @@ const zhCN = {
     },
   },
   stats: {
+    building: '{{year}} 年的统计正在生成中：先显示已有的数字，其余生成后自动补齐。',
     year: '年度',
     hoursValue: '{{n}} 小时',
     noRating: '暂无评价',
