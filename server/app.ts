@@ -28,6 +28,7 @@ import { NotificationsRepo } from './modules/notifications/notifications.repo.ts
 import { notificationRoutes } from './modules/notifications/notifications.routes.ts';
 import { DEFAULT_MAIL_FROM, NotificationService } from './modules/notifications/notifications.service.ts';
 import { ledgerRoutes } from './modules/ledger/ledger.routes.ts';
+import { LedgerReadService } from './modules/ledger/ledger.service.ts';
 import { PaymentsRepo } from './modules/payments/payments.repo.ts';
 import { paymentRoutes } from './modules/payments/payments.routes.ts';
 import type { PaymentProvider } from './modules/payments/provider.ts';
@@ -161,7 +162,8 @@ export function createApp(deps: AppDeps): Express {
     notifications,
     maintenance: async (options) => {
       const recovered = await checkout.recover(options);
-      stats.ensureYear(new Date(clock.now() + 8 * 3600_000).getUTCFullYear());
+      // A new month's rows, in chunks between requests.
+      await stats.buildYear(stats.years().last);
       return { ...recovered, expiredQuotas: vouchers.expireQuotas(), statsRefreshed: stats.refresh() };
     },
   };
@@ -208,7 +210,7 @@ export function createApp(deps: AppDeps): Express {
   api.use(catalogRoutes(catalog, registry));
   api.use(bookingRoutes(booking, checkout, registry));
   api.use(voucherRoutes(vouchers, registry));
-  api.use(ledgerRoutes(ledger, registry));
+  api.use(ledgerRoutes(new LedgerReadService(ledger), registry));
   api.use(settlementRoutes(settlement, reconciliation, registry));
   api.use(notificationRoutes(notifications, registry));
   api.use(statsRoutes(stats, deps.db, registry));

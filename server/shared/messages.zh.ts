@@ -283,14 +283,18 @@ export const ZH_DETAILS: Record<string, string> = {
   'the line needs its invoice number': '该明细须填写发票号',
   'no line of this batch is approved: nothing to pay': '本批次没有已通过的明细，无需兑付',
   'the finance dashboard is for finance staff': '财务看板仅供财政审核人员使用',
-  'reconciliation is for finance staff': '对账仅限财务人员使用',
+  'reconciliation is for the provincial office and the platform’s finance desk':
+    '对账仅限省级财政部门和平台财务人员使用',
+  'the ledger is for finance staff': '账本仅供财务人员查看',
+  'the whole ledger’s check is for the provincial office and the platform’s finance desk':
+    '全账本平衡校验仅限省级财政部门和平台财务人员使用',
+  'quotas are for finance staff and admins': '创新券额度仅供财务人员和平台管理员查看',
   'a run covers 400 days at most': '一次对账最长覆盖 400 天',
   'the finding is already resolved': '该差异已处理',
 
   // Statistics
   'national reports are made by the institution’s lab managers or admins':
     '国家报表由本单位的仪器管理员或平台管理员生成',
-  'a year between 2000 and 2100': '年份须在 2000 至 2100 之间',
   'an institution’s figures are for its lab managers, finance and admins':
     '单位统计数据仅对本单位的仪器管理员、财政审核员和平台管理员开放',
   'for labs, finance and admins': '仅对仪器管理员、财政审核员和平台管理员开放',
@@ -346,6 +350,7 @@ export const ZH_DETAIL_PATTERNS: readonly Pattern[] = [
 
   // Vouchers
   [/^unknown city (.+)$/, '城市代码不存在：$1'],
+  [/^a year from (\d{4}) to (\d{4})$/, '年份须在 $1 至 $2 之间'],
   [
     /^a quota may not exceed the programme’s per-enterprise cap \((-?\d+) fen\)$/,
     (fen) => `额度不能超过项目的单个企业上限（${yuan(fen)}）`,

@@ -87,13 +87,18 @@ describe('sharing overview', () => {
       await expectChineseFontLoaded(page);
       await screenshot(page, 'overview.png');
 
-      // Another year: 2025 has no services in the demo, and says so.
+      // Another year: 2025 has no services in the demo, and says so. The server builds a year's figures
+      // the first time it is asked for, behind its answer: the page says so until they are complete.
       await page.getByTestId('year-2025').click();
       await page.waitForURL((url) => url.searchParams.get('year') === '2025');
       await waitForOverview(page, 2025);
+      await page.getByTestId('stats-building').waitFor();
+      await page.getByTestId('stats-building').waitFor({ state: 'detached' });
       await expect(figure(page, 'kpi-jobs')).resolves.toBe(0);
       await page.getByTestId('monthly-empty').waitFor();
       const thisYear = new Date().getFullYear();
+      // Only the platform's years are offered (from its first, 2025, to this one).
+      await expect(page.getByTestId('year-2024').count()).resolves.toBe(0);
       await page.getByTestId(`year-${thisYear}`).click();
       await page.waitForURL((url) => url.searchParams.get('year') === String(thisYear));
       await waitForOverview(page, thisYear);

@@ -4,7 +4,8 @@
  * bank account. 济南市科学技术局's finance officer (finance@demo.test) lands on 资金看板, opens the batch on
  * 兑付审核, returns one line and approves the rest; the lab corrects and resubmits the returned line; finance
  * approves it and pays the batch with a bank reference. The dashboard then shows the paid amount and its
- * charts, and a reconciliation of October–November shows its result.
+ * charts; the city's office has no reconciliation, the provincial office (finance2@demo.test) runs one of
+ * October–November and sees its result.
  */
 import { describe, expect, it } from 'vitest';
 import { formatFen } from '../../web/src/ui/money.ts';
@@ -220,7 +221,20 @@ describe('settlement', () => {
       await screenshot(fp, 'finance-dashboard-phone.png');
       await fp.setViewportSize(DESKTOP);
 
-      // --- reconciliation of October–November
+      // A city's office reads its own city's money: no reconciliation, no check of the whole ledger.
+      await expect(fp.getByTestId('latest-run').count()).resolves.toBe(0);
+      await expect(fp.getByTestId('nav-finance-reconciliation').count()).resolves.toBe(0);
+      await fp.getByTestId('nav-ledger').click();
+      await fp.waitForURL((url) => url.pathname === '/ledger');
+      await fp.getByTestId('ledger-city-scope').waitFor();
+      await expect(fp.getByTestId('ledger-check').count()).resolves.toBe(0);
+      await fp.goto('/finance/reconciliation');
+      await fp.getByTestId('forbidden').waitFor();
+
+      // --- the provincial office reconciles October–November
+      await finance.context.clearCookies();
+      await signIn(fp, 'finance2@demo.test');
+      await fp.waitForURL((url) => url.pathname === '/finance/dashboard');
       await fp.getByTestId('nav-finance-reconciliation').click();
       await fp.waitForURL((url) => url.pathname === '/finance/reconciliation');
       const [from, to] = [

@@ -363,9 +363,9 @@ describe('voucher, settlement and reconciliation events', () => {
     expect(payment).toMatchObject({ data: { batchId: batch.id, reference: 'GK2026120101' } });
     expect(payment!.body).toContain('GK2026120101');
 
-    // A paid batch whose total no longer agrees: the next run finds it.
+    // A paid batch whose total no longer agrees: the next run (an admin's: reconciliation is the province's) finds it.
     t.db.$client.prepare(`UPDATE settlement_batches SET paid_fen = paid_fen + 1 WHERE id = ?`).run(batch.id);
-    const run = await finance
+    const run = await admin
       .post('/api/v1/reconciliation/runs')
       .send({ from: '2026-10-01T00:00:00+08:00', to: '2026-12-31T00:00:00+08:00' });
     expect(run.status, JSON.stringify(run.body)).toBe(201);

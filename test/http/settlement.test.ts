@@ -295,17 +295,17 @@ describe('reconciliation', () => {
     expect((await lab.post(`/api/v1/bookings/${done.id}/complete`).send({})).status).toBe(200);
     await researcher.post(`/api/v1/bookings/${cancelled.id}/cancel`).send({});
     cardBooking = open;
-    const run = await finance.post('/api/v1/reconciliation/runs').send(PERIOD);
+    const run = await desk.post('/api/v1/reconciliation/runs').send(PERIOD);
     expect(run.status).toBe(201);
     expect(run.body.findings).toEqual([]);
     expect(run.body.status).toBe('clean');
     expect(run.body.summary.payments).toBeGreaterThanOrEqual(3);
-    expect((await finance.get(`/api/v1/reconciliation/runs/${run.body.id}`)).body.status).toBe('clean');
+    expect((await desk.get(`/api/v1/reconciliation/runs/${run.body.id}`)).body.status).toBe('clean');
     expect((await researcher.post('/api/v1/reconciliation/runs').send(PERIOD)).status).toBe(403);
   });
 
   const runKinds = async () => {
-    const run = await finance.post('/api/v1/reconciliation/runs').send(PERIOD);
+    const run = await desk.post('/api/v1/reconciliation/runs').send(PERIOD);
     expect(run.status).toBe(201);
     return run.body as {
       id: number;
@@ -395,7 +395,7 @@ describe('reconciliation', () => {
   it('resolves a finding with a note, once', async () => {
     const run = await runKinds();
     const finding = run.findings[0]!;
-    const res = await finance
+    const res = await desk
       .post(`/api/v1/reconciliation/runs/${run.id}/findings/${finding.id}/resolve`)
       .send({ note: '已与支付机构核对，系手工退款' });
     expect(res.status).toBe(200);
@@ -403,11 +403,8 @@ describe('reconciliation', () => {
     expect(resolved).toMatchObject({ resolved: true, resolutionNote: '已与支付机构核对，系手工退款' });
     expect(res.body.openFindings).toBe(run.findings.length - 1);
     expect(
-      (
-        await finance
-          .post(`/api/v1/reconciliation/runs/${run.id}/findings/${finding.id}/resolve`)
-          .send({ note: 'again' })
-      ).status,
+      (await desk.post(`/api/v1/reconciliation/runs/${run.id}/findings/${finding.id}/resolve`).send({ note: 'again' }))
+        .status,
     ).toBe(409);
   });
 
@@ -418,7 +415,7 @@ describe('reconciliation', () => {
       findings: { id: number; kind: string; amountFen: number; ref: string; detail: string }[];
     };
     const read = (acceptLanguage?: string) => {
-      const req = finance.get(`/api/v1/reconciliation/runs/${run.id}`);
+      const req = desk.get(`/api/v1/reconciliation/runs/${run.id}`);
       return acceptLanguage === undefined ? req : req.set('Accept-Language', acceptLanguage);
     };
     const [zh, zhCN, en, enGB] = await Promise.all([
@@ -485,7 +482,7 @@ describe('reconciliation', () => {
       const body = (await read(lang)).body as Body;
       expect(body.findings.find((f) => f.id === legacy)!.detail).toBe(old);
     }
-    const resolved = await finance
+    const resolved = await desk
       .post(`/api/v1/reconciliation/runs/${run.id}/findings/${legacy}/resolve`)
       .set('Accept-Language', 'en')
       .send({ note: '旧记录，已核对' });
@@ -498,7 +495,7 @@ describe('reconciliation', () => {
     expect(detail(resolved.body as Body, 'forged:capture')).toMatch(/^ledger transfer forged:capture/);
 
     // The export is a Chinese document whatever the caller reads.
-    const csv = await download(finance, `/api/v1/reconciliation/runs/${run.id}/export?format=csv`).set(
+    const csv = await download(desk, `/api/v1/reconciliation/runs/${run.id}/export?format=csv`).set(
       'Accept-Language',
       'en',
     );
@@ -508,7 +505,7 @@ describe('reconciliation', () => {
 
     // What the service itself refuses with is in the reader's language too.
     const again = (lang?: string) => {
-      const req = finance.post(`/api/v1/reconciliation/runs/${run.id}/findings/${legacy}/resolve`);
+      const req = desk.post(`/api/v1/reconciliation/runs/${run.id}/findings/${legacy}/resolve`);
       return (lang ? req.set('Accept-Language', lang) : req).send({ note: '再次处理' });
     };
     const [twiceZh, twiceEn] = await Promise.all([again(), again('en')]);
@@ -516,8 +513,8 @@ describe('reconciliation', () => {
     expect([twiceEn.status, twiceEn.body.detail]).toEqual([409, 'the finding is already resolved']);
     const long = { from: '2025-01-01T00:00:00+08:00', to: '2026-12-31T00:00:00+08:00' };
     const [longZh, longEn] = await Promise.all([
-      finance.post('/api/v1/reconciliation/runs').send(long),
-      finance.post('/api/v1/reconciliation/runs').set('Accept-Language', 'en').send(long),
+      desk.post('/api/v1/reconciliation/runs').send(long),
+      desk.post('/api/v1/reconciliation/runs').set('Accept-Language', 'en').send(long),
     ]);
     expect([longZh.status, longZh.body.detail]).toEqual([400, '一次对账最长覆盖 400 天']);
     expect([longEn.status, longEn.body.detail]).toEqual([400, 'a run covers 400 days at most']);
@@ -552,11 +549,11 @@ describe('exports', () => {
   });
 
   it('gives a run and the voucher register as CSV', async () => {
-    const runs = (await finance.get('/api/v1/reconciliation/runs')).body.items;
+    const runs = (await desk.get('/api/v1/reconciliation/runs')).body.items;
     const withFindings = runs.find((r: { status: string }) => r.status === 'findings');
-    const csv = await download(finance, `/api/v1/reconciliation/runs/${withFindings.id}/export?format=csv`);
+    const csv = await download(desk, `/api/v1/reconciliation/runs/${withFindings.id}/export?format=csv`);
     const rows = parseCsv(csv.body as Buffer);
-    const full = (await finance.get(`/api/v1/reconciliation/runs/${withFindings.id}`)).body;
+    const full = (await desk.get(`/api/v1/reconciliation/runs/${withFindings.id}`)).body;
     expect(rows.length - 1).toBe(full.findings.length);
     const register = await download(lab, '/api/v1/voucher-register/export?format=csv');
     const reg = parseCsv(register.body as Buffer);
@@ -583,9 +580,10 @@ describe('the finance dashboard', () => {
       `SELECT SUM(paid_fen) AS s FROM settlement_batches WHERE review_office_id = (SELECT organisation_id FROM users WHERE email = 'finance@demo.test') AND status = 'paid'`,
     ).s;
     expect(jinan.byMonth.reduce((s: number, m: { paidFen: number }) => s + m.paidFen, 0)).toBe(paid - 1); // one fen was tampered above
-    expect(jinan.latestRun).toMatchObject({ status: 'findings' });
+    expect(jinan.latestRun).toBeNull(); // reconciliation is the province's
     const province = (await desk.get('/api/v1/finance/dashboard')).body;
     expect(province.scope).toBeNull();
+    expect(province.latestRun).toMatchObject({ status: 'findings' });
     expect(province.byCity.length).toBeGreaterThan(1);
     expect(province.openBatches.some((b: { reviewOffice: string }) => b.reviewOffice === '临沂市科学技术局')).toBe(
       true,

@@ -3,11 +3,14 @@
  * kept current as bookings change, scoped to who may see them; national reporting exports parsed
  * back and compared with the records.
  */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseCsv, parseXlsx } from '../../server/modules/settlement/exports.ts';
 import { Aggregates } from '../../server/modules/stats/aggregates.ts';
 import { INSTRUMENT_HEADERS, SERVICE_HEADERS } from '../../server/modules/stats/national.ts';
+import { YEAR_CHUNK } from '../../server/modules/stats/year-builder.ts';
+import { servicesOf } from '../../server/app.ts';
 import { fixedClock } from '../../server/shared/clock.ts';
 import { createTestApp, download, signIn, type TestApp } from '../support/app.ts';
 
@@ -25,6 +28,8 @@ const one = <T>(sql: string, ...params: unknown[]) => t.db.$client.prepare(sql).
 
 beforeAll(async () => {
   t = await createTestApp({ instruments: 300, clock });
+  // As the server does at start-up (main.ts): this year's roll-up is complete before anything asks.
+  servicesOf(t.app).stats.ensureYear(2026);
   lab = await signIn(t.app, 'lab@demo.test');
   otherLab = await signIn(t.app, 'lab2@demo.test');
   researcher = await signIn(t.app, 'researcher@demo.test');
@@ -94,6 +99,89 @@ describe('the public overview', () => {
     expect(after.cancellationRate).toBeGreaterThan(before.cancellationRate);
     t.db.$client.prepare(`UPDATE bookings SET status = 'completed' WHERE id = ?`).run(booking.id);
     expect((await request(t.app).get('/api/v1/stats/overview?year=2026')).body.totals.completed).toBe(before.completed);
+  });
+});
+
+describe('the years asked for', () => {
+  const counts = () =>
+    one<Record<string, number>>(
+      `SELECT (SELECT COUNT(*) FROM instrument_month_stats) AS months, (SELECT COUNT(*) FROM scope_month_stats) AS scopes,
+              (SELECT COUNT(*) FROM instrument_year_stats) AS years, (SELECT COUNT(*) FROM stats_dirty) AS dirty`,
+    );
+  const monthsOf = (year: number) =>
+    one<{ n: number }>(`SELECT COUNT(*) AS n FROM instrument_month_stats WHERE month LIKE ?`, `${year}-%`).n;
+
+  it('are the platform’s: from its first year to this one; others are refused and write nothing', async () => {
+    expect((await request(t.app).get('/api/v1/stats/years')).body).toEqual({ first: 2025, last: 2026 });
+    const before = counts();
+    const instrument = one<{ id: number }>(`SELECT id FROM instruments ORDER BY id LIMIT 1`).id;
+    for (const url of [
+      '/api/v1/stats/overview?year=2001',
+      '/api/v1/stats/overview?year=2024',
+      '/api/v1/stats/overview?year=2027',
+      `/api/v1/stats/instruments/${instrument}?year=2001`,
+    ]) {
+      const res = await request(t.app).get(url).set('Accept-Language', 'en');
+      expect(res.status, url).toBe(400);
+      expect(res.body.detail).toBe('a year from 2025 to 2026');
+    }
+    expect((await lab.get(`/api/v1/stats/institutions/${labOrg}?year=2001`)).status).toBe(400);
+    expect((await finance.get(`/api/v1/stats/underused?year=2100`)).status).toBe(400);
+    const zh = await request(t.app).get('/api/v1/stats/overview?year=2001');
+    expect(zh.body.detail).toBe('年份须在 2025 至 2026 之间');
+    expect(counts()).toEqual(before);
+    expect(monthsOf(2001)).toBe(0);
+  });
+
+  it('answer a year not yet built at once, build it behind the answer in chunks, and keep serving meanwhile', async () => {
+    const instruments = one<{ n: number }>(`SELECT COUNT(*) AS n FROM instruments`).n;
+    expect(instruments).toBeGreaterThan(YEAR_CHUNK); // several chunks
+    expect(monthsOf(2025)).toBe(0);
+    // What the event loop does while the year is built: a probe between other work, and its delays.
+    const seen: number[] = [];
+    let probing = true;
+    const probe = () => {
+      seen.push(monthsOf(2025));
+      if (probing) setImmediate(probe);
+    };
+    const delay = monitorEventLoopDelay({ resolution: 10 });
+    delay.enable();
+    setImmediate(probe);
+
+    const first = await request(t.app).get('/api/v1/stats/overview?year=2025');
+    expect(first.status).toBe(200);
+    expect(first.body).toMatchObject({ year: 2025, building: true });
+    expect(first.body.totals.openHours).toBe(0); // answered before anything of 2025 was written
+    // Other requests are served while it builds.
+    const health = await request(t.app).get('/api/v1/health');
+    expect(health.status).toBe(200);
+    let answer = first.body;
+    for (let i = 0; answer.building && i < 200; i++) {
+      await new Promise((r) => setTimeout(r, 20));
+      answer = (await request(t.app).get('/api/v1/stats/overview?year=2025')).body;
+    }
+    probing = false;
+    delay.disable();
+
+    expect(answer.building).toBe(false);
+    expect(monthsOf(2025)).toBe(instruments * 12);
+    expect(answer.totals.openHours).toBeGreaterThan(0);
+    expect(answer.totals.completed).toBe(0); // the demo's services are all in 2026
+    // Written chunk by chunk, with the event loop turning in between: the probe saw it half done.
+    expect(
+      seen.some((n) => n > 0 && n < instruments * 12),
+      `rows seen: ${[...new Set(seen)].join(', ')}`,
+    ).toBe(true);
+    expect(
+      one<{ n: number }>(
+        `SELECT COUNT(DISTINCT refreshed_at) AS n FROM instrument_month_stats WHERE month LIKE '2025-%'`,
+      ).n,
+    ).toBeGreaterThanOrEqual(Math.ceil(instruments / YEAR_CHUNK));
+    expect(delay.max / 1e6, 'the longest the event loop was held (ms)').toBeLessThan(250);
+    // Once built, the year is answered as any other, and asking again writes nothing.
+    const after = counts();
+    expect((await request(t.app).get('/api/v1/stats/overview?year=2025')).body.building).toBe(false);
+    expect(counts()).toEqual(after);
   });
 });
 

@@ -26,3 +26,24 @@ export function canManageInstitution(actor: Actor | null, institutionId: number)
   if (actor.role === 'platform_admin') return true;
   return actor.role === 'lab_manager' && actor.organisationId === institutionId;
 }
+
+/**
+ * Whose money a finance caller sees. The provincial office (a finance office without a city), the
+ * platform's finance desk and platform admins see the province; a city's office sees its own city:
+ * its enterprises and the programmes the city issued. Anyone else: nothing (null).
+ */
+export type FinanceScope = { kind: 'province' } | { kind: 'city'; cityCode: string };
+
+export function financeScope(actor: Actor | null): FinanceScope | null {
+  if (!actor) return null;
+  if (actor.role === 'platform_admin') return { kind: 'province' };
+  if (actor.role !== 'finance_officer') return null;
+  if (actor.organisationKind === 'platform') return { kind: 'province' };
+  if (actor.organisationKind !== 'finance_office') return null;
+  return actor.cityCode ? { kind: 'city', cityCode: actor.cityCode } : { kind: 'province' };
+}
+
+/** Province-wide finance work (reconciliation, the whole ledger's check) is not a city office's. */
+export function isProvinceFinance(actor: Actor | null): boolean {
+  return financeScope(actor)?.kind === 'province';
+}

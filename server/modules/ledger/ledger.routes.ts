@@ -4,7 +4,8 @@ import { z } from 'zod';
 import { defineRoute } from '../../http/route.ts';
 import { decodeCursor, encodeCursor } from '../../shared/cursor.ts';
 import { parseInstant } from '../../shared/time.ts';
-import { balanceOf, availableOf, type AccountRow, type Ledger, type TransferRow } from './ledger.ts';
+import { balanceOf, availableOf, type AccountRow, type TransferRow } from './ledger.ts';
+import type { LedgerReadService } from './ledger.service.ts';
 import {
   accountListQuerySchema,
   accountSchema,
@@ -22,30 +23,33 @@ export function accountView(a: AccountRow): AccountView {
   return { ...rest, balanceFen: balanceOf(a), availableFen: availableOf(a) };
 }
 
-export function ledgerRoutes(ledger: Ledger, registry: OpenAPIRegistry): Router {
+export function ledgerRoutes(ledger: LedgerReadService, registry: OpenAPIRegistry): Router {
   const router = Router();
   const tag = 'Ledger';
   defineRoute(router, registry, {
     method: 'get',
     path: '/ledger/accounts',
-    summary: 'Ledger accounts with their balances (cached sums, checked by /ledger/check)',
+    summary:
+      'Ledger accounts with their balances (cached sums, checked by /ledger/check); a city’s finance office sees its enterprises’ and its own programmes’ accounts',
     tag,
     access: FINANCE,
     query: accountListQuerySchema,
     response: z.object({ items: z.array(accountSchema) }),
-    handler: ({ query }) => ({ items: ledger.accounts(query).map(accountView) }),
+    handler: ({ query, actor }) => ({ items: ledger.accounts(actor!, query).map(accountView) }),
   });
   defineRoute(router, registry, {
     method: 'get',
     path: '/ledger/transfers',
-    summary: 'Immutable ledger transfers, newest first, with filters and cursor pages',
+    summary:
+      'Immutable ledger transfers, newest first, with filters and cursor pages; a city’s finance office sees those of its accounts and of its enterprises’ bookings',
     tag,
     access: FINANCE,
     query: transferListQuerySchema,
     response: z.object({ items: z.array(transferSchema), nextCursor: z.string().nullable() }),
-    handler: ({ query }) => {
+    handler: ({ query, actor }) => {
       const before = query.cursor ? decodeCursor(query.cursor, cursorSchema) : null;
       const rows = ledger.transfers(
+        actor!,
         {
           accountId: query.accountId,
           bookingId: query.bookingId,
@@ -68,7 +72,8 @@ export function ledgerRoutes(ledger: Ledger, registry: OpenAPIRegistry): Router 
   defineRoute(router, registry, {
     method: 'get',
     path: '/ledger/check',
-    summary: 'Recompute every balance from the transfers: debits = credits, caches right, no overdraft',
+    summary:
+      'Recompute every balance from the transfers: debits = credits, caches right, no overdraft (the provincial office, the platform’s finance desk, admins)',
     tag,
     access: FINANCE,
     response: z.object({
@@ -87,12 +92,12 @@ export function ledgerRoutes(ledger: Ledger, registry: OpenAPIRegistry): Router 
         }),
       ),
     }),
-    handler: () => ledger.check(),
+    handler: ({ actor }) => ledger.check(actor!),
   });
   return router;
 }
 
-function transferViews(ledger: Ledger, rows: TransferRow[]): TransferView[] {
+function transferViews(ledger: LedgerReadService, rows: TransferRow[]): TransferView[] {
   const accounts = new Map<number, AccountRow>();
   const account = (id: number) => {
     let a = accounts.get(id);

@@ -256,33 +256,53 @@ export class Ledger {
     );
   }
 
-  // Reading, for finance
+  // Reading, for finance. `city` (a city code) keeps the answer to what that city's office sees; null: all.
 
-  accounts(filter: { kind?: string; q?: string }): AccountRow[] {
+  /**
+   * The accounts a city's finance office sees: its enterprises' (cash, claimable vouchers, quotas) and
+   * those of the programmes the city issued (budget, funding, quotas, receivables under them).
+   * Provider accounts outside the city's programmes, processor clearing and the platform hold money
+   * of every city: they stay with the province.
+   */
+  private static readonly CITY_ACCOUNTS = `SELECT a.id FROM ledger_accounts a
+    LEFT JOIN organisations o ON o.id = a.organisation_id
+    LEFT JOIN voucher_programmes p ON p.id = a.programme_id
+    WHERE (o.kind = 'enterprise' AND o.city_code = @city) OR p.issuer_city_code = @city`;
+
+  accounts(filter: { kind?: string; q?: string }, city: string | null = null): AccountRow[] {
     return (
       this.stmt(
         `SELECT ${Ledger.ACCOUNT_COLUMNS} FROM ledger_accounts
          WHERE (@kind IS NULL OR kind = @kind) AND (@q IS NULL OR code LIKE '%' || @q || '%' OR name LIKE '%' || @q || '%')
+           AND (@city IS NULL OR id IN (${Ledger.CITY_ACCOUNTS}))
          ORDER BY kind, id LIMIT 1000`,
-      ).all({ kind: filter.kind ?? null, q: filter.q ?? null }) as AccountRow[]
+      ).all({ kind: filter.kind ?? null, q: filter.q ?? null, city }) as AccountRow[]
     ).map(normalise);
   }
 
-  /** Transfers newest first, keyset-paged on (created_at, id). */
+  /**
+   * Transfers newest first, keyset-paged on (created_at, id). A city's office sees those that touch
+   * an account it sees or belong to a booking of one of its enterprises.
+   */
   transfers(
     filter: { accountId?: number; bookingId?: number; code?: string; state?: string; from?: number; to?: number },
     before: { createdAt: number; id: string } | null,
     limit: number,
+    city: string | null = null,
   ): TransferRow[] {
     return this.stmt(
-      `SELECT ${Ledger.TRANSFER_COLUMNS} FROM ledger_transfers
+      `SELECT ${Ledger.TRANSFER_COLUMNS} FROM ledger_transfers t
        WHERE (@account IS NULL OR debit_account_id = @account OR credit_account_id = @account)
          AND (@booking IS NULL OR booking_id = @booking) AND (@code IS NULL OR code = @code)
          AND (@state IS NULL OR state = @state)
          AND (@from IS NULL OR created_at >= @from) AND (@to IS NULL OR created_at < @to)
          AND (@beforeAt IS NULL OR created_at < @beforeAt OR (created_at = @beforeAt AND id < @beforeId))
+         AND (@city IS NULL OR debit_account_id IN (${Ledger.CITY_ACCOUNTS}) OR credit_account_id IN (${Ledger.CITY_ACCOUNTS})
+              OR EXISTS (SELECT 1 FROM bookings b JOIN organisations o ON o.id = b.requester_organisation_id
+                         WHERE b.id = t.booking_id AND o.kind = 'enterprise' AND o.city_code = @city))
        ORDER BY created_at DESC, id DESC LIMIT @limit`,
     ).all({
+      city,
       account: filter.accountId ?? null,
       booking: filter.bookingId ?? null,
       code: filter.code ?? null,

@@ -11,7 +11,7 @@ import type { Clock } from '../../shared/clock.ts';
 import { AppError, badRequest, forbidden, notFound } from '../../shared/errors.ts';
 import type { Lang } from '../../shared/lang.ts';
 import { parseInstant } from '../../shared/time.ts';
-import type { Actor } from '../auth/actor.ts';
+import { isProvinceFinance, type Actor } from '../auth/actor.ts';
 import type { Ledger } from '../ledger/ledger.ts';
 import { LINKS } from '../notifications/links.ts';
 import type { Notifier } from '../notifications/notifications.service.ts';
@@ -48,9 +48,14 @@ export class ReconciliationService {
     private readonly notifier?: Notifier,
   ) {}
 
+  /**
+   * A run compares the processor's charges and the ledger of the whole province, and its findings name
+   * charges, bookings and batches of every city: runs are read, started and resolved by the provincial
+   * office, the platform's finance desk and admins, not by a city's office.
+   */
   private checkFinance(actor: Actor): void {
-    if (actor.role !== 'finance_officer' && actor.role !== 'platform_admin')
-      throw forbidden('reconciliation is for finance staff');
+    if (!isProvinceFinance(actor))
+      throw forbidden('reconciliation is for the provincial office and the platform’s finance desk');
   }
 
   async start(actor: Actor, input: { from: string; to: string }, lang: Lang = 'zh'): Promise<RunView> {

@@ -12,7 +12,7 @@ import type { Clock } from '../../shared/clock.ts';
 import type { Lang } from '../../shared/lang.ts';
 import { formatFen } from '../../shared/money.ts';
 import { AppError, badRequest, forbidden, notFound } from '../../shared/errors.ts';
-import type { Actor } from '../auth/actor.ts';
+import { financeScope, type Actor } from '../auth/actor.ts';
 import { bookedItem } from '../booking/pricing.ts';
 import type { CatalogRepo } from '../catalog/catalog.repo.ts';
 import type { Ledger } from '../ledger/ledger.ts';
@@ -500,13 +500,13 @@ export class SettlementService {
   /**
    * The finance dashboard: voucher money granted, reserved, used, claimed and paid, by month and by
    * the enterprise's city; open batches with their age; the latest reconciliation. A city office
-   * sees its city; the provincial office and the platform's desk see the province.
+   * sees its city (and no reconciliation: that is the province's); the provincial office and the
+   * platform's desk see the province.
    */
   dashboard(actor: Actor): DashboardView {
-    if (actor.role !== 'finance_officer' && actor.role !== 'platform_admin')
-      throw forbidden('the finance dashboard is for finance staff');
-    const city =
-      actor.role === 'finance_officer' && actor.organisationKind === 'finance_office' ? actor.cityCode : null;
+    const scope = financeScope(actor);
+    if (!scope) throw forbidden('the finance dashboard is for finance staff');
+    const city = scope.kind === 'city' ? scope.cityCode : null;
     const rows = this.repo.raw<{ what: string; month: string; cityCode: string | null; fen: number }>(
       `WITH facts AS (
          SELECT 'granted' AS what, t.created_at AS at, e.city_code AS city, t.amount_fen AS fen
@@ -550,7 +550,7 @@ export class SettlementService {
     const open = this.list(actor, {}).filter(
       (b) => b.status === 'submitted' || b.status === 'reviewed' || b.status === 'draft',
     );
-    const latest = this.repo.runs(1)[0];
+    const latest = city === null ? this.repo.runs(1)[0] : undefined;
     return {
       scope: city ? { cityCode: city, cityName: cityNames.get(city) ?? city } : null,
       byMonth: [...byMonth.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([month, v]) => ({ month, ...v })),

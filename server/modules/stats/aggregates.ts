@@ -58,6 +58,19 @@ export function valuesOf(c: Counters & { openMinutes: number }): number[] {
   ];
 }
 
+/** Each level's key, as SQL over instrument_month_stats. */
+const SCOPE_KEYS: [string, string][] = [
+  ['province', `''`],
+  ['city', `COALESCE(city_code, '')`],
+  ['category', 'top_category'],
+  ['institution', 'CAST(institution_id AS TEXT)'],
+];
+
+/** The counters summed over instrument_month_stats rows, in COUNTER_COLUMNS' order. */
+const SUMS = COUNTER_COLUMNS.map((c) =>
+  c.startsWith('t') ? `SUM(json_extract(turnaround, '$[${c.slice(1)}]'))` : `SUM(${c})`,
+).join(', ');
+
 const scopesOf = (r: MonthRow): [string, string][] => [
   ['province', ''],
   ['city', r.cityCode ?? ''],
@@ -102,26 +115,41 @@ export class Aggregates {
     ).run(instrumentId, Number(month.slice(0, 4)), row.institutionId, ...values);
   }
 
+  /**
+   * Adds the instrument-months just written with `refreshed_at = at` (instrument ids from–to) to every
+   * level, set-wise: a year's months built chunk by chunk (year-builder.ts). They serve no enterprise
+   * yet — months written with only the hours offered — so the enterprises served stay as they are.
+   */
+  addWritten(at: number, from: number, to: number): void {
+    const cols = COUNTER_COLUMNS.join(', ');
+    const adds = COUNTER_COLUMNS.map((c) => `${c} = ${c} + excluded.${c}`).join(', ');
+    const written = `FROM instrument_month_stats WHERE instrument_id BETWEEN @from AND @to AND refreshed_at = @at`;
+    for (const [scope, key] of SCOPE_KEYS) {
+      this.stmt(
+        `INSERT INTO scope_month_stats (scope, key, month, ${cols})
+         SELECT '${scope}', ${key}, month, ${SUMS} ${written} GROUP BY 2, month
+         ON CONFLICT (scope, key, month) DO UPDATE SET ${adds}`,
+      ).run({ at, from, to });
+    }
+    this.stmt(
+      `INSERT INTO instrument_year_stats (instrument_id, year, institution_id, ${cols})
+       SELECT instrument_id, CAST(substr(month, 1, 4) AS INTEGER), MAX(institution_id), ${SUMS} ${written}
+       GROUP BY instrument_id, substr(month, 1, 4)
+       ON CONFLICT (instrument_id, year) DO UPDATE SET institution_id = excluded.institution_id, ${adds}`,
+    ).run({ at, from, to });
+  }
+
   /** Rebuilds every level from the instrument-month roll-up (after a large refresh). */
   rebuild(): void {
     const cols = COUNTER_COLUMNS.join(', ');
-    const sums = COUNTER_COLUMNS.map((c) =>
-      c.startsWith('t') ? `SUM(json_extract(turnaround, '$[${c.slice(1)}]'))` : `SUM(${c})`,
-    ).join(', ');
     const sqlite = this.db.$client;
     sqlite.exec(
       'DELETE FROM scope_month_stats; DELETE FROM scope_month_enterprises; DELETE FROM instrument_year_stats;',
     );
-    const scopes: [string, string][] = [
-      ['province', `''`],
-      ['city', `COALESCE(city_code, '')`],
-      ['category', 'top_category'],
-      ['institution', 'CAST(institution_id AS TEXT)'],
-    ];
-    for (const [scope, key] of scopes) {
+    for (const [scope, key] of SCOPE_KEYS) {
       sqlite.exec(
         `INSERT INTO scope_month_stats (scope, key, month, ${cols})
-         SELECT '${scope}', ${key}, month, ${sums} FROM instrument_month_stats GROUP BY 2, month`,
+         SELECT '${scope}', ${key}, month, ${SUMS} FROM instrument_month_stats GROUP BY 2, month`,
       );
       sqlite.exec(
         `INSERT INTO scope_month_enterprises (scope, key, month, enterprise_id, refs)
@@ -132,7 +160,7 @@ export class Aggregates {
     }
     sqlite.exec(
       `INSERT INTO instrument_year_stats (instrument_id, year, institution_id, ${cols})
-       SELECT instrument_id, CAST(substr(month, 1, 4) AS INTEGER), MAX(institution_id), ${sums}
+       SELECT instrument_id, CAST(substr(month, 1, 4) AS INTEGER), MAX(institution_id), ${SUMS}
        FROM instrument_month_stats GROUP BY instrument_id, substr(month, 1, 4)`,
     );
   }

@@ -42,20 +42,33 @@ const TYPES = {
   xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
 } as const;
 
+/** True while the year's figures are still being built: what exists is answered, the rest follows. */
+const building = z.boolean();
+
 export function statsRoutes(stats: StatsService, db: Db, registry: OpenAPIRegistry): Router {
   const router = Router();
   const route = routeDeclarer(router, registry);
   const tag = 'Statistics';
   route({
     method: 'get',
+    path: '/stats/years',
+    summary: 'The years with sharing figures (public): from the platform’s first to this one; others are refused',
+    tag,
+    access: 'public',
+    response: z.object({ first: z.number().int(), last: z.number().int() }),
+    handler: () => stats.years(),
+  });
+  route({
+    method: 'get',
     path: '/stats/overview',
     summary:
-      'The sharing overview (一网通览), public: instruments and institutions by city and category, hours of service, enterprises served, voucher savings, monthly trend, most used instruments',
+      'The sharing overview (一网通览), public: instruments and institutions by city and category, hours of service, enterprises served, voucher savings, monthly trend, most used instruments. A year of /stats/years not built yet is answered at once with what exists and building: true',
     tag,
     access: 'public',
     query: z.object({ year }).strict(),
     response: z.object({
       year: z.number().int(),
+      building,
       /** Voucher money this year: quotas granted, voucher shares used (what SMEs saved), claims paid to providers. */
       vouchers: z.object({ grantedFen: z.number().int(), usedFen: z.number().int(), paidFen: z.number().int() }),
       instruments: z.number().int(),
@@ -99,6 +112,7 @@ export function statsRoutes(stats: StatsService, db: Db, registry: OpenAPIRegist
     query: z.object({ year }).strict(),
     response: z.object({
       year: z.number().int(),
+      building,
       institution: z.object({ id: z.number().int(), name: z.string() }),
       totals: figuresSchema,
       byMonth: z.array(figuresSchema.extend({ month: z.string() })),
@@ -116,6 +130,7 @@ export function statsRoutes(stats: StatsService, db: Db, registry: OpenAPIRegist
     query: z.object({ year }).strict(),
     response: z.object({
       year: z.number().int(),
+      building,
       instrument: z.object({ id: z.number().int(), nameZh: z.string(), institutionId: z.number().int() }),
       totals: figuresSchema,
       byMonth: z.array(figuresSchema.extend({ month: z.string() })),
@@ -142,6 +157,7 @@ export function statsRoutes(stats: StatsService, db: Db, registry: OpenAPIRegist
       .strict(),
     response: z.object({
       year: z.number().int(),
+      building,
       thresholds: z.object({ maxUtilisation: z.number(), minHours: z.number() }),
       items: z.array(
         z.object({

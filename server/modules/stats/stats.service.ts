@@ -14,6 +14,7 @@ import { DEFAULT_SCHEDULE } from '../booking/booking.service.ts';
 import { openIntervals, type HolidayCalendar, type ScheduleRules } from '../booking/slots.ts';
 import { Aggregates, COUNTER_COLUMNS, type MonthRow } from './aggregates.ts';
 import { countBookings, emptyCounters, figures, type BookingFacts, type Counters, type Figures } from './figures.ts';
+import { YearBuilder } from './year-builder.ts';
 
 const ZONE = 'Asia/Shanghai';
 const MINUTE = 60_000;
@@ -29,8 +30,16 @@ export interface Scope {
   instrumentId?: number;
 }
 
-/** Per database connection: the years (and month) whose instrument-month rows are known to exist. */
-const ENSURED = new WeakMap<object, Set<string>>();
+/**
+ * The platform went live in 2025: its sharing figures start then, or with the earliest booking if
+ * older records were imported. Years before that, or after this one, are refused (each year asked
+ * for is built and kept: an open range would let anyone grow the database at will).
+ */
+export const PLATFORM_FIRST_YEAR = 2025;
+
+/** Per database connection: the year of the earliest booking, looked up at most this often. */
+const FIRST_BOOKING = new WeakMap<object, { year: number; at: number }>();
+const FIRST_BOOKING_TTL = 10 * MINUTE;
 
 /** Above this many changed instrument-months, the levels above are rebuilt rather than adjusted. */
 const BULK = 2000;
@@ -40,8 +49,8 @@ export class StatsService {
   private readonly aggregates: Aggregates;
   /** Answers by scope, kept until the roll-up changes (its latest refresh time is the version). */
   private readonly memo = new VersionedMemo<unknown>(256);
-  /** Years whose instrument-months have been made sure of on this connection (new months come with maintenance). */
-  private readonly ensured: Set<string>;
+  /** Writes the months of a year that have no row yet, off the request path. */
+  private readonly builder: YearBuilder;
 
   constructor(
     private readonly db: Db,
@@ -49,99 +58,28 @@ export class StatsService {
   ) {
     this.stmt = statementCache(db);
     this.aggregates = new Aggregates(db);
-    // Shared by every service on the connection: start-up's catch-up spares the first maintenance tick the check.
-    let ensured = ENSURED.get(db.$client);
-    if (!ensured) ENSURED.set(db.$client, (ensured = new Set()));
-    this.ensured = ensured;
+    this.builder = new YearBuilder(
+      db,
+      clock,
+      this.aggregates,
+      () => this.holidays(),
+      () => this.version(),
+    );
   }
 
   // Keeping the roll-up current
 
   /**
-   * Makes sure every instrument has a row for each month of a year up to this one: months without
-   * bookings hold only the hours offered, so they are written set-wise — the hours computed once per
-   * distinct schedule — and the levels above rebuilt; months with closures are marked for a full
-   * recompute. (Months with bookings are already marked by the triggers.)
+   * Makes sure every instrument has a row for each month of a year up to this one, at once: at
+   * start-up, before anything serves (requests and the maintenance timer build in chunks: buildYear).
    */
   ensureYear(year: number): void {
-    const now = DateTime.fromMillis(this.clock.now(), { zone: ZONE });
-    const last = year < now.year ? 12 : year === now.year ? now.month : 0;
-    const months = Array.from({ length: last }, (_, i) => `${year}-${String(i + 1).padStart(2, '0')}`);
-    // Once per process and year while the month stays the same (a new month adds its rows).
-    const once = `${year}:${now.toFormat('yyyy-MM')}`;
-    if (!months.length || this.ensured.has(once)) return;
-    this.ensured.add(once);
-    const sqlite = this.db.$client;
-    const missing = sqlite
-      .prepare(
-        `SELECT COUNT(*) FROM instruments i, json_each(?) m
-         WHERE NOT EXISTS (SELECT 1 FROM instrument_month_stats s WHERE s.instrument_id = i.id AND s.month = m.value)`,
-      )
-      .pluck()
-      .get(JSON.stringify(months)) as number;
-    if (!missing) return;
-    const holidays = this.holidays();
-    const signatures = sqlite
-      .prepare(
-        `SELECT DISTINCT i.time_zone AS zone, s.weekly_hours AS weekly, COALESCE(s.observe_holidays, 1) AS observe
-         FROM instruments i LEFT JOIN instrument_schedules s ON s.instrument_id = i.id`,
-      )
-      .all() as { zone: string; weekly: string | null; observe: number }[];
-    const refreshedAt = Math.max(this.clock.now(), this.version() + 1);
-    const zeros = JSON.stringify(emptyCounters().turnaround);
-    sqlite.transaction(() => {
-      sqlite.exec(
-        `CREATE TEMP TABLE IF NOT EXISTS stats_open (zone TEXT, weekly TEXT, observe INTEGER, month TEXT, minutes INTEGER,
-           PRIMARY KEY (zone, weekly, observe, month)); DELETE FROM temp.stats_open;`,
-      );
-      const put = sqlite.prepare(`INSERT INTO temp.stats_open VALUES (?, ?, ?, ?, ?)`);
-      for (const sig of signatures) {
-        const rules: ScheduleRules = {
-          ...DEFAULT_SCHEDULE,
-          timeZone: sig.zone,
-          weeklyHours: sig.weekly ? (JSON.parse(sig.weekly) as WeeklyHours) : DEFAULT_SCHEDULE.weeklyHours,
-          observeHolidays: sig.observe === 1,
-        };
-        for (const month of months) {
-          const start = DateTime.fromISO(`${month}-01`, { zone: ZONE });
-          const open = openIntervals(rules, holidays, start.toMillis(), start.plus({ months: 1 }).toMillis());
-          put.run(
-            sig.zone,
-            sig.weekly ?? '',
-            sig.observe,
-            month,
-            Math.round(open.reduce((s, x) => s + x.end - x.start, 0) / MINUTE),
-          );
-        }
-      }
-      sqlite
-        .prepare(
-          `INSERT INTO instrument_month_stats (instrument_id, month, institution_id, city_code, top_category, open_minutes,
-             booked_minutes, used_minutes, external_minutes, samples, income_fen, voucher_income_fen, saved_fen, requests,
-             completed, external_completed, cancelled, rejected, no_shows, rating_sum, rating_count, turnaround, refreshed_at)
-           SELECT i.id, m.value, i.institution_id, o.city_code, substr(i.category_code, 1, 2) || '0000',
-                  CASE WHEN i.sharing_mode = 'not_shared' OR i.run_status IN ('awaiting_repair', 'to_be_retired') THEN 0
-                       ELSE t.minutes END,
-                  0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, @zeros, @at
-           FROM instruments i CROSS JOIN json_each(@months) m
-           JOIN organisations o ON o.id = i.institution_id
-           LEFT JOIN instrument_schedules s ON s.instrument_id = i.id
-           JOIN temp.stats_open t ON t.zone = i.time_zone AND t.weekly = COALESCE(s.weekly_hours, '')
-             AND t.observe = COALESCE(s.observe_holidays, 1) AND t.month = m.value
-           WHERE NOT EXISTS (SELECT 1 FROM instrument_month_stats x WHERE x.instrument_id = i.id AND x.month = m.value)`,
-        )
-        .run({ zeros, at: refreshedAt, months: JSON.stringify(months) });
-      // Closures take hours away: those instrument-months get the full recompute.
-      sqlite
-        .prepare(
-          `INSERT OR IGNORE INTO stats_dirty (instrument_id, month)
-           SELECT c.instrument_id, m.value FROM closures c, json_each(?) m
-           WHERE strftime('%Y-%m', c.start_at / 1000, 'unixepoch', '+8 hours') <= m.value
-             AND strftime('%Y-%m', c.end_at / 1000, 'unixepoch', '+8 hours') >= m.value`,
-        )
-        .run(JSON.stringify(months));
-      this.aggregates.rebuild();
-    })();
+    this.builder.ensure(year);
+  }
+
+  /** Builds a year's missing months off the request path, a chunk of instruments at a time (maintenance). */
+  buildYear(year: number): Promise<void> {
+    return this.builder.whenBuilt(year);
   }
 
   /** Recomputes the marked instrument-months (at most `limit` per call); returns how many. */
@@ -357,13 +295,31 @@ export class StatsService {
 
   // Reading
 
-  private year(year: number | undefined): { year: number; from: string; to: string } {
-    const y = year ?? DateTime.fromMillis(this.clock.now(), { zone: ZONE }).year;
-    if (y < 2000 || y > 2100)
-      throw badRequest('a year between 2000 and 2100', [{ path: 'query.year', message: 'out of range' }]);
-    this.ensureYear(y); // instruments without bookings still offer hours
+  /** The years with figures: from the platform's first (PLATFORM_FIRST_YEAR or an earlier booking's) to this one. */
+  years(): { first: number; last: number } {
+    const now = this.clock.now();
+    const last = DateTime.fromMillis(now, { zone: ZONE }).year;
+    let cached = FIRST_BOOKING.get(this.db.$client);
+    if (!cached || now - cached.at > FIRST_BOOKING_TTL || now < cached.at) {
+      const at = this.stmt(`SELECT MIN(COALESCE(start_at, created_at)) FROM bookings`).pluck().get() as number | null;
+      cached = { year: at === null ? last : DateTime.fromMillis(at, { zone: ZONE }).year, at: now };
+      FIRST_BOOKING.set(this.db.$client, cached);
+    }
+    return { first: Math.min(PLATFORM_FIRST_YEAR, cached.year, last), last };
+  }
+
+  /**
+   * The year asked for (this one by default), refused outside `years()`. A year not yet built is
+   * built off the request path and answered at once with what exists: `building` says so.
+   */
+  private year(year: number | undefined): { year: number; building: boolean } {
+    const { first, last } = this.years();
+    const y = year ?? last;
+    if (y < first || y > last)
+      throw badRequest(`a year from ${first} to ${last}`, [{ path: 'query.year', message: 'out of range' }]);
+    const building = this.builder.request(y); // instruments without bookings still offer hours
     this.refresh();
-    return { year: y, from: `${y}-01`, to: `${y}-12` };
+    return { year: y, building };
   }
 
   /** The roll-up's version: the latest refresh (its index makes this a single look-up). */
@@ -416,8 +372,8 @@ export class StatsService {
 
   /** Province-wide, for everyone: totals, by city, by top category, by month, the most used instruments. */
   overview(yearInput?: number) {
-    const { year } = this.year(yearInput);
-    return this.cached(`overview:${year}`, () => this.computeOverview(year));
+    const { year, building } = this.year(yearInput);
+    return { ...this.cached(`overview:${year}`, () => this.computeOverview(year)), building };
   }
 
   private computeOverview(year: number) {
@@ -545,13 +501,13 @@ export class StatsService {
     if (!org || org.kind !== 'institution') throw notFound('institution');
     if (!this.canSeeInstitution(actor, institutionId))
       throw forbidden('an institution’s figures are for its lab managers, finance and admins');
-    const { year } = this.year(yearInput);
+    const { year, building } = this.year(yearInput);
     // Kept until one of its own instruments changes (a single look-up on its index).
     const version =
       (this.stmt(`SELECT MAX(refreshed_at) FROM instrument_month_stats WHERE institution_id = ?`)
         .pluck()
         .get(institutionId) as number | null) ?? 0;
-    return this.cached(
+    const answer = this.cached(
       `institution:${institutionId}:${year}`,
       () => {
         const from = `${year}-01`;
@@ -589,6 +545,7 @@ export class StatsService {
       },
       version,
     );
+    return { ...answer, building };
   }
 
   /** One instrument's figures by month. Public: the sharing of each instrument is open information. */
@@ -597,7 +554,7 @@ export class StatsService {
       `SELECT id, name_zh AS nameZh, institution_id AS institutionId FROM instruments WHERE id = ?`,
     ).get(instrumentId) as { id: number; nameZh: string; institutionId: number } | undefined;
     if (!i) throw notFound('instrument');
-    const { year } = this.year(yearInput);
+    const { year, building } = this.year(yearInput);
     const from = `${year}-01`;
     const to = `${year}-12`;
     const months = this.stmt(
@@ -623,6 +580,7 @@ export class StatsService {
       instrument: i,
       totals: figures({ ...total, openMinutes: open }, new Set(served.map((x) => x.e)).size),
       byMonth,
+      building,
     };
   }
 
@@ -633,7 +591,7 @@ export class StatsService {
       throw forbidden('not your institution');
     if (institutionId === undefined && actor.role === 'lab_manager') throw forbidden('not your institution');
     if (actor.role === 'researcher') throw forbidden('for labs, finance and admins');
-    const { year } = this.year(q.year);
+    const { year, building } = this.year(q.year);
     const rows = this.db.$client
       .prepare(
         `SELECT y.instrument_id AS id, i.name_zh AS nameZh, o.name AS institutionName, y.open_minutes AS openMinutes,
@@ -660,6 +618,7 @@ export class StatsService {
     return {
       year,
       thresholds: { maxUtilisation: q.maxUtilisation, minHours: q.minHours },
+      building,
       items: rows.map((r) => ({
         instrumentId: r.id,
         nameZh: r.nameZh,

@@ -1,5 +1,5 @@
 /** SQL of vouchers: programmes, certifications, controller groups, related parties, quotas and uses. */
-import { and, asc, desc, eq, like, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, like, or, sql } from 'drizzle-orm';
 import { statementCache, writeTransaction, type Db } from '../../../db/client.ts';
 import {
   cities,
@@ -219,10 +219,30 @@ export class VouchersRepo {
 
   // Quotas and uses
 
-  quotas(filter: { programmeId?: number; enterpriseId?: number }): QuotaRow[] {
+  /** Quotas, newest first; with `cityCode`, those of the city's enterprises or of programmes the city issued. */
+  quotas(filter: { programmeId?: number; enterpriseId?: number; cityCode?: string }): QuotaRow[] {
     const conds = [];
     if (filter.programmeId !== undefined) conds.push(eq(voucherQuotas.programmeId, filter.programmeId));
     if (filter.enterpriseId !== undefined) conds.push(eq(voucherQuotas.enterpriseId, filter.enterpriseId));
+    if (filter.cityCode !== undefined)
+      conds.push(
+        or(
+          inArray(
+            voucherQuotas.enterpriseId,
+            this.db
+              .select({ id: organisations.id })
+              .from(organisations)
+              .where(eq(organisations.cityCode, filter.cityCode)),
+          ),
+          inArray(
+            voucherQuotas.programmeId,
+            this.db
+              .select({ id: voucherProgrammes.id })
+              .from(voucherProgrammes)
+              .where(eq(voucherProgrammes.issuerCityCode, filter.cityCode)),
+          ),
+        ),
+      );
     return this.db
       .select()
       .from(voucherQuotas)

@@ -180,12 +180,13 @@ export function voucherRoutes(vouchers: VouchersService, registry: OpenAPIRegist
   route({
     method: 'get',
     path: '/voucher-quotas',
-    summary: 'Quotas granted, by programme or enterprise',
+    summary:
+      'Quotas granted, by programme or enterprise; a city’s finance office sees its enterprises’ and its own programmes’ quotas',
     tag,
     access: OVERSIGHT,
     query: z.object({ programmeId: optionalId, enterpriseId: optionalId }).strict(),
     response: z.object({ items: z.array(quotaSchema) }),
-    handler: ({ query }) => ({ items: vouchers.quotas(query) }),
+    handler: ({ query, actor }) => ({ items: vouchers.quotas(actor!, query) }),
   });
   route({
     method: 'post',

@@ -8,7 +8,7 @@ import { DateTime } from 'luxon';
 import type { UserType, VoucherLimit } from '../../../db/schema/enums.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { AppError, badRequest, forbidden, notFound } from '../../shared/errors.ts';
-import type { Actor } from '../auth/actor.ts';
+import { financeScope, type Actor } from '../auth/actor.ts';
 import { LINKS } from '../notifications/links.ts';
 import type { Notifier } from '../notifications/notifications.service.ts';
 import { availableOf, type Ledger } from '../ledger/ledger.ts';
@@ -379,14 +379,21 @@ export class VouchersService {
 
   // Quotas
 
-  quotas(filter: { programmeId?: number; enterpriseId?: number }): QuotaView[] {
-    return this.repo.quotas(filter).map((q) => this.quotaView(q));
+  /**
+   * Quotas for finance and admins: a city's finance office sees those of its city's enterprises and of
+   * the programmes its city issued; the provincial office, the platform's desk and admins see all.
+   */
+  quotas(actor: Actor, filter: { programmeId?: number; enterpriseId?: number }): QuotaView[] {
+    const scope = financeScope(actor);
+    if (!scope) throw forbidden('quotas are for finance staff and admins');
+    const cityCode = scope.kind === 'city' ? scope.cityCode : undefined;
+    return this.repo.quotas({ ...filter, cityCode }).map((q) => this.quotaView(q));
   }
 
   /** The signed-in enterprise's own quotas. */
   myQuotas(actor: Actor): QuotaView[] {
     if (actor.organisationKind !== 'enterprise') throw forbidden('vouchers belong to enterprises');
-    return this.quotas({ enterpriseId: actor.organisationId });
+    return this.repo.quotas({ enterpriseId: actor.organisationId }).map((q) => this.quotaView(q));
   }
 
   myUses(actor: Actor) {

@@ -8,8 +8,13 @@ import { apiFetch, toQueryString } from './client';
 export type { Figures };
 export type MonthFigures = Figures & { month: string };
 
+/** The years with figures, from the platform's first to this one (others are refused). */
+export type StatsYears = { first: number; last: number };
+
 export type Overview = {
   year: number;
+  /** The year's figures are still being built: what exists is here, the rest follows. */
+  building: boolean;
   /** Voucher money this year: quotas granted, shares used (what SMEs saved), claims paid to providers. */
   vouchers: { grantedFen: number; usedFen: number; paidFen: number };
   instruments: number;
@@ -41,6 +46,7 @@ export type TopInstrument = Overview['topInstruments'][number];
 
 export type InstitutionStats = {
   year: number;
+  building: boolean;
   institution: { id: number; name: string };
   totals: Figures;
   byMonth: MonthFigures[];
@@ -50,6 +56,7 @@ export type InstrumentFigures = InstitutionStats['instruments'][number];
 
 export type InstrumentStats = {
   year: number;
+  building: boolean;
   instrument: { id: number; nameZh: string; institutionId: number };
   totals: Figures;
   byMonth: MonthFigures[];
@@ -64,6 +71,7 @@ export type UnderusedQuery = {
 };
 export type Underused = {
   year: number;
+  building: boolean;
   thresholds: { maxUtilisation: number; minHours: number };
   items: {
     instrumentId: number;
@@ -81,6 +89,7 @@ export type NationalReport = 'instruments' | 'services';
 export type NationalFormat = 'csv' | 'xlsx';
 
 export const statsApi = {
+  years: (signal?: AbortSignal) => apiFetch<StatsYears>('/stats/years', { signal }),
   overview: (year: number, signal?: AbortSignal) =>
     apiFetch<Overview>(`/stats/overview${toQueryString({ year })}`, { signal }),
   institution: (id: number, year: number, signal?: AbortSignal) =>

@@ -29,7 +29,7 @@ import { useTranslation } from 'react-i18next';
 import { Link, Outlet, ScrollRestoration, useLocation, useNavigate } from 'react-router';
 import { LogoMark } from '../ui/LogoMark';
 import { HeaderNotifications } from '../features/notifications/NotificationBell';
-import { LAB_ROLES, useAuth } from './auth';
+import { isProvinceFinance, LAB_ROLES, useAuth } from './auth';
 
 const { Header, Sider, Content, Footer } = Layout;
 
@@ -152,13 +152,16 @@ function useNavItems(): MenuProps['items'] {
     const finance: [string, string, ReactNode, string][] = [
       ['finance-dashboard', '/finance/dashboard', <DashboardOutlined key="i" />, t('nav.financeDashboard')],
       ['finance-settlement', '/finance/settlement', <FileDoneOutlined key="i" />, t('nav.settlementReview')],
-      [
+    ];
+    // Reconciliation is the province's; a city's office does not see it.
+    if (isProvinceFinance(user)) {
+      finance.push([
         'finance-reconciliation',
         '/finance/reconciliation',
         <ReconciliationOutlined key="i" />,
         t('nav.reconciliation'),
-      ],
-    ];
+      ]);
+    }
     for (const [key, to, icon, label] of finance) {
       items.push({
         key,

@@ -74,8 +74,32 @@ export function useAuth(): AuthState {
 
 export const LAB_ROLES: Role[] = ['lab_manager', 'platform_admin'];
 
+/**
+ * Province-wide finance (as the server's financeScope): the provincial office (a finance office
+ * without a city), the platform's finance desk and admins. A city's office reads its own city only:
+ * no reconciliation, no check of the whole ledger.
+ */
+export function isProvinceFinance(user: User | null): boolean {
+  if (!user) return false;
+  if (user.role === 'platform_admin') return true;
+  if (user.role !== 'finance_officer') return false;
+  return (
+    user.organisation.kind === 'platform' ||
+    (user.organisation.kind === 'finance_office' && !user.organisation.cityCode)
+  );
+}
+
 /** Pages for signed-in users with one of `roles`: others go to sign-in, or see a 403. */
-export function RequireRole({ roles, children }: { roles: Role[]; children: ReactNode }) {
+export function RequireRole({
+  roles,
+  allow,
+  children,
+}: {
+  roles: Role[];
+  /** A further rule on the user (e.g. province-wide finance), beyond the role. */
+  allow?: (user: User) => boolean;
+  children: ReactNode;
+}) {
   const { user, loading, error, refetch } = useAuth();
   const location = useLocation();
   if (loading) {
@@ -87,6 +111,6 @@ export function RequireRole({ roles, children }: { roles: Role[]; children: Reac
   }
   if (error && !user) return <ErrorState error={error} onRetry={refetch} />;
   if (!user) return <Navigate to="/login" replace state={{ from: location.pathname + location.search }} />;
-  if (!roles.includes(user.role)) return <ForbiddenPage />;
+  if (!roles.includes(user.role) || (allow && !allow(user))) return <ForbiddenPage />;
   return <>{children}</>;
 }

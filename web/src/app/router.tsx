@@ -6,16 +6,16 @@ import { InstrumentDetailPage } from '../features/catalog/InstrumentDetailPage';
 import { LoginPage } from '../features/auth/LoginPage';
 import { NotFoundPage } from '../ui/states';
 import { AppLayout } from './AppLayout';
-import type { Role } from '../api/auth';
-import { LAB_ROLES, RequireRole } from './auth';
+import type { Role, User } from '../api/auth';
+import { isProvinceFinance, LAB_ROLES, RequireRole } from './auth';
 
 /** Signed-in pages load on demand (they bring the form machinery); the public catalogue stays lean. */
-const rolePage = (roles: Role[], load: () => Promise<ComponentType>) => ({
+const rolePage = (roles: Role[], load: () => Promise<ComponentType>, allow?: (user: User) => boolean) => ({
   lazy: async () => {
     const Page = await load();
     return {
       element: (
-        <RequireRole roles={roles}>
+        <RequireRole roles={roles} allow={allow}>
           <Page />
         </RequireRole>
       ),
@@ -25,6 +25,9 @@ const rolePage = (roles: Role[], load: () => Promise<ComponentType>) => ({
 const labPage = (load: () => Promise<ComponentType>) => rolePage(LAB_ROLES, load);
 const adminPage = (load: () => Promise<ComponentType>) => rolePage(['platform_admin'], load);
 const financePage = (load: () => Promise<ComponentType>) => rolePage(['finance_officer', 'platform_admin'], load);
+/** Reconciliation is the province's: not a city's finance office. */
+const provinceFinancePage = (load: () => Promise<ComponentType>) =>
+  rolePage(['finance_officer', 'platform_admin'], load, isProvinceFinance);
 const ALL_ROLES: Role[] = ['researcher', ...LAB_ROLES];
 
 export const router = createBrowserRouter([
@@ -143,11 +146,13 @@ export const router = createBrowserRouter([
       },
       {
         path: 'finance/reconciliation',
-        ...financePage(() => import('../features/settlement/ReconciliationPages').then((m) => m.ReconciliationPage)),
+        ...provinceFinancePage(() =>
+          import('../features/settlement/ReconciliationPages').then((m) => m.ReconciliationPage),
+        ),
       },
       {
         path: 'finance/reconciliation/:id',
-        ...financePage(() => import('../features/settlement/ReconciliationPages').then((m) => m.RunPage)),
+        ...provinceFinancePage(() => import('../features/settlement/ReconciliationPages').then((m) => m.RunPage)),
       },
       {
         path: 'admin/holidays',

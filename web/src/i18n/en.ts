@@ -73,6 +73,7 @@ const en: Resources = {
     },
   },
   stats: {
+    building: 'The {{year}} figures are being built: what exists shows now, the rest fills in by itself.',
     year: 'Year',
     hoursValue: '{{n}} h',
     noRating: 'No ratings yet',
@@ -1080,6 +1081,8 @@ const en: Resources = {
   ledger: {
     title: 'Ledger',
     subtitle: 'Double-entry accounts: voucher budgets and quotas, enterprises, providers and the card processor',
+    cityScope:
+      '{{office}} sees the accounts of its city’s enterprises (self-pay, claimable vouchers, quotas), of the programmes its city issued, and the transfers of those accounts or of its enterprises’ bookings; the whole ledger’s check and reconciliation are the provincial office’s and the platform finance desk’s.',
     balanced: 'The ledger balances: debits {{debits}}, credits {{credits}}, {{n}} accounts checked',
     unbalanced: 'The ledger check failed',
     mismatchCount: '{{n}} cached balances differ from the transfers',

@@ -72,6 +72,7 @@ const zhCN = {
     },
   },
   stats: {
+    building: '{{year}} 年的统计正在生成中：先显示已有的数字，其余生成后自动补齐。',
     year: '年度',
     hoursValue: '{{n}} 小时',
     noRating: '暂无评价',
@@ -1053,6 +1054,8 @@ const zhCN = {
   ledger: {
     title: '账本',
     subtitle: '复式记账：创新券预算、额度、企业与服务机构的往来及支付通道清算',
+    cityScope:
+      '{{office}}可查看本市企业的账户（自付资金、可申领补助、创新券额度）、本市发放项目的账户，以及与这些账户或本市企业预约有关的转账；全账本的平衡校验和对账由省级财政部门与平台财务负责。',
     balanced: '账本平衡：借方合计 {{debits}}，贷方合计 {{credits}}，已核对 {{n}} 个账户',
     unbalanced: '账本核对未通过',
     mismatchCount: '{{n}} 处缓存余额与转账记录不一致',

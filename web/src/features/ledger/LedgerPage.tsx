@@ -15,6 +15,7 @@ import {
   type TransferParams,
   type TransferState,
 } from '../../api/ledger';
+import { isProvinceFinance, useAuth } from '../../app/auth';
 import { formatFen } from '../../ui/money';
 import { EmptyState, ErrorState } from '../../ui/states';
 import { formatDateTime, toIso, zonedInstant } from '../../ui/time';
@@ -492,6 +493,9 @@ export function LedgerPage() {
   const transfersRef = useRef<HTMLDivElement>(null);
   const screens = Grid.useBreakpoint();
   const phone = screens.md === false;
+  const { user } = useAuth();
+  // The whole book's check is the province's; a city's office reads its city's part.
+  const province = isProvinceFinance(user);
   useDocumentTitle(t('ledger.title'));
   return (
     <div className="lab-page ledger-page">
@@ -503,7 +507,17 @@ export function LedgerPage() {
           <Typography.Text type="secondary">{t('ledger.subtitle')}</Typography.Text>
         </div>
       </div>
-      <CheckBanner />
+      {province ? (
+        <CheckBanner />
+      ) : (
+        <Alert
+          type="info"
+          showIcon
+          className="ledger-check"
+          data-testid="ledger-city-scope"
+          title={t('ledger.cityScope', { office: user?.organisation.name ?? '' })}
+        />
+      )}
       <AccountsCard
         phone={phone}
         onShowTransfers={(a) => {

@@ -4,6 +4,7 @@ import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { MONEY_KINDS, type Dashboard, type MoneyByKind, type MoneyKind } from '../../api/settlement';
+import { isProvinceFinance, useAuth } from '../../app/auth';
 import { isEnglish } from '../../i18n';
 import { EChart, type ChartOption } from '../../ui/EChart';
 import { formatFen, formatFenCompact } from '../../ui/money';
@@ -281,6 +282,8 @@ export function DashboardPage() {
   const phone = screens.md === false;
   const query = useDashboard();
   const d = query.data;
+  // Reconciliation is the province's: a city's office has no run to show.
+  const province = isProvinceFinance(useAuth().user);
   useDocumentTitle(t('dashboard.title'));
   const charts = useMemo(() => {
     if (!d) return null;
@@ -315,7 +318,7 @@ export function DashboardPage() {
       <>
         {d ? <Figures data={d} /> : <Skeleton.Input active block className="kpi-skeleton" />}
         <Row gutter={[16, 0]}>
-          <Col xs={24} xl={16}>
+          <Col xs={24} xl={province ? 16 : 24}>
             <Card className="section-card" title={t('dashboard.byMonth')}>
               {!d ? (
                 chartSkeleton(monthHeight)
@@ -331,11 +334,13 @@ export function DashboardPage() {
               )}
             </Card>
           </Col>
-          <Col xs={24} xl={8}>
-            <Card className="section-card" title={t('dashboard.latestRun')}>
-              {!d ? <Skeleton active paragraph={{ rows: 4 }} /> : <LatestRun run={d.latestRun} />}
-            </Card>
-          </Col>
+          {province ? (
+            <Col xs={24} xl={8}>
+              <Card className="section-card" title={t('dashboard.latestRun')}>
+                {!d ? <Skeleton active paragraph={{ rows: 4 }} /> : <LatestRun run={d.latestRun} />}
+              </Card>
+            </Col>
+          ) : null}
         </Row>
         <Row gutter={[16, 0]}>
           <Col xs={24} xl={10}>

@@ -33,8 +33,8 @@ import { useDocumentTitle } from '../../ui/useDocumentTitle';
 import { useInstitutions } from '../catalog/queries';
 import { monthlyChart, STATS_COLORS } from './charts';
 import { formatCount, formatHours, formatPercent, minutesToHours, monthLabel } from './format';
-import { ChartSkeleton, StatCard, StatCardsSkeleton, YearSelect } from './parts';
-import { parseYear, useInstitutionStats, useUnderused } from './queries';
+import { ChartSkeleton, StatCard, StatCardsSkeleton, StatsBuilding, YearSelect } from './parts';
+import { parseYear, useInstitutionStats, useStatsYears, useUnderused } from './queries';
 import './stats.css';
 
 function Totals({ d }: { d: InstitutionStats }) {
@@ -399,7 +399,7 @@ export function LabStatsPage() {
   const screens = Grid.useBreakpoint();
   const phone = screens.md === false;
   const [params, setParams] = useSearchParams();
-  const year = parseYear(params.get('year'));
+  const year = parseYear(params.get('year'), useStatsYears());
   const lab = user?.role === 'lab_manager';
   const picked = Number(params.get('institution'));
   const institutionId = lab ? user!.organisation.id : Number.isSafeInteger(picked) && picked > 0 ? picked : undefined;
@@ -452,9 +452,12 @@ export function LabStatsPage() {
     );
   } else if (query.isError && !d) {
     body = <ErrorState error={query.error} onRetry={() => void query.refetch()} />;
+  } else if (year === undefined) {
+    body = <StatCardsSkeleton n={8} />; // until the server has said which years it has
   } else {
     body = (
       <div className={query.isPlaceholderData ? 'stats-body stats-body--stale' : 'stats-body'}>
+        {d?.building && !query.isPlaceholderData ? <StatsBuilding year={d.year} /> : null}
         {d ? <Totals d={d} /> : <StatCardsSkeleton n={8} />}
         <Card className="section-card" title={t('stats.lab.monthly')}>
           {!d || !monthly ? (
@@ -513,7 +516,7 @@ export function LabStatsPage() {
             {t('stats.lab.title')}
           </Typography.Title>
           <Typography.Text type="secondary" data-testid="lab-stats-scope">
-            {institutionName ? t('stats.lab.subtitle', { name: institutionName, year }) : '\u00a0'}
+            {institutionName && year ? t('stats.lab.subtitle', { name: institutionName, year }) : '\u00a0'}
           </Typography.Text>
         </div>
         <div className="stats-toolbar">

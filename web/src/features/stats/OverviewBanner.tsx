@@ -2,15 +2,14 @@ import { BarChartOutlined, RightOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { formatCount, formatHours, moneyHeadline } from './format';
-import { statsYears, useOverview } from './queries';
+import { useOverview, useStatsYears } from './queries';
 import './stats.css';
 
 /** A line of headline figures on the catalogue, leading to the sharing overview. */
 export function OverviewBanner() {
   const { t, i18n } = useTranslation();
   const lang = i18n.language;
-  const year = statsYears()[0]!;
-  const { data: d } = useOverview(year);
+  const { data: d } = useOverview(useStatsYears()?.[0]);
   const saved = d ? moneyHeadline(d.totals.savedFen, lang) : null;
   // The line keeps its height while loading (no jump); a failure just leaves the link.
   return (

@@ -21,8 +21,8 @@ import { EmptyState, ErrorState } from '../../ui/states';
 import { useDocumentTitle } from '../../ui/useDocumentTitle';
 import { monthlyChart, pairedBarChart, STATS_COLORS, type PairRow } from './charts';
 import { formatCount, formatHours, moneyHeadline, monthLabel } from './format';
-import { ChartSkeleton, StatCard, StatCardsSkeleton, YearSelect } from './parts';
-import { parseYear, useOverview } from './queries';
+import { ChartSkeleton, StatCard, StatCardsSkeleton, StatsBuilding, YearSelect } from './parts';
+import { parseYear, useOverview, useStatsYears } from './queries';
 import './stats.css';
 
 function Headlines({ d }: { d: Overview }) {
@@ -187,7 +187,7 @@ export function OverviewPage() {
   const screens = Grid.useBreakpoint();
   const phone = screens.md === false;
   const [params, setParams] = useSearchParams();
-  const year = parseYear(params.get('year'));
+  const year = parseYear(params.get('year'), useStatsYears());
   const query = useOverview(year);
   // While another year loads the previous one stays on screen, dimmed.
   const d = query.data;
@@ -259,6 +259,7 @@ export function OverviewPage() {
   } else {
     body = (
       <div className={stale ? 'stats-body stats-body--stale' : 'stats-body'}>
+        {d?.building && !stale ? <StatsBuilding year={d.year} /> : null}
         {d ? <Headlines d={d} /> : <StatCardsSkeleton n={7} />}
         <Row gutter={[16, 0]}>
           <Col xs={24} xl={15}>
@@ -346,7 +347,7 @@ export function OverviewPage() {
       <section className="overview-hero">
         <div className="overview-hero__text">
           <h1 className="overview-hero__title">{t('stats.overview.title')}</h1>
-          <p className="overview-hero__subtitle">{t('stats.overview.subtitle', { year })}</p>
+          <p className="overview-hero__subtitle">{year ? t('stats.overview.subtitle', { year }) : '\u00a0'}</p>
         </div>
         <YearSelect value={year} onChange={setYear} />
       </section>

@@ -1,8 +1,9 @@
-import { Segmented, Skeleton } from 'antd';
+import { LoadingOutlined } from '@ant-design/icons';
+import { Alert, Segmented, Skeleton } from 'antd';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { isEnglish } from '../../i18n';
-import { statsYears } from './queries';
+import { useStatsYears } from './queries';
 
 /** One headline figure: a label, a big number with its unit, a line of context. */
 export function StatCard({
@@ -63,20 +64,36 @@ export function ChartSkeleton({ height }: { height: number }) {
   return <Skeleton.Node active className="chart-skeleton stats-chart-skeleton" style={{ height }} />;
 }
 
-/** The year of the figures: 2026 / 2025 … */
-export function YearSelect({ value, onChange }: { value: number; onChange: (year: number) => void }) {
+/** The year of the figures: 2026 / 2025 … — the years the server offers. */
+export function YearSelect({ value, onChange }: { value: number | undefined; onChange: (year: number) => void }) {
   const { t, i18n } = useTranslation();
+  const years = useStatsYears() ?? (value === undefined ? [] : [value]);
   return (
     <Segmented<number>
       value={value}
       onChange={onChange}
-      options={statsYears().map((y) => ({
+      options={years.map((y) => ({
         value: y,
         label: <span data-testid={`year-${y}`}>{isEnglish(i18n.language) ? String(y) : `${y}年`}</span>,
       }))}
       aria-label={t('stats.year')}
       data-testid="year-select"
       className="year-select"
+    />
+  );
+}
+
+/** The year's figures are still being built on the server: shown with what exists, completed by themselves. */
+export function StatsBuilding({ year }: { year: number }) {
+  const { t } = useTranslation();
+  return (
+    <Alert
+      type="info"
+      showIcon
+      icon={<LoadingOutlined />}
+      className="stats-building"
+      data-testid="stats-building"
+      title={t('stats.building', { year })}
     />
   );
 }

@@ -1,44 +1,57 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { useMemo } from 'react';
 import { statsApi, type UnderusedQuery } from '../../api/stats';
 
 export const statsKeys = {
+  years: ['stats', 'years'] as const,
   overview: (year: number) => ['stats', 'overview', year] as const,
   institution: (id: number, year: number) => ['stats', 'institution', id, year] as const,
   instrument: (id: number) => ['stats', 'instrument', id] as const,
   underused: (q: UnderusedQuery) => ['stats', 'underused', q] as const,
 };
 
-/** The first year with figures on the platform; the selector offers it up to the current year. */
-export const FIRST_YEAR = 2025;
+/** While the server builds a year's figures, ask again every few seconds until they are complete. */
+const whileBuilding = (q: { state: { data?: { building: boolean } } }) => (q.state.data?.building ? 3000 : false);
 
-export function statsYears(): number[] {
-  const last = Math.max(FIRST_YEAR + 1, new Date().getFullYear());
-  return Array.from({ length: last - FIRST_YEAR + 1 }, (_, i) => last - i);
+/** The years with figures, newest first, as the server offers them; undefined until it has said. */
+export function useStatsYears(): number[] | undefined {
+  const { data } = useQuery({
+    queryKey: statsKeys.years,
+    queryFn: ({ signal }) => statsApi.years(signal),
+    staleTime: 60 * 60_000,
+  });
+  return useMemo(
+    () => (data ? Array.from({ length: data.last - data.first + 1 }, (_, i) => data.last - i) : undefined),
+    [data],
+  );
 }
 
-/** `?year=` when it is one of the offered years, else the latest. */
-export function parseYear(raw: string | null): number {
-  const years = statsYears();
+/** `?year=` when it is one of the offered years, else the latest; undefined until the years are known. */
+export function parseYear(raw: string | null, years: number[] | undefined): number | undefined {
+  if (!years) return undefined;
   const n = Number(raw);
-  return years.includes(n) ? n : years[0]!;
+  return years.includes(n) ? n : years[0];
 }
 
-export function useOverview(year: number) {
+export function useOverview(year: number | undefined) {
   return useQuery({
-    queryKey: statsKeys.overview(year),
-    queryFn: ({ signal }) => statsApi.overview(year, signal),
+    queryKey: statsKeys.overview(year ?? 0),
+    queryFn: ({ signal }) => statsApi.overview(year!, signal),
+    enabled: year !== undefined,
     // Keep the previous year on screen (dimmed) while another loads: no layout jump.
     placeholderData: keepPreviousData,
     staleTime: 5 * 60_000,
+    refetchInterval: whileBuilding,
   });
 }
 
-export function useInstitutionStats(id: number | undefined, year: number) {
+export function useInstitutionStats(id: number | undefined, year: number | undefined) {
   return useQuery({
-    queryKey: statsKeys.institution(id ?? 0, year),
-    queryFn: ({ signal }) => statsApi.institution(id!, year, signal),
-    enabled: id !== undefined,
+    queryKey: statsKeys.institution(id ?? 0, year ?? 0),
+    queryFn: ({ signal }) => statsApi.institution(id!, year!, signal),
+    enabled: id !== undefined && year !== undefined,
     placeholderData: keepPreviousData,
+    refetchInterval: whileBuilding,
   });
 }
 
@@ -57,5 +70,6 @@ export function useUnderused(q: UnderusedQuery, enabled: boolean) {
     queryFn: ({ signal }) => statsApi.underused(q, signal),
     enabled,
     placeholderData: keepPreviousData,
+    refetchInterval: whileBuilding,
   });
 }
