@@ -12,6 +12,7 @@ export function openApiDocument(registry: OpenAPIRegistry) {
     info: {
       title: '山东省大型科学仪器共享服务平台 API',
       version: '1',
+      license: { name: 'Proprietary: 山东省大型科学仪器共享服务平台', identifier: 'LicenseRef-Proprietary' },
       description:
         'Province-wide catalogue of shared large research instruments. Money is integer fen (`…Fen`); ' +
         'errors are application/problem+json, their `title`, `detail` and field messages in the Accept-Language ' +

@@ -22,6 +22,8 @@ export interface RouteSpec<P extends z.ZodType, Q extends z.ZodType, B extends z
   query?: Q;
   body?: B;
   response?: R;
+  /** The OpenAPI operationId; by default made from the method and the path (see `operationIdOf`). */
+  operationId?: string;
   /** The route answers a file (CSV, XLSX, PDF…) itself: documented as 200 with these content types. */
   file?: string[];
   status?: number;
@@ -56,6 +58,27 @@ export const idParams = z.object({
     .transform(Number),
 });
 
+const pascal = (text: string) =>
+  text
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean)
+    .map((w) => w[0]!.toUpperCase() + w.slice(1))
+    .join('');
+
+/**
+ * An operationId from the method and the path: `get /bookings` → getBookings, `get /bookings/:id` →
+ * getBookingsById, `post /bookings/:id/cancel` → postBookingsCancel. Parameters in the middle of
+ * a path add nothing (the segments after them say what is meant); a closing one says `By…`.
+ */
+export function operationIdOf(method: string, path: string): string {
+  const segments = path.split('/').filter(Boolean);
+  const words = segments.map((segment, i) => {
+    if (!segment.startsWith(':')) return pascal(segment);
+    return i === segments.length - 1 ? `By${pascal(segment.slice(1))}` : '';
+  });
+  return method.toLowerCase() + words.join('');
+}
+
 const ACCESS_TEXT = (access: Access) =>
   access === 'public' ? 'Public.' : access === 'signed_in' ? 'Any signed-in user.' : `Roles: ${access.join(', ')}.`;
 
@@ -88,6 +111,7 @@ export function defineRoute<P extends z.ZodType, Q extends z.ZodType, B extends 
   registry.registerPath({
     method: spec.method,
     path: `/api/v1${spec.path.replace(/:(\w+)/g, '{$1}')}`,
+    operationId: spec.operationId ?? operationIdOf(spec.method, spec.path),
     summary: spec.summary,
     description: ACCESS_TEXT(spec.access),
     tags: [spec.tag],

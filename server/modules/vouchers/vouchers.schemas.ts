@@ -10,6 +10,7 @@ import {
 } from '../../../db/schema/enums.ts';
 
 const fen = z.number().int('whole fen').min(0, 'not negative').max(1e12);
+const positiveFen = z.number().int('whole fen').min(1, 'more than zero').max(1e12);
 const percent = z.number().int('whole percent').min(0).max(100, 'at most 100%');
 export const localDateSchema = z.iso.date('a date YYYY-MM-DD');
 
@@ -33,10 +34,10 @@ export const programmeInputSchema = z
     year: z.number().int().min(2000).max(2100),
     settlementMode: z.enum(settlementModes).default('deduct'),
     ratioRules: ratioRulesSchema,
-    orderCapFen: fen.positive().nullish(),
-    enterpriseYearCapFen: fen.positive(),
-    groupYearCapFen: fen.positive().nullish(),
-    budgetFen: fen.positive(),
+    orderCapFen: positiveFen.nullish(),
+    enterpriseYearCapFen: positiveFen,
+    groupYearCapFen: positiveFen.nullish(),
+    budgetFen: positiveFen,
     startsOn: localDateSchema,
     useBy: localDateSchema,
     claimBy: localDateSchema,
@@ -126,7 +127,7 @@ export const quotaInputSchema = z
   .object({
     programmeId: z.number().int().positive(),
     enterpriseId: z.number().int().positive(),
-    capFen: fen.positive(),
+    capFen: positiveFen,
   })
   .strict();
 
