@@ -31,6 +31,10 @@ export const instrumentSchedules = sqliteTable('instrument_schedules', {
   observeHolidays: integer('observe_holidays', { mode: 'boolean' }).notNull().default(true),
   /** Share of the self-pay charged when the user does not come (the rest of the card hold is released). */
   noShowChargePercent: integer('no_show_charge_percent').notNull().default(0),
+  /** The lab checks a user in from this many minutes before the start (machine time; until the end). */
+  checkInOpensMinutes: integer('check_in_opens_minutes').notNull().default(30),
+  /** A no-show can be recorded from this many minutes after the start (a late user may still come). */
+  noShowGraceMinutes: integer('no_show_grace_minutes').notNull().default(15),
   updatedAt: integer('updated_at').notNull(),
 });
 

@@ -197,6 +197,8 @@ export const ZH_DETAILS: Record<string, string> = {
   'the cancellation deadline has passed; ask the lab': '已过取消截止时间，如需取消请联系服务机构',
   'only the owning institution’s lab managers may do this': '只有仪器所属单位的仪器管理员可以执行此操作',
   'a rejection needs a reason': '驳回预约须填写原因',
+  'a sample job with neither a scheduled time nor a wanted-by date cannot be a no-show; cancel it with a reason':
+    '未安排检测时间、也未填写期望完成日期的送样检测不能记为爽约；请填写原因取消',
   'give both start and end to schedule the job': '安排检测时间须同时填写开始和结束时间',
   'a job is scheduled for a week at most': '一次检测最长安排一周',
   'machine time is completed with actualMinutes': '完成机时预约须填写实际上机时长（actualMinutes）',
@@ -326,6 +328,18 @@ export const ZH_DETAIL_PATTERNS: readonly Pattern[] = [
     (action, status) => `该预约当前状态为“${bookingStatus(status)}”，无法${word(BOOKING_ACTION)(action)}`,
   ],
   [/^the booking is now (\w+)$/, (s) => `该预约的状态已变为“${bookingStatus(s)}”，请刷新后重试`],
+  [
+    /^check-in opens at (\d{4}-\d\d-\d\d \d\d:\d\d) \((.+) before the start\)$/,
+    (at, s) => `尚未到签到时间：预约开始前 ${span(s)}起可签到（${at} 起）`,
+  ],
+  [
+    /^a no-show can be recorded from (\d{4}-\d\d-\d\d \d\d:\d\d) \((.+) after the (start|wanted-by date)\)$/,
+    (at, s, anchor) => `${at} 起才能记为爽约（${anchor === 'start' ? '预约开始' : '期望完成日期'}后 ${span(s)}）`,
+  ],
+  [
+    /^check-in closed when the booking ended at (\d{4}-\d\d-\d\d \d\d:\d\d); record a no-show or cancel it with a reason$/,
+    '预约已于 $1 结束，不能再签到；请记为爽约，或填写原因取消预约',
+  ],
 
   // Checkout, payments, refunds
   [/^the payment processor refused the card: (.*)$/s, '支付机构拒绝了该银行卡：$1'],

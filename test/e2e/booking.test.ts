@@ -1,11 +1,15 @@
 /**
- * The booking journey in a real browser: a researcher picks a free slot on an instrument's week calendar,
- * sees the live quote and books; the lab manager approves it in 预约审批, checks it in and completes it
- * with usage; the researcher rates it 5 (非常满意). The API then shows the completed booking with its history.
+ * The booking journey in a real browser. With a 2-hour minimum the week calendar offers only starts that can
+ * take it (the server's slots), the form shows the chosen start and length, and the lab may not check in days
+ * early (it cancels instead, told what happens to the money). On an instrument open round the clock, a
+ * researcher books the next slot and sees the live quote; the lab manager approves it in 预约审批, checks it in
+ * and completes it with usage (told what completion does to the money); the researcher rates it 5 (非常满意).
+ * The API then shows the completed booking with its history.
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { formatFen } from '../../web/src/ui/money.ts';
 import {
   DESKTOP,
   expectNoHorizontalOverflow,
@@ -16,6 +20,8 @@ import {
   useHarness,
   bookableInstrumentAt,
   calendarReady,
+  changeRules,
+  roundTheClock,
   getJsonAt,
   pickFreeSlot,
   signIn,
@@ -31,6 +37,7 @@ type BookingJson = {
   usage: { minutes: number | null } | null;
   finalPrice: { totalFen: number } | null;
   history: { from: string | null; to: string; by: { name: string } | null }[];
+  payment: { status: string; authorisedFen: number } | null;
 };
 
 const getJson = <T>(path: string) => getJsonAt<T>(harness().server.baseUrl, path);
@@ -38,10 +45,27 @@ const getJson = <T>(path: string) => getJsonAt<T>(harness().server.baseUrl, path
 const bookableInstrument = () => bookableInstrumentAt(harness().server.baseUrl);
 
 describe('booking', () => {
-  it('books, approves, checks in, completes and rates a machine-time booking', async () => {
+  it('offers only starts that can take the 2-hour minimum, shows the chosen start and length, and keeps check-in for the day', async () => {
     const instrumentId = await bookableInstrument();
-
-    // --- the researcher books a slot a few days ahead
+    const weekdays = Object.fromEntries(
+      ['1', '2', '3', '4', '5'].map((d) => [
+        d,
+        [
+          ['09:00', '12:00'],
+          ['13:30', '17:30'],
+        ],
+      ]),
+    );
+    // The lab's rules: mornings end at 12:00 and bookings last at least 2 hours, so 10:30 and 11:30 start nothing.
+    const restore = await changeRules(harness().server.baseUrl, instrumentId, (r) => ({
+      ...r,
+      weeklyHours: weekdays,
+      slotMinutes: 30,
+      minBookingMinutes: 120,
+      maxBookingMinutes: 240,
+      setupBufferMinutes: 0,
+      cleanupBufferMinutes: 0,
+    }));
     mkdirSync(screenshotDir, { recursive: true });
     const researcher = await newPage(harness(), DESKTOP);
     const lab = await newPage(harness(), DESKTOP);
@@ -51,23 +75,108 @@ describe('booking', () => {
       await page.goto(`/instruments/${instrumentId}`);
       await page.getByTestId('week-calendar').waitFor();
       await expect(page.getByTestId('week-zone').innerText()).resolves.toContain('Asia/Shanghai');
-      const start = await pickFreeSlot(page, 3);
-      await expect(page.locator('[data-testid="slot-off"]').count()).resolves.toBeGreaterThan(0);
+      const start = await pickFreeSlot(page, 2);
+
+      // The calendar offers exactly the server's valid starts for the minimum length of the week shown.
+      const monday = (await page.getByTestId('week-calendar').getAttribute('data-week'))!;
+      const offered = await page
+        .locator('[data-testid="slot-free"]')
+        .evaluateAll((els) => els.map((e) => e.getAttribute('data-start') ?? ''));
+      const next = new Date(Date.parse(`${monday}T00:00:00Z`) + 7 * 86_400_000).toISOString().slice(0, 10);
+      const query = new URLSearchParams({ from: `${monday}T00:00:00+08:00`, to: `${next}T00:00:00+08:00` });
+      const api = await getJson<{ durationMinutes: number; slots: { start: string }[] }>(
+        `/api/v1/instruments/${instrumentId}/availability?${query}`,
+      );
+      expect(api.durationMinutes).toBe(120);
+      expect([...offered].sort()).toEqual(api.slots.map((x) => x.start).sort());
+      expect(offered.filter((x) => /T1[01]:30:00/.test(x))).toEqual([]);
+      // The free hour before noon is shown, but as too short to start a booking.
+      await expect(page.locator('[data-testid="slot-short"]').count()).resolves.toBeGreaterThan(0);
       await screenshot(page, 'booking-calendar.png');
 
       await page.locator(`[data-testid="slot-free"][data-start="${start}"]`).click();
       const form = page.getByTestId('booking-form');
       await form.waitFor();
+      // The start as a date and time in the instrument's zone, and a length: never a raw number, never empty.
+      const startText = await page.getByTestId('booking-start').innerText();
+      expect(startText).toMatch(/^\d{1,2}月\d{1,2}日 周[一二三四五六日] \d{2}:\d{2}$/);
+      expect(startText.endsWith(start.slice(11, 16))).toBe(true);
+      await expect(page.getByTestId('booking-duration').innerText()).resolves.toBe('2 小时');
       await page.getByTestId('booking-purpose').fill('新材料样品的表征测试（端到端测试）');
-      // The live quote: lines and a total in yuan.
       await page.waitForSelector('[data-testid="booking-quote"][data-busy="false"] [data-testid="quote-total"]');
       const quoted = await page.getByTestId('quote-total').innerText();
       expect(quoted).toMatch(/^¥[\d,]+\.\d{2}$/);
       await expect(page.getByTestId('price-lines').innerText()).resolves.toMatch(/¥/);
       await expect(page.getByTestId('booking-range').innerText()).resolves.toMatch(/\d{2}:\d{2}–\d{2}:\d{2}/);
+      await expect(page.getByTestId('booking-blocked').count()).resolves.toBe(0);
+      await expect(page.getByTestId('booking-submit').isEnabled()).resolves.toBe(true);
       // The drawer covers the viewport: capture what the user sees.
       await page.evaluate(() => document.fonts.ready.then(() => undefined));
       await page.screenshot({ path: path.join(screenshotDir, 'booking-form.png'), animations: 'disabled' });
+
+      await page.getByTestId('booking-submit').click();
+      const confirmation = page.getByTestId('booking-confirmation');
+      await confirmation.waitFor();
+      const bookingId = Number(await confirmation.getAttribute('data-booking-id'));
+      expect(bookingId).toBeGreaterThan(0);
+
+      // --- the lab may approve now, but check in only from half an hour before the start
+      const lp = lab.page;
+      await signIn(lp, 'lab@demo.test');
+      await lp.goto(`/bookings/${bookingId}`);
+      await lp.getByTestId('booking-detail').waitFor();
+      if ((await lp.getByTestId('booking-detail').getAttribute('data-status')) === 'requested') {
+        await lp.getByTestId('approve').click();
+      }
+      await lp.locator('[data-testid="booking-detail"][data-status="approved"]').waitFor();
+      await expect(lp.getByTestId('check-in').isDisabled()).resolves.toBe(true);
+      await expect(lp.getByTestId('no-show').isDisabled()).resolves.toBe(true);
+      const opens = new Date(Date.parse(start) - 30 * 60_000 + 8 * 3600_000).toISOString().slice(11, 16);
+      await expect(lp.getByTestId('action-times').innerText()).resolves.toMatch(
+        new RegExp(`${opens} 起可签到 · .* 起可记为爽约`),
+      );
+      const early = await lp.request.post(`/api/v1/bookings/${bookingId}/check-in`, { data: {} });
+      expect(early.status()).toBe(409);
+      expect(((await early.json()) as { allowedFrom: number }).allowedFrom).toBe(Date.parse(start) - 30 * 60_000);
+      await screenshot(lp, 'lab-check-in-later.png');
+
+      // The lab cancels it instead: the dialog says what happens to the card hold and the voucher share.
+      await lp.getByTestId('lab-cancel').click();
+      const dialog = lp.getByTestId('lab-cancel-modal');
+      await dialog.getByTestId('money-note').waitFor();
+      await expect(dialog.getByTestId('money-note').innerText()).resolves.toMatch(/预授权 ¥[\d,]+\.\d{2} 将全部释放/);
+      await dialog.getByTestId('lab-cancel-modal-reason').fill('仪器临时检修');
+      await lp.getByTestId('lab-cancel-modal-ok').click();
+      await lp.locator('[data-testid="booking-detail"][data-status="cancelled"]').waitFor();
+    } finally {
+      await researcher.context.close();
+      await lab.context.close();
+      await restore();
+    }
+  });
+
+  it('books, approves, checks in, completes and rates a machine-time booking', async () => {
+    const instrumentId = await bookableInstrument();
+    // Open round the clock without notice: the booking starts within half an hour, so the lab may check it in.
+    const restore = await changeRules(harness().server.baseUrl, instrumentId, roundTheClock);
+
+    // --- the researcher books the next free slot
+    mkdirSync(screenshotDir, { recursive: true });
+    const researcher = await newPage(harness(), DESKTOP);
+    const lab = await newPage(harness(), DESKTOP);
+    try {
+      const page = researcher.page;
+      await signIn(page, 'researcher@demo.test');
+      await page.goto(`/instruments/${instrumentId}`);
+      await page.getByTestId('week-calendar').waitFor();
+      const start = await pickFreeSlot(page, 0);
+      expect(Date.parse(start) - Date.now()).toBeLessThanOrEqual(30 * 60_000);
+
+      await page.locator(`[data-testid="slot-free"][data-start="${start}"]`).click();
+      await page.getByTestId('booking-form').waitFor();
+      await page.getByTestId('booking-purpose').fill('新材料样品的表征测试（端到端测试）');
+      await page.waitForSelector('[data-testid="booking-quote"][data-busy="false"] [data-testid="quote-total"]');
+      const quoted = await page.getByTestId('quote-total').innerText();
 
       await page.getByTestId('booking-submit').click();
       const confirmation = page.getByTestId('booking-confirmation');
@@ -77,7 +186,6 @@ describe('booking', () => {
       expect(bookingId).toBeGreaterThan(0);
       expect(['requested', 'approved']).toContain(firstStatus);
       await expect(confirmation.innerText()).resolves.toMatch(firstStatus === 'approved' ? /预约已确认/ : /待审核/);
-
       // 我的预约 lists it under upcoming.
       await page.goto('/bookings');
       const row = page.locator(`[data-testid="booking-row"][data-booking-id="${bookingId}"]`);
@@ -129,9 +237,16 @@ describe('booking', () => {
       const scheduled = lp.locator(
         `[data-testid="lab-schedule"] [data-testid="lab-booking-row"][data-booking-id="${bookingId}"]`,
       );
-      for (let i = 0; i < 6 && !(await scheduled.isVisible()); i++) {
+      // This week first (the booking starts within the half hour), then the next ones: each week's list loads first.
+      for (let i = 0; i < 6; i++) {
+        if (
+          await scheduled.waitFor({ timeout: 3000 }).then(
+            () => true,
+            () => false,
+          )
+        )
+          break;
         await lp.getByTestId('schedule-next').click();
-        await scheduled.waitFor({ timeout: 3000 }).catch(() => undefined);
       }
       await expect(scheduled.getAttribute('data-status')).resolves.toBe('approved');
       await scheduled.getByTestId('check-in').click();
@@ -143,6 +258,12 @@ describe('booking', () => {
       await scheduled.getByTestId('complete').click();
       const modal = lp.getByTestId('complete-modal');
       await modal.getByTestId('complete-minutes').waitFor();
+      // The dialog says what completion does to the money before it is confirmed.
+      const held = ((await (await lp.request.get(`/api/v1/bookings/${bookingId}`)).json()) as BookingJson).payment;
+      const note = await modal.getByTestId('money-note').innerText();
+      expect(note).toContain('资金变动');
+      if (held?.status === 'authorised') expect(note).toContain(`最多 ${formatFen(held.authorisedFen)}`);
+      await screenshot(lp, 'lab-complete.png');
       await modal.getByTestId('complete-minutes').fill('90');
       await modal.getByTestId('complete-report').fill('https://reports.example.test/e2e.pdf');
       await modal.getByTestId('complete-note').fill('按时完成');
@@ -196,6 +317,7 @@ describe('booking', () => {
     } finally {
       await researcher.context.close();
       await lab.context.close();
+      await restore();
     }
   });
 

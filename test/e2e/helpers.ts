@@ -157,12 +157,65 @@ export async function bookableInstrumentAt(baseUrl: string): Promise<number> {
   return (candidates.find((c) => c.approval) ?? candidates[0]!).id;
 }
 
+/** The lab manager's API session (its cookie on fetch): for the rules a journey needs, set as the lab would. */
+export async function labApi(baseUrl: string) {
+  const login = await fetch(`${baseUrl}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: 'lab@demo.test', password: DEMO_PASSWORD }),
+  });
+  expect(login.status).toBe(200);
+  const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
+  return async <T>(method: string, path: string, body?: unknown): Promise<T> => {
+    const res = await fetch(`${baseUrl}/api/v1${path}`, {
+      method,
+      headers: { 'content-type': 'application/json', cookie },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    expect(res.status, `${method} ${path}`).toBe(200);
+    return (await res.json()) as T;
+  };
+}
+
+/**
+ * Changes an instrument's booking rules (as its lab) and returns a function that puts the old ones back.
+ * The browser journeys run on the real clock: a lab step that the platform allows only around the booked
+ * time (check-in from 30 minutes before the start) needs a booking that starts soon.
+ */
+export async function changeRules(
+  baseUrl: string,
+  instrumentId: number,
+  change: (rules: Record<string, unknown>) => Record<string, unknown>,
+): Promise<() => Promise<void>> {
+  const lab = await labApi(baseUrl);
+  const { instrumentId: _id, ...before } = await lab<Record<string, unknown>>(
+    'GET',
+    `/instruments/${instrumentId}/schedule`,
+  );
+  await lab('PUT', `/instruments/${instrumentId}/schedule`, change(before));
+  return async () => {
+    await lab('PUT', `/instruments/${instrumentId}/schedule`, before);
+  };
+}
+
+/** Open round the clock, every day, without notice: the next slot starts within half an hour. */
+export const roundTheClock = (rules: Record<string, unknown>) => ({
+  ...rules,
+  weeklyHours: Object.fromEntries(['1', '2', '3', '4', '5', '6', '7'].map((d) => [d, [['00:00', '24:00']]])),
+  slotMinutes: 30,
+  minBookingMinutes: 60,
+  minNoticeMinutes: 0,
+  setupBufferMinutes: 0,
+  cleanupBufferMinutes: 0,
+  observeHolidays: false,
+});
+
 /** Wait until the week calendar shows the answer for its week. */
 export async function calendarReady(page: Page) {
   await page.waitForSelector('[data-testid="week-calendar"][data-busy="false"] [role="grid"]');
 }
 
-/** Move forward week by week until a free slot at least `days` days ahead is shown; its start. */
+/** Move forward week by week until a free slot at least `days` days ahead is shown; the earliest such start. */
 export async function pickFreeSlot(page: Page, days: number): Promise<string> {
   const earliest = Date.now() + days * 86_400_000;
   for (let week = 0; week < 6; week++) {
@@ -170,7 +223,8 @@ export async function pickFreeSlot(page: Page, days: number): Promise<string> {
     const starts = await page
       .locator('[data-testid="slot-free"]')
       .evaluateAll((els) => els.map((e) => e.getAttribute('data-start') ?? ''));
-    const start = starts.find((s) => Date.parse(s) >= earliest);
+    // The grid lists cells row by row (a time of day across the week): order them by time.
+    const start = starts.filter((s) => Date.parse(s) >= earliest).sort((a, b) => Date.parse(a) - Date.parse(b))[0];
     if (start) return start;
     await page.getByTestId('week-next').click();
   }

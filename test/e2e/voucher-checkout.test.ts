@@ -19,7 +19,9 @@ import {
   screenshotDir,
   useHarness,
   bookableInstrumentAt,
+  changeRules,
   pickFreeSlot,
+  roundTheClock,
   signIn,
   chooseOption,
   noToast,
@@ -76,6 +78,8 @@ async function quotaFigures(page: Page) {
 describe('voucher checkout', () => {
   it('books with the voucher and the 4242 card; the lab completes it; the voucher is posted and the card captured', async () => {
     const instrumentId = await bookableInstrument();
+    // Open round the clock without notice: the booking starts within half an hour, so the lab may check it in.
+    const restore = await changeRules(harness().server.baseUrl, instrumentId, roundTheClock);
     const researcher = await newPage(harness(), DESKTOP);
     const lab = await newPage(harness(), DESKTOP);
     try {
@@ -86,7 +90,7 @@ describe('voucher checkout', () => {
       expect(before.availableFen, 'the demo enterprise holds an active quota').toBeGreaterThan(0);
 
       // --- checkout: the split, the card, the amount to authorise
-      const { voucherFen, selfPayFen, totalFen } = await openCheckout(page, instrumentId, 3);
+      const { voucherFen, selfPayFen, totalFen } = await openCheckout(page, instrumentId, 0);
       expect(voucherFen).toBeGreaterThan(0);
       expect(voucherFen + selfPayFen).toBe(totalFen);
       await expect(page.getByTestId('split-self-pay').innerText()).resolves.toBe(formatFen(selfPayFen));
@@ -135,6 +139,10 @@ describe('voucher checkout', () => {
       await lp.locator('[data-testid="booking-detail"][data-status="in_progress"]').waitFor();
       await lp.getByTestId('complete').click();
       await lp.getByTestId('complete-minutes').waitFor();
+      // Before anything is captured, the dialog says what will happen to the card hold and the voucher share.
+      const note = await lp.getByTestId('complete-modal').getByTestId('money-note').innerText();
+      expect(note).toContain(`最多 ${formatFen(selfPayFen)}`);
+      expect(note).toContain(`最多 ${formatFen(voucherFen)}（冻结额）`);
       await lp.getByTestId('complete-ok').click();
       await lp.locator('[data-testid="booking-detail"][data-status="completed"]').waitFor();
 
@@ -177,6 +185,7 @@ describe('voucher checkout', () => {
     } finally {
       await researcher.context.close();
       await lab.context.close();
+      await restore();
     }
   });
 

@@ -7,11 +7,13 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { fixedClock } from '../../server/shared/clock.ts';
 import { createTestApp, hourlyInstrumentOf, signIn, type TestApp } from '../support/app.ts';
+import { advanceForStep, thenBack } from '../support/lifecycle.ts';
 import { testSchedule } from '../support/schedule.ts';
 import { expectMoneyInvariants } from '../support/money.ts';
 
 // Tuesday 2026-12-01 10:00 in Shanghai.
 const NOW = Date.parse('2026-12-01T10:00:00+08:00');
+const clock = fixedClock(NOW);
 let t: TestApp;
 let lab: Awaited<ReturnType<typeof signIn>>;
 let researcher: Awaited<ReturnType<typeof signIn>>;
@@ -58,11 +60,16 @@ async function publish(cardItems: ReturnType<typeof item>[]) {
   items = Object.fromEntries(card.items.map((i) => [i.labelZh, i.id]));
 }
 
+/** The lab's steps, each at its time (check-in at the start, completion at the end); the clock then goes back. */
 async function walk(id: number, ...steps: [string, Record<string, unknown>?][]) {
-  for (const [action, body] of steps) {
-    const res = await lab.post(`/api/v1/bookings/${id}/${action}`).send(body ?? {});
-    expect(res.status, `${action}: ${JSON.stringify(res.body)}`).toBe(200);
-  }
+  const booked = (await lab.get(`/api/v1/bookings/${id}`)).body;
+  await thenBack(clock, async () => {
+    for (const [action, body] of steps) {
+      advanceForStep(clock, booked, action);
+      const res = await lab.post(`/api/v1/bookings/${id}/${action}`).send(body ?? {});
+      expect(res.status, `${action}: ${JSON.stringify(res.body)}`).toBe(200);
+    }
+  });
   return (await researcher.get(`/api/v1/bookings/${id}`)).body;
 }
 
@@ -107,7 +114,7 @@ async function publishedPriceCheck(bookingId: number) {
 }
 
 beforeAll(async () => {
-  t = await createTestApp({ instruments: 300, clock: fixedClock(NOW) });
+  t = await createTestApp({ instruments: 300, clock });
   lab = await signIn(t.app, 'lab@demo.test');
   researcher = await signIn(t.app, 'researcher@demo.test');
   instrumentId = hourlyInstrumentOf(t, 'lab@demo.test');

@@ -15,6 +15,7 @@ let otherLab: Awaited<ReturnType<typeof signIn>>;
 let admin: Awaited<ReturnType<typeof signIn>>;
 let hourly: number; // an instrument of the demo lab with an hourly price
 let instant: number; // another, set to confirm at once
+let sampled: number | undefined; // one of the demo lab with a per-sample price
 
 const one = <T>(sql: string, ...params: unknown[]) => t.db.$client.prepare(sql).get(...params) as T;
 const count = (sql: string, ...params: unknown[]) => one<{ n: number }>(sql, ...params).n;
@@ -37,6 +38,16 @@ beforeAll(async () => {
     .pluck()
     .all(labOrg) as number[];
   [hourly, instant] = ids as [number, number];
+  sampled = t.db.$client
+    .prepare(
+      `SELECT DISTINCT i.id FROM instruments i JOIN rate_card_items r ON r.instrument_id = i.id
+       WHERE i.institution_id = ? AND r.unit = 'sample' AND i.sharing_mode = 'external' AND i.run_status = 'normal'
+       ORDER BY i.id LIMIT 1`,
+    )
+    .pluck()
+    .get(labOrg) as number | undefined;
+  if (sampled !== undefined)
+    expect((await lab.put(`/api/v1/instruments/${sampled}/schedule`).send(SCHEDULE)).status).toBe(200);
   expect((await lab.put(`/api/v1/instruments/${hourly}/schedule`).send(SCHEDULE)).status).toBe(200);
   expect(
     (await lab.put(`/api/v1/instruments/${instant}/schedule`).send({ ...SCHEDULE, approvalRequired: false })).status,
@@ -90,6 +101,45 @@ describe('availability', () => {
     expect(starts[0]).toBe('2026-12-02T10:00:00+08:00'); // 24 h notice from Tue 10:00
     expect(starts).toContain('2026-12-03T09:00:00+08:00');
     expect(starts).not.toContain('2026-12-03T11:30:00+08:00'); // would run into the lunch break
+  });
+
+  it('offers only starts that can take the minimum length, each with the longest booking that fits', async () => {
+    // A 2-hour minimum: the morning 09:00–12:00 is free, but 10:30 and 11:30 cannot start a booking.
+    expect(
+      (await lab.put(`/api/v1/instruments/${hourly}/schedule`).send({ ...SCHEDULE, minBookingMinutes: 120 })).status,
+    ).toBe(200);
+    try {
+      const res = await request(t.app)
+        .get(`/api/v1/instruments/${hourly}/availability`)
+        .query({ from: at('2026-12-17T00:00:00'), to: at('2026-12-18T00:00:00') });
+      expect(res.status).toBe(200);
+      expect(res.body.durationMinutes).toBe(120); // the minimum when no length is asked
+      expect(res.body.free).toEqual([
+        { start: at('2026-12-17T09:00:00'), end: at('2026-12-17T12:00:00') },
+        { start: at('2026-12-17T13:30:00'), end: at('2026-12-17T17:30:00') },
+      ]);
+      const iso = (ms: number) => new Date(ms + 8 * 3600_000).toISOString().slice(0, 19) + '+08:00';
+      const longest = {
+        '09:00': 180,
+        '09:30': 150,
+        '10:00': 120,
+        '13:30': 240, // the maximum length
+        '14:00': 210,
+        '14:30': 180,
+        '15:00': 150,
+        '15:30': 120,
+      };
+      const starts = Object.keys(longest).map((time) => at(`2026-12-17T${time}:00`));
+      expect(res.body.slots).toEqual(starts.map((start) => ({ start, end: iso(Date.parse(start) + 120 * 60_000) })));
+      expect(res.body.maxMinutes).toEqual(Object.fromEntries(starts.map((s, i) => [s, Object.values(longest)[i]])));
+      expect(starts).not.toContain(at('2026-12-17T11:30:00'));
+      // What the calendar offers, the booking takes; a start it does not offer is refused.
+      const late = await book({ start: at('2026-12-17T11:30:00'), end: at('2026-12-17T13:30:00') });
+      expect(late.status).toBe(400);
+      expect(JSON.stringify(late.body)).toContain('outside_hours');
+    } finally {
+      await lab.put(`/api/v1/instruments/${hourly}/schedule`).send(SCHEDULE);
+    }
   });
 
   it.each([
@@ -269,11 +319,14 @@ describe('the life of a booking', () => {
     const twice = await lab.post(`/api/v1/bookings/${id}/approve`).send({});
     expect(twice.status).toBe(409);
     expect(twice.body.currentStatus).toBe('approved');
+    clock.set(Date.parse(at('2026-12-04T08:55:00'))); // the morning of the booking
     expect((await lab.post(`/api/v1/bookings/${id}/check-in`).send({})).body.status).toBe('in_progress');
     expect((await researcher.post(`/api/v1/bookings/${id}/rate`).send({ rating: 5 })).status).toBe(409);
+    clock.set(Date.parse(at('2026-12-04T11:30:00')));
     const done = await lab
       .post(`/api/v1/bookings/${id}/complete`)
       .send({ actualMinutes: 150, reportUrl: 'https://example.org/report.pdf' });
+    clock.set(NOW);
     expect(done.status).toBe(200);
     expect(done.body.status).toBe('completed');
     expect(done.body.usage).toMatchObject({ minutes: 150, reportUrl: 'https://example.org/report.pdf' });
@@ -351,7 +404,12 @@ describe('the life of a booking', () => {
   it('records a no-show of an approved booking', async () => {
     const res = await book({ start: at('2026-12-09T09:00:00'), end: at('2026-12-09T10:00:00') });
     await lab.post(`/api/v1/bookings/${res.body.id}/approve`).send({});
-    expect((await lab.post(`/api/v1/bookings/${res.body.id}/no-show`).send({})).body.status).toBe('no_show');
+    clock.set(Date.parse(at('2026-12-09T09:15:00'))); // the 15 minutes' grace have passed
+    try {
+      expect((await lab.post(`/api/v1/bookings/${res.body.id}/no-show`).send({})).body.status).toBe('no_show');
+    } finally {
+      clock.set(NOW);
+    }
   });
 
   it('scopes lists: the enterprise sees its own, the lab its institution’s, admins all', async () => {
@@ -369,6 +427,131 @@ describe('the life of a booking', () => {
     expect(all.body.items.length).toBeGreaterThanOrEqual(mine.body.items.length);
     const finance = await signIn(t.app, 'finance@demo.test');
     expect((await finance.get('/api/v1/bookings')).status).toBe(403);
+  });
+});
+
+describe('when the lab may check in, record a no-show or complete', () => {
+  const approved = async (start: string, end: string) => {
+    const res = await book({ start: at(start), end: at(end) });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    expect((await lab.post(`/api/v1/bookings/${res.body.id}/approve`).send({})).status).toBe(200);
+    return res.body as { id: number; start: string; end: string };
+  };
+  const post = (id: number, action: string, lang = 'zh-CN') =>
+    lab.post(`/api/v1/bookings/${id}/${action}`).set('Accept-Language', lang).send({});
+  afterAll(() => clock.set(NOW));
+
+  it('refuses a check-in two days early with 409 and from when, in the reader’s language', async () => {
+    const b = await approved('2026-12-03T14:00:00', '2026-12-03T15:00:00');
+    const res = await post(b.id, 'check-in');
+    expect(res.status).toBe(409);
+    expect(res.body).toMatchObject({
+      code: 'conflict',
+      currentStatus: 'approved',
+      reason: 'too_early',
+      allowedFrom: Date.parse(at('2026-12-03T13:30:00')),
+      allowedUntil: Date.parse(at('2026-12-03T15:00:00')),
+      detail: '尚未到签到时间：预约开始前 30 分钟起可签到（2026-12-03 13:30 起）',
+    });
+    expect((await post(b.id, 'check-in', 'en')).body.detail).toBe(
+      'check-in opens at 2026-12-03 13:30 (30 minutes before the start)',
+    );
+    const complete = await post(b.id, 'complete');
+    expect(complete.status).toBe(409); // not before check-in
+    expect(complete.body).toMatchObject({ currentStatus: 'approved', detail: '该预约当前状态为“已确认”，无法完成' });
+    const noShow = await post(b.id, 'no-show');
+    expect(noShow.status).toBe(409);
+    expect(noShow.body).toMatchObject({ reason: 'too_early', allowedFrom: Date.parse(at('2026-12-03T14:15:00')) });
+    expect(noShow.body.detail).toBe('2026-12-03 14:15 起才能记为爽约（预约开始后 15 分钟）');
+    const history = (await lab.get(`/api/v1/bookings/${b.id}`)).body.history;
+    expect(history.map((h: { to: string }) => h.to)).toEqual(['requested', 'approved']);
+
+    clock.set(Date.parse(at('2026-12-03T13:30:00')));
+    expect((await post(b.id, 'check-in')).body.status).toBe('in_progress');
+    const done = await post(b.id, 'complete');
+    expect(done.status).toBe(200);
+    expect(done.body.status).toBe('completed');
+    clock.set(NOW);
+  });
+
+  it('closes check-in at the end: then only a no-show or the lab’s cancellation', async () => {
+    const b = await approved('2026-12-03T16:00:00', '2026-12-03T17:00:00');
+    clock.set(Date.parse(at('2026-12-03T17:00:00')));
+    const late = await post(b.id, 'check-in', 'en');
+    expect(late.status).toBe(409);
+    expect(late.body).toMatchObject({ reason: 'too_late', allowedUntil: Date.parse(at('2026-12-03T17:00:00')) });
+    expect(late.body.detail).toBe(
+      'check-in closed when the booking ended at 2026-12-03 17:00; record a no-show or cancel it with a reason',
+    );
+    const view = (await lab.get(`/api/v1/bookings/${b.id}`)).body;
+    expect(view.actions).toMatchObject({
+      checkIn: { allowed: false, reason: 'too_late', until: '2026-12-03T17:00:00+08:00' },
+      noShow: { allowed: true, reason: null, from: '2026-12-03T16:15:00+08:00', feeFen: 0 },
+      complete: { allowed: false, reason: 'status' },
+    });
+    expect((await post(b.id, 'no-show')).body.status).toBe('no_show');
+    clock.set(NOW);
+  });
+
+  it('takes its times from the instrument’s rules', async () => {
+    const rules = (await request(t.app).get(`/api/v1/instruments/${hourly}/schedule`)).body;
+    expect(rules).toMatchObject({ checkInOpensMinutes: 30, noShowGraceMinutes: 15 });
+    const changed = { ...SCHEDULE, checkInOpensMinutes: 120, noShowGraceMinutes: 60 };
+    expect((await lab.put(`/api/v1/instruments/${hourly}/schedule`).send(changed)).body).toMatchObject({
+      checkInOpensMinutes: 120,
+      noShowGraceMinutes: 60,
+    });
+    try {
+      for (const bad of [
+        { checkInOpensMinutes: -1 },
+        { noShowGraceMinutes: 24 * 60 + 1 },
+        { checkInOpensMinutes: 1.5 },
+      ]) {
+        const res = await lab.put(`/api/v1/instruments/${hourly}/schedule`).send({ ...changed, ...bad });
+        expect(res.status).toBe(400);
+        expect(JSON.stringify(res.body)).toContain(Object.keys(bad)[0]);
+      }
+      const b = await approved('2026-12-15T14:00:00', '2026-12-15T15:00:00');
+      clock.set(Date.parse(at('2026-12-15T11:59:00')));
+      expect((await post(b.id, 'check-in')).body.allowedFrom).toBe(Date.parse(at('2026-12-15T12:00:00')));
+      clock.set(Date.parse(at('2026-12-15T14:59:00')));
+      expect((await post(b.id, 'no-show')).body.allowedFrom).toBe(Date.parse(at('2026-12-15T15:00:00')));
+      clock.set(Date.parse(at('2026-12-15T12:00:00')));
+      expect((await post(b.id, 'check-in')).body.status).toBe('in_progress');
+    } finally {
+      clock.set(NOW);
+      await lab.put(`/api/v1/instruments/${hourly}/schedule`).send(SCHEDULE);
+    }
+  });
+
+  it('lets the lab confirm a sample job’s samples on arrival, whenever they come; a no-show needs a date', async () => {
+    expect(sampled, 'the demo lab has an instrument priced per sample').toBeDefined();
+    const job = async (body: Record<string, unknown>) => {
+      const res = await researcher
+        .post('/api/v1/bookings')
+        .send({ instrumentId: sampled, mode: 'sample', sampleCount: 2, ...body });
+      expect(res.status, JSON.stringify(res.body)).toBe(201);
+      if (res.body.status === 'requested')
+        expect((await lab.post(`/api/v1/bookings/${res.body.id}/approve`).send({})).status).toBe(200);
+      return res.body as { id: number };
+    };
+    // Wanted by 20 December; the samples arrive on 1 December, the day the job is booked.
+    const dated = await job({ end: at('2026-12-20T23:59:59') });
+    const early = await post(dated.id, 'no-show');
+    expect(early.body).toMatchObject({ reason: 'too_early', allowedFrom: Date.parse(at('2026-12-21T00:14:59')) });
+    expect(early.body.detail).toBe('2026-12-21 00:14 起才能记为爽约（期望完成日期后 15 分钟）');
+    expect((await post(dated.id, 'check-in')).body.status).toBe('in_progress');
+    expect((await lab.post(`/api/v1/bookings/${dated.id}/complete`).send({ actualSamples: 2 })).status).toBe(200);
+    // Without a wanted-by date there is no day to miss: the lab cancels with a reason instead.
+    const undated = await job({});
+    const res = await post(undated.id, 'no-show', 'en');
+    expect(res.status).toBe(409);
+    expect(res.body).toMatchObject({ reason: 'no_date', currentStatus: 'approved' });
+    const view = (await lab.get(`/api/v1/bookings/${undated.id}`)).body;
+    expect(view.actions).toMatchObject({
+      checkIn: { allowed: true, from: null, until: null },
+      noShow: { allowed: false, reason: 'no_date' },
+    });
   });
 });
 

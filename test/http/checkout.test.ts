@@ -9,6 +9,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { StripeProvider } from '../../server/modules/payments/stripe.ts';
 import { fixedClock } from '../../server/shared/clock.ts';
 import { createTestApp, signIn, type TestApp } from '../support/app.ts';
+import { advanceForStep, thenBack } from '../support/lifecycle.ts';
 import { testSchedule } from '../support/schedule.ts';
 import { chargesOfPayment, expectMoneyInvariants } from '../support/money.ts';
 import { testStripe } from '../support/stripe.ts';
@@ -46,11 +47,16 @@ function book(body: Record<string, unknown>, key?: string, agent = researcher) {
   return r.send({ instrumentId: nextInstrument(), mode: 'machine_time', purpose: '材料表征', ...nextSlot(), ...body });
 }
 
+/** The lab's steps, each at its time (check-in at the start, completion at the end); the clock then goes back. */
 async function walk(id: number, ...steps: [string, Record<string, unknown>?][]) {
-  for (const [action, body] of steps) {
-    const res = await lab.post(`/api/v1/bookings/${id}/${action}`).send(body ?? {});
-    expect(res.status, `${action}: ${JSON.stringify(res.body)}`).toBe(200);
-  }
+  const booked = (await lab.get(`/api/v1/bookings/${id}`)).body;
+  await thenBack(clock, async () => {
+    for (const [action, body] of steps) {
+      advanceForStep(clock, booked, action);
+      const res = await lab.post(`/api/v1/bookings/${id}/${action}`).send(body ?? {});
+      expect(res.status, `${action}: ${JSON.stringify(res.body)}`).toBe(200);
+    }
+  });
   return (await researcher.get(`/api/v1/bookings/${id}`)).body;
 }
 
@@ -58,7 +64,8 @@ const myQuota = async () => (await researcher.get('/api/v1/vouchers')).body.item
 
 beforeAll(async () => {
   stripe = await testStripe();
-  t = await createTestApp({ instruments: 300, clock, payments: stripe });
+  // Bookings take a weekday each, weeks ahead; the lab's steps move the clock there (sign-ins must last).
+  t = await createTestApp({ instruments: 300, clock, payments: stripe, sessionTtlHours: 24 * 90 });
   lab = await signIn(t.app, 'lab@demo.test');
   researcher = await signIn(t.app, 'researcher@demo.test');
   admin = await signIn(t.app, 'admin@demo.test');
@@ -189,6 +196,88 @@ describe('paying with voucher and card', () => {
     expect(done.voucherUse.status).toBe('released');
     expect(done.payment).toMatchObject({ status: 'captured', capturedFen: fee });
     expect(done.finalPrice).toMatchObject({ totalFen: fee, voucherFen: 0 });
+  });
+
+  it('refuses check-in, no-show and completion before their time, moving no money, and allows each at its time', async () => {
+    const b = (await book({ useVoucher: true, paymentToken: 'tok_visa' })).body;
+    expect((await lab.post(`/api/v1/bookings/${b.id}/approve`).send({})).status).toBe(200);
+    const start = Date.parse(b.start);
+    const end = Date.parse(b.end);
+    const transfers = () =>
+      t.db.$client.prepare('SELECT count(*) FROM ledger_transfers WHERE booking_id = ?').pluck().get(b.id);
+    const ledgerBefore = transfers();
+    const nothingMoved = async () => {
+      const now = (await researcher.get(`/api/v1/bookings/${b.id}`)).body;
+      expect(now.status).toBe('approved');
+      expect(now.payment).toMatchObject({
+        status: 'authorised',
+        authorisedFen: b.payment.authorisedFen,
+        capturedFen: 0,
+      });
+      expect(now.voucherUse).toMatchObject({
+        status: 'reserved',
+        reservedFen: b.voucherUse.reservedFen,
+        postedFen: null,
+      });
+      expect(now.finalPrice).toBeNull();
+      expect(await stripe.retrieve(b.payment.processorId)).toMatchObject({ captured: false, refundedFen: 0 });
+      expect(transfers()).toBe(ledgerBefore);
+    };
+
+    // Days before the start (the clock is at NOW): nothing the lab does moves money.
+    const checkIn = await lab.post(`/api/v1/bookings/${b.id}/check-in`).send({});
+    expect(checkIn.status).toBe(409);
+    expect(checkIn.body).toMatchObject({
+      code: 'conflict',
+      currentStatus: 'approved',
+      reason: 'too_early',
+      allowedFrom: start - 30 * 60_000,
+      allowedUntil: end,
+    });
+    expect(checkIn.body.detail).toMatch(/^尚未到签到时间：预约开始前 30 分钟起可签到（\d{4}-\d\d-\d\d 08:30 起）$/);
+    const noShow = await lab.post(`/api/v1/bookings/${b.id}/no-show`).send({});
+    expect(noShow.status).toBe(409);
+    expect(noShow.body).toMatchObject({
+      currentStatus: 'approved',
+      reason: 'too_early',
+      allowedFrom: start + 15 * 60_000,
+    });
+    const complete = await lab.post(`/api/v1/bookings/${b.id}/complete`).send({ actualMinutes: 60 });
+    expect(complete.status).toBe(409); // not checked in
+    expect(complete.body.currentStatus).toBe('approved');
+    await nothingMoved();
+    const view = (await lab.get(`/api/v1/bookings/${b.id}`)).body;
+    expect(view.actions).toMatchObject({
+      checkIn: { allowed: false, reason: 'too_early', from: expect.stringMatching(/T08:30:00\+08:00$/), until: b.end },
+      noShow: { allowed: false, reason: 'too_early', from: expect.stringMatching(/T09:15:00\+08:00$/) },
+      complete: { allowed: false, reason: 'status' },
+    });
+    expect(view.actions.noShow.feeFen).toBe(
+      Math.min(Math.floor((b.price.totalFen * 50) / 100), b.payment.authorisedFen),
+    );
+
+    await thenBack(clock, async () => {
+      clock.set(start - 31 * 60_000); // a minute before check-in opens
+      expect((await lab.post(`/api/v1/bookings/${b.id}/check-in`).send({})).status).toBe(409);
+      clock.set(start + 14 * 60_000); // the user is late, within the grace
+      const late = await lab.post(`/api/v1/bookings/${b.id}/no-show`).send({});
+      expect(late.status).toBe(409);
+      expect(late.body.allowedFrom).toBe(start + 15 * 60_000);
+      await nothingMoved();
+      clock.set(start + 15 * 60_000);
+      const open = (await lab.get(`/api/v1/bookings/${b.id}`)).body.actions;
+      expect(open).toMatchObject({ checkIn: { allowed: true, reason: null }, noShow: { allowed: true } });
+      // The user came after all: checked in (late, before the end), then completed.
+      const inProgress = await lab.post(`/api/v1/bookings/${b.id}/check-in`).send({});
+      expect(inProgress.body.status).toBe('in_progress');
+      expect(inProgress.body.actions.complete).toMatchObject({ allowed: true });
+      expect((await lab.post(`/api/v1/bookings/${b.id}/no-show`).send({})).body.currentStatus).toBe('in_progress');
+      clock.set(start + 60 * 60_000);
+      const done = await lab.post(`/api/v1/bookings/${b.id}/complete`).send({ actualMinutes: 60 });
+      expect(done.status).toBe(200);
+      expect(done.body.payment.status).toBe('captured');
+      expect(done.body.voucherUse.status).toBe('posted');
+    });
   });
 
   it('lets the lab refund part of a captured payment, once per request, recorded in the ledger', async () => {

@@ -60,17 +60,35 @@ describe('restarting the demo server', () => {
       )
       .pluck()
       .all() as number[];
-    const from = new Date(Date.now() + 2 * 86_400_000).toISOString();
-    const to = new Date(Date.now() + 20 * 86_400_000).toISOString();
-    let instrumentId = 0;
-    let slot: { start: string; end: string } | undefined;
-    for (const id of candidates) {
-      const found = await fetch(
-        `${server.baseUrl}/api/v1/instruments/${id}/availability?${new URLSearchParams({ from, to, durationMinutes: '60' })}`,
-      ).then((r) => r.json() as Promise<{ slots: { start: string; end: string }[] }>);
-      if (found.slots.length) [instrumentId, slot] = [id, found.slots[0]];
-      if (slot) break;
-    }
+    // The lab opens the instrument round the clock without notice, so a booking can start within half an
+    // hour and be checked in now (check-in opens 30 minutes before the start) on this real, unmovable clock.
+    const labBefore = await session(server.baseUrl, 'lab@demo.test');
+    const instrumentId = candidates[0]!;
+    const allDay = Object.fromEntries(['1', '2', '3', '4', '5', '6', '7'].map((d) => [d, [['00:00', '24:00']]]));
+    const rules = await labBefore('PUT', `/instruments/${instrumentId}/schedule`, {
+      timeZone: 'Asia/Shanghai',
+      weeklyHours: allDay,
+      slotMinutes: 30,
+      minBookingMinutes: 60,
+      maxBookingMinutes: 480,
+      minNoticeMinutes: 0,
+      horizonDays: 60,
+      setupBufferMinutes: 0,
+      cleanupBufferMinutes: 0,
+      machineTimeEnabled: true,
+      sampleEnabled: false,
+      approvalRequired: true,
+      qualificationRequired: false,
+      cancellationDeadlineHours: 0,
+      observeHolidays: false,
+    });
+    expect(rules.status, JSON.stringify(rules.body)).toBe(200);
+    const from = new Date().toISOString();
+    const to = new Date(Date.now() + 86_400_000).toISOString();
+    const found = await fetch(
+      `${server.baseUrl}/api/v1/instruments/${instrumentId}/availability?${new URLSearchParams({ from, to, durationMinutes: '60' })}`,
+    ).then((r) => r.json() as Promise<{ slots: { start: string; end: string }[] }>);
+    const slot = found.slots[0];
     expect(slot).toBeDefined();
     const booked = await researcher('POST', '/bookings', {
       instrumentId,

@@ -12,6 +12,7 @@ import type { LocalStripe } from '../../server/modules/payments/local-stripe.ts'
 import type { StripeProvider } from '../../server/modules/payments/stripe.ts';
 import { fixedClock } from '../../server/shared/clock.ts';
 import { createTestApp, signIn, type TestApp } from '../support/app.ts';
+import { advanceForStep } from '../support/lifecycle.ts';
 import { chargesOfPayment, expectMoneyInvariants } from '../support/money.ts';
 import { localStripe, slowStripe, TEST_STRIPE_KEY, testStripe } from '../support/stripe.ts';
 
@@ -138,7 +139,10 @@ describe('a crash between the processor and the local write', () => {
       },
     });
     const b = (await s.book()).body;
-    for (const action of ['approve', 'check-in']) await s.lab.post(`/api/v1/bookings/${b.id}/${action}`).send({});
+    for (const action of ['approve', 'check-in']) {
+      advanceForStep(s.clock, b, action); // check-in at the booked start
+      await s.lab.post(`/api/v1/bookings/${b.id}/${action}`).send({});
+    }
     crash = true;
     const done = await s.lab.post(`/api/v1/bookings/${b.id}/complete`).send({ actualMinutes: 90 });
     expect(done.status).toBe(200);
@@ -219,8 +223,10 @@ describe('webhooks', () => {
   it('records a refund made at the processor directly, once, however often the event comes', async () => {
     const s = await setup();
     const b = (await s.book()).body;
-    for (const action of ['approve', 'check-in', 'complete'])
-      await s.lab.post(`/api/v1/bookings/${b.id}/${action}`).send({});
+    for (const action of ['approve', 'check-in', 'complete']) {
+      advanceForStep(s.clock, b, action); // check-in at the start, completion at the end
+      expect((await s.lab.post(`/api/v1/bookings/${b.id}/${action}`).send({})).status).toBe(200);
+    }
     const captured = (await s.researcher.get(`/api/v1/bookings/${b.id}`)).body.payment;
     // Someone refunds ¥10 in the processor's dashboard; the platform hears of it by webhook.
     await s.stripe.refund(captured.processorId, 1000, `dashboard-refund-${b.id}`);

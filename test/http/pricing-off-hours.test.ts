@@ -7,11 +7,13 @@ import request from 'supertest';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { fixedClock } from '../../server/shared/clock.ts';
 import { createTestApp, hourlyInstrumentOf, signIn, type TestApp } from '../support/app.ts';
+import { advanceForStep, thenBack } from '../support/lifecycle.ts';
 import { testSchedule } from '../support/schedule.ts';
 import { expectMoneyInvariants } from '../support/money.ts';
 
 // Tuesday 2026-12-01 10:00 in Shanghai.
 const NOW = Date.parse('2026-12-01T10:00:00+08:00');
+const clock = fixedClock(NOW);
 let t: TestApp;
 let lab: Awaited<ReturnType<typeof signIn>>;
 let researcher: Awaited<ReturnType<typeof signIn>>;
@@ -65,16 +67,22 @@ const quote = (start: string, end: string, more: Record<string, unknown> = {}) =
     .post('/api/v1/quotes')
     .send({ instrumentId, mode: 'machine_time', start: at(start), end: at(end), ...more });
 
+/** The lab's steps, each at its time (check-in at the start, completion at the end); the clock then goes back. */
 async function walk(id: number, ...steps: [string, Record<string, unknown>?][]) {
-  for (const [action, body] of steps) {
-    const res = await lab.post(`/api/v1/bookings/${id}/${action}`).send(body ?? {});
-    expect(res.status, `${action}: ${JSON.stringify(res.body)}`).toBe(200);
-  }
+  const booked = (await lab.get(`/api/v1/bookings/${id}`)).body;
+  await thenBack(clock, async () => {
+    for (const [action, body] of steps) {
+      advanceForStep(clock, booked, action);
+      const res = await lab.post(`/api/v1/bookings/${id}/${action}`).send(body ?? {});
+      expect(res.status, `${action}: ${JSON.stringify(res.body)}`).toBe(200);
+    }
+  });
   return (await researcher.get(`/api/v1/bookings/${id}`)).body;
 }
 
 beforeAll(async () => {
-  t = await createTestApp({ instruments: 300, clock: fixedClock(NOW) });
+  // The lab's steps move the clock to the booked days, up to two weeks ahead: sign-ins must last.
+  t = await createTestApp({ instruments: 300, clock, sessionTtlHours: 24 * 30 });
   lab = await signIn(t.app, 'lab@demo.test');
   researcher = await signIn(t.app, 'researcher@demo.test');
   admin = await signIn(t.app, 'admin@demo.test');

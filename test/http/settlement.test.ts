@@ -10,6 +10,7 @@ import type { StripeProvider } from '../../server/modules/payments/stripe.ts';
 import { fixedClock } from '../../server/shared/clock.ts';
 import { formatFen } from '../../server/shared/money.ts';
 import { createTestApp, download, signIn, type TestApp } from '../support/app.ts';
+import { advanceForStep, thenBack } from '../support/lifecycle.ts';
 import { expectMoneyInvariants } from '../support/money.ts';
 import { testStripe } from '../support/stripe.ts';
 
@@ -36,7 +37,8 @@ const PERIOD = { from: '2026-10-01T00:00:00+08:00', to: '2026-12-31T00:00:00+08:
 
 beforeAll(async () => {
   stripe = await testStripe();
-  t = await createTestApp({ instruments: 300, clock, payments: stripe });
+  // The lab's steps move the clock to the booked days, weeks ahead: sign-ins must last.
+  t = await createTestApp({ instruments: 300, clock, payments: stripe, sessionTtlHours: 24 * 60 });
   lab = await signIn(t.app, 'lab@demo.test');
   finance = await signIn(t.app, 'finance@demo.test');
   qingdao = await signIn(t.app, 'finance3@demo.test');
@@ -291,8 +293,12 @@ describe('reconciliation', () => {
     // One completes (captured), one is cancelled (released), one stays authorised.
     const [done, cancelled, open] = made;
     if (done.status === 'requested') await lab.post(`/api/v1/bookings/${done.id}/approve`).send({});
-    await lab.post(`/api/v1/bookings/${done.id}/check-in`).send({});
-    expect((await lab.post(`/api/v1/bookings/${done.id}/complete`).send({})).status).toBe(200);
+    await thenBack(clock, async () => {
+      advanceForStep(clock, done, 'check-in');
+      expect((await lab.post(`/api/v1/bookings/${done.id}/check-in`).send({})).status).toBe(200);
+      advanceForStep(clock, done, 'complete');
+      expect((await lab.post(`/api/v1/bookings/${done.id}/complete`).send({})).status).toBe(200);
+    });
     await researcher.post(`/api/v1/bookings/${cancelled.id}/cancel`).send({});
     cardBooking = open;
     const run = await desk.post('/api/v1/reconciliation/runs').send(PERIOD);
@@ -638,10 +644,15 @@ describe('reimburse-mode claims', () => {
     expect(booked.status, JSON.stringify(booked.body)).toBe(201);
     expect(booked.body.payment.authorisedFen).toBe(booked.body.price.totalFen); // the enterprise pays all
     if (booked.body.status === 'requested') await lab.post(`/api/v1/bookings/${booked.body.id}/approve`).send({});
-    await lab.post(`/api/v1/bookings/${booked.body.id}/check-in`).send({});
-    await lab
-      .post(`/api/v1/bookings/${booked.body.id}/complete`)
-      .send({ reportUrl: 'https://reports.example.cn/r.pdf' });
+    await thenBack(clock, async () => {
+      advanceForStep(clock, booked.body, 'check-in');
+      expect((await lab.post(`/api/v1/bookings/${booked.body.id}/check-in`).send({})).status).toBe(200);
+      advanceForStep(clock, booked.body, 'complete');
+      const completed = await lab
+        .post(`/api/v1/bookings/${booked.body.id}/complete`)
+        .send({ reportUrl: 'https://reports.example.cn/r.pdf' });
+      expect(completed.status).toBe(200);
+    });
     const share = one<{ f: number }>(`SELECT posted_fen AS f FROM voucher_uses WHERE booking_id = ?`, booked.body.id).f;
     expect(share).toBeGreaterThan(0);
 

@@ -17,6 +17,7 @@ import { fixedClock } from '../../server/shared/clock.ts';
 import { createTestApp, hourlyInstrumentOf, signIn, type TestApp } from '../support/app.ts';
 import { startServer } from '../support/server-process.ts';
 import { expectMoneyInvariants } from '../support/money.ts';
+import { advanceForStep, thenBack } from '../support/lifecycle.ts';
 import { testSchedule } from '../support/schedule.ts';
 import { localStripe, slowStripe, TEST_STRIPE_KEY, testStripe } from '../support/stripe.ts';
 
@@ -26,7 +27,9 @@ const servers: LocalStripe[] = [];
 
 /** A fresh app paying through `stripe`, with the lab's hourly instrument open for booking. */
 async function setup(stripe: StripeProvider) {
-  const t = await createTestApp({ instruments: 200, clock: fixedClock(NOW), payments: stripe });
+  const clock = fixedClock(NOW);
+  // Sessions outlive the days the clock moves through (bookings run up to two weeks ahead).
+  const t = await createTestApp({ instruments: 200, clock, payments: stripe, sessionTtlHours: 24 * 60 });
   apps.push(t);
   const researcher = await signIn(t.app, 'researcher@demo.test');
   const lab = await signIn(t.app, 'lab@demo.test');
@@ -53,11 +56,16 @@ async function setup(stripe: StripeProvider) {
     expect(res.status, JSON.stringify(res.body)).toBe(201);
     return res.body;
   };
+  /** The lab's steps, each at the time the platform allows it (the clock goes back afterwards). */
   const walk = async (id: number, ...steps: [string, Record<string, unknown>?][]) => {
-    for (const [action, body] of steps) {
-      const res = await lab.post(`/api/v1/bookings/${id}/${action}`).send(body ?? {});
-      expect(res.status, `${action}: ${JSON.stringify(res.body)}`).toBe(200);
-    }
+    const booked = (await lab.get(`/api/v1/bookings/${id}`)).body;
+    await thenBack(clock, async () => {
+      for (const [action, body] of steps) {
+        advanceForStep(clock, booked, action);
+        const res = await lab.post(`/api/v1/bookings/${id}/${action}`).send(body ?? {});
+        expect(res.status, `${action}: ${JSON.stringify(res.body)}`).toBe(200);
+      }
+    });
     return (await researcher.get(`/api/v1/bookings/${id}`)).body;
   };
   const send = (payload: string, signature = stripe.signForTest(payload)) =>

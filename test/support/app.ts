@@ -27,6 +27,8 @@ export async function createTestApp(
     checkoutFaults?: CheckoutFaults;
     /** Email through this SMTP server (e.g. startLocalSmtp's url); none by default. */
     mail?: AppDeps['mail'];
+    /** Sign-ins last this long (the app's 7 days by default): longer where a test's clock jumps weeks ahead. */
+    sessionTtlHours?: number;
   } = {},
 ): Promise<TestApp> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'isp-test-'));
@@ -41,6 +43,7 @@ export async function createTestApp(
     payments: opts.payments ?? (await testStripe()),
     checkoutFaults: opts.checkoutFaults,
     mail: opts.mail,
+    sessionTtlHours: opts.sessionTtlHours,
   });
   return {
     app,

@@ -38,6 +38,7 @@ const SAMPLES: [RegExp, string][] = [
   [/\.name\)\.join/, 'evidence, claim_window'],
   [/possessive\(/, "24 hours'"],
   [/span\(/, '90 minutes'],
+  [/^local\(/, '2026-12-08 08:30'],
   [/plural\(.*'day'/, '30 days'],
   [/access\.join/, 'lab_manager or platform_admin'],
   [/\.state\b/, 'posted'],

@@ -265,17 +265,18 @@ describe('availability', () => {
       shI(MONDAY, '16:30', '17:00'),
     ]);
     expect(starts(slots)).toEqual(['10:00', '10:30', '11:00']);
-    expect(slots[0]).toEqual(shI(MONDAY, '10:00', '11:00'));
+    expect(slots[0]).toEqual({ ...shI(MONDAY, '10:00', '11:00'), maxMinutes: 120 });
     // 30-minute bookings: too short, so no slots; free time does not depend on the length
     expect(availability(s, dayFrom, dayTo, 30)).toEqual({ free, slots: [] });
+    const slot = (start: string, end: string, maxMinutes: number) => ({ ...shI(MONDAY, start, end), maxMinutes });
     expect(availability({ ...s, rules: { ...s.rules, minBookingMinutes: 30 } }, dayFrom, dayTo, 30).slots).toEqual([
-      shI(MONDAY, '10:00', '10:30'),
-      shI(MONDAY, '10:30', '11:00'),
-      shI(MONDAY, '11:00', '11:30'),
-      shI(MONDAY, '11:30', '12:00'),
-      shI(MONDAY, '14:00', '14:30'),
-      shI(MONDAY, '15:30', '16:00'),
-      shI(MONDAY, '16:30', '17:00'),
+      slot('10:00', '10:30', 120),
+      slot('10:30', '11:00', 90),
+      slot('11:00', '11:30', 60),
+      slot('11:30', '12:00', 30),
+      slot('14:00', '14:30', 30), // up to the booking at 14:30
+      slot('15:30', '16:00', 30), // up to the closure at 16:00
+      slot('16:30', '17:00', 30),
     ]);
   });
 
@@ -346,6 +347,37 @@ describe('availability', () => {
     expect(checkBookable(nights, sh(MONDAY, '23:30'), sh('2026-09-15', '00:30'))).toBe('outside_hours');
   });
 
+  it('offers no start whose minimum length would run past the end of the opening period', () => {
+    // The morning ends at 12:00 and bookings last at least 2 hours: 10:30 and 11:30 are free, but no start.
+    const s = situation({ now: sh('2026-09-01', '00:00') }, { minBookingMinutes: 120, maxBookingMinutes: 240 });
+    const { free, slots } = availability(s, dayFrom, dayTo, 120);
+    expect(free).toEqual([shI(MONDAY, '09:00', '12:00'), shI(MONDAY, '14:00', '17:00')]);
+    expect(starts(slots)).toEqual(['09:00', '09:30', '10:00', '14:00', '14:30', '15:00']);
+    expect(slots.map((x) => x.maxMinutes)).toEqual([180, 150, 120, 180, 150, 120]);
+    expect(checkBookable(s, sh(MONDAY, '11:30'), sh(MONDAY, '13:30'))).toBe('outside_hours');
+    expect(checkBookable(s, sh(MONDAY, '11:30'), sh(MONDAY, '12:00'))).toBe('too_short');
+  });
+
+  it('gives each slot the longest length that fits: up to the maximum, the period’s end, or the next buffer', () => {
+    const s = situation(
+      { now: sh('2026-09-01', '00:00'), busy: [shI(MONDAY, '15:30', '16:00')] },
+      { minBookingMinutes: 60, maxBookingMinutes: 120, cleanupBufferMinutes: 30, setupBufferMinutes: 0 },
+    );
+    const { slots } = availability(s, dayFrom, dayTo, 60);
+    const max = Object.fromEntries(slots.map((x) => [starts([x])[0], x.maxMinutes]));
+    // Morning: the 2-hour maximum, then the end at 12:00. Afternoon: the clean-up must end by 15:30; after the
+    // other booking, the period's end at 17:00.
+    expect(max).toEqual({
+      '09:00': 120,
+      '09:30': 120,
+      '10:00': 120,
+      '10:30': 90,
+      '11:00': 60,
+      '14:00': 60,
+      '16:00': 60,
+    });
+  });
+
   it('slots are exactly the grid starts checkBookable accepts (property over three weeks)', () => {
     const from = sh('2026-09-28', '00:00');
     const to = sh('2026-10-17', '00:00');
@@ -384,7 +416,13 @@ describe('availability', () => {
         }
         expect(slots).toHaveLength(expected);
         accepted += expected;
-        for (const x of slots) expect(x.end - x.start).toBe(duration * MIN);
+        for (const x of slots) {
+          expect(x.end - x.start).toBe(duration * MIN);
+          // maxMinutes is bookable, and one slot longer is not.
+          expect(x.maxMinutes).toBeGreaterThanOrEqual(duration);
+          expect(checkBookable(s, x.start, x.start + x.maxMinutes * MIN)).toBeNull();
+          expect(checkBookable(s, x.start, x.start + x.maxMinutes * MIN + step)).not.toBeNull();
+        }
       }
     }
     expect(accepted).toBeGreaterThan(100); // the property is not vacuous
@@ -514,8 +552,8 @@ describe('zones whose clocks change at midnight (2026)', () => {
       expect(checkBookable(s, start, end)).toBeNull();
       expect(checkBookable(s, start + HOUR, end + HOUR)).toBe('outside_hours');
       const slots = availability(s, at('2026-03-08T01:00:00-04:00'), at('2026-03-09T00:00:00-04:00'), 60).slots;
-      expect(slots[0]).toEqual({ start, end: start + HOUR });
-      expect(slots.at(-1)).toEqual({ start: end - HOUR, end });
+      expect(slots[0]).toMatchObject({ start, end: start + HOUR });
+      expect(slots.at(-1)).toEqual({ start: end - HOUR, end, maxMinutes: 60 });
       expect(slots).toHaveLength(15); // on the 30-minute grid
     });
 
@@ -594,7 +632,7 @@ describe('zones whose clocks change at midnight (2026)', () => {
       const fromInside = availability(s, at('2026-11-01T03:00:00-05:00'), day.end, 45).slots;
       const fromBefore = availability(s, at('2026-10-31T00:00:00-04:00'), day.end, 45).slots;
       const firstInside = day.start + 6 * 45 * MIN; // 03:30 local standard time
-      expect(fromInside[0]).toEqual({ start: firstInside, end: firstInside + 45 * MIN });
+      expect(fromInside[0]).toMatchObject({ start: firstInside, end: firstInside + 45 * MIN });
       expect(fromBefore.slice(-fromInside.length)).toEqual(fromInside);
     });
   });

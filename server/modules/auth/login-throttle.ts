@@ -24,12 +24,16 @@ export const LOGIN_POLICIES = {
     maxInFlight: 1,
     successResets: false,
   },
-  /** One client address (an IPv6 /64) across accounts: password spraying, and scrypt's CPU and memory. */
+  /**
+   * One client address (an IPv6 /64) across accounts: password spraying, and scrypt's CPU and memory
+   * (16 × 32 MiB at most). Many people sign in from behind one office or campus NAT at nine o'clock,
+   * so the checks at once are generous; guessing is bounded by the failures counted before each hash.
+   */
   address: {
     maxFailures: 20,
     windowMs: 15 * MINUTE,
     lockMs: 15 * MINUTE,
-    maxInFlight: 4,
+    maxInFlight: 16,
     successResets: false,
   },
   /** A browser that signed in to the account before: its owner's own typing mistakes. */

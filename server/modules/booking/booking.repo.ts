@@ -87,7 +87,8 @@ const SCHEDULE_COLUMNS = `instrument_id AS instrumentId, weekly_hours AS weeklyH
   cleanup_buffer_minutes AS cleanupBufferMinutes, machine_time_enabled AS machineTimeEnabled,
   sample_enabled AS sampleEnabled, approval_required AS approvalRequired,
   qualification_required AS qualificationRequired, cancellation_deadline_hours AS cancellationDeadlineHours,
-  observe_holidays AS observeHolidays, no_show_charge_percent AS noShowChargePercent, updated_at AS updatedAt`;
+  observe_holidays AS observeHolidays, no_show_charge_percent AS noShowChargePercent,
+  check_in_opens_minutes AS checkInOpensMinutes, no_show_grace_minutes AS noShowGraceMinutes, updated_at AS updatedAt`;
 
 function scheduleRow(raw: Record<string, unknown> | undefined): ScheduleRow | undefined {
   if (!raw) return undefined;

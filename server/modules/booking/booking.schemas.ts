@@ -45,6 +45,10 @@ export const scheduleSchema = z.object({
   cancellationDeadlineHours: minutes(0, 24 * 30),
   observeHolidays: z.boolean(),
   noShowChargePercent: minutes(0, 100).default(0),
+  /** Check-in (machine time) opens this many minutes before the start and closes at the end. */
+  checkInOpensMinutes: minutes(0, 24 * 60).default(30),
+  /** A no-show can be recorded from this many minutes after the start. */
+  noShowGraceMinutes: minutes(0, 24 * 60).default(15),
 });
 export type Schedule = z.infer<typeof scheduleSchema>;
 
@@ -64,8 +68,12 @@ export const availabilitySchema = z.object({
   instrumentId: z.number().int(),
   timeZone: z.string(),
   durationMinutes: z.number().int(),
+  /** Free time (not every minute of it can start a booking: see slots). */
   free: z.array(intervalSchema),
+  /** The only valid starts for durationMinutes (the minimum length when not given), as [start, start + duration). */
   slots: z.array(intervalSchema),
+  /** For each slot's start: the longest booking that can start there (whole minutes on the slot grid). */
+  maxMinutes: z.record(z.string(), z.number().int()),
   /** Time held by other bookings (no personal data). */
   busy: z.array(intervalSchema),
 });
@@ -148,6 +156,17 @@ export const historyEntrySchema = z.object({
   reason: z.string().nullable(),
 });
 
+/**
+ * Whether the clock and the status allow a step now (who may take it is the role's: the lab), and from /
+ * until when (instants in the instrument's zone); `reason` says why not: status, too_early, too_late, no_date.
+ */
+export const actionWindowSchema = z.object({
+  allowed: z.boolean(),
+  from: z.string().nullable(),
+  until: z.string().nullable(),
+  reason: z.enum(['status', 'too_early', 'too_late', 'no_date']).nullable(),
+});
+
 export const bookingSchema = z.object({
   id: z.number().int(),
   instrumentId: z.number().int(),
@@ -187,6 +206,12 @@ export const bookingSchema = z.object({
   rating: z.number().int().nullable(),
   ratingComment: z.string().nullable(),
   cancellableUntil: z.string().nullable(),
+  /** The steps that follow the clock; noShow.feeFen is what a no-show would charge now. */
+  actions: z.object({
+    checkIn: actionWindowSchema,
+    noShow: actionWindowSchema.extend({ feeFen: z.number().int() }),
+    complete: actionWindowSchema,
+  }),
   history: z.array(historyEntrySchema),
   createdAt: z.string(),
 });

@@ -16,7 +16,7 @@ import type { Notifier } from '../notifications/notifications.service.ts';
 import { z } from 'zod';
 import type { BookingRequest, BookingView, Schedule } from './booking.schemas.ts';
 import type { BookingRepo, BookingRow, InstrumentBrief, ScheduleRow } from './booking.repo.ts';
-import { bookedItem, price, type PricingRequest } from './pricing.ts';
+import { bookedItem, noShowFeeFen, price, type PricingRequest } from './pricing.ts';
 import {
   availability,
   bookingBlock,
@@ -27,6 +27,7 @@ import {
   type Situation,
 } from './slots.ts';
 import { nextStatus, type BookingAction } from './state-machine.ts';
+import { actionWindow, refusalMessage, type ActionWindow } from './timing.ts';
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 const DAY = 86_400_000;
@@ -82,6 +83,8 @@ export const DEFAULT_SCHEDULE: Omit<Schedule, 'timeZone'> = {
   cancellationDeadlineHours: 24,
   observeHolidays: true,
   noShowChargePercent: 0,
+  checkInOpensMinutes: 30,
+  noShowGraceMinutes: 15,
 };
 
 const listCursor = z.object({ id: z.number().int().positive() });
@@ -284,6 +287,7 @@ export class BookingService {
       durationMinutes: duration,
       free: result.free.map(iso),
       slots: result.slots.map(iso),
+      maxMinutes: Object.fromEntries(result.slots.map((slot) => [formatInstant(slot.start, zone), slot.maxMinutes])),
       busy: this.repo.activeBookingsOf(instrumentId, from, to).map((b) => iso({ start: b.startAt!, end: b.endAt! })),
     };
   }
@@ -800,6 +804,7 @@ export class BookingService {
       const fresh = this.repo.booking(id)!;
       if (fresh.status !== b.status)
         throw new AppError('conflict', `the booking is now ${fresh.status}`, { currentStatus: fresh.status });
+      this.checkTimely(fresh, action, now);
       // A sample job scheduled at approval starts holding time: it must not overlap anything active.
       if (changes.blockStartAt != null && changes.blockEndAt != null) {
         if (this.repo.overlaps(b.instrumentId, changes.blockStartAt, changes.blockEndAt, b.id)) {
@@ -820,6 +825,24 @@ export class BookingService {
       this.notifier?.bookingChanged(id, now, actor.userId);
     });
     return this.view(this.repo.booking(id)!);
+  }
+
+  /**
+   * Refuses a step the clock does not allow (check-in days before the start, a no-show before the grace has
+   * passed): 409 with the status and, in epoch ms, from / until when it is allowed. Nothing is written.
+   */
+  private checkTimely(b: BookingRow, action: BookingAction, now: number): void {
+    const zone = this.zoneOf(b);
+    const rules = this.rulesOf(zone, this.repo.schedule(b.instrumentId));
+    const w = actionWindow(b, action, rules, now);
+    const message = refusalMessage(b, action, w, rules, zone);
+    if (message === null) return;
+    throw new AppError('conflict', message, {
+      currentStatus: b.status,
+      reason: w.refusal,
+      ...(w.from !== null && { allowedFrom: w.from }),
+      ...(w.until !== null && { allowedUntil: w.until }),
+    });
   }
 
   private scheduleSampleJob(b: BookingRow, body: { start?: string; end?: string }): Partial<BookingRow> {
@@ -918,6 +941,8 @@ export class BookingService {
     );
     const people = new Map(this.repo.people([...new Set(rows.map((r) => r.requesterId))]).map((p) => [p.id, p]));
     const moneyOf = this.hooks?.money(rows);
+    const rulesByInstrument = new Map<number, Schedule>();
+    const now = this.clock.now();
     return rows.map((b) => {
       const money = moneyOf?.get(b.id);
       const instrument = instruments.get(b.instrumentId)!;
@@ -925,6 +950,16 @@ export class BookingService {
       const at = (ms: number | null) => (ms === null ? null : formatInstant(ms, zone));
       const person = people.get(b.requesterId)!;
       const until = this.cancellableUntil(b);
+      let rules = rulesByInstrument.get(b.instrumentId);
+      if (!rules)
+        rulesByInstrument.set(b.instrumentId, (rules = this.rulesOf(zone, this.repo.schedule(b.instrumentId))));
+      const windowOf = (action: BookingAction) => {
+        const w: ActionWindow = actionWindow(b, action, rules, now);
+        return { allowed: w.allowed, from: at(w.from), until: at(w.until), reason: w.refusal };
+      };
+      // The fee a no-show would charge: the instrument's share of the quoted price, never above the card hold.
+      const fee = noShowFeeFen(b.quotedFen, rules.noShowChargePercent);
+      const hold = money?.payment?.status === 'authorised' ? money.payment.authorisedFen : null;
       return {
         id: b.id,
         instrumentId: b.instrumentId,
@@ -961,6 +996,11 @@ export class BookingService {
         rating: b.rating,
         ratingComment: b.ratingComment,
         cancellableUntil: at(until),
+        actions: {
+          checkIn: windowOf('check-in'),
+          noShow: { ...windowOf('no-show'), feeFen: hold === null ? fee : Math.min(fee, hold) },
+          complete: windowOf('complete'),
+        },
         history: this.repo.events(b.id).map(({ event, actorName }) => ({
           from: event.fromStatus,
           to: event.toStatus,

@@ -78,6 +78,11 @@ export function roundHalfUpDiv(numerator: number, denominator: number): number {
   return negative ? -q : q;
 }
 
+/** The no-show fee of a quoted price: `percent` of it, rounded down to the fen (before any cap by the card hold). */
+export function noShowFeeFen(quotedFen: number, percent: number): number {
+  return Math.floor((integer(quotedFen, 'quotedFen') * integer(percent, 'percent')) / 100);
+}
+
 /**
  * The item a booking is priced by again (at completion, and the settlement's published-price check): the item it
  * booked while the card still lists it with the same unit, else the card's first item of the unit — what a booking

@@ -44,6 +44,12 @@ export interface Interval {
   end: number;
 }
 
+/** A bookable start for the asked length, and the longest booking that could start there. */
+export interface Slot extends Interval {
+  /** Whole minutes on the slot grid, at least the asked length, at most the rules' maximum. */
+  maxMinutes: number;
+}
+
 export interface Situation {
   rules: ScheduleRules;
   holidays: HolidayCalendar;
@@ -374,15 +380,18 @@ function union(...lists: (readonly Interval[])[]): Interval[] {
 /**
  * Free time and bookable slots in [from, to).
  * - free: opening hours ∩ [max(from, now + notice), min(to, now + horizon)) minus closures and busy time,
- *   merged (touching pieces join) and sorted.
- * - slots: every grid start t in [from, to) with checkBookable(s, t, t + duration) === null, as [t, t + duration).
+ *   merged (touching pieces join) and sorted. Free time is not a start: a piece shorter than the minimum
+ *   length, or the end of a longer one, cannot begin a booking.
+ * - slots: every grid start t in [from, to) with checkBookable(s, t, t + duration) === null, as [t, t + duration),
+ *   with maxMinutes: the longest length checkBookable accepts from t (same opening interval, buffers clear of
+ *   the next booking or closure, at most the maximum length), so a form offers only lengths that fit.
  */
 export function availability(
   s: Situation,
   from: number,
   to: number,
   durationMinutes: number,
-): { free: Interval[]; slots: Interval[] } {
+): { free: Interval[]; slots: Slot[] } {
   const { rules } = s;
   const step = slotMs(rules);
   const earliest = Math.max(from, s.now + rules.minNoticeMinutes * MINUTE);
@@ -413,11 +422,12 @@ export function availability(
     }
   }
 
-  const slots: Interval[] = [];
+  const slots: Slot[] = [];
   const duration = durationMinutes * MINUTE;
   if (lengthProblem(rules, duration) === null) {
     const setup = rules.setupBufferMinutes * MINUTE;
     const cleanup = rules.cleanupBufferMinutes * MINUTE;
+    const longest = Math.floor((rules.maxBookingMinutes * MINUTE) / step) * step;
     let p = 0; // moving pointer over blocked: block starts grow with t
     for (const o of opens) {
       let t = o.start;
@@ -427,7 +437,10 @@ export function availability(
         const blockEnd = t + duration + cleanup;
         while (p < blocked.length && blocked[p]!.end <= blockStart) p++;
         if (p < blocked.length && blocked[p]!.start < blockEnd) continue;
-        slots.push({ start: t, end: t + duration });
+        // The next blocked time (sorted, disjoint) starts after this block: the clean-up must end by then.
+        const limit = Math.min(o.end, t + longest, p < blocked.length ? blocked[p]!.start - cleanup : Infinity);
+        const maxMs = Math.floor((limit - t) / step) * step;
+        slots.push({ start: t, end: t + duration, maxMinutes: maxMs / MINUTE });
       }
     }
   }
@@ -438,7 +451,7 @@ export function availability(
 // Messages
 
 /** 90 → "90 minutes", 120 → "2 hours", 1440 → "24 hours". */
-function span(minutes: number): string {
+export function span(minutes: number): string {
   if (minutes > 0 && minutes % 60 === 0) return plural(minutes / 60, 'hour');
   return plural(minutes, 'minute');
 }

@@ -12,6 +12,7 @@ import type { BookingRequest, BookingView } from '../booking/booking.schemas.ts'
 import { plainPrice, type BookingPlan, type BookingService } from '../booking/booking.service.ts';
 import type { BookingRow } from '../booking/booking.repo.ts';
 import type { BookingAction } from '../booking/state-machine.ts';
+import { noShowFeeFen } from '../booking/pricing.ts';
 import type { Usage } from '../booking/booking.service.ts';
 import type { PriceLine } from '../../../db/schema/index.ts';
 import type { Clock } from '../../shared/clock.ts';
@@ -444,7 +445,7 @@ export class CheckoutService {
       case 'no_show': {
         vouchers.release(after.id, now, 'no-show: no service, no voucher');
         const rules = this.deps.bookings.schedule(after.instrumentId);
-        const fee = Math.floor((before.quotedFen * rules.noShowChargePercent) / 100);
+        const fee = noShowFeeFen(before.quotedFen, rules.noShowChargePercent);
         const charged = held ? Math.min(fee, held.authorisedFen) : fee;
         const lines: PriceLine[] = charged
           ? [

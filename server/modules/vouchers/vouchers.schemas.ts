@@ -9,7 +9,6 @@ import {
   voucherUseStatuses,
 } from '../../../db/schema/enums.ts';
 
-const fen = z.number().int('whole fen').min(0, 'not negative').max(1e12);
 const positiveFen = z.number().int('whole fen').min(1, 'more than zero').max(1e12);
 const percent = z.number().int('whole percent').min(0).max(100, 'at most 100%');
 export const localDateSchema = z.iso.date('a date YYYY-MM-DD');

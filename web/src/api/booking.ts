@@ -3,6 +3,7 @@ import type {
   BookingRequest,
   BookingView,
   Schedule,
+  availabilitySchema,
   quoteSchema,
 } from '../../../server/modules/booking/booking.schemas.ts';
 import type { InstrumentSummary } from './catalog';
@@ -28,15 +29,10 @@ export type VoucherUse = NonNullable<BookingView['voucherUse']>;
 
 export type Interval = { start: string; end: string };
 export type InstrumentSchedule = Schedule & { instrumentId: number };
-export type Availability = {
-  instrumentId: number;
-  timeZone: string;
-  durationMinutes: number;
-  free: Interval[];
-  slots: Interval[];
-  /** Time held by other bookings (no personal data). */
-  busy?: Interval[];
-};
+/** Free time, the valid starts (slots) with the longest booking from each (maxMinutes), and busy time. */
+export type Availability = z.infer<typeof availabilitySchema>;
+/** When the clock lets the lab take a step of a booking (check-in, no-show, completion). */
+export type ActionWindow = BookingView['actions']['checkIn'];
 export type Closure = { id: number; start: string; end: string; reason: string };
 /** The live quote: the price with its voucher split, the voucher that applies and why others do not. */
 export type Quote = z.infer<typeof quoteSchema>;

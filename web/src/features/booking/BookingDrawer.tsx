@@ -74,33 +74,32 @@ const isDecline = (e: unknown): e is ApiError => isApiError(e) && (e.status === 
 const isRetryable = (e: unknown): e is ApiError =>
   isApiError(e) && (e.status === 503 || e.status === 0 || e.code === 'unavailable');
 
-type FreeRange = { start: number; end: number };
+/** A valid start (one of the server's slots, ms) and the longest booking that fits from it (minutes). */
+type Start = { at: number; maxMinutes: number };
 
-/** Grid start times (ms) on the picked day where the shortest booking fits into free time. */
-function startOptions(free: FreeRange[], day: string, zone: string, schedule: InstrumentSchedule): number[] {
-  const step = schedule.slotMinutes * 60_000;
-  const need = schedule.minBookingMinutes * 60_000;
-  const dayStart = zonedInstant(day, '00:00', zone).valueOf();
-  const dayEnd = dayStart + 24 * 3600_000;
-  const out: number[] = [];
-  for (const f of free) {
-    if (f.end <= dayStart || f.start >= dayEnd) continue;
-    let t = dayStart + Math.ceil((Math.max(f.start, dayStart) - dayStart) / step) * step;
-    for (; t + need <= f.end && t < dayEnd; t += step) out.push(t);
-  }
-  return out;
+/** The server's valid starts on the picked local day: only these can take the shortest booking. */
+function startOptions(availability: Availability | null, day: string, zone: string): Start[] {
+  if (!availability) return [];
+  return availability.slots
+    .map((s) => ({
+      at: Date.parse(s.start),
+      maxMinutes: availability.maxMinutes[s.start] ?? availability.durationMinutes,
+    }))
+    .filter((s) => inZone(s.at, zone).format('YYYY-MM-DD') === day);
 }
 
-function durationOptions(free: FreeRange[], start: number, schedule: InstrumentSchedule): number[] {
-  const range = free.find((f) => f.start <= start && start < f.end);
-  if (!range) return [];
-  const room = Math.floor((range.end - start) / 60_000);
-  const max = Math.min(schedule.maxBookingMinutes, room);
+/** The lengths a start can take: the shortest booking up to the longest that fits there, on the slot grid. */
+function durationOptions(starts: Start[], start: number | undefined, schedule: InstrumentSchedule): number[] {
+  const s = starts.find((x) => x.at === start);
+  if (!s) return [];
   const first = Math.ceil(schedule.minBookingMinutes / schedule.slotMinutes) * schedule.slotMinutes;
   const out: number[] = [];
-  for (let d = first; d <= max; d += schedule.slotMinutes) out.push(d);
+  for (let d = first; d <= Math.min(s.maxMinutes, schedule.maxBookingMinutes); d += schedule.slotMinutes) out.push(d);
   return out;
 }
+
+/** Why the booking cannot be sent yet (the submit button says nothing by itself). */
+type Blocker = 'noStart' | 'startGone' | 'noLength' | 'noDuration' | 'tooSoon' | 'noSamples' | 'quoting';
 
 type Values = {
   mode: BookingMode;
@@ -148,21 +147,17 @@ export function BookingDrawer({
   const [voucherChoice, setVoucherChoice] = useState<boolean | null>(null);
   const useVoucher = !noQuota && (voucherChoice ?? hasQuota);
 
-  const free = useMemo<FreeRange[]>(
-    () => (target.availability?.free ?? []).map((f) => ({ start: Date.parse(f.start), end: Date.parse(f.end) })),
-    [target.availability],
-  );
-  const pickedStart = target.startIso ? Date.parse(target.startIso) : undefined;
   const day = target.startIso ? inZone(target.startIso, zone).format('YYYY-MM-DD') : todayIn(zone);
-  const starts = useMemo(() => startOptions(free, day, zone, schedule), [free, day, zone, schedule]);
+  const starts = useMemo(() => startOptions(target.availability, day, zone), [target.availability, day, zone]);
+  const requested = target.startIso ? Date.parse(target.startIso) : undefined;
+  // A start the server does not offer (taken meanwhile) is not shown as if it were chosen.
+  const pickedStart = starts.some((s) => s.at === requested) ? requested : undefined;
+  const pickedGone = requested !== undefined && pickedStart === undefined;
 
   const values = Form.useWatch([], form) as Values | undefined;
   const mode = values?.mode ?? target.mode;
-  const start = values?.start ?? pickedStart;
-  const durations = useMemo(
-    () => (start === undefined ? [] : durationOptions(free, start, schedule)),
-    [free, start, schedule],
-  );
+  const start = values ? values.start : pickedStart;
+  const durations = useMemo(() => durationOptions(starts, start, schedule), [starts, start, schedule]);
 
   const rateItems = (instrument.rateCard?.items ?? []).filter(
     (i) => i.unit === (mode === 'sample' ? 'sample' : 'hour'),
@@ -181,7 +176,7 @@ export function BookingDrawer({
     form.setFieldsValue({
       mode: target.mode,
       start: pickedStart,
-      duration: pickedStart !== undefined ? durationOptions(free, pickedStart, schedule)[0] : undefined,
+      duration: durationOptions(starts, pickedStart, schedule)[0],
       sampleCount: 1,
       urgent: false,
       paymentMethod: 'card',
@@ -227,6 +222,16 @@ export function BookingDrawer({
     staleTime: 60_000,
   });
   const quoting = quote.isFetching || JSON.stringify(request) !== JSON.stringify(debounced);
+  const blocker = ((): Blocker | null => {
+    if (mode === 'machine_time') {
+      if (start === undefined) return pickedGone ? 'startGone' : 'noStart';
+      if (durations.length === 0) return 'noLength';
+      if (!values?.duration || !durations.includes(values.duration)) return 'noDuration';
+      if (start < Date.now() + schedule.minNoticeMinutes * 60_000) return 'tooSoon';
+    } else if (!values?.sampleCount || values.sampleCount < 1) return 'noSamples';
+    if (quoting && !quote.isError) return 'quoting';
+    return null;
+  })();
   const q: Quote | undefined = quote.data;
   const selfPayFen = q ? (q.price.selfPayFen ?? q.price.totalFen) : null;
   const payMethod: PaymentMethod | null = selfPayFen === 0 ? null : (values?.paymentMethod ?? 'card');
@@ -368,7 +373,13 @@ export function BookingDrawer({
       {mode === 'machine_time' ? (
         <>
           {start === undefined ? (
-            <Alert type="info" showIcon title={t('booking.form.pickSlot')} className="bk-alert" />
+            <Alert
+              type={pickedGone ? 'warning' : 'info'}
+              showIcon
+              title={pickedGone ? t('booking.form.blocked.startGone') : t('booking.form.pickSlot')}
+              className="bk-alert"
+              data-testid="booking-pick-start"
+            />
           ) : null}
           <div className="bk-row">
             <Form.Item
@@ -380,13 +391,14 @@ export function BookingDrawer({
               <Select<number>
                 data-testid="booking-start"
                 disabled={starts.length === 0}
-                options={starts.map((s) => ({
-                  value: s,
-                  label: `${inZone(s, zone)
+                placeholder={t('booking.form.pickStart')}
+                options={starts.map(({ at }) => ({
+                  value: at,
+                  label: `${inZone(at, zone)
                     .locale(en ? 'en' : 'zh-cn')
-                    .format(en ? 'ddd D MMM' : 'M月D日 ddd')} ${inZone(s, zone).format('HH:mm')}`,
+                    .format(en ? 'ddd D MMM' : 'M月D日 ddd')} ${inZone(at, zone).format('HH:mm')}`,
                 }))}
-                onChange={(s) => form.setFieldValue('duration', durationOptions(free, s, schedule)[0])}
+                onChange={(s) => form.setFieldValue('duration', durationOptions(starts, s, schedule)[0])}
               />
             </Form.Item>
             <Form.Item
@@ -397,6 +409,8 @@ export function BookingDrawer({
             >
               <Select<number>
                 data-testid="booking-duration"
+                disabled={durations.length === 0}
+                placeholder={t('booking.form.durationRequired')}
                 options={durations.map((d) => ({ value: d, label: formatDuration(d, i18n.language) }))}
               />
             </Form.Item>
@@ -650,18 +664,33 @@ export function BookingDrawer({
       data-testid="booking-drawer"
       footer={
         created ? null : (
-          <Space className="bk-actions">
-            <Button onClick={onClose}>{t('common.cancel')}</Button>
-            <Button
-              type="primary"
-              onClick={() => form.submit()}
-              loading={submit.isPending}
-              disabled={!request || (quoting && !quote.isError)}
-              data-testid="booking-submit"
-            >
-              {submitLabel}
-            </Button>
-          </Space>
+          <div className="bk-footer">
+            {blocker ? (
+              <Typography.Text
+                type={blocker === 'quoting' ? 'secondary' : 'warning'}
+                className="small-text"
+                data-testid="booking-blocked"
+                data-reason={blocker}
+              >
+                {t(`booking.form.blocked.${blocker}`, {
+                  min: formatDuration(schedule.minBookingMinutes, i18n.language),
+                  notice: formatDuration(schedule.minNoticeMinutes, i18n.language),
+                })}
+              </Typography.Text>
+            ) : null}
+            <Space className="bk-actions">
+              <Button onClick={onClose}>{t('common.cancel')}</Button>
+              <Button
+                type="primary"
+                onClick={() => form.submit()}
+                loading={submit.isPending}
+                disabled={!request || blocker !== null}
+                data-testid="booking-submit"
+              >
+                {submitLabel}
+              </Button>
+            </Space>
+          </div>
         )
       }
     >

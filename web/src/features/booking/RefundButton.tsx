@@ -8,6 +8,7 @@ import { bookingApi, type Booking } from '../../api/booking';
 import { isApiError, problemText } from '../../api/client';
 import { fenToYuanString, formatFen, parseYuanToFen } from '../../ui/money';
 import { YuanInput } from '../../ui/YuanInput';
+import { MoneyNote } from './BookingActions';
 import { paymentMethodOf } from './PaymentSummary';
 import { bookingKeys } from './queries';
 
@@ -29,6 +30,7 @@ export function RefundButton({ booking }: { booking: Booking }) {
   const [open, setOpen] = useState(false);
   const [form] = Form.useForm<Values>();
   const max = refundableFen(booking);
+  const typed = parseYuanToFen(Form.useWatch('amount', form));
   const refund = useMutation({
     mutationFn: (v: Values) => bookingApi.refund(booking.id, parseYuanToFen(v.amount)!, v.reason.trim()),
     onSuccess: (b, v) => {
@@ -58,6 +60,13 @@ export function RefundButton({ booking }: { booking: Booking }) {
         <Typography.Paragraph type="secondary">
           {t('payment.refundHint', { amount: formatFen(max) })}
         </Typography.Paragraph>
+        <MoneyNote
+          lines={[
+            t('booking.actions.money.refund', {
+              amount: formatFen(typed !== null && typed > 0 && typed <= max ? typed : max),
+            }),
+          ]}
+        />
         <Form<Values>
           form={form}
           layout="vertical"

@@ -327,6 +327,40 @@ function ScheduleForm({ instrumentId, schedule }: { instrumentId: number; schedu
           </Col>
           <Col xs={24} sm={12} lg={8}>
             <Form.Item
+              name="checkInOpensMinutes"
+              label={t('bookingSettings.checkInOpensMinutes')}
+              extra={t('bookingSettings.checkInOpensHint')}
+              rules={[{ required: true }]}
+            >
+              <InputNumber<number>
+                min={0}
+                max={24 * 60}
+                precision={0}
+                className="full-width"
+                suffix={t('bookingSettings.minutes')}
+                data-testid="check-in-opens"
+              />
+            </Form.Item>
+          </Col>
+          <Col xs={24} sm={12} lg={8}>
+            <Form.Item
+              name="noShowGraceMinutes"
+              label={t('bookingSettings.noShowGraceMinutes')}
+              extra={t('bookingSettings.noShowGraceHint')}
+              rules={[{ required: true }]}
+            >
+              <InputNumber<number>
+                min={0}
+                max={24 * 60}
+                precision={0}
+                className="full-width"
+                suffix={t('bookingSettings.minutes')}
+                data-testid="no-show-grace"
+              />
+            </Form.Item>
+          </Col>
+          <Col xs={24} sm={12} lg={8}>
+            <Form.Item
               name="noShowChargePercent"
               label={t('bookingSettings.noShowChargePercent')}
               extra={t('bookingSettings.noShowChargeHint')}

@@ -19,9 +19,11 @@ import {
 } from '../../ui/time';
 import { useAvailability, useClosures, useHolidays } from './queries';
 
-export type CellState = 'free' | 'busy' | 'closed' | 'unavailable' | 'off';
+/** free: a booking can start here; short: free time, but too little from here for the shortest booking. */
+export type CellState = 'free' | 'short' | 'busy' | 'closed' | 'unavailable' | 'off';
 
-type Cell = { start: number; end: number; state: CellState; label?: string };
+/** `pick`: the valid start (a slot of the server's) a free cell books from. */
+type Cell = { start: number; end: number; state: CellState; label?: string; pick?: number };
 type Day = { date: string; isoWeekday: number; holiday: Holiday | null; cells: Cell[] };
 
 /** Grid rows are whole slots of at least half an hour. */
@@ -59,6 +61,8 @@ export function buildWeek(
   const rows: number[] = [];
   for (let m = lo; m < hi; m += row) rows.push(m);
   const free = (availability?.free ?? []).map((i) => [ms(i.start), ms(i.end)] as const);
+  // Only the server's slots are starts: free time that cannot take the minimum length is not offered.
+  const starts = (availability?.slots ?? []).map((i) => ms(i.start)).sort((a, b) => a - b);
   const busy = (availability?.busy ?? []).map((i) => [ms(i.start), ms(i.end)] as const);
   const closed = closures.map((c) => [ms(c.start), ms(c.end), c.reason] as const);
   const holidayByDate = new Map(holidays.map((h) => [h.date, h]));
@@ -78,7 +82,9 @@ export function buildWeek(
       const closure = closed.find(([a, b]) => overlaps(start, end, a, b));
       if (closure) return { start, end, state: 'closed', label: closure[2] };
       if (busy.some(([a, b]) => overlaps(start, end, a, b))) return { start, end, state: 'busy' };
-      if (free.some(([a, b]) => a <= start && end <= b)) return { start, end, state: 'free' };
+      const pick = starts.find((t) => start <= t && t < end);
+      if (pick !== undefined) return { start, end, state: 'free', pick };
+      if (free.some(([a, b]) => a < end && start < b)) return { start, end, state: 'short' };
       if (holidayOff || !inHours) return { start, end, state: 'off' };
       return { start, end, state: 'unavailable' };
     });
@@ -87,7 +93,7 @@ export function buildWeek(
   return { days, rows, row };
 }
 
-const LEGEND: CellState[] = ['free', 'busy', 'closed', 'unavailable', 'off'];
+const LEGEND: CellState[] = ['free', 'short', 'busy', 'closed', 'unavailable', 'off'];
 
 export function WeekCalendar({
   schedule,
@@ -243,7 +249,7 @@ export function WeekCalendar({
                   const c = d.cells[r]!;
                   const label = cellLabel(d, c);
                   if (c.state === 'free' && interactive) {
-                    const iso = toIso(dayjs(c.start).tz(zone));
+                    const iso = toIso(dayjs(c.pick ?? c.start).tz(zone));
                     return (
                       <button
                         key={d.date}

@@ -1,0 +1,2 @@
+ALTER TABLE `instrument_schedules` ADD `check_in_opens_minutes` integer DEFAULT 30 NOT NULL;--> statement-breakpoint
+ALTER TABLE `instrument_schedules` ADD `no_show_grace_minutes` integer DEFAULT 15 NOT NULL;
