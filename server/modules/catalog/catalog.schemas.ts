@@ -1,6 +1,7 @@
 /** Request and response shapes of the catalogue API. Imports only zod and the vocabularies, so the SPA can share them. */
 import { z } from 'zod';
 import { catalogSorts, instrumentOrigins, priceUnits, runStatuses, sharingModes } from '../../../db/schema/enums.ts';
+import { patchSchemaOf } from '../../shared/patch.ts';
 
 const fen = z.number().int().min(0).max(1e13);
 const categoryCode = z.string().regex(/^\d{6}$/, 'a 6-digit national category code');
@@ -136,7 +137,11 @@ export const instrumentInputSchema = z
   .strict();
 export type InstrumentInput = z.infer<typeof instrumentInputSchema>;
 
-export const instrumentPatchSchema = instrumentInputSchema.omit({ institutionId: true }).partial().strict();
+/**
+ * A PATCH changes exactly the fields it names: nothing defaulted, so an omitted field keeps its value.
+ * A rate card, when named, is replaced as a whole (its own defaults apply).
+ */
+export const instrumentPatchSchema = patchSchemaOf(instrumentInputSchema.omit({ institutionId: true }));
 export type InstrumentPatch = z.infer<typeof instrumentPatchSchema>;
 
 export const instrumentDetailSchema = instrumentSummarySchema.extend({

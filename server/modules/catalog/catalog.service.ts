@@ -3,6 +3,7 @@ import type { Clock } from '../../shared/clock.ts';
 import { decodeCursor, encodeCursor } from '../../shared/cursor.ts';
 import { AppError, badRequest, forbidden, notFound } from '../../shared/errors.ts';
 import { VersionedMemo } from '../../shared/memo.ts';
+import { namedFields } from '../../shared/patch.ts';
 import { canManageInstitution, type Actor } from '../auth/actor.ts';
 import { z } from 'zod';
 import {
@@ -495,7 +496,8 @@ export class CatalogService {
     if (!canManageInstitution(actor, row.institutionId)) {
       throw forbidden('only the owning institution’s lab managers and platform admins may edit this instrument');
     }
-    const { rateCard, ...changes } = patch;
+    // Only the fields the PATCH named change; the rest keep their stored values.
+    const { rateCard, ...changes } = namedFields(patch);
     const merged = { ...row, ...changes };
     this.checkReferences(merged);
     const institution = this.repo.organisation(row.institutionId)!;
