@@ -98,6 +98,7 @@ export const ZH_NOT_FOUND: Record<string, string> = {
   closure: '停机时段',
   booking: '预约',
   report: '检测报告',
+  file: '文件',
   'training record': '培训记录',
   holiday: '节假日',
   calendar: '仪器日历',
@@ -119,6 +120,8 @@ export const ZH_DETAILS: Record<string, string> = {
   'request body is too large': '请求内容过大',
   'request body is not valid JSON': '请求内容不是有效的 JSON',
   'malformed cursor': '分页游标无效，请从第一页重新加载',
+  'the address is not properly percent-encoded': '请求地址的百分号编码有误',
+  'malformed request': '请求格式有误',
   'something went wrong on our side': '服务器出了点问题，请稍后再试',
 
   // Signing in and roles
@@ -158,6 +161,7 @@ export const ZH_DETAILS: Record<string, string> = {
   'unknown rate item': '收费项目不存在',
   'no per-sample price for this instrument': '该仪器没有按样品计费的价格',
   'no per-hour price for this instrument': '该仪器没有按小时计费的价格',
+  'the price of this much use is too large to charge': '按该用量计算的费用过大，无法收取',
   'machine time needs start and end': '预约机时须填写开始和结束时间',
   'machine time has no sample count': '预约机时无需填写样品数量',
   'end must be after start': '结束时间必须晚于开始时间',

@@ -401,6 +401,11 @@ export class BookingService {
           }
         : { mode: 'sample', samples: usage.samples!, userType, urgent: usage.urgent, rateItemId };
     const result = price(card, req);
+    if (!result.ok && result.reason === 'too_large') {
+      throw badRequest('the price of this much use is too large to charge', [
+        { path: usage.mode === 'sample' ? 'body.sampleCount' : 'body.end', message: result.reason },
+      ]);
+    }
     if (!result.ok) {
       throw badRequest(
         result.reason === 'no_rate'

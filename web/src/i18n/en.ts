@@ -430,6 +430,7 @@ const en: Resources = {
       required: '{{field}} is required',
       maxLength: '{{field}} must be at most {{max}} characters',
       money: 'Enter an amount of at least 0 with at most two decimals',
+      price: 'At most ¥1,000,000 per unit',
       percent: 'Enter a whole number from 0 to 300',
       email: 'Not a valid email address',
       url: 'Enter a link starting with http:// or https://',

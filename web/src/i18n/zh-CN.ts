@@ -425,6 +425,7 @@ const zhCN = {
       required: '请填写{{field}}',
       maxLength: '{{field}}不能超过 {{max}} 个字符',
       money: '请输入不小于 0 的金额，最多两位小数',
+      price: '收费金额每项不超过 ¥1,000,000',
       percent: '请输入 0–300 的整数',
       email: '邮箱格式不正确',
       url: '请输入以 http:// 或 https:// 开头的链接',

@@ -1,7 +1,7 @@
 import type { Rule } from 'antd/es/form';
 import { useTranslation } from 'react-i18next';
 import { LIMITS } from './instrumentForm';
-import { parseYuanToFen } from '../../ui/money';
+import { MAX_UNIT_PRICE_FEN, parseYuanToFen } from '../../ui/money';
 import type { Resources } from '../../i18n/zh-CN';
 
 type FieldKey = keyof Resources['lab']['fields'];
@@ -25,6 +25,14 @@ export function useFormRules() {
         if (value === null || value === undefined || value === '') return;
         const fen = parseYuanToFen(value);
         if (fen === null || fen > LIMITS.maxFen) throw new Error(t('lab.rules.money'));
+      },
+    } satisfies Rule,
+    /** A price on the rate card: at most ¥1,000,000 a unit (the server's bound). */
+    price: {
+      validator: async (_: unknown, value: string | number | null | undefined) => {
+        if (value === null || value === undefined || value === '') return;
+        const fen = parseYuanToFen(value);
+        if (fen !== null && fen > MAX_UNIT_PRICE_FEN) throw new Error(t('lab.rules.price'));
       },
     } satisfies Rule,
     percent: {
