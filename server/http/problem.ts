@@ -2,6 +2,7 @@ import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { AppError, notFound, type ErrorCode } from '../shared/errors.ts';
 import { langOf, type Lang } from '../shared/lang.ts';
 import { translateDetail, translateField } from '../shared/messages.ts';
+import { bodyUnread } from './upload.ts';
 
 const STATUS: Record<ErrorCode, number> = {
   validation: 400,
@@ -84,7 +85,9 @@ function fromLibrary(err: unknown): { error: AppError; status: number } | null {
  * title, detail and field messages are in the caller's language (`Accept-Language`, Chinese unless
  * English comes first): the English the server wrote, or its Chinese from shared/messages.zh.ts.
  */
-export const problemHandler: ErrorRequestHandler = (err, req, res, _next) => {
+export const problemHandler: ErrorRequestHandler = (err, req, res, next) => {
+  // A file that failed halfway out (its headers gone): Express ends the connection.
+  if (res.headersSent) return next(err);
   const library = err instanceof AppError ? null : fromLibrary(err);
   const known = err instanceof AppError ? err : (library?.error ?? null);
   // Only our own faults are logged, with their stack; a bad request is the client's business.
@@ -93,6 +96,9 @@ export const problemHandler: ErrorRequestHandler = (err, req, res, _next) => {
   const status = library ? library.status : known ? STATUS[known.code] : 500;
   const details = known?.details;
   const lang = langOf(req.headers['accept-language']);
+  // Refused before its body was read (an upload by someone who may not, or past the limit): the body
+  // stays unread and the connection ends with this answer, rather than the server draining it first.
+  if (bodyUnread(req)) res.set('Connection', 'close');
   res
     .status(status)
     .vary('Accept-Language')

@@ -122,6 +122,9 @@ export const ZH_DETAILS: Record<string, string> = {
   'malformed cursor': '分页游标无效，请从第一页重新加载',
   'the address is not properly percent-encoded': '请求地址的百分号编码有误',
   'malformed request': '请求格式有误',
+  'send the file itself as the request body, with its own content type':
+    '请直接以文件本身作为请求内容上传，并注明其文件类型',
+  'the upload was interrupted': '上传中断，请重新上传',
   'something went wrong on our side': '服务器出了点问题，请稍后再试',
 
   // Signing in and roles
@@ -200,8 +203,7 @@ export const ZH_DETAILS: Record<string, string> = {
   'this booking is already rated': '该预约已评价过',
   'only the lab attaches service reports': '只有服务机构可以上传检测报告',
   'a report belongs to a job that has started': '检测开始后才能上传报告',
-  'reports are PDF, images, office documents, CSV, text or zip files':
-    '报告须为 PDF、图片、Office 文档、CSV、文本或 zip 文件',
+  'reports are PDF, images, office documents or zip files': '报告须为 PDF、图片、Office 文档或 zip 文件',
   'the report is empty': '报告文件为空',
 
   // Checkout, payments, refunds
@@ -290,6 +292,7 @@ export const ZH_DETAILS: Record<string, string> = {
 export const ZH_DETAIL_PATTERNS: readonly Pattern[] = [
   // The HTTP layer; `invalid body: body.x: …; body.y: …` is rebuilt from its field errors (messages.ts).
   [/^unreadable request body \((.+)\)$/, '无法读取请求内容（$1）'],
+  [/^the file is larger than (\d+) MB$/, '文件不能超过 $1 MB'],
   [/^no route (\S+) (.+)$/, '接口不存在：$1 $2'],
   [/^(.+) is not a valid instant$/, '$1 不是有效的时间'],
   [/^this needs the role (.+)$/, (roles) => `只有${list(roles, ' or ', '或', word(ROLE))}可以执行此操作`],
@@ -396,6 +399,7 @@ export const ZH_FIELDS: Record<string, string> = {
   'in the past': '不能早于今天',
   'no rate card': '未公示收费标准',
   malformed: '格式不正确',
+  'not a recognised file type': '无法识别的文件类型',
   invalid: '无效',
   empty: '内容为空',
   taken: '已被占用',
