@@ -51,8 +51,10 @@ export interface AppDeps {
   cookieSecure?: boolean;
   sessionTtlHours?: number;
   logRequests?: boolean;
-  /** Folder for uploaded files (service reports); default: `files` beside the database. */
+  /** Folder for uploaded files (service reports, instrument photos); default: `files` beside the database. */
   fileDir?: string;
+  /** Hosts whose https:// addresses instrument photos may use (PHOTO_HOSTS); default none. */
+  photoHosts?: readonly string[];
   /** The payment processor (the Stripe adapter, pointed at the local mock in development and tests). */
   payments: PaymentProvider;
   /** Test hook: simulated crashes between processor calls and local writes. */
@@ -94,8 +96,8 @@ export function createApp(deps: AppDeps): Express {
   const ttlMs = (deps.sessionTtlHours ?? 24 * 7) * 3600_000;
   const auth = new AuthService(new AuthRepo(deps.db), clock, ttlMs);
   const catalogRepo = new CatalogRepo(deps.db);
-  const catalog = new CatalogService(catalogRepo, clock);
   const fileDir = deps.fileDir ?? defaultFileDir(deps.db);
+  const catalog = new CatalogService(catalogRepo, clock, { fileDir, photoHosts: deps.photoHosts });
   const notifications = new NotificationService(
     new NotificationsRepo(deps.db),
     clock,

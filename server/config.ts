@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { hostListSetting } from './shared/hostnames.ts';
 
 const flag = z
   .enum(['1', '0', 'true', 'false', 'on', 'off', 'yes', 'no'])
@@ -59,6 +60,8 @@ const configSchema = z.object({
     .string()
     .regex(/^(off|([01]\d|2[0-3]):[0-5]\d)$/, 'HH:mm or off')
     .default('08:00'),
+  /** Hosts whose https:// addresses instrument photos may use (comma-separated); others are uploaded. */
+  PHOTO_HOSTS: hostListSetting,
 });
 
 export type Config = z.infer<typeof configSchema>;

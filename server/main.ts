@@ -64,6 +64,7 @@ function serve(config: Config, db = openDb(config.DATABASE_PATH)) {
     cookieSecure: config.COOKIE_SECURE,
     sessionTtlHours: config.SESSION_TTL_HOURS,
     logRequests: config.LOG_REQUESTS,
+    photoHosts: config.PHOTO_HOSTS,
     payments: new StripeProvider({
       secretKey: config.STRIPE_SECRET_KEY!,
       apiBase: config.STRIPE_API_BASE,

@@ -31,11 +31,27 @@ const KINDS = {
 
 export type FileKindName = keyof typeof KINDS;
 
-/** A legacy Office file is served with the type its name says, when it says one. */
+/** A legacy Office file is served with the type its name says, when it says one (Word otherwise). */
 const LEGACY_OFFICE: Record<string, string> = {
   doc: 'application/msword',
   xls: 'application/vnd.ms-excel',
   ppt: 'application/vnd.ms-powerpoint',
+};
+
+/**
+ * Every type a stored file goes out as, with the name extensions that fit it (the first is the one a
+ * name without them gets). CSV and plain text are the types the platform kept before it read types
+ * from the bytes; as sandboxed attachments they are harmless, so those old reports keep them.
+ */
+const SERVED: Record<string, readonly string[]> = {
+  ...Object.fromEntries(
+    Object.values(KINDS)
+      .filter((k) => k.mime !== KINDS.cfb.mime)
+      .map((k) => [k.mime, k.names]),
+  ),
+  ...Object.fromEntries(Object.entries(LEGACY_OFFICE).map(([ext, mime]) => [mime, [ext]])),
+  'text/csv': ['csv'],
+  'text/plain': ['txt'],
 };
 
 export const REPORT_KINDS: readonly FileKindName[] = [
@@ -60,12 +76,10 @@ export interface SniffedFile {
   ext: string;
   /** The type the file is served with. */
   mime: string;
-  /** What file-type found, allowed or not (for the refusal's detail). */
-  found: string | null;
 }
 
 /**
- * What the bytes are, if it is one of `allowed` (null otherwise; `found` says what they looked like).
+ * What the bytes are, if it is one of `allowed`; otherwise `kind: null` and what they looked like.
  * `name` (the uploader's) only chooses between Word, Excel and PowerPoint for a legacy Office file.
  */
 export async function sniffFile(
@@ -76,48 +90,38 @@ export async function sniffFile(
   const type = await fileTypeFromBuffer(bytes);
   const kind = allowed.find((k) => k === type?.ext);
   if (!kind) return { kind: null, found: type?.mime ?? null };
-  const own = extensionOf(name);
-  if (kind === 'cfb') {
-    const ext = own && LEGACY_OFFICE[own] ? own : 'doc';
-    return { kind, ext, mime: LEGACY_OFFICE[ext]!, found: type!.mime };
-  }
-  return { kind, ext: KINDS[kind].names[0]!, mime: KINDS[kind].mime, found: type!.mime };
+  const mime = kind === 'cfb' ? (LEGACY_OFFICE[extensionOf(name) ?? ''] ?? LEGACY_OFFICE.doc!) : KINDS[kind].mime;
+  return { kind, ext: SERVED[mime]![0]!, mime };
 }
 
 const extensionOf = (name: string) => /\.([A-Za-z0-9]{1,8})$/.exec(name)?.[1]?.toLowerCase() ?? null;
 
 /**
- * The name a download is saved under: the uploader's, without control characters or path separators,
- * and ending in an extension that fits what the file is (report.html holding a PDF becomes
- * report.html.pdf), so a saved file never opens as something else.
+ * The name a download of type `mime` is saved under: the uploader's, without control characters or
+ * path separators, ending in an extension that fits the type (report.html holding a PDF becomes
+ * report.html.pdf; a type the platform does not serve, .bin), so a saved file never opens as something else.
  */
-export function downloadName(name: string, file: { kind: FileKindName; ext: string } | null): string {
+export function downloadName(name: string, mime: string): string {
   const clean = [...name]
     .map((c) => (c < ' ' || c === '\u007f' || c === '/' || c === '\\' ? '_' : c))
     .join('')
     .trim()
     .slice(0, 120);
-  const ext = file?.ext ?? 'bin';
+  const fitting = SERVED[mime] ?? ['bin'];
   const own = extensionOf(clean);
-  const fits =
-    own !== null &&
-    (file === null ? own === ext : file.kind === 'cfb' ? own === file.ext : KINDS[file.kind].names.includes(own));
-  if (clean && fits) return clean;
-  return `${clean || 'file'}.${ext}`;
+  if (clean && own && fitting.includes(own)) return clean;
+  return `${clean || 'file'}.${fitting[0]}`;
 }
 
 /**
- * How a stored file goes out: its stored type when it is one the platform keeps (anything else, such as
- * a type an uploader declared before files were sniffed, as application/octet-stream), under a name
- * whose extension fits that type.
+ * How a stored file goes out: its stored type when it is one the platform serves (anything else, such
+ * as a type an uploader declared before files were sniffed, as application/octet-stream), under a
+ * name whose extension fits that type.
  */
 export function servedAs(name: string, type: string | null): { name: string; type: string } {
   const mime = (type ?? '').split(';')[0]!.trim().toLowerCase();
-  const legacy = Object.entries(LEGACY_OFFICE).find(([, m]) => m === mime)?.[0];
-  if (legacy) return { name: downloadName(name, { kind: 'cfb', ext: legacy }), type: mime };
-  const kind = (Object.keys(KINDS) as FileKindName[]).find((k) => k !== 'cfb' && KINDS[k].mime === mime);
-  if (kind) return { name: downloadName(name, { kind, ext: KINDS[kind].names[0]! }), type: mime };
-  return { name: downloadName(name, null), type: 'application/octet-stream' };
+  const served = SERVED[mime] ? mime : 'application/octet-stream';
+  return { name: downloadName(name, served), type: served };
 }
 
 /** The platform's file folder: files are written under names it makes up, and removed when replaced. */

@@ -99,6 +99,7 @@ export const ZH_NOT_FOUND: Record<string, string> = {
   booking: '预约',
   report: '检测报告',
   file: '文件',
+  photo: '照片',
   'training record': '培训记录',
   holiday: '节假日',
   calendar: '仪器日历',
@@ -144,6 +145,10 @@ export const ZH_DETAILS: Record<string, string> = {
   'only the owning institution’s lab managers and platform admins may edit this instrument':
     '只有仪器所属单位的仪器管理员和平台管理员可以编辑该仪器',
   'invalid instrument record': '仪器信息有误，请检查标出的字段',
+  'photo addresses must be on an allowed image host or uploaded to the platform':
+    '仪器照片须上传到平台，或使用平台允许的图片网站的 https:// 地址',
+  'the photo is empty': '照片文件为空',
+  'photos are JPEG, PNG or WebP images': '照片须为 JPEG、PNG 或 WebP 图片',
 
   // Schedules, closures, training
   'unknown instrument': '仪器不存在',
@@ -400,6 +405,11 @@ export const ZH_FIELDS: Record<string, string> = {
   'no rate card': '未公示收费标准',
   malformed: '格式不正确',
   'not a recognised file type': '无法识别的文件类型',
+  'an https:// address or a photo uploaded to the platform': '须为 https:// 地址或上传到平台的照片',
+  'not an allowed photo host': '该图片网站不在平台允许的范围内，请上传照片',
+  'not this instrument’s uploaded photo': '不是本仪器已上传的照片，请重新上传',
+  'an uploaded photo’s file name': '不是有效的照片文件名',
+  'a hostname such as images.example.cn': '须为主机名，如 images.example.cn',
   invalid: '无效',
   empty: '内容为空',
   taken: '已被占用',

@@ -5,23 +5,20 @@
  * download is an attachment with the stored type in a sandbox, and a replaced file leaves the disk.
  */
 import fs from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_PASSWORD } from '../../db/seed/index.ts';
 import { fixedClock } from '../../server/shared/clock.ts';
 import { createTestApp, download, hourlyInstrumentOf, signIn, type TestApp } from '../support/app.ts';
+import { listen, rawUpload, sessionCookie } from '../support/raw-upload.ts';
 import { testSchedule } from '../support/schedule.ts';
 
 // Tuesday 2026-12-01 10:00 in Shanghai.
 const NOW = Date.parse('2026-12-01T10:00:00+08:00');
 const MB = 1024 * 1024;
 let t: TestApp;
-let server: http.Server;
-let base: string;
+let server: Awaited<ReturnType<typeof listen>>;
 let lab: Awaited<ReturnType<typeof signIn>>;
 let researcher: Awaited<ReturnType<typeof signIn>>;
 let otherLab: Awaited<ReturnType<typeof signIn>>;
@@ -57,82 +54,9 @@ const stored = (id: number) =>
     type: string | null;
   };
 
-async function sessionCookie(email: string): Promise<string> {
-  const res = await request(t.app).post('/api/v1/auth/login').send({ email, password: DEMO_PASSWORD });
-  return res.headers['set-cookie']![0]!.split(';')[0]!;
-}
-
-interface RawAnswer {
-  status: number;
-  headers: http.IncomingHttpHeaders;
-  body: Record<string, unknown>;
-  /** Body bytes the client had written when the answer came. */
-  sent: number;
-  /** Resolves when the server has closed the connection. */
-  closed: Promise<void>;
-}
-
-/**
- * A PUT through a real socket that writes `send` bytes of body (all of them, or until the answer comes)
- * and then waits: an answer that needs the whole declared body never comes, and the test times out.
- */
-function rawUpload(
-  url: string,
-  opts: { cookie?: string; length?: number; send: number; type?: string },
-): Promise<RawAnswer> {
-  return new Promise((resolve, reject) => {
-    const req = http.request(`${base}${url}`, {
-      method: 'PUT',
-      agent: false,
-      headers: {
-        'Content-Type': opts.type ?? 'application/pdf',
-        'Accept-Language': 'en',
-        ...(opts.cookie ? { Cookie: opts.cookie } : {}),
-        ...(opts.length !== undefined ? { 'Content-Length': String(opts.length) } : {}),
-      },
-    });
-    let sent = 0;
-    let answered = false;
-    req.on('response', (res) => {
-      answered = true;
-      const at = sent;
-      const closed = new Promise<void>((done) => res.socket.once('close', () => done()));
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () =>
-        resolve({
-          status: res.statusCode!,
-          headers: res.headers,
-          body: JSON.parse(Buffer.concat(chunks).toString()),
-          sent: at,
-          closed,
-        }),
-      );
-    });
-    // Once answered, the server closing the connection under the rest of the upload is expected.
-    req.on('error', (err) => {
-      if (!answered) reject(err);
-    });
-    const chunk = Buffer.alloc(64 * 1024, 0x25);
-    const pump = () => {
-      while (!answered && sent < opts.send) {
-        const n = Math.min(chunk.length, opts.send - sent);
-        sent += n;
-        if (!req.write(chunk.subarray(0, n))) {
-          req.once('drain', pump);
-          return;
-        }
-      }
-    };
-    pump();
-  });
-}
-
 beforeAll(async () => {
   t = await createTestApp({ instruments: 200, clock: fixedClock(NOW) });
-  server = http.createServer(t.app).listen(0, '127.0.0.1');
-  await new Promise((done) => server.once('listening', done));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  server = await listen(t.app);
   lab = await signIn(t.app, 'lab@demo.test');
   researcher = await signIn(t.app, 'researcher@demo.test');
   const labOrg = (
@@ -145,7 +69,8 @@ beforeAll(async () => {
     .pluck()
     .get(labOrg) as string;
   otherLab = await signIn(t.app, other);
-  for (const email of ['lab@demo.test', 'researcher@demo.test', other]) cookies[email] = await sessionCookie(email);
+  for (const email of ['lab@demo.test', 'researcher@demo.test', other])
+    cookies[email] = await sessionCookie(t.app, email);
   cookies.otherLab = cookies[other]!;
 
   const instrumentId = hourlyInstrumentOf(t, 'lab@demo.test');
@@ -167,7 +92,7 @@ beforeAll(async () => {
   requested = await book('04');
 });
 afterAll(async () => {
-  await new Promise((done) => server.close(done));
+  await server.close();
   t.close();
 });
 
@@ -183,7 +108,7 @@ describe('who may upload is settled before the body is read', () => {
   ] as const)(
     '%s gets its answer while 64 KB of a 10 MB upload are sent, and the connection closes',
     async (_who, as, id, status) => {
-      const answer = await rawUpload(reportUrl(id()), {
+      const answer = await rawUpload(server.base + reportUrl(id()), {
         cookie: as && cookies[as],
         length: 10 * MB,
         send: 64 * 1024,
@@ -198,9 +123,9 @@ describe('who may upload is settled before the body is read', () => {
   );
 
   it('refuses a declared length past 10 MB before reading (413), and only after checking the caller', async () => {
-    const anonymous = await rawUpload(reportUrl(started), { length: 50 * MB, send: 64 * 1024 });
+    const anonymous = await rawUpload(server.base + reportUrl(started), { length: 50 * MB, send: 64 * 1024 });
     expect(anonymous.status).toBe(401);
-    const answer = await rawUpload(reportUrl(started), {
+    const answer = await rawUpload(server.base + reportUrl(started), {
       cookie: cookies['lab@demo.test'],
       length: 50 * MB,
       send: 64 * 1024,
@@ -213,7 +138,10 @@ describe('who may upload is settled before the body is read', () => {
   });
 
   it('stops reading a body without a length where it passes 10 MB', async () => {
-    const answer = await rawUpload(reportUrl(started), { cookie: cookies['lab@demo.test'], send: 40 * MB });
+    const answer = await rawUpload(server.base + reportUrl(started), {
+      cookie: cookies['lab@demo.test'],
+      send: 40 * MB,
+    });
     expect(answer.status).toBe(413);
     expect(answer.sent).toBeLessThan(40 * MB);
     expect(answer.headers.connection).toBe('close');

@@ -27,6 +27,8 @@ export async function createTestApp(
     checkoutFaults?: CheckoutFaults;
     /** Email through this SMTP server (e.g. startLocalSmtp's url); none by default. */
     mail?: AppDeps['mail'];
+    /** Hosts instrument photo addresses may use (PHOTO_HOSTS); none by default. */
+    photoHosts?: string[];
   } = {},
 ): Promise<TestApp> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'isp-test-'));
@@ -41,6 +43,7 @@ export async function createTestApp(
     payments: opts.payments ?? (await testStripe()),
     checkoutFaults: opts.checkoutFaults,
     mail: opts.mail,
+    photoHosts: opts.photoHosts,
   });
   return {
     app,

@@ -1004,7 +1004,7 @@ export class BookingService {
         const b = this.checkReportUpload(actor, id); // the job may have moved on while the file arrived
         this.repo.updateBooking(id, {
           reportFile: stored,
-          reportName: downloadName(file.name, sniffed),
+          reportName: downloadName(file.name, sniffed.mime),
           reportType: sniffed.mime,
           reportUrl: `/api/v1/bookings/${id}/report`,
           updatedAt: this.clock.now(),

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { catalogSorts, instrumentOrigins, priceUnits, runStatuses, sharingModes } from '../../../db/schema/enums.ts';
 import { MAX_UNIT_PRICE_FEN } from '../../shared/money.ts';
 import { patchSchemaOf } from '../../shared/patch.ts';
+import { isPhotoAddress } from '../../shared/photo-url.ts';
 
 const fen = z.number().int().min(0).max(1e13);
 /** A price on a rate card (see MAX_UNIT_PRICE_FEN). */
@@ -130,9 +131,12 @@ export const instrumentInputSchema = z
     contactName: text(40).default(null),
     contactPhone: text(40).default(null),
     contactEmail: z.email().max(120).nullable().default(null),
+    /** A photo uploaded to the platform (PUT /instruments/:id/photo), or https:// on an allowed host. */
     photoUrl: z
-      .url({ protocol: /^https?$/ })
+      .string()
+      .trim()
       .max(500)
+      .refine(isPhotoAddress, 'an https:// address or a photo uploaded to the platform')
       .nullable()
       .default(null),
     rateCard: rateCardSchema.optional(),
