@@ -168,6 +168,11 @@ describe('the file is what its bytes say', () => {
     expect(reportFiles(started).length).toBe(before.file ? 1 : 0);
   });
 
+  it('refuses a file sent as JSON (the API read it as JSON, not as a file)', async () => {
+    const res = await lab.put(reportUrl(started)).set('Content-Type', 'application/json').send('{"report":"x"}');
+    expect(res.status).toBe(415);
+  });
+
   it('keeps the type it found, not the one declared, and a name whose extension fits it', async () => {
     const res = await upload(PDF, 'text/html', 'report.html');
     expect(res.status, JSON.stringify(res.body)).toBe(200);
