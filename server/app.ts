@@ -43,7 +43,7 @@ import { statsRoutes } from './modules/stats/stats.routes.ts';
 import { StatsService } from './modules/stats/stats.service.ts';
 
 /** Routes whose body is a file (sent with the file's own type) rather than JSON. */
-const isUploadPath = (path: string) => /^\/bookings\/\d+\/report$/.test(path);
+const isUploadPath = (path: string) => /^\/(bookings\/\d+\/report|instruments\/\d+\/photo)$/.test(path);
 
 export function servicesOf(app: Express): AppServices {
   return app.locals.services as AppServices;
@@ -65,7 +65,7 @@ export interface AppDeps {
   logRequests?: boolean;
   /** Express's `trust proxy`: which reverse proxies' X-Forwarded-For gives req.ip. Default: none. */
   trustProxy?: TrustProxy;
-  /** Folder for uploaded files (service reports); default: `files` beside the database. */
+  /** Folder for uploaded files (service reports, instrument photos); default: `files` beside the database. */
   fileDir?: string;
   /** The payment processor (the Stripe adapter, pointed at the local mock in development and tests). */
   payments: PaymentProvider;
@@ -108,8 +108,8 @@ export function createApp(deps: AppDeps): Express {
   const ttlMs = (deps.sessionTtlHours ?? 24 * 7) * 3600_000;
   const auth = new AuthService(new AuthRepo(deps.db), clock, ttlMs, deps.production ?? false);
   const catalogRepo = new CatalogRepo(deps.db);
-  const catalog = new CatalogService(catalogRepo, clock);
   const fileDir = deps.fileDir ?? defaultFileDir(deps.db);
+  const catalog = new CatalogService(catalogRepo, clock, { fileDir, photoHosts: deps.photoHosts });
   const notifications = new NotificationService(
     new NotificationsRepo(deps.db),
     clock,

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DEVELOPMENT_WEBHOOK_SECRET } from './modules/payments/local-stripe.ts';
 import { trustProxySchema } from './http/trust-proxy.ts';
+import { hostListSetting } from './shared/hostnames.ts';
 
 const flag = z
   .enum(['1', '0', 'true', 'false', 'on', 'off', 'yes', 'no'])
@@ -65,6 +66,8 @@ const configSchema = z.object({
     .string()
     .regex(/^(off|([01]\d|2[0-3]):[0-5]\d)$/, 'HH:mm or off')
     .default('08:00'),
+  /** Hosts whose https:// addresses instrument photos may use (comma-separated); others are uploaded. */
+  PHOTO_HOSTS: hostListSetting,
 });
 
 type ParsedEnv = z.infer<typeof configSchema>;

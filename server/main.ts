@@ -94,6 +94,7 @@ function serve(config: Config, db = openDb(config.DATABASE_PATH)) {
     sessionTtlHours: config.SESSION_TTL_HOURS,
     logRequests: config.LOG_REQUESTS,
     trustProxy: config.TRUST_PROXY,
+    photoHosts: config.PHOTO_HOSTS,
     payments: new StripeProvider({
       secretKey: config.STRIPE_SECRET_KEY!,
       apiBase: config.STRIPE_API_BASE,

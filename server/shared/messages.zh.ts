@@ -103,6 +103,8 @@ export const ZH_NOT_FOUND: Record<string, string> = {
   closure: '停机时段',
   booking: '预约',
   report: '检测报告',
+  file: '文件',
+  photo: '照片',
   'training record': '培训记录',
   holiday: '节假日',
   calendar: '仪器日历',
@@ -124,6 +126,11 @@ export const ZH_DETAILS: Record<string, string> = {
   'request body is too large': '请求内容过大',
   'request body is not valid JSON': '请求内容不是有效的 JSON',
   'malformed cursor': '分页游标无效，请从第一页重新加载',
+  'the address is not properly percent-encoded': '请求地址的百分号编码有误',
+  'malformed request': '请求格式有误',
+  'send the file itself as the request body, with its own content type':
+    '请直接以文件本身作为请求内容上传，并注明其文件类型',
+  'the upload was interrupted': '上传中断，请重新上传',
   'something went wrong on our side': '服务器出了点问题，请稍后再试',
 
   // Signing in and roles
@@ -149,6 +156,10 @@ export const ZH_DETAILS: Record<string, string> = {
   'only the owning institution’s lab managers and platform admins may edit this instrument':
     '只有仪器所属单位的仪器管理员和平台管理员可以编辑该仪器',
   'invalid instrument record': '仪器信息有误，请检查标出的字段',
+  'photo addresses must be on an allowed image host or uploaded to the platform':
+    '仪器照片须上传到平台，或使用平台允许的图片网站的 https:// 地址',
+  'the photo is empty': '照片文件为空',
+  'photos are JPEG, PNG or WebP images': '照片须为 JPEG、PNG 或 WebP 图片',
 
   // Schedules, closures, training
   'unknown instrument': '仪器不存在',
@@ -168,6 +179,7 @@ export const ZH_DETAILS: Record<string, string> = {
   'unknown rate item': '收费项目不存在',
   'no per-sample price for this instrument': '该仪器没有按样品计费的价格',
   'no per-hour price for this instrument': '该仪器没有按小时计费的价格',
+  'the price of this much use is too large to charge': '按该用量计算的费用过大，无法收取',
   'machine time needs start and end': '预约机时须填写开始和结束时间',
   'machine time has no sample count': '预约机时无需填写样品数量',
   'end must be after start': '结束时间必须晚于开始时间',
@@ -208,8 +220,7 @@ export const ZH_DETAILS: Record<string, string> = {
   'this booking is already rated': '该预约已评价过',
   'only the lab attaches service reports': '只有服务机构可以上传检测报告',
   'a report belongs to a job that has started': '检测开始后才能上传报告',
-  'reports are PDF, images, office documents, CSV, text or zip files':
-    '报告须为 PDF、图片、Office 文档、CSV、文本或 zip 文件',
+  'reports are PDF, images, office documents or zip files': '报告须为 PDF、图片、Office 文档或 zip 文件',
   'the report is empty': '报告文件为空',
 
   // Checkout, payments, refunds
@@ -306,6 +317,7 @@ export const ZH_DETAILS: Record<string, string> = {
 export const ZH_DETAIL_PATTERNS: readonly Pattern[] = [
   // The HTTP layer; `invalid body: body.x: …; body.y: …` is rebuilt from its field errors (messages.ts).
   [/^unreadable request body \((.+)\)$/, '无法读取请求内容（$1）'],
+  [/^the file is larger than (\d+) MB$/, '文件不能超过 $1 MB'],
   [/^no route (\S+) (.+)$/, '接口不存在：$1 $2'],
   [/^cross-site request refused \(Sec-Fetch-Site: (.+)\)$/, '已拒绝跨站请求（Sec-Fetch-Site: $1）'],
   [/^(.+) is not a valid instant$/, '$1 不是有效的时间'],
@@ -430,6 +442,12 @@ export const ZH_FIELDS: Record<string, string> = {
   'in the past': '不能早于今天',
   'no rate card': '未公示收费标准',
   malformed: '格式不正确',
+  'not a recognised file type': '无法识别的文件类型',
+  'an https:// address or a photo uploaded to the platform': '须为 https:// 地址或上传到平台的照片',
+  'not an allowed photo host': '该图片网站不在平台允许的范围内，请上传照片',
+  'not this instrument’s uploaded photo': '不是本仪器已上传的照片，请重新上传',
+  'an uploaded photo’s file name': '不是有效的照片文件名',
+  'a hostname such as images.example.cn': '须为主机名，如 images.example.cn',
   invalid: '无效',
   empty: '内容为空',
   taken: '已被占用',

@@ -1,6 +1,13 @@
 /** Money is integer fen everywhere; yuan only at display. Pure: the SPA uses these too. */
 export type Fen = number;
 
+/**
+ * The most a rate card may ask per unit (and for its start-up fee or minimum charge): ¥1,000,000. Times
+ * the largest quantity a booking can have (10,000 samples, a week of minutes) and a 300 % surcharge,
+ * every amount stays an exact integer.
+ */
+export const MAX_UNIT_PRICE_FEN: Fen = 100_000_000;
+
 export function assertFen(value: number): Fen {
   if (!Number.isSafeInteger(value)) throw new RangeError(`not an integer amount of fen: ${value}`);
   return value;

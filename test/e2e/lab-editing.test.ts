@@ -156,6 +156,62 @@ describe('lab manager editing', () => {
     }
   });
 
+  it('uploads an instrument photo, and says what to do when an address is refused', async () => {
+    const { context, page } = await newPage(harness(), DESKTOP);
+    try {
+      await page.goto('/login');
+      await signIn(page, 'lab@demo.test');
+      await page.getByTestId('user-menu').waitFor();
+      const me = (await (await page.request.get('/api/v1/auth/me')).json()) as {
+        user: { organisation: { id: number } };
+      };
+      const list = (await (
+        await fetch(`${harness().server.baseUrl}/api/v1/instruments?institutionId=${me.user.organisation.id}&limit=1`)
+      ).json()) as { items: { id: number }[] };
+      const id = list.items[0]!.id;
+      await page.goto(`/lab/instruments/${id}/edit`);
+      const address = page.getByTestId('field-photoUrl');
+      await address.waitFor();
+
+      // An address on a host the platform does not allow (PHOTO_HOSTS is empty here): refused, with advice.
+      await address.fill('https://tracker.example.com/pixel.png');
+      await page.getByTestId('save-instrument').click();
+      await page.getByTestId('form-error').waitFor();
+      const item = page.locator('.ant-form-item', { has: address });
+      await expect(item.locator('.ant-form-item-explain-error').innerText()).resolves.toContain('请上传照片');
+      expect(page.url()).toMatch(/\/edit$/);
+
+      // The upload button sends the image at once; its platform address fills the field.
+      const png = Buffer.from(
+        'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
+        'base64',
+      );
+      await page
+        .locator('[data-testid="photo-field"] input[type=file]')
+        .setInputFiles({ name: '仪器照片.png', mimeType: 'image/png', buffer: png });
+      await page.waitForFunction(() =>
+        (document.querySelector('[data-testid="field-photoUrl"]') as HTMLInputElement | null)?.value.startsWith(
+          '/api/v1/instrument-photos/',
+        ),
+      );
+      const uploaded = await address.inputValue();
+      await expect(page.locator('[data-testid="photo-field"] img').getAttribute('src')).resolves.toBe(uploaded);
+      await screenshot(page, 'instrument-photo.png');
+      await page.getByTestId('save-instrument').click();
+      await page.waitForURL((url) => url.pathname === `/instruments/${id}`);
+
+      const saved = (await (await fetch(`${harness().server.baseUrl}/api/v1/instruments/${id}`)).json()) as {
+        photoUrl: string;
+      };
+      expect(saved.photoUrl).toBe(uploaded);
+      const image = await fetch(`${harness().server.baseUrl}${uploaded}`);
+      expect(image.status).toBe(200);
+      expect(image.headers.get('content-type')).toBe('image/png');
+    } finally {
+      await context.close();
+    }
+  });
+
   it('adds a new instrument with a rate card', async () => {
     const { context, page } = await newPage(harness(), DESKTOP);
     try {

@@ -247,3 +247,66 @@ describe('who may publish and edit instruments', () => {
     expect(huge.body.code).toBe('payload_too_large');
   });
 });
+
+describe('a PATCH changes exactly the fields it names', () => {
+  /** The record as the API shows it, without what an edit always changes. */
+  const record = async (agent: Awaited<ReturnType<typeof signIn>>, id: number) => {
+    const { updatedAt: _updatedAt, ...rest } = (await agent.get(`/api/v1/instruments/${id}`)).body;
+    return rest as Record<string, unknown>;
+  };
+
+  it('leaves an instrument awaiting repair out of service when only its fee note changes', async () => {
+    const lab = await signIn(t.app, 'lab@demo.test');
+    const created = await lab.post('/api/v1/instruments').send(
+      newInstrument({
+        nameZh: '待修测试仪器',
+        runStatus: 'awaiting_repair',
+        origin: 'donated',
+        subjectAreas: ['材料科学'],
+        contactEmail: 'lab@demo.test',
+        district: '历下区',
+      }),
+    );
+    expect(created.status).toBe(201);
+    const id = created.body.id as number;
+    const before = await record(lab, id);
+
+    const res = await lab.patch(`/api/v1/instruments/${id}`).send({ feeNote: '维修期间暂停收费' });
+    expect(res.status).toBe(200);
+    expect(res.body.runStatus).toBe('awaiting_repair');
+    expect(await record(lab, id)).toEqual({ ...before, feeNote: '维修期间暂停收费' });
+    // Still out of service: no slots, and the search still files it under its status.
+    const slots = await request(t.app)
+      .get(`/api/v1/instruments/${id}/availability`)
+      .query({ from: '2026-12-01T00:00:00+08:00', to: '2026-12-08T00:00:00+08:00' });
+    expect(slots.body.slots).toEqual([]);
+    const found = await request(t.app).get('/api/v1/instruments').query({ q: '待修测试', status: 'awaiting_repair' });
+    expect(found.body.items.map((i: { id: number }) => i.id)).toEqual([id]);
+  });
+
+  it('keeps model, manufacturer and every other field on a name-only PATCH', async () => {
+    const lab = await signIn(t.app, 'lab@demo.test');
+    const id = one<{ id: number }>(
+      'SELECT id FROM instruments WHERE institution_id = ? AND model IS NOT NULL AND manufacturer IS NOT NULL LIMIT 1',
+      labInstitutionId(),
+    ).id;
+    const before = await record(lab, id);
+    const res = await lab.patch(`/api/v1/instruments/${id}`).send({ nameZh: '只改名称的测试仪器' });
+    expect(res.status).toBe(200);
+    expect(await record(lab, id)).toEqual({ ...before, nameZh: '只改名称的测试仪器' });
+    expect(res.body.model).toBe(before.model);
+    expect(res.body.manufacturer).toBe(before.manufacturer);
+  });
+
+  it('clears a field only when the PATCH names it with null', async () => {
+    const lab = await signIn(t.app, 'lab@demo.test');
+    const id = one<{ id: number }>(
+      'SELECT id FROM instruments WHERE institution_id = ? AND model IS NOT NULL LIMIT 1',
+      labInstitutionId(),
+    ).id;
+    const before = await record(lab, id);
+    const res = await lab.patch(`/api/v1/instruments/${id}`).send({ model: null });
+    expect(res.status).toBe(200);
+    expect(await record(lab, id)).toEqual({ ...before, model: null });
+  });
+});

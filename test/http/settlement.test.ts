@@ -143,6 +143,16 @@ describe('the claim cycle', () => {
           : new RegExp(`^发票号 37002610${String(i).padStart(4, '0')}；(已附|未附)检测报告$`),
       );
     }
+    // A PATCH changes what it names: a note alone keeps the invoice number, and the other way round.
+    const first = batch.lines[0]!.id;
+    const lineOf = (body: { lines: { id: number; invoiceNo: string | null; note: string | null }[] }) =>
+      body.lines.find((l) => l.id === first)!;
+    const noted = await lab.patch(`/api/v1/settlement-batches/${batch.id}/lines/${first}`).send({ note: '发票已寄出' });
+    expect(lineOf(noted.body)).toMatchObject({ invoiceNo: '370026100000', note: '发票已寄出' });
+    const invoiced = await lab
+      .patch(`/api/v1/settlement-batches/${batch.id}/lines/${first}`)
+      .send({ invoiceNo: '370026100000' });
+    expect(lineOf(invoiced.body)).toMatchObject({ invoiceNo: '370026100000', note: '发票已寄出' });
     const dup = await lab
       .patch(`/api/v1/settlement-batches/${batch.id}/lines/${batch.lines[1]!.id}`)
       .send({ invoiceNo: '370026100000' });

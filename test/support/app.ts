@@ -29,6 +29,8 @@ export async function createTestApp(
     mail?: AppDeps['mail'];
     /** Sign-ins last this long (the app's 7 days by default): longer where a test's clock jumps weeks ahead. */
     sessionTtlHours?: number;
+    /** Hosts instrument photo addresses may use (PHOTO_HOSTS); none by default. */
+    photoHosts?: string[];
   } = {},
 ): Promise<TestApp> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'isp-test-'));
@@ -44,6 +46,7 @@ export async function createTestApp(
     checkoutFaults: opts.checkoutFaults,
     mail: opts.mail,
     sessionTtlHours: opts.sessionTtlHours,
+    photoHosts: opts.photoHosts,
   });
   return {
     app,

@@ -203,6 +203,24 @@ describe('price', () => {
     expect(() => price(card, perSample(1.5))).toThrow(RangeError);
     expect(() => price({ ...card, items: [{ ...card.items[0]!, internalFen: 1.5 }] }, hours(60))).toThrow(RangeError);
   });
+
+  it('answers too_large, never an inexact amount, when a price times the quantity passes 2^53', () => {
+    const dear = (fen: number, more: Partial<RateCardForPricing> = {}) => ({
+      ...card,
+      ...more,
+      items: card.items.map((i) => ({ ...i, internalFen: fen })),
+    });
+    const tooLarge = { ok: false, reason: 'too_large' };
+    expect(price(dear(1e13), perSample(10_000))).toEqual(tooLarge); // the product itself
+    expect(price(dear(2 ** 52), perSample(2))).toEqual(tooLarge); // exactly 2^53
+    expect(price(dear(Number.MAX_SAFE_INTEGER), hours(60))).toEqual(tooLarge); // × 60 minutes
+    expect(price(dear(2e15), perSample(1, { urgent: true }))).toEqual(tooLarge); // the surcharge's product
+    expect(price(dear(5e15, { setupFeeFen: 5e15, minimumChargeFen: 0 }), perSample(1))).toEqual(tooLarge); // the sum
+    // The bounds of the schemas (¥1,000,000 a unit, 10,000 samples, a week, 300 %) stay exact.
+    const bounded = price(dear(1e8, { urgentSurchargePercent: 300 }), perSample(10_000, { urgent: true }));
+    expect(bounded).toMatchObject({ ok: true, totalFen: 4e12 });
+    expect(price(dear(1e8), hours(7 * 24 * 60))).toMatchObject({ ok: true, totalFen: 1e8 * 168 });
+  });
 });
 
 describe('bookedItem (the item a booking is priced by again)', () => {

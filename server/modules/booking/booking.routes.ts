@@ -1,8 +1,9 @@
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
-import express, { Router } from 'express';
+import { Router } from 'express';
 import { checkAccess } from '../auth/actor.ts';
 import { z } from 'zod';
 import { idParams, routeDeclarer, parseInput } from '../../http/route.ts';
+import { readUpload, sendDownload } from '../../http/upload.ts';
 import { searchQuerySchema, instrumentSummarySchema } from '../catalog/catalog.schemas.ts';
 import {
   approveSchema,
@@ -26,6 +27,7 @@ import type { CheckoutService } from '../checkout/checkout.service.ts';
 const LAB = ['lab_manager', 'platform_admin'] as const;
 const BOOKERS = ['researcher', 'lab_manager', 'platform_admin'] as const;
 const reportQuery = z.object({ name: z.string().trim().min(1).max(200) }).strict();
+const REPORT_MAX_BYTES = 10 * 1024 * 1024;
 
 export function bookingRoutes(booking: BookingService, checkout: CheckoutService, registry: OpenAPIRegistry): Router {
   const router = Router();
@@ -376,37 +378,63 @@ export function bookingRoutes(booking: BookingService, checkout: CheckoutService
     status: 201,
     handler: ({ actor }) => booking.newCalendarUrl(actor!),
   });
-  // Service reports: the file itself is the body (up to 10 MB), its name in ?name=.
-  router.put('/bookings/:id/report', express.raw({ type: () => true, limit: '10mb' }), (req, res) => {
+  // Service reports: the file itself is the body (up to 10 MB), its name in ?name=. Who may upload is
+  // settled before a byte of the body is read (readUpload comes after the checks).
+  router.put('/bookings/:id/report', async (req, res) => {
     checkAccess(req.actor ?? null, LAB);
     const { id } = parseInput(idParams, req.params, 'params');
     const { name } = parseInput(reportQuery, req.query, 'query');
-    const bytes = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-    res.json(booking.attachReport(req.actor!, id, { name, type: req.get('content-type') ?? '', bytes }));
+    booking.checkReportUpload(req.actor!, id);
+    const bytes = await readUpload(req, REPORT_MAX_BYTES);
+    res.json(await booking.attachReport(req.actor!, id, { name, bytes }));
   });
   router.get('/bookings/:id/report', (req, res) => {
     checkAccess(req.actor ?? null, BOOKERS);
     const { id } = parseInput(idParams, req.params, 'params');
-    const file = booking.report(req.actor!, id);
-    res.type(file.type).attachment(file.name).sendFile(file.path);
+    sendDownload(res, booking.report(req.actor!, id));
   });
   registry.registerPath({
     method: 'put',
     path: '/api/v1/bookings/{id}/report',
     summary: 'Attach the service report (the raw file as the body, its name in ?name=; owning lab)',
-    description: 'Roles: lab_manager, platform_admin. PDF, PNG, JPEG, DOCX, XLSX, CSV, text or zip, up to 10 MB.',
+    description:
+      'Roles: lab_manager, platform_admin (the instrument’s institution), once the job has started. The file’s ' +
+      'type is read from its content, not from Content-Type: PDF, PNG, JPEG, WebP, Word, Excel or PowerPoint ' +
+      '(.docx/.xlsx/.pptx and legacy .doc/.xls/.ppt) or zip, up to 10 MB. Access is checked before the body ' +
+      'is read; a refused upload closes the connection. A new report replaces the old one.',
     tags: [tag],
-    request: { params: idParams as never, query: reportQuery as never },
-    responses: { 200: { description: 'The booking', content: { 'application/json': { schema: bookingSchema } } } },
+    security: [{ session: [] }],
+    request: {
+      params: idParams as never,
+      query: reportQuery as never,
+      body: { content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } } },
+    },
+    responses: {
+      200: { description: 'The booking', content: { 'application/json': { schema: bookingSchema } } },
+      400: { description: 'Empty file or invalid name (application/problem+json)' },
+      401: { description: 'Not signed in' },
+      403: { description: 'Not the owning lab' },
+      404: { description: 'No such booking visible to the caller' },
+      409: { description: 'The job has not started' },
+      413: { description: 'Larger than 10 MB (Content-Length is checked before reading)' },
+      415: { description: 'Not a PDF, image, Office document or zip' },
+    },
   });
   registry.registerPath({
     method: 'get',
     path: '/api/v1/bookings/{id}/report',
     summary: 'Download the service report',
-    description: 'Roles: researcher (own enterprise), lab_manager (own institution), platform_admin.',
+    description:
+      'Roles: researcher (own enterprise), lab_manager (own institution), platform_admin. Sent as an ' +
+      'attachment with the type found at upload, sandboxed (Content-Security-Policy: sandbox).',
     tags: [tag],
+    security: [{ session: [] }],
     request: { params: idParams as never },
-    responses: { 200: { description: 'The file' }, 404: { description: 'No report' } },
+    responses: {
+      200: { description: 'The file', content: { '*/*': { schema: { type: 'string', format: 'binary' } } } },
+      401: { description: 'Not signed in' },
+      404: { description: 'No such booking, or no report' },
+    },
   });
 
   router.get('/instruments/:id/calendar.ics', (req, res) => {

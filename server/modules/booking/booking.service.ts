@@ -1,11 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
-import fs from 'node:fs';
-import path from 'node:path';
 import ical from 'ical-generator';
 import { DateTime } from 'luxon';
 import type { BookingMode, BookingStatus, PaymentMethod, PriceLine, UserType } from '../../../db/schema/index.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { AppError, badRequest, forbidden, notFound } from '../../shared/errors.ts';
+import { downloadName, FileStore, REPORT_KINDS, servedAs, sniffFile } from '../../shared/files.ts';
 import { formatInstant, isValidZone, parseInstant } from '../../shared/time.ts';
 import { decodeCursor, encodeCursor } from '../../shared/cursor.ts';
 import { canManageInstitution, type Actor } from '../auth/actor.ts';
@@ -32,17 +31,6 @@ import { actionWindow, refusalMessage, type ActionWindow } from './timing.ts';
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 const DAY = 86_400_000;
 
-/** Report files the platform keeps, by content type → stored extension. */
-const REPORT_TYPES = new Map([
-  ['application/pdf', 'pdf'],
-  ['image/png', 'png'],
-  ['image/jpeg', 'jpg'],
-  ['application/zip', 'zip'],
-  ['text/csv', 'csv'],
-  ['text/plain', 'txt'],
-  ['application/vnd.openxmlformats-officedocument.wordprocessingml.document', 'docx'],
-  ['application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 'xlsx'],
-]);
 const MAX_WINDOW_DAYS = 92;
 
 /** What an instrument without its own schedule offers: weekday office hours, approval needed. */
@@ -124,6 +112,7 @@ export interface BookingHooks {
 export class BookingService {
   private calendarCache: { readAt: number; calendar: Situation['holidays'] } | null = null;
   private hooks: BookingHooks | null = null;
+  private readonly files: FileStore;
 
   constructor(
     private readonly repo: BookingRepo,
@@ -131,10 +120,12 @@ export class BookingService {
     private readonly catalog: CatalogService,
     private readonly clock: Clock,
     /** Where uploaded files (service reports) are kept. */
-    private readonly fileDir: string,
+    fileDir: string,
     /** Tells the lab and the requester of new bookings and status changes (absent in seeds). */
     private readonly notifier?: Notifier,
-  ) {}
+  ) {
+    this.files = new FileStore(fileDir);
+  }
 
   setHooks(hooks: BookingHooks): void {
     this.hooks = hooks;
@@ -406,6 +397,11 @@ export class BookingService {
           }
         : { mode: 'sample', samples: usage.samples!, userType, urgent: usage.urgent, rateItemId };
     const result = price(card, req);
+    if (!result.ok && result.reason === 'too_large') {
+      throw badRequest('the price of this much use is too large to charge', [
+        { path: usage.mode === 'sample' ? 'body.sampleCount' : 'body.end', message: result.reason },
+      ]);
+    }
     if (!result.ok) {
       throw badRequest(
         result.reason === 'no_rate'
@@ -1015,35 +1011,52 @@ export class BookingService {
 
   // Service reports
 
-  /** The lab attaches the report of a job it has started or finished (PDF, image, office file, zip). */
-  attachReport(actor: Actor, id: number, file: { name: string; type: string; bytes: Buffer }): BookingView {
+  /**
+   * Whether the caller may attach a report to this booking now (the owning lab, once the job has
+   * started): asked before an upload's body is read, and again when the file is stored.
+   */
+  checkReportUpload(actor: Actor, id: number): BookingRow {
     const b = this.bookingOr404(actor, id);
     if (!canManageInstitution(actor, b.institutionId)) throw forbidden('only the lab attaches service reports');
     if (b.status !== 'in_progress' && b.status !== 'completed') {
       throw new AppError('conflict', 'a report belongs to a job that has started', { currentStatus: b.status });
     }
-    const ext = REPORT_TYPES.get(file.type.split(';')[0]!.trim().toLowerCase());
-    if (!ext) {
-      throw badRequest('reports are PDF, images, office documents, CSV, text or zip files', [
-        { path: 'header.content-type', message: `not accepted: ${file.type}` },
+    return b;
+  }
+
+  /**
+   * The lab attaches the report of a job it has started or finished. What the file is comes from its
+   * bytes (PDF, image, Office document, zip; anything else 415), not from what the uploader declared.
+   * A new report replaces the old one, whose file is removed once the booking points at the new one.
+   */
+  async attachReport(actor: Actor, id: number, file: { name: string; bytes: Buffer }): Promise<BookingView> {
+    this.checkReportUpload(actor, id);
+    if (!file.bytes.length) throw badRequest('the report is empty', [{ path: 'body', message: 'empty' }]);
+    const sniffed = await sniffFile(file.bytes, REPORT_KINDS, file.name);
+    if (!sniffed.kind) {
+      throw new AppError('unsupported_media_type', 'reports are PDF, images, office documents or zip files', [
+        { path: 'body', message: sniffed.found ? `not accepted: ${sniffed.found}` : 'not a recognised file type' },
       ]);
     }
-    if (!file.bytes.length) throw badRequest('the report is empty', [{ path: 'body', message: 'empty' }]);
-    const name =
-      [...file.name]
-        .map((c) => (c < ' ' || c === '/' || c === '\\' ? '_' : c))
-        .join('')
-        .slice(0, 120) || `report.${ext}`;
-    const stored = `reports/${id}-${randomBytes(8).toString('hex')}.${ext}`;
-    fs.mkdirSync(path.join(this.fileDir, 'reports'), { recursive: true });
-    fs.writeFileSync(path.join(this.fileDir, stored), file.bytes);
-    this.repo.updateBooking(id, {
-      reportFile: stored,
-      reportName: name,
-      reportType: file.type,
-      reportUrl: `/api/v1/bookings/${id}/report`,
-      updatedAt: this.clock.now(),
-    });
+    const stored = this.files.save('reports', String(id), sniffed.ext, file.bytes);
+    let replaced: string | null;
+    try {
+      replaced = this.repo.transaction(() => {
+        const b = this.checkReportUpload(actor, id); // the job may have moved on while the file arrived
+        this.repo.updateBooking(id, {
+          reportFile: stored,
+          reportName: downloadName(file.name, sniffed.mime),
+          reportType: sniffed.mime,
+          reportUrl: `/api/v1/bookings/${id}/report`,
+          updatedAt: this.clock.now(),
+        });
+        return b.reportFile;
+      });
+    } catch (err) {
+      this.files.remove(stored);
+      throw err;
+    }
+    this.files.remove(replaced);
     return this.view(this.repo.booking(id)!);
   }
 
@@ -1051,11 +1064,7 @@ export class BookingService {
   report(actor: Actor, id: number): { path: string; name: string; type: string } {
     const b = this.bookingOr404(actor, id);
     if (!b.reportFile) throw notFound('report');
-    return {
-      path: path.join(this.fileDir, b.reportFile),
-      name: b.reportName ?? 'report',
-      type: b.reportType ?? 'application/octet-stream',
-    };
+    return { path: this.files.path(b.reportFile), ...servedAs(b.reportName ?? 'report', b.reportType) };
   }
 
   // Training records

@@ -45,7 +45,15 @@ export type PricingRequest = {
 
 export type PricingResult =
   | { ok: true; unit: 'hour' | 'sample'; lines: PriceLine[]; totalFen: number }
-  | { ok: false; reason: 'no_rate' | 'unknown_rate_item' };
+  | { ok: false; reason: 'no_rate' | 'unknown_rate_item' | 'too_large' };
+
+/** An amount past Number.MAX_SAFE_INTEGER: the card's prices times the quantity cannot be charged exactly. */
+class TooLarge extends Error {}
+
+function exact(value: number): number {
+  if (!Number.isSafeInteger(value)) throw new TooLarge(`not an exact amount: ${value}`);
+  return value;
+}
 
 function integer(value: number, what: string, min = 0): number {
   if (!Number.isSafeInteger(value) || value < min)
@@ -101,7 +109,21 @@ export function bookedItem(
 const unitPrice = (item: RateCardForPricing['items'][number], userType: UserType): number =>
   userType === 'internal' ? item.internalFen : userType === 'academic' ? item.academicFen : item.enterpriseFen;
 
+/**
+ * The price of a request, or why it has none. The schemas bound prices and quantities so that every
+ * amount is exact; a card written before those bounds can still multiply past 2^53, and that is
+ * `too_large` (the caller's 400), never a float amount.
+ */
 export function price(card: RateCardForPricing, req: PricingRequest): PricingResult {
+  try {
+    return priceLines(card, req);
+  } catch (err) {
+    if (err instanceof TooLarge) return { ok: false, reason: 'too_large' };
+    throw err;
+  }
+}
+
+function priceLines(card: RateCardForPricing, req: PricingRequest): PricingResult {
   // The mode decides the unit: machine time is priced per hour, sample jobs per sample.
   const unit: PriceUnit = req.mode === 'machine_time' ? 'hour' : 'sample';
 
@@ -124,12 +146,12 @@ export function price(card: RateCardForPricing, req: PricingRequest): PricingRes
     const slot = integer(req.slotMinutes, 'slotMinutes', 1);
     billableMinutes = Math.ceil(integer(req.minutes, 'minutes') / slot) * slot;
     // amount = unit price × billable hours, rounded half up to the fen (exact integer division by 60).
-    const amountFen = roundHalfUpDiv(unitFen * billableMinutes, 60);
+    const amountFen = roundHalfUpDiv(exact(unitFen * billableMinutes), 60);
     lines.push({ kind: 'machine_time', label: '机时', quantity: billableMinutes / 60, unitFen, amountFen });
   } else {
     // Per sample: unit price × number of samples.
     const samples = integer(req.samples, 'samples');
-    lines.push({ kind: 'samples', label: '送样检测', quantity: samples, unitFen, amountFen: unitFen * samples });
+    lines.push({ kind: 'samples', label: '送样检测', quantity: samples, unitFen, amountFen: exact(unitFen * samples) });
   }
 
   // 开机费: a start-up fee, once per booking, when the card has one.
@@ -151,7 +173,7 @@ export function price(card: RateCardForPricing, req: PricingRequest): PricingRes
   // quantity = the rate (0.5 for 50 %) × unitFen = that subtotal. No line when the card's rate is 0.
   const percent = integer(card.urgentSurchargePercent, 'urgentSurchargePercent');
   if (req.urgent && percent > 0) {
-    const amountFen = roundHalfUpDiv(subtotal * percent, 100);
+    const amountFen = roundHalfUpDiv(exact(subtotal * percent), 100);
     lines.push({
       kind: 'urgent_surcharge',
       label: '加急附加费',
@@ -175,7 +197,7 @@ export function price(card: RateCardForPricing, req: PricingRequest): PricingRes
         kind: 'off_hours_surcharge',
         label: '非工作时间附加费',
         quantity: (billableMinutes * offMinutes) / req.minutes / 60,
-        unitFen: roundHalfUpDiv(unitFen * offPercent, 100),
+        unitFen: roundHalfUpDiv(exact(unitFen * offPercent), 100),
         amountFen: shareHalfUp(lines[0]!.amountFen, offMinutes * offPercent, req.minutes * 100),
       });
     }
@@ -191,11 +213,11 @@ function shareHalfUp(amount: number, numerator: number, denominator: number): nu
   if (Number.isSafeInteger(product)) return roundHalfUpDiv(product, denominator);
   const n = BigInt(amount) * BigInt(numerator);
   const d = BigInt(denominator);
-  return integer(Number(2n * (n % d) >= d ? n / d + 1n : n / d), 'a surcharge');
+  return exact(Number(2n * (n % d) >= d ? n / d + 1n : n / d));
 }
 
 function sum(lines: readonly PriceLine[]): number {
   let total = 0;
   for (const line of lines) total += line.amountFen;
-  return integer(total, 'a total');
+  return exact(total);
 }

@@ -1,7 +1,10 @@
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { Router } from 'express';
 import { z } from 'zod';
-import { defineRoute, idParams } from '../../http/route.ts';
+import { checkAccess } from '../auth/actor.ts';
+import { defineRoute, idParams, parseInput } from '../../http/route.ts';
+import { readUpload, sendImage } from '../../http/upload.ts';
+import { PHOTO_FILE_PATTERN } from '../../shared/photo-url.ts';
 import {
   categoryNodeSchema,
   citySchema,
@@ -13,6 +16,10 @@ import {
   searchResultSchema,
 } from './catalog.schemas.ts';
 import type { CatalogService } from './catalog.service.ts';
+import { PHOTO_MAX_BYTES } from './photos.ts';
+
+const LAB = ['lab_manager', 'platform_admin'] as const;
+const photoParams = z.object({ file: z.string().regex(PHOTO_FILE_PATTERN, 'an uploaded photo’s file name') });
 
 export function catalogRoutes(catalog: CatalogService, registry: OpenAPIRegistry): Router {
   const router = Router();
@@ -59,6 +66,62 @@ export function catalogRoutes(catalog: CatalogService, registry: OpenAPIRegistry
     response: instrumentDetailSchema,
     handler: ({ params, body, actor }) => catalog.update(actor!, params.id, body),
   });
+
+  // Photos: the image itself is the body (up to 5 MB). Who may upload is settled before it is read.
+  router.put('/instruments/:id/photo', async (req, res) => {
+    checkAccess(req.actor ?? null, LAB);
+    const { id } = parseInput(idParams, req.params, 'params');
+    catalog.photos.checkUpload(req.actor!, id);
+    const bytes = await readUpload(req, PHOTO_MAX_BYTES);
+    await catalog.photos.upload(req.actor!, id, bytes);
+    res.json(catalog.instrument(id, req.actor!));
+  });
+  router.get('/instrument-photos/:file', (req, res) => {
+    const { file } = parseInput(photoParams, req.params, 'params');
+    sendImage(res, catalog.photos.file(file));
+  });
+  registry.registerPath({
+    method: 'put',
+    path: '/api/v1/instruments/{id}/photo',
+    summary: 'Upload the instrument’s photo (the raw image as the body); it replaces the one it had',
+    description:
+      'Roles: lab_manager (own institution), platform_admin. JPEG, PNG or WebP, read from the content (not ' +
+      'Content-Type), up to 5 MB; access is checked before the body is read. The photo is served at a new ' +
+      '/api/v1/instrument-photos/… address, which becomes the instrument’s photoUrl.',
+    tags: [tag],
+    security: [{ session: [] }],
+    request: {
+      params: idParams as never,
+      body: { content: { 'image/*': { schema: { type: 'string', format: 'binary' } } } },
+    },
+    responses: {
+      200: { description: 'The instrument', content: { 'application/json': { schema: instrumentDetailSchema } } },
+      400: { description: 'Empty body (application/problem+json)' },
+      401: { description: 'Not signed in' },
+      403: { description: 'Not the owning institution' },
+      404: { description: 'No such instrument' },
+      413: { description: 'Larger than 5 MB' },
+      415: { description: 'Not a JPEG, PNG or WebP image' },
+    },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/api/v1/instrument-photos/{file}',
+    summary: 'An uploaded instrument photo (its address never changes content: cached for a year)',
+    description: 'Public.',
+    tags: [tag],
+    request: { params: photoParams as never },
+    responses: {
+      200: {
+        description: 'The image',
+        content: Object.fromEntries(
+          ['image/jpeg', 'image/png', 'image/webp'].map((t) => [t, { schema: { type: 'string', format: 'binary' } }]),
+        ),
+      },
+      404: { description: 'No such photo' },
+    },
+  });
+
   defineRoute(router, registry, {
     method: 'get',
     path: '/categories',

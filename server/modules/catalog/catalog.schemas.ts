@@ -1,8 +1,13 @@
 /** Request and response shapes of the catalogue API. Imports only zod and the vocabularies, so the SPA can share them. */
 import { z } from 'zod';
 import { catalogSorts, instrumentOrigins, priceUnits, runStatuses, sharingModes } from '../../../db/schema/enums.ts';
+import { MAX_UNIT_PRICE_FEN } from '../../shared/money.ts';
+import { patchSchemaOf } from '../../shared/patch.ts';
+import { isPhotoAddress } from '../../shared/photo-url.ts';
 
 const fen = z.number().int().min(0).max(1e13);
+/** A price on a rate card (see MAX_UNIT_PRICE_FEN). */
+const priceFen = z.number().int().min(0).max(MAX_UNIT_PRICE_FEN);
 const categoryCode = z.string().regex(/^\d{6}$/, 'a 6-digit national category code');
 const cityCode = z.string().regex(/^\d{6}$/, 'a 6-digit city code');
 const intParam = (max: number) =>
@@ -81,15 +86,15 @@ export const rateCardItemSchema = z.object({
   unit: z.enum(priceUnits),
   labelZh: z.string().trim().min(1).max(60),
   labelEn: z.string().trim().max(80).nullable().default(null),
-  internalFen: fen,
-  academicFen: fen,
-  enterpriseFen: fen,
+  internalFen: priceFen,
+  academicFen: priceFen,
+  enterpriseFen: priceFen,
 });
 export type RateCardItem = z.infer<typeof rateCardItemSchema>;
 
 export const rateCardSchema = z.object({
-  setupFeeFen: fen.default(0),
-  minimumChargeFen: fen.default(0),
+  setupFeeFen: priceFen.default(0),
+  minimumChargeFen: priceFen.default(0),
   urgentSurchargePercent: z.number().int().min(0).max(300).default(50),
   offHoursSurchargePercent: z.number().int().min(0).max(300).default(0),
   notes: z.string().trim().max(500).nullable().default(null),
@@ -126,9 +131,12 @@ export const instrumentInputSchema = z
     contactName: text(40).default(null),
     contactPhone: text(40).default(null),
     contactEmail: z.email().max(120).nullable().default(null),
+    /** A photo uploaded to the platform (PUT /instruments/:id/photo), or https:// on an allowed host. */
     photoUrl: z
-      .url({ protocol: /^https?$/ })
+      .string()
+      .trim()
       .max(500)
+      .refine(isPhotoAddress, 'an https:// address or a photo uploaded to the platform')
       .nullable()
       .default(null),
     rateCard: rateCardSchema.optional(),
@@ -136,7 +144,11 @@ export const instrumentInputSchema = z
   .strict();
 export type InstrumentInput = z.infer<typeof instrumentInputSchema>;
 
-export const instrumentPatchSchema = instrumentInputSchema.omit({ institutionId: true }).partial().strict();
+/**
+ * A PATCH changes exactly the fields it names: nothing defaulted, so an omitted field keeps its value.
+ * A rate card, when named, is replaced as a whole (its own defaults apply).
+ */
+export const instrumentPatchSchema = patchSchemaOf(instrumentInputSchema.omit({ institutionId: true }));
 export type InstrumentPatch = z.infer<typeof instrumentPatchSchema>;
 
 export const instrumentDetailSchema = instrumentSummarySchema.extend({

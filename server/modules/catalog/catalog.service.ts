@@ -1,8 +1,12 @@
+import os from 'node:os';
+import path from 'node:path';
 import { UNPRICED_SORT_FEN, catalogSorts, sharingModes, type PriceUnit } from '../../../db/schema/index.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { decodeCursor, encodeCursor } from '../../shared/cursor.ts';
 import { AppError, badRequest, forbidden, notFound } from '../../shared/errors.ts';
 import { VersionedMemo } from '../../shared/memo.ts';
+import { FileStore } from '../../shared/files.ts';
+import { namedFields } from '../../shared/patch.ts';
 import { canManageInstitution, type Actor } from '../auth/actor.ts';
 import { z } from 'zod';
 import {
@@ -18,6 +22,7 @@ import {
 } from './catalog.schemas.ts';
 import type { CatalogRepo, ColumnSort, SearchFilters, SummaryRow, TextTier } from './catalog.repo.ts';
 import { CELLS, cellOf, histogramOfKeys, summarise, type FacetCounts } from './facet-histogram.ts';
+import { InstrumentPhotos } from './photos.ts';
 import { keyCategoryOrdinal, keyCityOrdinal, keyInstrumentId, keyModeRank } from './search-key.ts';
 import { searchDocument } from './search-index.ts';
 import { matchExpression } from './search-text.ts';
@@ -63,11 +68,17 @@ export function listPrice(items: RateCard['items']): { fen: number; unit: PriceU
 export class CatalogService {
   private readonly memo = new VersionedMemo<unknown>();
   private reference: ReturnType<CatalogService['loadReference']> | null = null;
+  /** Uploaded photos and the hosts photo addresses may point at. */
+  readonly photos: InstrumentPhotos;
 
   constructor(
     private readonly repo: CatalogRepo,
     private readonly clock: Clock,
-  ) {}
+    options: { fileDir?: string; photoHosts?: readonly string[] } = {},
+  ) {
+    const files = new FileStore(options.fileDir ?? path.join(os.tmpdir(), 'isp-files'));
+    this.photos = new InstrumentPhotos(repo, files, clock, options.photoHosts ?? []);
+  }
 
   private loadReference() {
     const cities = this.repo.allCities();
@@ -461,6 +472,7 @@ export class CatalogService {
     if (!canManageInstitution(actor, institutionId)) throw forbidden('not your institution');
     const { rateCard, institutionId: _ignored, ...record } = input;
     this.checkReferences(record);
+    this.photos.checkAddress(record.photoUrl, null);
     const now = this.clock.now();
     const id = this.repo.transaction(() => {
       if (this.repo.assetNumberTaken(institutionId, record.assetNumber)) {
@@ -495,12 +507,16 @@ export class CatalogService {
     if (!canManageInstitution(actor, row.institutionId)) {
       throw forbidden('only the owning institution’s lab managers and platform admins may edit this instrument');
     }
-    const { rateCard, ...changes } = patch;
+    // Only the fields the PATCH named change; the rest keep their stored values.
+    const { rateCard, ...changes } = namedFields(patch);
     const merged = { ...row, ...changes };
     this.checkReferences(merged);
     const institution = this.repo.organisation(row.institutionId)!;
     const now = this.clock.now();
-    this.repo.transaction(() => {
+    const photoBefore = this.repo.transaction(() => {
+      // Read again inside: an upload may have changed the photo since the row above was read.
+      const photoBefore = this.repo.instrument(id)!.photoUrl;
+      this.photos.checkAddress(changes.photoUrl, photoBefore);
       if (changes.assetNumber && this.repo.assetNumberTaken(row.institutionId, changes.assetNumber, id)) {
         throw new AppError('conflict', 'asset number already used in this institution', [
           { path: 'assetNumber', message: 'already used' },
@@ -520,7 +536,9 @@ export class CatalogService {
       });
       if (rateCard) this.writeRateCard(id, rateCard, now);
       this.repo.reindex(row.searchKey, doc);
+      return photoBefore;
     });
+    if (changes.photoUrl !== undefined) this.photos.released(photoBefore, changes.photoUrl);
     return this.instrument(id, actor);
   }
 

@@ -23,6 +23,9 @@ export type {
   SearchResult,
 };
 
+// Photo addresses: uploaded to the platform, or https:// on a host the server allows (pure, shared).
+export { isPhotoAddress, isPlatformPhoto } from '../../../server/shared/photo-url.ts';
+
 // The contract's vocabularies, from the same dependency-free module the server uses (no zod in the bundle).
 export {
   catalogSorts as SORTS,
@@ -84,6 +87,9 @@ export const catalogApi = {
   create: (input: InstrumentInput) => apiFetch<InstrumentDetail>('/instruments', { method: 'POST', body: input }),
   update: (id: number, patch: InstrumentPatch) =>
     apiFetch<InstrumentDetail>(`/instruments/${id}`, { method: 'PATCH', body: patch }),
+  /** The instrument's photo (JPEG, PNG or WebP, up to 5 MB): the file itself is the body; it becomes photoUrl. */
+  uploadPhoto: (id: number, file: File) =>
+    apiFetch<InstrumentDetail>(`/instruments/${id}/photo`, { method: 'PUT', file }),
   categories: (signal?: AbortSignal) =>
     apiFetch<{ items: CategoryNode[] }>('/categories', { signal }).then((r) => r.items),
   cities: (signal?: AbortSignal) => apiFetch<{ items: City[] }>('/cities', { signal }).then((r) => r.items),

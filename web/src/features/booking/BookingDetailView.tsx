@@ -30,7 +30,8 @@ import { PaymentDetails } from './PaymentSummary';
 import { PriceLines } from './QuoteView';
 import { RefundButton } from './RefundButton';
 
-const REPORT_ACCEPT = '.pdf,.png,.jpg,.jpeg,.docx,.xlsx,.csv,.txt,.zip';
+/** What the server keeps (it reads the type from the file's bytes): PDF, images, Office documents, zip. */
+const REPORT_ACCEPT = '.pdf,.png,.jpg,.jpeg,.webp,.doc,.docx,.xls,.xlsx,.ppt,.pptx,.zip';
 
 /** The lab attaches the service report (PDF, image, office file…) once the job has started. */
 function ReportUpload({ booking }: { booking: Booking }) {

@@ -37,6 +37,7 @@ import { ErrorState, ForbiddenPage, NotFoundPage } from '../../ui/states';
 import { useDocumentTitle } from '../../ui/useDocumentTitle';
 import { useCategories, useCities, useInstitutions, useInstrument } from '../catalog/queries';
 import { blankValues, LIMITS, mapFieldErrors, toInput, valuesFromDetail, type FormValues } from './instrumentForm';
+import { PhotoControls } from './PhotoField';
 import { RateCardEditor } from './RateCardEditor';
 import { useFormRules } from './rules';
 
@@ -100,6 +101,8 @@ function InstrumentForm({ detail }: { detail: InstrumentDetail | null }) {
         const { fields, other } = mapFieldErrors(e.errors, (name, msg) => {
           if (name.join('.') === 'assetNumber' && e.status === 409) return t('lab.rules.assetNumberTaken');
           if (name.join('.') === 'categoryCode') return t('lab.rules.unknownCategory');
+          // A host not on the platform's list, or another upload's address: say what to do instead.
+          if (name.join('.') === 'photoUrl') return t('lab.rules.photoRefused');
           return msg;
         });
         form.setFields(fields.map((f) => ({ name: f.name, errors: f.errors })) as Parameters<typeof form.setFields>[0]);
@@ -398,10 +401,12 @@ function InstrumentForm({ detail }: { detail: InstrumentDetail | null }) {
               <Form.Item
                 name="photoUrl"
                 label={t('lab.fields.photoUrl')}
-                rules={[rules.url, rules.max('photoUrl', LIMITS.photoUrl)]}
+                rules={[rules.photoUrl, rules.max('photoUrl', LIMITS.photoUrl)]}
+                extra={t('lab.photo.hint')}
               >
-                <Input maxLength={LIMITS.photoUrl} placeholder="https://" />
+                <Input maxLength={LIMITS.photoUrl} placeholder="https://" allowClear data-testid="field-photoUrl" />
               </Form.Item>
+              <PhotoControls detail={detail} />
             </Col>
           </Row>
         </Card>

@@ -13,6 +13,7 @@ export function RateCardEditor({ compact }: { compact: boolean }) {
   const price = (field: 'internal' | 'academic' | 'enterprise'): Rule[] => [
     { required: true, message: t('lab.rules.required', { field: t(`lab.fields.${field}`) }) },
     rules.money,
+    rules.price,
   ];
   return (
     <div className="rate-editor" data-testid="rate-card-editor">
@@ -114,7 +115,11 @@ export function RateCardEditor({ compact }: { compact: boolean }) {
 
       <Row gutter={[16, 0]} className="rate-editor__terms">
         <Col xs={12} lg={6}>
-          <Form.Item name={['rateCard', 'setupFeeYuan']} label={t('lab.fields.setupFee')} rules={[rules.money]}>
+          <Form.Item
+            name={['rateCard', 'setupFeeYuan']}
+            label={t('lab.fields.setupFee')}
+            rules={[rules.money, rules.price]}
+          >
             <YuanInput data-testid="setup-fee" />
           </Form.Item>
         </Col>
@@ -122,7 +127,7 @@ export function RateCardEditor({ compact }: { compact: boolean }) {
           <Form.Item
             name={['rateCard', 'minimumChargeYuan']}
             label={t('lab.fields.minimumCharge')}
-            rules={[rules.money]}
+            rules={[rules.money, rules.price]}
           >
             <YuanInput data-testid="minimum-charge" />
           </Form.Item>

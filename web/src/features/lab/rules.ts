@@ -1,7 +1,8 @@
 import type { Rule } from 'antd/es/form';
 import { useTranslation } from 'react-i18next';
 import { LIMITS } from './instrumentForm';
-import { parseYuanToFen } from '../../ui/money';
+import { MAX_UNIT_PRICE_FEN, parseYuanToFen } from '../../ui/money';
+import { isPhotoAddress } from '../../api/catalog';
 import type { Resources } from '../../i18n/zh-CN';
 
 type FieldKey = keyof Resources['lab']['fields'];
@@ -27,6 +28,14 @@ export function useFormRules() {
         if (fen === null || fen > LIMITS.maxFen) throw new Error(t('lab.rules.money'));
       },
     } satisfies Rule,
+    /** A price on the rate card: at most ¥1,000,000 a unit (the server's bound). */
+    price: {
+      validator: async (_: unknown, value: string | number | null | undefined) => {
+        if (value === null || value === undefined || value === '') return;
+        const fen = parseYuanToFen(value);
+        if (fen !== null && fen > MAX_UNIT_PRICE_FEN) throw new Error(t('lab.rules.price'));
+      },
+    } satisfies Rule,
     percent: {
       validator: async (_: unknown, value: number | null | undefined) => {
         if (value === null || value === undefined) return;
@@ -34,17 +43,11 @@ export function useFormRules() {
       },
     } satisfies Rule,
     email: { type: 'email', message: t('lab.rules.email') } satisfies Rule,
-    url: {
+    /** An https:// address or a photo uploaded to the platform (the server also checks the host). */
+    photoUrl: {
       validator: async (_: unknown, value: string | null | undefined) => {
         if (!value || !value.trim()) return;
-        let ok = false;
-        try {
-          const u = new URL(value.trim());
-          ok = u.protocol === 'http:' || u.protocol === 'https:';
-        } catch {
-          ok = false;
-        }
-        if (!ok) throw new Error(t('lab.rules.url'));
+        if (!isPhotoAddress(value.trim())) throw new Error(t('lab.rules.photoUrl'));
       },
     } satisfies Rule,
     subjectAreas: {

@@ -1,0 +1,159 @@
+/**
+ * Files people upload (service reports, instrument photos). What a file is comes from its bytes
+ * (magic numbers, npm `file-type`), never from the uploader's Content-Type or name: only the kinds
+ * a use allows are kept, stored under a name the platform chooses, and served with the type found.
+ */
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileTypeFromBuffer } from 'file-type';
+
+interface FileKind {
+  /** The type the file is served with. */
+  mime: string;
+  /** Name extensions that fit the kind; the first is the one a name without them gets. */
+  names: readonly string[];
+}
+
+/** Kinds the platform keeps, by file-type's extension. */
+const KINDS = {
+  pdf: { mime: 'application/pdf', names: ['pdf'] },
+  png: { mime: 'image/png', names: ['png'] },
+  jpg: { mime: 'image/jpeg', names: ['jpg', 'jpeg'] },
+  webp: { mime: 'image/webp', names: ['webp'] },
+  docx: { mime: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', names: ['docx'] },
+  xlsx: { mime: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', names: ['xlsx'] },
+  pptx: { mime: 'application/vnd.openxmlformats-officedocument.presentationml.presentation', names: ['pptx'] },
+  // Legacy Word, Excel and PowerPoint files are all OLE compound files (D0 CF 11 E0): file-type says `cfb`.
+  cfb: { mime: 'application/x-cfb', names: ['doc', 'xls', 'ppt'] },
+  zip: { mime: 'application/zip', names: ['zip'] },
+} satisfies Record<string, FileKind>;
+
+export type FileKindName = keyof typeof KINDS;
+
+/** A legacy Office file is served with the type its name says, when it says one (Word otherwise). */
+const LEGACY_OFFICE: Record<string, string> = {
+  doc: 'application/msword',
+  xls: 'application/vnd.ms-excel',
+  ppt: 'application/vnd.ms-powerpoint',
+};
+
+/**
+ * Every type a stored file goes out as, with the name extensions that fit it (the first is the one a
+ * name without them gets). CSV and plain text are the types the platform kept before it read types
+ * from the bytes; as sandboxed attachments they are harmless, so those old reports keep them.
+ */
+const SERVED: Record<string, readonly string[]> = {
+  ...Object.fromEntries(
+    Object.values(KINDS)
+      .filter((k) => k.mime !== KINDS.cfb.mime)
+      .map((k) => [k.mime, k.names]),
+  ),
+  ...Object.fromEntries(Object.entries(LEGACY_OFFICE).map(([ext, mime]) => [mime, [ext]])),
+  'text/csv': ['csv'],
+  'text/plain': ['txt'],
+};
+
+export const REPORT_KINDS: readonly FileKindName[] = [
+  'pdf',
+  'png',
+  'jpg',
+  'webp',
+  'docx',
+  'xlsx',
+  'pptx',
+  'cfb',
+  'zip',
+];
+export const PHOTO_KINDS: readonly FileKindName[] = ['jpg', 'png', 'webp'];
+
+/** The MIME type of a stored photo, from the extension the platform gave it. */
+export const PHOTO_TYPES: Record<string, string> = { jpg: KINDS.jpg.mime, png: KINDS.png.mime, webp: KINDS.webp.mime };
+
+export interface SniffedFile {
+  kind: FileKindName;
+  /** The stored name's extension. */
+  ext: string;
+  /** The type the file is served with. */
+  mime: string;
+}
+
+/**
+ * What the bytes are, if it is one of `allowed`; otherwise `kind: null` and what they looked like.
+ * `name` (the uploader's) only chooses between Word, Excel and PowerPoint for a legacy Office file.
+ */
+export async function sniffFile(
+  bytes: Buffer,
+  allowed: readonly FileKindName[],
+  name = '',
+): Promise<SniffedFile | { kind: null; found: string | null }> {
+  const type = await fileTypeFromBuffer(bytes);
+  const kind = allowed.find((k) => k === type?.ext);
+  if (!kind) return { kind: null, found: type?.mime ?? null };
+  const mime = kind === 'cfb' ? (LEGACY_OFFICE[extensionOf(name) ?? ''] ?? LEGACY_OFFICE.doc!) : KINDS[kind].mime;
+  return { kind, ext: SERVED[mime]![0]!, mime };
+}
+
+const extensionOf = (name: string) => /\.([A-Za-z0-9]{1,8})$/.exec(name)?.[1]?.toLowerCase() ?? null;
+
+/**
+ * The name a download of type `mime` is saved under: the uploader's, without control characters or
+ * path separators, ending in an extension that fits the type (report.html holding a PDF becomes
+ * report.html.pdf; a type the platform does not serve, .bin), so a saved file never opens as something else.
+ */
+export function downloadName(name: string, mime: string): string {
+  const clean = [...name]
+    .map((c) => (c < ' ' || c === '\u007f' || c === '/' || c === '\\' ? '_' : c))
+    .join('')
+    .trim()
+    .slice(0, 120);
+  const fitting = SERVED[mime] ?? ['bin'];
+  const own = extensionOf(clean);
+  if (clean && own && fitting.includes(own)) return clean;
+  return `${clean || 'file'}.${fitting[0]}`;
+}
+
+/**
+ * How a stored file goes out: its stored type when it is one the platform serves (anything else, such
+ * as a type an uploader declared before files were sniffed, as application/octet-stream), under a
+ * name whose extension fits that type.
+ */
+export function servedAs(name: string, type: string | null): { name: string; type: string } {
+  const mime = (type ?? '').split(';')[0]!.trim().toLowerCase();
+  const served = SERVED[mime] ? mime : 'application/octet-stream';
+  return { name: downloadName(name, served), type: served };
+}
+
+/** The platform's file folder: files are written under names it makes up, and removed when replaced. */
+export class FileStore {
+  constructor(readonly dir: string) {}
+
+  /** Writes `bytes` as `<folder>/<prefix>-<random>.<ext>` and answers that relative path. */
+  save(folder: 'reports' | 'photos', prefix: string, ext: string, bytes: Buffer): string {
+    const relative = `${folder}/${prefix}-${randomBytes(8).toString('hex')}.${ext}`;
+    fs.mkdirSync(path.join(this.dir, folder), { recursive: true });
+    fs.writeFileSync(path.join(this.dir, relative), bytes, { flag: 'wx' });
+    return relative;
+  }
+
+  /** The absolute path of a stored file; a path leading out of the folder is refused. */
+  path(relative: string): string {
+    const root = path.resolve(this.dir);
+    const full = path.resolve(root, relative);
+    if (!full.startsWith(root + path.sep)) throw new RangeError(`not a stored file: ${relative}`);
+    return full;
+  }
+
+  /**
+   * Removes a stored file once nothing refers to it. A file already gone is fine; a file that cannot
+   * be removed is logged, not thrown: the change that replaced it has been committed.
+   */
+  remove(relative: string | null | undefined): void {
+    if (!relative) return;
+    try {
+      fs.unlinkSync(this.path(relative));
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') console.warn(`[files] could not remove ${relative}:`, err);
+    }
+  }
+}
