@@ -302,6 +302,7 @@ export const ZH_DETAILS: Record<string, string> = {
   'the whole ledger’s check is for the provincial office and the platform’s finance desk':
     '全账本平衡校验仅限省级财政部门和平台财务人员使用',
   'quotas are for finance staff and admins': '创新券额度仅供财务人员和平台管理员查看',
+  'voucher records are for finance staff and admins': '创新券管理信息仅供财务人员和平台管理员查看',
   'a run covers 400 days at most': '一次对账最长覆盖 400 天',
   'the finding is already resolved': '该差异已处理',
 

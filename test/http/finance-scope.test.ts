@@ -1,7 +1,9 @@
 /**
  * A city's finance office reads its own city's money and no other city's: voucher quotas, ledger
- * accounts and transfers; the whole ledger's check and reconciliation (runs, findings) are the
- * provincial office's and the platform finance desk's. 青岛's office (finance3) is the one who tries.
+ * accounts and transfers, enterprises (credit codes, certificates), related parties, controller
+ * groups and the budget figures of city programmes; the whole ledger's check and reconciliation
+ * (runs, findings) are the provincial office's and the platform finance desk's. 青岛's office
+ * (finance3) is the one who tries.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Ledger } from '../../server/modules/ledger/ledger.ts';
@@ -299,5 +301,230 @@ describe('reconciliation', () => {
     expect(still.resolved_at).toBeNull();
     expect((await resolve(province, first!.id)).status).toBe(200);
     if (second) expect((await resolve(desk, second.id)).status).toBe(200);
+  });
+});
+
+/** 济南's and 青岛's records for the next tests: a certified enterprise of the city with no voucher use yet. */
+const quietEnterprises = (city: string) =>
+  all<{ id: number; name: string; creditCode: string }>(
+    `SELECT o.id, o.name, o.credit_code AS creditCode FROM organisations o
+     JOIN enterprise_certifications c ON c.organisation_id = o.id
+     WHERE o.kind = 'enterprise' AND o.city_code = ? AND o.certified = 1
+       AND NOT EXISTS (SELECT 1 FROM users u WHERE u.organisation_id = o.id)
+       AND NOT EXISTS (SELECT 1 FROM voucher_uses v WHERE v.enterprise_id = o.id) ORDER BY o.id`,
+    city,
+  );
+
+async function joinGroup(enterpriseId: number, controllerGroupId: number) {
+  const c = all<{ certificateNo: string; certifiedOn: string; expiresOn: string }>(
+    `SELECT certificate_no AS certificateNo, certified_on AS certifiedOn, expires_on AS expiresOn
+     FROM enterprise_certifications WHERE organisation_id = ?`,
+    enterpriseId,
+  )[0]!;
+  const res = await admin.put(`/api/v1/enterprises/${enterpriseId}/certification`).send({ ...c, controllerGroupId });
+  expect(res.status, JSON.stringify(res.body)).toBe(200);
+}
+
+describe('enterprises', () => {
+  type Enterprise = { id: number; creditCode: string | null; certification: { certificateNo: string } | null };
+  const list = async (agent: Agent, q = '') => {
+    const res = await agent.get(`/api/v1/enterprises${q ? `?q=${encodeURIComponent(q)}` : ''}`);
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    return res.body.items as Enterprise[];
+  };
+
+  it('a city office reads its city’s enterprises, credit codes and certificates, no other city’s', async () => {
+    const seenByQingdao = await list(qingdao);
+    expect(new Set(seenByQingdao.map((e) => e.id))).toEqual(enterprisesOf(QINGDAO));
+    const seenByJinan = await list(jinan);
+    expect(new Set(seenByJinan.map((e) => e.id))).toEqual(enterprisesOf(JINAN));
+    expect(seenByJinan.some((e) => e.certification?.certificateNo)).toBe(true);
+
+    // Searching for a 济南 enterprise by name or credit code finds nothing from 青岛.
+    const target = quietEnterprises(JINAN)[0]!;
+    for (const q of [target.name, target.creditCode]) {
+      expect(await list(qingdao, q)).toEqual([]);
+      expect((await list(jinan, q)).map((e) => e.id)).toEqual([target.id]);
+    }
+  });
+
+  it('the provincial office, the desk and admins read every city’s; others none', async () => {
+    const total = all(`SELECT id FROM organisations WHERE kind = 'enterprise'`).length;
+    for (const agent of [province, desk, admin]) expect(await list(agent)).toHaveLength(Math.min(total, 200));
+    expect((await researcher.get('/api/v1/enterprises')).status).toBe(403);
+  });
+});
+
+describe('related parties', () => {
+  type Related = { id: number; enterprise: { id: number } };
+  const list = async (agent: Agent, query = '') => {
+    const res = await agent.get(`/api/v1/related-parties${query}`);
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    return res.body.items as Related[];
+  };
+
+  it('a city office reads the declarations of its city’s enterprises; the province reads all', async () => {
+    const jinanEnterprise = quietEnterprises(JINAN)[0]!.id;
+    const sdu = all<{ id: number }>(`SELECT organisation_id AS id FROM users WHERE email = 'lab2@demo.test'`)[0]!.id;
+    const declared = await admin
+      .post('/api/v1/related-parties')
+      .send({ enterpriseId: jinanEnterprise, providerId: sdu, relation: 'controller', note: '测试' });
+    expect(declared.status, JSON.stringify(declared.body)).toBe(201);
+
+    const seenByQingdao = await list(qingdao);
+    // The demo's declaration: 青岛's researcher2 and 山东大学.
+    expect(seenByQingdao.length).toBeGreaterThan(0);
+    expect(seenByQingdao.every((r) => enterprisesOf(QINGDAO).has(r.enterprise.id))).toBe(true);
+    expect(await list(qingdao, `?enterpriseId=${jinanEnterprise}`)).toEqual([]);
+
+    const seenByJinan = await list(jinan);
+    expect(seenByJinan.map((r) => r.id)).toEqual([declared.body.id]);
+    expect(await list(linyi)).toEqual([]);
+
+    const total = all(`SELECT id FROM related_parties`).length;
+    expect(total).toBeGreaterThanOrEqual(2);
+    for (const agent of [province, desk, admin]) expect(await list(agent)).toHaveLength(total);
+    expect((await researcher.get('/api/v1/related-parties')).status).toBe(403);
+  });
+});
+
+describe('controller groups', () => {
+  type Group = { id: number; name: string; members: { id: number }[] };
+  const list = async (agent: Agent) => {
+    const res = await agent.get('/api/v1/controller-groups');
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    return res.body.items as Group[];
+  };
+
+  it('a city office reads the groups of its enterprises with its own members only', async () => {
+    const [jinanA, jinanB] = quietEnterprises(JINAN);
+    const qingdaoA = quietEnterprises(QINGDAO)[0]!;
+    const create = async (name: string) => {
+      const res = await admin.post('/api/v1/controller-groups').send({ name, controller: '测试控股有限公司' });
+      expect(res.status).toBe(201);
+      return res.body.id as number;
+    };
+    const both = await create('济青测试集团');
+    const jinanOnly = await create('济南测试集团');
+    await joinGroup(jinanA!.id, both);
+    await joinGroup(qingdaoA.id, both);
+    await joinGroup(jinanB!.id, jinanOnly);
+
+    const seenByQingdao = await list(qingdao);
+    // 济南's own group is not 青岛's; the shared one shows 青岛's member and not 济南's.
+    expect(seenByQingdao.map((g) => g.id)).toEqual([both]);
+    expect(seenByQingdao[0]!.members.map((m) => m.id)).toEqual([qingdaoA.id]);
+
+    const seenByJinan = await list(jinan);
+    expect(seenByJinan.map((g) => g.id).sort()).toEqual([both, jinanOnly].sort());
+    for (const g of seenByJinan) expect(g.members.every((m) => enterprisesOf(JINAN).has(m.id))).toBe(true);
+    expect(seenByJinan.find((g) => g.id === both)!.members.map((m) => m.id)).toEqual([jinanA!.id]);
+
+    // An enterprise's own certificate names its group (the city office reads its own enterprises).
+    const jinanView = (await jinan.get(`/api/v1/enterprises?q=${encodeURIComponent(jinanA!.name)}`)).body.items[0];
+    expect(jinanView.certification.controllerGroup).toMatchObject({ id: both });
+
+    const total = all(`SELECT id FROM controller_groups`).length;
+    for (const agent of [province, desk, admin]) {
+      const groups = await list(agent);
+      expect(groups).toHaveLength(total);
+      expect(
+        groups
+          .find((g) => g.id === both)!
+          .members.map((m) => m.id)
+          .sort(),
+      ).toEqual([jinanA!.id, qingdaoA.id].sort());
+    }
+    expect((await researcher.get('/api/v1/controller-groups')).status).toBe(403);
+  });
+});
+
+describe('voucher programmes', () => {
+  type Programme = {
+    id: number;
+    name: string;
+    issuerCityCode: string | null;
+    ratioRules: { basePercent: number };
+    enterpriseYearCapFen: number;
+    budgetFen: number | null;
+    budgetAvailableFen: number | null;
+    budgetReservedFen: number | null;
+    budgetUsedFen: number | null;
+    quotaCount: number | null;
+  };
+  const FIGURES = ['budgetFen', 'budgetAvailableFen', 'budgetReservedFen', 'budgetUsedFen', 'quotaCount'] as const;
+  const list = async (agent: Agent) => {
+    const res = await agent.get('/api/v1/voucher-programmes');
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    return res.body.items as Programme[];
+  };
+  const one = async (agent: Agent, id: number) => {
+    const res = await agent.get(`/api/v1/voucher-programmes/${id}`);
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    return res.body as Programme;
+  };
+  const hasFigures = (p: Programme) => FIGURES.every((k) => typeof p[k] === 'number');
+  const hasNoFigures = (p: Programme) => FIGURES.every((k) => p[k] === null);
+  let jinanProgramme: Programme;
+
+  it('another city’s programme shows its terms and none of its budget figures', async () => {
+    const created = await admin.post('/api/v1/voucher-programmes').send({
+      name: '2026年度济南市科技创新券',
+      province: '山东省',
+      issuerCityCode: JINAN,
+      year: 2026,
+      settlementMode: 'deduct',
+      ratioRules: { basePercent: 30, byCity: {}, sameCityTopUpPercent: 0 },
+      enterpriseYearCapFen: 10_000_000,
+      budgetFen: 123_456_700,
+      startsOn: '2026-01-01',
+      useBy: '2027-06-30',
+      claimBy: '2027-09-30',
+    });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    jinanProgramme = created.body;
+    const quota = await admin
+      .post('/api/v1/voucher-quotas')
+      .send({ programmeId: jinanProgramme.id, enterpriseId: quietEnterprises(JINAN)[0]!.id, capFen: 1_000_000 });
+    expect(quota.status, JSON.stringify(quota.body)).toBe(201);
+
+    for (const p of [
+      (await list(qingdao)).find((x) => x.id === jinanProgramme.id)!,
+      await one(qingdao, jinanProgramme.id),
+    ]) {
+      expect(p).toMatchObject({
+        name: '2026年度济南市科技创新券',
+        issuerCityCode: JINAN,
+        ratioRules: { basePercent: 30 },
+        enterpriseYearCapFen: 10_000_000,
+      });
+      expect(hasNoFigures(p), JSON.stringify(p)).toBe(true);
+    }
+    // 临沂's programme is another city's to 青岛 and 济南 too; 临沂 reads its own figures.
+    const linyiProgramme = [...programmesOf(LINYI)][0]!;
+    for (const agent of [qingdao, jinan]) expect(hasNoFigures(await one(agent, linyiProgramme))).toBe(true);
+    expect(hasFigures(await one(linyi, linyiProgramme))).toBe(true);
+    expect(hasNoFigures(await one(linyi, jinanProgramme.id))).toBe(true);
+  });
+
+  it('the province’s programmes are every office’s to read, figures and all', async () => {
+    const provincial = all<{ id: number }>(`SELECT id FROM voucher_programmes WHERE issuer_city_code IS NULL`);
+    expect(provincial.length).toBeGreaterThan(0);
+    for (const agent of [qingdao, jinan, linyi]) {
+      const seen = await list(agent);
+      for (const { id } of provincial) expect(hasFigures(seen.find((p) => p.id === id)!)).toBe(true);
+    }
+  });
+
+  it('its own city office, the provincial office, the desk and admins read a city programme’s figures', async () => {
+    for (const agent of [jinan, province, desk, admin]) {
+      const p = await one(agent, jinanProgramme.id);
+      expect(p).toMatchObject({ budgetFen: 123_456_700, budgetAvailableFen: 123_456_700, quotaCount: 1 });
+      const seen = await list(agent);
+      expect(seen).toHaveLength(all(`SELECT id FROM voucher_programmes`).length);
+      if (agent !== jinan) expect(seen.every(hasFigures)).toBe(true);
+    }
+    expect((await qingdao.get('/api/v1/voucher-programmes/999999')).status).toBe(404);
+    expect((await researcher.get(`/api/v1/voucher-programmes/${jinanProgramme.id}`)).status).toBe(403);
   });
 });

@@ -114,18 +114,18 @@ export class VouchersRepo {
   // Enterprises, certification, groups, related parties
 
   enterprise(id: number) {
-    return this.enterprises(undefined, 1, id)[0];
+    return this.enterprises({ id }, 1)[0];
   }
 
-  enterprises(q: string | undefined, limit: number, id?: number) {
-    const where = id
-      ? and(eq(organisations.kind, 'enterprise'), eq(organisations.id, id))
-      : q
-        ? and(
-            eq(organisations.kind, 'enterprise'),
-            or(like(organisations.name, `%${q}%`), like(organisations.creditCode, `%${q}%`)),
-          )
-        : eq(organisations.kind, 'enterprise');
+  /** Enterprises by name or credit code; with `cityCode`, only that city's. */
+  enterprises(filter: { q?: string; id?: number; cityCode?: string }, limit: number) {
+    const { q, id, cityCode } = filter;
+    const where = and(
+      eq(organisations.kind, 'enterprise'),
+      id !== undefined ? eq(organisations.id, id) : undefined,
+      q ? or(like(organisations.name, `%${q}%`), like(organisations.creditCode, `%${q}%`)) : undefined,
+      cityCode !== undefined ? eq(organisations.cityCode, cityCode) : undefined,
+    );
     return this.db
       .select({
         id: organisations.id,
@@ -163,8 +163,25 @@ export class VouchersRepo {
       .run();
   }
 
-  controllerGroups() {
-    return this.db.select().from(controllerGroups).orderBy(asc(controllerGroups.id)).all();
+  /** Controller groups; with `cityCode`, those with at least one member enterprise in that city. */
+  controllerGroups(cityCode?: string) {
+    return this.db
+      .select()
+      .from(controllerGroups)
+      .where(
+        cityCode === undefined
+          ? undefined
+          : inArray(
+              controllerGroups.id,
+              this.db
+                .select({ id: enterpriseCertifications.controllerGroupId })
+                .from(enterpriseCertifications)
+                .innerJoin(organisations, eq(organisations.id, enterpriseCertifications.organisationId))
+                .where(eq(organisations.cityCode, cityCode)),
+            ),
+      )
+      .orderBy(asc(controllerGroups.id))
+      .all();
   }
 
   controllerGroup(id: number) {
@@ -175,20 +192,23 @@ export class VouchersRepo {
     return this.db.insert(controllerGroups).values(row).returning().get();
   }
 
-  groupMembers(groupId: number): { id: number; name: string }[] {
+  /** A group's member enterprises; with `cityCode`, only those of that city. */
+  groupMembers(groupId: number, cityCode?: string): { id: number; name: string }[] {
     return this.stmt(
       `SELECT o.id, o.name FROM enterprise_certifications c JOIN organisations o ON o.id = c.organisation_id
-       WHERE c.controller_group_id = ? ORDER BY o.id`,
-    ).all(groupId) as { id: number; name: string }[];
+       WHERE c.controller_group_id = @group AND (@city IS NULL OR o.city_code = @city) ORDER BY o.id`,
+    ).all({ group: groupId, city: cityCode ?? null }) as { id: number; name: string }[];
   }
 
-  relatedParties(enterpriseId?: number) {
+  /** Related-party declarations; with `cityCode`, those of that city's enterprises. */
+  relatedParties(filter: { enterpriseId?: number; cityCode?: string } = {}) {
     return this.stmt(
       `SELECT r.id, r.relation, r.note, r.declared_at AS declaredAt, e.id AS enterpriseId, e.name AS enterpriseName,
               p.id AS providerId, p.name AS providerName
        FROM related_parties r JOIN organisations e ON e.id = r.enterprise_id JOIN organisations p ON p.id = r.provider_id
-       WHERE ? IS NULL OR r.enterprise_id = ? ORDER BY r.id`,
-    ).all(enterpriseId ?? null, enterpriseId ?? null) as {
+       WHERE (@enterprise IS NULL OR r.enterprise_id = @enterprise) AND (@city IS NULL OR e.city_code = @city)
+       ORDER BY r.id`,
+    ).all({ enterprise: filter.enterpriseId ?? null, city: filter.cityCode ?? null }) as {
       id: number;
       relation: (typeof relatedParties.$inferSelect)['relation'];
       note: string | null;

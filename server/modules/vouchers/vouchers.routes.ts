@@ -54,21 +54,22 @@ export function voucherRoutes(vouchers: VouchersService, registry: OpenAPIRegist
   route({
     method: 'get',
     path: '/voucher-programmes',
-    summary: 'Voucher programmes with their rules and budget use',
+    summary:
+      'Voucher programmes with their rules and budget use; a city’s finance office reads the budget figures of the province’s and its own city’s programmes, only the terms of another city’s',
     tag,
     access: OVERSIGHT,
     response: z.object({ items: z.array(programmeSchema) }),
-    handler: () => ({ items: vouchers.listProgrammes() }),
+    handler: ({ actor }) => ({ items: vouchers.listProgrammes(actor!) }),
   });
   route({
     method: 'get',
     path: '/voucher-programmes/:id',
-    summary: 'One voucher programme',
+    summary: 'One voucher programme (another city’s: its terms only, for a city’s finance office)',
     tag,
     access: OVERSIGHT,
     params: idParams,
     response: programmeSchema,
-    handler: ({ params }) => vouchers.programme(params.id),
+    handler: ({ params, actor }) => vouchers.programme(actor!, params.id),
   });
   route({
     method: 'post',
@@ -97,12 +98,13 @@ export function voucherRoutes(vouchers: VouchersService, registry: OpenAPIRegist
   route({
     method: 'get',
     path: '/enterprises',
-    summary: 'Enterprises with their 科技型中小企业 certification',
+    summary:
+      'Enterprises with their 科技型中小企业 certification; a city’s finance office reads its city’s enterprises only',
     tag,
     access: OVERSIGHT,
     query: z.object({ q: z.string().trim().max(100).optional() }).strict(),
     response: z.object({ items: z.array(enterpriseSchema) }),
-    handler: ({ query }) => ({ items: vouchers.enterprises(query.q || undefined) }),
+    handler: ({ query, actor }) => ({ items: vouchers.enterprises(actor!, query.q || undefined) }),
   });
   route({
     method: 'put',
@@ -128,11 +130,12 @@ export function voucherRoutes(vouchers: VouchersService, registry: OpenAPIRegist
   route({
     method: 'get',
     path: '/controller-groups',
-    summary: 'Groups of enterprises with the same actual controller (their caps are shared)',
+    summary:
+      'Groups of enterprises with the same actual controller (their caps are shared); a city’s finance office reads the groups of its enterprises, with its own enterprises as the members',
     tag,
     access: OVERSIGHT,
     response: z.object({ items: z.array(controllerGroupSchema) }),
-    handler: () => ({ items: vouchers.controllerGroups() }),
+    handler: ({ actor }) => ({ items: vouchers.controllerGroups(actor!) }),
   });
   route({
     method: 'post',
@@ -148,12 +151,13 @@ export function voucherRoutes(vouchers: VouchersService, registry: OpenAPIRegist
   route({
     method: 'get',
     path: '/related-parties',
-    summary: 'Declared relations between enterprises and providers (no voucher between them)',
+    summary:
+      'Declared relations between enterprises and providers (no voucher between them); a city’s finance office reads those of its city’s enterprises',
     tag,
     access: OVERSIGHT,
     query: z.object({ enterpriseId: optionalId }).strict(),
     response: z.object({ items: z.array(relatedPartySchema) }),
-    handler: ({ query }) => ({ items: vouchers.relatedParties(query.enterpriseId) }),
+    handler: ({ query, actor }) => ({ items: vouchers.relatedParties(actor!, query.enterpriseId) }),
   });
   route({
     method: 'post',

@@ -60,11 +60,16 @@ export const programmeSchema = programmeInputSchema.extend({
   issuerCityCode: z.string().nullable(),
   orderCapFen: z.number().int().nullable(),
   groupYearCapFen: z.number().int().nullable(),
+  /*
+   * The budget figures are the issuer's money: null (terms only) when another city's finance office
+   * reads a city's programme.
+   */
+  budgetFen: z.number().int().nullable(),
   /** Budget still free: budget − reserved − used. */
-  budgetAvailableFen: z.number().int(),
-  budgetReservedFen: z.number().int(),
-  budgetUsedFen: z.number().int(),
-  quotaCount: z.number().int(),
+  budgetAvailableFen: z.number().int().nullable(),
+  budgetReservedFen: z.number().int().nullable(),
+  budgetUsedFen: z.number().int().nullable(),
+  quotaCount: z.number().int().nullable(),
   status: z.enum(['upcoming', 'open', 'claims_only', 'closed']),
 });
 export type ProgrammeView = z.infer<typeof programmeSchema>;

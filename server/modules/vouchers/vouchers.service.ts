@@ -78,6 +78,16 @@ export class VouchersService {
     return DateTime.fromMillis(this.clock.now(), { zone: ZONE }).toISODate()!;
   }
 
+  /**
+   * Whose voucher records a finance reader sees (financeScope): a city's office its city's (the code
+   * returned), the provincial office, the platform's finance desk and admins all (undefined).
+   */
+  private oversightCity(actor: Actor): string | undefined {
+    const scope = financeScope(actor);
+    if (!scope) throw forbidden('voucher records are for finance staff and admins');
+    return scope.kind === 'city' ? scope.cityCode : undefined;
+  }
+
   // Programmes
 
   private programmeAccounts(p: ProgrammeRow, now: number) {
@@ -113,28 +123,47 @@ export class VouchersService {
     };
   }
 
-  listProgrammes(): ProgrammeView[] {
-    return this.repo.programmes().map((p) => this.programmeView(p));
+  /**
+   * Every programme's terms are public policy. Its budget figures (budget, reserved, used, free, how
+   * many quotas) are its issuer's money: a city's office reads them for the province's programmes and
+   * its own city's, and only the terms of another city's.
+   */
+  listProgrammes(actor: Actor): ProgrammeView[] {
+    const city = this.oversightCity(actor);
+    return this.repo.programmes().map((p) => this.programmeView(p, city));
   }
 
-  programme(id: number): ProgrammeView {
+  programme(actor: Actor, id: number): ProgrammeView {
+    const city = this.oversightCity(actor);
     const p = this.repo.programme(id);
     if (!p) throw notFound('programme');
-    return this.programmeView(p);
+    return this.programmeView(p, city);
   }
 
-  private programmeView(p: ProgrammeRow): ProgrammeView {
-    const budget = this.ledger.accountByCode(code.budget(p.id));
+  /** `city`: the caller is that city's finance office (undefined: the province, the desk or an admin). */
+  private programmeView(p: ProgrammeRow, city?: string): ProgrammeView {
     const today = this.today();
     const { createdBy: _c, createdAt: _a, updatedAt: _u, ...rest } = p;
+    const status =
+      today < p.startsOn ? 'upcoming' : today <= p.useBy ? 'open' : today <= p.claimBy ? 'claims_only' : 'closed';
+    if (city !== undefined && p.issuerCityCode !== null && p.issuerCityCode !== city)
+      return {
+        ...rest,
+        budgetFen: null,
+        budgetAvailableFen: null,
+        budgetReservedFen: null,
+        budgetUsedFen: null,
+        quotaCount: null,
+        status,
+      };
+    const budget = this.ledger.accountByCode(code.budget(p.id));
     return {
       ...rest,
       budgetAvailableFen: budget ? availableOf(budget) : p.budgetFen,
       budgetReservedFen: budget?.debitsPendingFen ?? 0,
       budgetUsedFen: budget?.debitsPostedFen ?? 0,
       quotaCount: this.repo.quotaCount(p.id),
-      status:
-        today < p.startsOn ? 'upcoming' : today <= p.useBy ? 'open' : today <= p.claimBy ? 'claims_only' : 'closed',
+      status,
     };
   }
 
@@ -237,13 +266,15 @@ export class VouchersService {
         updatedAt: now,
       });
     });
-    return this.programme(id);
+    return this.programmeView(this.repo.programme(id)!);
   }
 
   // Enterprises and certification
 
-  enterprises(q: string | undefined): EnterpriseView[] {
-    return this.repo.enterprises(q, 200).map((e) => this.enterpriseView(e));
+  /** A city's finance office reads its city's enterprises; the province, the desk and admins all. */
+  enterprises(actor: Actor, q: string | undefined): EnterpriseView[] {
+    const cityCode = this.oversightCity(actor);
+    return this.repo.enterprises({ q, cityCode }, 200).map((e) => this.enterpriseView(e));
   }
 
   private enterpriseView(e: {
@@ -320,12 +351,17 @@ export class VouchersService {
     return this.enterpriseView(this.repo.enterprise(org.id)!);
   }
 
-  controllerGroups() {
-    return this.repo.controllerGroups().map((g) => ({
+  /**
+   * Controller groups. A city's finance office reads the groups one of its enterprises belongs to,
+   * with its own enterprises as the members: who else shares the cap, elsewhere, is not said.
+   */
+  controllerGroups(actor: Actor) {
+    const cityCode = this.oversightCity(actor);
+    return this.repo.controllerGroups(cityCode).map((g) => ({
       id: g.id,
       name: g.name,
       controller: g.controller,
-      members: this.repo.groupMembers(g.id),
+      members: this.repo.groupMembers(g.id, cityCode),
     }));
   }
 
@@ -334,8 +370,13 @@ export class VouchersService {
     return { id: g.id, name: g.name, controller: g.controller, members: [] };
   }
 
-  relatedParties(enterpriseId?: number) {
-    return this.repo.relatedParties(enterpriseId).map((r) => ({
+  /** Related-party declarations; a city's finance office reads those of its city's enterprises. */
+  relatedParties(actor: Actor, enterpriseId?: number) {
+    return this.relatedPartyViews({ enterpriseId, cityCode: this.oversightCity(actor) });
+  }
+
+  private relatedPartyViews(filter: { enterpriseId?: number; cityCode?: string }) {
+    return this.repo.relatedParties(filter).map((r) => ({
       id: r.id,
       enterprise: { id: r.enterpriseId, name: r.enterpriseName },
       provider: { id: r.providerId, name: r.providerName },
@@ -368,7 +409,7 @@ export class VouchersService {
       declaredBy: actor.userId,
       declaredAt: this.clock.now(),
     });
-    return this.relatedParties(input.enterpriseId).find(
+    return this.relatedPartyViews({ enterpriseId: input.enterpriseId }).find(
       (r) => r.provider.id === input.providerId && r.relation === input.relation,
     )!;
   }

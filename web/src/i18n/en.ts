@@ -1007,6 +1007,7 @@ const en: Resources = {
     budgetUsed: '{{amount}} used',
     budgetReserved: '{{amount}} reserved',
     budgetAvailable: '{{amount}} available',
+    budgetHidden: 'The budget and its use are the issuing city’s; only the terms are shown',
     dates: 'Validity',
     startsOn: 'Starts on',
     useBy: 'Use by',

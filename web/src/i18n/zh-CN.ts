@@ -984,6 +984,7 @@ const zhCN = {
     budgetUsed: '已使用 {{amount}}',
     budgetReserved: '已冻结 {{amount}}',
     budgetAvailable: '可用 {{amount}}',
+    budgetHidden: '预算及其使用情况由发布城市掌握，此处仅显示项目规则',
     dates: '有效期',
     startsOn: '开始日期',
     useBy: '使用截止',

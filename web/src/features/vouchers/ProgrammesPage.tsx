@@ -116,7 +116,7 @@ function valuesOf(p: Programme): Values {
     orderCapYuan: yuan(p.orderCapFen),
     enterpriseYearCapYuan: fenToYuanString(p.enterpriseYearCapFen),
     groupYearCapYuan: yuan(p.groupYearCapFen),
-    budgetYuan: fenToYuanString(p.budgetFen),
+    budgetYuan: p.budgetFen === null ? '' : fenToYuanString(p.budgetFen),
     startsOn: dayjs(p.startsOn),
     useBy: dayjs(p.useBy),
     claimBy: dayjs(p.claimBy),
@@ -166,18 +166,28 @@ const toTree = (nodes: CategoryNode[], lang: string): TreeOption[] =>
     children: n.children.length ? toTree(n.children, lang) : undefined,
   }));
 
-/** A budget and how much of it is used, reserved and still free. */
+/**
+ * A budget and how much of it is used, reserved and still free. Another city's programme comes
+ * without its figures (a city's finance office reads its terms only): the cell says so.
+ */
 export function BudgetCell({ p }: { p: Programme }) {
   const { t, i18n } = useTranslation();
   const money = (fen: number) => formatFenCompact(fen, i18n.language);
+  const { budgetFen, budgetUsedFen, budgetReservedFen, budgetAvailableFen } = p;
+  if (budgetFen === null || budgetUsedFen === null || budgetReservedFen === null || budgetAvailableFen === null)
+    return (
+      <Typography.Text type="secondary" className="small-text" data-testid="programme-budget-hidden">
+        {t('programmes.budgetHidden')}
+      </Typography.Text>
+    );
   return (
-    <div className="budget-cell" data-testid="programme-budget" data-available-fen={p.budgetAvailableFen}>
-      <div className="money-cell">{money(p.budgetFen)}</div>
-      <QuotaBar capFen={p.budgetFen} usedFen={p.budgetUsedFen} reservedFen={p.budgetReservedFen} />
+    <div className="budget-cell" data-testid="programme-budget" data-available-fen={budgetAvailableFen}>
+      <div className="money-cell">{money(budgetFen)}</div>
+      <QuotaBar capFen={budgetFen} usedFen={budgetUsedFen} reservedFen={budgetReservedFen} />
       <div className="budget-cell__legend">
-        {t('programmes.budgetUsed', { amount: money(p.budgetUsedFen) })} ·{' '}
-        {t('programmes.budgetReserved', { amount: money(p.budgetReservedFen) })} ·{' '}
-        {t('programmes.budgetAvailable', { amount: money(p.budgetAvailableFen) })}
+        {t('programmes.budgetUsed', { amount: money(budgetUsedFen) })} ·{' '}
+        {t('programmes.budgetReserved', { amount: money(budgetReservedFen) })} ·{' '}
+        {t('programmes.budgetAvailable', { amount: money(budgetAvailableFen) })}
       </div>
     </div>
   );
@@ -580,9 +590,11 @@ export function ProgrammesPage() {
                       {p.year} · {p.issuerCityCode ? cityName(p.issuerCityCode) : p.province} ·{' '}
                       {t(`voucher.settlementModeShort.${p.settlementMode}`)}
                     </Typography.Text>
-                    <Typography.Text type="secondary" className="small-text">
-                      {t('programmes.quotaCount', { n: p.quotaCount })}
-                    </Typography.Text>
+                    {p.quotaCount !== null ? (
+                      <Typography.Text type="secondary" className="small-text">
+                        {t('programmes.quotaCount', { n: p.quotaCount })}
+                      </Typography.Text>
+                    ) : null}
                   </div>
                 ),
               },
