@@ -315,10 +315,10 @@ describe('voucher checkout', () => {
     }
   });
 
-  it('shows the ledger, balanced, to a finance officer', async () => {
+  it('shows the whole ledger, balanced, to the provincial office', async () => {
     const { context, page } = await newPage(harness(), DESKTOP);
     try {
-      await signIn(page, 'finance@demo.test');
+      await signIn(page, 'finance2@demo.test');
       await page.getByTestId('nav-ledger').click();
       await page.waitForURL((url) => url.pathname === '/ledger');
       await page.locator('[data-testid="ledger-check"][data-balanced="true"]').waitFor();
@@ -341,6 +341,24 @@ describe('voucher checkout', () => {
       await page.locator('[data-testid="ledger-accounts"] .ant-table-row').first().waitFor();
       await expectNoHorizontalOverflow(page);
       await screenshot(page, 'ledger-phone.png');
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('shows a city office only its own city’s accounts, without the whole-ledger check', async () => {
+    const { context, page } = await newPage(harness(), DESKTOP);
+    try {
+      await signIn(page, 'finance@demo.test');
+      await page.getByTestId('nav-ledger').click();
+      await page.waitForURL((url) => url.pathname === '/ledger');
+      await page.getByTestId('ledger-city-scope').waitFor();
+      await page.locator('[data-testid="ledger-accounts"] .ant-table-row').first().waitFor();
+      expect(await page.locator('[data-testid="ledger-check"]').count()).toBe(0);
+      // None of the accounts that mix every city's money (processor clearing, the platform).
+      await expect(page.getByTestId('ledger-accounts').innerText()).resolves.not.toMatch(/processor|clearing|平台/i);
+      await noToast(page);
+      await screenshot(page, 'ledger-city-office.png');
     } finally {
       await context.close();
     }
