@@ -2,7 +2,7 @@ import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { Router } from 'express';
 import { checkAccess } from '../auth/actor.ts';
 import { z } from 'zod';
-import { idParams, routeDeclarer, parseInput } from '../../http/route.ts';
+import { idParams, operationIdOf, routeDeclarer, parseInput } from '../../http/route.ts';
 import { readUpload, sendDownload } from '../../http/upload.ts';
 import { searchQuerySchema, instrumentSummarySchema } from '../catalog/catalog.schemas.ts';
 import {
@@ -396,6 +396,7 @@ export function bookingRoutes(booking: BookingService, checkout: CheckoutService
   registry.registerPath({
     method: 'put',
     path: '/api/v1/bookings/{id}/report',
+    operationId: operationIdOf('put', '/bookings/:id/report'),
     summary: 'Attach the service report (the raw file as the body, its name in ?name=; owning lab)',
     description:
       'Roles: lab_manager, platform_admin (the instrument’s institution), once the job has started. The file’s ' +
@@ -423,6 +424,7 @@ export function bookingRoutes(booking: BookingService, checkout: CheckoutService
   registry.registerPath({
     method: 'get',
     path: '/api/v1/bookings/{id}/report',
+    operationId: operationIdOf('get', '/bookings/:id/report'),
     summary: 'Download the service report',
     description:
       'Roles: researcher (own enterprise), lab_manager (own institution), platform_admin. Sent as an ' +
@@ -437,12 +439,32 @@ export function bookingRoutes(booking: BookingService, checkout: CheckoutService
     },
   });
 
-  router.get('/instruments/:id/calendar.ics', (req, res) => {
-    const { id } = parseInput(idParams, req.params, 'params');
-    res.type('text/calendar').send(booking.instrumentCalendar(id));
+  // Calendar feeds (iCalendar), for calendar apps: answered as files.
+  route({
+    method: 'get',
+    path: '/instruments/:id/calendar.ics',
+    operationId: 'getInstrumentCalendarFeed',
+    summary: 'The instrument’s booked times as an iCalendar feed (no names or purposes)',
+    tag,
+    access: 'public',
+    params: idParams,
+    file: ['text/calendar'],
+    handler: ({ params, res }) => {
+      res.type('text/calendar').send(booking.instrumentCalendar(params.id));
+    },
   });
-  router.get('/calendar/:token.ics', (req, res) => {
-    res.type('text/calendar').send(booking.userCalendar(String(req.params.token)));
+  route({
+    method: 'get',
+    path: '/calendar/:token.ics',
+    operationId: 'getPersonalCalendarFeed',
+    summary: 'A person’s bookings as an iCalendar feed; the secret address made by POST /me/calendar is the credential',
+    tag,
+    access: 'public',
+    params: z.object({ token: z.string().min(1).max(200) }),
+    file: ['text/calendar'],
+    handler: ({ params, res }) => {
+      res.type('text/calendar').send(booking.userCalendar(params.token));
+    },
   });
   return router;
 }

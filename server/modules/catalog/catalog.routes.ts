@@ -2,7 +2,7 @@ import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { Router } from 'express';
 import { z } from 'zod';
 import { checkAccess } from '../auth/actor.ts';
-import { defineRoute, idParams, parseInput } from '../../http/route.ts';
+import { defineRoute, idParams, operationIdOf, parseInput } from '../../http/route.ts';
 import { readUpload, sendImage } from '../../http/upload.ts';
 import { PHOTO_FILE_PATTERN } from '../../shared/photo-url.ts';
 import {
@@ -83,6 +83,7 @@ export function catalogRoutes(catalog: CatalogService, registry: OpenAPIRegistry
   registry.registerPath({
     method: 'put',
     path: '/api/v1/instruments/{id}/photo',
+    operationId: operationIdOf('put', '/instruments/:id/photo'),
     summary: 'Upload the instrument’s photo (the raw image as the body); it replaces the one it had',
     description:
       'Roles: lab_manager (own institution), platform_admin. JPEG, PNG or WebP, read from the content (not ' +
@@ -107,9 +108,11 @@ export function catalogRoutes(catalog: CatalogService, registry: OpenAPIRegistry
   registry.registerPath({
     method: 'get',
     path: '/api/v1/instrument-photos/{file}',
+    operationId: operationIdOf('get', '/instrument-photos/:file'),
     summary: 'An uploaded instrument photo (its address never changes content: cached for a year)',
     description: 'Public.',
     tags: [tag],
+    security: [],
     request: { params: photoParams as never },
     responses: {
       200: {
