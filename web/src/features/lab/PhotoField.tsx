@@ -20,7 +20,13 @@ export function PhotoControls({ detail }: { detail: InstrumentDetail | null }) {
   const qc = useQueryClient();
   const form = Form.useFormInstance<FormValues>();
   const value = Form.useWatch('photoUrl', form);
-  const src = value?.trim() && isPhotoAddress(value.trim()) ? value.trim() : null;
+  // Previewed: the platform's own photos and the address the server accepted. An address just typed
+  // is not loaded before the server has checked its host (it could be anyone's tracking pixel).
+  const typed = value?.trim() ?? '';
+  const src =
+    typed && isPhotoAddress(typed) && (typed.startsWith('/api/v1/instrument-photos/') || typed === detail?.photoUrl)
+      ? typed
+      : null;
 
   const upload = useMutation({
     mutationFn: (file: File) => catalogApi.uploadPhoto(detail!.id, file),
