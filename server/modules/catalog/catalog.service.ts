@@ -1,10 +1,10 @@
 import os from 'node:os';
 import path from 'node:path';
+import type { Database } from '../../../db/port.ts';
 import { UNPRICED_SORT_FEN, catalogSorts, sharingModes, type PriceUnit } from '../../../db/schema/index.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { decodeCursor, encodeCursor } from '../../shared/cursor.ts';
 import { AppError, badRequest, forbidden, notFound } from '../../shared/errors.ts';
-import { VersionedMemo } from '../../shared/memo.ts';
 import { FileStore } from '../../shared/files.ts';
 import { namedFields } from '../../shared/patch.ts';
 import { canManageInstitution, type Actor } from '../auth/actor.ts';
@@ -65,24 +65,67 @@ export function listPrice(items: RateCard['items']): { fen: number; unit: PriceU
   return best;
 }
 
+/** Cities and the taxonomy, with the lookups search needs. */
+interface Reference {
+  cities: Awaited<ReturnType<CatalogRepo['allCities']>>;
+  cityByCode: Map<string, Reference['cities'][number]>;
+  cityByOrdinal: Map<number, Reference['cities'][number]>;
+  categories: Awaited<ReturnType<CatalogRepo['allCategories']>>;
+  categoryByCode: Map<string, Reference['categories'][number]>;
+  topByOrdinal: Map<number, Reference['categories'][number]>;
+}
+
+/** What one request reads with: the repository on its snapshot (or transaction), and the reference data. */
+interface Reading {
+  repo: CatalogRepo;
+  ref: Reference;
+}
+
+/**
+ * Values computed from the catalogue at a version (VersionedMemo's rule), held as promises: requests
+ * at one version share one computation instead of each starting its own; a computation that fails is
+ * forgotten, not served until the next change. A request on an older snapshot than the entry's
+ * computes for itself and leaves the newer entry in place.
+ */
+class CatalogMemo {
+  private readonly entries = new Map<string, { version: number; value: Promise<unknown> }>();
+  constructor(private readonly maxEntries = 64) {}
+
+  get<T>(key: string, version: number, compute: () => Promise<T>): Promise<T> {
+    const hit = this.entries.get(key);
+    if (hit && hit.version === version) return hit.value as Promise<T>;
+    const value = compute();
+    if (hit && hit.version > version) return value;
+    const entry = { version, value };
+    this.entries.delete(key);
+    if (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
+    this.entries.set(key, entry);
+    value.catch(() => {
+      if (this.entries.get(key) === entry) this.entries.delete(key);
+    });
+    return value;
+  }
+}
+
 export class CatalogService {
-  private readonly memo = new VersionedMemo<unknown>();
-  private reference: ReturnType<CatalogService['loadReference']> | null = null;
+  private readonly memo = new CatalogMemo();
+  private reference: Reference | null = null;
   /** Uploaded photos and the hosts photo addresses may point at. */
   readonly photos: InstrumentPhotos;
 
   constructor(
+    private readonly db: Database,
     private readonly repo: CatalogRepo,
     private readonly clock: Clock,
     options: { fileDir?: string; photoHosts?: readonly string[] } = {},
   ) {
     const files = new FileStore(options.fileDir ?? path.join(os.tmpdir(), 'isp-files'));
-    this.photos = new InstrumentPhotos(repo, files, clock, options.photoHosts ?? []);
+    this.photos = new InstrumentPhotos(db, repo, files, clock, options.photoHosts ?? []);
   }
 
-  private loadReference() {
-    const cities = this.repo.allCities();
-    const categories = this.repo.allCategories();
+  private async loadReference(): Promise<Reference> {
+    const cities = await this.repo.allCities();
+    const categories = await this.repo.allCategories();
     return {
       cities,
       cityByCode: new Map(cities.map((c) => [c.code, c])),
@@ -93,20 +136,29 @@ export class CatalogService {
     };
   }
 
-  /** Cities and the taxonomy never change while the server runs; read them once. */
-  private ref() {
-    if (!this.reference || !this.reference.cities.length) this.reference = this.loadReference();
+  /**
+   * Cities and the taxonomy never change while the server runs; read them once (again while there
+   * are none: a database not yet seeded). Two first requests may both load them: the same rows.
+   */
+  private async ref(): Promise<Reference> {
+    if (this.reference?.cities.length) return this.reference;
+    this.reference = await this.loadReference();
     return this.reference;
   }
 
-  private cached<T>(key: string, compute: () => T): T {
-    return this.memo.get(key, this.repo.catalogVersion(), compute) as T;
+  /**
+   * A value computed from the catalogue, kept until the catalogue changes. Call it on a snapshot
+   * (`db.read`): the version and the rows `compute` reads are then of the same moment, so a value is
+   * never remembered under a version it was not computed from.
+   */
+  private async cached<T>(repo: CatalogRepo, key: string, compute: () => Promise<T>): Promise<T> {
+    return this.memo.get(key, await repo.catalogVersion(), compute);
   }
 
   // Search
 
-  search(query: SearchQuery): SearchResult {
-    const ref = this.ref();
+  async search(query: SearchQuery): Promise<SearchResult> {
+    const ref = await this.ref();
     if (query.category && !ref.categoryByCode.has(query.category)) {
       throw badRequest('unknown category', [{ path: 'category', message: `no category ${query.category}` }]);
     }
@@ -121,7 +173,7 @@ export class CatalogService {
         items: [],
         nextCursor: null,
         total: include.has('total') ? 0 : null,
-        facets: include.has('facets') ? this.facets(null) : null,
+        facets: include.has('facets') ? this.facets(ref, null) : null,
       };
     }
     const filters: SearchFilters = {
@@ -144,25 +196,30 @@ export class CatalogService {
     if (cursor && cursor.s !== query.sort) {
       throw badRequest('cursor belongs to another sort', [{ path: 'cursor', message: `issued for sort=${cursor.s}` }]);
     }
-    // Count first: the pass over every match also tells the page which strategy is cheaper.
-    const pass = include.has('total') || include.has('facets') ? this.facetPass(filters) : null;
-    const { ids, next } =
-      query.sort === 'relevance'
-        ? this.relevancePage(filters, cursor && 't' in cursor ? cursor : null, query.limit)
-        : this.columnPage(filters, query.sort, cursor && 'v' in cursor ? cursor : null, query.limit, pass);
-    const items = this.repo.summaries(ids).map(toSummary);
-    const total = pass && include.has('total') ? pass.counts.total : null;
-    const facets = pass && include.has('facets') ? this.facets(pass.counts) : null;
-    return { items, nextCursor: next, total, facets };
+    // One snapshot for the whole search, as when it ran without yielding: the counted keys, the page
+    // walked against them and the summaries are of the same catalogue.
+    return this.db.read(async (tx) => {
+      const r: Reading = { repo: this.repo.with(tx), ref };
+      // Count first: the pass over every match also tells the page which strategy is cheaper.
+      const pass = include.has('total') || include.has('facets') ? await this.facetPass(r, filters) : null;
+      const { ids, next } =
+        query.sort === 'relevance'
+          ? await this.relevancePage(r, filters, cursor && 't' in cursor ? cursor : null, query.limit)
+          : await this.columnPage(r, filters, query.sort, cursor && 'v' in cursor ? cursor : null, query.limit, pass);
+      const items = (await r.repo.summaries(ids)).map(toSummary);
+      const total = pass && include.has('total') ? pass.counts.total : null;
+      const facets = pass && include.has('facets') ? this.facets(ref, pass.counts) : null;
+      return { items, nextCursor: next, total, facets };
+    });
   }
 
-  private relevancePage(f: SearchFilters, cursor: { t: 0 | 1; k: number } | null, limit: number) {
+  private async relevancePage(r: Reading, f: SearchFilters, cursor: { t: 0 | 1; k: number } | null, limit: number) {
     // With text, name/model matches (tier 0) come before matches elsewhere (tier 1).
     const tiers: TextTier[] = f.text ? ['title', 'not_title'] : ['any'];
     const found: { tier: 0 | 1; key: number }[] = [];
     for (let t = cursor?.t ?? 0; t < tiers.length && found.length <= limit; t++) {
       const after = cursor && t === cursor.t ? cursor.k : 0;
-      const keys = this.repo.keyOrderedPage(f, tiers[t]!, after, limit + 1 - found.length);
+      const keys = await r.repo.keyOrderedPage(f, tiers[t]!, after, limit + 1 - found.length);
       for (const key of keys) found.push({ tier: t as 0 | 1, key });
     }
     const page = found.slice(0, limit);
@@ -173,7 +230,8 @@ export class CatalogService {
     };
   }
 
-  private columnPage(
+  private async columnPage(
+    r: Reading,
     f: SearchFilters,
     sort: ColumnSort,
     cursor: { v: number; id: number } | null,
@@ -181,15 +239,18 @@ export class CatalogService {
     pass: FacetPass | null,
   ) {
     const after = cursor ? { value: cursor.v, id: cursor.id } : null;
-    const rows =
-      (pass && this.scanIsCheaper(f, sort, pass, limit) && this.scanPage(f, sort, after, limit + 1, pass)) ||
-      (pass?.textKeys &&
-        this.repo.columnOrderedPageOfKeys(this.matchingFacets(f, pass.textKeys), sort, after, limit + 1)) ||
-      this.repo.columnOrderedPage(f, sort, after, limit + 1);
+    // The first strategy that answers: walk the sort index, sort the counted keys, or join.
+    let rows =
+      pass && (await this.scanIsCheaper(r, f, sort, pass, limit))
+        ? await this.scanPage(r, f, sort, after, limit + 1, pass)
+        : null;
+    if (!rows && pass?.textKeys)
+      rows = await r.repo.columnOrderedPageOfKeys(this.matchingFacets(f, pass.textKeys), sort, after, limit + 1);
+    rows ??= await r.repo.columnOrderedPage(f, sort, after, limit + 1);
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
     return {
-      ids: page.map((r) => r.id),
+      ids: page.map((row) => row.id),
       next: rows.length > limit && last ? encodeCursor({ s: sort, v: last.value, id: last.id }) : null,
     };
   }
@@ -209,9 +270,15 @@ export class CatalogService {
    * the matches are already known from counting, walking the price index and keeping the rows
    * whose key is among them reads about limit ÷ selectivity rows instead; take whichever is fewer.
    */
-  private scanIsCheaper(f: SearchFilters, sort: ColumnSort, pass: FacetPass, limit: number): boolean {
+  private async scanIsCheaper(
+    r: Reading,
+    f: SearchFilters,
+    sort: ColumnSort,
+    pass: FacetPass,
+    limit: number,
+  ): Promise<boolean> {
     if (!pass.textKeys || !SCANNABLE_SORTS.has(sort)) return false;
-    const universe = summarise(this.histogram({ text: null }), {
+    const universe = summarise(await this.histogram(r, { text: null }), {
       cityOrdinal: f.cityOrdinal,
       categoryOrdinal: f.topCategoryOrdinal,
       modeRank: f.modeRank,
@@ -225,19 +292,20 @@ export class CatalogService {
    * of instrument cluster in price, so the walk gives up after reading as many rows as a join would
    * (null: the caller joins instead).
    */
-  private scanPage(
+  private async scanPage(
+    r: Reading,
     f: SearchFilters,
     sort: ColumnSort,
     after: { value: number; id: number } | null,
     want: number,
     pass: FacetPass,
-  ): { id: number; value: number }[] | null {
+  ): Promise<{ id: number; value: number }[] | null> {
     const keys = pass.textKeys!;
     const rows: { id: number; value: number }[] = [];
     let budget = pass.counts.total;
     let position = after;
     while (budget > 0) {
-      const chunk = this.repo.columnOrderChunk(sort, f.cityCode ?? null, position, SCAN_CHUNK);
+      const chunk = await r.repo.columnOrderChunk(sort, f.cityCode ?? null, position, SCAN_CHUNK);
       for (const row of chunk) {
         if (f.topCategoryOrdinal !== undefined && keyCategoryOrdinal(row.key) !== f.topCategoryOrdinal) continue;
         if (f.modeRank !== undefined && keyModeRank(row.key) !== f.modeRank) continue;
@@ -257,7 +325,7 @@ export class CatalogService {
    * Total and disjunctive facet counts. The facet filters (city, top category, sharing mode) are
    * applied to the histogram, not the query, so one pass over the matches answers them all.
    */
-  private facetPass(f: SearchFilters): FacetPass {
+  private async facetPass(r: Reading, f: SearchFilters): Promise<FacetPass> {
     const rest: SearchFilters = {
       ...f,
       cityCode: undefined,
@@ -267,14 +335,14 @@ export class CatalogService {
       ...(f.topCategoryOrdinal !== undefined && { categoryCode: undefined, topCategoryOrdinal: undefined }),
     };
     const textOnly = Object.entries(rest).every(([k, v]) => k === 'text' || v === undefined);
-    const keys = constrained(rest) ? this.repo.matchingKeys(rest) : null;
-    const histogram = keys ? histogramOfKeys(keys) : this.histogram(rest);
+    const keys = constrained(rest) ? await r.repo.matchingKeys(rest) : null;
+    const histogram = keys ? histogramOfKeys(keys) : await this.histogram(r, rest);
     const selection = { cityOrdinal: f.cityOrdinal, categoryOrdinal: f.topCategoryOrdinal, modeRank: f.modeRank };
     const counts = summarise(histogram, selection);
     if (rest.categoryCode) {
       // A second- or third-level category filter is in the query itself; the category facet
       // still has to ignore it, so it needs a pass without it.
-      const wider = summarise(this.histogram({ ...rest, categoryCode: undefined }), {
+      const wider = summarise(await this.histogram(r, { ...rest, categoryCode: undefined }), {
         ...selection,
         categoryOrdinal: undefined,
       });
@@ -283,16 +351,15 @@ export class CatalogService {
     return { counts, textKeys: textOnly && f.text ? keys : null };
   }
 
-  private histogram(f: SearchFilters): Int32Array {
+  private async histogram(r: Reading, f: SearchFilters): Promise<Int32Array> {
     return constrained(f)
-      ? histogramOfKeys(this.repo.matchingKeys(f))
-      : this.cached('histogram:everything', () => this.histogramOfEverything());
+      ? histogramOfKeys(await r.repo.matchingKeys(f))
+      : this.cached(r.repo, 'histogram:everything', () => this.histogramOfEverything(r));
   }
 
-  private histogramOfEverything(): Int32Array {
-    const ref = this.ref();
+  private async histogramOfEverything({ repo, ref }: Reading): Promise<Int32Array> {
     const h = new Int32Array(CELLS);
-    for (const row of this.repo.facetRowsOfEverything()) {
+    for (const row of await repo.facetRowsOfEverything()) {
       const city = ref.cityByCode.get(row.cityCode)?.ordinal ?? 0;
       const category = ref.categoryByCode.get(`${row.topCategory}0000`)?.ordinal ?? 0;
       h[cellOf(city, category, sharingModes.indexOf(row.sharingMode))]! += row.n;
@@ -300,8 +367,7 @@ export class CatalogService {
     return h;
   }
 
-  private facets(counts: FacetCounts | null): Facets {
-    const ref = this.ref();
+  private facets(ref: Reference, counts: FacetCounts | null): Facets {
     const byCount = <T extends { code: string; count: number }>(a: T, b: T) =>
       b.count - a.count || a.code.localeCompare(b.code);
     return {
@@ -317,78 +383,97 @@ export class CatalogService {
 
   // Reference views
 
-  categoryTree(): CategoryNode[] {
-    return this.cached('categories', () => {
-      const counts = new Map(this.repo.countsByCategory().map((r) => [r.code, r.n]));
-      const nodes = new Map<string, CategoryNode>();
-      const roots: CategoryNode[] = [];
-      for (const c of this.ref().categories) {
-        nodes.set(c.code, { code: c.code, name: c.name, nameEn: c.nameEn, count: 0, children: [] });
-      }
-      for (const c of this.ref().categories) {
-        const node = nodes.get(c.code)!;
-        const parent = c.parentCode ? nodes.get(c.parentCode) : undefined;
-        (parent ? parent.children : roots).push(node);
-      }
-      // An instrument counts in its own category and every ancestor.
-      for (const [code, n] of counts) {
-        for (
-          let c = this.ref().categoryByCode.get(code);
-          c;
-          c = c.parentCode ? this.ref().categoryByCode.get(c.parentCode) : undefined
-        ) {
-          nodes.get(c.code)!.count += n;
+  async categoryTree(): Promise<CategoryNode[]> {
+    const ref = await this.ref();
+    return this.db.read(async (tx) => {
+      const repo = this.repo.with(tx);
+      return this.cached(repo, 'categories', async () => {
+        const counts = new Map((await repo.countsByCategory()).map((r) => [r.code, r.n]));
+        const nodes = new Map<string, CategoryNode>();
+        const roots: CategoryNode[] = [];
+        for (const c of ref.categories) {
+          nodes.set(c.code, { code: c.code, name: c.name, nameEn: c.nameEn, count: 0, children: [] });
         }
-      }
-      return roots;
+        for (const c of ref.categories) {
+          const node = nodes.get(c.code)!;
+          const parent = c.parentCode ? nodes.get(c.parentCode) : undefined;
+          (parent ? parent.children : roots).push(node);
+        }
+        // An instrument counts in its own category and every ancestor.
+        for (const [code, n] of counts) {
+          for (
+            let c = ref.categoryByCode.get(code);
+            c;
+            c = c.parentCode ? ref.categoryByCode.get(c.parentCode) : undefined
+          ) {
+            nodes.get(c.code)!.count += n;
+          }
+        }
+        return roots;
+      });
     });
   }
 
-  cities() {
-    return this.cached('cities', () => {
-      const counts = new Map(this.repo.countsByCity().map((r) => [r.code, r.n]));
-      return this.ref().cities.map((c) => ({
-        code: c.code,
-        name: c.name,
-        nameEn: c.nameEn,
-        voucherRatioPercent: c.voucherRatioPercent,
-        instrumentCount: counts.get(c.code) ?? 0,
-      }));
+  async cities() {
+    const ref = await this.ref();
+    return this.db.read(async (tx) => {
+      const repo = this.repo.with(tx);
+      return this.cached(repo, 'cities', async () => {
+        const counts = new Map((await repo.countsByCity()).map((r) => [r.code, r.n]));
+        return ref.cities.map((c) => ({
+          code: c.code,
+          name: c.name,
+          nameEn: c.nameEn,
+          voucherRatioPercent: c.voucherRatioPercent,
+          instrumentCount: counts.get(c.code) ?? 0,
+        }));
+      });
     });
   }
 
-  institutions(cityCode?: string) {
-    if (cityCode && !this.ref().cityByCode.has(cityCode)) {
+  async institutions(cityCode?: string) {
+    const ref = await this.ref();
+    if (cityCode && !ref.cityByCode.has(cityCode)) {
       throw badRequest('unknown city', [{ path: 'city', message: `no city ${cityCode}` }]);
     }
-    const counts = this.cached(
-      'institution-counts',
-      () => new Map(this.repo.countsByInstitution().map((r) => [r.id, r.n])),
-    );
-    return this.repo.institutions(cityCode).map((o) => {
-      const city = o.cityCode ? this.ref().cityByCode.get(o.cityCode) : undefined;
-      return {
-        id: o.id,
-        name: o.name,
-        nameEn: o.nameEn,
-        type: o.institutionType,
-        certified: o.certified,
-        city: city ? { code: city.code, name: city.name, nameEn: city.nameEn } : null,
-        address: o.address,
-        instrumentCount: counts.get(o.id) ?? 0,
-      };
+    return this.db.read(async (tx) => {
+      const repo = this.repo.with(tx);
+      const counts = await this.cached(
+        repo,
+        'institution-counts',
+        async () => new Map((await repo.countsByInstitution()).map((r) => [r.id, r.n])),
+      );
+      return (await repo.institutions(cityCode)).map((o) => {
+        const city = o.cityCode ? ref.cityByCode.get(o.cityCode) : undefined;
+        return {
+          id: o.id,
+          name: o.name,
+          nameEn: o.nameEn,
+          type: o.institutionType,
+          certified: o.certified,
+          city: city ? { code: city.code, name: city.name, nameEn: city.nameEn } : null,
+          address: o.address,
+          instrumentCount: counts.get(o.id) ?? 0,
+        };
+      });
     });
   }
 
   // The record
 
-  instrument(id: number, actor: Actor | null): InstrumentDetail {
-    const row = this.repo.instrument(id);
+  async instrument(id: number, actor: Actor | null): Promise<InstrumentDetail> {
+    const ref = await this.ref();
+    // The row, its summary, institution and rate card of one moment.
+    return this.db.read(async (tx) => this.detail({ repo: this.repo.with(tx), ref }, id, actor));
+  }
+
+  /** The full record as the API shows it; call it on a snapshot or in the transaction that wrote it. */
+  private async detail({ repo, ref }: Reading, id: number, actor: Actor | null): Promise<InstrumentDetail> {
+    const row = await repo.instrument(id);
     if (!row) throw notFound('instrument');
-    const [summary] = this.repo.summaries([id]);
-    const institution = this.repo.organisation(row.institutionId)!;
-    const card = this.repo.rateCard(id);
-    const ref = this.ref();
+    const [summary] = await repo.summaries([id]);
+    const institution = (await repo.organisation(row.institutionId))!;
+    const card = await repo.rateCard(id);
     const path: { code: string; name: string; nameEn: string | null }[] = [];
     for (
       let c = ref.categoryByCode.get(row.categoryCode);
@@ -448,7 +533,7 @@ export class CatalogService {
     };
   }
 
-  create(actor: Actor, input: InstrumentInput): InstrumentDetail {
+  async create(actor: Actor, input: InstrumentInput): Promise<InstrumentDetail> {
     let institutionId: number;
     if (actor.role === 'platform_admin') {
       if (input.institutionId === undefined) {
@@ -463,27 +548,32 @@ export class CatalogService {
         throw forbidden('lab managers add instruments to their own institution only');
       }
     }
-    const institution = this.repo.organisation(institutionId);
-    if (!institution || institution.kind !== 'institution') {
-      throw badRequest('not an instrument-owning institution', [
-        { path: 'institutionId', message: 'unknown institution' },
-      ]);
-    }
-    if (!canManageInstitution(actor, institutionId)) throw forbidden('not your institution');
+    const ref = await this.ref();
     const { rateCard, institutionId: _ignored, ...record } = input;
-    this.checkReferences(record);
-    this.photos.checkAddress(record.photoUrl, null);
-    const now = this.clock.now();
-    const id = this.repo.transaction(() => {
-      if (this.repo.assetNumberTaken(institutionId, record.assetNumber)) {
+    // Checks and writes in one transaction: the institution's name goes into the index entry and the
+    // asset number must still be free when the row is inserted. The record is read back in it too,
+    // so the answer is exactly what was written.
+    return this.db.write(async (tx) => {
+      const repo = this.repo.with(tx);
+      const institution = await repo.organisation(institutionId);
+      if (!institution || institution.kind !== 'institution') {
+        throw badRequest('not an instrument-owning institution', [
+          { path: 'institutionId', message: 'unknown institution' },
+        ]);
+      }
+      if (!canManageInstitution(actor, institutionId)) throw forbidden('not your institution');
+      this.checkReferences(ref, record);
+      this.photos.checkAddress(record.photoUrl, null);
+      if (await repo.assetNumberTaken(institutionId, record.assetNumber)) {
         throw new AppError('conflict', 'asset number already used in this institution', [
           { path: 'assetNumber', message: 'already used' },
         ]);
       }
-      const id = this.repo.nextInstrumentId();
+      const now = this.clock.now();
+      const id = await repo.nextInstrumentId();
       const price = rateCard ? listPrice(rateCard.items) : null;
-      const doc = this.indexDocument({ ...record, id, institutionId }, institution.name);
-      this.repo.insertInstrument({
+      const doc = this.indexDocument(ref, { ...record, id, institutionId }, institution.name);
+      await repo.insertInstrument({
         ...record,
         id,
         institutionId,
@@ -494,37 +584,40 @@ export class CatalogService {
         createdAt: now,
         updatedAt: now,
       });
-      if (rateCard) this.writeRateCard(id, rateCard, now);
-      this.repo.reindex(null, doc);
-      return id;
+      if (rateCard) await this.writeRateCard(repo, id, rateCard, now);
+      await repo.reindex(null, doc);
+      return this.detail({ repo, ref }, id, actor);
     });
-    return this.instrument(id, actor);
   }
 
-  update(actor: Actor, id: number, patch: InstrumentPatch): InstrumentDetail {
-    const row = this.repo.instrument(id);
-    if (!row) throw notFound('instrument');
-    if (!canManageInstitution(actor, row.institutionId)) {
-      throw forbidden('only the owning institution’s lab managers and platform admins may edit this instrument');
-    }
+  async update(actor: Actor, id: number, patch: InstrumentPatch): Promise<InstrumentDetail> {
+    const ref = await this.ref();
     // Only the fields the PATCH named change; the rest keep their stored values.
     const { rateCard, ...changes } = namedFields(patch);
-    const merged = { ...row, ...changes };
-    this.checkReferences(merged);
-    const institution = this.repo.organisation(row.institutionId)!;
-    const now = this.clock.now();
-    const photoBefore = this.repo.transaction(() => {
-      // Read again inside: an upload may have changed the photo since the row above was read.
-      const photoBefore = this.repo.instrument(id)!.photoUrl;
-      this.photos.checkAddress(changes.photoUrl, photoBefore);
-      if (changes.assetNumber && this.repo.assetNumberTaken(row.institutionId, changes.assetNumber, id)) {
+    // The row is read inside the transaction that writes it: the index entry is made from the stored
+    // row merged with the changes and replaces the entry under the row's current key, so a row read
+    // before another edit (or a photo upload) committed would write a stale entry and leave that
+    // edit's entry behind.
+    const { detail, photoBefore } = await this.db.write(async (tx) => {
+      const repo = this.repo.with(tx);
+      const row = await repo.instrument(id);
+      if (!row) throw notFound('instrument');
+      if (!canManageInstitution(actor, row.institutionId)) {
+        throw forbidden('only the owning institution’s lab managers and platform admins may edit this instrument');
+      }
+      const merged = { ...row, ...changes };
+      this.checkReferences(ref, merged);
+      const institution = (await repo.organisation(row.institutionId))!;
+      this.photos.checkAddress(changes.photoUrl, row.photoUrl);
+      if (changes.assetNumber && (await repo.assetNumberTaken(row.institutionId, changes.assetNumber, id))) {
         throw new AppError('conflict', 'asset number already used in this institution', [
           { path: 'assetNumber', message: 'already used' },
         ]);
       }
-      const doc = this.indexDocument(merged, institution.name);
+      const now = this.clock.now();
+      const doc = this.indexDocument(ref, merged, institution.name);
       const price = rateCard ? listPrice(rateCard.items) : undefined;
-      this.repo.updateInstrument(id, {
+      await repo.updateInstrument(id, {
         ...changes,
         ...(price !== undefined && {
           listPriceFen: price?.fen ?? null,
@@ -534,16 +627,16 @@ export class CatalogService {
         searchKey: doc.key,
         updatedAt: now,
       });
-      if (rateCard) this.writeRateCard(id, rateCard, now);
-      this.repo.reindex(row.searchKey, doc);
-      return photoBefore;
+      if (rateCard) await this.writeRateCard(repo, id, rateCard, now);
+      await repo.reindex(row.searchKey, doc);
+      return { detail: await this.detail({ repo, ref }, id, actor), photoBefore: row.photoUrl };
     });
+    // The replaced upload leaves the disk once the change is committed.
     if (changes.photoUrl !== undefined) this.photos.released(photoBefore, changes.photoUrl);
-    return this.instrument(id, actor);
+    return detail;
   }
 
-  private checkReferences(r: { categoryCode: string; cityCode: string }): void {
-    const ref = this.ref();
+  private checkReferences(ref: Reference, r: { categoryCode: string; cityCode: string }): void {
     const errors = [];
     if (!ref.categoryByCode.has(r.categoryCode))
       errors.push({ path: 'categoryCode', message: 'unknown category code' });
@@ -551,9 +644,9 @@ export class CatalogService {
     if (errors.length) throw badRequest('invalid instrument record', errors);
   }
 
-  private writeRateCard(instrumentId: number, card: RateCard, now: number): void {
+  private async writeRateCard(repo: CatalogRepo, instrumentId: number, card: RateCard, now: number): Promise<void> {
     const { items, ...terms } = card;
-    this.repo.replaceRateCard(
+    await repo.replaceRateCard(
       instrumentId,
       { ...terms, updatedAt: now },
       items.map((item, sortOrder) => ({ ...item, sortOrder })),
@@ -561,6 +654,7 @@ export class CatalogService {
   }
 
   private indexDocument(
+    ref: Reference,
     r: Pick<
       InstrumentInput,
       'nameZh' | 'nameEn' | 'model' | 'manufacturer' | 'categoryCode' | 'cityCode' | 'sharingMode' | 'runStatus'
@@ -570,7 +664,6 @@ export class CatalogService {
     },
     institutionName: string,
   ) {
-    const ref = this.ref();
     const names: string[] = [];
     let top = 0;
     for (

@@ -1,22 +1,26 @@
 /**
  * Notifications: the in-app notification centre and email through an outbox.
  *
- * `notify()` is synchronous and runs inside the transaction of the event it tells of (better-sqlite3
- * transactions cannot await): it finds the recipients, writes their in-app rows and, where their
- * preferences allow, one outbox row each. Both carry a dedupe key made of the event and the user, so
- * the same event told twice writes nothing the second time. Rolled back with the event, it never
- * tells of something that did not happen; committed with it, it is never lost.
+ * `notify()` runs inside the transaction of the event it tells of (it joins the caller's
+ * transaction through the port), in a savepoint of it: it finds the recipients, writes their
+ * in-app rows and, where their preferences allow, one outbox row each. Both carry a dedupe key
+ * made of the event and the user, so the same event told twice writes nothing the second time.
+ * Rolled back with the event, it never tells of something that did not happen; committed with it,
+ * it is never lost.
  *
- * `deliver()` sends what is due after commit (kicked by every notify, and on a timer): it claims due
- * rows in one IMMEDIATE transaction (pending and due, or sending with an expired lease — a sender
- * that died), sends each with a Message-ID derived from the outbox row (so a receiver can drop a
- * duplicate), marks it sent; on an error it counts the attempt and retries later with exponential
- * back-off (30 s, 1 min, 2 min … capped at 1 h); after 10 attempts the row is failed.
+ * `deliver()` sends what is due after commit (kicked by every notify, and on a timer), outside any
+ * transaction: it claims due rows in one write transaction (pending and due, or sending with an
+ * expired lease — a sender that died), sends each with a Message-ID derived from the outbox row
+ * (so a receiver can drop a duplicate), marks it sent; on an error it counts the attempt and
+ * retries later with exponential back-off (30 s, 1 min, 2 min … capped at 1 h); after 10 attempts
+ * the row is failed.
  */
+import { AsyncResource } from 'node:async_hooks';
 import { DateTime } from 'luxon';
 import { formatInstant } from '../../shared/time.ts';
 import type { Transporter } from 'nodemailer';
-import { notificationTypes, type NotificationType, type Role } from '../../../db/schema/index.ts';
+import { notificationTypes, type NotificationType, type OutboxStatus, type Role } from '../../../db/schema/index.ts';
+import type { Database } from '../../../db/port.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { decodeCursor, encodeCursor } from '../../shared/cursor.ts';
 import { notFound } from '../../shared/errors.ts';
@@ -56,13 +60,13 @@ export interface NotificationEvent<T extends NotificationType = NotificationType
   except?: number | null;
 }
 
-/** What other services are given: tell of an event inside their transaction. */
+/** What other services are given: tell of an event inside their transaction (await it there). */
 export interface Notifier {
-  notify<T extends NotificationType>(event: NotificationEvent<T>, now: number): number;
+  notify<T extends NotificationType>(event: NotificationEvent<T>, now: number): Promise<number>;
   /** A booking was made (requested, or confirmed at once): the lab is told, and the requester when confirmed. */
-  bookingCreated(bookingId: number, now: number): number;
+  bookingCreated(bookingId: number, now: number): Promise<number>;
   /** A booking changed status (approve, reject, cancel, complete): the other side is told. */
-  bookingChanged(bookingId: number, now: number, actorId: number | null): number;
+  bookingChanged(bookingId: number, now: number, actorId: number | null): Promise<number>;
 }
 
 export interface MailSettings {
@@ -87,8 +91,16 @@ export class NotificationService implements Notifier {
   private queued: Promise<DeliveryResult> | null = null;
   private kickScheduled = false;
   private readonly domain: string;
+  /**
+   * The async context the service was made in (the app's start: no transaction open). Delivery
+   * kicked by an event starts from there, not from the event's own flow: the port sends every
+   * statement of a flow inside a transaction to that transaction, so a delivery started from it
+   * would claim (and send) in the middle of the event's uncommitted work.
+   */
+  private readonly outside = new AsyncResource('NotificationDelivery');
 
   constructor(
+    private readonly db: Database,
     private readonly repo: NotificationsRepo,
     private readonly clock: Clock,
     private readonly mail?: MailSettings,
@@ -98,33 +110,46 @@ export class NotificationService implements Notifier {
 
   // Telling
 
-  notify<T extends NotificationType>(event: NotificationEvent<T>, now: number): number {
+  async notify<T extends NotificationType>(event: NotificationEvent<T>, now: number): Promise<number> {
     try {
-      const people = this.recipients(event.to).filter((p) => p.id !== event.except);
-      if (!people.length) return 0;
-      // A savepoint inside the caller's transaction: a failure here undoes only the notification.
-      return this.repo.transaction(() => this.write(event, people, now));
+      // A savepoint inside the caller's transaction (its own transaction without one): a failure
+      // here undoes only the notification. The recipients are read in it too: on PostgreSQL a
+      // failed statement outside a savepoint would spoil the caller's whole transaction.
+      const { told, queued } = await this.db.write(async (tx) => {
+        const repo = this.repo.with(tx);
+        const people = (await this.recipients(repo, event.to)).filter((p) => p.id !== event.except);
+        if (!people.length) return { told: 0, queued: false };
+        return this.write(repo, event, people, now);
+      });
+      if (queued) this.kick();
+      return told;
     } catch (err) {
       console.error(`notification ${event.key} not written:`, err instanceof Error ? err.message : err);
       return 0;
     }
   }
 
-  private recipients(to: Recipient[]): Person[] {
+  private async recipients(repo: NotificationsRepo, to: Recipient[]): Promise<Person[]> {
     const found = new Map<number, Person>();
     for (const r of to) {
       const people =
         r === 'provincial_finance'
-          ? this.repo.provincialFinance()
+          ? await repo.provincialFinance()
           : 'userId' in r
-            ? [this.repo.user(r.userId)].filter((p): p is Person => p !== undefined)
-            : this.repo.usersOf(r.organisationId, r.role);
+            ? [await repo.user(r.userId)].filter((p): p is Person => p !== undefined)
+            : await repo.usersOf(r.organisationId, r.role);
       for (const p of people) found.set(p.id, p);
     }
     return [...found.values()];
   }
 
-  private write<T extends NotificationType>(event: NotificationEvent<T>, people: Person[], now: number): number {
+  /** The rows of one event: how many were told, and whether an email was queued. */
+  private async write<T extends NotificationType>(
+    repo: NotificationsRepo,
+    event: NotificationEvent<T>,
+    people: Person[],
+    now: number,
+  ): Promise<{ told: number; queued: boolean }> {
     const texts = render(event.type, event.data);
     const link = event.link ?? null;
     const base = this.mail?.publicUrl?.replace(/\/+$/, '');
@@ -133,7 +158,7 @@ export class NotificationService implements Notifier {
     let queued = false;
     for (const p of people) {
       const dedupeKey = `${event.key}:user:${p.id}`;
-      const id = this.repo.insertNotification({
+      const id = await repo.insertNotification({
         userId: p.id,
         type: event.type,
         title: texts.zh.title,
@@ -147,8 +172,8 @@ export class NotificationService implements Notifier {
       });
       if (id === undefined) continue; // told before
       told++;
-      if (p.email && this.repo.emailWanted(p.id, event.type)) {
-        const mailId = this.repo.insertOutbox({
+      if (p.email && (await repo.emailWanted(p.id, event.type))) {
+        const mailId = await repo.insertOutbox({
           notificationId: id,
           userId: p.id,
           toAddress: p.email,
@@ -159,8 +184,7 @@ export class NotificationService implements Notifier {
         if (mailId !== undefined) queued = true;
       }
     }
-    if (queued) this.kick();
-    return told;
+    return { told, queued };
   }
 
   // Bookings
@@ -194,13 +218,13 @@ export class NotificationService implements Notifier {
     };
   }
 
-  bookingCreated(bookingId: number, now: number): number {
-    const b = this.repo.booking(bookingId);
+  async bookingCreated(bookingId: number, now: number): Promise<number> {
+    const b = await this.repo.booking(bookingId);
     if (!b || (b.status !== 'requested' && b.status !== 'approved')) return 0;
     const data = this.bookingData(b);
     const confirmed = b.status === 'approved';
     const link = LINKS.booking(b.id);
-    let told = this.notify(
+    let told = await this.notify(
       {
         type: 'booking_requested',
         to: [{ organisationId: b.institutionId, role: 'lab_manager' }],
@@ -212,7 +236,7 @@ export class NotificationService implements Notifier {
       now,
     );
     if (confirmed) {
-      told += this.notify(
+      told += await this.notify(
         {
           type: 'booking_approved',
           to: [{ userId: b.requesterId }],
@@ -226,8 +250,8 @@ export class NotificationService implements Notifier {
     return told;
   }
 
-  bookingChanged(bookingId: number, now: number, actorId: number | null): number {
-    const b = this.repo.booking(bookingId);
+  async bookingChanged(bookingId: number, now: number, actorId: number | null): Promise<number> {
+    const b = await this.repo.booking(bookingId);
     if (!b) return 0;
     const data = { ...this.bookingData(b), reason: b.lastReason };
     const link = LINKS.booking(b.id);
@@ -246,7 +270,7 @@ export class NotificationService implements Notifier {
           now,
         );
       case 'cancelled': {
-        const byRequester = actorId !== null && this.repo.sameOrganisation(actorId, b.requesterOrganisationId);
+        const byRequester = actorId !== null && (await this.repo.sameOrganisation(actorId, b.requesterOrganisationId));
         return this.notify(
           {
             ...base,
@@ -278,14 +302,15 @@ export class NotificationService implements Notifier {
    * Reminds the researchers of approved bookings that start tomorrow (local day in Asia/Shanghai);
    * once per booking however often it runs. Run by the server's timer; returns how many were told.
    */
-  remindTomorrow(now = this.clock.now()): number {
+  async remindTomorrow(now = this.clock.now()): Promise<number> {
     const today = DateTime.fromMillis(now, { zone: ZONE }).startOf('day');
     const from = today.plus({ days: 1 }).toMillis();
     const to = today.plus({ days: 2 }).toMillis();
-    return this.repo.transaction(() => {
+    // One transaction: the day's bookings and their reminders (each notify a savepoint of it).
+    return this.db.write(async (tx) => {
       let told = 0;
-      for (const b of this.repo.bookingsStarting(from, to)) {
-        told += this.notify(
+      for (const b of await this.repo.with(tx).bookingsStarting(from, to)) {
+        told += await this.notify(
           {
             type: 'booking_reminder',
             to: [{ userId: b.requesterId }],
@@ -302,39 +327,55 @@ export class NotificationService implements Notifier {
 
   // Reading (one's own only)
 
-  list(actor: Actor, q: { unread: boolean; cursor?: string; limit: number }) {
+  // The page and its unread count (and a mark and the count after it) in one transaction, as they
+  // were when they ran back to back: another request's notification cannot fall between them.
+
+  async list(actor: Actor, q: { unread: boolean; cursor?: string; limit: number }) {
     const before = q.cursor ? decodeCursor(q.cursor, listCursor).id : undefined;
-    const rows = this.repo.list(actor.userId, { unreadOnly: q.unread, beforeId: before, limit: q.limit + 1 });
+    const { rows, unreadCount } = await this.db.read(async (tx) => {
+      const repo = this.repo.with(tx);
+      return {
+        rows: await repo.list(actor.userId, { unreadOnly: q.unread, beforeId: before, limit: q.limit + 1 }),
+        unreadCount: await repo.unreadCount(actor.userId),
+      };
+    });
     const page = rows.slice(0, q.limit);
     return {
       items: page.map(view),
-      unreadCount: this.repo.unreadCount(actor.userId),
+      unreadCount,
       nextCursor: rows.length > q.limit ? encodeCursor({ id: page[page.length - 1]!.id }) : null,
     };
   }
 
-  markRead(actor: Actor, id: number): { item: NotificationView; unreadCount: number } {
-    const row = this.repo.notification(id);
-    if (!row || row.userId !== actor.userId) throw notFound('notification');
-    this.repo.markRead(id, this.clock.now());
-    return { item: view(this.repo.notification(id)!), unreadCount: this.repo.unreadCount(actor.userId) };
-  }
-
-  markAllRead(actor: Actor): { marked: number; unreadCount: number } {
-    const marked = this.repo.markAllRead(actor.userId, this.clock.now());
-    return { marked, unreadCount: this.repo.unreadCount(actor.userId) };
-  }
-
-  preferences(actor: Actor): { items: { type: NotificationType; email: boolean }[] } {
-    const set = this.repo.preferences(actor.userId);
-    return { items: notificationTypes.map((type) => ({ type, email: set.get(type) ?? true })) };
-  }
-
-  setPreferences(actor: Actor, items: { type: NotificationType; email: boolean }[]) {
-    this.repo.transaction(() => {
-      for (const i of items) this.repo.setPreference(actor.userId, i.type, i.email);
+  async markRead(actor: Actor, id: number): Promise<{ item: NotificationView; unreadCount: number }> {
+    return this.db.write(async (tx) => {
+      const repo = this.repo.with(tx);
+      const row = await repo.notification(id);
+      if (!row || row.userId !== actor.userId) throw notFound('notification');
+      await repo.markRead(id, this.clock.now());
+      return { item: view((await repo.notification(id))!), unreadCount: await repo.unreadCount(actor.userId) };
     });
-    return this.preferences(actor);
+  }
+
+  async markAllRead(actor: Actor): Promise<{ marked: number; unreadCount: number }> {
+    return this.db.write(async (tx) => {
+      const repo = this.repo.with(tx);
+      const marked = await repo.markAllRead(actor.userId, this.clock.now());
+      return { marked, unreadCount: await repo.unreadCount(actor.userId) };
+    });
+  }
+
+  async preferences(actor: Actor): Promise<{ items: { type: NotificationType; email: boolean }[] }> {
+    return preferencesView(await this.repo.preferences(actor.userId));
+  }
+
+  async setPreferences(actor: Actor, items: { type: NotificationType; email: boolean }[]) {
+    // The answer is read in the same transaction: the choices as this request left them.
+    return this.db.write(async (tx) => {
+      const repo = this.repo.with(tx);
+      for (const i of items) await repo.setPreference(actor.userId, i.type, i.email);
+      return preferencesView(await repo.preferences(actor.userId));
+    });
   }
 
   // Delivering
@@ -344,21 +385,32 @@ export class NotificationService implements Notifier {
     return `<outbox-${row.id}-${row.createdAt.toString(36)}@${this.domain}>`;
   }
 
-  /** Delivery after the current transaction commits (setImmediate runs after the synchronous code). */
+  /**
+   * Delivery once the event's transaction has ended. Started from the service's own context (see
+   * `outside`), never from the event's flow; its first step is the claim, a write transaction,
+   * which cannot begin while the event's transaction holds the write lock (SQLite: one write
+   * connection, its transactions one after another in FIFO order) — so it claims after the
+   * COMMIT, and after a ROLLBACK finds nothing to send. Where transactions run side by side
+   * (PostgreSQL) the claim could come before the commit and miss the new rows: they would then go
+   * on the timer's next round, never lost; an after-commit hook in the port would make it at once.
+   */
   private kick(): void {
     if (!this.mail || this.mail.autoDeliver === false || this.kickScheduled) return;
     this.kickScheduled = true;
-    setImmediate(() => {
-      this.kickScheduled = false;
-      this.deliver().catch((err: unknown) =>
-        console.error('mail delivery failed:', err instanceof Error ? err.message : err),
-      );
-    });
+    this.outside.runInAsyncScope(() =>
+      setImmediate(() => {
+        this.kickScheduled = false;
+        this.deliver().catch((err: unknown) =>
+          console.error('mail delivery failed:', err instanceof Error ? err.message : err),
+        );
+      }),
+    );
   }
 
   /**
    * Sends every due email (runs one after another in this process: a call waits for the one
    * before; calls while one waits share it). With another transport than the configured one, that.
+   * Outside any transaction (the timer's, a test's, the kick's): SMTP never runs inside one.
    */
   deliver(transport?: Transporter): Promise<DeliveryResult> {
     const t = transport ?? this.mail?.transport;
@@ -376,10 +428,10 @@ export class NotificationService implements Notifier {
 
   private async deliverDue(transport: Transporter): Promise<DeliveryResult> {
     const result: DeliveryResult = { sent: 0, retrying: 0, failed: 0 };
-    if (!this.repo.db.$client.open) return result;
     for (let round = 0; round < 200; round++) {
       const now = this.clock.now();
-      const claimed = this.repo.claimDue(now, now + LEASE_MS, CLAIM_BATCH);
+      // The claim alone is the transaction; the sending below runs after its COMMIT.
+      const claimed = await this.db.write((tx) => this.repo.with(tx).claimDue(now, now + LEASE_MS, CLAIM_BATCH));
       const outcomes = await Promise.all(claimed.map((row) => this.send(transport, row)));
       for (const o of outcomes) result[o]++;
       if (claimed.length < CLAIM_BATCH) break;
@@ -403,28 +455,31 @@ export class NotificationService implements Notifier {
       const now = this.clock.now();
       const giveUp = row.attempts >= MAX_ATTEMPTS;
       const message = err instanceof Error ? err.message : String(err);
-      if (this.repo.db.$client.open)
-        this.repo.markFailed(
-          row.id,
-          row.attempts,
-          giveUp ? 'failed' : 'pending',
-          now + retryDelayMs(row.attempts),
-          message,
-        );
+      await this.repo.markFailed(
+        row.id,
+        row.attempts,
+        giveUp ? 'failed' : 'pending',
+        now + retryDelayMs(row.attempts),
+        message,
+      );
       return giveUp ? 'failed' : 'retrying';
     }
-    if (this.repo.db.$client.open) this.repo.markSent(row.id, row.attempts, messageId, this.clock.now());
+    await this.repo.markSent(row.id, row.attempts, messageId, this.clock.now());
     return 'sent';
   }
 
   /** The outbox row of a dedupe key (tests and support). */
-  outboxOf(dedupeKey: string): OutboxRow | undefined {
+  async outboxOf(dedupeKey: string): Promise<OutboxRow | undefined> {
     return this.repo.outboxOf(dedupeKey);
   }
 
-  outboxCounts() {
+  async outboxCounts(): Promise<Record<OutboxStatus, number>> {
     return this.repo.outboxCounts();
   }
+}
+
+function preferencesView(set: Map<NotificationType, boolean>): { items: { type: NotificationType; email: boolean }[] } {
+  return { items: notificationTypes.map((type) => ({ type, email: set.get(type) ?? true })) };
 }
 
 function view(n: NotificationRow): NotificationView {
