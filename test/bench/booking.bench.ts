@@ -45,6 +45,11 @@ const RESULTS = process.env.BENCH_RESULTS_DIR ?? 'test-results';
 const file = process.env.BENCH_DB ?? path.join(os.tmpdir(), `isp-bench-booking-${INSTRUMENTS}-${BOOKINGS}.db`);
 const ZONE = 'Asia/Shanghai';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+/**
+ * The checkout whose server is measured (default: this one). Point it at a `git worktree` of an
+ * earlier commit to compare two versions of the server with the same load and the same database.
+ */
+const serverRoot = process.env.BENCH_SERVER_ROOT ? path.resolve(process.env.BENCH_SERVER_ROOT) : root;
 
 const BENCH_EMAIL = 'bench@bench.test';
 const BENCH_PASSWORD = 'bench-pass-2025';
@@ -178,7 +183,7 @@ function startServer(smtpUrl: string): Promise<{ port: number; stop: () => Promi
     ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`]
     : [];
   const child = spawn(process.execPath, [...profile, '--import', 'tsx', 'server/main.ts'], {
-    cwd: root,
+    cwd: serverRoot,
     env: {
       ...process.env,
       PORT: '0',
