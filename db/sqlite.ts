@@ -75,7 +75,11 @@ type Bindable = unknown[] | Record<string, unknown>;
 function bindable(params: Params | undefined): Bindable {
   if (!params) return [];
   const value = (p: unknown) => (p === undefined ? null : typeof p === 'boolean' ? (p ? 1 : 0) : p);
-  if (Array.isArray(params)) return params.map(value);
+  if (Array.isArray(params)) {
+    // Most statements bind only numbers and strings: no copy then (this runs for every statement).
+    for (const p of params) if (p === undefined || typeof p === 'boolean') return params.map(value);
+    return params as unknown[];
+  }
   const named: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(params)) named[k] = value(v);
   return named;
@@ -194,8 +198,9 @@ class Connection {
     }
   }
 
+  /** BEGIN, COMMIT, SAVEPOINT …: prepared once like any statement (exec would parse them every time). */
   exec(text: string): void {
-    this.handle.exec(text);
+    this.statement(text).run();
   }
 }
 

@@ -170,6 +170,8 @@ async function mailSink(): Promise<{ url: string; close: () => void }> {
       stream.resume();
     },
   });
+  // The server's pooled connections are cut when it stops: that is the end of the run, not an error.
+  sink.on('error', () => undefined);
   await new Promise<void>((resolve) => sink.listen(0, '127.0.0.1', resolve));
   return {
     url: `smtp://127.0.0.1:${(sink.server.address() as AddressInfo).port}`,
