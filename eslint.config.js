@@ -15,6 +15,17 @@ export default tseslint.config(
     },
   },
   {
+    // Every database call returns a promise: one not awaited runs outside its transaction, or after
+    // the test has asserted. Type-aware rules catch them.
+    files: ['server/**/*.ts', 'db/**/*.ts', 'test/**/*.ts'],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+      '@typescript-eslint/await-thenable': 'error',
+    },
+  },
+  {
     files: ['web/**/*.{ts,tsx}'],
     languageOptions: { globals: { ...globals.browser } },
     plugins: { 'react-hooks': reactHooks },

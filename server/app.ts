@@ -6,7 +6,7 @@ import cookieParser from 'cookie-parser';
 import express, { type Express } from 'express';
 import nodemailer from 'nodemailer';
 import swaggerUi from 'swagger-ui-express';
-import type { Db } from '../db/client.ts';
+import type { Database } from '../db/client.ts';
 import { createRegistry, openApiDocument } from './http/openapi.ts';
 import { apiNotFound, problemHandler } from './http/problem.ts';
 import { crossSiteGuard, securityHeaders } from './http/security.ts';
@@ -50,7 +50,8 @@ export function servicesOf(app: Express): AppServices {
 }
 
 export interface AppDeps {
-  db: Db;
+  /** The database, through the port (db/port.ts). */
+  db: Database;
   clock?: Clock;
   /** Built SPA to serve (dist/web); omitted in API-only tests. */
   webRoot?: string | null;
@@ -96,8 +97,8 @@ export interface AppServices {
 export const defaultWebRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'web');
 
 /** `files/` next to the database file (a temp folder for in-memory databases). */
-function defaultFileDir(db: Db): string {
-  const file = db.$client.name;
+function defaultFileDir(db: Database): string {
+  const file = db.engine === 'sqlite' ? db.location : ':memory:';
   return file === ':memory:' || !file
     ? path.join(os.tmpdir(), 'isp-files')
     : path.join(path.dirname(path.resolve(file)), 'files');
@@ -106,11 +107,12 @@ function defaultFileDir(db: Db): string {
 export function createApp(deps: AppDeps): Express {
   const clock = deps.clock ?? systemClock;
   const ttlMs = (deps.sessionTtlHours ?? 24 * 7) * 3600_000;
-  const auth = new AuthService(new AuthRepo(deps.db), clock, ttlMs, deps.production ?? false);
+  const auth = new AuthService(deps.db, new AuthRepo(deps.db), clock, ttlMs, deps.production ?? false);
   const catalogRepo = new CatalogRepo(deps.db);
   const fileDir = deps.fileDir ?? defaultFileDir(deps.db);
-  const catalog = new CatalogService(catalogRepo, clock, { fileDir, photoHosts: deps.photoHosts });
+  const catalog = new CatalogService(deps.db, catalogRepo, clock, { fileDir, photoHosts: deps.photoHosts });
   const notifications = new NotificationService(
+    deps.db,
     new NotificationsRepo(deps.db),
     clock,
     deps.mail && {
@@ -129,11 +131,20 @@ export function createApp(deps: AppDeps): Express {
       autoDeliver: deps.mail.autoDeliver,
     },
   );
-  const booking = new BookingService(new BookingRepo(deps.db), catalogRepo, catalog, clock, fileDir, notifications);
+  const booking = new BookingService(
+    deps.db,
+    new BookingRepo(deps.db),
+    catalogRepo,
+    catalog,
+    clock,
+    fileDir,
+    notifications,
+  );
   const ledger = new Ledger(deps.db);
   const vouchersRepo = new VouchersRepo(deps.db);
-  const vouchers = new VouchersService(vouchersRepo, ledger, clock, notifications);
+  const vouchers = new VouchersService(deps.db, vouchersRepo, ledger, clock, notifications);
   const checkout = new CheckoutService({
+    db: deps.db,
     bookings: booking,
     vouchers,
     ledger,
@@ -143,8 +154,17 @@ export function createApp(deps: AppDeps): Express {
     faults: deps.checkoutFaults,
   });
   const settlementRepo = new SettlementRepo(deps.db);
-  const settlement = new SettlementService(settlementRepo, vouchersRepo, catalogRepo, ledger, clock, notifications);
+  const settlement = new SettlementService(
+    deps.db,
+    settlementRepo,
+    vouchersRepo,
+    catalogRepo,
+    ledger,
+    clock,
+    notifications,
+  );
   const reconciliation = new ReconciliationService(
+    deps.db,
     settlementRepo,
     new PaymentsRepo(deps.db),
     ledger,
@@ -163,8 +183,8 @@ export function createApp(deps: AppDeps): Express {
     maintenance: async (options) => {
       const recovered = await checkout.recover(options);
       // A new month's rows, in chunks between requests.
-      await stats.buildYear(stats.years().last);
-      return { ...recovered, expiredQuotas: vouchers.expireQuotas(), statsRefreshed: stats.refresh() };
+      await stats.buildYear((await stats.years()).last);
+      return { ...recovered, expiredQuotas: await vouchers.expireQuotas(), statsRefreshed: await stats.refresh() };
     },
   };
   const registry = createRegistry();
@@ -195,8 +215,8 @@ export function createApp(deps: AppDeps): Express {
     res.set('Cache-Control', 'no-store');
     next();
   });
-  api.get('/health', (_req, res) => {
-    deps.db.$client.prepare('SELECT 1').get();
+  api.get('/health', async (_req, res) => {
+    await deps.db.value('SELECT 1');
     res.json({ status: 'ok' });
   });
   const cookie = {

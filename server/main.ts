@@ -2,7 +2,7 @@ import cluster from 'node:cluster';
 import fs from 'node:fs';
 import path from 'node:path';
 import { DateTime } from 'luxon';
-import { migrateDb, openDb, type Db } from '../db/client.ts';
+import { migrateDatabase, openDatabase, type Database } from '../db/client.ts';
 import { seedDemo, seedHolidays, seedReference } from '../db/seed/index.ts';
 import { createApp, servicesOf } from './app.ts';
 import { AuthRepo } from './modules/auth/auth.repo.ts';
@@ -15,11 +15,11 @@ import { loadConfig, type Config } from './config.ts';
 
 /** Migrate and seed once, in the primary process, before anything serves. */
 async function prepare(config: Config) {
-  const db = openDb(config.DATABASE_PATH);
-  migrateDb(db);
-  seedReference(db);
-  seedHolidays(db);
-  if (config.production) refuseDemoAccounts(db);
+  const db = openDatabase(config.DATABASE_PATH);
+  migrateDatabase(db);
+  await seedReference(db);
+  await seedHolidays(db);
+  if (config.production) await refuseDemoAccounts(db);
   if (config.SEED_DEMO) {
     const started = Date.now();
     const seeded = await seedDemo(db, { instruments: config.SEED_INSTRUMENTS });
@@ -30,8 +30,8 @@ async function prepare(config: Config) {
   // The sharing figures start complete: this year's roll-up is caught up before anything serves.
   const stats = new StatsService(db, systemClock);
   const startedStats = Date.now();
-  stats.ensureYear(new Date(Date.now() + 8 * 3600_000).getUTCFullYear());
-  while (stats.refresh() > 0);
+  await stats.ensureYear(new Date(Date.now() + 8 * 3600_000).getUTCFullYear());
+  while ((await stats.refresh()) > 0);
   if (Date.now() - startedStats > 2000) console.log(`Statistics caught up in ${Date.now() - startedStats} ms`);
   return db;
 }
@@ -40,16 +40,16 @@ async function prepare(config: Config) {
  * A database that once ran the demo holds accounts whose password is in the README: production
  * will not serve it while any of them can sign in.
  */
-function refuseDemoAccounts(db: Db) {
+async function refuseDemoAccounts(db: Database) {
   const auth = new AuthRepo(db);
-  const demo = auth.activeDemoAccounts(5).map((a) => a.email);
+  const demo = (await auth.activeDemoAccounts(5)).map((a) => a.email);
   if (demo.length) {
     throw new Error(
-      `Refusing to start in production mode: DATABASE_PATH=${db.$client.name} holds demo accounts with the published password ` +
+      `Refusing to start in production mode: DATABASE_PATH=${db.location} holds demo accounts with the published password ` +
         `(${demo.join(', ')}…). Start production on a new database and create its administrator with \`npm run admin:create\`.`,
     );
   }
-  if (!auth.activePlatformAdmins()) {
+  if (!(await auth.activePlatformAdmins())) {
     console.log(
       'No platform administrator yet: create the first one with `npm run admin:create -- --email <address>`.',
     );
@@ -85,7 +85,7 @@ async function ensureMail(config: Config): Promise<Config> {
   return { ...config, SMTP_URL: local.url };
 }
 
-function serve(config: Config, db = openDb(config.DATABASE_PATH)) {
+function serve(config: Config, db: Database = openDatabase(config.DATABASE_PATH)) {
   const app = createApp({
     db,
     cookieSecure: config.COOKIE_SECURE,
@@ -145,18 +145,18 @@ function serve(config: Config, db = openDb(config.DATABASE_PATH)) {
     setInterval(() => void deliver(), config.MAIL_INTERVAL_SECONDS * 1000).unref();
     if (config.REMIND_AT !== 'off') {
       const [h, m] = config.REMIND_AT.split(':').map(Number) as [number, number];
-      const remind = () => {
+      const remind = async () => {
         const now = DateTime.now().setZone('Asia/Shanghai');
         if (now < now.set({ hour: h, minute: m, second: 0, millisecond: 0 })) return;
         try {
-          const told = services.notifications.remindTomorrow();
+          const told = await services.notifications.remindTomorrow();
           if (told) console.log(`Reminded ${told} researchers of tomorrow's bookings`);
         } catch (err) {
           console.error('reminders failed:', err instanceof Error ? err.message : err);
         }
       };
-      remind();
-      setInterval(remind, 10 * 60_000).unref();
+      void remind();
+      setInterval(() => void remind(), 10 * 60_000).unref();
     }
   }
   const server = app.listen(config.PORT, config.HOST, () => {
@@ -171,8 +171,7 @@ function serve(config: Config, db = openDb(config.DATABASE_PATH)) {
   });
   const stop = () => {
     server.close(() => {
-      db.$client.close();
-      process.exit(0);
+      void db.close().finally(() => process.exit(0));
     });
     setTimeout(() => process.exit(0), 3000).unref();
   };
@@ -188,7 +187,7 @@ async function main() {
   const db = await prepare(config);
   if (config.WORKERS <= 1) return serve(config, db);
   // Several processes share the port; SQLite's IMMEDIATE transactions keep their writes consistent.
-  db.$client.close();
+  await db.close();
   for (let i = 0; i < config.WORKERS; i++) cluster.fork();
   cluster.on('exit', (worker, code, signal) => {
     if (signal !== 'SIGTERM' && code !== 0) console.error(`worker ${worker.id} stopped (${signal ?? code})`);

@@ -1,11 +1,11 @@
 /** Booking reference and demo data: the holiday calendar, the demo lab's opening hours, a training record. */
-import type { Db } from '../client.ts';
+import type { SqliteDatabase as Db } from '../sqlite.ts';
 import { holidays2026 } from './data.ts';
-import { DEMO_ACCOUNTS } from './demo.ts';
+import { DEMO_ACCOUNTS } from './accounts.ts';
 
 /** The official 2026 calendar, into an empty holidays table only (admins edit it afterwards). */
-export function seedHolidays(db: Db): number {
-  const sqlite = db.$client;
+export async function seedHolidays(db: Db): Promise<number> {
+  const sqlite = db.client;
   if ((sqlite.prepare('SELECT count(*) FROM holidays').pluck().get() as number) > 0) return 0;
   const insert = sqlite.prepare('INSERT INTO holidays (date, kind, name_zh, name_en) VALUES (?, ?, ?, ?)');
   let n = 0;
@@ -29,7 +29,7 @@ const hours = (intervals: [string, string][]) =>
  * one needs a training record — and the demo researcher holds one for the first of those.
  */
 export function seedBookingDemo(db: Db, now: number): void {
-  const sqlite = db.$client;
+  const sqlite = db.client;
   const lab = sqlite
     .prepare('SELECT organisation_id FROM users WHERE email = ?')
     .pluck()

@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
-import { migrateDb, openDb } from '../client.ts';
+import { migrateDatabase, openDatabase } from '../client.ts';
 import { seedDemo } from './demo.ts';
 import { seedReference } from './reference.ts';
 
@@ -39,13 +39,13 @@ async function main(): Promise<void> {
   const started = performance.now();
   const elapsed = () => ((performance.now() - started) / 1000).toFixed(1);
 
-  const db = openDb(values.db);
+  const db = openDatabase(values.db);
   try {
-    migrateDb(db);
+    migrateDatabase(db);
     const big = instruments >= 100_000;
     // A bulk load that can simply be rerun: no need to wait for the disk after every batch.
-    if (big) db.$client.pragma('synchronous = OFF');
-    const ref = seedReference(db);
+    if (big) db.client.pragma('synchronous = OFF');
+    const ref = await seedReference(db);
     console.error(`reference data: ${ref.cities} cities, ${ref.categories} categories`);
     const result = await seedDemo(db, {
       instruments,
@@ -62,11 +62,11 @@ async function main(): Promise<void> {
     }
     if (big) {
       console.error(`optimising (${elapsed()} s)`);
-      db.$client.pragma('synchronous = NORMAL');
-      db.$client.exec('PRAGMA optimize; PRAGMA wal_checkpoint(TRUNCATE);');
+      db.client.pragma('synchronous = NORMAL');
+      db.client.exec('PRAGMA optimize; PRAGMA wal_checkpoint(TRUNCATE);');
     }
   } finally {
-    db.$client.close();
+    await db.close();
   }
   const size = values.db === ':memory:' ? 0 : fs.statSync(values.db).size;
   console.error(`done in ${elapsed()} s${size ? `, ${(size / 1024 / 1024).toFixed(1)} MiB` : ''}: ${values.db}`);

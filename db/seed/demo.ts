@@ -8,86 +8,20 @@
  * A bulk load that dies half-way leaves the instruments table without its secondary indexes:
  * seed big catalogues into a fresh file.
  */
-import type { Db } from '../client.ts';
+import type { SqliteDatabase as Db } from '../sqlite.ts';
 import { seedUsageHistory } from './history.ts';
 import { seedReimburseDemo, seedSettlementDemo } from './settlement.ts';
 import { seedVoucherDemo } from './vouchers.ts';
 import { seedBookingDemo, seedHolidays } from './booking.ts';
-import { UNPRICED_SORT_FEN, type Role, type RunStatus, type SharingMode } from '../schema/index.ts';
+import { UNPRICED_SORT_FEN, type RunStatus, type SharingMode } from '../schema/index.ts';
 import { hashPassword } from '../../server/modules/auth/password.ts';
 import { searchDocument, searchIndexSql } from '../../server/modules/catalog/search-index.ts';
 import { instrumentTypes, type InstrumentType, type ItemTemplate } from './instrument-types.ts';
-import {
-  buildingsFor,
-  buildOrganisations,
-  DEMO_ENTERPRISE_NAME,
-  DEMO_LAB_NAME,
-  PROFILE_WEIGHTS,
-  type OrgSeed,
-} from './organisations.ts';
+import { buildingsFor, buildOrganisations, DEMO_LAB_NAME, PROFILE_WEIGHTS, type OrgSeed } from './organisations.ts';
 import { BUILDINGS, landline, mobile, person, room } from './places.ts';
 import { Rng, Weighted } from './random.ts';
+import { DEMO_ACCOUNTS, DEMO_PASSWORD, MORE_DEMO_ACCOUNTS, type DemoAccount } from './accounts.ts';
 import { categoryInfo, cityInfo, PROVINCE, seedReference } from './reference.ts';
-
-export const DEMO_PASSWORD = 'demo-pass-2025';
-
-export interface DemoAccount {
-  email: string;
-  role: Role;
-  displayName: string;
-  organisation: string;
-}
-
-/** The four accounts the demo and the browser tests sign in with (password DEMO_PASSWORD). */
-export const DEMO_ACCOUNTS = {
-  researcher: {
-    email: 'researcher@demo.test',
-    role: 'researcher',
-    displayName: '李文博',
-    organisation: DEMO_ENTERPRISE_NAME,
-  },
-  labManager: { email: 'lab@demo.test', role: 'lab_manager', displayName: '赵静', organisation: DEMO_LAB_NAME },
-  financeOfficer: {
-    email: 'finance@demo.test',
-    role: 'finance_officer',
-    displayName: '孙海燕',
-    organisation: '济南市科学技术局',
-  },
-  platformAdmin: {
-    email: 'admin@demo.test',
-    role: 'platform_admin',
-    displayName: '陈建华',
-    organisation: '山东省大型科学仪器共享服务平台',
-  },
-} as const satisfies Record<string, DemoAccount>;
-
-/** More demo users, same password: other cities (60% voucher ratio in 临沂), other labs and offices. */
-export const MORE_DEMO_ACCOUNTS: readonly DemoAccount[] = [
-  {
-    email: 'researcher2@demo.test',
-    role: 'researcher',
-    displayName: '刘子涵',
-    organisation: '青岛海纳海洋生物科技有限公司',
-  },
-  {
-    email: 'researcher3@demo.test',
-    role: 'researcher',
-    displayName: '王振华',
-    organisation: '临沂鼎新智能装备有限公司',
-  },
-  { email: 'lab2@demo.test', role: 'lab_manager', displayName: '孔立群', organisation: '山东大学' },
-  { email: 'lab3@demo.test', role: 'lab_manager', displayName: '于雅琴', organisation: '中国海洋大学' },
-  { email: 'finance2@demo.test', role: 'finance_officer', displayName: '徐宏伟', organisation: '山东省科学技术厅' },
-  { email: 'finance3@demo.test', role: 'finance_officer', displayName: '高佳琪', organisation: '青岛市科学技术局' },
-  // Reviews the demo claims of 临沂 enterprises (researcher3's jobs at the demo lab).
-  { email: 'finance4@demo.test', role: 'finance_officer', displayName: '颜振东', organisation: '临沂市科学技术局' },
-  {
-    email: 'finance-desk@demo.test',
-    role: 'finance_officer',
-    displayName: '马丽娟',
-    organisation: '山东省大型科学仪器共享服务平台',
-  },
-];
 
 /** "Now" of the demo data (2026-11-01 00:00 Asia/Shanghai): every generated time lies before it. */
 export const DEMO_NOW = Date.UTC(2026, 9, 31, 16, 0, 0);
@@ -198,7 +132,7 @@ const BULK_THRESHOLD = 100_000;
  * buffer more. Returns the function that rebuilds the indexes, with SQLite's multi-threaded
  * sorter, and restores the rest.
  */
-function enterBulkMode(sqlite: Db['$client']): () => void {
+function enterBulkMode(sqlite: Db['client']): () => void {
   const indexes = sqlite
     .prepare(
       "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'instruments' AND sql IS NOT NULL",
@@ -266,7 +200,7 @@ export async function seedDemo(db: Db, options: SeedDemoOptions = {}): Promise<S
   const now = options.now ?? DEMO_NOW;
   const batchSize = options.batchSize ?? 10_000;
   if (!Number.isInteger(total) || total < 0) throw new RangeError(`bad instrument count ${total}`);
-  const sqlite = db.$client;
+  const sqlite = db.client;
 
   const existing = (sqlite.prepare('SELECT count(*) AS n FROM organisations').get() as { n: number }).n;
   if (existing > 0) {
@@ -274,7 +208,7 @@ export async function seedDemo(db: Db, options: SeedDemoOptions = {}): Promise<S
   }
   // Hash once, before any transaction (better-sqlite3 transactions must not await).
   const passwordHash = options.passwordHash ?? (await hashPassword(DEMO_PASSWORD));
-  seedReference(db);
+  await seedReference(db);
 
   const cities = cityInfo(db);
   const categories = categoryInfo(db);
@@ -598,9 +532,9 @@ export async function seedDemo(db: Db, options: SeedDemoOptions = {}): Promise<S
     leaveBulkMode();
   }
   options.onProgress?.(total, total);
-  seedHolidays(db);
+  await seedHolidays(db);
   seedBookingDemo(db, now);
-  seedVoucherDemo(db, now);
+  await seedVoucherDemo(db, now);
   seedUsageHistory(db, { seed, instruments: Math.min(total, 3000) });
   await seedSettlementDemo(db);
   await seedReimburseDemo(db);

@@ -6,11 +6,11 @@
  * own list stays as the demo makes it.
  */
 import { DateTime } from 'luxon';
-import type { Db } from '../client.ts';
+import type { SqliteDatabase as Db } from '../sqlite.ts';
 import { mulberry32 } from './random.ts';
 
 export function seedUsageHistory(db: Db, options: { seed: number; instruments: number }): number {
-  const sqlite = db.$client;
+  const sqlite = db.client;
   const count = Math.min(6000, options.instruments * 2);
   if (!count) return 0;
   const rand = mulberry32(options.seed ^ 0x5eed);

@@ -1,13 +1,5 @@
-export {
-  DEMO_ACCOUNTS,
-  DEMO_NOW,
-  DEMO_PASSWORD,
-  MORE_DEMO_ACCOUNTS,
-  seedDemo,
-  type DemoAccount,
-  type SeedDemoOptions,
-  type SeedDemoResult,
-} from './demo.ts';
+export { DEMO_ACCOUNTS, DEMO_PASSWORD, MORE_DEMO_ACCOUNTS, type DemoAccount } from './accounts.ts';
+export { DEMO_NOW, seedDemo, type SeedDemoOptions, type SeedDemoResult } from './demo.ts';
 export {
   CATEGORY_NAMES_EN,
   CITY_CODES,

@@ -2,7 +2,7 @@
  * Reference data: Shandong's 16 cities and the national instrument taxonomy.
  * `seedReference` is idempotent (upserts), so it may run on every start.
  */
-import type { Db } from '../client.ts';
+import type { SqliteDatabase as Db } from '../sqlite.ts';
 import { cityData, taxonomyData, vocabulary, type TaxonomyNode } from './data.ts';
 
 export const PROVINCE = '山东省';
@@ -261,8 +261,8 @@ export interface SeedReferenceResult {
 }
 
 /** Insert or refresh the cities and the taxonomy. Safe to run any number of times. */
-export function seedReference(db: Db): SeedReferenceResult {
-  const sqlite = db.$client;
+export async function seedReference(db: Db): Promise<SeedReferenceResult> {
+  const sqlite = db.client;
   const upsertCity = sqlite.prepare(
     `INSERT INTO cities (code, name, name_en, province, voucher_ratio_percent, ordinal)
      VALUES (@code, @name, @nameEn, @province, @voucherRatioPercent, @ordinal)
@@ -308,7 +308,7 @@ export interface CityInfo {
 
 /** City lookups read from the database (by code). */
 export function cityInfo(db: Db): Map<string, CityInfo> {
-  const rows = db.$client
+  const rows = db.client
     .prepare(
       'SELECT code, name, name_en AS nameEn, ordinal, voucher_ratio_percent AS voucherRatioPercent FROM cities ORDER BY ordinal',
     )
@@ -318,7 +318,7 @@ export function cityInfo(db: Db): Map<string, CityInfo> {
 
 /** Category lookups read from the database (by code), with ancestor names and the top-level ordinal. */
 export function categoryInfo(db: Db): Map<string, CategoryInfo> {
-  const rows = db.$client
+  const rows = db.client
     .prepare('SELECT code, name, name_en AS nameEn, parent_code AS parentCode, level, ordinal FROM categories')
     .all() as CategoryRow[];
   const byCode = new Map(rows.map((r) => [r.code, r]));

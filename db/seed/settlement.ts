@@ -9,7 +9,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { DateTime } from 'luxon';
-import type { Db } from '../client.ts';
+import type { Database } from '../port.ts';
 import type { Actor } from '../../server/modules/auth/actor.ts';
 import { BookingRepo } from '../../server/modules/booking/booking.repo.ts';
 import { BookingService } from '../../server/modules/booking/booking.service.ts';
@@ -22,7 +22,7 @@ import { PaymentError, type PaymentProvider } from '../../server/modules/payment
 import { VouchersRepo } from '../../server/modules/vouchers/vouchers.repo.ts';
 import { VouchersService } from '../../server/modules/vouchers/vouchers.service.ts';
 import { fixedClock } from '../../server/shared/clock.ts';
-import { DEMO_ACCOUNTS } from './demo.ts';
+import { DEMO_ACCOUNTS } from './accounts.ts';
 import { LINYI_PROGRAMME_NAME } from './vouchers.ts';
 
 /** The seed pays by invoice only: it never reaches a card processor. */
@@ -41,28 +41,29 @@ const noCards: PaymentProvider = {
 };
 
 /** The booking and checkout services on a clock the seed moves, and the demo users as actors. */
-function seedServices(db: Db) {
-  const sqlite = db.$client;
-  const actorOf = (email: string): Actor | undefined =>
-    sqlite
-      .prepare(
-        `SELECT u.id AS userId, u.role, u.organisation_id AS organisationId, o.kind AS organisationKind, o.city_code AS cityCode
-         FROM users u JOIN organisations o ON o.id = u.organisation_id WHERE u.email = ?`,
-      )
-      .get(email) as Actor | undefined;
+function seedServices(db: Database) {
+  const actorOf = (email: string) =>
+    db.get<Actor>(
+      `SELECT u.id AS "userId", u.role, u.organisation_id AS "organisationId", o.kind AS "organisationKind",
+         o.city_code AS "cityCode"
+       FROM users u JOIN organisations o ON o.id = u.organisation_id WHERE u.email = ?`,
+      [email],
+    );
   const clock = fixedClock(DateTime.fromISO('2026-10-09T09:00:00', { zone: 'Asia/Shanghai' }).toMillis());
   const catalogRepo = new CatalogRepo(db);
   const bookings = new BookingService(
+    db,
     new BookingRepo(db),
     catalogRepo,
-    new CatalogService(catalogRepo, clock),
+    new CatalogService(db, catalogRepo, clock),
     clock,
     path.join(os.tmpdir(), 'isp-seed-files'),
   );
   const ledger = new Ledger(db);
   const checkout = new CheckoutService({
+    db,
     bookings,
-    vouchers: new VouchersService(new VouchersRepo(db), ledger, clock),
+    vouchers: new VouchersService(db, new VouchersRepo(db), ledger, clock),
     ledger,
     payments: new PaymentsRepo(db),
     provider: noCards,
@@ -70,17 +71,15 @@ function seedServices(db: Db) {
   });
   /** Machine-time instruments of a provider that anyone may book: by id, or the dearest per hour first. */
   const bookable = (providerId: number, limit: number, dearest = false) =>
-    sqlite
-      .prepare(
-        `SELECT i.id FROM instruments i JOIN instrument_schedules s ON s.instrument_id = i.id
-         WHERE i.institution_id = ? AND s.machine_time_enabled = 1 AND s.qualification_required = 0
-           AND i.sharing_mode = 'external' AND i.run_status = 'normal'
-           AND EXISTS (SELECT 1 FROM rate_card_items r WHERE r.instrument_id = i.id AND r.unit = 'hour')
-         ORDER BY ${dearest ? `(SELECT max(r.enterprise_fen) FROM rate_card_items r WHERE r.instrument_id = i.id AND r.unit = 'hour') DESC, ` : ''}i.id
-         LIMIT ?`,
-      )
-      .pluck()
-      .all(providerId, limit) as number[];
+    db.column<number>(
+      `SELECT i.id FROM instruments i JOIN instrument_schedules s ON s.instrument_id = i.id
+       WHERE i.institution_id = ? AND s.machine_time_enabled = TRUE AND s.qualification_required = FALSE
+         AND i.sharing_mode = 'external' AND i.run_status = 'normal'
+         AND EXISTS (SELECT 1 FROM rate_card_items r WHERE r.instrument_id = i.id AND r.unit = 'hour')
+       ORDER BY ${dearest ? `(SELECT max(r.enterprise_fen) FROM rate_card_items r WHERE r.instrument_id = i.id AND r.unit = 'hour') DESC, ` : ''}i.id
+       LIMIT ?`,
+      [providerId, limit],
+    );
 
   /**
    * One job on `day`: booked three days ahead, approved if need be, checked in and completed with a
@@ -91,7 +90,12 @@ function seedServices(db: Db) {
     extra: { quotaId?: number; purpose: string; key: string; rating: number; comment: string },
   ) => {
     clock.set(o.day.minus({ days: 3 }).set({ hour: 10 }).toMillis());
-    const free = bookings.availability(o.instrumentId, o.day.toISO()!, o.day.plus({ days: 3 }).toISO()!, o.minutes);
+    const free = await bookings.availability(
+      o.instrumentId,
+      o.day.toISO()!,
+      o.day.plus({ days: 3 }).toISO()!,
+      o.minutes,
+    );
     const slot = free.slots[0];
     if (!slot) return null;
     const { booking } = await checkout.book(
@@ -118,20 +122,21 @@ function seedServices(db: Db) {
       reportUrl: `https://reports.sdatc.example.cn/2026/10/${booking.id}.pdf`,
     });
     clock.advance(86_400_000);
-    bookings.rate(o.researcher, booking.id, extra.rating, extra.comment);
+    await bookings.rate(o.researcher, booking.id, extra.rating, extra.comment);
     return booking.id;
   };
   return { actorOf, bookable, job };
 }
 
-export async function seedSettlementDemo(db: Db): Promise<void> {
-  const sqlite = db.$client;
-  if ((sqlite.prepare(`SELECT COUNT(*) FROM voucher_uses`).pluck().get() as number) > 0) return;
+export async function seedSettlementDemo(db: Database): Promise<void> {
+  if (Number(await db.value(`SELECT COUNT(*) FROM voucher_uses`)) > 0) return;
   const { actorOf, bookable, job } = seedServices(db);
-  const lab = actorOf(DEMO_ACCOUNTS.labManager.email);
-  const researchers = [DEMO_ACCOUNTS.researcher.email, 'researcher3@demo.test'].map(actorOf).filter(Boolean) as Actor[];
+  const lab = await actorOf(DEMO_ACCOUNTS.labManager.email);
+  const researchers = (
+    await Promise.all([DEMO_ACCOUNTS.researcher.email, 'researcher3@demo.test'].map(actorOf))
+  ).filter(Boolean) as Actor[];
   if (!lab || !researchers.length) return;
-  const instruments = bookable(lab.organisationId, 6);
+  const instruments = await bookable(lab.organisationId, 6);
 
   // Eight jobs over October: requested a few days ahead, completed on the day, some a little shorter.
   for (let i = 0; i < 8 && instruments.length; i++) {
@@ -153,25 +158,23 @@ export async function seedSettlementDemo(db: Db): Promise<void> {
  * 临沂鼎新 (researcher3) with its 临沂 voucher in reimburse mode: three October jobs at the demo lab,
  * the whole price invoiced to the enterprise; the voucher share (50%) is its to claim on 我的报销.
  */
-export async function seedReimburseDemo(db: Db): Promise<void> {
-  const sqlite = db.$client;
-  const quota = sqlite
-    .prepare(
-      `SELECT q.id AS quotaId, q.programme_id AS programmeId FROM voucher_quotas q
-       JOIN voucher_programmes p ON p.id = q.programme_id
-       JOIN users u ON u.organisation_id = q.enterprise_id
-       WHERE p.name = ? AND u.email = 'researcher3@demo.test'`,
-    )
-    .get(LINYI_PROGRAMME_NAME) as { quotaId: number; programmeId: number } | undefined;
+export async function seedReimburseDemo(db: Database): Promise<void> {
+  const quota = await db.get<{ quotaId: number; programmeId: number }>(
+    `SELECT q.id AS "quotaId", q.programme_id AS "programmeId" FROM voucher_quotas q
+     JOIN voucher_programmes p ON p.id = q.programme_id
+     JOIN users u ON u.organisation_id = q.enterprise_id
+     WHERE p.name = ? AND u.email = 'researcher3@demo.test'`,
+    [LINYI_PROGRAMME_NAME],
+  );
   if (!quota) return;
-  const used = sqlite.prepare(`SELECT COUNT(*) FROM voucher_uses WHERE programme_id = ?`).pluck();
-  if ((used.get(quota.programmeId) as number) > 0) return;
+  const used = await db.value(`SELECT COUNT(*) FROM voucher_uses WHERE programme_id = ?`, [quota.programmeId]);
+  if (Number(used) > 0) return;
   const { actorOf, bookable, job } = seedServices(db);
-  const lab = actorOf(DEMO_ACCOUNTS.labManager.email);
-  const researcher = actorOf('researcher3@demo.test');
+  const lab = await actorOf(DEMO_ACCOUNTS.labManager.email);
+  const researcher = await actorOf('researcher3@demo.test');
   if (!lab || !researcher) return;
   // The lab's dearest machine time: jobs of a few thousand yuan, typical of voucher use.
-  const instruments = bookable(lab.organisationId, 3, true);
+  const instruments = await bookable(lab.organisationId, 3, true);
   const jobs: [string, number, number][] = [
     ['2026-10-13', 240, 240],
     ['2026-10-20', 180, 180],

@@ -6,35 +6,34 @@
  * itself — researcher3's enterprise holds a quota. Written through the voucher service, so the
  * programme budgets and the quotas are funded in the ledger like any other.
  */
-import type { Db } from '../client.ts';
+import type { Database } from '../port.ts';
 import { fixedClock } from '../../server/shared/clock.ts';
 import type { Actor } from '../../server/modules/auth/actor.ts';
 import { Ledger } from '../../server/modules/ledger/ledger.ts';
 import { VouchersRepo } from '../../server/modules/vouchers/vouchers.repo.ts';
 import { VouchersService } from '../../server/modules/vouchers/vouchers.service.ts';
-import { DEMO_ACCOUNTS } from './demo.ts';
+import { DEMO_ACCOUNTS } from './accounts.ts';
 
 const YUAN = 100;
 
 /** The city programme in reimburse mode (先付后补): its enterprises claim their shares themselves. */
 export const LINYI_PROGRAMME_NAME = '2026年度临沂市科技创新券（先付后补）';
 
-export function seedVoucherDemo(db: Db, now: number): void {
-  const sqlite = db.$client;
-  if ((sqlite.prepare('SELECT COUNT(*) FROM voucher_programmes').pluck().get() as number) > 0) return;
-  const admin = sqlite
-    .prepare(`SELECT u.id AS userId, u.organisation_id AS organisationId FROM users u WHERE email = ?`)
-    .get(DEMO_ACCOUNTS.platformAdmin.email) as { userId: number; organisationId: number } | undefined;
+export async function seedVoucherDemo(db: Database, now: number): Promise<void> {
+  if (Number(await db.value('SELECT COUNT(*) FROM voucher_programmes')) > 0) return;
+  const admin = await db.get<{ userId: number; organisationId: number }>(
+    `SELECT u.id AS "userId", u.organisation_id AS "organisationId" FROM users u WHERE email = ?`,
+    [DEMO_ACCOUNTS.platformAdmin.email],
+  );
   if (!admin) return;
   const actor: Actor = { ...admin, role: 'platform_admin', organisationKind: 'platform', cityCode: null };
   // The programme opened in spring; its grants are dated then, before any use.
   const opened = Math.min(now, Date.parse('2026-03-20T09:00:00+08:00'));
-  const service = new VouchersService(new VouchersRepo(db), new Ledger(db), fixedClock(opened));
-  const orgOf = (email: string) =>
-    sqlite.prepare('SELECT organisation_id FROM users WHERE email = ?').pluck().get(email) as number | undefined;
+  const service = new VouchersService(db, new VouchersRepo(db), new Ledger(db), fixedClock(opened));
+  const orgOf = (email: string) => db.value<number>('SELECT organisation_id FROM users WHERE email = ?', [email]);
 
-  sqlite.transaction(() => {
-    const programme = service.createProgramme(actor, {
+  await db.write(async (tx) => {
+    const programme = await service.createProgramme(actor, {
       name: '2026年度山东省科技创新券',
       nameEn: 'Shandong Innovation Vouchers 2026',
       province: '山东省',
@@ -62,20 +61,18 @@ export function seedVoucherDemo(db: Db, now: number): void {
       rejectOutcome: 'enterprise_debt',
     });
 
-    const enterprises = sqlite
-      .prepare(
-        `SELECT id, credit_code AS creditCode FROM organisations WHERE kind = 'enterprise' AND certified = 1 ORDER BY id`,
-      )
-      .all() as { id: number; creditCode: string | null }[];
-    const group = service.createControllerGroup({ name: '鲁信科创集团', controller: '鲁信科技投资控股有限公司' });
-    enterprises.forEach((e, i) => {
-      service.certify(actor, e.id, {
+    const enterprises = await tx.all<{ id: number; creditCode: string | null }>(
+      `SELECT id, credit_code AS "creditCode" FROM organisations WHERE kind = 'enterprise' AND certified = TRUE ORDER BY id`,
+    );
+    const group = await service.createControllerGroup({ name: '鲁信科创集团', controller: '鲁信科技投资控股有限公司' });
+    for (const [i, e] of enterprises.entries()) {
+      await service.certify(actor, e.id, {
         certificateNo: `2026370${String(100000 + e.id).slice(1)}`,
         certifiedOn: '2026-03-15',
         expiresOn: '2027-03-14',
         controllerGroupId: i === 3 || i === 4 ? group.id : null,
       });
-    });
+    }
 
     const quotas: [string | undefined, number][] = [
       [DEMO_ACCOUNTS.researcher.email, 50_000 * YUAN],
@@ -84,22 +81,22 @@ export function seedVoucherDemo(db: Db, now: number): void {
     ];
     const granted = new Set<number>();
     for (const [email, capFen] of quotas) {
-      const org = email ? orgOf(email) : undefined;
+      const org = email ? await orgOf(email) : undefined;
       if (!org || granted.has(org) || !enterprises.some((e) => e.id === org)) continue;
-      service.grantQuota(actor, { programmeId: programme.id, enterpriseId: org, capFen });
+      await service.grantQuota(actor, { programmeId: programme.id, enterpriseId: org, capFen });
       granted.add(org);
     }
     for (const e of enterprises.slice(0, 12)) {
       if (granted.has(e.id)) continue;
-      service.grantQuota(actor, { programmeId: programme.id, enterpriseId: e.id, capFen: 20_000 * YUAN });
+      await service.grantQuota(actor, { programmeId: programme.id, enterpriseId: e.id, capFen: 20_000 * YUAN });
       granted.add(e.id);
     }
 
     // 临沂's own vouchers, paid afterwards: the enterprise pays the whole price, then claims 50% of it
     // from 临沂市科学技术局 (which reviews claims of its city's enterprises).
-    const linyiEnterprise = orgOf('researcher3@demo.test');
+    const linyiEnterprise = await orgOf('researcher3@demo.test');
     if (linyiEnterprise && enterprises.some((e) => e.id === linyiEnterprise)) {
-      const linyi = service.createProgramme(actor, {
+      const linyi = await service.createProgramme(actor, {
         name: LINYI_PROGRAMME_NAME,
         nameEn: 'Linyi Innovation Vouchers 2026 (pay first, claim after)',
         province: '山东省',
@@ -121,19 +118,19 @@ export function seedVoucherDemo(db: Db, now: number): void {
         // The enterprise has paid the provider in full: a rejected share is simply not reimbursed.
         rejectOutcome: 'written_off',
       });
-      service.grantQuota(actor, { programmeId: linyi.id, enterpriseId: linyiEnterprise, capFen: 50_000 * YUAN });
+      await service.grantQuota(actor, { programmeId: linyi.id, enterpriseId: linyiEnterprise, capFen: 50_000 * YUAN });
     }
 
     // A declared relation: the second demo enterprise shares an owner with 山东大学.
-    const related = orgOf('researcher2@demo.test');
-    const sdu = orgOf('lab2@demo.test');
+    const related = await orgOf('researcher2@demo.test');
+    const sdu = await orgOf('lab2@demo.test');
     if (related && sdu) {
-      service.declareRelated(actor, {
+      await service.declareRelated(actor, {
         enterpriseId: related,
         providerId: sdu,
         relation: 'shared_owner',
         note: '股东相同（演示数据）',
       });
     }
-  })();
+  });
 }

@@ -9,7 +9,7 @@
  */
 import readline from 'node:readline';
 import { parseArgs } from 'node:util';
-import { migrateDb, openDb } from '../../db/client.ts';
+import { migrateDatabase, openDatabase } from '../../db/client.ts';
 import { seedReference } from '../../db/seed/index.ts';
 import { AuthRepo } from '../modules/auth/auth.repo.ts';
 import { adminInput, createPlatformAdmin } from '../modules/auth/first-admin.ts';
@@ -66,10 +66,10 @@ async function main(): Promise<void> {
     process.exit(values.help ? 0 : 2);
   }
   const password = await readPassword();
-  const db = openDb(process.env.DATABASE_PATH ?? './data/app.db');
+  const db = openDatabase(process.env.DATABASE_PATH ?? './data/app.db');
   try {
-    migrateDb(db);
-    seedReference(db);
+    migrateDatabase(db);
+    await seedReference(db);
     const input = adminInput.safeParse({
       email: values.email,
       displayName: values.name ?? values.email.split('@')[0],
@@ -78,13 +78,13 @@ async function main(): Promise<void> {
     });
     if (!input.success)
       throw new Error(input.error.issues.map((i) => `--${i.path.join('.')}: ${i.message}`).join('\n'));
-    const created = await createPlatformAdmin(new AuthRepo(db), systemClock, input.data);
+    const created = await createPlatformAdmin(db, new AuthRepo(db), systemClock, input.data);
     console.error(
       `created platform administrator ${created.email} (user ${created.userId}` +
-        `${created.organisationCreated ? `, new platform organisation ${created.organisationId}` : ''}) in ${db.$client.name}`,
+        `${created.organisationCreated ? `, new platform organisation ${created.organisationId}` : ''}) in ${db.location}`,
     );
   } finally {
-    db.$client.close();
+    await db.close();
   }
 }
 

@@ -15,9 +15,15 @@ export const SESSION_COOKIE = 'sid';
 
 /** Resolves the session cookie to an actor (or null); routes decide whether one is needed. */
 export function sessionMiddleware(auth: AuthService): RequestHandler {
-  return (req, _res, next) => {
+  return async (req, _res, next) => {
     const token = req.cookies?.[SESSION_COOKIE] as string | undefined;
-    req.actor = token && token.length <= 100 ? auth.authenticate(token) : null;
+    try {
+      req.actor = token && token.length <= 100 ? await auth.authenticate(token) : null;
+    } catch (err) {
+      next(err);
+      return;
+    }
+    // Outside the try: an error of a later handler is not this middleware's to report.
     next();
   };
 }

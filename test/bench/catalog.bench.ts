@@ -1,25 +1,30 @@
 /**
  * npm run bench:catalog — catalogue search at 10^6 instruments, through HTTP and as raw SQL, in one run.
  *
- * Seeds BENCH_INSTRUMENTS (default 1,000,000) instruments into a temp database (reused when present),
- * starts the real app on a loopback port and runs each query class over ≥ BENCH_QUERIES varied queries:
- *   raw     the same SQL statements the search issues, straight through better-sqlite3 (CatalogRepo)
- *   service the whole search in-process (SQL + facet counting + shaping), no HTTP
+ * Seeds BENCH_INSTRUMENTS (default 1,000,000) instruments into a temp database (BENCH_DB; reused when
+ * present), starts the real app on a loopback port and runs each query class over BENCH_QUERIES
+ * (default 250; p95 wants ≥ 200) varied queries:
+ *   raw     the same SQL statements the search issues (as CatalogRepo writes them), straight through
+ *           better-sqlite3 on the database's own connection: no port, no promises
+ *   service the whole search in-process through the port (SQL + facet counting + shaping), no HTTP
  *   http    a real HTTP request to the running server (keep-alive), response read and parsed
- * and prints p50/p95 per class and the ratio http/raw.
+ * and prints p50/p95 per class and the ratio http/raw; the figures also go to
+ * BENCH_RESULTS_DIR/bench-catalog.json (default test-results).
  */
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { migrateDb, openDb } from '../../db/client.ts';
+import type BetterSqlite3 from 'better-sqlite3';
+import { migrateDatabase, openDatabase, type Queryable, type SqliteDatabase } from '../../db/client.ts';
+import type { Orm, Params, Statement } from '../../db/port.ts';
 import { seedDemo, seedReference } from '../../db/seed/index.ts';
 import { mulberry32 } from '../../db/seed/random.ts';
 import { createApp } from '../../server/app.ts';
-import { testStripe } from '../support/stripe.ts';
+import { localStripe, testStripe } from '../support/stripe.ts';
 import { systemClock } from '../../server/shared/clock.ts';
-import { CatalogRepo, type SearchFilters } from '../../server/modules/catalog/catalog.repo.ts';
+import { CatalogRepo, type SearchFilters, type SummaryRow } from '../../server/modules/catalog/catalog.repo.ts';
 import { searchQuerySchema } from '../../server/modules/catalog/catalog.schemas.ts';
 import { CatalogService } from '../../server/modules/catalog/catalog.service.ts';
 import { keyInstrumentId } from '../../server/modules/catalog/search-key.ts';
@@ -28,35 +33,36 @@ import { encodeCursor } from '../../server/shared/cursor.ts';
 import vocabulary from '../../db/seed/data/instrument-vocabulary.json' with { type: 'json' };
 
 const N = Number(process.env.BENCH_INSTRUMENTS ?? 1_000_000);
-const QUERIES = Math.max(200, Number(process.env.BENCH_QUERIES ?? 250));
+const QUERIES = Number(process.env.BENCH_QUERIES ?? 250);
+const RESULTS = process.env.BENCH_RESULTS_DIR ?? 'test-results';
 const file = process.env.BENCH_DB ?? path.join(os.tmpdir(), `isp-bench-catalog-${N}.db`);
 
-async function prepareDatabase() {
+async function prepareDatabase(): Promise<SqliteDatabase> {
   const exists = fs.existsSync(file);
-  let db = openDb(file);
-  migrateDb(db);
-  const have = db.$client.prepare('SELECT count(*) FROM instruments').pluck().get() as number;
+  let db = openDatabase(file);
+  migrateDatabase(db);
+  const have = (await db.value<number>('SELECT count(*) FROM instruments'))!;
   if (exists && have >= N) {
     console.log(`Reusing ${file} (${have.toLocaleString()} instruments)`);
     return db;
   }
   if (have > 0) {
-    db.$client.close();
+    await db.close();
     for (const f of [file, `${file}-wal`, `${file}-shm`]) fs.rmSync(f, { force: true });
-    db = openDb(file);
-    migrateDb(db);
+    db = openDatabase(file);
+    migrateDatabase(db);
   }
   console.log(`Seeding ${N.toLocaleString()} instruments into ${file} …`);
   const started = performance.now();
-  db.$client.pragma('synchronous = OFF');
-  seedReference(db);
+  db.client.pragma('synchronous = OFF');
+  await seedReference(db);
   await seedDemo(db, {
     instruments: N,
     seed: 20261128,
     onProgress: (done, total) => process.stderr.write(`\r  ${done.toLocaleString()}/${total.toLocaleString()}`),
   });
-  db.$client.pragma('synchronous = NORMAL');
-  db.$client.exec('ANALYZE');
+  db.client.pragma('synchronous = NORMAL');
+  db.client.exec('ANALYZE');
   console.log(`\nSeeded in ${((performance.now() - started) / 1000).toFixed(1)} s`);
   return db;
 }
@@ -108,13 +114,102 @@ const shortTerms = [
   '色谱',
 ];
 
+/** A statement the repository sent: how it wanted the answer, the SQL and its parameters. */
+interface Sent {
+  how: 'all' | 'column';
+  statement: Statement;
+  params: Params | undefined;
+}
+
+/**
+ * The search's statements run raw: the SQL text and parameters are the ones CatalogRepo sends (it is
+ * asked for them through a Queryable that only records), then prepared once and run synchronously
+ * through better-sqlite3 on the database's own connection — the baseline without the port.
+ */
+class RawCatalog {
+  private sent: Sent | null = null;
+  private readonly prepared = new Map<string, BetterSqlite3.Statement>();
+  private readonly plucked = new Map<string, BetterSqlite3.Statement>();
+  private readonly repo: CatalogRepo;
+
+  constructor(private readonly sqlite: BetterSqlite3.Database) {
+    const record =
+      (how: Sent['how']) =>
+      (statement: Statement, params?: Params): Promise<never[]> => {
+        this.sent = { how, statement, params };
+        return Promise.resolve([]);
+      };
+    const refuse = () => Promise.reject(new Error('the search sends its statements with all() and column()'));
+    const recorder = {
+      engine: 'sqlite',
+      get orm(): Orm {
+        throw new Error('the search statements are SQL text');
+      },
+      all: record('all'),
+      column: record('column'),
+      get: refuse,
+      run: refuse,
+      value: refuse,
+    } as unknown as Queryable;
+    this.repo = new CatalogRepo(recorder);
+  }
+
+  /**
+   * Runs, raw, the statement a repository method sends, as it sends it (rows, or the first column).
+   * Each of these methods sends its one statement before it first awaits, so it has been recorded by
+   * the time the call returns. No rows when it sends none (summaries of no ids).
+   */
+  private run<T>(call: (repo: CatalogRepo) => Promise<unknown>): T[] {
+    this.sent = null;
+    call(this.repo).catch(() => undefined); // what the recorder answers is of no use
+    const sent = this.sent as Sent | null;
+    if (!sent) return [];
+    if (typeof sent.statement !== 'string' || !(sent.params === undefined || Array.isArray(sent.params))) {
+      throw new Error('the raw baseline expects SQL text with positional parameters');
+    }
+    const pluck = sent.how === 'column';
+    const cache = pluck ? this.plucked : this.prepared;
+    let prepared = cache.get(sent.statement);
+    if (!prepared) {
+      prepared = this.sqlite.prepare(sent.statement);
+      if (pluck) prepared.pluck();
+      cache.set(sent.statement, prepared);
+    }
+    return prepared.all(sent.params ?? []) as T[];
+  }
+
+  matchingKeys(f: SearchFilters): number[] {
+    return this.run((r) => r.matchingKeys(f));
+  }
+
+  keyOrderedPage(...args: Parameters<CatalogRepo['keyOrderedPage']>): number[] {
+    return this.run((r) => r.keyOrderedPage(...args));
+  }
+
+  columnOrderedPage(...args: Parameters<CatalogRepo['columnOrderedPage']>): { id: number; value: number }[] {
+    return this.run((r) => r.columnOrderedPage(...args));
+  }
+
+  columnOrderedPageOfKeys(
+    ...args: Parameters<CatalogRepo['columnOrderedPageOfKeys']>
+  ): { id: number; value: number }[] {
+    return this.run((r) => r.columnOrderedPageOfKeys(...args));
+  }
+
+  /** In the order of the ids, as the repository returns them. */
+  summaries(ids: number[]): SummaryRow[] {
+    const byId = new Map(this.run<SummaryRow>((r) => r.summaries(ids)).map((row) => [row.id, row]));
+    return ids.map((id) => byId.get(id)).filter((row): row is SummaryRow => row !== undefined);
+  }
+}
+
 type Query = Record<string, string>;
 interface QueryClass {
   name: string;
   target?: string;
   queries: Query[];
-  /** The SQL the search issues for this query, through the repository alone. */
-  raw: (repo: CatalogRepo, q: Query) => void;
+  /** The SQL the search issues for this query, raw. */
+  raw: (repo: RawCatalog, q: Query) => void;
 }
 
 const filtersOf = (q: Query): SearchFilters => ({
@@ -128,7 +223,7 @@ const filtersOf = (q: Query): SearchFilters => ({
  * matches (without the facet filters) and the page — from the counted keys when there are any, as
  * the service does, else a join over the text matches.
  */
-function rawSearch(repo: CatalogRepo, q: Query, withCounts: boolean) {
+function rawSearch(repo: RawCatalog, q: Query, withCounts: boolean) {
   const f = filtersOf(q);
   const limit = Number(q.limit ?? 20);
   const keys = withCounts ? repo.matchingKeys({ ...f, cityCode: undefined, cityOrdinal: undefined }) : null;
@@ -151,12 +246,11 @@ function rawSearch(repo: CatalogRepo, q: Query, withCounts: boolean) {
   }
 }
 
-function buildClasses(repo: CatalogRepo): QueryClass[] {
+function buildClasses(db: BetterSqlite3.Database): QueryClass[] {
   const list = (make: () => Query) => Array.from({ length: QUERIES }, make);
   const deep = list(() => {
     const city = pick(CITIES);
     const sort = pick(['price_asc', 'relevance'] as const);
-    const db = repo.db.$client;
     const offset = 500 + Math.floor(random() * 20_000);
     const row = db
       .prepare(
@@ -238,13 +332,13 @@ const ms = (x: number) => x.toFixed(2).padStart(7);
 
 async function main() {
   const db = await prepareDatabase();
-  const repo = new CatalogRepo(db);
-  const service = new CatalogService(new CatalogRepo(db), systemClock);
+  const repo = new RawCatalog(db.client);
+  const service = new CatalogService(db, new CatalogRepo(db), systemClock);
   const app = createApp({ db, webRoot: null, payments: await testStripe() });
   const server = app.listen(0, '127.0.0.1');
   await new Promise((r) => server.once('listening', r));
   const port = (server.address() as AddressInfo).port;
-  const classes = buildClasses(repo);
+  const classes = buildClasses(db.client);
 
   console.log(
     `\n${N.toLocaleString()} instruments, ${QUERIES} queries per class, ${os.cpus().length} cores, Node ${process.version}`,
@@ -258,7 +352,7 @@ async function main() {
     // Warm the caches the same way for all three.
     for (const q of c.queries.slice(0, 20)) {
       c.raw(repo, q);
-      service.search(searchQuerySchema.parse(q));
+      await service.search(searchQuerySchema.parse(q));
       await get(port, q);
     }
     const raw: number[] = [];
@@ -270,7 +364,7 @@ async function main() {
       c.raw(repo, q);
       raw.push(performance.now() - t);
       t = performance.now();
-      service.search(searchQuerySchema.parse(q));
+      await service.search(searchQuerySchema.parse(q));
       svc.push(performance.now() - t);
       t = performance.now();
       rows += await get(port, q);
@@ -301,17 +395,18 @@ async function main() {
       r.target,
     );
   }
-  fs.mkdirSync('test-results', { recursive: true });
+  fs.mkdirSync(RESULTS, { recursive: true });
   fs.writeFileSync(
-    'test-results/bench-catalog.json',
+    path.join(RESULTS, 'bench-catalog.json'),
     JSON.stringify({ instruments: N, queries: QUERIES, results }, null, 2),
   );
   console.log(
     '\n(ms; raw = the search’s own SQL via better-sqlite3, svc = in-process search, http = through the server)',
   );
-  server.close();
   agent.destroy();
-  db.$client.close();
+  await new Promise((r) => server.close(r));
+  await (await localStripe()).close();
+  await db.close();
 }
 
 await main();

@@ -7,11 +7,14 @@
  * Setup: the payments, bookings and ledger transfers are written through the real ledger; the
  * processor's charges are copies of one real charge made through the API, put into the local Stripe
  * server's store (making 10^5 charges through HTTP would take minutes).
+ *
+ * Sizes (environment): BENCH_PAYMENTS (default 100,000), BENCH_RUNS (runs of each, the best counts;
+ * default 3). The database is a new one in a temp folder every time, removed at the end.
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { migrateDb, openDb } from '../../db/client.ts';
+import { migrateDatabase, openDatabase } from '../../db/client.ts';
 import { seedDemo, seedReference } from '../../db/seed/index.ts';
 import { Ledger } from '../../server/modules/ledger/ledger.ts';
 import { cloneCharges, startLocalStripe } from '../../server/modules/payments/local-stripe.ts';
@@ -26,9 +29,9 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 
 async function main() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'isp-bench-reconcile-'));
-  const db = openDb(path.join(dir, 'bench.db'));
-  migrateDb(db);
-  seedReference(db);
+  const db = openDatabase(path.join(dir, 'bench.db'));
+  migrateDatabase(db);
+  await seedReference(db);
   await seedDemo(db, { instruments: 200, seed: 7 });
   const stripeServer = await startLocalStripe();
   const provider = new StripeProvider({
@@ -39,8 +42,8 @@ async function main() {
   });
   const payments = new PaymentsRepo(db);
   const now = Date.now();
-  const installation = payments.installationId(now);
-  const sqlite = db.$client;
+  const installation = await payments.installationId(now);
+  const sqlite = db.client;
 
   // One real charge; the rest are its copies with their own ids, amounts and payment ids.
   const template = await provider.authorise({
@@ -54,45 +57,37 @@ async function main() {
   await provider.capture(template.id, 10_000, `bench-capture-${now}`);
 
   const t0 = performance.now();
-  const labOrg = sqlite
-    .prepare(`SELECT organisation_id FROM users WHERE email = 'lab@demo.test'`)
-    .pluck()
-    .get() as number;
-  const enterprise = sqlite
-    .prepare(`SELECT id, organisation_id AS org FROM users WHERE email = 'researcher@demo.test'`)
-    .get() as {
-    id: number;
-    org: number;
-  };
-  const instrument = sqlite
-    .prepare(`SELECT id FROM instruments WHERE institution_id = ? LIMIT 1`)
-    .pluck()
-    .get(labOrg) as number;
-  const insertBooking = sqlite.prepare(
-    `INSERT INTO bookings (instrument_id, institution_id, requester_id, requester_organisation_id, mode, status, user_type,
-       quoted_fen, price_lines, final_fen, payment_method, created_at, updated_at)
-     VALUES (?, ?, ?, ?, 'machine_time', 'completed', 'enterprise', ?, '[]', ?, 'card', ?, ?)`,
-  );
-  const insertPayment = sqlite.prepare(
-    `INSERT INTO payments (booking_id, provider, status, currency, charge_id, authorised_fen, captured_fen, created_at, updated_at)
-     VALUES (?, 'stripe', 'captured', 'cny', ?, ?, ?, ?, ?)`,
-  );
+  const labOrg = (await db.value<number>(`SELECT organisation_id FROM users WHERE email = 'lab@demo.test'`))!;
+  const enterprise = (await db.get<{ id: number; org: number }>(
+    `SELECT id, organisation_id AS org FROM users WHERE email = 'researcher@demo.test'`,
+  ))!;
+  const instrument = (await db.value<number>(`SELECT id FROM instruments WHERE institution_id = ? LIMIT 1`, [labOrg]))!;
+  const INSERT_BOOKING = `INSERT INTO bookings (instrument_id, institution_id, requester_id, requester_organisation_id, mode,
+       status, user_type, quoted_fen, price_lines, final_fen, payment_method, created_at, updated_at)
+     VALUES (?, ?, ?, ?, 'machine_time', 'completed', 'enterprise', ?, '[]', ?, 'card', ?, ?) RETURNING id`;
+  const INSERT_PAYMENT = `INSERT INTO payments (booking_id, provider, status, currency, charge_id, authorised_fen,
+       captured_fen, created_at, updated_at)
+     VALUES (?, 'stripe', 'captured', 'cny', ?, ?, ?, ?, ?) RETURNING id`;
   const ledger = new Ledger(db);
-  const cash = ledger.account(
+  const cash = await ledger.account(
     { code: `enterprise:${enterprise.org}:cash`, kind: 'enterprise_cash', name: 'cash' },
     now,
   );
-  const fromProcessor = ledger.account(
+  const fromProcessor = await ledger.account(
     { code: `provider:${labOrg}:receivable:processor`, kind: 'provider_receivable_processor', name: 'receivable' },
     now,
   );
-  const clearing = ledger.account({ code: 'processor:clearing', kind: 'processor_clearing', name: 'clearing' }, now);
+  const clearing = await ledger.account(
+    { code: 'processor:clearing', kind: 'processor_clearing', name: 'clearing' },
+    now,
+  );
   const charges: { id: string; amount: number; paymentId: number }[] = [];
-  sqlite.transaction(() => {
+  // One transaction: the ledger's calls join it (each a savepoint of it).
+  await db.write(async (tx) => {
     for (let i = 1; i <= N; i++) {
       const amount = 1000 + ((i * 7919) % 50_000);
       const at = now - (N - i) * 1000;
-      const booking = insertBooking.run(
+      const booking = (await tx.value<number>(INSERT_BOOKING, [
         instrument,
         labOrg,
         enterprise.id,
@@ -101,10 +96,10 @@ async function main() {
         amount,
         at,
         at,
-      ).lastInsertRowid;
+      ]))!;
       const chargeId = `ch_bench${String(i).padStart(12, '0')}`;
-      const paymentId = Number(insertPayment.run(booking, chargeId, amount, amount, at, at).lastInsertRowid);
-      ledger.create(
+      const paymentId = (await tx.value<number>(INSERT_PAYMENT, [booking, chargeId, amount, amount, at, at]))!;
+      await ledger.create(
         {
           id: `pay:${paymentId}:authorise`,
           debit: cash.id,
@@ -112,27 +107,27 @@ async function main() {
           amountFen: amount,
           code: 'card_authorise',
           pending: true,
-          bookingId: Number(booking),
+          bookingId: booking,
           processorRef: chargeId,
         },
         at,
       );
-      ledger.post(`pay:${paymentId}:authorise`, `pay:${paymentId}:authorise:post`, amount, at);
-      ledger.create(
+      await ledger.post(`pay:${paymentId}:authorise`, `pay:${paymentId}:authorise:post`, amount, at);
+      await ledger.create(
         {
           id: `pay:${paymentId}:capture-funds`,
           debit: clearing.id,
           credit: cash.id,
           amountFen: amount,
           code: 'card_capture',
-          bookingId: Number(booking),
+          bookingId: booking,
           processorRef: chargeId,
         },
         at,
       );
       charges.push({ id: chargeId, amount, paymentId });
     }
-  })();
+  });
   cloneCharges(template, (original) =>
     charges.map((c, i) => ({
       ...original,
@@ -152,7 +147,7 @@ async function main() {
   );
 
   const settlementRepo = new SettlementRepo(db);
-  const service = new ReconciliationService(settlementRepo, payments, ledger, provider, systemClock);
+  const service = new ReconciliationService(db, settlementRepo, payments, ledger, provider, systemClock);
   const from = now - N * 1000 - 60_000;
   const to = now + 60_000;
   // Raw baseline: read every payment with its ledger amounts, as the run does, without the processor.
@@ -175,7 +170,7 @@ async function main() {
     runs.push(performance.now() - s);
   }
   const best = (xs: number[]) => Math.min(...xs);
-  const findings = settlementRepo.findings(last!.id);
+  const findings = await settlementRepo.findings(last!.id);
   const unexpected = findings.filter((f) => f.ref !== template.id);
   console.log(
     `run status ${last!.status}: ${findings.length} findings (${unexpected.length} other than the template charge)`,
@@ -190,7 +185,7 @@ async function main() {
     `| raw SQLite: read the payments with their ledger amounts | ${best(raw).toFixed(0)} ms | ${Math.round(N / (best(raw) / 1000)).toLocaleString()} payments/s |`,
   );
   await stripeServer.close();
-  db.$client.close();
+  await db.close();
   fs.rmSync(dir, { recursive: true, force: true });
 }
 

@@ -1,5 +1,5 @@
 /**
- * npx tsx test/bench/slots.bench.ts — the slot engine over a 60-day window, 1,000 runs per scenario.
+ * npm run bench:slots — the slot engine over a 60-day window, BENCH_RUNS (default 1,000) runs per scenario.
  *
  * Typical rules: two opening periods on weekdays, 30-minute slots, 60-minute bookings, a few hundred
  * busy blocks, a handful of closures and holidays. Prints mean / p50 / p95 per scenario. Not a test.
@@ -54,7 +54,7 @@ function situation(timeZone: string, from: number, busyCount: number, allWeek: b
 }
 
 function measure(name: string, fn: () => unknown) {
-  for (let i = 0; i < 200; i++) fn(); // warm up the JIT and luxon's caches
+  for (let i = 0; i < Math.min(200, RUNS); i++) fn(); // warm up the JIT and luxon's caches
   const times: number[] = [];
   for (let i = 0; i < RUNS; i++) {
     const t0 = performance.now();

@@ -4,16 +4,19 @@
  * instrument and the underused list, each both warm (nothing changed) and right after a booking
  * changed (its instrument-month is recomputed and the answer rebuilt); next to the raw SQLite
  * baseline of summing the same year straight from the bookings table, in the same run.
+ *
+ * Sizes (environment): BENCH_INSTRUMENTS, BENCH_BOOKINGS (the database, kept in the temp folder and
+ * reused, or BENCH_DB), BENCH_REQUESTS (requests per case and measure).
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { migrateDb, openDb, type Db } from '../../db/client.ts';
+import { migrateDatabase, openDatabase, type SqliteDatabase } from '../../db/client.ts';
 import { seedDemo, seedReference } from '../../db/seed/index.ts';
 import { mulberry32 } from '../../db/seed/random.ts';
 import { createApp, servicesOf } from '../../server/app.ts';
-import { testStripe } from '../support/stripe.ts';
+import { localStripe, testStripe } from '../support/stripe.ts';
 
 const INSTRUMENTS = Number(process.env.BENCH_INSTRUMENTS ?? 100_000);
 const BOOKINGS = Number(process.env.BENCH_BOOKINGS ?? 1_000_000);
@@ -22,24 +25,25 @@ const file = process.env.BENCH_DB ?? path.join(os.tmpdir(), `isp-bench-stats-${I
 const YEAR = 2026;
 const H = 3_600_000;
 
-async function prepare(): Promise<Db> {
+async function prepare(): Promise<SqliteDatabase> {
   if (fs.existsSync(file)) {
-    const db = openDb(file);
-    migrateDb(db);
-    if ((db.$client.prepare('SELECT count(*) FROM bookings').pluck().get() as number) >= BOOKINGS) {
+    const db = openDatabase(file);
+    migrateDatabase(db);
+    if ((await db.value<number>('SELECT count(*) FROM bookings'))! >= BOOKINGS) {
       console.log(`Reusing ${file}`);
       return db;
     }
-    db.$client.close();
+    await db.close();
     for (const f of [file, `${file}-wal`, `${file}-shm`]) fs.rmSync(f, { force: true });
   }
-  const db = openDb(file);
-  migrateDb(db);
+  const db = openDatabase(file);
+  migrateDatabase(db);
   const t0 = performance.now();
-  db.$client.pragma('synchronous = OFF');
-  seedReference(db);
+  db.client.pragma('synchronous = OFF');
+  await seedReference(db);
   await seedDemo(db, { instruments: INSTRUMENTS, seed: 7 });
-  const sqlite = db.$client;
+  // A year of bookings, bulk-loaded straight through better-sqlite3 (like the seed).
+  const sqlite = db.client;
   const instruments = sqlite
     .prepare(`SELECT id, institution_id AS inst FROM instruments WHERE sharing_mode != 'not_shared'`)
     .all() as {
@@ -111,10 +115,10 @@ async function main() {
   const app = createApp({ db, webRoot: null, payments: await testStripe() });
   const stats = servicesOf(app).stats;
   const t1 = performance.now();
-  stats.ensureYear(YEAR);
+  await stats.ensureYear(YEAR);
   let total = 0;
-  for (let n = stats.refresh(); n > 0; n = stats.refresh()) total += n;
-  db.$client.exec('ANALYZE');
+  for (let n = await stats.refresh(); n > 0; n = await stats.refresh()) total += n;
+  db.client.exec('ANALYZE');
   console.log(
     `Roll-up: ${total.toLocaleString()} instrument-months computed in ${((performance.now() - t1) / 1000).toFixed(1)} s`,
   );
@@ -128,31 +132,32 @@ async function main() {
     body: JSON.stringify({ email: 'admin@demo.test', password: 'demo-pass-2025' }),
   });
   const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
-  const institution = db.$client
-    .prepare(`SELECT institution_id FROM bookings GROUP BY institution_id ORDER BY COUNT(*) DESC LIMIT 1`)
-    .pluck()
-    .get() as number;
-  const instrument = db.$client
-    .prepare(`SELECT instrument_id FROM bookings WHERE institution_id = ? LIMIT 1`)
-    .pluck()
-    .get(institution) as number;
-  const bookingIds = db.$client
-    .prepare(`SELECT id FROM bookings WHERE status = 'completed' ORDER BY random() LIMIT ?`)
-    .pluck()
-    .all(REQUESTS * 4) as number[];
-  const ownBookingIds = db.$client
-    .prepare(`SELECT id FROM bookings WHERE status = 'completed' AND institution_id = ? ORDER BY random() LIMIT ?`)
-    .pluck()
-    .all(institution, REQUESTS * 2) as number[];
+  const institution = (await db.value<number>(
+    `SELECT institution_id FROM bookings GROUP BY institution_id ORDER BY COUNT(*) DESC LIMIT 1`,
+  ))!;
+  const instrument = (await db.value<number>(`SELECT instrument_id FROM bookings WHERE institution_id = ? LIMIT 1`, [
+    institution,
+  ]))!;
+  // Changes elsewhere: never at the measured institution, so that case measures its cache, not luck.
+  const bookingIds = await db.column<number>(
+    `SELECT id FROM bookings WHERE status = 'completed' AND institution_id != ? ORDER BY random() LIMIT ?`,
+    [institution, REQUESTS * 4],
+  );
+  const ownBookingIds = await db.column<number>(
+    `SELECT id FROM bookings WHERE status = 'completed' AND institution_id = ? ORDER BY random() LIMIT ?`,
+    [institution, REQUESTS * 2],
+  );
   let touched = 0;
   // A booking changes (a late rating), as it would between two visits: anywhere, or at the institution.
-  const touchOne = (ids: number[]) => () =>
-    db.$client.prepare(`UPDATE bookings SET rating = 5 WHERE id = ?`).run(ids[touched++ % ids.length]);
+  // (Through the port: the app in this process shares the connection.)
+  const touchOne = (ids: number[]) => async () => {
+    await db.run(`UPDATE bookings SET rating = 5 WHERE id = ?`, [ids[touched++ % ids.length]!]);
+  };
   const touchAnywhere = touchOne(bookingIds);
-  const time = async (url: string, touch?: () => void) => {
+  const time = async (url: string, touch?: () => Promise<void>) => {
     const xs: number[] = [];
     for (let i = 0; i < REQUESTS; i++) {
-      touch?.();
+      await touch?.();
       const s = performance.now();
       const res = await fetch(`${base}${url}`, { headers: { cookie } });
       await res.arrayBuffer();
@@ -163,7 +168,7 @@ async function main() {
   };
   const raw = () => {
     const xs: number[] = [];
-    const q = db.$client.prepare(
+    const q = db.client.prepare(
       `SELECT COUNT(*), SUM(actual_minutes), SUM(final_fen), COUNT(DISTINCT requester_organisation_id) FROM bookings
        WHERE status = 'completed' AND start_at >= ? AND start_at < ?`,
     );
@@ -175,9 +180,9 @@ async function main() {
     return xs;
   };
   const dashboard = `/stats/institutions/${institution}?year=${YEAR}`;
-  const cases: [string, string, (() => void)?][] = [
+  const cases: [string, string, (() => Promise<void>)?][] = [
     ['public overview (province, by month, city, category, top 10)', `/stats/overview?year=${YEAR}`],
-    ['institution dashboard (by month, every instrument)', dashboard],
+    ['institution dashboard (by month, every instrument), change elsewhere', dashboard],
     ['institution dashboard, the change at one of its own instruments', dashboard, touchOne(ownBookingIds)],
     ['one instrument by month', `/stats/instruments/${instrument}?year=${YEAR}`],
     ['underused instruments, province', `/stats/underused?year=${YEAR}&maxUtilisation=0.05&minHours=20`],
@@ -200,13 +205,10 @@ async function main() {
   console.log(
     `| raw SQLite: the province's year summed straight from the bookings (no breakdowns) | ${pct(r, 50).toFixed(1)} | ${pct(r, 95).toFixed(1)} | – | – | – |`,
   );
-  server.close();
-  db.$client.close();
+  server.closeAllConnections(); // fetch's keep-alive sockets
+  await new Promise((r) => server.close(r));
+  await (await localStripe()).close();
+  await db.close();
 }
 
-main()
-  .then(() => process.exit(0)) // the local Stripe server and keep-alive sockets would hold the process open
-  .catch((err: unknown) => {
-    console.error(err);
-    process.exit(1);
-  });
+await main();

@@ -198,7 +198,11 @@ export async function changeRules(
   };
 }
 
-/** Open round the clock, every day, without notice: the next slot starts within half an hour. */
+/**
+ * Open round the clock, every day, without notice, check-in open a day ahead: the next slot can be
+ * booked and checked in at once, whatever the time of day (near midnight the next slot that can take
+ * an hour may start at 00:00, more than half an hour away).
+ */
 export const roundTheClock = (rules: Record<string, unknown>) => ({
   ...rules,
   weeklyHours: Object.fromEntries(['1', '2', '3', '4', '5', '6', '7'].map((d) => [d, [['00:00', '24:00']]])),
@@ -208,6 +212,7 @@ export const roundTheClock = (rules: Record<string, unknown>) => ({
   setupBufferMinutes: 0,
   cleanupBufferMinutes: 0,
   observeHolidays: false,
+  checkInOpensMinutes: 1440,
 });
 
 /** Wait until the week calendar shows the answer for its week. */

@@ -19,7 +19,7 @@ describe('lab manager editing', () => {
       await expect(page.getByTestId('demo-accounts').innerText()).resolves.toContain('lab@demo.test');
       await signIn(page, 'lab@demo.test', 'not-the-password');
       await page.getByTestId('login-error').waitFor();
-      await expect(page.url()).toMatch(/\/login$/);
+      expect(page.url()).toMatch(/\/login$/);
       await screenshot(page, 'login-error.png');
     } finally {
       await context.close();

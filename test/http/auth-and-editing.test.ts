@@ -1,4 +1,5 @@
 import request from 'supertest';
+import type { Param } from '../../db/port.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, signIn, type TestApp } from '../support/app.ts';
 
@@ -8,9 +9,10 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-const one = <T>(sql: string, ...params: unknown[]) => t.db.$client.prepare(sql).get(...params) as T;
-const labInstitutionId = () =>
-  one<{ organisation_id: number }>(`SELECT organisation_id FROM users WHERE email = 'lab@demo.test'`).organisation_id;
+const one = async <T>(sql: string, ...params: Param[]) => (await t.db.get(sql, params)) as T;
+const labInstitutionId = async () =>
+  (await one<{ organisation_id: number }>(`SELECT organisation_id FROM users WHERE email = 'lab@demo.test'`))
+    .organisation_id;
 
 const newInstrument = (overrides: Record<string, unknown> = {}) => ({
   assetNumber: `T-${Math.random().toString(36).slice(2, 10)}`,
@@ -62,7 +64,7 @@ describe('sign-in and sessions', () => {
       ]),
     );
     // A disabled demo account is no longer offered.
-    t.db.$client.prepare(`UPDATE users SET disabled_at = 1 WHERE email = 'finance4@demo.test'`).run();
+    await t.db.run(`UPDATE users SET disabled_at = 1 WHERE email = 'finance4@demo.test'`);
     const after = await request(t.app).get('/api/v1/auth/demo-accounts');
     expect(after.body.accounts.map((a: { email: string }) => a.email)).not.toContain('finance4@demo.test');
   });
@@ -87,7 +89,7 @@ describe('sign-in and sessions', () => {
     expect(cookie).toMatch(/HttpOnly/i);
     expect(cookie).toMatch(/SameSite=Lax/i);
     const token = cookie.split(';')[0]!.slice(4);
-    expect(one<{ n: number }>('SELECT count(*) AS n FROM sessions WHERE id = ?', token).n).toBe(0);
+    expect((await one<{ n: number }>('SELECT count(*) AS n FROM sessions WHERE id = ?', token)).n).toBe(0);
   });
 
   it('knows who is signed in, and logout kills the session for good', async () => {
@@ -135,7 +137,7 @@ describe('who may publish and edit instruments', () => {
     const res = await lab.post('/api/v1/instruments').send(newInstrument({ nameZh: '冷冻透射电子显微镜样机' }));
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({
-      institution: { id: labInstitutionId() },
+      institution: { id: await labInstitutionId() },
       listPrice: { fen: 30000, unit: 'sample' },
       editable: true,
     });
@@ -145,9 +147,9 @@ describe('who may publish and edit instruments', () => {
 
   it('refuses to publish into another institution', async () => {
     const lab = await signIn(t.app, 'lab@demo.test');
-    const other = one<{ id: number }>(
+    const other = await one<{ id: number }>(
       `SELECT id FROM organisations WHERE kind = 'institution' AND id != ? LIMIT 1`,
-      labInstitutionId(),
+      await labInstitutionId(),
     );
     const res = await lab.post('/api/v1/instruments').send(newInstrument({ institutionId: other.id }));
     expect(res.status).toBe(403);
@@ -155,9 +157,8 @@ describe('who may publish and edit instruments', () => {
 
   it('edits the price of its own instrument; search and detail follow', async () => {
     const lab = await signIn(t.app, 'lab@demo.test');
-    const id = one<{ id: number }>(
-      'SELECT id FROM instruments WHERE institution_id = ? LIMIT 1',
-      labInstitutionId(),
+    const id = (
+      await one<{ id: number }>('SELECT id FROM instruments WHERE institution_id = ? LIMIT 1', await labInstitutionId())
     ).id;
     const before = (await lab.get(`/api/v1/instruments/${id}`)).body;
     expect(before.editable).toBe(true);
@@ -183,18 +184,20 @@ describe('who may publish and edit instruments', () => {
 
   it('forbids editing another institution’s instrument and changes nothing', async () => {
     const lab = await signIn(t.app, 'lab@demo.test');
-    const row = one<{ id: number; name_zh: string }>(
+    const row = await one<{ id: number; name_zh: string }>(
       'SELECT id, name_zh FROM instruments WHERE institution_id != ? LIMIT 1',
-      labInstitutionId(),
+      await labInstitutionId(),
     );
     const res = await lab.patch(`/api/v1/instruments/${row.id}`).send({ nameZh: 'hijacked' });
     expect(res.status).toBe(403);
-    expect(one<{ name_zh: string }>('SELECT name_zh FROM instruments WHERE id = ?', row.id).name_zh).toBe(row.name_zh);
+    expect((await one<{ name_zh: string }>('SELECT name_zh FROM instruments WHERE id = ?', row.id)).name_zh).toBe(
+      row.name_zh,
+    );
   });
 
   it('lets a platform admin publish for any institution, naming it', async () => {
     const admin = await signIn(t.app, 'admin@demo.test');
-    const other = one<{ id: number }>(
+    const other = await one<{ id: number }>(
       `SELECT id FROM organisations WHERE kind = 'institution' ORDER BY id DESC LIMIT 1`,
     );
     expect((await admin.post('/api/v1/instruments').send(newInstrument())).status).toBe(400);
@@ -205,9 +208,9 @@ describe('who may publish and edit instruments', () => {
 
   it('refuses a duplicate asset number with 409', async () => {
     const lab = await signIn(t.app, 'lab@demo.test');
-    const asset = one<{ asset_number: string }>(
+    const asset = await one<{ asset_number: string }>(
       'SELECT asset_number FROM instruments WHERE institution_id = ? LIMIT 1',
-      labInstitutionId(),
+      await labInstitutionId(),
     );
     const res = await lab.post('/api/v1/instruments').send(newInstrument({ assetNumber: asset.asset_number }));
     expect(res.status).toBe(409);
@@ -231,11 +234,11 @@ describe('who may publish and edit instruments', () => {
     ],
   ])('rejects %j with a 400 naming the field, writing nothing', async (override, field) => {
     const lab = await signIn(t.app, 'lab@demo.test');
-    const before = one<{ n: number }>('SELECT count(*) AS n FROM instruments').n;
+    const before = (await one<{ n: number }>('SELECT count(*) AS n FROM instruments')).n;
     const res = await lab.post('/api/v1/instruments').send(newInstrument(override));
     expect(res.status).toBe(400);
     expect(JSON.stringify(res.body.errors)).toContain(field);
-    expect(one<{ n: number }>('SELECT count(*) AS n FROM instruments').n).toBe(before);
+    expect((await one<{ n: number }>('SELECT count(*) AS n FROM instruments')).n).toBe(before);
   });
 
   it('answers malformed JSON with 400 and an oversized body with 413', async () => {
@@ -286,9 +289,11 @@ describe('a PATCH changes exactly the fields it names', () => {
 
   it('keeps model, manufacturer and every other field on a name-only PATCH', async () => {
     const lab = await signIn(t.app, 'lab@demo.test');
-    const id = one<{ id: number }>(
-      'SELECT id FROM instruments WHERE institution_id = ? AND model IS NOT NULL AND manufacturer IS NOT NULL LIMIT 1',
-      labInstitutionId(),
+    const id = (
+      await one<{ id: number }>(
+        'SELECT id FROM instruments WHERE institution_id = ? AND model IS NOT NULL AND manufacturer IS NOT NULL LIMIT 1',
+        await labInstitutionId(),
+      )
     ).id;
     const before = await record(lab, id);
     const res = await lab.patch(`/api/v1/instruments/${id}`).send({ nameZh: '只改名称的测试仪器' });
@@ -300,9 +305,11 @@ describe('a PATCH changes exactly the fields it names', () => {
 
   it('clears a field only when the PATCH names it with null', async () => {
     const lab = await signIn(t.app, 'lab@demo.test');
-    const id = one<{ id: number }>(
-      'SELECT id FROM instruments WHERE institution_id = ? AND model IS NOT NULL LIMIT 1',
-      labInstitutionId(),
+    const id = (
+      await one<{ id: number }>(
+        'SELECT id FROM instruments WHERE institution_id = ? AND model IS NOT NULL LIMIT 1',
+        await labInstitutionId(),
+      )
     ).id;
     const before = await record(lab, id);
     const res = await lab.patch(`/api/v1/instruments/${id}`).send({ model: null });

@@ -4,6 +4,7 @@
  * change nothing.
  */
 import request from 'supertest';
+import type { Param } from '../../db/port.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixedClock } from '../../server/shared/clock.ts';
 import { createTestApp, hourlyInstrumentOf, signIn, type TestApp } from '../support/app.ts';
@@ -16,7 +17,7 @@ let lab: Awaited<ReturnType<typeof signIn>>;
 let researcher: Awaited<ReturnType<typeof signIn>>;
 let instrumentId: number;
 
-const count = (sql: string, ...params: unknown[]) => (t.db.$client.prepare(sql).get(...params) as { n: number }).n;
+const count = async (sql: string, ...params: Param[]) => ((await t.db.get(sql, params)) as { n: number }).n;
 
 const card = (enterpriseFen: number) => ({
   setupFeeFen: 0,
@@ -34,7 +35,7 @@ beforeAll(async () => {
   t = await createTestApp({ instruments: 200, clock: fixedClock(NOW) });
   lab = await signIn(t.app, 'lab@demo.test');
   researcher = await signIn(t.app, 'researcher@demo.test');
-  instrumentId = hourlyInstrumentOf(t, 'lab@demo.test');
+  instrumentId = await hourlyInstrumentOf(t, 'lab@demo.test');
   const rules = testSchedule({ approvalRequired: true });
   expect((await lab.put(`/api/v1/instruments/${instrumentId}/schedule`).send(rules)).status).toBe(200);
 });
@@ -89,11 +90,9 @@ describe('prices and quantities that would not be exact integers', () => {
 
   it('answers 400 and books nothing when a card from before the bounds multiplies past 2^53', async () => {
     // A price the schema no longer accepts, as an older version could have stored it.
-    t.db.$client
-      .prepare('UPDATE rate_card_items SET enterprise_fen = ? WHERE instrument_id = ?')
-      .run(1e13, instrumentId);
-    const bookings = count('SELECT count(*) AS n FROM bookings');
-    const events = count('SELECT count(*) AS n FROM booking_events');
+    await t.db.run('UPDATE rate_card_items SET enterprise_fen = ? WHERE instrument_id = ?', [1e13, instrumentId]);
+    const bookings = await count('SELECT count(*) AS n FROM bookings');
+    const events = await count('SELECT count(*) AS n FROM booking_events');
     const body = { instrumentId, mode: 'sample', sampleCount: 10_000, urgent: true, purpose: '溢出' };
     const quote = await researcher.post('/api/v1/quotes').set('Accept-Language', 'en').send(body);
     expect(quote.status).toBe(400);
@@ -105,7 +104,7 @@ describe('prices and quantities that would not be exact integers', () => {
     const booked = await researcher.post('/api/v1/bookings').set('Idempotency-Key', 'overflow-0001').send(body);
     expect(booked.status).toBe(400);
     expect(booked.body.code).toBe('validation');
-    expect(count('SELECT count(*) AS n FROM bookings')).toBe(bookings);
-    expect(count('SELECT count(*) AS n FROM booking_events')).toBe(events);
+    expect(await count('SELECT count(*) AS n FROM bookings')).toBe(bookings);
+    expect(await count('SELECT count(*) AS n FROM booking_events')).toBe(events);
   });
 });

@@ -88,15 +88,14 @@ const samples = (count: number, unitFen: number) => ({
   amountFen: count * unitFen,
 });
 
-const storedItem = (bookingId: number) =>
-  t.db.$client.prepare('SELECT rate_item_id FROM bookings WHERE id = ?').pluck().get(bookingId) as number | null;
+const storedItem = async (bookingId: number) =>
+  (await t.db.value('SELECT rate_item_id FROM bookings WHERE id = ?', [bookingId])) as number | null;
 
 /** The lab claims this month's voucher uses; the published-price check of one booking's line. */
 async function publishedPriceCheck(bookingId: number) {
-  const programmeId = t.db.$client
-    .prepare('SELECT programme_id FROM voucher_uses WHERE booking_id = ?')
-    .pluck()
-    .get(bookingId) as number;
+  const programmeId = (await t.db.value('SELECT programme_id FROM voucher_uses WHERE booking_id = ?', [
+    bookingId,
+  ])) as number;
   const res = await lab
     .post('/api/v1/settlement-batches')
     .set('Accept-Language', 'en')
@@ -117,7 +116,7 @@ beforeAll(async () => {
   t = await createTestApp({ instruments: 300, clock });
   lab = await signIn(t.app, 'lab@demo.test');
   researcher = await signIn(t.app, 'researcher@demo.test');
-  instrumentId = hourlyInstrumentOf(t, 'lab@demo.test');
+  instrumentId = await hourlyInstrumentOf(t, 'lab@demo.test');
   expect((await lab.put(`/api/v1/instruments/${instrumentId}/schedule`).send(SCHEDULE)).status).toBe(200);
   await publish([STANDARD, HIGH_RES, ROUTINE, FULL]);
 });
@@ -143,7 +142,7 @@ describe('a booking that names the second hourly item', () => {
     expect(res.status, JSON.stringify(res.body)).toBe(201);
     expect(res.body.price.lines).toEqual([machineTime(2, 120000)]);
     bookingId = res.body.id;
-    expect(storedItem(bookingId)).toBe(items['高分辨率机时']);
+    expect(await storedItem(bookingId)).toBe(items['高分辨率机时']);
 
     // Ran 90 minutes: 1.5 h at ¥1,200, not at the first item's ¥800.
     const done = await walk(bookingId, ['approve'], ['check-in'], ['complete', { actualMinutes: 90 }]);
@@ -182,7 +181,7 @@ describe('a booking that names the second hourly item', () => {
       purpose: '常规',
     });
     expect(res.status, JSON.stringify(res.body)).toBe(201);
-    expect(storedItem(res.body.id)).toBeNull();
+    expect(await storedItem(res.body.id)).toBeNull();
     const done = await walk(res.body.id, ['approve'], ['check-in'], ['complete', { actualMinutes: 60 }]);
     expect(done.finalPrice.lines).toEqual([machineTime(1, 80000)]);
   });
@@ -245,7 +244,7 @@ describe('when the lab removed the booked item before completion', () => {
 
     await publish([STANDARD, ROUTINE]); // the high-resolution service is withdrawn
     expect(items['高分辨率机时']).toBeUndefined();
-    expect(storedItem(res.body.id)).toBe(booked); // still what was booked
+    expect(await storedItem(res.body.id)).toBe(booked); // still what was booked
 
     const done = await walk(res.body.id, ['approve'], ['check-in'], ['complete', { actualMinutes: 120 }]);
     expect(done.status).toBe('completed');

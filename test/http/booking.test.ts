@@ -1,4 +1,5 @@
 import request from 'supertest';
+import type { Param } from '../../db/port.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../../server/modules/auth/password.ts';
 import { fixedClock } from '../../server/shared/clock.ts';
@@ -17,8 +18,8 @@ let hourly: number; // an instrument of the demo lab with an hourly price
 let instant: number; // another, set to confirm at once
 let sampled: number | undefined; // one of the demo lab with a per-sample price
 
-const one = <T>(sql: string, ...params: unknown[]) => t.db.$client.prepare(sql).get(...params) as T;
-const count = (sql: string, ...params: unknown[]) => one<{ n: number }>(sql, ...params).n;
+const one = async <T>(sql: string, ...params: Param[]) => (await t.db.get(sql, params)) as T;
+const count = async (sql: string, ...params: Param[]) => (await one<{ n: number }>(sql, ...params)).n;
 
 const SCHEDULE = testSchedule({ setupBufferMinutes: 15, cleanupBufferMinutes: 15 });
 
@@ -27,25 +28,21 @@ beforeAll(async () => {
   lab = await signIn(t.app, 'lab@demo.test');
   researcher = await signIn(t.app, 'researcher@demo.test');
   admin = await signIn(t.app, 'admin@demo.test');
-  const labOrg = one<{ organisation_id: number }>(
-    `SELECT organisation_id FROM users WHERE email = 'lab@demo.test'`,
+  const labOrg = (
+    await one<{ organisation_id: number }>(`SELECT organisation_id FROM users WHERE email = 'lab@demo.test'`)
   ).organisation_id;
-  const ids = t.db.$client
-    .prepare(
-      `SELECT DISTINCT i.id FROM instruments i JOIN rate_card_items r ON r.instrument_id = i.id
+  const ids = (await t.db.column(
+    `SELECT DISTINCT i.id FROM instruments i JOIN rate_card_items r ON r.instrument_id = i.id
        WHERE i.institution_id = ? AND r.unit = 'hour' AND i.sharing_mode = 'external' AND i.run_status = 'normal' ORDER BY i.id`,
-    )
-    .pluck()
-    .all(labOrg) as number[];
+    [labOrg],
+  )) as number[];
   [hourly, instant] = ids as [number, number];
-  sampled = t.db.$client
-    .prepare(
-      `SELECT DISTINCT i.id FROM instruments i JOIN rate_card_items r ON r.instrument_id = i.id
+  sampled = (await t.db.value(
+    `SELECT DISTINCT i.id FROM instruments i JOIN rate_card_items r ON r.instrument_id = i.id
        WHERE i.institution_id = ? AND r.unit = 'sample' AND i.sharing_mode = 'external' AND i.run_status = 'normal'
        ORDER BY i.id LIMIT 1`,
-    )
-    .pluck()
-    .get(labOrg) as number | undefined;
+    [labOrg],
+  )) as number | undefined;
   if (sampled !== undefined)
     expect((await lab.put(`/api/v1/instruments/${sampled}/schedule`).send(SCHEDULE)).status).toBe(200);
   expect((await lab.put(`/api/v1/instruments/${hourly}/schedule`).send(SCHEDULE)).status).toBe(200);
@@ -53,7 +50,7 @@ beforeAll(async () => {
     (await lab.put(`/api/v1/instruments/${instant}/schedule`).send({ ...SCHEDULE, approvalRequired: false })).status,
   ).toBe(200);
   // A lab manager of another institution.
-  const other = one<{ email: string }>(
+  const other = await one<{ email: string }>(
     `SELECT u.email FROM users u WHERE u.role = 'lab_manager' AND u.organisation_id != ? LIMIT 1`,
     labOrg,
   );
@@ -180,7 +177,7 @@ describe('quotes', () => {
     });
     expect(res.status).toBe(200);
     expect(res.body.userType).toBe('enterprise');
-    const item = one<{ enterprise_fen: number }>(
+    const item = await one<{ enterprise_fen: number }>(
       `SELECT enterprise_fen FROM rate_card_items WHERE instrument_id = ? AND unit = 'hour' ORDER BY sort_order, id LIMIT 1`,
       hourly,
     );
@@ -211,7 +208,7 @@ describe('booking requests', () => {
     const again = await book({ start: at('2026-12-03T09:00:00'), end: at('2026-12-03T10:00:00') }, 'key-0001-abcdef');
     expect(again.status).toBe(201);
     expect(again.body.id).toBe(first.body.id);
-    expect(count('SELECT count(*) AS n FROM bookings WHERE idempotency_key = ?', 'key-0001-abcdef')).toBe(1);
+    expect(await count('SELECT count(*) AS n FROM bookings WHERE idempotency_key = ?', 'key-0001-abcdef')).toBe(1);
   });
 
   it('refuses overlapping time, buffers included, with 409', async () => {
@@ -241,11 +238,11 @@ describe('booking requests', () => {
     [{ mode: 'sample' }, 'sampleCount'],
     [{ mode: 'teleport', start: at('2026-12-03T14:00:00'), end: at('2026-12-03T15:00:00') }, 'mode'],
   ])('refuses %j with a 400 naming %s, writing nothing', async (body, reason) => {
-    const before = count('SELECT count(*) AS n FROM bookings');
+    const before = await count('SELECT count(*) AS n FROM bookings');
     const res = await book(body);
     expect(res.status).toBe(400);
     expect(JSON.stringify(res.body)).toContain(reason);
-    expect(count('SELECT count(*) AS n FROM bookings')).toBe(before);
+    expect(await count('SELECT count(*) AS n FROM bookings')).toBe(before);
   });
 
   it('accepts a sample job with a wanted-by date, holding no time', async () => {
@@ -562,7 +559,7 @@ describe('qualification', () => {
       .put(`/api/v1/instruments/${instant}/schedule`)
       .send({ ...SCHEDULE, approvalRequired: false, qualificationRequired: true });
     const researcherEmail = 'researcher@demo.test';
-    t.db.$client.prepare('DELETE FROM training_records WHERE instrument_id = ?').run(instant);
+    await t.db.run('DELETE FROM training_records WHERE instrument_id = ?', [instant]);
     const slot = {
       instrumentId: instant,
       mode: 'machine_time',
@@ -627,15 +624,14 @@ describe('granting training by e-mail', () => {
     expect(all.find((r) => r.id === known.body.id)!.user.name).toEqual(expect.any(String));
 
     // Someone signs up with the address later: the waiting grant is theirs.
-    const org = one<{ organisation_id: number }>(
-      `SELECT organisation_id FROM users WHERE email = 'researcher@demo.test'`,
+    const org = (
+      await one<{ organisation_id: number }>(`SELECT organisation_id FROM users WHERE email = 'researcher@demo.test'`)
     ).organisation_id;
-    t.db.$client
-      .prepare(
-        `INSERT INTO users (email, password_hash, display_name, role, organisation_id, created_at)
+    await t.db.run(
+      `INSERT INTO users (email, password_hash, display_name, role, organisation_id, created_at)
          VALUES (?, ?, '新同事', 'researcher', ?, ?)`,
-      )
-      .run('not-yet-registered@demo.test', await hashPassword('a-new-password-1'), org, NOW);
+      ['not-yet-registered@demo.test', await hashPassword('a-new-password-1'), org, NOW],
+    );
     const newcomer = await signIn(t.app, 'not-yet-registered@demo.test', 'a-new-password-1');
     const mine = (await newcomer.get('/api/v1/training-records')).body.items as { id: number; user: object }[];
     expect(mine.map((r) => r.id)).toEqual([unknown.body.id]);
@@ -708,9 +704,10 @@ describe('calendar feeds', () => {
   it('keeps only a hash of the address, which is shown once', async () => {
     const { url } = (await researcher.post('/api/v1/me/calendar').send({})).body as { url: string };
     const token = url.match(/\/calendar\/([\w-]+)\.ics$/)![1]!;
-    const stored = t.db.$client
-      .prepare(`SELECT * FROM calendar_tokens WHERE user_id = (SELECT id FROM users WHERE email = ?)`)
-      .get('researcher@demo.test') as Record<string, unknown>;
+    const stored = (await t.db.get(
+      `SELECT * FROM calendar_tokens WHERE user_id = (SELECT id FROM users WHERE email = ?)`,
+      ['researcher@demo.test'],
+    )) as Record<string, unknown>;
     expect(Object.values(stored).map(String)).not.toContain(token);
     expect(JSON.stringify(stored)).not.toContain(token);
     const later = await researcher.get('/api/v1/me/calendar');
@@ -729,11 +726,11 @@ describe('calendar feeds', () => {
 
   it('stops working when the user is disabled', async () => {
     const { url } = (await researcher.post('/api/v1/me/calendar').send({})).body as { url: string };
-    t.db.$client.prepare(`UPDATE users SET disabled_at = ? WHERE email = ?`).run(NOW, 'researcher@demo.test');
+    await t.db.run(`UPDATE users SET disabled_at = ? WHERE email = ?`, [NOW, 'researcher@demo.test']);
     try {
       expect((await request(t.app).get(url)).status).toBe(404);
     } finally {
-      t.db.$client.prepare(`UPDATE users SET disabled_at = NULL WHERE email = ?`).run('researcher@demo.test');
+      await t.db.run(`UPDATE users SET disabled_at = NULL WHERE email = ?`, ['researcher@demo.test']);
     }
     expect((await request(t.app).get(url)).status).toBe(200);
   });

@@ -1,4 +1,5 @@
 import request from 'supertest';
+import type { Param } from '../../db/port.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InstrumentSummary, SearchResult } from '../../server/modules/catalog/catalog.schemas.ts';
 import { createTestApp, type TestApp } from '../support/app.ts';
@@ -15,12 +16,13 @@ const search = async (query: Record<string, string | number>) => {
   return res.body as SearchResult;
 };
 
-const sql = <T>(text: string, ...params: unknown[]) => t.db.$client.prepare(text).all(...params) as T[];
+const sql = async <T>(text: string, ...params: Param[]) => (await t.db.all(text, params)) as T[];
 
 /** Brute force: instruments whose searchable fields contain a Chinese string (what FTS must find). */
-function idsContaining(han: string): number[] {
-  return sql<{ id: number }>(
-    `SELECT i.id FROM instruments i JOIN organisations o ON o.id = i.institution_id
+async function idsContaining(han: string): Promise<number[]> {
+  return (
+    await t.db.all<{ id: number }>(
+      `SELECT i.id FROM instruments i JOIN organisations o ON o.id = i.institution_id
      JOIN categories k3 ON k3.code = i.category_code
      LEFT JOIN categories k2 ON k2.code = k3.parent_code
      LEFT JOIN categories k1 ON k1.code = k2.parent_code
@@ -28,7 +30,8 @@ function idsContaining(han: string): number[] {
         OR instr(ifnull(i.model, ''), @q) OR instr(k3.name, @q) OR instr(ifnull(k2.name, ''), @q)
         OR instr(ifnull(k1.name, ''), @q)
      ORDER BY i.id`,
-    { q: han },
+      { q: han },
+    )
   ).map((r) => r.id);
 }
 
@@ -48,7 +51,7 @@ describe('full-text search', () => {
   it.each(['质谱', '电镜', '色谱', '显微镜', '液相色谱', '核磁共振', '山东大学', '分析测试中心', '谱'])(
     'finds exactly the instruments containing %s',
     async (q) => {
-      const expected = idsContaining(q);
+      const expected = await idsContaining(q);
       expect(expected.length).toBeGreaterThan(0);
       const body = await search({ q, limit: 100 });
       expect(body.total).toBe(expected.length);
@@ -58,7 +61,7 @@ describe('full-text search', () => {
   );
 
   it('finds Latin names, manufacturers and model numbers by word prefix, case-insensitively', async () => {
-    const [row] = sql<{ id: number; model: string }>(
+    const [row] = await sql<{ id: number; model: string }>(
       `SELECT id, model FROM instruments WHERE model LIKE '%-%' LIMIT 1`,
     );
     expect(row).toBeDefined();
@@ -97,7 +100,7 @@ describe('full-text search', () => {
 
 describe('filters and facets', () => {
   it('filters by city, and every item is in that city', async () => {
-    const [{ n }] = sql<{ n: number }>(`SELECT count(*) AS n FROM instruments WHERE city_code = '370200'`) as [
+    const [{ n }] = (await sql<{ n: number }>(`SELECT count(*) AS n FROM instruments WHERE city_code = '370200'`)) as [
       { n: number },
     ];
     const body = await search({ city: '370200', limit: 100 });
@@ -111,23 +114,25 @@ describe('filters and facets', () => {
       ['010100', '0101'],
       ['010102', '010102'],
     ] as const) {
-      const [{ n }] = sql<{ n: number }>(
+      const [{ n }] = (await sql<{ n: number }>(
         `SELECT count(*) AS n FROM instruments WHERE category_code LIKE ?`,
         `${prefix}%`,
-      ) as [{ n: number }];
+      )) as [{ n: number }];
       const body = await search({ category: code });
       expect(body.total, code).toBe(n);
     }
   });
 
   it('combines text, institution, status, sharing mode and price filters', async () => {
-    const [row] = sql<{ institution_id: number }>(
+    const [row] = await sql<{ institution_id: number }>(
       `SELECT institution_id FROM instruments GROUP BY institution_id ORDER BY count(*) DESC LIMIT 1`,
     );
-    const expected = sql<{ id: number }>(
-      `SELECT id FROM instruments WHERE institution_id = ? AND run_status = 'normal' AND sharing_mode = 'external'
+    const expected = (
+      await sql<{ id: number }>(
+        `SELECT id FROM instruments WHERE institution_id = ? AND run_status = 'normal' AND sharing_mode = 'external'
         AND list_price_fen BETWEEN 10000 AND 60000 AND original_value_fen >= 50000000 ORDER BY id`,
-      row!.institution_id,
+        row!.institution_id,
+      )
     ).map((r) => r.id);
     const items = await allPages({
       institutionId: row!.institution_id,
@@ -142,8 +147,8 @@ describe('filters and facets', () => {
 
   it('combines text with the facet filters (city, top category, sharing mode) exactly', async () => {
     for (const sort of ['relevance', 'price_asc']) {
-      const expected = new Set(idsContaining('仪'));
-      const rows = sql<{ id: number }>(
+      const expected = new Set(await idsContaining('仪'));
+      const rows = await sql<{ id: number }>(
         `SELECT id FROM instruments WHERE city_code = '370100' AND category_code LIKE '01%' AND sharing_mode = 'external'`,
       );
       const want = rows.map((r) => r.id).filter((id) => expected.has(id));
@@ -178,7 +183,7 @@ describe('filters and facets', () => {
   });
 
   it('counts the whole catalogue when nothing is asked', async () => {
-    const [{ n }] = sql<{ n: number }>('SELECT count(*) AS n FROM instruments') as [{ n: number }];
+    const [{ n }] = (await sql<{ n: number }>('SELECT count(*) AS n FROM instruments')) as [{ n: number }];
     const body = await search({});
     expect(body.total).toBe(n);
     expect(body.facets!.cities.reduce((s, c) => s + c.count, 0)).toBe(n);
@@ -276,7 +281,7 @@ describe('bad input gets a 400 problem, never a 500', () => {
 
 describe('records and reference data', () => {
   it('returns the full record with institution, category path and rate card', async () => {
-    const [row] = sql<{ instrument_id: number }>('SELECT instrument_id FROM rate_card_items LIMIT 1');
+    const [row] = await sql<{ instrument_id: number }>('SELECT instrument_id FROM rate_card_items LIMIT 1');
     const res = await request(t.app).get(`/api/v1/instruments/${row!.instrument_id}`);
     expect(res.status).toBe(200);
     expect(res.body.categoryPath.length).toBeGreaterThanOrEqual(2);
@@ -296,7 +301,7 @@ describe('records and reference data', () => {
   it('serves the taxonomy tree with counts that add up', async () => {
     const res = await request(t.app).get('/api/v1/categories');
     expect(res.status).toBe(200);
-    const [{ n }] = sql<{ n: number }>('SELECT count(*) AS n FROM instruments') as [{ n: number }];
+    const [{ n }] = (await sql<{ n: number }>('SELECT count(*) AS n FROM instruments')) as [{ n: number }];
     expect(res.body.items).toHaveLength(15);
     expect(res.body.items.reduce((s: number, c: { count: number }) => s + c.count, 0)).toBe(n);
     const analytical = res.body.items.find((c: { code: string }) => c.code === '010000');

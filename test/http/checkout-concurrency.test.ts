@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDb } from '../../db/client.ts';
+import { openDatabase } from '../../db/client.ts';
 import type { LocalStripe } from '../../server/modules/payments/local-stripe.ts';
 import { startServer, type ServerProcess } from '../support/server-process.ts';
 import { expectMoneyInvariants } from '../support/money.ts';
@@ -64,11 +64,10 @@ describe('100 concurrent checkouts against one quota from two processes', () => 
       await signIn(a.baseUrl, 'researcher@demo.test'),
       await signIn(b.baseUrl, 'researcher@demo.test'),
     ];
-    const db = openDb(path.join(dir, 'shared.db'));
-    const enterpriseId = db.$client
-      .prepare(`SELECT organisation_id FROM users WHERE email = 'researcher@demo.test'`)
-      .pluck()
-      .get() as number;
+    const db = openDatabase(path.join(dir, 'shared.db'));
+    const enterpriseId = (await db.value(
+      `SELECT organisation_id FROM users WHERE email = 'researcher@demo.test'`,
+    )) as number;
 
     // A tight quota: a few thousand yuan, far less than 100 voucher shares.
     const programme = await call(a.baseUrl, admin, 'POST', '/voucher-programmes', {
@@ -90,17 +89,13 @@ describe('100 concurrent checkouts against one quota from two processes', () => 
     expect(quota.status).toBe(201);
 
     // 100 different free hours on the demo lab's instruments (no two requests compete for time).
-    const instruments = db.$client
-      .prepare(
-        `SELECT i.id FROM instruments i JOIN rate_card_items r ON r.instrument_id = i.id AND r.unit = 'hour'
+    const instruments =
+      (await db.column(`SELECT i.id FROM instruments i JOIN rate_card_items r ON r.instrument_id = i.id AND r.unit = 'hour'
          LEFT JOIN instrument_schedules s ON s.instrument_id = i.id
          WHERE COALESCE(s.machine_time_enabled, 1) = 1 AND COALESCE(s.qualification_required, 0) = 0
            AND i.sharing_mode = 'external' AND i.run_status = 'normal' AND i.institution_id = (
              SELECT organisation_id FROM users WHERE email = 'lab@demo.test')
-         GROUP BY i.id ORDER BY i.id LIMIT 10`,
-      )
-      .pluck()
-      .all() as number[];
+         GROUP BY i.id ORDER BY i.id LIMIT 10`)) as number[];
     const from = new Date(Date.now() + 2 * 86_400_000).toISOString();
     const to = new Date(Date.now() + 55 * 86_400_000).toISOString();
     const requests: { instrumentId: number; start: string; end: string }[] = [];
@@ -142,16 +137,15 @@ describe('100 concurrent checkouts against one quota from two processes', () => 
     const held = created.reduce((sum, r) => sum + (r.body!.voucherUse as { reservedFen: number }).reservedFen, 0);
     expect(held).toBeLessThanOrEqual(300_000);
     for (const r of created) expect((r.body!.payment as { status: string }).status).toBe('authorised');
-    const account = db.$client
-      .prepare(
-        `SELECT credits_posted_fen - debits_posted_fen - debits_pending_fen AS available, debits_pending_fen AS pending
+    const account = (await db.get(
+      `SELECT credits_posted_fen - debits_posted_fen - debits_pending_fen AS available, debits_pending_fen AS pending
          FROM ledger_accounts WHERE code = ?`,
-      )
-      .get(`quota:${quota.body!.id}`) as { available: number; pending: number };
+      [`quota:${quota.body!.id}`],
+    )) as { available: number; pending: number };
     expect(account.pending).toBe(held);
     expect(account.available).toBe(300_000 - held);
     expect(account.available).toBeGreaterThanOrEqual(0);
-    expectMoneyInvariants(db);
-    db.$client.close();
+    await expectMoneyInvariants(db);
+    await db.close();
   }, 120_000);
 });

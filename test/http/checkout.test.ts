@@ -5,6 +5,7 @@
  * after each.
  */
 import request from 'supertest';
+import type { Param } from '../../db/port.ts';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { StripeProvider } from '../../server/modules/payments/stripe.ts';
 import { fixedClock } from '../../server/shared/clock.ts';
@@ -25,7 +26,7 @@ let admin: Awaited<ReturnType<typeof signIn>>;
 let finance: Awaited<ReturnType<typeof signIn>>;
 let instruments: number[];
 
-const one = <T>(sql: string, ...params: unknown[]) => t.db.$client.prepare(sql).get(...params) as T;
+const one = async <T>(sql: string, ...params: Param[]) => (await t.db.get(sql, params)) as T;
 const at = (local: string) => `${local}+08:00`;
 
 const SCHEDULE = testSchedule({ noShowChargePercent: 50 });
@@ -70,17 +71,15 @@ beforeAll(async () => {
   researcher = await signIn(t.app, 'researcher@demo.test');
   admin = await signIn(t.app, 'admin@demo.test');
   finance = await signIn(t.app, 'finance@demo.test');
-  const labOrg = one<{ organisation_id: number }>(
-    `SELECT organisation_id FROM users WHERE email = 'lab@demo.test'`,
+  const labOrg = (
+    await one<{ organisation_id: number }>(`SELECT organisation_id FROM users WHERE email = 'lab@demo.test'`)
   ).organisation_id;
-  instruments = t.db.$client
-    .prepare(
-      `SELECT DISTINCT i.id FROM instruments i JOIN rate_card_items r ON r.instrument_id = i.id
+  instruments = (await t.db.column(
+    `SELECT DISTINCT i.id FROM instruments i JOIN rate_card_items r ON r.instrument_id = i.id
        WHERE i.institution_id = ? AND r.unit = 'hour' AND i.sharing_mode = 'external' AND i.run_status = 'normal'
        ORDER BY i.id LIMIT 8`,
-    )
-    .pluck()
-    .all(labOrg) as number[];
+    [labOrg],
+  )) as number[];
   for (const id of instruments) {
     expect((await lab.put(`/api/v1/instruments/${id}/schedule`).send(SCHEDULE)).status).toBe(200);
   }
@@ -203,9 +202,8 @@ describe('paying with voucher and card', () => {
     expect((await lab.post(`/api/v1/bookings/${b.id}/approve`).send({})).status).toBe(200);
     const start = Date.parse(b.start);
     const end = Date.parse(b.end);
-    const transfers = () =>
-      t.db.$client.prepare('SELECT count(*) FROM ledger_transfers WHERE booking_id = ?').pluck().get(b.id);
-    const ledgerBefore = transfers();
+    const transfers = () => t.db.value('SELECT count(*) FROM ledger_transfers WHERE booking_id = ?', [b.id]);
+    const ledgerBefore = await transfers();
     const nothingMoved = async () => {
       const now = (await researcher.get(`/api/v1/bookings/${b.id}`)).body;
       expect(now.status).toBe('approved');
@@ -221,7 +219,7 @@ describe('paying with voucher and card', () => {
       });
       expect(now.finalPrice).toBeNull();
       expect(await stripe.retrieve(b.payment.processorId)).toMatchObject({ captured: false, refundedFen: 0 });
-      expect(transfers()).toBe(ledgerBefore);
+      expect(await transfers()).toBe(ledgerBefore);
     };
 
     // Days before the start (the clock is at NOW): nothing the lab does moves money.
@@ -300,7 +298,7 @@ describe('paying with voucher and card', () => {
     const b = (await book({ useVoucher: true })).body;
     expect(b).toMatchObject({ status: 'requested', paymentMethod: 'invoice', payment: null });
     const done = await walk(b.id, ['approve'], ['check-in'], ['complete']);
-    const invoice = one<{ amount: number }>(
+    const invoice = await one<{ amount: number }>(
       `SELECT amount_fen AS amount FROM ledger_transfers WHERE id = ?`,
       `booking:${b.id}:invoice`,
     );
@@ -351,7 +349,7 @@ describe('declines and processor failures', () => {
     expect(second.status).toBe(201);
     expect(second.headers['idempotent-replayed']).toBe('true');
     expect(second.body.id).toBe(first.body.id);
-    const paymentId = one<{ id: number }>(`SELECT id FROM payments WHERE booking_id = ?`, first.body.id).id;
+    const paymentId = (await one<{ id: number }>(`SELECT id FROM payments WHERE booking_id = ?`, first.body.id)).id;
     expect(await chargesOfPayment(stripe, t.db, paymentId)).toHaveLength(1);
   });
 });
@@ -359,28 +357,32 @@ describe('declines and processor failures', () => {
 describe('bad input changes nothing', () => {
   it('refuses a voucher with a related provider, a programme not yet open, or another enterprise’s quota', async () => {
     const other = await signIn(t.app, 'researcher2@demo.test'); // related to 山东大学
-    const sdu = one<{ organisation_id: number }>(
-      `SELECT organisation_id FROM users WHERE email = 'lab2@demo.test'`,
+    const sdu = (
+      await one<{ organisation_id: number }>(`SELECT organisation_id FROM users WHERE email = 'lab2@demo.test'`)
     ).organisation_id;
-    const sduInstrument = one<{ id: number }>(
-      `SELECT i.id FROM instruments i JOIN rate_card_items r ON r.instrument_id = i.id
+    const sduInstrument = (
+      await one<{ id: number }>(
+        `SELECT i.id FROM instruments i JOIN rate_card_items r ON r.instrument_id = i.id
        WHERE i.institution_id = ? AND r.unit = 'hour' AND i.sharing_mode = 'external' AND i.run_status = 'normal' LIMIT 1`,
-      sdu,
+        sdu,
+      )
     ).id;
-    const bookings = one<{ n: number }>(`SELECT COUNT(*) AS n FROM bookings`).n;
+    const bookings = (await one<{ n: number }>(`SELECT COUNT(*) AS n FROM bookings`)).n;
     const related = await other
       .post('/api/v1/bookings')
       .set('Accept-Language', 'en')
       .send({ instrumentId: sduInstrument, mode: 'machine_time', ...nextSlot(), useVoucher: true });
     expect(related.status).toBe(400);
     expect(related.body.detail).toMatch(/related/);
-    const foreignQuota = one<{ id: number }>(
-      `SELECT q.id FROM voucher_quotas q JOIN users u ON u.organisation_id = q.enterprise_id WHERE u.email = 'researcher3@demo.test'`,
+    const foreignQuota = (
+      await one<{ id: number }>(
+        `SELECT q.id FROM voucher_quotas q JOIN users u ON u.organisation_id = q.enterprise_id WHERE u.email = 'researcher3@demo.test'`,
+      )
     ).id;
     const foreign = await book({ useVoucher: true, quotaId: foreignQuota, paymentToken: 'tok_visa' });
     expect(foreign.status).toBe(400);
     expect(foreign.body.errors[0].path).toBe('body.quotaId');
-    expect(one<{ n: number }>(`SELECT COUNT(*) AS n FROM bookings`).n).toBe(bookings);
+    expect((await one<{ n: number }>(`SELECT COUNT(*) AS n FROM bookings`)).n).toBe(bookings);
   });
 
   it.each([
@@ -393,11 +395,11 @@ describe('bad input changes nothing', () => {
     ['claim-by before use-by', { claimBy: '2027-05-30' }],
     ['an unknown city', { ratioRules: { basePercent: 40, byCity: { '999999': 50 }, sameCityTopUpPercent: 0 } }],
   ])('refuses a programme with %s', async (_what, change) => {
-    const programmes = one<{ n: number }>(`SELECT COUNT(*) AS n FROM voucher_programmes`).n;
+    const programmes = (await one<{ n: number }>(`SELECT COUNT(*) AS n FROM voucher_programmes`)).n;
     const res = await admin.post('/api/v1/voucher-programmes').send({ ...programmeInput(), ...change });
     expect(res.status).toBe(400);
     expect(res.body.errors?.length).toBeGreaterThan(0);
-    expect(one<{ n: number }>(`SELECT COUNT(*) AS n FROM voucher_programmes`).n).toBe(programmes);
+    expect((await one<{ n: number }>(`SELECT COUNT(*) AS n FROM voucher_programmes`)).n).toBe(programmes);
   });
 
   it('lets only admins run programmes, certification and quotas', async () => {
@@ -417,8 +419,8 @@ describe('programmes, caps and settlement modes', () => {
         .send(programmeInput({ orderCapFen: 10_000, budgetFen: 22_000, enterpriseYearCapFen: 20_000 }))
     ).body;
     expect(p.budgetAvailableFen).toBe(22_000);
-    const enterpriseId = one<{ id: number }>(
-      `SELECT organisation_id AS id FROM users WHERE email = 'researcher@demo.test'`,
+    const enterpriseId = (
+      await one<{ id: number }>(`SELECT organisation_id AS id FROM users WHERE email = 'researcher@demo.test'`)
     ).id;
     const q = await admin.post('/api/v1/voucher-quotas').send({ programmeId: p.id, enterpriseId, capFen: 15_000 });
     expect(q.status, JSON.stringify(q.body)).toBe(201);
@@ -438,8 +440,8 @@ describe('programmes, caps and settlement modes', () => {
     expect(first.body.price.voucherFen).toBe(10_000);
     expect(await quote()).toMatchObject({ voucherFen: 5_000, limitedBy: 'quota' });
     // Another enterprise takes most of the budget.
-    const other = one<{ id: number }>(
-      `SELECT organisation_id AS id FROM users WHERE email = 'researcher3@demo.test'`,
+    const other = (
+      await one<{ id: number }>(`SELECT organisation_id AS id FROM users WHERE email = 'researcher3@demo.test'`)
     ).id;
     const q3 = (
       await admin.post('/api/v1/voucher-quotas').send({ programmeId: p.id, enterpriseId: other, capFen: 20_000 })
@@ -463,8 +465,8 @@ describe('programmes, caps and settlement modes', () => {
   it('in reimburse mode charges the card the whole price and records the share as claimable', async () => {
     const p = (await admin.post('/api/v1/voucher-programmes').send(programmeInput({ settlementMode: 'reimburse' })))
       .body;
-    const enterpriseId = one<{ id: number }>(
-      `SELECT organisation_id AS id FROM users WHERE email = 'researcher@demo.test'`,
+    const enterpriseId = (
+      await one<{ id: number }>(`SELECT organisation_id AS id FROM users WHERE email = 'researcher@demo.test'`)
     ).id;
     const q = (await admin.post('/api/v1/voucher-quotas').send({ programmeId: p.id, enterpriseId, capFen: 100_000 }))
       .body;
@@ -490,8 +492,8 @@ describe('programmes, caps and settlement modes', () => {
         .post('/api/v1/voucher-programmes')
         .send(programmeInput({ year: 2027, startsOn: '2027-01-01', useBy: '2027-12-31', claimBy: '2028-03-31' }))
     ).body;
-    const enterpriseId = one<{ id: number }>(
-      `SELECT organisation_id AS id FROM users WHERE email = 'researcher@demo.test'`,
+    const enterpriseId = (
+      await one<{ id: number }>(`SELECT organisation_id AS id FROM users WHERE email = 'researcher@demo.test'`)
     ).id;
     const tooBig = await admin
       .post('/api/v1/voucher-quotas')
@@ -511,8 +513,8 @@ describe('programmes, caps and settlement modes', () => {
         .post('/api/v1/voucher-programmes')
         .send(programmeInput({ useBy: '2026-12-10', claimBy: '2027-01-31' }))
     ).body;
-    const enterpriseId = one<{ id: number }>(
-      `SELECT organisation_id AS id FROM users WHERE email = 'researcher@demo.test'`,
+    const enterpriseId = (
+      await one<{ id: number }>(`SELECT organisation_id AS id FROM users WHERE email = 'researcher@demo.test'`)
     ).id;
     const q = (await admin.post('/api/v1/voucher-quotas').send({ programmeId: p.id, enterpriseId, capFen: 100_000 }))
       .body;
@@ -527,8 +529,8 @@ describe('programmes, caps and settlement modes', () => {
   });
 
   it('needs a justification for an out-of-province provider, where the programme allows them at all', async () => {
-    const enterpriseId = one<{ id: number }>(
-      `SELECT organisation_id AS id FROM users WHERE email = 'researcher@demo.test'`,
+    const enterpriseId = (
+      await one<{ id: number }>(`SELECT organisation_id AS id FROM users WHERE email = 'researcher@demo.test'`)
     ).id;
     const grant = async (allowOutOfProvince: boolean) => {
       const p = (
@@ -552,14 +554,18 @@ describe('programmes, caps and settlement modes', () => {
     });
     expect(justified.status, JSON.stringify(justified.body)).toBe(201);
     expect(
-      one<{ j: string }>(`SELECT justification AS j FROM voucher_uses WHERE booking_id = ?`, justified.body.id).j,
+      (await one<{ j: string }>(`SELECT justification AS j FROM voucher_uses WHERE booking_id = ?`, justified.body.id))
+        .j,
     ).toBe('省内无同类仪器，需外省检测');
   });
 
   it('shares the controller group’s cap between the enterprises of one controller', async () => {
     const group = (await admin.post('/api/v1/controller-groups').send({ name: '测试集团', controller: '张某' })).body;
-    const ids = ['researcher@demo.test', 'researcher3@demo.test'].map(
-      (email) => one<{ id: number }>(`SELECT organisation_id AS id FROM users WHERE email = ?`, email).id,
+    const ids = await Promise.all(
+      ['researcher@demo.test', 'researcher3@demo.test'].map(
+        async (email) =>
+          (await one<{ id: number }>(`SELECT organisation_id AS id FROM users WHERE email = ?`, email)).id,
+      ),
     );
     for (const id of ids) {
       const res = await admin.put(`/api/v1/enterprises/${id}/certification`).send({
@@ -589,10 +595,10 @@ describe('programmes, caps and settlement modes', () => {
   });
 
   it('revokes a quota: what is left goes back, nothing more can be used', async () => {
-    const enterpriseId = one<{ id: number }>(
-      `SELECT organisation_id AS id FROM users WHERE email = 'researcher3@demo.test'`,
+    const enterpriseId = (
+      await one<{ id: number }>(`SELECT organisation_id AS id FROM users WHERE email = 'researcher3@demo.test'`)
     ).id;
-    const quota = one<{ id: number }>(
+    const quota = await one<{ id: number }>(
       `SELECT id FROM voucher_quotas WHERE enterprise_id = ? ORDER BY id LIMIT 1`,
       enterpriseId,
     );
@@ -621,11 +627,9 @@ describe('the ledger', () => {
     expect(check.body).toMatchObject({ balanced: true, mismatches: [] });
   });
 
-  it('keeps transfers immutable', () => {
-    expect(() => t.db.$client.prepare(`UPDATE ledger_transfers SET amount_fen = amount_fen + 1`).run()).toThrow(
-      /immutable/,
-    );
-    expect(() => t.db.$client.prepare(`DELETE FROM ledger_transfers`).run()).toThrow(/immutable/);
+  it('keeps transfers immutable', async () => {
+    await expect(t.db.run(`UPDATE ledger_transfers SET amount_fen = amount_fen + 1`)).rejects.toThrow(/immutable/);
+    await expect(t.db.run(`DELETE FROM ledger_transfers`)).rejects.toThrow(/immutable/);
   });
 });
 

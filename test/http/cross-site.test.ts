@@ -14,15 +14,14 @@ let t: TestApp;
 let researcher: Awaited<ReturnType<typeof signIn>>;
 let bookingId: number;
 
-const status = () =>
-  (t.db.$client.prepare('SELECT status FROM bookings WHERE id = ?').pluck().get(bookingId) as string | undefined) ??
-  null;
+const status = async () =>
+  ((await t.db.value('SELECT status FROM bookings WHERE id = ?', [bookingId])) as string | undefined) ?? null;
 
 beforeAll(async () => {
   t = await createTestApp({ instruments: 150, clock });
   const lab = await signIn(t.app, 'lab@demo.test');
   researcher = await signIn(t.app, 'researcher@demo.test');
-  const instrumentId = hourlyInstrumentOf(t, 'lab@demo.test');
+  const instrumentId = await hourlyInstrumentOf(t, 'lab@demo.test');
   expect((await lab.put(`/api/v1/instruments/${instrumentId}/schedule`).send(testSchedule())).status).toBe(200);
   const booked = await researcher.post('/api/v1/bookings').send({
     instrumentId,
@@ -44,7 +43,7 @@ describe('state-changing requests from other sites', () => {
     expect(res.status).toBe(403);
     expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
     expect(res.body).toMatchObject({ code: 'forbidden', status: 403 });
-    expect(status()).toBe('requested');
+    expect(await status()).toBe('requested');
   });
 
   it('refuses the simple content types a form can send, even from the same origin', async () => {
@@ -57,7 +56,7 @@ describe('state-changing requests from other sites', () => {
       expect(res.status, type).toBe(403);
       expect(res.body.detail).toBe('修改数据的请求须以 application/json 发送');
     }
-    expect(status()).toBe('requested');
+    expect(await status()).toBe('requested');
   });
 
   it('refuses JSON from another origin or another site, however it is marked', async () => {
@@ -68,7 +67,7 @@ describe('state-changing requests from other sites', () => {
     const sibling = await cancel().set('Sec-Fetch-Site', 'same-site').set('Accept-Language', 'en').send({});
     expect(sibling.status).toBe(403);
     expect(sibling.body.detail).toBe('cross-site request refused (Sec-Fetch-Site: same-site)');
-    expect(status()).toBe('requested');
+    expect(await status()).toBe('requested');
   });
 
   it('refuses an upload sent as text/plain, but takes the file with its own type', async () => {
@@ -91,7 +90,7 @@ describe('state-changing requests from other sites', () => {
       .send({});
     expect(host.status).toBe(200);
     expect(host.body.status).toBe('cancelled');
-    expect(status()).toBe('cancelled');
+    expect(await status()).toBe('cancelled');
     // A body-less POST carries no content type and is fine.
     const logout = await researcher.post('/api/v1/auth/logout');
     expect(logout.status).toBeLessThan(300);

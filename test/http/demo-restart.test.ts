@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { openDb } from '../../db/client.ts';
+import { openDatabase } from '../../db/client.ts';
 import { startServer, type ServerProcess } from '../support/server-process.ts';
 import { expectMoneyInvariants } from '../support/money.ts';
 
@@ -48,18 +48,14 @@ describe('restarting the demo server', () => {
   it('still captures a card authorised before the restart', async () => {
     server = await startServer({ env });
     const researcher = await session(server.baseUrl, 'researcher@demo.test');
-    const db = openDb(env.DATABASE_PATH);
-    const candidates = db.$client
-      .prepare(
-        `SELECT i.id FROM instruments i JOIN rate_card_items r ON r.instrument_id = i.id AND r.unit = 'hour'
+    const db = openDatabase(env.DATABASE_PATH);
+    const candidates =
+      (await db.column(`SELECT i.id FROM instruments i JOIN rate_card_items r ON r.instrument_id = i.id AND r.unit = 'hour'
          LEFT JOIN instrument_schedules s ON s.instrument_id = i.id
          WHERE COALESCE(s.machine_time_enabled, 1) = 1 AND COALESCE(s.qualification_required, 0) = 0
            AND i.sharing_mode = 'external' AND i.run_status = 'normal'
            AND i.institution_id = (SELECT organisation_id FROM users WHERE email = 'lab@demo.test')
-         GROUP BY i.id ORDER BY i.id LIMIT 10`,
-      )
-      .pluck()
-      .all() as number[];
+         GROUP BY i.id ORDER BY i.id LIMIT 10`)) as number[];
     // The lab opens the instrument round the clock without notice, so a booking can start within half an
     // hour and be checked in now (check-in opens 30 minutes before the start) on this real, unmovable clock.
     const labBefore = await session(server.baseUrl, 'lab@demo.test');
@@ -81,6 +77,8 @@ describe('restarting the demo server', () => {
       qualificationRequired: false,
       cancellationDeadlineHours: 0,
       observeHolidays: false,
+      // Check-in opens a day ahead: whatever the time of day this runs, the first free slot can be checked in now.
+      checkInOpensMinutes: 1440,
     });
     expect(rules.status, JSON.stringify(rules.body)).toBe(200);
     const from = new Date().toISOString();
@@ -112,7 +110,7 @@ describe('restarting the demo server', () => {
       status: 'captured',
       capturedFen: done.body.finalPrice.totalFen - done.body.voucherUse.postedFen,
     });
-    expectMoneyInvariants(db);
-    db.$client.close();
+    await expectMoneyInvariants(db);
+    await db.close();
   }, 120_000);
 });

@@ -5,6 +5,7 @@
  * (runs, findings) are the provincial office's and the platform finance desk's. 青岛's office
  * (finance3) is the one who tries.
  */
+import type { Param } from '../../db/port.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Ledger } from '../../server/modules/ledger/ledger.ts';
 import { fixedClock } from '../../server/shared/clock.ts';
@@ -38,14 +39,8 @@ type Transfer = {
   creditAccount: { id: number };
 };
 
-const all = <T>(sql: string, ...params: unknown[]) => t.db.$client.prepare(sql).all(...params) as T[];
-const ids = (sql: string, ...params: unknown[]) =>
-  new Set(
-    t.db.$client
-      .prepare(sql)
-      .pluck()
-      .all(...params) as number[],
-  );
+const all = async <T>(sql: string, ...params: Param[]) => (await t.db.all(sql, params)) as T[];
+const ids = async (sql: string, ...params: Param[]) => new Set((await t.db.column(sql, params)) as number[]);
 
 /** Enterprises of a city, and the programmes it issued. */
 const enterprisesOf = (city: string) =>
@@ -104,16 +99,12 @@ beforeAll(async () => {
   admin = await signIn(t.app, 'admin@demo.test');
   researcher = await signIn(t.app, 'researcher@demo.test');
   // Money of both cities on the move: a voucher hold and a card authorisation each.
-  const instrumentId = t.db.$client
-    .prepare(
-      `SELECT i.id FROM instruments i JOIN instrument_schedules s ON s.instrument_id = i.id
+  const instrumentId = (await t.db
+    .value(`SELECT i.id FROM instruments i JOIN instrument_schedules s ON s.instrument_id = i.id
        WHERE i.institution_id = (SELECT organisation_id FROM users WHERE email = 'lab@demo.test')
          AND s.machine_time_enabled = 1 AND s.qualification_required = 0
          AND i.sharing_mode = 'external' AND i.run_status = 'normal'
-         AND EXISTS (SELECT 1 FROM rate_card_items r WHERE r.instrument_id = i.id AND r.unit = 'hour') ORDER BY i.id`,
-    )
-    .pluck()
-    .get() as number;
+         AND EXISTS (SELECT 1 FROM rate_card_items r WHERE r.instrument_id = i.id AND r.unit = 'hour') ORDER BY i.id`)) as number;
   jinanBooking = await book(researcher, instrumentId);
   qingdaoBooking = await book(await signIn(t.app, 'researcher2@demo.test'), instrumentId);
 });
@@ -126,28 +117,28 @@ describe('voucher quotas', () => {
       expect(res.status).toBe(200);
       return res.body.items as Quota[];
     };
-    const ofCity = (city: string) => {
-      const enterprises = enterprisesOf(city);
-      const programmes = programmesOf(city);
+    const ofCity = async (city: string) => {
+      const enterprises = await enterprisesOf(city);
+      const programmes = await programmesOf(city);
       return (q: Quota) => enterprises.has(q.enterprise.id) || programmes.has(q.programmeId);
     };
     const seenByQingdao = await list(qingdao);
     expect(seenByQingdao.length).toBeGreaterThan(0);
-    expect(seenByQingdao.every(ofCity(QINGDAO))).toBe(true);
-    const jinanEnterprise = [...enterprisesOf(JINAN)].find(
-      (id) => all<{ n: number }>(`SELECT 1 AS n FROM voucher_quotas WHERE enterprise_id = ?`, id).length,
-    )!;
+    expect(seenByQingdao.every(await ofCity(QINGDAO))).toBe(true);
+    const quotaHolders = new Set(await t.db.column<number>(`SELECT enterprise_id FROM voucher_quotas`));
+    const jinanEnterprise = [...(await enterprisesOf(JINAN))].find((id) => quotaHolders.has(id))!;
     expect(await list(qingdao, `?enterpriseId=${jinanEnterprise}`)).toEqual([]);
 
     const seenByJinan = await list(jinan);
     expect(seenByJinan.map((q) => q.enterprise.id)).toContain(jinanEnterprise);
-    expect(seenByJinan.every(ofCity(JINAN))).toBe(true);
+    expect(seenByJinan.every(await ofCity(JINAN))).toBe(true);
     // 临沂 issued a programme of its own: it sees that programme's quotas too.
     const seenByLinyi = await list(linyi);
-    expect(seenByLinyi.some((q) => programmesOf(LINYI).has(q.programmeId))).toBe(true);
-    expect(seenByLinyi.every(ofCity(LINYI))).toBe(true);
+    const linyiProgrammes = await programmesOf(LINYI);
+    expect(seenByLinyi.some((q) => linyiProgrammes.has(q.programmeId))).toBe(true);
+    expect(seenByLinyi.every(await ofCity(LINYI))).toBe(true);
 
-    const total = all(`SELECT id FROM voucher_quotas`).length;
+    const total = (await all(`SELECT id FROM voucher_quotas`)).length;
     for (const agent of [province, desk, admin]) expect(await list(agent)).toHaveLength(total);
     expect((await researcher.get('/api/v1/voucher-quotas')).status).toBe(403);
   });
@@ -160,7 +151,7 @@ describe('ledger accounts', () => {
       expect(res.status).toBe(200);
       return res.body.items as Account[];
     };
-    const qingdaoOwn = accountsOf(QINGDAO);
+    const qingdaoOwn = await accountsOf(QINGDAO);
     const seenByQingdao = await list(qingdao);
     expect(seenByQingdao.length).toBeGreaterThan(0);
     expect(seenByQingdao.every((a) => qingdaoOwn.has(a.id))).toBe(true);
@@ -168,19 +159,22 @@ describe('ledger accounts', () => {
     expect(await list(qingdao, `?q=${encodeURIComponent('enterprise:')}&kind=enterprise_cash`)).toEqual(
       seenByQingdao.filter((a) => a.code.startsWith('enterprise:') && a.code.endsWith(':cash')),
     );
-    for (const a of seenByQingdao) expect(accountsOf(JINAN).has(a.id)).toBe(false);
+    for (const a of seenByQingdao) expect((await accountsOf(JINAN)).has(a.id)).toBe(false);
     // Provider, processor and platform accounts hold every city's money: not a city office's.
     expect(seenByQingdao.some((a) => /^(provider:|processor:|platform$)/.test(a.code))).toBe(false);
 
     const seenByJinan = await list(jinan);
-    const jinanCash = all<{ id: number }>(
-      `SELECT id FROM ledger_accounts WHERE code = 'enterprise:' || (SELECT requester_organisation_id FROM bookings WHERE id = ?) || ':cash'`,
-      jinanBooking,
+    const jinanCash = (
+      await all<{ id: number }>(
+        `SELECT id FROM ledger_accounts WHERE code = 'enterprise:' || (SELECT requester_organisation_id FROM bookings WHERE id = ?) || ':cash'`,
+        jinanBooking,
+      )
     )[0]!.id;
     expect(seenByJinan.map((a) => a.id)).toContain(jinanCash);
-    expect(seenByJinan.every((a) => accountsOf(JINAN).has(a.id))).toBe(true);
+    const jinanAccounts = await accountsOf(JINAN);
+    expect(seenByJinan.every((a) => jinanAccounts.has(a.id))).toBe(true);
 
-    const total = all(`SELECT id FROM ledger_accounts`).length;
+    const total = (await all(`SELECT id FROM ledger_accounts`)).length;
     for (const agent of [province, desk, admin]) expect(await list(agent)).toHaveLength(total);
   });
 });
@@ -188,8 +182,8 @@ describe('ledger accounts', () => {
 describe('ledger transfers', () => {
   it('a city office sees the transfers of its accounts and its enterprises’ bookings, no other city’s', async () => {
     const seenByQingdao = await transfersOf(qingdao);
-    const qingdaoAccounts = accountsOf(QINGDAO);
-    const qingdaoBookings = bookingsOf(QINGDAO);
+    const qingdaoAccounts = await accountsOf(QINGDAO);
+    const qingdaoBookings = await bookingsOf(QINGDAO);
     expect(seenByQingdao.some((x) => x.bookingId === qingdaoBooking)).toBe(true);
     for (const x of seenByQingdao) {
       const mine =
@@ -201,21 +195,26 @@ describe('ledger transfers', () => {
     }
     // Filters do not reach past the scope: 济南's booking and 济南's cash account give nothing.
     expect(await transfersOf(qingdao, `&bookingId=${jinanBooking}`)).toEqual([]);
-    const jinanCash = all<{ id: number }>(
-      `SELECT id FROM ledger_accounts WHERE code = 'enterprise:' || (SELECT requester_organisation_id FROM bookings WHERE id = ?) || ':cash'`,
-      jinanBooking,
+    const jinanCash = (
+      await all<{ id: number }>(
+        `SELECT id FROM ledger_accounts WHERE code = 'enterprise:' || (SELECT requester_organisation_id FROM bookings WHERE id = ?) || ':cash'`,
+        jinanBooking,
+      )
     )[0]!.id;
     expect(await transfersOf(qingdao, `&accountId=${jinanCash}`)).toEqual([]);
 
     // 济南's office still sees its own booking's money, card and voucher alike.
-    const ofJinanBooking = all<{ id: string }>(`SELECT id FROM ledger_transfers WHERE booking_id = ?`, jinanBooking);
+    const ofJinanBooking = await all<{ id: string }>(
+      `SELECT id FROM ledger_transfers WHERE booking_id = ?`,
+      jinanBooking,
+    );
     expect(ofJinanBooking.length).toBeGreaterThan(1);
     expect((await transfersOf(jinan, `&bookingId=${jinanBooking}`)).map((x) => x.id).sort()).toEqual(
       ofJinanBooking.map((x) => x.id).sort(),
     );
     expect((await transfersOf(jinan)).some((x) => x.bookingId === qingdaoBooking)).toBe(false);
 
-    const total = all(`SELECT id FROM ledger_transfers`).length;
+    const total = (await all(`SELECT id FROM ledger_transfers`)).length;
     for (const agent of [province, desk, admin]) expect(await transfersOf(agent)).toHaveLength(total);
   });
 });
@@ -240,17 +239,18 @@ describe('reconciliation', () => {
   let run: { id: number; findings: { id: number; resolved: boolean }[] };
 
   it('is started by the provincial office or the desk, not by a city office', async () => {
-    const runs = () => all(`SELECT id FROM reconciliation_runs`).length;
-    const before = runs();
+    const runs = async () => (await all(`SELECT id FROM reconciliation_runs`)).length;
+    const before = await runs();
     for (const agent of [qingdao, jinan])
       expect((await agent.post('/api/v1/reconciliation/runs').send(PERIOD)).status).toBe(403);
-    expect(runs()).toBe(before);
+    expect(await runs()).toBe(before);
     // A ledger entry the processor never saw: a finding (kept double-entry, so the ledger still balances).
     const ledger = new Ledger(t.db);
-    const clearing = ledger.accountByCode('processor:clearing')!;
+    const clearing = (await ledger.accountByCode('processor:clearing'))!;
     const platform =
-      ledger.accountByCode('platform') ?? ledger.account({ code: 'platform', kind: 'platform', name: 'platform' }, NOW);
-    ledger.create(
+      (await ledger.accountByCode('platform')) ??
+      (await ledger.account({ code: 'platform', kind: 'platform', name: 'platform' }, NOW));
+    await ledger.create(
       {
         id: 'forged:scope',
         debit: clearing.id,
@@ -294,9 +294,11 @@ describe('reconciliation', () => {
     const resolve = (agent: Agent, id: number) =>
       agent.post(`/api/v1/reconciliation/runs/${run.id}/findings/${id}/resolve`).send({ note: '已核对' });
     for (const agent of [qingdao, jinan]) expect((await resolve(agent, first!.id)).status).toBe(403);
-    const still = all<{ resolved_at: number | null }>(
-      `SELECT resolved_at FROM reconciliation_findings WHERE id = ?`,
-      first!.id,
+    const still = (
+      await all<{ resolved_at: number | null }>(
+        `SELECT resolved_at FROM reconciliation_findings WHERE id = ?`,
+        first!.id,
+      )
     )[0]!;
     expect(still.resolved_at).toBeNull();
     expect((await resolve(province, first!.id)).status).toBe(200);
@@ -305,8 +307,8 @@ describe('reconciliation', () => {
 });
 
 /** 济南's and 青岛's records for the next tests: a certified enterprise of the city with no voucher use yet. */
-const quietEnterprises = (city: string) =>
-  all<{ id: number; name: string; creditCode: string }>(
+const quietEnterprises = async (city: string) =>
+  await all<{ id: number; name: string; creditCode: string }>(
     `SELECT o.id, o.name, o.credit_code AS creditCode FROM organisations o
      JOIN enterprise_certifications c ON c.organisation_id = o.id
      WHERE o.kind = 'enterprise' AND o.city_code = ? AND o.certified = 1
@@ -316,10 +318,12 @@ const quietEnterprises = (city: string) =>
   );
 
 async function joinGroup(enterpriseId: number, controllerGroupId: number) {
-  const c = all<{ certificateNo: string; certifiedOn: string; expiresOn: string }>(
-    `SELECT certificate_no AS certificateNo, certified_on AS certifiedOn, expires_on AS expiresOn
+  const c = (
+    await all<{ certificateNo: string; certifiedOn: string; expiresOn: string }>(
+      `SELECT certificate_no AS certificateNo, certified_on AS certifiedOn, expires_on AS expiresOn
      FROM enterprise_certifications WHERE organisation_id = ?`,
-    enterpriseId,
+      enterpriseId,
+    )
   )[0]!;
   const res = await admin.put(`/api/v1/enterprises/${enterpriseId}/certification`).send({ ...c, controllerGroupId });
   expect(res.status, JSON.stringify(res.body)).toBe(200);
@@ -335,13 +339,13 @@ describe('enterprises', () => {
 
   it('a city office reads its city’s enterprises, credit codes and certificates, no other city’s', async () => {
     const seenByQingdao = await list(qingdao);
-    expect(new Set(seenByQingdao.map((e) => e.id))).toEqual(enterprisesOf(QINGDAO));
+    expect(new Set(seenByQingdao.map((e) => e.id))).toEqual(await enterprisesOf(QINGDAO));
     const seenByJinan = await list(jinan);
-    expect(new Set(seenByJinan.map((e) => e.id))).toEqual(enterprisesOf(JINAN));
+    expect(new Set(seenByJinan.map((e) => e.id))).toEqual(await enterprisesOf(JINAN));
     expect(seenByJinan.some((e) => e.certification?.certificateNo)).toBe(true);
 
     // Searching for a 济南 enterprise by name or credit code finds nothing from 青岛.
-    const target = quietEnterprises(JINAN)[0]!;
+    const target = (await quietEnterprises(JINAN))[0]!;
     for (const q of [target.name, target.creditCode]) {
       expect(await list(qingdao, q)).toEqual([]);
       expect((await list(jinan, q)).map((e) => e.id)).toEqual([target.id]);
@@ -349,7 +353,7 @@ describe('enterprises', () => {
   });
 
   it('the provincial office, the desk and admins read every city’s; others none', async () => {
-    const total = all(`SELECT id FROM organisations WHERE kind = 'enterprise'`).length;
+    const total = (await all(`SELECT id FROM organisations WHERE kind = 'enterprise'`)).length;
     for (const agent of [province, desk, admin]) expect(await list(agent)).toHaveLength(Math.min(total, 200));
     expect((await researcher.get('/api/v1/enterprises')).status).toBe(403);
   });
@@ -364,8 +368,10 @@ describe('related parties', () => {
   };
 
   it('a city office reads the declarations of its city’s enterprises; the province reads all', async () => {
-    const jinanEnterprise = quietEnterprises(JINAN)[0]!.id;
-    const sdu = all<{ id: number }>(`SELECT organisation_id AS id FROM users WHERE email = 'lab2@demo.test'`)[0]!.id;
+    const jinanEnterprise = (await quietEnterprises(JINAN))[0]!.id;
+    const sdu = (
+      await all<{ id: number }>(`SELECT organisation_id AS id FROM users WHERE email = 'lab2@demo.test'`)
+    )[0]!.id;
     const declared = await admin
       .post('/api/v1/related-parties')
       .send({ enterpriseId: jinanEnterprise, providerId: sdu, relation: 'controller', note: '测试' });
@@ -374,14 +380,15 @@ describe('related parties', () => {
     const seenByQingdao = await list(qingdao);
     // The demo's declaration: 青岛's researcher2 and 山东大学.
     expect(seenByQingdao.length).toBeGreaterThan(0);
-    expect(seenByQingdao.every((r) => enterprisesOf(QINGDAO).has(r.enterprise.id))).toBe(true);
+    const qingdaoEnterprises = await enterprisesOf(QINGDAO);
+    expect(seenByQingdao.every((r) => qingdaoEnterprises.has(r.enterprise.id))).toBe(true);
     expect(await list(qingdao, `?enterpriseId=${jinanEnterprise}`)).toEqual([]);
 
     const seenByJinan = await list(jinan);
     expect(seenByJinan.map((r) => r.id)).toEqual([declared.body.id]);
     expect(await list(linyi)).toEqual([]);
 
-    const total = all(`SELECT id FROM related_parties`).length;
+    const total = (await all(`SELECT id FROM related_parties`)).length;
     expect(total).toBeGreaterThanOrEqual(2);
     for (const agent of [province, desk, admin]) expect(await list(agent)).toHaveLength(total);
     expect((await researcher.get('/api/v1/related-parties')).status).toBe(403);
@@ -397,8 +404,8 @@ describe('controller groups', () => {
   };
 
   it('a city office reads the groups of its enterprises with its own members only', async () => {
-    const [jinanA, jinanB] = quietEnterprises(JINAN);
-    const qingdaoA = quietEnterprises(QINGDAO)[0]!;
+    const [jinanA, jinanB] = await quietEnterprises(JINAN);
+    const qingdaoA = (await quietEnterprises(QINGDAO))[0]!;
     const create = async (name: string) => {
       const res = await admin.post('/api/v1/controller-groups').send({ name, controller: '测试控股有限公司' });
       expect(res.status).toBe(201);
@@ -417,14 +424,15 @@ describe('controller groups', () => {
 
     const seenByJinan = await list(jinan);
     expect(seenByJinan.map((g) => g.id).sort()).toEqual([both, jinanOnly].sort());
-    for (const g of seenByJinan) expect(g.members.every((m) => enterprisesOf(JINAN).has(m.id))).toBe(true);
+    const jinanEnterprises = await enterprisesOf(JINAN);
+    for (const g of seenByJinan) expect(g.members.every((m) => jinanEnterprises.has(m.id))).toBe(true);
     expect(seenByJinan.find((g) => g.id === both)!.members.map((m) => m.id)).toEqual([jinanA!.id]);
 
     // An enterprise's own certificate names its group (the city office reads its own enterprises).
     const jinanView = (await jinan.get(`/api/v1/enterprises?q=${encodeURIComponent(jinanA!.name)}`)).body.items[0];
     expect(jinanView.certification.controllerGroup).toMatchObject({ id: both });
 
-    const total = all(`SELECT id FROM controller_groups`).length;
+    const total = (await all(`SELECT id FROM controller_groups`)).length;
     for (const agent of [province, desk, admin]) {
       const groups = await list(agent);
       expect(groups).toHaveLength(total);
@@ -483,9 +491,11 @@ describe('voucher programmes', () => {
     });
     expect(created.status, JSON.stringify(created.body)).toBe(201);
     jinanProgramme = created.body;
-    const quota = await admin
-      .post('/api/v1/voucher-quotas')
-      .send({ programmeId: jinanProgramme.id, enterpriseId: quietEnterprises(JINAN)[0]!.id, capFen: 1_000_000 });
+    const quota = await admin.post('/api/v1/voucher-quotas').send({
+      programmeId: jinanProgramme.id,
+      enterpriseId: (await quietEnterprises(JINAN))[0]!.id,
+      capFen: 1_000_000,
+    });
     expect(quota.status, JSON.stringify(quota.body)).toBe(201);
 
     for (const p of [
@@ -501,14 +511,14 @@ describe('voucher programmes', () => {
       expect(hasNoFigures(p), JSON.stringify(p)).toBe(true);
     }
     // 临沂's programme is another city's to 青岛 and 济南 too; 临沂 reads its own figures.
-    const linyiProgramme = [...programmesOf(LINYI)][0]!;
+    const linyiProgramme = [...(await programmesOf(LINYI))][0]!;
     for (const agent of [qingdao, jinan]) expect(hasNoFigures(await one(agent, linyiProgramme))).toBe(true);
     expect(hasFigures(await one(linyi, linyiProgramme))).toBe(true);
     expect(hasNoFigures(await one(linyi, jinanProgramme.id))).toBe(true);
   });
 
   it('the province’s programmes are every office’s to read, figures and all', async () => {
-    const provincial = all<{ id: number }>(`SELECT id FROM voucher_programmes WHERE issuer_city_code IS NULL`);
+    const provincial = await all<{ id: number }>(`SELECT id FROM voucher_programmes WHERE issuer_city_code IS NULL`);
     expect(provincial.length).toBeGreaterThan(0);
     for (const agent of [qingdao, jinan, linyi]) {
       const seen = await list(agent);
@@ -521,7 +531,7 @@ describe('voucher programmes', () => {
       const p = await one(agent, jinanProgramme.id);
       expect(p).toMatchObject({ budgetFen: 123_456_700, budgetAvailableFen: 123_456_700, quotaCount: 1 });
       const seen = await list(agent);
-      expect(seen).toHaveLength(all(`SELECT id FROM voucher_programmes`).length);
+      expect(seen).toHaveLength((await all(`SELECT id FROM voucher_programmes`)).length);
       if (agent !== jinan) expect(seen.every(hasFigures)).toBe(true);
     }
     expect((await qingdao.get('/api/v1/voucher-programmes/999999')).status).toBe(404);

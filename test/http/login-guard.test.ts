@@ -6,7 +6,7 @@
 import type { Express } from 'express';
 import request from 'supertest';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { openDb, type Db } from '../../db/client.ts';
+import { openDatabase, type SqliteDatabase } from '../../db/client.ts';
 import { DEMO_PASSWORD } from '../../db/seed/index.ts';
 import { createApp } from '../../server/app.ts';
 import { loadConfig } from '../../server/config.ts';
@@ -21,18 +21,18 @@ let t: TestApp;
 /** The same database behind a reverse proxy on this machine (`trust proxy` = loopback). */
 let proxied: Express;
 /** A second app over its own connection to the same database file, as a second server process has. */
-let second: { app: Express; db: Db };
+let second: { app: Express; db: SqliteDatabase };
 
 beforeAll(async () => {
   t = await createTestApp({ instruments: 50, clock });
   const payments = await testStripe();
   proxied = createApp({ db: t.db, webRoot: null, clock, payments, trustProxy: ['loopback'] });
-  const db = openDb(t.db.$client.name);
+  const db = openDatabase(t.db.location);
   second = { app: createApp({ db, webRoot: null, clock, payments }), db };
 });
-afterAll(() => {
-  second.db.$client.close();
-  t.close();
+afterAll(async () => {
+  await second.db.close();
+  await t.close();
 });
 // Every test starts after all earlier windows and locks have passed.
 beforeEach(() => clock.advance(31 * MINUTE));
@@ -171,7 +171,7 @@ describe('a browser that signed in before', () => {
     expect(device).toMatch(/Path=\/api\/v1\/auth\/login/);
     // Only its hash is stored.
     const value = device.slice(4, device.indexOf(';'));
-    expect(t.db.$client.prepare('SELECT COUNT(*) FROM login_devices WHERE id = ?').pluck().get(value)).toBe(0);
+    expect(await t.db.value('SELECT COUNT(*) FROM login_devices WHERE id = ?', [value])).toBe(0);
 
     for (let i = 0; i < 5; i++) expect((await login('researcher@demo.test', `stranger-${i}`)).status).toBe(401);
     expect((await login('researcher@demo.test', DEMO_PASSWORD)).status).toBe(429);
@@ -206,10 +206,10 @@ describe('a browser that signed in before', () => {
 
   it('forgets expired counters', async () => {
     for (let i = 0; i < 3; i++) await login('admin@demo.test', `old-${i}`);
-    expect(t.db.$client.prepare(`SELECT COUNT(*) FROM login_throttle`).pluck().get()).toBeGreaterThan(0);
+    expect(await t.db.value(`SELECT COUNT(*) FROM login_throttle`)).toBeGreaterThan(0);
     clock.advance(31 * MINUTE);
     expect((await login('admin@demo.test', DEMO_PASSWORD)).status).toBe(200);
-    const keys = t.db.$client.prepare(`SELECT key FROM login_throttle`).pluck().all();
+    const keys = await t.db.column(`SELECT key FROM login_throttle`);
     // Only the buckets this sign-in just touched remain.
     expect(keys.sort()).toEqual(['account:admin@demo.test', 'address:127.0.0.1'].sort());
   });

@@ -6,6 +6,7 @@
  * reminder; and that nobody reads another's notifications.
  */
 import request from 'supertest';
+import type { Param } from '../../db/port.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { servicesOf } from '../../server/app.ts';
 import { DEFAULT_SCHEDULE } from '../../server/modules/booking/booking.service.ts';
@@ -44,8 +45,8 @@ let labUserId: number;
 let researcherId: number;
 let instrument: number;
 
-const one = <T>(sql: string, ...params: unknown[]) => t.db.$client.prepare(sql).get(...params) as T;
-const userId = (email: string) => one<{ id: number }>(`SELECT id FROM users WHERE email = ?`, email).id;
+const one = async <T>(sql: string, ...params: Param[]) => (await t.db.get(sql, params)) as T;
+const userId = async (email: string) => (await one<{ id: number }>(`SELECT id FROM users WHERE email = ?`, email)).id;
 const at = (local: string) => `${local}+08:00`;
 
 // Each booking takes its own weekday morning, from Thursday 2026-12-03 on.
@@ -83,16 +84,11 @@ beforeAll(async () => {
       'finance-desk@demo.test',
     ].map((email) => signIn(t.app, email)),
   )) as [Agent, Agent, Agent, Agent, Agent, Agent];
-  labUserId = userId('lab@demo.test');
-  researcherId = userId('researcher@demo.test');
-  instrument = t.db.$client
-    .prepare(
-      `SELECT i.id FROM instruments i JOIN rate_card_items r ON r.instrument_id = i.id
+  labUserId = await userId('lab@demo.test');
+  researcherId = await userId('researcher@demo.test');
+  instrument = (await t.db.value(`SELECT i.id FROM instruments i JOIN rate_card_items r ON r.instrument_id = i.id
        WHERE i.institution_id = (SELECT organisation_id FROM users WHERE email = 'lab@demo.test')
-         AND r.unit = 'hour' AND i.sharing_mode = 'external' AND i.run_status = 'normal' ORDER BY i.id LIMIT 1`,
-    )
-    .pluck()
-    .get() as number;
+         AND r.unit = 'hour' AND i.sharing_mode = 'external' AND i.run_status = 'normal' ORDER BY i.id LIMIT 1`)) as number;
   const schedule = {
     timeZone: 'Asia/Shanghai',
     ...DEFAULT_SCHEDULE,
@@ -107,7 +103,7 @@ afterAll(async () => {
   refuseMail = false;
   smtp?.setDown(false);
   await svc?.deliver(); // let delivery kicked by the last events finish before the database closes
-  t?.close();
+  await t?.close();
   await smtp?.close();
 });
 
@@ -126,7 +122,7 @@ describe('booking events', () => {
     expect(about(await notes(researcher), 'booking_requested', id)).toHaveLength(0);
 
     await svc.deliver();
-    const row = svc.outboxOf(`booking_requested:booking:${id}:user:${labUserId}`)!;
+    const row = (await svc.outboxOf(`booking_requested:booking:${id}:user:${labUserId}`))!;
     expect(row).toMatchObject({ status: 'sent', attempts: 1, toAddress: 'lab@demo.test' });
     const [mail, ...more] = withId(row.messageId);
     expect(more).toHaveLength(0);
@@ -175,7 +171,7 @@ describe('booking events', () => {
       ['booking_rejected', rejected],
       ['booking_completed', completed],
     ] as const) {
-      const row = svc.outboxOf(`${type}:booking:${id}:user:${researcherId}`)!;
+      const row = (await svc.outboxOf(`${type}:booking:${id}:user:${researcherId}`))!;
       expect(row.status).toBe('sent');
       expect(withId(row.messageId)).toHaveLength(1);
     }
@@ -200,7 +196,7 @@ describe('booking events', () => {
     const id = (await book()).body.id as number;
     expect(about(await notes(lab), 'booking_requested', id)).toHaveLength(1);
     await svc.deliver();
-    expect(svc.outboxOf(`booking_requested:booking:${id}:user:${labUserId}`)).toBeUndefined();
+    expect(await svc.outboxOf(`booking_requested:booking:${id}:user:${labUserId}`)).toBeUndefined();
     expect(smtp.messages.slice(before).filter((m) => m.to.includes('lab@demo.test'))).toHaveLength(0);
 
     await lab.put('/api/v1/notification-preferences').send({ items: [{ type: 'booking_requested', email: true }] });
@@ -211,23 +207,25 @@ describe('booking events', () => {
 
   it('tell of the same event once: in the app and by email', async () => {
     const id = (await book()).body.id as number;
-    expect(svc.bookingCreated(id, clock.now())).toBe(0);
+    expect(await svc.bookingCreated(id, clock.now())).toBe(0);
     const event = {
       type: 'booking_requested' as const,
       to: [{ userId: labUserId }],
       data: about(await notes(lab), 'booking_requested', id)[0]!.data as never,
       key: `booking_requested:booking:${id}`,
     };
-    expect(svc.notify(event, clock.now())).toBe(0);
+    expect(await svc.notify(event, clock.now())).toBe(0);
     expect(about(await notes(lab), 'booking_requested', id)).toHaveLength(1);
     await svc.deliver();
     await svc.deliver();
-    const row = svc.outboxOf(`booking_requested:booking:${id}:user:${labUserId}`)!;
+    const row = (await svc.outboxOf(`booking_requested:booking:${id}:user:${labUserId}`))!;
     expect(row.status).toBe('sent');
     expect(withId(row.messageId)).toHaveLength(1);
-    const rows = one<{ n: number }>(
-      `SELECT COUNT(*) AS n FROM outbox WHERE dedupe_key LIKE ?`,
-      `booking_requested:booking:${id}:%`,
+    const rows = (
+      await one<{ n: number }>(
+        `SELECT COUNT(*) AS n FROM outbox WHERE dedupe_key LIKE ?`,
+        `booking_requested:booking:${id}:%`,
+      )
     ).n;
     expect(rows).toBe(1);
   });
@@ -239,7 +237,7 @@ describe('the outbox', () => {
     const id = (await book()).body.id as number;
     const key = `booking_requested:booking:${id}:user:${labUserId}`;
     await svc.deliver();
-    let row = svc.outboxOf(key)!;
+    let row = (await svc.outboxOf(key))!;
     expect(row).toMatchObject({ status: 'pending', attempts: 1, sentAt: null });
     expect(row.nextAttemptAt).toBe(clock.now() + 30_000);
     expect(row.lastError).toMatch(/421|not available/);
@@ -249,11 +247,11 @@ describe('the outbox', () => {
     // Up again, but the retry is not due yet.
     smtp.setDown(false);
     await svc.deliver();
-    expect(svc.outboxOf(key)).toMatchObject({ status: 'pending', attempts: 1 });
+    expect(await svc.outboxOf(key)).toMatchObject({ status: 'pending', attempts: 1 });
     clock.advance(30_000);
     await svc.deliver();
     await svc.deliver();
-    row = svc.outboxOf(key)!;
+    row = (await svc.outboxOf(key))!;
     expect(row).toMatchObject({ status: 'sent', attempts: 2, lastError: null });
     const delivered = withId(row.messageId);
     expect(delivered).toHaveLength(1);
@@ -266,19 +264,20 @@ describe('the outbox', () => {
     // In one synchronous step (before the delivery kicked by notify runs), play a sender that
     // claimed the new row and died: sending, leased for five minutes.
     expect(
-      svc.notify(
+      await svc.notify(
         { type: 'booking_requested', to: [{ userId: labUserId }], data, key: 'booking_requested:lease-test' },
         clock.now(),
       ),
     ).toBe(1);
-    t.db.$client
-      .prepare(`UPDATE outbox SET status = 'sending', attempts = 1, next_attempt_at = ? WHERE dedupe_key = ?`)
-      .run(clock.now() + 5 * 60_000, key);
+    await t.db.run(`UPDATE outbox SET status = 'sending', attempts = 1, next_attempt_at = ? WHERE dedupe_key = ?`, [
+      clock.now() + 5 * 60_000,
+      key,
+    ]);
     await svc.deliver();
-    expect(svc.outboxOf(key)).toMatchObject({ status: 'sending', attempts: 1 });
+    expect(await svc.outboxOf(key)).toMatchObject({ status: 'sending', attempts: 1 });
     clock.advance(5 * 60_000);
     await svc.deliver();
-    const row = svc.outboxOf(key)!;
+    const row = (await svc.outboxOf(key))!;
     expect(row).toMatchObject({ status: 'sent', attempts: 2 });
     expect(withId(row.messageId)).toHaveLength(1);
   });
@@ -290,18 +289,18 @@ describe('the day-before reminder', () => {
     const res = await book({ start: at('2026-12-02T14:00:00'), end: at('2026-12-02T15:00:00') });
     expect(res.status, JSON.stringify(res.body)).toBe(201);
     const id = res.body.id as number;
-    expect(svc.remindTomorrow()).toBe(0); // not approved yet
+    expect(await svc.remindTomorrow()).toBe(0); // not approved yet
     expect((await lab.post(`/api/v1/bookings/${id}/approve`).send({})).status).toBe(200);
     const later = (await book()).body.id as number; // next week: not tomorrow
     expect((await lab.post(`/api/v1/bookings/${later}/approve`).send({})).status).toBe(200);
-    expect(svc.remindTomorrow()).toBe(1);
-    expect(svc.remindTomorrow()).toBe(0);
+    expect(await svc.remindTomorrow()).toBe(1);
+    expect(await svc.remindTomorrow()).toBe(0);
     const mine = await notes(researcher);
     const [reminder] = about(mine, 'booking_reminder', id);
     expect(reminder!.body).toContain('2026-12-02 14:00–15:00');
     expect(about(mine, 'booking_reminder', later)).toHaveLength(0);
     await svc.deliver();
-    const row = svc.outboxOf(`booking_reminder:booking:${id}:user:${researcherId}`)!;
+    const row = (await svc.outboxOf(`booking_reminder:booking:${id}:user:${researcherId}`))!;
     expect(row.status).toBe('sent');
     expect(withId(row.messageId)[0]!.subject).toContain('明日预约提醒');
   });
@@ -309,8 +308,8 @@ describe('the day-before reminder', () => {
 
 describe('voucher, settlement and reconciliation events', () => {
   it('tell the enterprise once when its quota falls below a tenth of the cap', async () => {
-    const enterpriseId = one<{ id: number }>(
-      `SELECT organisation_id AS id FROM users WHERE email = 'researcher@demo.test'`,
+    const enterpriseId = (
+      await one<{ id: number }>(`SELECT organisation_id AS id FROM users WHERE email = 'researcher@demo.test'`)
     ).id;
     const programme = await admin.post('/api/v1/voucher-programmes').send({
       name: '通知测试创新券',
@@ -340,7 +339,7 @@ describe('voucher, settlement and reconciliation events', () => {
   });
 
   it('tell the lab of a returned claim line and of the payment; the province’s finance staff of findings', async () => {
-    const programmeId = one<{ id: number }>(`SELECT id FROM voucher_programmes ORDER BY id LIMIT 1`).id;
+    const programmeId = (await one<{ id: number }>(`SELECT id FROM voucher_programmes ORDER BY id LIMIT 1`)).id;
     const created = await lab.post('/api/v1/settlement-batches').send({ programmeId, month: '2026-10' });
     expect(created.status, JSON.stringify(created.body)).toBe(201);
     const batch = created.body as { id: number; lines: { id: number; bookingId: number }[] };
@@ -369,7 +368,7 @@ describe('voucher, settlement and reconciliation events', () => {
     expect(payment!.body).toContain('GK2026120101');
 
     // A paid batch whose total no longer agrees: the next run (an admin's: reconciliation is the province's) finds it.
-    t.db.$client.prepare(`UPDATE settlement_batches SET paid_fen = paid_fen + 1 WHERE id = ?`).run(batch.id);
+    await t.db.run(`UPDATE settlement_batches SET paid_fen = paid_fen + 1 WHERE id = ?`, [batch.id]);
     const run = await admin
       .post('/api/v1/reconciliation/runs')
       .send({ from: '2026-10-01T00:00:00+08:00', to: '2026-12-31T00:00:00+08:00' });
@@ -383,9 +382,11 @@ describe('voucher, settlement and reconciliation events', () => {
     expect(about(await notes(finance), 'reconciliation_findings')).toHaveLength(0);
 
     await svc.deliver();
-    const lineMail = svc.outboxOf(`settlement_line_returned:line:${returned!.id}:at:${clock.now()}:user:${labUserId}`);
+    const lineMail = await svc.outboxOf(
+      `settlement_line_returned:line:${returned!.id}:at:${clock.now()}:user:${labUserId}`,
+    );
     expect(lineMail?.status).toBe('sent');
-    expect(svc.outboxOf(`batch_paid:batch:${batch.id}:user:${labUserId}`)?.status).toBe('sent');
+    expect((await svc.outboxOf(`batch_paid:batch:${batch.id}:user:${labUserId}`))?.status).toBe('sent');
   });
 });
 
@@ -417,7 +418,8 @@ describe('reading notifications', () => {
     expect((await notes(researcher)).items.map((n) => n.id)).not.toContain(labItem.id);
     expect((await researcher.post(`/api/v1/notifications/${labItem.id}/read`).send({})).status).toBe(404);
     expect(
-      one<{ readAt: number | null }>(`SELECT read_at AS readAt FROM notifications WHERE id = ?`, labItem.id).readAt,
+      (await one<{ readAt: number | null }>(`SELECT read_at AS readAt FROM notifications WHERE id = ?`, labItem.id))
+        .readAt,
     ).toBeNull();
     expect((await request(t.app).get('/api/v1/notifications')).status).toBe(401);
     expect((await request(t.app).get('/api/v1/notification-preferences')).status).toBe(401);
@@ -433,7 +435,7 @@ describe('giving up', () => {
     const waits: number[] = [];
     for (let attempt = 1; attempt <= 10; attempt++) {
       await svc.deliver();
-      const row = svc.outboxOf(key)!;
+      const row = (await svc.outboxOf(key))!;
       expect(row.attempts).toBe(attempt);
       expect(row.lastError).toMatch(/451|try again/);
       if (attempt < 10) {
@@ -446,7 +448,7 @@ describe('giving up', () => {
     refuseMail = false;
     clock.advance(24 * 3600_000);
     await svc.deliver();
-    const row = svc.outboxOf(key)!;
+    const row = (await svc.outboxOf(key))!;
     expect(row).toMatchObject({ status: 'failed', attempts: 10 });
     expect(withId(row.messageId)).toHaveLength(0);
   });

@@ -27,18 +27,13 @@ async function setup(options: { faults?: CheckoutFaults; stripe?: StripeProvider
   opened.push({ t });
   const researcher = await signIn(t.app, 'researcher@demo.test');
   const lab = await signIn(t.app, 'lab@demo.test');
-  const labOrg = t.db.$client
-    .prepare(`SELECT organisation_id FROM users WHERE email = 'lab@demo.test'`)
-    .pluck()
-    .get() as number;
-  const instrumentId = t.db.$client
-    .prepare(
-      `SELECT DISTINCT i.id FROM instruments i JOIN rate_card_items r ON r.instrument_id = i.id
+  const labOrg = (await t.db.value(`SELECT organisation_id FROM users WHERE email = 'lab@demo.test'`)) as number;
+  const instrumentId = (await t.db.value(
+    `SELECT DISTINCT i.id FROM instruments i JOIN rate_card_items r ON r.instrument_id = i.id
        WHERE i.institution_id = ? AND r.unit = 'hour' AND i.sharing_mode = 'external' AND i.run_status = 'normal'
        ORDER BY i.id LIMIT 1`,
-    )
-    .pluck()
-    .get(labOrg) as number;
+    [labOrg],
+  )) as number;
   await lab
     .put(`/api/v1/instruments/${instrumentId}/schedule`)
     .send({ timeZone: 'Asia/Shanghai', ...DEFAULT_SCHEDULE, approvalRequired: true });
@@ -58,27 +53,27 @@ async function setup(options: { faults?: CheckoutFaults; stripe?: StripeProvider
         ...extra,
       });
   };
-  const payment = () =>
-    t.db.$client.prepare(`SELECT * FROM payments ORDER BY id DESC LIMIT 1`).get() as {
+  const payment = async () =>
+    (await t.db.get(`SELECT * FROM payments ORDER BY id DESC LIMIT 1`)) as {
       id: number;
       booking_id: number;
       status: string;
       charge_id: string | null;
       pending_action: string | null;
     };
-  const status = (bookingId: number) =>
-    t.db.$client.prepare(`SELECT status FROM bookings WHERE id = ?`).pluck().get(bookingId) as string;
-  const useStatus = (bookingId: number) =>
-    t.db.$client.prepare(`SELECT status FROM voucher_uses WHERE booking_id = ?`).pluck().get(bookingId) as string;
+  const status = async (bookingId: number) =>
+    (await t.db.value(`SELECT status FROM bookings WHERE id = ?`, [bookingId])) as string;
+  const useStatus = async (bookingId: number) =>
+    (await t.db.value(`SELECT status FROM voucher_uses WHERE booking_id = ?`, [bookingId])) as string;
   return { t, clock, stripe, researcher, lab, book, payment, status, useStatus, services: servicesOf(t.app) };
 }
 
-afterEach(() => {
-  for (const { t } of opened) expectMoneyInvariants(t.db);
+afterEach(async () => {
+  for (const { t } of opened) await expectMoneyInvariants(t.db);
 });
 afterAll(async () => {
   for (const { t, server } of opened) {
-    t.close();
+    await t.close();
     await server?.close();
   }
 });
@@ -97,15 +92,15 @@ describe('a crash between the processor and the local write', () => {
     });
     const res = await s.book();
     expect(res.status).toBe(500);
-    const p = s.payment();
+    const p = await s.payment();
     expect(p.status).toBe('authorising');
-    expect(s.status(p.booking_id)).toBe('pending_payment'); // holds the time, not confirmed
+    expect(await s.status(p.booking_id)).toBe('pending_payment'); // holds the time, not confirmed
     crash = false;
     const result = await s.services.maintenance({ minAgeMs: 0 });
     expect(result).toMatchObject({ finished: 1, undone: 0 });
-    expect(s.payment()).toMatchObject({ status: 'authorised' });
-    expect(s.status(p.booking_id)).toBe('requested');
-    expect(s.useStatus(p.booking_id)).toBe('reserved');
+    expect(await s.payment()).toMatchObject({ status: 'authorised' });
+    expect(await s.status(p.booking_id)).toBe('requested');
+    expect(await s.useStatus(p.booking_id)).toBe('reserved');
     expect(await chargesOfPayment(s.stripe, s.t.db, p.id)).toHaveLength(1);
   });
 
@@ -119,13 +114,13 @@ describe('a crash between the processor and the local write', () => {
       },
     });
     expect((await s.book()).status).toBe(500);
-    const p = s.payment();
+    const p = await s.payment();
     s.clock.advance(11 * 60_000); // older than the 10 minutes an unconfirmed authorisation may stay open
     crash = false;
     expect(await s.services.maintenance({ minAgeMs: 0 })).toMatchObject({ finished: 0, undone: 1 });
-    expect(s.payment().status).toBe('failed');
-    expect(s.status(p.booking_id)).toBe('payment_failed');
-    expect(s.useStatus(p.booking_id)).toBe('released');
+    expect((await s.payment()).status).toBe('failed');
+    expect(await s.status(p.booking_id)).toBe('payment_failed');
+    expect(await s.useStatus(p.booking_id)).toBe('released');
     expect(await chargesOfPayment(s.stripe, s.t.db, p.id)).toHaveLength(0);
   });
 
@@ -147,7 +142,7 @@ describe('a crash between the processor and the local write', () => {
     const done = await s.lab.post(`/api/v1/bookings/${b.id}/complete`).send({ actualMinutes: 90 });
     expect(done.status).toBe(200);
     expect(done.body.status).toBe('completed'); // the service happened; the capture is owed
-    expect(s.payment()).toMatchObject({ status: 'authorised', pending_action: 'capture' });
+    expect(await s.payment()).toMatchObject({ status: 'authorised', pending_action: 'capture' });
     crash = false;
     expect(await s.services.maintenance({ minAgeMs: 0 })).toMatchObject({ settled: 1 });
     const after = (await s.researcher.get(`/api/v1/bookings/${b.id}`)).body;
@@ -170,8 +165,8 @@ describe('a processor that answers too late', () => {
     const res = await s.book({}, 'slow-processor-key');
     expect(res.status).toBe(503);
     expect(res.body).toMatchObject({ code: 'unavailable', retryable: true });
-    const p = s.payment();
-    expect(s.status(p.booking_id)).toBe('pending_payment');
+    const p = await s.payment();
+    expect(await s.status(p.booking_id)).toBe('pending_payment');
     await new Promise((r) => setTimeout(r, 1800)); // the processor did it, late
     slowCharges = false;
     const retry = await s.book({}, 'slow-processor-key');
@@ -188,7 +183,7 @@ describe('a processor that answers too late', () => {
     expect((await s.book()).status).toBe(503);
     await new Promise((r) => setTimeout(r, 1500));
     expect(await s.services.maintenance({ minAgeMs: 0 })).toMatchObject({ finished: 1 });
-    expect(await chargesOfPayment(stripe, s.t.db, s.payment().id)).toHaveLength(1);
+    expect(await chargesOfPayment(stripe, s.t.db, (await s.payment()).id)).toHaveLength(1);
   });
 });
 
@@ -217,7 +212,7 @@ describe('webhooks', () => {
     expect(res.status).toBe(400);
     const unsigned = await request(s.t.app).post('/api/v1/payments/stripe/webhook').send(payload);
     expect(unsigned.status).toBe(400);
-    expect(s.t.db.$client.prepare('SELECT COUNT(*) FROM processor_events').pluck().get()).toBe(0);
+    expect(await s.t.db.value('SELECT COUNT(*) FROM processor_events')).toBe(0);
   });
 
   it('records a refund made at the processor directly, once, however often the event comes', async () => {
@@ -238,10 +233,10 @@ describe('webhooks', () => {
     expect(replay.body).toMatchObject({ replayed: true });
     const after = (await s.researcher.get(`/api/v1/bookings/${b.id}`)).body.payment;
     expect(after).toMatchObject({ status: 'partially_refunded', refundedFen: 1000 });
-    const transfers = s.t.db.$client
-      .prepare(`SELECT COUNT(*) FROM ledger_transfers WHERE code = 'card_refund' AND booking_id = ?`)
-      .pluck()
-      .get(b.id);
+    const transfers = await s.t.db.value(
+      `SELECT COUNT(*) FROM ledger_transfers WHERE code = 'card_refund' AND booking_id = ?`,
+      [b.id],
+    );
     expect(transfers).toBe(1);
   });
 
@@ -259,10 +254,7 @@ describe('webhooks', () => {
       await event('charge.dispute.created', { id: disputeId, object: 'dispute', charge: b.payment.processorId }),
     );
     expect(dispute.body.outcome).toBe(`dispute of ${b.payment.authorisedFen} fen recorded`);
-    const platform = s.t.db.$client
-      .prepare(`SELECT debits_posted_fen FROM ledger_accounts WHERE code = 'platform'`)
-      .pluck()
-      .get();
+    const platform = await s.t.db.value(`SELECT debits_posted_fen FROM ledger_accounts WHERE code = 'platform'`);
     expect(platform).toBe(b.payment.authorisedFen);
     const unknown = await send(
       s,

@@ -7,6 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import request from 'supertest';
+import type { Param } from '../../db/port.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, download, signIn, type TestApp } from '../support/app.ts';
 import { listen, rawUpload, sessionCookie } from '../support/raw-upload.ts';
@@ -35,9 +36,10 @@ const PDF = Buffer.from('%PDF-1.4\n%%EOF\n');
 const SVG = Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"></svg>');
 const PHOTO_URL = /^\/api\/v1\/instrument-photos\/\d+-[0-9a-f]{16}\.(png|jpg|webp)$/;
 
-const one = <T>(sql: string, ...params: unknown[]) => t.db.$client.prepare(sql).get(...params) as T;
-const photoOf = (id: number) => one<{ p: string | null }>('SELECT photo_url AS p FROM instruments WHERE id = ?', id).p;
-const photoDir = () => path.join(path.dirname(t.db.$client.name), 'files', 'photos');
+const one = async <T>(sql: string, ...params: Param[]) => (await t.db.get(sql, params)) as T;
+const photoOf = async (id: number) =>
+  (await one<{ p: string | null }>('SELECT photo_url AS p FROM instruments WHERE id = ?', id)).p;
+const photoDir = () => path.join(path.dirname(t.db.location), 'files', 'photos');
 const photoFiles = (id: number) =>
   fs.existsSync(photoDir()) ? fs.readdirSync(photoDir()).filter((f) => f.startsWith(`${id}-`)) : [];
 const upload = (agent: typeof lab, id: number, body: Buffer, type = 'application/octet-stream') =>
@@ -49,13 +51,17 @@ beforeAll(async () => {
   lab = await signIn(t.app, 'lab@demo.test');
   admin = await signIn(t.app, 'admin@demo.test');
   researcher = await signIn(t.app, 'researcher@demo.test');
-  const labOrg = one<{ id: number }>(`SELECT organisation_id AS id FROM users WHERE email = 'lab@demo.test'`).id;
-  ownId = one<{ id: number }>('SELECT id FROM instruments WHERE institution_id = ? ORDER BY id LIMIT 1', labOrg).id;
-  otherId = one<{ id: number }>('SELECT id FROM instruments WHERE institution_id != ? ORDER BY id LIMIT 1', labOrg).id;
+  const labOrg = (await one<{ id: number }>(`SELECT organisation_id AS id FROM users WHERE email = 'lab@demo.test'`))
+    .id;
+  ownId = (await one<{ id: number }>('SELECT id FROM instruments WHERE institution_id = ? ORDER BY id LIMIT 1', labOrg))
+    .id;
+  otherId = (
+    await one<{ id: number }>('SELECT id FROM instruments WHERE institution_id != ? ORDER BY id LIMIT 1', labOrg)
+  ).id;
 });
 afterAll(async () => {
   await server.close();
-  t.close();
+  await t.close();
 });
 
 describe('uploading a photo', () => {
@@ -90,8 +96,8 @@ describe('uploading a photo', () => {
     expect(tooLarge.body.detail).toBe('the file is larger than 5 MB');
     expect((await upload(lab, 99_999_999, PNG)).status).toBe(404);
     expect((await upload(researcher, ownId, PNG)).status).toBe(403);
-    expect(photoOf(ownId)).toBeNull();
-    expect(photoOf(otherId)).toBeNull();
+    expect(await photoOf(ownId)).toBeNull();
+    expect(await photoOf(otherId)).toBeNull();
   });
 
   it.each([
@@ -102,7 +108,7 @@ describe('uploading a photo', () => {
     const res = await upload(lab, ownId, body, type);
     expect([400, 415]).toContain(res.status);
     expect(res.status).toBe(body.length ? 415 : 400);
-    expect(photoOf(ownId)).toBeNull();
+    expect(await photoOf(ownId)).toBeNull();
     expect(photoFiles(ownId)).toEqual([]);
   });
 
@@ -124,7 +130,7 @@ describe('uploading a photo', () => {
   });
 
   it('replaces the one before, whose file and address are gone', async () => {
-    const before = photoOf(ownId)!;
+    const before = (await photoOf(ownId))!;
     const res = await upload(admin, ownId, JPEG);
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     expect(res.body.photoUrl).toMatch(/\.jpg$/);
@@ -164,15 +170,15 @@ describe('a photo address in the record', () => {
       'not this instrument’s uploaded photo',
     ],
   ])('refuses %s with a 400 on photoUrl, changing nothing', async (_what, url, message) => {
-    const before = photoOf(ownId);
+    const before = await photoOf(ownId);
     const res = await patch(ownId, url);
     expect(res.status).toBe(400);
     expect(res.body.errors).toEqual([expect.objectContaining({ path: expect.stringMatching(/photoUrl$/), message })]);
-    expect(photoOf(ownId)).toBe(before);
+    expect(await photoOf(ownId)).toBe(before);
   });
 
   it('keeps the instrument’s own uploaded photo when the form sends it back', async () => {
-    const current = photoOf(ownId)!;
+    const current = (await photoOf(ownId))!;
     expect(current).toMatch(PHOTO_URL);
     const res = await lab.patch(`/api/v1/instruments/${ownId}`).send({ photoUrl: current, feeNote: '照片不变' });
     expect(res.status).toBe(200);
@@ -181,7 +187,7 @@ describe('a photo address in the record', () => {
   });
 
   it('takes an https:// address on an allowed host, and the uploaded photo it replaces leaves the disk', async () => {
-    const uploaded = photoOf(ownId)!;
+    const uploaded = (await photoOf(ownId))!;
     const res = await patch(ownId, `https://${ALLOWED.toUpperCase()}/instruments/sem.jpg`);
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     expect(photoFiles(ownId)).toEqual([]);
@@ -207,13 +213,13 @@ describe('a photo address in the record', () => {
       cityCode: '370100',
       photoUrl,
     });
-    const count = () => one<{ n: number }>('SELECT count(*) AS n FROM instruments').n;
-    const before = count();
+    const count = async () => (await one<{ n: number }>('SELECT count(*) AS n FROM instruments')).n;
+    const before = await count();
     expect((await lab.post('/api/v1/instruments').send(record('https://elsewhere.example/x.png'))).status).toBe(400);
     expect(
       (await lab.post('/api/v1/instruments').send(record('/api/v1/instrument-photos/1-0123456789abcdef.png'))).status,
     ).toBe(400);
-    expect(count()).toBe(before);
+    expect(await count()).toBe(before);
     const ok = await lab.post('/api/v1/instruments').send(record(`https://${ALLOWED}/new.png`));
     expect(ok.status, JSON.stringify(ok.body)).toBe(201);
     expect(ok.body.photoUrl).toBe(`https://${ALLOWED}/new.png`);
@@ -221,7 +227,7 @@ describe('a photo address in the record', () => {
 
   it('leaves an address stored before the allow-list alone until it is changed', async () => {
     const legacy = 'https://old-cms.example.org/photo.jpg';
-    t.db.$client.prepare('UPDATE instruments SET photo_url = ? WHERE id = ?').run(legacy, otherId);
+    await t.db.run('UPDATE instruments SET photo_url = ? WHERE id = ?', [legacy, otherId]);
     const res = await admin.patch(`/api/v1/instruments/${otherId}`).send({ photoUrl: legacy, nameZh: '旧照片仪器' });
     expect(res.status).toBe(200);
     expect(res.body.photoUrl).toBe(legacy);

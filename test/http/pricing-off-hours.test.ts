@@ -86,7 +86,7 @@ beforeAll(async () => {
   lab = await signIn(t.app, 'lab@demo.test');
   researcher = await signIn(t.app, 'researcher@demo.test');
   admin = await signIn(t.app, 'admin@demo.test');
-  instrumentId = hourlyInstrumentOf(t, 'lab@demo.test');
+  instrumentId = await hourlyInstrumentOf(t, 'lab@demo.test');
   const card = await lab.patch(`/api/v1/instruments/${instrumentId}`).send({ rateCard: rateCard(20) });
   expect(card.status, JSON.stringify(card.body)).toBe(200);
   expect((await lab.put(`/api/v1/instruments/${instrumentId}/schedule`).send(SCHEDULE)).status).toBe(200);

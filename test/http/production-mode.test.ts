@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { migrateDb, openDb } from '../../db/client.ts';
+import { migrateDatabase, openDatabase } from '../../db/client.ts';
 import { seedDemo, seedReference } from '../../db/seed/index.ts';
 import { loadConfig } from '../../server/config.ts';
 import { DEVELOPMENT_WEBHOOK_SECRET } from '../../server/modules/payments/local-stripe.ts';
@@ -124,11 +124,11 @@ describe('a production server process', () => {
 
   it('refuses to serve a database that holds the demo accounts', async () => {
     const file = path.join(dir, 'demo.db');
-    const db = openDb(file);
-    migrateDb(db);
-    seedReference(db);
+    const db = openDatabase(file);
+    migrateDatabase(db);
+    await seedReference(db);
     await seedDemo(db, { instruments: 20 });
-    db.$client.close();
+    await db.close();
     const { code, output } = await run(['server/main.ts'], { ...env, DATABASE_PATH: file, PORT: '0' });
     expect(code).toBe(1);
     expect(output).toMatch(/holds demo accounts with the published password \(.*admin@demo\.test/);

@@ -3,6 +3,7 @@
  * reject → pay → reconcile clean), each reconciliation finding made to happen, exports parsed back,
  * and city scoping — against the real app, a real SQLite file and the real local Stripe server.
  */
+import type { Param } from '../../db/port.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Ledger } from '../../server/modules/ledger/ledger.ts';
 import { parseCsv, parseXlsx } from '../../server/modules/settlement/exports.ts';
@@ -31,7 +32,7 @@ let batch: {
   lines: { id: number; bookingId: number; voucherFen: number; checks: { name: string; ok: boolean }[] }[];
 };
 
-const one = <T>(sql: string, ...params: unknown[]) => t.db.$client.prepare(sql).get(...params) as T;
+const one = async <T>(sql: string, ...params: Param[]) => (await t.db.get(sql, params)) as T;
 
 const PERIOD = { from: '2026-10-01T00:00:00+08:00', to: '2026-12-31T00:00:00+08:00' };
 
@@ -44,7 +45,7 @@ beforeAll(async () => {
   qingdao = await signIn(t.app, 'finance3@demo.test');
   desk = await signIn(t.app, 'finance-desk@demo.test');
   researcher = await signIn(t.app, 'researcher@demo.test');
-  programmeId = one<{ id: number }>(`SELECT id FROM voucher_programmes ORDER BY id LIMIT 1`).id;
+  programmeId = (await one<{ id: number }>(`SELECT id FROM voucher_programmes ORDER BY id LIMIT 1`)).id;
 });
 afterAll(() => t.close());
 
@@ -89,7 +90,7 @@ describe('the claim cycle', () => {
     ]);
     for (const res of [zh, zhCN, en, enGB]) expect(res.status).toBe(200);
     expect(en.headers.vary).toMatch(/Accept-Language/i);
-    const { claimBy } = one<{ claimBy: string }>(
+    const { claimBy } = await one<{ claimBy: string }>(
       `SELECT claim_by AS claimBy FROM voucher_programmes WHERE id = ?`,
       programmeId,
     );
@@ -201,7 +202,7 @@ describe('the claim cycle', () => {
       (await finance.post(`/api/v1/settlement-batches/${batch.id}/pay`).send({ reference: 'GK2026110501' })).status,
     ).toBe(409);
     // The rejected share goes back to the budget and becomes the enterprise's debt to the lab.
-    const debt = one<{ n: number }>(
+    const debt = await one<{ n: number }>(
       `SELECT COUNT(*) AS n FROM ledger_transfers WHERE id = ?`,
       `claim-line:${c.id}:debt`,
     );
@@ -235,14 +236,16 @@ describe('the claim cycle', () => {
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ status: 'paid', paidReference: 'GK2026110501' });
     expect(res.body.paidFen).toBe(res.body.approvedFen);
-    const paidInLedger = one<{ s: number }>(
-      `SELECT SUM(amount_fen) AS s FROM ledger_transfers WHERE code = 'claim_paid' AND processor_ref = 'GK2026110501'`,
+    const paidInLedger = (
+      await one<{ s: number }>(
+        `SELECT SUM(amount_fen) AS s FROM ledger_transfers WHERE code = 'claim_paid' AND processor_ref = 'GK2026110501'`,
+      )
     ).s;
     expect(paidInLedger).toBe(res.body.approvedFen);
     expect((await finance.post(`/api/v1/settlement-batches/${batch.id}/pay`).send({ reference: 'again' })).status).toBe(
       409,
     );
-    expectMoneyInvariants(t.db);
+    await expectMoneyInvariants(t.db);
   });
 
   it('refuses a line that fails its checks unless the override says who and why', async () => {
@@ -258,7 +261,7 @@ describe('the claim cycle', () => {
       .post(`/api/v1/settlement-batches/${sibling.id}/submit`)
       .send({ bankAccount: { bankName: '中国银行', accountName: '山东省分析测试中心', accountNo: '12345678901' } });
     // The usage record no longer agrees with what was billed.
-    t.db.$client.prepare(`UPDATE bookings SET actual_minutes = 30 WHERE id = ?`).run(full.lines[0].bookingId);
+    await t.db.run(`UPDATE bookings SET actual_minutes = 30 WHERE id = ?`, [full.lines[0].bookingId]);
     expect(full.reviewOffice.name).toBe('临沂市科学技术局');
     const reviewer = await signIn(t.app, 'finance4@demo.test');
     const url = `/api/v1/settlement-batches/${sibling.id}/lines/${full.lines[0].id}/approve`;
@@ -270,7 +273,7 @@ describe('the claim cycle', () => {
     const line = allowed.body.lines.find((l: { id: number }) => l.id === full.lines[0].id);
     expect(line.override.reason).toBe('实验室补充了上机记录，核实无误');
     expect(allowed.body.history.some((h: { action: string }) => h.action === 'approve_override')).toBe(true);
-    t.db.$client.prepare(`UPDATE bookings SET actual_minutes = 120 WHERE id = ?`).run(full.lines[0].bookingId);
+    await t.db.run(`UPDATE bookings SET actual_minutes = 120 WHERE id = ?`, [full.lines[0].bookingId]);
   });
 });
 
@@ -278,16 +281,14 @@ describe('reconciliation', () => {
   let cardBooking: { id: number; payment: { processorId: string; authorisedFen: number } };
 
   it('is clean after the whole cycle, with card payments too', async () => {
-    const labOrg = one<{ o: number }>(`SELECT organisation_id AS o FROM users WHERE email = 'lab@demo.test'`).o;
-    const instruments = t.db.$client
-      .prepare(
-        `SELECT i.id FROM instruments i JOIN instrument_schedules s ON s.instrument_id = i.id
+    const labOrg = (await one<{ o: number }>(`SELECT organisation_id AS o FROM users WHERE email = 'lab@demo.test'`)).o;
+    const instruments = (await t.db.column(
+      `SELECT i.id FROM instruments i JOIN instrument_schedules s ON s.instrument_id = i.id
          WHERE i.institution_id = ? AND s.machine_time_enabled = 1 AND s.qualification_required = 0
            AND i.sharing_mode = 'external' AND i.run_status = 'normal'
            AND EXISTS (SELECT 1 FROM rate_card_items r WHERE r.instrument_id = i.id AND r.unit = 'hour') ORDER BY i.id LIMIT 3`,
-      )
-      .pluck()
-      .all(labOrg) as number[];
+      [labOrg],
+    )) as number[];
     const made = [];
     for (const instrumentId of instruments) {
       const free = await researcher.get(
@@ -331,7 +332,7 @@ describe('reconciliation', () => {
   };
 
   it('reports a refund made at the processor that the platform never heard of', async () => {
-    const captured = one<{ charge: string; captured: number }>(
+    const captured = await one<{ charge: string; captured: number }>(
       `SELECT charge_id AS charge, captured_fen AS captured FROM payments WHERE status = 'captured' ORDER BY id DESC LIMIT 1`,
     );
     await stripe.refund(captured.charge, 700, `direct-refund-${captured.charge}`);
@@ -344,10 +345,11 @@ describe('reconciliation', () => {
 
   it('reports a ledger entry that has no charge at the processor', async () => {
     const ledger = new Ledger(t.db);
-    const clearing = ledger.accountByCode('processor:clearing')!;
+    const clearing = (await ledger.accountByCode('processor:clearing'))!;
     const platform =
-      ledger.accountByCode('platform') ?? ledger.account({ code: 'platform', kind: 'platform', name: 'platform' }, NOW);
-    ledger.create(
+      (await ledger.accountByCode('platform')) ??
+      (await ledger.account({ code: 'platform', kind: 'platform', name: 'platform' }, NOW));
+    await ledger.create(
       {
         id: 'forged:capture',
         debit: clearing.id,
@@ -365,11 +367,9 @@ describe('reconciliation', () => {
   });
 
   it('reports a changed amount, a second charge for one payment, and a capture made elsewhere', async () => {
-    t.db.$client
-      .prepare(`UPDATE payments SET authorised_fen = authorised_fen + 100 WHERE booking_id = ?`)
-      .run(cardBooking.id);
-    const paymentId = one<{ id: number }>(`SELECT id FROM payments WHERE booking_id = ?`, cardBooking.id).id;
-    const installation = one<{ id: string }>(`SELECT id FROM installation`).id;
+    await t.db.run(`UPDATE payments SET authorised_fen = authorised_fen + 100 WHERE booking_id = ?`, [cardBooking.id]);
+    const paymentId = (await one<{ id: number }>(`SELECT id FROM payments WHERE booking_id = ?`, cardBooking.id)).id;
+    const installation = (await one<{ id: string }>(`SELECT id FROM installation`)).id;
     await stripe.authorise({
       amountFen: 5000,
       currency: 'cny',
@@ -391,14 +391,12 @@ describe('reconciliation', () => {
   });
 
   it('reports voucher uses that break the rules, quotas that do not add up and batches whose totals disagree', async () => {
-    const use = one<{ id: number; posted: number }>(
+    const use = await one<{ id: number; posted: number }>(
       `SELECT id, posted_fen AS posted FROM voucher_uses WHERE status = 'posted' ORDER BY id DESC LIMIT 1`,
     );
-    t.db.$client
-      .prepare(`UPDATE voucher_uses SET posted_fen = posted_fen + 50, updated_at = ? WHERE id = ?`)
-      .run(NOW, use.id);
-    const paid = one<{ id: number }>(`SELECT id FROM settlement_batches WHERE status = 'paid' LIMIT 1`);
-    t.db.$client.prepare(`UPDATE settlement_batches SET paid_fen = paid_fen + 1 WHERE id = ?`).run(paid.id);
+    await t.db.run(`UPDATE voucher_uses SET posted_fen = posted_fen + 50, updated_at = ? WHERE id = ?`, [NOW, use.id]);
+    const paid = await one<{ id: number }>(`SELECT id FROM settlement_batches WHERE status = 'paid' LIMIT 1`);
+    await t.db.run(`UPDATE settlement_batches SET paid_fen = paid_fen + 1 WHERE id = ?`, [paid.id]);
     const run = await runKinds();
     const kinds = run.findings.map((f) => f.kind);
     expect(kinds).toContain('voucher_rule_broken');
@@ -444,7 +442,7 @@ describe('reconciliation', () => {
     expect(en.headers.vary).toMatch(/Accept-Language/i);
     const cjk = /[\u4e00-\u9fff]/;
     const detail = (body: Body, ref: string) => body.findings.find((f) => f.ref === ref)!.detail;
-    const paid = one<{ id: number; paidFen: number; approved: number }>(
+    const paid = await one<{ id: number; paidFen: number; approved: number }>(
       `SELECT b.id, b.paid_fen AS paidFen,
               (SELECT SUM(voucher_fen) FROM settlement_lines l WHERE l.batch_id = b.id AND l.status = 'approved') AS approved
        FROM settlement_batches b WHERE b.status = 'paid' LIMIT 1`,
@@ -478,22 +476,21 @@ describe('reconciliation', () => {
     );
 
     // Each finding is stored with its facts and its detail in Chinese.
-    const stored = t.db.$client
-      .prepare(`SELECT id, facts, detail FROM reconciliation_findings WHERE run_id = ? ORDER BY id`)
-      .all(run.id) as { id: number; facts: string | null; detail: string }[];
+    const stored = (await t.db.all(
+      `SELECT id, facts, detail FROM reconciliation_findings WHERE run_id = ? ORDER BY id`,
+      [run.id],
+    )) as { id: number; facts: string | null; detail: string }[];
     expect(stored.map((r) => r.detail)).toEqual((zh.body as Body).findings.map((f) => f.detail));
     for (const r of stored) expect(JSON.parse(r.facts!)).toHaveProperty('variant');
 
     // A finding stored before facts were kept reads as it was stored, in either language, and
     // can be resolved with a note.
     const old = 'booking 12: charge ch_old is not at the processor';
-    const legacy = Number(
-      t.db.$client
-        .prepare(
-          `INSERT INTO reconciliation_findings (run_id, kind, amount_fen, ref, detail) VALUES (?, 'ledger_missing_at_processor', 1200, 'payment:0', ?)`,
-        )
-        .run(run.id, old).lastInsertRowid,
-    );
+    const legacy = (await t.db.value<number>(
+      `INSERT INTO reconciliation_findings (run_id, kind, amount_fen, ref, detail)
+       VALUES (?, 'ledger_missing_at_processor', 1200, 'payment:0', ?) RETURNING id`,
+      [run.id, old],
+    ))!;
     for (const lang of [undefined, 'en']) {
       const body = (await read(lang)).body as Body;
       expect(body.findings.find((f) => f.id === legacy)!.detail).toBe(old);
@@ -573,8 +570,10 @@ describe('exports', () => {
     expect(rows.length - 1).toBe(full.findings.length);
     const register = await download(lab, '/api/v1/voucher-register/export?format=csv');
     const reg = parseCsv(register.body as Buffer);
-    const labUses = one<{ n: number }>(
-      `SELECT COUNT(*) AS n FROM voucher_uses WHERE provider_id = (SELECT organisation_id FROM users WHERE email = 'lab@demo.test')`,
+    const labUses = (
+      await one<{ n: number }>(
+        `SELECT COUNT(*) AS n FROM voucher_uses WHERE provider_id = (SELECT organisation_id FROM users WHERE email = 'lab@demo.test')`,
+      )
     ).n;
     expect(reg.length - 1).toBe(labUses);
   });
@@ -586,14 +585,18 @@ describe('the finance dashboard', () => {
     expect(jinan.scope).toMatchObject({ cityCode: '370100', cityName: '济南' });
     expect(jinan.byCity.map((c: { cityCode: string }) => c.cityCode)).toEqual(['370100']);
     const october = jinan.byMonth.find((m: { month: string }) => m.month === '2026-10');
-    const usedInOctober = one<{ s: number }>(
-      `SELECT SUM(u.posted_fen) AS s FROM voucher_uses u JOIN organisations e ON e.id = u.enterprise_id
+    const usedInOctober = (
+      await one<{ s: number }>(
+        `SELECT SUM(u.posted_fen) AS s FROM voucher_uses u JOIN organisations e ON e.id = u.enterprise_id
        WHERE u.status = 'posted' AND e.city_code = '370100'
          AND strftime('%Y-%m', u.updated_at / 1000, 'unixepoch', '+8 hours') = '2026-10'`,
+      )
     ).s;
     expect(october.usedFen).toBe(usedInOctober);
-    const paid = one<{ s: number }>(
-      `SELECT SUM(paid_fen) AS s FROM settlement_batches WHERE review_office_id = (SELECT organisation_id FROM users WHERE email = 'finance@demo.test') AND status = 'paid'`,
+    const paid = (
+      await one<{ s: number }>(
+        `SELECT SUM(paid_fen) AS s FROM settlement_batches WHERE review_office_id = (SELECT organisation_id FROM users WHERE email = 'finance@demo.test') AND status = 'paid'`,
+      )
     ).s;
     expect(jinan.byMonth.reduce((s: number, m: { paidFen: number }) => s + m.paidFen, 0)).toBe(paid - 1); // one fen was tampered above
     expect(jinan.latestRun).toBeNull(); // reconciliation is the province's
@@ -611,8 +614,8 @@ describe('the finance dashboard', () => {
 describe('reimburse-mode claims', () => {
   it('are made by the enterprise itself, reviewed by its city office and paid to it', async () => {
     const admin = await signIn(t.app, 'admin@demo.test');
-    const enterpriseId = one<{ id: number }>(
-      `SELECT organisation_id AS id FROM users WHERE email = 'researcher@demo.test'`,
+    const enterpriseId = (
+      await one<{ id: number }>(`SELECT organisation_id AS id FROM users WHERE email = 'researcher@demo.test'`)
     ).id;
     const programme = (
       await admin.post('/api/v1/voucher-programmes').send({
@@ -630,16 +633,14 @@ describe('reimburse-mode claims', () => {
     const quota = (
       await admin.post('/api/v1/voucher-quotas').send({ programmeId: programme.id, enterpriseId, capFen: 500_000 })
     ).body;
-    const labOrg = one<{ o: number }>(`SELECT organisation_id AS o FROM users WHERE email = 'lab@demo.test'`).o;
-    const instrumentId = t.db.$client
-      .prepare(
-        `SELECT i.id FROM instruments i JOIN instrument_schedules s ON s.instrument_id = i.id
+    const labOrg = (await one<{ o: number }>(`SELECT organisation_id AS o FROM users WHERE email = 'lab@demo.test'`)).o;
+    const instrumentId = (await t.db.value(
+      `SELECT i.id FROM instruments i JOIN instrument_schedules s ON s.instrument_id = i.id
          WHERE i.institution_id = ? AND s.machine_time_enabled = 1 AND s.qualification_required = 0
            AND i.sharing_mode = 'external' AND i.run_status = 'normal'
            AND EXISTS (SELECT 1 FROM rate_card_items r WHERE r.instrument_id = i.id AND r.unit = 'hour') ORDER BY i.id DESC LIMIT 1`,
-      )
-      .pluck()
-      .get(labOrg) as number;
+      [labOrg],
+    )) as number;
     const free = await researcher.get(
       `/api/v1/instruments/${instrumentId}/availability?from=${encodeURIComponent('2026-11-23T00:00:00+08:00')}&to=${encodeURIComponent('2026-11-28T00:00:00+08:00')}&durationMinutes=120`,
     );
@@ -663,7 +664,9 @@ describe('reimburse-mode claims', () => {
         .send({ reportUrl: 'https://reports.example.cn/r.pdf' });
       expect(completed.status).toBe(200);
     });
-    const share = one<{ f: number }>(`SELECT posted_fen AS f FROM voucher_uses WHERE booking_id = ?`, booked.body.id).f;
+    const share = (
+      await one<{ f: number }>(`SELECT posted_fen AS f FROM voucher_uses WHERE booking_id = ?`, booked.body.id)
+    ).f;
     expect(share).toBeGreaterThan(0);
 
     // The lab may not claim it; the enterprise does.
@@ -696,13 +699,15 @@ describe('reimburse-mode claims', () => {
       .post(`/api/v1/settlement-batches/${claim.body.id}/pay`)
       .send({ reference: 'GK-RB-0001' });
     expect(paid.body).toMatchObject({ status: 'paid', paidFen: share });
-    const receivable = one<{ b: number }>(
-      `SELECT credits_posted_fen - debits_posted_fen AS b FROM ledger_accounts WHERE code = ?`,
-      `enterprise:${enterpriseId}:receivable:programme:${programme.id}`,
+    const receivable = (
+      await one<{ b: number }>(
+        `SELECT credits_posted_fen - debits_posted_fen AS b FROM ledger_accounts WHERE code = ?`,
+        `enterprise:${enterpriseId}:receivable:programme:${programme.id}`,
+      )
     ).b;
     expect(receivable).toBe(0); // claimable, then paid out
     expect((await lab.get(`/api/v1/settlement-batches/${claim.body.id}`)).status).toBe(404);
     // (The other invariants were broken on purpose by the reconciliation tests above.)
-    expect(new Ledger(t.db).check()).toMatchObject({ balanced: true, mismatches: [] });
+    expect(await new Ledger(t.db).check()).toMatchObject({ balanced: true, mismatches: [] });
   });
 });

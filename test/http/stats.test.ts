@@ -5,6 +5,7 @@
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import request from 'supertest';
+import type { Param } from '../../db/port.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseCsv, parseXlsx } from '../../server/modules/settlement/exports.ts';
 import { Aggregates } from '../../server/modules/stats/aggregates.ts';
@@ -24,23 +25,23 @@ let researcher: Agent;
 let finance: Agent;
 let labOrg: number;
 
-const one = <T>(sql: string, ...params: unknown[]) => t.db.$client.prepare(sql).get(...params) as T;
+const one = async <T>(sql: string, ...params: Param[]) => (await t.db.get(sql, params)) as T;
 
 beforeAll(async () => {
   t = await createTestApp({ instruments: 300, clock });
   // As the server does at start-up (main.ts): this year's roll-up is complete before anything asks.
-  servicesOf(t.app).stats.ensureYear(2026);
+  await servicesOf(t.app).stats.ensureYear(2026);
   lab = await signIn(t.app, 'lab@demo.test');
   otherLab = await signIn(t.app, 'lab2@demo.test');
   researcher = await signIn(t.app, 'researcher@demo.test');
   finance = await signIn(t.app, 'finance@demo.test');
-  labOrg = one<{ o: number }>(`SELECT organisation_id AS o FROM users WHERE email = 'lab@demo.test'`).o;
+  labOrg = (await one<{ o: number }>(`SELECT organisation_id AS o FROM users WHERE email = 'lab@demo.test'`)).o;
 });
 afterAll(() => t.close());
 
 /** The same figures, straight from the bookings (an independent computation). */
-function direct(where = '1 = 1', ...params: unknown[]) {
-  return one<{ used: number; completed: number; income: number; saved: number; enterprises: number }>(
+async function direct(where = '1 = 1', ...params: Param[]) {
+  return await one<{ used: number; completed: number; income: number; saved: number; enterprises: number }>(
     `SELECT COALESCE(SUM(CASE WHEN b.mode = 'machine_time' THEN b.actual_minutes ELSE 0 END), 0) AS used,
             COUNT(*) AS completed, COALESCE(SUM(b.final_fen), 0) AS income,
             COALESCE(SUM(u.posted_fen), 0) AS saved,
@@ -56,7 +57,7 @@ describe('the public overview', () => {
   it('answers without sign-in and agrees with the bookings', async () => {
     const res = await request(t.app).get('/api/v1/stats/overview?year=2026');
     expect(res.status).toBe(200);
-    const d = direct();
+    const d = await direct();
     expect(d.completed).toBeGreaterThanOrEqual(8); // October's demo jobs
     expect(res.body.totals).toMatchObject({
       completed: d.completed,
@@ -67,20 +68,23 @@ describe('the public overview', () => {
     });
     expect(res.body.totals.openHours).toBeGreaterThan(res.body.totals.usedHours);
     expect(res.body.vouchers).toMatchObject({
-      grantedFen: one<{ s: number }>(`SELECT SUM(cap_fen) AS s FROM voucher_quotas`).s,
+      grantedFen: (await one<{ s: number }>(`SELECT SUM(cap_fen) AS s FROM voucher_quotas`)).s,
       usedFen: d.saved,
       paidFen: 0, // nothing claimed and paid yet in this demo
     });
     expect(res.body.totals.utilisation).toBeCloseTo(d.used / 60 / res.body.totals.openHours, 3);
-    expect(res.body.instruments).toBe(one<{ n: number }>(`SELECT COUNT(*) AS n FROM instruments`).n);
+    expect(res.body.instruments).toBe((await one<{ n: number }>(`SELECT COUNT(*) AS n FROM instruments`)).n);
     const jinan = res.body.byCity.find((c: { cityCode: string }) => c.cityCode === '370100');
     expect(jinan.completed).toBe(
-      direct(`b.institution_id IN (SELECT id FROM organisations WHERE city_code = '370100')`).completed,
+      (await direct(`b.institution_id IN (SELECT id FROM organisations WHERE city_code = '370100')`)).completed,
     );
     const october = res.body.byMonth.find((m: { month: string }) => m.month === '2026-10');
     expect(october.completed).toBe(
-      direct(`strftime('%Y-%m', COALESCE(b.start_at, b.created_at) / 1000, 'unixepoch', '+8 hours') = '2026-10'`)
-        .completed,
+      (
+        await direct(
+          `strftime('%Y-%m', COALESCE(b.start_at, b.created_at) / 1000, 'unixepoch', '+8 hours') = '2026-10'`,
+        )
+      ).completed,
     );
     expect(res.body.byMonth.reduce((s: number, m: { completed: number }) => s + m.completed, 0)).toBe(d.completed);
     expect(october.averageRating).toBeGreaterThanOrEqual(4);
@@ -92,29 +96,29 @@ describe('the public overview', () => {
   it('moves as bookings change, from the triggers alone', async () => {
     const before = (await request(t.app).get('/api/v1/stats/overview?year=2026')).body.totals;
     // A cancellation written straight to the table (as another process would) is seen.
-    const booking = one<{ id: number }>(`SELECT id FROM bookings WHERE status = 'completed' ORDER BY id LIMIT 1`);
-    t.db.$client.prepare(`UPDATE bookings SET status = 'cancelled' WHERE id = ?`).run(booking.id);
+    const booking = await one<{ id: number }>(`SELECT id FROM bookings WHERE status = 'completed' ORDER BY id LIMIT 1`);
+    await t.db.run(`UPDATE bookings SET status = 'cancelled' WHERE id = ?`, [booking.id]);
     const after = (await request(t.app).get('/api/v1/stats/overview?year=2026')).body.totals;
     expect(after.completed).toBe(before.completed - 1);
     expect(after.cancellationRate).toBeGreaterThan(before.cancellationRate);
-    t.db.$client.prepare(`UPDATE bookings SET status = 'completed' WHERE id = ?`).run(booking.id);
+    await t.db.run(`UPDATE bookings SET status = 'completed' WHERE id = ?`, [booking.id]);
     expect((await request(t.app).get('/api/v1/stats/overview?year=2026')).body.totals.completed).toBe(before.completed);
   });
 });
 
 describe('the years asked for', () => {
-  const counts = () =>
-    one<Record<string, number>>(
+  const counts = async () =>
+    await one<Record<string, number>>(
       `SELECT (SELECT COUNT(*) FROM instrument_month_stats) AS months, (SELECT COUNT(*) FROM scope_month_stats) AS scopes,
               (SELECT COUNT(*) FROM instrument_year_stats) AS years, (SELECT COUNT(*) FROM stats_dirty) AS dirty`,
     );
-  const monthsOf = (year: number) =>
-    one<{ n: number }>(`SELECT COUNT(*) AS n FROM instrument_month_stats WHERE month LIKE ?`, `${year}-%`).n;
+  const monthsOf = async (year: number) =>
+    (await one<{ n: number }>(`SELECT COUNT(*) AS n FROM instrument_month_stats WHERE month LIKE ?`, `${year}-%`)).n;
 
   it('are the platform’s: from its first year to this one; others are refused and write nothing', async () => {
     expect((await request(t.app).get('/api/v1/stats/years')).body).toEqual({ first: 2025, last: 2026 });
-    const before = counts();
-    const instrument = one<{ id: number }>(`SELECT id FROM instruments ORDER BY id LIMIT 1`).id;
+    const before = await counts();
+    const instrument = (await one<{ id: number }>(`SELECT id FROM instruments ORDER BY id LIMIT 1`)).id;
     for (const url of [
       '/api/v1/stats/overview?year=2001',
       '/api/v1/stats/overview?year=2024',
@@ -129,24 +133,24 @@ describe('the years asked for', () => {
     expect((await finance.get(`/api/v1/stats/underused?year=2100`)).status).toBe(400);
     const zh = await request(t.app).get('/api/v1/stats/overview?year=2001');
     expect(zh.body.detail).toBe('年份须在 2025 至 2026 之间');
-    expect(counts()).toEqual(before);
-    expect(monthsOf(2001)).toBe(0);
+    expect(await counts()).toEqual(before);
+    expect(await monthsOf(2001)).toBe(0);
   });
 
   it('answer a year not yet built at once, build it behind the answer in chunks, and keep serving meanwhile', async () => {
-    const instruments = one<{ n: number }>(`SELECT COUNT(*) AS n FROM instruments`).n;
+    const instruments = (await one<{ n: number }>(`SELECT COUNT(*) AS n FROM instruments`)).n;
     expect(instruments).toBeGreaterThan(YEAR_CHUNK); // several chunks
-    expect(monthsOf(2025)).toBe(0);
+    expect(await monthsOf(2025)).toBe(0);
     // What the event loop does while the year is built: a probe between other work, and its delays.
     const seen: number[] = [];
     let probing = true;
-    const probe = () => {
-      seen.push(monthsOf(2025));
-      if (probing) setImmediate(probe);
+    const probe = async () => {
+      seen.push(await monthsOf(2025));
+      if (probing) setImmediate(() => void probe());
     };
     const delay = monitorEventLoopDelay({ resolution: 10 });
     delay.enable();
-    setImmediate(probe);
+    setImmediate(() => void probe());
 
     const first = await request(t.app).get('/api/v1/stats/overview?year=2025');
     expect(first.status).toBe(200);
@@ -164,7 +168,7 @@ describe('the years asked for', () => {
     delay.disable();
 
     expect(answer.building).toBe(false);
-    expect(monthsOf(2025)).toBe(instruments * 12);
+    expect(await monthsOf(2025)).toBe(instruments * 12);
     expect(answer.totals.openHours).toBeGreaterThan(0);
     expect(answer.totals.completed).toBe(0); // the demo's services are all in 2026
     // Written chunk by chunk, with the event loop turning in between: the probe saw it half done.
@@ -173,38 +177,36 @@ describe('the years asked for', () => {
       `rows seen: ${[...new Set(seen)].join(', ')}`,
     ).toBe(true);
     expect(
-      one<{ n: number }>(
-        `SELECT COUNT(DISTINCT refreshed_at) AS n FROM instrument_month_stats WHERE month LIKE '2025-%'`,
+      (
+        await one<{ n: number }>(
+          `SELECT COUNT(DISTINCT refreshed_at) AS n FROM instrument_month_stats WHERE month LIKE '2025-%'`,
+        )
       ).n,
     ).toBeGreaterThanOrEqual(Math.ceil(instruments / YEAR_CHUNK));
     expect(delay.max / 1e6, 'the longest the event loop was held (ms)').toBeLessThan(250);
     // Once built, the year is answered as any other, and asking again writes nothing.
-    const after = counts();
+    const after = await counts();
     expect((await request(t.app).get('/api/v1/stats/overview?year=2025')).body.building).toBe(false);
-    expect(counts()).toEqual(after);
+    expect(await counts()).toEqual(after);
   });
 });
 
 describe('the levels above the roll-up', () => {
   it('kept by deltas, equal a rebuild from scratch', async () => {
     // Several changes, applied incrementally (fewer than the bulk threshold).
-    const ids = t.db.$client
-      .prepare(`SELECT id FROM bookings WHERE status = 'completed' LIMIT 3`)
-      .pluck()
-      .all() as number[];
-    for (const id of ids)
-      t.db.$client.prepare(`UPDATE bookings SET rating = 3, actual_minutes = 75 WHERE id = ?`).run(id);
+    const ids = (await t.db.column(`SELECT id FROM bookings WHERE status = 'completed' LIMIT 3`)) as number[];
+    for (const id of ids) await t.db.run(`UPDATE bookings SET rating = 3, actual_minutes = 75 WHERE id = ?`, [id]);
     await request(t.app).get('/api/v1/stats/overview?year=2026');
-    const snapshot = () => ({
-      scope: t.db.$client.prepare(`SELECT * FROM scope_month_stats ORDER BY scope, key, month`).all(),
-      served: t.db.$client
-        .prepare(`SELECT scope, key, month, enterprise_id, refs FROM scope_month_enterprises ORDER BY 1, 2, 3, 4`)
-        .all(),
-      years: t.db.$client.prepare(`SELECT * FROM instrument_year_stats ORDER BY instrument_id, year`).all(),
+    const snapshot = async () => ({
+      scope: await t.db.all(`SELECT * FROM scope_month_stats ORDER BY scope, key, month`),
+      served: await t.db.all(
+        `SELECT scope, key, month, enterprise_id, refs FROM scope_month_enterprises ORDER BY 1, 2, 3, 4`,
+      ),
+      years: await t.db.all(`SELECT * FROM instrument_year_stats ORDER BY instrument_id, year`),
     });
-    const incremental = snapshot();
-    new Aggregates(t.db).rebuild();
-    expect(snapshot()).toEqual(incremental);
+    const incremental = await snapshot();
+    await t.db.write((tx) => new Aggregates(tx).rebuild());
+    expect(await snapshot()).toEqual(incremental);
   });
 });
 
@@ -212,7 +214,7 @@ describe('institution figures', () => {
   it('are for the institution’s own lab, finance and admins', async () => {
     const res = await lab.get(`/api/v1/stats/institutions/${labOrg}?year=2026`);
     expect(res.status).toBe(200);
-    const d = direct('b.institution_id = ?', labOrg);
+    const d = await direct('b.institution_id = ?', labOrg);
     expect(res.body.totals.completed).toBe(d.completed);
     const used = res.body.instruments.filter((i: { usedHours: number }) => i.usedHours > 0);
     expect(used.length).toBeGreaterThan(0);
@@ -226,32 +228,32 @@ describe('institution figures', () => {
 
   it('follow changes to the institution’s own bookings, and stay as they were for changes elsewhere', async () => {
     const in2026 = `strftime('%Y', COALESCE(start_at, created_at) / 1000, 'unixepoch', '+8 hours') = '2026'`;
-    const completedAt = (sign: '=' | '<>') =>
-      one<{ id: number; institution: number }>(
+    const completedAt = async (sign: '=' | '<>') =>
+      await one<{ id: number; institution: number }>(
         `SELECT id, institution_id AS institution FROM bookings
          WHERE status = 'completed' AND institution_id ${sign} ? AND ${in2026} ORDER BY id LIMIT 1`,
         labOrg,
       );
-    const setStatus = (id: number, status: string) =>
-      t.db.$client.prepare(`UPDATE bookings SET status = ? WHERE id = ?`).run(status, id);
+    const setStatus = async (id: number, status: string) =>
+      await t.db.run(`UPDATE bookings SET status = ? WHERE id = ?`, [status, id]);
     const completed = async (institution: number) =>
       (await finance.get(`/api/v1/stats/institutions/${institution}?year=2026`)).body.totals.completed as number;
 
-    const own = completedAt('=');
-    const elsewhere = completedAt('<>');
+    const own = await completedAt('=');
+    const elsewhere = await completedAt('<>');
     const ownBefore = await completed(labOrg);
     const elsewhereBefore = await completed(elsewhere.institution);
-    setStatus(elsewhere.id, 'cancelled');
+    await setStatus(elsewhere.id, 'cancelled');
     expect(await completed(labOrg)).toBe(ownBefore);
     expect(await completed(elsewhere.institution)).toBe(elsewhereBefore - 1);
-    setStatus(own.id, 'cancelled');
+    await setStatus(own.id, 'cancelled');
     expect(await completed(labOrg)).toBe(ownBefore - 1);
     expect((await lab.get(`/api/v1/stats/institutions/${labOrg}?year=2026`)).body.totals.completed).toBe(ownBefore - 1);
-    setStatus(own.id, 'completed');
-    setStatus(elsewhere.id, 'completed');
+    await setStatus(own.id, 'completed');
+    await setStatus(elsewhere.id, 'completed');
     expect(await completed(labOrg)).toBe(ownBefore);
     expect(await completed(elsewhere.institution)).toBe(elsewhereBefore);
-    expect(await completed(labOrg)).toBe(direct('b.institution_id = ?', labOrg).completed);
+    expect(await completed(labOrg)).toBe((await direct('b.institution_id = ?', labOrg)).completed);
   });
 
   it('lists the underused instruments under the thresholds', async () => {
@@ -273,11 +275,10 @@ describe('national reporting exports', () => {
     expect(csv.status).toBe(200);
     const rows = parseCsv(csv.body as Buffer);
     expect(rows[0]).toEqual(INSTRUMENT_HEADERS);
-    const records = t.db.$client
-      .prepare(
-        `SELECT asset_number AS asset, name_zh AS name, model, original_value_fen AS value FROM instruments WHERE institution_id = ? ORDER BY asset_number`,
-      )
-      .all(labOrg) as { asset: string; name: string; model: string | null; value: number }[];
+    const records = (await t.db.all(
+      `SELECT asset_number AS asset, name_zh AS name, model, original_value_fen AS value FROM instruments WHERE institution_id = ? ORDER BY asset_number`,
+      [labOrg],
+    )) as { asset: string; name: string; model: string | null; value: number }[];
     expect(rows.length - 1).toBe(records.length);
     const col = (h: string) => rows[0]!.indexOf(h);
     records.forEach((r, i) => {
@@ -300,12 +301,11 @@ describe('national reporting exports', () => {
     const csv = await download(lab, `/api/v1/national-reports/services?institutionId=${labOrg}&year=2026`);
     const rows = parseCsv(csv.body as Buffer);
     expect(rows[0]).toEqual(SERVICE_HEADERS);
-    const jobs = t.db.$client
-      .prepare(
-        `SELECT b.final_fen AS fen, b.actual_minutes AS minutes, b.rating FROM bookings b
+    const jobs = (await t.db.all(
+      `SELECT b.final_fen AS fen, b.actual_minutes AS minutes, b.rating FROM bookings b
          WHERE b.institution_id = ? AND b.status = 'completed' ORDER BY COALESCE(b.start_at, b.created_at), b.id`,
-      )
-      .all(labOrg) as { fen: number; minutes: number | null; rating: number | null }[];
+      [labOrg],
+    )) as { fen: number; minutes: number | null; rating: number | null }[];
     expect(rows.length - 1).toBe(jobs.length);
     const col = (h: string) => rows[0]!.indexOf(h);
     jobs.forEach((j, i) => {

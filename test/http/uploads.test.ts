@@ -42,15 +42,15 @@ const SVG = Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1
 /** A legacy Office file: an OLE compound file header. */
 const XLS = Buffer.concat([Buffer.from('D0CF11E0A1B11AE1', 'hex'), Buffer.alloc(1024)]);
 
-const fileDir = () => path.join(path.dirname(t.db.$client.name), 'files');
+const fileDir = () => path.join(path.dirname(t.db.location), 'files');
 const reportFiles = (bookingId: number) =>
   fs.existsSync(path.join(fileDir(), 'reports'))
     ? fs.readdirSync(path.join(fileDir(), 'reports')).filter((f) => f.startsWith(`${bookingId}-`))
     : [];
-const stored = (id: number) =>
-  t.db.$client
-    .prepare('SELECT report_file AS file, report_name AS name, report_type AS type FROM bookings WHERE id = ?')
-    .get(id) as {
+const stored = async (id: number) =>
+  (await t.db.get('SELECT report_file AS file, report_name AS name, report_type AS type FROM bookings WHERE id = ?', [
+    id,
+  ])) as {
     file: string | null;
     name: string | null;
     type: string | null;
@@ -62,20 +62,20 @@ beforeAll(async () => {
   lab = await signIn(t.app, 'lab@demo.test');
   researcher = await signIn(t.app, 'researcher@demo.test');
   const labOrg = (
-    t.db.$client.prepare(`SELECT organisation_id AS id FROM users WHERE email = 'lab@demo.test'`).get() as {
+    (await t.db.get(`SELECT organisation_id AS id FROM users WHERE email = 'lab@demo.test'`)) as {
       id: number;
     }
   ).id;
-  const other = t.db.$client
-    .prepare(`SELECT email FROM users WHERE role = 'lab_manager' AND organisation_id != ? LIMIT 1`)
-    .pluck()
-    .get(labOrg) as string;
+  const other = (await t.db.value(
+    `SELECT email FROM users WHERE role = 'lab_manager' AND organisation_id != ? LIMIT 1`,
+    [labOrg],
+  )) as string;
   otherLab = await signIn(t.app, other);
   for (const email of ['lab@demo.test', 'researcher@demo.test', other])
     cookies[email] = await sessionCookie(t.app, email);
   cookies.otherLab = cookies[other]!;
 
-  const instrumentId = hourlyInstrumentOf(t, 'lab@demo.test');
+  const instrumentId = await hourlyInstrumentOf(t, 'lab@demo.test');
   expect((await lab.put(`/api/v1/instruments/${instrumentId}/schedule`).send(testSchedule())).status).toBe(200);
   const book = async (day: string) => {
     const res = await researcher.post('/api/v1/bookings').send({
@@ -99,7 +99,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await server.close();
-  t.close();
+  await t.close();
 });
 
 const reportUrl = (id: number, name = '检测报告.pdf') =>
@@ -167,11 +167,11 @@ describe('the file is what its bytes say', () => {
     // (text/plain itself is a form's type, refused before this as cross-site: test/http/cross-site.test.ts)
     ['plain text', Buffer.from('just some text'), 'application/pdf'],
   ])('refuses %s with 415 whatever it is declared as, storing nothing', async (_what, body, type) => {
-    const before = stored(started);
+    const before = await stored(started);
     const res = await upload(body, type);
     expect(res.status).toBe(415);
     expect(res.body).toMatchObject({ code: 'unsupported_media_type' });
-    expect(stored(started)).toEqual(before);
+    expect(await stored(started)).toEqual(before);
     expect(reportFiles(started).length).toBe(before.file ? 1 : 0);
   });
 
@@ -183,8 +183,8 @@ describe('the file is what its bytes say', () => {
   it('keeps the type it found, not the one declared, and a name whose extension fits it', async () => {
     const res = await upload(PDF, 'text/html', 'report.html');
     expect(res.status, JSON.stringify(res.body)).toBe(200);
-    expect(stored(started)).toMatchObject({ type: 'application/pdf', name: 'report.html.pdf' });
-    expect(stored(started).file).toMatch(/^reports\/\d+-[0-9a-f]{16}\.pdf$/);
+    expect(await stored(started)).toMatchObject({ type: 'application/pdf', name: 'report.html.pdf' });
+    expect((await stored(started)).file).toMatch(/^reports\/\d+-[0-9a-f]{16}\.pdf$/);
   });
 
   it('takes Office documents, new and legacy, and images', async () => {
@@ -199,7 +199,7 @@ describe('the file is what its bytes say', () => {
     ] as const) {
       const res = await upload(body, 'application/octet-stream', name);
       expect(res.status, `${name}: ${JSON.stringify(res.body)}`).toBe(200);
-      expect(stored(started)).toMatchObject({ type, name });
+      expect(await stored(started)).toMatchObject({ type, name });
     }
   });
 });
@@ -224,20 +224,16 @@ describe('the download', () => {
 
   it('serves a type stored before files were sniffed as bytes, never as a page', async () => {
     // What the old code kept: the uploader's own Content-Type and name.
-    const old = stored(started);
-    t.db.$client
-      .prepare(`UPDATE bookings SET report_type = 'text/html', report_name = 'x.html' WHERE id = ?`)
-      .run(started);
+    const old = await stored(started);
+    await t.db.run(`UPDATE bookings SET report_type = 'text/html', report_name = 'x.html' WHERE id = ?`, [started]);
     const got = await download(lab, `/api/v1/bookings/${started}/report`);
     expect(got.headers['content-type']).toBe('application/octet-stream');
     expect(got.headers['content-disposition']).toMatch(/^attachment; filename="?x\.html\.bin"?$/);
-    t.db.$client
-      .prepare('UPDATE bookings SET report_type = ?, report_name = ? WHERE id = ?')
-      .run(old.type, old.name, started);
+    await t.db.run('UPDATE bookings SET report_type = ?, report_name = ? WHERE id = ?', [old.type, old.name, started]);
   });
 
   it('of a report whose file is gone is a 404, not a 500', async () => {
-    const { file } = stored(started);
+    const { file } = await stored(started);
     const full = path.join(fileDir(), file!);
     const bytes = fs.readFileSync(full);
     fs.rmSync(full);
@@ -250,11 +246,11 @@ describe('a new report', () => {
   it('replaces the old one on disk too', async () => {
     const first = await lab.put(reportUrl(started, 'a.pdf')).set('Content-Type', 'application/pdf').send(PDF);
     expect(first.status).toBe(200);
-    const a = stored(started).file!;
+    const a = (await stored(started)).file!;
     expect(reportFiles(started)).toEqual([path.basename(a)]);
     const second = await lab.put(reportUrl(started, 'b.png')).set('Content-Type', 'image/png').send(PNG);
     expect(second.status).toBe(200);
-    const b = stored(started).file!;
+    const b = (await stored(started)).file!;
     expect(b).not.toBe(a);
     expect(reportFiles(started)).toEqual([path.basename(b)]);
     expect(fs.existsSync(path.join(fileDir(), a))).toBe(false);

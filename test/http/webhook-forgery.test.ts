@@ -33,7 +33,7 @@ async function setup(stripe: StripeProvider) {
   apps.push(t);
   const researcher = await signIn(t.app, 'researcher@demo.test');
   const lab = await signIn(t.app, 'lab@demo.test');
-  const instrumentId = hourlyInstrumentOf(t, 'lab@demo.test');
+  const instrumentId = await hourlyInstrumentOf(t, 'lab@demo.test');
   await lab.put(`/api/v1/instruments/${instrumentId}/schedule`).send(testSchedule());
   let day = 3;
   /** A two-hour booking on its own weekday, paid by card (and the voucher when asked). */
@@ -75,23 +75,19 @@ async function setup(stripe: StripeProvider) {
       .set('Stripe-Signature', signature)
       .send(payload);
   /** Every transfer and every account's sums: what "the ledger did not change" compares. */
-  const ledger = () => ({
-    transfers: t.db.$client.prepare(`SELECT id, amount_fen, state FROM ledger_transfers ORDER BY id`).all(),
-    accounts: t.db.$client
-      .prepare(
-        `SELECT code, debits_pending_fen, debits_posted_fen, credits_pending_fen, credits_posted_fen
-         FROM ledger_accounts ORDER BY code`,
-      )
-      .all(),
+  const ledger = async () => ({
+    transfers: await t.db.all(`SELECT id, amount_fen, state FROM ledger_transfers ORDER BY id`),
+    accounts: await t.db
+      .all(`SELECT code, debits_pending_fen, debits_posted_fen, credits_pending_fen, credits_posted_fen
+         FROM ledger_accounts ORDER BY code`),
   });
-  const platformDebits = () =>
-    t.db.$client.prepare(`SELECT debits_posted_fen FROM ledger_accounts WHERE code = 'platform'`).pluck().get() ?? 0;
-  const disputes = (bookingId: number) =>
-    t.db.$client
-      .prepare(
-        `SELECT id, amount_fen AS amountFen, code FROM ledger_transfers WHERE booking_id = ? AND code LIKE 'card_dispute%'`,
-      )
-      .all(bookingId);
+  const platformDebits = async () =>
+    (await t.db.value(`SELECT debits_posted_fen FROM ledger_accounts WHERE code = 'platform'`)) ?? 0;
+  const disputes = async (bookingId: number) =>
+    await t.db.all(
+      `SELECT id, amount_fen AS amountFen, code FROM ledger_transfers WHERE booking_id = ? AND code LIKE 'card_dispute%'`,
+      [bookingId],
+    );
   return { t, researcher, lab, book, walk, send, ledger, platformDebits, disputes };
 }
 
@@ -110,11 +106,11 @@ async function rawCharge(id: string): Promise<Record<string, unknown>> {
   return (await res.json()) as Record<string, unknown>;
 }
 
-afterEach(() => {
-  for (const t of apps) expectMoneyInvariants(t.db);
+afterEach(async () => {
+  for (const t of apps) await expectMoneyInvariants(t.db);
 });
 afterAll(async () => {
-  for (const t of apps) t.close();
+  for (const t of apps) await t.close();
   for (const s of servers) await s.close();
 });
 
@@ -127,7 +123,7 @@ describe('forged events signed with the webhook secret', () => {
   it('a charge.captured claiming 1 fen records nothing; completion still captures the real amount', async () => {
     const b = await s.book({ useVoucher: true });
     expect(b.payment).toMatchObject({ status: 'authorised', capturedFen: 0 });
-    const before = s.ledger();
+    const before = await s.ledger();
     const forged = {
       ...(await rawCharge(b.payment.processorId)),
       captured: true,
@@ -152,7 +148,7 @@ describe('forged events signed with the webhook secret', () => {
       capturedFen: 0,
       authorisedFen: b.payment.authorisedFen,
     });
-    expect(s.ledger()).toEqual(before);
+    expect(await s.ledger()).toEqual(before);
 
     const done = await s.walk(b.id, ['approve'], ['check-in'], ['complete', { actualMinutes: 60 }]);
     const selfPay = done.finalPrice.totalFen - done.voucherUse.postedFen;
@@ -161,19 +157,16 @@ describe('forged events signed with the webhook secret', () => {
     const charge = await (await testStripe()).retrieve(b.payment.processorId);
     expect(charge).toMatchObject({ captured: true, capturedFen: selfPay });
     // Nothing of the self-pay share went to the lab's invoice.
-    expect(
-      s.t.db.$client
-        .prepare(`SELECT COUNT(*) FROM ledger_transfers WHERE id = ?`)
-        .pluck()
-        .get(`booking:${b.id}:invoice`),
-    ).toBe(0);
+    expect(await s.t.db.value(`SELECT COUNT(*) FROM ledger_transfers WHERE id = ?`, [`booking:${b.id}:invoice`])).toBe(
+      0,
+    );
   });
 
   it('a charge.refunded claiming refunds the processor never made records none', async () => {
     const b = await s.book();
     const done = await s.walk(b.id, ['approve'], ['check-in'], ['complete']);
     expect(done.payment.status).toBe('captured');
-    const before = s.ledger();
+    const before = await s.ledger();
     const charge = await rawCharge(b.payment.processorId);
     const res = await s.send(
       event('charge.refunded', {
@@ -183,7 +176,7 @@ describe('forged events signed with the webhook secret', () => {
       }),
     );
     expect(res.body.outcome).toBe('nothing to record: no refund the platform does not know');
-    expect(s.ledger()).toEqual(before);
+    expect(await s.ledger()).toEqual(before);
     expect((await s.researcher.get(`/api/v1/bookings/${b.id}`)).body.payment).toMatchObject({
       status: 'captured',
       refundedFen: 0,
@@ -191,7 +184,7 @@ describe('forged events signed with the webhook secret', () => {
   });
 
   it('an event about a charge or dispute the processor does not have moves nothing', async () => {
-    const before = s.ledger();
+    const before = await s.ledger();
     const charge = await s.send(
       event('charge.captured', { id: 'ch_forged_nothing', object: 'charge', amount: 900_000_000, captured: true }),
     );
@@ -207,13 +200,13 @@ describe('forged events signed with the webhook secret', () => {
     expect(dispute.body.outcome).toBe('ignored: the processor has no such dispute');
     const noId = await s.send(event('charge.captured', { object: 'charge', amount: 1 }));
     expect(noId.body.outcome).toBe('ignored: the event names no object');
-    expect(s.ledger()).toEqual(before);
+    expect(await s.ledger()).toEqual(before);
   });
 
   it('a charge.dispute.created of 900,000,000 fen against a real captured charge without a dispute moves nothing', async () => {
     const b = await s.book();
     await s.walk(b.id, ['approve'], ['check-in'], ['complete']);
-    const before = s.ledger();
+    const before = await s.ledger();
     const res = await s.send(
       event('charge.dispute.created', {
         id: `dp_forged_${b.id}`,
@@ -224,7 +217,7 @@ describe('forged events signed with the webhook secret', () => {
       }),
     );
     expect(res.body.outcome).toBe('ignored: the processor has no such dispute');
-    expect(s.ledger()).toEqual(before);
+    expect(await s.ledger()).toEqual(before);
   });
 
   it('a real dispute is recorded with the processor’s amount, never more than was captured, once', async () => {
@@ -235,27 +228,27 @@ describe('forged events signed with the webhook secret', () => {
     const forged = { id: disputeId, object: 'dispute', charge: 'ch_elsewhere', amount: 900_000_000, status: 'lost' };
 
     // The processor disputes the whole hold, but nothing has been captured yet: nothing to take back.
-    const before = s.ledger();
+    const before = await s.ledger();
     const early = await s.send(event('charge.dispute.created', forged));
     expect(early.body.outcome).toBe('dispute of a charge never captured: nothing recorded');
-    expect(s.ledger()).toEqual(before);
+    expect(await s.ledger()).toEqual(before);
 
     const done = await s.walk(b.id, ['approve'], ['check-in'], ['complete']);
     const captured = done.payment.capturedFen;
     expect(captured).toBe(b.payment.authorisedFen);
-    const debitsBefore = s.platformDebits() as number;
+    const debitsBefore = (await s.platformDebits()) as number;
     const withdrawn = await s.send(event('charge.dispute.funds_withdrawn', forged));
     expect(withdrawn.body.outcome).toBe(`dispute of ${captured} fen recorded`);
-    expect(s.disputes(b.id)).toEqual([{ id: `dispute:${disputeId}`, amountFen: captured, code: 'card_dispute' }]);
-    expect(s.platformDebits()).toBe(debitsBefore + captured);
+    expect(await s.disputes(b.id)).toEqual([{ id: `dispute:${disputeId}`, amountFen: captured, code: 'card_dispute' }]);
+    expect(await s.platformDebits()).toBe(debitsBefore + captured);
 
     // Told again, or told it was won while the processor says it is still open: nothing more.
     const again = await s.send(event('charge.dispute.updated', { ...forged, amount: 1 }));
     expect(again.body.outcome).toBe('dispute already recorded');
     const won = await s.send(event('charge.dispute.closed', { ...forged, status: 'won' }));
     expect(won.body.outcome).toBe('dispute already recorded');
-    expect(s.disputes(b.id)).toHaveLength(1);
-    expect(s.platformDebits()).toBe(debitsBefore + captured);
+    expect(await s.disputes(b.id)).toHaveLength(1);
+    expect(await s.platformDebits()).toBe(debitsBefore + captured);
 
     // The processor's word that it was won gives the money back to the platform, once.
     closeDispute(disputeId, 'won');
@@ -264,7 +257,7 @@ describe('forged events signed with the webhook secret', () => {
     expect((await s.send(event('charge.dispute.funds_reinstated', forged))).body.outcome).toBe(
       'dispute already recorded',
     );
-    expect(s.disputes(b.id)).toEqual([
+    expect(await s.disputes(b.id)).toEqual([
       { id: `dispute:${disputeId}`, amountFen: captured, code: 'card_dispute' },
       { id: `dispute:${disputeId}:won`, amountFen: captured, code: 'card_dispute_won' },
     ]);
@@ -277,17 +270,17 @@ describe('forged events signed with the webhook secret', () => {
     closeDispute(lostId, 'lost');
     const res = await s.send(event('charge.dispute.closed', { id: lostId, object: 'dispute', status: 'won' }));
     expect(res.body.outcome).toBe(`dispute of ${lost.payment.authorisedFen} fen recorded`);
-    expect(s.disputes(lost.id)).toHaveLength(1);
+    expect(await s.disputes(lost.id)).toHaveLength(1);
 
     const inquiry = await s.book({ paymentToken: 'tok_createDisputeInquiry' });
     await s.walk(inquiry.id, ['approve'], ['check-in'], ['complete']);
     const inquiryId = (await rawCharge(inquiry.payment.processorId)).dispute as string;
-    const before = s.ledger();
+    const before = await s.ledger();
     const asked = await s.send(
       event('charge.dispute.created', { id: inquiryId, object: 'dispute', amount: 900_000_000 }),
     );
     expect(asked.body.outcome).toBe('dispute is an inquiry: no money moved');
-    expect(s.ledger()).toEqual(before);
+    expect(await s.ledger()).toEqual(before);
   });
 
   it('a refund made at the processor after a partial capture is recorded, not the capture’s release', async () => {
@@ -313,14 +306,14 @@ describe('the public development secret', () => {
     const options = { secretKey: TEST_STRIPE_KEY, apiBase: server.url, webhookSecret: DEVELOPMENT_WEBHOOK_SECRET };
     const s = await setup(new StripeProvider(options));
     const b = await s.book();
-    const before = s.ledger();
+    const before = await s.ledger();
     const res = await s.send(event('charge.captured', await rawCharge(b.payment.processorId)));
     expect(res.status).toBe(400);
     expect(res.body.detail).toBe(
       'Webhook 被拒绝：签名密钥仍是公开的开发默认值，请将 STRIPE_WEBHOOK_SECRET 设为支付机构提供的密钥',
     );
-    expect(s.t.db.$client.prepare('SELECT COUNT(*) FROM processor_events').pluck().get()).toBe(0);
-    expect(s.ledger()).toEqual(before);
+    expect(await s.t.db.value('SELECT COUNT(*) FROM processor_events')).toBe(0);
+    expect(await s.ledger()).toEqual(before);
 
     // A processor elsewhere is never "local", whatever the flag says.
     const remote = new StripeProvider({ ...options, apiBase: 'https://api.stripe.com', localServer: true });
@@ -350,9 +343,7 @@ describe('a processor that cannot be asked', () => {
     expect(first.status).toBe(503);
     expect(first.body).toMatchObject({ code: 'unavailable', retryable: true });
     expect((await s.researcher.get(`/api/v1/bookings/${b.id}`)).body.payment.status).toBe('authorised');
-    expect(
-      s.t.db.$client.prepare('SELECT outcome FROM processor_events WHERE id = ?').pluck().get(`evt_retry_${b.id}`),
-    ).toBeNull();
+    expect(await s.t.db.value('SELECT outcome FROM processor_events WHERE id = ?', [`evt_retry_${b.id}`])).toBeNull();
     await new Promise((r) => setTimeout(r, 800)); // the late answer is gone
     slow = false;
     const retry = await s.send(payload);

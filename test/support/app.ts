@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Express } from 'express';
 import request from 'supertest';
-import { migrateDb, openDb, type Db } from '../../db/client.ts';
+import { migrateDatabase, openDatabase, type SqliteDatabase } from '../../db/client.ts';
 import { DEMO_PASSWORD, seedDemo, seedReference } from '../../db/seed/index.ts';
 import { createApp, type AppDeps } from '../../server/app.ts';
 import type { Clock } from '../../server/shared/clock.ts';
@@ -13,8 +13,9 @@ import { testStripe } from './stripe.ts';
 
 export interface TestApp {
   app: Express;
-  db: Db;
-  close(): void;
+  /** The app's database, through the port: tests read it with `await t.db.get(sql, [params])` etc. */
+  db: SqliteDatabase;
+  close(): Promise<void>;
 }
 
 /** The real app over a real, freshly migrated and seeded SQLite file in a temp folder. */
@@ -34,9 +35,9 @@ export async function createTestApp(
   } = {},
 ): Promise<TestApp> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'isp-test-'));
-  const db = openDb(path.join(dir, 'test.db'));
-  migrateDb(db);
-  seedReference(db);
+  const db = openDatabase(path.join(dir, 'test.db'));
+  migrateDatabase(db);
+  await seedReference(db);
   await seedDemo(db, { instruments: opts.instruments ?? 400, seed: opts.seed ?? 7 });
   const app = createApp({
     db,
@@ -51,8 +52,8 @@ export async function createTestApp(
   return {
     app,
     db,
-    close() {
-      db.$client.close();
+    async close() {
+      await db.close();
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };
@@ -79,14 +80,12 @@ export function download(agent: ReturnType<typeof request.agent>, url: string) {
 }
 
 /** The first shared, working instrument with an hourly price at the institution of a user (by e-mail). */
-export function hourlyInstrumentOf(t: TestApp, email: string): number {
-  return t.db.$client
-    .prepare(
-      `SELECT i.id FROM instruments i JOIN rate_card_items r ON r.instrument_id = i.id
-       WHERE i.institution_id = (SELECT organisation_id FROM users WHERE email = ?)
-         AND r.unit = 'hour' AND i.sharing_mode = 'external' AND i.run_status = 'normal'
-       ORDER BY i.id LIMIT 1`,
-    )
-    .pluck()
-    .get(email) as number;
+export async function hourlyInstrumentOf(t: TestApp, email: string): Promise<number> {
+  return (await t.db.value<number>(
+    `SELECT i.id FROM instruments i JOIN rate_card_items r ON r.instrument_id = i.id
+     WHERE i.institution_id = (SELECT organisation_id FROM users WHERE email = ?)
+       AND r.unit = 'hour' AND i.sharing_mode = 'external' AND i.run_status = 'normal'
+     ORDER BY i.id LIMIT 1`,
+    [email],
+  ))!;
 }

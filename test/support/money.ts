@@ -1,6 +1,6 @@
 /** Checks of the money invariants, run after every payment scenario. */
 import { expect } from 'vitest';
-import type { Db } from '../../db/client.ts';
+import type { Database } from '../../db/client.ts';
 import { Ledger } from '../../server/modules/ledger/ledger.ts';
 import type { PaymentProvider } from '../../server/modules/payments/provider.ts';
 
@@ -9,52 +9,45 @@ import type { PaymentProvider } from '../../server/modules/payments/provider.ts'
  * quota holds equal the reserved voucher uses; each finished card booking's final price is the
  * posted voucher share (deduct mode) plus the captured card amount.
  */
-export function expectMoneyInvariants(db: Db): void {
-  const check = new Ledger(db).check();
+export async function expectMoneyInvariants(db: Database): Promise<void> {
+  const check = await new Ledger(db).check();
   expect(check.mismatches).toEqual([]);
   expect(check.debitsFen).toBe(check.creditsFen);
   expect(check.overdrawnAccounts).toBe(0);
   expect(check.balanced).toBe(true);
-  const sql = db.$client;
-  const quotaHolds = sql
-    .prepare(
-      `SELECT q.id, a.debits_pending_fen AS held,
+  const quotaHolds = (await db.all(
+    `SELECT q.id, a.debits_pending_fen AS held,
               (SELECT COALESCE(SUM(reserved_fen), 0) FROM voucher_uses u WHERE u.quota_id = q.id AND u.status = 'reserved') AS reserved,
               a.credits_posted_fen - a.debits_posted_fen - a.debits_pending_fen AS available
        FROM voucher_quotas q JOIN ledger_accounts a ON a.code = 'quota:' || q.id`,
-    )
-    .all() as { id: number; held: number; reserved: number; available: number }[];
+  )) as { id: number; held: number; reserved: number; available: number }[];
   for (const q of quotaHolds) {
     expect(q.held, `quota ${q.id} holds`).toBe(q.reserved);
     expect(q.available, `quota ${q.id} available`).toBeGreaterThanOrEqual(0);
   }
-  const finished = sql
-    .prepare(
-      `SELECT b.id, b.final_fen AS finalFen, p.captured_fen AS captured, p.status,
+  const finished = (await db.all(
+    `SELECT b.id, b.final_fen AS finalFen, p.captured_fen AS captured, p.status,
               CASE WHEN u.settlement_mode = 'deduct' AND u.status = 'posted' THEN u.posted_fen ELSE 0 END AS voucher
        FROM bookings b JOIN payments p ON p.booking_id = b.id LEFT JOIN voucher_uses u ON u.booking_id = b.id
        WHERE b.status IN ('completed', 'no_show') AND p.pending_action IS NULL`,
-    )
-    .all() as { id: number; finalFen: number; captured: number; voucher: number; status: string }[];
+  )) as { id: number; finalFen: number; captured: number; voucher: number; status: string }[];
   for (const b of finished) {
     expect(b.finalFen, `booking ${b.id}: final = voucher + card`).toBe(b.voucher + b.captured);
   }
   // No booking is confirmed without its payment: active card bookings hold an authorisation.
-  const unpaid = sql
-    .prepare(
-      `SELECT b.id FROM bookings b JOIN payments p ON p.booking_id = b.id
-       WHERE b.status IN ('requested', 'approved', 'in_progress') AND p.status IN ('authorising', 'failed', 'released')`,
-    )
-    .all();
+  const unpaid = await db.all(
+    `SELECT b.id FROM bookings b JOIN payments p ON p.booking_id = b.id
+     WHERE b.status IN ('requested', 'approved', 'in_progress') AND p.status IN ('authorising', 'failed', 'released')`,
+  );
   expect(unpaid).toEqual([]);
   // Every released voucher use gave its hold back; posted ones never exceed their reserve.
-  const over = sql.prepare(`SELECT id FROM voucher_uses WHERE posted_fen > reserved_fen`).all();
+  const over = await db.all(`SELECT id FROM voucher_uses WHERE posted_fen > reserved_fen`);
   expect(over).toEqual([]);
 }
 
 /** Every charge the processor holds for one payment of ours (to prove nothing was charged twice). */
-export async function chargesOfPayment(provider: PaymentProvider, db: Db, paymentId: number) {
-  const installation = db.$client.prepare('SELECT id FROM installation').pluck().get() as string;
+export async function chargesOfPayment(provider: PaymentProvider, db: Database, paymentId: number) {
+  const installation = (await db.value<string>('SELECT id FROM installation'))!;
   const found = [];
   let startingAfter: string | undefined;
   for (;;) {

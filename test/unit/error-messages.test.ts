@@ -22,12 +22,11 @@ const SKIPPED_FILES = new Set(['server/shared/errors.ts', 'server/config.ts', 's
 /** Messages the source cannot tell, and why they need no entry in the catalogue. */
 const DYNAMIC: Record<string, string> = {
   'server/http/route.ts: i.message': 'zod’s own messages: ZH_FIELD_PATTERNS, tested below with real zod issues',
-  'server/modules/booking/booking.service.ts: result.reason': 'a pricing code (no_rate, unknown_item)',
-  'server/modules/booking/booking.service.ts: instrument.runStatus': 'a run status code',
-  'server/modules/checkout/checkout.service.ts: preview.view.ineligible[0]?.reason': 'an ineligibility code',
-  'server/modules/checkout/checkout.service.ts: err.processorCode': 'the payment processor’s code',
-  'server/modules/checkout/checkout.service.ts: p.failureMessage': 'the payment processor’s own text',
-  'server/modules/settlement/settlement.service.ts: programme.settlementMode': 'deduct | reimburse, a code',
+  'server/modules/booking/prices.ts: result.reason': 'a pricing code (no_rate, unknown_item)',
+  'server/modules/booking/request.ts: instrument.runStatus': 'a run status code',
+  'server/modules/checkout/book.ts: preview.view.ineligible[0]?.reason': 'an ineligibility code',
+  'server/modules/checkout/authorisation.ts: err.processorCode': 'the payment processor’s code',
+  'server/modules/checkout/authorisation.ts: p.failureMessage': 'the payment processor’s own text',
 };
 
 /** Sample values for the placeholders of template-literal messages, by the placeholder's source. */

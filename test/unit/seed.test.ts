@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { migrateDb, openDb, type Db } from '../../db/client.ts';
+import { migrateDatabase, openDatabase, type SqliteDatabase as Db } from '../../db/client.ts';
+import type { Param } from '../../db/port.ts';
 import { UNPRICED_SORT_FEN } from '../../db/schema/index.ts';
 import { vocabulary } from '../../db/seed/data.ts';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD, MORE_DEMO_ACCOUNTS, seedDemo, seedReference } from '../../db/seed/index.ts';
@@ -13,18 +14,13 @@ const N = 300;
 const SEED = 20261128;
 
 function freshDb(): Db {
-  const db = openDb(':memory:');
-  migrateDb(db);
+  const db = openDatabase(':memory:');
+  migrateDatabase(db);
   return db;
 }
 
-const all = (db: Db, sql: string, ...params: unknown[]) =>
-  db.$client.prepare(sql).all(...params) as Record<string, unknown>[];
-const value = <T = number>(db: Db, sql: string, ...params: unknown[]) =>
-  db.$client
-    .prepare(sql)
-    .pluck()
-    .get(...params) as T;
+const all = async (db: Db, sql: string, ...params: Param[]) => (await db.all(sql, params)) as Record<string, unknown>[];
+const value = async <T = number>(db: Db, sql: string, ...params: Param[]) => (await db.value(sql, params)) as T;
 
 let a: Db;
 let b: Db;
@@ -42,7 +38,7 @@ beforeAll(async () => {
 });
 
 describe('random', () => {
-  it('mulberry32 is deterministic and uniform enough', () => {
+  it('mulberry32 is deterministic and uniform enough', async () => {
     const r1 = mulberry32(7);
     const r2 = mulberry32(7);
     const xs = Array.from({ length: 1000 }, () => r1());
@@ -62,10 +58,10 @@ describe('random', () => {
 });
 
 describe('seedReference', () => {
-  it('writes the 16 cities with their division codes, ordinals and voucher ratios, idempotently', () => {
+  it('writes the 16 cities with their division codes, ordinals and voucher ratios, idempotently', async () => {
     const db = freshDb();
-    expect(seedReference(db)).toEqual(seedReference(db));
-    const cities = all(
+    expect(await seedReference(db)).toEqual(await seedReference(db));
+    const cities = await all(
       db,
       'SELECT code, name, name_en, province, voucher_ratio_percent, ordinal FROM cities ORDER BY ordinal',
     );
@@ -79,10 +75,10 @@ describe('seedReference', () => {
     expect(cities.find((c) => c.name === '菏泽')).toMatchObject({ code: '371700', voucher_ratio_percent: 60 });
   });
 
-  it('writes the taxonomy tree with English names and top-level ordinals', () => {
+  it('writes the taxonomy tree with English names and top-level ordinals', async () => {
     const db = freshDb();
-    seedReference(db);
-    const cats = all(db, 'SELECT code, name, name_en, parent_code, level, ordinal FROM categories');
+    await seedReference(db);
+    const cats = await all(db, 'SELECT code, name, name_en, parent_code, level, ordinal FROM categories');
     const byCode = new Map(cats.map((c) => [c.code as string, c]));
     const top = cats.filter((c) => c.level === 1).sort((x, y) => (x.ordinal as number) - (y.ordinal as number));
     expect(top.map((c) => c.code)).toEqual([
@@ -109,52 +105,52 @@ describe('seedReference', () => {
 });
 
 describe('seedDemo', () => {
-  it('is deterministic: same seed, identical rows (password hashes aside)', () => {
+  it('is deterministic: same seed, identical rows (password hashes aside)', async () => {
     for (const table of ['organisations', 'instruments', 'rate_cards', 'rate_card_items', 'cities', 'categories']) {
       const sql = `SELECT * FROM ${table} ORDER BY 1`;
-      expect(all(b, sql), table).toEqual(all(a, sql));
-      expect(all(bulk, sql), `${table} (bulk)`).toEqual(all(a, sql));
+      expect(await all(b, sql), table).toEqual(await all(a, sql));
+      expect(await all(bulk, sql), `${table} (bulk)`).toEqual(await all(a, sql));
     }
     const users = 'SELECT id, email, display_name, role, organisation_id, phone, created_at FROM users ORDER BY id';
-    expect(all(b, users)).toEqual(all(a, users));
+    expect(await all(b, users)).toEqual(await all(a, users));
     const fts = 'SELECT rowid FROM instrument_fts ORDER BY rowid';
-    expect(all(b, fts)).toEqual(all(a, fts));
-    expect(all(bulk, fts)).toEqual(all(a, fts));
+    expect(await all(b, fts)).toEqual(await all(a, fts));
+    expect(await all(bulk, fts)).toEqual(await all(a, fts));
   });
 
   it('a different seed gives a different catalogue', async () => {
     const c = freshDb();
     await seedDemo(c, { instruments: 50, seed: 1, passwordHash: 'x' });
     const sql = 'SELECT name_zh, original_value_fen FROM instruments WHERE id BETWEEN 41 AND 50 ORDER BY id';
-    expect(all(c, sql)).toHaveLength(10);
-    expect(all(c, sql)).not.toEqual(all(a, sql));
+    expect(await all(c, sql)).toHaveLength(10);
+    expect(await all(c, sql)).not.toEqual(await all(a, sql));
   });
 
   it('runs only on a database without organisations', async () => {
     const again = await seedDemo(a, { instruments: 10, seed: SEED });
     expect(again.skipped).toBe(true);
-    expect(value(a, 'SELECT count(*) FROM instruments')).toBe(N);
+    expect(await value(a, 'SELECT count(*) FROM instruments')).toBe(N);
   });
 
-  it('bulk mode restores the indexes, foreign keys and FTS settings', () => {
+  it('bulk mode restores the indexes, foreign keys and FTS settings', async () => {
     const indexes = "SELECT name, sql FROM sqlite_master WHERE type = 'index' ORDER BY name";
-    expect(all(bulk, indexes)).toEqual(all(a, indexes));
-    expect(bulk.$client.pragma('foreign_keys', { simple: true })).toBe(1);
-    expect(all(bulk, 'PRAGMA foreign_key_check')).toEqual([]);
-    expect(all(a, 'PRAGMA foreign_key_check')).toEqual([]);
-    expect(value(bulk, "SELECT v FROM instrument_fts_config WHERE k = 'hashsize'")).toBe(1024 * 1024);
+    expect(await all(bulk, indexes)).toEqual(await all(a, indexes));
+    expect(bulk.client.pragma('foreign_keys', { simple: true })).toBe(1);
+    expect(await all(bulk, 'PRAGMA foreign_key_check')).toEqual([]);
+    expect(await all(a, 'PRAGMA foreign_key_check')).toEqual([]);
+    expect(await value(bulk, "SELECT v FROM instrument_fts_config WHERE k = 'hashsize'")).toBe(1024 * 1024);
   });
 
-  it('writes the organisations: platform, ~100 providers, enterprises and finance offices', () => {
+  it('writes the organisations: platform, ~100 providers, enterprises and finance offices', async () => {
     const kinds = Object.fromEntries(
-      all(a, 'SELECT kind, count(*) AS n FROM organisations GROUP BY kind').map((r) => [r.kind, r.n]),
+      (await all(a, 'SELECT kind, count(*) AS n FROM organisations GROUP BY kind')).map((r) => [r.kind, r.n]),
     );
     expect(kinds.platform).toBe(1);
     expect(kinds.institution).toBeGreaterThanOrEqual(90);
     expect(kinds.institution).toBeLessThanOrEqual(110);
     expect(kinds.enterprise).toBe(60);
     expect(kinds.finance_office).toBe(17);
-    const orgs = all(a, 'SELECT * FROM organisations');
+    const orgs = await all(a, 'SELECT * FROM organisations');
     const codes = orgs.map((o) => o.credit_code as string);
     expect(new Set(codes).size).toBe(codes.length);
     for (const code of codes) expect(isValidCreditCode(code), code).toBe(true);
@@ -167,7 +163,7 @@ describe('seedDemo', () => {
     expect(byName.get('山东省分析测试中心')).toMatchObject({ city_code: '370100', institution_type: 'test_centre' });
     expect(byName.get('山东省科学技术厅')).toMatchObject({ kind: 'finance_office', city_code: null });
     expect(byName.get('济南智测新材料科技有限公司')).toMatchObject({ kind: 'enterprise', city_code: '370100' });
-    for (const city of all(a, 'SELECT code, name FROM cities')) {
+    for (const city of await all(a, 'SELECT code, name FROM cities')) {
       expect(byName.get(`${city.name as string}市科学技术局`)).toMatchObject({ city_code: city.code });
       const providers = orgs.filter((o) => o.kind === 'institution' && o.city_code === city.code);
       expect(providers.length, `providers in ${city.name as string}`).toBeGreaterThan(0);
@@ -177,69 +173,75 @@ describe('seedDemo', () => {
   });
 
   it('writes the demo accounts with the demo password', async () => {
-    expect(value(a, 'SELECT count(*) FROM users')).toBe(4 + MORE_DEMO_ACCOUNTS.length);
+    expect(await value(a, 'SELECT count(*) FROM users')).toBe(4 + MORE_DEMO_ACCOUNTS.length);
     for (const account of Object.values(DEMO_ACCOUNTS)) {
-      const row = db1User(account.email);
+      const row = await db1User(account.email);
       expect(row, account.email).toMatchObject({ role: account.role, display_name: account.displayName });
       expect(row.organisation).toBe(account.organisation);
       expect(await verifyPassword(DEMO_PASSWORD, row.password_hash as string)).toBe(true);
     }
-    expect(await verifyPassword('wrong', db1User(DEMO_ACCOUNTS.researcher.email).password_hash as string)).toBe(false);
-    const hashes = all(a, 'SELECT DISTINCT password_hash FROM users');
+    expect(await verifyPassword('wrong', (await db1User(DEMO_ACCOUNTS.researcher.email)).password_hash as string)).toBe(
+      false,
+    );
+    const hashes = await all(a, 'SELECT DISTINCT password_hash FROM users');
     expect(hashes).toHaveLength(1); // hashed once, reused
-    expect(db1User('lab@demo.test').org_kind).toBe('institution');
-    expect(db1User('finance@demo.test').org_kind).toBe('finance_office');
-    expect(db1User('admin@demo.test').org_kind).toBe('platform');
-    expect(db1User('researcher@demo.test').org_kind).toBe('enterprise');
+    expect((await db1User('lab@demo.test')).org_kind).toBe('institution');
+    expect((await db1User('finance@demo.test')).org_kind).toBe('finance_office');
+    expect((await db1User('admin@demo.test')).org_kind).toBe('platform');
+    expect((await db1User('researcher@demo.test')).org_kind).toBe('enterprise');
   });
 
-  it('indexes every instrument for search under its search key', () => {
-    const rows = all(
+  it('indexes every instrument for search under its search key', async () => {
+    const rows = await all(
       a,
       'SELECT i.id, i.search_key, i.city_code, c.ordinal FROM instruments i JOIN cities c ON c.code = i.city_code',
     );
     expect(rows).toHaveLength(N);
-    expect(value(a, 'SELECT count(*) FROM instrument_fts')).toBe(N);
+    expect(await value(a, 'SELECT count(*) FROM instrument_fts')).toBe(N);
     for (const r of rows) {
       const key = decodeSearchKey(r.search_key as number);
       expect(key.id).toBe(r.id);
       expect(key.cityOrdinal).toBe(r.ordinal);
     }
-    for (const city of all(a, 'SELECT code FROM cities')) {
+    for (const city of await all(a, 'SELECT code FROM cities')) {
       const code = city.code as string;
-      const indexed = value(
+      const indexed = await value(
         a,
         'SELECT count(*) FROM instrument_fts WHERE instrument_fts MATCH ?',
         `tags: "${tag.city(code)}"`,
       );
-      expect(indexed, code).toBe(value(a, 'SELECT count(*) FROM instruments WHERE city_code = ?', code));
+      expect(indexed, code).toBe(await value(a, 'SELECT count(*) FROM instruments WHERE city_code = ?', code));
     }
-    const jinan = value(
+    const jinan = await value(
       a,
       'SELECT count(*) FROM instrument_fts WHERE instrument_fts MATCH ?',
       `tags: "${tag.city('370100')}"`,
     );
     expect(jinan).toBeGreaterThan(0);
     // Searchable by the type's name and by the category's.
-    const sem = value(
+    const sem = await value(
       a,
       'SELECT count(*) FROM instrument_fts WHERE instrument_fts MATCH ?',
       matchExpression('场发射扫描电子显微镜'),
     );
-    expect(sem).toBe(value(a, "SELECT count(*) FROM instruments WHERE category_code = '010102'"));
-    const em = value(a, 'SELECT count(*) FROM instrument_fts WHERE instrument_fts MATCH ?', matchExpression('电镜'));
-    expect(em).toBe(value(a, "SELECT count(*) FROM instruments WHERE category_code IN ('010101', '010102')"));
-    expect(value(a, 'SELECT version FROM catalog_meta')).toBe(N);
+    expect(sem).toBe(await value(a, "SELECT count(*) FROM instruments WHERE category_code = '010102'"));
+    const em = await value(
+      a,
+      'SELECT count(*) FROM instrument_fts WHERE instrument_fts MATCH ?',
+      matchExpression('电镜'),
+    );
+    expect(em).toBe(await value(a, "SELECT count(*) FROM instruments WHERE category_code IN ('010101', '010102')"));
+    expect(await value(a, 'SELECT version FROM catalog_meta')).toBe(N);
   });
 
-  it('lists each instrument at its lowest enterprise price', () => {
-    const rows = all(
+  it('lists each instrument at its lowest enterprise price', async () => {
+    const rows = await all(
       a,
       `SELECT i.id, i.list_price_fen, i.list_price_unit, i.price_sort_fen, i.sharing_mode,
          (SELECT count(*) FROM rate_cards r WHERE r.instrument_id = i.id) AS cards
        FROM instruments i`,
     );
-    const items = all(a, 'SELECT * FROM rate_card_items ORDER BY instrument_id, sort_order');
+    const items = await all(a, 'SELECT * FROM rate_card_items ORDER BY instrument_id, sort_order');
     const byInstrument = new Map<number, Record<string, unknown>[]>();
     for (const it of items)
       byInstrument.set(it.instrument_id as number, [...(byInstrument.get(it.instrument_id as number) ?? []), it]);
@@ -262,9 +264,9 @@ describe('seedDemo', () => {
     }
   });
 
-  it('prices in integer fen, inside the vocabulary ranges', () => {
+  it('prices in integer fen, inside the vocabulary ranges', async () => {
     const types = new Map(vocabulary.instruments.map((t) => [t.code, t]));
-    const items = all(
+    const items = await all(
       a,
       'SELECT r.*, i.category_code FROM rate_card_items r JOIN instruments i ON i.id = r.instrument_id',
     );
@@ -285,19 +287,19 @@ describe('seedDemo', () => {
       expect(it.internal_fen as number).toBeLessThanOrEqual(it.academic_fen as number);
     }
     for (const column of ['setup_fee_fen', 'minimum_charge_fen']) {
-      expect(value(a, `SELECT count(*) FROM rate_cards WHERE typeof(${column}) != 'integer'`)).toBe(0);
+      expect(await value(a, `SELECT count(*) FROM rate_cards WHERE typeof(${column}) != 'integer'`)).toBe(0);
     }
-    expect(value(a, "SELECT count(*) FROM instruments WHERE typeof(original_value_fen) != 'integer'")).toBe(0);
-    for (const i of all(a, 'SELECT category_code, original_value_fen FROM instruments')) {
+    expect(await value(a, "SELECT count(*) FROM instruments WHERE typeof(original_value_fen) != 'integer'")).toBe(0);
+    for (const i of await all(a, 'SELECT category_code, original_value_fen FROM instruments')) {
       const [lo, hi] = types.get(i.category_code as string)!.originalValueYuan;
       expect(i.original_value_fen as number).toBeGreaterThanOrEqual(lo * 100);
       expect(i.original_value_fen as number).toBeLessThanOrEqual(hi * 100);
     }
   });
 
-  it('writes complete, realistic instrument records', () => {
-    const rows = all(a, 'SELECT * FROM instruments');
-    const dup = value(
+  it('writes complete, realistic instrument records', async () => {
+    const rows = await all(a, 'SELECT * FROM instruments');
+    const dup = await value(
       a,
       'SELECT count(*) FROM (SELECT 1 FROM instruments GROUP BY institution_id, asset_number HAVING count(*) > 1)',
     );
@@ -325,17 +327,17 @@ describe('seedDemo', () => {
     }
   });
 
-  it('seeds 临沂’s reimburse-mode programme with October jobs that researcher3’s enterprise paid in full', () => {
-    const p = all(a, "SELECT * FROM voucher_programmes WHERE settlement_mode = 'reimburse'");
+  it('seeds 临沂’s reimburse-mode programme with October jobs that researcher3’s enterprise paid in full', async () => {
+    const p = await all(a, "SELECT * FROM voucher_programmes WHERE settlement_mode = 'reimburse'");
     expect(p).toHaveLength(1);
     expect(p[0]).toMatchObject({ issuer_city_code: '371300', review_level: 'city', claim_by: '2027-03-31' });
-    const enterprise = db1User('researcher3@demo.test').organisation_id;
-    const uses = all(
+    const enterprise = (await db1User('researcher3@demo.test')).organisation_id;
+    const uses = await all(
       a,
       `SELECT u.*, b.final_fen, b.payment_method, b.status AS booking_status,
          strftime('%Y-%m', u.updated_at / 1000, 'unixepoch', '+8 hours') AS month
        FROM voucher_uses u JOIN bookings b ON b.id = u.booking_id WHERE u.programme_id = ?`,
-      p[0]!.id,
+      p[0]!.id as number,
     );
     expect(uses.length).toBeGreaterThanOrEqual(2);
     for (const u of uses) {
@@ -351,20 +353,19 @@ describe('seedDemo', () => {
     }
   });
 
-  it('gives the demo lab about 40 varied instruments', () => {
-    const lab = value(a, "SELECT id FROM organisations WHERE name = '山东省分析测试中心'");
-    expect(value(a, 'SELECT count(*) FROM instruments WHERE institution_id = ?', lab)).toBe(40);
+  it('gives the demo lab about 40 varied instruments', async () => {
+    const lab = await value(a, "SELECT id FROM organisations WHERE name = '山东省分析测试中心'");
+    expect(await value(a, 'SELECT count(*) FROM instruments WHERE institution_id = ?', lab)).toBe(40);
     expect(
-      value(a, 'SELECT count(DISTINCT category_code) FROM instruments WHERE institution_id = ?', lab),
+      await value(a, 'SELECT count(DISTINCT category_code) FROM instruments WHERE institution_id = ?', lab),
     ).toBeGreaterThanOrEqual(35);
   });
 });
 
-function db1User(email: string) {
-  return a.$client
-    .prepare(
-      `SELECT u.*, o.name AS organisation, o.kind AS org_kind FROM users u JOIN organisations o ON o.id = u.organisation_id
+async function db1User(email: string) {
+  return (await a.get(
+    `SELECT u.*, o.name AS organisation, o.kind AS org_kind FROM users u JOIN organisations o ON o.id = u.organisation_id
        WHERE u.email = ?`,
-    )
-    .get(email) as Record<string, unknown>;
+    [email],
+  )) as Record<string, unknown>;
 }

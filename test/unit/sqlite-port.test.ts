@@ -115,22 +115,30 @@ describe('write transactions', () => {
 });
 
 describe('reads', () => {
-  it('keep one snapshot for the whole read transaction', async () => {
+  it('keep one snapshot for the whole read transaction while a write commits', async () => {
     await db.run('INSERT INTO items (name) VALUES (?)', ['a']);
-    let started!: () => void;
-    let committed!: () => void;
-    const readStarted = new Promise<void>((r) => (started = r));
-    const otherCommitted = new Promise<void>((r) => (committed = r));
+    let wrote!: () => void;
+    let finish!: () => void;
+    let looked!: () => void;
+    const written = new Promise<void>((r) => (wrote = r));
+    const finishing = new Promise<void>((r) => (finish = r));
+    const lookedOnce = new Promise<void>((r) => (looked = r));
+    // A write is open (it holds the write connection), so the read is lent a snapshot connection.
+    const writing = db.write(async (tx) => {
+      await tx.run('INSERT INTO items (name) VALUES (?)', ['b']);
+      wrote();
+      await finishing;
+    });
+    await written;
     const reading = db.read(async (tx) => {
       const before = await tx.value<number>('SELECT count(*) FROM items');
-      started();
-      await otherCommitted;
+      looked();
+      await writing; // the write commits meanwhile
       const after = await tx.value<number>('SELECT count(*) FROM items');
       return [before, after];
     });
-    await readStarted;
-    await db.write((w) => w.run('INSERT INTO items (name) VALUES (?)', ['b'])); // another request
-    committed();
+    await lookedOnce;
+    finish();
     expect(await reading).toEqual([1, 1]);
     expect(await db.value('SELECT count(*) FROM items')).toBe(2);
   });

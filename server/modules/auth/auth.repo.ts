@@ -1,5 +1,5 @@
 import { and, count, desc, eq, gt, inArray, isNull, like, lt, lte, notInArray } from 'drizzle-orm';
-import { writeTransaction, type Db } from '../../../db/client.ts';
+import type { Queryable } from '../../../db/port.ts';
 import {
   loginDevices,
   loginThrottle,
@@ -12,39 +12,41 @@ import {
 
 export type ThrottleRow = typeof loginThrottle.$inferSelect;
 
-export class AuthRepo {
-  private readonly actorStatement;
+export interface SessionActorRow {
+  sessionId: string;
+  lastSeenAt: number;
+  userId: number;
+  role: Role;
+  organisationId: number;
+  organisationKind: OrganisationKind;
+  cityCode: string | null;
+}
 
-  constructor(private readonly db: Db) {
-    this.actorStatement = db.$client.prepare(
-      `SELECT s.id AS sessionId, s.last_seen_at AS lastSeenAt, u.id AS userId, u.role, o.id AS organisationId,
-         o.kind AS organisationKind, o.city_code AS cityCode
-       FROM sessions s JOIN users u ON u.id = s.user_id JOIN organisations o ON o.id = u.organisation_id
-       WHERE s.id = ? AND s.expires_at > ? AND u.disabled_at IS NULL`,
-    );
+/** The live session's user and organisation in one read: every signed-in request does this. */
+const SESSION_ACTOR_SQL = `SELECT s.id AS "sessionId", s.last_seen_at AS "lastSeenAt", u.id AS "userId", u.role,
+    o.id AS "organisationId", o.kind AS "organisationKind", o.city_code AS "cityCode"
+  FROM sessions s JOIN users u ON u.id = s.user_id JOIN organisations o ON o.id = u.organisation_id
+  WHERE s.id = ? AND s.expires_at > ? AND u.disabled_at IS NULL`;
+
+export class AuthRepo {
+  constructor(private readonly q: Queryable) {}
+
+  /** The same queries on a transaction (or another connection). */
+  with(q: Queryable): AuthRepo {
+    return new AuthRepo(q);
   }
 
-  userByEmail(email: string) {
-    return this.db.select().from(users).where(eq(users.email, email)).get();
+  async userByEmail(email: string) {
+    return this.q.orm.select().from(users).where(eq(users.email, email)).get();
   }
 
   /** The live session's user and organisation in one read: every signed-in request does this. */
-  sessionActor(id: string, now: number) {
-    return this.actorStatement.get(id, now) as
-      | {
-          sessionId: string;
-          lastSeenAt: number;
-          userId: number;
-          role: Role;
-          organisationId: number;
-          organisationKind: OrganisationKind;
-          cityCode: string | null;
-        }
-      | undefined;
+  async sessionActor(id: string, now: number): Promise<SessionActorRow | undefined> {
+    return this.q.get<SessionActorRow>(SESSION_ACTOR_SQL, [id, now]);
   }
 
-  userWithOrganisation(userId: number) {
-    return this.db
+  async userWithOrganisation(userId: number) {
+    return this.q.orm
       .select({ user: users, organisation: organisations })
       .from(users)
       .innerJoin(organisations, eq(organisations.id, users.organisationId))
@@ -52,25 +54,25 @@ export class AuthRepo {
       .get();
   }
 
-  insertSession(row: typeof sessions.$inferInsert): void {
-    this.db.insert(sessions).values(row).run();
+  async insertSession(row: typeof sessions.$inferInsert): Promise<void> {
+    await this.q.orm.insert(sessions).values(row).run();
   }
 
-  touchSession(id: string, lastSeenAt: number, expiresAt: number): void {
-    this.db.update(sessions).set({ lastSeenAt, expiresAt }).where(eq(sessions.id, id)).run();
+  async touchSession(id: string, lastSeenAt: number, expiresAt: number): Promise<void> {
+    await this.q.orm.update(sessions).set({ lastSeenAt, expiresAt }).where(eq(sessions.id, id)).run();
   }
 
-  deleteSession(id: string): void {
-    this.db.delete(sessions).where(eq(sessions.id, id)).run();
+  async deleteSession(id: string): Promise<void> {
+    await this.q.orm.delete(sessions).where(eq(sessions.id, id)).run();
   }
 
-  deleteExpiredSessions(now: number): void {
-    this.db.delete(sessions).where(lt(sessions.expiresAt, now)).run();
+  async deleteExpiredSessions(now: number): Promise<void> {
+    await this.q.orm.delete(sessions).where(lt(sessions.expiresAt, now)).run();
   }
 
   /** Accounts of the demo (published password) that can still sign in. */
-  activeDemoAccounts(limit: number): { email: string; role: Role }[] {
-    return this.db
+  async activeDemoAccounts(limit: number): Promise<{ email: string; role: Role }[]> {
+    return this.q.orm
       .select({ email: users.email, role: users.role })
       .from(users)
       .where(and(like(users.email, '%@demo.test'), isNull(users.disabledAt)))
@@ -79,16 +81,17 @@ export class AuthRepo {
       .all();
   }
 
-  activePlatformAdmins(): number {
-    return this.db
+  async activePlatformAdmins(): Promise<number> {
+    const found = await this.q.orm
       .select({ n: count() })
       .from(users)
       .where(and(eq(users.role, 'platform_admin'), isNull(users.disabledAt)))
-      .get()!.n;
+      .get();
+    return found!.n;
   }
 
-  platformOrganisation() {
-    return this.db
+  async platformOrganisation() {
+    return this.q.orm
       .select()
       .from(organisations)
       .where(eq(organisations.kind, 'platform'))
@@ -96,64 +99,60 @@ export class AuthRepo {
       .get();
   }
 
-  insertOrganisation(row: typeof organisations.$inferInsert) {
-    return this.db.insert(organisations).values(row).returning().get();
+  async insertOrganisation(row: typeof organisations.$inferInsert) {
+    return (await this.q.orm.insert(organisations).values(row).returning().get())!;
   }
 
-  insertUser(row: typeof users.$inferInsert) {
-    return this.db.insert(users).values(row).returning().get();
+  async insertUser(row: typeof users.$inferInsert) {
+    return (await this.q.orm.insert(users).values(row).returning().get())!;
   }
 
-  /** A write transaction that takes the database lock before reading: counters stay exact across processes. */
-  transaction<T>(fn: () => T): T {
-    return writeTransaction(this.db, fn);
+  async throttleRows(keys: string[]): Promise<ThrottleRow[]> {
+    return this.q.orm.select().from(loginThrottle).where(inArray(loginThrottle.key, keys)).all();
   }
 
-  throttleRows(keys: string[]): ThrottleRow[] {
-    return this.db.select().from(loginThrottle).where(inArray(loginThrottle.key, keys)).all();
-  }
-
-  saveThrottle(row: ThrottleRow): void {
-    this.db
+  async saveThrottle(row: ThrottleRow): Promise<void> {
+    await this.q.orm
       .insert(loginThrottle)
       .values(row)
       .onConflictDoUpdate({ target: loginThrottle.key, set: { ...row, key: undefined } })
       .run();
   }
 
-  deleteExpiredThrottle(now: number): void {
-    this.db.delete(loginThrottle).where(lte(loginThrottle.expiresAt, now)).run();
+  async deleteExpiredThrottle(now: number): Promise<void> {
+    await this.q.orm.delete(loginThrottle).where(lte(loginThrottle.expiresAt, now)).run();
   }
 
   /** The live device (by its cookie's hash), whoever it belongs to. */
-  device(id: string, now: number) {
-    return this.db
+  async device(id: string, now: number) {
+    return this.q.orm
       .select()
       .from(loginDevices)
       .where(and(eq(loginDevices.id, id), gt(loginDevices.expiresAt, now)))
       .get();
   }
 
-  insertDevice(row: typeof loginDevices.$inferInsert, keep: number): void {
-    this.db.insert(loginDevices).values(row).run();
+  /** Two statements: the caller runs them in its transaction (AuthService.login does). */
+  async insertDevice(row: typeof loginDevices.$inferInsert, keep: number): Promise<void> {
+    await this.q.orm.insert(loginDevices).values(row).run();
     // A user's newest devices only: a script signing in without cookies must not grow the table without end.
-    const newest = this.db
+    const newest = this.q.orm
       .select({ id: loginDevices.id })
       .from(loginDevices)
       .where(eq(loginDevices.userId, row.userId))
       .orderBy(desc(loginDevices.createdAt))
       .limit(keep);
-    this.db
+    await this.q.orm
       .delete(loginDevices)
       .where(and(eq(loginDevices.userId, row.userId), notInArray(loginDevices.id, newest)))
       .run();
   }
 
-  extendDevice(id: string, expiresAt: number): void {
-    this.db.update(loginDevices).set({ expiresAt }).where(eq(loginDevices.id, id)).run();
+  async extendDevice(id: string, expiresAt: number): Promise<void> {
+    await this.q.orm.update(loginDevices).set({ expiresAt }).where(eq(loginDevices.id, id)).run();
   }
 
-  deleteExpiredDevices(now: number): void {
-    this.db.delete(loginDevices).where(lte(loginDevices.expiresAt, now)).run();
+  async deleteExpiredDevices(now: number): Promise<void> {
+    await this.q.orm.delete(loginDevices).where(lte(loginDevices.expiresAt, now)).run();
   }
 }

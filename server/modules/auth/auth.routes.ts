@@ -44,9 +44,9 @@ export function authRoutes(auth: AuthService, registry: OpenAPIRegistry, cookie:
     summary: 'End the session (the cookie stops working everywhere)',
     tag: 'Auth',
     access: 'public',
-    handler: ({ req, res }) => {
+    handler: async ({ req, res }) => {
       const token = req.cookies?.[SESSION_COOKIE] as string | undefined;
-      if (token) auth.logout(token);
+      if (token) await auth.logout(token);
       res.clearCookie(SESSION_COOKIE, { ...cookie, maxAge: undefined });
     },
   });
@@ -57,7 +57,7 @@ export function authRoutes(auth: AuthService, registry: OpenAPIRegistry, cookie:
     tag: 'Auth',
     access: 'public',
     response: demoAccountsSchema,
-    handler: () => ({ accounts: auth.demoAccounts() }),
+    handler: async () => ({ accounts: await auth.demoAccounts() }),
   });
   defineRoute(router, registry, {
     method: 'get',
@@ -66,8 +66,8 @@ export function authRoutes(auth: AuthService, registry: OpenAPIRegistry, cookie:
     tag: 'Auth',
     access: 'signed_in',
     response: sessionSchema,
-    handler: ({ actor }) => {
-      const user = auth.userView(actor!.userId);
+    handler: async ({ actor }) => {
+      const user = await auth.userView(actor!.userId);
       if (!user) throw new AppError('unauthenticated', 'sign in first');
       return { user };
     },

@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import type { Database } from '../../../db/port.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { AppError } from '../../shared/errors.ts';
 import type { Role } from '../../../db/schema/index.ts';
@@ -31,17 +32,18 @@ export class AuthService {
   private readonly decoyHash = hashPassword('decoy password never used');
 
   constructor(
+    private readonly db: Database,
     private readonly repo: AuthRepo,
     private readonly clock: Clock,
     private readonly sessionTtlMs: number,
     /** Production never offers the demo's accounts, even if a database holds them. */
     private readonly production = false,
   ) {
-    this.throttle = new LoginThrottle(repo, clock);
+    this.throttle = new LoginThrottle(db, repo, clock);
   }
 
   /** The demo's accounts that can sign in (none in production): the sign-in page lists them. */
-  demoAccounts(): { email: string; role: Role }[] {
+  async demoAccounts(): Promise<{ email: string; role: Role }[]> {
     return this.production ? [] : this.repo.activeDemoAccounts(50);
   }
 
@@ -57,56 +59,64 @@ export class AuthService {
     input: LoginInput,
     context: LoginContext = {},
   ): Promise<{ token: string; user: UserView; deviceToken: string | null }> {
-    const user = this.repo.userByEmail(input.email);
+    // These two reads only choose the buckets; the counts themselves are read and written in `begin`'s
+    // transaction. A device that expires or moves in between only changes which buckets count this try.
+    const user = await this.repo.userByEmail(input.email);
     const deviceId = context.deviceToken && context.deviceToken.length <= 100 ? hashToken(context.deviceToken) : null;
-    const device = deviceId && user ? this.repo.device(deviceId, this.clock.now()) : undefined;
+    const device = deviceId && user ? await this.repo.device(deviceId, this.clock.now()) : undefined;
     const known = device !== undefined && device.userId === user!.id;
     const buckets = known ? [deviceBucket(deviceId!)] : [accountBucket(input.email), addressBucket(context.client)];
-    this.throttle.begin(buckets);
+    await this.throttle.begin(buckets);
     let ok = false;
     try {
+      // Outside any transaction: scrypt is slow, and nobody else may wait for it.
       // Unknown e-mails are checked against a decoy, so both failures take the same time.
       ok = await verifyPassword(input.password, user?.passwordHash ?? (await this.decoyHash));
       ok = ok && user !== undefined && user.disabledAt === null;
     } finally {
-      this.throttle.end(buckets, ok);
+      await this.throttle.end(buckets, ok);
     }
     if (!ok || !user) throw new AppError('unauthenticated', 'wrong e-mail or password');
-    const now = this.clock.now();
-    this.repo.deleteExpiredSessions(now);
     const token = randomBytes(32).toString('base64url');
-    this.repo.insertSession({
-      id: hashToken(token),
-      userId: user.id,
-      createdAt: now,
-      lastSeenAt: now,
-      expiresAt: now + this.sessionTtlMs,
-      userAgent: context.userAgent?.slice(0, 300) ?? null,
+    const deviceToken = known ? null : randomBytes(32).toString('base64url');
+    // The sign-in's writes in one transaction, as the synchronous code ran them back to back: one
+    // lock and commit instead of five, and no session is left without its device when one fails.
+    await this.db.write(async (tx) => {
+      const repo = this.repo.with(tx);
+      const now = this.clock.now();
+      await repo.deleteExpiredSessions(now);
+      await repo.insertSession({
+        id: hashToken(token),
+        userId: user.id,
+        createdAt: now,
+        lastSeenAt: now,
+        expiresAt: now + this.sessionTtlMs,
+        userAgent: context.userAgent?.slice(0, 300) ?? null,
+      });
+      await repo.deleteExpiredDevices(now);
+      if (deviceToken === null) await repo.extendDevice(deviceId!, now + DEVICE_TTL_MS);
+      else {
+        await repo.insertDevice(
+          { id: hashToken(deviceToken), userId: user.id, createdAt: now, expiresAt: now + DEVICE_TTL_MS },
+          DEVICES_PER_USER,
+        );
+      }
     });
-    this.repo.deleteExpiredDevices(now);
-    let deviceToken: string | null = null;
-    if (known) this.repo.extendDevice(deviceId!, now + DEVICE_TTL_MS);
-    else {
-      deviceToken = randomBytes(32).toString('base64url');
-      this.repo.insertDevice(
-        { id: hashToken(deviceToken), userId: user.id, createdAt: now, expiresAt: now + DEVICE_TTL_MS },
-        DEVICES_PER_USER,
-      );
-    }
-    return { token, user: this.userView(user.id)!, deviceToken };
+    return { token, user: (await this.userView(user.id))!, deviceToken };
   }
 
-  logout(token: string): void {
-    this.repo.deleteSession(hashToken(token));
+  async logout(token: string): Promise<void> {
+    await this.repo.deleteSession(hashToken(token));
   }
 
   /** The actor behind a session cookie, or null when the session is unknown, expired or disabled. */
-  authenticate(token: string): Actor | null {
+  async authenticate(token: string): Promise<Actor | null> {
     const now = this.clock.now();
-    const found = this.repo.sessionActor(hashToken(token), now);
+    const found = await this.repo.sessionActor(hashToken(token), now);
     if (!found) return null;
-    // Sliding expiry, written at most once a minute.
-    if (now - found.lastSeenAt > MINUTE) this.repo.touchSession(found.sessionId, now, now + this.sessionTtlMs);
+    // Sliding expiry, written at most once a minute. Two requests of one session may both write it
+    // (the same values within a few ms); an UPDATE of a session logged out meanwhile changes nothing.
+    if (now - found.lastSeenAt > MINUTE) await this.repo.touchSession(found.sessionId, now, now + this.sessionTtlMs);
     return {
       userId: found.userId,
       role: found.role,
@@ -116,8 +126,8 @@ export class AuthService {
     };
   }
 
-  userView(userId: number): UserView | null {
-    const found = this.repo.userWithOrganisation(userId);
+  async userView(userId: number): Promise<UserView | null> {
+    const found = await this.repo.userWithOrganisation(userId);
     if (!found) return null;
     const { user, organisation } = found;
     return {

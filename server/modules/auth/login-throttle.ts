@@ -1,4 +1,5 @@
 import { isIPv6 } from 'node:net';
+import type { Database } from '../../../db/port.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { AppError } from '../../shared/errors.ts';
 import type { AuthRepo, ThrottleRow } from './auth.repo.ts';
@@ -78,20 +79,26 @@ export const deviceBucket = (deviceId: string): Bucket => ({ kind: 'device', key
 /**
  * Counts sign-in attempts in the database, so every server process sees the same counts. An attempt is
  * counted (and its check marked as running) before the password is hashed, in one IMMEDIATE transaction,
- * so parallel guesses cannot all pass a check that none of them has been counted against yet.
+ * so parallel guesses cannot all pass a check that none of them has been counted against yet. The
+ * password is hashed between `begin` and `end`, outside any transaction: a transaction held across
+ * it would keep every other writer waiting for scrypt.
  */
 export class LoginThrottle {
   constructor(
+    private readonly db: Database,
     private readonly repo: AuthRepo,
     private readonly clock: Clock,
   ) {}
 
   /** Counts one attempt against every bucket, or refuses it (429) without counting anything. */
-  begin(buckets: Bucket[]): void {
-    this.repo.transaction(() => {
+  async begin(buckets: Bucket[]): Promise<void> {
+    // Read, decide and count in one write transaction (IMMEDIATE: the lock is taken before the read),
+    // so no other attempt, in this process or another, reads the counts between our read and our write.
+    await this.db.write(async (tx) => {
+      const repo = this.repo.with(tx);
       const now = this.clock.now();
-      this.repo.deleteExpiredThrottle(now);
-      const found = new Map(this.repo.throttleRows(buckets.map((b) => b.key)).map((r) => [r.key, r]));
+      await repo.deleteExpiredThrottle(now);
+      const found = new Map((await repo.throttleRows(buckets.map((b) => b.key))).map((r) => [r.key, r]));
       const rows = buckets.map((b) => ({ bucket: b, row: current(found.get(b.key), b, now) }));
       type Refusal = { why: BucketKind | 'busy'; retryAfterMs: number } | null;
       let refusal: Refusal = null;
@@ -111,15 +118,17 @@ export class LoginThrottle {
         row.inFlight++;
         row.inFlightUntil = now + LEASE_MS;
         if (row.failures >= policy.maxFailures) row.lockedUntil = now + policy.lockMs;
-        this.repo.saveThrottle(withExpiry(row, policy));
+        await repo.saveThrottle(withExpiry(row, policy));
       }
     });
   }
 
   /** The check has ended: the attempt stays counted if it failed; a success undoes it (or resets a known browser). */
-  end(buckets: Bucket[], succeeded: boolean): void {
-    this.repo.transaction(() => {
-      for (const row of this.repo.throttleRows(buckets.map((b) => b.key))) {
+  async end(buckets: Bucket[], succeeded: boolean): Promise<void> {
+    // Read-modify-write of the counters: one write transaction, like `begin`.
+    await this.db.write(async (tx) => {
+      const repo = this.repo.with(tx);
+      for (const row of await repo.throttleRows(buckets.map((b) => b.key))) {
         const policy = LOGIN_POLICIES[buckets.find((b) => b.key === row.key)!.kind];
         row.inFlight = Math.max(0, row.inFlight - 1);
         if (row.inFlight === 0) row.inFlightUntil = null;
@@ -127,7 +136,7 @@ export class LoginThrottle {
           row.failures = policy.successResets ? 0 : Math.max(0, row.failures - 1);
           if (row.failures < policy.maxFailures) row.lockedUntil = null;
         }
-        this.repo.saveThrottle(withExpiry(row, policy));
+        await repo.saveThrottle(withExpiry(row, policy));
       }
     });
   }

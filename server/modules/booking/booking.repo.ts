@@ -1,8 +1,6 @@
 /** SQL of booking: schedules, closures, holidays, training records, bookings and their audit trail. */
-import type { Statement } from 'better-sqlite3';
-import { and, asc, desc, eq, gt, gte, isNull, lt, lte, ne, or, sql, type SQL } from 'drizzle-orm';
-import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
-import { readTransaction, statementCache, writeTransaction, type Db } from '../../../db/client.ts';
+import { and, asc, desc, eq, gt, gte, isNull, lt, ne, or, sql, type SQL } from 'drizzle-orm';
+import { fromBool, fromJson, type Queryable } from '../../../db/port.ts';
 import type { bookingEvents } from '../../../db/schema/index.ts';
 import {
   bookings,
@@ -11,10 +9,10 @@ import {
   holidays,
   instrumentSchedules,
   instruments,
-  organisations,
   trainingRecords,
   users,
   type BookingStatus,
+  type PriceLine,
   type RunStatus,
   type SharingMode,
 } from '../../../db/schema/index.ts';
@@ -34,79 +32,6 @@ export interface BookingScope {
   requesterOrganisationId?: number;
 }
 
-const ph = (name: string) => sql.placeholder(name);
-/** `column IN (the ids in a JSON array parameter)`: one prepared statement for any number of ids. */
-const inJsonList = (column: SQLiteColumn, name: string) => sql`${column} IN (SELECT value FROM json_each(${ph(name)}))`;
-
-/** The queries every booking request runs, prepared once (drizzle would otherwise rebuild them per call). */
-function prepareHotQueries(db: Db) {
-  return {
-    holidays: db
-      .select()
-      .from(holidays)
-      .where(and(gte(holidays.date, ph('from')), lte(holidays.date, ph('to'))))
-      .orderBy(asc(holidays.date))
-      .prepare(),
-    people: db
-      .select({
-        id: users.id,
-        name: users.displayName,
-        organisationId: users.organisationId,
-        organisationName: organisations.name,
-      })
-      .from(users)
-      .innerJoin(organisations, eq(organisations.id, users.organisationId))
-      .where(inJsonList(users.id, 'ids'))
-      .prepare(),
-  };
-}
-
-const BOOKING_COLUMNS = `id, instrument_id AS instrumentId, institution_id AS institutionId, requester_id AS requesterId,
-  requester_organisation_id AS requesterOrganisationId, mode, status, start_at AS startAt, end_at AS endAt,
-  block_start_at AS blockStartAt, block_end_at AS blockEndAt, sample_count AS sampleCount, wanted_by AS wantedBy,
-  purpose, urgent, user_type AS userType, quoted_fen AS quotedFen, rate_item_id AS rateItemId, price_lines AS priceLines,
-  payment_method AS paymentMethod,
-  actual_minutes AS actualMinutes, actual_samples AS actualSamples, final_fen AS finalFen, final_lines AS finalLines,
-  report_url AS reportUrl, report_file AS reportFile, report_name AS reportName, report_type AS reportType, rating, rating_comment AS ratingComment, idempotency_key AS idempotencyKey,
-  created_at AS createdAt, updated_at AS updatedAt`;
-
-/** A bookings row as SQLite returns it under BOOKING_COLUMNS, with its JSON and flags decoded. */
-function bookingRow(raw: Record<string, unknown> | undefined): BookingRow | undefined {
-  if (!raw) return undefined;
-  return {
-    ...(raw as BookingRow),
-    urgent: raw.urgent === 1,
-    priceLines: JSON.parse(raw.priceLines as string),
-    finalLines: raw.finalLines === null ? null : JSON.parse(raw.finalLines as string),
-  };
-}
-
-const SCHEDULE_COLUMNS = `instrument_id AS instrumentId, weekly_hours AS weeklyHours, slot_minutes AS slotMinutes,
-  min_booking_minutes AS minBookingMinutes, max_booking_minutes AS maxBookingMinutes,
-  min_notice_minutes AS minNoticeMinutes, horizon_days AS horizonDays, setup_buffer_minutes AS setupBufferMinutes,
-  cleanup_buffer_minutes AS cleanupBufferMinutes, machine_time_enabled AS machineTimeEnabled,
-  sample_enabled AS sampleEnabled, approval_required AS approvalRequired,
-  qualification_required AS qualificationRequired, cancellation_deadline_hours AS cancellationDeadlineHours,
-  observe_holidays AS observeHolidays, no_show_charge_percent AS noShowChargePercent,
-  check_in_opens_minutes AS checkInOpensMinutes, no_show_grace_minutes AS noShowGraceMinutes, updated_at AS updatedAt`;
-
-function scheduleRow(raw: Record<string, unknown> | undefined): ScheduleRow | undefined {
-  if (!raw) return undefined;
-  return {
-    ...(raw as ScheduleRow),
-    weeklyHours: JSON.parse(raw.weeklyHours as string),
-    machineTimeEnabled: raw.machineTimeEnabled === 1,
-    sampleEnabled: raw.sampleEnabled === 1,
-    approvalRequired: raw.approvalRequired === 1,
-    qualificationRequired: raw.qualificationRequired === 1,
-    observeHolidays: raw.observeHolidays === 1,
-  };
-}
-
-const INSTRUMENT_BRIEF = `SELECT i.id, i.name_zh AS nameZh, i.institution_id AS institutionId, o.name AS institutionName,
-  i.time_zone AS timeZone, i.sharing_mode AS sharingMode, i.run_status AS runStatus, i.category_code AS categoryCode
-  FROM instruments i JOIN organisations o ON o.id = i.institution_id`;
-
 export type InstrumentBrief = {
   id: number;
   nameZh: string;
@@ -117,6 +42,133 @@ export type InstrumentBrief = {
   runStatus: RunStatus;
   categoryCode: string;
 };
+
+export interface BookingEventEntry {
+  event: {
+    id: number;
+    bookingId: number;
+    fromStatus: BookingStatus | null;
+    toStatus: BookingStatus;
+    actorId: number | null;
+    at: number;
+    reason: string | null;
+  };
+  actorName: string | null;
+}
+
+// The statements every booking request runs are SQL texts (the port prepares each text once):
+// drizzle's query building and row mapping cost more than the queries themselves. Aliases are
+// quoted so that PostgreSQL keeps their case.
+
+const BOOKING_COLUMNS = `id, instrument_id AS "instrumentId", institution_id AS "institutionId",
+  requester_id AS "requesterId", requester_organisation_id AS "requesterOrganisationId", mode, status,
+  start_at AS "startAt", end_at AS "endAt", block_start_at AS "blockStartAt", block_end_at AS "blockEndAt",
+  sample_count AS "sampleCount", wanted_by AS "wantedBy", purpose, urgent, user_type AS "userType",
+  quoted_fen AS "quotedFen", rate_item_id AS "rateItemId", price_lines AS "priceLines",
+  payment_method AS "paymentMethod", actual_minutes AS "actualMinutes", actual_samples AS "actualSamples",
+  final_fen AS "finalFen", final_lines AS "finalLines", report_url AS "reportUrl", report_file AS "reportFile",
+  report_name AS "reportName", report_type AS "reportType", rating, rating_comment AS "ratingComment",
+  idempotency_key AS "idempotencyKey", created_at AS "createdAt", updated_at AS "updatedAt"`;
+
+/** A bookings row under BOOKING_COLUMNS, with its JSON and flags decoded. */
+function bookingRow(raw: Record<string, unknown> | undefined): BookingRow | undefined {
+  if (!raw) return undefined;
+  return {
+    ...(raw as BookingRow),
+    urgent: fromBool(raw.urgent),
+    priceLines: fromJson<PriceLine[]>(raw.priceLines),
+    finalLines: raw.finalLines === null ? null : fromJson<PriceLine[]>(raw.finalLines),
+  };
+}
+
+const SCHEDULE_SQL = `SELECT instrument_id AS "instrumentId", weekly_hours AS "weeklyHours",
+  slot_minutes AS "slotMinutes", min_booking_minutes AS "minBookingMinutes",
+  max_booking_minutes AS "maxBookingMinutes", min_notice_minutes AS "minNoticeMinutes",
+  horizon_days AS "horizonDays", setup_buffer_minutes AS "setupBufferMinutes",
+  cleanup_buffer_minutes AS "cleanupBufferMinutes", machine_time_enabled AS "machineTimeEnabled",
+  sample_enabled AS "sampleEnabled", approval_required AS "approvalRequired",
+  qualification_required AS "qualificationRequired", cancellation_deadline_hours AS "cancellationDeadlineHours",
+  observe_holidays AS "observeHolidays", no_show_charge_percent AS "noShowChargePercent",
+  check_in_opens_minutes AS "checkInOpensMinutes", no_show_grace_minutes AS "noShowGraceMinutes",
+  updated_at AS "updatedAt"
+  FROM instrument_schedules WHERE instrument_id = ?`;
+
+function scheduleRow(raw: Record<string, unknown> | undefined): ScheduleRow | undefined {
+  if (!raw) return undefined;
+  return {
+    ...(raw as ScheduleRow),
+    weeklyHours: fromJson<ScheduleRow['weeklyHours']>(raw.weeklyHours),
+    machineTimeEnabled: fromBool(raw.machineTimeEnabled),
+    sampleEnabled: fromBool(raw.sampleEnabled),
+    approvalRequired: fromBool(raw.approvalRequired),
+    qualificationRequired: fromBool(raw.qualificationRequired),
+    observeHolidays: fromBool(raw.observeHolidays),
+  };
+}
+
+const INSTRUMENT_BRIEF = `SELECT i.id, i.name_zh AS "nameZh", i.institution_id AS "institutionId",
+  o.name AS "institutionName", i.time_zone AS "timeZone", i.sharing_mode AS "sharingMode",
+  i.run_status AS "runStatus", i.category_code AS "categoryCode"
+  FROM instruments i JOIN organisations o ON o.id = i.institution_id`;
+
+const INSTRUMENT_SQL = `${INSTRUMENT_BRIEF} WHERE i.id = ?`;
+
+const CLOSURES_SQL = `SELECT id, instrument_id AS "instrumentId", start_at AS "startAt", end_at AS "endAt", reason,
+    created_by AS "createdBy", created_at AS "createdAt"
+  FROM closures WHERE instrument_id = ? AND start_at < ? AND end_at > ? ORDER BY start_at`;
+
+const HOLIDAYS_SQL = `SELECT date, kind, name_zh AS "nameZh", name_en AS "nameEn" FROM holidays
+  WHERE date >= ? AND date <= ? ORDER BY date`;
+
+const ACTIVE = `status IN ('pending_payment', 'requested', 'approved', 'in_progress')`;
+
+/** The blocks of active bookings in a window (the index on blocks bounds the scan on both sides). */
+const BUSY_BLOCKS_SQL = `SELECT block_start_at AS start, block_end_at AS "end" FROM bookings
+  WHERE instrument_id = ? AND block_start_at < ? AND block_start_at > ? AND block_end_at > ? AND id != ? AND ${ACTIVE}
+  ORDER BY block_start_at`;
+
+const OVERLAP_SQL = `SELECT 1 FROM bookings
+  WHERE instrument_id = ? AND block_start_at < ? AND block_start_at > ? AND block_end_at > ? AND id != ? AND ${ACTIVE}
+  LIMIT 1`;
+
+const ACTIVE_BOOKINGS_SQL = `SELECT ${BOOKING_COLUMNS} FROM bookings
+  WHERE instrument_id = ? AND block_start_at < ? AND block_start_at > ? AND block_end_at > ? AND ${ACTIVE}
+  ORDER BY block_start_at`;
+
+const BOOKING_SQL = `SELECT ${BOOKING_COLUMNS} FROM bookings WHERE id = ?`;
+
+const BOOKING_BY_KEY_SQL = `SELECT ${BOOKING_COLUMNS} FROM bookings WHERE requester_id = ? AND idempotency_key = ?`;
+
+const INSERT_BOOKING_SQL = `INSERT INTO bookings (instrument_id, institution_id, requester_id,
+    requester_organisation_id, mode, status, start_at, end_at, block_start_at, block_end_at, sample_count, wanted_by,
+    purpose, urgent, user_type, quoted_fen, rate_item_id, price_lines, payment_method, idempotency_key, created_at,
+    updated_at)
+  VALUES (@instrumentId, @institutionId, @requesterId, @requesterOrganisationId, @mode, @status, @startAt, @endAt,
+    @blockStartAt, @blockEndAt, @sampleCount, @wantedBy, @purpose, @urgent, @userType, @quotedFen, @rateItemId,
+    @priceLines, @paymentMethod, @idempotencyKey, @createdAt, @updatedAt)
+  RETURNING ${BOOKING_COLUMNS}`;
+
+const INSERT_EVENT_SQL = `INSERT INTO booking_events (booking_id, from_status, to_status, actor_id, at, reason)
+  VALUES (@bookingId, @fromStatus, @toStatus, @actorId, @at, @reason)`;
+
+const EVENT_COLUMNS = `e.id, e.booking_id AS "bookingId", e.from_status AS "fromStatus", e.to_status AS "toStatus",
+  e.actor_id AS "actorId", e.at, e.reason, u.display_name AS "actorName"
+  FROM booking_events e LEFT JOIN users u ON u.id = e.actor_id`;
+
+const EVENTS_SQL = `SELECT ${EVENT_COLUMNS} WHERE e.booking_id = ? ORDER BY e.id`;
+
+// SQLite only, for the PostgreSQL issue: the IN-lists below take the ids as one JSON array
+// parameter (`json_each(?)`), so one statement serves any number of ids.
+
+const EVENTS_OF_SQL = `SELECT ${EVENT_COLUMNS}
+  WHERE e.booking_id IN (SELECT value FROM json_each(?)) ORDER BY e.booking_id, e.id`;
+
+const INSTRUMENTS_BRIEF_SQL = `${INSTRUMENT_BRIEF} WHERE i.id IN (SELECT value FROM json_each(?))`;
+
+const PEOPLE_SQL = `SELECT u.id, u.display_name AS name, u.organisation_id AS "organisationId",
+    o.name AS "organisationName"
+  FROM users u JOIN organisations o ON o.id = u.organisation_id
+  WHERE u.id IN (SELECT value FROM json_each(?))`;
 
 /**
  * Training records that are a user's: granted to their account, or to their e-mail address before
@@ -132,111 +184,100 @@ function heldBy(userId: number): SQL {
   )!;
 }
 
+type EventRow = BookingEventEntry['event'] & { actorName: string | null };
+const eventEntry = ({ actorName, ...event }: EventRow): BookingEventEntry => ({ event, actorName });
+
 export class BookingRepo {
-  private readonly stmt: (sql: string) => Statement;
-  private readonly q;
+  constructor(private readonly q: Queryable) {}
 
-  constructor(readonly db: Db) {
-    this.stmt = statementCache(db);
-    this.q = prepareHotQueries(db);
+  /** The same queries on a transaction (or another connection). */
+  with(q: Queryable): BookingRepo {
+    return new BookingRepo(q);
   }
 
-  /** A write transaction that takes the database lock before reading (check-then-insert safe). */
-  transaction<T>(fn: () => T): T {
-    return writeTransaction(this.db, fn);
+  async instrument(id: number): Promise<InstrumentBrief | undefined> {
+    return this.q.get<InstrumentBrief>(INSTRUMENT_SQL, [id]);
   }
 
-  /** Reads in one deferred transaction (a savepoint inside another): one snapshot, one lock for all. */
-  reading<T>(fn: () => T): T {
-    return readTransaction(this.db, fn);
+  async schedule(instrumentId: number): Promise<ScheduleRow | undefined> {
+    return scheduleRow(await this.q.get(SCHEDULE_SQL, [instrumentId]));
   }
 
-  // The lookups every booking request makes are plain cached statements: drizzle's row mapping
-  // cost more than the queries themselves.
-
-  instrument(id: number): InstrumentBrief | undefined {
-    return this.stmt(`${INSTRUMENT_BRIEF} WHERE i.id = ?`).get(id) as InstrumentBrief | undefined;
-  }
-
-  schedule(instrumentId: number): ScheduleRow | undefined {
-    return scheduleRow(
-      this.stmt(`SELECT ${SCHEDULE_COLUMNS} FROM instrument_schedules WHERE instrument_id = ?`).get(instrumentId) as
-        Record<string, unknown> | undefined,
-    );
-  }
-
-  upsertSchedule(row: ScheduleRow): void {
+  async upsertSchedule(row: ScheduleRow): Promise<void> {
     const { instrumentId: _id, ...set } = row;
-    this.db
+    await this.q.orm
       .insert(instrumentSchedules)
       .values(row)
       .onConflictDoUpdate({ target: instrumentSchedules.instrumentId, set })
       .run();
   }
 
-  setTimeZone(instrumentId: number, timeZone: string): void {
-    this.db.update(instruments).set({ timeZone }).where(eq(instruments.id, instrumentId)).run();
+  async setTimeZone(instrumentId: number, timeZone: string): Promise<void> {
+    await this.q.orm.update(instruments).set({ timeZone }).where(eq(instruments.id, instrumentId)).run();
   }
 
-  closures(instrumentId: number, from: number, to: number): (typeof closures.$inferSelect)[] {
-    return this.stmt(
-      `SELECT id, instrument_id AS instrumentId, start_at AS startAt, end_at AS endAt, reason, created_by AS createdBy,
-         created_at AS createdAt
-       FROM closures WHERE instrument_id = ? AND start_at < ? AND end_at > ? ORDER BY start_at`,
-    ).all(instrumentId, to, from) as (typeof closures.$inferSelect)[];
+  async closures(instrumentId: number, from: number, to: number): Promise<(typeof closures.$inferSelect)[]> {
+    return this.q.all<typeof closures.$inferSelect>(CLOSURES_SQL, [instrumentId, to, from]);
   }
 
-  closure(id: number) {
-    return this.db.select().from(closures).where(eq(closures.id, id)).get();
+  async insertClosure(row: typeof closures.$inferInsert) {
+    return this.q.orm.insert(closures).values(row).returning().get();
   }
 
-  insertClosure(row: typeof closures.$inferInsert) {
-    return this.db.insert(closures).values(row).returning().get();
+  /** Removes a closure of this instrument; false if it has none with that id (any more). */
+  async deleteClosure(id: number, instrumentId: number): Promise<boolean> {
+    const { changes } = await this.q.run('DELETE FROM closures WHERE id = ? AND instrument_id = ?', [id, instrumentId]);
+    return changes > 0;
   }
 
-  deleteClosure(id: number): void {
-    this.db.delete(closures).where(eq(closures.id, id)).run();
+  async holidays(fromDate: string, toDate: string): Promise<(typeof holidays.$inferSelect)[]> {
+    return this.q.all<typeof holidays.$inferSelect>(HOLIDAYS_SQL, [fromDate, toDate]);
   }
 
-  holidays(fromDate: string, toDate: string) {
-    return this.q.holidays.all({ from: fromDate, to: toDate });
+  async allHolidays() {
+    return this.q.orm.select().from(holidays).orderBy(asc(holidays.date)).all();
   }
 
-  allHolidays() {
-    return this.db.select().from(holidays).orderBy(asc(holidays.date)).all();
-  }
-
-  upsertHoliday(row: typeof holidays.$inferInsert): void {
+  async upsertHoliday(row: typeof holidays.$inferInsert): Promise<void> {
     const { date: _d, ...set } = row;
-    this.db.insert(holidays).values(row).onConflictDoUpdate({ target: holidays.date, set }).run();
+    await this.q.orm.insert(holidays).values(row).onConflictDoUpdate({ target: holidays.date, set }).run();
   }
 
-  deleteHoliday(date: string): boolean {
-    return this.db.delete(holidays).where(eq(holidays.date, date)).run().changes > 0;
+  async deleteHoliday(date: string): Promise<boolean> {
+    const { changes } = await this.q.run('DELETE FROM holidays WHERE date = ?', [date]);
+    return changes > 0;
   }
 
   /** Time held by active bookings on an instrument in a window (blocks, buffers included). */
-  busyBlocks(instrumentId: number, from: number, to: number, exceptBookingId = 0): { start: number; end: number }[] {
-    return this.stmt(
-      `SELECT block_start_at AS start, block_end_at AS end FROM bookings
-       WHERE instrument_id = ? AND block_start_at < ? AND block_start_at > ? AND block_end_at > ? AND id != ?
-         AND status IN ('pending_payment', 'requested', 'approved', 'in_progress')
-       ORDER BY block_start_at`,
-    ).all(instrumentId, to, from - MAX_BLOCK_MS, from, exceptBookingId) as { start: number; end: number }[];
+  async busyBlocks(
+    instrumentId: number,
+    from: number,
+    to: number,
+    exceptBookingId = 0,
+  ): Promise<{ start: number; end: number }[]> {
+    return this.q.all<{ start: number; end: number }>(BUSY_BLOCKS_SQL, [
+      instrumentId,
+      to,
+      from - MAX_BLOCK_MS,
+      from,
+      exceptBookingId,
+    ]);
   }
 
   /** Does any active booking's block overlap this one? The check inside the booking transaction. */
-  overlaps(instrumentId: number, blockStart: number, blockEnd: number, exceptBookingId = 0): boolean {
-    return (
-      this.stmt(
-        `SELECT 1 FROM bookings WHERE instrument_id = ? AND block_start_at < ? AND block_start_at > ? AND block_end_at > ?
-           AND id != ? AND status IN ('pending_payment', 'requested', 'approved', 'in_progress') LIMIT 1`,
-      ).get(instrumentId, blockEnd, blockStart - MAX_BLOCK_MS, blockStart, exceptBookingId) !== undefined
-    );
+  async overlaps(instrumentId: number, blockStart: number, blockEnd: number, exceptBookingId = 0): Promise<boolean> {
+    const found = await this.q.get(OVERLAP_SQL, [
+      instrumentId,
+      blockEnd,
+      blockStart - MAX_BLOCK_MS,
+      blockStart,
+      exceptBookingId,
+    ]);
+    return found !== undefined;
   }
 
-  validTraining(instrumentId: number, userId: number, today: string) {
-    return this.db
+  async validTraining(instrumentId: number, userId: number, today: string) {
+    return this.q.orm
       .select()
       .from(trainingRecords)
       .where(
@@ -250,8 +291,8 @@ export class BookingRepo {
       .get();
   }
 
-  latestTraining(instrumentId: number, userId: number) {
-    return this.db
+  async latestTraining(instrumentId: number, userId: number) {
+    return this.q.orm
       .select()
       .from(trainingRecords)
       .where(and(eq(trainingRecords.instrumentId, instrumentId), heldBy(userId)))
@@ -260,12 +301,12 @@ export class BookingRepo {
   }
 
   /** Records with the account behind each (null for a grant to an address without one). */
-  trainingRecords(where: { institutionId?: number; userId?: number; instrumentId?: number }) {
+  async trainingRecords(where: { institutionId?: number; userId?: number; instrumentId?: number }) {
     const conds: SQL[] = [];
     if (where.institutionId !== undefined) conds.push(eq(instruments.institutionId, where.institutionId));
     if (where.userId !== undefined) conds.push(heldBy(where.userId));
     if (where.instrumentId !== undefined) conds.push(eq(trainingRecords.instrumentId, where.instrumentId));
-    return this.db
+    return this.q.orm
       .select({
         record: trainingRecords,
         instrumentName: instruments.nameZh,
@@ -287,8 +328,8 @@ export class BookingRepo {
       .all();
   }
 
-  trainingRecord(id: number) {
-    return this.db
+  async trainingRecord(id: number) {
+    return this.q.orm
       .select({ record: trainingRecords, institutionId: instruments.institutionId })
       .from(trainingRecords)
       .innerJoin(instruments, eq(instruments.id, trainingRecords.instrumentId))
@@ -296,97 +337,98 @@ export class BookingRepo {
       .get();
   }
 
-  insertTraining(row: typeof trainingRecords.$inferInsert) {
-    return this.db.insert(trainingRecords).values(row).returning().get();
+  async insertTraining(row: typeof trainingRecords.$inferInsert) {
+    return this.q.orm.insert(trainingRecords).values(row).returning().get();
   }
 
-  revokeTraining(id: number, at: number): void {
-    this.db.update(trainingRecords).set({ revokedAt: at }).where(eq(trainingRecords.id, id)).run();
+  /** Revokes a record not revoked yet (a second revocation keeps the first one's time). */
+  async revokeTraining(id: number, at: number): Promise<void> {
+    await this.q.orm
+      .update(trainingRecords)
+      .set({ revokedAt: at })
+      .where(and(eq(trainingRecords.id, id), isNull(trainingRecords.revokedAt)))
+      .run();
   }
 
-  userByEmail(email: string) {
-    return this.db.select().from(users).where(eq(users.email, email)).get();
+  async userByEmail(email: string) {
+    return this.q.orm.select().from(users).where(eq(users.email, email)).get();
   }
 
   // Bookings
 
-  booking(id: number): BookingRow | undefined {
-    return bookingRow(
-      this.stmt(`SELECT ${BOOKING_COLUMNS} FROM bookings WHERE id = ?`).get(id) as Record<string, unknown> | undefined,
-    );
+  async booking(id: number): Promise<BookingRow | undefined> {
+    return bookingRow(await this.q.get(BOOKING_SQL, [id]));
   }
 
-  bookingByIdempotencyKey(requesterId: number, key: string): BookingRow | undefined {
-    return bookingRow(
-      this.stmt(`SELECT ${BOOKING_COLUMNS} FROM bookings WHERE requester_id = ? AND idempotency_key = ?`).get(
-        requesterId,
-        key,
-      ) as Record<string, unknown> | undefined,
-    );
+  async bookingByIdempotencyKey(requesterId: number, key: string): Promise<BookingRow | undefined> {
+    return bookingRow(await this.q.get(BOOKING_BY_KEY_SQL, [requesterId, key]));
   }
 
-  /** The insert at the heart of every booking request: one cached statement, no query building. */
-  insertBooking(row: typeof bookings.$inferInsert): BookingRow {
-    const inserted = this.stmt(
-      `INSERT INTO bookings (instrument_id, institution_id, requester_id, requester_organisation_id, mode, status,
-         start_at, end_at, block_start_at, block_end_at, sample_count, wanted_by, purpose, urgent, user_type,
-         quoted_fen, rate_item_id, price_lines, payment_method, idempotency_key, created_at, updated_at)
-       VALUES (@instrumentId, @institutionId, @requesterId, @requesterOrganisationId, @mode, @status, @startAt, @endAt,
-         @blockStartAt, @blockEndAt, @sampleCount, @wantedBy, @purpose, @urgent, @userType, @quotedFen, @rateItemId,
-         @priceLines, @paymentMethod, @idempotencyKey, @createdAt, @updatedAt)
-       RETURNING ${BOOKING_COLUMNS}`,
-    ).get({
-      startAt: null,
-      endAt: null,
-      blockStartAt: null,
-      blockEndAt: null,
-      sampleCount: null,
-      wantedBy: null,
-      purpose: null,
-      idempotencyKey: null,
-      paymentMethod: null,
-      rateItemId: null,
-      ...row,
-      urgent: row.urgent ? 1 : 0,
+  /** The insert at the heart of every booking request: one SQL text, no query building. */
+  async insertBooking(row: typeof bookings.$inferInsert): Promise<BookingRow> {
+    const inserted = await this.q.get(INSERT_BOOKING_SQL, {
+      instrumentId: row.instrumentId,
+      institutionId: row.institutionId,
+      requesterId: row.requesterId,
+      requesterOrganisationId: row.requesterOrganisationId,
+      mode: row.mode,
+      status: row.status,
+      startAt: row.startAt ?? null,
+      endAt: row.endAt ?? null,
+      blockStartAt: row.blockStartAt ?? null,
+      blockEndAt: row.blockEndAt ?? null,
+      sampleCount: row.sampleCount ?? null,
+      wantedBy: row.wantedBy ?? null,
+      purpose: row.purpose ?? null,
+      urgent: row.urgent ?? false,
+      userType: row.userType,
+      quotedFen: row.quotedFen,
+      rateItemId: row.rateItemId ?? null,
       priceLines: JSON.stringify(row.priceLines),
-    }) as Record<string, unknown>;
+      paymentMethod: row.paymentMethod ?? null,
+      idempotencyKey: row.idempotencyKey ?? null,
+      createdAt: row.createdAt,
+      updatedAt: row.updatedAt,
+    });
     return bookingRow(inserted)!;
   }
 
-  updateBooking(id: number, changes: Partial<typeof bookings.$inferInsert>): void {
-    this.db.update(bookings).set(changes).where(eq(bookings.id, id)).run();
+  async updateBooking(id: number, changes: Partial<typeof bookings.$inferInsert>): Promise<void> {
+    await this.q.orm.update(bookings).set(changes).where(eq(bookings.id, id)).run();
   }
 
-  insertEvent(row: typeof bookingEvents.$inferInsert): void {
-    this.stmt(
-      `INSERT INTO booking_events (booking_id, from_status, to_status, actor_id, at, reason)
-       VALUES (@bookingId, @fromStatus, @toStatus, @actorId, @at, @reason)`,
-    ).run({ fromStatus: null, actorId: null, reason: null, ...row });
+  async insertEvent(row: typeof bookingEvents.$inferInsert): Promise<void> {
+    await this.q.run(INSERT_EVENT_SQL, {
+      bookingId: row.bookingId,
+      fromStatus: row.fromStatus ?? null,
+      toStatus: row.toStatus,
+      actorId: row.actorId ?? null,
+      at: row.at,
+      reason: row.reason ?? null,
+    });
   }
 
-  events(bookingId: number) {
-    type Row = {
-      id: number;
-      fromStatus: BookingStatus | null;
-      toStatus: BookingStatus;
-      actorId: number | null;
-      at: number;
-      reason: string | null;
-      actorName: string | null;
-    };
-    const rows = this.stmt(
-      `SELECT e.id, e.from_status AS fromStatus, e.to_status AS toStatus, e.actor_id AS actorId, e.at, e.reason,
-         u.display_name AS actorName
-       FROM booking_events e LEFT JOIN users u ON u.id = e.actor_id WHERE e.booking_id = ? ORDER BY e.id`,
-    ).all(bookingId) as Row[];
-    return rows.map(({ actorName, ...event }) => ({ event: { ...event, bookingId }, actorName }));
+  async events(bookingId: number): Promise<BookingEventEntry[]> {
+    return (await this.q.all<EventRow>(EVENTS_SQL, [bookingId])).map(eventEntry);
   }
 
-  listBookings(
+  /** The audit trails of several bookings in one statement, by booking (each in order). */
+  async eventsOf(bookingIds: number[]): Promise<Map<number, BookingEventEntry[]>> {
+    const byBooking = new Map<number, BookingEventEntry[]>(bookingIds.map((id) => [id, []]));
+    if (!bookingIds.length) return byBooking;
+    const rows =
+      bookingIds.length === 1
+        ? await this.q.all<EventRow>(EVENTS_SQL, [bookingIds[0]])
+        : await this.q.all<EventRow>(EVENTS_OF_SQL, [JSON.stringify(bookingIds)]);
+    for (const row of rows) byBooking.get(row.bookingId)?.push(eventEntry(row));
+    return byBooking;
+  }
+
+  async listBookings(
     scope: BookingScope,
     filter: { status?: BookingStatus; instrumentId?: number; from?: number; to?: number; beforeId?: number },
     limit: number,
-  ): BookingRow[] {
+  ): Promise<BookingRow[]> {
     const conds: SQL[] = [];
     if (scope.institutionId !== undefined) conds.push(eq(bookings.institutionId, scope.institutionId));
     if (scope.requesterOrganisationId !== undefined)
@@ -398,7 +440,7 @@ export class BookingRepo {
     if (filter.from !== undefined) conds.push(or(gt(bookings.endAt, filter.from), isNull(bookings.endAt))!);
     if (filter.to !== undefined) conds.push(or(lt(bookings.startAt, filter.to), isNull(bookings.startAt))!);
     if (filter.beforeId !== undefined) conds.push(lt(bookings.id, filter.beforeId));
-    return this.db
+    return this.q.orm
       .select()
       .from(bookings)
       .where(conds.length ? and(...conds) : undefined)
@@ -408,18 +450,13 @@ export class BookingRepo {
   }
 
   /** Active bookings holding time in a window (the index on blocks bounds the scan on both sides). */
-  activeBookingsOf(instrumentId: number, from: number, to: number): BookingRow[] {
-    const ids = this.stmt(
-      `SELECT id FROM bookings WHERE instrument_id = ? AND block_start_at < ? AND block_start_at > ? AND block_end_at > ?
-         AND status IN ('pending_payment', 'requested', 'approved', 'in_progress') ORDER BY block_start_at`,
-    )
-      .pluck()
-      .all(instrumentId, to, from - MAX_BLOCK_MS, from) as number[];
-    return ids.map((id) => this.booking(id)!);
+  async activeBookingsOf(instrumentId: number, from: number, to: number): Promise<BookingRow[]> {
+    const rows = await this.q.all(ACTIVE_BOOKINGS_SQL, [instrumentId, to, from - MAX_BLOCK_MS, from]);
+    return rows.map((r) => bookingRow(r)!);
   }
 
-  bookingsOfUser(userId: number, since: number): BookingRow[] {
-    return this.db
+  async bookingsOfUser(userId: number, since: number): Promise<BookingRow[]> {
+    return this.q.orm
       .select()
       .from(bookings)
       .where(and(eq(bookings.requesterId, userId), gt(bookings.createdAt, since)))
@@ -428,24 +465,25 @@ export class BookingRepo {
       .all();
   }
 
-  people(userIds: number[]) {
-    return userIds.length ? this.q.people.all({ ids: JSON.stringify(userIds) }) : [];
+  async people(
+    userIds: number[],
+  ): Promise<{ id: number; name: string; organisationId: number; organisationName: string }[]> {
+    if (!userIds.length) return [];
+    return this.q.all(PEOPLE_SQL, [JSON.stringify(userIds)]);
   }
 
-  instrumentsBrief(ids: number[]): InstrumentBrief[] {
+  async instrumentsBrief(ids: number[]): Promise<InstrumentBrief[]> {
     if (!ids.length) return [];
-    return this.stmt(`${INSTRUMENT_BRIEF} WHERE i.id IN (SELECT value FROM json_each(?))`).all(
-      JSON.stringify(ids),
-    ) as InstrumentBrief[];
+    return this.q.all<InstrumentBrief>(INSTRUMENTS_BRIEF_SQL, [JSON.stringify(ids)]);
   }
 
-  calendarToken(userId: number) {
-    return this.db.select().from(calendarTokens).where(eq(calendarTokens.userId, userId)).get();
+  async calendarToken(userId: number) {
+    return this.q.orm.select().from(calendarTokens).where(eq(calendarTokens.userId, userId)).get();
   }
 
   /** The feed's owner, if the token's hash is known and the owner not disabled. */
-  calendarOwner(tokenHash: string): { userId: number } | undefined {
-    return this.db
+  async calendarOwner(tokenHash: string): Promise<{ userId: number } | undefined> {
+    return this.q.orm
       .select({ userId: calendarTokens.userId })
       .from(calendarTokens)
       .innerJoin(users, eq(users.id, calendarTokens.userId))
@@ -454,8 +492,8 @@ export class BookingRepo {
   }
 
   /** One feed address per user: a new one replaces (and so ends) the old. */
-  replaceCalendarToken(row: typeof calendarTokens.$inferInsert): void {
-    this.db
+  async replaceCalendarToken(row: typeof calendarTokens.$inferInsert): Promise<void> {
+    await this.q.orm
       .insert(calendarTokens)
       .values(row)
       .onConflictDoUpdate({

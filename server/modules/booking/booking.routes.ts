@@ -66,7 +66,7 @@ export function bookingRoutes(booking: BookingService, checkout: CheckoutService
     params: idParams,
     query: z.object({ from: instantSchema.optional(), to: instantSchema.optional() }).strict(),
     response: z.object({ items: z.array(closure) }),
-    handler: ({ params, query }) => ({ items: booking.closures(params.id, query.from, query.to) }),
+    handler: async ({ params, query }) => ({ items: await booking.closures(params.id, query.from, query.to) }),
   });
   route({
     method: 'post',
@@ -272,7 +272,7 @@ export function bookingRoutes(booking: BookingService, checkout: CheckoutService
     access: BOOKERS,
     query: z.object({ instrumentId: z.string().regex(/^\d+$/).transform(Number).optional() }).strict(),
     response: z.object({ items: z.array(training) }),
-    handler: ({ query, actor }) => ({ items: booking.trainingRecords(actor!, query.instrumentId) }),
+    handler: async ({ query, actor }) => ({ items: await booking.trainingRecords(actor!, query.instrumentId) }),
   });
   route({
     method: 'post',
@@ -329,7 +329,7 @@ export function bookingRoutes(booking: BookingService, checkout: CheckoutService
       })
       .strict(),
     response: z.object({ items: z.array(holiday) }),
-    handler: ({ query }) => ({ items: booking.holidays(query.year) }),
+    handler: async ({ query }) => ({ items: await booking.holidays(query.year) }),
   });
   route({
     method: 'put',
@@ -384,14 +384,14 @@ export function bookingRoutes(booking: BookingService, checkout: CheckoutService
     checkAccess(req.actor ?? null, LAB);
     const { id } = parseInput(idParams, req.params, 'params');
     const { name } = parseInput(reportQuery, req.query, 'query');
-    booking.checkReportUpload(req.actor!, id);
+    await booking.checkReportUpload(req.actor!, id);
     const bytes = await readUpload(req, REPORT_MAX_BYTES);
     res.json(await booking.attachReport(req.actor!, id, { name, bytes }));
   });
-  router.get('/bookings/:id/report', (req, res) => {
+  router.get('/bookings/:id/report', async (req, res) => {
     checkAccess(req.actor ?? null, BOOKERS);
     const { id } = parseInput(idParams, req.params, 'params');
-    sendDownload(res, booking.report(req.actor!, id));
+    sendDownload(res, await booking.report(req.actor!, id));
   });
   registry.registerPath({
     method: 'put',
@@ -449,8 +449,8 @@ export function bookingRoutes(booking: BookingService, checkout: CheckoutService
     access: 'public',
     params: idParams,
     file: ['text/calendar'],
-    handler: ({ params, res }) => {
-      res.type('text/calendar').send(booking.instrumentCalendar(params.id));
+    handler: async ({ params, res }) => {
+      res.type('text/calendar').send(await booking.instrumentCalendar(params.id));
     },
   });
   route({
@@ -462,8 +462,8 @@ export function bookingRoutes(booking: BookingService, checkout: CheckoutService
     access: 'public',
     params: z.object({ token: z.string().min(1).max(200) }),
     file: ['text/calendar'],
-    handler: ({ params, res }) => {
-      res.type('text/calendar').send(booking.userCalendar(params.token));
+    handler: async ({ params, res }) => {
+      res.type('text/calendar').send(await booking.userCalendar(params.token));
     },
   });
   return router;

@@ -1,7 +1,9 @@
-/** SQL of the catalogue. The search hot path uses prepared statements directly; CRUD uses drizzle. */
-import type { Statement } from 'better-sqlite3';
+/**
+ * SQL of the catalogue. Search sends hand-written SQL (its query plans are tuned, see the README's
+ * "How search works"); every text only SQLite understands is in SQLITE_SQL below. CRUD uses drizzle.
+ */
 import { and, asc, eq, inArray } from 'drizzle-orm';
-import { statementCache, writeTransaction, type Db } from '../../../db/client.ts';
+import type { Param, Queryable } from '../../../db/port.ts';
 import {
   categories,
   cities,
@@ -78,12 +80,71 @@ const SUMMARY_JOINS = `JOIN organisations o ON o.id = i.institution_id
 
 const quote = (token: string) => `"${token}"`;
 
-function add(where: string[], params: unknown[], clause: string, ...values: unknown[]): void {
+/** A statement and its parameters, built for one call. */
+interface Query {
+  sql: string;
+  params: Param[];
+}
+
+function add(where: string[], params: Param[], clause: string, ...values: Param[]): void {
   where.push(clause);
   params.push(...values);
 }
 
 export type TextTier = 'any' | 'title' | 'not_title';
+
+/** Conditions on columns not in the index (price, value), against alias i. */
+function rangeConditions(f: SearchFilters): { where: string[]; params: Param[] } {
+  const where: string[] = [];
+  const params: Param[] = [];
+  if (f.minPriceFen !== undefined) add(where, params, 'i.list_price_fen >= ?', f.minPriceFen);
+  if (f.maxPriceFen !== undefined) add(where, params, 'i.list_price_fen <= ?', f.maxPriceFen);
+  if (f.minValueFen !== undefined) add(where, params, 'i.original_value_fen >= ?', f.minValueFen);
+  return { where, params };
+}
+
+/** The tag filters as plain column conditions, for index-ordered browsing without text. */
+function columnConditions(f: SearchFilters): { where: string[]; params: Param[] } {
+  const where: string[] = [];
+  const params: Param[] = [];
+  if (f.cityCode) add(where, params, 'i.city_code = ?', f.cityCode);
+  if (f.categoryCode) {
+    const prefix = categoryPrefix(f.categoryCode);
+    add(where, params, 'i.category_code BETWEEN ? AND ?', prefix.padEnd(6, '0'), prefix.padEnd(6, '9'));
+  }
+  if (f.institutionId !== undefined) add(where, params, 'i.institution_id = ?', f.institutionId);
+  if (f.status) add(where, params, 'i.run_status = ?', f.status);
+  if (f.sharingMode) add(where, params, 'i.sharing_mode = ?', f.sharingMode);
+  return { where, params };
+}
+
+/** Keyset position after (value, id) in a column's order, and that order, against alias i. */
+function keyset(
+  sort: ColumnSort,
+  after: { value: number; id: number } | null,
+  where: string[],
+  params: Param[],
+): { column: string; order: string } {
+  const { column, desc } = SORT_COLUMN[sort];
+  const dir = desc ? 'DESC' : 'ASC';
+  if (after) {
+    if (column === 'id') add(where, params, `i.id ${desc ? '<' : '>'} ?`, after.id);
+    else add(where, params, `(i.${column}, i.id) ${desc ? '<' : '>'} (?, ?)`, after.value, after.id);
+  }
+  return { column, order: column === 'id' ? `i.id ${dir}` : `i.${column} ${dir}, i.id ${dir}` };
+}
+
+const whereClause = (where: string[]) => (where.length ? `WHERE ${where.join(' AND ')}` : '');
+
+/*
+ * ---- SQLite only ---------------------------------------------------------------------------------
+ * Every statement text of the catalogue that only SQLite understands is built here, and only here:
+ * the FTS5 index `instrument_fts` (MATCH expressions from search-text.ts, its rowid as the search
+ * key, the key's facet bits read in SQL), `json_each(?)` IN-lists, and the index's upkeep
+ * (searchIndexSql, shared with the seed). The texts are the ones the search was tuned with: keep
+ * them as they are. The PostgreSQL issue adds a POSTGRES_SQL of the same shape beside this one and
+ * the repository picks with `byEngine(this.q.engine, { sqlite: SQLITE_SQL, postgres: POSTGRES_SQL })`.
+ */
 
 /** Divisors that extract the facet fields from a search key in SQL (see search-key.ts). */
 const KEY_SQL = {
@@ -97,10 +158,10 @@ const KEY_SQL = {
  * text, the facet filters (city, top category, sharing mode) are read from the key bits instead:
  * intersecting a long text doclist with a long tag doclist costs far more than a bit test.
  */
-function plan(f: SearchFilters, tier: TextTier = 'any'): { expr: string | null; where: string[]; params: unknown[] } {
+function plan(f: SearchFilters, tier: TextTier = 'any'): { expr: string | null; where: string[]; params: Param[] } {
   const tags: string[] = [];
   const where: string[] = [];
-  const params: unknown[] = [];
+  const params: Param[] = [];
   const bits = f.text !== null;
   if (f.cityCode) {
     if (bits && f.cityOrdinal !== undefined) add(where, params, `${KEY_SQL.city} = ?`, f.cityOrdinal);
@@ -125,32 +186,89 @@ function plan(f: SearchFilters, tier: TextTier = 'any'): { expr: string | null; 
   return { expr, where, params };
 }
 
-/** Conditions on columns not in the index (price, value), against alias i. */
-function rangeConditions(f: SearchFilters): { where: string[]; params: unknown[] } {
-  const where: string[] = [];
-  const params: unknown[] = [];
-  if (f.minPriceFen !== undefined) add(where, params, 'i.list_price_fen >= ?', f.minPriceFen);
-  if (f.maxPriceFen !== undefined) add(where, params, 'i.list_price_fen <= ?', f.maxPriceFen);
-  if (f.minValueFen !== undefined) add(where, params, 'i.original_value_fen >= ?', f.minValueFen);
-  return { where, params };
-}
+const SQLITE_SQL = {
+  /** Search keys of every match (one column). */
+  matchingKeys(f: SearchFilters): Query {
+    const { expr, where, params } = plan(f);
+    const range = rangeConditions(f);
+    if (expr) {
+      const join = range.where.length ? 'JOIN instruments i ON i.search_key = x.rowid' : '';
+      const sql = `SELECT x.rowid FROM instrument_fts x ${join}
+        WHERE x.instrument_fts MATCH ? ${[...where, ...range.where].map((w) => `AND ${w}`).join(' ')}`;
+      return { sql, params: [expr, ...params, ...range.params] };
+    }
+    const cols = columnConditions(f);
+    const sql = `SELECT i.search_key FROM instruments i ${whereClause([...cols.where, ...range.where])}`;
+    return { sql, params: [...cols.params, ...range.params] };
+  },
 
-/** The tag filters as plain column conditions, for index-ordered browsing without text. */
-function columnConditions(f: SearchFilters): { where: string[]; params: unknown[] } {
-  const where: string[] = [];
-  const params: unknown[] = [];
-  if (f.cityCode) add(where, params, 'i.city_code = ?', f.cityCode);
-  if (f.categoryCode) {
-    const prefix = categoryPrefix(f.categoryCode);
-    add(where, params, 'i.category_code BETWEEN ? AND ?', prefix.padEnd(6, '0'), prefix.padEnd(6, '9'));
-  }
-  if (f.institutionId !== undefined) add(where, params, 'i.institution_id = ?', f.institutionId);
-  if (f.status) add(where, params, 'i.run_status = ?', f.status);
-  if (f.sharingMode) add(where, params, 'i.sharing_mode = ?', f.sharingMode);
-  return { where, params };
-}
+  /** Search keys of one page in key order after a key (one column). */
+  keyOrderedPage(f: SearchFilters, tier: TextTier, afterKey: number, limit: number): Query {
+    const { expr, where, params } = plan(f, tier);
+    const range = rangeConditions(f);
+    if (expr) {
+      const join = range.where.length ? 'JOIN instruments i ON i.search_key = x.rowid' : '';
+      const sql = `SELECT x.rowid FROM instrument_fts x ${join}
+        WHERE x.instrument_fts MATCH ? AND x.rowid > ? ${[...where, ...range.where].map((w) => `AND ${w}`).join(' ')}
+        ORDER BY x.rowid LIMIT ?`;
+      return { sql, params: [expr, afterKey, ...params, ...range.params, limit] };
+    }
+    const sql = `SELECT i.search_key FROM instruments i
+      ${whereClause(['i.search_key > ?', ...range.where])} ORDER BY i.search_key LIMIT ?`;
+    return { sql, params: [afterKey, ...range.params, limit] };
+  },
 
-const whereClause = (where: string[]) => (where.length ? `WHERE ${where.join(' AND ')}` : '');
+  /** One page in a column's order after (value, id): rows of id and value. */
+  columnOrderedPage(
+    f: SearchFilters,
+    sort: ColumnSort,
+    after: { value: number; id: number } | null,
+    limit: number,
+  ): Query {
+    const range = rangeConditions(f);
+    const where = [...range.where];
+    const params = [...range.params];
+    const { column, order } = keyset(sort, after, where, params);
+    if (f.text) {
+      const p = plan(f);
+      const sql = `SELECT i.id, i.${column} AS value FROM instrument_fts x JOIN instruments i ON i.search_key = x.rowid
+        WHERE x.instrument_fts MATCH ? ${[...p.where, ...where].map((w) => `AND ${w}`).join(' ')}
+        ORDER BY ${order} LIMIT ?`;
+      return { sql, params: [p.expr, ...p.params, ...params, limit] };
+    }
+    const cols = columnConditions(f);
+    const sql = `SELECT i.id, i.${column} AS value FROM instruments i
+      ${whereClause([...cols.where, ...where])} ORDER BY ${order} LIMIT ?`;
+    return { sql, params: [...cols.params, ...params, limit] };
+  },
+
+  /** One page in a column's order among known search keys: rows of id and value. */
+  columnOrderedPageOfKeys(
+    keys: readonly number[],
+    sort: ColumnSort,
+    after: { value: number; id: number } | null,
+    limit: number,
+  ): Query {
+    const where = ['i.search_key IN (SELECT value FROM json_each(?))'];
+    const params: Param[] = [JSON.stringify(keys)];
+    const { column, order } = keyset(sort, after, where, params);
+    const sql = `SELECT i.id, i.${column} AS value FROM instruments i ${whereClause(where)} ORDER BY ${order} LIMIT ?`;
+    return { sql, params: [...params, limit] };
+  },
+
+  /** Summary rows of the instruments of some ids. */
+  summaries(ids: readonly number[]): Query {
+    return {
+      sql: `SELECT ${SUMMARY_COLUMNS} FROM instruments i ${SUMMARY_JOINS} WHERE i.id IN (SELECT value FROM json_each(?))`,
+      params: [JSON.stringify(ids)],
+    };
+  },
+
+  /** Adding and removing an instrument's index entry (by its search key). */
+  index: searchIndexSql,
+};
+
+/* ---- end of SQLite only ---------------------------------------------------------------------- */
 
 export interface FacetRow {
   cityCode: string;
@@ -159,201 +277,155 @@ export interface FacetRow {
   n: number;
 }
 
+const RATE_CARD_SQL = `SELECT instrument_id AS instrumentId, setup_fee_fen AS setupFeeFen,
+    minimum_charge_fen AS minimumChargeFen, urgent_surcharge_percent AS urgentSurchargePercent,
+    off_hours_surcharge_percent AS offHoursSurchargePercent, notes, updated_at AS updatedAt
+  FROM rate_cards WHERE instrument_id = ?`;
+const RATE_CARD_ITEMS_SQL = `SELECT id, instrument_id AS instrumentId, unit, label_zh AS labelZh, label_en AS labelEn,
+    internal_fen AS internalFen, academic_fen AS academicFen, enterprise_fen AS enterpriseFen,
+    sort_order AS sortOrder
+  FROM rate_card_items WHERE instrument_id = ? ORDER BY sort_order, id`;
+
 export class CatalogRepo {
-  private readonly stmt: (sql: string) => Statement;
-  constructor(readonly db: Db) {
-    this.stmt = statementCache(db);
+  constructor(private readonly q: Queryable) {}
+
+  /** The same queries on a transaction (or another connection). */
+  with(q: Queryable): CatalogRepo {
+    return new CatalogRepo(q);
   }
 
-  catalogVersion(): number {
-    return this.stmt('SELECT version FROM catalog_meta WHERE id = 1').pluck().get() as number;
+  /** Goes up with every change of an instrument or its index entry (triggers, in the same transaction). */
+  async catalogVersion(): Promise<number> {
+    return (await this.q.value<number>('SELECT version FROM catalog_meta WHERE id = 1'))!;
   }
 
   /** Search keys of every match: facets and the total are counted from these alone. */
-  matchingKeys(f: SearchFilters): number[] {
-    const { expr, where, params } = plan(f);
-    const range = rangeConditions(f);
-    if (expr) {
-      const join = range.where.length ? 'JOIN instruments i ON i.search_key = x.rowid' : '';
-      const sql = `SELECT x.rowid FROM instrument_fts x ${join}
-        WHERE x.instrument_fts MATCH ? ${[...where, ...range.where].map((w) => `AND ${w}`).join(' ')}`;
-      return this.stmt(sql)
-        .pluck()
-        .all(expr, ...params, ...range.params) as number[];
-    }
-    const cols = columnConditions(f);
-    const sql = `SELECT i.search_key FROM instruments i ${whereClause([...cols.where, ...range.where])}`;
-    return this.stmt(sql)
-      .pluck()
-      .all(...cols.params, ...range.params) as number[];
+  async matchingKeys(f: SearchFilters): Promise<number[]> {
+    const { sql, params } = SQLITE_SQL.matchingKeys(f);
+    return this.q.column<number>(sql, params);
   }
 
   /** Counts of the whole catalogue by city, top category and sharing mode. */
-  facetRowsOfEverything(): FacetRow[] {
-    return this.stmt(
+  async facetRowsOfEverything(): Promise<FacetRow[]> {
+    return this.q.all<FacetRow>(
       `SELECT city_code AS cityCode, substr(category_code, 1, 2) AS topCategory, sharing_mode AS sharingMode,
         count(*) AS n FROM instruments GROUP BY 1, 2, 3`,
-    ).all() as FacetRow[];
+    );
   }
 
   /** One page in search-key (relevance) order, after a key; uses the index when anything constrains. */
-  keyOrderedPage(f: SearchFilters, tier: TextTier, afterKey: number, limit: number): number[] {
-    const { expr, where, params } = plan(f, tier);
-    const range = rangeConditions(f);
-    if (expr) {
-      const join = range.where.length ? 'JOIN instruments i ON i.search_key = x.rowid' : '';
-      const sql = `SELECT x.rowid FROM instrument_fts x ${join}
-        WHERE x.instrument_fts MATCH ? AND x.rowid > ? ${[...where, ...range.where].map((w) => `AND ${w}`).join(' ')}
-        ORDER BY x.rowid LIMIT ?`;
-      return this.stmt(sql)
-        .pluck()
-        .all(expr, afterKey, ...params, ...range.params, limit) as number[];
-    }
-    const sql = `SELECT i.search_key FROM instruments i
-      ${whereClause(['i.search_key > ?', ...range.where])} ORDER BY i.search_key LIMIT ?`;
-    return this.stmt(sql)
-      .pluck()
-      .all(afterKey, ...range.params, limit) as number[];
+  async keyOrderedPage(f: SearchFilters, tier: TextTier, afterKey: number, limit: number): Promise<number[]> {
+    const { sql, params } = SQLITE_SQL.keyOrderedPage(f, tier, afterKey, limit);
+    return this.q.column<number>(sql, params);
   }
 
   /** One page ordered by a column, after (value, id). Returns ids with their sort values. */
-  columnOrderedPage(
+  async columnOrderedPage(
     f: SearchFilters,
     sort: ColumnSort,
     after: { value: number; id: number } | null,
     limit: number,
-  ): { id: number; value: number }[] {
-    const { column, desc } = SORT_COLUMN[sort];
-    const dir = desc ? 'DESC' : 'ASC';
-    const range = rangeConditions(f);
-    const where = [...range.where];
-    const params = [...range.params];
-    if (after) {
-      if (column === 'id') add(where, params, `i.id ${desc ? '<' : '>'} ?`, after.id);
-      else add(where, params, `(i.${column}, i.id) ${desc ? '<' : '>'} (?, ?)`, after.value, after.id);
-    }
-    const order = column === 'id' ? `i.id ${dir}` : `i.${column} ${dir}, i.id ${dir}`;
-    if (f.text) {
-      const p = plan(f);
-      const sql = `SELECT i.id, i.${column} AS value FROM instrument_fts x JOIN instruments i ON i.search_key = x.rowid
-        WHERE x.instrument_fts MATCH ? ${[...p.where, ...where].map((w) => `AND ${w}`).join(' ')}
-        ORDER BY ${order} LIMIT ?`;
-      return this.stmt(sql).all(p.expr, ...p.params, ...params, limit) as { id: number; value: number }[];
-    }
-    const cols = columnConditions(f);
-    const sql = `SELECT i.id, i.${column} AS value FROM instruments i
-      ${whereClause([...cols.where, ...where])} ORDER BY ${order} LIMIT ?`;
-    return this.stmt(sql).all(...cols.params, ...params, limit) as { id: number; value: number }[];
+  ): Promise<{ id: number; value: number }[]> {
+    const { sql, params } = SQLITE_SQL.columnOrderedPage(f, sort, after, limit);
+    return this.q.all<{ id: number; value: number }>(sql, params);
   }
 
   /**
    * One page ordered by a column among known search keys (the matches counting already listed):
    * the covering search-key index answers it without evaluating the text query again.
    */
-  columnOrderedPageOfKeys(
+  async columnOrderedPageOfKeys(
     keys: readonly number[],
     sort: ColumnSort,
     after: { value: number; id: number } | null,
     limit: number,
-  ): { id: number; value: number }[] {
-    const { column, desc } = SORT_COLUMN[sort];
-    const dir = desc ? 'DESC' : 'ASC';
-    const where = ['i.search_key IN (SELECT value FROM json_each(?))'];
-    const params: unknown[] = [JSON.stringify(keys)];
-    if (after) {
-      if (column === 'id') add(where, params, `i.id ${desc ? '<' : '>'} ?`, after.id);
-      else add(where, params, `(i.${column}, i.id) ${desc ? '<' : '>'} (?, ?)`, after.value, after.id);
-    }
-    const order = column === 'id' ? `i.id ${dir}` : `i.${column} ${dir}, i.id ${dir}`;
-    const sql = `SELECT i.id, i.${column} AS value FROM instruments i ${whereClause(where)} ORDER BY ${order} LIMIT ?`;
-    return this.stmt(sql).all(...params, limit) as { id: number; value: number }[];
+  ): Promise<{ id: number; value: number }[]> {
+    const { sql, params } = SQLITE_SQL.columnOrderedPageOfKeys(keys, sort, after, limit);
+    return this.q.all<{ id: number; value: number }>(sql, params);
   }
 
   /** A chunk of instruments in a column's order after a position, optionally within one city (index only). */
-  columnOrderChunk(
+  async columnOrderChunk(
     sort: ColumnSort,
     cityCode: string | null,
     after: { value: number; id: number } | null,
     limit: number,
-  ): { id: number; value: number; key: number }[] {
+  ): Promise<{ id: number; value: number; key: number }[]> {
     const { column, desc } = SORT_COLUMN[sort];
     const dir = desc ? 'DESC' : 'ASC';
     const where: string[] = [];
-    const params: unknown[] = [];
+    const params: Param[] = [];
     if (cityCode) add(where, params, 'i.city_code = ?', cityCode);
     if (after) add(where, params, `(i.${column}, i.id) ${desc ? '<' : '>'} (?, ?)`, after.value, after.id);
     const sql = `SELECT i.id, i.${column} AS value, i.search_key AS key FROM instruments i ${whereClause(where)}
       ORDER BY i.${column} ${dir}, i.id ${dir} LIMIT ?`;
-    return this.stmt(sql).all(...params, limit) as { id: number; value: number; key: number }[];
+    return this.q.all<{ id: number; value: number; key: number }>(sql, [...params, limit]);
   }
 
-  summaries(ids: number[]): SummaryRow[] {
+  /** Summaries of instruments in the order of `ids` (one statement, whatever their number). */
+  async summaries(ids: number[]): Promise<SummaryRow[]> {
     if (!ids.length) return [];
-    const rows = this.stmt(
-      `SELECT ${SUMMARY_COLUMNS} FROM instruments i ${SUMMARY_JOINS} WHERE i.id IN (SELECT value FROM json_each(?))`,
-    ).all(JSON.stringify(ids)) as SummaryRow[];
+    const { sql, params } = SQLITE_SQL.summaries(ids);
+    const rows = await this.q.all<SummaryRow>(sql, params);
     const byId = new Map(rows.map((r) => [r.id, r]));
     return ids.map((id) => byId.get(id)).filter((r): r is SummaryRow => r !== undefined);
   }
 
   // Reference data and aggregates
 
-  allCities() {
-    return this.db.select().from(cities).orderBy(asc(cities.ordinal)).all();
+  async allCities() {
+    return this.q.orm.select().from(cities).orderBy(asc(cities.ordinal)).all();
   }
 
-  allCategories() {
-    return this.db.select().from(categories).orderBy(asc(categories.code)).all();
+  async allCategories() {
+    return this.q.orm.select().from(categories).orderBy(asc(categories.code)).all();
   }
 
-  countsByCategory(): { code: string; n: number }[] {
-    return this.stmt('SELECT category_code AS code, count(*) AS n FROM instruments GROUP BY 1').all() as {
-      code: string;
-      n: number;
-    }[];
+  async countsByCategory(): Promise<{ code: string; n: number }[]> {
+    return this.q.all<{ code: string; n: number }>(
+      'SELECT category_code AS code, count(*) AS n FROM instruments GROUP BY 1',
+    );
   }
 
-  countsByCity(): { code: string; n: number }[] {
-    return this.stmt('SELECT city_code AS code, count(*) AS n FROM instruments GROUP BY 1').all() as {
-      code: string;
-      n: number;
-    }[];
+  async countsByCity(): Promise<{ code: string; n: number }[]> {
+    return this.q.all<{ code: string; n: number }>(
+      'SELECT city_code AS code, count(*) AS n FROM instruments GROUP BY 1',
+    );
   }
 
-  countsByInstitution(): { id: number; n: number }[] {
-    return this.stmt('SELECT institution_id AS id, count(*) AS n FROM instruments GROUP BY 1').all() as {
-      id: number;
-      n: number;
-    }[];
+  async countsByInstitution(): Promise<{ id: number; n: number }[]> {
+    return this.q.all<{ id: number; n: number }>(
+      'SELECT institution_id AS id, count(*) AS n FROM instruments GROUP BY 1',
+    );
   }
 
-  institutions(cityCode?: string) {
+  async institutions(cityCode?: string) {
     const where = cityCode
       ? and(eq(organisations.kind, 'institution'), eq(organisations.cityCode, cityCode))
       : eq(organisations.kind, 'institution');
-    return this.db.select().from(organisations).where(where).orderBy(asc(organisations.id)).all();
+    return this.q.orm.select().from(organisations).where(where).orderBy(asc(organisations.id)).all();
   }
 
-  organisation(id: number) {
-    return this.db.select().from(organisations).where(eq(organisations.id, id)).get();
+  async organisation(id: number) {
+    return this.q.orm.select().from(organisations).where(eq(organisations.id, id)).get();
   }
 
-  city(code: string) {
-    return this.db.select().from(cities).where(eq(cities.code, code)).get();
+  async city(code: string) {
+    return this.q.orm.select().from(cities).where(eq(cities.code, code)).get();
   }
 
-  category(code: string) {
-    return this.db.select().from(categories).where(eq(categories.code, code)).get();
+  async category(code: string) {
+    return this.q.orm.select().from(categories).where(eq(categories.code, code)).get();
   }
 
   // The record
 
-  instrument(id: number) {
-    return this.db.select().from(instruments).where(eq(instruments.id, id)).get();
+  async instrument(id: number) {
+    return this.q.orm.select().from(instruments).where(eq(instruments.id, id)).get();
   }
 
-  assetNumberTaken(institutionId: number, assetNumber: string, exceptId?: number): boolean {
-    const row = this.db
+  async assetNumberTaken(institutionId: number, assetNumber: string, exceptId?: number): Promise<boolean> {
+    const row = await this.q.orm
       .select({ id: instruments.id })
       .from(instruments)
       .where(and(eq(instruments.institutionId, institutionId), eq(instruments.assetNumber, assetNumber)))
@@ -361,42 +433,33 @@ export class CatalogRepo {
     return row !== undefined && row.id !== exceptId;
   }
 
-  /** Read for every quote and booking: two cached statements, no query building or row mapping. */
-  rateCard(instrumentId: number) {
-    const card = this.stmt(
-      `SELECT instrument_id AS instrumentId, setup_fee_fen AS setupFeeFen, minimum_charge_fen AS minimumChargeFen,
-         urgent_surcharge_percent AS urgentSurchargePercent, off_hours_surcharge_percent AS offHoursSurchargePercent,
-         notes, updated_at AS updatedAt
-       FROM rate_cards WHERE instrument_id = ?`,
-    ).get(instrumentId) as typeof rateCards.$inferSelect | undefined;
+  /** Read for every quote and booking: two fixed statements, no query building or row mapping. */
+  async rateCard(instrumentId: number) {
+    const card = await this.q.get<typeof rateCards.$inferSelect>(RATE_CARD_SQL, [instrumentId]);
     if (!card) return null;
-    const items = this.stmt(
-      `SELECT id, instrument_id AS instrumentId, unit, label_zh AS labelZh, label_en AS labelEn,
-         internal_fen AS internalFen, academic_fen AS academicFen, enterprise_fen AS enterpriseFen,
-         sort_order AS sortOrder
-       FROM rate_card_items WHERE instrument_id = ? ORDER BY sort_order, id`,
-    ).all(instrumentId) as (typeof rateCardItems.$inferSelect)[];
+    const items = await this.q.all<typeof rateCardItems.$inferSelect>(RATE_CARD_ITEMS_SQL, [instrumentId]);
     return { ...card, items };
   }
 
-  nextInstrumentId(): number {
-    return (this.stmt('SELECT ifnull(max(id), 0) + 1 FROM instruments').pluck().get() as number) ?? 1;
+  async nextInstrumentId(): Promise<number> {
+    return (await this.q.value<number>('SELECT coalesce(max(id), 0) + 1 FROM instruments')) ?? 1;
   }
 
-  insertInstrument(row: typeof instruments.$inferInsert): void {
-    this.db.insert(instruments).values(row).run();
+  async insertInstrument(row: typeof instruments.$inferInsert): Promise<void> {
+    await this.q.orm.insert(instruments).values(row).run();
   }
 
-  updateInstrument(id: number, changes: Partial<typeof instruments.$inferInsert>): void {
-    this.db.update(instruments).set(changes).where(eq(instruments.id, id)).run();
+  async updateInstrument(id: number, changes: Partial<typeof instruments.$inferInsert>): Promise<void> {
+    await this.q.orm.update(instruments).set(changes).where(eq(instruments.id, id)).run();
   }
 
-  replaceRateCard(
+  /** Several statements: call it on a transaction. */
+  async replaceRateCard(
     instrumentId: number,
     card: Omit<typeof rateCards.$inferInsert, 'instrumentId'>,
     items: Omit<typeof rateCardItems.$inferInsert, 'instrumentId' | 'id'>[],
-  ): void {
-    this.db
+  ): Promise<void> {
+    await this.q.orm
       .insert(rateCards)
       .values({ instrumentId, ...card })
       .onConflictDoUpdate({ target: rateCards.instrumentId, set: card })
@@ -404,14 +467,12 @@ export class CatalogRepo {
     // An item keeps its id while its unit and Chinese name stay (bookings remember the item they were
     // booked with); the others are replaced.
     const key = (it: { unit: string; labelZh: string }) => `${it.unit}\u0000${it.labelZh}`;
-    const existing = new Map(
-      this.db
-        .select({ id: rateCardItems.id, unit: rateCardItems.unit, labelZh: rateCardItems.labelZh })
-        .from(rateCardItems)
-        .where(eq(rateCardItems.instrumentId, instrumentId))
-        .all()
-        .map((it) => [key(it), it.id]),
-    );
+    const stored = await this.q.orm
+      .select({ id: rateCardItems.id, unit: rateCardItems.unit, labelZh: rateCardItems.labelZh })
+      .from(rateCardItems)
+      .where(eq(rateCardItems.instrumentId, instrumentId))
+      .all();
+    const existing = new Map(stored.map((it) => [key(it), it.id]));
     const kept = new Map<number, (typeof items)[number]>();
     const added: (typeof items)[number][] = [];
     for (const it of items) {
@@ -420,22 +481,18 @@ export class CatalogRepo {
       else added.push(it);
     }
     const gone = [...existing.values()].filter((id) => !kept.has(id));
-    if (gone.length) this.db.delete(rateCardItems).where(inArray(rateCardItems.id, gone)).run();
-    for (const [id, it] of kept) this.db.update(rateCardItems).set(it).where(eq(rateCardItems.id, id)).run();
+    if (gone.length) await this.q.orm.delete(rateCardItems).where(inArray(rateCardItems.id, gone)).run();
+    for (const [id, it] of kept) await this.q.orm.update(rateCardItems).set(it).where(eq(rateCardItems.id, id)).run();
     if (added.length)
-      this.db
+      await this.q.orm
         .insert(rateCardItems)
         .values(added.map((it) => ({ ...it, instrumentId })))
         .run();
   }
 
   /** Replace an instrument's index entry (its key changes with status, mode, city or category). */
-  reindex(oldKey: number | null, doc: SearchDocument): void {
-    if (oldKey !== null) this.stmt(searchIndexSql.delete).run(oldKey);
-    this.stmt(searchIndexSql.insert).run(doc.key, doc.title, doc.body, doc.tags);
-  }
-
-  transaction<T>(fn: () => T): T {
-    return writeTransaction(this.db, fn);
+  async reindex(oldKey: number | null, doc: SearchDocument): Promise<void> {
+    if (oldKey !== null) await this.q.run(SQLITE_SQL.index.delete, [oldKey]);
+    await this.q.run(SQLITE_SQL.index.insert, [doc.key, doc.title, doc.body, doc.tags]);
   }
 }

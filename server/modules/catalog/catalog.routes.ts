@@ -71,10 +71,10 @@ export function catalogRoutes(catalog: CatalogService, registry: OpenAPIRegistry
   router.put('/instruments/:id/photo', async (req, res) => {
     checkAccess(req.actor ?? null, LAB);
     const { id } = parseInput(idParams, req.params, 'params');
-    catalog.photos.checkUpload(req.actor!, id);
+    await catalog.photos.checkUpload(req.actor!, id);
     const bytes = await readUpload(req, PHOTO_MAX_BYTES);
     await catalog.photos.upload(req.actor!, id, bytes);
-    res.json(catalog.instrument(id, req.actor!));
+    res.json(await catalog.instrument(id, req.actor!));
   });
   router.get('/instrument-photos/:file', (req, res) => {
     const { file } = parseInput(photoParams, req.params, 'params');
@@ -132,7 +132,7 @@ export function catalogRoutes(catalog: CatalogService, registry: OpenAPIRegistry
     tag,
     access: 'public',
     response: z.object({ items: z.array(categoryNodeSchema) }),
-    handler: () => ({ items: catalog.categoryTree() }),
+    handler: async () => ({ items: await catalog.categoryTree() }),
   });
   defineRoute(router, registry, {
     method: 'get',
@@ -141,7 +141,7 @@ export function catalogRoutes(catalog: CatalogService, registry: OpenAPIRegistry
     tag,
     access: 'public',
     response: z.object({ items: z.array(citySchema) }),
-    handler: () => ({ items: catalog.cities() }),
+    handler: async () => ({ items: await catalog.cities() }),
   });
   defineRoute(router, registry, {
     method: 'get',
@@ -158,7 +158,7 @@ export function catalogRoutes(catalog: CatalogService, registry: OpenAPIRegistry
       })
       .strict(),
     response: z.object({ items: z.array(institutionSchema) }),
-    handler: ({ query }) => ({ items: catalog.institutions(query.city) }),
+    handler: async ({ query }) => ({ items: await catalog.institutions(query.city) }),
   });
   return router;
 }

@@ -4,6 +4,7 @@
  * stored, so the catalogue never makes a visitor's browser fetch from a host nobody chose.
  */
 import path from 'node:path';
+import type { Database } from '../../../db/port.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { AppError, badRequest, forbidden, notFound } from '../../shared/errors.ts';
 import type { FileStore } from '../../shared/files.ts';
@@ -20,6 +21,7 @@ export class InstrumentPhotos {
   private readonly hosts: ReadonlySet<string>;
 
   constructor(
+    private readonly db: Database,
     private readonly repo: CatalogRepo,
     private readonly files: FileStore,
     private readonly clock: Clock,
@@ -52,8 +54,12 @@ export class InstrumentPhotos {
   }
 
   /** Whether the caller may upload this instrument's photo: asked before the upload's body is read. */
-  checkUpload(actor: Actor, id: number) {
-    const row = this.repo.instrument(id);
+  async checkUpload(actor: Actor, id: number) {
+    return this.checkRow(this.repo, actor, id);
+  }
+
+  private async checkRow(repo: CatalogRepo, actor: Actor, id: number) {
+    const row = await repo.instrument(id);
     if (!row) throw notFound('instrument');
     if (!canManageInstitution(actor, row.institutionId)) {
       throw forbidden('only the owning institution’s lab managers and platform admins may edit this instrument');
@@ -63,7 +69,7 @@ export class InstrumentPhotos {
 
   /** Stores an uploaded photo as the instrument's photo, in place of the one it had. */
   async upload(actor: Actor, id: number, bytes: Buffer): Promise<void> {
-    this.checkUpload(actor, id);
+    await this.checkUpload(actor, id);
     if (!bytes.length) throw badRequest('the photo is empty', [{ path: 'body', message: 'empty' }]);
     const sniffed = await sniffFile(bytes, PHOTO_KINDS);
     if (!sniffed.kind) {
@@ -75,9 +81,12 @@ export class InstrumentPhotos {
     const url = PHOTO_URL_PREFIX + path.posix.basename(stored);
     let before: string | null;
     try {
-      before = this.repo.transaction(() => {
-        const row = this.checkUpload(actor, id);
-        this.repo.updateInstrument(id, { photoUrl: url, updatedAt: this.clock.now() });
+      // Checked again and written in one transaction: the photo it replaces is the one stored at
+      // that moment (another upload or edit may have committed since the check above).
+      before = await this.db.write(async (tx) => {
+        const repo = this.repo.with(tx);
+        const row = await this.checkRow(repo, actor, id);
+        await repo.updateInstrument(id, { photoUrl: url, updatedAt: this.clock.now() });
         return row.photoUrl;
       });
     } catch (err) {

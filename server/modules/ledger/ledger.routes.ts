@@ -35,7 +35,7 @@ export function ledgerRoutes(ledger: LedgerReadService, registry: OpenAPIRegistr
     access: FINANCE,
     query: accountListQuerySchema,
     response: z.object({ items: z.array(accountSchema) }),
-    handler: ({ query, actor }) => ({ items: ledger.accounts(actor!, query).map(accountView) }),
+    handler: async ({ query, actor }) => ({ items: (await ledger.accounts(actor!, query)).map(accountView) }),
   });
   defineRoute(router, registry, {
     method: 'get',
@@ -46,9 +46,9 @@ export function ledgerRoutes(ledger: LedgerReadService, registry: OpenAPIRegistr
     access: FINANCE,
     query: transferListQuerySchema,
     response: z.object({ items: z.array(transferSchema), nextCursor: z.string().nullable() }),
-    handler: ({ query, actor }) => {
+    handler: async ({ query, actor }) => {
       const before = query.cursor ? decodeCursor(query.cursor, cursorSchema) : null;
-      const rows = ledger.transfers(
+      const rows = await ledger.transfers(
         actor!,
         {
           accountId: query.accountId,
@@ -64,7 +64,7 @@ export function ledgerRoutes(ledger: LedgerReadService, registry: OpenAPIRegistr
       const page = rows.slice(0, query.limit);
       const last = page[page.length - 1];
       return {
-        items: transferViews(ledger, page),
+        items: await transferViews(ledger, page),
         nextCursor: rows.length > query.limit && last ? encodeCursor({ t: last.createdAt, id: last.id }) : null,
       };
     },
@@ -97,17 +97,20 @@ export function ledgerRoutes(ledger: LedgerReadService, registry: OpenAPIRegistr
   return router;
 }
 
-function transferViews(ledger: LedgerReadService, rows: TransferRow[]): TransferView[] {
-  const accounts = new Map<number, AccountRow>();
-  const account = (id: number) => {
-    let a = accounts.get(id);
-    if (!a) accounts.set(id, (a = ledger.accountById(id)!));
-    return { id: a.id, code: a.code, name: a.name };
-  };
+async function transferViews(ledger: LedgerReadService, rows: TransferRow[]): Promise<TransferView[]> {
+  // Each account read once (an account's id, code and name never change, so no snapshot is needed).
+  const accounts = new Map<number, { id: number; code: string; name: string }>();
+  for (const t of rows) {
+    for (const id of [t.debitAccountId, t.creditAccountId]) {
+      if (accounts.has(id)) continue;
+      const a = (await ledger.accountById(id))!;
+      accounts.set(id, { id: a.id, code: a.code, name: a.name });
+    }
+  }
   return rows.map((t) => ({
     id: t.id,
-    debitAccount: account(t.debitAccountId),
-    creditAccount: account(t.creditAccountId),
+    debitAccount: accounts.get(t.debitAccountId)!,
+    creditAccount: accounts.get(t.creditAccountId)!,
     amountFen: t.amountFen,
     state: t.state,
     pendingId: t.pendingId,

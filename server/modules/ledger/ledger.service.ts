@@ -17,27 +17,27 @@ export class LedgerReadService {
     return scope.kind === 'city' ? scope.cityCode : null;
   }
 
-  accounts(actor: Actor, filter: { kind?: string; q?: string }): AccountRow[] {
+  async accounts(actor: Actor, filter: { kind?: string; q?: string }): Promise<AccountRow[]> {
     return this.ledger.accounts(filter, this.cityOf(actor));
   }
 
-  transfers(
+  async transfers(
     actor: Actor,
     filter: Parameters<Ledger['transfers']>[0],
     before: { createdAt: number; id: string } | null,
     limit: number,
-  ): TransferRow[] {
+  ): Promise<TransferRow[]> {
     return this.ledger.transfers(filter, before, limit, this.cityOf(actor));
   }
 
   /** Debits = credits over the whole book: a city's part alone cannot balance, so not a city office's. */
-  check(actor: Actor): LedgerCheck {
+  async check(actor: Actor): Promise<LedgerCheck> {
     if (this.cityOf(actor) !== null)
       throw forbidden('the whole ledger’s check is for the provincial office and the platform’s finance desk');
     return this.ledger.check();
   }
 
-  accountById(id: number): AccountRow | undefined {
+  async accountById(id: number): Promise<AccountRow | undefined> {
     return this.ledger.accountById(id);
   }
 }

@@ -1,10 +1,12 @@
 /**
  * The double-entry ledger in integer fen, after TigerBeetle's model: accounts with cached sums,
  * immutable transfers, two-phase transfers (pending → posted or voided, exactly once). It is the
- * only writer of its two tables. Every method runs inside the caller's transaction, so a booking,
- * its voucher use and their money commit or roll back together.
+ * only writer of its two tables. Called inside a caller's transaction, every method joins it (the
+ * port routes the statements of that async flow there), so a booking, its voucher use and their
+ * money commit or roll back together. A method that writes several statements runs them in
+ * `db.write`: a savepoint of the caller's transaction, or its own transaction when there is none.
  */
-import { statementCache, type Db } from '../../../db/client.ts';
+import { fromBool, type Database, type Queryable } from '../../../db/port.ts';
 import type { LedgerAccountKind, TransferState } from '../../../db/schema/enums.ts';
 import type { ledgerAccounts, ledgerTransfers } from '../../../db/schema/index.ts';
 import { AppError } from '../../shared/errors.ts';
@@ -41,295 +43,273 @@ export const balanceOf = (a: AccountRow) => a.creditsPostedFen - a.debitsPostedF
 
 export class LedgerError extends AppError {}
 
-const row = (r: unknown) => r as AccountRow;
+/** An account as the database returns it: the flag is 0/1 on SQLite, a boolean on PostgreSQL. */
+type AccountSqlRow = Omit<AccountRow, 'noOverdraft'> & { noOverdraft: unknown };
+
+const ACCOUNT_COLUMNS = `id, code, kind, name, organisation_id AS organisationId,
+  programme_id AS programmeId, no_overdraft AS noOverdraft, debits_pending_fen AS debitsPendingFen,
+  debits_posted_fen AS debitsPostedFen, credits_pending_fen AS creditsPendingFen,
+  credits_posted_fen AS creditsPostedFen, created_at AS createdAt`;
+const TRANSFER_COLUMNS = `id, debit_account_id AS debitAccountId,
+  credit_account_id AS creditAccountId, amount_fen AS amountFen, state, pending_id AS pendingId, code,
+  booking_id AS bookingId, processor_ref AS processorRef, note, created_at AS createdAt`;
+
+const ACCOUNT_BY_CODE = `SELECT ${ACCOUNT_COLUMNS} FROM ledger_accounts WHERE code = ?`;
+const ACCOUNT_BY_ID = `SELECT ${ACCOUNT_COLUMNS} FROM ledger_accounts WHERE id = ?`;
+const TRANSFER_BY_ID = `SELECT ${TRANSFER_COLUMNS} FROM ledger_transfers WHERE id = ?`;
+const SETTLEMENT_OF = `SELECT ${TRANSFER_COLUMNS} FROM ledger_transfers WHERE pending_id = ?`;
+
+/**
+ * The accounts a city's finance office sees: its enterprises' (cash, claimable vouchers, quotas) and
+ * those of the programmes the city issued (budget, funding, quotas, receivables under them).
+ * Provider accounts outside the city's programmes, processor clearing and the platform hold money
+ * of every city: they stay with the province.
+ */
+const CITY_ACCOUNTS = `SELECT a.id FROM ledger_accounts a
+  LEFT JOIN organisations o ON o.id = a.organisation_id
+  LEFT JOIN voucher_programmes p ON p.id = a.programme_id
+  WHERE (o.kind = 'enterprise' AND o.city_code = @city) OR p.issuer_city_code = @city`;
 
 export class Ledger {
-  private readonly stmt: ReturnType<typeof statementCache>;
-
-  constructor(private readonly db: Db) {
-    this.stmt = statementCache(db);
-  }
-
-  private static readonly ACCOUNT_COLUMNS = `id, code, kind, name, organisation_id AS organisationId,
-    programme_id AS programmeId, no_overdraft AS noOverdraft, debits_pending_fen AS debitsPendingFen,
-    debits_posted_fen AS debitsPostedFen, credits_pending_fen AS creditsPendingFen,
-    credits_posted_fen AS creditsPostedFen, created_at AS createdAt`;
-  private static readonly TRANSFER_COLUMNS = `id, debit_account_id AS debitAccountId,
-    credit_account_id AS creditAccountId, amount_fen AS amountFen, state, pending_id AS pendingId, code,
-    booking_id AS bookingId, processor_ref AS processorRef, note, created_at AS createdAt`;
+  constructor(private readonly db: Database) {}
 
   /** The account with this code, created on first use. */
-  account(spec: AccountSpec, now: number): AccountRow {
-    const found = this.accountByCode(spec.code);
+  async account(spec: AccountSpec, now: number): Promise<AccountRow> {
+    const found = await this.accountByCode(spec.code);
     if (found) return found;
-    this.stmt(
+    // DO NOTHING: two first uses at once (outside a transaction, both found none) share one account.
+    await this.db.run(
       `INSERT INTO ledger_accounts (code, kind, name, organisation_id, programme_id, no_overdraft, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?)`,
-    ).run(
-      spec.code,
-      spec.kind,
-      spec.name,
-      spec.organisationId ?? null,
-      spec.programmeId ?? null,
-      spec.noOverdraft ? 1 : 0,
-      now,
+       VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (code) DO NOTHING`,
+      [
+        spec.code,
+        spec.kind,
+        spec.name,
+        spec.organisationId ?? null,
+        spec.programmeId ?? null,
+        spec.noOverdraft ?? false,
+        now,
+      ],
     );
-    return this.accountByCode(spec.code)!;
+    return (await this.accountByCode(spec.code))!;
   }
 
-  accountByCode(code: string): AccountRow | undefined {
-    const r = this.stmt(`SELECT ${Ledger.ACCOUNT_COLUMNS} FROM ledger_accounts WHERE code = ?`).get(code);
-    return r ? normalise(row(r)) : undefined;
+  async accountByCode(code: string): Promise<AccountRow | undefined> {
+    return accountOf(this.db, ACCOUNT_BY_CODE, code);
   }
 
-  accountById(id: number): AccountRow | undefined {
-    const r = this.stmt(`SELECT ${Ledger.ACCOUNT_COLUMNS} FROM ledger_accounts WHERE id = ?`).get(id);
-    return r ? normalise(row(r)) : undefined;
+  async accountById(id: number): Promise<AccountRow | undefined> {
+    return accountOf(this.db, ACCOUNT_BY_ID, id);
   }
 
-  transfer(id: string): TransferRow | undefined {
-    return this.stmt(`SELECT ${Ledger.TRANSFER_COLUMNS} FROM ledger_transfers WHERE id = ?`).get(id) as
-      TransferRow | undefined;
+  async transfer(id: string): Promise<TransferRow | undefined> {
+    return this.db.get<TransferRow>(TRANSFER_BY_ID, [id]);
   }
 
   /** The post or void that settled a pending transfer, if any. */
-  settlementOf(pendingId: string): TransferRow | undefined {
-    return this.stmt(`SELECT ${Ledger.TRANSFER_COLUMNS} FROM ledger_transfers WHERE pending_id = ?`).get(pendingId) as
-      TransferRow | undefined;
+  async settlementOf(pendingId: string): Promise<TransferRow | undefined> {
+    return this.db.get<TransferRow>(SETTLEMENT_OF, [pendingId]);
   }
 
   /** A posted or pending transfer. The same id again with the same content is a no-op. */
-  create(spec: TransferSpec, now: number): TransferRow {
+  async create(spec: TransferSpec, now: number): Promise<TransferRow> {
     checkAmount(spec.amountFen);
-    const existing = this.transfer(spec.id);
-    if (existing) {
-      const same =
-        existing.code === spec.code &&
-        existing.debitAccountId === spec.debit &&
-        existing.creditAccountId === spec.credit &&
-        existing.amountFen === spec.amountFen &&
-        existing.state === (spec.pending ? 'pending' : 'posted');
-      if (!same) throw new LedgerError('conflict', `transfer ${spec.id} exists with other content`);
-      return existing;
-    }
-    if (spec.debit === spec.credit) throw new LedgerError('validation', 'a transfer needs two different accounts');
-    const state: TransferState = spec.pending ? 'pending' : 'posted';
-    this.guardOverdraft(spec.debit, spec.amountFen, spec.code);
-    if (!this.accountById(spec.credit)) throw new LedgerError('validation', `no ledger account ${spec.credit}`);
-    this.insert(spec, state, null, now);
-    const col = spec.pending ? 'pending' : 'posted';
-    this.stmt(`UPDATE ledger_accounts SET debits_${col}_fen = debits_${col}_fen + ? WHERE id = ?`).run(
-      spec.amountFen,
-      spec.debit,
-    );
-    this.stmt(`UPDATE ledger_accounts SET credits_${col}_fen = credits_${col}_fen + ? WHERE id = ?`).run(
-      spec.amountFen,
-      spec.credit,
-    );
-    return this.transfer(spec.id)!;
+    // One transaction (a savepoint of the caller's): nothing comes between "no such transfer" and
+    // its insert, or between the overdraft check and the debit; a failure leaves no half transfer.
+    return this.db.write(async (tx) => {
+      const existing = await tx.get<TransferRow>(TRANSFER_BY_ID, [spec.id]);
+      if (existing) return sameOr409(existing, spec);
+      if (spec.debit === spec.credit) throw new LedgerError('validation', 'a transfer needs two different accounts');
+      const state: TransferState = spec.pending ? 'pending' : 'posted';
+      await guardOverdraft(tx, spec.debit, spec.amountFen, spec.code);
+      if (!(await accountOf(tx, ACCOUNT_BY_ID, spec.credit)))
+        throw new LedgerError('validation', `no ledger account ${spec.credit}`);
+      if (!(await insert(tx, spec, state, null, now))) {
+        // The same id written meanwhile by a transaction running beside this one (PostgreSQL).
+        return sameOr409((await tx.get<TransferRow>(TRANSFER_BY_ID, [spec.id]))!, spec);
+      }
+      const col = spec.pending ? 'pending' : 'posted';
+      // The floor again, in the debit itself: it holds even where another transaction's debit
+      // committed after guardOverdraft read the account (PostgreSQL re-reads the row it updates).
+      const debited = await tx.run(
+        `UPDATE ledger_accounts SET debits_${col}_fen = debits_${col}_fen + ?
+         WHERE id = ? AND (no_overdraft = FALSE OR credits_posted_fen - debits_posted_fen - debits_pending_fen >= ?)`,
+        [spec.amountFen, spec.debit, spec.amountFen],
+      );
+      if (debited.changes !== 1) {
+        throw overdraft((await accountOf(tx, ACCOUNT_BY_ID, spec.debit))!, spec.amountFen, spec.code);
+      }
+      await tx.run(`UPDATE ledger_accounts SET credits_${col}_fen = credits_${col}_fen + ? WHERE id = ?`, [
+        spec.amountFen,
+        spec.credit,
+      ]);
+      return (await tx.get<TransferRow>(TRANSFER_BY_ID, [spec.id]))!;
+    });
   }
 
   /**
    * Posts a pending transfer, all of it or less (the rest is released). Exactly once: a second post
    * or a void of the same pending transfer is refused; the same post id again is a no-op.
    */
-  post(pendingId: string, id: string, amountFen: number | undefined, now: number, note?: string): TransferRow {
-    const pending = this.pendingOr409(pendingId, id, 'post_pending', amountFen);
-    if ('settled' in pending) return pending.settled;
-    const amount = amountFen ?? pending.amountFen;
-    checkAmount(amount);
-    if (amount > pending.amountFen) {
-      throw new LedgerError('conflict', `cannot post ${amount} fen of a pending ${pending.amountFen} fen`);
-    }
-    this.insert(
-      {
-        id,
-        debit: pending.debitAccountId,
-        credit: pending.creditAccountId,
-        amountFen: amount,
-        code: pending.code,
-        bookingId: pending.bookingId,
-        processorRef: pending.processorRef,
-        note,
-      },
-      'post_pending',
-      pendingId,
-      now,
-    );
-    this.stmt(
-      `UPDATE ledger_accounts SET debits_pending_fen = debits_pending_fen - ?, debits_posted_fen = debits_posted_fen + ?
-       WHERE id = ?`,
-    ).run(pending.amountFen, amount, pending.debitAccountId);
-    this.stmt(
-      `UPDATE ledger_accounts SET credits_pending_fen = credits_pending_fen - ?, credits_posted_fen = credits_posted_fen + ?
-       WHERE id = ?`,
-    ).run(pending.amountFen, amount, pending.creditAccountId);
-    return this.transfer(id)!;
+  async post(
+    pendingId: string,
+    id: string,
+    amountFen: number | undefined,
+    now: number,
+    note?: string,
+  ): Promise<TransferRow> {
+    // One transaction (a savepoint of the caller's): the "not settled yet" check and the settling go together.
+    return this.db.write(async (tx) => {
+      const pending = await pendingOr409(tx, pendingId, id, 'post_pending', amountFen);
+      if ('settled' in pending) return pending.settled;
+      const amount = amountFen ?? pending.amountFen;
+      checkAmount(amount);
+      if (amount > pending.amountFen) {
+        throw new LedgerError('conflict', `cannot post ${amount} fen of a pending ${pending.amountFen} fen`);
+      }
+      const inserted = await insert(
+        tx,
+        {
+          id,
+          debit: pending.debitAccountId,
+          credit: pending.creditAccountId,
+          amountFen: amount,
+          code: pending.code,
+          bookingId: pending.bookingId,
+          processorRef: pending.processorRef,
+          note,
+        },
+        'post_pending',
+        pendingId,
+        now,
+      );
+      if (!inserted) return settledMeanwhile(tx, pendingId, id, 'post_pending', amountFen);
+      await tx.run(
+        `UPDATE ledger_accounts SET debits_pending_fen = debits_pending_fen - ?, debits_posted_fen = debits_posted_fen + ?
+         WHERE id = ?`,
+        [pending.amountFen, amount, pending.debitAccountId],
+      );
+      await tx.run(
+        `UPDATE ledger_accounts SET credits_pending_fen = credits_pending_fen - ?, credits_posted_fen = credits_posted_fen + ?
+         WHERE id = ?`,
+        [pending.amountFen, amount, pending.creditAccountId],
+      );
+      return (await tx.get<TransferRow>(TRANSFER_BY_ID, [id]))!;
+    });
   }
 
   /** Voids a pending transfer: its whole amount is released. Exactly once, like post. */
-  void(pendingId: string, id: string, now: number, note?: string): TransferRow {
-    const pending = this.pendingOr409(pendingId, id, 'void_pending');
-    if ('settled' in pending) return pending.settled;
-    this.insert(
-      {
-        id,
-        debit: pending.debitAccountId,
-        credit: pending.creditAccountId,
-        amountFen: pending.amountFen,
-        code: pending.code,
-        bookingId: pending.bookingId,
-        processorRef: pending.processorRef,
-        note,
-      },
-      'void_pending',
-      pendingId,
-      now,
-    );
-    this.stmt(`UPDATE ledger_accounts SET debits_pending_fen = debits_pending_fen - ? WHERE id = ?`).run(
-      pending.amountFen,
-      pending.debitAccountId,
-    );
-    this.stmt(`UPDATE ledger_accounts SET credits_pending_fen = credits_pending_fen - ? WHERE id = ?`).run(
-      pending.amountFen,
-      pending.creditAccountId,
-    );
-    return this.transfer(id)!;
-  }
-
-  private pendingOr409(
-    pendingId: string,
-    id: string,
-    kind: 'post_pending' | 'void_pending',
-    amountFen?: number,
-  ): TransferRow | { settled: TransferRow } {
-    if (this.transfer(id) && this.settlementOf(pendingId)?.id !== id) {
-      throw new LedgerError('conflict', `transfer ${id} exists with other content`);
-    }
-    const pending = this.transfer(pendingId);
-    if (!pending || pending.state !== 'pending') {
-      throw new LedgerError('conflict', `no pending transfer ${pendingId}`);
-    }
-    const settled = this.settlementOf(pendingId);
-    if (settled) {
-      if (settled.id === id && settled.state === kind && (amountFen === undefined || settled.amountFen === amountFen))
-        return { settled };
-      throw new LedgerError(
-        'conflict',
-        `pending transfer ${pendingId} was already ${settled.state.replace('_pending', 'ed')}`,
-      );
-    }
-    return pending;
-  }
-
-  private guardOverdraft(accountId: number, amountFen: number, code: string): void {
-    const account = this.accountById(accountId);
-    if (!account) throw new LedgerError('validation', `no ledger account ${accountId}`);
-    if (account.noOverdraft && availableOf(account) < amountFen) {
-      throw new LedgerError(
-        'conflict',
-        `${account.name}: ${amountFen} fen exceeds the ${availableOf(account)} fen left`,
+  async void(pendingId: string, id: string, now: number, note?: string): Promise<TransferRow> {
+    return this.db.write(async (tx) => {
+      const pending = await pendingOr409(tx, pendingId, id, 'void_pending');
+      if ('settled' in pending) return pending.settled;
+      const inserted = await insert(
+        tx,
         {
-          account: account.code,
-          transferCode: code,
+          id,
+          debit: pending.debitAccountId,
+          credit: pending.creditAccountId,
+          amountFen: pending.amountFen,
+          code: pending.code,
+          bookingId: pending.bookingId,
+          processorRef: pending.processorRef,
+          note,
         },
+        'void_pending',
+        pendingId,
+        now,
       );
-    }
-  }
-
-  private insert(spec: TransferSpec, state: TransferState, pendingId: string | null, now: number): void {
-    this.stmt(
-      `INSERT INTO ledger_transfers (id, debit_account_id, credit_account_id, amount_fen, state, pending_id, code,
-         booking_id, processor_ref, note, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    ).run(
-      spec.id,
-      spec.debit,
-      spec.credit,
-      spec.amountFen,
-      state,
-      pendingId,
-      spec.code,
-      spec.bookingId ?? null,
-      spec.processorRef ?? null,
-      spec.note ?? null,
-      now,
-    );
+      if (!inserted) return settledMeanwhile(tx, pendingId, id, 'void_pending');
+      await tx.run(`UPDATE ledger_accounts SET debits_pending_fen = debits_pending_fen - ? WHERE id = ?`, [
+        pending.amountFen,
+        pending.debitAccountId,
+      ]);
+      await tx.run(`UPDATE ledger_accounts SET credits_pending_fen = credits_pending_fen - ? WHERE id = ?`, [
+        pending.amountFen,
+        pending.creditAccountId,
+      ]);
+      return (await tx.get<TransferRow>(TRANSFER_BY_ID, [id]))!;
+    });
   }
 
   // Reading, for finance. `city` (a city code) keeps the answer to what that city's office sees; null: all.
 
-  /**
-   * The accounts a city's finance office sees: its enterprises' (cash, claimable vouchers, quotas) and
-   * those of the programmes the city issued (budget, funding, quotas, receivables under them).
-   * Provider accounts outside the city's programmes, processor clearing and the platform hold money
-   * of every city: they stay with the province.
-   */
-  private static readonly CITY_ACCOUNTS = `SELECT a.id FROM ledger_accounts a
-    LEFT JOIN organisations o ON o.id = a.organisation_id
-    LEFT JOIN voucher_programmes p ON p.id = a.programme_id
-    WHERE (o.kind = 'enterprise' AND o.city_code = @city) OR p.issuer_city_code = @city`;
-
-  accounts(filter: { kind?: string; q?: string }, city: string | null = null): AccountRow[] {
-    return (
-      this.stmt(
-        `SELECT ${Ledger.ACCOUNT_COLUMNS} FROM ledger_accounts
-         WHERE (@kind IS NULL OR kind = @kind) AND (@q IS NULL OR code LIKE '%' || @q || '%' OR name LIKE '%' || @q || '%')
-           AND (@city IS NULL OR id IN (${Ledger.CITY_ACCOUNTS}))
-         ORDER BY kind, id LIMIT 1000`,
-      ).all({ kind: filter.kind ?? null, q: filter.q ?? null, city }) as AccountRow[]
-    ).map(normalise);
+  async accounts(filter: { kind?: string; q?: string }, city: string | null = null): Promise<AccountRow[]> {
+    const rows = await this.db.all<AccountSqlRow>(
+      `SELECT ${ACCOUNT_COLUMNS} FROM ledger_accounts
+       WHERE (@kind IS NULL OR kind = @kind) AND (@q IS NULL OR code LIKE '%' || @q || '%' OR name LIKE '%' || @q || '%')
+         AND (@city IS NULL OR id IN (${CITY_ACCOUNTS}))
+       ORDER BY kind, id LIMIT 1000`,
+      { kind: filter.kind ?? null, q: filter.q ?? null, city },
+    );
+    return rows.map(normalise);
   }
 
   /**
    * Transfers newest first, keyset-paged on (created_at, id). A city's office sees those that touch
    * an account it sees or belong to a booking of one of its enterprises.
    */
-  transfers(
+  async transfers(
     filter: { accountId?: number; bookingId?: number; code?: string; state?: string; from?: number; to?: number },
     before: { createdAt: number; id: string } | null,
     limit: number,
     city: string | null = null,
-  ): TransferRow[] {
-    return this.stmt(
-      `SELECT ${Ledger.TRANSFER_COLUMNS} FROM ledger_transfers t
+  ): Promise<TransferRow[]> {
+    return this.db.all<TransferRow>(
+      `SELECT ${TRANSFER_COLUMNS} FROM ledger_transfers t
        WHERE (@account IS NULL OR debit_account_id = @account OR credit_account_id = @account)
          AND (@booking IS NULL OR booking_id = @booking) AND (@code IS NULL OR code = @code)
          AND (@state IS NULL OR state = @state)
          AND (@from IS NULL OR created_at >= @from) AND (@to IS NULL OR created_at < @to)
          AND (@beforeAt IS NULL OR created_at < @beforeAt OR (created_at = @beforeAt AND id < @beforeId))
-         AND (@city IS NULL OR debit_account_id IN (${Ledger.CITY_ACCOUNTS}) OR credit_account_id IN (${Ledger.CITY_ACCOUNTS})
+         AND (@city IS NULL OR debit_account_id IN (${CITY_ACCOUNTS}) OR credit_account_id IN (${CITY_ACCOUNTS})
               OR EXISTS (SELECT 1 FROM bookings b JOIN organisations o ON o.id = b.requester_organisation_id
                          WHERE b.id = t.booking_id AND o.kind = 'enterprise' AND o.city_code = @city))
        ORDER BY created_at DESC, id DESC LIMIT @limit`,
-    ).all({
-      city,
-      account: filter.accountId ?? null,
-      booking: filter.bookingId ?? null,
-      code: filter.code ?? null,
-      state: filter.state ?? null,
-      from: filter.from ?? null,
-      to: filter.to ?? null,
-      beforeAt: before?.createdAt ?? null,
-      beforeId: before?.id ?? null,
-      limit,
-    }) as TransferRow[];
+      {
+        city,
+        account: filter.accountId ?? null,
+        booking: filter.bookingId ?? null,
+        code: filter.code ?? null,
+        state: filter.state ?? null,
+        from: filter.from ?? null,
+        to: filter.to ?? null,
+        beforeAt: before?.createdAt ?? null,
+        beforeId: before?.id ?? null,
+        limit,
+      },
+    );
   }
 
   /** Pending transfers of a booking not yet posted or voided. */
-  openPendingOfBooking(bookingId: number): TransferRow[] {
-    return this.stmt(
-      `SELECT ${Ledger.TRANSFER_COLUMNS} FROM ledger_transfers t WHERE booking_id = ? AND state = 'pending'
+  async openPendingOfBooking(bookingId: number): Promise<TransferRow[]> {
+    return this.db.all<TransferRow>(
+      `SELECT ${TRANSFER_COLUMNS} FROM ledger_transfers t WHERE booking_id = ? AND state = 'pending'
          AND NOT EXISTS (SELECT 1 FROM ledger_transfers s WHERE s.pending_id = t.id)`,
-    ).all(bookingId) as TransferRow[];
+      [bookingId],
+    );
   }
 
   /**
    * Recomputes every account's sums from its transfers and compares them with the cached sums;
    * also totals posted debits and credits. What tests and finance run to trust the balances.
    */
-  check(): LedgerCheck {
-    const derived = this.db.$client
-      .prepare(
+  async check(): Promise<LedgerCheck> {
+    // One snapshot for the three queries (inside a caller's transaction: that transaction), as when
+    // they ran back to back synchronously: no transfer may land between them.
+    const { derived, overdrawn, settledTwice } = await this.db.read(async (tx) => ({
+      derived: await tx.all<{
+        id: number;
+        code: string;
+        dp: number;
+        dd: number;
+        cp: number;
+        cd: number;
+        xdp: number;
+        xdd: number;
+        xcp: number;
+        xcd: number;
+      }>(
         `WITH moves AS (
            SELECT debit_account_id AS account, 'debit' AS side, state, amount_fen AS amount, pending_id FROM ledger_transfers
            UNION ALL
@@ -349,23 +329,23 @@ export class Ledger {
                 COALESCE(SUM(CASE WHEN p.side = 'credit' THEN p.pending END), 0) AS xcp,
                 COALESCE(SUM(CASE WHEN p.side = 'credit' THEN p.posted END), 0) AS xcd
          FROM ledger_accounts a LEFT JOIN pend p ON p.account = a.id GROUP BY a.id`,
-      )
-      .all() as {
-      id: number;
-      code: string;
-      dp: number;
-      dd: number;
-      cp: number;
-      cd: number;
-      xdp: number;
-      xdd: number;
-      xcp: number;
-      xcd: number;
-    }[];
+      ),
+      overdrawn: Number(
+        await tx.value(
+          `SELECT COUNT(*) FROM ledger_accounts WHERE no_overdraft = TRUE
+             AND debits_posted_fen + debits_pending_fen > credits_posted_fen`,
+        ),
+      ),
+      settledTwice: Number(
+        await tx.value(
+          `SELECT COUNT(*) FROM (SELECT pending_id FROM ledger_transfers WHERE pending_id IS NOT NULL
+             GROUP BY pending_id HAVING COUNT(*) > 1) AS twice`,
+        ),
+      ),
+    }));
     const mismatches: LedgerCheck['mismatches'] = [];
     let debitsFen = 0;
     let creditsFen = 0;
-    let overdrawn = 0;
     for (const a of derived) {
       debitsFen += a.xdd;
       creditsFen += a.xcd;
@@ -379,22 +359,6 @@ export class Ledger {
         if (cached !== real) mismatches.push({ accountId: a.id, code: a.code, field, cached, derived: real });
       }
     }
-    overdrawn = (
-      this.db.$client
-        .prepare(
-          `SELECT COUNT(*) AS n FROM ledger_accounts WHERE no_overdraft = 1
-             AND debits_posted_fen + debits_pending_fen > credits_posted_fen`,
-        )
-        .get() as { n: number }
-    ).n;
-    const settledTwice = (
-      this.db.$client
-        .prepare(
-          `SELECT COUNT(*) AS n FROM (SELECT pending_id FROM ledger_transfers WHERE pending_id IS NOT NULL
-             GROUP BY pending_id HAVING COUNT(*) > 1)`,
-        )
-        .get() as { n: number }
-    ).n;
     return {
       balanced: debitsFen === creditsFen && mismatches.length === 0 && overdrawn === 0 && settledTwice === 0,
       debitsFen,
@@ -406,6 +370,114 @@ export class Ledger {
   }
 }
 
+// The statements the writing methods run on their transaction.
+
+async function accountOf(q: Queryable, sql: string, key: string | number): Promise<AccountRow | undefined> {
+  const r = await q.get<AccountSqlRow>(sql, [key]);
+  return r ? normalise(r) : undefined;
+}
+
+/** A replay of `spec` returns the transfer written before; other content under its id is refused. */
+function sameOr409(existing: TransferRow, spec: TransferSpec): TransferRow {
+  const same =
+    existing.code === spec.code &&
+    existing.debitAccountId === spec.debit &&
+    existing.creditAccountId === spec.credit &&
+    existing.amountFen === spec.amountFen &&
+    existing.state === (spec.pending ? 'pending' : 'posted');
+  if (!same) throw new LedgerError('conflict', `transfer ${spec.id} exists with other content`);
+  return existing;
+}
+
+async function pendingOr409(
+  q: Queryable,
+  pendingId: string,
+  id: string,
+  kind: 'post_pending' | 'void_pending',
+  amountFen?: number,
+): Promise<TransferRow | { settled: TransferRow }> {
+  if (
+    (await q.get<TransferRow>(TRANSFER_BY_ID, [id])) &&
+    (await q.get<TransferRow>(SETTLEMENT_OF, [pendingId]))?.id !== id
+  ) {
+    throw new LedgerError('conflict', `transfer ${id} exists with other content`);
+  }
+  const pending = await q.get<TransferRow>(TRANSFER_BY_ID, [pendingId]);
+  if (!pending || pending.state !== 'pending') {
+    throw new LedgerError('conflict', `no pending transfer ${pendingId}`);
+  }
+  const settled = await q.get<TransferRow>(SETTLEMENT_OF, [pendingId]);
+  if (settled) {
+    if (settled.id === id && settled.state === kind && (amountFen === undefined || settled.amountFen === amountFen))
+      return { settled };
+    throw new LedgerError(
+      'conflict',
+      `pending transfer ${pendingId} was already ${settled.state.replace('_pending', 'ed')}`,
+    );
+  }
+  return pending;
+}
+
+/**
+ * The settling insert wrote nothing: a transaction running beside this one (PostgreSQL) settled the
+ * pending transfer, or used the id, first. The checks again give the answer they would have given after it.
+ */
+async function settledMeanwhile(
+  q: Queryable,
+  pendingId: string,
+  id: string,
+  kind: 'post_pending' | 'void_pending',
+  amountFen?: number,
+): Promise<TransferRow> {
+  const again = await pendingOr409(q, pendingId, id, kind, amountFen);
+  if ('settled' in again) return again.settled;
+  throw new LedgerError('conflict', `transfer ${id} exists with other content`);
+}
+
+async function guardOverdraft(q: Queryable, accountId: number, amountFen: number, code: string): Promise<void> {
+  const account = await accountOf(q, ACCOUNT_BY_ID, accountId);
+  if (!account) throw new LedgerError('validation', `no ledger account ${accountId}`);
+  if (account.noOverdraft && availableOf(account) < amountFen) throw overdraft(account, amountFen, code);
+}
+
+function overdraft(account: AccountRow, amountFen: number, code: string): LedgerError {
+  return new LedgerError('conflict', `${account.name}: ${amountFen} fen exceeds the ${availableOf(account)} fen left`, {
+    account: account.code,
+    transferCode: code,
+  });
+}
+
+/** Writes the transfer row: false when its id (or, settling, its pending transfer) is taken already. */
+async function insert(
+  q: Queryable,
+  spec: TransferSpec,
+  state: TransferState,
+  pendingId: string | null,
+  now: number,
+): Promise<boolean> {
+  // DO NOTHING (any unique key: id, or pending_id settling once): the caller re-checks and answers
+  // as for a replay or a second settling, instead of failing on a constraint.
+  const { changes } = await q.run(
+    `INSERT INTO ledger_transfers (id, debit_account_id, credit_account_id, amount_fen, state, pending_id, code,
+       booking_id, processor_ref, note, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+     ON CONFLICT DO NOTHING`,
+    [
+      spec.id,
+      spec.debit,
+      spec.credit,
+      spec.amountFen,
+      state,
+      pendingId,
+      spec.code,
+      spec.bookingId ?? null,
+      spec.processorRef ?? null,
+      spec.note ?? null,
+      now,
+    ],
+  );
+  return changes === 1;
+}
+
 export interface LedgerCheck {
   balanced: boolean;
   debitsFen: number;
@@ -415,8 +487,8 @@ export interface LedgerCheck {
   mismatches: { accountId: number; code: string; field: string; cached: number; derived: number }[];
 }
 
-function normalise(a: AccountRow): AccountRow {
-  return { ...a, noOverdraft: Boolean(a.noOverdraft) };
+function normalise(a: AccountSqlRow): AccountRow {
+  return { ...a, noOverdraft: fromBool(a.noOverdraft) };
 }
 
 function checkAmount(amountFen: number): void {

@@ -1,5 +1,4 @@
-import type Database from 'better-sqlite3';
-import { statementCache, writeTransaction, type Db } from '../../../db/client.ts';
+import { fromBool, type Queryable } from '../../../db/port.ts';
 import type { NotificationType, OutboxStatus, Role } from '../../../db/schema/index.ts';
 
 export interface Person {
@@ -75,210 +74,215 @@ const BOOKING_FACTS = `SELECT b.id, b.status, b.mode, b.start_at AS startAt, b.e
   FROM bookings b JOIN instruments i ON i.id = b.instrument_id JOIN organisations inst ON inst.id = b.institution_id
   JOIN users u ON u.id = b.requester_id JOIN organisations ro ON ro.id = b.requester_organisation_id`;
 
-/** The notification tables, and the few reads of other modules' tables a message needs. Raw SQL, prepared once. */
+/** The notification tables, and the few reads of other modules' tables a message needs. Raw SQL. */
 export class NotificationsRepo {
-  private readonly stmt: (sql: string) => Database.Statement;
+  constructor(private readonly q: Queryable) {}
 
-  constructor(readonly db: Db) {
-    this.stmt = statementCache(db);
-  }
-
-  /** An IMMEDIATE transaction; inside another transaction, a savepoint of it. */
-  transaction<T>(fn: () => T): T {
-    return writeTransaction(this.db, fn);
+  /** The same queries on a transaction (or another connection). */
+  with(q: Queryable): NotificationsRepo {
+    return new NotificationsRepo(q);
   }
 
   // Recipients
 
-  user(id: number): Person | undefined {
-    return this.stmt(
+  async user(id: number): Promise<Person | undefined> {
+    return this.q.get<Person>(
       `SELECT id, email, display_name AS displayName FROM users WHERE id = ? AND disabled_at IS NULL`,
-    ).get(id) as Person | undefined;
-  }
-
-  usersOf(organisationId: number, role: Role): Person[] {
-    return this.stmt(
-      `SELECT id, email, display_name AS displayName FROM users
-       WHERE organisation_id = ? AND role = ? AND disabled_at IS NULL ORDER BY id`,
-    ).all(organisationId, role) as Person[];
-  }
-
-  /** Finance officers who see the whole province: the platform's finance desk and the provincial office. */
-  provincialFinance(): Person[] {
-    return this.stmt(
-      `SELECT u.id, u.email, u.display_name AS displayName FROM users u JOIN organisations o ON o.id = u.organisation_id
-       WHERE u.role = 'finance_officer' AND u.disabled_at IS NULL
-         AND (o.kind = 'platform' OR (o.kind = 'finance_office' AND o.city_code IS NULL)) ORDER BY u.id`,
-    ).all() as Person[];
-  }
-
-  sameOrganisation(userId: number, organisationId: number): boolean {
-    return (
-      this.stmt(`SELECT 1 FROM users WHERE id = ? AND organisation_id = ?`).get(userId, organisationId) !== undefined
+      [id],
     );
   }
 
-  emailWanted(userId: number, type: NotificationType): boolean {
-    const row = this.stmt(`SELECT email FROM notification_preferences WHERE user_id = ? AND type = ?`).get(
-      userId,
-      type,
-    ) as { email: number } | undefined;
-    return row ? row.email === 1 : true;
+  async usersOf(organisationId: number, role: Role): Promise<Person[]> {
+    return this.q.all<Person>(
+      `SELECT id, email, display_name AS displayName FROM users
+       WHERE organisation_id = ? AND role = ? AND disabled_at IS NULL ORDER BY id`,
+      [organisationId, role],
+    );
+  }
+
+  /** Finance officers who see the whole province: the platform's finance desk and the provincial office. */
+  async provincialFinance(): Promise<Person[]> {
+    return this.q.all<Person>(
+      `SELECT u.id, u.email, u.display_name AS displayName FROM users u JOIN organisations o ON o.id = u.organisation_id
+       WHERE u.role = 'finance_officer' AND u.disabled_at IS NULL
+         AND (o.kind = 'platform' OR (o.kind = 'finance_office' AND o.city_code IS NULL)) ORDER BY u.id`,
+    );
+  }
+
+  async sameOrganisation(userId: number, organisationId: number): Promise<boolean> {
+    return (
+      (await this.q.get(`SELECT 1 FROM users WHERE id = ? AND organisation_id = ?`, [userId, organisationId])) !==
+      undefined
+    );
+  }
+
+  async emailWanted(userId: number, type: NotificationType): Promise<boolean> {
+    const row = await this.q.get<{ email: unknown }>(
+      `SELECT email FROM notification_preferences WHERE user_id = ? AND type = ?`,
+      [userId, type],
+    );
+    return row ? fromBool(row.email) : true;
   }
 
   // Facts for the templates
 
-  booking(id: number): BookingFacts | undefined {
-    return this.stmt(`${BOOKING_FACTS} WHERE b.id = ?`).get(id) as BookingFacts | undefined;
+  async booking(id: number): Promise<BookingFacts | undefined> {
+    return this.q.get<BookingFacts>(`${BOOKING_FACTS} WHERE b.id = ?`, [id]);
   }
 
   /** Approved bookings that start in [from, to) (the reminder's day) whose requester has not been reminded yet. */
-  bookingsStarting(from: number, to: number): BookingFacts[] {
-    return this.stmt(
+  async bookingsStarting(from: number, to: number): Promise<BookingFacts[]> {
+    return this.q.all<BookingFacts>(
       `${BOOKING_FACTS} WHERE b.status = 'approved' AND b.start_at >= ? AND b.start_at < ?
          AND NOT EXISTS (SELECT 1 FROM notifications n
                          WHERE n.dedupe_key = 'booking_reminder:booking:' || b.id || ':user:' || b.requester_id)
        ORDER BY b.start_at, b.id`,
-    ).all(from, to) as BookingFacts[];
+      [from, to],
+    );
   }
 
   // In-app notifications
 
   /** The new row's id, or undefined when the dedupe key was written before. */
-  insertNotification(row: Omit<NotificationRow, 'id' | 'readAt'>): number | undefined {
-    const found = this.stmt(
+  async insertNotification(row: Omit<NotificationRow, 'id' | 'readAt'>): Promise<number | undefined> {
+    return this.q.value<number>(
       `INSERT INTO notifications (user_id, type, title, body, title_en, body_en, link, data, dedupe_key, created_at)
        VALUES (@userId, @type, @title, @body, @titleEn, @bodyEn, @link, @data, @dedupeKey, @createdAt)
        ON CONFLICT (dedupe_key) DO NOTHING RETURNING id`,
-    ).get(row) as { id: number } | undefined;
-    return found?.id;
+      row,
+    );
   }
 
-  list(userId: number, q: { unreadOnly: boolean; beforeId?: number; limit: number }): NotificationRow[] {
-    return this.stmt(
+  async list(userId: number, q: { unreadOnly: boolean; beforeId?: number; limit: number }): Promise<NotificationRow[]> {
+    return this.q.all<NotificationRow>(
       `SELECT ${NOTIFICATION_COLUMNS} FROM notifications
-       WHERE user_id = @userId AND (@unread = 0 OR read_at IS NULL) AND (@before IS NULL OR id < @before)
+       WHERE user_id = @userId AND (@unread = FALSE OR read_at IS NULL) AND (@before IS NULL OR id < @before)
        ORDER BY id DESC LIMIT @limit`,
-    ).all({ userId, unread: q.unreadOnly ? 1 : 0, before: q.beforeId ?? null, limit: q.limit }) as NotificationRow[];
+      { userId, unread: q.unreadOnly, before: q.beforeId ?? null, limit: q.limit },
+    );
   }
 
-  unreadCount(userId: number): number {
-    return this.stmt(`SELECT COUNT(*) FROM notifications WHERE user_id = ? AND read_at IS NULL`)
-      .pluck()
-      .get(userId) as number;
+  async unreadCount(userId: number): Promise<number> {
+    return Number(
+      await this.q.value(`SELECT COUNT(*) FROM notifications WHERE user_id = ? AND read_at IS NULL`, [userId]),
+    );
   }
 
-  notification(id: number): NotificationRow | undefined {
-    return this.stmt(`SELECT ${NOTIFICATION_COLUMNS} FROM notifications WHERE id = ?`).get(id) as
-      NotificationRow | undefined;
+  async notification(id: number): Promise<NotificationRow | undefined> {
+    return this.q.get<NotificationRow>(`SELECT ${NOTIFICATION_COLUMNS} FROM notifications WHERE id = ?`, [id]);
   }
 
-  markRead(id: number, now: number): void {
-    this.stmt(`UPDATE notifications SET read_at = ? WHERE id = ? AND read_at IS NULL`).run(now, id);
+  async markRead(id: number, now: number): Promise<void> {
+    await this.q.run(`UPDATE notifications SET read_at = ? WHERE id = ? AND read_at IS NULL`, [now, id]);
   }
 
-  markAllRead(userId: number, now: number): number {
-    return this.stmt(`UPDATE notifications SET read_at = ? WHERE user_id = ? AND read_at IS NULL`).run(now, userId)
-      .changes;
+  async markAllRead(userId: number, now: number): Promise<number> {
+    return (
+      await this.q.run(`UPDATE notifications SET read_at = ? WHERE user_id = ? AND read_at IS NULL`, [now, userId])
+    ).changes;
   }
 
   // Preferences
 
-  preferences(userId: number): Map<NotificationType, boolean> {
-    const rows = this.stmt(`SELECT type, email FROM notification_preferences WHERE user_id = ?`).all(userId) as {
-      type: NotificationType;
-      email: number;
-    }[];
-    return new Map(rows.map((r) => [r.type, r.email === 1]));
+  async preferences(userId: number): Promise<Map<NotificationType, boolean>> {
+    const rows = await this.q.all<{ type: NotificationType; email: unknown }>(
+      `SELECT type, email FROM notification_preferences WHERE user_id = ?`,
+      [userId],
+    );
+    return new Map(rows.map((r) => [r.type, fromBool(r.email)]));
   }
 
-  setPreference(userId: number, type: NotificationType, email: boolean): void {
-    this.stmt(
+  async setPreference(userId: number, type: NotificationType, email: boolean): Promise<void> {
+    await this.q.run(
       `INSERT INTO notification_preferences (user_id, type, email) VALUES (?, ?, ?)
        ON CONFLICT (user_id, type) DO UPDATE SET email = excluded.email`,
-    ).run(userId, type, email ? 1 : 0);
+      [userId, type, email],
+    );
   }
 
   // Outbox
 
-  insertOutbox(
+  async insertOutbox(
     row: Pick<
       OutboxRow,
       'notificationId' | 'userId' | 'toAddress' | 'subject' | 'text' | 'html' | 'dedupeKey' | 'createdAt'
     >,
-  ): number | undefined {
-    const found = this.stmt(
+  ): Promise<number | undefined> {
+    return this.q.value<number>(
       `INSERT INTO outbox (notification_id, user_id, to_address, subject, text, html, status, attempts, next_attempt_at,
                            dedupe_key, created_at)
        VALUES (@notificationId, @userId, @toAddress, @subject, @text, @html, 'pending', 0, @createdAt, @dedupeKey, @createdAt)
        ON CONFLICT (dedupe_key) DO NOTHING RETURNING id`,
-    ).get(row) as { id: number } | undefined;
-    return found?.id;
+      row,
+    );
   }
 
-  outboxRow(id: number): OutboxRow | undefined {
-    return this.stmt(`SELECT ${OUTBOX_COLUMNS} FROM outbox WHERE id = ?`).get(id) as OutboxRow | undefined;
+  async outboxRow(id: number): Promise<OutboxRow | undefined> {
+    return this.q.get<OutboxRow>(`SELECT ${OUTBOX_COLUMNS} FROM outbox WHERE id = ?`, [id]);
   }
 
-  outboxOf(dedupeKey: string): OutboxRow | undefined {
-    return this.stmt(`SELECT ${OUTBOX_COLUMNS} FROM outbox WHERE dedupe_key = ?`).get(dedupeKey) as
-      OutboxRow | undefined;
+  async outboxOf(dedupeKey: string): Promise<OutboxRow | undefined> {
+    return this.q.get<OutboxRow>(`SELECT ${OUTBOX_COLUMNS} FROM outbox WHERE dedupe_key = ?`, [dedupeKey]);
   }
 
   /**
    * Takes up to `limit` due emails for this sender: pending ones whose time has come, and sending
    * ones whose sender's lease ran out (it died mid-send). Each becomes `sending`, leased until
-   * `leaseUntil`, with one more attempt counted. One IMMEDIATE transaction: no two senders (in
-   * this process or another on the same file) take the same row.
+   * `leaseUntil`, with one more attempt counted. Run it on a write transaction
+   * (`repo.with(tx).claimDue(…)` inside `db.write`): no two senders (in this process or another)
+   * take the same row. The claim's own condition, checked by its count of changes, is what makes
+   * that exact where transactions run side by side (PostgreSQL re-reads the row it updates).
    */
-  claimDue(now: number, leaseUntil: number, limit: number): OutboxRow[] {
-    return this.db.$client
-      .transaction(() => {
-        const due = this.stmt(
-          `SELECT id FROM outbox WHERE status IN ('pending', 'sending') AND next_attempt_at <= ?
-           ORDER BY next_attempt_at, id LIMIT ?`,
-        )
-          .pluck()
-          .all(now, limit) as number[];
-        const claim = this.stmt(
-          `UPDATE outbox SET status = 'sending', attempts = attempts + 1, next_attempt_at = ?
-           WHERE id = ? AND status IN ('pending', 'sending') AND next_attempt_at <= ?`,
-        );
-        const taken: OutboxRow[] = [];
-        for (const id of due) {
-          if (claim.run(leaseUntil, id, now).changes) taken.push(this.outboxRow(id)!);
-        }
-        return taken;
-      })
-      .immediate();
+  async claimDue(now: number, leaseUntil: number, limit: number): Promise<OutboxRow[]> {
+    const due = await this.q.column<number>(
+      `SELECT id FROM outbox WHERE status IN ('pending', 'sending') AND next_attempt_at <= ?
+       ORDER BY next_attempt_at, id LIMIT ?`,
+      [now, limit],
+    );
+    const taken: OutboxRow[] = [];
+    for (const id of due) {
+      const claim = await this.q.run(
+        `UPDATE outbox SET status = 'sending', attempts = attempts + 1, next_attempt_at = ?
+         WHERE id = ? AND status IN ('pending', 'sending') AND next_attempt_at <= ?`,
+        [leaseUntil, id, now],
+      );
+      if (claim.changes) taken.push((await this.outboxRow(id))!);
+    }
+    return taken;
   }
 
   /** The claim with this many attempts was sent: true unless another sender has taken the row since. */
-  markSent(id: number, attempts: number, messageId: string, now: number): boolean {
-    return (
-      this.stmt(
-        `UPDATE outbox SET status = 'sent', sent_at = ?, message_id = ?, last_error = NULL
-         WHERE id = ? AND status = 'sending' AND attempts = ?`,
-      ).run(now, messageId, id, attempts).changes === 1
+  async markSent(id: number, attempts: number, messageId: string, now: number): Promise<boolean> {
+    const { changes } = await this.q.run(
+      `UPDATE outbox SET status = 'sent', sent_at = ?, message_id = ?, last_error = NULL
+       WHERE id = ? AND status = 'sending' AND attempts = ?`,
+      [now, messageId, id, attempts],
     );
+    return changes === 1;
   }
 
   /** The claim failed: pending again from `nextAttemptAt`, or failed for good. */
-  markFailed(id: number, attempts: number, status: 'pending' | 'failed', nextAttemptAt: number, error: string): void {
-    this.stmt(
+  async markFailed(
+    id: number,
+    attempts: number,
+    status: 'pending' | 'failed',
+    nextAttemptAt: number,
+    error: string,
+  ): Promise<void> {
+    await this.q.run(
       `UPDATE outbox SET status = ?, next_attempt_at = ?, last_error = ?
        WHERE id = ? AND status = 'sending' AND attempts = ?`,
-    ).run(status, nextAttemptAt, error.slice(0, 500), id, attempts);
+      [status, nextAttemptAt, error.slice(0, 500), id, attempts],
+    );
   }
 
   /** Counts by status (the health of the queue). */
-  outboxCounts(): Record<OutboxStatus, number> {
+  async outboxCounts(): Promise<Record<OutboxStatus, number>> {
     const counts: Record<OutboxStatus, number> = { pending: 0, sending: 0, sent: 0, failed: 0 };
-    for (const r of this.stmt(`SELECT status, COUNT(*) AS n FROM outbox GROUP BY status`).all() as {
-      status: OutboxStatus;
-      n: number;
-    }[])
-      counts[r.status] = r.n;
+    const rows = await this.q.all<{ status: OutboxStatus; n: unknown }>(
+      `SELECT status, COUNT(*) AS n FROM outbox GROUP BY status`,
+    );
+    for (const r of rows) counts[r.status] = Number(r.n);
     return counts;
   }
 }

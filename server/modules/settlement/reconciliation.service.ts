@@ -7,6 +7,7 @@
  * language (reconcile.ts says the facts), its exports in Chinese.
  */
 import { DateTime } from 'luxon';
+import type { Database } from '../../../db/port.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { AppError, badRequest, forbidden, notFound } from '../../shared/errors.ts';
 import type { Lang } from '../../shared/lang.ts';
@@ -39,6 +40,7 @@ const SLACK = 10 * 60_000;
 
 export class ReconciliationService {
   constructor(
+    private readonly db: Database,
     private readonly repo: SettlementRepo,
     private readonly payments: PaymentsRepo,
     private readonly ledger: Ledger,
@@ -69,44 +71,74 @@ export class ReconciliationService {
     return this.view(run, lang);
   }
 
-  /** Runs yesterday's reconciliation once a day after `at` (local HH:mm); called by the server's timer. */
+  /**
+   * Runs yesterday's reconciliation once a day after `at` (local HH:mm); called by the server's timer.
+   * A run lasts as long as the processor's listing takes, and the timer does not wait for it: the
+   * check for today's run and the claim of it (its row, 'running') are one transaction, so a second
+   * call while the first is still listing finds the claim and does nothing.
+   */
   async daily(at: string): Promise<RunRow | null> {
     const now = DateTime.fromMillis(this.clock.now(), { zone: ZONE });
     const [h, m] = at.split(':').map(Number) as [number, number];
     if (now < now.set({ hour: h, minute: m, second: 0, millisecond: 0 })) return null;
     const dayStart = now.startOf('day');
-    const last = this.repo.lastScheduledRun();
-    if (last && last.toAt >= dayStart.toMillis()) return null;
-    return this.run(dayStart.minus({ days: 1 }).toMillis(), dayStart.toMillis(), 'schedule', null);
+    const from = dayStart.minus({ days: 1 }).toMillis();
+    const to = dayStart.toMillis();
+    const run = await this.db.write(async (tx) => {
+      const repo = this.repo.with(tx);
+      const last = await repo.lastScheduledRun();
+      if (last && last.toAt >= to) return null;
+      return repo.insertRun(this.newRun(from, to, 'schedule', null));
+    });
+    return run && this.complete(run);
   }
 
   /** One run: compares, stores the findings, and says clean or not. */
   async run(from: number, to: number, trigger: 'manual' | 'schedule', userId: number | null): Promise<RunRow> {
-    const run = this.repo.insertRun({
+    return this.complete(await this.repo.insertRun(this.newRun(from, to, trigger, userId)));
+  }
+
+  private newRun(from: number, to: number, trigger: 'manual' | 'schedule', userId: number | null) {
+    return {
       fromAt: from,
       toAt: to,
-      status: 'running',
+      status: 'running' as const,
       trigger,
       createdBy: userId,
       startedAt: this.clock.now(),
-    });
+    };
+  }
+
+  /**
+   * Compares a started run's period and stores what it found. The processor is listed outside any
+   * transaction (it is the network); the platform's side is read in one snapshot after it, and the
+   * findings and the run's outcome are written in one transaction.
+   */
+  private async complete(run: RunRow): Promise<RunRow> {
+    const from = run.fromAt;
+    const to = run.toAt;
+    const userId = run.createdBy;
     try {
-      const installation = this.payments.installationId(this.clock.now());
-      const local = this.localPayments(from, to);
+      const installation = await this.payments.installationId(this.clock.now());
+      const local = await this.localPayments(from, to);
       const wanted = new Set(local.map((p) => String(p.id)));
       const charges = (await this.processorCharges(from)).filter(
         (c) =>
           c.metadata.installation === installation &&
           (wanted.has(c.metadata.payment_id ?? '') || (c.createdAt >= from - SLACK && c.createdAt < to + SLACK)),
       );
-      const findings: Finding[] = [
-        ...comparePayments(local, charges),
-        ...this.ledgerWithoutCharges(from, to, new Set(charges.map((c) => c.id))),
-        ...this.voucherRules(from, to),
-        ...this.quotaIdentity(),
-        ...this.batchTotals(),
-        ...this.ledgerBalance(),
-      ];
+      const known = new Set(charges.map((c) => c.id));
+      const platform = await this.db.read(async (tx) => {
+        const repo = this.repo.with(tx);
+        return [
+          ...(await this.ledgerWithoutCharges(repo, from, to, known)),
+          ...(await this.voucherRules(repo, from, to)),
+          ...(await this.quotaIdentity(repo)),
+          ...(await this.batchTotals(repo)),
+          ...(await this.ledgerBalance()),
+        ];
+      });
+      const findings: Finding[] = [...comparePayments(local, charges), ...platform];
       const summary = {
         payments: local.length,
         processorCharges: charges.length,
@@ -114,17 +146,18 @@ export class ReconciliationService {
         processorCapturedFen: charges.reduce((s, c) => s + (c.captured ? c.capturedFen : 0), 0),
         findings: findings.length,
       };
-      this.repo.transaction(() => {
+      await this.db.write(async (tx) => {
+        const repo = this.repo.with(tx);
         // The facts are kept, so the run can be read in either language later; the detail in Chinese.
-        this.repo.insertFindings(findings.map((f) => ({ ...f, detail: describeFinding(f, 'zh'), runId: run.id })));
-        this.repo.updateRun(run.id, {
+        await repo.insertFindings(findings.map((f) => ({ ...f, detail: describeFinding(f, 'zh'), runId: run.id })));
+        await repo.updateRun(run.id, {
           status: findings.length ? 'findings' : 'clean',
           summary,
           finishedAt: this.clock.now(),
         });
         if (findings.length) {
           const day = (ms: number) => DateTime.fromMillis(ms, { zone: ZONE }).toISODate()!;
-          this.notifier?.notify(
+          await this.notifier?.notify(
             {
               type: 'reconciliation_findings',
               to: ['provincial_finance'],
@@ -144,13 +177,13 @@ export class ReconciliationService {
         }
       });
     } catch (err) {
-      this.repo.updateRun(run.id, {
+      await this.repo.updateRun(run.id, {
         status: 'failed',
         error: err instanceof Error ? err.message : String(err),
         finishedAt: this.clock.now(),
       });
     }
-    return this.repo.run(run.id)!;
+    return (await this.repo.run(run.id))!;
   }
 
   /** Every charge the processor lists from shortly before the period on (all pages). */
@@ -166,145 +199,96 @@ export class ReconciliationService {
     }
   }
 
-  private localPayments(from: number, to: number): LocalPayment[] {
-    return this.repo.raw<LocalPayment>(
-      `SELECT p.id, p.booking_id AS bookingId, p.status, p.charge_id AS chargeId, p.authorised_fen AS authorisedFen,
-              p.captured_fen AS capturedFen, p.refunded_fen AS refundedFen,
-              COALESCE((SELECT amount_fen FROM ledger_transfers t WHERE t.id = 'pay:' || p.id || ':capture-funds'), 0) AS ledgerCapturedFen,
-              COALESCE((SELECT SUM(t.amount_fen) FROM payment_refunds r JOIN ledger_transfers t ON t.id = 'refund:' || r.id
-                        WHERE r.payment_id = p.id), 0) AS ledgerRefundedFen
-       FROM payments p WHERE p.created_at >= ? AND p.created_at < ?`,
-      [from, to],
-    );
+  private async localPayments(from: number, to: number): Promise<LocalPayment[]> {
+    return this.repo.paymentsWithLedger(from, to);
   }
 
   /** Card money in the ledger whose charge the processor does not have. */
-  private ledgerWithoutCharges(from: number, to: number, known: Set<string>): Finding[] {
-    const rows = this.repo.raw<{ id: string; processorRef: string; amountFen: number; bookingId: number | null }>(
-      `SELECT t.id, t.processor_ref AS processorRef, t.amount_fen AS amountFen, t.booking_id AS bookingId
-       FROM ledger_transfers t
-       WHERE t.code IN ('card_authorise', 'card_capture') AND t.state IN ('posted', 'pending')
-         AND t.created_at >= ? AND t.created_at < ? AND t.processor_ref IS NOT NULL
-         AND NOT EXISTS (SELECT 1 FROM payments p WHERE p.charge_id = t.processor_ref AND p.created_at >= ? AND p.created_at < ?)`,
-      [from, to, from, to],
-    );
+  private async ledgerWithoutCharges(
+    repo: SettlementRepo,
+    from: number,
+    to: number,
+    known: Set<string>,
+  ): Promise<Finding[]> {
+    const rows = await repo.cardTransfersWithoutPayment(from, to);
     return rows.filter((r) => !known.has(r.processorRef)).map(transferWithoutCharge);
   }
 
   /** Voucher uses whose amounts break the rules, or whose ledger holds and posts disagree. */
-  private voucherRules(from: number, to: number): Finding[] {
-    const rows = this.repo.raw<{
-      id: number;
-      bookingId: number;
-      status: string;
-      reservedFen: number;
-      postedFen: number | null;
-      ratioPercent: number;
-      eligibleFen: number;
-      finalFen: number | null;
-      held: number | null;
-      posted: number | null;
-    }>(
-      `SELECT u.id, u.booking_id AS bookingId, u.status, u.reserved_fen AS reservedFen, u.posted_fen AS postedFen,
-              u.ratio_percent AS ratioPercent, u.eligible_fen AS eligibleFen, b.final_fen AS finalFen,
-              (SELECT amount_fen FROM ledger_transfers WHERE id = 'vu:' || u.id || ':quota') AS held,
-              (SELECT amount_fen FROM ledger_transfers WHERE id = 'vu:' || u.id || ':quota:post') AS posted
-       FROM voucher_uses u JOIN bookings b ON b.id = u.booking_id
-       WHERE u.updated_at >= ? AND u.updated_at < ?`,
-      [from, to],
-    );
-    return rows.map(voucherUseFinding).filter((f) => f !== null);
+  private async voucherRules(repo: SettlementRepo, from: number, to: number): Promise<Finding[]> {
+    return (await repo.useAmounts(from, to)).map(voucherUseFinding).filter((f) => f !== null);
   }
 
   /** For every quota: granted − consumed − given back (revoked, expired) = still available + held. */
-  private quotaIdentity(): Finding[] {
-    const rows = this.repo.raw<{
-      id: number;
-      capFen: number;
-      granted: number;
-      givenBack: number;
-      available: number | null;
-      held: number | null;
-      consumed: number | null;
-      usedByUses: number;
-      heldByUses: number;
-    }>(
-      `SELECT q.id, q.cap_fen AS capFen,
-              COALESCE((SELECT amount_fen FROM ledger_transfers WHERE id = 'quota:' || q.id || ':grant'), 0) AS granted,
-              COALESCE((SELECT SUM(amount_fen) FROM ledger_transfers WHERE id IN ('quota:' || q.id || ':revoke', 'quota:' || q.id || ':expire')), 0) AS givenBack,
-              a.credits_posted_fen - a.debits_posted_fen - a.debits_pending_fen AS available,
-              a.debits_pending_fen AS held,
-              (SELECT COALESCE(SUM(t.amount_fen), 0) FROM ledger_transfers t WHERE t.debit_account_id = a.id AND t.state = 'post_pending') AS consumed,
-              (SELECT COALESCE(SUM(posted_fen), 0) FROM voucher_uses WHERE quota_id = q.id AND status = 'posted') AS usedByUses,
-              (SELECT COALESCE(SUM(reserved_fen), 0) FROM voucher_uses WHERE quota_id = q.id AND status = 'reserved') AS heldByUses
-       FROM voucher_quotas q LEFT JOIN ledger_accounts a ON a.code = 'quota:' || q.id`,
-    );
-    return rows.map(quotaFinding).filter((f) => f !== null);
+  private async quotaIdentity(repo: SettlementRepo): Promise<Finding[]> {
+    return (await repo.quotaBalances()).map(quotaFinding).filter((f) => f !== null);
   }
 
   /** Batches whose lines, payment and ledger disagree. */
-  private batchTotals(): Finding[] {
-    const rows = this.repo.raw<{
-      id: number;
-      status: string;
-      paidFen: number | null;
-      approved: number;
-      ledgerPaid: number;
-      lineMismatch: number;
-    }>(
-      `SELECT b.id, b.status, b.paid_fen AS paidFen,
-              COALESCE((SELECT SUM(voucher_fen) FROM settlement_lines l WHERE l.batch_id = b.id AND l.status = 'approved'), 0) AS approved,
-              COALESCE((SELECT SUM(t.amount_fen) FROM settlement_lines l JOIN ledger_transfers t ON t.id = 'claim-line:' || l.id || ':pay'
-                        WHERE l.batch_id = b.id), 0) AS ledgerPaid,
-              (SELECT COUNT(*) FROM settlement_lines l JOIN voucher_uses u ON u.id = l.voucher_use_id
-                WHERE l.batch_id = b.id AND l.status != 'removed' AND l.voucher_fen != u.posted_fen) AS lineMismatch
-       FROM settlement_batches b`,
-    );
-    return rows.map(batchFinding).filter((f) => f !== null);
+  private async batchTotals(repo: SettlementRepo): Promise<Finding[]> {
+    return (await repo.batchTotals()).map(batchFinding).filter((f) => f !== null);
   }
 
-  private ledgerBalance(): Finding[] {
-    const finding = ledgerFinding(this.ledger.check());
+  private async ledgerBalance(): Promise<Finding[]> {
+    const finding = ledgerFinding(await this.ledger.check());
     return finding ? [finding] : [];
   }
 
   // Reading and resolving
 
   /** A run with its findings, their details in `lang` (the exports ask for 'zh'). */
-  get(actor: Actor, id: number, lang: Lang = 'zh'): RunView {
+  async get(actor: Actor, id: number, lang: Lang = 'zh'): Promise<RunView> {
     this.checkFinance(actor);
-    const run = this.repo.run(id);
-    if (!run) throw notFound('reconciliation run');
-    return this.view(run, lang);
+    return this.db.read(async (tx) => {
+      const repo = this.repo.with(tx);
+      const run = await repo.run(id);
+      if (!run) throw notFound('reconciliation run');
+      return this.viewOn(repo, run, lang);
+    });
   }
 
-  list(actor: Actor, lang: Lang = 'zh'): RunView[] {
+  async list(actor: Actor, lang: Lang = 'zh'): Promise<RunView[]> {
     this.checkFinance(actor);
-    return this.repo.runs(50).map((r) => this.view(r, lang, false));
+    return this.db.read(async (tx) => {
+      const repo = this.repo.with(tx);
+      const views: RunView[] = [];
+      for (const r of await repo.runs(50)) views.push(await this.viewOn(repo, r, lang, false));
+      return views;
+    });
   }
 
-  resolve(actor: Actor, runId: number, findingId: number, note: string, lang: Lang = 'zh'): RunView {
+  async resolve(actor: Actor, runId: number, findingId: number, note: string, lang: Lang = 'zh'): Promise<RunView> {
     this.checkFinance(actor);
-    const finding = this.repo.finding(findingId);
-    if (!finding || finding.runId !== runId) throw notFound('finding');
-    if (finding.resolvedAt !== null) throw new AppError('conflict', 'the finding is already resolved');
-    this.repo.updateFinding(findingId, {
-      resolvedBy: actor.userId,
-      resolvedAt: this.clock.now(),
-      resolutionNote: note,
+    await this.db.write(async (tx) => {
+      const repo = this.repo.with(tx);
+      const finding = await repo.finding(findingId);
+      if (!finding || finding.runId !== runId) throw notFound('finding');
+      if (finding.resolvedAt !== null) throw new AppError('conflict', 'the finding is already resolved');
+      // Only while it is open: two officers resolving at once leave the first one's note.
+      const resolved = await repo.resolveFinding(findingId, {
+        resolvedBy: actor.userId,
+        resolvedAt: this.clock.now(),
+        resolutionNote: note,
+      });
+      if (!resolved) throw new AppError('conflict', 'the finding is already resolved');
     });
     return this.get(actor, runId, lang);
   }
 
   /** A run as the API answers it; the findings' details in `lang`. */
-  view(run: RunRow, lang: Lang = 'zh', withFindings = true): RunView {
-    const findings = this.repo.findings(run.id);
+  async view(run: RunRow, lang: Lang = 'zh', withFindings = true): Promise<RunView> {
+    return this.db.read((tx) => this.viewOn(this.repo.with(tx), run, lang, withFindings));
+  }
+
+  private async viewOn(repo: SettlementRepo, run: RunRow, lang: Lang = 'zh', withFindings = true): Promise<RunView> {
+    const findings = await repo.findings(run.id);
     const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
-    const name = (id: number | null) =>
-      id === null
-        ? null
-        : ((this.repo.db.$client.prepare('SELECT display_name FROM users WHERE id = ?').pluck().get(id) as
-            string | undefined) ?? null);
+    const names = new Map<number, string | null>();
+    if (withFindings)
+      for (const f of findings)
+        if (f.resolvedBy !== null && !names.has(f.resolvedBy))
+          names.set(f.resolvedBy, (await repo.userName(f.resolvedBy)) ?? null);
+    const name = (id: number | null) => (id === null ? null : (names.get(id) ?? null));
     return {
       id: run.id,
       status: run.status,

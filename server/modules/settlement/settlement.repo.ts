@@ -1,6 +1,6 @@
 /** SQL of settlement: claim batches, their lines and audit trail, and reconciliation runs. */
-import { and, desc, eq, inArray, ne } from 'drizzle-orm';
-import { statementCache, writeTransaction, type Db } from '../../../db/client.ts';
+import { and, desc, eq, inArray, isNull, ne } from 'drizzle-orm';
+import type { Queryable } from '../../../db/port.ts';
 import {
   reconciliationFindings,
   reconciliationRuns,
@@ -8,6 +8,7 @@ import {
   settlementEvents,
   settlementLines,
   type BatchStatus,
+  type LineStatus,
 } from '../../../db/schema/index.ts';
 
 export type BatchRow = typeof settlementBatches.$inferSelect;
@@ -34,86 +35,332 @@ export interface Claimable {
   postedAt: number;
 }
 
+export interface EventRow {
+  id: number;
+  lineId: number | null;
+  action: string;
+  fromStatus: string | null;
+  toStatus: string | null;
+  reason: string | null;
+  at: number;
+  actorId: number | null;
+  actorName: string | null;
+}
+
+/** What a line's checks read about its booking, payment and parties. */
+export interface LineContext {
+  id: number;
+  status: string;
+  mode: 'machine_time' | 'sample';
+  finalFen: number | null;
+  finalLines: string | null;
+  startAt: number | null;
+  endAt: number | null;
+  actualMinutes: number | null;
+  sampleCount: number | null;
+  actualSamples: number | null;
+  reportUrl: string | null;
+  reportFile: string | null;
+  userType: 'internal' | 'academic' | 'enterprise';
+  rateItemId: number | null;
+  instrumentId: number;
+  paymentMethod: string | null;
+  updatedAt: number;
+  instrumentName: string;
+  timeZone: string;
+  capturedFen: number | null;
+  refundedFen: number | null;
+  chargeId: string | null;
+  invoicedFen: number | null;
+  enterpriseId: number;
+  enterpriseName: string;
+  enterpriseCity: string | null;
+  providerId: number;
+  providerCity: string | null;
+  providerProvince: string | null;
+}
+
+/** One sum of the finance dashboard: what, in which local month, for which city. */
+export interface DashboardFact {
+  what: 'granted' | 'reserved' | 'used' | 'claimed' | 'paid';
+  month: string;
+  cityCode: string | null;
+  fen: number;
+}
+
+/** A voucher use in the register, as the query reads it (`paid` still the engine's boolean). */
+export interface RegisterRow {
+  useId: number;
+  bookingId: number;
+  programmeName: string;
+  enterpriseName: string;
+  providerName: string;
+  instrumentName: string;
+  status: string;
+  ratioPercent: number;
+  eligibleFen: number;
+  reservedFen: number;
+  postedFen: number | null;
+  batchId: number | null;
+  lineStatus: string | null;
+  paid: unknown;
+  startAt: number | null;
+  postedAt: number;
+  timeZone: string;
+}
+
+export type RegisterScope =
+  { kind: 'all' } | { kind: 'office' | 'provider' | 'enterprise'; id: number; city?: string | null };
+
+/** A payment with the money the ledger holds for it (reconciliation). */
+export interface PaymentWithLedger {
+  id: number;
+  bookingId: number;
+  status: string;
+  chargeId: string | null;
+  authorisedFen: number;
+  capturedFen: number;
+  refundedFen: number;
+  ledgerCapturedFen: number;
+  ledgerRefundedFen: number;
+}
+
+export interface CardTransferRow {
+  id: string;
+  processorRef: string;
+  amountFen: number;
+  bookingId: number | null;
+}
+
+export interface UseAmountsRow {
+  id: number;
+  bookingId: number;
+  status: string;
+  reservedFen: number;
+  postedFen: number | null;
+  ratioPercent: number;
+  eligibleFen: number;
+  finalFen: number | null;
+  held: number | null;
+  posted: number | null;
+}
+
+export interface QuotaBalanceRow {
+  id: number;
+  capFen: number;
+  granted: number;
+  givenBack: number;
+  available: number | null;
+  held: number | null;
+  consumed: number | null;
+  usedByUses: number;
+  heldByUses: number;
+}
+
+export interface BatchTotalsRow {
+  id: number;
+  status: string;
+  paidFen: number | null;
+  approved: number;
+  ledgerPaid: number;
+  lineMismatch: number;
+}
+
+const CLAIMABLE_SQL = `SELECT u.id AS useId, u.booking_id AS bookingId, u.enterprise_id AS enterpriseId, e.city_code AS enterpriseCity,
+        u.posted_fen AS postedFen, p.charge_id AS chargeId, b.payment_method AS paymentMethod,
+        b.start_at AS startAt, b.end_at AS endAt, b.mode, b.actual_minutes AS actualMinutes,
+        b.actual_samples AS actualSamples, b.final_fen AS finalFen, i.name_zh AS instrumentName,
+        u.updated_at AS postedAt
+ FROM voucher_uses u
+ JOIN bookings b ON b.id = u.booking_id
+ JOIN instruments i ON i.id = b.instrument_id
+ JOIN organisations e ON e.id = u.enterprise_id
+ LEFT JOIN payments p ON p.booking_id = b.id
+ WHERE u.programme_id = @programmeId AND u.status = 'posted' AND b.status = 'completed'
+   AND (@providerId IS NULL OR u.provider_id = @providerId)
+   AND (@enterpriseId IS NULL OR u.enterprise_id = @enterpriseId)
+   AND u.updated_at >= @from AND u.updated_at < @to
+   AND NOT EXISTS (SELECT 1 FROM settlement_lines l WHERE l.voucher_use_id = u.id AND l.status != 'removed')
+ ORDER BY u.updated_at, u.id`;
+
+const CITY_FINANCE_OFFICE_SQL = `SELECT id FROM organisations WHERE kind = 'finance_office' AND city_code = ? ORDER BY id LIMIT 1`;
+const PROVINCE_FINANCE_OFFICE_SQL = `SELECT id FROM organisations WHERE kind = 'finance_office' AND city_code IS NULL ORDER BY id LIMIT 1`;
+
+const EVENTS_SQL = `SELECT e.id, e.line_id AS lineId, e.action, e.from_status AS fromStatus, e.to_status AS toStatus, e.reason, e.at,
+        u.id AS actorId, u.display_name AS actorName
+ FROM settlement_events e LEFT JOIN users u ON u.id = e.actor_id WHERE e.batch_id = ? ORDER BY e.id`;
+
+const LINE_CONTEXT_SQL = `SELECT b.id, b.status, b.mode, b.final_fen AS finalFen, b.final_lines AS finalLines, b.start_at AS startAt,
+        b.end_at AS endAt, b.actual_minutes AS actualMinutes, b.sample_count AS sampleCount,
+        b.actual_samples AS actualSamples, b.report_url AS reportUrl, b.report_file AS reportFile,
+        b.user_type AS userType, b.rate_item_id AS rateItemId, b.instrument_id AS instrumentId,
+        b.payment_method AS paymentMethod,
+        b.updated_at AS updatedAt, i.name_zh AS instrumentName, i.time_zone AS timeZone,
+        p.captured_fen AS capturedFen, p.refunded_fen AS refundedFen, p.charge_id AS chargeId,
+        (SELECT amount_fen FROM ledger_transfers t WHERE t.id = 'booking:' || b.id || ':invoice') AS invoicedFen,
+        e.id AS enterpriseId, e.name AS enterpriseName, e.city_code AS enterpriseCity,
+        pr.id AS providerId, pr.city_code AS providerCity, pc.province AS providerProvince
+ FROM bookings b JOIN instruments i ON i.id = b.instrument_id
+ JOIN organisations e ON e.id = b.requester_organisation_id
+ JOIN organisations pr ON pr.id = b.institution_id
+ LEFT JOIN cities pc ON pc.code = pr.city_code
+ LEFT JOIN payments p ON p.booking_id = b.id
+ WHERE b.id = ?`;
+
+/**
+ * The dashboard's sums by local month (Asia/Shanghai, UTC+8 without daylight saving) and city.
+ * SQLite only: strftime over epoch milliseconds (PostgreSQL: to_char(to_timestamp(at / 1000.0) AT TIME
+ * ZONE 'Asia/Shanghai', 'YYYY-MM')) — the PostgreSQL issue adds its version here.
+ */
+const DASHBOARD_FACTS_SQL = `WITH facts AS (
+   SELECT 'granted' AS what, t.created_at AS at, e.city_code AS city, t.amount_fen AS fen
+     FROM voucher_quotas q JOIN ledger_transfers t ON t.id = 'quota:' || q.id || ':grant'
+     JOIN organisations e ON e.id = q.enterprise_id
+   UNION ALL
+   SELECT 'reserved', u.created_at, e.city_code, u.reserved_fen FROM voucher_uses u
+     JOIN organisations e ON e.id = u.enterprise_id WHERE u.status = 'reserved'
+   UNION ALL
+   SELECT 'used', u.updated_at, e.city_code, u.posted_fen FROM voucher_uses u
+     JOIN organisations e ON e.id = u.enterprise_id WHERE u.status = 'posted'
+   UNION ALL
+   SELECT 'claimed', b.submitted_at, e.city_code, l.voucher_fen FROM settlement_lines l
+     JOIN settlement_batches b ON b.id = l.batch_id JOIN voucher_uses u ON u.id = l.voucher_use_id
+     JOIN organisations e ON e.id = u.enterprise_id WHERE l.status != 'removed' AND b.submitted_at IS NOT NULL
+   UNION ALL
+   SELECT 'paid', b.paid_at, e.city_code, l.voucher_fen FROM settlement_lines l
+     JOIN settlement_batches b ON b.id = l.batch_id JOIN voucher_uses u ON u.id = l.voucher_use_id
+     JOIN organisations e ON e.id = u.enterprise_id WHERE l.status = 'approved' AND b.status = 'paid'
+ )
+ SELECT what, strftime('%Y-%m', at / 1000, 'unixepoch', '+8 hours') AS month, city AS cityCode, SUM(fen) AS fen
+ FROM facts WHERE @city IS NULL OR city = @city GROUP BY what, month, city`;
+
+const REGISTER_SQL = `SELECT u.id AS useId, u.booking_id AS bookingId, p.name AS programmeName, e.name AS enterpriseName,
+        pr.name AS providerName, i.name_zh AS instrumentName, u.status, u.ratio_percent AS ratioPercent,
+        u.eligible_fen AS eligibleFen, u.reserved_fen AS reservedFen, u.posted_fen AS postedFen,
+        l.batch_id AS batchId, l.status AS lineStatus, (sb.status = 'paid' AND l.status = 'approved') AS paid,
+        b.start_at AS startAt, u.updated_at AS postedAt, i.time_zone AS timeZone
+ FROM voucher_uses u
+ JOIN voucher_programmes p ON p.id = u.programme_id
+ JOIN organisations e ON e.id = u.enterprise_id
+ JOIN organisations pr ON pr.id = u.provider_id
+ JOIN bookings b ON b.id = u.booking_id
+ JOIN instruments i ON i.id = b.instrument_id
+ LEFT JOIN settlement_lines l ON l.voucher_use_id = u.id AND l.status != 'removed'
+ LEFT JOIN settlement_batches sb ON sb.id = l.batch_id
+ WHERE @kind = 'all'
+    OR (@kind = 'provider' AND u.provider_id = @id)
+    OR (@kind = 'enterprise' AND u.enterprise_id = @id)
+    OR (@kind = 'office' AND (sb.review_office_id = @id OR (p.review_level = 'city' AND e.city_code = @city)
+                              OR (p.review_level = 'province' AND @city IS NULL)))
+ ORDER BY u.id`;
+
+const PAYMENTS_WITH_LEDGER_SQL = `SELECT p.id, p.booking_id AS bookingId, p.status, p.charge_id AS chargeId, p.authorised_fen AS authorisedFen,
+        p.captured_fen AS capturedFen, p.refunded_fen AS refundedFen,
+        COALESCE((SELECT amount_fen FROM ledger_transfers t WHERE t.id = 'pay:' || p.id || ':capture-funds'), 0) AS ledgerCapturedFen,
+        COALESCE((SELECT SUM(t.amount_fen) FROM payment_refunds r JOIN ledger_transfers t ON t.id = 'refund:' || r.id
+                  WHERE r.payment_id = p.id), 0) AS ledgerRefundedFen
+ FROM payments p WHERE p.created_at >= ? AND p.created_at < ?`;
+
+const CARD_TRANSFERS_WITHOUT_PAYMENT_SQL = `SELECT t.id, t.processor_ref AS processorRef, t.amount_fen AS amountFen, t.booking_id AS bookingId
+ FROM ledger_transfers t
+ WHERE t.code IN ('card_authorise', 'card_capture') AND t.state IN ('posted', 'pending')
+   AND t.created_at >= ? AND t.created_at < ? AND t.processor_ref IS NOT NULL
+   AND NOT EXISTS (SELECT 1 FROM payments p WHERE p.charge_id = t.processor_ref AND p.created_at >= ? AND p.created_at < ?)`;
+
+const USE_AMOUNTS_SQL = `SELECT u.id, u.booking_id AS bookingId, u.status, u.reserved_fen AS reservedFen, u.posted_fen AS postedFen,
+        u.ratio_percent AS ratioPercent, u.eligible_fen AS eligibleFen, b.final_fen AS finalFen,
+        (SELECT amount_fen FROM ledger_transfers WHERE id = 'vu:' || u.id || ':quota') AS held,
+        (SELECT amount_fen FROM ledger_transfers WHERE id = 'vu:' || u.id || ':quota:post') AS posted
+ FROM voucher_uses u JOIN bookings b ON b.id = u.booking_id
+ WHERE u.updated_at >= ? AND u.updated_at < ?`;
+
+const QUOTA_BALANCES_SQL = `SELECT q.id, q.cap_fen AS capFen,
+        COALESCE((SELECT amount_fen FROM ledger_transfers WHERE id = 'quota:' || q.id || ':grant'), 0) AS granted,
+        COALESCE((SELECT SUM(amount_fen) FROM ledger_transfers WHERE id IN ('quota:' || q.id || ':revoke', 'quota:' || q.id || ':expire')), 0) AS givenBack,
+        a.credits_posted_fen - a.debits_posted_fen - a.debits_pending_fen AS available,
+        a.debits_pending_fen AS held,
+        (SELECT COALESCE(SUM(t.amount_fen), 0) FROM ledger_transfers t WHERE t.debit_account_id = a.id AND t.state = 'post_pending') AS consumed,
+        (SELECT COALESCE(SUM(posted_fen), 0) FROM voucher_uses WHERE quota_id = q.id AND status = 'posted') AS usedByUses,
+        (SELECT COALESCE(SUM(reserved_fen), 0) FROM voucher_uses WHERE quota_id = q.id AND status = 'reserved') AS heldByUses
+ FROM voucher_quotas q LEFT JOIN ledger_accounts a ON a.code = 'quota:' || q.id`;
+
+const BATCH_TOTALS_SQL = `SELECT b.id, b.status, b.paid_fen AS paidFen,
+        COALESCE((SELECT SUM(voucher_fen) FROM settlement_lines l WHERE l.batch_id = b.id AND l.status = 'approved'), 0) AS approved,
+        COALESCE((SELECT SUM(t.amount_fen) FROM settlement_lines l JOIN ledger_transfers t ON t.id = 'claim-line:' || l.id || ':pay'
+                  WHERE l.batch_id = b.id), 0) AS ledgerPaid,
+        (SELECT COUNT(*) FROM settlement_lines l JOIN voucher_uses u ON u.id = l.voucher_use_id
+          WHERE l.batch_id = b.id AND l.status != 'removed' AND l.voucher_fen != u.posted_fen) AS lineMismatch
+ FROM settlement_batches b`;
+
 export class SettlementRepo {
-  private readonly stmt: ReturnType<typeof statementCache>;
+  constructor(private readonly q: Queryable) {}
 
-  constructor(readonly db: Db) {
-    this.stmt = statementCache(db);
-  }
-
-  transaction<T>(fn: () => T): T {
-    return writeTransaction(this.db, fn);
+  /** The same queries on a transaction (or another connection). */
+  with(q: Queryable): SettlementRepo {
+    return new SettlementRepo(q);
   }
 
   /** Posted uses of a claimant in a programme, posted in [from, to), in no live claim line. */
-  claimable(q: {
+  async claimable(q: {
     programmeId: number;
     providerId?: number;
     enterpriseId?: number;
     from: number;
     to: number;
-  }): Claimable[] {
-    return this.stmt(
-      `SELECT u.id AS useId, u.booking_id AS bookingId, u.enterprise_id AS enterpriseId, e.city_code AS enterpriseCity,
-              u.posted_fen AS postedFen, p.charge_id AS chargeId, b.payment_method AS paymentMethod,
-              b.start_at AS startAt, b.end_at AS endAt, b.mode, b.actual_minutes AS actualMinutes,
-              b.actual_samples AS actualSamples, b.final_fen AS finalFen, i.name_zh AS instrumentName,
-              u.updated_at AS postedAt
-       FROM voucher_uses u
-       JOIN bookings b ON b.id = u.booking_id
-       JOIN instruments i ON i.id = b.instrument_id
-       JOIN organisations e ON e.id = u.enterprise_id
-       LEFT JOIN payments p ON p.booking_id = b.id
-       WHERE u.programme_id = @programmeId AND u.status = 'posted' AND b.status = 'completed'
-         AND (@providerId IS NULL OR u.provider_id = @providerId)
-         AND (@enterpriseId IS NULL OR u.enterprise_id = @enterpriseId)
-         AND u.updated_at >= @from AND u.updated_at < @to
-         AND NOT EXISTS (SELECT 1 FROM settlement_lines l WHERE l.voucher_use_id = u.id AND l.status != 'removed')
-       ORDER BY u.updated_at, u.id`,
-    ).all({
+  }): Promise<Claimable[]> {
+    return this.q.all<Claimable>(CLAIMABLE_SQL, {
       programmeId: q.programmeId,
       providerId: q.providerId ?? null,
       enterpriseId: q.enterpriseId ?? null,
       from: q.from,
       to: q.to,
-    }) as Claimable[];
+    });
   }
 
   /** The finance office of a city, or the provincial office (no city). */
-  financeOffice(cityCode: string | null): number | undefined {
-    return this.stmt(
-      `SELECT id FROM organisations WHERE kind = 'finance_office' AND city_code IS ? ORDER BY id LIMIT 1`,
-    )
-      .pluck()
-      .get(cityCode) as number | undefined;
+  async financeOffice(cityCode: string | null): Promise<number | undefined> {
+    return cityCode === null
+      ? this.q.value<number>(PROVINCE_FINANCE_OFFICE_SQL)
+      : this.q.value<number>(CITY_FINANCE_OFFICE_SQL, [cityCode]);
   }
 
-  insertBatch(row: typeof settlementBatches.$inferInsert): BatchRow {
-    return this.db.insert(settlementBatches).values(row).returning().get();
+  async insertBatch(row: typeof settlementBatches.$inferInsert): Promise<BatchRow> {
+    return this.q.orm.insert(settlementBatches).values(row).returning().get();
   }
 
-  updateBatch(id: number, set: Partial<BatchRow>): void {
-    this.db.update(settlementBatches).set(set).where(eq(settlementBatches.id, id)).run();
+  async updateBatch(id: number, set: Partial<BatchRow>): Promise<void> {
+    await this.q.orm.update(settlementBatches).set(set).where(eq(settlementBatches.id, id)).run();
   }
 
-  batch(id: number): BatchRow | undefined {
-    return this.db.select().from(settlementBatches).where(eq(settlementBatches.id, id)).get();
+  /** Moves a batch on only if it is still in `from` (false: someone else moved it first). */
+  async moveBatch(id: number, from: BatchStatus, set: Partial<BatchRow>): Promise<boolean> {
+    const moved = await this.q.orm
+      .update(settlementBatches)
+      .set(set)
+      .where(and(eq(settlementBatches.id, id), eq(settlementBatches.status, from)))
+      .returning({ id: settlementBatches.id })
+      .all();
+    return moved.length > 0;
   }
 
-  batches(filter: {
+  async batch(id: number): Promise<BatchRow | undefined> {
+    return this.q.orm.select().from(settlementBatches).where(eq(settlementBatches.id, id)).get();
+  }
+
+  async batches(filter: {
     claimantId?: number;
     claimantKind?: 'provider' | 'enterprise';
     reviewOfficeId?: number;
     status?: BatchStatus;
     programmeId?: number;
-  }): BatchRow[] {
+  }): Promise<BatchRow[]> {
     const conds = [];
     if (filter.claimantId !== undefined) conds.push(eq(settlementBatches.claimantId, filter.claimantId));
     if (filter.claimantKind) conds.push(eq(settlementBatches.claimantKind, filter.claimantKind));
     if (filter.reviewOfficeId !== undefined) conds.push(eq(settlementBatches.reviewOfficeId, filter.reviewOfficeId));
     if (filter.status) conds.push(eq(settlementBatches.status, filter.status));
     if (filter.programmeId !== undefined) conds.push(eq(settlementBatches.programmeId, filter.programmeId));
-    return this.db
+    return this.q.orm
       .select()
       .from(settlementBatches)
       .where(conds.length ? and(...conds) : undefined)
@@ -122,16 +369,27 @@ export class SettlementRepo {
       .all();
   }
 
-  insertLine(row: typeof settlementLines.$inferInsert): LineRow {
-    return this.db.insert(settlementLines).values(row).returning().get();
+  async insertLine(row: typeof settlementLines.$inferInsert): Promise<LineRow> {
+    return this.q.orm.insert(settlementLines).values(row).returning().get();
   }
 
-  updateLine(id: number, set: Partial<LineRow>): void {
-    this.db.update(settlementLines).set(set).where(eq(settlementLines.id, id)).run();
+  async updateLine(id: number, set: Partial<LineRow>): Promise<void> {
+    await this.q.orm.update(settlementLines).set(set).where(eq(settlementLines.id, id)).run();
   }
 
-  lines(batchId: number, withRemoved = false): LineRow[] {
-    return this.db
+  /** Moves a line on only if it is still in `from` (false: someone else moved it first). */
+  async moveLine(id: number, from: LineStatus, set: Partial<LineRow>): Promise<boolean> {
+    const moved = await this.q.orm
+      .update(settlementLines)
+      .set(set)
+      .where(and(eq(settlementLines.id, id), eq(settlementLines.status, from)))
+      .returning({ id: settlementLines.id })
+      .all();
+    return moved.length > 0;
+  }
+
+  async lines(batchId: number, withRemoved = false): Promise<LineRow[]> {
+    return this.q.orm
       .select()
       .from(settlementLines)
       .where(
@@ -143,121 +401,87 @@ export class SettlementRepo {
       .all();
   }
 
-  linesOfBatches(batchIds: number[]): LineRow[] {
+  async linesOfBatches(batchIds: number[]): Promise<LineRow[]> {
     if (!batchIds.length) return [];
-    return this.db
+    return this.q.orm
       .select()
       .from(settlementLines)
       .where(and(inArray(settlementLines.batchId, batchIds), ne(settlementLines.status, 'removed')))
       .all();
   }
 
-  lineByInvoice(invoiceNo: string): LineRow | undefined {
-    return this.db
+  async lineByInvoice(invoiceNo: string): Promise<LineRow | undefined> {
+    return this.q.orm
       .select()
       .from(settlementLines)
       .where(and(eq(settlementLines.invoiceNo, invoiceNo), ne(settlementLines.status, 'removed')))
       .get();
   }
 
-  insertEvent(row: typeof settlementEvents.$inferInsert): void {
-    this.db.insert(settlementEvents).values(row).run();
+  async insertEvent(row: typeof settlementEvents.$inferInsert): Promise<void> {
+    await this.q.orm.insert(settlementEvents).values(row).run();
   }
 
-  events(batchId: number) {
-    return this.stmt(
-      `SELECT e.id, e.line_id AS lineId, e.action, e.from_status AS fromStatus, e.to_status AS toStatus, e.reason, e.at,
-              u.id AS actorId, u.display_name AS actorName
-       FROM settlement_events e LEFT JOIN users u ON u.id = e.actor_id WHERE e.batch_id = ? ORDER BY e.id`,
-    ).all(batchId) as {
-      id: number;
-      lineId: number | null;
-      action: string;
-      fromStatus: string | null;
-      toStatus: string | null;
-      reason: string | null;
-      at: number;
-      actorId: number | null;
-      actorName: string | null;
-    }[];
+  async events(batchId: number): Promise<EventRow[]> {
+    return this.q.all<EventRow>(EVENTS_SQL, [batchId]);
   }
 
   /** What a line's checks read about its booking, payment and parties, in one query. */
-  lineContext(bookingId: number) {
-    return this.stmt(
-      `SELECT b.id, b.status, b.mode, b.final_fen AS finalFen, b.final_lines AS finalLines, b.start_at AS startAt,
-              b.end_at AS endAt, b.actual_minutes AS actualMinutes, b.sample_count AS sampleCount,
-              b.actual_samples AS actualSamples, b.report_url AS reportUrl, b.report_file AS reportFile,
-              b.user_type AS userType, b.rate_item_id AS rateItemId, b.instrument_id AS instrumentId,
-              b.payment_method AS paymentMethod,
-              b.updated_at AS updatedAt, i.name_zh AS instrumentName, i.time_zone AS timeZone,
-              p.captured_fen AS capturedFen, p.refunded_fen AS refundedFen, p.charge_id AS chargeId,
-              (SELECT amount_fen FROM ledger_transfers t WHERE t.id = 'booking:' || b.id || ':invoice') AS invoicedFen,
-              e.id AS enterpriseId, e.name AS enterpriseName, e.city_code AS enterpriseCity,
-              pr.id AS providerId, pr.city_code AS providerCity, pc.province AS providerProvince
-       FROM bookings b JOIN instruments i ON i.id = b.instrument_id
-       JOIN organisations e ON e.id = b.requester_organisation_id
-       JOIN organisations pr ON pr.id = b.institution_id
-       LEFT JOIN cities pc ON pc.code = pr.city_code
-       LEFT JOIN payments p ON p.booking_id = b.id
-       WHERE b.id = ?`,
-    ).get(bookingId) as {
-      id: number;
-      status: string;
-      mode: 'machine_time' | 'sample';
-      finalFen: number | null;
-      finalLines: string | null;
-      startAt: number | null;
-      endAt: number | null;
-      actualMinutes: number | null;
-      sampleCount: number | null;
-      actualSamples: number | null;
-      reportUrl: string | null;
-      reportFile: string | null;
-      userType: 'internal' | 'academic' | 'enterprise';
-      rateItemId: number | null;
-      instrumentId: number;
-      paymentMethod: string | null;
-      updatedAt: number;
-      instrumentName: string;
-      timeZone: string;
-      capturedFen: number | null;
-      refundedFen: number | null;
-      chargeId: string | null;
-      invoicedFen: number | null;
-      enterpriseId: number;
-      enterpriseName: string;
-      enterpriseCity: string | null;
-      providerId: number;
-      providerCity: string | null;
-      providerProvince: string | null;
-    };
+  async lineContext(bookingId: number): Promise<LineContext> {
+    return (await this.q.get<LineContext>(LINE_CONTEXT_SQL, [bookingId]))!;
   }
 
-  organisationName(id: number): string {
-    return (this.stmt(`SELECT name FROM organisations WHERE id = ?`).pluck().get(id) as string | undefined) ?? '';
+  async organisationName(id: number): Promise<string> {
+    return (await this.q.value<string>(`SELECT name FROM organisations WHERE id = ?`, [id])) ?? '';
+  }
+
+  async organisationCity(id: number): Promise<string | null> {
+    return (await this.q.value<string | null>(`SELECT city_code FROM organisations WHERE id = ?`, [id])) ?? null;
+  }
+
+  async userName(id: number): Promise<string | undefined> {
+    return this.q.value<string>(`SELECT display_name FROM users WHERE id = ?`, [id]);
+  }
+
+  async cities(): Promise<{ code: string; name: string }[]> {
+    return this.q.all<{ code: string; name: string }>(`SELECT code, name FROM cities`);
+  }
+
+  // Dashboard and register
+
+  /** Voucher money granted, reserved, used, claimed and paid by local month and city (one city, or all: null). */
+  async dashboardFacts(city: string | null): Promise<DashboardFact[]> {
+    return this.q.all<DashboardFact>(DASHBOARD_FACTS_SQL, { city });
+  }
+
+  async register(scope: RegisterScope): Promise<RegisterRow[]> {
+    return this.q.all<RegisterRow>(REGISTER_SQL, {
+      kind: scope.kind,
+      id: 'id' in scope ? scope.id : null,
+      city: 'city' in scope ? (scope.city ?? null) : null,
+    });
   }
 
   // Reconciliation
 
-  insertRun(row: typeof reconciliationRuns.$inferInsert): RunRow {
-    return this.db.insert(reconciliationRuns).values(row).returning().get();
+  async insertRun(row: typeof reconciliationRuns.$inferInsert): Promise<RunRow> {
+    return this.q.orm.insert(reconciliationRuns).values(row).returning().get();
   }
 
-  updateRun(id: number, set: Partial<RunRow>): void {
-    this.db.update(reconciliationRuns).set(set).where(eq(reconciliationRuns.id, id)).run();
+  async updateRun(id: number, set: Partial<RunRow>): Promise<void> {
+    await this.q.orm.update(reconciliationRuns).set(set).where(eq(reconciliationRuns.id, id)).run();
   }
 
-  run(id: number): RunRow | undefined {
-    return this.db.select().from(reconciliationRuns).where(eq(reconciliationRuns.id, id)).get();
+  async run(id: number): Promise<RunRow | undefined> {
+    return this.q.orm.select().from(reconciliationRuns).where(eq(reconciliationRuns.id, id)).get();
   }
 
-  runs(limit: number): RunRow[] {
-    return this.db.select().from(reconciliationRuns).orderBy(desc(reconciliationRuns.id)).limit(limit).all();
+  async runs(limit: number): Promise<RunRow[]> {
+    return this.q.orm.select().from(reconciliationRuns).orderBy(desc(reconciliationRuns.id)).limit(limit).all();
   }
 
-  lastScheduledRun(): RunRow | undefined {
-    return this.db
+  async lastScheduledRun(): Promise<RunRow | undefined> {
+    return this.q.orm
       .select()
       .from(reconciliationRuns)
       .where(eq(reconciliationRuns.trigger, 'schedule'))
@@ -266,16 +490,16 @@ export class SettlementRepo {
       .get();
   }
 
-  insertFindings(rows: (typeof reconciliationFindings.$inferInsert)[]): void {
+  async insertFindings(rows: (typeof reconciliationFindings.$inferInsert)[]): Promise<void> {
     for (let i = 0; i < rows.length; i += 500)
-      this.db
+      await this.q.orm
         .insert(reconciliationFindings)
         .values(rows.slice(i, i + 500))
         .run();
   }
 
-  findings(runId: number): FindingRow[] {
-    return this.db
+  async findings(runId: number): Promise<FindingRow[]> {
+    return this.q.orm
       .select()
       .from(reconciliationFindings)
       .where(eq(reconciliationFindings.runId, runId))
@@ -283,23 +507,46 @@ export class SettlementRepo {
       .all();
   }
 
-  finding(id: number): FindingRow | undefined {
-    return this.db.select().from(reconciliationFindings).where(eq(reconciliationFindings.id, id)).get();
+  async finding(id: number): Promise<FindingRow | undefined> {
+    return this.q.orm.select().from(reconciliationFindings).where(eq(reconciliationFindings.id, id)).get();
   }
 
-  updateFinding(id: number, set: Partial<FindingRow>): void {
-    this.db.update(reconciliationFindings).set(set).where(eq(reconciliationFindings.id, id)).run();
+  /** Resolves a finding only if it is still open (false: someone resolved it first). */
+  async resolveFinding(
+    id: number,
+    set: Pick<FindingRow, 'resolvedBy' | 'resolvedAt' | 'resolutionNote'>,
+  ): Promise<boolean> {
+    const resolved = await this.q.orm
+      .update(reconciliationFindings)
+      .set(set)
+      .where(and(eq(reconciliationFindings.id, id), isNull(reconciliationFindings.resolvedAt)))
+      .returning({ id: reconciliationFindings.id })
+      .all();
+    return resolved.length > 0;
   }
 
-  countSql(query: string, ...params: unknown[]): number {
-    return this.db.$client
-      .prepare(query)
-      .pluck()
-      .get(...params) as number;
+  /** Payments created in [from, to) with the capture and refunds the ledger holds for each. */
+  async paymentsWithLedger(from: number, to: number): Promise<PaymentWithLedger[]> {
+    return this.q.all<PaymentWithLedger>(PAYMENTS_WITH_LEDGER_SQL, [from, to]);
   }
 
-  raw<T>(query: string, params: Record<string, unknown> | unknown[] = []): T[] {
-    const s = this.db.$client.prepare(query);
-    return (Array.isArray(params) ? s.all(...params) : s.all(params)) as T[];
+  /** Card transfers of [from, to) whose processor reference no payment of the period has. */
+  async cardTransfersWithoutPayment(from: number, to: number): Promise<CardTransferRow[]> {
+    return this.q.all<CardTransferRow>(CARD_TRANSFERS_WITHOUT_PAYMENT_SQL, [from, to, from, to]);
+  }
+
+  /** Voucher uses changed in [from, to) with their booking's total and their ledger hold and post. */
+  async useAmounts(from: number, to: number): Promise<UseAmountsRow[]> {
+    return this.q.all<UseAmountsRow>(USE_AMOUNTS_SQL, [from, to]);
+  }
+
+  /** Every quota with its ledger grant, give-backs, balance and what its uses hold and used. */
+  async quotaBalances(): Promise<QuotaBalanceRow[]> {
+    return this.q.all<QuotaBalanceRow>(QUOTA_BALANCES_SQL);
+  }
+
+  /** Every batch with its approved lines' sum, the ledger's payments and lines that differ from their use. */
+  async batchTotals(): Promise<BatchTotalsRow[]> {
+    return this.q.all<BatchTotalsRow>(BATCH_TOTALS_SQL);
   }
 }

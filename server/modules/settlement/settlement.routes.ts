@@ -78,7 +78,7 @@ export function settlementRoutes(
     access: EVERYONE_INVOLVED,
     query: batchListQuerySchema,
     response: z.object({ items: z.array(batchSchema) }),
-    handler: ({ query, actor }) => ({ items: settlement.list(actor!, query) }),
+    handler: async ({ query, actor }) => ({ items: await settlement.list(actor!, query) }),
   });
   route({
     method: 'get',
@@ -178,7 +178,7 @@ export function settlementRoutes(
     file: [TYPES.csv, TYPES.xlsx, TYPES.pdf],
     handler: async ({ params, query, actor, res }) => {
       // The exports are Chinese documents: the checks' details and the history in Chinese too.
-      const batch = settlement.get(actor!, params.id, 'zh');
+      const batch = await settlement.get(actor!, params.id, 'zh');
       const name = `settlement-batch-${batch.id}-${batch.month}`;
       if (query.format !== 'pdf') return sendTable(res, batchTable(batch), query.format, name);
       res
@@ -196,8 +196,8 @@ export function settlementRoutes(
     access: EVERYONE_INVOLVED,
     query: tableExportQuery,
     file: [TYPES.csv, TYPES.xlsx],
-    handler: ({ query, actor, res }) =>
-      sendTable(res, voucherRegisterTable(settlement.register(actor!)), query.format, 'voucher-register'),
+    handler: async ({ query, actor, res }) =>
+      sendTable(res, voucherRegisterTable(await settlement.register(actor!)), query.format, 'voucher-register'),
   });
 
   route({
@@ -231,7 +231,7 @@ export function settlementRoutes(
     tag: rtag,
     access: FINANCE,
     response: z.object({ items: z.array(runSchema) }),
-    handler: ({ actor, lang }) => ({ items: reconciliation.list(actor!, lang) }),
+    handler: async ({ actor, lang }) => ({ items: await reconciliation.list(actor!, lang) }),
   });
   route({
     method: 'get',
@@ -264,9 +264,9 @@ export function settlementRoutes(
     params: idParams,
     query: tableExportQuery,
     file: [TYPES.csv, TYPES.xlsx],
-    handler: ({ params, query, actor, res }) => {
+    handler: async ({ params, query, actor, res }) => {
       // The exports are Chinese documents: the findings' details in Chinese too.
-      const run = reconciliation.get(actor!, params.id, 'zh');
+      const run = await reconciliation.get(actor!, params.id, 'zh');
       return sendTable(res, runTable(run), query.format, `reconciliation-run-${run.id}`);
     },
   });

@@ -4,8 +4,7 @@
  * are applied as deltas (subtract the old instrument-month, add the new one) in the refresh's
  * transaction; large refreshes rebuild the levels set-wise from the roll-up instead.
  */
-import type { Db } from '../../../db/client.ts';
-import { statementCache } from '../../../db/client.ts';
+import type { Queryable } from '../../../db/port.ts';
 import type { Counters } from './figures.ts';
 
 /** Counter columns shared by every level, in a fixed order. */
@@ -66,10 +65,54 @@ const SCOPE_KEYS: [string, string][] = [
   ['institution', 'CAST(institution_id AS TEXT)'],
 ];
 
-/** The counters summed over instrument_month_stats rows, in COUNTER_COLUMNS' order. */
+/**
+ * The counters summed over instrument_month_stats rows, in COUNTER_COLUMNS' order.
+ * SQLite only: `json_extract` takes the turnaround buckets out of the JSON text (PostgreSQL:
+ * `(turnaround::jsonb ->> i)::integer`) — every statement below that sums the roll-up uses this.
+ */
 const SUMS = COUNTER_COLUMNS.map((c) =>
   c.startsWith('t') ? `SUM(json_extract(turnaround, '$[${c.slice(1)}]'))` : `SUM(${c})`,
 ).join(', ');
+
+const COLS = COUNTER_COLUMNS.join(', ');
+const MARKS = COUNTER_COLUMNS.map(() => '?').join(', ');
+const ADDS = COUNTER_COLUMNS.map((c) => `${c} = ${c} + excluded.${c}`).join(', ');
+
+const ADD_SCOPE_MONTH = `INSERT INTO scope_month_stats (scope, key, month, ${COLS}) VALUES (?, ?, ?, ${MARKS})
+       ON CONFLICT (scope, key, month) DO UPDATE SET ${ADDS}`;
+const ADD_SERVED = `INSERT INTO scope_month_enterprises (scope, key, month, enterprise_id, refs) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (scope, key, month, enterprise_id) DO UPDATE SET refs = refs + excluded.refs`;
+const DROP_UNSERVED = `DELETE FROM scope_month_enterprises WHERE scope = ? AND key = ? AND month = ? AND enterprise_id = ? AND refs <= 0`;
+const ADD_YEAR = `INSERT INTO instrument_year_stats (instrument_id, year, institution_id, ${COLS}) VALUES (?, ?, ?, ${MARKS})
+       ON CONFLICT (instrument_id, year) DO UPDATE SET institution_id = excluded.institution_id, ${ADDS}`;
+
+const WRITTEN = `FROM instrument_month_stats WHERE instrument_id BETWEEN @from AND @to AND refreshed_at = @at`;
+const ADD_WRITTEN_SCOPES = SCOPE_KEYS.map(
+  ([scope, key]) => `INSERT INTO scope_month_stats (scope, key, month, ${COLS})
+         SELECT '${scope}', ${key}, month, ${SUMS} ${WRITTEN} GROUP BY 2, month
+         ON CONFLICT (scope, key, month) DO UPDATE SET ${ADDS}`,
+);
+const ADD_WRITTEN_YEARS = `INSERT INTO instrument_year_stats (instrument_id, year, institution_id, ${COLS})
+       SELECT instrument_id, CAST(substr(month, 1, 4) AS INTEGER), MAX(institution_id), ${SUMS} ${WRITTEN}
+       GROUP BY instrument_id, substr(month, 1, 4)
+       ON CONFLICT (instrument_id, year) DO UPDATE SET institution_id = excluded.institution_id, ${ADDS}`;
+
+const CLEAR_LEVELS = [
+  'DELETE FROM scope_month_stats',
+  'DELETE FROM scope_month_enterprises',
+  'DELETE FROM instrument_year_stats',
+];
+const REBUILD_SCOPES = SCOPE_KEYS.flatMap(([scope, key]) => [
+  `INSERT INTO scope_month_stats (scope, key, month, ${COLS})
+         SELECT '${scope}', ${key}, month, ${SUMS} FROM instrument_month_stats GROUP BY 2, month`,
+  `INSERT INTO scope_month_enterprises (scope, key, month, enterprise_id, refs)
+         SELECT '${scope}', ${key.replace(/\b(city_code|top_category|institution_id)\b/g, 's.$1')}, e.month, e.enterprise_id, COUNT(*)
+         FROM instrument_month_enterprises e JOIN instrument_month_stats s ON s.instrument_id = e.instrument_id AND s.month = e.month
+         GROUP BY 2, e.month, e.enterprise_id`,
+]);
+const REBUILD_YEARS = `INSERT INTO instrument_year_stats (instrument_id, year, institution_id, ${COLS})
+       SELECT instrument_id, CAST(substr(month, 1, 4) AS INTEGER), MAX(institution_id), ${SUMS}
+       FROM instrument_month_stats GROUP BY instrument_id, substr(month, 1, 4)`;
 
 const scopesOf = (r: MonthRow): [string, string][] => [
   ['province', ''],
@@ -78,41 +121,35 @@ const scopesOf = (r: MonthRow): [string, string][] => [
   ['institution', String(r.institutionId)],
 ];
 
+/**
+ * The levels' writes. Every method is one step of a larger use case (a refresh, a chunk of a year's
+ * build) and belongs in that use case's transaction: `aggregates.with(tx)`.
+ */
 export class Aggregates {
-  private readonly stmt: ReturnType<typeof statementCache>;
+  constructor(private readonly q: Queryable) {}
 
-  constructor(private readonly db: Db) {
-    this.stmt = statementCache(db);
+  /** The same writes on a transaction. */
+  with(q: Queryable): Aggregates {
+    return new Aggregates(q);
   }
 
   /** Adds (sign 1) or subtracts (sign −1) one instrument-month at every level. */
-  apply(instrumentId: number, month: string, row: MonthRow, enterprises: readonly number[], sign: 1 | -1): void {
+  async apply(
+    instrumentId: number,
+    month: string,
+    row: MonthRow,
+    enterprises: readonly number[],
+    sign: 1 | -1,
+  ): Promise<void> {
     const values = valuesOf(row.counters).map((v) => v * sign);
-    const cols = COUNTER_COLUMNS.join(', ');
-    const marks = COUNTER_COLUMNS.map(() => '?').join(', ');
-    const adds = COUNTER_COLUMNS.map((c) => `${c} = ${c} + excluded.${c}`).join(', ');
-    const scope = this.stmt(
-      `INSERT INTO scope_month_stats (scope, key, month, ${cols}) VALUES (?, ?, ?, ${marks})
-       ON CONFLICT (scope, key, month) DO UPDATE SET ${adds}`,
-    );
-    const served = this.stmt(
-      `INSERT INTO scope_month_enterprises (scope, key, month, enterprise_id, refs) VALUES (?, ?, ?, ?, ?)
-       ON CONFLICT (scope, key, month, enterprise_id) DO UPDATE SET refs = refs + excluded.refs`,
-    );
-    const gone = this.stmt(
-      `DELETE FROM scope_month_enterprises WHERE scope = ? AND key = ? AND month = ? AND enterprise_id = ? AND refs <= 0`,
-    );
     for (const [s, key] of scopesOf(row)) {
-      scope.run(s, key, month, ...values);
+      await this.q.run(ADD_SCOPE_MONTH, [s, key, month, ...values]);
       for (const e of enterprises) {
-        served.run(s, key, month, e, sign);
-        if (sign < 0) gone.run(s, key, month, e);
+        await this.q.run(ADD_SERVED, [s, key, month, e, sign]);
+        if (sign < 0) await this.q.run(DROP_UNSERVED, [s, key, month, e]);
       }
     }
-    this.stmt(
-      `INSERT INTO instrument_year_stats (instrument_id, year, institution_id, ${cols}) VALUES (?, ?, ?, ${marks})
-       ON CONFLICT (instrument_id, year) DO UPDATE SET institution_id = excluded.institution_id, ${adds}`,
-    ).run(instrumentId, Number(month.slice(0, 4)), row.institutionId, ...values);
+    await this.q.run(ADD_YEAR, [instrumentId, Number(month.slice(0, 4)), row.institutionId, ...values]);
   }
 
   /**
@@ -120,48 +157,13 @@ export class Aggregates {
    * level, set-wise: a year's months built chunk by chunk (year-builder.ts). They serve no enterprise
    * yet — months written with only the hours offered — so the enterprises served stay as they are.
    */
-  addWritten(at: number, from: number, to: number): void {
-    const cols = COUNTER_COLUMNS.join(', ');
-    const adds = COUNTER_COLUMNS.map((c) => `${c} = ${c} + excluded.${c}`).join(', ');
-    const written = `FROM instrument_month_stats WHERE instrument_id BETWEEN @from AND @to AND refreshed_at = @at`;
-    for (const [scope, key] of SCOPE_KEYS) {
-      this.stmt(
-        `INSERT INTO scope_month_stats (scope, key, month, ${cols})
-         SELECT '${scope}', ${key}, month, ${SUMS} ${written} GROUP BY 2, month
-         ON CONFLICT (scope, key, month) DO UPDATE SET ${adds}`,
-      ).run({ at, from, to });
-    }
-    this.stmt(
-      `INSERT INTO instrument_year_stats (instrument_id, year, institution_id, ${cols})
-       SELECT instrument_id, CAST(substr(month, 1, 4) AS INTEGER), MAX(institution_id), ${SUMS} ${written}
-       GROUP BY instrument_id, substr(month, 1, 4)
-       ON CONFLICT (instrument_id, year) DO UPDATE SET institution_id = excluded.institution_id, ${adds}`,
-    ).run({ at, from, to });
+  async addWritten(at: number, from: number, to: number): Promise<void> {
+    for (const statement of ADD_WRITTEN_SCOPES) await this.q.run(statement, { at, from, to });
+    await this.q.run(ADD_WRITTEN_YEARS, { at, from, to });
   }
 
   /** Rebuilds every level from the instrument-month roll-up (after a large refresh). */
-  rebuild(): void {
-    const cols = COUNTER_COLUMNS.join(', ');
-    const sqlite = this.db.$client;
-    sqlite.exec(
-      'DELETE FROM scope_month_stats; DELETE FROM scope_month_enterprises; DELETE FROM instrument_year_stats;',
-    );
-    for (const [scope, key] of SCOPE_KEYS) {
-      sqlite.exec(
-        `INSERT INTO scope_month_stats (scope, key, month, ${cols})
-         SELECT '${scope}', ${key}, month, ${SUMS} FROM instrument_month_stats GROUP BY 2, month`,
-      );
-      sqlite.exec(
-        `INSERT INTO scope_month_enterprises (scope, key, month, enterprise_id, refs)
-         SELECT '${scope}', ${key.replace(/\b(city_code|top_category|institution_id)\b/g, 's.$1')}, e.month, e.enterprise_id, COUNT(*)
-         FROM instrument_month_enterprises e JOIN instrument_month_stats s ON s.instrument_id = e.instrument_id AND s.month = e.month
-         GROUP BY 2, e.month, e.enterprise_id`,
-      );
-    }
-    sqlite.exec(
-      `INSERT INTO instrument_year_stats (instrument_id, year, institution_id, ${cols})
-       SELECT instrument_id, CAST(substr(month, 1, 4) AS INTEGER), MAX(institution_id), ${SUMS}
-       FROM instrument_month_stats GROUP BY instrument_id, substr(month, 1, 4)`,
-    );
+  async rebuild(): Promise<void> {
+    for (const statement of [...CLEAR_LEVELS, ...REBUILD_SCOPES, REBUILD_YEARS]) await this.q.run(statement);
   }
 }

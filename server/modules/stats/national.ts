@@ -4,7 +4,7 @@
  * instrument record's annual hours come from the platform's own usage records.
  */
 import { DateTime } from 'luxon';
-import type { Db } from '../../../db/client.ts';
+import { fromJson, type Queryable } from '../../../db/port.ts';
 import type { Table } from '../settlement/exports.ts';
 
 const ORIGIN: Record<string, string> = { purchased: '购置', self_built: '研制', donated: '捐赠', other: '其他' };
@@ -68,18 +68,26 @@ export const SERVICE_HEADERS = [
   '服务评价',
 ];
 
-export function instrumentRecords(db: Db, institutionId: number, year: number): Table {
-  const from = `${year}-01`;
-  const to = `${year}-12`;
-  const rows = db.$client
-    .prepare(
-      `SELECT i.*, o.name AS institutionName, c.name AS cityName,
+const INSTRUMENT_RECORDS_SQL = `SELECT i.*, o.name AS institutionName, c.name AS cityName,
               COALESCE((SELECT SUM(s.used_minutes) FROM instrument_month_stats s WHERE s.instrument_id = i.id AND s.month BETWEEN @from AND @to), 0) AS usedMinutes,
               COALESCE((SELECT SUM(s.external_minutes) FROM instrument_month_stats s WHERE s.instrument_id = i.id AND s.month BETWEEN @from AND @to), 0) AS externalMinutes
        FROM instruments i JOIN organisations o ON o.id = i.institution_id LEFT JOIN cities c ON c.code = i.city_code
-       WHERE i.institution_id = @institution ORDER BY i.asset_number`,
-    )
-    .all({ institution: institutionId, from, to }) as Record<string, string | number | null>[];
+       WHERE i.institution_id = @institution ORDER BY i.asset_number`;
+
+const SERVICE_RECORDS_SQL = `SELECT b.*, i.asset_number AS assetNumber, i.name_zh AS instrumentName, i.service_content AS serviceContent,
+              i.time_zone AS timeZone, u.display_name AS applicant, o.name AS applicantUnit,
+              v.id AS voucherUse, v.settlement_mode AS voucherMode
+       FROM bookings b JOIN instruments i ON i.id = b.instrument_id JOIN users u ON u.id = b.requester_id
+       JOIN organisations o ON o.id = b.requester_organisation_id
+       LEFT JOIN voucher_uses v ON v.booking_id = b.id AND v.status = 'posted'
+       WHERE b.institution_id = ? AND b.status = 'completed'
+         AND COALESCE(b.start_at, b.created_at) >= ? AND COALESCE(b.start_at, b.created_at) < ?
+       ORDER BY COALESCE(b.start_at, b.created_at), b.id`;
+
+export async function instrumentRecords(q: Queryable, institutionId: number, year: number): Promise<Table> {
+  const from = `${year}-01`;
+  const to = `${year}-12`;
+  const rows = await q.all<Record<string, unknown>>(INSTRUMENT_RECORDS_SQL, { institution: institutionId, from, to });
   const text = (v: unknown) => (v === null || v === undefined ? '' : String(v));
   return {
     sheet: '仪器信息',
@@ -99,7 +107,7 @@ export function instrumentRecords(db: Db, institutionId: number, year: number): 
       text(r.model),
       text(r.specs),
       text(r.functions),
-      (JSON.parse(String(r.subject_areas ?? '[]')) as string[]).join('；'),
+      (r.subject_areas === null || r.subject_areas === undefined ? [] : fromJson<string[]>(r.subject_areas)).join('；'),
       text(r.service_content),
       text(r.fee_note),
       SHARING[String(r.sharing_mode)] ?? text(r.sharing_mode),
@@ -115,22 +123,10 @@ export function instrumentRecords(db: Db, institutionId: number, year: number): 
   };
 }
 
-export function serviceRecords(db: Db, institutionId: number, year: number): Table {
+export async function serviceRecords(q: Queryable, institutionId: number, year: number): Promise<Table> {
   const from = DateTime.fromObject({ year, month: 1, day: 1 }, { zone: 'Asia/Shanghai' }).toMillis();
   const to = DateTime.fromObject({ year: year + 1, month: 1, day: 1 }, { zone: 'Asia/Shanghai' }).toMillis();
-  const rows = db.$client
-    .prepare(
-      `SELECT b.*, i.asset_number AS assetNumber, i.name_zh AS instrumentName, i.service_content AS serviceContent,
-              i.time_zone AS timeZone, u.display_name AS applicant, o.name AS applicantUnit,
-              v.id AS voucherUse, v.settlement_mode AS voucherMode
-       FROM bookings b JOIN instruments i ON i.id = b.instrument_id JOIN users u ON u.id = b.requester_id
-       JOIN organisations o ON o.id = b.requester_organisation_id
-       LEFT JOIN voucher_uses v ON v.booking_id = b.id AND v.status = 'posted'
-       WHERE b.institution_id = ? AND b.status = 'completed'
-         AND COALESCE(b.start_at, b.created_at) >= ? AND COALESCE(b.start_at, b.created_at) < ?
-       ORDER BY COALESCE(b.start_at, b.created_at), b.id`,
-    )
-    .all(institutionId, from, to) as Record<string, string | number | null>[];
+  const rows = await q.all<Record<string, unknown>>(SERVICE_RECORDS_SQL, [institutionId, from, to]);
   const at = (ms: unknown, zone: string) =>
     ms === null || ms === undefined ? '' : DateTime.fromMillis(Number(ms), { zone }).toFormat('yyyy-MM-dd HH:mm');
   return {

@@ -1,7 +1,7 @@
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { Router, type Response } from 'express';
 import { z } from 'zod';
-import type { Db } from '../../../db/client.ts';
+import type { Database } from '../../../db/port.ts';
 import { idParams, routeDeclarer } from '../../http/route.ts';
 import { forbidden, notFound } from '../../shared/errors.ts';
 import { toCsv, toXlsx, type Table } from '../settlement/exports.ts';
@@ -45,7 +45,7 @@ const TYPES = {
 /** True while the year's figures are still being built: what exists is answered, the rest follows. */
 const building = z.boolean();
 
-export function statsRoutes(stats: StatsService, db: Db, registry: OpenAPIRegistry): Router {
+export function statsRoutes(stats: StatsService, db: Database, registry: OpenAPIRegistry): Router {
   const router = Router();
   const route = routeDeclarer(router, registry);
   const tag = 'Statistics';
@@ -191,8 +191,8 @@ export function statsRoutes(stats: StatsService, db: Db, registry: OpenAPIRegist
       format: z.enum(['csv', 'xlsx']).default('csv'),
     })
     .strict();
-  const checkInstitution = (actor: { role: string; organisationId: number }, institutionId: number) => {
-    const kind = db.$client.prepare(`SELECT kind FROM organisations WHERE id = ?`).pluck().get(institutionId);
+  const checkInstitution = async (actor: { role: string; organisationId: number }, institutionId: number) => {
+    const kind = await db.value(`SELECT kind FROM organisations WHERE id = ?`, [institutionId]);
     if (kind !== 'institution') throw notFound('institution');
     if (!(actor.role === 'platform_admin' || (actor.role === 'lab_manager' && actor.organisationId === institutionId)))
       throw forbidden('national reports are made by the institution’s lab managers or admins');
@@ -210,11 +210,11 @@ export function statsRoutes(stats: StatsService, db: Db, registry: OpenAPIRegist
       query: exportQuery,
       file: [TYPES.csv, TYPES.xlsx],
       handler: async ({ query, actor, res }) => {
-        checkInstitution(actor!, query.institutionId);
-        stats.refresh();
+        await checkInstitution(actor!, query.institutionId);
+        await stats.refresh();
         await send(
           res,
-          build(db, query.institutionId, query.year),
+          await build(db, query.institutionId, query.year),
           query.format,
           `national-${kind}-${query.institutionId}-${query.year}`,
         );

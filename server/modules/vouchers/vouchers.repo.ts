@@ -1,6 +1,6 @@
 /** SQL of vouchers: programmes, certifications, controller groups, related parties, quotas and uses. */
-import { and, asc, desc, eq, inArray, like, or, sql } from 'drizzle-orm';
-import { statementCache, writeTransaction, type Db } from '../../../db/client.ts';
+import { and, asc, desc, eq, inArray, like, or } from 'drizzle-orm';
+import { fromBool, type Queryable } from '../../../db/port.ts';
 import {
   cities,
   controllerGroups,
@@ -26,99 +26,164 @@ export interface OrganisationBrief {
   certified: boolean;
 }
 
+// Aliases are quoted: PostgreSQL folds unquoted names to lower case. A parameter tested with IS NULL
+// is cast, so that PostgreSQL knows its type (SQLite: the same value).
+
+const ORGANISATION_SQL = `SELECT o.id, o.kind, o.name, o.city_code AS "cityCode", c.province, o.certified
+  FROM organisations o LEFT JOIN cities c ON c.code = o.city_code WHERE o.id = ?`;
+
+const CITY_NAME_SQL = `SELECT name FROM cities WHERE code = ?`;
+
+const USE_TOTALS_SQL = `SELECT COALESCE(SUM(CASE WHEN status = 'reserved' THEN reserved_fen END), 0) AS "reservedFen",
+    COALESCE(SUM(CASE WHEN status = 'posted' THEN posted_fen END), 0) AS "usedFen"
+  FROM voucher_uses WHERE quota_id = ?`;
+
+const QUOTA_COUNT_SQL = `SELECT COUNT(*) FROM voucher_quotas WHERE programme_id = ?`;
+
+const GROUP_MEMBERS_SQL = `SELECT o.id, o.name
+  FROM enterprise_certifications c JOIN organisations o ON o.id = c.organisation_id
+  WHERE c.controller_group_id = @group AND (CAST(@city AS TEXT) IS NULL OR o.city_code = @city) ORDER BY o.id`;
+
+const RELATED_PARTIES_SQL = `SELECT r.id, r.relation, r.note, r.declared_at AS "declaredAt", e.id AS "enterpriseId",
+    e.name AS "enterpriseName", p.id AS "providerId", p.name AS "providerName"
+  FROM related_parties r JOIN organisations e ON e.id = r.enterprise_id JOIN organisations p ON p.id = r.provider_id
+  WHERE (CAST(@enterprise AS INTEGER) IS NULL OR r.enterprise_id = @enterprise)
+    AND (CAST(@city AS TEXT) IS NULL OR e.city_code = @city)
+  ORDER BY r.id`;
+
+const IS_RELATED_SQL = `SELECT 1 FROM related_parties WHERE enterprise_id = ? AND provider_id = ? LIMIT 1`;
+
+const DELETE_RELATED_PARTY_SQL = `DELETE FROM related_parties WHERE id = ?`;
+
+const QUOTAS_TO_EXPIRE_SQL = `SELECT q.id, q.programme_id AS "programmeId", q.enterprise_id AS "enterpriseId",
+    q.cap_fen AS "capFen", q.granted_by AS "grantedBy", q.granted_at AS "grantedAt", q.revoked_at AS "revokedAt",
+    q.revoke_reason AS "revokeReason"
+  FROM voucher_quotas q JOIN voucher_programmes p ON p.id = q.programme_id
+  WHERE p.use_by < ? AND q.revoked_at IS NULL
+    AND NOT EXISTS (SELECT 1 FROM ledger_transfers t WHERE t.id = 'quota:' || q.id || ':expire')`;
+
+const USES_OF_ENTERPRISE_SQL = `SELECT u.id, u.booking_id AS "bookingId", u.programme_id AS "programmeId", u.status,
+    u.reserved_fen AS "reservedFen", u.posted_fen AS "postedFen", u.ratio_percent AS "ratioPercent",
+    u.settlement_mode AS "settlementMode", u.created_at AS "createdAt", u.updated_at AS "updatedAt",
+    i.name_zh AS "instrumentName", p.name AS "providerName"
+  FROM voucher_uses u JOIN bookings b ON b.id = u.booking_id JOIN instruments i ON i.id = b.instrument_id
+  JOIN organisations p ON p.id = u.provider_id
+  WHERE CAST(? AS INTEGER) IS NULL OR u.enterprise_id = ? ORDER BY u.id DESC LIMIT ?`;
+
+// SQLite only: an IN-list as one JSON array parameter (json_each). The PostgreSQL issue adds its
+// version beside each (byEngine), e.g. `= ANY(?)` with an array.
+
+const KNOWN_CITIES_SQL = `SELECT code FROM cities WHERE code IN (SELECT value FROM json_each(?))`;
+
+const CATEGORIES_KNOWN_SQL = `SELECT COUNT(*) FROM categories WHERE code IN (SELECT value FROM json_each(?))`;
+
+const INSTITUTIONS_KNOWN_SQL = `SELECT COUNT(*) FROM organisations
+  WHERE kind = 'institution' AND id IN (SELECT value FROM json_each(?))`;
+
+/** Every booking view asks for its bookings' uses: one statement for the page. */
+const USES_OF_BOOKINGS_SQL = `SELECT id, booking_id AS "bookingId", quota_id AS "quotaId", programme_id AS "programmeId",
+    enterprise_id AS "enterpriseId", provider_id AS "providerId", settlement_mode AS "settlementMode", status,
+    ratio_percent AS "ratioPercent", eligible_fen AS "eligibleFen", reserved_fen AS "reservedFen",
+    posted_fen AS "postedFen", limited_by AS "limitedBy", justification, created_at AS "createdAt",
+    updated_at AS "updatedAt"
+  FROM voucher_uses WHERE booking_id IN (SELECT value FROM json_each(?))`;
+
+export type RelatedPartyRow = {
+  id: number;
+  relation: (typeof relatedParties.$inferSelect)['relation'];
+  note: string | null;
+  declaredAt: number;
+  enterpriseId: number;
+  enterpriseName: string;
+  providerId: number;
+  providerName: string;
+};
+
+export type EnterpriseUseRow = Pick<
+  VoucherUseRow,
+  | 'id'
+  | 'bookingId'
+  | 'programmeId'
+  | 'status'
+  | 'reservedFen'
+  | 'postedFen'
+  | 'ratioPercent'
+  | 'settlementMode'
+  | 'createdAt'
+  | 'updatedAt'
+> & { instrumentName: string; providerName: string };
+
 export class VouchersRepo {
-  private readonly stmt: ReturnType<typeof statementCache>;
+  constructor(private readonly q: Queryable) {}
 
-  constructor(readonly db: Db) {
-    this.stmt = statementCache(db);
+  /** The same queries on a transaction (or another connection). */
+  with(q: Queryable): VouchersRepo {
+    return new VouchersRepo(q);
   }
 
-  transaction<T>(fn: () => T): T {
-    return writeTransaction(this.db, fn);
+  async organisation(id: number): Promise<OrganisationBrief | undefined> {
+    const r = await this.q.get<Omit<OrganisationBrief, 'certified'> & { certified: unknown }>(ORGANISATION_SQL, [id]);
+    return r && { ...r, certified: fromBool(r.certified) };
   }
 
-  organisation(id: number): OrganisationBrief | undefined {
-    const r = this.stmt(
-      `SELECT o.id, o.kind, o.name, o.city_code AS cityCode, c.province, o.certified
-       FROM organisations o LEFT JOIN cities c ON c.code = o.city_code WHERE o.id = ?`,
-    ).get(id) as (Omit<OrganisationBrief, 'certified'> & { certified: number }) | undefined;
-    return r && { ...r, certified: Boolean(r.certified) };
-  }
-
-  cityName(code: string | null): string | null {
+  async cityName(code: string | null): Promise<string | null> {
     if (!code) return null;
-    return (this.stmt(`SELECT name FROM cities WHERE code = ?`).pluck().get(code) as string | undefined) ?? null;
+    return (await this.q.value<string>(CITY_NAME_SQL, [code])) ?? null;
   }
 
-  knownCities(codes: string[]): Set<string> {
+  async knownCities(codes: string[]): Promise<Set<string>> {
     if (!codes.length) return new Set();
-    return new Set(
-      this.db
-        .select({ code: cities.code })
-        .from(cities)
-        .where(sql`${cities.code} IN (SELECT value FROM json_each(${JSON.stringify(codes)}))`)
-        .all()
-        .map((r) => r.code),
-    );
+    return new Set(await this.q.column<string>(KNOWN_CITIES_SQL, [JSON.stringify(codes)]));
   }
 
   // Programmes
 
-  programmes(): ProgrammeRow[] {
-    return this.db
+  async programmes(): Promise<ProgrammeRow[]> {
+    return this.q.orm
       .select()
       .from(voucherProgrammes)
       .orderBy(desc(voucherProgrammes.year), asc(voucherProgrammes.id))
       .all();
   }
 
-  programme(id: number): ProgrammeRow | undefined {
-    return this.db.select().from(voucherProgrammes).where(eq(voucherProgrammes.id, id)).get();
+  async programme(id: number): Promise<ProgrammeRow | undefined> {
+    return this.q.orm.select().from(voucherProgrammes).where(eq(voucherProgrammes.id, id)).get();
   }
 
-  insertProgramme(row: typeof voucherProgrammes.$inferInsert): ProgrammeRow {
-    return this.db.insert(voucherProgrammes).values(row).returning().get();
+  async insertProgramme(row: typeof voucherProgrammes.$inferInsert): Promise<ProgrammeRow> {
+    return this.q.orm.insert(voucherProgrammes).values(row).returning().get();
   }
 
-  updateProgramme(id: number, set: Partial<typeof voucherProgrammes.$inferInsert>): void {
-    this.db.update(voucherProgrammes).set(set).where(eq(voucherProgrammes.id, id)).run();
+  async updateProgramme(id: number, set: Partial<typeof voucherProgrammes.$inferInsert>): Promise<void> {
+    await this.q.orm.update(voucherProgrammes).set(set).where(eq(voucherProgrammes.id, id)).run();
   }
 
   /** Sums of a quota's uses by status. */
-  useTotals(quotaId: number): { reservedFen: number; usedFen: number } {
-    return this.stmt(
-      `SELECT COALESCE(SUM(CASE WHEN status = 'reserved' THEN reserved_fen END), 0) AS reservedFen,
-              COALESCE(SUM(CASE WHEN status = 'posted' THEN posted_fen END), 0) AS usedFen
-       FROM voucher_uses WHERE quota_id = ?`,
-    ).get(quotaId) as { reservedFen: number; usedFen: number };
+  async useTotals(quotaId: number): Promise<{ reservedFen: number; usedFen: number }> {
+    const r = await this.q.get<{ reservedFen: unknown; usedFen: unknown }>(USE_TOTALS_SQL, [quotaId]);
+    return { reservedFen: Number(r?.reservedFen ?? 0), usedFen: Number(r?.usedFen ?? 0) };
   }
 
-  categoriesKnown(codes: string[]): number {
-    return this.stmt(`SELECT COUNT(*) FROM categories WHERE code IN (SELECT value FROM json_each(?))`)
-      .pluck()
-      .get(JSON.stringify(codes)) as number;
+  async categoriesKnown(codes: string[]): Promise<number> {
+    return Number(await this.q.value(CATEGORIES_KNOWN_SQL, [JSON.stringify(codes)]));
   }
 
-  institutionsKnown(ids: number[]): number {
-    return this.stmt(
-      `SELECT COUNT(*) FROM organisations WHERE kind = 'institution' AND id IN (SELECT value FROM json_each(?))`,
-    )
-      .pluck()
-      .get(JSON.stringify(ids)) as number;
+  async institutionsKnown(ids: number[]): Promise<number> {
+    return Number(await this.q.value(INSTITUTIONS_KNOWN_SQL, [JSON.stringify(ids)]));
   }
 
-  quotaCount(programmeId: number): number {
-    return this.stmt(`SELECT COUNT(*) FROM voucher_quotas WHERE programme_id = ?`).pluck().get(programmeId) as number;
+  async quotaCount(programmeId: number): Promise<number> {
+    return Number(await this.q.value(QUOTA_COUNT_SQL, [programmeId]));
   }
 
   // Enterprises, certification, groups, related parties
 
-  enterprise(id: number) {
-    return this.enterprises({ id }, 1)[0];
+  async enterprise(id: number) {
+    return (await this.enterprises({ id }, 1))[0];
   }
 
   /** Enterprises by name or credit code; with `cityCode`, only that city's. */
-  enterprises(filter: { q?: string; id?: number; cityCode?: string }, limit: number) {
+  async enterprises(filter: { q?: string; id?: number; cityCode?: string }, limit: number) {
     const { q, id, cityCode } = filter;
     const where = and(
       eq(organisations.kind, 'enterprise'),
@@ -126,7 +191,7 @@ export class VouchersRepo {
       q ? or(like(organisations.name, `%${q}%`), like(organisations.creditCode, `%${q}%`)) : undefined,
       cityCode !== undefined ? eq(organisations.cityCode, cityCode) : undefined,
     );
-    return this.db
+    return this.q.orm
       .select({
         id: organisations.id,
         name: organisations.name,
@@ -142,21 +207,25 @@ export class VouchersRepo {
       .all();
   }
 
-  certification(organisationId: number): CertificationRow | undefined {
-    return this.db
+  async certification(organisationId: number): Promise<CertificationRow | undefined> {
+    return this.q.orm
       .select()
       .from(enterpriseCertifications)
       .where(eq(enterpriseCertifications.organisationId, organisationId))
       .get();
   }
 
-  certificationByNumber(no: string): CertificationRow | undefined {
-    return this.db.select().from(enterpriseCertifications).where(eq(enterpriseCertifications.certificateNo, no)).get();
+  async certificationByNumber(no: string): Promise<CertificationRow | undefined> {
+    return this.q.orm
+      .select()
+      .from(enterpriseCertifications)
+      .where(eq(enterpriseCertifications.certificateNo, no))
+      .get();
   }
 
-  upsertCertification(row: CertificationRow): void {
+  async upsertCertification(row: CertificationRow): Promise<void> {
     const { organisationId: _o, ...set } = row;
-    this.db
+    await this.q.orm
       .insert(enterpriseCertifications)
       .values(row)
       .onConflictDoUpdate({ target: enterpriseCertifications.organisationId, set })
@@ -164,8 +233,8 @@ export class VouchersRepo {
   }
 
   /** Controller groups; with `cityCode`, those with at least one member enterprise in that city. */
-  controllerGroups(cityCode?: string) {
-    return this.db
+  async controllerGroups(cityCode?: string) {
+    return this.q.orm
       .select()
       .from(controllerGroups)
       .where(
@@ -173,7 +242,7 @@ export class VouchersRepo {
           ? undefined
           : inArray(
               controllerGroups.id,
-              this.db
+              this.q.orm
                 .select({ id: enterpriseCertifications.controllerGroupId })
                 .from(enterpriseCertifications)
                 .innerJoin(organisations, eq(organisations.id, enterpriseCertifications.organisationId))
@@ -184,63 +253,50 @@ export class VouchersRepo {
       .all();
   }
 
-  controllerGroup(id: number) {
-    return this.db.select().from(controllerGroups).where(eq(controllerGroups.id, id)).get();
+  async controllerGroup(id: number) {
+    return this.q.orm.select().from(controllerGroups).where(eq(controllerGroups.id, id)).get();
   }
 
-  insertControllerGroup(row: typeof controllerGroups.$inferInsert) {
-    return this.db.insert(controllerGroups).values(row).returning().get();
+  async insertControllerGroup(row: typeof controllerGroups.$inferInsert) {
+    return this.q.orm.insert(controllerGroups).values(row).returning().get();
   }
 
   /** A group's member enterprises; with `cityCode`, only those of that city. */
-  groupMembers(groupId: number, cityCode?: string): { id: number; name: string }[] {
-    return this.stmt(
-      `SELECT o.id, o.name FROM enterprise_certifications c JOIN organisations o ON o.id = c.organisation_id
-       WHERE c.controller_group_id = @group AND (@city IS NULL OR o.city_code = @city) ORDER BY o.id`,
-    ).all({ group: groupId, city: cityCode ?? null }) as { id: number; name: string }[];
+  async groupMembers(groupId: number, cityCode?: string): Promise<{ id: number; name: string }[]> {
+    return this.q.all<{ id: number; name: string }>(GROUP_MEMBERS_SQL, { group: groupId, city: cityCode ?? null });
   }
 
   /** Related-party declarations; with `cityCode`, those of that city's enterprises. */
-  relatedParties(filter: { enterpriseId?: number; cityCode?: string } = {}) {
-    return this.stmt(
-      `SELECT r.id, r.relation, r.note, r.declared_at AS declaredAt, e.id AS enterpriseId, e.name AS enterpriseName,
-              p.id AS providerId, p.name AS providerName
-       FROM related_parties r JOIN organisations e ON e.id = r.enterprise_id JOIN organisations p ON p.id = r.provider_id
-       WHERE (@enterprise IS NULL OR r.enterprise_id = @enterprise) AND (@city IS NULL OR e.city_code = @city)
-       ORDER BY r.id`,
-    ).all({ enterprise: filter.enterpriseId ?? null, city: filter.cityCode ?? null }) as {
-      id: number;
-      relation: (typeof relatedParties.$inferSelect)['relation'];
-      note: string | null;
-      declaredAt: number;
-      enterpriseId: number;
-      enterpriseName: string;
-      providerId: number;
-      providerName: string;
-    }[];
+  async relatedParties(filter: { enterpriseId?: number; cityCode?: string } = {}): Promise<RelatedPartyRow[]> {
+    return this.q.all<RelatedPartyRow>(RELATED_PARTIES_SQL, {
+      enterprise: filter.enterpriseId ?? null,
+      city: filter.cityCode ?? null,
+    });
   }
 
-  isRelated(enterpriseId: number, providerId: number): boolean {
-    return (
-      this.stmt(`SELECT 1 FROM related_parties WHERE enterprise_id = ? AND provider_id = ? LIMIT 1`).get(
-        enterpriseId,
-        providerId,
-      ) !== undefined
-    );
+  async isRelated(enterpriseId: number, providerId: number): Promise<boolean> {
+    return (await this.q.get(IS_RELATED_SQL, [enterpriseId, providerId])) !== undefined;
   }
 
-  insertRelatedParty(row: typeof relatedParties.$inferInsert): number {
-    return this.db.insert(relatedParties).values(row).onConflictDoNothing().run().lastInsertRowid as number;
+  /** The new declaration's id; undefined when the same one was already declared. */
+  async insertRelatedParty(row: typeof relatedParties.$inferInsert): Promise<number | undefined> {
+    const r = await this.q.orm
+      .insert(relatedParties)
+      .values(row)
+      .onConflictDoNothing()
+      .returning({ id: relatedParties.id })
+      .get();
+    return r?.id;
   }
 
-  deleteRelatedParty(id: number): boolean {
-    return this.db.delete(relatedParties).where(eq(relatedParties.id, id)).run().changes > 0;
+  async deleteRelatedParty(id: number): Promise<boolean> {
+    return (await this.q.run(DELETE_RELATED_PARTY_SQL, [id])).changes > 0;
   }
 
   // Quotas and uses
 
   /** Quotas, newest first; with `cityCode`, those of the city's enterprises or of programmes the city issued. */
-  quotas(filter: { programmeId?: number; enterpriseId?: number; cityCode?: string }): QuotaRow[] {
+  async quotas(filter: { programmeId?: number; enterpriseId?: number; cityCode?: string }): Promise<QuotaRow[]> {
     const conds = [];
     if (filter.programmeId !== undefined) conds.push(eq(voucherQuotas.programmeId, filter.programmeId));
     if (filter.enterpriseId !== undefined) conds.push(eq(voucherQuotas.enterpriseId, filter.enterpriseId));
@@ -249,21 +305,21 @@ export class VouchersRepo {
         or(
           inArray(
             voucherQuotas.enterpriseId,
-            this.db
+            this.q.orm
               .select({ id: organisations.id })
               .from(organisations)
               .where(eq(organisations.cityCode, filter.cityCode)),
           ),
           inArray(
             voucherQuotas.programmeId,
-            this.db
+            this.q.orm
               .select({ id: voucherProgrammes.id })
               .from(voucherProgrammes)
               .where(eq(voucherProgrammes.issuerCityCode, filter.cityCode)),
           ),
         ),
       );
-    return this.db
+    return this.q.orm
       .select()
       .from(voucherQuotas)
       .where(conds.length ? and(...conds) : undefined)
@@ -272,81 +328,50 @@ export class VouchersRepo {
       .all();
   }
 
-  quota(id: number): QuotaRow | undefined {
-    return this.db.select().from(voucherQuotas).where(eq(voucherQuotas.id, id)).get();
+  async quota(id: number): Promise<QuotaRow | undefined> {
+    return this.q.orm.select().from(voucherQuotas).where(eq(voucherQuotas.id, id)).get();
   }
 
-  quotaOf(programmeId: number, enterpriseId: number): QuotaRow | undefined {
-    return this.db
+  async quotaOf(programmeId: number, enterpriseId: number): Promise<QuotaRow | undefined> {
+    return this.q.orm
       .select()
       .from(voucherQuotas)
       .where(and(eq(voucherQuotas.programmeId, programmeId), eq(voucherQuotas.enterpriseId, enterpriseId)))
       .get();
   }
 
-  insertQuota(row: typeof voucherQuotas.$inferInsert): QuotaRow {
-    return this.db.insert(voucherQuotas).values(row).returning().get();
+  async insertQuota(row: typeof voucherQuotas.$inferInsert): Promise<QuotaRow> {
+    return this.q.orm.insert(voucherQuotas).values(row).returning().get();
   }
 
-  updateQuota(id: number, set: Partial<QuotaRow>): void {
-    this.db.update(voucherQuotas).set(set).where(eq(voucherQuotas.id, id)).run();
+  async updateQuota(id: number, set: Partial<QuotaRow>): Promise<void> {
+    await this.q.orm.update(voucherQuotas).set(set).where(eq(voucherQuotas.id, id)).run();
   }
 
   /** Quotas past their programme's use-by date that still hold unused money (for the expiry sweep). */
-  quotasToExpire(today: string): QuotaRow[] {
-    return this.stmt(
-      `SELECT q.id, q.programme_id AS programmeId, q.enterprise_id AS enterpriseId, q.cap_fen AS capFen,
-              q.granted_by AS grantedBy, q.granted_at AS grantedAt, q.revoked_at AS revokedAt, q.revoke_reason AS revokeReason
-       FROM voucher_quotas q JOIN voucher_programmes p ON p.id = q.programme_id
-       WHERE p.use_by < ? AND q.revoked_at IS NULL
-         AND NOT EXISTS (SELECT 1 FROM ledger_transfers t WHERE t.id = 'quota:' || q.id || ':expire')`,
-    ).all(today) as QuotaRow[];
+  async quotasToExpire(today: string): Promise<QuotaRow[]> {
+    return this.q.all<QuotaRow>(QUOTAS_TO_EXPIRE_SQL, [today]);
   }
 
-  use(bookingId: number): VoucherUseRow | undefined {
-    return this.db.select().from(voucherUses).where(eq(voucherUses.bookingId, bookingId)).get();
+  async use(bookingId: number): Promise<VoucherUseRow | undefined> {
+    return this.q.orm.select().from(voucherUses).where(eq(voucherUses.bookingId, bookingId)).get();
   }
 
-  /** The uses of some bookings (every booking view asks: a cached statement, not the query builder). */
-  usesOfBookings(bookingIds: number[]): VoucherUseRow[] {
+  /** The uses of some bookings (every booking view asks: one statement, not the query builder). */
+  async usesOfBookings(bookingIds: number[]): Promise<VoucherUseRow[]> {
     if (!bookingIds.length) return [];
-    return this.stmt(
-      `SELECT id, booking_id AS bookingId, quota_id AS quotaId, programme_id AS programmeId, enterprise_id AS enterpriseId,
-              provider_id AS providerId, settlement_mode AS settlementMode, status, ratio_percent AS ratioPercent,
-              eligible_fen AS eligibleFen, reserved_fen AS reservedFen, posted_fen AS postedFen, limited_by AS limitedBy,
-              justification, created_at AS createdAt, updated_at AS updatedAt
-       FROM voucher_uses WHERE booking_id IN (SELECT value FROM json_each(?))`,
-    ).all(JSON.stringify(bookingIds)) as VoucherUseRow[];
+    return this.q.all<VoucherUseRow>(USES_OF_BOOKINGS_SQL, [JSON.stringify(bookingIds)]);
   }
 
-  insertUse(row: typeof voucherUses.$inferInsert): VoucherUseRow {
-    return this.db.insert(voucherUses).values(row).returning().get();
+  async insertUse(row: typeof voucherUses.$inferInsert): Promise<VoucherUseRow> {
+    return this.q.orm.insert(voucherUses).values(row).returning().get();
   }
 
-  updateUse(id: number, set: Partial<VoucherUseRow>): void {
-    this.db.update(voucherUses).set(set).where(eq(voucherUses.id, id)).run();
+  async updateUse(id: number, set: Partial<VoucherUseRow>): Promise<void> {
+    await this.q.orm.update(voucherUses).set(set).where(eq(voucherUses.id, id)).run();
   }
 
-  usesOfEnterprise(enterpriseId: number | null, limit: number) {
-    return this.stmt(
-      `SELECT u.id, u.booking_id AS bookingId, u.programme_id AS programmeId, u.status, u.reserved_fen AS reservedFen,
-              u.posted_fen AS postedFen, u.ratio_percent AS ratioPercent, u.settlement_mode AS settlementMode,
-              u.created_at AS createdAt, u.updated_at AS updatedAt, i.name_zh AS instrumentName, p.name AS providerName
-       FROM voucher_uses u JOIN bookings b ON b.id = u.booking_id JOIN instruments i ON i.id = b.instrument_id
-       JOIN organisations p ON p.id = u.provider_id
-       WHERE ? IS NULL OR u.enterprise_id = ? ORDER BY u.id DESC LIMIT ?`,
-    ).all(enterpriseId, enterpriseId, limit) as (Pick<
-      VoucherUseRow,
-      | 'id'
-      | 'bookingId'
-      | 'programmeId'
-      | 'status'
-      | 'reservedFen'
-      | 'postedFen'
-      | 'ratioPercent'
-      | 'settlementMode'
-      | 'createdAt'
-      | 'updatedAt'
-    > & { instrumentName: string; providerName: string })[];
+  async usesOfEnterprise(enterpriseId: number | null, limit: number): Promise<EnterpriseUseRow[]> {
+    return this.q.all<EnterpriseUseRow>(USES_OF_ENTERPRISE_SQL, [enterpriseId, enterpriseId, limit]);
   }
 }

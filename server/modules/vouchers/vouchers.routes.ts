@@ -38,7 +38,7 @@ export function voucherRoutes(vouchers: VouchersService, registry: OpenAPIRegist
     tag,
     access: ['researcher'],
     response: z.object({ items: z.array(quotaSchema) }),
-    handler: ({ actor }) => ({ items: vouchers.myQuotas(actor!) }),
+    handler: async ({ actor }) => ({ items: await vouchers.myQuotas(actor!) }),
   });
   route({
     method: 'get',
@@ -47,7 +47,7 @@ export function voucherRoutes(vouchers: VouchersService, registry: OpenAPIRegist
     tag,
     access: ['researcher', 'platform_admin'],
     response: z.object({ items: z.array(voucherUseHistorySchema) }),
-    handler: ({ actor }) => ({ items: vouchers.myUses(actor!) }),
+    handler: async ({ actor }) => ({ items: await vouchers.myUses(actor!) }),
   });
 
   // Programmes
@@ -59,7 +59,7 @@ export function voucherRoutes(vouchers: VouchersService, registry: OpenAPIRegist
     tag,
     access: OVERSIGHT,
     response: z.object({ items: z.array(programmeSchema) }),
-    handler: ({ actor }) => ({ items: vouchers.listProgrammes(actor!) }),
+    handler: async ({ actor }) => ({ items: await vouchers.listProgrammes(actor!) }),
   });
   route({
     method: 'get',
@@ -104,7 +104,7 @@ export function voucherRoutes(vouchers: VouchersService, registry: OpenAPIRegist
     access: OVERSIGHT,
     query: z.object({ q: z.string().trim().max(100).optional() }).strict(),
     response: z.object({ items: z.array(enterpriseSchema) }),
-    handler: ({ query, actor }) => ({ items: vouchers.enterprises(actor!, query.q || undefined) }),
+    handler: async ({ query, actor }) => ({ items: await vouchers.enterprises(actor!, query.q || undefined) }),
   });
   route({
     method: 'put',
@@ -135,7 +135,7 @@ export function voucherRoutes(vouchers: VouchersService, registry: OpenAPIRegist
     tag,
     access: OVERSIGHT,
     response: z.object({ items: z.array(controllerGroupSchema) }),
-    handler: ({ actor }) => ({ items: vouchers.controllerGroups(actor!) }),
+    handler: async ({ actor }) => ({ items: await vouchers.controllerGroups(actor!) }),
   });
   route({
     method: 'post',
@@ -157,7 +157,7 @@ export function voucherRoutes(vouchers: VouchersService, registry: OpenAPIRegist
     access: OVERSIGHT,
     query: z.object({ enterpriseId: optionalId }).strict(),
     response: z.object({ items: z.array(relatedPartySchema) }),
-    handler: ({ query, actor }) => ({ items: vouchers.relatedParties(actor!, query.enterpriseId) }),
+    handler: async ({ query, actor }) => ({ items: await vouchers.relatedParties(actor!, query.enterpriseId) }),
   });
   route({
     method: 'post',
@@ -190,7 +190,7 @@ export function voucherRoutes(vouchers: VouchersService, registry: OpenAPIRegist
     access: OVERSIGHT,
     query: z.object({ programmeId: optionalId, enterpriseId: optionalId }).strict(),
     response: z.object({ items: z.array(quotaSchema) }),
-    handler: ({ query, actor }) => ({ items: vouchers.quotas(actor!, query) }),
+    handler: async ({ query, actor }) => ({ items: await vouchers.quotas(actor!, query) }),
   });
   route({
     method: 'post',

@@ -1,0 +1,149 @@
+/**
+ * What the booking use cases share (rules.ts, availability.ts, request.ts, transition.ts, run.ts,
+ * training.ts, calendar.ts, views.ts): the database and repositories, the clock, the notifier, the
+ * file store, checkout's hooks, and the look-ups several of them make — an instrument and its rules,
+ * the platform's holiday calendar (cached), the situation of an instrument's time, who sees a booking.
+ *
+ * Look-ups take the repository to read with: `this.repo` by default, or `repo.with(tx)` inside a use
+ * case's transaction. A public method another module calls inside its own transaction reads with
+ * `this.repo`, and the port runs those statements in that transaction.
+ */
+import type { Database } from '../../../db/port.ts';
+import type { Clock } from '../../shared/clock.ts';
+import { badRequest, notFound } from '../../shared/errors.ts';
+import { FileStore } from '../../shared/files.ts';
+import type { Actor } from '../auth/actor.ts';
+import type { CatalogRepo } from '../catalog/catalog.repo.ts';
+import type { CatalogService } from '../catalog/catalog.service.ts';
+import type { Notifier } from '../notifications/notifications.service.ts';
+import type { BookingView, Schedule } from './booking.schemas.ts';
+import type { BookingRepo, BookingRow, InstrumentBrief } from './booking.repo.ts';
+import { rulesOf } from './rules.ts';
+import type { HolidayCalendar, Situation } from './slots.ts';
+
+export const DAY = 86_400_000;
+
+/** What the money side of the platform adds to bookings (see checkout). */
+export interface BookingHooks {
+  /** Inside a transition's transaction, after the row changed: hold, post or release money. Awaited. */
+  onTransition(before: BookingRow, after: BookingRow, now: number): Promise<void>;
+  /** The price split, payment and voucher use of each booking, for views (inside the views' read). */
+  money(rows: BookingRow[]): Promise<Map<number, Pick<BookingView, 'price' | 'finalPrice' | 'payment' | 'voucherUse'>>>;
+}
+
+/** How long the holiday calendar read from the database is used before it is read again. */
+const CALENDAR_TTL_MS = 60_000;
+
+export class BookingContext {
+  /** Set once by checkout at start-up (BookingService.setHooks). */
+  hooks: BookingHooks | null = null;
+  readonly files: FileStore;
+  private calendarCache: { readAt: number; calendar: HolidayCalendar } | null = null;
+  /** Moved on by every edit of the calendar through this process (see holidayCalendar). */
+  private calendarGeneration = 0;
+
+  constructor(
+    readonly db: Database,
+    readonly repo: BookingRepo,
+    readonly catalogRepo: CatalogRepo,
+    readonly catalog: CatalogService,
+    readonly clock: Clock,
+    /** Where uploaded files (service reports) are kept. */
+    fileDir: string,
+    /** Tells the lab and the requester of new bookings and status changes (absent in seeds). */
+    readonly notifier?: Notifier,
+  ) {
+    this.files = new FileStore(fileDir);
+  }
+
+  /** An instrument named in a request body: unknown is bad input (400), not a missing page. */
+  async instrumentOr400(id: number, repo = this.repo): Promise<InstrumentBrief> {
+    const instrument = await repo.instrument(id);
+    if (!instrument)
+      throw badRequest('unknown instrument', [{ path: 'body.instrumentId', message: `no instrument ${id}` }]);
+    return instrument;
+  }
+
+  async instrumentOr404(id: number, repo = this.repo): Promise<InstrumentBrief> {
+    const instrument = await repo.instrument(id);
+    if (!instrument) throw notFound('instrument');
+    return instrument;
+  }
+
+  /** An instrument's rules (its own, or the default ones) in `timeZone`. */
+  async rules(instrumentId: number, timeZone: string, repo = this.repo): Promise<Schedule> {
+    return rulesOf(timeZone, await repo.schedule(instrumentId));
+  }
+
+  /** The zone of a booking's instrument. */
+  async zoneOf(b: BookingRow, repo = this.repo): Promise<string> {
+    return (await repo.instrument(b.instrumentId))?.timeZone ?? 'Asia/Shanghai';
+  }
+
+  /** What the slot engine needs to judge a window of an instrument's time. */
+  async situation(
+    instrumentId: number,
+    rules: Schedule,
+    from: number,
+    to: number,
+    exceptBookingId = 0,
+    repo = this.repo,
+  ): Promise<Situation> {
+    const margin = (rules.setupBufferMinutes + rules.cleanupBufferMinutes) * 60_000 + rules.maxBookingMinutes * 60_000;
+    const holidays = await this.holidayCalendar(repo);
+    const closures = await repo.closures(instrumentId, from - margin, to + margin);
+    const busy = await repo.busyBlocks(instrumentId, from - margin, to + margin, exceptBookingId);
+    return {
+      rules,
+      holidays,
+      closures: closures.map((c) => ({ start: c.startAt, end: c.endAt })),
+      busy,
+      now: this.clock.now(),
+    };
+  }
+
+  /**
+   * The platform calendar as two sets of local dates. It is small and changes a few times a year,
+   * so it is read once and kept for a minute; edits through this process drop it at once, edits
+   * through another process are seen within the minute.
+   *
+   * The read awaits, so an edit (and its drop) can happen while it is under way: what such a read
+   * found is used for its own request but not kept, or the edit would go unseen for a minute.
+   */
+  async holidayCalendar(repo = this.repo): Promise<HolidayCalendar> {
+    const now = this.clock.now();
+    const cached = this.calendarCache;
+    if (cached && now - cached.readAt <= CALENDAR_TTL_MS && now >= cached.readAt) return cached.calendar;
+    const generation = this.calendarGeneration;
+    const off = new Set<string>();
+    const workdays = new Set<string>();
+    for (const h of await repo.allHolidays()) (h.kind === 'off' ? off : workdays).add(h.date);
+    const calendar = { off, workdays };
+    if (generation === this.calendarGeneration) this.calendarCache = { readAt: now, calendar };
+    return calendar;
+  }
+
+  /** After an edit of the calendar has been written. */
+  dropHolidayCalendar(): void {
+    this.calendarGeneration++;
+    this.calendarCache = null;
+  }
+
+  /** Who may see a booking: its enterprise, its institution's lab, platform admins. */
+  visible(actor: Actor, b: BookingRow): boolean {
+    if (actor.role === 'platform_admin') return true;
+    if (actor.role === 'lab_manager') return b.institutionId === actor.organisationId;
+    if (actor.role === 'researcher') return b.requesterOrganisationId === actor.organisationId;
+    return false;
+  }
+
+  async bookingOr404(actor: Actor, id: number, repo = this.repo): Promise<BookingRow> {
+    const b = await repo.booking(id);
+    if (!b || !this.visible(actor, b)) throw notFound('booking');
+    return b;
+  }
+}
+
+export function bookableStatus(status: string): boolean {
+  return status === 'normal' || status === 'standby' || status === 'remote' || status === 'occasional_fault';
+}

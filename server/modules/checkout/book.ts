@@ -1,0 +1,148 @@
+/**
+ * A new booking with its money: the quote, and the checkout — the booking, its voucher share and
+ * its card payment written as an intent in one transaction, then the card authorised outside it
+ * (authorisation.ts).
+ */
+import type { BookingRequest, BookingView } from '../booking/booking.schemas.ts';
+import type { BookingRow } from '../booking/booking.repo.ts';
+import type { BookingPlan } from '../booking/booking.service.ts';
+import { AppError, badRequest } from '../../shared/errors.ts';
+import type { Actor } from '../auth/actor.ts';
+import type { SplitContext } from '../vouchers/vouchers.service.ts';
+import type { Authorisation } from './authorisation.ts';
+import type { CheckoutContext } from './context.ts';
+
+/** What the voucher module is told about one order. */
+function orderOf(
+  actor: Actor,
+  base: { institutionId: number; categoryCode: string; serviceDate: string; userType: BookingPlan['userType'] },
+  totalFen: number,
+  justification?: string,
+): SplitContext {
+  return {
+    enterpriseId: actor.organisationId,
+    userType: base.userType,
+    providerId: base.institutionId,
+    categoryCode: base.categoryCode,
+    totalFen,
+    serviceDate: base.serviceDate,
+    justification: justification ?? null,
+  };
+}
+
+export class Checkout {
+  constructor(
+    private readonly ctx: CheckoutContext,
+    private readonly authorisation: Authorisation,
+  ) {}
+
+  async quote(actor: Actor, input: BookingRequest) {
+    const { bookings, vouchers } = this.ctx.deps;
+    // No transaction: a quote binds nothing (the checkout plans again in its own), and the split is
+    // made for the total passed to it, so the two reads need not see one moment.
+    const base = await bookings.quote(actor, input);
+    const split = (
+      await vouchers.split(orderOf(actor, base, base.totalFen, input.justification), input.useVoucher, input.quotaId)
+    ).view;
+    return {
+      instrumentId: base.instrumentId,
+      userType: base.userType,
+      unit: base.unit,
+      price: {
+        totalFen: split.totalFen,
+        voucherFen: split.voucherFen,
+        selfPayFen: split.selfPayFen,
+        limitedBy: split.limitedBy,
+        lines: base.lines,
+      },
+      voucher: split.voucher,
+      ineligible: split.ineligible,
+    };
+  }
+
+  async book(
+    actor: Actor,
+    input: BookingRequest,
+    idempotencyKey: string | undefined,
+  ): Promise<{ booking: BookingView; replayed: boolean }> {
+    const { db, bookings, vouchers, payments, provider } = this.ctx.deps;
+    const earlier = await bookings.earlier(actor, idempotencyKey);
+    if (earlier) return { booking: await this.replay(actor, earlier), replayed: true };
+    if (input.quotaId !== undefined && !input.useVoucher)
+      throw badRequest('quotaId needs useVoucher', [{ path: 'body.quotaId', message: 'useVoucher is false' }]);
+    // The checks before anything is written read one snapshot; the write transaction checks again.
+    const { plan, order, preview } = await db.read(async () => {
+      const plan = await bookings.plan(actor, input);
+      const order = orderOf(
+        actor,
+        { ...plan, institutionId: plan.instrument.institutionId, categoryCode: plan.instrument.categoryCode },
+        plan.quoted.totalFen,
+        input.justification,
+      );
+      // Refuse an unusable voucher before anything is written (the reasons say why).
+      return { plan, order, preview: input.useVoucher ? await vouchers.split(order, true, input.quotaId) : null };
+    });
+    if (preview && !preview.plan) {
+      throw badRequest(
+        preview.view.ineligible.length
+          ? `no voucher can pay for this: ${preview.view.ineligible.map((i) => i.detail).join('; ')}`
+          : 'your enterprise holds no voucher quota',
+        [{ path: 'body.useVoucher', message: preview.view.ineligible[0]?.reason ?? 'no_quota' }],
+      );
+    }
+    const now = this.ctx.now;
+    // The intent, all or nothing: the booking holding its time, the voucher share held, the payment
+    // to authorise. The processor is called only after this has committed.
+    const made = await db.write(async () => {
+      const again = await bookings.earlier(actor, idempotencyKey);
+      if (again) return { row: again, payment: undefined };
+      // Planned again inside the lock: another checkout may have used the quota since the preview.
+      const voucher = input.useVoucher ? (await vouchers.split(order, true, input.quotaId)).plan : null;
+      if (input.useVoucher && (!voucher || voucher.voucherFen === 0)) {
+        throw new AppError('conflict', 'the voucher quota has just been used up; ask for a new quote', {
+          reason: 'voucher_exhausted',
+        });
+      }
+      const deduct = voucher?.programme.settlementMode === 'deduct';
+      const selfPay = plan.quoted.totalFen - (voucher && deduct ? voucher.voucherFen : 0);
+      const method = selfPay === 0 ? null : input.paymentToken ? 'card' : 'invoice';
+      const row = await bookings.insertPlanned(
+        plan,
+        idempotencyKey,
+        method === 'card' ? 'pending_payment' : plan.confirmedStatus,
+        method,
+        now,
+      );
+      if (voucher) await vouchers.reserve(row.id, order, voucher, now);
+      const payment =
+        method === 'card'
+          ? await payments.insert({
+              bookingId: row.id,
+              provider: provider.name,
+              status: 'authorising',
+              currency: this.ctx.currency,
+              token: input.paymentToken!,
+              authorisedFen: selfPay,
+              createdAt: now,
+              updatedAt: now,
+            })
+          : undefined;
+      return { row, payment };
+    });
+    if (!made.payment) return { booking: await bookings.viewOf(actor, made.row), replayed: made.row.createdAt !== now };
+    await this.authorisation.authorise(made.payment, true);
+    return { booking: await bookings.get(actor, made.row.id), replayed: false };
+  }
+
+  /** The same Idempotency-Key again: the first answer, or the unfinished checkout carried on. */
+  private async replay(actor: Actor, b: BookingRow): Promise<BookingView> {
+    const { payments, bookings } = this.ctx.deps;
+    const payment = await payments.ofBooking(b.id);
+    if (b.status === 'pending_payment' && payment?.status === 'authorising')
+      await this.authorisation.authorise(payment, true);
+    const after = (await bookings.row(b.id))!;
+    if (after.status === 'payment_failed' && payment)
+      throw this.authorisation.failure((await payments.byId(payment.id))!);
+    return bookings.get(actor, after.id);
+  }
+}

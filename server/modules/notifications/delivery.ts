@@ -1,0 +1,152 @@
+/**
+ * Email delivery through the outbox.
+ *
+ * `deliver()` sends what is due after commit (kicked by every notify, and on a timer), outside any
+ * transaction: it claims due rows in one write transaction (pending and due, or sending with an
+ * expired lease — a sender that died), sends each with a Message-ID derived from the outbox row
+ * (so a receiver can drop a duplicate), marks it sent; on an error it counts the attempt and
+ * retries later with exponential back-off (30 s, 1 min, 2 min … capped at 1 h); after 10 attempts
+ * the row is failed.
+ */
+import { AsyncResource } from 'node:async_hooks';
+import type { Transporter } from 'nodemailer';
+import type { OutboxStatus } from '../../../db/schema/index.ts';
+import type { NotificationsContext } from './context.ts';
+import type { OutboxRow } from './notifications.repo.ts';
+
+export const MAX_ATTEMPTS = 10;
+const FIRST_RETRY_MS = 30_000;
+const MAX_RETRY_MS = 3_600_000;
+/** How long a claimed email is its sender's: far longer than one send may take (see the transport timeouts). */
+const LEASE_MS = 5 * 60_000;
+const CLAIM_BATCH = 5;
+
+export const DEFAULT_MAIL_FROM = '山东省大型科学仪器共享服务平台 <noreply@instruments.sd.example.cn>';
+
+/** The wait before the next try after `attempts` failed ones: 30 s, 1 min, 2 min, … at most 1 h. */
+export function retryDelayMs(attempts: number): number {
+  return Math.min(MAX_RETRY_MS, FIRST_RETRY_MS * 2 ** Math.max(0, attempts - 1));
+}
+
+export interface DeliveryResult {
+  sent: number;
+  retrying: number;
+  failed: number;
+}
+
+export class MailDelivery {
+  private chain: Promise<unknown> = Promise.resolve();
+  private queued: Promise<DeliveryResult> | null = null;
+  private kickScheduled = false;
+  private readonly domain: string;
+  /**
+   * The async context the service was made in (the app's start: no transaction open). Delivery
+   * kicked by an event starts from there, not from the event's own flow: the port sends every
+   * statement of a flow inside a transaction to that transaction, so a delivery started from it
+   * would claim (and send) in the middle of the event's uncommitted work.
+   */
+  private readonly outside = new AsyncResource('NotificationDelivery');
+
+  constructor(private readonly ctx: NotificationsContext) {
+    this.domain = /@([^>\s]+)>?\s*$/.exec(ctx.mail?.from ?? DEFAULT_MAIL_FROM)?.[1] ?? 'localhost';
+  }
+
+  /** The Message-ID of an outbox email: the same on every try, unique across installations in practice. */
+  messageIdOf(row: Pick<OutboxRow, 'id' | 'createdAt'>): string {
+    return `<outbox-${row.id}-${row.createdAt.toString(36)}@${this.domain}>`;
+  }
+
+  /**
+   * Delivery once the event's transaction has ended. Started from the service's own context (see
+   * `outside`), never from the event's flow; its first step is the claim, a write transaction,
+   * which cannot begin while the event's transaction holds the write lock (SQLite: one write
+   * connection, its transactions one after another in FIFO order) — so it claims after the
+   * COMMIT, and after a ROLLBACK finds nothing to send. Where transactions run side by side
+   * (PostgreSQL) the claim could come before the commit and miss the new rows: they would then go
+   * on the timer's next round, never lost; an after-commit hook in the port would make it at once.
+   */
+  kick(): void {
+    if (!this.ctx.mail || this.ctx.mail.autoDeliver === false || this.kickScheduled) return;
+    this.kickScheduled = true;
+    this.outside.runInAsyncScope(() =>
+      setImmediate(() => {
+        this.kickScheduled = false;
+        this.deliver().catch((err: unknown) =>
+          console.error('mail delivery failed:', err instanceof Error ? err.message : err),
+        );
+      }),
+    );
+  }
+
+  /**
+   * Sends every due email (runs one after another in this process: a call waits for the one
+   * before; calls while one waits share it). With another transport than the configured one, that.
+   * Outside any transaction (the timer's, a test's, the kick's): SMTP never runs inside one.
+   */
+  deliver(transport?: Transporter): Promise<DeliveryResult> {
+    const t = transport ?? this.ctx.mail?.transport;
+    if (!t) return Promise.resolve({ sent: 0, retrying: 0, failed: 0 });
+    const shared = !transport || transport === this.ctx.mail?.transport;
+    if (shared && this.queued) return this.queued;
+    const run: Promise<DeliveryResult> = this.chain.then(() => {
+      if (this.queued === run) this.queued = null;
+      return this.deliverDue(t);
+    });
+    if (shared) this.queued = run;
+    this.chain = run.catch(() => undefined);
+    return run;
+  }
+
+  private async deliverDue(transport: Transporter): Promise<DeliveryResult> {
+    const result: DeliveryResult = { sent: 0, retrying: 0, failed: 0 };
+    for (let round = 0; round < 200; round++) {
+      const now = this.ctx.clock.now();
+      // The claim alone is the transaction; the sending below runs after its COMMIT.
+      const claimed = await this.ctx.db.write((tx) =>
+        this.ctx.repo.with(tx).claimDue(now, now + LEASE_MS, CLAIM_BATCH),
+      );
+      const outcomes = await Promise.all(claimed.map((row) => this.send(transport, row)));
+      for (const o of outcomes) result[o]++;
+      if (claimed.length < CLAIM_BATCH) break;
+    }
+    return result;
+  }
+
+  private async send(transport: Transporter, row: OutboxRow): Promise<keyof DeliveryResult> {
+    const messageId = this.messageIdOf(row);
+    try {
+      await transport.sendMail({
+        from: this.ctx.mail?.from ?? DEFAULT_MAIL_FROM,
+        to: row.toAddress,
+        subject: row.subject,
+        text: row.text,
+        html: row.html,
+        messageId,
+        headers: { 'X-Outbox-Id': String(row.id) },
+      });
+    } catch (err) {
+      const now = this.ctx.clock.now();
+      const giveUp = row.attempts >= MAX_ATTEMPTS;
+      const message = err instanceof Error ? err.message : String(err);
+      await this.ctx.repo.markFailed(
+        row.id,
+        row.attempts,
+        giveUp ? 'failed' : 'pending',
+        now + retryDelayMs(row.attempts),
+        message,
+      );
+      return giveUp ? 'failed' : 'retrying';
+    }
+    await this.ctx.repo.markSent(row.id, row.attempts, messageId, this.ctx.clock.now());
+    return 'sent';
+  }
+
+  /** The outbox row of a dedupe key (tests and support). */
+  async outboxOf(dedupeKey: string): Promise<OutboxRow | undefined> {
+    return this.ctx.repo.outboxOf(dedupeKey);
+  }
+
+  async outboxCounts(): Promise<Record<OutboxStatus, number>> {
+    return this.ctx.repo.outboxCounts();
+  }
+}

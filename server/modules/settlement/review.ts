@@ -1,0 +1,254 @@
+/**
+ * The finance office's side of a batch: approving (with an override where checks fail), returning and
+ * rejecting lines, and paying the approved lines of a reviewed batch. Money moves as ledger
+ * transfers: paying a line settles the claimant's receivable from the programme; rejecting one gives
+ * the budget back and, where the programme says so, makes the share the enterprise's debt.
+ *
+ * A decision or a payment is one write transaction from the read of the batch to its notification:
+ * the checks an override is recorded against, the line's status and the batch's are read where the
+ * decision is written, and the ledger transfers commit with it or not at all.
+ */
+import type { LineStatus } from '../../../db/schema/index.ts';
+import type { Lang } from '../../shared/lang.ts';
+import { AppError } from '../../shared/errors.ts';
+import type { Actor } from '../auth/actor.ts';
+import { LINKS } from '../notifications/links.ts';
+import { claimantUsers, lineOf, moveBatch, recordEvent, reviewedBatch, type SettlementContext } from './context.ts';
+import type { BatchView } from './settlement.schemas.ts';
+import type { BatchRow, LineRow, SettlementRepo } from './settlement.repo.ts';
+import type { BatchReads } from './views.ts';
+
+export class BatchReview {
+  constructor(
+    private readonly ctx: SettlementContext,
+    private readonly reads: BatchReads,
+  ) {}
+
+  async decide(
+    actor: Actor,
+    batchId: number,
+    lineId: number,
+    action: 'approve' | 'return' | 'reject',
+    input: { reason?: string; overrideReason?: string },
+    lang: Lang = 'zh',
+  ): Promise<BatchView> {
+    await this.ctx.db.write(async (tx) => {
+      const repo = this.ctx.repo.with(tx);
+      const b = await reviewedBatch(repo, actor, batchId);
+      if (b.status !== 'submitted')
+        throw new AppError('conflict', `lines of a ${b.status} batch cannot be reviewed`, { currentStatus: b.status });
+      const line = await lineOf(repo, b, lineId);
+      if (line.status !== 'pending')
+        throw new AppError('conflict', `the line is already ${line.status}`, { currentStatus: line.status });
+      // Read in the transaction: the override is recorded against the checks as they are when it is written.
+      const checks = await this.reads.checksOf(repo, b, line);
+      const failing = checks.filter((c) => !c.ok);
+      if (action === 'approve' && failing.length && !input.overrideReason) {
+        throw new AppError(
+          'conflict',
+          `checks failed (${failing.map((c) => c.name).join(', ')}): approving needs an override reason`,
+          {
+            failedChecks: failing.map((c) => c.name),
+          },
+        );
+      }
+      const to: LineStatus = action === 'approve' ? 'approved' : action === 'return' ? 'returned' : 'rejected';
+      const now = this.ctx.clock.now();
+      const decided = await repo.moveLine(line.id, 'pending', {
+        status: to,
+        reason: input.reason ?? null,
+        decidedBy: actor.userId,
+        decidedAt: now,
+        ...(action === 'approve' &&
+          failing.length && { overrideBy: actor.userId, overrideReason: input.overrideReason! }),
+        updatedAt: now,
+      });
+      if (!decided) {
+        // Only where transactions run side by side (PostgreSQL): another officer decided it first.
+        const fresh = (await repo.lines(b.id, true)).find((l) => l.id === line.id)!;
+        throw new AppError('conflict', `the line is already ${fresh.status}`, { currentStatus: fresh.status });
+      }
+      if (action === 'reject') await this.unclaim(b, line, now);
+      if (action === 'return')
+        await this.ctx.notifier?.notify(
+          {
+            type: 'settlement_line_returned',
+            to: claimantUsers(b),
+            data: {
+              batchId: b.id,
+              lineId: line.id,
+              bookingId: line.bookingId,
+              programmeName: (await this.ctx.vouchers.programme(b.programmeId))?.name ?? '',
+              month: b.month,
+              voucherFen: line.voucherFen,
+              reason: input.reason ?? null,
+            },
+            link: LINKS.claimantBatch(b.id, b.claimantKind),
+            key: `settlement_line_returned:line:${line.id}:at:${now}`,
+          },
+          now,
+        );
+      await recordEvent(
+        repo,
+        b.id,
+        line.id,
+        action === 'approve' && failing.length ? 'approve_override' : action,
+        'pending',
+        to,
+        actor,
+        input.overrideReason && failing.length
+          ? `${input.overrideReason}${input.reason ? ` · ${input.reason}` : ''}`
+          : (input.reason ?? null),
+        now,
+      );
+      await settleIfDecided(repo, b, actor, now);
+    });
+    return this.reads.viewOf(batchId, lang);
+  }
+
+  /** A rejected line: the budget gets the share back; in deduct mode it may become the enterprise's debt. */
+  private async unclaim(b: BatchRow, line: LineRow, now: number): Promise<void> {
+    const { ledger, vouchers } = this.ctx;
+    const programme = (await vouchers.programme(b.programmeId))!;
+    const use = (await vouchers.use(line.bookingId))!;
+    const receivable = await this.receivableOf(b, use.enterpriseId);
+    const budget = (await ledger.accountByCode(`programme:${programme.id}:budget`))!;
+    await ledger.create(
+      {
+        id: `claim-line:${line.id}:reject`,
+        debit: receivable.id,
+        credit: budget.id,
+        amountFen: line.voucherFen,
+        code: 'claim_rejected',
+        bookingId: line.bookingId,
+      },
+      now,
+    );
+    if (b.claimantKind === 'provider' && programme.rejectOutcome === 'enterprise_debt') {
+      const cash = await ledger.account(
+        {
+          code: `enterprise:${use.enterpriseId}:cash`,
+          kind: 'enterprise_cash',
+          name: `用户单位 ${use.enterpriseId} · 自付资金 self-pay`,
+          organisationId: use.enterpriseId,
+        },
+        now,
+      );
+      const owed = await ledger.account(
+        {
+          code: `provider:${b.claimantId}:receivable:enterprise`,
+          kind: 'provider_receivable_enterprise',
+          name: `服务单位 ${b.claimantId} · 应收用户（发票）from invoices`,
+          organisationId: b.claimantId,
+        },
+        now,
+      );
+      await ledger.create(
+        {
+          id: `claim-line:${line.id}:debt`,
+          debit: cash.id,
+          credit: owed.id,
+          amountFen: line.voucherFen,
+          code: 'voucher_debt',
+          bookingId: line.bookingId,
+        },
+        now,
+      );
+    }
+  }
+
+  private async receivableOf(b: BatchRow, enterpriseId: number) {
+    const code =
+      b.claimantKind === 'provider'
+        ? `provider:${b.claimantId}:receivable:programme:${b.programmeId}`
+        : `enterprise:${enterpriseId}:receivable:programme:${b.programmeId}`;
+    const account = await this.ctx.ledger.accountByCode(code);
+    if (!account) throw new AppError('conflict', `no receivable account ${code}`);
+    return account;
+  }
+
+  /**
+   * Pays the approved lines of a reviewed batch. The batch is claimed (reviewed → paid) before the
+   * ledger moves, in the same transaction: a second payment of it finds it paid and changes nothing.
+   */
+  async pay(actor: Actor, id: number, reference: string, lang: Lang = 'zh'): Promise<BatchView> {
+    const { ledger, vouchers } = this.ctx;
+    await this.ctx.db.write(async (tx) => {
+      const repo = this.ctx.repo.with(tx);
+      const b = await reviewedBatch(repo, actor, id);
+      if (b.status !== 'reviewed')
+        throw new AppError(
+          'conflict',
+          `a ${b.status} batch cannot be paid${b.status === 'submitted' ? ' before every line is decided' : ''}`,
+          {
+            currentStatus: b.status,
+          },
+        );
+      const approved = (await repo.lines(b.id)).filter((l) => l.status === 'approved');
+      if (!approved.length) throw new AppError('conflict', 'no line of this batch is approved: nothing to pay');
+      const paid = approved.reduce((s, l) => s + l.voucherFen, 0);
+      const now = this.ctx.clock.now();
+      await moveBatch(repo, b, {
+        status: 'paid',
+        paidReference: reference,
+        paidFen: paid,
+        paidAt: now,
+        updatedAt: now,
+      });
+      const programme = (await vouchers.programme(b.programmeId))!;
+      const paidAccount = await ledger.account(
+        {
+          code: `programme:${b.programmeId}:paid`,
+          kind: 'programme_paid',
+          name: `${programme.name} · 已兑付 paid out`,
+          programmeId: b.programmeId,
+        },
+        now,
+      );
+      for (const line of approved) {
+        const use = (await vouchers.use(line.bookingId))!;
+        await ledger.create(
+          {
+            id: `claim-line:${line.id}:pay`,
+            debit: (await this.receivableOf(b, use.enterpriseId)).id,
+            credit: paidAccount.id,
+            amountFen: line.voucherFen,
+            code: 'claim_paid',
+            bookingId: line.bookingId,
+            processorRef: reference,
+          },
+          now,
+        );
+      }
+      await recordEvent(repo, b.id, null, 'pay', 'reviewed', 'paid', actor, reference, now);
+      await this.ctx.notifier?.notify(
+        {
+          type: 'batch_paid',
+          to: claimantUsers(b),
+          data: {
+            batchId: b.id,
+            programmeName: programme.name,
+            month: b.month,
+            paidFen: paid,
+            reference,
+            lineCount: approved.length,
+          },
+          link: LINKS.claimantBatch(b.id, b.claimantKind),
+          key: `batch_paid:batch:${b.id}`,
+        },
+        now,
+      );
+    });
+    return this.reads.viewOf(id, lang);
+  }
+}
+
+/** When no line waits any more, the batch is reviewed (or back to submitted while some wait). */
+export async function settleIfDecided(repo: SettlementRepo, b: BatchRow, actor: Actor, now: number): Promise<void> {
+  const fresh = (await repo.batch(b.id))!;
+  if (fresh.status !== 'submitted') return;
+  const lines = await repo.lines(b.id);
+  if (lines.some((l) => l.status === 'pending' || l.status === 'returned')) return;
+  await repo.updateBatch(b.id, { status: 'reviewed', updatedAt: now });
+  await recordEvent(repo, b.id, null, 'reviewed', 'submitted', 'reviewed', actor, null, now);
+}

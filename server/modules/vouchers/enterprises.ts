@@ -1,0 +1,187 @@
+/**
+ * Enterprises and their 科技型中小企业 certification, controller groups (enterprises with one actual
+ * controller share a cap) and related parties (no voucher between them): written by platform admins,
+ * read by finance staff within their financeScope.
+ */
+import { badRequest, notFound } from '../../shared/errors.ts';
+import type { Actor } from '../auth/actor.ts';
+import { oversightCity, today, type VouchersContext } from './context.ts';
+import type { EnterpriseView } from './vouchers.schemas.ts';
+import type { VouchersRepo } from './vouchers.repo.ts';
+
+export interface CertificationInput {
+  certificateNo: string;
+  certifiedOn: string;
+  expiresOn: string;
+  controllerGroupId?: number | null;
+}
+
+export interface RelatedPartyInput {
+  enterpriseId: number;
+  providerId: number;
+  relation: 'shared_owner' | 'legal_representative' | 'controller';
+  note?: string;
+}
+
+export class Enterprises {
+  constructor(private readonly ctx: VouchersContext) {}
+
+  /** A city's finance office reads its city's enterprises; the province, the desk and admins all. */
+  async list(actor: Actor, q: string | undefined): Promise<EnterpriseView[]> {
+    const cityCode = oversightCity(actor);
+    return this.ctx.db.read(async (tx) => {
+      const repo = this.ctx.repo.with(tx);
+      const views: EnterpriseView[] = [];
+      for (const e of await repo.enterprises({ q, cityCode }, 200)) views.push(await this.view(repo, e));
+      return views;
+    });
+  }
+
+  private async view(
+    repo: VouchersRepo,
+    e: { id: number; name: string; cityCode: string | null; cityName: string | null; creditCode: string | null },
+  ): Promise<EnterpriseView> {
+    const c = await repo.certification(e.id);
+    const group = c?.controllerGroupId ? await repo.controllerGroup(c.controllerGroupId) : undefined;
+    return {
+      ...e,
+      certification: c
+        ? {
+            certificateNo: c.certificateNo,
+            certifiedOn: c.certifiedOn,
+            expiresOn: c.expiresOn,
+            valid: c.revokedAt === null && c.expiresOn >= today(this.ctx.clock),
+            revokedAt: c.revokedAt === null ? null : new Date(c.revokedAt).toISOString(),
+            controllerGroup: group ? { id: group.id, name: group.name } : null,
+          }
+        : null,
+    };
+  }
+
+  private async enterpriseOr404(repo: VouchersRepo, id: number) {
+    const org = await repo.organisation(id);
+    if (!org || org.kind !== 'enterprise') throw notFound('enterprise');
+    return org;
+  }
+
+  /**
+   * Checked and written in one transaction: a certificate number is one enterprise's (two admins
+   * giving it to two enterprises at once would otherwise both pass the check), and the group named
+   * exists when it is written.
+   */
+  async certify(actor: Actor, enterpriseId: number, input: CertificationInput): Promise<EnterpriseView> {
+    return this.ctx.db.write(async (tx) => {
+      const repo = this.ctx.repo.with(tx);
+      const org = await this.enterpriseOr404(repo, enterpriseId);
+      if (input.expiresOn <= input.certifiedOn)
+        throw badRequest('the certificate expires before it was issued', [
+          { path: 'body.expiresOn', message: 'not after certifiedOn' },
+        ]);
+      const other = await repo.certificationByNumber(input.certificateNo);
+      if (other && other.organisationId !== enterpriseId)
+        throw badRequest('that certificate number belongs to another enterprise', [
+          { path: 'body.certificateNo', message: 'taken' },
+        ]);
+      if (input.controllerGroupId && !(await repo.controllerGroup(input.controllerGroupId)))
+        throw badRequest('unknown controller group', [{ path: 'body.controllerGroupId', message: 'unknown' }]);
+      await repo.upsertCertification({
+        organisationId: enterpriseId,
+        certificateNo: input.certificateNo,
+        certifiedOn: input.certifiedOn,
+        expiresOn: input.expiresOn,
+        controllerGroupId: input.controllerGroupId ?? null,
+        revokedAt: null,
+        updatedBy: actor.userId,
+        updatedAt: this.ctx.clock.now(),
+      });
+      return this.view(repo, (await repo.enterprise(org.id))!);
+    });
+  }
+
+  /** The certification is read and written back revoked in one transaction: a certify in between is kept. */
+  async revokeCertification(actor: Actor, enterpriseId: number): Promise<EnterpriseView> {
+    return this.ctx.db.write(async (tx) => {
+      const repo = this.ctx.repo.with(tx);
+      const org = await this.enterpriseOr404(repo, enterpriseId);
+      const c = await repo.certification(enterpriseId);
+      if (!c) throw notFound('certification');
+      if (c.revokedAt === null)
+        await repo.upsertCertification({
+          ...c,
+          revokedAt: this.ctx.clock.now(),
+          updatedBy: actor.userId,
+          updatedAt: this.ctx.clock.now(),
+        });
+      return this.view(repo, (await repo.enterprise(org.id))!);
+    });
+  }
+
+  /**
+   * Controller groups. A city's finance office reads the groups one of its enterprises belongs to,
+   * with its own enterprises as the members: who else shares the cap, elsewhere, is not said.
+   */
+  async controllerGroups(actor: Actor) {
+    const cityCode = oversightCity(actor);
+    return this.ctx.db.read(async (tx) => {
+      const repo = this.ctx.repo.with(tx);
+      const views = [];
+      for (const g of await repo.controllerGroups(cityCode))
+        views.push({
+          id: g.id,
+          name: g.name,
+          controller: g.controller,
+          members: await repo.groupMembers(g.id, cityCode),
+        });
+      return views;
+    });
+  }
+
+  async createControllerGroup(input: { name: string; controller: string }) {
+    const g = await this.ctx.repo.insertControllerGroup({ ...input, createdAt: this.ctx.clock.now() });
+    return { id: g.id, name: g.name, controller: g.controller, members: [] };
+  }
+
+  /** Related-party declarations; a city's finance office reads those of its city's enterprises. */
+  async relatedParties(actor: Actor, enterpriseId?: number) {
+    return this.relatedPartyViews(this.ctx.repo, { enterpriseId, cityCode: oversightCity(actor) });
+  }
+
+  private async relatedPartyViews(repo: VouchersRepo, filter: { enterpriseId?: number; cityCode?: string }) {
+    return (await repo.relatedParties(filter)).map((r) => ({
+      id: r.id,
+      enterprise: { id: r.enterpriseId, name: r.enterpriseName },
+      provider: { id: r.providerId, name: r.providerName },
+      relation: r.relation,
+      note: r.note,
+      declaredAt: new Date(r.declaredAt).toISOString(),
+    }));
+  }
+
+  /** Checked, written and read back in one transaction. */
+  async declareRelated(actor: Actor, input: RelatedPartyInput) {
+    return this.ctx.db.write(async (tx) => {
+      const repo = this.ctx.repo.with(tx);
+      const enterprise = await repo.organisation(input.enterpriseId);
+      if (!enterprise || enterprise.kind !== 'enterprise')
+        throw badRequest('unknown enterprise', [{ path: 'body.enterpriseId', message: 'not an enterprise' }]);
+      const provider = await repo.organisation(input.providerId);
+      if (!provider || provider.kind !== 'institution')
+        throw badRequest('unknown provider', [
+          { path: 'body.providerId', message: 'not an instrument-owning institution' },
+        ]);
+      await repo.insertRelatedParty({
+        ...input,
+        note: input.note ?? null,
+        declaredBy: actor.userId,
+        declaredAt: this.ctx.clock.now(),
+      });
+      return (await this.relatedPartyViews(repo, { enterpriseId: input.enterpriseId })).find(
+        (r) => r.provider.id === input.providerId && r.relation === input.relation,
+      )!;
+    });
+  }
+
+  async removeRelated(id: number): Promise<void> {
+    if (!(await this.ctx.repo.deleteRelatedParty(id))) throw notFound('related party');
+  }
+}

@@ -1,0 +1,178 @@
+/**
+ * Voucher programmes (platform admins write, finance staff read): their terms, and their budget as
+ * ledger money — funded at creation, raised or lowered later, never below what is held and used.
+ */
+import { badRequest, notFound } from '../../shared/errors.ts';
+import type { Actor } from '../auth/actor.ts';
+import { availableOf } from '../ledger/ledger.ts';
+import { code, programmeAccounts } from './accounts.ts';
+import { oversightCity, today, type VouchersContext } from './context.ts';
+import type { ProgrammeInput, ProgrammeView } from './vouchers.schemas.ts';
+import type { ProgrammeRow, VouchersRepo } from './vouchers.repo.ts';
+
+export class Programmes {
+  constructor(private readonly ctx: VouchersContext) {}
+
+  /**
+   * Every programme's terms are public policy. Its budget figures (budget, reserved, used, free, how
+   * many quotas) are its issuer's money: a city's office reads them for the province's programmes and
+   * its own city's, and only the terms of another city's.
+   */
+  async list(actor: Actor): Promise<ProgrammeView[]> {
+    const city = oversightCity(actor);
+    // One snapshot: the figures of every programme are of the same moment.
+    return this.ctx.db.read(async (tx) => {
+      const repo = this.ctx.repo.with(tx);
+      const views: ProgrammeView[] = [];
+      for (const p of await repo.programmes()) views.push(await this.view(repo, p, city));
+      return views;
+    });
+  }
+
+  async get(actor: Actor, id: number): Promise<ProgrammeView> {
+    const city = oversightCity(actor);
+    return this.ctx.db.read(async (tx) => {
+      const repo = this.ctx.repo.with(tx);
+      const p = await repo.programme(id);
+      if (!p) throw notFound('programme');
+      return this.view(repo, p, city);
+    });
+  }
+
+  /** `city`: the caller is that city's finance office (undefined: the province, the desk or an admin). */
+  private async view(repo: VouchersRepo, p: ProgrammeRow, city?: string): Promise<ProgrammeView> {
+    const date = today(this.ctx.clock);
+    const { createdBy: _c, createdAt: _a, updatedAt: _u, ...rest } = p;
+    const status =
+      date < p.startsOn ? 'upcoming' : date <= p.useBy ? 'open' : date <= p.claimBy ? 'claims_only' : 'closed';
+    if (city !== undefined && p.issuerCityCode !== null && p.issuerCityCode !== city)
+      return {
+        ...rest,
+        budgetFen: null,
+        budgetAvailableFen: null,
+        budgetReservedFen: null,
+        budgetUsedFen: null,
+        quotaCount: null,
+        status,
+      };
+    const budget = await this.ctx.ledger.accountByCode(code.budget(p.id));
+    return {
+      ...rest,
+      budgetAvailableFen: budget ? availableOf(budget) : p.budgetFen,
+      budgetReservedFen: budget?.debitsPendingFen ?? 0,
+      budgetUsedFen: budget?.debitsPostedFen ?? 0,
+      quotaCount: await repo.quotaCount(p.id),
+      status,
+    };
+  }
+
+  private async check(repo: VouchersRepo, input: ProgrammeInput): Promise<void> {
+    const bad = (path: string, message: string) => badRequest(message, [{ path: `body.${path}`, message }]);
+    if (input.useBy < input.startsOn) throw bad('useBy', 'the use-by date is before the start');
+    if (input.claimBy < input.useBy) throw bad('claimBy', 'the claim-by date is before the use-by date');
+    const [from, to] = [Number(input.startsOn.slice(0, 4)), Number(input.useBy.slice(0, 4))];
+    if (input.year < from || input.year > to) throw bad('year', 'the year lies outside the programme’s dates');
+    if (input.orderCapFen && input.orderCapFen > input.enterpriseYearCapFen)
+      throw bad('orderCapFen', 'the order cap exceeds the per-enterprise cap');
+    if (input.enterpriseYearCapFen > input.budgetFen)
+      throw bad('enterpriseYearCapFen', 'the per-enterprise cap exceeds the budget');
+    const cityCodes = [
+      ...Object.keys(input.ratioRules.byCity),
+      ...(input.issuerCityCode ? [input.issuerCityCode] : []),
+    ];
+    const known = await repo.knownCities(cityCodes);
+    const unknown = cityCodes.find((c) => !known.has(c));
+    if (unknown) throw bad('ratioRules.byCity', `unknown city ${unknown}`);
+    if (
+      input.eligibleCategories.length &&
+      (await repo.categoriesKnown(input.eligibleCategories)) !== new Set(input.eligibleCategories).size
+    )
+      throw bad('eligibleCategories', 'unknown category code');
+    if (
+      input.eligibleProviders.length &&
+      (await repo.institutionsKnown(input.eligibleProviders)) !== new Set(input.eligibleProviders).size
+    )
+      throw bad('eligibleProviders', 'not an instrument-owning institution');
+  }
+
+  /** The programme, its accounts and its budget's funding: all or nothing. */
+  async create(actor: Actor, input: ProgrammeInput): Promise<ProgrammeView> {
+    return this.ctx.db.write(async (tx) => {
+      const repo = this.ctx.repo.with(tx);
+      // Checked in the transaction that writes: the cities, categories and providers named are there.
+      await this.check(repo, input);
+      const now = this.ctx.clock.now();
+      const p = await repo.insertProgramme({
+        ...input,
+        nameEn: input.nameEn ?? null,
+        issuerCityCode: input.issuerCityCode ?? null,
+        orderCapFen: input.orderCapFen ?? null,
+        groupYearCapFen: input.groupYearCapFen ?? null,
+        createdBy: actor.userId,
+        createdAt: now,
+        updatedAt: now,
+      });
+      const accounts = await programmeAccounts(this.ctx.ledger, p, now);
+      await this.ctx.ledger.create(
+        {
+          id: `programme:${p.id}:fund`,
+          debit: accounts.funding.id,
+          credit: accounts.budget.id,
+          amountFen: p.budgetFen,
+          code: 'budget_fund',
+        },
+        now,
+      );
+      return this.view(repo, p);
+    });
+  }
+
+  /**
+   * One transaction from the read of the programme to its update: the budget change is the new
+   * budget less the one read, so two changes at once must not both start from the same figure; and
+   * the settlement mode may not change once a quota exists, so no quota may be granted in between.
+   */
+  async update(actor: Actor, id: number, input: ProgrammeInput): Promise<ProgrammeView> {
+    return this.ctx.db.write(async (tx) => {
+      const repo = this.ctx.repo.with(tx);
+      const p = await repo.programme(id);
+      if (!p) throw notFound('programme');
+      await this.check(repo, input);
+      if (input.settlementMode !== p.settlementMode && (await repo.quotaCount(id)) > 0) {
+        throw badRequest('the settlement mode cannot change once quotas are granted', [
+          { path: 'body.settlementMode', message: 'quotas exist' },
+        ]);
+      }
+      const now = this.ctx.clock.now();
+      const accounts = await programmeAccounts(this.ctx.ledger, p, now);
+      const delta = input.budgetFen - p.budgetFen;
+      if (delta < 0 && availableOf(accounts.budget) < -delta) {
+        throw badRequest('the budget cannot drop below what is reserved and used', [
+          { path: 'body.budgetFen', message: `at least ${p.budgetFen - availableOf(accounts.budget)} fen` },
+        ]);
+      }
+      if (delta !== 0) {
+        await this.ctx.ledger.create(
+          {
+            id: `programme:${p.id}:budget-change:${now}`,
+            debit: delta > 0 ? accounts.funding.id : accounts.budget.id,
+            credit: delta > 0 ? accounts.budget.id : accounts.funding.id,
+            amountFen: Math.abs(delta),
+            code: delta > 0 ? 'budget_increase' : 'budget_decrease',
+            note: `by user ${actor.userId}`,
+          },
+          now,
+        );
+      }
+      await repo.updateProgramme(id, {
+        ...input,
+        nameEn: input.nameEn ?? null,
+        issuerCityCode: input.issuerCityCode ?? null,
+        orderCapFen: input.orderCapFen ?? null,
+        groupYearCapFen: input.groupYearCapFen ?? null,
+        updatedAt: now,
+      });
+      return this.view(repo, (await repo.programme(id))!);
+    });
+  }
+}
