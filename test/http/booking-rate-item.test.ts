@@ -7,7 +7,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { fixedClock } from '../../server/shared/clock.ts';
 import { createTestApp, hourlyInstrumentOf, signIn, type TestApp } from '../support/app.ts';
-import { advanceForStep, thenBack } from '../support/lifecycle.ts';
+import { walkAtTheirTimes } from '../support/lifecycle.ts';
 import { testSchedule } from '../support/schedule.ts';
 import { expectMoneyInvariants } from '../support/money.ts';
 
@@ -61,17 +61,8 @@ async function publish(cardItems: ReturnType<typeof item>[]) {
 }
 
 /** The lab's steps, each at its time (check-in at the start, completion at the end); the clock then goes back. */
-async function walk(id: number, ...steps: [string, Record<string, unknown>?][]) {
-  const booked = (await lab.get(`/api/v1/bookings/${id}`)).body;
-  await thenBack(clock, async () => {
-    for (const [action, body] of steps) {
-      advanceForStep(clock, booked, action);
-      const res = await lab.post(`/api/v1/bookings/${id}/${action}`).send(body ?? {});
-      expect(res.status, `${action}: ${JSON.stringify(res.body)}`).toBe(200);
-    }
-  });
-  return (await researcher.get(`/api/v1/bookings/${id}`)).body;
-}
+const walk = (id: number, ...steps: [string, Record<string, unknown>?][]) =>
+  walkAtTheirTimes(clock, lab, researcher, id, ...steps);
 
 const machineTime = (hoursUsed: number, unitFen: number) => ({
   kind: 'machine_time',

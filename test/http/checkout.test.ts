@@ -10,7 +10,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { StripeProvider } from '../../server/modules/payments/stripe.ts';
 import { fixedClock } from '../../server/shared/clock.ts';
 import { createTestApp, signIn, type TestApp } from '../support/app.ts';
-import { advanceForStep, thenBack } from '../support/lifecycle.ts';
+import { thenBack, walkAtTheirTimes } from '../support/lifecycle.ts';
 import { testSchedule } from '../support/schedule.ts';
 import { chargesOfPayment, expectMoneyInvariants } from '../support/money.ts';
 import { testStripe } from '../support/stripe.ts';
@@ -49,17 +49,8 @@ function book(body: Record<string, unknown>, key?: string, agent = researcher) {
 }
 
 /** The lab's steps, each at its time (check-in at the start, completion at the end); the clock then goes back. */
-async function walk(id: number, ...steps: [string, Record<string, unknown>?][]) {
-  const booked = (await lab.get(`/api/v1/bookings/${id}`)).body;
-  await thenBack(clock, async () => {
-    for (const [action, body] of steps) {
-      advanceForStep(clock, booked, action);
-      const res = await lab.post(`/api/v1/bookings/${id}/${action}`).send(body ?? {});
-      expect(res.status, `${action}: ${JSON.stringify(res.body)}`).toBe(200);
-    }
-  });
-  return (await researcher.get(`/api/v1/bookings/${id}`)).body;
-}
+const walk = (id: number, ...steps: [string, Record<string, unknown>?][]) =>
+  walkAtTheirTimes(clock, lab, researcher, id, ...steps);
 
 const myQuota = async () => (await researcher.get('/api/v1/vouchers')).body.items[0];
 

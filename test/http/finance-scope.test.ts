@@ -7,8 +7,8 @@
  */
 import type { Param } from '../../db/port.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Ledger } from '../../server/modules/ledger/ledger.ts';
 import { fixedClock } from '../../server/shared/clock.ts';
+import { captureUnknownToTheProcessor } from '../support/money.ts';
 import { createTestApp, signIn, type TestApp } from '../support/app.ts';
 import { testStripe } from '../support/stripe.ts';
 
@@ -245,22 +245,12 @@ describe('reconciliation', () => {
       expect((await agent.post('/api/v1/reconciliation/runs').send(PERIOD)).status).toBe(403);
     expect(await runs()).toBe(before);
     // A ledger entry the processor never saw: a finding (kept double-entry, so the ledger still balances).
-    const ledger = new Ledger(t.db);
-    const clearing = (await ledger.accountByCode('processor:clearing'))!;
-    const platform =
-      (await ledger.accountByCode('platform')) ??
-      (await ledger.account({ code: 'platform', kind: 'platform', name: 'platform' }, NOW));
-    await ledger.create(
-      {
-        id: 'forged:scope',
-        debit: clearing.id,
-        credit: platform.id,
-        amountFen: 999,
-        code: 'card_capture',
-        processorRef: 'ch_nowhere',
-      },
-      NOW,
-    );
+    await captureUnknownToTheProcessor(t.db, {
+      id: 'forged:scope',
+      amountFen: 999,
+      processorRef: 'ch_nowhere',
+      at: NOW,
+    });
     const res = await province.post('/api/v1/reconciliation/runs').send(PERIOD);
     expect(res.status).toBe(201);
     run = res.body;

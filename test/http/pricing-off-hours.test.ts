@@ -7,7 +7,7 @@ import request from 'supertest';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { fixedClock } from '../../server/shared/clock.ts';
 import { createTestApp, hourlyInstrumentOf, signIn, type TestApp } from '../support/app.ts';
-import { advanceForStep, thenBack } from '../support/lifecycle.ts';
+import { walkAtTheirTimes } from '../support/lifecycle.ts';
 import { testSchedule } from '../support/schedule.ts';
 import { expectMoneyInvariants } from '../support/money.ts';
 
@@ -68,17 +68,8 @@ const quote = (start: string, end: string, more: Record<string, unknown> = {}) =
     .send({ instrumentId, mode: 'machine_time', start: at(start), end: at(end), ...more });
 
 /** The lab's steps, each at its time (check-in at the start, completion at the end); the clock then goes back. */
-async function walk(id: number, ...steps: [string, Record<string, unknown>?][]) {
-  const booked = (await lab.get(`/api/v1/bookings/${id}`)).body;
-  await thenBack(clock, async () => {
-    for (const [action, body] of steps) {
-      advanceForStep(clock, booked, action);
-      const res = await lab.post(`/api/v1/bookings/${id}/${action}`).send(body ?? {});
-      expect(res.status, `${action}: ${JSON.stringify(res.body)}`).toBe(200);
-    }
-  });
-  return (await researcher.get(`/api/v1/bookings/${id}`)).body;
-}
+const walk = (id: number, ...steps: [string, Record<string, unknown>?][]) =>
+  walkAtTheirTimes(clock, lab, researcher, id, ...steps);
 
 beforeAll(async () => {
   // The lab's steps move the clock to the booked days, up to two weeks ahead: sign-ins must last.

@@ -12,7 +12,7 @@ import { fixedClock } from '../../server/shared/clock.ts';
 import { formatFen } from '../../server/shared/money.ts';
 import { createTestApp, download, signIn, type TestApp } from '../support/app.ts';
 import { advanceForStep, thenBack } from '../support/lifecycle.ts';
-import { expectMoneyInvariants } from '../support/money.ts';
+import { expectMoneyInvariants, captureUnknownToTheProcessor } from '../support/money.ts';
 import { testStripe } from '../support/stripe.ts';
 
 // Thursday 2026-11-05, 10:00 in Shanghai: October's demo jobs are done and unclaimed.
@@ -344,22 +344,12 @@ describe('reconciliation', () => {
   });
 
   it('reports a ledger entry that has no charge at the processor', async () => {
-    const ledger = new Ledger(t.db);
-    const clearing = (await ledger.accountByCode('processor:clearing'))!;
-    const platform =
-      (await ledger.accountByCode('platform')) ??
-      (await ledger.account({ code: 'platform', kind: 'platform', name: 'platform' }, NOW));
-    await ledger.create(
-      {
-        id: 'forged:capture',
-        debit: clearing.id,
-        credit: platform.id,
-        amountFen: 4321,
-        code: 'card_capture',
-        processorRef: 'ch_not_at_processor',
-      },
-      NOW,
-    );
+    await captureUnknownToTheProcessor(t.db, {
+      id: 'forged:capture',
+      amountFen: 4321,
+      processorRef: 'ch_not_at_processor',
+      at: NOW,
+    });
     const run = await runKinds();
     expect(run.findings).toContainEqual(
       expect.objectContaining({ kind: 'ledger_missing_at_processor', amountFen: 4321, ref: 'forged:capture' }),

@@ -17,7 +17,7 @@ import { fixedClock } from '../../server/shared/clock.ts';
 import { createTestApp, hourlyInstrumentOf, signIn, type TestApp } from '../support/app.ts';
 import { startServer } from '../support/server-process.ts';
 import { expectMoneyInvariants } from '../support/money.ts';
-import { advanceForStep, thenBack } from '../support/lifecycle.ts';
+import { walkAtTheirTimes } from '../support/lifecycle.ts';
 import { testSchedule } from '../support/schedule.ts';
 import { localStripe, slowStripe, TEST_STRIPE_KEY, testStripe } from '../support/stripe.ts';
 
@@ -57,17 +57,8 @@ async function setup(stripe: StripeProvider) {
     return res.body;
   };
   /** The lab's steps, each at the time the platform allows it (the clock goes back afterwards). */
-  const walk = async (id: number, ...steps: [string, Record<string, unknown>?][]) => {
-    const booked = (await lab.get(`/api/v1/bookings/${id}`)).body;
-    await thenBack(clock, async () => {
-      for (const [action, body] of steps) {
-        advanceForStep(clock, booked, action);
-        const res = await lab.post(`/api/v1/bookings/${id}/${action}`).send(body ?? {});
-        expect(res.status, `${action}: ${JSON.stringify(res.body)}`).toBe(200);
-      }
-    });
-    return (await researcher.get(`/api/v1/bookings/${id}`)).body;
-  };
+  const walk = (id: number, ...steps: [string, Record<string, unknown>?][]) =>
+    walkAtTheirTimes(clock, lab, researcher, id, ...steps);
   const send = (payload: string, signature = stripe.signForTest(payload)) =>
     request(t.app)
       .post('/api/v1/payments/stripe/webhook')

@@ -3,6 +3,8 @@
  * check-in from shortly before the start, a no-show once the grace after the start has passed. Tests
  * that walk a booking through its life move their clock there instead of acting days early.
  */
+import type request from 'supertest';
+import { expect } from 'vitest';
 import type { fixedClock } from '../../server/shared/clock.ts';
 
 export type TestClock = ReturnType<typeof fixedClock>;
@@ -50,4 +52,29 @@ export async function thenBack<T>(clock: TestClock, story: () => Promise<T>): Pr
   } finally {
     clock.set(before);
   }
+}
+
+type Agent = ReturnType<typeof request.agent>;
+
+/**
+ * The lab's steps on a booking (`[action, body]`), each at the time the platform allows it (check-in at
+ * the start, completion at the end…), asserting each succeeds; the clock then goes back. Answers the
+ * booking as `viewer` sees it afterwards.
+ */
+export async function walkAtTheirTimes(
+  clock: TestClock,
+  lab: Agent,
+  viewer: Agent,
+  id: number,
+  ...steps: [string, Record<string, unknown>?][]
+) {
+  const booked = (await lab.get(`/api/v1/bookings/${id}`)).body as BookedTimes;
+  await thenBack(clock, async () => {
+    for (const [action, body] of steps) {
+      advanceForStep(clock, booked, action);
+      const res = await lab.post(`/api/v1/bookings/${id}/${action}`).send(body ?? {});
+      expect(res.status, `${action}: ${JSON.stringify(res.body)}`).toBe(200);
+    }
+  });
+  return (await viewer.get(`/api/v1/bookings/${id}`)).body;
 }

@@ -61,3 +61,29 @@ export async function chargesOfPayment(provider: PaymentProvider, db: Database, 
     startingAfter = page.items[page.items.length - 1]!.id;
   }
 }
+
+/**
+ * A card capture in the ledger that the processor never saw (kept double-entry: processor clearing to
+ * the platform, so the ledger still balances) — what reconciliation must report.
+ */
+export async function captureUnknownToTheProcessor(
+  db: Database,
+  t: { id: string; amountFen: number; processorRef: string; at: number },
+): Promise<void> {
+  const ledger = new Ledger(db);
+  const clearing = (await ledger.accountByCode('processor:clearing'))!;
+  const platform =
+    (await ledger.accountByCode('platform')) ??
+    (await ledger.account({ code: 'platform', kind: 'platform', name: 'platform' }, t.at));
+  await ledger.create(
+    {
+      id: t.id,
+      debit: clearing.id,
+      credit: platform.id,
+      amountFen: t.amountFen,
+      code: 'card_capture',
+      processorRef: t.processorRef,
+    },
+    t.at,
+  );
+}

@@ -188,13 +188,27 @@ function ScheduleForm({ instrumentId, schedule }: { instrumentId: number; schedu
     },
   });
   const dayLabel = (d: DayKey) => t(`bookingSettings.weekday.d${d}`);
-  const minutes = (name: keyof Schedule, max: number, min = 0, unit = t('bookingSettings.minutes')) => (
+  const minutes = (
+    name: keyof Schedule,
+    max: number,
+    min = 0,
+    unit = t('bookingSettings.minutes'),
+    more: { extra?: string; testId?: string } = {},
+  ) => (
     <Form.Item
       name={name}
       label={t(`bookingSettings.${name}` as 'bookingSettings.horizonDays')}
+      extra={more.extra}
       rules={[{ required: true }]}
     >
-      <InputNumber<number> min={min} max={max} precision={0} className="full-width" suffix={unit} />
+      <InputNumber<number>
+        min={min}
+        max={max}
+        precision={0}
+        className="full-width"
+        suffix={unit}
+        data-testid={more.testId}
+      />
     </Form.Item>
   );
   const toggle = (name: keyof Schedule) => (
@@ -326,38 +340,16 @@ function ScheduleForm({ instrumentId, schedule }: { instrumentId: number; schedu
             {minutes('cancellationDeadlineHours', 24 * 30, 0, t('bookingSettings.hoursUnit'))}
           </Col>
           <Col xs={24} sm={12} lg={8}>
-            <Form.Item
-              name="checkInOpensMinutes"
-              label={t('bookingSettings.checkInOpensMinutes')}
-              extra={t('bookingSettings.checkInOpensHint')}
-              rules={[{ required: true }]}
-            >
-              <InputNumber<number>
-                min={0}
-                max={24 * 60}
-                precision={0}
-                className="full-width"
-                suffix={t('bookingSettings.minutes')}
-                data-testid="check-in-opens"
-              />
-            </Form.Item>
+            {minutes('checkInOpensMinutes', 24 * 60, 0, undefined, {
+              extra: t('bookingSettings.checkInOpensHint'),
+              testId: 'check-in-opens',
+            })}
           </Col>
           <Col xs={24} sm={12} lg={8}>
-            <Form.Item
-              name="noShowGraceMinutes"
-              label={t('bookingSettings.noShowGraceMinutes')}
-              extra={t('bookingSettings.noShowGraceHint')}
-              rules={[{ required: true }]}
-            >
-              <InputNumber<number>
-                min={0}
-                max={24 * 60}
-                precision={0}
-                className="full-width"
-                suffix={t('bookingSettings.minutes')}
-                data-testid="no-show-grace"
-              />
-            </Form.Item>
+            {minutes('noShowGraceMinutes', 24 * 60, 0, undefined, {
+              extra: t('bookingSettings.noShowGraceHint'),
+              testId: 'no-show-grace',
+            })}
           </Col>
           <Col xs={24} sm={12} lg={8}>
             <Form.Item
