@@ -4,20 +4,55 @@
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import { migrate as migrateSqlite } from 'drizzle-orm/better-sqlite3/migrator';
+import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
+import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
+import type { Database } from './port.ts';
+import { PostgresDatabase, type PostgresOptions } from './postgres.ts';
 import { SqliteDatabase, type SqliteOptions } from './sqlite.ts';
 
 export type { Database, Queryable, Tx } from './port.ts';
+export { PostgresDatabase } from './postgres.ts';
 export { SqliteDatabase } from './sqlite.ts';
 
-export const migrationsFolder = path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations');
+const here = path.dirname(fileURLToPath(import.meta.url));
+export const migrationsFolder = path.join(here, 'migrations');
+export const pgMigrationsFolder = path.join(here, 'migrations-pg');
 
-/** A SQLite file (its folder is created), or ':memory:'. */
-export function openDatabase(file: string, options?: SqliteOptions): SqliteDatabase {
+/** A `postgres://` (or `postgresql://`) URL: the server database of real deployments. */
+export const isPostgresUrl = (target: string) => /^postgres(ql)?:\/\//i.test(target);
+
+/**
+ * The database at `target`: a PostgreSQL URL, or a SQLite file (its folder is created) or ':memory:'.
+ */
+export function openDatabase(target: string, options?: SqliteOptions & PostgresOptions): Database {
+  return isPostgresUrl(target) ? new PostgresDatabase(target, options) : new SqliteDatabase(target, options);
+}
+
+/** SQLite only: for db/ tooling that needs the file (the seed's bulk load, backups, raw baselines). */
+export function openSqlite(file: string, options?: SqliteOptions): SqliteDatabase {
   return new SqliteDatabase(file, options);
 }
 
-/** Applies the migrations not yet applied (drizzle's journal in the database says which). */
-export function migrateDatabase(db: SqliteDatabase): void {
-  migrate(db.sync, { migrationsFolder });
+/**
+ * Applies the migrations not yet applied (drizzle's journal in the database says which). On
+ * PostgreSQL several nodes may start at once: an advisory lock lets one migrate while the others wait.
+ */
+export async function migrateDatabase(db: Database): Promise<void> {
+  if (db instanceof SqliteDatabase) {
+    migrateSqlite(db.sync, { migrationsFolder });
+    return;
+  }
+  if (!(db instanceof PostgresDatabase)) throw new Error(`no migrations for the ${db.engine} engine`);
+  const client = await db.pool.connect();
+  try {
+    await client.query('SELECT pg_advisory_lock(hashtext($1))', ['isp:migrate']);
+    try {
+      await migratePg(drizzlePg(client), { migrationsFolder: pgMigrationsFolder });
+    } finally {
+      await client.query('SELECT pg_advisory_unlock(hashtext($1))', ['isp:migrate']);
+    }
+  } finally {
+    client.release();
+  }
 }

@@ -63,6 +63,11 @@ export interface Database extends Queryable {
   write<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
   /** `fn`'s reads in one snapshot (read-only). Inside a write: the write's own transaction. */
   read<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
+  /**
+   * `fn` once the current async flow's transaction has committed (at once outside any; never for
+   * work rolled back): for what must only see committed rows, e.g. sending the mail an event queued.
+   */
+  afterCommit(fn: () => void): void;
   /** Where the data lives, for messages (a file path, or the server and database name). */
   readonly location: string;
   close(): Promise<void>;
@@ -81,6 +86,18 @@ export class ConstraintError extends Error {
     super(message);
     this.name = 'ConstraintError';
   }
+}
+
+/**
+ * The ConstraintError behind an error, if any: drizzle's builder wraps the engine's error in its own
+ * (the original is its `cause`), so a service that maps a refusal looks through the chain.
+ */
+export function constraintErrorOf(err: unknown): ConstraintError | null {
+  for (let e = err as { cause?: unknown } | null, depth = 0; e && depth < 5; depth++) {
+    if (e instanceof ConstraintError) return e;
+    e = e.cause as typeof e;
+  }
+  return null;
 }
 
 /** The engine's version of a query kept side by side with the other: chosen once, where it is used. */

@@ -219,6 +219,8 @@ class SqliteTx implements Tx {
   private savepoints = 0;
   /** Set once COMMIT or ROLLBACK has run: the transaction's work is over. */
   done = false;
+  /** Run after the outermost transaction commits (not on rollback). */
+  readonly afterCommit: (() => void)[] = [];
 
   constructor(
     private readonly connection: Connection,
@@ -327,6 +329,12 @@ export class SqliteDatabase implements Database {
     return tx && !tx.done && tx.owner === this ? tx : null;
   }
 
+  afterCommit(fn: () => void): void {
+    const tx = this.inside();
+    if (tx) tx.afterCommit.push(fn);
+    else fn();
+  }
+
   async write<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
     const outer = this.inside();
     if (outer) {
@@ -379,6 +387,8 @@ export class SqliteDatabase implements Database {
     try {
       const result = await current.run(tx, () => fn(tx));
       connection.exec('COMMIT');
+      tx.done = true;
+      for (const then of tx.afterCommit) then();
       return result;
     } catch (err) {
       if (connection.handle.inTransaction) connection.exec('ROLLBACK');

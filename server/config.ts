@@ -11,6 +11,11 @@ const configSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().min(1).default('127.0.0.1'),
   DATABASE_PATH: z.string().min(1).default('./data/app.db'),
+  /** A PostgreSQL server database (postgres://user:password@host:5432/name); when set, DATABASE_PATH is not used. */
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\/\S+$/, 'a postgres:// URL')
+    .optional(),
   /** Seed the demo into an empty database; default on for development, off (and refused) in production. */
   SEED_DEMO: flag.optional(),
   /** Number of synthetic instruments in the demo catalogue. */

@@ -1,10 +1,11 @@
 import cluster from 'node:cluster';
 import fs from 'node:fs';
 import path from 'node:path';
-import { DateTime } from 'luxon';
 import { migrateDatabase, openDatabase, type Database } from '../db/client.ts';
 import { seedDemo, seedHolidays, seedReference } from '../db/seed/index.ts';
 import { createApp, servicesOf } from './app.ts';
+import { platformJobs } from './jobs/platform.ts';
+import { JobRunner } from './jobs/runner.ts';
 import { AuthRepo } from './modules/auth/auth.repo.ts';
 import { StatsService } from './modules/stats/stats.service.ts';
 import { systemClock } from './shared/clock.ts';
@@ -13,13 +14,16 @@ import { startLocalStripe } from './modules/payments/local-stripe.ts';
 import { StripeProvider } from './modules/payments/stripe.ts';
 import { loadConfig, type Config } from './config.ts';
 
+/** The PostgreSQL server database when DATABASE_URL is set, else the SQLite file. */
+const databaseOf = (config: Config) => config.DATABASE_URL ?? config.DATABASE_PATH;
+
 /** Migrate and seed once, in the primary process, before anything serves. */
 async function prepare(config: Config) {
-  const db = openDatabase(config.DATABASE_PATH);
-  migrateDatabase(db);
+  const db = openDatabase(databaseOf(config));
+  await migrateDatabase(db);
   await seedReference(db);
   await seedHolidays(db);
-  if (config.production) await refuseDemoAccounts(db);
+  if (config.production) await refuseDemoAccounts(db, config);
   if (config.SEED_DEMO) {
     const started = Date.now();
     const seeded = await seedDemo(db, { instruments: config.SEED_INSTRUMENTS });
@@ -40,12 +44,12 @@ async function prepare(config: Config) {
  * A database that once ran the demo holds accounts whose password is in the README: production
  * will not serve it while any of them can sign in.
  */
-async function refuseDemoAccounts(db: Database) {
+async function refuseDemoAccounts(db: Database, config: Config) {
   const auth = new AuthRepo(db);
   const demo = (await auth.activeDemoAccounts(5)).map((a) => a.email);
   if (demo.length) {
     throw new Error(
-      `Refusing to start in production mode: DATABASE_PATH=${db.location} holds demo accounts with the published password ` +
+      `Refusing to start in production mode: ${config.DATABASE_URL ? 'DATABASE_URL' : 'DATABASE_PATH'}=${db.location} holds demo accounts with the published password ` +
         `(${demo.join(', ')}…). Start production on a new database and create its administrator with \`npm run admin:create\`.`,
     );
   }
@@ -85,7 +89,7 @@ async function ensureMail(config: Config): Promise<Config> {
   return { ...config, SMTP_URL: local.url };
 }
 
-function serve(config: Config, db: Database = openDatabase(config.DATABASE_PATH)) {
+function serve(config: Config, db: Database = openDatabase(databaseOf(config))) {
   const app = createApp({
     db,
     cookieSecure: config.COOKIE_SECURE,
@@ -110,68 +114,38 @@ function serve(config: Config, db: Database = openDatabase(config.DATABASE_PATH)
         }
       : undefined,
   });
-  // Payments a crash or an outage left open are finished or undone at start-up, then on a timer
-  // (by one process when several serve).
-  const services = servicesOf(app);
-  if (cluster.isPrimary || cluster.worker?.id === 1) {
-    const tick = (minAgeMs: number) =>
-      services
-        .maintenance({ minAgeMs })
-        .then((r) => {
-          if (r.finished || r.undone || r.settled || r.expiredQuotas) console.log(`Recovery: ${JSON.stringify(r)}`);
-        })
-        .catch((err: unknown) => console.error('recovery failed:', err instanceof Error ? err.message : err));
-    void tick(0);
-    if (config.RECOVERY_INTERVAL_SECONDS > 0) {
-      setInterval(() => void tick(60_000), config.RECOVERY_INTERVAL_SECONDS * 1000).unref();
-    }
-    if (config.RECONCILE_AT !== 'off') {
-      const reconcile = () =>
-        services.reconciliation
-          .daily(config.RECONCILE_AT)
-          .then((run) => run && console.log(`Daily reconciliation #${run.id}: ${run.status}`))
-          .catch((err: unknown) => console.error('reconciliation failed:', err instanceof Error ? err.message : err));
-      setInterval(() => void reconcile(), 60_000).unref();
-    }
-    // The email outbox: what is due (retries included) goes out on this timer, besides right after each event.
-    const deliver = () =>
-      services.notifications
-        .deliver()
-        .then((r) => {
-          if (r.retrying || r.failed) console.log(`Mail: ${JSON.stringify(r)}`);
-        })
-        .catch((err: unknown) => console.error('mail delivery failed:', err instanceof Error ? err.message : err));
-    void deliver();
-    setInterval(() => void deliver(), config.MAIL_INTERVAL_SECONDS * 1000).unref();
-    if (config.REMIND_AT !== 'off') {
-      const [h, m] = config.REMIND_AT.split(':').map(Number) as [number, number];
-      const remind = async () => {
-        const now = DateTime.now().setZone('Asia/Shanghai');
-        if (now < now.set({ hour: h, minute: m, second: 0, millisecond: 0 })) return;
-        try {
-          const told = await services.notifications.remindTomorrow();
-          if (told) console.log(`Reminded ${told} researchers of tomorrow's bookings`);
-        } catch (err) {
-          console.error('reminders failed:', err instanceof Error ? err.message : err);
-        }
-      };
-      void remind();
-      setInterval(() => void remind(), 10 * 60_000).unref();
-    }
+  // Periodic jobs (payment recovery, quota expiry, statistics, mail, reconciliation, reminders):
+  // every process runs the timers, and each run happens on the one node that takes the job's lease
+  // (server/jobs). Payments a crash left open are finished or undone at start-up, then on the timer.
+  const jobs = new JobRunner(
+    db,
+    platformJobs(servicesOf(app), {
+      recoveryIntervalSeconds: config.RECOVERY_INTERVAL_SECONDS,
+      reconcileAt: config.RECONCILE_AT,
+      remindAt: config.REMIND_AT,
+      mailIntervalSeconds: config.MAIL_INTERVAL_SECONDS,
+    }),
+  );
+  void jobs.tick('payment-recovery', { startup: true });
+  if (config.RECOVERY_INTERVAL_SECONDS === 0) {
+    // No timer for these: once at start-up, as the recovery.
+    void jobs.tick('quota-expiry', { startup: true });
+    void jobs.tick('stats-refresh', { startup: true });
   }
+  jobs.start();
   const server = app.listen(config.PORT, config.HOST, () => {
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : config.PORT;
     if (cluster.isPrimary || cluster.worker?.id === 1) {
       const workers = config.WORKERS > 1 ? `, ${config.WORKERS} worker processes` : '';
-      console.log(
-        `Instrument sharing platform on http://${config.HOST}:${port} (database ${config.DATABASE_PATH}${workers})`,
-      );
+      console.log(`Instrument sharing platform on http://${config.HOST}:${port} (database ${db.location}${workers})`);
     }
   });
   const stop = () => {
+    // Running jobs are told to stop; the leases of those that end in time are given back at once.
+    const jobsStopped = jobs.stop(2000);
     server.close(() => {
-      void db.close().finally(() => process.exit(0));
+      void jobsStopped.then(() => db.close()).finally(() => process.exit(0));
     });
     setTimeout(() => process.exit(0), 3000).unref();
   };

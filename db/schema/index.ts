@@ -9,3 +9,4 @@ export * from './payments.ts';
 export * from './settlement.ts';
 export * from './notifications.ts';
 export * from './stats.ts';
+export * from './cluster.ts';

@@ -1,15 +1,15 @@
 /**
- * Seed a database file: `tsx db/seed/cli.ts --db <path> [--instruments N] [--seed S]`.
+ * Seed a database: `tsx db/seed/cli.ts --db <SQLite path or postgres:// URL> [--instruments N] [--seed S]`.
  * Creates the file if needed, migrates it, writes the reference data and (into an empty
  * database) the demo data. Progress and the summary go to stderr.
  */
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
-import { migrateDatabase, openDatabase } from '../client.ts';
+import { migrateDatabase, openDatabase, SqliteDatabase } from '../client.ts';
 import { seedDemo } from './demo.ts';
 import { seedReference } from './reference.ts';
 
-const USAGE = 'usage: tsx db/seed/cli.ts --db <path> [--instruments N] [--seed S]';
+const USAGE = 'usage: tsx db/seed/cli.ts --db <path or postgres:// URL> [--instruments N] [--seed S]';
 
 function intArg(name: string, value: string | undefined, fallback: number): number {
   if (value === undefined) return fallback;
@@ -41,10 +41,10 @@ async function main(): Promise<void> {
 
   const db = openDatabase(values.db);
   try {
-    migrateDatabase(db);
+    await migrateDatabase(db);
     const big = instruments >= 100_000;
     // A bulk load that can simply be rerun: no need to wait for the disk after every batch.
-    if (big) db.client.pragma('synchronous = OFF');
+    if (big && db instanceof SqliteDatabase) db.client.pragma('synchronous = OFF');
     const ref = await seedReference(db);
     console.error(`reference data: ${ref.cities} cities, ${ref.categories} categories`);
     const result = await seedDemo(db, {
@@ -60,7 +60,7 @@ async function main(): Promise<void> {
           `${result.rateCards} rate cards, ${result.rateCardItems} rate card items`,
       );
     }
-    if (big) {
+    if (big && db instanceof SqliteDatabase) {
       console.error(`optimising (${elapsed()} s)`);
       db.client.pragma('synchronous = NORMAL');
       db.client.exec('PRAGMA optimize; PRAGMA wal_checkpoint(TRUNCATE);');
@@ -68,7 +68,7 @@ async function main(): Promise<void> {
   } finally {
     await db.close();
   }
-  const size = values.db === ':memory:' ? 0 : fs.statSync(values.db).size;
+  const size = values.db === ':memory:' || !fs.existsSync(values.db) ? 0 : fs.statSync(values.db).size;
   console.error(`done in ${elapsed()} s${size ? `, ${(size / 1024 / 1024).toFixed(1)} MiB` : ''}: ${values.db}`);
 }
 

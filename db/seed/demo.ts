@@ -8,14 +8,16 @@
  * A bulk load that dies half-way leaves the instruments table without its secondary indexes:
  * seed big catalogues into a fresh file.
  */
-import type { SqliteDatabase as Db } from '../sqlite.ts';
+import type { Database } from '../port.ts';
+import { SqliteDatabase } from '../sqlite.ts';
+import { advanceIdentities, insertRows } from './bulk.ts';
 import { seedUsageHistory } from './history.ts';
 import { seedReimburseDemo, seedSettlementDemo } from './settlement.ts';
 import { seedVoucherDemo } from './vouchers.ts';
 import { seedBookingDemo, seedHolidays } from './booking.ts';
 import { UNPRICED_SORT_FEN, type RunStatus, type SharingMode } from '../schema/index.ts';
 import { hashPassword } from '../../server/modules/auth/password.ts';
-import { searchDocument, searchIndexSql } from '../../server/modules/catalog/search-index.ts';
+import { searchDocument, searchIndexRow } from '../../server/modules/catalog/search-index.ts';
 import { instrumentTypes, type InstrumentType, type ItemTemplate } from './instrument-types.ts';
 import { buildingsFor, buildOrganisations, DEMO_LAB_NAME, PROFILE_WEIGHTS, type OrgSeed } from './organisations.ts';
 import { BUILDINGS, landline, mobile, person, room } from './places.ts';
@@ -132,7 +134,7 @@ const BULK_THRESHOLD = 100_000;
  * buffer more. Returns the function that rebuilds the indexes, with SQLite's multi-threaded
  * sorter, and restores the rest.
  */
-function enterBulkMode(sqlite: Db['client']): () => void {
+function enterBulkMode(sqlite: SqliteDatabase['client']): () => void {
   const indexes = sqlite
     .prepare(
       "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'instruments' AND sql IS NOT NULL",
@@ -194,42 +196,48 @@ function isoDate(year: number, rng: Rng, notAfter: number): { iso: string; at: n
 }
 
 /** Write the demo data unless the database already has organisations. Runs seedReference first. */
-export async function seedDemo(db: Db, options: SeedDemoOptions = {}): Promise<SeedDemoResult> {
+export async function seedDemo(db: Database, options: SeedDemoOptions = {}): Promise<SeedDemoResult> {
   const total = options.instruments ?? 3000;
   const seed = options.seed ?? 20261128;
   const now = options.now ?? DEMO_NOW;
   const batchSize = options.batchSize ?? 10_000;
   if (!Number.isInteger(total) || total < 0) throw new RangeError(`bad instrument count ${total}`);
-  const sqlite = db.client;
-
-  const existing = (sqlite.prepare('SELECT count(*) AS n FROM organisations').get() as { n: number }).n;
+  const existing = Number(await db.value('SELECT count(*) FROM organisations'));
   if (existing > 0) {
     return { skipped: true, organisations: 0, users: 0, instruments: 0, rateCards: 0, rateCardItems: 0 };
   }
-  // Hash once, before any transaction (better-sqlite3 transactions must not await).
+  // Hash once, before any transaction (a write transaction holds the database while it runs).
   const passwordHash = options.passwordHash ?? (await hashPassword(DEMO_PASSWORD));
   await seedReference(db);
 
-  const cities = cityInfo(db);
-  const categories = categoryInfo(db);
+  const cities = await cityInfo(db);
+  const categories = await categoryInfo(db);
   const types = instrumentTypes();
   const orgRng = Rng.stream(seed, 'organisations');
   const orgs = buildOrganisations(orgRng, { enterprises: options.enterprises ?? 60, start: PLATFORM_START, end: now });
 
   // ---- organisations and users ----
-  const insertOrg = sqlite.prepare(
-    `INSERT INTO organisations (id, kind, name, name_en, credit_code, city_code, address, institution_type, certified,
-       contact_phone, website, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  );
-  const insertUser = sqlite.prepare(
-    `INSERT INTO users (id, email, password_hash, display_name, role, organisation_id, phone, created_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-  );
   const peopleRng = Rng.stream(seed, 'people');
   const accounts: DemoAccount[] = [...Object.values(DEMO_ACCOUNTS), ...MORE_DEMO_ACCOUNTS];
-  sqlite.transaction(() => {
-    for (const o of orgs.all) {
-      insertOrg.run(
+  await db.write(async () => {
+    await insertRows(
+      db,
+      'organisations',
+      [
+        'id',
+        'kind',
+        'name',
+        'name_en',
+        'credit_code',
+        'city_code',
+        'address',
+        'institution_type',
+        'certified',
+        'contact_phone',
+        'website',
+        'created_at',
+      ],
+      orgs.all.map((o) => [
         o.id,
         o.kind,
         o.name,
@@ -238,27 +246,32 @@ export async function seedDemo(db: Db, options: SeedDemoOptions = {}): Promise<S
         o.cityCode,
         o.address,
         o.institutionType,
-        o.certified ? 1 : 0,
+        o.certified,
         o.contactPhone,
         o.website,
         o.createdAt,
-      );
-    }
-    accounts.forEach((a, i) => {
-      const org = orgs.byName.get(a.organisation);
-      if (!org) throw new Error(`demo account ${a.email}: no organisation ${a.organisation}`);
-      insertUser.run(
-        i + 1,
-        a.email.toLowerCase(),
-        passwordHash,
-        a.displayName,
-        a.role,
-        org.id,
-        mobile(peopleRng),
-        org.createdAt,
-      );
-    });
-  })();
+      ]),
+    );
+    await insertRows(
+      db,
+      'users',
+      ['id', 'email', 'password_hash', 'display_name', 'role', 'organisation_id', 'phone', 'created_at'],
+      accounts.map((a, i) => {
+        const org = orgs.byName.get(a.organisation);
+        if (!org) throw new Error(`demo account ${a.email}: no organisation ${a.organisation}`);
+        return [
+          i + 1,
+          a.email.toLowerCase(),
+          passwordHash,
+          a.displayName,
+          a.role,
+          org.id,
+          mobile(peopleRng),
+          org.createdAt,
+        ];
+      }),
+    );
+  });
 
   // ---- per-type and per-provider tables, prepared once ----
   const typeInfo = new Map<InstrumentType, TypeInfo>();
@@ -306,23 +319,64 @@ export async function seedDemo(db: Db, options: SeedDemoOptions = {}): Promise<S
   const demoLabCount = Math.min(total, demoLabTypes.length);
 
   // ---- instruments ----
-  const insertInstrument = sqlite.prepare(
-    `INSERT INTO instruments (id, institution_id, asset_number, name_zh, name_en, category_code, origin,
-       original_value_fen, commissioned_on, country, manufacturer, model, specs, functions, subject_areas,
-       service_content, fee_note, sharing_mode, run_status, province, city_code, district, address, contact_name,
-       contact_phone, contact_email, photo_url, time_zone, annual_run_hours, annual_service_hours, list_price_fen,
-       list_price_unit, price_sort_fen, search_key, created_at, updated_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  );
-  const insertCard = sqlite.prepare(
-    `INSERT INTO rate_cards (instrument_id, setup_fee_fen, minimum_charge_fen, urgent_surcharge_percent,
-       off_hours_surcharge_percent, notes, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-  );
-  const insertItem = sqlite.prepare(
-    `INSERT INTO rate_card_items (id, instrument_id, unit, label_zh, label_en, internal_fen, academic_fen,
-       enterprise_fen, sort_order) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  );
-  const insertFts = sqlite.prepare(searchIndexSql.insert);
+  const INSTRUMENT_COLUMNS = [
+    'id',
+    'institution_id',
+    'asset_number',
+    'name_zh',
+    'name_en',
+    'category_code',
+    'origin',
+    'original_value_fen',
+    'commissioned_on',
+    'country',
+    'manufacturer',
+    'model',
+    'specs',
+    'functions',
+    'subject_areas',
+    'service_content',
+    'fee_note',
+    'sharing_mode',
+    'run_status',
+    'province',
+    'city_code',
+    'district',
+    'address',
+    'contact_name',
+    'contact_phone',
+    'contact_email',
+    'photo_url',
+    'time_zone',
+    'annual_run_hours',
+    'annual_service_hours',
+    'list_price_fen',
+    'list_price_unit',
+    'price_sort_fen',
+    'search_key',
+    'created_at',
+    'updated_at',
+  ];
+  const CARD_COLUMNS = [
+    'instrument_id',
+    'setup_fee_fen',
+    'minimum_charge_fen',
+    'urgent_surcharge_percent',
+    'off_hours_surcharge_percent',
+    'notes',
+    'updated_at',
+  ];
+  const ITEM_COLUMNS = [
+    'id',
+    'instrument_id',
+    'unit',
+    'label_zh',
+    'label_en',
+    'internal_fen',
+    'academic_fen',
+    'enterprise_fen',
+    'sort_order',
+  ];
 
   let itemId = 0;
   let cards = 0;
@@ -493,33 +547,42 @@ export async function seedDemo(db: Db, options: SeedDemoOptions = {}): Promise<S
       cardRows.push(card);
       for (const item of items) itemRows.push(item);
     }
-    ftsRows.push([doc.key, doc.title, doc.body, doc.tags]);
+    indexRows.push(searchIndexRow(db.engine, doc));
   };
 
   const instrumentRows: unknown[][] = [];
   const cardRows: unknown[][] = [];
   const itemRows: unknown[][] = [];
-  const ftsRows: [number, string, string, string][] = [];
-  const writeBatch = sqlite.transaction(() => {
-    for (const r of instrumentRows) insertInstrument.run(r);
-    for (const r of cardRows) insertCard.run(r);
-    for (const r of itemRows) insertItem.run(r);
-    // FTS5 flushes its pending terms whenever a rowid is lower than the one before, and the search
-    // key's high bits are status and sharing mode: in key order the batch becomes one segment.
-    // (Also kept after the table inserts: their statement savepoints would flush FTS5 too.)
-    ftsRows.sort((a, b) => a[0] - b[0]);
-    for (const r of ftsRows) insertFts.run(r);
-  });
+  const indexRows: ReturnType<typeof searchIndexRow>[] = [];
+  const writeBatch = () =>
+    db.write(async () => {
+      await insertRows(db, 'instruments', INSTRUMENT_COLUMNS, instrumentRows);
+      await insertRows(db, 'rate_cards', CARD_COLUMNS, cardRows);
+      await insertRows(db, 'rate_card_items', ITEM_COLUMNS, itemRows);
+      // FTS5 flushes its pending terms whenever a rowid is lower than the one before, and the search
+      // key's high bits are status and sharing mode: in key order the batch becomes one segment.
+      // (Also kept after the table inserts: their statement savepoints would flush FTS5 too.)
+      indexRows.sort((a, b) => Number(a.values[0]) - Number(b.values[0]));
+      const first = indexRows[0];
+      if (first)
+        await insertRows(
+          db,
+          first.table,
+          first.columns,
+          indexRows.map((r) => r.values),
+        );
+    });
 
   const bulk = options.bulk ?? total >= BULK_THRESHOLD;
-  const leaveBulkMode = bulk ? enterBulkMode(sqlite) : () => undefined;
+  // Bulk mode is SQLite's (its indexes dropped and rebuilt around the load).
+  const leaveBulkMode = bulk && db instanceof SqliteDatabase ? enterBulkMode(db.client) : () => undefined;
   const PROGRESS_EVERY = 50_000;
   try {
     for (let from = 1; from <= total; from += batchSize) {
       const to = Math.min(total, from + batchSize - 1);
-      instrumentRows.length = cardRows.length = itemRows.length = ftsRows.length = 0;
+      instrumentRows.length = cardRows.length = itemRows.length = indexRows.length = 0;
       for (let id = from; id <= to; id++) writeOne(id);
-      writeBatch();
+      await writeBatch();
       if (
         options.onProgress &&
         to < total &&
@@ -532,10 +595,13 @@ export async function seedDemo(db: Db, options: SeedDemoOptions = {}): Promise<S
     leaveBulkMode();
   }
   options.onProgress?.(total, total);
+  // The rows above carry their ids: what the platform inserts from here on gets new ones.
+  await advanceIdentities(db);
   await seedHolidays(db);
-  seedBookingDemo(db, now);
+  await seedBookingDemo(db, now);
   await seedVoucherDemo(db, now);
-  seedUsageHistory(db, { seed, instruments: Math.min(total, 3000) });
+  await seedUsageHistory(db, { seed, instruments: Math.min(total, 3000) });
+  await advanceIdentities(db);
   await seedSettlementDemo(db);
   await seedReimburseDemo(db);
 

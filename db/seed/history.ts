@@ -6,45 +6,35 @@
  * own list stays as the demo makes it.
  */
 import { DateTime } from 'luxon';
-import type { SqliteDatabase as Db } from '../sqlite.ts';
+import type { Database } from '../port.ts';
+import { insertRows } from './bulk.ts';
 import { mulberry32 } from './random.ts';
 
-export function seedUsageHistory(db: Db, options: { seed: number; instruments: number }): number {
-  const sqlite = db.client;
+export async function seedUsageHistory(db: Database, options: { seed: number; instruments: number }): Promise<number> {
   const count = Math.min(6000, options.instruments * 2);
   if (!count) return 0;
   const rand = mulberry32(options.seed ^ 0x5eed);
-  const instruments = sqlite
-    .prepare(
-      `SELECT i.id, i.institution_id AS inst, MIN(r.enterprise_fen) AS enterpriseFen, MIN(r.academic_fen) AS academicFen
-       FROM instruments i JOIN rate_card_items r ON r.instrument_id = i.id AND r.unit = 'hour'
-       WHERE i.sharing_mode = 'external' AND i.run_status IN ('normal', 'standby', 'remote') GROUP BY i.id`,
-    )
-    .all() as { id: number; inst: number; enterpriseFen: number; academicFen: number }[];
-  const people = sqlite
-    .prepare(
-      `SELECT u.id, u.organisation_id AS org, o.kind FROM users u JOIN organisations o ON o.id = u.organisation_id
-       WHERE u.role = 'researcher' AND u.email != 'researcher@demo.test'`,
-    )
-    .all() as { id: number; org: number; kind: string }[];
-  const approver = sqlite
-    .prepare(`SELECT id FROM users WHERE role = 'lab_manager' ORDER BY id LIMIT 1`)
-    .pluck()
-    .get() as number | undefined;
+  // (Ordered: the same history whatever order the engine happens to group in.)
+  const instruments = await db.all<{ id: number; inst: number; enterpriseFen: number; academicFen: number }>(
+    `SELECT i.id, i.institution_id AS inst, MIN(r.enterprise_fen) AS "enterpriseFen", MIN(r.academic_fen) AS "academicFen"
+     FROM instruments i JOIN rate_card_items r ON r.instrument_id = i.id AND r.unit = 'hour'
+     WHERE i.sharing_mode = 'external' AND i.run_status IN ('normal', 'standby', 'remote') GROUP BY i.id ORDER BY i.id`,
+  );
+  const people = await db.all<{ id: number; org: number; kind: string }>(
+    `SELECT u.id, u.organisation_id AS org, o.kind FROM users u JOIN organisations o ON o.id = u.organisation_id
+     WHERE u.role = 'researcher' AND u.email != 'researcher@demo.test' ORDER BY u.id`,
+  );
+  const approver = await db.value<number>(`SELECT id FROM users WHERE role = 'lab_manager' ORDER BY id LIMIT 1`);
   if (!instruments.length || !people.length) return 0;
-  const insert = sqlite.prepare(
-    `INSERT INTO bookings (instrument_id, institution_id, requester_id, requester_organisation_id, mode, status, start_at,
-       end_at, block_start_at, block_end_at, purpose, urgent, user_type, quoted_fen, price_lines, actual_minutes, final_fen,
-       final_lines, rating, created_at, updated_at)
-     VALUES (?, ?, ?, ?, 'machine_time', ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  );
-  const event = sqlite.prepare(
-    `INSERT INTO booking_events (booking_id, from_status, to_status, actor_id, at, reason) VALUES (?, ?, ?, ?, ?, ?)`,
-  );
+  // Rows with their ids, so their events can name them (and both engines write them in bulk).
+  let nextId = Number(await db.value('SELECT COALESCE(MAX(id), 0) FROM bookings')) + 1;
+  const bookingRows: unknown[][] = [];
+  const eventRows: unknown[][] = [];
+  const event = { run: (...row: unknown[]) => eventRows.push(row) };
   const purposes = ['新材料成分分析', '样品形貌表征', '产品质量检测', '工艺参数验证', '研发样品测试', '失效分析'];
   const first = DateTime.fromISO('2026-01-05', { zone: 'Asia/Shanghai' });
   const days = Math.floor(DateTime.fromISO('2026-10-31', { zone: 'Asia/Shanghai' }).diff(first, 'days').days);
-  sqlite.transaction(() => {
+  {
     for (let n = 0; n < count; n++) {
       const inst = instruments[Math.floor(rand() * instruments.length)]!;
       // Busier towards autumn: more jobs as more labs and enterprises joined.
@@ -68,17 +58,21 @@ export function seedUsageHistory(db: Db, options: { seed: number; instruments: n
       };
       const created = start.minus({ days: 2 + Math.floor(rand() * 10) }).toMillis();
       const rating = status === 'completed' && rand() < 0.65 ? (rand() < 0.7 ? 5 : rand() < 0.8 ? 4 : 3) : null;
-      const id = insert.run(
+      const id = nextId++;
+      bookingRows.push([
+        id,
         inst.id,
         inst.inst,
         who.id,
         who.org,
+        'machine_time',
         status,
         start.toMillis(),
         start.plus({ hours }).toMillis(),
         start.toMillis(),
         start.plus({ hours }).toMillis(),
         purposes[Math.floor(rand() * purposes.length)]!,
+        false,
         enterprise ? 'enterprise' : 'academic',
         unit * hours,
         JSON.stringify([{ ...line, quantity: hours, amountFen: unit * hours }]),
@@ -88,7 +82,7 @@ export function seedUsageHistory(db: Db, options: { seed: number; instruments: n
         rating,
         created,
         start.plus({ hours }).toMillis(),
-      ).lastInsertRowid;
+      ]);
       event.run(id, null, 'requested', who.id, created, null);
       if (status === 'rejected') {
         event.run(id, 'requested', 'rejected', approver ?? null, created + 20 * 3600_000, '该时段仪器维护');
@@ -104,6 +98,43 @@ export function seedUsageHistory(db: Db, options: { seed: number; instruments: n
         event.run(id, 'in_progress', 'completed', approver ?? null, start.plus({ hours }).toMillis(), null);
       }
     }
-  })();
+  }
+  await db.write(async () => {
+    await insertRows(
+      db,
+      'bookings',
+      [
+        'id',
+        'instrument_id',
+        'institution_id',
+        'requester_id',
+        'requester_organisation_id',
+        'mode',
+        'status',
+        'start_at',
+        'end_at',
+        'block_start_at',
+        'block_end_at',
+        'purpose',
+        'urgent',
+        'user_type',
+        'quoted_fen',
+        'price_lines',
+        'actual_minutes',
+        'final_fen',
+        'final_lines',
+        'rating',
+        'created_at',
+        'updated_at',
+      ],
+      bookingRows,
+    );
+    await insertRows(
+      db,
+      'booking_events',
+      ['booking_id', 'from_status', 'to_status', 'actor_id', 'at', 'reason'],
+      eventRows,
+    );
+  });
   return count;
 }

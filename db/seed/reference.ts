@@ -2,7 +2,7 @@
  * Reference data: Shandong's 16 cities and the national instrument taxonomy.
  * `seedReference` is idempotent (upserts), so it may run on every start.
  */
-import type { SqliteDatabase as Db } from '../sqlite.ts';
+import type { Database } from '../port.ts';
 import { cityData, taxonomyData, vocabulary, type TaxonomyNode } from './data.ts';
 
 export const PROVINCE = '山东省';
@@ -261,27 +261,30 @@ export interface SeedReferenceResult {
 }
 
 /** Insert or refresh the cities and the taxonomy. Safe to run any number of times. */
-export async function seedReference(db: Db): Promise<SeedReferenceResult> {
-  const sqlite = db.client;
-  const upsertCity = sqlite.prepare(
-    `INSERT INTO cities (code, name, name_en, province, voucher_ratio_percent, ordinal)
-     VALUES (@code, @name, @nameEn, @province, @voucherRatioPercent, @ordinal)
-     ON CONFLICT(code) DO UPDATE SET name = excluded.name, name_en = excluded.name_en,
-       province = excluded.province, voucher_ratio_percent = excluded.voucher_ratio_percent,
-       ordinal = excluded.ordinal`,
-  );
-  const upsertCategory = sqlite.prepare(
-    `INSERT INTO categories (code, name, name_en, parent_code, level, ordinal)
-     VALUES (@code, @name, @nameEn, @parentCode, @level, @ordinal)
-     ON CONFLICT(code) DO UPDATE SET name = excluded.name, name_en = excluded.name_en,
-       parent_code = excluded.parent_code, level = excluded.level, ordinal = excluded.ordinal`,
-  );
+export async function seedReference(db: Database): Promise<SeedReferenceResult> {
   const cities = cityRows();
   const categories = categoryRows();
-  sqlite.transaction(() => {
-    for (const c of cities) upsertCity.run(c);
-    for (const c of categories) upsertCategory.run(c);
-  })();
+  await db.write(async (tx) => {
+    for (const c of cities) {
+      await tx.run(
+        `INSERT INTO cities (code, name, name_en, province, voucher_ratio_percent, ordinal)
+         VALUES (@code, @name, @nameEn, @province, @voucherRatioPercent, @ordinal)
+         ON CONFLICT (code) DO UPDATE SET name = excluded.name, name_en = excluded.name_en,
+           province = excluded.province, voucher_ratio_percent = excluded.voucher_ratio_percent,
+           ordinal = excluded.ordinal`,
+        { ...c },
+      );
+    }
+    for (const c of categories) {
+      await tx.run(
+        `INSERT INTO categories (code, name, name_en, parent_code, level, ordinal)
+         VALUES (@code, @name, @nameEn, @parentCode, @level, @ordinal)
+         ON CONFLICT (code) DO UPDATE SET name = excluded.name, name_en = excluded.name_en,
+           parent_code = excluded.parent_code, level = excluded.level, ordinal = excluded.ordinal`,
+        { ...c },
+      );
+    }
+  });
   return { cities: cities.length, categories: categories.length };
 }
 
@@ -307,20 +310,18 @@ export interface CityInfo {
 }
 
 /** City lookups read from the database (by code). */
-export function cityInfo(db: Db): Map<string, CityInfo> {
-  const rows = db.client
-    .prepare(
-      'SELECT code, name, name_en AS nameEn, ordinal, voucher_ratio_percent AS voucherRatioPercent FROM cities ORDER BY ordinal',
-    )
-    .all() as CityInfo[];
+export async function cityInfo(db: Database): Promise<Map<string, CityInfo>> {
+  const rows = await db.all<CityInfo>(
+    `SELECT code, name, name_en AS "nameEn", ordinal, voucher_ratio_percent AS "voucherRatioPercent" FROM cities ORDER BY ordinal`,
+  );
   return new Map(rows.map((r) => [r.code, r]));
 }
 
 /** Category lookups read from the database (by code), with ancestor names and the top-level ordinal. */
-export function categoryInfo(db: Db): Map<string, CategoryInfo> {
-  const rows = db.client
-    .prepare('SELECT code, name, name_en AS nameEn, parent_code AS parentCode, level, ordinal FROM categories')
-    .all() as CategoryRow[];
+export async function categoryInfo(db: Database): Promise<Map<string, CategoryInfo>> {
+  const rows = await db.all<CategoryRow>(
+    `SELECT code, name, name_en AS "nameEn", parent_code AS "parentCode", level, ordinal FROM categories`,
+  );
   const byCode = new Map(rows.map((r) => [r.code, r]));
   const out = new Map<string, CategoryInfo>();
   for (const r of rows) {

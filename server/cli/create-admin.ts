@@ -17,7 +17,7 @@ import { systemClock } from '../shared/clock.ts';
 
 const USAGE =
   'usage: npm run admin:create -- --email <address> [--name <display name>] [--organisation <platform name>]\n' +
-  '  database: DATABASE_PATH (default ./data/app.db); password: asked for, or the first line of stdin';
+  '  database: DATABASE_URL (PostgreSQL) or DATABASE_PATH (default ./data/app.db); password: asked for, or the first line of stdin';
 
 /** One line from the terminal without echoing it. */
 function askHidden(question: string): Promise<string> {
@@ -66,9 +66,9 @@ async function main(): Promise<void> {
     process.exit(values.help ? 0 : 2);
   }
   const password = await readPassword();
-  const db = openDatabase(process.env.DATABASE_PATH ?? './data/app.db');
+  const db = openDatabase(process.env.DATABASE_URL ?? process.env.DATABASE_PATH ?? './data/app.db');
   try {
-    migrateDatabase(db);
+    await migrateDatabase(db);
     await seedReference(db);
     const input = adminInput.safeParse({
       email: values.email,

@@ -2,11 +2,16 @@
  * Files people upload (service reports, instrument photos). What a file is comes from its bytes
  * (magic numbers, npm `file-type`), never from the uploader's Content-Type or name: only the kinds
  * a use allows are kept, stored under a name the platform chooses, and served with the type found.
+ *
+ * Where they are kept (`FileStorage`): a folder of this machine, or — for several server nodes — the
+ * database (`stored_files`), which every node reaches. PostgreSQL installations use the database,
+ * SQLite ones the folder (`openFileStore`).
  */
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileTypeFromBuffer } from 'file-type';
+import type { Database } from '../../db/port.ts';
 
 interface FileKind {
   /** The type the file is served with. */
@@ -124,7 +129,16 @@ export function servedAs(name: string, type: string | null): { name: string; typ
   return { name: downloadName(name, served), type: served };
 }
 
-/** The platform's file folder: files are written under names it makes up, and removed when replaced. */
+/** The type a stored file of this name extension is kept with (`pdf` → application/pdf). */
+export function typeOfExtension(ext: string): string {
+  for (const [mime, names] of Object.entries(SERVED)) if (names.includes(ext)) return mime;
+  return 'application/octet-stream';
+}
+
+/**
+ * The platform's file folder, synchronously: what the booking and catalogue modules call until they
+ * move to `FileStorage` (the same three calls, awaited), which can also keep files in the database.
+ */
 export class FileStore {
   constructor(readonly dir: string) {}
 
@@ -155,5 +169,152 @@ export class FileStore {
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') console.warn(`[files] could not remove ${relative}:`, err);
     }
+  }
+}
+
+/**
+ * Where uploaded files are kept: the same calls whichever store (`openFileStore`).
+ *
+ * - `save` stores the bytes under a new name the platform makes up (`<folder>/<prefix>-<random>.<ext>`)
+ *   and answers it; nothing is ever stored twice under one name, and a name's bytes never change.
+ * - `path` answers a file on this node's disk holding the stored bytes, for `res.sendFile`; when
+ *   nothing is stored under the name, a path where no file is (so the answer is a 404, as for a file
+ *   gone from the folder).
+ * - `remove` removes a stored file once nothing refers to it (gone already is fine; a failure is
+ *   logged, not thrown: the change that replaced it has been committed).
+ */
+export interface FileStorage {
+  readonly kind: FileStoreKind;
+  save(folder: 'reports' | 'photos', prefix: string, ext: string, bytes: Buffer): Promise<string>;
+  path(relative: string): Promise<string>;
+  remove(relative: string | null | undefined): Promise<void>;
+  /** The stored bytes (null when none). */
+  read(relative: string): Promise<Buffer | null>;
+}
+
+/**
+ * `disk`: a folder of this machine — enough for one server (its WORKERS processes share the folder).
+ * `database`: the table `stored_files`, which every node reaches — what several nodes need.
+ */
+export type FileStoreKind = 'disk' | 'database';
+
+/**
+ * The store for a database: on PostgreSQL (the engine of several nodes) the database; on SQLite (one
+ * machine) the folder, as before — its files stay where earlier versions put them. `kind` overrides.
+ * `dir` is the folder (disk), or this node's cache of files read from the database.
+ */
+export function openFileStore(db: Database, dir: string, kind?: FileStoreKind): FileStorage {
+  const chosen = kind ?? (db.engine === 'postgres' ? 'database' : 'disk');
+  return chosen === 'database' ? new DatabaseFileStore(db, dir) : new DiskFileStore(dir);
+}
+
+/** The name a new file is stored under. */
+const newName = (folder: string, prefix: string, ext: string) =>
+  `${folder}/${prefix}-${randomBytes(8).toString('hex')}.${ext}`;
+
+/** `relative` under `root`, refusing a name that leads out of it. */
+function under(root: string, relative: string): string {
+  const base = path.resolve(root);
+  const full = path.resolve(base, relative);
+  if (!full.startsWith(base + path.sep)) throw new RangeError(`not a stored file: ${relative}`);
+  return full;
+}
+
+/** Files in a folder of this machine (the `FileStore` calls, awaited). */
+export class DiskFileStore implements FileStorage {
+  readonly kind = 'disk' as const;
+  private readonly store: FileStore;
+
+  constructor(readonly dir: string) {
+    this.store = new FileStore(dir);
+  }
+
+  async save(folder: 'reports' | 'photos', prefix: string, ext: string, bytes: Buffer): Promise<string> {
+    return this.store.save(folder, prefix, ext, bytes);
+  }
+
+  async path(relative: string): Promise<string> {
+    return this.store.path(relative);
+  }
+
+  async remove(relative: string | null | undefined): Promise<void> {
+    this.store.remove(relative);
+  }
+
+  async read(relative: string): Promise<Buffer | null> {
+    try {
+      return await fs.promises.readFile(this.store.path(relative));
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw err;
+    }
+  }
+}
+
+/**
+ * Files in the database (`stored_files`), for several nodes: a file uploaded through one node is
+ * served by every other. Each node keeps a copy of what it served in its own folder (`cacheDir`),
+ * used while the database still holds the file: a name's bytes never change, and every answer asks
+ * the database first whether the name is still stored, so a removed file is a 404 on every node.
+ */
+export class DatabaseFileStore implements FileStorage {
+  readonly kind = 'database' as const;
+
+  constructor(
+    private readonly db: Database,
+    readonly cacheDir: string,
+  ) {}
+
+  /**
+   * Written in its own statement, or — called inside a transaction — in that transaction (the port
+   * joins it), so the file and the row that refers to it can commit together.
+   */
+  async save(folder: 'reports' | 'photos', prefix: string, ext: string, bytes: Buffer): Promise<string> {
+    const key = newName(folder, prefix, ext);
+    under(this.cacheDir, key);
+    await this.db.run(`INSERT INTO stored_files (key, content, type, size, created_at) VALUES (?, ?, ?, ?, ?)`, [
+      key,
+      bytes,
+      typeOfExtension(ext),
+      bytes.length,
+      Date.now(),
+    ]);
+    return key;
+  }
+
+  async path(relative: string): Promise<string> {
+    const full = under(this.cacheDir, relative);
+    const size = await this.db.value<number>(`SELECT size FROM stored_files WHERE key = ?`, [relative]);
+    if (size === undefined) {
+      // Removed (perhaps through another node): this node's copy goes too.
+      await fs.promises.rm(full, { force: true });
+      return full;
+    }
+    const cached = await fs.promises.stat(full).catch(() => null);
+    if (cached?.size === Number(size)) return full;
+    const bytes = await this.read(relative);
+    if (!bytes) return full;
+    // Written aside and renamed: a request reading the copy never sees half of it.
+    await fs.promises.mkdir(path.dirname(full), { recursive: true });
+    const partial = `${full}.${randomBytes(4).toString('hex')}.partial`;
+    await fs.promises.writeFile(partial, bytes);
+    await fs.promises.rename(partial, full);
+    return full;
+  }
+
+  async remove(relative: string | null | undefined): Promise<void> {
+    if (!relative) return;
+    try {
+      await this.db.run(`DELETE FROM stored_files WHERE key = ?`, [relative]);
+      await fs.promises.rm(under(this.cacheDir, relative), { force: true });
+    } catch (err) {
+      console.warn(`[files] could not remove ${relative}:`, err);
+    }
+  }
+
+  async read(relative: string): Promise<Buffer | null> {
+    const content = await this.db.value<Uint8Array>(`SELECT content FROM stored_files WHERE key = ?`, [relative]);
+    if (content === undefined || content === null) return null;
+    return Buffer.isBuffer(content) ? content : Buffer.from(content);
   }
 }

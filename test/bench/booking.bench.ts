@@ -27,7 +27,7 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { DateTime } from 'luxon';
 import { SMTPServer } from 'smtp-server';
-import { migrateDatabase, openDatabase, type SqliteDatabase } from '../../db/client.ts';
+import { migrateDatabase, openSqlite, type SqliteDatabase } from '../../db/client.ts';
 import { organisations, users } from '../../db/schema/index.ts';
 import { seedDemo, seedHolidays, seedReference } from '../../db/seed/index.ts';
 import { mulberry32 } from '../../db/seed/random.ts';
@@ -58,8 +58,8 @@ const RAW_PURPOSE = 'bench:raw';
 
 async function prepare(): Promise<SqliteDatabase> {
   if (fs.existsSync(file)) {
-    const db = openDatabase(file);
-    migrateDatabase(db);
+    const db = openSqlite(file);
+    await migrateDatabase(db);
     const n = (await db.value<number>('SELECT count(*) FROM bookings'))!;
     if (n >= BOOKINGS) {
       console.log(`Reusing ${file} (${n.toLocaleString()} bookings)`);
@@ -68,8 +68,8 @@ async function prepare(): Promise<SqliteDatabase> {
     await db.close();
     for (const f of [file, `${file}-wal`, `${file}-shm`]) fs.rmSync(f, { force: true });
   }
-  const db = openDatabase(file);
-  migrateDatabase(db);
+  const db = openSqlite(file);
+  await migrateDatabase(db);
   const t0 = performance.now();
   db.client.pragma('synchronous = OFF');
   await seedReference(db);

@@ -17,7 +17,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type BetterSqlite3 from 'better-sqlite3';
-import { migrateDatabase, openDatabase, type Queryable, type SqliteDatabase } from '../../db/client.ts';
+import { migrateDatabase, openSqlite, type Queryable, type SqliteDatabase } from '../../db/client.ts';
 import type { Orm, Params, Statement } from '../../db/port.ts';
 import { seedDemo, seedReference } from '../../db/seed/index.ts';
 import { mulberry32 } from '../../db/seed/random.ts';
@@ -39,8 +39,8 @@ const file = process.env.BENCH_DB ?? path.join(os.tmpdir(), `isp-bench-catalog-$
 
 async function prepareDatabase(): Promise<SqliteDatabase> {
   const exists = fs.existsSync(file);
-  let db = openDatabase(file);
-  migrateDatabase(db);
+  let db = openSqlite(file);
+  await migrateDatabase(db);
   const have = (await db.value<number>('SELECT count(*) FROM instruments'))!;
   if (exists && have >= N) {
     console.log(`Reusing ${file} (${have.toLocaleString()} instruments)`);
@@ -49,8 +49,8 @@ async function prepareDatabase(): Promise<SqliteDatabase> {
   if (have > 0) {
     await db.close();
     for (const f of [file, `${file}-wal`, `${file}-shm`]) fs.rmSync(f, { force: true });
-    db = openDatabase(file);
-    migrateDatabase(db);
+    db = openSqlite(file);
+    await migrateDatabase(db);
   }
   console.log(`Seeding ${N.toLocaleString()} instruments into ${file} …`);
   const started = performance.now();

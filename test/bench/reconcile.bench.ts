@@ -14,7 +14,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { migrateDatabase, openDatabase } from '../../db/client.ts';
+import { migrateDatabase, openSqlite } from '../../db/client.ts';
 import { seedDemo, seedReference } from '../../db/seed/index.ts';
 import { Ledger } from '../../server/modules/ledger/ledger.ts';
 import { cloneCharges, startLocalStripe } from '../../server/modules/payments/local-stripe.ts';
@@ -29,8 +29,8 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 
 async function main() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'isp-bench-reconcile-'));
-  const db = openDatabase(path.join(dir, 'bench.db'));
-  migrateDatabase(db);
+  const db = openSqlite(path.join(dir, 'bench.db'));
+  await migrateDatabase(db);
   await seedReference(db);
   await seedDemo(db, { instruments: 200, seed: 7 });
   const stripeServer = await startLocalStripe();

@@ -12,7 +12,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { migrateDatabase, openDatabase, type SqliteDatabase } from '../../db/client.ts';
+import { migrateDatabase, openSqlite, type SqliteDatabase } from '../../db/client.ts';
 import { seedDemo, seedReference } from '../../db/seed/index.ts';
 import { mulberry32 } from '../../db/seed/random.ts';
 import { createApp, servicesOf } from '../../server/app.ts';
@@ -27,8 +27,8 @@ const H = 3_600_000;
 
 async function prepare(): Promise<SqliteDatabase> {
   if (fs.existsSync(file)) {
-    const db = openDatabase(file);
-    migrateDatabase(db);
+    const db = openSqlite(file);
+    await migrateDatabase(db);
     if ((await db.value<number>('SELECT count(*) FROM bookings'))! >= BOOKINGS) {
       console.log(`Reusing ${file}`);
       return db;
@@ -36,8 +36,8 @@ async function prepare(): Promise<SqliteDatabase> {
     await db.close();
     for (const f of [file, `${file}-wal`, `${file}-shm`]) fs.rmSync(f, { force: true });
   }
-  const db = openDatabase(file);
-  migrateDatabase(db);
+  const db = openSqlite(file);
+  await migrateDatabase(db);
   const t0 = performance.now();
   db.client.pragma('synchronous = OFF');
   await seedReference(db);

@@ -3,6 +3,7 @@ import type { Param } from '../../db/port.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { InstrumentSummary, SearchResult } from '../../server/modules/catalog/catalog.schemas.ts';
 import { createTestApp, type TestApp } from '../support/app.ts';
+import { contains } from '../support/sql.ts';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -26,9 +27,9 @@ async function idsContaining(han: string): Promise<number[]> {
      JOIN categories k3 ON k3.code = i.category_code
      LEFT JOIN categories k2 ON k2.code = k3.parent_code
      LEFT JOIN categories k1 ON k1.code = k2.parent_code
-     WHERE instr(i.name_zh, @q) OR instr(ifnull(i.manufacturer, ''), @q) OR instr(o.name, @q)
-        OR instr(ifnull(i.model, ''), @q) OR instr(k3.name, @q) OR instr(ifnull(k2.name, ''), @q)
-        OR instr(ifnull(k1.name, ''), @q)
+     WHERE ${['i.name_zh', 'i.manufacturer', 'o.name', 'i.model', 'k3.name', 'k2.name', 'k1.name']
+       .map((field) => contains(t.db.engine, `COALESCE(${field}, '')`, '@q'))
+       .join(' OR ')}
      ORDER BY i.id`,
       { q: han },
     )

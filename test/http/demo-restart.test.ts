@@ -2,21 +2,25 @@
  * The demo restarts: `npm start` runs its own local Stripe server, whose state is kept beside the
  * database. A card authorised before the restart is captured after it, for the right amount.
  */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../db/client.ts';
 import { startServer, type ServerProcess } from '../support/server-process.ts';
 import { expectMoneyInvariants } from '../support/money.ts';
+import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
 
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'isp-restart-'));
-const env = { DATABASE_PATH: path.join(dir, 'app.db'), SEED_INSTRUMENTS: '100', RECOVERY_INTERVAL_SECONDS: '0' };
+// The server's database, new and empty (the server migrates and seeds it), kept across the restart:
+// a SQLite file, or a PostgreSQL database on the PostgreSQL projects (the Stripe state beside DATABASE_PATH).
+let database: TestDatabase;
+let env: Record<string, string>;
 let server: ServerProcess | null = null;
 
+beforeAll(async () => {
+  database = await createTestDatabase('empty');
+  env = { ...database.env, SEED_INSTRUMENTS: '100', RECOVERY_INTERVAL_SECONDS: '0' };
+});
 afterAll(async () => {
   await server?.stop();
-  fs.rmSync(dir, { recursive: true, force: true });
+  await database?.drop();
 });
 
 async function session(baseUrl: string, email: string) {
@@ -48,11 +52,11 @@ describe('restarting the demo server', () => {
   it('still captures a card authorised before the restart', async () => {
     server = await startServer({ env });
     const researcher = await session(server.baseUrl, 'researcher@demo.test');
-    const db = openDatabase(env.DATABASE_PATH);
+    const db = openDatabase(database.target);
     const candidates =
       (await db.column(`SELECT i.id FROM instruments i JOIN rate_card_items r ON r.instrument_id = i.id AND r.unit = 'hour'
          LEFT JOIN instrument_schedules s ON s.instrument_id = i.id
-         WHERE COALESCE(s.machine_time_enabled, 1) = 1 AND COALESCE(s.qualification_required, 0) = 0
+         WHERE COALESCE(s.machine_time_enabled, TRUE) = TRUE AND COALESCE(s.qualification_required, FALSE) = FALSE
            AND i.sharing_mode = 'external' AND i.run_status = 'normal'
            AND i.institution_id = (SELECT organisation_id FROM users WHERE email = 'lab@demo.test')
          GROUP BY i.id ORDER BY i.id LIMIT 10`)) as number[];

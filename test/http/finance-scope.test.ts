@@ -102,7 +102,7 @@ beforeAll(async () => {
   const instrumentId = (await t.db
     .value(`SELECT i.id FROM instruments i JOIN instrument_schedules s ON s.instrument_id = i.id
        WHERE i.institution_id = (SELECT organisation_id FROM users WHERE email = 'lab@demo.test')
-         AND s.machine_time_enabled = 1 AND s.qualification_required = 0
+         AND s.machine_time_enabled = TRUE AND s.qualification_required = FALSE
          AND i.sharing_mode = 'external' AND i.run_status = 'normal'
          AND EXISTS (SELECT 1 FROM rate_card_items r WHERE r.instrument_id = i.id AND r.unit = 'hour') ORDER BY i.id`)) as number;
   jinanBooking = await book(researcher, instrumentId);
@@ -299,9 +299,9 @@ describe('reconciliation', () => {
 /** 济南's and 青岛's records for the next tests: a certified enterprise of the city with no voucher use yet. */
 const quietEnterprises = async (city: string) =>
   await all<{ id: number; name: string; creditCode: string }>(
-    `SELECT o.id, o.name, o.credit_code AS creditCode FROM organisations o
+    `SELECT o.id, o.name, o.credit_code AS "creditCode" FROM organisations o
      JOIN enterprise_certifications c ON c.organisation_id = o.id
-     WHERE o.kind = 'enterprise' AND o.city_code = ? AND o.certified = 1
+     WHERE o.kind = 'enterprise' AND o.city_code = ? AND o.certified = TRUE
        AND NOT EXISTS (SELECT 1 FROM users u WHERE u.organisation_id = o.id)
        AND NOT EXISTS (SELECT 1 FROM voucher_uses v WHERE v.enterprise_id = o.id) ORDER BY o.id`,
     city,
@@ -310,7 +310,7 @@ const quietEnterprises = async (city: string) =>
 async function joinGroup(enterpriseId: number, controllerGroupId: number) {
   const c = (
     await all<{ certificateNo: string; certifiedOn: string; expiresOn: string }>(
-      `SELECT certificate_no AS certificateNo, certified_on AS certifiedOn, expires_on AS expiresOn
+      `SELECT certificate_no AS "certificateNo", certified_on AS "certifiedOn", expires_on AS "expiresOn"
      FROM enterprise_certifications WHERE organisation_id = ?`,
       enterpriseId,
     )

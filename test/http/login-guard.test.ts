@@ -6,7 +6,7 @@
 import type { Express } from 'express';
 import request from 'supertest';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { openDatabase, type SqliteDatabase } from '../../db/client.ts';
+import { openDatabase, type Database } from '../../db/client.ts';
 import { DEMO_PASSWORD } from '../../db/seed/index.ts';
 import { createApp } from '../../server/app.ts';
 import { loadConfig } from '../../server/config.ts';
@@ -21,13 +21,13 @@ let t: TestApp;
 /** The same database behind a reverse proxy on this machine (`trust proxy` = loopback). */
 let proxied: Express;
 /** A second app over its own connection to the same database file, as a second server process has. */
-let second: { app: Express; db: SqliteDatabase };
+let second: { app: Express; db: Database };
 
 beforeAll(async () => {
   t = await createTestApp({ instruments: 50, clock });
   const payments = await testStripe();
   proxied = createApp({ db: t.db, webRoot: null, clock, payments, trustProxy: ['loopback'] });
-  const db = openDatabase(t.db.location);
+  const db = openDatabase(t.target);
   second = { app: createApp({ db, webRoot: null, clock, payments }), db };
 });
 afterAll(async () => {

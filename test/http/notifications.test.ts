@@ -418,7 +418,7 @@ describe('reading notifications', () => {
     expect((await notes(researcher)).items.map((n) => n.id)).not.toContain(labItem.id);
     expect((await researcher.post(`/api/v1/notifications/${labItem.id}/read`).send({})).status).toBe(404);
     expect(
-      (await one<{ readAt: number | null }>(`SELECT read_at AS readAt FROM notifications WHERE id = ?`, labItem.id))
+      (await one<{ readAt: number | null }>(`SELECT read_at AS "readAt" FROM notifications WHERE id = ?`, labItem.id))
         .readAt,
     ).toBeNull();
     expect((await request(t.app).get('/api/v1/notifications')).status).toBe(401);

@@ -39,7 +39,7 @@ const PHOTO_URL = /^\/api\/v1\/instrument-photos\/\d+-[0-9a-f]{16}\.(png|jpg|web
 const one = async <T>(sql: string, ...params: Param[]) => (await t.db.get(sql, params)) as T;
 const photoOf = async (id: number) =>
   (await one<{ p: string | null }>('SELECT photo_url AS p FROM instruments WHERE id = ?', id)).p;
-const photoDir = () => path.join(path.dirname(t.db.location), 'files', 'photos');
+const photoDir = () => path.join(t.fileDir, 'photos');
 const photoFiles = (id: number) =>
   fs.existsSync(photoDir()) ? fs.readdirSync(photoDir()).filter((f) => f.startsWith(`${id}-`)) : [];
 const upload = (agent: typeof lab, id: number, body: Buffer, type = 'application/octet-stream') =>

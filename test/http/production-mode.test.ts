@@ -8,20 +8,21 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { migrateDatabase, openDatabase } from '../../db/client.ts';
-import { seedDemo, seedReference } from '../../db/seed/index.ts';
 import { loadConfig } from '../../server/config.ts';
 import { DEVELOPMENT_WEBHOOK_SECRET } from '../../server/modules/payments/local-stripe.ts';
 import { startLocalSmtp, type LocalSmtp } from '../../server/modules/notifications/local-smtp.ts';
 import { repoRoot, startServer } from '../support/server-process.ts';
 import { localStripe } from '../support/stripe.ts';
+import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
 
 /** Runs a command of the project to its end; stdin is written and closed. */
 function run(args: string[], env: Record<string, string>, stdin = '') {
+  // A DATABASE_URL of the shell running the tests is not the test's database.
+  const { DATABASE_URL: _theShells, ...inherited } = process.env;
   return new Promise<{ code: number | null; output: string }>((resolve) => {
     const child = spawn(process.execPath, ['--import', 'tsx', ...args], {
       cwd: repoRoot,
-      env: { ...process.env, ...env },
+      env: { ...inherited, ...env },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     let output = '';
@@ -90,13 +91,16 @@ describe('a production server process', () => {
   let dir: string;
   let smtp: LocalSmtp;
   let env: Record<string, string>;
+  /** Production's database, new and empty: a SQLite file, or a PostgreSQL database on the PostgreSQL projects. */
+  let prod: TestDatabase;
 
   beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'isp-prod-'));
     smtp = await startLocalSmtp();
+    prod = await createTestDatabase('empty');
     env = {
       NODE_ENV: 'production',
-      DATABASE_PATH: path.join(dir, 'prod.db'),
+      ...prod.env,
       STRIPE_API_BASE: (await localStripe()).url,
       STRIPE_SECRET_KEY: 'sk_test_production_mode_test',
       STRIPE_WEBHOOK_SECRET: 'whsec_production_mode_test_secret',
@@ -106,6 +110,7 @@ describe('a production server process', () => {
   });
   afterAll(async () => {
     await smtp.close();
+    await prod?.drop();
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
@@ -123,13 +128,10 @@ describe('a production server process', () => {
   });
 
   it('refuses to serve a database that holds the demo accounts', async () => {
-    const file = path.join(dir, 'demo.db');
-    const db = openDatabase(file);
-    migrateDatabase(db);
-    await seedReference(db);
-    await seedDemo(db, { instruments: 20 });
-    await db.close();
-    const { code, output } = await run(['server/main.ts'], { ...env, DATABASE_PATH: file, PORT: '0' });
+    // Migrated, seedReference + seedDemo of 20 instruments.
+    const demo = await createTestDatabase({ demo: { instruments: 20 } });
+    const { code, output } = await run(['server/main.ts'], { ...env, ...demo.env, PORT: '0' });
+    await demo.drop();
     expect(code).toBe(1);
     expect(output).toMatch(/holds demo accounts with the published password \(.*admin@demo\.test/);
   });

@@ -14,6 +14,7 @@ import { createTestApp, download, signIn, type TestApp } from '../support/app.ts
 import { advanceForStep, thenBack } from '../support/lifecycle.ts';
 import { expectMoneyInvariants, captureUnknownToTheProcessor } from '../support/money.ts';
 import { testStripe } from '../support/stripe.ts';
+import { shanghaiPeriod } from '../support/sql.ts';
 
 // Thursday 2026-11-05, 10:00 in Shanghai: October's demo jobs are done and unclaimed.
 const NOW = Date.parse('2026-11-05T10:00:00+08:00');
@@ -91,7 +92,7 @@ describe('the claim cycle', () => {
     for (const res of [zh, zhCN, en, enGB]) expect(res.status).toBe(200);
     expect(en.headers.vary).toMatch(/Accept-Language/i);
     const { claimBy } = await one<{ claimBy: string }>(
-      `SELECT claim_by AS claimBy FROM voucher_programmes WHERE id = ?`,
+      `SELECT claim_by AS "claimBy" FROM voucher_programmes WHERE id = ?`,
       programmeId,
     );
     const detail = (body: Body, name: string) => body.lines[0]!.checks.find((c) => c.name === name)!.detail;
@@ -284,7 +285,7 @@ describe('reconciliation', () => {
     const labOrg = (await one<{ o: number }>(`SELECT organisation_id AS o FROM users WHERE email = 'lab@demo.test'`)).o;
     const instruments = (await t.db.column(
       `SELECT i.id FROM instruments i JOIN instrument_schedules s ON s.instrument_id = i.id
-         WHERE i.institution_id = ? AND s.machine_time_enabled = 1 AND s.qualification_required = 0
+         WHERE i.institution_id = ? AND s.machine_time_enabled = TRUE AND s.qualification_required = FALSE
            AND i.sharing_mode = 'external' AND i.run_status = 'normal'
            AND EXISTS (SELECT 1 FROM rate_card_items r WHERE r.instrument_id = i.id AND r.unit = 'hour') ORDER BY i.id LIMIT 3`,
       [labOrg],
@@ -433,7 +434,7 @@ describe('reconciliation', () => {
     const cjk = /[\u4e00-\u9fff]/;
     const detail = (body: Body, ref: string) => body.findings.find((f) => f.ref === ref)!.detail;
     const paid = await one<{ id: number; paidFen: number; approved: number }>(
-      `SELECT b.id, b.paid_fen AS paidFen,
+      `SELECT b.id, b.paid_fen AS "paidFen",
               (SELECT SUM(voucher_fen) FROM settlement_lines l WHERE l.batch_id = b.id AND l.status = 'approved') AS approved
        FROM settlement_batches b WHERE b.status = 'paid' LIMIT 1`,
     );
@@ -579,7 +580,7 @@ describe('the finance dashboard', () => {
       await one<{ s: number }>(
         `SELECT SUM(u.posted_fen) AS s FROM voucher_uses u JOIN organisations e ON e.id = u.enterprise_id
        WHERE u.status = 'posted' AND e.city_code = '370100'
-         AND strftime('%Y-%m', u.updated_at / 1000, 'unixepoch', '+8 hours') = '2026-10'`,
+         AND ${shanghaiPeriod(t.db.engine, 'u.updated_at', 'month')} = '2026-10'`,
       )
     ).s;
     expect(october.usedFen).toBe(usedInOctober);
@@ -626,7 +627,7 @@ describe('reimburse-mode claims', () => {
     const labOrg = (await one<{ o: number }>(`SELECT organisation_id AS o FROM users WHERE email = 'lab@demo.test'`)).o;
     const instrumentId = (await t.db.value(
       `SELECT i.id FROM instruments i JOIN instrument_schedules s ON s.instrument_id = i.id
-         WHERE i.institution_id = ? AND s.machine_time_enabled = 1 AND s.qualification_required = 0
+         WHERE i.institution_id = ? AND s.machine_time_enabled = TRUE AND s.qualification_required = FALSE
            AND i.sharing_mode = 'external' AND i.run_status = 'normal'
            AND EXISTS (SELECT 1 FROM rate_card_items r WHERE r.instrument_id = i.id AND r.unit = 'hour') ORDER BY i.id DESC LIMIT 1`,
       [labOrg],

@@ -14,6 +14,7 @@ import { YEAR_CHUNK } from '../../server/modules/stats/year-builder.ts';
 import { servicesOf } from '../../server/app.ts';
 import { fixedClock } from '../../server/shared/clock.ts';
 import { createTestApp, download, signIn, type TestApp } from '../support/app.ts';
+import { shanghaiPeriod } from '../support/sql.ts';
 
 const NOW = Date.parse('2026-11-05T10:00:00+08:00');
 const clock = fixedClock(NOW);
@@ -47,7 +48,7 @@ async function direct(where = '1 = 1', ...params: Param[]) {
             COALESCE(SUM(u.posted_fen), 0) AS saved,
             COUNT(DISTINCT CASE WHEN b.user_type = 'enterprise' THEN b.requester_organisation_id END) AS enterprises
      FROM bookings b LEFT JOIN voucher_uses u ON u.booking_id = b.id AND u.status = 'posted'
-     WHERE b.status = 'completed' AND strftime('%Y', COALESCE(b.start_at, b.created_at) / 1000, 'unixepoch', '+8 hours') = '2026'
+     WHERE b.status = 'completed' AND ${shanghaiPeriod(t.db.engine, 'COALESCE(b.start_at, b.created_at)', 'year')} = '2026'
        AND ${where}`,
     ...params,
   );
@@ -80,11 +81,8 @@ describe('the public overview', () => {
     );
     const october = res.body.byMonth.find((m: { month: string }) => m.month === '2026-10');
     expect(october.completed).toBe(
-      (
-        await direct(
-          `strftime('%Y-%m', COALESCE(b.start_at, b.created_at) / 1000, 'unixepoch', '+8 hours') = '2026-10'`,
-        )
-      ).completed,
+      (await direct(`${shanghaiPeriod(t.db.engine, 'COALESCE(b.start_at, b.created_at)', 'month')} = '2026-10'`))
+        .completed,
     );
     expect(res.body.byMonth.reduce((s: number, m: { completed: number }) => s + m.completed, 0)).toBe(d.completed);
     expect(october.averageRating).toBeGreaterThanOrEqual(4);
@@ -227,7 +225,7 @@ describe('institution figures', () => {
   });
 
   it('follow changes to the institution’s own bookings, and stay as they were for changes elsewhere', async () => {
-    const in2026 = `strftime('%Y', COALESCE(start_at, created_at) / 1000, 'unixepoch', '+8 hours') = '2026'`;
+    const in2026 = `${shanghaiPeriod(t.db.engine, 'COALESCE(start_at, created_at)', 'year')} = '2026'`;
     const completedAt = async (sign: '=' | '<>') =>
       await one<{ id: number; institution: number }>(
         `SELECT id, institution_id AS institution FROM bookings

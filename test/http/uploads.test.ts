@@ -42,7 +42,7 @@ const SVG = Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1
 /** A legacy Office file: an OLE compound file header. */
 const XLS = Buffer.concat([Buffer.from('D0CF11E0A1B11AE1', 'hex'), Buffer.alloc(1024)]);
 
-const fileDir = () => path.join(path.dirname(t.db.location), 'files');
+const fileDir = () => t.fileDir;
 const reportFiles = (bookingId: number) =>
   fs.existsSync(path.join(fileDir(), 'reports'))
     ? fs.readdirSync(path.join(fileDir(), 'reports')).filter((f) => f.startsWith(`${bookingId}-`))

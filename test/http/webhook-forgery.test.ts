@@ -76,7 +76,7 @@ async function setup(stripe: StripeProvider) {
     (await t.db.value(`SELECT debits_posted_fen FROM ledger_accounts WHERE code = 'platform'`)) ?? 0;
   const disputes = async (bookingId: number) =>
     await t.db.all(
-      `SELECT id, amount_fen AS amountFen, code FROM ledger_transfers WHERE booking_id = ? AND code LIKE 'card_dispute%'`,
+      `SELECT id, amount_fen AS "amountFen", code FROM ledger_transfers WHERE booking_id = ? AND code LIKE 'card_dispute%'`,
       [bookingId],
     );
   return { t, researcher, lab, book, walk, send, ledger, platformDebits, disputes };

@@ -1,24 +1,35 @@
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import type { Express } from 'express';
 import request from 'supertest';
-import { migrateDatabase, openDatabase, type SqliteDatabase } from '../../db/client.ts';
-import { DEMO_PASSWORD, seedDemo, seedReference } from '../../db/seed/index.ts';
+import { openDatabase } from '../../db/client.ts';
+import type { Database } from '../../db/port.ts';
+import { DEMO_PASSWORD } from '../../db/seed/index.ts';
 import { createApp, type AppDeps } from '../../server/app.ts';
 import type { Clock } from '../../server/shared/clock.ts';
 import type { CheckoutFaults } from '../../server/modules/checkout/checkout.service.ts';
 import type { PaymentProvider } from '../../server/modules/payments/provider.ts';
 import { testStripe } from './stripe.ts';
+import { createTestDatabase } from './test-database.ts';
 
 export interface TestApp {
   app: Express;
-  /** The app's database, through the port: tests read it with `await t.db.get(sql, [params])` etc. */
-  db: SqliteDatabase;
+  /**
+   * The app's database, through the port: tests read it with `await t.db.get(sql, [params])` etc.
+   * SQLite on `npm test`, PostgreSQL on `npm run test:pg` (`t.db.engine`): SQL a test sends must run
+   * on both, or pick its text with `byEngine(t.db.engine, …)`.
+   */
+  db: Database;
+  /** Where the database is (a SQLite file or a PostgreSQL URL): `openDatabase(t.target)` opens another connection to it. */
+  target: string;
+  /** Where the app keeps uploaded files (photos, service reports): a temp folder of this app's own. */
+  fileDir: string;
   close(): Promise<void>;
 }
 
-/** The real app over a real, freshly migrated and seeded SQLite file in a temp folder. */
+/**
+ * The real app over a real, freshly migrated and seeded database of its own: a SQLite file in a temp
+ * folder, or on the PostgreSQL projects a database on the test server (test-database.ts), dropped by `close()`.
+ */
 export async function createTestApp(
   opts: {
     instruments?: number;
@@ -34,14 +45,14 @@ export async function createTestApp(
     photoHosts?: string[];
   } = {},
 ): Promise<TestApp> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'isp-test-'));
-  const db = openDatabase(path.join(dir, 'test.db'));
-  migrateDatabase(db);
-  await seedReference(db);
-  await seedDemo(db, { instruments: opts.instruments ?? 400, seed: opts.seed ?? 7 });
+  const database = await createTestDatabase({ demo: { instruments: opts.instruments ?? 400, seed: opts.seed ?? 7 } });
+  const db = openDatabase(database.target);
+  // Beside the SQLite file, as the app's default; on PostgreSQL too (its default there is a shared temp folder).
+  const fileDir = path.join(database.dir, 'files');
   const app = createApp({
     db,
     webRoot: null,
+    fileDir,
     clock: opts.clock,
     payments: opts.payments ?? (await testStripe()),
     checkoutFaults: opts.checkoutFaults,
@@ -52,9 +63,11 @@ export async function createTestApp(
   return {
     app,
     db,
+    target: database.target,
+    fileDir,
     async close() {
       await db.close();
-      fs.rmSync(dir, { recursive: true, force: true });
+      await database.drop();
     },
   };
 }

@@ -26,7 +26,7 @@ export async function expectMoneyInvariants(db: Database): Promise<void> {
     expect(q.available, `quota ${q.id} available`).toBeGreaterThanOrEqual(0);
   }
   const finished = (await db.all(
-    `SELECT b.id, b.final_fen AS finalFen, p.captured_fen AS captured, p.status,
+    `SELECT b.id, b.final_fen AS "finalFen", p.captured_fen AS captured, p.status,
               CASE WHEN u.settlement_mode = 'deduct' AND u.status = 'posted' THEN u.posted_fen ELSE 0 END AS voucher
        FROM bookings b JOIN payments p ON p.booking_id = b.id LEFT JOIN voucher_uses u ON u.booking_id = b.id
        WHERE b.status IN ('completed', 'no_show') AND p.pending_action IS NULL`,

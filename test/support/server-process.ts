@@ -1,10 +1,15 @@
-/** Start the real server (`server/main.ts`) as a child process on a free port with a fresh database. */
+/**
+ * Start the real server (`server/main.ts`) as a child process on a free port with a fresh database:
+ * a new SQLite file the server migrates and seeds, or on the PostgreSQL projects a database of its own
+ * on the test server (a copy of the run's seeded template, test-database.ts), dropped when it stops.
+ */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createTestDatabase, testEngine, type TestDatabase } from './test-database.ts';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -42,6 +47,9 @@ function exited(child: ChildProcess): Promise<void> {
 
 /**
  * Start the server; or, when `E2E_BASE_URL` is set (a server you already run), use that one and start nothing.
+ * A `DATABASE_PATH` or `DATABASE_URL` in `env` is the caller's database (kept when the server stops);
+ * without one the server gets a new database. On PostgreSQL that database already holds what the server
+ * would seed (the demo with SEED_INSTRUMENTS instruments, its default seed), or nothing with SEED_DEMO=0.
  */
 export async function startServer({ env = {}, timeoutMs = 120_000 }: StartOptions = {}): Promise<ServerProcess> {
   const external = process.env.E2E_BASE_URL;
@@ -55,17 +63,31 @@ export async function startServer({ env = {}, timeoutMs = 120_000 }: StartOption
     throw new Error('dist/web/index.html is missing: run `npm run build` before the browser tests');
   }
   const dir = mkdtempSync(path.join(tmpdir(), 'isp-e2e-'));
+  let database: TestDatabase | null = null;
+  if (testEngine() === 'postgres' && !env.DATABASE_PATH && !env.DATABASE_URL) {
+    try {
+      database = await createTestDatabase(
+        env.SEED_DEMO === '0' ? 'empty' : { demo: { instruments: Number(env.SEED_INSTRUMENTS ?? '400') } },
+      );
+    } catch (err) {
+      rmSync(dir, { recursive: true, force: true });
+      throw err;
+    }
+  }
   const port = await freePort();
+  // A DATABASE_URL of the shell running the tests is not the test's database.
+  const { DATABASE_URL: _theShells, ...inherited } = process.env;
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
     cwd: repoRoot,
     env: {
-      ...process.env,
+      ...inherited,
       NODE_ENV: 'test',
       PORT: String(port),
       HOST: '127.0.0.1',
       DATABASE_PATH: path.join(dir, 'e2e.db'),
       SEED_DEMO: '1',
       SEED_INSTRUMENTS: '400',
+      ...database?.env,
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -83,6 +105,7 @@ export async function startServer({ env = {}, timeoutMs = 120_000 }: StartOption
       clearTimeout(killer);
     }
     rmSync(dir, { recursive: true, force: true });
+    await database?.drop();
   };
 
   const deadline = Date.now() + timeoutMs;

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { migrateDatabase, openDatabase, type SqliteDatabase } from '../../db/client.ts';
+import { migrateDatabase, openDatabase, type Database } from '../../db/client.ts';
 import {
   availableOf,
   balanceOf,
@@ -12,7 +12,7 @@ import {
 
 const NOW = 1_767_225_600_000; // 2026-01-01T00:00:00Z
 
-let db: SqliteDatabase;
+let db: Database;
 let ledger: Ledger;
 /** Where programme money comes from: may go negative. */
 let funding: AccountRow;
@@ -38,7 +38,7 @@ const usedSpec: AccountSpec = { code: 'prog:1:used', kind: 'programme_used', nam
 
 beforeEach(async () => {
   db = openDatabase(':memory:');
-  migrateDatabase(db);
+  await migrateDatabase(db);
   ledger = new Ledger(db);
   funding = await ledger.account(fundingSpec, NOW);
   budget = await ledger.account(budgetSpec, NOW);

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { migrateDatabase, openDatabase, type SqliteDatabase as Db } from '../../db/client.ts';
+import { migrateDatabase, openSqlite, type SqliteDatabase as Db } from '../../db/client.ts';
 import type { Param } from '../../db/port.ts';
 import { UNPRICED_SORT_FEN } from '../../db/schema/index.ts';
 import { vocabulary } from '../../db/seed/data.ts';
@@ -13,9 +13,9 @@ import { matchExpression, tag } from '../../server/modules/catalog/search-text.t
 const N = 300;
 const SEED = 20261128;
 
-function freshDb(): Db {
-  const db = openDatabase(':memory:');
-  migrateDatabase(db);
+async function freshDb(): Promise<Db> {
+  const db = openSqlite(':memory:');
+  await migrateDatabase(db);
   return db;
 }
 
@@ -27,9 +27,9 @@ let b: Db;
 let bulk: Db;
 
 beforeAll(async () => {
-  a = freshDb();
-  b = freshDb();
-  bulk = freshDb();
+  a = await freshDb();
+  b = await freshDb();
+  bulk = await freshDb();
   // The first database hashes the password itself; the others reuse a hash to stay fast.
   await seedDemo(a, { instruments: N, seed: SEED });
   const passwordHash = await hashPassword(DEMO_PASSWORD);
@@ -59,7 +59,7 @@ describe('random', () => {
 
 describe('seedReference', () => {
   it('writes the 16 cities with their division codes, ordinals and voucher ratios, idempotently', async () => {
-    const db = freshDb();
+    const db = await freshDb();
     expect(await seedReference(db)).toEqual(await seedReference(db));
     const cities = await all(
       db,
@@ -76,7 +76,7 @@ describe('seedReference', () => {
   });
 
   it('writes the taxonomy tree with English names and top-level ordinals', async () => {
-    const db = freshDb();
+    const db = await freshDb();
     await seedReference(db);
     const cats = await all(db, 'SELECT code, name, name_en, parent_code, level, ordinal FROM categories');
     const byCode = new Map(cats.map((c) => [c.code as string, c]));
@@ -119,7 +119,7 @@ describe('seedDemo', () => {
   });
 
   it('a different seed gives a different catalogue', async () => {
-    const c = freshDb();
+    const c = await freshDb();
     await seedDemo(c, { instruments: 50, seed: 1, passwordHash: 'x' });
     const sql = 'SELECT name_zh, original_value_fen FROM instruments WHERE id BETWEEN 41 AND 50 ORDER BY id';
     expect(await all(c, sql)).toHaveLength(10);

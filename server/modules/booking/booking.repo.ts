@@ -1,6 +1,6 @@
 /** SQL of booking: schedules, closures, holidays, training records, bookings and their audit trail. */
 import { and, asc, desc, eq, gt, gte, isNull, lt, ne, or, sql, type SQL } from 'drizzle-orm';
-import { fromBool, fromJson, type Queryable } from '../../../db/port.ts';
+import { byEngine, fromBool, fromJson, type Queryable } from '../../../db/port.ts';
 import type { bookingEvents } from '../../../db/schema/index.ts';
 import {
   bookings,
@@ -16,6 +16,7 @@ import {
   type RunStatus,
   type SharingMode,
 } from '../../../db/schema/index.ts';
+import { listParam } from '../../shared/sql-list.ts';
 
 export type BookingRow = typeof bookings.$inferSelect;
 
@@ -157,18 +158,31 @@ const EVENT_COLUMNS = `e.id, e.booking_id AS "bookingId", e.from_status AS "from
 
 const EVENTS_SQL = `SELECT ${EVENT_COLUMNS} WHERE e.booking_id = ? ORDER BY e.id`;
 
-// SQLite only, for the PostgreSQL issue: the IN-lists below take the ids as one JSON array
-// parameter (`json_each(?)`), so one statement serves any number of ids.
+// The IN-lists below take the ids as ONE parameter (listParam), so one statement serves any number
+// of ids: a JSON array read by `json_each(?)` on SQLite, an array compared with `= ANY(?)` on
+// PostgreSQL. Each query keeps both texts; `byEngine` picks one where it runs.
 
-const EVENTS_OF_SQL = `SELECT ${EVENT_COLUMNS}
-  WHERE e.booking_id IN (SELECT value FROM json_each(?)) ORDER BY e.booking_id, e.id`;
+const EVENTS_OF_SQL = {
+  sqlite: `SELECT ${EVENT_COLUMNS}
+  WHERE e.booking_id IN (SELECT value FROM json_each(?)) ORDER BY e.booking_id, e.id`,
+  postgres: `SELECT ${EVENT_COLUMNS}
+  WHERE e.booking_id = ANY(?::bigint[]) ORDER BY e.booking_id, e.id`,
+};
 
-const INSTRUMENTS_BRIEF_SQL = `${INSTRUMENT_BRIEF} WHERE i.id IN (SELECT value FROM json_each(?))`;
+const INSTRUMENTS_BRIEF_SQL = {
+  sqlite: `${INSTRUMENT_BRIEF} WHERE i.id IN (SELECT value FROM json_each(?))`,
+  postgres: `${INSTRUMENT_BRIEF} WHERE i.id = ANY(?::bigint[])`,
+};
 
-const PEOPLE_SQL = `SELECT u.id, u.display_name AS name, u.organisation_id AS "organisationId",
+const PEOPLE_COLUMNS = `SELECT u.id, u.display_name AS name, u.organisation_id AS "organisationId",
     o.name AS "organisationName"
-  FROM users u JOIN organisations o ON o.id = u.organisation_id
-  WHERE u.id IN (SELECT value FROM json_each(?))`;
+  FROM users u JOIN organisations o ON o.id = u.organisation_id`;
+const PEOPLE_SQL = {
+  sqlite: `${PEOPLE_COLUMNS}
+  WHERE u.id IN (SELECT value FROM json_each(?))`,
+  postgres: `${PEOPLE_COLUMNS}
+  WHERE u.id = ANY(?::bigint[])`,
+};
 
 /**
  * Training records that are a user's: granted to their account, or to their e-mail address before
@@ -419,7 +433,7 @@ export class BookingRepo {
     const rows =
       bookingIds.length === 1
         ? await this.q.all<EventRow>(EVENTS_SQL, [bookingIds[0]])
-        : await this.q.all<EventRow>(EVENTS_OF_SQL, [JSON.stringify(bookingIds)]);
+        : await this.q.all<EventRow>(byEngine(this.q.engine, EVENTS_OF_SQL), [listParam(this.q.engine, bookingIds)]);
     for (const row of rows) byBooking.get(row.bookingId)?.push(eventEntry(row));
     return byBooking;
   }
@@ -469,12 +483,12 @@ export class BookingRepo {
     userIds: number[],
   ): Promise<{ id: number; name: string; organisationId: number; organisationName: string }[]> {
     if (!userIds.length) return [];
-    return this.q.all(PEOPLE_SQL, [JSON.stringify(userIds)]);
+    return this.q.all(byEngine(this.q.engine, PEOPLE_SQL), [listParam(this.q.engine, userIds)]);
   }
 
   async instrumentsBrief(ids: number[]): Promise<InstrumentBrief[]> {
     if (!ids.length) return [];
-    return this.q.all<InstrumentBrief>(INSTRUMENTS_BRIEF_SQL, [JSON.stringify(ids)]);
+    return this.q.all<InstrumentBrief>(byEngine(this.q.engine, INSTRUMENTS_BRIEF_SQL), [listParam(this.q.engine, ids)]);
   }
 
   async calendarToken(userId: number) {

@@ -4,6 +4,7 @@
  * the Idempotency-Key, and the end of a card checkout (`settleCheckout`). Checkout (checkout/book.ts)
  * books with money through the same steps; `create` is the path without it.
  */
+import { constraintErrorOf } from '../../../db/port.ts';
 import type { BookingMode, BookingStatus, PaymentMethod, PriceLine, UserType } from '../../../db/schema/index.ts';
 import { AppError, badRequest } from '../../shared/errors.ts';
 import { formatInstant } from '../../shared/time.ts';
@@ -30,6 +31,18 @@ export interface BookingPlan {
   confirmedStatus: BookingStatus;
   /** Local date of the service (for voucher validity). */
   serviceDate: string;
+}
+
+/** The 409 of a time another booking holds: the overlap check's, and the exclusion constraint's. */
+const timeTaken = () => new AppError('conflict', 'that time has just been taken', { reason: 'conflict' });
+
+/**
+ * PostgreSQL's exclusion constraint bookings_no_overlap refused a write: the database's own
+ * guarantee that no two active bookings of an instrument overlap (db/migrations-pg/0001). Drizzle's
+ * builder hands the port's error on as its `cause`.
+ */
+export function isOverlapRefusal(err: unknown): boolean {
+  return constraintErrorOf(err)?.kind === 'exclusion';
 }
 
 export class BookingRequests {
@@ -124,8 +137,10 @@ export class BookingRequests {
   /**
    * Writes a planned booking. Call it inside a write transaction (`db.write`, or
    * BookingService.transaction), together with the look-up of the Idempotency-Key: the overlap check
-   * and the insert must see the same database, and no other writer may come between them — the
-   * transaction's BEGIN IMMEDIATE lock is what keeps two requests from booking the same time.
+   * and the insert must see the same database, and no other writer may come between them — on SQLite
+   * the transaction's BEGIN IMMEDIATE lock is what keeps two requests from booking the same time; on
+   * PostgreSQL (SERIALIZABLE, several nodes) the exclusion constraint bookings_no_overlap is, and its
+   * refusal answers the same 409 as the check.
    * `status` is the confirmed status, or pending_payment while a card is being authorised.
    */
   async insertPlanned(
@@ -147,33 +162,38 @@ export class BookingRequests {
     now: number,
   ): Promise<BookingRow> {
     const { block, usage, instrument, actor, input, quoted } = plan;
-    if (block && (await repo.overlaps(instrument.id, block.start, block.end))) {
-      throw new AppError('conflict', 'that time has just been taken', { reason: 'conflict' });
-    }
-    const booking = await repo.insertBooking({
-      instrumentId: instrument.id,
-      institutionId: instrument.institutionId,
-      requesterId: actor.userId,
-      requesterOrganisationId: actor.organisationId,
-      mode: usage.mode,
-      status,
-      startAt: usage.mode === 'machine_time' ? usage.start! : null,
-      endAt: usage.end ?? null,
-      blockStartAt: block?.start ?? null,
-      blockEndAt: block?.end ?? null,
-      sampleCount: usage.samples ?? null,
-      wantedBy: usage.mode === 'sample' ? (usage.end ?? null) : null,
-      purpose: input.purpose ?? null,
-      urgent: input.urgent,
-      userType: plan.userType,
-      quotedFen: quoted.totalFen,
-      rateItemId: input.rateItemId ?? null,
-      priceLines: quoted.lines,
-      paymentMethod,
-      idempotencyKey: idempotencyKey ?? null,
-      createdAt: now,
-      updatedAt: now,
-    });
+    if (block && (await repo.overlaps(instrument.id, block.start, block.end))) throw timeTaken();
+    const booking = await repo
+      .insertBooking({
+        instrumentId: instrument.id,
+        institutionId: instrument.institutionId,
+        requesterId: actor.userId,
+        requesterOrganisationId: actor.organisationId,
+        mode: usage.mode,
+        status,
+        startAt: usage.mode === 'machine_time' ? usage.start! : null,
+        endAt: usage.end ?? null,
+        blockStartAt: block?.start ?? null,
+        blockEndAt: block?.end ?? null,
+        sampleCount: usage.samples ?? null,
+        wantedBy: usage.mode === 'sample' ? (usage.end ?? null) : null,
+        purpose: input.purpose ?? null,
+        urgent: input.urgent,
+        userType: plan.userType,
+        quotedFen: quoted.totalFen,
+        rateItemId: input.rateItemId ?? null,
+        priceLines: quoted.lines,
+        paymentMethod,
+        idempotencyKey: idempotencyKey ?? null,
+        createdAt: now,
+        updatedAt: now,
+      })
+      // PostgreSQL: the exclusion constraint bookings_no_overlap is the database's own guarantee
+      // (another node's transaction may have booked the time after the check above): its refusal
+      // is the same answer as the check's. The whole transaction is rolled back with it.
+      .catch((err: unknown) => {
+        throw isOverlapRefusal(err) ? timeTaken() : err;
+      });
     await repo.insertEvent({
       bookingId: booking.id,
       fromStatus: null,

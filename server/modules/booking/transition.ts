@@ -11,6 +11,7 @@ import type { BookingRow } from './booking.repo.ts';
 import type { BookingContext } from './context.ts';
 import { checkDecision, scheduleSampleJob } from './decide.ts';
 import { checkTimely, completion, type Usage } from './run.ts';
+import { isOverlapRefusal } from './request.ts';
 import { nextStatus, type BookingAction } from './state-machine.ts';
 import type { BookingViews } from './views.ts';
 
@@ -53,12 +54,15 @@ export class BookingTransitions {
         throw new AppError('conflict', `the booking is now ${fresh.status}`, { currentStatus: fresh.status });
       await checkTimely(ctx, repo, fresh, action, now);
       // A sample job scheduled at approval starts holding time: it must not overlap anything active.
+      const timeTaken = () => new AppError('conflict', 'that time is taken', { currentStatus: b.status });
       if (changes.blockStartAt != null && changes.blockEndAt != null) {
-        if (await repo.overlaps(b.instrumentId, changes.blockStartAt, changes.blockEndAt, b.id)) {
-          throw new AppError('conflict', 'that time is taken', { currentStatus: b.status });
-        }
+        if (await repo.overlaps(b.instrumentId, changes.blockStartAt, changes.blockEndAt, b.id)) throw timeTaken();
       }
-      await repo.updateBooking(id, changes);
+      // PostgreSQL: the exclusion constraint bookings_no_overlap refuses what the check above would
+      // have, had another node's transaction not booked the time after it: the same answer.
+      await repo.updateBooking(id, changes).catch((err: unknown) => {
+        throw isOverlapRefusal(err) ? timeTaken() : err;
+      });
       await repo.insertEvent({
         bookingId: id,
         fromStatus: b.status,

@@ -1,9 +1,10 @@
 /**
  * SQL of the catalogue. Search sends hand-written SQL (its query plans are tuned, see the README's
- * "How search works"); every text only SQLite understands is in SQLITE_SQL below. CRUD uses drizzle.
+ * "How search works"); every text that differs between SQLite and PostgreSQL is in SQLITE_SQL and
+ * POSTGRES_SQL below. CRUD uses drizzle.
  */
 import { and, asc, eq, inArray } from 'drizzle-orm';
-import type { Param, Queryable } from '../../../db/port.ts';
+import { byEngine, type Param, type Queryable } from '../../../db/port.ts';
 import {
   categories,
   cities,
@@ -15,11 +16,14 @@ import {
   type RunStatus,
   type SharingMode,
 } from '../../../db/schema/index.ts';
-import { searchIndexSql, type SearchDocument } from './search-index.ts';
-import { categoryPrefix, tag } from './search-text.ts';
+import { searchIndexRow, searchIndexSql, type SearchDocument } from './search-index.ts';
+import { categoryPrefix, tag, tsQuery, tsTags } from './search-text.ts';
 
 export interface SearchFilters {
-  /** FTS expression over the text columns (from matchExpression), or null. */
+  /**
+   * The text as a match expression (matchExpression's: quoted terms joined by AND), or null; FTS5
+   * runs it as it is, PostgreSQL as the tsquery it translates to.
+   */
   text: string | null;
   cityCode?: string;
   categoryCode?: string;
@@ -68,13 +72,13 @@ export interface SummaryRow {
   createdAt: number;
 }
 
-const SUMMARY_COLUMNS = `i.id, i.name_zh AS nameZh, i.name_en AS nameEn, i.model, i.manufacturer,
-  i.category_code AS categoryCode, k.name AS categoryName, k.name_en AS categoryNameEn,
-  i.institution_id AS institutionId, o.name AS institutionName,
-  i.city_code AS cityCode, c.name AS cityName, c.name_en AS cityNameEn,
-  i.sharing_mode AS sharingMode, i.run_status AS runStatus, i.original_value_fen AS originalValueFen,
-  i.list_price_fen AS listPriceFen, i.list_price_unit AS listPriceUnit, i.photo_url AS photoUrl,
-  i.created_at AS createdAt`;
+const SUMMARY_COLUMNS = `i.id, i.name_zh AS "nameZh", i.name_en AS "nameEn", i.model, i.manufacturer,
+  i.category_code AS "categoryCode", k.name AS "categoryName", k.name_en AS "categoryNameEn",
+  i.institution_id AS "institutionId", o.name AS "institutionName",
+  i.city_code AS "cityCode", c.name AS "cityName", c.name_en AS "cityNameEn",
+  i.sharing_mode AS "sharingMode", i.run_status AS "runStatus", i.original_value_fen AS "originalValueFen",
+  i.list_price_fen AS "listPriceFen", i.list_price_unit AS "listPriceUnit", i.photo_url AS "photoUrl",
+  i.created_at AS "createdAt"`;
 const SUMMARY_JOINS = `JOIN organisations o ON o.id = i.institution_id
   JOIN cities c ON c.code = i.city_code JOIN categories k ON k.code = i.category_code`;
 
@@ -137,20 +141,52 @@ function keyset(
 const whereClause = (where: string[]) => (where.length ? `WHERE ${where.join(' AND ')}` : '');
 
 /*
- * ---- SQLite only ---------------------------------------------------------------------------------
- * Every statement text of the catalogue that only SQLite understands is built here, and only here:
- * the FTS5 index `instrument_fts` (MATCH expressions from search-text.ts, its rowid as the search
- * key, the key's facet bits read in SQL), `json_each(?)` IN-lists, and the index's upkeep
- * (searchIndexSql, shared with the seed). The texts are the ones the search was tuned with: keep
- * them as they are. The PostgreSQL issue adds a POSTGRES_SQL of the same shape beside this one and
- * the repository picks with `byEngine(this.q.engine, { sqlite: SQLITE_SQL, postgres: POSTGRES_SQL })`.
+ * ---- Engine-specific: the index and the lists --------------------------------------------------
+ * Every statement text of the catalogue that differs between the engines is built here, and only
+ * here, once per engine: SQLITE_SQL asks the FTS5 index `instrument_fts` (MATCH expressions from
+ * search-text.ts, its rowid as the search key, the key's facet bits read in SQL) and passes lists as
+ * `json_each(?)`; POSTGRES_SQL asks `instrument_search` (a tsvector under a GIN index, `@@` a tsquery
+ * translated from the same expression, search_key as the key) and passes lists as arrays. Both have
+ * the same shape and give the same keys in the same order; the repository picks one with
+ * `byEngine(this.q.engine, …)`. The SQLite texts are the ones the search was tuned with: keep them.
  */
 
+/** How an index is asked: its search key column (alias x), and its query for text and tags in a tier. */
+interface IndexDialect {
+  key: string;
+  query(text: string | null, tags: readonly string[], tier: TextTier): string | null;
+}
+
 /** Divisors that extract the facet fields from a search key in SQL (see search-key.ts). */
-const KEY_SQL = {
-  city: 'x.rowid % 32',
-  category: '(x.rowid / 32) % 16',
-  mode: '(x.rowid / 140737488355328) % 4', // 2^47
+const keySql = (key: string) => ({
+  city: `${key} % 32`,
+  category: `(${key} / 32) % 16`,
+  mode: `(${key} / 140737488355328) % 4`, // 2^47
+});
+
+/** FTS5: column filters, quoted tags, NOT for matches outside the title. */
+const FTS5: IndexDialect = {
+  key: 'x.rowid',
+  query(text, tags, tier) {
+    const parts: string[] = [];
+    if (text) parts.push(`({${tier === 'title' ? 'title' : 'title body'}} : (${text}))`);
+    if (tags.length) parts.push(`(tags : (${tags.map(quote).join(' AND ')}))`);
+    let expr = parts.length ? parts.join(' AND ') : null;
+    if (expr && tier === 'not_title' && text) expr = `(${expr}) NOT ({title} : (${text}))`;
+    return expr;
+  },
+};
+
+/** tsquery: the title is weight A; text never reaches the tags (their lexemes start with '_'). */
+const TSQUERY: IndexDialect = {
+  key: 'x.search_key',
+  query(text, tags, tier) {
+    const parts: string[] = [];
+    if (text) parts.push(`(${tsQuery(text, tier === 'title' ? 'title' : 'any')})`);
+    if (tags.length) parts.push(tsTags(tags));
+    if (text && tier === 'not_title') parts.push(`!(${tsQuery(text, 'title')})`);
+    return parts.length ? parts.join(' & ') : null;
+  },
 };
 
 /**
@@ -158,7 +194,12 @@ const KEY_SQL = {
  * text, the facet filters (city, top category, sharing mode) are read from the key bits instead:
  * intersecting a long text doclist with a long tag doclist costs far more than a bit test.
  */
-function plan(f: SearchFilters, tier: TextTier = 'any'): { expr: string | null; where: string[]; params: Param[] } {
+function plan(
+  f: SearchFilters,
+  tier: TextTier,
+  index: IndexDialect,
+): { expr: string | null; where: string[]; params: Param[] } {
+  const KEY_SQL = keySql(index.key);
   const tags: string[] = [];
   const where: string[] = [];
   const params: Param[] = [];
@@ -177,19 +218,40 @@ function plan(f: SearchFilters, tier: TextTier = 'any'): { expr: string | null; 
   }
   if (f.institutionId !== undefined) tags.push(tag.institution(f.institutionId));
   if (f.status) tags.push(tag.status(f.status));
-
-  const parts: string[] = [];
-  if (f.text) parts.push(`({${tier === 'title' ? 'title' : 'title body'}} : (${f.text}))`);
-  if (tags.length) parts.push(`(tags : (${tags.map(quote).join(' AND ')}))`);
-  let expr = parts.length ? parts.join(' AND ') : null;
-  if (expr && tier === 'not_title' && f.text) expr = `(${expr}) NOT ({title} : (${f.text}))`;
-  return { expr, where, params };
+  return { expr: index.query(f.text, tags, tier), where, params };
 }
 
-const SQLITE_SQL = {
-  /** Search keys of every match (one column). */
-  matchingKeys(f: SearchFilters): Query {
-    const { expr, where, params } = plan(f);
+/** The statements of one engine. */
+interface EngineSql {
+  /** Search keys of every match (one column), ascending when the index answers. */
+  matchingKeys(f: SearchFilters): Query;
+  /** Search keys of one page in key order after a key (one column). */
+  keyOrderedPage(f: SearchFilters, tier: TextTier, afterKey: number, limit: number): Query;
+  /** One page in a column's order after (value, id): rows of id and value. */
+  columnOrderedPage(
+    f: SearchFilters,
+    sort: ColumnSort,
+    after: { value: number; id: number } | null,
+    limit: number,
+  ): Query;
+  /** One page in a column's order among known search keys: rows of id and value. */
+  columnOrderedPageOfKeys(
+    keys: readonly number[],
+    sort: ColumnSort,
+    after: { value: number; id: number } | null,
+    limit: number,
+  ): Query;
+  /** Summary rows of the instruments of some ids. */
+  summaries(ids: readonly number[]): Query;
+  /** Removing an instrument's index entry (by its search key); adding one is searchIndexRow's. */
+  unindex: string;
+  /** Run first in a search's transaction, if any. */
+  beginSearch: string | null;
+}
+
+const SQLITE_SQL: EngineSql = {
+  matchingKeys(f) {
+    const { expr, where, params } = plan(f, 'any', FTS5);
     const range = rangeConditions(f);
     if (expr) {
       const join = range.where.length ? 'JOIN instruments i ON i.search_key = x.rowid' : '';
@@ -202,9 +264,8 @@ const SQLITE_SQL = {
     return { sql, params: [...cols.params, ...range.params] };
   },
 
-  /** Search keys of one page in key order after a key (one column). */
-  keyOrderedPage(f: SearchFilters, tier: TextTier, afterKey: number, limit: number): Query {
-    const { expr, where, params } = plan(f, tier);
+  keyOrderedPage(f, tier, afterKey, limit) {
+    const { expr, where, params } = plan(f, tier, FTS5);
     const range = rangeConditions(f);
     if (expr) {
       const join = range.where.length ? 'JOIN instruments i ON i.search_key = x.rowid' : '';
@@ -218,19 +279,13 @@ const SQLITE_SQL = {
     return { sql, params: [afterKey, ...range.params, limit] };
   },
 
-  /** One page in a column's order after (value, id): rows of id and value. */
-  columnOrderedPage(
-    f: SearchFilters,
-    sort: ColumnSort,
-    after: { value: number; id: number } | null,
-    limit: number,
-  ): Query {
+  columnOrderedPage(f, sort, after, limit) {
     const range = rangeConditions(f);
     const where = [...range.where];
     const params = [...range.params];
     const { column, order } = keyset(sort, after, where, params);
     if (f.text) {
-      const p = plan(f);
+      const p = plan(f, 'any', FTS5);
       const sql = `SELECT i.id, i.${column} AS value FROM instrument_fts x JOIN instruments i ON i.search_key = x.rowid
         WHERE x.instrument_fts MATCH ? ${[...p.where, ...where].map((w) => `AND ${w}`).join(' ')}
         ORDER BY ${order} LIMIT ?`;
@@ -242,13 +297,7 @@ const SQLITE_SQL = {
     return { sql, params: [...cols.params, ...params, limit] };
   },
 
-  /** One page in a column's order among known search keys: rows of id and value. */
-  columnOrderedPageOfKeys(
-    keys: readonly number[],
-    sort: ColumnSort,
-    after: { value: number; id: number } | null,
-    limit: number,
-  ): Query {
+  columnOrderedPageOfKeys(keys, sort, after, limit) {
     const where = ['i.search_key IN (SELECT value FROM json_each(?))'];
     const params: Param[] = [JSON.stringify(keys)];
     const { column, order } = keyset(sort, after, where, params);
@@ -256,19 +305,97 @@ const SQLITE_SQL = {
     return { sql, params: [...params, limit] };
   },
 
-  /** Summary rows of the instruments of some ids. */
-  summaries(ids: readonly number[]): Query {
+  summaries(ids) {
     return {
       sql: `SELECT ${SUMMARY_COLUMNS} FROM instruments i ${SUMMARY_JOINS} WHERE i.id IN (SELECT value FROM json_each(?))`,
       params: [JSON.stringify(ids)],
     };
   },
 
-  /** Adding and removing an instrument's index entry (by its search key). */
-  index: searchIndexSql,
+  unindex: searchIndexSql.delete,
+  beginSearch: null,
 };
 
-/* ---- end of SQLite only ---------------------------------------------------------------------- */
+/** A list of integers as one bigint[] parameter (array literal text). */
+const bigintArray = (values: readonly number[]) => `{${values.join(',')}}`;
+
+const POSTGRES_SQL: EngineSql = {
+  matchingKeys(f) {
+    const { expr, where, params } = plan(f, 'any', TSQUERY);
+    const range = rangeConditions(f);
+    if (expr) {
+      // Key order, as FTS5 gives its rowids: the service looks keys up by binary search.
+      const join = range.where.length ? 'JOIN instruments i ON i.search_key = x.search_key' : '';
+      const sql = `SELECT x.search_key FROM instrument_search x ${join}
+        WHERE x.document @@ CAST(? AS tsquery) ${[...where, ...range.where].map((w) => `AND ${w}`).join(' ')}
+        ORDER BY x.search_key`;
+      return { sql, params: [expr, ...params, ...range.params] };
+    }
+    const cols = columnConditions(f);
+    const sql = `SELECT i.search_key FROM instruments i ${whereClause([...cols.where, ...range.where])}`;
+    return { sql, params: [...cols.params, ...range.params] };
+  },
+
+  keyOrderedPage(f, tier, afterKey, limit) {
+    const { expr, where, params } = plan(f, tier, TSQUERY);
+    const range = rangeConditions(f);
+    if (expr) {
+      const join = range.where.length ? 'JOIN instruments i ON i.search_key = x.search_key' : '';
+      const sql = `SELECT x.search_key FROM instrument_search x ${join}
+        WHERE x.document @@ CAST(? AS tsquery) AND x.search_key > ? ${[...where, ...range.where].map((w) => `AND ${w}`).join(' ')}
+        ORDER BY x.search_key LIMIT ?`;
+      return { sql, params: [expr, afterKey, ...params, ...range.params, limit] };
+    }
+    const sql = `SELECT i.search_key FROM instruments i
+      ${whereClause(['i.search_key > ?', ...range.where])} ORDER BY i.search_key LIMIT ?`;
+    return { sql, params: [afterKey, ...range.params, limit] };
+  },
+
+  columnOrderedPage(f, sort, after, limit) {
+    const range = rangeConditions(f);
+    const where = [...range.where];
+    const params = [...range.params];
+    const { column, order } = keyset(sort, after, where, params);
+    if (f.text) {
+      const p = plan(f, 'any', TSQUERY);
+      const sql = `SELECT i.id, i.${column} AS value FROM instrument_search x JOIN instruments i ON i.search_key = x.search_key
+        WHERE x.document @@ CAST(? AS tsquery) ${[...p.where, ...where].map((w) => `AND ${w}`).join(' ')}
+        ORDER BY ${order} LIMIT ?`;
+      return { sql, params: [p.expr, ...p.params, ...params, limit] };
+    }
+    const cols = columnConditions(f);
+    const sql = `SELECT i.id, i.${column} AS value FROM instruments i
+      ${whereClause([...cols.where, ...where])} ORDER BY ${order} LIMIT ?`;
+    return { sql, params: [...cols.params, ...params, limit] };
+  },
+
+  columnOrderedPageOfKeys(keys, sort, after, limit) {
+    const where = ['i.search_key = ANY(CAST(? AS bigint[]))'];
+    const params: Param[] = [bigintArray(keys)];
+    const { column, order } = keyset(sort, after, where, params);
+    const sql = `SELECT i.id, i.${column} AS value FROM instruments i ${whereClause(where)} ORDER BY ${order} LIMIT ?`;
+    return { sql, params: [...params, limit] };
+  },
+
+  summaries(ids) {
+    return {
+      sql: `SELECT ${SUMMARY_COLUMNS} FROM instruments i ${SUMMARY_JOINS} WHERE i.id = ANY(CAST(? AS bigint[]))`,
+      params: [bigintArray(ids)],
+    };
+  },
+
+  unindex: 'DELETE FROM instrument_search WHERE search_key = ?',
+  // A prepared statement's generic plan (after five runs) is planned for no text query in particular:
+  // a bitmap scan of every match, sorted, which for a broad term costs 100 times the walk along the
+  // key or price order that stops after a page. Every search statement is planned for its own query.
+  beginSearch: 'SET LOCAL plan_cache_mode = force_custom_plan',
+};
+
+/** The INSERT of an index row (searchIndexRow's table, columns and values). */
+const insertSql = (row: { table: string; columns: string[] }) =>
+  `INSERT INTO ${row.table} (${row.columns.join(', ')}) VALUES (${row.columns.map(() => '?').join(', ')})`;
+
+/* ---- end of engine-specific ------------------------------------------------------------------ */
 
 export interface FacetRow {
   cityCode: string;
@@ -277,13 +404,13 @@ export interface FacetRow {
   n: number;
 }
 
-const RATE_CARD_SQL = `SELECT instrument_id AS instrumentId, setup_fee_fen AS setupFeeFen,
-    minimum_charge_fen AS minimumChargeFen, urgent_surcharge_percent AS urgentSurchargePercent,
-    off_hours_surcharge_percent AS offHoursSurchargePercent, notes, updated_at AS updatedAt
+const RATE_CARD_SQL = `SELECT instrument_id AS "instrumentId", setup_fee_fen AS "setupFeeFen",
+    minimum_charge_fen AS "minimumChargeFen", urgent_surcharge_percent AS "urgentSurchargePercent",
+    off_hours_surcharge_percent AS "offHoursSurchargePercent", notes, updated_at AS "updatedAt"
   FROM rate_cards WHERE instrument_id = ?`;
-const RATE_CARD_ITEMS_SQL = `SELECT id, instrument_id AS instrumentId, unit, label_zh AS labelZh, label_en AS labelEn,
-    internal_fen AS internalFen, academic_fen AS academicFen, enterprise_fen AS enterpriseFen,
-    sort_order AS sortOrder
+const RATE_CARD_ITEMS_SQL = `SELECT id, instrument_id AS "instrumentId", unit, label_zh AS "labelZh", label_en AS "labelEn",
+    internal_fen AS "internalFen", academic_fen AS "academicFen", enterprise_fen AS "enterpriseFen",
+    sort_order AS "sortOrder"
   FROM rate_card_items WHERE instrument_id = ? ORDER BY sort_order, id`;
 
 export class CatalogRepo {
@@ -294,28 +421,39 @@ export class CatalogRepo {
     return new CatalogRepo(q);
   }
 
+  /** This engine's statements (see "Engine-specific" above). */
+  private get sql(): EngineSql {
+    return byEngine(this.q.engine, { sqlite: SQLITE_SQL, postgres: POSTGRES_SQL });
+  }
+
   /** Goes up with every change of an instrument or its index entry (triggers, in the same transaction). */
   async catalogVersion(): Promise<number> {
     return (await this.q.value<number>('SELECT version FROM catalog_meta WHERE id = 1'))!;
   }
 
+  /** First thing in a search's transaction (PostgreSQL: plan each statement for its own text query). */
+  async beginSearch(): Promise<void> {
+    const statement = this.sql.beginSearch;
+    if (statement) await this.q.run(statement);
+  }
+
   /** Search keys of every match: facets and the total are counted from these alone. */
   async matchingKeys(f: SearchFilters): Promise<number[]> {
-    const { sql, params } = SQLITE_SQL.matchingKeys(f);
+    const { sql, params } = this.sql.matchingKeys(f);
     return this.q.column<number>(sql, params);
   }
 
   /** Counts of the whole catalogue by city, top category and sharing mode. */
   async facetRowsOfEverything(): Promise<FacetRow[]> {
     return this.q.all<FacetRow>(
-      `SELECT city_code AS cityCode, substr(category_code, 1, 2) AS topCategory, sharing_mode AS sharingMode,
+      `SELECT city_code AS "cityCode", substr(category_code, 1, 2) AS "topCategory", sharing_mode AS "sharingMode",
         count(*) AS n FROM instruments GROUP BY 1, 2, 3`,
     );
   }
 
   /** One page in search-key (relevance) order, after a key; uses the index when anything constrains. */
   async keyOrderedPage(f: SearchFilters, tier: TextTier, afterKey: number, limit: number): Promise<number[]> {
-    const { sql, params } = SQLITE_SQL.keyOrderedPage(f, tier, afterKey, limit);
+    const { sql, params } = this.sql.keyOrderedPage(f, tier, afterKey, limit);
     return this.q.column<number>(sql, params);
   }
 
@@ -326,7 +464,7 @@ export class CatalogRepo {
     after: { value: number; id: number } | null,
     limit: number,
   ): Promise<{ id: number; value: number }[]> {
-    const { sql, params } = SQLITE_SQL.columnOrderedPage(f, sort, after, limit);
+    const { sql, params } = this.sql.columnOrderedPage(f, sort, after, limit);
     return this.q.all<{ id: number; value: number }>(sql, params);
   }
 
@@ -340,7 +478,7 @@ export class CatalogRepo {
     after: { value: number; id: number } | null,
     limit: number,
   ): Promise<{ id: number; value: number }[]> {
-    const { sql, params } = SQLITE_SQL.columnOrderedPageOfKeys(keys, sort, after, limit);
+    const { sql, params } = this.sql.columnOrderedPageOfKeys(keys, sort, after, limit);
     return this.q.all<{ id: number; value: number }>(sql, params);
   }
 
@@ -365,7 +503,7 @@ export class CatalogRepo {
   /** Summaries of instruments in the order of `ids` (one statement, whatever their number). */
   async summaries(ids: number[]): Promise<SummaryRow[]> {
     if (!ids.length) return [];
-    const { sql, params } = SQLITE_SQL.summaries(ids);
+    const { sql, params } = this.sql.summaries(ids);
     const rows = await this.q.all<SummaryRow>(sql, params);
     const byId = new Map(rows.map((r) => [r.id, r]));
     return ids.map((id) => byId.get(id)).filter((r): r is SummaryRow => r !== undefined);
@@ -492,7 +630,8 @@ export class CatalogRepo {
 
   /** Replace an instrument's index entry (its key changes with status, mode, city or category). */
   async reindex(oldKey: number | null, doc: SearchDocument): Promise<void> {
-    if (oldKey !== null) await this.q.run(SQLITE_SQL.index.delete, [oldKey]);
-    await this.q.run(SQLITE_SQL.index.insert, [doc.key, doc.title, doc.body, doc.tags]);
+    if (oldKey !== null) await this.q.run(this.sql.unindex, [oldKey]);
+    const row = searchIndexRow(this.q.engine, doc);
+    await this.q.run(insertSql(row), row.values);
   }
 }

@@ -114,3 +114,129 @@ export function categoryTags(code: string): string[] {
   const levels = new Set([code.slice(0, 2), code.slice(0, 4), code].map((c) => c.padEnd(6, '0')));
   return [...levels].map(tag.category);
 }
+
+/*
+ * ---- PostgreSQL ---------------------------------------------------------------------------------
+ * PostgreSQL indexes the same tokens, written by the app as a tsvector literal (its parser never sees
+ * the text, so nothing depends on the server's locale or dictionaries) and queried with the same
+ * expressions translated into tsquery: a phrase of bigrams becomes `'质谱' <-> '谱仪'`, a prefix term
+ * `'jem':*`, a tag an exact lexeme. FTS5's tokenizer still folds what reaches it (unicode61,
+ * remove_diacritics 2: é → e), so the lexemes and query terms are folded the same way here.
+ */
+
+/* SQLite's own table (fts5_remove_diacritic, public domain): code point ranges and the letter each folds to. */
+// prettier-ignore
+const DIACRITIC_RANGES = [
+  0, 1797, 1848, 1859, 1891, 1928, 1940, 1995, 2024, 2040, 2060, 2110, 2168, 2206, 2264, 2286, 2344, 2383,
+  2472, 2488, 2516, 2596, 2668, 2732, 2782, 2842, 2894, 2954, 2984, 3000, 3028, 3336, 3456, 3696, 3712, 3728,
+  3744, 3766, 3832, 3896, 3912, 3928, 3944, 3968, 4008, 4040, 4056, 4106, 4138, 4170, 4202, 4234, 4266, 4296,
+  4312, 4344, 4408, 4424, 4442, 4472, 4488, 4504, 6148, 6198, 6264, 6280, 6360, 6429, 6505, 6529, 61448, 61468,
+  61512, 61534, 61592, 61610, 61642, 61672, 61688, 61704, 61726, 61784, 61800, 61816, 61836, 61880, 61896, 61914,
+  61948, 61998, 62062, 62122, 62154, 62184, 62200, 62218, 62252, 62302, 62364, 62410, 62442, 62478, 62536, 62554,
+  62584, 62604, 62640, 62648, 62656, 62664, 62730, 62766, 62830, 62890, 62924, 62974, 63032, 63050, 63082, 63118,
+  63182, 63242, 63274, 63310, 63368, 63390,
+];
+// With remove_diacritics 2 the "complex" folds (marked upper case in SQLite's table) apply too.
+const DIACRITIC_LETTERS =
+  '\0aceinouyyacdeeghijklnorstuuwyzouaiouuagkoojgnaaeiorusthaeoooy\0\0\0\0\0\0\0\0abcddeeefghhiiklllmnoprrrsstuuvwwxyzhtwyaaaaeeeioooouuuy';
+
+function withoutDiacritic(c: number): number {
+  const key = (c << 3) | 7;
+  let lo = 0;
+  let hi = DIACRITIC_RANGES.length - 1;
+  let found = 0;
+  while (hi >= lo) {
+    const mid = (lo + hi) >> 1;
+    if (key >= DIACRITIC_RANGES[mid]!) {
+      found = mid;
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  const start = DIACRITIC_RANGES[found]!;
+  return c > (start >> 3) + (start & 7) ? c : DIACRITIC_LETTERS.charCodeAt(found);
+}
+
+/**
+ * Characters SQLite's Unicode tables (older than JavaScript's) do not count as letters, although the
+ * runs above include them (CJK radicals are of the Han script): FTS5 splits a token at them and drops
+ * them. Found by comparing every code point's token with FTS5's (test/http/search-engines.test.ts).
+ */
+const FTS5_SEPARATORS = /[\u19b0-\u19c0\u19c8\u19c9\u1cf2\u1cf3\u2e80-\u2ef3]+/u;
+
+/**
+ * The lexemes FTS5's unicode61 tokenizer (remove_diacritics 2) makes of one of our tokens (already
+ * NFKC and lower-cased): diacritics of Latin letters removed as SQLite's table does (é → e), final
+ * sigma folded, and split where SQLite sees a separator — usually exactly one lexeme.
+ */
+export function lexemesOf(token: string): string[] {
+  if (!/[^\p{ASCII}]/u.test(token)) return [token];
+  let out = '';
+  for (const ch of token) {
+    const c = ch.codePointAt(0)!;
+    const folded = c === 0x3c2 ? 0x3c3 : c < 128 || c >= 65536 ? c : withoutDiacritic(c);
+    if (folded) out += String.fromCodePoint(folded);
+  }
+  return out.split(FTS5_SEPARATORS).filter(Boolean);
+}
+
+/** A lexeme in a tsvector or tsquery literal. */
+const lexeme = (token: string) => `'${token.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
+
+/** tsvector positions stop at 16383. */
+const MAX_POSITION = 16383;
+
+/**
+ * One instrument's tsvector literal from its index texts (indexText's space-separated tokens), with
+ * FTS5's positions: the title's lexemes at positions 1… with weight A, the body's after a gap (so no
+ * phrase runs from the title into the body) with the default weight, the tags without positions.
+ */
+export function tsvectorLiteral(title: string, body: string, tags: string): string {
+  const positions = new Map<string, string[]>();
+  let position = 0;
+  const put = (text: string, weight: string) => {
+    for (const token of text.split(' ')) {
+      for (const word of lexemesOf(token)) {
+        if (!word) continue;
+        position = Math.min(position + 1, MAX_POSITION);
+        let list = positions.get(word);
+        if (!list) positions.set(word, (list = []));
+        list.push(`${position}${weight}`);
+      }
+    }
+  };
+  put(title, 'A');
+  position++;
+  put(body, '');
+  const out: string[] = [];
+  for (const [word, list] of positions) out.push(`${lexeme(word)}:${list.join(',')}`);
+  for (const t of tags.split(' ')) if (t) out.push(lexeme(t));
+  return out.join(' ');
+}
+
+const TERM = /^"([^"]+)"(\*?)$/;
+/** A lexeme no document holds (text has no '_', tags have more after it): FTS5's empty phrase. */
+const NOTHING = "'_'";
+
+/**
+ * The tsquery of a match expression (matchExpression's output: quoted terms joined by AND), over the
+ * title alone (weight A) or over the title and body. The expression is parsed strictly — anything
+ * else is refused — and every lexeme is quoted, so user text never reaches tsquery syntax.
+ */
+export function tsQuery(expression: string, column: 'title' | 'any'): string {
+  const weight = column === 'title' ? 'A' : '';
+  const terms = expression.split(' AND ').map((term) => {
+    const m = TERM.exec(term);
+    if (!m) throw new Error(`not a match expression: ${expression}`);
+    const words = m[1]!.split(' ').flatMap(lexemesOf);
+    if (!words.length) return NOTHING;
+    const parts = words.map((w, i) => {
+      const mark = (i === words.length - 1 && m[2] ? '*' : '') + weight;
+      return mark ? `${lexeme(w)}:${mark}` : lexeme(w);
+    });
+    return parts.length === 1 ? parts[0]! : `(${parts.join(' <-> ')})`;
+  });
+  return terms.join(' & ');
+}
+
+/** Filter tags as a tsquery: every tag, as an exact lexeme. */
+export const tsTags = (tags: readonly string[]) => tags.map(lexeme).join(' & ');

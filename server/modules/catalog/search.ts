@@ -90,6 +90,7 @@ export class CatalogSearch {
     // walked against them and the summaries are of the same catalogue.
     return this.ctx.db.read(async (tx) => {
       const r: Reading = { repo: this.ctx.repo.with(tx), ref };
+      await r.repo.beginSearch();
       // Count first: the pass over every match also tells the page which strategy is cheaper.
       const pass = include.has('total') || include.has('facets') ? await this.facetPass(r, filters) : null;
       const { ids, next } =

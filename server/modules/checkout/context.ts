@@ -46,7 +46,8 @@ export class CheckoutContext {
 
   /**
    * This installation's id, read once. Two first calls racing both read the same stored id (the
-   * repository inserts it with ON CONFLICT DO NOTHING and reads it back), so the cache is safe.
+   * repository inserts it only into an empty table, one insert winning on either engine, and reads
+   * it back), so the cache is safe.
    */
   async installationId(): Promise<string> {
     this.installation ??= await this.deps.payments.installationId(this.now);

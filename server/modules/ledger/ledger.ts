@@ -46,13 +46,13 @@ export class LedgerError extends AppError {}
 /** An account as the database returns it: the flag is 0/1 on SQLite, a boolean on PostgreSQL. */
 type AccountSqlRow = Omit<AccountRow, 'noOverdraft'> & { noOverdraft: unknown };
 
-const ACCOUNT_COLUMNS = `id, code, kind, name, organisation_id AS organisationId,
-  programme_id AS programmeId, no_overdraft AS noOverdraft, debits_pending_fen AS debitsPendingFen,
-  debits_posted_fen AS debitsPostedFen, credits_pending_fen AS creditsPendingFen,
-  credits_posted_fen AS creditsPostedFen, created_at AS createdAt`;
-const TRANSFER_COLUMNS = `id, debit_account_id AS debitAccountId,
-  credit_account_id AS creditAccountId, amount_fen AS amountFen, state, pending_id AS pendingId, code,
-  booking_id AS bookingId, processor_ref AS processorRef, note, created_at AS createdAt`;
+const ACCOUNT_COLUMNS = `id, code, kind, name, organisation_id AS "organisationId",
+  programme_id AS "programmeId", no_overdraft AS "noOverdraft", debits_pending_fen AS "debitsPendingFen",
+  debits_posted_fen AS "debitsPostedFen", credits_pending_fen AS "creditsPendingFen",
+  credits_posted_fen AS "creditsPostedFen", created_at AS "createdAt"`;
+const TRANSFER_COLUMNS = `id, debit_account_id AS "debitAccountId",
+  credit_account_id AS "creditAccountId", amount_fen AS "amountFen", state, pending_id AS "pendingId", code,
+  booking_id AS "bookingId", processor_ref AS "processorRef", note, created_at AS "createdAt"`;
 
 const ACCOUNT_BY_CODE = `SELECT ${ACCOUNT_COLUMNS} FROM ledger_accounts WHERE code = ?`;
 const ACCOUNT_BY_ID = `SELECT ${ACCOUNT_COLUMNS} FROM ledger_accounts WHERE id = ?`;
@@ -237,8 +237,9 @@ export class Ledger {
   async accounts(filter: { kind?: string; q?: string }, city: string | null = null): Promise<AccountRow[]> {
     const rows = await this.db.all<AccountSqlRow>(
       `SELECT ${ACCOUNT_COLUMNS} FROM ledger_accounts
-       WHERE (@kind IS NULL OR kind = @kind) AND (@q IS NULL OR code LIKE '%' || @q || '%' OR name LIKE '%' || @q || '%')
-         AND (@city IS NULL OR id IN (${CITY_ACCOUNTS}))
+       WHERE (CAST(@kind AS TEXT) IS NULL OR kind = @kind)
+         AND (CAST(@q AS TEXT) IS NULL OR lower(code) LIKE '%' || lower(@q) || '%' OR lower(name) LIKE '%' || lower(@q) || '%')
+         AND (CAST(@city AS TEXT) IS NULL OR id IN (${CITY_ACCOUNTS}))
        ORDER BY kind, id LIMIT 1000`,
       { kind: filter.kind ?? null, q: filter.q ?? null, city },
     );
@@ -257,12 +258,12 @@ export class Ledger {
   ): Promise<TransferRow[]> {
     return this.db.all<TransferRow>(
       `SELECT ${TRANSFER_COLUMNS} FROM ledger_transfers t
-       WHERE (@account IS NULL OR debit_account_id = @account OR credit_account_id = @account)
-         AND (@booking IS NULL OR booking_id = @booking) AND (@code IS NULL OR code = @code)
-         AND (@state IS NULL OR state = @state)
-         AND (@from IS NULL OR created_at >= @from) AND (@to IS NULL OR created_at < @to)
-         AND (@beforeAt IS NULL OR created_at < @beforeAt OR (created_at = @beforeAt AND id < @beforeId))
-         AND (@city IS NULL OR debit_account_id IN (${CITY_ACCOUNTS}) OR credit_account_id IN (${CITY_ACCOUNTS})
+       WHERE (CAST(@account AS BIGINT) IS NULL OR debit_account_id = @account OR credit_account_id = @account)
+         AND (CAST(@booking AS BIGINT) IS NULL OR booking_id = @booking) AND (CAST(@code AS TEXT) IS NULL OR code = @code)
+         AND (CAST(@state AS TEXT) IS NULL OR state = @state)
+         AND (CAST(@from AS BIGINT) IS NULL OR created_at >= @from) AND (CAST(@to AS BIGINT) IS NULL OR created_at < @to)
+         AND (CAST(@beforeAt AS BIGINT) IS NULL OR created_at < @beforeAt OR (created_at = @beforeAt AND id < @beforeId))
+         AND (CAST(@city AS TEXT) IS NULL OR debit_account_id IN (${CITY_ACCOUNTS}) OR credit_account_id IN (${CITY_ACCOUNTS})
               OR EXISTS (SELECT 1 FROM bookings b JOIN organisations o ON o.id = b.requester_organisation_id
                          WHERE b.id = t.booking_id AND o.kind = 'enterprise' AND o.city_code = @city))
        ORDER BY created_at DESC, id DESC LIMIT @limit`,

@@ -1,7 +1,8 @@
 /**
  * Email delivery through the outbox.
  *
- * `deliver()` sends what is due after commit (kicked by every notify, and on a timer), outside any
+ * `deliver()` sends what is due after commit (kicked by every notify, and by the cluster's
+ * mail-delivery job, server/jobs), outside any
  * transaction: it claims due rows in one write transaction (pending and due, or sending with an
  * expired lease — a sender that died), sends each with a Message-ID derived from the outbox row
  * (so a receiver can drop a duplicate), marks it sent; on an error it counts the attempt and
@@ -57,25 +58,27 @@ export class MailDelivery {
   }
 
   /**
-   * Delivery once the event's transaction has ended. Started from the service's own context (see
-   * `outside`), never from the event's flow; its first step is the claim, a write transaction,
-   * which cannot begin while the event's transaction holds the write lock (SQLite: one write
-   * connection, its transactions one after another in FIFO order) — so it claims after the
-   * COMMIT, and after a ROLLBACK finds nothing to send. Where transactions run side by side
-   * (PostgreSQL) the claim could come before the commit and miss the new rows: they would then go
-   * on the timer's next round, never lost; an after-commit hook in the port would make it at once.
+   * Delivery once the event's transaction has committed (the port's `afterCommit`: at once outside
+   * any transaction, never after a rollback). On PostgreSQL transactions run side by side, so a claim
+   * started before the COMMIT would not see the event's rows; after it, it does, whichever engine.
+   * Started from the service's own context (see `outside`), never from the event's flow, so its
+   * statements never join a transaction. Several events in one transaction, or in quick succession,
+   * share one delivery (`kickScheduled`).
    */
   kick(): void {
-    if (!this.ctx.mail || this.ctx.mail.autoDeliver === false || this.kickScheduled) return;
-    this.kickScheduled = true;
-    this.outside.runInAsyncScope(() =>
-      setImmediate(() => {
-        this.kickScheduled = false;
-        this.deliver().catch((err: unknown) =>
-          console.error('mail delivery failed:', err instanceof Error ? err.message : err),
-        );
-      }),
-    );
+    if (!this.ctx.mail || this.ctx.mail.autoDeliver === false) return;
+    this.ctx.db.afterCommit(() => {
+      if (this.kickScheduled) return;
+      this.kickScheduled = true;
+      this.outside.runInAsyncScope(() =>
+        setImmediate(() => {
+          this.kickScheduled = false;
+          this.deliver().catch((err: unknown) =>
+            console.error('mail delivery failed:', err instanceof Error ? err.message : err),
+          );
+        }),
+      );
+    });
   }
 
   /**

@@ -61,16 +61,16 @@ export interface BookingFacts {
   lastReason: string | null;
 }
 
-const NOTIFICATION_COLUMNS = `id, user_id AS userId, type, title, body, title_en AS titleEn, body_en AS bodyEn, link, data,
-  dedupe_key AS dedupeKey, created_at AS createdAt, read_at AS readAt`;
-const OUTBOX_COLUMNS = `id, notification_id AS notificationId, user_id AS userId, to_address AS toAddress, subject, text, html,
-  status, attempts, next_attempt_at AS nextAttemptAt, last_error AS lastError, dedupe_key AS dedupeKey,
-  created_at AS createdAt, sent_at AS sentAt, message_id AS messageId`;
-const BOOKING_FACTS = `SELECT b.id, b.status, b.mode, b.start_at AS startAt, b.end_at AS endAt, b.sample_count AS sampleCount,
-  b.final_fen AS finalFen, b.institution_id AS institutionId, b.requester_id AS requesterId,
-  b.requester_organisation_id AS requesterOrganisationId, i.name_zh AS instrumentName,
-  i.time_zone AS timeZone, inst.name AS institutionName, u.display_name AS requesterName, ro.name AS requesterOrganisation,
-  (SELECT e.reason FROM booking_events e WHERE e.booking_id = b.id ORDER BY e.id DESC LIMIT 1) AS lastReason
+const NOTIFICATION_COLUMNS = `id, user_id AS "userId", type, title, body, title_en AS "titleEn", body_en AS "bodyEn", link, data,
+  dedupe_key AS "dedupeKey", created_at AS "createdAt", read_at AS "readAt"`;
+const OUTBOX_COLUMNS = `id, notification_id AS "notificationId", user_id AS "userId", to_address AS "toAddress", subject, text, html,
+  status, attempts, next_attempt_at AS "nextAttemptAt", last_error AS "lastError", dedupe_key AS "dedupeKey",
+  created_at AS "createdAt", sent_at AS "sentAt", message_id AS "messageId"`;
+const BOOKING_FACTS = `SELECT b.id, b.status, b.mode, b.start_at AS "startAt", b.end_at AS "endAt", b.sample_count AS "sampleCount",
+  b.final_fen AS "finalFen", b.institution_id AS "institutionId", b.requester_id AS "requesterId",
+  b.requester_organisation_id AS "requesterOrganisationId", i.name_zh AS "instrumentName",
+  i.time_zone AS "timeZone", inst.name AS "institutionName", u.display_name AS "requesterName", ro.name AS "requesterOrganisation",
+  (SELECT e.reason FROM booking_events e WHERE e.booking_id = b.id ORDER BY e.id DESC LIMIT 1) AS "lastReason"
   FROM bookings b JOIN instruments i ON i.id = b.instrument_id JOIN organisations inst ON inst.id = b.institution_id
   JOIN users u ON u.id = b.requester_id JOIN organisations ro ON ro.id = b.requester_organisation_id`;
 
@@ -87,14 +87,14 @@ export class NotificationsRepo {
 
   async user(id: number): Promise<Person | undefined> {
     return this.q.get<Person>(
-      `SELECT id, email, display_name AS displayName FROM users WHERE id = ? AND disabled_at IS NULL`,
+      `SELECT id, email, display_name AS "displayName" FROM users WHERE id = ? AND disabled_at IS NULL`,
       [id],
     );
   }
 
   async usersOf(organisationId: number, role: Role): Promise<Person[]> {
     return this.q.all<Person>(
-      `SELECT id, email, display_name AS displayName FROM users
+      `SELECT id, email, display_name AS "displayName" FROM users
        WHERE organisation_id = ? AND role = ? AND disabled_at IS NULL ORDER BY id`,
       [organisationId, role],
     );
@@ -103,7 +103,7 @@ export class NotificationsRepo {
   /** Finance officers who see the whole province: the platform's finance desk and the provincial office. */
   async provincialFinance(): Promise<Person[]> {
     return this.q.all<Person>(
-      `SELECT u.id, u.email, u.display_name AS displayName FROM users u JOIN organisations o ON o.id = u.organisation_id
+      `SELECT u.id, u.email, u.display_name AS "displayName" FROM users u JOIN organisations o ON o.id = u.organisation_id
        WHERE u.role = 'finance_officer' AND u.disabled_at IS NULL
          AND (o.kind = 'platform' OR (o.kind = 'finance_office' AND o.city_code IS NULL)) ORDER BY u.id`,
     );
@@ -156,7 +156,7 @@ export class NotificationsRepo {
   async list(userId: number, q: { unreadOnly: boolean; beforeId?: number; limit: number }): Promise<NotificationRow[]> {
     return this.q.all<NotificationRow>(
       `SELECT ${NOTIFICATION_COLUMNS} FROM notifications
-       WHERE user_id = @userId AND (@unread = FALSE OR read_at IS NULL) AND (@before IS NULL OR id < @before)
+       WHERE user_id = @userId AND (@unread = FALSE OR read_at IS NULL) AND (CAST(@before AS BIGINT) IS NULL OR id < @before)
        ORDER BY id DESC LIMIT @limit`,
       { userId, unread: q.unreadOnly, before: q.beforeId ?? null, limit: q.limit },
     );

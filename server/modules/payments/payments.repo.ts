@@ -1,30 +1,43 @@
 /** SQL of payments: card payments of bookings, their refunds, and the processor's webhook events. */
 import { randomBytes } from 'node:crypto';
 import { eq, sql } from 'drizzle-orm';
-import type { Queryable } from '../../../db/port.ts';
-import { installation, paymentRefunds, payments, processorEvents } from '../../../db/schema/index.ts';
+import { byEngine, type Database, type Queryable } from '../../../db/port.ts';
+import { paymentRefunds, payments, processorEvents } from '../../../db/schema/index.ts';
+import { listParam } from '../../shared/sql-list.ts';
+
+/** The database itself (it can open a transaction), not a transaction of it. */
+const isDatabase = (q: Queryable): q is Database => 'write' in q;
 
 export type PaymentRow = typeof payments.$inferSelect;
 
 /**
  * The installation's row, made only while the table is empty: one statement, so two first uses at
- * once (two requests of this process, or two processes) cannot both insert — SQLite runs it under its
- * write lock. SQLite's text: PostgreSQL's version must also lock (two READ COMMITTED transactions can
- * both find the table empty), and type its parameters (`?::text, ?::bigint`).
+ * once cannot both insert. SQLite runs it under its write lock. On PostgreSQL it runs in a
+ * SERIALIZABLE write transaction (installationId opens one when it is not inside one already): two
+ * transactions that both found the table empty and both inserted cannot both commit — one fails
+ * with a serialization error, is run again, and finds the other's row. The parameters are cast so
+ * that PostgreSQL knows their types (SQLite: the same values).
  */
 const INSERT_INSTALLATION_SQL = `INSERT INTO installation (id, created_at)
-  SELECT ?, ? WHERE NOT EXISTS (SELECT 1 FROM installation)`;
+  SELECT CAST(? AS TEXT), CAST(? AS BIGINT) WHERE NOT EXISTS (SELECT 1 FROM installation)`;
+/** Raw SQL: a serialization failure reaches the engine's retry as PostgreSQL's own error. */
+const INSTALLATION_SQL = `SELECT id FROM installation`;
 
-/**
- * The payments of some bookings: every booking view asks, so one statement with the ids as a JSON
- * array. SQLite's text (`json_each`); PostgreSQL's version will take the ids as an array (`= ANY(?)`).
- */
-const PAYMENTS_OF_BOOKINGS_SQL = `SELECT id, booking_id AS "bookingId", provider, status, currency, token,
+const PAYMENT_COLUMNS = `SELECT id, booking_id AS "bookingId", provider, status, currency, token,
     charge_id AS "chargeId", authorised_fen AS "authorisedFen", captured_fen AS "capturedFen",
     refunded_fen AS "refundedFen", pending_action AS "pendingAction", pending_amount_fen AS "pendingAmountFen",
     decline_code AS "declineCode", failure_message AS "failureMessage", created_at AS "createdAt",
     updated_at AS "updatedAt"
-  FROM payments WHERE booking_id IN (SELECT value FROM json_each(?))`;
+  FROM payments`;
+
+/**
+ * The payments of some bookings: every booking view asks, so one statement with the ids as one
+ * parameter (listParam): a JSON array on SQLite, an array on PostgreSQL.
+ */
+const PAYMENTS_OF_BOOKINGS_SQL = {
+  sqlite: `${PAYMENT_COLUMNS} WHERE booking_id IN (SELECT value FROM json_each(?))`,
+  postgres: `${PAYMENT_COLUMNS} WHERE booking_id = ANY(?::bigint[])`,
+};
 
 export class PaymentsRepo {
   constructor(private readonly q: Queryable) {}
@@ -36,11 +49,14 @@ export class PaymentsRepo {
 
   /** This installation's id, made on first use (the same in every process on this database). */
   async installationId(now: number): Promise<string> {
-    const found = await this.q.orm.select().from(installation).get();
-    if (found) return found.id;
+    const found = await this.q.value<string>(INSTALLATION_SQL);
+    if (found !== undefined) return found;
+    // PostgreSQL, outside a transaction: the insert and its re-read in a SERIALIZABLE one (above).
+    if (this.q.engine === 'postgres' && isDatabase(this.q))
+      return this.q.write((tx) => this.with(tx).installationId(now));
     await this.q.run(INSERT_INSTALLATION_SQL, [randomBytes(6).toString('base64url'), now]);
     // Ours, or the one another first use inserted just before.
-    return (await this.q.orm.select().from(installation).get())!.id;
+    return (await this.q.value<string>(INSTALLATION_SQL))!;
   }
 
   async insert(row: typeof payments.$inferInsert): Promise<PaymentRow> {
@@ -67,7 +83,7 @@ export class PaymentsRepo {
   async ofBookings(ids: number[]): Promise<PaymentRow[]> {
     if (!ids.length) return [];
     // No boolean or JSON columns: the raw rows are PaymentRows as they are.
-    return this.q.all<PaymentRow>(PAYMENTS_OF_BOOKINGS_SQL, [JSON.stringify(ids)]);
+    return this.q.all<PaymentRow>(byEngine(this.q.engine, PAYMENTS_OF_BOOKINGS_SQL), [listParam(this.q.engine, ids)]);
   }
 
   /** Payments a processor call is still owed for: unanswered authorisations, captures or releases. */

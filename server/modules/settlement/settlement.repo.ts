@@ -1,6 +1,6 @@
 /** SQL of settlement: claim batches, their lines and audit trail, and reconciliation runs. */
 import { and, desc, eq, inArray, isNull, ne } from 'drizzle-orm';
-import type { Queryable } from '../../../db/port.ts';
+import { byEngine, type Queryable } from '../../../db/port.ts';
 import {
   reconciliationFindings,
   reconciliationRuns,
@@ -166,19 +166,19 @@ export interface BatchTotalsRow {
   lineMismatch: number;
 }
 
-const CLAIMABLE_SQL = `SELECT u.id AS useId, u.booking_id AS bookingId, u.enterprise_id AS enterpriseId, e.city_code AS enterpriseCity,
-        u.posted_fen AS postedFen, p.charge_id AS chargeId, b.payment_method AS paymentMethod,
-        b.start_at AS startAt, b.end_at AS endAt, b.mode, b.actual_minutes AS actualMinutes,
-        b.actual_samples AS actualSamples, b.final_fen AS finalFen, i.name_zh AS instrumentName,
-        u.updated_at AS postedAt
+const CLAIMABLE_SQL = `SELECT u.id AS "useId", u.booking_id AS "bookingId", u.enterprise_id AS "enterpriseId", e.city_code AS "enterpriseCity",
+        u.posted_fen AS "postedFen", p.charge_id AS "chargeId", b.payment_method AS "paymentMethod",
+        b.start_at AS "startAt", b.end_at AS "endAt", b.mode, b.actual_minutes AS "actualMinutes",
+        b.actual_samples AS "actualSamples", b.final_fen AS "finalFen", i.name_zh AS "instrumentName",
+        u.updated_at AS "postedAt"
  FROM voucher_uses u
  JOIN bookings b ON b.id = u.booking_id
  JOIN instruments i ON i.id = b.instrument_id
  JOIN organisations e ON e.id = u.enterprise_id
  LEFT JOIN payments p ON p.booking_id = b.id
  WHERE u.programme_id = @programmeId AND u.status = 'posted' AND b.status = 'completed'
-   AND (@providerId IS NULL OR u.provider_id = @providerId)
-   AND (@enterpriseId IS NULL OR u.enterprise_id = @enterpriseId)
+   AND (CAST(@providerId AS BIGINT) IS NULL OR u.provider_id = @providerId)
+   AND (CAST(@enterpriseId AS BIGINT) IS NULL OR u.enterprise_id = @enterpriseId)
    AND u.updated_at >= @from AND u.updated_at < @to
    AND NOT EXISTS (SELECT 1 FROM settlement_lines l WHERE l.voucher_use_id = u.id AND l.status != 'removed')
  ORDER BY u.updated_at, u.id`;
@@ -186,20 +186,20 @@ const CLAIMABLE_SQL = `SELECT u.id AS useId, u.booking_id AS bookingId, u.enterp
 const CITY_FINANCE_OFFICE_SQL = `SELECT id FROM organisations WHERE kind = 'finance_office' AND city_code = ? ORDER BY id LIMIT 1`;
 const PROVINCE_FINANCE_OFFICE_SQL = `SELECT id FROM organisations WHERE kind = 'finance_office' AND city_code IS NULL ORDER BY id LIMIT 1`;
 
-const EVENTS_SQL = `SELECT e.id, e.line_id AS lineId, e.action, e.from_status AS fromStatus, e.to_status AS toStatus, e.reason, e.at,
-        u.id AS actorId, u.display_name AS actorName
+const EVENTS_SQL = `SELECT e.id, e.line_id AS "lineId", e.action, e.from_status AS "fromStatus", e.to_status AS "toStatus", e.reason, e.at,
+        u.id AS "actorId", u.display_name AS "actorName"
  FROM settlement_events e LEFT JOIN users u ON u.id = e.actor_id WHERE e.batch_id = ? ORDER BY e.id`;
 
-const LINE_CONTEXT_SQL = `SELECT b.id, b.status, b.mode, b.final_fen AS finalFen, b.final_lines AS finalLines, b.start_at AS startAt,
-        b.end_at AS endAt, b.actual_minutes AS actualMinutes, b.sample_count AS sampleCount,
-        b.actual_samples AS actualSamples, b.report_url AS reportUrl, b.report_file AS reportFile,
-        b.user_type AS userType, b.rate_item_id AS rateItemId, b.instrument_id AS instrumentId,
-        b.payment_method AS paymentMethod,
-        b.updated_at AS updatedAt, i.name_zh AS instrumentName, i.time_zone AS timeZone,
-        p.captured_fen AS capturedFen, p.refunded_fen AS refundedFen, p.charge_id AS chargeId,
-        (SELECT amount_fen FROM ledger_transfers t WHERE t.id = 'booking:' || b.id || ':invoice') AS invoicedFen,
-        e.id AS enterpriseId, e.name AS enterpriseName, e.city_code AS enterpriseCity,
-        pr.id AS providerId, pr.city_code AS providerCity, pc.province AS providerProvince
+const LINE_CONTEXT_SQL = `SELECT b.id, b.status, b.mode, b.final_fen AS "finalFen", b.final_lines AS "finalLines", b.start_at AS "startAt",
+        b.end_at AS "endAt", b.actual_minutes AS "actualMinutes", b.sample_count AS "sampleCount",
+        b.actual_samples AS "actualSamples", b.report_url AS "reportUrl", b.report_file AS "reportFile",
+        b.user_type AS "userType", b.rate_item_id AS "rateItemId", b.instrument_id AS "instrumentId",
+        b.payment_method AS "paymentMethod",
+        b.updated_at AS "updatedAt", i.name_zh AS "instrumentName", i.time_zone AS "timeZone",
+        p.captured_fen AS "capturedFen", p.refunded_fen AS "refundedFen", p.charge_id AS "chargeId",
+        (SELECT amount_fen FROM ledger_transfers t WHERE t.id = 'booking:' || b.id || ':invoice') AS "invoicedFen",
+        e.id AS "enterpriseId", e.name AS "enterpriseName", e.city_code AS "enterpriseCity",
+        pr.id AS "providerId", pr.city_code AS "providerCity", pc.province AS "providerProvince"
  FROM bookings b JOIN instruments i ON i.id = b.instrument_id
  JOIN organisations e ON e.id = b.requester_organisation_id
  JOIN organisations pr ON pr.id = b.institution_id
@@ -207,12 +207,8 @@ const LINE_CONTEXT_SQL = `SELECT b.id, b.status, b.mode, b.final_fen AS finalFen
  LEFT JOIN payments p ON p.booking_id = b.id
  WHERE b.id = ?`;
 
-/**
- * The dashboard's sums by local month (Asia/Shanghai, UTC+8 without daylight saving) and city.
- * SQLite only: strftime over epoch milliseconds (PostgreSQL: to_char(to_timestamp(at / 1000.0) AT TIME
- * ZONE 'Asia/Shanghai', 'YYYY-MM')) — the PostgreSQL issue adds its version here.
- */
-const DASHBOARD_FACTS_SQL = `WITH facts AS (
+/** The dashboard's money facts: what, when (epoch ms), the enterprise's city, how much. */
+const DASHBOARD_FACTS = `WITH facts AS (
    SELECT 'granted' AS what, t.created_at AS at, e.city_code AS city, t.amount_fen AS fen
      FROM voucher_quotas q JOIN ledger_transfers t ON t.id = 'quota:' || q.id || ':grant'
      JOIN organisations e ON e.id = q.enterprise_id
@@ -230,15 +226,27 @@ const DASHBOARD_FACTS_SQL = `WITH facts AS (
    SELECT 'paid', b.paid_at, e.city_code, l.voucher_fen FROM settlement_lines l
      JOIN settlement_batches b ON b.id = l.batch_id JOIN voucher_uses u ON u.id = l.voucher_use_id
      JOIN organisations e ON e.id = u.enterprise_id WHERE l.status = 'approved' AND b.status = 'paid'
- )
- SELECT what, strftime('%Y-%m', at / 1000, 'unixepoch', '+8 hours') AS month, city AS cityCode, SUM(fen) AS fen
- FROM facts WHERE @city IS NULL OR city = @city GROUP BY what, month, city`;
+ )`;
 
-const REGISTER_SQL = `SELECT u.id AS useId, u.booking_id AS bookingId, p.name AS programmeName, e.name AS enterpriseName,
-        pr.name AS providerName, i.name_zh AS instrumentName, u.status, u.ratio_percent AS ratioPercent,
-        u.eligible_fen AS eligibleFen, u.reserved_fen AS reservedFen, u.posted_fen AS postedFen,
-        l.batch_id AS batchId, l.status AS lineStatus, (sb.status = 'paid' AND l.status = 'approved') AS paid,
-        b.start_at AS startAt, u.updated_at AS postedAt, i.time_zone AS timeZone
+/**
+ * The dashboard's sums by local month (Asia/Shanghai, UTC+8 without daylight saving) and city.
+ * The month of an epoch-millisecond instant is each engine's own: SQLite's strftime, PostgreSQL's
+ * stats_month() (to_char in Asia/Shanghai, db/migrations-pg/0001_engine_rules.sql).
+ */
+const DASHBOARD_FACTS_SQL = {
+  sqlite: `${DASHBOARD_FACTS}
+ SELECT what, strftime('%Y-%m', at / 1000, 'unixepoch', '+8 hours') AS month, city AS "cityCode", SUM(fen) AS fen
+ FROM facts WHERE @city IS NULL OR city = @city GROUP BY what, month, city`,
+  postgres: `${DASHBOARD_FACTS}
+ SELECT what, stats_month(at) AS month, city AS "cityCode", SUM(fen) AS fen
+ FROM facts WHERE CAST(@city AS TEXT) IS NULL OR city = @city GROUP BY what, stats_month(at), city`,
+};
+
+const REGISTER_SQL = `SELECT u.id AS "useId", u.booking_id AS "bookingId", p.name AS "programmeName", e.name AS "enterpriseName",
+        pr.name AS "providerName", i.name_zh AS "instrumentName", u.status, u.ratio_percent AS "ratioPercent",
+        u.eligible_fen AS "eligibleFen", u.reserved_fen AS "reservedFen", u.posted_fen AS "postedFen",
+        l.batch_id AS "batchId", l.status AS "lineStatus", (sb.status = 'paid' AND l.status = 'approved') AS paid,
+        b.start_at AS "startAt", u.updated_at AS "postedAt", i.time_zone AS "timeZone"
  FROM voucher_uses u
  JOIN voucher_programmes p ON p.id = u.programme_id
  JOIN organisations e ON e.id = u.enterprise_id
@@ -251,45 +259,45 @@ const REGISTER_SQL = `SELECT u.id AS useId, u.booking_id AS bookingId, p.name AS
     OR (@kind = 'provider' AND u.provider_id = @id)
     OR (@kind = 'enterprise' AND u.enterprise_id = @id)
     OR (@kind = 'office' AND (sb.review_office_id = @id OR (p.review_level = 'city' AND e.city_code = @city)
-                              OR (p.review_level = 'province' AND @city IS NULL)))
+                              OR (p.review_level = 'province' AND CAST(@city AS TEXT) IS NULL)))
  ORDER BY u.id`;
 
-const PAYMENTS_WITH_LEDGER_SQL = `SELECT p.id, p.booking_id AS bookingId, p.status, p.charge_id AS chargeId, p.authorised_fen AS authorisedFen,
-        p.captured_fen AS capturedFen, p.refunded_fen AS refundedFen,
-        COALESCE((SELECT amount_fen FROM ledger_transfers t WHERE t.id = 'pay:' || p.id || ':capture-funds'), 0) AS ledgerCapturedFen,
+const PAYMENTS_WITH_LEDGER_SQL = `SELECT p.id, p.booking_id AS "bookingId", p.status, p.charge_id AS "chargeId", p.authorised_fen AS "authorisedFen",
+        p.captured_fen AS "capturedFen", p.refunded_fen AS "refundedFen",
+        COALESCE((SELECT amount_fen FROM ledger_transfers t WHERE t.id = 'pay:' || p.id || ':capture-funds'), 0) AS "ledgerCapturedFen",
         COALESCE((SELECT SUM(t.amount_fen) FROM payment_refunds r JOIN ledger_transfers t ON t.id = 'refund:' || r.id
-                  WHERE r.payment_id = p.id), 0) AS ledgerRefundedFen
+                  WHERE r.payment_id = p.id), 0) AS "ledgerRefundedFen"
  FROM payments p WHERE p.created_at >= ? AND p.created_at < ?`;
 
-const CARD_TRANSFERS_WITHOUT_PAYMENT_SQL = `SELECT t.id, t.processor_ref AS processorRef, t.amount_fen AS amountFen, t.booking_id AS bookingId
+const CARD_TRANSFERS_WITHOUT_PAYMENT_SQL = `SELECT t.id, t.processor_ref AS "processorRef", t.amount_fen AS "amountFen", t.booking_id AS "bookingId"
  FROM ledger_transfers t
  WHERE t.code IN ('card_authorise', 'card_capture') AND t.state IN ('posted', 'pending')
    AND t.created_at >= ? AND t.created_at < ? AND t.processor_ref IS NOT NULL
    AND NOT EXISTS (SELECT 1 FROM payments p WHERE p.charge_id = t.processor_ref AND p.created_at >= ? AND p.created_at < ?)`;
 
-const USE_AMOUNTS_SQL = `SELECT u.id, u.booking_id AS bookingId, u.status, u.reserved_fen AS reservedFen, u.posted_fen AS postedFen,
-        u.ratio_percent AS ratioPercent, u.eligible_fen AS eligibleFen, b.final_fen AS finalFen,
+const USE_AMOUNTS_SQL = `SELECT u.id, u.booking_id AS "bookingId", u.status, u.reserved_fen AS "reservedFen", u.posted_fen AS "postedFen",
+        u.ratio_percent AS "ratioPercent", u.eligible_fen AS "eligibleFen", b.final_fen AS "finalFen",
         (SELECT amount_fen FROM ledger_transfers WHERE id = 'vu:' || u.id || ':quota') AS held,
         (SELECT amount_fen FROM ledger_transfers WHERE id = 'vu:' || u.id || ':quota:post') AS posted
  FROM voucher_uses u JOIN bookings b ON b.id = u.booking_id
  WHERE u.updated_at >= ? AND u.updated_at < ?`;
 
-const QUOTA_BALANCES_SQL = `SELECT q.id, q.cap_fen AS capFen,
+const QUOTA_BALANCES_SQL = `SELECT q.id, q.cap_fen AS "capFen",
         COALESCE((SELECT amount_fen FROM ledger_transfers WHERE id = 'quota:' || q.id || ':grant'), 0) AS granted,
-        COALESCE((SELECT SUM(amount_fen) FROM ledger_transfers WHERE id IN ('quota:' || q.id || ':revoke', 'quota:' || q.id || ':expire')), 0) AS givenBack,
+        COALESCE((SELECT SUM(amount_fen) FROM ledger_transfers WHERE id IN ('quota:' || q.id || ':revoke', 'quota:' || q.id || ':expire')), 0) AS "givenBack",
         a.credits_posted_fen - a.debits_posted_fen - a.debits_pending_fen AS available,
         a.debits_pending_fen AS held,
         (SELECT COALESCE(SUM(t.amount_fen), 0) FROM ledger_transfers t WHERE t.debit_account_id = a.id AND t.state = 'post_pending') AS consumed,
-        (SELECT COALESCE(SUM(posted_fen), 0) FROM voucher_uses WHERE quota_id = q.id AND status = 'posted') AS usedByUses,
-        (SELECT COALESCE(SUM(reserved_fen), 0) FROM voucher_uses WHERE quota_id = q.id AND status = 'reserved') AS heldByUses
+        (SELECT COALESCE(SUM(posted_fen), 0) FROM voucher_uses WHERE quota_id = q.id AND status = 'posted') AS "usedByUses",
+        (SELECT COALESCE(SUM(reserved_fen), 0) FROM voucher_uses WHERE quota_id = q.id AND status = 'reserved') AS "heldByUses"
  FROM voucher_quotas q LEFT JOIN ledger_accounts a ON a.code = 'quota:' || q.id`;
 
-const BATCH_TOTALS_SQL = `SELECT b.id, b.status, b.paid_fen AS paidFen,
+const BATCH_TOTALS_SQL = `SELECT b.id, b.status, b.paid_fen AS "paidFen",
         COALESCE((SELECT SUM(voucher_fen) FROM settlement_lines l WHERE l.batch_id = b.id AND l.status = 'approved'), 0) AS approved,
         COALESCE((SELECT SUM(t.amount_fen) FROM settlement_lines l JOIN ledger_transfers t ON t.id = 'claim-line:' || l.id || ':pay'
-                  WHERE l.batch_id = b.id), 0) AS ledgerPaid,
+                  WHERE l.batch_id = b.id), 0) AS "ledgerPaid",
         (SELECT COUNT(*) FROM settlement_lines l JOIN voucher_uses u ON u.id = l.voucher_use_id
-          WHERE l.batch_id = b.id AND l.status != 'removed' AND l.voucher_fen != u.posted_fen) AS lineMismatch
+          WHERE l.batch_id = b.id AND l.status != 'removed' AND l.voucher_fen != u.posted_fen) AS "lineMismatch"
  FROM settlement_batches b`;
 
 export class SettlementRepo {
@@ -451,7 +459,7 @@ export class SettlementRepo {
 
   /** Voucher money granted, reserved, used, claimed and paid by local month and city (one city, or all: null). */
   async dashboardFacts(city: string | null): Promise<DashboardFact[]> {
-    return this.q.all<DashboardFact>(DASHBOARD_FACTS_SQL, { city });
+    return this.q.all<DashboardFact>(byEngine(this.q.engine, DASHBOARD_FACTS_SQL), { city });
   }
 
   async register(scope: RegisterScope): Promise<RegisterRow[]> {

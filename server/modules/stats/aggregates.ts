@@ -4,7 +4,7 @@
  * are applied as deltas (subtract the old instrument-month, add the new one) in the refresh's
  * transaction; large refreshes rebuild the levels set-wise from the roll-up instead.
  */
-import type { Queryable } from '../../../db/port.ts';
+import { byEngine, type Queryable } from '../../../db/port.ts';
 import type { Counters } from './figures.ts';
 
 /** Counter columns shared by every level, in a fixed order. */
@@ -66,53 +66,72 @@ const SCOPE_KEYS: [string, string][] = [
 ];
 
 /**
- * The counters summed over instrument_month_stats rows, in COUNTER_COLUMNS' order.
- * SQLite only: `json_extract` takes the turnaround buckets out of the JSON text (PostgreSQL:
- * `(turnaround::jsonb ->> i)::integer`) — every statement below that sums the roll-up uses this.
+ * The counters summed over instrument_month_stats rows, in COUNTER_COLUMNS' order. The turnaround
+ * buckets are taken out of the JSON each engine's way: SQLite's `json_extract` of the text,
+ * PostgreSQL's `->>` of the jsonb. Every statement below that sums the roll-up has both versions.
  */
-const SUMS = COUNTER_COLUMNS.map((c) =>
-  c.startsWith('t') ? `SUM(json_extract(turnaround, '$[${c.slice(1)}]'))` : `SUM(${c})`,
-).join(', ');
+const SUMS = {
+  sqlite: COUNTER_COLUMNS.map((c) =>
+    c.startsWith('t') ? `SUM(json_extract(turnaround, '$[${c.slice(1)}]'))` : `SUM(${c})`,
+  ).join(', '),
+  postgres: COUNTER_COLUMNS.map((c) =>
+    c.startsWith('t') ? `SUM(CAST(turnaround ->> ${c.slice(1)} AS BIGINT))` : `SUM(${c})`,
+  ).join(', '),
+};
 
 const COLS = COUNTER_COLUMNS.join(', ');
 const MARKS = COUNTER_COLUMNS.map(() => '?').join(', ');
-const ADDS = COUNTER_COLUMNS.map((c) => `${c} = ${c} + excluded.${c}`).join(', ');
+/**
+ * The counters added to a level's row. The row's own columns are named with their table: PostgreSQL
+ * finds a bare name ambiguous between the row and `excluded`.
+ */
+const adds = (table: string) => COUNTER_COLUMNS.map((c) => `${c} = ${table}.${c} + excluded.${c}`).join(', ');
 
 const ADD_SCOPE_MONTH = `INSERT INTO scope_month_stats (scope, key, month, ${COLS}) VALUES (?, ?, ?, ${MARKS})
-       ON CONFLICT (scope, key, month) DO UPDATE SET ${ADDS}`;
+       ON CONFLICT (scope, key, month) DO UPDATE SET ${adds('scope_month_stats')}`;
 const ADD_SERVED = `INSERT INTO scope_month_enterprises (scope, key, month, enterprise_id, refs) VALUES (?, ?, ?, ?, ?)
-       ON CONFLICT (scope, key, month, enterprise_id) DO UPDATE SET refs = refs + excluded.refs`;
+       ON CONFLICT (scope, key, month, enterprise_id) DO UPDATE SET refs = scope_month_enterprises.refs + excluded.refs`;
 const DROP_UNSERVED = `DELETE FROM scope_month_enterprises WHERE scope = ? AND key = ? AND month = ? AND enterprise_id = ? AND refs <= 0`;
 const ADD_YEAR = `INSERT INTO instrument_year_stats (instrument_id, year, institution_id, ${COLS}) VALUES (?, ?, ?, ${MARKS})
-       ON CONFLICT (instrument_id, year) DO UPDATE SET institution_id = excluded.institution_id, ${ADDS}`;
+       ON CONFLICT (instrument_id, year) DO UPDATE SET institution_id = excluded.institution_id, ${adds('instrument_year_stats')}`;
 
 const WRITTEN = `FROM instrument_month_stats WHERE instrument_id BETWEEN @from AND @to AND refreshed_at = @at`;
-const ADD_WRITTEN_SCOPES = SCOPE_KEYS.map(
-  ([scope, key]) => `INSERT INTO scope_month_stats (scope, key, month, ${COLS})
-         SELECT '${scope}', ${key}, month, ${SUMS} ${WRITTEN} GROUP BY 2, month
-         ON CONFLICT (scope, key, month) DO UPDATE SET ${ADDS}`,
-);
-const ADD_WRITTEN_YEARS = `INSERT INTO instrument_year_stats (instrument_id, year, institution_id, ${COLS})
-       SELECT instrument_id, CAST(substr(month, 1, 4) AS INTEGER), MAX(institution_id), ${SUMS} ${WRITTEN}
-       GROUP BY instrument_id, substr(month, 1, 4)
-       ON CONFLICT (instrument_id, year) DO UPDATE SET institution_id = excluded.institution_id, ${ADDS}`;
 
 const CLEAR_LEVELS = [
   'DELETE FROM scope_month_stats',
   'DELETE FROM scope_month_enterprises',
   'DELETE FROM instrument_year_stats',
 ];
-const REBUILD_SCOPES = SCOPE_KEYS.flatMap(([scope, key]) => [
-  `INSERT INTO scope_month_stats (scope, key, month, ${COLS})
-         SELECT '${scope}', ${key}, month, ${SUMS} FROM instrument_month_stats GROUP BY 2, month`,
-  `INSERT INTO scope_month_enterprises (scope, key, month, enterprise_id, refs)
+
+/** The set-wise statements, over one engine's sums of the roll-up. */
+function summingStatements(sums: string) {
+  return {
+    addWrittenScopes: SCOPE_KEYS.map(
+      ([scope, key]) => `INSERT INTO scope_month_stats (scope, key, month, ${COLS})
+         SELECT '${scope}', ${key}, month, ${sums} ${WRITTEN} GROUP BY 2, month
+         ON CONFLICT (scope, key, month) DO UPDATE SET ${adds('scope_month_stats')}`,
+    ),
+    addWrittenYears: `INSERT INTO instrument_year_stats (instrument_id, year, institution_id, ${COLS})
+       SELECT instrument_id, CAST(substr(month, 1, 4) AS INTEGER), MAX(institution_id), ${sums} ${WRITTEN}
+       GROUP BY instrument_id, substr(month, 1, 4)
+       ON CONFLICT (instrument_id, year) DO UPDATE SET institution_id = excluded.institution_id, ${adds('instrument_year_stats')}`,
+    rebuild: [
+      ...CLEAR_LEVELS,
+      ...SCOPE_KEYS.flatMap(([scope, key]) => [
+        `INSERT INTO scope_month_stats (scope, key, month, ${COLS})
+         SELECT '${scope}', ${key}, month, ${sums} FROM instrument_month_stats GROUP BY 2, month`,
+        `INSERT INTO scope_month_enterprises (scope, key, month, enterprise_id, refs)
          SELECT '${scope}', ${key.replace(/\b(city_code|top_category|institution_id)\b/g, 's.$1')}, e.month, e.enterprise_id, COUNT(*)
          FROM instrument_month_enterprises e JOIN instrument_month_stats s ON s.instrument_id = e.instrument_id AND s.month = e.month
          GROUP BY 2, e.month, e.enterprise_id`,
-]);
-const REBUILD_YEARS = `INSERT INTO instrument_year_stats (instrument_id, year, institution_id, ${COLS})
-       SELECT instrument_id, CAST(substr(month, 1, 4) AS INTEGER), MAX(institution_id), ${SUMS}
-       FROM instrument_month_stats GROUP BY instrument_id, substr(month, 1, 4)`;
+      ]),
+      `INSERT INTO instrument_year_stats (instrument_id, year, institution_id, ${COLS})
+       SELECT instrument_id, CAST(substr(month, 1, 4) AS INTEGER), MAX(institution_id), ${sums}
+       FROM instrument_month_stats GROUP BY instrument_id, substr(month, 1, 4)`,
+    ],
+  };
+}
+const SUMMING = { sqlite: summingStatements(SUMS.sqlite), postgres: summingStatements(SUMS.postgres) };
 
 const scopesOf = (r: MonthRow): [string, string][] => [
   ['province', ''],
@@ -158,12 +177,13 @@ export class Aggregates {
    * yet — months written with only the hours offered — so the enterprises served stay as they are.
    */
   async addWritten(at: number, from: number, to: number): Promise<void> {
-    for (const statement of ADD_WRITTEN_SCOPES) await this.q.run(statement, { at, from, to });
-    await this.q.run(ADD_WRITTEN_YEARS, { at, from, to });
+    const { addWrittenScopes, addWrittenYears } = byEngine(this.q.engine, SUMMING);
+    for (const statement of addWrittenScopes) await this.q.run(statement, { at, from, to });
+    await this.q.run(addWrittenYears, { at, from, to });
   }
 
   /** Rebuilds every level from the instrument-month roll-up (after a large refresh). */
   async rebuild(): Promise<void> {
-    for (const statement of [...CLEAR_LEVELS, ...REBUILD_SCOPES, REBUILD_YEARS]) await this.q.run(statement);
+    for (const statement of byEngine(this.q.engine, SUMMING).rebuild) await this.q.run(statement);
   }
 }

@@ -12,16 +12,16 @@ import type { ReadContext } from './read-context.ts';
 const ORGANISATION_SQL = `SELECT id, name, kind FROM organisations WHERE id = ?`;
 /** The institution's version: a single look-up on its index. */
 const INSTITUTION_VERSION_SQL = `SELECT MAX(refreshed_at) FROM instrument_month_stats WHERE institution_id = ?`;
-const INSTRUMENT_YEARS_SQL = `SELECT y.instrument_id AS g, i.name_zh AS nameZh, ${LEVEL_SUMS.replace(/SUM\((\w+)\)/g, 'y.$1')}
+const INSTRUMENT_YEARS_SQL = `SELECT y.instrument_id AS g, i.name_zh AS "nameZh", ${LEVEL_SUMS.replace(/SUM\((\w+)\)/g, 'y.$1')}
            FROM instrument_year_stats y JOIN instruments i ON i.id = y.instrument_id
            WHERE y.institution_id = ? AND y.year = ? ORDER BY y.instrument_id`;
 const SERVED_SQL = `SELECT e.instrument_id AS g, COUNT(DISTINCT e.enterprise_id) AS n FROM instrument_month_enterprises e
                WHERE e.instrument_id IN (SELECT id FROM instruments WHERE institution_id = ?) AND e.month BETWEEN ? AND ?
                GROUP BY e.instrument_id`;
-const UNDERUSED_SQL = `SELECT y.instrument_id AS id, i.name_zh AS nameZh, o.name AS institutionName, y.open_minutes AS openMinutes,
-                y.used_minutes AS usedMinutes, y.external_minutes AS externalMinutes
+const UNDERUSED_SQL = `SELECT y.instrument_id AS id, i.name_zh AS "nameZh", o.name AS "institutionName", y.open_minutes AS "openMinutes",
+                y.used_minutes AS "usedMinutes", y.external_minutes AS "externalMinutes"
          FROM instrument_year_stats y JOIN instruments i ON i.id = y.instrument_id JOIN organisations o ON o.id = y.institution_id
-         WHERE y.year = @year AND (@institution IS NULL OR y.institution_id = @institution)
+         WHERE y.year = @year AND (CAST(@institution AS BIGINT) IS NULL OR y.institution_id = @institution)
            AND i.sharing_mode != 'not_shared' AND y.open_minutes > 0
            AND (1.0 * y.used_minutes / y.open_minutes < @maxUtilisation OR y.used_minutes < @minMinutes)
          ORDER BY 1.0 * y.used_minutes / y.open_minutes, y.instrument_id LIMIT 500`;

@@ -4,7 +4,7 @@ import { emptyCounters, figures, type Counters } from './figures.ts';
 import type { ReadContext } from './read-context.ts';
 import { MONTH_COUNTERS, toCounters } from './rollup.ts';
 
-const INSTRUMENT_SQL = `SELECT id, name_zh AS nameZh, institution_id AS institutionId FROM instruments WHERE id = ?`;
+const INSTRUMENT_SQL = `SELECT id, name_zh AS "nameZh", institution_id AS "institutionId" FROM instruments WHERE id = ?`;
 const MONTHS_SQL = `SELECT month, turnaround, ${MONTH_COUNTERS} FROM instrument_month_stats
        WHERE instrument_id = ? AND month BETWEEN ? AND ? ORDER BY month`;
 const SERVED_SQL = `SELECT month, enterprise_id AS e FROM instrument_month_enterprises WHERE instrument_id = ? AND month BETWEEN ? AND ?`;

@@ -6,10 +6,10 @@ import type { Queryable } from '../../../db/port.ts';
 import { COUNTER_COLUMNS } from './aggregates.ts';
 import { emptyCounters, figures, type Counters, type Figures } from './figures.ts';
 
-/** Sums of a level's months, as SQL select terms named like the counters. */
+/** Sums of a level's months, as SQL select terms named like the counters (quoted: PostgreSQL keeps their case). */
 export const LEVEL_SUMS = [
   ...COUNTER_COLUMNS.filter((c) => !/^t\d+$/.test(c)).map(
-    (c) => `SUM(${c}) AS ${c.replace(/_(\w)/g, (_, x: string) => x.toUpperCase())}`,
+    (c) => `SUM(${c}) AS "${c.replace(/_(\w)/g, (_, x: string) => x.toUpperCase())}"`,
   ),
   ...Array.from({ length: 12 }, (_, i) => `SUM(t${i}) AS t${i}`),
 ].join(', ');

@@ -68,15 +68,15 @@ export const SERVICE_HEADERS = [
   '服务评价',
 ];
 
-const INSTRUMENT_RECORDS_SQL = `SELECT i.*, o.name AS institutionName, c.name AS cityName,
-              COALESCE((SELECT SUM(s.used_minutes) FROM instrument_month_stats s WHERE s.instrument_id = i.id AND s.month BETWEEN @from AND @to), 0) AS usedMinutes,
-              COALESCE((SELECT SUM(s.external_minutes) FROM instrument_month_stats s WHERE s.instrument_id = i.id AND s.month BETWEEN @from AND @to), 0) AS externalMinutes
+const INSTRUMENT_RECORDS_SQL = `SELECT i.*, o.name AS "institutionName", c.name AS "cityName",
+              COALESCE((SELECT SUM(s.used_minutes) FROM instrument_month_stats s WHERE s.instrument_id = i.id AND s.month BETWEEN @from AND @to), 0) AS "usedMinutes",
+              COALESCE((SELECT SUM(s.external_minutes) FROM instrument_month_stats s WHERE s.instrument_id = i.id AND s.month BETWEEN @from AND @to), 0) AS "externalMinutes"
        FROM instruments i JOIN organisations o ON o.id = i.institution_id LEFT JOIN cities c ON c.code = i.city_code
        WHERE i.institution_id = @institution ORDER BY i.asset_number`;
 
-const SERVICE_RECORDS_SQL = `SELECT b.*, i.asset_number AS assetNumber, i.name_zh AS instrumentName, i.service_content AS serviceContent,
-              i.time_zone AS timeZone, u.display_name AS applicant, o.name AS applicantUnit,
-              v.id AS voucherUse, v.settlement_mode AS voucherMode
+const SERVICE_RECORDS_SQL = `SELECT b.*, i.asset_number AS "assetNumber", i.name_zh AS "instrumentName", i.service_content AS "serviceContent",
+              i.time_zone AS "timeZone", u.display_name AS applicant, o.name AS "applicantUnit",
+              v.id AS "voucherUse", v.settlement_mode AS "voucherMode"
        FROM bookings b JOIN instruments i ON i.id = b.instrument_id JOIN users u ON u.id = b.requester_id
        JOIN organisations o ON o.id = b.requester_organisation_id
        LEFT JOIN voucher_uses v ON v.booking_id = b.id AND v.status = 'posted'

@@ -4,22 +4,29 @@
  * instruments.
  */
 import { DateTime } from 'luxon';
-import type { Tx } from '../../../db/port.ts';
+import { byEngine, type Tx } from '../../../db/port.ts';
 import { level, total } from './levels.ts';
 import { ZONE, type ReadContext } from './read-context.ts';
 import { rollupVersion } from './rollup.ts';
 
-const CITIES_SQL = `SELECT code, name, name_en AS nameEn FROM cities`;
-const CATEGORIES_SQL = `SELECT code, name, name_en AS nameEn FROM categories WHERE level = 1`;
+const CITIES_SQL = `SELECT code, name, name_en AS "nameEn" FROM cities`;
+const CATEGORIES_SQL = `SELECT code, name, name_en AS "nameEn" FROM categories WHERE level = 1`;
 const CATALOG_VERSION_SQL = 'SELECT version FROM catalog_meta WHERE id = 1';
-/** SQLite only: `SUM` of a comparison (PostgreSQL: `COUNT(*) FILTER (WHERE sharing_mode != 'not_shared')`). */
-const CATALOG_COUNTS_SQL = `SELECT COUNT(*) AS instruments, COUNT(DISTINCT institution_id) AS institutions,
-              SUM(sharing_mode != 'not_shared') AS shared FROM instruments`;
+/**
+ * The catalogue's counts. The shared instruments are counted each engine's fastest way: SQLite sums
+ * a comparison (0 or 1), PostgreSQL (whose comparisons are booleans) counts with a filter.
+ */
+const CATALOG_COUNTS_SQL = {
+  sqlite: `SELECT COUNT(*) AS instruments, COUNT(DISTINCT institution_id) AS institutions,
+              SUM(sharing_mode != 'not_shared') AS shared FROM instruments`,
+  postgres: `SELECT COUNT(*) AS instruments, COUNT(DISTINCT institution_id) AS institutions,
+              COUNT(*) FILTER (WHERE sharing_mode != 'not_shared') AS shared FROM instruments`,
+};
 const CITY_COUNTS_SQL = `SELECT o.city_code AS code, COUNT(*) AS instruments, COUNT(DISTINCT i.institution_id) AS institutions
            FROM instruments i JOIN organisations o ON o.id = i.institution_id GROUP BY o.city_code`;
 const CATEGORY_COUNTS_SQL = `SELECT substr(category_code, 1, 2) || '0000' AS code, COUNT(*) AS instruments FROM instruments GROUP BY 1`;
-const TOP_INSTRUMENTS_SQL = `SELECT y.instrument_id AS id, i.name_zh AS nameZh, i.name_en AS nameEn, o.name AS institutionName,
-              y.used_minutes AS usedMinutes, y.external_minutes AS externalMinutes, y.completed AS jobs
+const TOP_INSTRUMENTS_SQL = `SELECT y.instrument_id AS id, i.name_zh AS "nameZh", i.name_en AS "nameEn", o.name AS "institutionName",
+              y.used_minutes AS "usedMinutes", y.external_minutes AS "externalMinutes", y.completed AS jobs
        FROM instrument_year_stats y JOIN instruments i ON i.id = y.instrument_id JOIN organisations o ON o.id = i.institution_id
        WHERE y.year = ? AND y.used_minutes > 0 ORDER BY y.used_minutes DESC LIMIT 10`;
 const MONEY_SQL = `SELECT COALESCE(SUM(amount_fen), 0) FROM ledger_transfers WHERE code = ? AND state = 'posted' AND created_at >= ? AND created_at < ?`;
@@ -59,7 +66,7 @@ export class Overview {
       'catalogue-counts',
       catalogVersion,
       async () => {
-        const counts = (await tx.get<CatalogueCounts['counts']>(CATALOG_COUNTS_SQL))!;
+        const counts = (await tx.get<CatalogueCounts['counts']>(byEngine(tx.engine, CATALOG_COUNTS_SQL)))!;
         const byCityCount = new Map(
           (await tx.all<{ code: string; instruments: number; institutions: number }>(CITY_COUNTS_SQL)).map((r) => [
             r.code,

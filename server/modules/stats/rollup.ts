@@ -19,46 +19,55 @@ const MINUTE = 60_000;
 const BULK = 2000;
 
 /** An instrument-month's counters, by name, as select terms over instrument_month_stats. */
-export const MONTH_COUNTERS = `open_minutes AS openMinutes, booked_minutes AS bookedMinutes, used_minutes AS usedMinutes,
-  external_minutes AS externalMinutes, samples AS samples, income_fen AS incomeFen,
-  voucher_income_fen AS voucherIncomeFen, saved_fen AS savedFen, requests AS requests,
-  completed AS completed, external_completed AS externalCompleted, cancelled AS cancelled,
-  rejected AS rejected, no_shows AS noShows, rating_sum AS ratingSum, rating_count AS ratingCount`;
+export const MONTH_COUNTERS = `open_minutes AS "openMinutes", booked_minutes AS "bookedMinutes", used_minutes AS "usedMinutes",
+  external_minutes AS "externalMinutes", samples AS samples, income_fen AS "incomeFen",
+  voucher_income_fen AS "voucherIncomeFen", saved_fen AS "savedFen", requests AS requests,
+  completed AS completed, external_completed AS "externalCompleted", cancelled AS cancelled,
+  rejected AS rejected, no_shows AS "noShows", rating_sum AS "ratingSum", rating_count AS "ratingCount"`;
 
 const VERSION_SQL = `SELECT MAX(refreshed_at) FROM instrument_month_stats`;
 const HOLIDAYS_SQL = `SELECT date, kind FROM holidays`;
 const ANY_DIRTY_SQL = `SELECT 1 FROM stats_dirty LIMIT 1`;
-const DIRTY_SQL = `SELECT instrument_id AS instrumentId, month FROM stats_dirty LIMIT ?`;
+const DIRTY_SQL = `SELECT instrument_id AS "instrumentId", month FROM stats_dirty LIMIT ?`;
 const CLEAN_SQL = `DELETE FROM stats_dirty WHERE instrument_id = ? AND month = ?`;
-const INSTRUMENT_SQL = `SELECT i.id, i.institution_id AS institutionId, o.city_code AS cityCode, substr(i.category_code, 1, 2) || '0000' AS topCategory,
-              i.time_zone AS timeZone, i.sharing_mode AS sharingMode, i.run_status AS runStatus,
-              s.weekly_hours AS weeklyHours, s.observe_holidays AS observeHolidays, s.machine_time_enabled AS machineTime
+const INSTRUMENT_SQL = `SELECT i.id, i.institution_id AS "institutionId", o.city_code AS "cityCode", substr(i.category_code, 1, 2) || '0000' AS "topCategory",
+              i.time_zone AS "timeZone", i.sharing_mode AS "sharingMode", i.run_status AS "runStatus",
+              s.weekly_hours AS "weeklyHours", s.observe_holidays AS "observeHolidays", s.machine_time_enabled AS "machineTime"
        FROM instruments i JOIN organisations o ON o.id = i.institution_id
        LEFT JOIN instrument_schedules s ON s.instrument_id = i.id WHERE i.id = ?`;
 const DROP_MONTH_SQL = `DELETE FROM instrument_month_stats WHERE instrument_id = ? AND month = ?`;
 const DROP_MONTH_ENTERPRISES_SQL = `DELETE FROM instrument_month_enterprises WHERE instrument_id = ? AND month = ?`;
-const BOOKINGS_SQL = `SELECT b.status, b.mode, b.user_type AS userType, b.requester_organisation_id AS requesterOrganisationId,
-                b.start_at AS startAt, b.end_at AS endAt, b.actual_minutes AS actualMinutes,
-                b.actual_samples AS actualSamples, b.final_fen AS finalFen, b.rating, b.created_at AS createdAt,
+const BOOKINGS_SQL = `SELECT b.status, b.mode, b.user_type AS "userType", b.requester_organisation_id AS "requesterOrganisationId",
+                b.start_at AS "startAt", b.end_at AS "endAt", b.actual_minutes AS "actualMinutes",
+                b.actual_samples AS "actualSamples", b.final_fen AS "finalFen", b.rating, b.created_at AS "createdAt",
                 (SELECT e.at FROM booking_events e WHERE e.booking_id = b.id AND e.to_status = 'approved'
-                   AND e.actor_id IS NOT NULL ORDER BY e.id LIMIT 1) AS approvedAt,
-                u.posted_fen AS voucherPostedFen, u.settlement_mode AS voucherMode
+                   AND e.actor_id IS NOT NULL ORDER BY e.id LIMIT 1) AS "approvedAt",
+                u.posted_fen AS "voucherPostedFen", u.settlement_mode AS "voucherMode"
          FROM bookings b LEFT JOIN voucher_uses u ON u.booking_id = b.id AND u.status = 'posted'
          WHERE b.instrument_id = @id
            AND ((b.start_at >= @from AND b.start_at < @to) OR (b.start_at IS NULL AND b.created_at >= @from AND b.created_at < @to))`;
-/** SQLite only: `INSERT OR REPLACE` (PostgreSQL: `ON CONFLICT (instrument_id, month) DO UPDATE SET …`). */
-const WRITE_MONTH_SQL = `INSERT OR REPLACE INTO instrument_month_stats (instrument_id, month, institution_id, city_code, top_category,
+/** The instrument-month's row, written afresh (every column: the upsert replaces the whole row). */
+const WRITE_MONTH_SQL = `INSERT INTO instrument_month_stats (instrument_id, month, institution_id, city_code, top_category,
          open_minutes, booked_minutes, used_minutes, external_minutes, samples, income_fen, voucher_income_fen, saved_fen,
          requests, completed, external_completed, cancelled, rejected, no_shows, rating_sum, rating_count, turnaround,
          refreshed_at)
        VALUES (@instrumentId, @month, @institutionId, @cityCode, @topCategory, @openMinutes, @bookedMinutes, @usedMinutes,
          @externalMinutes, @samples, @incomeFen, @voucherIncomeFen, @savedFen, @requests, @completed, @externalCompleted,
-         @cancelled, @rejected, @noShows, @ratingSum, @ratingCount, @turnaround, @refreshedAt)`;
+         @cancelled, @rejected, @noShows, @ratingSum, @ratingCount, @turnaround, @refreshedAt)
+       ON CONFLICT (instrument_id, month) DO UPDATE SET institution_id = excluded.institution_id,
+         city_code = excluded.city_code, top_category = excluded.top_category, open_minutes = excluded.open_minutes,
+         booked_minutes = excluded.booked_minutes, used_minutes = excluded.used_minutes,
+         external_minutes = excluded.external_minutes, samples = excluded.samples, income_fen = excluded.income_fen,
+         voucher_income_fen = excluded.voucher_income_fen, saved_fen = excluded.saved_fen, requests = excluded.requests,
+         completed = excluded.completed, external_completed = excluded.external_completed,
+         cancelled = excluded.cancelled, rejected = excluded.rejected, no_shows = excluded.no_shows,
+         rating_sum = excluded.rating_sum, rating_count = excluded.rating_count, turnaround = excluded.turnaround,
+         refreshed_at = excluded.refreshed_at`;
 const ADD_MONTH_ENTERPRISE_SQL = `INSERT INTO instrument_month_enterprises (instrument_id, month, enterprise_id) VALUES (?, ?, ?)`;
-const MONTH_ROW_SQL = `SELECT institution_id AS institutionId, city_code AS cityCode, top_category AS topCategory, turnaround, ${MONTH_COUNTERS}
+const MONTH_ROW_SQL = `SELECT institution_id AS "institutionId", city_code AS "cityCode", top_category AS "topCategory", turnaround, ${MONTH_COUNTERS}
        FROM instrument_month_stats WHERE instrument_id = ? AND month = ?`;
 const MONTH_ENTERPRISES_SQL = `SELECT enterprise_id FROM instrument_month_enterprises WHERE instrument_id = ? AND month = ?`;
-const CLOSURES_SQL = `SELECT start_at AS start, end_at AS end FROM closures WHERE instrument_id = ? AND start_at < ? AND end_at > ?`;
+const CLOSURES_SQL = `SELECT start_at AS start, end_at AS "end" FROM closures WHERE instrument_id = ? AND start_at < ? AND end_at > ?`;
 
 interface InstrumentRow {
   institutionId: number;

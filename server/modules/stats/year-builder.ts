@@ -7,9 +7,10 @@
  * what exists and `building: true` (read-context.ts), and the build goes on behind it.
  */
 import { DateTime } from 'luxon';
-import { fromBool, fromJson, type Database, type Tx } from '../../../db/port.ts';
+import { byEngine, fromBool, fromJson, type Database, type Tx } from '../../../db/port.ts';
 import type { WeeklyHours } from '../../../db/schema/booking.ts';
 import type { Clock } from '../../shared/clock.ts';
+import { listParam } from '../../shared/sql-list.ts';
 import { DEFAULT_SCHEDULE } from '../booking/booking.service.ts';
 import { openIntervals, type HolidayCalendar, type ScheduleRules } from '../booking/slots.ts';
 import type { Aggregates } from './aggregates.ts';
@@ -23,10 +24,10 @@ export const YEAR_CHUNK = 100;
 
 const INSTRUMENT_COUNT_SQL = `SELECT COUNT(*) FROM instruments`;
 const MONTH_ROW_COUNT_SQL = `SELECT COUNT(*) FROM instrument_month_stats WHERE month BETWEEN ? AND ?`;
-const CHUNK_SQL = `SELECT i.id, i.institution_id AS institutionId, o.city_code AS cityCode,
-                substr(i.category_code, 1, 2) || '0000' AS topCategory, i.time_zone AS timeZone,
-                s.weekly_hours AS weeklyHours, s.observe_holidays AS observeHolidays,
-                i.sharing_mode AS sharingMode, i.run_status AS runStatus
+const CHUNK_SQL = `SELECT i.id, i.institution_id AS "institutionId", o.city_code AS "cityCode",
+                substr(i.category_code, 1, 2) || '0000' AS "topCategory", i.time_zone AS "timeZone",
+                s.weekly_hours AS "weeklyHours", s.observe_holidays AS "observeHolidays",
+                i.sharing_mode AS "sharingMode", i.run_status AS "runStatus"
          FROM instruments i JOIN organisations o ON o.id = i.institution_id
          LEFT JOIN instrument_schedules s ON s.instrument_id = i.id
          WHERE i.id > ? ORDER BY i.id LIMIT ?`;
@@ -37,15 +38,23 @@ const WRITE_OFFERED_SQL = `INSERT INTO instrument_month_stats (instrument_id, mo
          completed, external_completed, cancelled, rejected, no_shows, rating_sum, rating_count, turnaround, refreshed_at)
        VALUES (?, ?, ?, ?, ?, ?, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, ?, ?)`;
 /**
- * SQLite only: `INSERT OR IGNORE`, `json_each(?)` over the months, and `strftime` for a closure's
- * local months (PostgreSQL: `ON CONFLICT DO NOTHING`, `unnest(?::text[])`, `to_char(to_timestamp(…)
- * AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM')`).
+ * The months (of those being built) a closure of the chunk's instruments touches, marked for the full
+ * recompute. The months are ONE parameter (listParam) and a closure's local months (Asia/Shanghai)
+ * come from each engine's own date functions: SQLite's json_each and strftime, PostgreSQL's unnest
+ * and stats_month() (db/migrations-pg/0001_engine_rules.sql).
  */
-const MARK_CLOSED_MONTHS_SQL = `INSERT OR IGNORE INTO stats_dirty (instrument_id, month)
+const MARK_CLOSED_MONTHS_SQL = {
+  sqlite: `INSERT OR IGNORE INTO stats_dirty (instrument_id, month)
        SELECT c.instrument_id, m.value FROM closures c, json_each(?) m
        WHERE c.instrument_id BETWEEN ? AND ?
          AND strftime('%Y-%m', c.start_at / 1000, 'unixepoch', '+8 hours') <= m.value
-         AND strftime('%Y-%m', c.end_at / 1000, 'unixepoch', '+8 hours') >= m.value`;
+         AND strftime('%Y-%m', c.end_at / 1000, 'unixepoch', '+8 hours') >= m.value`,
+  postgres: `INSERT INTO stats_dirty (instrument_id, month)
+       SELECT c.instrument_id, m.value FROM closures c, unnest(?::text[]) AS m(value)
+       WHERE c.instrument_id BETWEEN ? AND ?
+         AND stats_month(c.start_at) <= m.value AND stats_month(c.end_at) >= m.value
+       ON CONFLICT DO NOTHING`,
+};
 
 /** Per database: what every service on it knows of the years built, and the builds under way. */
 interface BuildState {
@@ -233,7 +242,7 @@ export class YearBuilder {
     }
     if (written) await this.aggregates.with(tx).addWritten(at, from, to);
     // Closures take hours away: those instrument-months get the full recompute.
-    await tx.run(MARK_CLOSED_MONTHS_SQL, [JSON.stringify(months), from, to]);
+    await tx.run(byEngine(tx.engine, MARK_CLOSED_MONTHS_SQL), [listParam(tx.engine, months), from, to]);
     return to;
   }
 

@@ -1,6 +1,6 @@
 /** SQL of vouchers: programmes, certifications, controller groups, related parties, quotas and uses. */
-import { and, asc, desc, eq, inArray, like, or } from 'drizzle-orm';
-import { fromBool, type Queryable } from '../../../db/port.ts';
+import { and, asc, desc, eq, ilike, inArray, like, or } from 'drizzle-orm';
+import { byEngine, fromBool, type Queryable } from '../../../db/port.ts';
 import {
   cities,
   controllerGroups,
@@ -11,6 +11,7 @@ import {
   voucherQuotas,
   voucherUses,
 } from '../../../db/schema/index.ts';
+import { listParam } from '../../shared/sql-list.ts';
 
 export type ProgrammeRow = typeof voucherProgrammes.$inferSelect;
 export type QuotaRow = typeof voucherQuotas.$inferSelect;
@@ -70,23 +71,43 @@ const USES_OF_ENTERPRISE_SQL = `SELECT u.id, u.booking_id AS "bookingId", u.prog
   JOIN organisations p ON p.id = u.provider_id
   WHERE CAST(? AS INTEGER) IS NULL OR u.enterprise_id = ? ORDER BY u.id DESC LIMIT ?`;
 
-// SQLite only: an IN-list as one JSON array parameter (json_each). The PostgreSQL issue adds its
-// version beside each (byEngine), e.g. `= ANY(?)` with an array.
+// IN-lists take the list as ONE parameter (listParam): a JSON array read by `json_each(?)` on
+// SQLite, an array compared with `= ANY(?)` on PostgreSQL. Each query keeps both texts.
 
-const KNOWN_CITIES_SQL = `SELECT code FROM cities WHERE code IN (SELECT value FROM json_each(?))`;
+const KNOWN_CITIES_SQL = {
+  sqlite: `SELECT code FROM cities WHERE code IN (SELECT value FROM json_each(?))`,
+  postgres: `SELECT code FROM cities WHERE code = ANY(?::text[])`,
+};
 
-const CATEGORIES_KNOWN_SQL = `SELECT COUNT(*) FROM categories WHERE code IN (SELECT value FROM json_each(?))`;
+const CATEGORIES_KNOWN_SQL = {
+  sqlite: `SELECT COUNT(*) FROM categories WHERE code IN (SELECT value FROM json_each(?))`,
+  postgres: `SELECT COUNT(*) FROM categories WHERE code = ANY(?::text[])`,
+};
 
-const INSTITUTIONS_KNOWN_SQL = `SELECT COUNT(*) FROM organisations
-  WHERE kind = 'institution' AND id IN (SELECT value FROM json_each(?))`;
+const INSTITUTIONS_KNOWN_SQL = {
+  sqlite: `SELECT COUNT(*) FROM organisations
+  WHERE kind = 'institution' AND id IN (SELECT value FROM json_each(?))`,
+  postgres: `SELECT COUNT(*) FROM organisations
+  WHERE kind = 'institution' AND id = ANY(?::bigint[])`,
+};
 
 /** Every booking view asks for its bookings' uses: one statement for the page. */
-const USES_OF_BOOKINGS_SQL = `SELECT id, booking_id AS "bookingId", quota_id AS "quotaId", programme_id AS "programmeId",
+const USE_COLUMNS = `SELECT id, booking_id AS "bookingId", quota_id AS "quotaId", programme_id AS "programmeId",
     enterprise_id AS "enterpriseId", provider_id AS "providerId", settlement_mode AS "settlementMode", status,
     ratio_percent AS "ratioPercent", eligible_fen AS "eligibleFen", reserved_fen AS "reservedFen",
     posted_fen AS "postedFen", limited_by AS "limitedBy", justification, created_at AS "createdAt",
     updated_at AS "updatedAt"
-  FROM voucher_uses WHERE booking_id IN (SELECT value FROM json_each(?))`;
+  FROM voucher_uses`;
+const USES_OF_BOOKINGS_SQL = {
+  sqlite: `${USE_COLUMNS} WHERE booking_id IN (SELECT value FROM json_each(?))`,
+  postgres: `${USE_COLUMNS} WHERE booking_id = ANY(?::bigint[])`,
+};
+
+/**
+ * A name search that ignores case on both engines: SQLite's LIKE does for ASCII, PostgreSQL's
+ * needs ILIKE.
+ */
+const likeOf = { sqlite: like, postgres: ilike };
 
 export type RelatedPartyRow = {
   id: number;
@@ -133,7 +154,9 @@ export class VouchersRepo {
 
   async knownCities(codes: string[]): Promise<Set<string>> {
     if (!codes.length) return new Set();
-    return new Set(await this.q.column<string>(KNOWN_CITIES_SQL, [JSON.stringify(codes)]));
+    return new Set(
+      await this.q.column<string>(byEngine(this.q.engine, KNOWN_CITIES_SQL), [listParam(this.q.engine, codes)]),
+    );
   }
 
   // Programmes
@@ -165,11 +188,11 @@ export class VouchersRepo {
   }
 
   async categoriesKnown(codes: string[]): Promise<number> {
-    return Number(await this.q.value(CATEGORIES_KNOWN_SQL, [JSON.stringify(codes)]));
+    return Number(await this.q.value(byEngine(this.q.engine, CATEGORIES_KNOWN_SQL), [listParam(this.q.engine, codes)]));
   }
 
   async institutionsKnown(ids: number[]): Promise<number> {
-    return Number(await this.q.value(INSTITUTIONS_KNOWN_SQL, [JSON.stringify(ids)]));
+    return Number(await this.q.value(byEngine(this.q.engine, INSTITUTIONS_KNOWN_SQL), [listParam(this.q.engine, ids)]));
   }
 
   async quotaCount(programmeId: number): Promise<number> {
@@ -185,10 +208,11 @@ export class VouchersRepo {
   /** Enterprises by name or credit code; with `cityCode`, only that city's. */
   async enterprises(filter: { q?: string; id?: number; cityCode?: string }, limit: number) {
     const { q, id, cityCode } = filter;
+    const matches = byEngine(this.q.engine, likeOf);
     const where = and(
       eq(organisations.kind, 'enterprise'),
       id !== undefined ? eq(organisations.id, id) : undefined,
-      q ? or(like(organisations.name, `%${q}%`), like(organisations.creditCode, `%${q}%`)) : undefined,
+      q ? or(matches(organisations.name, `%${q}%`), matches(organisations.creditCode, `%${q}%`)) : undefined,
       cityCode !== undefined ? eq(organisations.cityCode, cityCode) : undefined,
     );
     return this.q.orm
@@ -360,7 +384,9 @@ export class VouchersRepo {
   /** The uses of some bookings (every booking view asks: one statement, not the query builder). */
   async usesOfBookings(bookingIds: number[]): Promise<VoucherUseRow[]> {
     if (!bookingIds.length) return [];
-    return this.q.all<VoucherUseRow>(USES_OF_BOOKINGS_SQL, [JSON.stringify(bookingIds)]);
+    return this.q.all<VoucherUseRow>(byEngine(this.q.engine, USES_OF_BOOKINGS_SQL), [
+      listParam(this.q.engine, bookingIds),
+    ]);
   }
 
   async insertUse(row: typeof voucherUses.$inferInsert): Promise<VoucherUseRow> {
