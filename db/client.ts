@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { migrate as migrateSqlite } from 'drizzle-orm/better-sqlite3/migrator';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
+import type { PoolClient } from 'pg';
 import type { Database } from './port.ts';
 import { PostgresDatabase, type PostgresOptions } from './postgres.ts';
 import { SqliteDatabase, type SqliteOptions } from './sqlite.ts';
@@ -44,13 +45,29 @@ export async function migrateDatabase(db: Database): Promise<void> {
     return;
   }
   if (!(db instanceof PostgresDatabase)) throw new Error(`no migrations for the ${db.engine} engine`);
+  await exclusively(db, 'isp:migrate', (client) =>
+    migratePg(drizzlePg(client!), { migrationsFolder: pgMigrationsFolder }),
+  );
+}
+
+/**
+ * `fn` while no other node runs `fn` under the same name. On PostgreSQL a session advisory lock on a
+ * connection of its own (released with it, also when the process dies); on SQLite only the primary
+ * process starts the database, so `fn` just runs.
+ */
+export async function exclusively<T>(
+  db: Database,
+  name: string,
+  fn: (client: PoolClient | null) => Promise<T>,
+): Promise<T> {
+  if (!(db instanceof PostgresDatabase)) return fn(null);
   const client = await db.pool.connect();
   try {
-    await client.query('SELECT pg_advisory_lock(hashtext($1))', ['isp:migrate']);
+    await client.query('SELECT pg_advisory_lock(hashtext($1))', [name]);
     try {
-      await migratePg(drizzlePg(client), { migrationsFolder: pgMigrationsFolder });
+      return await fn(client);
     } finally {
-      await client.query('SELECT pg_advisory_unlock(hashtext($1))', ['isp:migrate']);
+      await client.query('SELECT pg_advisory_unlock(hashtext($1))', [name]);
     }
   } finally {
     client.release();

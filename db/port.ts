@@ -76,6 +76,17 @@ export interface Database extends Queryable {
 /** Why a statement was refused by the database itself (constraints, triggers), in both engines' terms. */
 export type ConstraintKind = 'unique' | 'foreign_key' | 'check' | 'not_null' | 'exclusion' | 'trigger';
 
+/**
+ * A write that kept conflicting with concurrent ones (serialization failures, deadlocks) until its
+ * retry budget ran out: nothing was written, and the same request may succeed a moment later.
+ */
+export class BusyError extends Error {
+  constructor(message: string, options?: { cause: unknown }) {
+    super(message, options);
+    this.name = 'BusyError';
+  }
+}
+
 export class ConstraintError extends Error {
   constructor(
     readonly kind: ConstraintKind,

@@ -22,7 +22,7 @@ import { SQLiteAsyncDialect } from 'drizzle-orm/sqlite-core';
 import { drizzle as drizzleProxy } from 'drizzle-orm/sqlite-proxy';
 import pg from 'pg';
 import type { Database, Orm, Params, Row, RunResult, Statement, Tx } from './port.ts';
-import { ConstraintError } from './port.ts';
+import { BusyError, ConstraintError } from './port.ts';
 
 const dialect = new SQLiteAsyncDialect();
 /**
@@ -377,7 +377,15 @@ export class PostgresDatabase implements Database {
       try {
         return await this.transaction('write', 'BEGIN ISOLATION LEVEL SERIALIZABLE', fn);
       } catch (err) {
-        if (!retryable(err) || Date.now() - started > RETRY_BUDGET_MS) throw err;
+        if (!retryable(err)) throw err;
+        if (Date.now() - started > RETRY_BUDGET_MS) {
+          throw new BusyError(
+            `a write conflicted with concurrent ones for ${RETRY_BUDGET_MS / 1000} s (${attempt} attempts)`,
+            {
+              cause: err,
+            },
+          );
+        }
         await new Promise((r) => setTimeout(r, backoffMs(attempt)));
       }
     }

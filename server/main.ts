@@ -1,7 +1,7 @@
 import cluster from 'node:cluster';
 import fs from 'node:fs';
 import path from 'node:path';
-import { migrateDatabase, openDatabase, type Database } from '../db/client.ts';
+import { exclusively, migrateDatabase, openDatabase, type Database } from '../db/client.ts';
 import { seedDemo, seedHolidays, seedReference } from '../db/seed/index.ts';
 import { createApp, servicesOf } from './app.ts';
 import { platformJobs } from './jobs/platform.ts';
@@ -21,16 +21,19 @@ const databaseOf = (config: Config) => config.DATABASE_URL ?? config.DATABASE_PA
 async function prepare(config: Config) {
   const db = openDatabase(databaseOf(config));
   await migrateDatabase(db);
-  await seedReference(db);
-  await seedHolidays(db);
-  if (config.production) await refuseDemoAccounts(db, config);
-  if (config.SEED_DEMO) {
-    const started = Date.now();
-    const seeded = await seedDemo(db, { instruments: config.SEED_INSTRUMENTS });
-    if (!seeded.skipped) {
-      console.log(`Seeded demo data (${config.SEED_INSTRUMENTS} instruments) in ${Date.now() - started} ms`);
+  // Nodes starting at once on an empty PostgreSQL database: one seeds, the others then find it seeded.
+  await exclusively(db, 'isp:seed', async () => {
+    await seedReference(db);
+    await seedHolidays(db);
+    if (config.production) await refuseDemoAccounts(db, config);
+    if (config.SEED_DEMO) {
+      const started = Date.now();
+      const seeded = await seedDemo(db, { instruments: config.SEED_INSTRUMENTS });
+      if (!seeded.skipped) {
+        console.log(`Seeded demo data (${config.SEED_INSTRUMENTS} instruments) in ${Date.now() - started} ms`);
+      }
     }
-  }
+  });
   // The sharing figures start complete: this year's roll-up is caught up before anything serves.
   const stats = new StatsService(db, systemClock);
   const startedStats = Date.now();

@@ -1,4 +1,5 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
+import { BusyError } from '../../db/port.ts';
 import { AppError, notFound, type ErrorCode } from '../shared/errors.ts';
 import { langOf, type Lang } from '../shared/lang.ts';
 import { translateDetail, translateField } from '../shared/messages.ts';
@@ -80,6 +81,15 @@ function fromLibrary(err: unknown): { error: AppError; status: number } | null {
   return as(new AppError(code, 'malformed request'));
 }
 
+/** A write that conflicted with concurrent ones until it gave up: nothing was written, so try again. */
+function busy(err: BusyError): { error: AppError; status: number } {
+  console.warn(`[busy] ${err.message}`);
+  return {
+    error: new AppError('unavailable', 'the platform is busy; try again in a moment', { retryAfterSeconds: 1 }),
+    status: 503,
+  };
+}
+
 /**
  * Every error leaves as application/problem+json (RFC 9457); unknown errors leak nothing. Its
  * title, detail and field messages are in the caller's language (`Accept-Language`, Chinese unless
@@ -88,7 +98,7 @@ function fromLibrary(err: unknown): { error: AppError; status: number } | null {
 export const problemHandler: ErrorRequestHandler = (err, req, res, next) => {
   // A file that failed halfway out (its headers gone): Express ends the connection.
   if (res.headersSent) return next(err);
-  const library = err instanceof AppError ? null : fromLibrary(err);
+  const library = err instanceof AppError ? null : err instanceof BusyError ? busy(err) : fromLibrary(err);
   const known = err instanceof AppError ? err : (library?.error ?? null);
   // Only our own faults are logged, with their stack; a bad request is the client's business.
   if (!known) console.error(`[error] ${req.method} ${req.originalUrl}`, err);

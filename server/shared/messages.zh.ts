@@ -138,6 +138,7 @@ export const ZH_DETAILS: Record<string, string> = {
   'too many wrong passwords; try again later': '密码错误次数过多，请稍后再试',
   'too many failed sign-ins from your network; try again later': '您所在网络的登录失败次数过多，请稍后再试',
   'another sign-in attempt is being checked; try again in a moment': '另一次登录正在验证中，请稍候再试',
+  'the platform is busy; try again in a moment': '平台正忙，请稍候再试',
   'wrong e-mail or password': '邮箱或密码错误',
 
   // Catalogue and instrument records

@@ -4,6 +4,7 @@
  * endpoint (the local Stripe of this test process), as nodes on separate machines would.
  *
  * - 200 requests for one slot, spread over the three nodes at once: exactly one booking.
+ * - A photo uploaded through one node is served by every node (files live in the database).
  * - 100 voucher checkouts on one small quota: never overdrawn, the ledger balanced.
  * - A node killed (`kill -9`) in the middle of checkouts, and then the node running the payment
  *   recovery killed in the middle of it: once the last node's recovery has run, nothing is half
@@ -37,6 +38,11 @@ import { repoRoot } from '../support/server-process.ts';
 import { slowStripe, TEST_STRIPE_KEY, testStripe } from '../support/stripe.ts';
 
 const PASSWORD = 'demo-pass-2025';
+/** A 1×1 PNG. */
+const PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
+  'base64',
+);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Every answer of the local Stripe is delayed this long (to hold checkouts and recovery mid-way). */
@@ -128,9 +134,10 @@ beforeAll(async () => {
     throw new Error(`PostgreSQL at ${describeServer()} (TEST_DATABASE_URL): ${(err as Error).message}`);
   });
   stripe = await slowStripe(() => stripeDelayMs);
-  // The first node migrates and seeds; the others find the database ready.
-  await startNode('node-1', { SEED_DEMO: '1' });
-  await Promise.all([startNode('node-2', { SEED_DEMO: '0' }), startNode('node-3', { SEED_DEMO: '0' })]);
+  // All three start at once on the empty database, each told to seed the demo: one migrates and
+  // seeds, the others wait for it and find the database ready.
+  await Promise.all(['node-1', 'node-2', 'node-3'].map((n) => startNode(n, { SEED_DEMO: '1' })));
+  nodes.sort((a, b) => a.name.localeCompare(b.name));
   db = openDatabase(url);
 }, 300_000);
 
@@ -271,6 +278,32 @@ describe('three nodes on one PostgreSQL database', () => {
     expect(active).toBe(1);
   }, 120_000);
 
+  it('a photo uploaded through one node is served by the others, and gone from all once replaced', async () => {
+    const lab = await signIn(nodes[0]!, 'lab@demo.test');
+    const { instrumentId } = (await freeHours(nodes[0]!, 1, 3))[0]!;
+    const upload = await fetch(`${nodes[0]!.baseUrl}/api/v1/instruments/${instrumentId}/photo`, {
+      method: 'PUT',
+      headers: { 'content-type': 'image/png', cookie: lab, origin: nodes[0]!.baseUrl },
+      body: PNG,
+    });
+    expect(upload.status, await upload.clone().text()).toBe(200);
+    const { photoUrl } = (await upload.json()) as { photoUrl: string };
+    for (const node of nodes) {
+      const res = await fetch(`${node.baseUrl}${photoUrl}`);
+      expect(res.status, node.name).toBe(200);
+      expect(res.headers.get('content-type')).toBe('image/png');
+      expect(Buffer.from(await res.arrayBuffer()).equals(PNG)).toBe(true);
+    }
+    // Replaced through another node: the first photo is gone on every node, its cached copies too.
+    const again = await fetch(`${nodes[1]!.baseUrl}/api/v1/instruments/${instrumentId}/photo`, {
+      method: 'PUT',
+      headers: { 'content-type': 'image/png', cookie: lab, origin: nodes[1]!.baseUrl },
+      body: PNG,
+    });
+    expect(again.status).toBe(200);
+    for (const node of nodes) expect((await fetch(`${node.baseUrl}${photoUrl}`)).status, node.name).toBe(404);
+  }, 60_000);
+
   it('100 voucher checkouts on one small quota over three nodes: never overdrawn, the ledger balanced', async () => {
     const admin = await signIn(nodes[0]!, 'admin@demo.test');
     const researcher = await signIn(nodes[1]!, 'researcher@demo.test');
@@ -346,7 +379,7 @@ describe('three nodes on one PostgreSQL database', () => {
     const statuses = results.map((r) => r.status);
     expect(
       statuses.every((s) => s === 0 || s === 201),
-      `statuses: ${[...new Set(statuses)].join(', ')}: ${JSON.stringify(results.filter((r) => r.status > 201).slice(0, 3))}`,
+      `statuses: ${[...new Set(statuses)].join(', ')}: ${JSON.stringify(results.filter((r) => r.status > 201).slice(0, 3))}\n${nodes.map((n) => n.output().slice(-3000)).join('\n')}`,
     ).toBe(true);
     const lost = statuses.filter((s) => s === 0).length;
     expect(lost).toBe(requests.length / 3);

@@ -4,13 +4,13 @@
  * with its type and a long cache, a replaced photo leaves the disk, and an address typed into the
  * record must be https:// on a host of PHOTO_HOSTS (or the instrument's own uploaded photo).
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import request from 'supertest';
 import type { Param } from '../../db/port.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, download, signIn, type TestApp } from '../support/app.ts';
 import { listen, rawUpload, sessionCookie } from '../support/raw-upload.ts';
+import { storedFiles } from '../support/stored-files.ts';
 
 const MB = 1024 * 1024;
 const ALLOWED = 'images.example.cn';
@@ -39,9 +39,7 @@ const PHOTO_URL = /^\/api\/v1\/instrument-photos\/\d+-[0-9a-f]{16}\.(png|jpg|web
 const one = async <T>(sql: string, ...params: Param[]) => (await t.db.get(sql, params)) as T;
 const photoOf = async (id: number) =>
   (await one<{ p: string | null }>('SELECT photo_url AS p FROM instruments WHERE id = ?', id)).p;
-const photoDir = () => path.join(t.fileDir, 'photos');
-const photoFiles = (id: number) =>
-  fs.existsSync(photoDir()) ? fs.readdirSync(photoDir()).filter((f) => f.startsWith(`${id}-`)) : [];
+const photoFiles = (id: number) => storedFiles(t, 'photos', `${id}-`);
 const upload = (agent: typeof lab, id: number, body: Buffer, type = 'application/octet-stream') =>
   agent.put(`/api/v1/instruments/${id}/photo`).set('Content-Type', type).set('Accept-Language', 'en').send(body);
 
@@ -109,7 +107,7 @@ describe('uploading a photo', () => {
     expect([400, 415]).toContain(res.status);
     expect(res.status).toBe(body.length ? 415 : 400);
     expect(await photoOf(ownId)).toBeNull();
-    expect(photoFiles(ownId)).toEqual([]);
+    expect(await photoFiles(ownId)).toEqual([]);
   });
 
   it('serves the photo at its own address with its type, for a year, to anyone', async () => {
@@ -134,7 +132,7 @@ describe('uploading a photo', () => {
     const res = await upload(admin, ownId, JPEG);
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     expect(res.body.photoUrl).toMatch(/\.jpg$/);
-    expect(photoFiles(ownId)).toEqual([path.basename(res.body.photoUrl)]);
+    expect(await photoFiles(ownId)).toEqual([path.basename(res.body.photoUrl)]);
     expect((await request(t.app).get(before)).status).toBe(404);
     expect((await request(t.app).get(res.body.photoUrl)).headers['content-type']).toBe('image/jpeg');
   });
@@ -183,24 +181,24 @@ describe('a photo address in the record', () => {
     const res = await lab.patch(`/api/v1/instruments/${ownId}`).send({ photoUrl: current, feeNote: '照片不变' });
     expect(res.status).toBe(200);
     expect(res.body.photoUrl).toBe(current);
-    expect(photoFiles(ownId)).toEqual([path.basename(current)]);
+    expect(await photoFiles(ownId)).toEqual([path.basename(current)]);
   });
 
   it('takes an https:// address on an allowed host, and the uploaded photo it replaces leaves the disk', async () => {
     const uploaded = (await photoOf(ownId))!;
     const res = await patch(ownId, `https://${ALLOWED.toUpperCase()}/instruments/sem.jpg`);
     expect(res.status, JSON.stringify(res.body)).toBe(200);
-    expect(photoFiles(ownId)).toEqual([]);
+    expect(await photoFiles(ownId)).toEqual([]);
     expect((await request(t.app).get(uploaded)).status).toBe(404);
   });
 
   it('removes an uploaded photo, file and all, when the record clears it', async () => {
     expect((await upload(lab, ownId, PNG)).status).toBe(200);
-    expect(photoFiles(ownId)).toHaveLength(1);
+    expect(await photoFiles(ownId)).toHaveLength(1);
     const res = await patch(ownId, null);
     expect(res.status).toBe(200);
     expect(res.body.photoUrl).toBeNull();
-    expect(photoFiles(ownId)).toEqual([]);
+    expect(await photoFiles(ownId)).toEqual([]);
   });
 
   it('checks a new instrument’s address too: an allowed host, never an uploaded photo', async () => {

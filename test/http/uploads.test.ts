@@ -4,7 +4,6 @@
  * actual size past the limit is refused where it is seen, the file's type comes from its bytes, the
  * download is an attachment with the stored type in a sandbox, and a replaced file leaves the disk.
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
 import request from 'supertest';
@@ -13,6 +12,7 @@ import { fixedClock } from '../../server/shared/clock.ts';
 import { createTestApp, download, hourlyInstrumentOf, signIn, type TestApp } from '../support/app.ts';
 import { thenBack } from '../support/lifecycle.ts';
 import { listen, rawUpload, sessionCookie } from '../support/raw-upload.ts';
+import { isStored, loseStoredFile, storedFiles } from '../support/stored-files.ts';
 import { testSchedule } from '../support/schedule.ts';
 
 // Tuesday 2026-12-01 10:00 in Shanghai.
@@ -42,11 +42,7 @@ const SVG = Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1
 /** A legacy Office file: an OLE compound file header. */
 const XLS = Buffer.concat([Buffer.from('D0CF11E0A1B11AE1', 'hex'), Buffer.alloc(1024)]);
 
-const fileDir = () => t.fileDir;
-const reportFiles = (bookingId: number) =>
-  fs.existsSync(path.join(fileDir(), 'reports'))
-    ? fs.readdirSync(path.join(fileDir(), 'reports')).filter((f) => f.startsWith(`${bookingId}-`))
-    : [];
+const reportFiles = (bookingId: number) => storedFiles(t, 'reports', `${bookingId}-`);
 const stored = async (id: number) =>
   (await t.db.get('SELECT report_file AS file, report_name AS name, report_type AS type FROM bookings WHERE id = ?', [
     id,
@@ -124,7 +120,7 @@ describe('who may upload is settled before the body is read', () => {
       expect(answer.sent).toBe(64 * 1024);
       expect(answer.headers.connection).toBe('close');
       await answer.closed;
-      expect(reportFiles(id())).toEqual([]);
+      expect(await reportFiles(id())).toEqual([]);
     },
   );
 
@@ -152,7 +148,7 @@ describe('who may upload is settled before the body is read', () => {
     expect(answer.sent).toBeLessThan(40 * MB);
     expect(answer.headers.connection).toBe('close');
     await answer.closed;
-    expect(reportFiles(started)).toEqual([]);
+    expect(await reportFiles(started)).toEqual([]);
   });
 });
 
@@ -172,7 +168,7 @@ describe('the file is what its bytes say', () => {
     expect(res.status).toBe(415);
     expect(res.body).toMatchObject({ code: 'unsupported_media_type' });
     expect(await stored(started)).toEqual(before);
-    expect(reportFiles(started).length).toBe(before.file ? 1 : 0);
+    expect((await reportFiles(started)).length).toBe(before.file ? 1 : 0);
   });
 
   it('refuses a file sent as JSON (the API read it as JSON, not as a file)', async () => {
@@ -234,11 +230,9 @@ describe('the download', () => {
 
   it('of a report whose file is gone is a 404, not a 500', async () => {
     const { file } = await stored(started);
-    const full = path.join(fileDir(), file!);
-    const bytes = fs.readFileSync(full);
-    fs.rmSync(full);
+    const restore = await loseStoredFile(t, file!);
     expect((await lab.get(`/api/v1/bookings/${started}/report`)).status).toBe(404);
-    fs.writeFileSync(full, bytes);
+    await restore();
   });
 });
 
@@ -247,12 +241,12 @@ describe('a new report', () => {
     const first = await lab.put(reportUrl(started, 'a.pdf')).set('Content-Type', 'application/pdf').send(PDF);
     expect(first.status).toBe(200);
     const a = (await stored(started)).file!;
-    expect(reportFiles(started)).toEqual([path.basename(a)]);
+    expect(await reportFiles(started)).toEqual([path.basename(a)]);
     const second = await lab.put(reportUrl(started, 'b.png')).set('Content-Type', 'image/png').send(PNG);
     expect(second.status).toBe(200);
     const b = (await stored(started)).file!;
     expect(b).not.toBe(a);
-    expect(reportFiles(started)).toEqual([path.basename(b)]);
-    expect(fs.existsSync(path.join(fileDir(), a))).toBe(false);
+    expect(await reportFiles(started)).toEqual([path.basename(b)]);
+    expect(await isStored(t, a)).toBe(false);
   });
 });

@@ -11,7 +11,7 @@
 import type { Database } from '../../../db/port.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { badRequest, notFound } from '../../shared/errors.ts';
-import { FileStore } from '../../shared/files.ts';
+import { openFileStore, type FileStorage } from '../../shared/files.ts';
 import type { Actor } from '../auth/actor.ts';
 import type { CatalogRepo } from '../catalog/catalog.repo.ts';
 import type { CatalogService } from '../catalog/catalog.service.ts';
@@ -37,7 +37,7 @@ const CALENDAR_TTL_MS = 60_000;
 export class BookingContext {
   /** Set once by checkout at start-up (BookingService.setHooks). */
   hooks: BookingHooks | null = null;
-  readonly files: FileStore;
+  readonly files: FileStorage;
   private calendarCache: { readAt: number; calendar: HolidayCalendar } | null = null;
   /** Moved on by every edit of the calendar through this process (see holidayCalendar). */
   private calendarGeneration = 0;
@@ -48,12 +48,12 @@ export class BookingContext {
     readonly catalogRepo: CatalogRepo,
     readonly catalog: CatalogService,
     readonly clock: Clock,
-    /** Where uploaded files (service reports) are kept. */
+    /** Where uploaded files (service reports) are kept: the folder, or on PostgreSQL this node's cache of the database's. */
     fileDir: string,
     /** Tells the lab and the requester of new bookings and status changes (absent in seeds). */
     readonly notifier?: Notifier,
   ) {
-    this.files = new FileStore(fileDir);
+    this.files = openFileStore(db, fileDir);
   }
 
   /** An instrument named in a request body: unknown is bad input (400), not a missing page. */

@@ -152,7 +152,7 @@ export class BookingRun {
         { path: 'body', message: sniffed.found ? `not accepted: ${sniffed.found}` : 'not a recognised file type' },
       ]);
     }
-    const stored = ctx.files.save('reports', String(id), sniffed.ext, file.bytes);
+    const stored = await ctx.files.save('reports', String(id), sniffed.ext, file.bytes);
     let replaced: string | null;
     try {
       replaced = await ctx.db.write(async (tx) => {
@@ -168,10 +168,10 @@ export class BookingRun {
         return b.reportFile;
       });
     } catch (err) {
-      ctx.files.remove(stored);
+      await ctx.files.remove(stored);
       throw err;
     }
-    ctx.files.remove(replaced);
+    await ctx.files.remove(replaced);
     return this.views.viewById(id);
   }
 
@@ -179,6 +179,6 @@ export class BookingRun {
   async report(actor: Actor, id: number): Promise<{ path: string; name: string; type: string }> {
     const b = await this.ctx.bookingOr404(actor, id);
     if (!b.reportFile) throw notFound('report');
-    return { path: this.ctx.files.path(b.reportFile), ...servedAs(b.reportName ?? 'report', b.reportType) };
+    return { path: await this.ctx.files.path(b.reportFile), ...servedAs(b.reportName ?? 'report', b.reportType) };
   }
 }

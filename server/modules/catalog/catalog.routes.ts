@@ -76,9 +76,9 @@ export function catalogRoutes(catalog: CatalogService, registry: OpenAPIRegistry
     await catalog.photos.upload(req.actor!, id, bytes);
     res.json(await catalog.instrument(id, req.actor!));
   });
-  router.get('/instrument-photos/:file', (req, res) => {
+  router.get('/instrument-photos/:file', async (req, res) => {
     const { file } = parseInput(photoParams, req.params, 'params');
-    sendImage(res, catalog.photos.file(file));
+    sendImage(res, await catalog.photos.file(file));
   });
   registry.registerPath({
     method: 'put',

@@ -13,7 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Database } from '../../../db/port.ts';
 import type { Clock } from '../../shared/clock.ts';
-import { FileStore } from '../../shared/files.ts';
+import { openFileStore } from '../../shared/files.ts';
 import type { Actor } from '../auth/actor.ts';
 import type {
   CategoryNode,
@@ -45,7 +45,7 @@ export class CatalogService {
     clock: Clock,
     options: { fileDir?: string; photoHosts?: readonly string[] } = {},
   ) {
-    const files = new FileStore(options.fileDir ?? path.join(os.tmpdir(), 'isp-files'));
+    const files = openFileStore(db, options.fileDir ?? path.join(os.tmpdir(), 'isp-files'));
     this.photos = new InstrumentPhotos(db, repo, files, clock, options.photoHosts ?? []);
     // One context: search and the reference views share the reference data and the memo.
     const ctx = new CatalogContext(db, repo, clock, this.photos);

@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { Database } from '../../../db/port.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { AppError, badRequest, forbidden, notFound } from '../../shared/errors.ts';
-import type { FileStore } from '../../shared/files.ts';
+import type { FileStorage } from '../../shared/files.ts';
 import { PHOTO_KINDS, PHOTO_TYPES, sniffFile } from '../../shared/files.ts';
 import { httpsHost, isPlatformPhoto, PHOTO_FILE_PATTERN, PHOTO_URL_PREFIX } from '../../shared/photo-url.ts';
 import { canManageInstitution, type Actor } from '../auth/actor.ts';
@@ -23,7 +23,7 @@ export class InstrumentPhotos {
   constructor(
     private readonly db: Database,
     private readonly repo: CatalogRepo,
-    private readonly files: FileStore,
+    private readonly files: FileStorage,
     private readonly clock: Clock,
     hosts: readonly string[],
   ) {
@@ -47,9 +47,9 @@ export class InstrumentPhotos {
   }
 
   /** After a change of an instrument's photo is committed: the uploaded file it no longer shows goes. */
-  released(before: string | null, after: string | null): void {
+  async released(before: string | null, after: string | null): Promise<void> {
     if (before && before !== after && isPlatformPhoto(before)) {
-      this.files.remove(`photos/${before.slice(PHOTO_URL_PREFIX.length)}`);
+      await this.files.remove(`photos/${before.slice(PHOTO_URL_PREFIX.length)}`);
     }
   }
 
@@ -77,7 +77,7 @@ export class InstrumentPhotos {
         { path: 'body', message: sniffed.found ? `not accepted: ${sniffed.found}` : 'not a recognised file type' },
       ]);
     }
-    const stored = this.files.save('photos', String(id), sniffed.ext, bytes);
+    const stored = await this.files.save('photos', String(id), sniffed.ext, bytes);
     const url = PHOTO_URL_PREFIX + path.posix.basename(stored);
     let before: string | null;
     try {
@@ -90,16 +90,16 @@ export class InstrumentPhotos {
         return row.photoUrl;
       });
     } catch (err) {
-      this.files.remove(stored);
+      await this.files.remove(stored);
       throw err;
     }
-    this.released(before, url);
+    await this.released(before, url);
   }
 
   /** An uploaded photo by the file name in its address. */
-  file(name: string): { path: string; type: string } {
+  async file(name: string): Promise<{ path: string; type: string }> {
     const ext = PHOTO_FILE_PATTERN.exec(name)?.[1];
     if (!ext) throw notFound('photo');
-    return { path: this.files.path(`photos/${name}`), type: PHOTO_TYPES[ext]! };
+    return { path: await this.files.path(`photos/${name}`), type: PHOTO_TYPES[ext]! };
   }
 }

@@ -194,7 +194,7 @@ export class InstrumentRecords {
       return { detail: await this.detail({ repo, ref }, id, actor), photoBefore: row.photoUrl };
     });
     // The replaced upload leaves the disk once the change is committed.
-    if (changes.photoUrl !== undefined) this.ctx.photos.released(photoBefore, changes.photoUrl);
+    if (changes.photoUrl !== undefined) await this.ctx.photos.released(photoBefore, changes.photoUrl);
     return detail;
   }
 
