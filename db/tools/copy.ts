@@ -53,9 +53,10 @@ const SQLITE_ONLY = /^(sqlite_|__drizzle_migrations$)/;
  * Tables that triggers write while other tables are copied: emptied and copied from the source after
  * everything else, so they hold the source's rows and nothing the copy itself derived.
  * - stats_dirty: marked by the booking, voucher-use and closure triggers;
- * - catalog_meta: its version is bumped by every statement on instruments.
+ * - catalog_meta: its version is bumped by every statement on instruments;
+ * - calendar_meta: the same for holidays.
  */
-const DERIVED_BY_TRIGGERS = ['stats_dirty', 'catalog_meta'];
+const DERIVED_BY_TRIGGERS = ['stats_dirty', 'catalog_meta', 'calendar_meta'];
 
 /** The tables that make a database "in use": a target holding rows in them is refused. */
 const IN_USE = ['organisations', 'users'];

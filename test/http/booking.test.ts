@@ -3,7 +3,10 @@ import type { Param } from '../../db/port.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../../server/modules/auth/password.ts';
 import { fixedClock } from '../../server/shared/clock.ts';
+import { openDatabase } from '../../db/client.ts';
+import { createApp } from '../../server/app.ts';
 import { createTestApp, signIn, type TestApp } from '../support/app.ts';
+import { testStripe } from '../support/stripe.ts';
 import { testSchedule } from '../support/schedule.ts';
 
 // Tuesday 2026-12-01 10:00 in Shanghai.
@@ -664,6 +667,28 @@ describe('holidays and closures', () => {
     expect(list.body.items.find((h: { date: string }) => h.date === '2026-10-01')).toMatchObject({ kind: 'off' });
     expect(list.body.items.find((h: { date: string }) => h.date === '2026-10-10')).toMatchObject({ kind: 'workday' });
     expect((await admin.delete('/api/v1/holidays/2026-12-11')).status).toBe(204);
+  });
+
+  it('are the same on another server of the same database at once, whichever server changed them', async () => {
+    // A second node: its own process memory, the same database.
+    const db = openDatabase(t.target);
+    const other = createApp({ db, webRoot: null, clock, fileDir: t.fileDir, payments: await testStripe() });
+    const day = { from: at('2026-12-11T00:00:00'), to: at('2026-12-12T00:00:00'), durationMinutes: '60' };
+    const slotsOn = async (app: typeof t.app) =>
+      (await request(app).get(`/api/v1/instruments/${hourly}/availability`).query(day)).body.slots.length as number;
+    try {
+      const open = await slotsOn(other); // read (and kept) by the other server before the change
+      expect(open).toBeGreaterThan(0);
+      expect((await admin.put('/api/v1/holidays/2026-12-11').send({ kind: 'off', nameZh: '测试假日' })).status).toBe(
+        200,
+      );
+      expect(await slotsOn(other)).toBe(0);
+      const otherAdmin = await signIn(other, 'admin@demo.test');
+      expect((await otherAdmin.delete('/api/v1/holidays/2026-12-11')).status).toBe(204);
+      expect(await slotsOn(t.app)).toBe(open);
+    } finally {
+      await db.close();
+    }
   });
 
   it('keeps bookings out of maintenance windows', async () => {

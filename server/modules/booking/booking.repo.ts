@@ -248,6 +248,11 @@ export class BookingRepo {
     return this.q.all<typeof holidays.$inferSelect>(HOLIDAYS_SQL, [fromDate, toDate]);
   }
 
+  /** Moved on by every change of `holidays` (a trigger), whoever made it. */
+  async calendarVersion(): Promise<number> {
+    return Number(await this.q.value('SELECT version FROM calendar_meta WHERE id = 1'));
+  }
+
   async allHolidays() {
     return this.q.orm.select().from(holidays).orderBy(asc(holidays.date)).all();
   }

@@ -32,15 +32,12 @@ export interface BookingHooks {
 }
 
 /** How long the holiday calendar read from the database is used before it is read again. */
-const CALENDAR_TTL_MS = 60_000;
 
 export class BookingContext {
   /** Set once by checkout at start-up (BookingService.setHooks). */
   hooks: BookingHooks | null = null;
   readonly files: FileStorage;
-  private calendarCache: { readAt: number; calendar: HolidayCalendar } | null = null;
-  /** Moved on by every edit of the calendar through this process (see holidayCalendar). */
-  private calendarGeneration = 0;
+  private calendarCache: { version: number; calendar: HolidayCalendar } | null = null;
 
   constructor(
     readonly db: Database,
@@ -103,30 +100,23 @@ export class BookingContext {
   }
 
   /**
-   * The platform calendar as two sets of local dates. It is small and changes a few times a year,
-   * so it is read once and kept for a minute; edits through this process drop it at once, edits
-   * through another process are seen within the minute.
+   * The platform calendar as two sets of local dates. It is small and changes a few times a year, so
+   * it is kept in memory and read again only when its version in the database (moved on by a trigger
+   * on every change of `holidays`, from any process or node) is not the one it was read at.
    *
-   * The read awaits, so an edit (and its drop) can happen while it is under way: what such a read
-   * found is used for its own request but not kept, or the edit would go unseen for a minute.
+   * The version is read before the calendar: an edit committed in between leaves a calendar newer
+   * than its version, read again next time, never an old calendar under the new version.
    */
   async holidayCalendar(repo = this.repo): Promise<HolidayCalendar> {
-    const now = this.clock.now();
+    const version = await repo.calendarVersion();
     const cached = this.calendarCache;
-    if (cached && now - cached.readAt <= CALENDAR_TTL_MS && now >= cached.readAt) return cached.calendar;
-    const generation = this.calendarGeneration;
+    if (cached?.version === version) return cached.calendar;
     const off = new Set<string>();
     const workdays = new Set<string>();
     for (const h of await repo.allHolidays()) (h.kind === 'off' ? off : workdays).add(h.date);
     const calendar = { off, workdays };
-    if (generation === this.calendarGeneration) this.calendarCache = { readAt: now, calendar };
+    this.calendarCache = { version, calendar };
     return calendar;
-  }
-
-  /** After an edit of the calendar has been written. */
-  dropHolidayCalendar(): void {
-    this.calendarGeneration++;
-    this.calendarCache = null;
   }
 
   /** Who may see a booking: its enterprise, its institution's lab, platform admins. */

@@ -167,12 +167,10 @@ export class BookingRules {
     if (!DateTime.fromISO(date).isValid)
       throw badRequest('not a date', [{ path: 'params.date', message: 'YYYY-MM-DD' }]);
     await this.ctx.repo.upsertHoliday({ date, kind: input.kind, nameZh: input.nameZh, nameEn: input.nameEn ?? null });
-    this.ctx.dropHolidayCalendar();
     return { date, kind: input.kind, nameZh: input.nameZh, nameEn: input.nameEn ?? null };
   }
 
   async deleteHoliday(date: string): Promise<void> {
     if (!(await this.ctx.repo.deleteHoliday(date))) throw notFound('holiday');
-    this.ctx.dropHolidayCalendar();
   }
 }
