@@ -16,6 +16,8 @@ const configSchema = z.object({
     .string()
     .regex(/^postgres(ql)?:\/\/\S+$/, 'a postgres:// URL')
     .optional(),
+  /** PostgreSQL connections each server process keeps (its pool). */
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   /** Seed the demo into an empty database; default on for development, off (and refused) in production. */
   SEED_DEMO: flag.optional(),
   /** Number of synthetic instruments in the demo catalogue. */

@@ -16,10 +16,11 @@ import { loadConfig, type Config } from './config.ts';
 
 /** The PostgreSQL server database when DATABASE_URL is set, else the SQLite file. */
 const databaseOf = (config: Config) => config.DATABASE_URL ?? config.DATABASE_PATH;
+const open = (config: Config) => openDatabase(databaseOf(config), { max: config.DATABASE_POOL_SIZE });
 
 /** Migrate and seed once, in the primary process, before anything serves. */
 async function prepare(config: Config) {
-  const db = openDatabase(databaseOf(config));
+  const db = open(config);
   await migrateDatabase(db);
   // Nodes starting at once on an empty PostgreSQL database: one seeds, the others then find it seeded.
   await exclusively(db, 'isp:seed', async () => {
@@ -92,7 +93,7 @@ async function ensureMail(config: Config): Promise<Config> {
   return { ...config, SMTP_URL: local.url };
 }
 
-function serve(config: Config, db: Database = openDatabase(databaseOf(config))) {
+function serve(config: Config, db: Database = open(config)) {
   const app = createApp({
     db,
     cookieSecure: config.COOKIE_SECURE,
