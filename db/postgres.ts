@@ -391,6 +391,17 @@ export class PostgresDatabase implements Database {
     }
   }
 
+  /**
+   * One long write that is the only writer of what it touches (db:copy into an empty database, under
+   * its own lock): READ COMMITTED, never run again. A SERIALIZABLE transaction that long would make
+   * the server keep the predicate locks of every serializable transaction committed meanwhile, on
+   * every database of the server, until its shared memory for them runs out.
+   */
+  async bulkWrite<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+    if (this.inside()) throw new Error('a bulk write cannot run inside another transaction');
+    return this.transaction('write', 'BEGIN ISOLATION LEVEL READ COMMITTED', fn);
+  }
+
   async read<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
     const outer = this.inside();
     if (outer) return fn(outer);

@@ -606,7 +606,7 @@ export async function copySqliteToPostgres(options: CopyOptions): Promise<CopyRe
     const sourceLedger = await source.read(async (src) => {
       for (const t of order) sourceCounts.set(t, Number(await src.value(`SELECT count(*) FROM ${q(t)}`)));
       const copyStarted = performance.now();
-      const writing = target.write(async (tx) => {
+      const writing = target.bulkWrite(async (tx) => {
         replaced.length = 0;
         // One copy at a time; a second one waits here, then finds the target in use.
         await tx.run('SELECT pg_advisory_xact_lock(hashtext(?))', ['isp:db-copy']);
