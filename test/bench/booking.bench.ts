@@ -13,10 +13,24 @@
  * bookings forgotten — and never one that a payment, voucher use, ledger transfer or settlement
  * line refers to (the demo researcher's history has all of those, and the ledger is immutable).
  *
+ * PostgreSQL (BENCH_ENGINE=postgres, issue 12): the database is a copy of the SQLite file in a
+ * database of its own, `isp_bench_booking_<instruments>_<bookings>` on BENCH_DATABASE_URL's server
+ * (test/bench/postgres-bench.ts), reused like the file. BENCH_NODES server processes (nodes, as on
+ * separate machines: each its own port, all on the one database and one Stripe endpoint) serve the
+ * requests, spread over them in turn. The raw baseline is the same check-and-insert through `pg`
+ * in one SERIALIZABLE transaction (the app's isolation for writes): serially on one connection, and
+ * BENCH_CONCURRENCY at once on a pool, as several nodes write.
+ *
+ * After the run, on either engine: no two active bookings of an instrument overlap, the ledger
+ * balances and no quota is overdrawn; otherwise the bench fails (exit code 1).
+ *
  * Sizes (environment): BENCH_INSTRUMENTS, BENCH_BOOKINGS (the database), BENCH_REQUESTS (booking
- * requests), BENCH_CONCURRENCY, BENCH_WORKERS (server processes), BENCH_RAW (raw check-and-inserts),
- * BENCH_AVAILABILITY (availability requests), BENCH_DB (the database file), BENCH_RESULTS_DIR
- * (where bench-booking.json goes, default test-results), BENCH_PROFILE_DIR (the server's CPU profile).
+ * requests), BENCH_CONCURRENCY, BENCH_WORKERS (server processes of one node), BENCH_NODES
+ * (PostgreSQL: server nodes, default 1), BENCH_RAW (raw check-and-inserts), BENCH_AVAILABILITY
+ * (availability requests), BENCH_DB (the SQLite file), BENCH_ENGINE and BENCH_DATABASE_URL (above),
+ * BENCH_RESULTS_DIR (where the JSON results go, default test-results: bench-booking.json on SQLite,
+ * bench-booking-postgres-<nodes>.json on PostgreSQL; both name their engine and nodes),
+ * BENCH_PROFILE_DIR (the servers' CPU profiles).
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -26,24 +40,39 @@ import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { DateTime } from 'luxon';
+import pg from 'pg';
 import { SMTPServer } from 'smtp-server';
-import { migrateDatabase, openSqlite, type SqliteDatabase } from '../../db/client.ts';
+import {
+  migrateDatabase,
+  openDatabase,
+  openSqlite,
+  PostgresDatabase,
+  SqliteDatabase,
+  type Database,
+} from '../../db/client.ts';
 import { organisations, users } from '../../db/schema/index.ts';
 import { seedDemo, seedHolidays, seedReference } from '../../db/seed/index.ts';
 import { mulberry32 } from '../../db/seed/random.ts';
 import { hashPassword } from '../../server/modules/auth/password.ts';
 import { DEFAULT_SCHEDULE } from '../../server/modules/booking/rules.ts';
+import { Ledger, type LedgerCheck } from '../../server/modules/ledger/ledger.ts';
+import { startLocalStripe } from '../../server/modules/payments/local-stripe.ts';
+import { benchEngine, postgresBenchDatabase } from './postgres-bench.ts';
 
 const INSTRUMENTS = Number(process.env.BENCH_INSTRUMENTS ?? 100_000);
 const BOOKINGS = Number(process.env.BENCH_BOOKINGS ?? 1_000_000);
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 6000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 32);
 const WORKERS = Number(process.env.BENCH_WORKERS ?? 1);
-const RAW = Number(process.env.BENCH_RAW ?? 20_000);
+const ENGINE = benchEngine();
+const NODES = Number(process.env.BENCH_NODES ?? 1);
+// PostgreSQL commits each raw transaction to disk (~5 ms a commit here, serially): fewer, for a run of reasonable length.
+const RAW = Number(process.env.BENCH_RAW ?? (ENGINE === 'postgres' ? 5000 : 20_000));
 const AVAILABILITY = Number(process.env.BENCH_AVAILABILITY ?? 300);
 const RESULTS = process.env.BENCH_RESULTS_DIR ?? 'test-results';
 const file = process.env.BENCH_DB ?? path.join(os.tmpdir(), `isp-bench-booking-${INSTRUMENTS}-${BOOKINGS}.db`);
 const ZONE = 'Asia/Shanghai';
+const H = 3_600_000;
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 /**
  * The checkout whose server is measured (default: this one). Point it at a `git worktree` of an
@@ -56,7 +85,24 @@ const BENCH_PASSWORD = 'bench-pass-2025';
 /** What the raw baseline's rows say in `purpose`: only they are deleted after it (or after a crash). */
 const RAW_PURPOSE = 'bench:raw';
 
-async function prepare(): Promise<SqliteDatabase> {
+if (!Number.isInteger(NODES) || NODES < 1) throw new Error(`BENCH_NODES is a number of server nodes: ${NODES}`);
+if (ENGINE === 'sqlite' && NODES > 1) {
+  throw new Error('BENCH_NODES is for PostgreSQL (BENCH_ENGINE=postgres); SQLite has BENCH_WORKERS');
+}
+
+/** The database on the engine measured: on PostgreSQL a copy of the SQLite file, made once and reused. */
+async function prepare(): Promise<Database> {
+  if (ENGINE === 'sqlite') return prepareSqlite();
+  const url = await postgresBenchDatabase(`isp_bench_booking_${INSTRUMENTS}_${BOOKINGS}`, async () => {
+    await (await prepareSqlite()).close();
+    return file;
+  });
+  const db = openDatabase(url);
+  await migrateDatabase(db);
+  return db;
+}
+
+async function prepareSqlite(): Promise<SqliteDatabase> {
   if (fs.existsSync(file)) {
     const db = openSqlite(file);
     await migrateDatabase(db);
@@ -179,21 +225,32 @@ async function mailSink(): Promise<{ url: string; close: () => void }> {
   };
 }
 
-/** The server, on a port the system picks (read back from its first words): no port is guessed. */
-function startServer(smtpUrl: string): Promise<{ port: number; stop: () => Promise<void>; pid: number | undefined }> {
+interface ServerNode {
+  port: number;
+  pid: number | undefined;
+  stop: () => Promise<void>;
+}
+
+/**
+ * A server process, on a port the system picks (read back from its first words): no port is guessed.
+ * `database` is its database (DATABASE_PATH, or DATABASE_URL and the Stripe endpoint the nodes share).
+ */
+function startServer(smtpUrl: string, database: Record<string, string>): Promise<ServerNode> {
   const profile = process.env.BENCH_PROFILE_DIR
     ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`]
     : [];
+  // A DATABASE_URL of the shell running the bench is not the bench's database.
+  const { DATABASE_URL: _theShells, ...inherited } = process.env;
   const child = spawn(process.execPath, [...profile, '--import', 'tsx', 'server/main.ts'], {
     cwd: serverRoot,
     env: {
-      ...process.env,
+      ...inherited,
       PORT: '0',
       HOST: '127.0.0.1',
-      DATABASE_PATH: file,
       SEED_DEMO: '0',
       SMTP_URL: smtpUrl,
       WORKERS: String(WORKERS),
+      ...database,
     },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -218,9 +275,65 @@ function startServer(smtpUrl: string): Promise<{ port: number; stop: () => Promi
   });
 }
 
+/**
+ * The servers measured: on SQLite one (with BENCH_WORKERS processes), on PostgreSQL BENCH_NODES
+ * nodes. The first node starts alone (it migrates and catches the statistics up), then the others.
+ * The nodes share one Stripe endpoint, started here, as nodes on separate machines share the
+ * processor (the bench books by invoice: nothing is sent to it during the run).
+ */
+async function startServers(
+  db: Database,
+  smtpUrl: string,
+): Promise<{ nodes: ServerNode[]; stop: () => Promise<void> }> {
+  if (db instanceof SqliteDatabase) {
+    const node = await startServer(smtpUrl, { DATABASE_PATH: file });
+    return { nodes: [node], stop: node.stop };
+  }
+  if (!(db instanceof PostgresDatabase)) throw new Error(`no bench servers for the ${db.engine} engine`);
+  const stripe = await startLocalStripe();
+  const env = { DATABASE_URL: db.url, STRIPE_API_BASE: stripe.url, STRIPE_SECRET_KEY: 'sk_test_bench_nodes' };
+  const nodes: ServerNode[] = [];
+  const stop = async () => {
+    await Promise.all(nodes.map((n) => n.stop()));
+    await stripe.close();
+  };
+  try {
+    nodes.push(await startServer(smtpUrl, env));
+    const others = await Promise.allSettled(Array.from({ length: NODES - 1 }, () => startServer(smtpUrl, env)));
+    for (const o of others) if (o.status === 'fulfilled') nodes.push(o.value);
+    const failed = others.find((o) => o.status === 'rejected');
+    if (failed) throw failed.reason;
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  return { nodes, stop };
+}
+
 const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
-function call(port: number, method: string, pathname: string, body?: unknown, cookie?: string) {
-  return new Promise<{ status: number; body: string; headers: http.IncomingHttpHeaders }>((resolve, reject) => {
+/**
+ * Requests sent again because the server had closed the idle keep-alive connection they were sent on
+ * (the server never read them): with several nodes, a node's idle connections outlive its 5 s
+ * keep-alive timeout while the others are busy.
+ */
+let resent = 0;
+type Answer = { status: number; body: string; headers: http.IncomingHttpHeaders };
+async function call(port: number, method: string, pathname: string, body?: unknown, cookie?: string): Promise<Answer> {
+  try {
+    return await callOnce(port, method, pathname, body, cookie);
+  } catch (err) {
+    if (
+      (err as { code?: string; reusedSocket?: boolean }).code !== 'ECONNRESET' ||
+      !(err as { reusedSocket?: boolean }).reusedSocket
+    ) {
+      throw err;
+    }
+    resent++;
+    return callOnce(port, method, pathname, body, cookie);
+  }
+}
+function callOnce(port: number, method: string, pathname: string, body?: unknown, cookie?: string) {
+  return new Promise<Answer>((resolve, reject) => {
     const data = body === undefined ? undefined : JSON.stringify(body);
     const req = http.request(
       {
@@ -239,7 +352,8 @@ function call(port: number, method: string, pathname: string, body?: unknown, co
         );
       },
     );
-    req.on('error', reject);
+    // Only a request sent on a kept-alive connection that the server closed in the meantime may go again.
+    req.on('error', (err) => reject(Object.assign(err, { reusedSocket: req.reusedSocket })));
     req.end(data);
   });
 }
@@ -247,7 +361,7 @@ function call(port: number, method: string, pathname: string, body?: unknown, co
 const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.ceil((p / 100) * xs.length) - 1]!;
 
 /** The bench user, added with an enterprise of its own when missing. */
-async function benchUser(db: SqliteDatabase): Promise<{ id: number; org: number }> {
+async function benchUser(db: Database): Promise<{ id: number; org: number }> {
   const found = await db.get<{ id: number; org: number }>(
     'SELECT id, organisation_id AS org FROM users WHERE email = ?',
     [BENCH_EMAIL],
@@ -298,7 +412,8 @@ const FORGETTABLE_SQL = `SELECT b.id FROM bookings b WHERE b.requester_id = ?
  * Deletes the bench user's bookings that nothing refers to (all, or only those of one `purpose`),
  * with their events, their notifications and those notifications' mail.
  */
-async function forget(db: SqliteDatabase, bench: number, purpose?: string): Promise<number> {
+async function forget(db: Database, bench: number, purpose?: string): Promise<number> {
+  if (db.engine === 'postgres') return forgetPostgres(db, bench, purpose);
   return db.write(async (tx) => {
     await tx.run(`CREATE TEMP TABLE IF NOT EXISTS bench_forget (id INTEGER PRIMARY KEY)`);
     await tx.run('DELETE FROM temp.bench_forget');
@@ -316,11 +431,28 @@ async function forget(db: SqliteDatabase, bench: number, purpose?: string): Prom
 }
 
 /**
+ * The same on PostgreSQL, without a temp table (the pool's connections would each keep one): the
+ * bookings are named by the same query in every statement, and deleted last, so it names the same
+ * ones each time.
+ */
+async function forgetPostgres(db: Database, bench: number, purpose?: string): Promise<number> {
+  const ids = purpose === undefined ? FORGETTABLE_SQL : `${FORGETTABLE_SQL} AND b.purpose = ?`;
+  const params = purpose === undefined ? [bench] : [bench, purpose];
+  return db.write(async (tx) => {
+    const told = `SELECT n.id FROM notifications n WHERE (n.data->>'bookingId')::bigint IN (${ids})`;
+    await tx.run(`DELETE FROM outbox WHERE notification_id IN (${told})`, params);
+    await tx.run(`DELETE FROM notifications WHERE id IN (${told})`, params);
+    await tx.run(`DELETE FROM booking_events WHERE booking_id IN (${ids})`, params);
+    return (await tx.run(`DELETE FROM bookings WHERE id IN (${ids})`, params)).changes;
+  });
+}
+
+/**
  * Two working days for this run's requests: the first after the days earlier runs booked (at least
  * three days ahead, past the notice), skipping holidays. When they would reach the booking horizon,
  * the bench user's earlier bookings are forgotten and the days start again.
  */
-async function bookingDays(db: SqliteDatabase, bench: number): Promise<DateTime[]> {
+async function bookingDays(db: Database, bench: number): Promise<DateTime[]> {
   const today = DateTime.now().setZone(ZONE).startOf('day');
   const off = new Set(await db.column<string>(`SELECT date FROM holidays WHERE kind = 'off'`));
   const pick = (from: DateTime) => {
@@ -332,7 +464,7 @@ async function bookingDays(db: SqliteDatabase, bench: number): Promise<DateTime[
   };
   const earliest = today.plus({ days: 3 });
   const last = await db.value<number | null>(
-    `SELECT max(start_at) FROM bookings WHERE requester_id = ? AND purpose IS NOT ?`,
+    `SELECT max(start_at) FROM bookings WHERE requester_id = ? AND (purpose IS NULL OR purpose != ?)`,
     [bench, RAW_PURPOSE],
   );
   const after = last ? DateTime.fromMillis(last).setZone(ZONE).startOf('day').plus({ days: 1 }) : earliest;
@@ -344,16 +476,14 @@ async function bookingDays(db: SqliteDatabase, bench: number): Promise<DateTime[
 }
 
 /** Bookable targets: hourly-priced, external, working instruments on the default schedule; two working days' 9:00 and 14:00. */
-function targets(db: SqliteDatabase, n: number, days: DateTime[]) {
-  const ids = db.client
-    .prepare(
-      `SELECT DISTINCT i.id FROM instruments i JOIN rate_card_items r ON r.instrument_id = i.id
-       LEFT JOIN instrument_schedules s ON s.instrument_id = i.id
-       WHERE r.unit = 'hour' AND i.sharing_mode = 'external' AND i.run_status = 'normal' AND s.instrument_id IS NULL
-       ORDER BY i.id LIMIT ?`,
-    )
-    .pluck()
-    .all(Math.ceil(n / 4)) as number[];
+async function targets(db: Database, n: number, days: DateTime[]) {
+  const ids = await db.column<number>(
+    `SELECT DISTINCT i.id FROM instruments i JOIN rate_card_items r ON r.instrument_id = i.id
+     LEFT JOIN instrument_schedules s ON s.instrument_id = i.id
+     WHERE r.unit = 'hour' AND i.sharing_mode = 'external' AND i.run_status = 'normal' AND s.instrument_id IS NULL
+     ORDER BY i.id LIMIT ?`,
+    [Math.ceil(n / 4)],
+  );
   const out: { instrumentId: number; start: string; end: string }[] = [];
   for (const id of ids) {
     for (const d of days) {
@@ -408,6 +538,176 @@ function rawRate(db: SqliteDatabase, ids: number[], bench: { id: number; org: nu
   return RAW / ((performance.now() - t0) / 1000);
 }
 
+/** The raw check-and-insert on PostgreSQL, in `pg`'s numbered placeholders. */
+const PG_RAW = {
+  overlap: `SELECT 1 FROM bookings WHERE instrument_id = $1 AND block_start_at < $2 AND block_end_at > $3
+    AND status IN ('requested', 'approved', 'in_progress') LIMIT 1`,
+  insert: `INSERT INTO bookings (instrument_id, institution_id, requester_id, requester_organisation_id, mode, status,
+      start_at, end_at, block_start_at, block_end_at, urgent, user_type, quoted_fen, price_lines, purpose, created_at,
+      updated_at)
+    VALUES ($1, 1, $2, $3, 'machine_time', 'requested', $4, $5, $4, $5, false, 'enterprise', 10000, '[]', $6, $7, $7)
+    RETURNING id`,
+  event: `INSERT INTO booking_events (booking_id, from_status, to_status, actor_id, at) VALUES ($1, NULL, 'requested', $2, $3)`,
+};
+
+interface RawResult {
+  rate: number;
+  booked: number;
+  /** The time was taken: found by the check, or refused by the exclusion constraint (23P01). */
+  refused: number;
+  /** Transactions PostgreSQL aborted (serialization failure, deadlock) and that were run again. */
+  retries: number;
+  /**
+   * Of those, the ones aborted because the server's shared memory for serializable transactions'
+   * conflicts ran out (53200: "run fewer transactions at a time or increase max_connections").
+   */
+  outOfSharedMemory: number;
+}
+
+/**
+ * Raw PostgreSQL: the same check-then-insert in one SERIALIZABLE transaction (the isolation the
+ * app's writes use, db/postgres.ts) through `pg` directly, each statement prepared once per
+ * connection. `inFlight` 1: serially on one connection, like SQLite's; more: that many at once on a
+ * pool of as many connections, each transaction on a client taken from the pool and given back (as
+ * the app does). Aborted transactions run again after the app's random pause (and so do those that found
+ * the server out of shared memory for serializable conflicts, counted apart). Its rows are the bench
+ * user's, marked, and deleted after it.
+ */
+async function rawPostgres(
+  url: string,
+  ids: number[],
+  bench: { id: number; org: number },
+  inFlight: number,
+): Promise<RawResult> {
+  const pool = new pg.Pool({ connectionString: url, max: inFlight });
+  pool.on('error', () => undefined);
+  const result: RawResult = { rate: 0, booked: 0, refused: 0, retries: 0, outOfSharedMemory: 0 };
+  const book = async (client: pg.PoolClient, id: number, start: number): Promise<void> => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await client.query('BEGIN ISOLATION LEVEL SERIALIZABLE');
+        const busy = await client.query({ name: 'raw-overlap', text: PG_RAW.overlap, values: [id, start + H, start] });
+        if (busy.rowCount) {
+          await client.query('ROLLBACK');
+          result.refused++;
+          return;
+        }
+        const now = Date.now();
+        const r = await client.query<{ id: string }>({
+          name: 'raw-insert',
+          text: PG_RAW.insert,
+          values: [id, bench.id, bench.org, start, start + H, RAW_PURPOSE, now],
+        });
+        await client.query({ name: 'raw-event', text: PG_RAW.event, values: [r.rows[0]!.id, bench.id, now] });
+        await client.query('COMMIT');
+        result.booked++;
+        return;
+      } catch (err) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        const code = (err as { code?: string }).code;
+        if (code === '23P01') {
+          result.refused++;
+          return;
+        }
+        if (code !== '40001' && code !== '40P01' && code !== '53200') throw err;
+        result.retries++;
+        if (code === '53200') result.outOfSharedMemory++;
+        await new Promise((r) => setTimeout(r, Math.random() * Math.min(512, 2 ** attempt)));
+      }
+    }
+  };
+  try {
+    // The connections are opened before the clock starts.
+    const warm = await Promise.all(Array.from({ length: inFlight }, () => pool.connect()));
+    for (const c of warm) c.release();
+    const base = DateTime.now().setZone(ZONE).startOf('day').plus({ days: 40 }).toMillis();
+    let next = 0;
+    const t0 = performance.now();
+    await Promise.all(
+      Array.from({ length: inFlight }, async () => {
+        while (next < RAW) {
+          const i = next++;
+          const client = await pool.connect();
+          try {
+            await book(client, ids[i % ids.length]!, base + Math.floor(i / ids.length) * 7_200_000);
+          } finally {
+            client.release();
+          }
+        }
+      }),
+    );
+    result.rate = RAW / ((performance.now() - t0) / 1000);
+    return result;
+  } finally {
+    await pool.end();
+  }
+}
+
+/** Active bookings hold their time (the statuses of PostgreSQL's exclusion constraint and of the app's checks). */
+const ACTIVE = `('pending_payment', 'requested', 'approved', 'in_progress')`;
+
+/**
+ * What must hold after the run, on either engine: no two active bookings of an instrument overlap,
+ * the ledger balances (every cached balance equals its transfers, debits = credits, nothing settled
+ * twice, no capped account overdrawn) and every voucher quota's hold equals its reserved uses and
+ * leaves a balance of zero or more (test/support/money.ts checks the same in the tests).
+ */
+async function invariants(db: Database): Promise<{ overlaps: number; ledger: LedgerCheck; quotaProblems: number }> {
+  const overlaps = Number(
+    await db.value(
+      `SELECT count(*) FROM bookings a JOIN bookings b ON b.instrument_id = a.instrument_id AND b.id > a.id
+         AND b.block_start_at < a.block_end_at AND b.block_end_at > a.block_start_at
+       WHERE a.status IN ${ACTIVE} AND b.status IN ${ACTIVE}`,
+    ),
+  );
+  const ledger = await new Ledger(db).check();
+  const quotaProblems = Number(
+    await db.value(
+      `SELECT count(*) FROM (
+         SELECT a.debits_pending_fen AS held,
+           (SELECT COALESCE(SUM(reserved_fen), 0) FROM voucher_uses u WHERE u.quota_id = q.id AND u.status = 'reserved') AS reserved,
+           a.credits_posted_fen - a.debits_posted_fen - a.debits_pending_fen AS available
+         FROM voucher_quotas q JOIN ledger_accounts a ON a.code = 'quota:' || q.id) AS quotas
+       WHERE held != reserved OR available < 0`,
+    ),
+  );
+  return { overlaps, ledger, quotaProblems };
+}
+
+/** CPU seconds of processes (null when one of them cannot be read). */
+function cpuOf(pids: (number | undefined)[]): number | null {
+  let sum = 0;
+  for (const pid of pids) {
+    const s = cpuSeconds(pid);
+    if (s === null) return null;
+    sum += s;
+  }
+  return sum;
+}
+
+/**
+ * The PostgreSQL backends serving the bench database (its nodes' pools and this process's), with the
+ * CPU each has used: read before and after the load, the difference is the database's own work for
+ * it (backends that ended in between are missed; a new one counts from its start). Empty when the
+ * server's processes cannot be read (another machine).
+ */
+async function backendCpu(db: Database): Promise<Map<number, number>> {
+  const pids = await db.column<number>('SELECT pid FROM pg_stat_activity WHERE datname = current_database()');
+  const out = new Map<number, number>();
+  for (const pid of pids) {
+    const s = cpuSeconds(pid);
+    if (s !== null) out.set(pid, s);
+  }
+  return out;
+}
+
+/** Commits and rollbacks in the bench database so far (PostgreSQL's statistics). */
+async function transactions(db: Database): Promise<{ commits: number; rollbacks: number }> {
+  return (await db.get<{ commits: number; rollbacks: number }>(
+    `SELECT xact_commit AS commits, xact_rollback AS rollbacks FROM pg_stat_database WHERE datname = current_database()`,
+  ))!;
+}
+
 async function main() {
   const db = await prepare();
   await seedHolidays(db); // (the server adds them too; the days chosen here skip them)
@@ -415,44 +715,71 @@ async function main() {
   // A raw baseline a crash interrupted left its rows.
   await forget(db, bench.id, RAW_PURPOSE);
   // Mail about the bench user's bookings that a killed server left undelivered would go out during this run.
+  const bookingOf = db.engine === 'postgres' ? `(n.data->>'bookingId')::bigint` : `json_extract(n.data, '$.bookingId')`;
   await db.run(
     `DELETE FROM outbox WHERE status IN ('pending', 'sending') AND notification_id IN (
-       SELECT n.id FROM notifications n JOIN bookings b ON b.id = json_extract(n.data, '$.bookingId')
+       SELECT n.id FROM notifications n JOIN bookings b ON b.id = ${bookingOf}
        WHERE b.requester_id = ?)`,
     [bench.id],
   );
   const days = await bookingDays(db, bench.id);
-  const { ids, slots } = targets(db, REQUESTS, days);
-  const raw = rawRate(db, ids, bench);
-  await forget(db, bench.id, RAW_PURPOSE);
+  const { ids, slots } = await targets(db, REQUESTS, days);
+  let raw: number;
+  let rawConcurrent: RawResult | null = null;
+  let rawSerial: RawResult | null = null;
+  if (db instanceof SqliteDatabase) {
+    raw = rawRate(db, ids, bench);
+    await forget(db, bench.id, RAW_PURPOSE);
+  } else {
+    const url = (db as PostgresDatabase).url;
+    rawSerial = await rawPostgres(url, ids, bench, 1);
+    await forget(db, bench.id, RAW_PURPOSE);
+    rawConcurrent = await rawPostgres(url, ids, bench, CONCURRENCY);
+    await forget(db, bench.id, RAW_PURPOSE);
+    raw = rawSerial.rate;
+  }
 
   const mail = await mailSink();
-  const { port, stop, pid } = await startServer(mail.url);
+  const servers = await startServers(db, mail.url);
+  const ports = servers.nodes.map((n) => n.port);
+  const pids = servers.nodes.map((n) => n.pid);
+  // Request i goes to node i mod N.
+  const portOf = (i: number) => ports[i % ports.length]!;
+  let results: Record<string, unknown>;
+  let stopped = false;
   try {
-    const login = await call(port, 'POST', '/api/v1/auth/login', { email: BENCH_EMAIL, password: BENCH_PASSWORD });
+    const login = await call(ports[0]!, 'POST', '/api/v1/auth/login', { email: BENCH_EMAIL, password: BENCH_PASSWORD });
     if (login.status !== 200) throw new Error(`login ${login.status}: ${login.body}`);
     const cookie = String(login.headers['set-cookie']![0]).split(';')[0]!;
     // Every 10th request repeats an earlier slot, so conflicts are checked for real.
     const load = slots.map((s, i) => (i % 10 === 9 ? slots[i - 5]! : s));
     const counts = new Map<number, number>();
+    const pgBefore = db.engine === 'postgres' ? { cpu: await backendCpu(db), xacts: await transactions(db) } : null;
     let next = 0;
     const t0 = performance.now();
-    // One process only: with WORKERS the requests are served by its children.
-    const cpu0 = WORKERS === 1 ? cpuSeconds(pid) : null;
+    // Single processes only: with WORKERS the requests are served by their children.
+    const cpu0 = WORKERS === 1 ? cpuOf(pids) : null;
     await Promise.all(
       Array.from({ length: CONCURRENCY }, async () => {
         while (next < load.length) {
-          const s = load[next++]!;
-          const res = await call(port, 'POST', '/api/v1/bookings', { mode: 'machine_time', ...s }, cookie);
+          const i = next++;
+          const res = await call(portOf(i), 'POST', '/api/v1/bookings', { mode: 'machine_time', ...load[i]! }, cookie);
           counts.set(res.status, (counts.get(res.status) ?? 0) + 1);
         }
       }),
     );
     const seconds = (performance.now() - t0) / 1000;
     const httpRate = load.length / seconds;
-    // The server's own CPU per request: steadier than the rate on a machine shared with other work.
-    const cpu1 = WORKERS === 1 ? cpuSeconds(pid) : null;
+    // The servers' own CPU per request: steadier than the rate on a machine shared with other work.
+    const cpu1 = WORKERS === 1 ? cpuOf(pids) : null;
     const cpuPerRequestUs = cpu0 === null || cpu1 === null ? null : ((cpu1 - cpu0) / load.length) * 1e6;
+    let dbCpuPerRequestUs: number | null = null;
+    if (pgBefore) {
+      const after = await backendCpu(db);
+      let used = 0;
+      for (const [pid, s] of after) used += s - (pgBefore.cpu.get(pid) ?? 0);
+      dbCpuPerRequestUs = after.size ? (used / load.length) * 1e6 : null;
+    }
 
     // The floor under any request here: the same load on an endpoint that does nothing.
     let pinged = 0;
@@ -460,8 +787,7 @@ async function main() {
     await Promise.all(
       Array.from({ length: CONCURRENCY }, async () => {
         while (pinged < load.length) {
-          pinged++;
-          const res = await call(port, 'GET', '/api/v1/health');
+          const res = await call(portOf(pinged++), 'GET', '/api/v1/health');
           if (res.status !== 200) throw new Error(`health ${res.status}`);
         }
       }),
@@ -481,57 +807,116 @@ async function main() {
         durationMinutes: '60',
       });
       const t = performance.now();
-      const res = await call(port, 'GET', `/api/v1/instruments/${id}/availability?${q}`);
+      const res = await call(portOf(i), 'GET', `/api/v1/instruments/${id}/availability?${q}`);
       if (i >= warmUp) latencies.push(performance.now() - t);
       if (res.status !== 200) throw new Error(`availability ${res.status}: ${res.body}`);
     }
+    // Stopped before the checks: the database is quiet, and the nodes' backends have reported their statistics.
+    await servers.stop();
+    stopped = true;
+    const xacts = pgBefore ? await transactions(db) : null;
     const bookings = (await db.value<number>('SELECT count(*) FROM bookings'))!;
+    const where =
+      db instanceof PostgresDatabase
+        ? `, ${String(await db.value('SHOW server_version')).split(' ')[0]} PostgreSQL ${db.location}`
+        : '';
     console.log(
-      `\n${INSTRUMENTS.toLocaleString()} instruments, ${bookings.toLocaleString()} bookings, ${os.cpus().length} cores, Node ${process.version}`,
+      `\n${INSTRUMENTS.toLocaleString()} instruments, ${bookings.toLocaleString()} bookings, ${os.cpus().length} cores, Node ${process.version}${where}`,
     );
+    const servedBy =
+      ENGINE === 'postgres'
+        ? `${NODES} server node${NODES > 1 ? 's' : ''} on PostgreSQL${WORKERS > 1 ? ` × ${WORKERS} processes` : ''}`
+        : `${WORKERS} server process${WORKERS > 1 ? 'es' : ''}`;
     console.log(
-      `booking requests through HTTP: ${httpRate.toFixed(0)}/s (${WORKERS} server process${WORKERS > 1 ? 'es' : ''}, ${load.length} requests, ${CONCURRENCY} in flight; ` +
-        `${[...counts].map(([s, n]) => `${n}×${s}`).join(', ')})   target ≥ 1,500/s`,
+      `booking requests through HTTP: ${httpRate.toFixed(0)}/s (${servedBy}, ${load.length} requests, ${CONCURRENCY} in flight; ` +
+        `${[...counts].map(([s, n]) => `${n}×${s}`).join(', ')})` +
+        '   target ≥ 1,500/s',
     );
     if (cpuPerRequestUs !== null) {
+      const over = NODES > 1 ? `, summed over ${NODES} nodes` : '';
       console.log(
-        `server CPU per booking request: ${cpuPerRequestUs.toFixed(0)} µs (a core's worth of requests: ${(1e6 / cpuPerRequestUs).toFixed(0)}/s)`,
+        `server CPU per booking request: ${cpuPerRequestUs.toFixed(0)} µs${over} (a core's worth of requests: ${(1e6 / cpuPerRequestUs).toFixed(0)}/s)`,
+      );
+    }
+    if (dbCpuPerRequestUs !== null) {
+      console.log(
+        `PostgreSQL CPU per booking request: ${dbCpuPerRequestUs.toFixed(0)} µs (the bench database's backends)`,
+      );
+    }
+    if (xacts && pgBefore) {
+      const rollbacks = xacts.rollbacks - pgBefore.xacts.rollbacks;
+      const refused = counts.get(409) ?? 0;
+      console.log(
+        `PostgreSQL transactions during the requests: ${(xacts.commits - pgBefore.xacts.commits).toLocaleString()} committed, ` +
+          `${rollbacks.toLocaleString()} rolled back (${refused} of them the 409s; the rest mostly serialization failures run again)`,
       );
     }
     console.log(
-      `HTTP floor, GET /api/v1/health the same way: ${floorRate.toFixed(0)}/s (what HTTP alone allows on this machine)`,
+      `HTTP floor, GET /api/v1/health the same way: ${floorRate.toFixed(0)}/s (what HTTP alone allows on this machine${NODES > 1 ? `, ${NODES} nodes` : ''})`,
     );
-    console.log(
-      `raw SQLite check-and-insert:   ${raw.toFixed(0)}/s (same database, IMMEDIATE transactions)   HTTP/raw ${(httpRate / raw).toFixed(2)}`,
-    );
+    if (rawSerial && rawConcurrent) {
+      const line = (r: RawResult, how: string) =>
+        `${r.rate.toFixed(0)}/s (same database, ${how}, SERIALIZABLE; ${r.booked} booked, ${r.refused} refused, ` +
+        `${r.retries} serialization retries${r.outOfSharedMemory ? `, ${r.outOfSharedMemory} of them out of shared memory` : ''})` +
+        `   HTTP/raw ${(httpRate / r.rate).toFixed(2)}`;
+      console.log(`raw PostgreSQL check-and-insert, serial:  ${line(rawSerial, 'one connection')}`);
+      console.log(
+        `raw PostgreSQL check-and-insert, ${CONCURRENCY} in flight: ${line(rawConcurrent, `a pool of ${CONCURRENCY}`)}`,
+      );
+    } else {
+      console.log(
+        `raw SQLite check-and-insert:   ${raw.toFixed(0)}/s (same database, IMMEDIATE transactions)   HTTP/raw ${(httpRate / raw).toFixed(2)}`,
+      );
+    }
+    if (resent) console.log(`requests sent again on a new connection (a node had closed the idle one): ${resent}`);
     console.log(
       `availability, 60-day window, through HTTP: p50 ${pct(latencies, 50).toFixed(2)} ms, p95 ${pct(latencies, 95).toFixed(2)} ms   target p95 ≤ 5 ms`,
     );
-    fs.mkdirSync(RESULTS, { recursive: true });
-    fs.writeFileSync(
-      path.join(RESULTS, 'bench-booking.json'),
-      JSON.stringify(
-        {
-          instruments: INSTRUMENTS,
-          bookings,
-          httpRate,
-          cpuPerRequestUs,
-          floorRate,
-          raw,
-          statuses: Object.fromEntries(counts),
-          availabilityP50: pct(latencies, 50),
-          availabilityP95: pct(latencies, 95),
-        },
-        null,
-        2,
-      ),
+    const held = await invariants(db);
+    const ok = held.overlaps === 0 && held.ledger.balanced && held.quotaProblems === 0;
+    console.log(
+      `after the run: ${held.overlaps} overlapping pairs of active bookings; ledger ${held.ledger.balanced ? 'balanced' : 'NOT BALANCED'} ` +
+        `(${held.ledger.accountsChecked} accounts, ${held.ledger.overdrawnAccounts} overdrawn, ${held.ledger.mismatches.length} mismatches); ` +
+        `${held.quotaProblems} quotas overdrawn or holding other than their reserved uses   ${ok ? '✓' : '✗'}`,
     );
+    if (!ok) {
+      console.error('FAILED: a booking overlaps another, or the ledger or a quota is wrong (see above)');
+      process.exitCode = 1;
+    }
+    results = {
+      engine: ENGINE,
+      nodes: NODES,
+      workers: WORKERS,
+      instruments: INSTRUMENTS,
+      bookings,
+      httpRate,
+      cpuPerRequestUs,
+      dbCpuPerRequestUs,
+      floorRate,
+      raw,
+      ...(rawSerial && { rawSerial, rawConcurrent, concurrency: CONCURRENCY }),
+      ...(xacts &&
+        pgBefore && {
+          commits: xacts.commits - pgBefore.xacts.commits,
+          rollbacks: xacts.rollbacks - pgBefore.xacts.rollbacks,
+        }),
+      statuses: Object.fromEntries(counts),
+      resent,
+      availabilityP50: pct(latencies, 50),
+      availabilityP95: pct(latencies, 95),
+      overlaps: held.overlaps,
+      ledgerBalanced: held.ledger.balanced,
+      quotaProblems: held.quotaProblems,
+    };
   } finally {
-    await stop();
+    if (!stopped) await servers.stop();
     mail.close();
     agent.destroy();
     await db.close();
   }
+  fs.mkdirSync(RESULTS, { recursive: true });
+  const name = ENGINE === 'postgres' ? `bench-booking-postgres-${NODES}.json` : 'bench-booking.json';
+  fs.writeFileSync(path.join(RESULTS, name), JSON.stringify(results, null, 2));
 }
 
 await main();
