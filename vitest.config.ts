@@ -22,7 +22,12 @@ const postgres = {
 };
 
 /** Files about PostgreSQL itself: they run in `http-pg` only (and fail there, never skip, without a server). */
-const postgresOnly = ['test/http/multi-node.test.ts', 'test/http/search-engines.test.ts'];
+const postgresOnly = [
+  'test/http/multi-node.test.ts',
+  'test/http/search-engines.test.ts',
+  // SQLite → PostgreSQL (db:copy), and db:backup beside it.
+  'test/http/db-copy.test.ts',
+];
 
 export default defineConfig({
   test: {
