@@ -53,8 +53,6 @@ export default defineConfig({
             // PostgreSQL the same races, between server nodes on one database, are multi-node.test.ts.
             'test/http/booking-concurrency.test.ts',
             'test/http/checkout-concurrency.test.ts',
-            // The benchmarks measure the SQLite engine against raw SQLite on files of their own.
-            'test/http/benchmarks.test.ts',
           ],
         },
       },

@@ -191,7 +191,9 @@ function translateError(err: unknown): unknown {
  */
 const retryable = (err: unknown): boolean => {
   for (let e = err as { code?: string; cause?: unknown } | null, depth = 0; e && depth < 5; depth++) {
-    if (e.code === '40001' || e.code === '40P01') return true;
+    // Serialization failure, deadlock; and the server's shared memory for serializable transactions'
+    // predicate locks running out (53200), which frees itself as the concurrent transactions end.
+    if (e.code === '40001' || e.code === '40P01' || e.code === '53200') return true;
     e = e.cause as typeof e;
   }
   return false;

@@ -2,6 +2,10 @@
  * Every benchmark still runs: each `npm run bench:*` script, at a tiny size, as `npm run` starts it
  * (from a clean clone: on a new database in a temp folder of its own), must exit 0 having printed its
  * figures. Sizes come from each script's BENCH_* variables; the full-size runs are for people.
+ *
+ * On the PostgreSQL project (TEST_ENGINE=postgres) the scripts that also measure PostgreSQL run with
+ * BENCH_ENGINE=postgres on TEST_DATABASE_URL's server: their bench databases (isp_bench_<what>_<size>,
+ * copies of the tiny SQLite files) are dropped at the end.
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -9,20 +13,38 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../db/client.ts';
+import { databaseUrl, dropDatabase, testServerUrl, withServer } from '../support/pg.ts';
 import { repoRoot } from '../support/server-process.ts';
+import { testEngine } from '../support/test-database.ts';
 
 const pkg = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as {
   scripts: Record<string, string>;
 };
 const benchScripts = Object.keys(pkg.scripts).filter((name) => name.startsWith('bench:'));
 
+const onPostgres = testEngine() === 'postgres';
+/** The scripts that also run on PostgreSQL (BENCH_ENGINE=postgres), with the databases they make there. */
+const POSTGRES: Record<string, string> = {
+  'bench:booking': 'isp_bench_booking_300_2000',
+  'bench:stats': 'isp_bench_stats_300_3000',
+};
+
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'isp-bench-test-'));
-afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+afterAll(async () => {
+  fs.rmSync(dir, { recursive: true, force: true });
+  if (onPostgres) {
+    await withServer(async (admin) => {
+      for (const name of Object.values(POSTGRES)) await dropDatabase(admin, name);
+    });
+  }
+});
 
 /** A script's tiny run: its environment and the figures its output must hold (pattern, times). */
 interface TinyRun {
   env: Record<string, string>;
   figures: [RegExp, number][];
+  /** On PostgreSQL: more settings, and figures instead of `figures`. */
+  postgres?: { env: Record<string, string>; figures: [RegExp, number][] };
 }
 
 const num = String.raw`\d[\d,.]*`;
@@ -43,7 +65,26 @@ const TINY: Record<string, TinyRun> = {
       [new RegExp(`^HTTP floor, GET /api/v1/health the same way: ${num}/s`, 'm'), 1],
       [new RegExp(`^raw SQLite check-and-insert: +${num}/s .* HTTP/raw ${num}`, 'm'), 1],
       [new RegExp(`^availability, 60-day window, through HTTP: p50 ${num} ms, p95 ${num} ms`, 'm'), 1],
+      [/^after the run: 0 overlapping pairs of active bookings; ledger balanced .* ✓$/m, 1],
     ],
+    postgres: {
+      // Two nodes: the requests are spread over them.
+      env: { BENCH_NODES: '2', BENCH_RAW: '200' },
+      figures: [
+        [
+          new RegExp(
+            `^booking requests through HTTP: ${num}/s \\(2 server nodes on PostgreSQL, .*; (.*, )?\\d+×201`,
+            'm',
+          ),
+          1,
+        ],
+        [new RegExp(`^HTTP floor, GET /api/v1/health the same way: ${num}/s`, 'm'), 1],
+        [new RegExp(`^raw PostgreSQL check-and-insert, serial: +${num}/s .* HTTP/raw ${num}`, 'm'), 1],
+        [new RegExp(`^raw PostgreSQL check-and-insert, 4 in flight: +${num}/s .* HTTP/raw ${num}`, 'm'), 1],
+        [new RegExp(`^availability, 60-day window, through HTTP: p50 ${num} ms, p95 ${num} ms`, 'm'), 1],
+        [/^after the run: 0 overlapping pairs of active bookings; ledger balanced .* ✓$/m, 1],
+      ],
+    },
   },
   'bench:catalog': {
     env: { BENCH_INSTRUMENTS: '300', BENCH_QUERIES: '20', BENCH_DB: path.join(dir, 'catalog', 'bench.db') },
@@ -73,6 +114,13 @@ const TINY: Record<string, TinyRun> = {
       [new RegExp(`^\\| .* \\|( ${num} \\|){4} ≤ 200 [✓✗] \\|$`, 'gm'), 5],
       [new RegExp(`^\\| raw SQLite: .* \\| ${num} \\| ${num} \\| – \\| – \\| – \\|$`, 'm'), 1],
     ],
+    postgres: {
+      env: {},
+      figures: [
+        [new RegExp(`^\\| .* \\|( ${num} \\|){4} ≤ 200 [✓✗] \\|$`, 'gm'), 5],
+        [new RegExp(`^\\| raw PostgreSQL: .* \\| ${num} \\| ${num} \\| – \\| – \\| – \\|$`, 'm'), 1],
+      ],
+    },
   },
 };
 
@@ -117,9 +165,12 @@ function npmRun(script: string, env: Record<string, string>) {
 async function expectFigures(script: string) {
   const tiny = TINY[script];
   if (!tiny) throw new Error(`${script} has no tiny run: add one to TINY`);
-  const { code, signal, output } = await npmRun(script, tiny.env);
+  const env = onPostgres
+    ? { ...tiny.env, BENCH_ENGINE: 'postgres', BENCH_DATABASE_URL: testServerUrl(), ...tiny.postgres!.env }
+    : tiny.env;
+  const { code, signal, output } = await npmRun(script, env);
   expect({ script, code, signal }, output).toEqual({ script, code: 0, signal: null });
-  for (const [pattern, times] of tiny.figures) {
+  for (const [pattern, times] of onPostgres ? tiny.postgres!.figures : tiny.figures) {
     const found = pattern.global ? [...output.matchAll(pattern)].length : pattern.test(output) ? 1 : 0;
     expect(found, `${script}: ${pattern} in\n${output}`).toBe(times);
   }
@@ -128,7 +179,7 @@ async function expectFigures(script: string) {
 
 /** What the booking bench left: everyone else's bookings and the ledger, and the bench user's bookings and money. */
 async function bookingBenchDatabase() {
-  const db = openDatabase(TINY['bench:booking']!.env.BENCH_DB!);
+  const db = openDatabase(onPostgres ? databaseUrl(POSTGRES['bench:booking']!) : TINY['bench:booking']!.env.BENCH_DB!);
   try {
     const bench = `(SELECT id FROM bookings WHERE requester_id = (SELECT id FROM users WHERE email = 'bench@bench.test'))`;
     return {
@@ -138,7 +189,8 @@ async function bookingBenchDatabase() {
            (SELECT count(*) FROM ledger_transfers) AS transfers, (SELECT count(*) FROM payments) AS payments,
            (SELECT count(*) FROM voucher_uses) AS voucherUses`,
       ),
-      benchBookings: (await db.value<number>(`SELECT count(*) FROM ${bench}`))!,
+      // (An alias: PostgreSQL names every subquery in FROM.)
+      benchBookings: (await db.value<number>(`SELECT count(*) FROM ${bench} AS b`))!,
       benchMoney: (await db.value<number>(
         `SELECT (SELECT count(*) FROM payments WHERE booking_id IN ${bench})
            + (SELECT count(*) FROM voucher_uses WHERE booking_id IN ${bench})
@@ -155,7 +207,8 @@ describe('the benchmarks, at a tiny size', () => {
     expect([...benchScripts].sort()).toEqual(Object.keys(TINY).sort());
   });
 
-  for (const script of benchScripts) {
+  // On PostgreSQL only the scripts that measure it (the others measure SQLite alone).
+  for (const script of benchScripts.filter((s) => !onPostgres || s in POSTGRES)) {
     it(`npm run ${script} prints its figures`, { timeout: 2 * RUN_TIMEOUT_MS }, async () => {
       await expectFigures(script);
       if (script === 'bench:booking') {
