@@ -42,14 +42,7 @@ import { fileURLToPath } from 'node:url';
 import { DateTime } from 'luxon';
 import pg from 'pg';
 import { SMTPServer } from 'smtp-server';
-import {
-  migrateDatabase,
-  openDatabase,
-  openSqlite,
-  PostgresDatabase,
-  SqliteDatabase,
-  type Database,
-} from '../../db/client.ts';
+import { migrateDatabase, openSqlite, PostgresDatabase, SqliteDatabase, type Database } from '../../db/client.ts';
 import { organisations, users } from '../../db/schema/index.ts';
 import { seedDemo, seedHolidays, seedReference } from '../../db/seed/index.ts';
 import { mulberry32 } from '../../db/seed/random.ts';
@@ -57,7 +50,7 @@ import { hashPassword } from '../../server/modules/auth/password.ts';
 import { DEFAULT_SCHEDULE } from '../../server/modules/booking/rules.ts';
 import { Ledger, type LedgerCheck } from '../../server/modules/ledger/ledger.ts';
 import { startLocalStripe } from '../../server/modules/payments/local-stripe.ts';
-import { benchEngine, postgresBenchDatabase } from './postgres-bench.ts';
+import { benchEngine, benchDatabase } from './postgres-bench.ts';
 
 const INSTRUMENTS = Number(process.env.BENCH_INSTRUMENTS ?? 100_000);
 const BOOKINGS = Number(process.env.BENCH_BOOKINGS ?? 1_000_000);
@@ -91,16 +84,7 @@ if (ENGINE === 'sqlite' && NODES > 1) {
 }
 
 /** The database on the engine measured: on PostgreSQL a copy of the SQLite file, made once and reused. */
-async function prepare(): Promise<Database> {
-  if (ENGINE === 'sqlite') return prepareSqlite();
-  const url = await postgresBenchDatabase(`isp_bench_booking_${INSTRUMENTS}_${BOOKINGS}`, async () => {
-    await (await prepareSqlite()).close();
-    return file;
-  });
-  const db = openDatabase(url);
-  await migrateDatabase(db);
-  return db;
-}
+const prepare = () => benchDatabase(`isp_bench_booking_${INSTRUMENTS}_${BOOKINGS}`, file, prepareSqlite);
 
 async function prepareSqlite(): Promise<SqliteDatabase> {
   if (fs.existsSync(file)) {

@@ -18,6 +18,7 @@
  * comment is not the bench's, and is refused, never dropped.
  */
 import pg from 'pg';
+import { migrateDatabase, openDatabase, type Database, type SqliteDatabase } from '../../db/client.ts';
 import { copySqliteToPostgres } from '../../db/tools/copy.ts';
 import { databaseUrl, dropDatabase, quoteName } from '../support/pg.ts';
 
@@ -112,4 +113,23 @@ export async function postgresBenchDatabase(
     );
     return url;
   });
+}
+
+/**
+ * The bench's database on the engine measured: the SQLite file `prepareSqlite` builds or reuses, or
+ * on PostgreSQL its copy `name` (made once from that file, then reused), migrated.
+ */
+export async function benchDatabase(
+  name: string,
+  file: string,
+  prepareSqlite: () => Promise<SqliteDatabase>,
+): Promise<Database> {
+  if (benchEngine() === 'sqlite') return prepareSqlite();
+  const url = await postgresBenchDatabase(name, async () => {
+    await (await prepareSqlite()).close();
+    return file;
+  });
+  const db = openDatabase(url);
+  await migrateDatabase(db);
+  return db;
 }

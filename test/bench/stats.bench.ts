@@ -17,19 +17,12 @@ import os from 'node:os';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import pg from 'pg';
-import {
-  migrateDatabase,
-  openDatabase,
-  openSqlite,
-  PostgresDatabase,
-  SqliteDatabase,
-  type Database,
-} from '../../db/client.ts';
+import { migrateDatabase, openSqlite, PostgresDatabase, SqliteDatabase } from '../../db/client.ts';
 import { seedDemo, seedReference } from '../../db/seed/index.ts';
 import { mulberry32 } from '../../db/seed/random.ts';
 import { createApp, servicesOf } from '../../server/app.ts';
 import { localStripe, testStripe } from '../support/stripe.ts';
-import { benchEngine, postgresBenchDatabase } from './postgres-bench.ts';
+import { benchEngine, benchDatabase } from './postgres-bench.ts';
 
 const INSTRUMENTS = Number(process.env.BENCH_INSTRUMENTS ?? 100_000);
 const BOOKINGS = Number(process.env.BENCH_BOOKINGS ?? 1_000_000);
@@ -40,16 +33,7 @@ const H = 3_600_000;
 const ENGINE = benchEngine();
 
 /** The database on the engine measured: on PostgreSQL a copy of the SQLite file, made once and reused. */
-async function prepare(): Promise<Database> {
-  if (ENGINE === 'sqlite') return prepareSqlite();
-  const url = await postgresBenchDatabase(`isp_bench_stats_${INSTRUMENTS}_${BOOKINGS}`, async () => {
-    await (await prepareSqlite()).close();
-    return file;
-  });
-  const db = openDatabase(url);
-  await migrateDatabase(db);
-  return db;
-}
+const prepare = () => benchDatabase(`isp_bench_stats_${INSTRUMENTS}_${BOOKINGS}`, file, prepareSqlite);
 
 async function prepareSqlite(): Promise<SqliteDatabase> {
   if (fs.existsSync(file)) {

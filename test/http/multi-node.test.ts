@@ -16,7 +16,6 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -34,7 +33,7 @@ import {
   quoteName,
   withServer,
 } from '../support/pg.ts';
-import { repoRoot } from '../support/server-process.ts';
+import { freePort, repoRoot } from '../support/server-process.ts';
 import { slowStripe, TEST_STRIPE_KEY, testStripe } from '../support/stripe.ts';
 
 const PASSWORD = 'demo-pass-2025';
@@ -54,19 +53,6 @@ interface Node {
   baseUrl: string;
   child: ChildProcess;
   output(): string;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const address = srv.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      srv.close(() => (port ? resolve(port) : reject(new Error('no free port'))));
-    });
-  });
 }
 
 const alive = (child: ChildProcess) => child.exitCode === null && child.signalCode === null;

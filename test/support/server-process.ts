@@ -27,7 +27,8 @@ export type StartOptions = {
   timeoutMs?: number;
 };
 
-function freePort(): Promise<number> {
+/** A TCP port nothing listens on now, on 127.0.0.1. */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = createServer();
     srv.unref();
