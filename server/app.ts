@@ -15,6 +15,8 @@ import type { TrustProxy } from './http/trust-proxy.ts';
 import { AuthRepo } from './modules/auth/auth.repo.ts';
 import { authRoutes } from './modules/auth/auth.routes.ts';
 import { AuthService } from './modules/auth/auth.service.ts';
+import { DEFAULT_SECURITY, type SecuritySettings } from './modules/auth/settings.ts';
+import { AuditLog } from './modules/audit/audit-log.ts';
 import { BookingRepo } from './modules/booking/booking.repo.ts';
 import { bookingRoutes } from './modules/booking/booking.routes.ts';
 import { BookingService } from './modules/booking/booking.service.ts';
@@ -63,6 +65,8 @@ export interface AppDeps {
   /** Hosts instrument photos may be linked from (PHOTO_HOSTS); the Content-Security-Policy allows their images. */
   photoHosts?: readonly string[];
   sessionTtlHours?: number;
+  /** Account security settings (idle timeout, password expiry, second factor, who reviews registrations). */
+  security?: Partial<SecuritySettings>;
   logRequests?: boolean;
   /** Express's `trust proxy`: which reverse proxies' X-Forwarded-For gives req.ip. Default: none. */
   trustProxy?: TrustProxy;
@@ -88,6 +92,8 @@ export interface AppServices {
   stats: StatsService;
   /** In-app notifications and the email outbox (deliver(), remindTomorrow() run on the server's timer). */
   notifications: NotificationService;
+  /** The security audit log (append-only). */
+  audit: AuditLog;
   /** Finishes or undoes interrupted payments and gives expired quotas back. */
   maintenance(options?: {
     minAgeMs?: number;
@@ -107,7 +113,9 @@ function defaultFileDir(db: Database): string {
 export function createApp(deps: AppDeps): Express {
   const clock = deps.clock ?? systemClock;
   const ttlMs = (deps.sessionTtlHours ?? 24 * 7) * 3600_000;
-  const auth = new AuthService(deps.db, new AuthRepo(deps.db), clock, ttlMs, deps.production ?? false);
+  const security: SecuritySettings = { ...DEFAULT_SECURITY, ...deps.security };
+  const auth = new AuthService(deps.db, new AuthRepo(deps.db), clock, ttlMs, deps.production ?? false, security);
+  const audit = new AuditLog(deps.db, clock);
   const catalogRepo = new CatalogRepo(deps.db);
   const fileDir = deps.fileDir ?? defaultFileDir(deps.db);
   const catalog = new CatalogService(deps.db, catalogRepo, clock, { fileDir, photoHosts: deps.photoHosts });
@@ -180,6 +188,7 @@ export function createApp(deps: AppDeps): Express {
     reconciliation,
     stats,
     notifications,
+    audit,
     maintenance: async (options) => {
       const recovered = await checkout.recover(options);
       // A new month's rows, in chunks between requests.

@@ -31,6 +31,19 @@ const configSchema = z.object({
     .max(24 * 90)
     .default(24 * 7),
   LOG_REQUESTS: flag.default(false),
+  /** A session unused this many minutes ends (MLPS idle timeout); 0 = only SESSION_TTL_HOURS. */
+  SESSION_IDLE_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(24 * 60)
+    .default(30),
+  /** Passwords must be changed after this many days; 0 (default) = they do not expire. */
+  PASSWORD_MAX_AGE_DAYS: z.coerce.number().int().min(0).max(3650).default(0),
+  /** Finance officers and platform admins must sign in with a second factor (TOTP). */
+  REQUIRE_SECOND_FACTOR: flag.default(false),
+  /** Who reviews registrations: `platform` (platform admins) or `city` (also the finance office of the organisation's city). */
+  REGISTRATION_REVIEW: z.enum(['platform', 'city']).default('platform'),
   /** Reverse proxies whose X-Forwarded-For is believed (off, a hop count, or addresses/CIDRs): see http/trust-proxy.ts. */
   TRUST_PROXY: trustProxySchema,
   /** Server processes sharing the port (and the database file); 1 serves from the main process. */

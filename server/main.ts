@@ -100,6 +100,12 @@ function serve(config: Config, db: Database = open(config)) {
     production: config.production,
     publicUrl: config.PUBLIC_URL ?? null,
     sessionTtlHours: config.SESSION_TTL_HOURS,
+    security: {
+      sessionIdleMinutes: config.SESSION_IDLE_MINUTES,
+      passwordMaxAgeDays: config.PASSWORD_MAX_AGE_DAYS,
+      requireSecondFactor: config.REQUIRE_SECOND_FACTOR,
+      registrationReview: config.REGISTRATION_REVIEW,
+    },
     logRequests: config.LOG_REQUESTS,
     trustProxy: config.TRUST_PROXY,
     photoHosts: config.PHOTO_HOSTS,

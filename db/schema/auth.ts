@@ -1,6 +1,14 @@
 import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
-import { institutionTypes, organisationKinds, roles } from './enums.ts';
-import { cities } from './reference.ts';
+import {
+  accountTokenPurposes,
+  financeOfficeLevels,
+  institutionTypes,
+  membershipStatuses,
+  organisationKinds,
+  organisationStatuses,
+  roles,
+} from './enums.ts';
+import { cities, counties } from './reference.ts';
 
 /** Every party on the platform: SMEs, instrument-owning institutions, finance offices, the platform itself. */
 export const organisations = sqliteTable(
@@ -19,8 +27,26 @@ export const organisations = sqliteTable(
     contactPhone: text('contact_phone'),
     website: text('website'),
     createdAt: integer('created_at').notNull(),
+    /** Registration review (enums.ts); organisations the platform made start approved. */
+    status: text('status', { enum: organisationStatuses }).notNull().default('approved'),
+    countyCode: text('county_code').references(() => counties.code),
+    legalRepresentative: text('legal_representative'),
+    contactName: text('contact_name'),
+    /** The organisation's contact e-mail (its first user's, at registration). */
+    contactEmail: text('contact_email'),
+    /** Finance offices only: the province's, a city's or a county's. */
+    financeLevel: text('finance_level', { enum: financeOfficeLevels }),
+    /** When the registration was (re)submitted for review, and the last review's outcome. */
+    submittedAt: integer('submitted_at'),
+    reviewNote: text('review_note'),
+    reviewedBy: integer('reviewed_by'),
+    reviewedAt: integer('reviewed_at'),
+    updatedAt: integer('updated_at'),
   },
-  (t) => [index('organisations_kind_city').on(t.kind, t.cityCode)],
+  (t) => [
+    index('organisations_kind_city').on(t.kind, t.cityCode),
+    index('organisations_status').on(t.status, t.cityCode),
+  ],
 );
 
 export const users = sqliteTable(
@@ -37,6 +63,20 @@ export const users = sqliteTable(
     phone: text('phone'),
     createdAt: integer('created_at').notNull(),
     disabledAt: integer('disabled_at'),
+    /** The organisation's administrator: manages its people and its registration. */
+    orgAdmin: integer('org_admin', { mode: 'boolean' }).notNull().default(false),
+    membership: text('membership', { enum: membershipStatuses }).notNull().default('active'),
+    /** Null until the person followed the link sent to the address (seeded and invited people: set). */
+    emailVerifiedAt: integer('email_verified_at'),
+    /** When the password was last set (expiry counts from here; null = never set by the person). */
+    passwordChangedAt: integer('password_changed_at'),
+    /** TOTP (RFC 6238): the base32 secret once enrolment is confirmed, and one awaiting confirmation. */
+    totpSecret: text('totp_secret'),
+    totpPendingSecret: text('totp_pending_secret'),
+    totpEnabledAt: integer('totp_enabled_at'),
+    /** The last 30-second step a code was accepted for: a code is good once. */
+    totpLastStep: integer('totp_last_step'),
+    updatedAt: integer('updated_at'),
   },
   (t) => [index('users_organisation').on(t.organisationId)],
 );
@@ -53,6 +93,10 @@ export const sessions = sqliteTable(
     expiresAt: integer('expires_at').notNull(),
     lastSeenAt: integer('last_seen_at').notNull(),
     userAgent: text('user_agent'),
+    /** The client address at sign-in (and as last seen). */
+    clientAddress: text('client_address'),
+    /** Signed in with the password, the second factor still to come: the session can only complete it. */
+    secondFactorPending: integer('second_factor_pending', { mode: 'boolean' }).notNull().default(false),
   },
   (t) => [index('sessions_user').on(t.userId), index('sessions_expires').on(t.expiresAt)],
 );
@@ -93,4 +137,35 @@ export const loginDevices = sqliteTable(
     expiresAt: integer('expires_at').notNull(),
   },
   (t) => [index('login_devices_user').on(t.userId), index('login_devices_expires').on(t.expiresAt)],
+);
+
+/** Single-use links sent by e-mail (verify the address, reset a password, accept an invitation); only the token's SHA-256 is kept. */
+export const accountTokens = sqliteTable(
+  'account_tokens',
+  {
+    id: text('id').primaryKey(),
+    purpose: text('purpose', { enum: accountTokenPurposes }).notNull(),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    createdAt: integer('created_at').notNull(),
+    expiresAt: integer('expires_at').notNull(),
+    usedAt: integer('used_at'),
+  },
+  (t) => [index('account_tokens_user').on(t.userId, t.purpose)],
+);
+
+/** One-time recovery codes for a second factor that is lost (hashes only). */
+export const recoveryCodes = sqliteTable(
+  'recovery_codes',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    codeHash: text('code_hash').notNull(),
+    createdAt: integer('created_at').notNull(),
+    usedAt: integer('used_at'),
+  },
+  (t) => [index('recovery_codes_user').on(t.userId)],
 );

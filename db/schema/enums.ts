@@ -165,9 +165,83 @@ export const notificationTypes = [
   'settlement_line_returned',
   'batch_paid',
   'reconciliation_findings',
+  /** An organisation's registration was approved, returned for changes or rejected. */
+  'registration_reviewed',
+  /** A registration awaits the reviewers (platform admins or the city's office). */
+  'registration_submitted',
+  /** Someone asked to join an organisation: its administrators are told. */
+  'membership_requested',
+  /** A join request was accepted or declined. */
+  'membership_reviewed',
+  /** An SME certification or voucher application awaits review (to reviewers). */
+  'application_submitted',
+  /** An SME certification application was approved, returned or rejected. */
+  'certification_reviewed',
+  /** A voucher application (申领) was approved, returned or rejected. */
+  'voucher_application_reviewed',
+  /** A quota was granted automatically under a programme. */
+  'quota_granted',
 ] as const;
 export type NotificationType = (typeof notificationTypes)[number];
 
 /** An outbox email: pending (due at next_attempt_at) → sending (claimed, leased) → sent | failed (gave up). */
 export const outboxStatuses = ['pending', 'sending', 'sent', 'failed'] as const;
 export type OutboxStatus = (typeof outboxStatuses)[number];
+
+/**
+ * An organisation's registration: unverified (its first user's e-mail not yet confirmed) →
+ * pending_review → approved | returned (the applicant fixes and resubmits → pending_review) | rejected.
+ * Organisations made by the platform (seed, admins) start approved.
+ */
+export const organisationStatuses = ['unverified', 'pending_review', 'returned', 'approved', 'rejected'] as const;
+export type OrganisationStatus = (typeof organisationStatuses)[number];
+
+/** A person's place in their organisation: active; requested (asked to join, awaits the organisation's administrator); invited (has not yet accepted); declined. */
+export const membershipStatuses = ['active', 'requested', 'invited', 'declined'] as const;
+export type MembershipStatus = (typeof membershipStatuses)[number];
+
+/** Single-use links sent by e-mail (only their SHA-256 is stored). */
+export const accountTokenPurposes = ['verify_email', 'reset_password', 'invitation'] as const;
+export type AccountTokenPurpose = (typeof accountTokenPurposes)[number];
+
+/** Documents uploaded with registrations and applications. */
+export const documentKinds = ['business_licence', 'authorisation_letter', 'sme_certificate', 'other'] as const;
+export type DocumentKind = (typeof documentKinds)[number];
+
+/** What an uploaded document or a review event belongs to. */
+export const reviewSubjects = [
+  'organisation',
+  'membership',
+  'certification_application',
+  'voucher_application',
+] as const;
+export type ReviewSubject = (typeof reviewSubjects)[number];
+
+/** Steps in an application's history. */
+export const reviewActions = [
+  'submitted',
+  'resubmitted',
+  'approved',
+  'returned',
+  'rejected',
+  'withdrawn',
+  'accepted',
+  'declined',
+] as const;
+export type ReviewAction = (typeof reviewActions)[number];
+
+/** An SME certification or voucher application: submitted → approved | returned (fix, resubmit) | rejected; or withdrawn. */
+export const applicationStatuses = ['submitted', 'returned', 'approved', 'rejected', 'withdrawn'] as const;
+export type ApplicationStatus = (typeof applicationStatuses)[number];
+
+/** How a programme's quotas are issued: by an admin one by one, on application (申领), or to every certified enterprise. */
+export const quotaIssueModes = ['admin', 'application', 'automatic'] as const;
+export type QuotaIssueMode = (typeof quotaIssueModes)[number];
+
+/** Finance offices: the province's, a city's, or a county's (区县). */
+export const financeOfficeLevels = ['province', 'city', 'county'] as const;
+export type FinanceOfficeLevel = (typeof financeOfficeLevels)[number];
+
+/** How an audited action ended. */
+export const auditOutcomes = ['success', 'failure', 'denied'] as const;
+export type AuditOutcome = (typeof auditOutcomes)[number];

@@ -10,3 +10,5 @@ export * from './settlement.ts';
 export * from './notifications.ts';
 export * from './stats.ts';
 export * from './cluster.ts';
+export * from './applications.ts';
+export * from './audit.ts';

@@ -21,3 +21,13 @@ export const categories = sqliteTable('categories', {
   /** For top-level categories only: 0..15, packed into instrument search keys. */
   ordinal: integer('ordinal'),
 });
+
+/** County-level divisions (区县) of the cities: where an organisation registers, and a county finance office's area. */
+export const counties = sqliteTable('counties', {
+  code: text('code').primaryKey(), // administrative division code, e.g. 370102
+  cityCode: text('city_code')
+    .notNull()
+    .references(() => cities.code),
+  name: text('name').notNull(),
+  nameEn: text('name_en'),
+});

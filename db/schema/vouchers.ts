@@ -3,6 +3,7 @@ import { organisations, users } from './auth.ts';
 import { bookings } from './booking.ts';
 import { cities } from './reference.ts';
 import {
+  quotaIssueModes,
   rejectOutcomes,
   relationKinds,
   reviewLevels,
@@ -47,6 +48,13 @@ export const voucherProgrammes = sqliteTable('voucher_programmes', {
   allowOutOfProvince: integer('allow_out_of_province', { mode: 'boolean' }).notNull().default(false),
   reviewLevel: text('review_level', { enum: reviewLevels }).notNull().default('city'),
   rejectOutcome: text('reject_outcome', { enum: rejectOutcomes }).notNull().default('enterprise_debt'),
+  /** How quotas are issued: by an admin, on application (申领) within the window, or to every certified enterprise. */
+  quotaIssueMode: text('quota_issue_mode', { enum: quotaIssueModes }).notNull().default('admin'),
+  /** Local dates, inclusive: when enterprises may apply (application mode). */
+  applicationOpensOn: text('application_opens_on'),
+  applicationClosesOn: text('application_closes_on'),
+  /** Automatic mode: the quota each certified enterprise in scope gets for the programme's year. */
+  automaticQuotaFen: integer('automatic_quota_fen'),
   createdBy: integer('created_by').references(() => users.id),
   createdAt: integer('created_at').notNull(),
   updatedAt: integer('updated_at').notNull(),

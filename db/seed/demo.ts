@@ -255,7 +255,19 @@ export async function seedDemo(db: Database, options: SeedDemoOptions = {}): Pro
     await insertRows(
       db,
       'users',
-      ['id', 'email', 'password_hash', 'display_name', 'role', 'organisation_id', 'phone', 'created_at'],
+      [
+        'id',
+        'email',
+        'password_hash',
+        'display_name',
+        'role',
+        'organisation_id',
+        'phone',
+        'created_at',
+        'email_verified_at',
+        'password_changed_at',
+        'org_admin',
+      ],
       accounts.map((a, i) => {
         const org = orgs.byName.get(a.organisation);
         if (!org) throw new Error(`demo account ${a.email}: no organisation ${a.organisation}`);
@@ -268,6 +280,10 @@ export async function seedDemo(db: Database, options: SeedDemoOptions = {}): Pro
           org.id,
           mobile(peopleRng),
           org.createdAt,
+          org.createdAt,
+          org.createdAt,
+          // Each demo account administers its organisation (as the person who registered it would).
+          true,
         ];
       }),
     );

@@ -6,7 +6,7 @@
 import type { OpenAPIRegistry, RouteConfig } from '@asteasolutions/zod-to-openapi';
 import type { Request, Response, Router } from 'express';
 import { z } from 'zod';
-import { checkAccess, type Access, type Actor } from '../modules/auth/actor.ts';
+import { checkAccess, type Access, type Actor, type Restriction } from '../modules/auth/actor.ts';
 import { badRequest } from '../shared/errors.ts';
 import { langOf, type Lang } from '../shared/lang.ts';
 
@@ -18,6 +18,8 @@ export interface RouteSpec<P extends z.ZodType, Q extends z.ZodType, B extends z
   summary: string;
   tag: string;
   access: Access;
+  /** Restricted accounts (see actor.ts) may call this route under these restrictions; by default, none. */
+  allowRestricted?: readonly Restriction[];
   params?: P;
   query?: Q;
   body?: B;
@@ -89,7 +91,7 @@ export function defineRoute<P extends z.ZodType, Q extends z.ZodType, B extends 
 ): void {
   router[spec.method](spec.path, async (req, res) => {
     const actor = req.actor ?? null;
-    checkAccess(actor, spec.access);
+    checkAccess(actor, spec.access, spec.allowRestricted);
     const params = spec.params ? parseInput(spec.params, req.params, 'params') : {};
     const query = spec.query ? parseInput(spec.query, req.query, 'query') : {};
     const body = spec.body ? parseInput(spec.body, req.body ?? {}, 'body') : undefined;

@@ -8,10 +8,20 @@
  * role, an amount in fen). test/unit/error-messages.test.ts reads the server's source and fails on
  * any message written there that this file does not cover.
  */
+import { MESSAGES as APPLICATIONS } from '../modules/applications/messages.zh.ts';
+import { MESSAGES as AUDIT } from '../modules/audit/messages.zh.ts';
+import { MESSAGES as AUTH } from '../modules/auth/messages.zh.ts';
+import { MESSAGES as ORGANISATIONS } from '../modules/organisations/messages.zh.ts';
+import type { MessageCatalogue, Pattern } from './message-catalogue.ts';
 import { formatFen } from './money.ts';
 
-export type Replacement = string | ((...groups: string[]) => string);
-export type Pattern = readonly [RegExp, Replacement];
+export type { Pattern, Replacement } from './message-catalogue.ts';
+
+/** Modules that keep their messages' Chinese beside them. */
+const PARTS: readonly MessageCatalogue[] = [AUTH, ORGANISATIONS, APPLICATIONS, AUDIT];
+const merged = <K extends 'notFound' | 'details' | 'fields'>(key: K) =>
+  Object.assign({}, ...PARTS.map((p) => p[key])) as Record<string, string>;
+const mergedPatterns = (key: 'detailPatterns' | 'fieldPatterns') => PARTS.flatMap((p) => p[key]);
 
 // ---------------------------------------------------------------------------------------------------------
 // Words the patterns put into sentences
@@ -119,9 +129,11 @@ export const ZH_NOT_FOUND: Record<string, string> = {
   quota: '创新券额度',
   'reconciliation run': '该对账记录',
   finding: '该差异',
+  ...merged('notFound'),
 };
 
 export const ZH_DETAILS: Record<string, string> = {
+  ...merged('details'),
   // The HTTP layer
   'request body is too large': '请求内容过大',
   'request body is not valid JSON': '请求内容不是有效的 JSON',
@@ -317,6 +329,7 @@ export const ZH_DETAILS: Record<string, string> = {
 
 /** Messages with parts of their own, in order: the first that matches translates. */
 export const ZH_DETAIL_PATTERNS: readonly Pattern[] = [
+  ...mergedPatterns('detailPatterns'),
   // The HTTP layer; `invalid body: body.x: …; body.y: …` is rebuilt from its field errors (messages.ts).
   [/^unreadable request body \((.+)\)$/, '无法读取请求内容（$1）'],
   [/^the file is larger than (\d+) MB$/, '文件不能超过 $1 MB'],
@@ -429,6 +442,7 @@ export const FIELD_CODES: ReadonlySet<string> = new Set([
 ]);
 
 export const ZH_FIELDS: Record<string, string> = {
+  ...merged('fields'),
   required: '必填',
   'not allowed': '此处不能填写',
   'not shared': '未开放共享',
@@ -555,6 +569,7 @@ function bound(big: boolean, op: string, n: string, unit?: string): string {
 }
 
 export const ZH_FIELD_PATTERNS: readonly Pattern[] = [
+  ...mergedPatterns('fieldPatterns'),
   [/^no instrument (.+)$/, '仪器 $1 不存在'],
   [/^no category (.+)$/, '分类 $1 不存在'],
   [/^no city (.+)$/, '城市 $1 不存在'],

@@ -374,6 +374,8 @@ async function benchUser(db: Database): Promise<{ id: number; org: number }> {
         role: 'researcher',
         organisationId: org.id,
         createdAt: now,
+        emailVerifiedAt: now,
+        passwordChangedAt: now,
       })
       .returning({ id: users.id })
       .get();

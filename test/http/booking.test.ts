@@ -631,9 +631,9 @@ describe('granting training by e-mail', () => {
       await one<{ organisation_id: number }>(`SELECT organisation_id FROM users WHERE email = 'researcher@demo.test'`)
     ).organisation_id;
     await t.db.run(
-      `INSERT INTO users (email, password_hash, display_name, role, organisation_id, created_at)
-         VALUES (?, ?, '新同事', 'researcher', ?, ?)`,
-      ['not-yet-registered@demo.test', await hashPassword('a-new-password-1'), org, NOW],
+      `INSERT INTO users (email, password_hash, display_name, role, organisation_id, created_at, email_verified_at)
+         VALUES (?, ?, '新同事', 'researcher', ?, ?, ?)`,
+      ['not-yet-registered@demo.test', await hashPassword('a-new-password-1'), org, NOW, NOW],
     );
     const newcomer = await signIn(t.app, 'not-yet-registered@demo.test', 'a-new-password-1');
     const mine = (await newcomer.get('/api/v1/training-records')).body.items as { id: number; user: object }[];

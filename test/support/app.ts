@@ -43,6 +43,11 @@ export async function createTestApp(
     sessionTtlHours?: number;
     /** Hosts instrument photo addresses may use (PHOTO_HOSTS); none by default. */
     photoHosts?: string[];
+    /**
+     * Account security settings; the app's defaults, except that with a test clock (which jumps ahead
+     * days at a time) sessions have no idle timeout unless one is given here.
+     */
+    security?: AppDeps['security'];
   } = {},
 ): Promise<TestApp> {
   const database = await createTestDatabase({ demo: { instruments: opts.instruments ?? 400, seed: opts.seed ?? 7 } });
@@ -59,6 +64,7 @@ export async function createTestApp(
     mail: opts.mail,
     sessionTtlHours: opts.sessionTtlHours,
     photoHosts: opts.photoHosts,
+    security: { ...(opts.clock && { sessionIdleMinutes: 0 }), ...opts.security },
   });
   return {
     app,

@@ -47,6 +47,41 @@ const DATA: NotificationData = {
     lineCount: 3,
   },
   reconciliation_findings: { runId: 5, from: '2026-11-01', to: '2026-11-30', findings: 2, amountFen: 10_001 },
+  registration_reviewed: { outcome: 'returned', note: '营业执照不清晰', organisationName: '济南微纳检测科技有限公司' },
+  registration_submitted: {
+    organisationId: 41,
+    organisationName: '济南微纳检测科技有限公司',
+    cityName: '济南',
+    resubmitted: false,
+  },
+  membership_requested: {
+    userId: 9,
+    personName: '王晓',
+    email: 'wang@example.cn',
+    organisationName: '济南微纳检测科技有限公司',
+  },
+  membership_reviewed: { organisationName: '济南微纳检测科技有限公司', accepted: true },
+  application_submitted: {
+    kind: 'voucher',
+    applicationId: 12,
+    organisationName: '济南微纳检测科技有限公司',
+    programmeName: '2026年度山东省科技创新券',
+    amountFen: 5_000_000,
+  },
+  certification_reviewed: {
+    outcome: 'approved',
+    applicationId: 3,
+    registrationNo: '202637010100000123',
+    expiresOn: '2026-12-31',
+  },
+  voucher_application_reviewed: {
+    outcome: 'approved',
+    applicationId: 12,
+    programmeName: '2026年度山东省科技创新券',
+    amountFen: 5_000_000,
+    approvedFen: 3_000_000,
+  },
+  quota_granted: { quotaId: 4, programmeName: '2026年度山东省科技创新券', capFen: 2_000_000 },
 };
 
 /** What each type's texts must mention, from its data. */
@@ -61,6 +96,14 @@ const MENTIONS: Record<NotificationType, string[]> = {
   settlement_line_returned: ['#8', '#17', '¥180.20', '发票抬头有误', '2026-10'],
   batch_paid: ['#8', '¥34,567.89', 'GK2026110501'],
   reconciliation_findings: ['2026-11-01', '2026-11-30', '¥100.01'],
+  registration_reviewed: ['济南微纳检测科技有限公司', '营业执照不清晰'],
+  registration_submitted: ['济南微纳检测科技有限公司', '济南'],
+  membership_requested: ['王晓', 'wang@example.cn'],
+  membership_reviewed: ['济南微纳检测科技有限公司'],
+  application_submitted: ['#12', '2026年度山东省科技创新券', '¥50,000.00'],
+  certification_reviewed: ['#3', '202637010100000123', '2026-12-31'],
+  voucher_application_reviewed: ['#12', '¥50,000.00', '¥30,000.00'],
+  quota_granted: ['2026年度山东省科技创新券', '¥20,000.00'],
 };
 
 const hasHan = (s: string) => /\p{Script=Han}/u.test(s);

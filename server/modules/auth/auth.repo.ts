@@ -6,7 +6,9 @@ import {
   organisations,
   sessions,
   users,
+  type MembershipStatus,
   type OrganisationKind,
+  type OrganisationStatus,
   type Role,
 } from '../../../db/schema/index.ts';
 
@@ -15,18 +17,32 @@ export type ThrottleRow = typeof loginThrottle.$inferSelect;
 export interface SessionActorRow {
   sessionId: string;
   lastSeenAt: number;
+  secondFactorPending: boolean | number;
   userId: number;
+  email: string;
   role: Role;
+  orgAdmin: boolean | number;
+  membership: MembershipStatus;
+  emailVerifiedAt: number | null;
+  passwordChangedAt: number | null;
+  totpEnabledAt: number | null;
   organisationId: number;
   organisationKind: OrganisationKind;
+  organisationStatus: OrganisationStatus;
   cityCode: string | null;
 }
 
-/** The live session's user and organisation in one read: every signed-in request does this. */
-const SESSION_ACTOR_SQL = `SELECT s.id AS "sessionId", s.last_seen_at AS "lastSeenAt", u.id AS "userId", u.role,
-    o.id AS "organisationId", o.kind AS "organisationKind", o.city_code AS "cityCode"
+/**
+ * The live session's user and organisation in one read: every signed-in request does this. A session
+ * unused for `idleSince` (its last_seen_at before it) has ended too.
+ */
+const SESSION_ACTOR_SQL = `SELECT s.id AS "sessionId", s.last_seen_at AS "lastSeenAt",
+    s.second_factor_pending AS "secondFactorPending", u.id AS "userId", u.email, u.role, u.org_admin AS "orgAdmin",
+    u.membership, u.email_verified_at AS "emailVerifiedAt", u.password_changed_at AS "passwordChangedAt",
+    u.totp_enabled_at AS "totpEnabledAt",
+    o.id AS "organisationId", o.kind AS "organisationKind", o.status AS "organisationStatus", o.city_code AS "cityCode"
   FROM sessions s JOIN users u ON u.id = s.user_id JOIN organisations o ON o.id = u.organisation_id
-  WHERE s.id = ? AND s.expires_at > ? AND u.disabled_at IS NULL`;
+  WHERE s.id = ? AND s.expires_at > ? AND s.last_seen_at > ? AND u.disabled_at IS NULL`;
 
 export class AuthRepo {
   constructor(private readonly q: Queryable) {}
@@ -41,8 +57,8 @@ export class AuthRepo {
   }
 
   /** The live session's user and organisation in one read: every signed-in request does this. */
-  async sessionActor(id: string, now: number): Promise<SessionActorRow | undefined> {
-    return this.q.get<SessionActorRow>(SESSION_ACTOR_SQL, [id, now]);
+  async sessionActor(id: string, now: number, idleSince: number): Promise<SessionActorRow | undefined> {
+    return this.q.get<SessionActorRow>(SESSION_ACTOR_SQL, [id, now, idleSince]);
   }
 
   async userWithOrganisation(userId: number) {

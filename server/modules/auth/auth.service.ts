@@ -3,11 +3,12 @@ import type { Database } from '../../../db/port.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { AppError } from '../../shared/errors.ts';
 import type { Role } from '../../../db/schema/index.ts';
-import type { Actor } from './actor.ts';
-import type { AuthRepo } from './auth.repo.ts';
+import type { Actor, Restriction } from './actor.ts';
+import type { AuthRepo, SessionActorRow } from './auth.repo.ts';
 import type { LoginInput, UserView } from './auth.schemas.ts';
 import { accountBucket, addressBucket, deviceBucket, LoginThrottle } from './login-throttle.ts';
 import { hashPassword, verifyPassword } from './password.ts';
+import { DEFAULT_SECURITY, SECOND_FACTOR_ROLES, type SecuritySettings } from './settings.ts';
 
 const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;
@@ -38,6 +39,7 @@ export class AuthService {
     private readonly sessionTtlMs: number,
     /** Production never offers the demo's accounts, even if a database holds them. */
     private readonly production = false,
+    readonly security: SecuritySettings = DEFAULT_SECURITY,
   ) {
     this.throttle = new LoginThrottle(db, repo, clock);
   }
@@ -109,11 +111,15 @@ export class AuthService {
     await this.repo.deleteSession(hashToken(token));
   }
 
-  /** The actor behind a session cookie, or null when the session is unknown, expired or disabled. */
+  /**
+   * The actor behind a session cookie, or null when the session is unknown, expired, idle too long,
+   * still waiting for its second factor, or its user disabled.
+   */
   async authenticate(token: string): Promise<Actor | null> {
     const now = this.clock.now();
-    const found = await this.repo.sessionActor(hashToken(token), now);
-    if (!found) return null;
+    const idleMs = this.security.sessionIdleMinutes * MINUTE;
+    const found = await this.repo.sessionActor(hashToken(token), now, idleMs > 0 ? now - idleMs : 0);
+    if (!found || found.secondFactorPending) return null;
     // Sliding expiry, written at most once a minute. Two requests of one session may both write it
     // (the same values within a few ms); an UPDATE of a session logged out meanwhile changes nothing.
     if (now - found.lastSeenAt > MINUTE) await this.repo.touchSession(found.sessionId, now, now + this.sessionTtlMs);
@@ -123,6 +129,10 @@ export class AuthService {
       organisationId: found.organisationId,
       organisationKind: found.organisationKind,
       cityCode: found.cityCode,
+      email: found.email,
+      orgAdmin: Boolean(found.orgAdmin),
+      sessionId: found.sessionId,
+      restriction: restrictionOf(found, now, this.security),
     };
   }
 
@@ -143,4 +153,23 @@ export class AuthService {
       },
     };
   }
+}
+
+/** What the account must do before it may act (actor.ts `restrictions`), in that order; null when nothing. */
+export function restrictionOf(row: SessionActorRow, now: number, security: SecuritySettings): Restriction | null {
+  if (row.emailVerifiedAt === null) return 'email_unverified';
+  if (row.organisationStatus !== 'approved') return 'organisation_unapproved';
+  if (row.membership !== 'active') return 'membership_pending';
+  if (
+    security.passwordMaxAgeDays > 0 &&
+    (row.passwordChangedAt === null || now - row.passwordChangedAt > security.passwordMaxAgeDays * DAY)
+  )
+    return 'password_expired';
+  if (
+    security.requireSecondFactor &&
+    (SECOND_FACTOR_ROLES as readonly string[]).includes(row.role) &&
+    row.totpEnabledAt === null
+  )
+    return 'second_factor_required';
+  return null;
 }

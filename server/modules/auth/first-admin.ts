@@ -55,6 +55,9 @@ export async function createPlatformAdmin(
       role: 'platform_admin',
       organisationId: organisation.id,
       createdAt: now,
+      emailVerifiedAt: now,
+      passwordChangedAt: now,
+      orgAdmin: true,
     });
     return { userId: user.id, email: user.email, organisationId: organisation.id, organisationCreated };
   });

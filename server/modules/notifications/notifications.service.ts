@@ -27,11 +27,14 @@ export type { MailSettings } from './context.ts';
 export { DEFAULT_MAIL_FROM, MAX_ATTEMPTS, retryDelayMs, type DeliveryResult } from './delivery.ts';
 export type { NotificationEvent, Notifier, Recipient } from './notifier.ts';
 
+import { AccountMailer, type AccountMail } from './account-mail.ts';
+
 export class NotificationService implements Notifier {
   private readonly notifier: EventNotifier;
   private readonly inbox: Inbox;
   private readonly delivery: MailDelivery;
   private readonly reminders: Reminders;
+  private readonly accountMail: AccountMailer;
 
   constructor(db: Database, repo: NotificationsRepo, clock: Clock, mail?: MailSettings) {
     const ctx: NotificationsContext = { db, repo, clock, mail };
@@ -40,6 +43,13 @@ export class NotificationService implements Notifier {
     this.notifier = new EventNotifier(ctx, this.delivery);
     this.inbox = new Inbox(ctx);
     this.reminders = new Reminders(ctx, this.notifier);
+    this.accountMail = new AccountMailer(ctx, this.delivery);
+  }
+
+  // Account e-mails (account-mail.ts): sent whatever the preferences
+
+  sendAccountMail(mail: AccountMail, now: number): Promise<void> {
+    return this.accountMail.send(mail, now);
   }
 
   // Telling (notifier.ts)

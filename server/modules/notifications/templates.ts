@@ -49,6 +49,37 @@ export interface NotificationData {
     lineCount: number;
   };
   reconciliation_findings: { runId: number; from: string; to: string; findings: number; amountFen: number };
+  registration_reviewed: ReviewData & { organisationName: string };
+  registration_submitted: {
+    organisationId: number;
+    organisationName: string;
+    cityName: string | null;
+    resubmitted: boolean;
+  };
+  membership_requested: { userId: number; personName: string; email: string; organisationName: string };
+  membership_reviewed: { organisationName: string; accepted: boolean };
+  application_submitted: {
+    kind: 'certification' | 'voucher';
+    applicationId: number;
+    organisationName: string;
+    /** Voucher applications: the programme and the amount asked. */
+    programmeName?: string;
+    amountFen?: number;
+  };
+  certification_reviewed: ReviewData & { applicationId: number; registrationNo: string; expiresOn?: string | null };
+  voucher_application_reviewed: ReviewData & {
+    applicationId: number;
+    programmeName: string;
+    amountFen: number;
+    approvedFen?: number | null;
+  };
+  quota_granted: { quotaId: number; programmeName: string; capFen: number };
+}
+
+/** The outcome of a review and the reviewer's reasons. */
+export interface ReviewData {
+  outcome: 'approved' | 'returned' | 'rejected';
+  note?: string | null;
 }
 
 export interface Text {
@@ -69,6 +100,17 @@ const enWhat = (d: BookingData) =>
   `${d.instrumentName} (${d.institutionName})${d.when ? `, ${d.when}` : d.sampleCount ? `, ${d.sampleCount} samples` : ''}`;
 const zhReason = (r?: string | null) => (r ? `\n原因：${r}` : '');
 const enReason = (r?: string | null) => (r ? `\nReason: ${r}` : '');
+
+const ZH_OUTCOME = { approved: '已通过', returned: '被退回修改', rejected: '未通过' } as const;
+const EN_OUTCOME = { approved: 'approved', returned: 'returned for changes', rejected: 'rejected' } as const;
+const zhNext = (o: ReviewData['outcome']) =>
+  o === 'returned' ? '请按意见修改后重新提交。' : o === 'rejected' ? '如有疑问请联系平台。' : '';
+const enNext = (o: ReviewData['outcome']) =>
+  o === 'returned'
+    ? ' Please make the changes asked for and resubmit.'
+    : o === 'rejected'
+      ? ' Contact the platform with any questions.'
+      : '';
 
 const TEMPLATES: Templates = {
   booking_requested: (d) => ({
@@ -173,6 +215,120 @@ const TEMPLATES: Templates = {
     en: {
       title: `Reconciliation found ${d.findings} issue(s) · run #${d.runId}`,
       body: `The reconciliation of ${d.from} to ${d.to} found ${d.findings} issue(s) involving ${formatFen(d.amountFen)}. Please review and resolve them.`,
+    },
+  }),
+  registration_reviewed: (d) => ({
+    zh: {
+      title: `单位注册${ZH_OUTCOME[d.outcome]}：${d.organisationName}`,
+      body: `「${d.organisationName}」的注册申请${ZH_OUTCOME[d.outcome]}。${
+        d.outcome === 'approved' ? '现在可以使用平台的全部功能。' : zhNext(d.outcome)
+      }${zhReason(d.note)}`,
+    },
+    en: {
+      title: `Registration ${EN_OUTCOME[d.outcome]}`,
+      body: `The registration of "${d.organisationName}" was ${EN_OUTCOME[d.outcome]}.${
+        d.outcome === 'approved' ? ' You can now use everything the platform offers.' : enNext(d.outcome)
+      }${enReason(d.note)}`,
+    },
+  }),
+  registration_submitted: (d) => ({
+    zh: {
+      title: `${d.resubmitted ? '单位注册重新提交' : '新的单位注册'}待审核：${d.organisationName}`,
+      body: `「${d.organisationName}」${d.cityName ? `（${d.cityName}）` : ''}${d.resubmitted ? '已修改并重新提交注册申请' : '提交了注册申请'}，请审核。`,
+    },
+    en: {
+      title: `Registration to review (#${d.organisationId})`,
+      body: `"${d.organisationName}"${d.cityName ? ` (${d.cityName})` : ''} ${d.resubmitted ? 'resubmitted its registration' : 'registered'}; please review it.`,
+    },
+  }),
+  membership_requested: (d) => ({
+    zh: {
+      title: `${d.personName} 申请加入本单位`,
+      body: `${d.personName}（${d.email}）申请加入「${d.organisationName}」，请在“人员管理”中审核。`,
+    },
+    en: {
+      title: `A request to join your organisation`,
+      body: `${d.personName} (${d.email}) asked to join "${d.organisationName}"; accept or decline it under People.`,
+    },
+  }),
+  membership_reviewed: (d) => ({
+    zh: {
+      title: d.accepted ? `已加入「${d.organisationName}」` : `加入「${d.organisationName}」的申请未获同意`,
+      body: d.accepted
+        ? `「${d.organisationName}」的管理员已同意您的加入申请，现在可以使用平台。`
+        : `「${d.organisationName}」的管理员未同意您的加入申请。`,
+    },
+    en: {
+      title: d.accepted ? 'Your request to join was accepted' : 'Your request to join was declined',
+      body: d.accepted
+        ? `The administrator of "${d.organisationName}" accepted you; you can now use the platform.`
+        : `The administrator of "${d.organisationName}" declined your request to join.`,
+    },
+  }),
+  application_submitted: (d) => ({
+    zh: {
+      title:
+        d.kind === 'certification'
+          ? `科技型中小企业认证申请待审核 #${d.applicationId}`
+          : `创新券申领待审核 #${d.applicationId}`,
+      body:
+        d.kind === 'certification'
+          ? `「${d.organisationName}」提交了科技型中小企业认证申请，请审核。`
+          : `「${d.organisationName}」申领「${d.programmeName ?? ''}」创新券 ${formatFen(d.amountFen ?? 0)}，请审核。`,
+    },
+    en: {
+      title:
+        d.kind === 'certification'
+          ? `SME certification application to review #${d.applicationId}`
+          : `Voucher application to review #${d.applicationId}`,
+      body:
+        d.kind === 'certification'
+          ? `"${d.organisationName}" applied for technology-based SME certification; please review it.`
+          : `"${d.organisationName}" applied for ${formatFen(d.amountFen ?? 0)} of vouchers under "${d.programmeName ?? ''}"; please review it.`,
+    },
+  }),
+  certification_reviewed: (d) => ({
+    zh: {
+      title: `科技型中小企业认证申请${ZH_OUTCOME[d.outcome]} #${d.applicationId}`,
+      body: `登记编号 ${d.registrationNo} 的认证申请${ZH_OUTCOME[d.outcome]}。${
+        d.outcome === 'approved' && d.expiresOn
+          ? `认证有效期至 ${d.expiresOn}，现在可以申领创新券。`
+          : zhNext(d.outcome)
+      }${zhReason(d.note)}`,
+    },
+    en: {
+      title: `SME certification ${EN_OUTCOME[d.outcome]} #${d.applicationId}`,
+      body: `The certification application for registration ${d.registrationNo} was ${EN_OUTCOME[d.outcome]}.${
+        d.outcome === 'approved' && d.expiresOn
+          ? ` The certification is valid until ${d.expiresOn}; you can now apply for vouchers.`
+          : enNext(d.outcome)
+      }${enReason(d.note)}`,
+    },
+  }),
+  voucher_application_reviewed: (d) => ({
+    zh: {
+      title: `创新券申领${ZH_OUTCOME[d.outcome]} #${d.applicationId}`,
+      body: `您单位申领「${d.programmeName}」创新券 ${formatFen(d.amountFen)} 的申请${ZH_OUTCOME[d.outcome]}。${
+        d.outcome === 'approved' ? `核定额度 ${formatFen(d.approvedFen ?? 0)}，已可在预约时使用。` : zhNext(d.outcome)
+      }${zhReason(d.note)}`,
+    },
+    en: {
+      title: `Voucher application ${EN_OUTCOME[d.outcome]} #${d.applicationId}`,
+      body: `Your application for ${formatFen(d.amountFen)} of vouchers under "${d.programmeName}" was ${EN_OUTCOME[d.outcome]}.${
+        d.outcome === 'approved'
+          ? ` A quota of ${formatFen(d.approvedFen ?? 0)} is ready to use when you book.`
+          : enNext(d.outcome)
+      }${enReason(d.note)}`,
+    },
+  }),
+  quota_granted: (d) => ({
+    zh: {
+      title: `获得创新券额度：${d.programmeName}`,
+      body: `您单位获得「${d.programmeName}」创新券额度 ${formatFen(d.capFen)}，预约时可直接抵扣。`,
+    },
+    en: {
+      title: 'Voucher quota granted',
+      body: `Your enterprise was granted a voucher quota of ${formatFen(d.capFen)} under "${d.programmeName}"; use it when you book.`,
     },
   }),
 };

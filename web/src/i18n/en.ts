@@ -1,6 +1,14 @@
 import type { Resources } from './zh-CN';
+import { en as accountPart } from './parts/account';
+import { en as organisationsPart } from './parts/organisations';
+import { en as applicationsPart } from './parts/applications';
+import { en as auditPart } from './parts/audit';
 
 const en: Resources = {
+  account: accountPart,
+  organisations: organisationsPart,
+  applications: applicationsPart,
+  audit: auditPart,
   app: {
     name: 'Shandong Large Research Instrument Sharing Platform',
     shortName: 'Shandong Instrument Sharing',
@@ -70,6 +78,14 @@ const en: Resources = {
       settlement_line_returned: 'Claim line returned',
       batch_paid: 'Claim paid',
       reconciliation_findings: 'Reconciliation findings',
+      registration_reviewed: 'Registration reviewed',
+      registration_submitted: 'Registration to review',
+      membership_requested: 'Request to join your organisation',
+      membership_reviewed: 'Request to join reviewed',
+      application_submitted: 'Application to review',
+      certification_reviewed: 'SME certification reviewed',
+      voucher_application_reviewed: 'Voucher application reviewed',
+      quota_granted: 'Voucher quota granted',
     },
   },
   stats: {

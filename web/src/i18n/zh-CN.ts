@@ -1,5 +1,14 @@
+import { zh as accountPart } from './parts/account';
+import { zh as organisationsPart } from './parts/organisations';
+import { zh as applicationsPart } from './parts/applications';
+import { zh as auditPart } from './parts/audit';
+
 /** Simplified Chinese: the platform's primary language. `en.ts` must have the same keys. */
 const zhCN = {
+  account: accountPart,
+  organisations: organisationsPart,
+  applications: applicationsPart,
+  audit: auditPart,
   app: {
     name: '山东省大型科学仪器共享服务平台',
     shortName: '山东大仪共享',
@@ -69,6 +78,14 @@ const zhCN = {
       settlement_line_returned: '兑付明细被退回',
       batch_paid: '兑付已支付',
       reconciliation_findings: '对账发现差异',
+      registration_reviewed: '单位注册审核结果',
+      registration_submitted: '单位注册待审核',
+      membership_requested: '人员申请加入本单位',
+      membership_reviewed: '加入单位申请结果',
+      application_submitted: '认证与申领待审核',
+      certification_reviewed: '科技型中小企业认证结果',
+      voucher_application_reviewed: '创新券申领结果',
+      quota_granted: '获得创新券额度',
     },
   },
   stats: {
