@@ -17,6 +17,8 @@ import { authRoutes } from './modules/auth/auth.routes.ts';
 import { AuthService } from './modules/auth/auth.service.ts';
 import { DEFAULT_SECURITY, type SecuritySettings } from './modules/auth/settings.ts';
 import { AuditLog } from './modules/audit/audit-log.ts';
+import { DocumentStore } from './modules/documents/documents.ts';
+import { openFileStore } from './shared/files.ts';
 import { BookingRepo } from './modules/booking/booking.repo.ts';
 import { bookingRoutes } from './modules/booking/booking.routes.ts';
 import { BookingService } from './modules/booking/booking.service.ts';
@@ -45,7 +47,10 @@ import { statsRoutes } from './modules/stats/stats.routes.ts';
 import { StatsService } from './modules/stats/stats.service.ts';
 
 /** Routes whose body is a file (sent with the file's own type) rather than JSON. */
-const isUploadPath = (path: string) => /^\/(bookings\/\d+\/report|instruments\/\d+\/photo)$/.test(path);
+const isUploadPath = (path: string) =>
+  /^\/(bookings\/\d+\/report|instruments\/\d+\/photo|(organisations|certification-applications)\/\d+\/documents\/[a-z_]+)$/.test(
+    path,
+  );
 
 export function servicesOf(app: Express): AppServices {
   return app.locals.services as AppServices;
@@ -94,6 +99,8 @@ export interface AppServices {
   notifications: NotificationService;
   /** The security audit log (append-only). */
   audit: AuditLog;
+  /** Registration and application documents. */
+  documents: DocumentStore;
   /** Finishes or undoes interrupted payments and gives expired quotas back. */
   maintenance(options?: {
     minAgeMs?: number;
@@ -118,6 +125,8 @@ export function createApp(deps: AppDeps): Express {
   const audit = new AuditLog(deps.db, clock);
   const catalogRepo = new CatalogRepo(deps.db);
   const fileDir = deps.fileDir ?? defaultFileDir(deps.db);
+  /** Registration and application documents (licences, certificates). */
+  const documents = new DocumentStore(deps.db, openFileStore(deps.db, fileDir), clock);
   const catalog = new CatalogService(deps.db, catalogRepo, clock, { fileDir, photoHosts: deps.photoHosts });
   const notifications = new NotificationService(
     deps.db,
@@ -189,6 +198,7 @@ export function createApp(deps: AppDeps): Express {
     stats,
     notifications,
     audit,
+    documents,
     maintenance: async (options) => {
       const recovered = await checkout.recover(options);
       // A new month's rows, in chunks between requests.

@@ -36,6 +36,9 @@ const KINDS = {
 
 export type FileKindName = keyof typeof KINDS;
 
+/** Folders of the file store: service reports, instrument photos, registration and application documents. */
+export type FileFolder = 'reports' | 'photos' | 'documents';
+
 /** A legacy Office file is served with the type its name says, when it says one (Word otherwise). */
 const LEGACY_OFFICE: Record<string, string> = {
   doc: 'application/msword',
@@ -71,6 +74,8 @@ export const REPORT_KINDS: readonly FileKindName[] = [
   'zip',
 ];
 export const PHOTO_KINDS: readonly FileKindName[] = ['jpg', 'png', 'webp'];
+/** Licences, authorisation letters, certificates: scans as PDF or images. */
+export const DOCUMENT_KINDS: readonly FileKindName[] = ['pdf', 'jpg', 'png'];
 
 /** The MIME type of a stored photo, from the extension the platform gave it. */
 export const PHOTO_TYPES: Record<string, string> = { jpg: KINDS.jpg.mime, png: KINDS.png.mime, webp: KINDS.webp.mime };
@@ -143,7 +148,7 @@ export class FileStore {
   constructor(readonly dir: string) {}
 
   /** Writes `bytes` as `<folder>/<prefix>-<random>.<ext>` and answers that relative path. */
-  save(folder: 'reports' | 'photos', prefix: string, ext: string, bytes: Buffer): string {
+  save(folder: FileFolder, prefix: string, ext: string, bytes: Buffer): string {
     const relative = `${folder}/${prefix}-${randomBytes(8).toString('hex')}.${ext}`;
     fs.mkdirSync(path.join(this.dir, folder), { recursive: true });
     fs.writeFileSync(path.join(this.dir, relative), bytes, { flag: 'wx' });
@@ -185,7 +190,7 @@ export class FileStore {
  */
 export interface FileStorage {
   readonly kind: FileStoreKind;
-  save(folder: 'reports' | 'photos', prefix: string, ext: string, bytes: Buffer): Promise<string>;
+  save(folder: FileFolder, prefix: string, ext: string, bytes: Buffer): Promise<string>;
   path(relative: string): Promise<string>;
   remove(relative: string | null | undefined): Promise<void>;
   /** The stored bytes (null when none). */
@@ -229,7 +234,7 @@ export class DiskFileStore implements FileStorage {
     this.store = new FileStore(dir);
   }
 
-  async save(folder: 'reports' | 'photos', prefix: string, ext: string, bytes: Buffer): Promise<string> {
+  async save(folder: FileFolder, prefix: string, ext: string, bytes: Buffer): Promise<string> {
     return this.store.save(folder, prefix, ext, bytes);
   }
 
@@ -269,7 +274,7 @@ export class DatabaseFileStore implements FileStorage {
    * Written in its own statement, or — called inside a transaction — in that transaction (the port
    * joins it), so the file and the row that refers to it can commit together.
    */
-  async save(folder: 'reports' | 'photos', prefix: string, ext: string, bytes: Buffer): Promise<string> {
+  async save(folder: FileFolder, prefix: string, ext: string, bytes: Buffer): Promise<string> {
     const key = newName(folder, prefix, ext);
     under(this.cacheDir, key);
     await this.db.run(`INSERT INTO stored_files (key, content, type, size, created_at) VALUES (?, ?, ?, ?, ?)`, [

@@ -2,8 +2,8 @@
 import type { MessageCatalogue } from '../../shared/message-catalogue.ts';
 
 export const MESSAGES: MessageCatalogue = {
-  notFound: {},
-  details: {},
+  notFound: { document: '材料' },
+  details: { 'documents are PDF files or JPEG or PNG scans': '材料须为 PDF 文件或 JPEG、PNG 扫描件' },
   detailPatterns: [],
   fields: {},
   fieldPatterns: [],
