@@ -134,13 +134,18 @@ for (const value of Object.values(sqlite)) {
 const of = (table: SQLiteTable): Built => built.get(getTableConfig(table).name)!;
 
 // One named export per table: drizzle-kit finds tables among a module's exports.
+export const accountTokens = of(sqlite.accountTokens);
+export const auditLog = of(sqlite.auditLog);
 export const bookingEvents = of(sqlite.bookingEvents);
 export const bookings = of(sqlite.bookings);
 export const calendarTokens = of(sqlite.calendarTokens);
 export const categories = of(sqlite.categories);
+export const certificationApplications = of(sqlite.certificationApplications);
 export const cities = of(sqlite.cities);
 export const closures = of(sqlite.closures);
 export const controllerGroups = of(sqlite.controllerGroups);
+export const counties = of(sqlite.counties);
+export const documents = of(sqlite.documents);
 export const enterpriseCertifications = of(sqlite.enterpriseCertifications);
 export const holidays = of(sqlite.holidays);
 export const installation = of(sqlite.installation);
@@ -165,7 +170,9 @@ export const rateCardItems = of(sqlite.rateCardItems);
 export const rateCards = of(sqlite.rateCards);
 export const reconciliationFindings = of(sqlite.reconciliationFindings);
 export const reconciliationRuns = of(sqlite.reconciliationRuns);
+export const recoveryCodes = of(sqlite.recoveryCodes);
 export const relatedParties = of(sqlite.relatedParties);
+export const reviewEvents = of(sqlite.reviewEvents);
 export const scopeMonthEnterprises = of(sqlite.scopeMonthEnterprises);
 export const scopeMonthStats = of(sqlite.scopeMonthStats);
 export const sessions = of(sqlite.sessions);
@@ -176,6 +183,7 @@ export const statsDirty = of(sqlite.statsDirty);
 export const storedFiles = of(sqlite.storedFiles);
 export const trainingRecords = of(sqlite.trainingRecords);
 export const users = of(sqlite.users);
+export const voucherApplications = of(sqlite.voucherApplications);
 export const voucherProgrammes = of(sqlite.voucherProgrammes);
 export const voucherQuotas = of(sqlite.voucherQuotas);
 export const voucherUses = of(sqlite.voucherUses);
