@@ -14,9 +14,15 @@ import { sessionMiddleware } from './http/session.ts';
 import type { TrustProxy } from './http/trust-proxy.ts';
 import { AuthRepo } from './modules/auth/auth.repo.ts';
 import { authRoutes } from './modules/auth/auth.routes.ts';
+import { accountRoutes } from './modules/auth/account.routes.ts';
+import { AccountService } from './modules/auth/account.service.ts';
 import { AuthService } from './modules/auth/auth.service.ts';
 import { DEFAULT_SECURITY, type SecuritySettings } from './modules/auth/settings.ts';
+import { applicationRoutes } from './modules/applications/applications.routes.ts';
+import { ApplicationsService } from './modules/applications/applications.service.ts';
 import { AuditLog } from './modules/audit/audit-log.ts';
+import { auditRoutes } from './modules/audit/audit.routes.ts';
+import { AuditReadService } from './modules/audit/audit.service.ts';
 import { DocumentStore } from './modules/documents/documents.ts';
 import { openFileStore } from './shared/files.ts';
 import { BookingRepo } from './modules/booking/booking.repo.ts';
@@ -45,6 +51,8 @@ import { settlementRoutes } from './modules/settlement/settlement.routes.ts';
 import { SettlementService } from './modules/settlement/settlement.service.ts';
 import { statsRoutes } from './modules/stats/stats.routes.ts';
 import { StatsService } from './modules/stats/stats.service.ts';
+import { organisationRoutes } from './modules/organisations/organisations.routes.ts';
+import { OrganisationsService } from './modules/organisations/organisations.service.ts';
 
 /** Routes whose body is a file (sent with the file's own type) rather than JSON. */
 const isUploadPath = (path: string) =>
@@ -101,6 +109,8 @@ export interface AppServices {
   audit: AuditLog;
   /** Registration and application documents. */
   documents: DocumentStore;
+  /** SME certification and voucher applications; automatic quotas (grantAutomaticQuotas runs on a timer). */
+  applications: ApplicationsService;
   /** Finishes or undoes interrupted payments and gives expired quotas back. */
   maintenance(options?: {
     minAgeMs?: number;
@@ -121,13 +131,14 @@ export function createApp(deps: AppDeps): Express {
   const clock = deps.clock ?? systemClock;
   const ttlMs = (deps.sessionTtlHours ?? 24 * 7) * 3600_000;
   const security: SecuritySettings = { ...DEFAULT_SECURITY, ...deps.security };
-  const auth = new AuthService(deps.db, new AuthRepo(deps.db), clock, ttlMs, deps.production ?? false, security);
   const audit = new AuditLog(deps.db, clock);
+  const authRepo = new AuthRepo(deps.db);
+  const auth = new AuthService(deps.db, authRepo, clock, ttlMs, deps.production ?? false, security, audit);
   const catalogRepo = new CatalogRepo(deps.db);
   const fileDir = deps.fileDir ?? defaultFileDir(deps.db);
   /** Registration and application documents (licences, certificates). */
   const documents = new DocumentStore(deps.db, openFileStore(deps.db, fileDir), clock);
-  const catalog = new CatalogService(deps.db, catalogRepo, clock, { fileDir, photoHosts: deps.photoHosts });
+  const catalog = new CatalogService(deps.db, catalogRepo, clock, { fileDir, photoHosts: deps.photoHosts, audit });
   const notifications = new NotificationService(
     deps.db,
     new NotificationsRepo(deps.db),
@@ -156,10 +167,20 @@ export function createApp(deps: AppDeps): Express {
     clock,
     fileDir,
     notifications,
+    audit,
   );
   const ledger = new Ledger(deps.db);
   const vouchersRepo = new VouchersRepo(deps.db);
-  const vouchers = new VouchersService(deps.db, vouchersRepo, ledger, clock, notifications);
+  const vouchers = new VouchersService(deps.db, vouchersRepo, ledger, clock, notifications, audit);
+  const applications = new ApplicationsService({
+    db: deps.db,
+    vouchers,
+    ledger,
+    documents,
+    audit,
+    clock,
+    notifier: notifications,
+  });
   const checkout = new CheckoutService({
     db: deps.db,
     bookings: booking,
@@ -169,6 +190,7 @@ export function createApp(deps: AppDeps): Express {
     provider: deps.payments,
     clock,
     faults: deps.checkoutFaults,
+    audit,
   });
   const settlementRepo = new SettlementRepo(deps.db);
   const settlement = new SettlementService(
@@ -179,6 +201,7 @@ export function createApp(deps: AppDeps): Express {
     ledger,
     clock,
     notifications,
+    audit,
   );
   const reconciliation = new ReconciliationService(
     deps.db,
@@ -188,8 +211,10 @@ export function createApp(deps: AppDeps): Express {
     deps.payments,
     clock,
     notifications,
+    audit,
   );
   const stats = new StatsService(deps.db, clock);
+  const organisations = new OrganisationsService({ db: deps.db, clock, notifications, audit, documents, auth });
   const services: AppServices = {
     checkout,
     vouchers,
@@ -199,6 +224,7 @@ export function createApp(deps: AppDeps): Express {
     notifications,
     audit,
     documents,
+    applications,
     maintenance: async (options) => {
       const recovered = await checkout.recover(options);
       // A new month's rows, in chunks between requests.
@@ -230,6 +256,7 @@ export function createApp(deps: AppDeps): Express {
   api.use(express.json({ limit: '64kb' }));
   api.use(cookieParser());
   api.use(sessionMiddleware(auth));
+  api.use(audit.requestScope()); // entries recorded during a request name its person and address
   api.use((_req, res, next) => {
     res.set('Cache-Control', 'no-store');
     next();
@@ -246,13 +273,17 @@ export function createApp(deps: AppDeps): Express {
     maxAge: ttlMs,
   };
   api.use(authRoutes(auth, registry, cookie));
+  api.use(accountRoutes(new AccountService(deps.db, authRepo, clock, auth, notifications), registry, cookie));
+  api.use(organisationRoutes(organisations, registry, cookie));
   api.use(catalogRoutes(catalog, registry));
   api.use(bookingRoutes(booking, checkout, registry));
   api.use(voucherRoutes(vouchers, registry));
+  api.use(applicationRoutes(applications, registry));
   api.use(ledgerRoutes(new LedgerReadService(ledger), registry));
-  api.use(settlementRoutes(settlement, reconciliation, registry));
+  api.use(settlementRoutes(settlement, reconciliation, registry, audit));
   api.use(notificationRoutes(notifications, registry));
-  api.use(statsRoutes(stats, deps.db, registry));
+  api.use(statsRoutes(stats, deps.db, registry, audit));
+  api.use(auditRoutes(new AuditReadService(deps.db, audit), registry));
   api.use(apiNotFound);
   app.use('/api/v1', api);
 

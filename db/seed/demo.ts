@@ -14,6 +14,7 @@ import { advanceIdentities, insertRows } from './bulk.ts';
 import { seedUsageHistory } from './history.ts';
 import { seedReimburseDemo, seedSettlementDemo } from './settlement.ts';
 import { seedVoucherDemo } from './vouchers.ts';
+import { seedRegistrationDemo } from './registrations.ts';
 import { seedBookingDemo, seedHolidays } from './booking.ts';
 import { UNPRICED_SORT_FEN, type RunStatus, type SharingMode } from '../schema/index.ts';
 import { hashPassword } from '../../server/modules/auth/password.ts';
@@ -620,6 +621,8 @@ export async function seedDemo(db: Database, options: SeedDemoOptions = {}): Pro
   await advanceIdentities(db);
   await seedSettlementDemo(db);
   await seedReimburseDemo(db);
+  // An enterprise's registration awaiting review (after the rest: its ids come from the database).
+  await seedRegistrationDemo(db, { now, passwordHash, seed });
 
   return {
     skipped: false,

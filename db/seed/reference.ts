@@ -1,9 +1,10 @@
 /**
- * Reference data: Shandong's 16 cities and the national instrument taxonomy.
+ * Reference data: Shandong's 16 cities, their county-level divisions and the national instrument taxonomy.
  * `seedReference` is idempotent (upserts), so it may run on every start.
  */
 import type { Database } from '../port.ts';
 import { cityData, taxonomyData, vocabulary, type TaxonomyNode } from './data.ts';
+import countiesJson from './data/counties.json' with { type: 'json' };
 
 export const PROVINCE = '山东省';
 
@@ -255,15 +256,34 @@ export function categoryRows(): CategoryRow[] {
   return [...rows.values()].sort((a, b) => a.level - b.level || a.code.localeCompare(b.code));
 }
 
+export interface CountyRow {
+  code: string;
+  cityCode: string;
+  name: string;
+  nameEn: string;
+}
+
+/** Shandong's county-level divisions (区、县级市、县), by city, from counties.json. */
+export function countyRows(): CountyRow[] {
+  const cityCodes = new Set(Object.values(CITY_CODES));
+  return countiesJson.counties.map((c) => {
+    if (!cityCodes.has(c.city) || c.code.slice(0, 4) !== c.city.slice(0, 4))
+      throw new Error(`county ${c.code} ${c.name}: not in city ${c.city}`);
+    return { code: c.code, cityCode: c.city, name: c.name, nameEn: c.en };
+  });
+}
+
 export interface SeedReferenceResult {
   cities: number;
   categories: number;
+  counties: number;
 }
 
 /** Insert or refresh the cities and the taxonomy. Safe to run any number of times. */
 export async function seedReference(db: Database): Promise<SeedReferenceResult> {
   const cities = cityRows();
   const categories = categoryRows();
+  const counties = countyRows();
   await db.write(async (tx) => {
     for (const c of cities) {
       await tx.run(
@@ -284,8 +304,16 @@ export async function seedReference(db: Database): Promise<SeedReferenceResult> 
         { ...c },
       );
     }
+    for (const c of counties) {
+      await tx.run(
+        `INSERT INTO counties (code, city_code, name, name_en) VALUES (@code, @cityCode, @name, @nameEn)
+         ON CONFLICT (code) DO UPDATE SET city_code = excluded.city_code, name = excluded.name,
+           name_en = excluded.name_en`,
+        { ...c },
+      );
+    }
   });
-  return { cities: cities.length, categories: categories.length };
+  return { cities: cities.length, categories: categories.length, counties: counties.length };
 }
 
 /** What the seed (and the server) need to know about a category, ancestors resolved. */

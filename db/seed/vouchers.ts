@@ -6,7 +6,8 @@
  * itself — researcher3's enterprise holds a quota. Written through the voucher service, so the
  * programme budgets and the quotas are funded in the ledger like any other.
  */
-import type { Database } from '../port.ts';
+import type { Database, Tx } from '../port.ts';
+import { reviewEvents, voucherApplications } from '../schema/index.ts';
 import { fixedClock } from '../../server/shared/clock.ts';
 import type { Actor } from '../../server/modules/auth/actor.ts';
 import { Ledger } from '../../server/modules/ledger/ledger.ts';
@@ -59,6 +60,7 @@ export async function seedVoucherDemo(db: Database, now: number): Promise<void> 
       // Shandong reviews claims monthly at city level: the office of the enterprise's city.
       reviewLevel: 'city',
       rejectOutcome: 'enterprise_debt',
+      quotaIssueMode: 'admin',
     });
 
     const enterprises = await tx.all<{ id: number; creditCode: string | null }>(
@@ -117,6 +119,7 @@ export async function seedVoucherDemo(db: Database, now: number): Promise<void> 
         reviewLevel: 'city',
         // The enterprise has paid the provider in full: a rejected share is simply not reimbursed.
         rejectOutcome: 'written_off',
+        quotaIssueMode: 'admin',
       });
       await service.grantQuota(actor, { programmeId: linyi.id, enterpriseId: linyiEnterprise, capFen: 50_000 * YUAN });
     }
@@ -132,5 +135,84 @@ export async function seedVoucherDemo(db: Database, now: number): Promise<void> 
         note: '股东相同（演示数据）',
       });
     }
+
+    await seedApplicationProgramme(service, actor, tx, now);
   });
 }
+
+/** The programme enterprises apply to (申领): its window runs through the winter of 2026–27. */
+export const APPLICATION_PROGRAMME_NAME = '山东省2026年度第二批科技创新券（企业申领）';
+
+/**
+ * A second provincial programme that issues quotas on application (申领), open for applications from
+ * October 2026 to March 2027 — around the demo's "now" (1 November 2026) and the months after it —
+ * and the demo researcher's enterprise's application under it, awaiting 济南's finance office
+ * (finance@demo.test; the programme reviews at city level). No quota until it is approved.
+ */
+async function seedApplicationProgramme(service: VouchersService, actor: Actor, tx: Tx, now: number): Promise<void> {
+  const researcher = await tx.get<{ id: number; organisationId: number }>(
+    `SELECT u.id, u.organisation_id AS "organisationId" FROM users u
+     JOIN enterprise_certifications c ON c.organisation_id = u.organisation_id WHERE u.email = ?`,
+    [DEMO_ACCOUNTS.researcher.email],
+  );
+  const programme = await service.createProgramme(actor, {
+    name: APPLICATION_PROGRAMME_NAME,
+    nameEn: 'Shandong Innovation Vouchers 2026, second round (on application)',
+    province: '山东省',
+    issuerCityCode: null,
+    year: 2026,
+    settlementMode: 'deduct',
+    ratioRules: {
+      basePercent: 40,
+      byCity: { '370400': 60, '371300': 60, '371400': 60, '371500': 60, '371600': 60, '371700': 60 },
+      sameCityTopUpPercent: 0,
+    },
+    orderCapFen: null,
+    enterpriseYearCapFen: 200_000 * YUAN,
+    groupYearCapFen: null,
+    budgetFen: 5_000_000 * YUAN,
+    startsOn: '2026-10-01',
+    useBy: '2027-06-30',
+    claimBy: '2027-09-30',
+    eligibleCategories: [],
+    eligibleProviders: [],
+    allowOutOfProvince: false,
+    reviewLevel: 'city',
+    rejectOutcome: 'enterprise_debt',
+    quotaIssueMode: 'application',
+    applicationOpensOn: '2026-10-01',
+    applicationClosesOn: '2027-03-31',
+    automaticQuotaFen: null,
+  });
+  if (!researcher) return;
+  // Submitted three days before the demo's "now".
+  const submittedAt = Math.min(now, DEMO_APPLIED_AT);
+  const application = await tx.orm
+    .insert(voucherApplications)
+    .values({
+      programmeId: programme.id,
+      enterpriseId: researcher.organisationId,
+      amountFen: 80_000 * YUAN,
+      plannedUse:
+        '新型复合材料研发项目的微观结构表征：扫描电镜、X射线衍射和热分析测试，预计 2026 年 11 月至 2027 年 4 月使用。',
+      declaresNoRelatedParties: true,
+      status: 'submitted',
+      submittedBy: researcher.id,
+      submittedAt,
+      updatedAt: submittedAt,
+    })
+    .returning({ id: voucherApplications.id })
+    .get();
+  await tx.orm
+    .insert(reviewEvents)
+    .values({
+      subjectType: 'voucher_application',
+      subjectId: application!.id,
+      action: 'submitted',
+      actorUserId: researcher.id,
+      at: submittedAt,
+    })
+    .run();
+}
+
+const DEMO_APPLIED_AT = Date.parse('2026-10-29T10:30:00+08:00');

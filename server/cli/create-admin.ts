@@ -46,7 +46,7 @@ async function firstLineOfStdin(): Promise<string> {
 
 async function readPassword(): Promise<string> {
   if (!process.stdin.isTTY) return firstLineOfStdin();
-  const first = await askHidden('Password (12+ characters, three kinds): ');
+  const first = await askHidden('Password (10+ characters, three kinds, not the e-mail nor a common one): ');
   const again = await askHidden('Password again: ');
   if (first !== again) throw new Error('the two passwords differ');
   return first;

@@ -6,6 +6,8 @@
  * - payment-recovery: every step asks the processor with the first attempt's keys and records through
  *   the methods that re-read the payment in their own transaction (checkout/recovery.ts).
  * - quota-expiry: one transaction per quota, skipped when its expiry transfer exists (idempotent key).
+ * - automatic-quotas: one transaction per quota, each checking that the enterprise holds none in the
+ *   programme (and the unique index behind it); a grant another run made first is skipped.
  * - stats-refresh: a year's build writes only missing rows, one chunk per transaction (a build cut off
  *   is found incomplete by its count and finished); the refresh reads, recomputes and deletes its
  *   marks in one transaction.
@@ -63,6 +65,14 @@ export function platformJobs(services: AppServices, settings: PlatformJobSetting
       async run() {
         const expired = await services.vouchers.expireQuotas();
         if (expired) log(`Expired quotas given back: ${expired}`);
+      },
+    },
+    {
+      name: 'automatic-quotas',
+      everyMs: every,
+      async run() {
+        const granted = await services.applications.grantAutomaticQuotas();
+        if (granted) log(`Automatic voucher quotas granted: ${granted}`);
       },
     },
     {

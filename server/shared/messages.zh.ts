@@ -40,9 +40,10 @@ const STATUS: Record<string, string> = {
 };
 const BATCH_STATUS: Record<string, string> = { draft: '草稿', submitted: '待审核', reviewed: '已审核', paid: '已兑付' };
 const PASSWORD_RULE: Record<string, string> = {
-  'at least 12 characters': '至少 12 个字符',
+  'at least 10 characters': '至少 10 个字符',
   'at least three of: lower case, upper case, digits, symbols': '至少包含小写字母、大写字母、数字、符号中的三种',
-  'not the e-mail name': '不得包含邮箱用户名',
+  'not the e-mail address or its name': '不得包含邮箱地址或邮箱用户名',
+  'not a commonly used password': '不得使用常见密码',
 };
 const LINE_STATUS: Record<string, string> = {
   pending: '待审核',
@@ -147,8 +148,6 @@ export const ZH_DETAILS: Record<string, string> = {
 
   // Signing in and roles
   'sign in first': '请先登录',
-  'too many wrong passwords; try again later': '密码错误次数过多，请稍后再试',
-  'too many failed sign-ins from your network; try again later': '您所在网络的登录失败次数过多，请稍后再试',
   'another sign-in attempt is being checked; try again in a moment': '另一次登录正在验证中，请稍候再试',
   'the platform is busy; try again in a moment': '平台正忙，请稍候再试',
   'wrong e-mail or password': '邮箱或密码错误',

@@ -13,8 +13,9 @@ export const screenshotDir = path.join(repoRoot, 'test-results', 'screenshots');
 
 export type Harness = { server: ServerProcess; browser: Browser };
 
-export async function startHarness(): Promise<Harness> {
-  const server = await startServer();
+/** `env` adds to the server's environment (e.g. SMTP_URL of the test's own mail server). */
+export async function startHarness(env: Record<string, string> = {}): Promise<Harness> {
+  const server = await startServer({ env });
   try {
     const browser = await launchBrowser();
     return { server, browser };
@@ -99,11 +100,14 @@ export async function expectNoHorizontalOverflow(page: Page) {
   await expect.poll(overflow, { message: 'page is not wider than the viewport', timeout: 5000 }).toBeLessThanOrEqual(0);
 }
 
-/** One server and one browser for the calling test file; the returned function hands them out. */
-export function useHarness(): () => Harness {
+/**
+ * One server and one browser for the calling test file; the returned function hands them out. `env`,
+ * called as the server starts, adds to its environment (e.g. a mail server the test starts there).
+ */
+export function useHarness(env?: () => Record<string, string> | Promise<Record<string, string>>): () => Harness {
   let h: Harness | undefined;
   beforeAll(async () => {
-    h = await startHarness();
+    h = await startHarness(await env?.());
   });
   afterAll(async () => {
     await stopHarness(h);

@@ -247,6 +247,7 @@ describe("the platform's jobs on two app instances", () => {
     expect(names).toEqual([
       'payment-recovery',
       'quota-expiry',
+      'automatic-quotas',
       'stats-refresh',
       'mail-delivery',
       'daily-reconciliation',

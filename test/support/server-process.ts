@@ -25,6 +25,8 @@ export type StartOptions = {
   env?: Record<string, string>;
   /** How long to wait for `GET /api/v1/health` to answer 200. */
   timeoutMs?: number;
+  /** Whether the built SPA (dist/web) must be there: not for tests of the API alone. */
+  web?: boolean;
 };
 
 /** A TCP port nothing listens on now, on 127.0.0.1. */
@@ -52,7 +54,11 @@ function exited(child: ChildProcess): Promise<void> {
  * without one the server gets a new database. On PostgreSQL that database already holds what the server
  * would seed (the demo with SEED_INSTRUMENTS instruments, its default seed), or nothing with SEED_DEMO=0.
  */
-export async function startServer({ env = {}, timeoutMs = 120_000 }: StartOptions = {}): Promise<ServerProcess> {
+export async function startServer({
+  env = {},
+  timeoutMs = 120_000,
+  web = true,
+}: StartOptions = {}): Promise<ServerProcess> {
   const external = process.env.E2E_BASE_URL;
   if (external) {
     const url = new URL(external);
@@ -60,7 +66,7 @@ export async function startServer({ env = {}, timeoutMs = 120_000 }: StartOption
     if (res?.status !== 200) throw new Error(`E2E_BASE_URL=${external} does not answer /api/v1/health`);
     return { baseUrl: url.origin, port: Number(url.port), output: () => '', stop: async () => undefined };
   }
-  if (!existsSync(path.join(repoRoot, 'dist', 'web', 'index.html'))) {
+  if (web && !existsSync(path.join(repoRoot, 'dist', 'web', 'index.html'))) {
     throw new Error('dist/web/index.html is missing: run `npm run build` before the browser tests');
   }
   const dir = mkdtempSync(path.join(tmpdir(), 'isp-e2e-'));

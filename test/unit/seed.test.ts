@@ -148,7 +148,8 @@ describe('seedDemo', () => {
     expect(kinds.platform).toBe(1);
     expect(kinds.institution).toBeGreaterThanOrEqual(90);
     expect(kinds.institution).toBeLessThanOrEqual(110);
-    expect(kinds.enterprise).toBe(60);
+    // 60 generated, and the registration awaiting review (registrations.ts).
+    expect(kinds.enterprise).toBe(61);
     expect(kinds.finance_office).toBe(17);
     const orgs = await all(a, 'SELECT * FROM organisations');
     const codes = orgs.map((o) => o.credit_code as string);
@@ -173,7 +174,8 @@ describe('seedDemo', () => {
   });
 
   it('writes the demo accounts with the demo password', async () => {
-    expect(await value(a, 'SELECT count(*) FROM users')).toBe(4 + MORE_DEMO_ACCOUNTS.length);
+    // And the administrator of the registration awaiting review (applicant@demo.test).
+    expect(await value(a, 'SELECT count(*) FROM users')).toBe(4 + MORE_DEMO_ACCOUNTS.length + 1);
     for (const account of Object.values(DEMO_ACCOUNTS)) {
       const row = await db1User(account.email);
       expect(row, account.email).toMatchObject({ role: account.role, display_name: account.displayName });

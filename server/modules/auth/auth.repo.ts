@@ -1,11 +1,14 @@
-import { and, count, desc, eq, gt, inArray, isNull, like, lt, lte, notInArray } from 'drizzle-orm';
+import { and, count, desc, eq, gt, inArray, isNull, like, lt, lte, ne, notInArray, or, sql } from 'drizzle-orm';
 import type { Queryable } from '../../../db/port.ts';
 import {
+  accountTokens,
   loginDevices,
   loginThrottle,
   organisations,
+  recoveryCodes,
   sessions,
   users,
+  type AccountTokenPurpose,
   type MembershipStatus,
   type OrganisationKind,
   type OrganisationStatus,
@@ -74,12 +77,33 @@ export class AuthRepo {
     await this.q.orm.insert(sessions).values(row).run();
   }
 
-  async touchSession(id: string, lastSeenAt: number, expiresAt: number): Promise<void> {
-    await this.q.orm.update(sessions).set({ lastSeenAt, expiresAt }).where(eq(sessions.id, id)).run();
+  /** Sliding expiry; the address is the one the session was last seen from, when known. */
+  async touchSession(id: string, lastSeenAt: number, expiresAt: number, clientAddress?: string): Promise<void> {
+    await this.q.orm
+      .update(sessions)
+      .set({ lastSeenAt, expiresAt, ...(clientAddress && { clientAddress }) })
+      .where(eq(sessions.id, id))
+      .run();
   }
 
-  async deleteSession(id: string): Promise<void> {
-    await this.q.orm.delete(sessions).where(eq(sessions.id, id)).run();
+  /** Ends a session: 1 when it was there. */
+  async deleteSession(id: string): Promise<number> {
+    const r = await this.q.orm
+      .delete(sessions)
+      .where(eq(sessions.id, id))
+      .returning({ n: sql<number>`1` })
+      .all();
+    return r.length;
+  }
+
+  /** The user of a session, whatever its state. */
+  async sessionUser(id: string) {
+    return this.q.orm
+      .select({ id: users.id, email: users.email, organisationId: users.organisationId })
+      .from(sessions)
+      .innerJoin(users, eq(users.id, sessions.userId))
+      .where(eq(sessions.id, id))
+      .get();
   }
 
   async deleteExpiredSessions(now: number): Promise<void> {
@@ -170,5 +194,189 @@ export class AuthRepo {
 
   async deleteExpiredDevices(now: number): Promise<void> {
     await this.q.orm.delete(loginDevices).where(lte(loginDevices.expiresAt, now)).run();
+  }
+
+  // ---- Account lifecycle (account.service.ts) ----
+
+  async userById(id: number) {
+    return this.q.orm.select().from(users).where(eq(users.id, id)).get();
+  }
+
+  /** A session signed in with the password whose second factor is still to come. */
+  async pendingSession(id: string, now: number) {
+    return this.q.orm
+      .select()
+      .from(sessions)
+      .where(and(eq(sessions.id, id), eq(sessions.secondFactorPending, true), gt(sessions.expiresAt, now)))
+      .get();
+  }
+
+  /** The second factor is proved: the session becomes a full one (1 row changed), once. */
+  async activateSession(id: string, now: number, expiresAt: number): Promise<number> {
+    const r = await this.q.orm
+      .update(sessions)
+      .set({ secondFactorPending: false, lastSeenAt: now, expiresAt })
+      .where(and(eq(sessions.id, id), eq(sessions.secondFactorPending, true)))
+      .returning({ n: sql<number>`1` })
+      .all();
+    return r.length;
+  }
+
+  /** A user's live sessions (not expired, not idle too long, not waiting for a second factor), newest first. */
+  async liveSessionsOf(userId: number, now: number, idleSince: number) {
+    return this.q.orm
+      .select()
+      .from(sessions)
+      .where(
+        and(
+          eq(sessions.userId, userId),
+          gt(sessions.expiresAt, now),
+          gt(sessions.lastSeenAt, idleSince),
+          eq(sessions.secondFactorPending, false),
+        ),
+      )
+      .orderBy(desc(sessions.lastSeenAt))
+      .all();
+  }
+
+  /** Ends a user's sessions, all or all but one; the number ended. */
+  async deleteSessionsOf(userId: number, except?: string): Promise<number> {
+    const r = await this.q.orm
+      .delete(sessions)
+      .where(and(eq(sessions.userId, userId), except === undefined ? undefined : ne(sessions.id, except)))
+      .returning({ n: sql<number>`1` })
+      .all();
+    return r.length;
+  }
+
+  async deleteSessionOf(userId: number, id: string): Promise<number> {
+    const r = await this.q.orm
+      .delete(sessions)
+      .where(and(eq(sessions.userId, userId), eq(sessions.id, id)))
+      .returning({ n: sql<number>`1` })
+      .all();
+    return r.length;
+  }
+
+  async setPassword(userId: number, passwordHash: string, now: number): Promise<void> {
+    await this.q.orm
+      .update(users)
+      .set({ passwordHash, passwordChangedAt: now, updatedAt: now })
+      .where(eq(users.id, userId))
+      .run();
+  }
+
+  async insertAccountToken(row: typeof accountTokens.$inferInsert): Promise<void> {
+    await this.q.orm.insert(accountTokens).values(row).run();
+  }
+
+  async accountToken(id: string, purpose: AccountTokenPurpose) {
+    return this.q.orm
+      .select()
+      .from(accountTokens)
+      .where(and(eq(accountTokens.id, id), eq(accountTokens.purpose, purpose)))
+      .get();
+  }
+
+  /** Uses a token: 1 when it was unused and live, 0 when another request used it first or it expired. */
+  async useAccountToken(id: string, now: number): Promise<number> {
+    const r = await this.q.orm
+      .update(accountTokens)
+      .set({ usedAt: now })
+      .where(and(eq(accountTokens.id, id), isNull(accountTokens.usedAt), gt(accountTokens.expiresAt, now)))
+      .returning({ n: sql<number>`1` })
+      .all();
+    return r.length;
+  }
+
+  /** Every unused token of a user for a purpose stops working (a reset link once the password changed). */
+  async useAccountTokensOf(userId: number, purpose: AccountTokenPurpose, now: number): Promise<void> {
+    await this.q.orm
+      .update(accountTokens)
+      .set({ usedAt: now })
+      .where(and(eq(accountTokens.userId, userId), eq(accountTokens.purpose, purpose), isNull(accountTokens.usedAt)))
+      .run();
+  }
+
+  async deleteExpiredAccountTokens(purpose: AccountTokenPurpose, before: number): Promise<void> {
+    await this.q.orm
+      .delete(accountTokens)
+      .where(and(eq(accountTokens.purpose, purpose), lt(accountTokens.expiresAt, before)))
+      .run();
+  }
+
+  /** Forgets sign-in counters: an account's, and those of the browsers that signed in to it. */
+  async clearSignInLocks(userId: number, email: string): Promise<void> {
+    const devices = this.q.orm
+      .select({ key: sql<string>`'device:' || ${loginDevices.id}` })
+      .from(loginDevices)
+      .where(eq(loginDevices.userId, userId));
+    await this.q.orm
+      .delete(loginThrottle)
+      .where(or(eq(loginThrottle.key, `account:${email}`), inArray(loginThrottle.key, devices)))
+      .run();
+  }
+
+  async setTotpPending(userId: number, secret: string | null, now: number): Promise<void> {
+    await this.q.orm.update(users).set({ totpPendingSecret: secret, updatedAt: now }).where(eq(users.id, userId)).run();
+  }
+
+  /** The pending secret becomes the account's (1 row), unless another enrolment replaced it meanwhile (0). */
+  async enableTotp(userId: number, secret: string, step: number, now: number): Promise<number> {
+    const r = await this.q.orm
+      .update(users)
+      .set({ totpSecret: secret, totpPendingSecret: null, totpEnabledAt: now, totpLastStep: step, updatedAt: now })
+      .where(and(eq(users.id, userId), eq(users.totpPendingSecret, secret)))
+      .returning({ n: sql<number>`1` })
+      .all();
+    return r.length;
+  }
+
+  async disableTotp(userId: number, now: number): Promise<void> {
+    await this.q.orm
+      .update(users)
+      .set({ totpSecret: null, totpPendingSecret: null, totpEnabledAt: null, totpLastStep: null, updatedAt: now })
+      .where(eq(users.id, userId))
+      .run();
+    await this.q.orm.delete(recoveryCodes).where(eq(recoveryCodes.userId, userId)).run();
+  }
+
+  /** Records the step a code was accepted for: 1 when it is later than the last one, 0 when the code was used already. */
+  async acceptTotpStep(userId: number, step: number): Promise<number> {
+    const r = await this.q.orm
+      .update(users)
+      .set({ totpLastStep: step })
+      .where(and(eq(users.id, userId), or(isNull(users.totpLastStep), lt(users.totpLastStep, step))))
+      .returning({ n: sql<number>`1` })
+      .all();
+    return r.length;
+  }
+
+  async replaceRecoveryCodes(userId: number, hashes: string[], now: number): Promise<void> {
+    await this.q.orm.delete(recoveryCodes).where(eq(recoveryCodes.userId, userId)).run();
+    await this.q.orm
+      .insert(recoveryCodes)
+      .values(hashes.map((codeHash) => ({ userId, codeHash, createdAt: now })))
+      .run();
+  }
+
+  /** Uses a recovery code: 1 when it was the user's and unused, else 0. */
+  async useRecoveryCode(userId: number, codeHash: string, now: number): Promise<number> {
+    const r = await this.q.orm
+      .update(recoveryCodes)
+      .set({ usedAt: now })
+      .where(and(eq(recoveryCodes.userId, userId), eq(recoveryCodes.codeHash, codeHash), isNull(recoveryCodes.usedAt)))
+      .returning({ n: sql<number>`1` })
+      .all();
+    return r.length;
+  }
+
+  async recoveryCodesLeft(userId: number): Promise<number> {
+    const found = await this.q.orm
+      .select({ n: count() })
+      .from(recoveryCodes)
+      .where(and(eq(recoveryCodes.userId, userId), isNull(recoveryCodes.usedAt)))
+      .get();
+    return found?.n ?? 0;
   }
 }

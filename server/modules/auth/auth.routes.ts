@@ -1,41 +1,76 @@
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
-import { Router, type CookieOptions } from 'express';
+import { Router, type CookieOptions, type Request, type Response } from 'express';
 import { defineRoute } from '../../http/route.ts';
 import { AppError } from '../../shared/errors.ts';
 import { SESSION_COOKIE } from '../../http/session.ts';
-import { demoAccountsSchema, loginSchema, sessionSchema } from './auth.schemas.ts';
-import { DEVICE_TTL_MS, type AuthService } from './auth.service.ts';
+import { restrictions } from './actor.ts';
+import {
+  demoAccountsSchema,
+  loginResultSchema,
+  loginSchema,
+  secondFactorSchema,
+  sessionSchema,
+} from './auth.schemas.ts';
+import { DEVICE_TTL_MS, type AuthService, type LoginContext, type LoginOutcome } from './auth.service.ts';
 
 /** Marks a browser that has signed in to an account (see AuthService.login); sent only to sign-in. */
 export const DEVICE_COOKIE = 'did';
 
+/** Where a sign-in request comes from, and the browser's device cookie. */
+export function loginContext(req: Request): LoginContext {
+  return {
+    userAgent: req.get('user-agent'),
+    client: req.ip, // the socket's peer, or with `trust proxy` set the address the trusted proxies report
+    deviceToken: req.cookies?.[DEVICE_COOKIE] as string | undefined,
+  };
+}
+
 export function authRoutes(auth: AuthService, registry: OpenAPIRegistry, cookie: CookieOptions): Router {
   const router = Router();
+  const signedIn = (res: Response, outcome: LoginOutcome) => {
+    res.cookie(SESSION_COOKIE, outcome.token, cookie);
+    if (outcome.deviceToken) {
+      // Path /api/v1/auth/login: sent to both steps of signing in, and nowhere else.
+      res.cookie(DEVICE_COOKIE, outcome.deviceToken, {
+        ...cookie,
+        sameSite: 'strict',
+        path: '/api/v1/auth/login',
+        maxAge: DEVICE_TTL_MS,
+      });
+    }
+    return outcome.user
+      ? { user: outcome.user, secondFactorRequired: false }
+      : { secondFactorRequired: outcome.secondFactorRequired };
+  };
   defineRoute(router, registry, {
     method: 'post',
     path: '/auth/login',
     summary:
-      'Sign in with e-mail and password; sets the session cookie (too many wrong passwords: 429 with Retry-After)',
+      'Sign in with e-mail and password; sets the session cookie. With two-step verification on, the answer is ' +
+      '`secondFactorRequired` and the session waits for POST /auth/login/second-factor. Too many wrong ' +
+      'passwords: 429 with Retry-After, retryAfterSeconds and retryAt',
     tag: 'Auth',
     access: 'public',
     body: loginSchema,
-    response: sessionSchema,
+    response: loginResultSchema,
+    handler: async ({ body, req, res }) => signedIn(res, await auth.login(body, loginContext(req))),
+  });
+  defineRoute(router, registry, {
+    method: 'post',
+    path: '/auth/login/second-factor',
+    summary:
+      'The second step of signing in: a code of the authenticator app (good once) or a recovery code, with the ' +
+      'session cookie the password step set. Wrong codes count against the sign-in limits',
+    tag: 'Auth',
+    access: 'public',
+    body: secondFactorSchema,
+    response: loginResultSchema,
     handler: async ({ body, req, res }) => {
-      const { token, user, deviceToken } = await auth.login(body, {
-        userAgent: req.get('user-agent'),
-        client: req.ip, // the socket's peer, or with `trust proxy` set the address the trusted proxies report
-        deviceToken: req.cookies?.[DEVICE_COOKIE] as string | undefined,
-      });
-      res.cookie(SESSION_COOKIE, token, cookie);
-      if (deviceToken) {
-        res.cookie(DEVICE_COOKIE, deviceToken, {
-          ...cookie,
-          sameSite: 'strict',
-          path: '/api/v1/auth/login',
-          maxAge: DEVICE_TTL_MS,
-        });
+      const token = req.cookies?.[SESSION_COOKIE] as string | undefined;
+      if (!token || token.length > 100) {
+        throw new AppError('unauthenticated', 'sign in with your password first', { reason: 'no_pending_sign_in' });
       }
-      return { user };
+      return signedIn(res, await auth.completeSecondFactor(token, body, loginContext(req)));
     },
   });
   defineRoute(router, registry, {
@@ -46,7 +81,7 @@ export function authRoutes(auth: AuthService, registry: OpenAPIRegistry, cookie:
     access: 'public',
     handler: async ({ req, res }) => {
       const token = req.cookies?.[SESSION_COOKIE] as string | undefined;
-      if (token) await auth.logout(token);
+      if (token && token.length <= 100) await auth.logout(token, loginContext(req));
       res.clearCookie(SESSION_COOKIE, { ...cookie, maxAge: undefined });
     },
   });
@@ -62,9 +97,12 @@ export function authRoutes(auth: AuthService, registry: OpenAPIRegistry, cookie:
   defineRoute(router, registry, {
     method: 'get',
     path: '/auth/me',
-    summary: 'The signed-in user and their organisation',
+    summary:
+      'The signed-in user and their organisation, and what the account must do first (`restriction`) — ' +
+      'answered under every restriction',
     tag: 'Auth',
     access: 'signed_in',
+    allowRestricted: restrictions,
     response: sessionSchema,
     handler: async ({ actor }) => {
       const user = await auth.userView(actor!.userId);

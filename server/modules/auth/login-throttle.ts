@@ -1,4 +1,5 @@
 import { isIPv6 } from 'node:net';
+import { DateTime } from 'luxon';
 import type { Database } from '../../../db/port.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { AppError } from '../../shared/errors.ts';
@@ -45,6 +46,25 @@ export const LOGIN_POLICIES = {
     maxInFlight: 1,
     successResets: true,
   },
+  /**
+   * "Forgot password" mails to one address: a few an hour, so the form cannot be used to flood
+   * someone's mailbox. Past it the request is still answered the same and no mail goes out.
+   */
+  reset_email: {
+    maxFailures: 3,
+    windowMs: 60 * MINUTE,
+    lockMs: 60 * MINUTE,
+    maxInFlight: 3,
+    successResets: false,
+  },
+  /** "Forgot password" requests from one client address (an IPv6 /64), whatever the e-mails. */
+  reset_address: {
+    maxFailures: 20,
+    windowMs: 60 * MINUTE,
+    lockMs: 60 * MINUTE,
+    maxInFlight: 10,
+    successResets: false,
+  },
 } satisfies Record<string, Policy>;
 
 export type BucketKind = keyof typeof LOGIN_POLICIES;
@@ -75,6 +95,17 @@ export function addressBucket(address: string | undefined): Bucket {
 
 export const accountBucket = (email: string): Bucket => ({ kind: 'account', key: `account:${email}` });
 export const deviceBucket = (deviceId: string): Bucket => ({ kind: 'device', key: `device:${deviceId}` });
+export const resetEmailBucket = (email: string): Bucket => ({ kind: 'reset_email', key: `reset:${email}` });
+export const resetAddressBucket = (address: string | undefined): Bucket => ({
+  kind: 'reset_address',
+  key: `reset-${addressBucket(address).key}`,
+});
+
+/** A lock this attempt started: it holds if the attempt fails (AuthService records it in the audit log). */
+export interface LockStarted {
+  bucket: Bucket;
+  lockedUntil: number;
+}
 
 /**
  * Counts sign-in attempts in the database, so every server process sees the same counts. An attempt is
@@ -90,11 +121,14 @@ export class LoginThrottle {
     private readonly clock: Clock,
   ) {}
 
-  /** Counts one attempt against every bucket, or refuses it (429) without counting anything. */
-  async begin(buckets: Bucket[]): Promise<void> {
+  /**
+   * Counts one attempt against every bucket, or refuses it (429, saying when to retry) without
+   * counting anything. Returns the locks this attempt's count started (they hold unless it succeeds).
+   */
+  async begin(buckets: Bucket[]): Promise<LockStarted[]> {
     // Read, decide and count in one write transaction (IMMEDIATE: the lock is taken before the read),
     // so no other attempt, in this process or another, reads the counts between our read and our write.
-    await this.db.write(async (tx) => {
+    return this.db.write(async (tx) => {
       const repo = this.repo.with(tx);
       const now = this.clock.now();
       await repo.deleteExpiredThrottle(now);
@@ -111,15 +145,20 @@ export class LoginThrottle {
               : null;
         if (why && (!refusal || why.retryAfterMs > refusal.retryAfterMs)) refusal = why;
       }
-      if (refusal) throw refused(refusal.why, refusal.retryAfterMs);
+      if (refusal) throw refused(refusal.why, refusal.retryAfterMs, now);
+      const started: LockStarted[] = [];
       for (const { bucket, row } of rows) {
         const policy = LOGIN_POLICIES[bucket.kind];
         row.failures++;
         row.inFlight++;
         row.inFlightUntil = now + LEASE_MS;
-        if (row.failures >= policy.maxFailures) row.lockedUntil = now + policy.lockMs;
+        if (row.failures >= policy.maxFailures) {
+          if (row.lockedUntil === null) started.push({ bucket, lockedUntil: now + policy.lockMs });
+          row.lockedUntil = now + policy.lockMs;
+        }
         await repo.saveThrottle(withExpiry(row, policy));
       }
+      return started;
     });
   }
 
@@ -142,15 +181,40 @@ export class LoginThrottle {
   }
 }
 
-function refused(why: BucketKind | 'busy', retryAfterMs: number): AppError {
-  const details = { retryAfterSeconds: Math.max(1, Math.ceil(retryAfterMs / 1000)) };
+/** An instant as the platform's users read it: Beijing time, to the minute. */
+const local = (ms: number) => DateTime.fromMillis(ms, { zone: 'Asia/Shanghai' }).toFormat('yyyy-MM-dd HH:mm');
+
+/**
+ * 429 saying when to try again: `retryAfterSeconds` (also the Retry-After header) and `retryAt` (an
+ * ISO instant the SPA shows in the reader's time), and the time in the message (Beijing time).
+ */
+function refused(why: BucketKind | 'busy', retryAfterMs: number, now: number): AppError {
+  const retryAfterSeconds = Math.max(1, Math.ceil(retryAfterMs / 1000));
+  const at = now + retryAfterSeconds * 1000;
+  const details = { retryAfterSeconds, retryAt: new Date(at).toISOString(), reason: why };
   switch (why) {
     case 'busy':
       return new AppError('rate_limited', 'another sign-in attempt is being checked; try again in a moment', details);
     case 'address':
-      return new AppError('rate_limited', 'too many failed sign-ins from your network; try again later', details);
-    default:
-      return new AppError('rate_limited', 'too many wrong passwords; try again later', details);
+      return new AppError(
+        'rate_limited',
+        `too many failed sign-ins from your network; try again after ${local(at)} (Beijing time)`,
+        details,
+      );
+    case 'reset_email':
+    case 'reset_address':
+      return new AppError(
+        'rate_limited',
+        `too many password reset requests; try again after ${local(at)} (Beijing time)`,
+        details,
+      );
+    case 'account':
+    case 'device':
+      return new AppError(
+        'rate_limited',
+        `too many wrong passwords or codes; the account is locked until ${local(at)} (Beijing time)`,
+        details,
+      );
   }
 }
 

@@ -1,4 +1,5 @@
 import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import { isCommonPassword } from './common-passwords.ts';
 
 /** scrypt, memory-hard: N=2^15, r=8 → 32 MiB per hash. Stored as scrypt$N$r$p$salt$hash (base64url). */
 const PARAMS = { N: 2 ** 15, r: 8, p: 1 };
@@ -30,16 +31,36 @@ export async function verifyPassword(password: string, stored: string): Promise<
   return key.length === expected.length && timingSafeEqual(key, expected);
 }
 
+/** The password policy (MLPS level 3): length and kinds of characters; the SPA shows the same rules. */
+export const PASSWORD_MIN_LENGTH = 10;
+export const PASSWORD_MIN_KINDS = 3;
+
+/** The rules a password breaks, in the words `passwordProblems` uses (messages.zh.ts translates them). */
+export const PASSWORD_RULES = {
+  length: `at least ${PASSWORD_MIN_LENGTH} characters`,
+  kinds: 'at least three of: lower case, upper case, digits, symbols',
+  email: 'not the e-mail address or its name',
+  common: 'not a commonly used password',
+} as const;
+
 /**
- * Why a password set by a person is too weak (empty when it is fine): at least 12 characters of
- * at least three kinds (lower case, upper case, digits, symbols), and not the e-mail's name.
+ * Why a password set by a person is too weak (empty when it is fine): at least 10 characters of at
+ * least three kinds (lower case, upper case, digits, symbols), not the e-mail address nor its name
+ * (the part before the @), and not one of the passwords people use most (common-passwords.ts).
+ * Checked when a password is set — registration, invitation, change, reset — never at sign-in, so
+ * accounts with older passwords (the demo's) still sign in.
  */
 export function passwordProblems(password: string, email?: string): string[] {
   const problems: string[] = [];
-  if ([...password].length < 12) problems.push('at least 12 characters');
-  const kinds = [/\p{Ll}/u, /\p{Lu}/u, /\p{Nd}/u, /[^\p{L}\p{Nd}]/u].filter((k) => k.test(password)).length;
-  if (kinds < 3) problems.push('at least three of: lower case, upper case, digits, symbols');
-  const name = email?.split('@')[0]?.toLowerCase();
-  if (name && name.length >= 4 && password.toLowerCase().includes(name)) problems.push('not the e-mail name');
+  const text = password.normalize('NFKC');
+  if ([...text].length < PASSWORD_MIN_LENGTH) problems.push(PASSWORD_RULES.length);
+  const kinds = [/\p{Ll}/u, /\p{Lu}/u, /\p{Nd}/u, /[^\p{L}\p{Nd}]/u].filter((k) => k.test(text)).length;
+  if (kinds < PASSWORD_MIN_KINDS) problems.push(PASSWORD_RULES.kinds);
+  const lower = text.toLowerCase();
+  const address = email?.trim().toLowerCase();
+  const name = address?.split('@')[0];
+  if (address && (lower.includes(address) || (name && name.length >= 4 && lower.includes(name))))
+    problems.push(PASSWORD_RULES.email);
+  if (isCommonPassword(text)) problems.push(PASSWORD_RULES.common);
   return problems;
 }

@@ -16,6 +16,7 @@
 import type { Database, Tx } from '../../../db/port.ts';
 import type { BookingStatus, PaymentMethod, PriceLine } from '../../../db/schema/index.ts';
 import type { Clock } from '../../shared/clock.ts';
+import type { AuditLog } from '../audit/audit-log.ts';
 import type { Actor } from '../auth/actor.ts';
 import type { CatalogRepo } from '../catalog/catalog.repo.ts';
 import type { SearchQuery } from '../catalog/catalog.schemas.ts';
@@ -59,8 +60,10 @@ export class BookingService {
     fileDir: string,
     /** Tells the lab and the requester of new bookings and status changes (absent in seeds). */
     notifier?: Notifier,
+    /** The security audit log (absent in seeds). */
+    audit?: AuditLog,
   ) {
-    const ctx = new BookingContext(db, repo, catalogRepo, catalog, clock, fileDir, notifier);
+    const ctx = new BookingContext(db, repo, catalogRepo, catalog, clock, fileDir, notifier, audit);
     this.ctx = ctx;
     this.views = new BookingViews(ctx);
     this.rules = new BookingRules(ctx);

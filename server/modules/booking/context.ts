@@ -12,6 +12,7 @@ import type { Database } from '../../../db/port.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { badRequest, notFound } from '../../shared/errors.ts';
 import { openFileStore, type FileStorage } from '../../shared/files.ts';
+import type { AuditLog } from '../audit/audit-log.ts';
 import type { Actor } from '../auth/actor.ts';
 import type { CatalogRepo } from '../catalog/catalog.repo.ts';
 import type { CatalogService } from '../catalog/catalog.service.ts';
@@ -49,6 +50,8 @@ export class BookingContext {
     fileDir: string,
     /** Tells the lab and the requester of new bookings and status changes (absent in seeds). */
     readonly notifier?: Notifier,
+    /** The security audit log: the holiday calendar, admins' changes to instruments' rules (absent in seeds). */
+    readonly audit?: AuditLog,
   ) {
     this.files = openFileStore(db, fileDir);
   }

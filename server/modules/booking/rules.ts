@@ -5,6 +5,7 @@
 import { DateTime } from 'luxon';
 import { badRequest, forbidden, notFound } from '../../shared/errors.ts';
 import { formatInstant, isValidZone, parseInstant } from '../../shared/time.ts';
+import { isPlatformAdmin } from '../audit/audit-log.ts';
 import { canManageInstitution, type Actor } from '../auth/actor.ts';
 import type { Schedule } from './booking.schemas.ts';
 import type { ScheduleRow } from './booking.repo.ts';
@@ -102,6 +103,17 @@ export class BookingRules {
       const { timeZone, ...rules } = input;
       await repo.upsertSchedule({ instrumentId, ...rules, updatedAt: ctx.clock.now() });
       if (timeZone !== instrument.timeZone) await repo.setTimeZone(instrumentId, timeZone);
+      // A platform admin changing an institution's instrument: an admin action.
+      if (isPlatformAdmin(actor))
+        await ctx.audit?.record(
+          {
+            action: 'instrument.schedule_update',
+            actor,
+            subject: { type: 'instrument', id: instrumentId },
+            details: { institutionId: instrument.institutionId, schedule: input },
+          },
+          tx,
+        );
       // What was written, as it reads back.
       return { instrumentId, ...(await ctx.rules(instrumentId, timeZone, repo)) };
     });
@@ -132,13 +144,26 @@ export class BookingRules {
       throw badRequest('a closure must end after it starts', [{ path: 'body.end', message: 'before start' }]);
     if (end - start > 366 * DAY)
       throw badRequest('a closure may last a year at most', [{ path: 'body.end', message: 'too long' }]);
-    const row = await ctx.repo.insertClosure({
-      instrumentId,
-      startAt: start,
-      endAt: end,
-      reason: input.reason,
-      createdBy: actor.userId,
-      createdAt: ctx.clock.now(),
+    const row = await ctx.db.write(async (tx) => {
+      const made = await ctx.repo.with(tx).insertClosure({
+        instrumentId,
+        startAt: start,
+        endAt: end,
+        reason: input.reason,
+        createdBy: actor.userId,
+        createdAt: ctx.clock.now(),
+      });
+      if (isPlatformAdmin(actor))
+        await ctx.audit?.record(
+          {
+            action: 'instrument.closure_add',
+            actor,
+            subject: { type: 'instrument', id: instrumentId },
+            details: { institutionId: instrument.institutionId, closureId: made.id, ...input },
+          },
+          tx,
+        );
+      return made;
     });
     return {
       id: row.id,
@@ -152,7 +177,19 @@ export class BookingRules {
     const instrument = await this.ctx.instrumentOr404(instrumentId);
     if (!canManageInstitution(actor, instrument.institutionId)) throw forbidden('not your institution’s instrument');
     // One statement finds and removes it: of two removals at once, the second answers 404.
-    if (!(await this.ctx.repo.deleteClosure(closureId, instrumentId))) throw notFound('closure');
+    await this.ctx.db.write(async (tx) => {
+      if (!(await this.ctx.repo.with(tx).deleteClosure(closureId, instrumentId))) throw notFound('closure');
+      if (isPlatformAdmin(actor))
+        await this.ctx.audit?.record(
+          {
+            action: 'instrument.closure_remove',
+            actor,
+            subject: { type: 'instrument', id: instrumentId },
+            details: { institutionId: instrument.institutionId, closureId },
+          },
+          tx,
+        );
+    });
   }
 
   // Holidays
@@ -166,11 +203,39 @@ export class BookingRules {
   async putHoliday(date: string, input: { kind: 'off' | 'workday'; nameZh: string; nameEn?: string | null }) {
     if (!DateTime.fromISO(date).isValid)
       throw badRequest('not a date', [{ path: 'params.date', message: 'YYYY-MM-DD' }]);
-    await this.ctx.repo.upsertHoliday({ date, kind: input.kind, nameZh: input.nameZh, nameEn: input.nameEn ?? null });
+    // Platform admins only (the route's rule); who it was comes from the request (the audit log's scope).
+    await this.ctx.db.write(async (tx) => {
+      const repo = this.ctx.repo.with(tx);
+      const before = (await repo.allHolidays()).find((h) => h.date === date);
+      await repo.upsertHoliday({ date, kind: input.kind, nameZh: input.nameZh, nameEn: input.nameEn ?? null });
+      await this.ctx.audit?.record(
+        {
+          action: 'holiday.put',
+          subject: { type: 'holiday', id: date },
+          details: {
+            before: before ? { kind: before.kind, nameZh: before.nameZh, nameEn: before.nameEn } : null,
+            after: { kind: input.kind, nameZh: input.nameZh, nameEn: input.nameEn ?? null },
+          },
+        },
+        tx,
+      );
+    });
     return { date, kind: input.kind, nameZh: input.nameZh, nameEn: input.nameEn ?? null };
   }
 
   async deleteHoliday(date: string): Promise<void> {
-    if (!(await this.ctx.repo.deleteHoliday(date))) throw notFound('holiday');
+    await this.ctx.db.write(async (tx) => {
+      const repo = this.ctx.repo.with(tx);
+      const before = (await repo.allHolidays()).find((h) => h.date === date);
+      if (!before || !(await repo.deleteHoliday(date))) throw notFound('holiday');
+      await this.ctx.audit?.record(
+        {
+          action: 'holiday.delete',
+          subject: { type: 'holiday', id: date },
+          details: { kind: before.kind, nameZh: before.nameZh, nameEn: before.nameEn },
+        },
+        tx,
+      );
+    });
   }
 }

@@ -4,6 +4,7 @@
  */
 import { DateTime } from 'luxon';
 import { badRequest, forbidden, notFound } from '../../shared/errors.ts';
+import { maskEmail } from '../../shared/mask.ts';
 import { canManageInstitution, type Actor } from '../auth/actor.ts';
 import type { BookingContext } from './context.ts';
 
@@ -46,7 +47,15 @@ export class BookingTraining {
         id: record.id,
         instrumentId: record.instrumentId,
         instrumentName,
-        user: { id: shown ? user.id : null, name: shown ? user.displayName : null, email: record.userEmail },
+        // The lab sees the address masked (personal data in a list); admins and the holder whole.
+        user: {
+          id: shown ? user.id : null,
+          name: shown ? user.displayName : null,
+          email:
+            actor.role === 'platform_admin' || user?.id === actor.userId
+              ? record.userEmail
+              : maskEmail(record.userEmail)!,
+        },
         grantedAt: new Date(record.grantedAt).toISOString(),
         expiresOn: record.expiresOn,
         revokedAt: record.revokedAt === null ? null : new Date(record.revokedAt).toISOString(),

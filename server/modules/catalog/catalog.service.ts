@@ -14,6 +14,7 @@ import path from 'node:path';
 import type { Database } from '../../../db/port.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { openFileStore } from '../../shared/files.ts';
+import type { AuditLog } from '../audit/audit-log.ts';
 import type { Actor } from '../auth/actor.ts';
 import type {
   CategoryNode,
@@ -43,14 +44,14 @@ export class CatalogService {
     db: Database,
     repo: CatalogRepo,
     clock: Clock,
-    options: { fileDir?: string; photoHosts?: readonly string[] } = {},
+    options: { fileDir?: string; photoHosts?: readonly string[]; audit?: AuditLog } = {},
   ) {
     const files = openFileStore(db, options.fileDir ?? path.join(os.tmpdir(), 'isp-files'));
     this.photos = new InstrumentPhotos(db, repo, files, clock, options.photoHosts ?? []);
     // One context: search and the reference views share the reference data and the memo.
     const ctx = new CatalogContext(db, repo, clock, this.photos);
     this.searching = new CatalogSearch(ctx);
-    this.records = new InstrumentRecords(ctx);
+    this.records = new InstrumentRecords(ctx, options.audit);
     this.reference = new ReferenceViews(ctx);
   }
 

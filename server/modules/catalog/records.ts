@@ -6,6 +6,7 @@
 import { UNPRICED_SORT_FEN, type PriceUnit } from '../../../db/schema/index.ts';
 import { AppError, badRequest, forbidden, notFound } from '../../shared/errors.ts';
 import { namedFields } from '../../shared/patch.ts';
+import { isPlatformAdmin, type AuditLog } from '../audit/audit-log.ts';
 import { canManageInstitution, type Actor } from '../auth/actor.ts';
 import type { InstrumentDetail, InstrumentInput, InstrumentPatch, RateCard } from './catalog.schemas.ts';
 import type { CatalogRepo } from './catalog.repo.ts';
@@ -21,7 +22,11 @@ export function listPrice(items: RateCard['items']): { fen: number; unit: PriceU
 }
 
 export class InstrumentRecords {
-  constructor(private readonly ctx: CatalogContext) {}
+  constructor(
+    private readonly ctx: CatalogContext,
+    /** The security audit log: platform admins publishing or editing an institution's instrument. */
+    private readonly audit?: AuditLog,
+  ) {}
 
   async instrument(id: number, actor: Actor | null): Promise<InstrumentDetail> {
     const ref = await this.ctx.ref();
@@ -148,6 +153,16 @@ export class InstrumentRecords {
       });
       if (rateCard) await this.writeRateCard(repo, id, rateCard, now);
       await repo.reindex(null, doc);
+      if (isPlatformAdmin(actor))
+        await this.audit?.record(
+          {
+            action: 'instrument.create',
+            actor,
+            subject: { type: 'instrument', id },
+            details: { institutionId, institutionName: institution.name, nameZh: record.nameZh },
+          },
+          tx,
+        );
       return this.detail({ repo, ref }, id, actor);
     });
   }
@@ -191,6 +206,22 @@ export class InstrumentRecords {
       });
       if (rateCard) await this.writeRateCard(repo, id, rateCard, now);
       await repo.reindex(row.searchKey, doc);
+      if (isPlatformAdmin(actor)) {
+        // The fields named, each with its value before and after (the rate card: that it was replaced).
+        const stored = row as unknown as Record<string, unknown>;
+        const fields = Object.fromEntries(
+          Object.entries(changes).map(([k, v]) => [k, { from: stored[k] ?? null, to: v ?? null }]),
+        );
+        await this.audit?.record(
+          {
+            action: 'instrument.update',
+            actor,
+            subject: { type: 'instrument', id },
+            details: { institutionId: row.institutionId, nameZh: merged.nameZh, fields, rateCard: !!rateCard },
+          },
+          tx,
+        );
+      }
       return { detail: await this.detail({ repo, ref }, id, actor), photoBefore: row.photoUrl };
     });
     // The replaced upload leaves the disk once the change is committed.

@@ -165,6 +165,11 @@ export class Authorisation {
         },
         now,
       );
+      await this.ctx.deps.audit?.record({
+        action: 'payment.authorise',
+        subject: { type: 'booking', id: b.id },
+        details: { paymentId: p.id, amountFen: charge.amountFen, processorRef: charge.id },
+      });
       if (!(await bookings.settleCheckout(b.id, 'paid', now))) {
         await payments.update(p.id, { pendingAction: 'release', updatedAt: now });
         release = true;
@@ -188,6 +193,12 @@ export class Authorisation {
         failureMessage: message,
         token: null,
         updatedAt: now,
+      });
+      await this.ctx.deps.audit?.record({
+        action: 'payment.authorise',
+        outcome: 'failure',
+        subject: { type: 'booking', id: p.bookingId },
+        details: { paymentId: p.id, amountFen: p.authorisedFen, code, message },
       });
       await vouchers.release(p.bookingId, now, 'checkout failed');
       await bookings.settleCheckout(p.bookingId, 'failed', now, message);

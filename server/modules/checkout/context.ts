@@ -3,6 +3,7 @@
  * local records, and the ledger accounts a booking's money moves between.
  */
 import type { Database } from '../../../db/port.ts';
+import type { AuditLog } from '../audit/audit-log.ts';
 import type { BookingRow } from '../booking/booking.repo.ts';
 import type { BookingService } from '../booking/booking.service.ts';
 import type { Clock } from '../../shared/clock.ts';
@@ -30,6 +31,8 @@ export interface CheckoutDeps {
   faults?: CheckoutFaults;
   /** An authorisation nobody could confirm for this long is undone (default 10 minutes). */
   giveUpAfterMs?: number;
+  /** The security audit log: money authorised, captured, released and refunded (absent in seeds). */
+  audit?: AuditLog;
 }
 
 export class CheckoutContext {

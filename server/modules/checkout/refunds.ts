@@ -86,6 +86,11 @@ export class Refunds {
         },
         now,
       );
+      await this.ctx.deps.audit?.record({
+        action: 'payment.refund',
+        subject: { type: 'booking', id: b.id },
+        details: { paymentId: p.id, amountFen, reason, processorRef: refundId },
+      });
       const refunded = p.refundedFen + amountFen;
       await payments.update(p.id, {
         refundedFen: refunded,

@@ -64,6 +64,11 @@ export class Settle {
           },
           now,
         );
+        await this.ctx.deps.audit?.record({
+          action: 'payment.capture',
+          subject: { type: 'booking', id: b.id },
+          details: { paymentId: p.id, amountFen: captured, authorisedFen: p.authorisedFen, processorRef: charge.id },
+        });
         await payments.update(p.id, {
           status: 'captured',
           capturedFen: captured,
@@ -73,6 +78,11 @@ export class Settle {
         });
       } else if (charge.refundedFen >= charge.amountFen) {
         await ledger.void(`pay:${p.id}:authorise`, `pay:${p.id}:authorise:void`, now);
+        await this.ctx.deps.audit?.record({
+          action: 'payment.release',
+          subject: { type: 'booking', id: b.id },
+          details: { paymentId: p.id, amountFen: p.authorisedFen, processorRef: charge.id },
+        });
         await payments.update(p.id, {
           status: 'released',
           pendingAction: null,

@@ -191,6 +191,20 @@ export class BatchClaims {
       const now = this.ctx.clock.now();
       await moveBatch(repo, b, { status: 'submitted', bankAccount, submittedAt: now, updatedAt: now });
       await recordEvent(repo, b.id, null, 'submit', 'draft', 'submitted', actor, null, now);
+      await this.ctx.audit?.record(
+        {
+          action: 'settlement.submit',
+          actor,
+          subject: { type: 'settlement_batch', id: b.id },
+          details: {
+            programmeId: b.programmeId,
+            month: b.month,
+            lines: lines.length,
+            totalFen: lines.reduce((s, l) => s + l.voucherFen, 0),
+          },
+        },
+        tx,
+      );
     });
     return this.reads.viewOf(id, lang);
   }

@@ -8,6 +8,7 @@ import { DateTime } from 'luxon';
 import type { Database } from '../../../db/port.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { AppError, forbidden, notFound } from '../../shared/errors.ts';
+import type { AuditLog } from '../audit/audit-log.ts';
 import type { Actor } from '../auth/actor.ts';
 import type { CatalogRepo } from '../catalog/catalog.repo.ts';
 import type { Ledger } from '../ledger/ledger.ts';
@@ -27,6 +28,8 @@ export interface SettlementContext {
   clock: Clock;
   /** Tells claimants of returned lines and paid batches (absent in seeds). */
   notifier?: Notifier;
+  /** The security audit log: submissions, decisions and payments of money (absent in seeds). */
+  audit?: AuditLog;
 }
 
 /** `fn`'s reads in one snapshot, with the repository on it (a view must not mix two states of a batch). */

@@ -12,6 +12,7 @@ import type { Clock } from '../../shared/clock.ts';
 import { AppError, badRequest, forbidden, notFound } from '../../shared/errors.ts';
 import type { Lang } from '../../shared/lang.ts';
 import { parseInstant } from '../../shared/time.ts';
+import type { AuditLog } from '../audit/audit-log.ts';
 import { isProvinceFinance, type Actor } from '../auth/actor.ts';
 import type { Ledger } from '../ledger/ledger.ts';
 import { LINKS } from '../notifications/links.ts';
@@ -48,6 +49,8 @@ export class ReconciliationService {
     private readonly clock: Clock,
     /** Tells the province's finance staff of findings (absent in benches). */
     private readonly notifier?: Notifier,
+    /** The security audit log: runs and resolved findings (absent in benches). */
+    private readonly audit?: AuditLog,
   ) {}
 
   /**
@@ -155,6 +158,19 @@ export class ReconciliationService {
           summary,
           finishedAt: this.clock.now(),
         });
+        await this.audit?.record(
+          {
+            action: 'reconciliation.run',
+            subject: { type: 'reconciliation_run', id: run.id },
+            details: {
+              from: new Date(from).toISOString(),
+              to: new Date(to).toISOString(),
+              trigger: run.trigger,
+              ...summary,
+            },
+          },
+          tx,
+        );
         if (findings.length) {
           const day = (ms: number) => DateTime.fromMillis(ms, { zone: ZONE }).toISODate()!;
           await this.notifier?.notify(
@@ -181,6 +197,12 @@ export class ReconciliationService {
         status: 'failed',
         error: err instanceof Error ? err.message : String(err),
         finishedAt: this.clock.now(),
+      });
+      await this.audit?.record({
+        action: 'reconciliation.run',
+        outcome: 'failure',
+        subject: { type: 'reconciliation_run', id: run.id },
+        details: { from: new Date(from).toISOString(), to: new Date(to).toISOString(), trigger: run.trigger },
       });
     }
     return (await this.repo.run(run.id))!;
@@ -271,6 +293,15 @@ export class ReconciliationService {
         resolutionNote: note,
       });
       if (!resolved) throw new AppError('conflict', 'the finding is already resolved');
+      await this.audit?.record(
+        {
+          action: 'reconciliation.resolve',
+          actor,
+          subject: { type: 'reconciliation_run', id: runId },
+          details: { findingId, kind: finding.kind, amountFen: finding.amountFen, note },
+        },
+        tx,
+      );
     });
     return this.get(actor, runId, lang);
   }

@@ -101,6 +101,22 @@ export class BatchReview {
           : (input.reason ?? null),
         now,
       );
+      await this.ctx.audit?.record(
+        {
+          action: `settlement.line_${action}`,
+          actor,
+          subject: { type: 'settlement_batch', id: b.id },
+          details: {
+            lineId: line.id,
+            bookingId: line.bookingId,
+            voucherFen: line.voucherFen,
+            reason: input.reason ?? null,
+            ...(action === 'approve' &&
+              failing.length && { overrideReason: input.overrideReason, failedChecks: failing.map((c) => c.name) }),
+          },
+        },
+        tx,
+      );
       await settleIfDecided(repo, b, actor, now);
     });
     return this.reads.viewOf(batchId, lang);
@@ -221,6 +237,22 @@ export class BatchReview {
         );
       }
       await recordEvent(repo, b.id, null, 'pay', 'reviewed', 'paid', actor, reference, now);
+      await this.ctx.audit?.record(
+        {
+          action: 'settlement.pay',
+          actor,
+          subject: { type: 'settlement_batch', id: b.id },
+          details: {
+            programmeId: b.programmeId,
+            month: b.month,
+            paidFen: paid,
+            lines: approved.length,
+            reference,
+            claimantId: b.claimantId,
+          },
+        },
+        tx,
+      );
       await this.ctx.notifier?.notify(
         {
           type: 'batch_paid',

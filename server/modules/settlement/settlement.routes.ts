@@ -2,6 +2,7 @@ import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { Router, type Response } from 'express';
 import { z } from 'zod';
 import { idParams, routeDeclarer } from '../../http/route.ts';
+import type { AuditLog } from '../audit/audit-log.ts';
 import { batchStatementPdf, batchTable, runTable, toCsv, toXlsx, voucherRegisterTable, type Table } from './exports.ts';
 import type { ReconciliationService } from './reconciliation.service.ts';
 import {
@@ -41,10 +42,19 @@ export function settlementRoutes(
   settlement: SettlementService,
   reconciliation: ReconciliationService,
   registry: OpenAPIRegistry,
+  /** Every export of financial data is recorded in the security audit log (by whom, what, how many rows). */
+  audit?: AuditLog,
 ): Router {
   const router = Router();
   const route = routeDeclarer(router, registry);
   const tag = 'Settlement';
+  const recordExport = (
+    what: string,
+    format: string,
+    rows: number,
+    subject?: { type: string; id: number },
+    filters: Record<string, unknown> = {},
+  ) => audit?.record({ action: `export.${what}`, subject, details: { format, rows, ...filters } });
 
   const sendTable = async (res: Response, table: Table, format: 'csv' | 'xlsx', name: string) => {
     const body = format === 'csv' ? toCsv(table) : await toXlsx(table);
@@ -180,6 +190,10 @@ export function settlementRoutes(
       // The exports are Chinese documents: the checks' details and the history in Chinese too.
       const batch = await settlement.get(actor!, params.id, 'zh');
       const name = `settlement-batch-${batch.id}-${batch.month}`;
+      await recordExport('settlement_batch', query.format, batch.lines.length, {
+        type: 'settlement_batch',
+        id: batch.id,
+      });
       if (query.format !== 'pdf') return sendTable(res, batchTable(batch), query.format, name);
       res
         .status(200)
@@ -196,8 +210,11 @@ export function settlementRoutes(
     access: EVERYONE_INVOLVED,
     query: tableExportQuery,
     file: [TYPES.csv, TYPES.xlsx],
-    handler: async ({ query, actor, res }) =>
-      sendTable(res, voucherRegisterTable(await settlement.register(actor!)), query.format, 'voucher-register'),
+    handler: async ({ query, actor, res }) => {
+      const rows = await settlement.register(actor!);
+      await recordExport('voucher_register', query.format, rows.length);
+      return sendTable(res, voucherRegisterTable(rows), query.format, 'voucher-register');
+    },
   });
 
   route({
@@ -267,6 +284,10 @@ export function settlementRoutes(
     handler: async ({ params, query, actor, res }) => {
       // The exports are Chinese documents: the findings' details in Chinese too.
       const run = await reconciliation.get(actor!, params.id, 'zh');
+      await recordExport('reconciliation_run', query.format, run.findings.length, {
+        type: 'reconciliation_run',
+        id: run.id,
+      });
       return sendTable(res, runTable(run), query.format, `reconciliation-run-${run.id}`);
     },
   });

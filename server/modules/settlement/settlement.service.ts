@@ -15,6 +15,7 @@ import type { BatchStatus } from '../../../db/schema/index.ts';
 import type { BankAccount } from '../../../db/schema/settlement.ts';
 import type { Clock } from '../../shared/clock.ts';
 import type { Lang } from '../../shared/lang.ts';
+import type { AuditLog } from '../audit/audit-log.ts';
 import type { Actor } from '../auth/actor.ts';
 import type { CatalogRepo } from '../catalog/catalog.repo.ts';
 import type { Ledger } from '../ledger/ledger.ts';
@@ -48,8 +49,10 @@ export class SettlementService {
     clock: Clock,
     /** Tells claimants of returned lines and paid batches (absent in seeds). */
     notifier?: Notifier,
+    /** The security audit log (absent in seeds). */
+    audit?: AuditLog,
   ) {
-    this.ctx = { db, repo, vouchers, catalog, ledger, clock, notifier };
+    this.ctx = { db, repo, vouchers, catalog, ledger, clock, notifier, audit };
     this.reads = new BatchReads(this.ctx);
     this.claims = new BatchClaims(this.ctx, this.reads);
     this.review = new BatchReview(this.ctx, this.reads);

@@ -3,6 +3,7 @@ import { Router, type Response } from 'express';
 import { z } from 'zod';
 import type { Database } from '../../../db/port.ts';
 import { idParams, routeDeclarer } from '../../http/route.ts';
+import type { AuditLog } from '../audit/audit-log.ts';
 import { forbidden, notFound } from '../../shared/errors.ts';
 import { toCsv, toXlsx, type Table } from '../settlement/exports.ts';
 import { instrumentRecords, serviceRecords } from './national.ts';
@@ -45,7 +46,13 @@ const TYPES = {
 /** True while the year's figures are still being built: what exists is answered, the rest follows. */
 const building = z.boolean();
 
-export function statsRoutes(stats: StatsService, db: Database, registry: OpenAPIRegistry): Router {
+export function statsRoutes(
+  stats: StatsService,
+  db: Database,
+  registry: OpenAPIRegistry,
+  /** National-report exports are recorded in the security audit log. */
+  audit?: AuditLog,
+): Router {
   const router = Router();
   const route = routeDeclarer(router, registry);
   const tag = 'Statistics';
@@ -212,12 +219,14 @@ export function statsRoutes(stats: StatsService, db: Database, registry: OpenAPI
       handler: async ({ query, actor, res }) => {
         await checkInstitution(actor!, query.institutionId);
         await stats.refresh();
-        await send(
-          res,
-          await build(db, query.institutionId, query.year),
-          query.format,
-          `national-${kind}-${query.institutionId}-${query.year}`,
-        );
+        const table = await build(db, query.institutionId, query.year);
+        // An export of the institution's records (users' names and units in the service records).
+        await audit?.record({
+          action: `export.national_${kind}`,
+          subject: { type: 'organisation', id: query.institutionId },
+          details: { format: query.format, rows: table.rows.length, year: query.year },
+        });
+        await send(res, table, query.format, `national-${kind}-${query.institutionId}-${query.year}`);
       },
     });
   }

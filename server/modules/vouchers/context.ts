@@ -6,6 +6,7 @@ import { DateTime } from 'luxon';
 import type { Database } from '../../../db/port.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { forbidden } from '../../shared/errors.ts';
+import type { AuditLog } from '../audit/audit-log.ts';
 import { financeScope, type Actor } from '../auth/actor.ts';
 import type { Ledger } from '../ledger/ledger.ts';
 import type { Notifier } from '../notifications/notifications.service.ts';
@@ -21,6 +22,8 @@ export interface VouchersContext {
   readonly clock: Clock;
   /** Tells the enterprise when a quota is nearly used up (absent in seeds). */
   readonly notifier?: Notifier;
+  /** The security audit log: programmes, certification, related parties, quotas (absent in seeds). */
+  readonly audit?: AuditLog;
 }
 
 /** The local date (YYYY-MM-DD) of the clock's now. */

@@ -94,6 +94,15 @@ export class Enterprises {
         updatedBy: actor.userId,
         updatedAt: this.ctx.clock.now(),
       });
+      await this.ctx.audit?.record(
+        {
+          action: 'voucher.certify',
+          actor,
+          subject: { type: 'organisation', id: enterpriseId },
+          details: { enterpriseName: org.name, ...input },
+        },
+        tx,
+      );
       return this.view(repo, (await repo.enterprise(org.id))!);
     });
   }
@@ -105,13 +114,23 @@ export class Enterprises {
       const org = await this.enterpriseOr404(repo, enterpriseId);
       const c = await repo.certification(enterpriseId);
       if (!c) throw notFound('certification');
-      if (c.revokedAt === null)
+      if (c.revokedAt === null) {
         await repo.upsertCertification({
           ...c,
           revokedAt: this.ctx.clock.now(),
           updatedBy: actor.userId,
           updatedAt: this.ctx.clock.now(),
         });
+        await this.ctx.audit?.record(
+          {
+            action: 'voucher.certification_revoke',
+            actor,
+            subject: { type: 'organisation', id: enterpriseId },
+            details: { enterpriseName: org.name, certificateNo: c.certificateNo },
+          },
+          tx,
+        );
+      }
       return this.view(repo, (await repo.enterprise(org.id))!);
     });
   }
@@ -136,9 +155,16 @@ export class Enterprises {
     });
   }
 
+  /** The admin of the request is recorded as who made it (the audit log's request scope). */
   async createControllerGroup(input: { name: string; controller: string }) {
-    const g = await this.ctx.repo.insertControllerGroup({ ...input, createdAt: this.ctx.clock.now() });
-    return { id: g.id, name: g.name, controller: g.controller, members: [] };
+    return this.ctx.db.write(async (tx) => {
+      const g = await this.ctx.repo.with(tx).insertControllerGroup({ ...input, createdAt: this.ctx.clock.now() });
+      await this.ctx.audit?.record(
+        { action: 'voucher.controller_group_create', subject: { type: 'controller_group', id: g.id }, details: input },
+        tx,
+      );
+      return { id: g.id, name: g.name, controller: g.controller, members: [] };
+    });
   }
 
   /** Related-party declarations; a city's finance office reads those of its city's enterprises. */
@@ -175,13 +201,42 @@ export class Enterprises {
         declaredBy: actor.userId,
         declaredAt: this.ctx.clock.now(),
       });
-      return (await this.relatedPartyViews(repo, { enterpriseId: input.enterpriseId })).find(
+      const made = (await this.relatedPartyViews(repo, { enterpriseId: input.enterpriseId })).find(
         (r) => r.provider.id === input.providerId && r.relation === input.relation,
       )!;
+      await this.ctx.audit?.record(
+        {
+          action: 'voucher.related_party_declare',
+          actor,
+          subject: { type: 'related_party', id: made.id },
+          details: { ...input, enterpriseName: enterprise.name, providerName: provider.name },
+        },
+        tx,
+      );
+      return made;
     });
   }
 
+  /** The admin of the request is recorded as who removed it (the audit log's request scope). */
   async removeRelated(id: number): Promise<void> {
-    if (!(await this.ctx.repo.deleteRelatedParty(id))) throw notFound('related party');
+    await this.ctx.db.write(async (tx) => {
+      const repo = this.ctx.repo.with(tx);
+      const before = (await this.relatedPartyViews(repo, {})).find((r) => r.id === id);
+      if (!before || !(await repo.deleteRelatedParty(id))) throw notFound('related party');
+      await this.ctx.audit?.record(
+        {
+          action: 'voucher.related_party_remove',
+          subject: { type: 'related_party', id },
+          details: {
+            enterpriseId: before.enterprise.id,
+            enterpriseName: before.enterprise.name,
+            providerId: before.provider.id,
+            providerName: before.provider.name,
+            relation: before.relation,
+          },
+        },
+        tx,
+      );
+    });
   }
 }

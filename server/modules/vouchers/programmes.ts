@@ -76,6 +76,7 @@ export class Programmes {
       throw bad('orderCapFen', 'the order cap exceeds the per-enterprise cap');
     if (input.enterpriseYearCapFen > input.budgetFen)
       throw bad('enterpriseYearCapFen', 'the per-enterprise cap exceeds the budget');
+    checkIssueMode(input, bad);
     const cityCodes = [
       ...Object.keys(input.ratioRules.byCity),
       ...(input.issuerCityCode ? [input.issuerCityCode] : []),
@@ -104,6 +105,7 @@ export class Programmes {
       const now = this.ctx.clock.now();
       const p = await repo.insertProgramme({
         ...input,
+        ...issueTerms(input),
         nameEn: input.nameEn ?? null,
         issuerCityCode: input.issuerCityCode ?? null,
         orderCapFen: input.orderCapFen ?? null,
@@ -113,6 +115,15 @@ export class Programmes {
         updatedAt: now,
       });
       const accounts = await programmeAccounts(this.ctx.ledger, p, now);
+      await this.ctx.audit?.record(
+        {
+          action: 'voucher.programme_create',
+          actor,
+          subject: { type: 'voucher_programme', id: p.id },
+          details: { name: p.name, year: p.year, budgetFen: p.budgetFen, issuerCityCode: p.issuerCityCode },
+        },
+        tx,
+      );
       await this.ctx.ledger.create(
         {
           id: `programme:${p.id}:fund`,
@@ -164,8 +175,24 @@ export class Programmes {
           now,
         );
       }
+      // What changed: each term named with its value before and after.
+      const changed = Object.fromEntries(
+        Object.entries(input)
+          .filter(([k, v]) => JSON.stringify(v ?? null) !== JSON.stringify((p as Record<string, unknown>)[k] ?? null))
+          .map(([k, v]) => [k, { from: (p as Record<string, unknown>)[k] ?? null, to: v ?? null }]),
+      );
+      await this.ctx.audit?.record(
+        {
+          action: 'voucher.programme_update',
+          actor,
+          subject: { type: 'voucher_programme', id },
+          details: { name: input.name, changed },
+        },
+        tx,
+      );
       await repo.updateProgramme(id, {
         ...input,
+        ...issueTerms(input),
         nameEn: input.nameEn ?? null,
         issuerCityCode: input.issuerCityCode ?? null,
         orderCapFen: input.orderCapFen ?? null,
@@ -175,4 +202,39 @@ export class Programmes {
       return this.view(repo, (await repo.programme(id))!);
     });
   }
+}
+
+/**
+ * How quotas are issued. Application mode needs its window (local dates, inclusive): it closes no
+ * earlier than it opens, by the use-by date (a quota applied for later could not be used), and opens
+ * at most a year before the programme starts. Automatic mode needs the amount each certified
+ * enterprise gets, at most the per-enterprise cap.
+ */
+function checkIssueMode(input: ProgrammeInput, bad: (path: string, message: string) => Error): void {
+  if (input.quotaIssueMode === 'application') {
+    const { applicationOpensOn: opens, applicationClosesOn: closes } = input;
+    if (!opens) throw bad('applicationOpensOn', 'an application programme needs the date applications open');
+    if (!closes) throw bad('applicationClosesOn', 'an application programme needs the date applications close');
+    if (closes < opens) throw bad('applicationClosesOn', 'applications close before they open');
+    if (closes > input.useBy) throw bad('applicationClosesOn', 'applications close after the use-by date');
+    const earliest = `${Number(input.startsOn.slice(0, 4)) - 1}${input.startsOn.slice(4)}`;
+    if (opens < earliest)
+      throw bad('applicationOpensOn', 'applications open more than a year before the programme starts');
+  }
+  if (input.quotaIssueMode === 'automatic') {
+    if (!input.automaticQuotaFen)
+      throw bad('automaticQuotaFen', 'an automatic programme needs the quota each enterprise gets');
+    if (input.automaticQuotaFen > input.enterpriseYearCapFen)
+      throw bad('automaticQuotaFen', 'the automatic quota exceeds the per-enterprise cap');
+  }
+}
+
+/** The issue terms stored: the window only in application mode, the amount only in automatic mode. */
+function issueTerms(input: ProgrammeInput) {
+  return {
+    quotaIssueMode: input.quotaIssueMode,
+    applicationOpensOn: input.quotaIssueMode === 'application' ? (input.applicationOpensOn ?? null) : null,
+    applicationClosesOn: input.quotaIssueMode === 'application' ? (input.applicationClosesOn ?? null) : null,
+    automaticQuotaFen: input.quotaIssueMode === 'automatic' ? (input.automaticQuotaFen ?? null) : null,
+  };
 }

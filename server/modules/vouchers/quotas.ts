@@ -75,7 +75,11 @@ export class Quotas {
    * The programme's dates and cap, the enterprise's certification and the one-quota rule are checked
    * in the transaction that writes the quota and funds it: none can change in between.
    */
-  async grant(actor: Actor, input: { programmeId: number; enterpriseId: number; capFen: number }): Promise<QuotaView> {
+  async grant(
+    /** Null: granted by the platform itself (automatic quotas). */
+    actor: Actor | null,
+    input: { programmeId: number; enterpriseId: number; capFen: number },
+  ): Promise<QuotaView> {
     return this.ctx.db.write(async (tx) => {
       const repo = this.ctx.repo.with(tx);
       const p = await repo.programme(input.programmeId);
@@ -98,7 +102,7 @@ export class Quotas {
       if (await repo.quotaOf(p.id, org.id))
         throw new AppError('conflict', 'the enterprise already holds a quota in this programme');
       const now = this.ctx.clock.now();
-      const quota = await repo.insertQuota({ ...input, grantedBy: actor.userId, grantedAt: now });
+      const quota = await repo.insertQuota({ ...input, grantedBy: actor?.userId ?? null, grantedAt: now });
       const accounts = await programmeAccounts(this.ctx.ledger, p, now);
       const account = await this.ctx.ledger.account(
         {
@@ -121,13 +125,21 @@ export class Quotas {
         },
         now,
       );
+      await this.ctx.audit?.record(
+        {
+          action: 'voucher.quota_grant',
+          actor,
+          subject: { type: 'voucher_quota', id: quota.id },
+          details: { programmeId: p.id, enterpriseId: org.id, enterpriseName: org.name, capFen: quota.capFen },
+        },
+        tx,
+      );
       return this.view(repo, quota);
     });
   }
 
   /** Two revocations at once: the second sees the first's and gets the conflict, as one after the other. */
   async revoke(actor: Actor, id: number, reason: string): Promise<QuotaView> {
-    void actor;
     return this.ctx.db.write(async (tx) => {
       const repo = this.ctx.repo.with(tx);
       const q = await repo.quota(id);
@@ -136,7 +148,16 @@ export class Quotas {
       const now = this.ctx.clock.now();
       const p = (await repo.programme(q.programmeId))!;
       await repo.updateQuota(id, { revokedAt: now, revokeReason: reason });
-      await this.giveBack(q, p, 'revoke', now);
+      const returnedFen = await this.giveBack(q, p, 'revoke', now);
+      await this.ctx.audit?.record(
+        {
+          action: 'voucher.quota_revoke',
+          actor,
+          subject: { type: 'voucher_quota', id },
+          details: { programmeId: p.id, enterpriseId: q.enterpriseId, capFen: q.capFen, returnedFen, reason },
+        },
+        tx,
+      );
       return this.view(repo, (await repo.quota(id))!);
     });
   }
@@ -145,11 +166,11 @@ export class Quotas {
    * Returns what a quota has left to the programme (revocation or expiry). Reservations stay held.
    * Inside the caller's transaction: the balance read is the amount moved.
    */
-  private async giveBack(q: QuotaRow, p: ProgrammeRow, why: 'revoke' | 'expire', now: number): Promise<void> {
+  private async giveBack(q: QuotaRow, p: ProgrammeRow, why: 'revoke' | 'expire', now: number): Promise<number> {
     const account = await this.ctx.ledger.accountByCode(code.quota(q.id));
-    if (!account) return;
+    if (!account) return 0;
     const left = availableOf(account);
-    if (left <= 0) return;
+    if (left <= 0) return 0;
     await this.ctx.ledger.create(
       {
         id: `quota:${q.id}:${why}`,
@@ -160,6 +181,7 @@ export class Quotas {
       },
       now,
     );
+    return left;
   }
 
   /**
@@ -180,7 +202,15 @@ export class Quotas {
         if (!q || q.revokedAt !== null) return false;
         const p = (await repo.programme(q.programmeId))!;
         if (!(p.useBy < date) || (await this.ctx.ledger.transfer(`quota:${q.id}:expire`))) return false;
-        await this.giveBack(q, p, 'expire', now);
+        const returnedFen = await this.giveBack(q, p, 'expire', now);
+        await this.ctx.audit?.record(
+          {
+            action: 'voucher.quota_expire',
+            subject: { type: 'voucher_quota', id: q.id },
+            details: { programmeId: p.id, enterpriseId: q.enterpriseId, useBy: p.useBy, returnedFen },
+          },
+          tx,
+        );
         return true;
       });
       if (done) expired++;

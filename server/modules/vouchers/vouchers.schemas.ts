@@ -1,6 +1,7 @@
 /** Request and response shapes of the voucher API. Imports only zod and the vocabularies. */
 import { z } from 'zod';
 import {
+  quotaIssueModes,
   rejectOutcomes,
   relationKinds,
   reviewLevels,
@@ -50,6 +51,15 @@ export const programmeInputSchema = z
     reviewLevel: z.enum(reviewLevels).default('city'),
     /** A rejected claim line: the enterprise owes the provider the voucher share, or it is written off. */
     rejectOutcome: z.enum(rejectOutcomes).default('enterprise_debt'),
+    /**
+     * How quotas are issued: by an admin one by one, on application (申领) within the window, or
+     * automatically to every certified enterprise of the programme's scope (automaticQuotaFen each).
+     * The window is kept only in application mode, the automatic amount only in automatic mode.
+     */
+    quotaIssueMode: z.enum(quotaIssueModes).default('admin'),
+    applicationOpensOn: localDateSchema.nullish(),
+    applicationClosesOn: localDateSchema.nullish(),
+    automaticQuotaFen: positiveFen.nullish(),
   })
   .strict();
 export type ProgrammeInput = z.infer<typeof programmeInputSchema>;
@@ -60,6 +70,9 @@ export const programmeSchema = programmeInputSchema.extend({
   issuerCityCode: z.string().nullable(),
   orderCapFen: z.number().int().nullable(),
   groupYearCapFen: z.number().int().nullable(),
+  applicationOpensOn: z.string().nullable(),
+  applicationClosesOn: z.string().nullable(),
+  automaticQuotaFen: z.number().int().nullable(),
   /*
    * The budget figures are the issuer's money: null (terms only) when another city's finance office
    * reads a city's programme.

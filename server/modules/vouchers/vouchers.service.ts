@@ -10,6 +10,7 @@
  */
 import type { Database } from '../../../db/port.ts';
 import type { Clock } from '../../shared/clock.ts';
+import type { AuditLog } from '../audit/audit-log.ts';
 import type { Actor } from '../auth/actor.ts';
 import type { Ledger } from '../ledger/ledger.ts';
 import type { Notifier } from '../notifications/notifications.service.ts';
@@ -23,11 +24,23 @@ import type { VouchersRepo } from './vouchers.repo.ts';
 
 export type { SplitContext, VoucherPlan } from './uses.ts';
 
+/**
+ * What other modules are told of (the automatic quotas of the applications module): an enterprise
+ * certified — inside the certifying transaction when the certification is part of a larger one —
+ * and a programme saved in automatic mode (after its commit). A hook's failure never undoes the
+ * certification or the programme: the periodic pass catches up.
+ */
+export interface VoucherHooks {
+  certified?(enterpriseId: number, actor: Actor): Promise<void>;
+  automaticProgrammeSaved?(programmeId: number, actor: Actor): void;
+}
+
 export class VouchersService {
   readonly #programmes: Programmes;
   readonly #enterprises: Enterprises;
   readonly #quotas: Quotas;
   readonly #uses: VoucherUses;
+  #hooks: VoucherHooks = {};
 
   constructor(
     db: Database,
@@ -36,12 +49,19 @@ export class VouchersService {
     clock: Clock,
     /** Tells the enterprise when a quota is nearly used up (absent in seeds). */
     notifier?: Notifier,
+    /** The security audit log (absent in seeds). */
+    audit?: AuditLog,
   ) {
-    const ctx: VouchersContext = { db, repo, ledger, clock, notifier };
+    const ctx: VouchersContext = { db, repo, ledger, clock, notifier, audit };
     this.#programmes = new Programmes(ctx);
     this.#enterprises = new Enterprises(ctx);
     this.#quotas = new Quotas(ctx);
     this.#uses = new VoucherUses(ctx);
+  }
+
+  /** Set once, where the app is put together. */
+  setHooks(hooks: VoucherHooks): void {
+    this.#hooks = hooks;
   }
 
   // Programmes (programmes.ts)
@@ -54,12 +74,17 @@ export class VouchersService {
     return this.#programmes.get(actor, id);
   }
 
-  createProgramme(actor: Actor, input: ProgrammeInput) {
-    return this.#programmes.create(actor, input);
+  async createProgramme(actor: Actor, input: ProgrammeInput) {
+    return this.#saved(actor, await this.#programmes.create(actor, input));
   }
 
-  updateProgramme(actor: Actor, id: number, input: ProgrammeInput) {
-    return this.#programmes.update(actor, id, input);
+  async updateProgramme(actor: Actor, id: number, input: ProgrammeInput) {
+    return this.#saved(actor, await this.#programmes.update(actor, id, input));
+  }
+
+  #saved<P extends { id: number; quotaIssueMode: string }>(actor: Actor, p: P): P {
+    if (p.quotaIssueMode === 'automatic') this.#hooks.automaticProgrammeSaved?.(p.id, actor);
+    return p;
   }
 
   // Enterprises, certification, controller groups, related parties (enterprises.ts)
@@ -68,8 +93,16 @@ export class VouchersService {
     return this.#enterprises.list(actor, q);
   }
 
-  certify(actor: Actor, enterpriseId: number, input: CertificationInput) {
-    return this.#enterprises.certify(actor, enterpriseId, input);
+  async certify(actor: Actor, enterpriseId: number, input: CertificationInput) {
+    const view = await this.#enterprises.certify(actor, enterpriseId, input);
+    if (view.certification?.valid) {
+      try {
+        await this.#hooks.certified?.(enterpriseId, actor);
+      } catch (err) {
+        console.error(`after certifying enterprise ${enterpriseId}:`, err instanceof Error ? err.message : err);
+      }
+    }
+    return view;
   }
 
   revokeCertification(actor: Actor, enterpriseId: number) {
@@ -106,7 +139,8 @@ export class VouchersService {
     return this.#quotas.mine(actor);
   }
 
-  grantQuota(actor: Actor, input: { programmeId: number; enterpriseId: number; capFen: number }) {
+  /** `actor` null: granted by the platform itself (automatic quotas). */
+  grantQuota(actor: Actor | null, input: { programmeId: number; enterpriseId: number; capFen: number }) {
     return this.#quotas.grant(actor, input);
   }
 

@@ -2,14 +2,18 @@ import {
   AccountBookOutlined,
   ApartmentOutlined,
   AuditOutlined,
+  BankOutlined,
   BarChartOutlined,
   CalendarOutlined,
   DashboardOutlined,
   DatabaseOutlined,
   FileDoneOutlined,
+  FileSearchOutlined,
+  FormOutlined,
   FundOutlined,
   GiftOutlined,
   GlobalOutlined,
+  LockOutlined,
   IdcardOutlined,
   LineChartOutlined,
   LogoutOutlined,
@@ -19,17 +23,20 @@ import {
   SafetyCertificateOutlined,
   ScheduleOutlined,
   SearchOutlined,
+  SolutionOutlined,
+  TeamOutlined,
   UserOutlined,
   WalletOutlined,
 } from '@ant-design/icons';
 import { App as AntApp, Avatar, Button, Drawer, Dropdown, Grid, Layout, Menu, Space, Tag, Typography } from 'antd';
 import type { MenuProps } from 'antd';
 import { useState, type ReactNode } from 'react';
+import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import { Link, Outlet, ScrollRestoration, useLocation, useNavigate } from 'react-router';
 import { LogoMark } from '../ui/LogoMark';
 import { HeaderNotifications } from '../features/notifications/NotificationBell';
-import { isProvinceFinance, LAB_ROLES, useAuth } from './auth';
+import { isProvinceFinance, LAB_ROLES, RestrictionBanner, useAuth } from './auth';
 
 const { Header, Sider, Content, Footer } = Layout;
 
@@ -67,6 +74,26 @@ function useNavItems(): MenuProps['items'] {
         </Link>
       ),
     });
+    if (user.organisation.kind === 'enterprise') {
+      items.push({
+        key: 'my-voucher-applications',
+        icon: <FormOutlined />,
+        label: (
+          <Link to="/my/voucher-applications" data-testid="nav-voucher-applications">
+            {t('applications.nav.vouchers')}
+          </Link>
+        ),
+      });
+      items.push({
+        key: 'my-certification',
+        icon: <SafetyCertificateOutlined />,
+        label: (
+          <Link to="/my/certification" data-testid="nav-certification">
+            {t('applications.nav.certification')}
+          </Link>
+        ),
+      });
+    }
     items.push({
       key: 'my-claims',
       icon: <MoneyCollectOutlined />,
@@ -134,6 +161,15 @@ function useNavItems(): MenuProps['items'] {
       ['admin-quotas', '/admin/quotas', <WalletOutlined key="i" />, t('nav.quotas')],
     ];
     items.push({
+      key: 'admin-audit-log',
+      icon: <FileSearchOutlined />,
+      label: (
+        <Link to="/admin/audit-log" data-testid="nav-admin-audit-log">
+          {t('audit.nav')}
+        </Link>
+      ),
+    });
+    items.push({
       key: 'voucher-admin',
       type: 'group',
       label: t('nav.voucherAdmin'),
@@ -152,6 +188,18 @@ function useNavItems(): MenuProps['items'] {
     const finance: [string, string, ReactNode, string][] = [
       ['finance-dashboard', '/finance/dashboard', <DashboardOutlined key="i" />, t('nav.financeDashboard')],
       ['finance-settlement', '/finance/settlement', <FileDoneOutlined key="i" />, t('nav.settlementReview')],
+      [
+        'finance-voucher-applications',
+        '/finance/voucher-applications',
+        <FormOutlined key="i" />,
+        t('applications.nav.reviewVouchers'),
+      ],
+      [
+        'finance-certification-applications',
+        '/finance/certification-applications',
+        <SafetyCertificateOutlined key="i" />,
+        t('applications.nav.reviewCertification'),
+      ],
     ];
     // Reconciliation is the province's; a city's office does not see it.
     if (isProvinceFinance(user)) {
@@ -194,13 +242,52 @@ function useNavItems(): MenuProps['items'] {
       ),
     });
   }
+  items.push(...organisationNavItems(user, t));
   return items;
 }
 
+/** Registration and people (features/organisations): the applicant's page, people, the reviewers' pages. */
+function organisationNavItems(user: ReturnType<typeof useAuth>['user'], t: TFunction) {
+  const out: NonNullable<MenuProps['items']> = [];
+  const link = (key: string, to: string, icon: ReactNode, label: string) =>
+    out.push({
+      key,
+      icon,
+      label: (
+        <Link to={to} data-testid={`nav-${key}`}>
+          {label}
+        </Link>
+      ),
+    });
+  if (!user) return out;
+  const applying = ['email_unverified', 'organisation_unapproved', 'membership_pending'].includes(
+    user.restriction ?? '',
+  );
+  if (applying)
+    link('registration', '/registration', <SolutionOutlined key="i" />, t('organisations.nav.registration'));
+  if (user.orgAdmin && !user.restriction)
+    link('people', '/organisation/people', <TeamOutlined key="i" />, t('organisations.nav.people'));
+  if (user.role === 'platform_admin') {
+    link(
+      'admin-registrations',
+      '/admin/registrations',
+      <SolutionOutlined key="i" />,
+      t('organisations.nav.reviewRegistrations'),
+    );
+    link('admin-organisations', '/admin/organisations', <BankOutlined key="i" />, t('organisations.nav.organisations'));
+  }
+  return out;
+}
+
 function selectedKey(pathname: string): string {
+  if (pathname.startsWith('/registration')) return 'registration';
+  if (pathname.startsWith('/organisation/people')) return 'people';
+  if (pathname.startsWith('/admin/registrations')) return 'admin-registrations';
+  if (pathname.startsWith('/admin/organisations')) return 'admin-organisations';
   if (pathname.startsWith('/lab/bookings')) return 'lab-bookings';
   if (pathname.startsWith('/lab/training')) return 'lab-training';
   if (pathname.startsWith('/admin/holidays')) return 'admin-holidays';
+  if (pathname.startsWith('/admin/audit-log')) return 'admin-audit-log';
   if (pathname.startsWith('/admin/programmes')) return 'admin-programmes';
   if (pathname.startsWith('/admin/enterprises')) return 'admin-enterprises';
   if (pathname.startsWith('/admin/related-parties')) return 'admin-related-parties';
@@ -208,6 +295,10 @@ function selectedKey(pathname: string): string {
   if (pathname.startsWith('/ledger')) return 'ledger';
   if (pathname.startsWith('/lab/settlement')) return 'lab-settlement';
   if (pathname.startsWith('/my/claims')) return 'my-claims';
+  if (pathname.startsWith('/my/voucher-applications')) return 'my-voucher-applications';
+  if (pathname.startsWith('/my/certification')) return 'my-certification';
+  if (pathname.startsWith('/finance/voucher-applications')) return 'finance-voucher-applications';
+  if (pathname.startsWith('/finance/certification-applications')) return 'finance-certification-applications';
   if (pathname.startsWith('/finance/dashboard')) return 'finance-dashboard';
   if (pathname.startsWith('/finance/settlement')) return 'finance-settlement';
   if (pathname.startsWith('/finance/reconciliation')) return 'finance-reconciliation';
@@ -281,6 +372,15 @@ function UserArea({ compact }: { compact: boolean }) {
       ),
     },
     { type: 'divider' },
+    {
+      key: 'security',
+      icon: <LockOutlined />,
+      label: (
+        <Link to="/account/security" data-testid="nav-account-security">
+          {t('account.nav.security')}
+        </Link>
+      ),
+    },
     { key: 'logout', icon: <LogoutOutlined />, label: t('auth.signOut'), danger: true },
   ];
   return (
@@ -380,6 +480,7 @@ export function AppLayout() {
         )}
         <Layout className="app-main">
           <Content id="main" className="app-content" tabIndex={-1}>
+            <RestrictionBanner />
             <Outlet />
           </Content>
           <Footer className="app-footer">

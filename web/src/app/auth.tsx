@@ -1,8 +1,10 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { Spin } from 'antd';
+import { Alert, Button, Spin } from 'antd';
+import dayjs from 'dayjs';
 import { createContext, useContext, useMemo, type ReactNode } from 'react';
-import { Navigate, useLocation } from 'react-router';
-import { authApi, type Role, type User } from '../api/auth';
+import { useTranslation } from 'react-i18next';
+import { Link, Navigate, useLocation } from 'react-router';
+import { authApi, type LoginResult, type Restriction, type Role, type SecondFactorProof, type User } from '../api/auth';
 import { isApiError } from '../api/client';
 import { ErrorState, ForbiddenPage } from '../ui/states';
 
@@ -11,7 +13,10 @@ type AuthState = {
   /** True until the first `GET /auth/me` has answered. */
   loading: boolean;
   error: unknown;
-  login: (email: string, password: string) => Promise<User>;
+  /** The password step: signed in (`user`), or `secondFactorRequired` and the code is to come. */
+  login: (email: string, password: string) => Promise<LoginResult>;
+  /** The second step: a code of the authenticator app or a recovery code. */
+  completeSecondFactor: (proof: SecondFactorProof) => Promise<User>;
   logout: () => Promise<void>;
   refetch: () => void;
 };
@@ -33,13 +38,24 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     },
     staleTime: 5 * 60_000,
   });
+  const signedIn = (user: User) => {
+    // Anything fetched as the previous caller (e.g. `editable`) is stale now.
+    qc.removeQueries({ predicate: (q) => q.queryKey[0] !== 'auth' });
+    qc.setQueryData(ME_KEY, user);
+  };
   const loginMutation = useMutation({
     mutationFn: ({ email, password }: { email: string; password: string }) => authApi.login(email, password),
-    onSuccess: (user) => {
-      // Anything fetched as the previous caller (e.g. `editable`) is stale now.
-      qc.removeQueries({ predicate: (q) => q.queryKey[0] !== 'auth' });
-      qc.setQueryData(ME_KEY, user);
+    onSuccess: (result) => {
+      if (result.user) signedIn(result.user);
     },
+  });
+  const secondFactorMutation = useMutation({
+    mutationFn: async (proof: SecondFactorProof) => {
+      const result = await authApi.secondFactor(proof);
+      if (!result.user) throw new Error('no user after the second factor');
+      return result.user;
+    },
+    onSuccess: signedIn,
   });
   const logoutMutation = useMutation({
     mutationFn: () => authApi.logout(),
@@ -50,6 +66,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   });
 
   const { mutateAsync: loginAsync } = loginMutation;
+  const { mutateAsync: secondFactorAsync } = secondFactorMutation;
   const { mutateAsync: logoutAsync } = logoutMutation;
   const { data, isPending, error, refetch } = me;
   const value = useMemo<AuthState>(
@@ -58,10 +75,11 @@ export function AuthProvider({ children }: { children: ReactNode }) {
       loading: isPending,
       error,
       login: (email, password) => loginAsync({ email, password }),
+      completeSecondFactor: (proof) => secondFactorAsync(proof),
       logout: () => logoutAsync(),
       refetch: () => void refetch(),
     }),
-    [data, isPending, error, loginAsync, logoutAsync, refetch],
+    [data, isPending, error, loginAsync, secondFactorAsync, logoutAsync, refetch],
   );
   return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;
 }
@@ -89,15 +107,31 @@ export function isProvinceFinance(user: User | null): boolean {
   );
 }
 
-/** Pages for signed-in users with one of `roles`: others go to sign-in, or see a 403. */
+/**
+ * Where a restricted account is sent to do what it must first: an expired password or a missing
+ * second factor to the account's security page, an unfinished registration to the registration page.
+ */
+export function restrictionHome(restriction: Restriction): string {
+  return restriction === 'password_expired' || restriction === 'second_factor_required'
+    ? '/account/security'
+    : '/registration';
+}
+
+/**
+ * Pages for signed-in users with one of `roles`: others go to sign-in, or see a 403. A restricted
+ * account is sent where it can lift its restriction, unless the page is one of those (`allowRestricted`).
+ */
 export function RequireRole({
   roles,
   allow,
+  allowRestricted = false,
   children,
 }: {
   roles: Role[];
   /** A further rule on the user (e.g. province-wide finance), beyond the role. */
   allow?: (user: User) => boolean;
+  /** The page serves restricted accounts too (account security, registration). */
+  allowRestricted?: boolean;
   children: ReactNode;
 }) {
   const { user, loading, error, refetch } = useAuth();
@@ -111,6 +145,58 @@ export function RequireRole({
   }
   if (error && !user) return <ErrorState error={error} onRetry={refetch} />;
   if (!user) return <Navigate to="/login" replace state={{ from: location.pathname + location.search }} />;
+  if (user.restriction && !allowRestricted) return <Navigate to={restrictionHome(user.restriction)} replace />;
   if (!roles.includes(user.role) || (allow && !allow(user))) return <ForbiddenPage />;
   return <>{children}</>;
+}
+
+/**
+ * Above every page but the one it points to: the account is restricted, and what it must do first
+ * (an expired password, a second factor to set up, a registration under review).
+ */
+export function RestrictionBanner() {
+  const { t } = useTranslation();
+  const { user } = useAuth();
+  const location = useLocation();
+  const restriction = user?.restriction;
+  if (!restriction) {
+    // A password that expires within a week: said ahead, so it is changed before it blocks anything.
+    const expires = user?.passwordExpiresAt ? Date.parse(user.passwordExpiresAt) : null;
+    if (!expires || expires - Date.now() > 7 * 24 * 3600_000 || location.pathname.startsWith('/account/security'))
+      return null;
+    return (
+      <Alert
+        type="info"
+        showIcon
+        banner
+        style={{ marginBottom: 16 }}
+        title={t('account.restriction.expiresSoon', { time: dayjs(expires).format('YYYY-MM-DD HH:mm') })}
+        action={
+          <Link to="/account/security">
+            <Button size="small">{t('account.security.changePassword')}</Button>
+          </Link>
+        }
+        data-testid="password-expiry-banner"
+      />
+    );
+  }
+  const home = restrictionHome(restriction);
+  if (location.pathname.startsWith(home)) return null;
+  return (
+    <Alert
+      type="warning"
+      showIcon
+      banner
+      style={{ marginBottom: 16 }}
+      title={t(`account.restriction.${restriction}`)}
+      action={
+        <Link to={home}>
+          <Button size="small" type="primary">
+            {t('account.restriction.go')}
+          </Button>
+        </Link>
+      }
+      data-testid="restriction-banner"
+    />
+  );
 }

@@ -29,6 +29,9 @@ const financePage = (load: () => Promise<ComponentType>) => rolePage(['finance_o
 const provinceFinancePage = (load: () => Promise<ComponentType>) =>
   rolePage(['finance_officer', 'platform_admin'], load, isProvinceFinance);
 const ALL_ROLES: Role[] = ['researcher', ...LAB_ROLES];
+/** An enterprise's researchers (applications are made by enterprises). */
+const enterprisePage = (load: () => Promise<ComponentType>) =>
+  rolePage(['researcher'], load, (user) => user.organisation.kind === 'enterprise');
 
 export const router = createBrowserRouter([
   {
@@ -43,6 +46,28 @@ export const router = createBrowserRouter([
       { path: 'instruments', element: <CatalogPage /> },
       { path: 'instruments/:id', element: <InstrumentDetailPage /> },
       { path: 'login', element: <LoginPage /> },
+      {
+        path: 'forgot-password',
+        lazy: async () => ({ Component: (await import('../features/account/ForgotPasswordPage')).ForgotPasswordPage }),
+      },
+      {
+        path: 'reset-password',
+        lazy: async () => ({ Component: (await import('../features/account/ResetPasswordPage')).ResetPasswordPage }),
+      },
+      {
+        // Restricted accounts too: an expired password is changed, a required second factor set up here.
+        path: 'account/security',
+        lazy: async () => {
+          const { AccountSecurityPage } = await import('../features/account/AccountSecurityPage');
+          return {
+            element: (
+              <RequireRole roles={['researcher', 'lab_manager', 'finance_officer', 'platform_admin']} allowRestricted>
+                <AccountSecurityPage />
+              </RequireRole>
+            ),
+          };
+        },
+      },
       {
         path: 'overview',
         lazy: async () => ({ Component: (await import('../features/stats/OverviewPage')).OverviewPage }),
@@ -155,6 +180,43 @@ export const router = createBrowserRouter([
         ...provinceFinancePage(() => import('../features/settlement/ReconciliationPages').then((m) => m.RunPage)),
       },
       {
+        path: 'admin/audit-log',
+        ...adminPage(() => import('../features/audit/AuditLogPage').then((m) => m.AuditLogPage)),
+      },
+      // SME certification and voucher applications (申领): the enterprise's pages and the reviewers'.
+      {
+        path: 'my/certification',
+        ...enterprisePage(() => import('../features/applications/CertificationPage').then((m) => m.CertificationPage)),
+      },
+      {
+        path: 'my/voucher-applications',
+        ...enterprisePage(() =>
+          import('../features/applications/VoucherApplicationsPage').then((m) => m.VoucherApplicationsPage),
+        ),
+      },
+      {
+        path: 'my/voucher-applications/:id',
+        ...enterprisePage(() =>
+          import('../features/applications/MyVoucherApplicationPage').then((m) => m.MyVoucherApplicationPage),
+        ),
+      },
+      {
+        path: 'finance/certification-applications',
+        ...financePage(() => import('../features/applications/ReviewQueues').then((m) => m.CertificationQueuePage)),
+      },
+      {
+        path: 'finance/certification-applications/:id',
+        ...financePage(() => import('../features/applications/ReviewDetails').then((m) => m.CertificationReviewPage)),
+      },
+      {
+        path: 'finance/voucher-applications',
+        ...financePage(() => import('../features/applications/ReviewQueues').then((m) => m.VoucherQueuePage)),
+      },
+      {
+        path: 'finance/voucher-applications/:id',
+        ...financePage(() => import('../features/applications/ReviewDetails').then((m) => m.VoucherReviewPage)),
+      },
+      {
         path: 'admin/holidays',
         ...rolePage(['platform_admin'], () => import('../features/booking/HolidaysPage').then((m) => m.HolidaysPage)),
       },
@@ -162,6 +224,54 @@ export const router = createBrowserRouter([
         path: 'notifications',
         ...rolePage(['researcher', 'lab_manager', 'finance_officer', 'platform_admin'], () =>
           import('../features/notifications/NotificationsPage').then((m) => m.NotificationsPage),
+        ),
+      },
+      // Registration of organisations and their people (features/organisations).
+      {
+        path: 'register',
+        lazy: async () => ({ Component: (await import('../features/organisations/RegisterPage')).RegisterPage }),
+      },
+      {
+        path: 'verify-email',
+        lazy: async () => ({ Component: (await import('../features/organisations/VerifyEmailPage')).VerifyEmailPage }),
+      },
+      {
+        path: 'accept-invitation',
+        lazy: async () => ({
+          Component: (await import('../features/organisations/AcceptInvitationPage')).AcceptInvitationPage,
+        }),
+      },
+      {
+        path: 'registration',
+        lazy: async () => {
+          const { RegistrationStatusPage } = await import('../features/organisations/RegistrationStatusPage');
+          return {
+            element: (
+              <RequireRole roles={['researcher', ...LAB_ROLES, 'finance_officer']} allowRestricted>
+                <RegistrationStatusPage />
+              </RequireRole>
+            ),
+          };
+        },
+      },
+      {
+        path: 'organisation/people',
+        ...rolePage(['researcher', ...LAB_ROLES, 'finance_officer'], () =>
+          import('../features/organisations/PeoplePage').then((m) => m.PeoplePage),
+        ),
+      },
+      {
+        path: 'admin/registrations',
+        ...financePage(() => import('../features/organisations/ReviewPages').then((m) => m.RegistrationsReviewPage)),
+      },
+      {
+        path: 'admin/registrations/:id',
+        ...financePage(() => import('../features/organisations/ReviewPages').then((m) => m.RegistrationReviewPage)),
+      },
+      {
+        path: 'admin/organisations',
+        ...adminPage(() =>
+          import('../features/organisations/OrganisationsAdminPage').then((m) => m.OrganisationsAdminPage),
         ),
       },
       { path: '*', element: <NotFoundPage /> },

@@ -217,7 +217,6 @@ const en: Resources = {
     failed: 'Sign-in failed',
     wrongCredentials: 'Wrong email or password',
     busy: 'Another sign-in to this account is being checked; try again in a moment',
-    tooManyAttempts: 'Too many wrong passwords; try again in {{minutes}} minutes',
     welcome: 'Welcome, {{name}}',
     demoTitle: 'Demo accounts',
     demoHint: 'This is a demo deployment. Sign in with one of these accounts; the password of each is',

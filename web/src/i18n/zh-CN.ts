@@ -214,7 +214,6 @@ const zhCN = {
     failed: '登录失败',
     wrongCredentials: '邮箱或密码不正确',
     busy: '该账号的另一次登录正在验证中，请稍候再试',
-    tooManyAttempts: '密码错误次数过多，请 {{minutes}} 分钟后再试',
     welcome: '欢迎，{{name}}',
     demoTitle: '演示账号',
     demoHint: '本站为演示部署，可使用以下账号登录，密码均为',

@@ -5,8 +5,11 @@ import { useTranslation } from 'react-i18next';
 import { Link, Navigate, useLocation, useNavigate, useSearchParams } from 'react-router';
 import { useQuery } from '@tanstack/react-query';
 import { isApiError } from '../../api/client';
-import { authApi, type Role } from '../../api/auth';
-import { useAuth } from '../../app/auth';
+import { authApi, type Role, type User } from '../../api/auth';
+import { restrictionHome, useAuth } from '../../app/auth';
+import { lockoutText } from '../account/lockout';
+import { SecondFactorStep } from '../account/SecondFactorStep';
+import '../account/account.css';
 import { LogoMark } from '../../ui/LogoMark';
 import { useDocumentTitle } from '../../ui/useDocumentTitle';
 
@@ -25,6 +28,10 @@ function safeRedirect(target: unknown): string | null {
 /** Where a role lands after sign-in when no page asked for it: finance officers on their dashboard. */
 const homeOf = (role: Role): string => (role === 'finance_officer' ? '/finance/dashboard' : '/instruments');
 
+/** After sign-in: a restricted account where it can lift its restriction, anyone else where they were going. */
+const landingOf = (user: User, target: string | null): string =>
+  user.restriction ? restrictionHome(user.restriction) : (target ?? homeOf(user.role));
+
 type Values = { email: string; password: string };
 
 export function LoginPage() {
@@ -36,7 +43,10 @@ export function LoginPage() {
   const [params] = useSearchParams();
   const [form] = Form.useForm<Values>();
   const [error, setError] = useState<string | null>(null);
+  const [locked, setLocked] = useState(false);
   const [submitting, setSubmitting] = useState(false);
+  /** The password was right; the authenticator's code is to come. */
+  const [secondStep, setSecondStep] = useState(false);
   useDocumentTitle(t('auth.title'));
   // A production installation has no demo: the box (and its published password) is not shown there.
   const demo = useQuery({ queryKey: ['auth', 'demo-accounts'], queryFn: ({ signal }) => authApi.demoAccounts(signal) });
@@ -45,27 +55,62 @@ export function LoginPage() {
   const state = location.state as { from?: unknown } | null;
   const target = safeRedirect(state?.from ?? params.get('redirect'));
 
-  if (user && !submitting) return <Navigate to={target ?? homeOf(user.role)} replace />;
+  if (user && !submitting) return <Navigate to={landingOf(user, target)} replace />;
+
+  const signedIn = (u: User) => {
+    void message.success(t('auth.welcome', { name: u.displayName }));
+    navigate(landingOf(u, target), { replace: true });
+  };
 
   const onFinish = async (values: Values) => {
     setError(null);
+    setLocked(false);
     setSubmitting(true);
     try {
-      const u = await login(values.email.trim(), values.password);
-      void message.success(t('auth.welcome', { name: u.displayName }));
-      navigate(target ?? homeOf(u.role), { replace: true });
+      const result = await login(values.email.trim(), values.password);
+      if (result.user) signedIn(result.user);
+      else {
+        setSubmitting(false);
+        setSecondStep(true);
+      }
     } catch (e) {
       setSubmitting(false);
       if (isApiError(e) && e.status === 401) setError(t('auth.wrongCredentials'));
       else if (isApiError(e) && e.status === 429) {
-        const seconds = Number(e.extra.retryAfterSeconds ?? 900);
-        // Under a minute: another attempt at this account was still being checked, not a lock.
-        setError(seconds < 60 ? t('auth.busy') : t('auth.tooManyAttempts', { minutes: Math.ceil(seconds / 60) }));
+        setError(lockoutText(e, t));
+        setLocked(Number(e.extra.retryAfterSeconds ?? 900) >= 60);
       } else if (isApiError(e) && e.status === 0) setError(t('common.errorNetwork'));
       else if (isApiError(e)) setError(e.detail || t('common.errorGeneric'));
       else setError(t('common.errorGeneric'));
     }
   };
+
+  if (secondStep) {
+    return (
+      <div className="login-page">
+        <Card className="login-card">
+          <div className="login-card__head">
+            <div className="login-card__logo">
+              <LogoMark size={44} />
+            </div>
+            <Typography.Title level={3} style={{ margin: 0 }}>
+              {t('account.login.secondFactorTitle')}
+            </Typography.Title>
+          </div>
+          <SecondFactorStep
+            onSignedIn={(u) => {
+              setSubmitting(true);
+              signedIn(u);
+            }}
+            onRestart={() => {
+              setSecondStep(false);
+              form.setFieldValue('password', '');
+            }}
+          />
+        </Card>
+      </div>
+    );
+  }
 
   return (
     <div className="login-page">
@@ -84,7 +129,18 @@ export function LoginPage() {
             type="error"
             showIcon
             title={t('auth.failed')}
-            description={error}
+            description={
+              locked ? (
+                <>
+                  {error}{' '}
+                  <Link to={`/forgot-password?email=${encodeURIComponent(form.getFieldValue('email') ?? '')}`}>
+                    {t('account.login.forgot')}
+                  </Link>
+                </>
+              ) : (
+                error
+              )
+            }
             className="login-card__error"
             data-testid="login-error"
           />
@@ -120,6 +176,14 @@ export function LoginPage() {
           >
             <Input.Password prefix={<LockOutlined />} autoComplete="current-password" data-testid="login-password" />
           </Form.Item>
+          <div className="login-card__links">
+            <Link to="/register" data-testid="register-link">
+              {t('organisations.nav.register')}
+            </Link>
+            <Link to="/forgot-password" data-testid="forgot-password-link">
+              {t('account.login.forgot')}
+            </Link>
+          </div>
           <Button type="primary" htmlType="submit" block loading={submitting} data-testid="login-submit">
             {t('auth.submit')}
           </Button>

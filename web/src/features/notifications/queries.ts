@@ -18,7 +18,7 @@ export function useLatestNotifications() {
   return useQuery({
     queryKey: notificationKeys.latest,
     queryFn: ({ signal }) => notificationsApi.list({ limit: 8 }, signal),
-    enabled: !!user,
+    enabled: !!user && !user.restriction, // a restricted account may not read them yet
     refetchInterval: POLL_MS,
     staleTime: 10_000,
     placeholderData: keepPreviousData,

@@ -1,5 +1,5 @@
-import { GiftOutlined, SearchOutlined } from '@ant-design/icons';
-import { Button, Card, Col, Descriptions, Grid, Progress, Row, Skeleton, Table, Typography } from 'antd';
+import { FormOutlined, GiftOutlined, SafetyCertificateOutlined, SearchOutlined } from '@ant-design/icons';
+import { Button, Card, Col, Descriptions, Grid, Progress, Row, Skeleton, Space, Table, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import type { Quota, VoucherUseHistory } from '../../api/vouchers';
@@ -249,6 +249,18 @@ export function MyVouchersPage() {
             {t('voucher.mine.subtitle', { org: user?.organisation.name ?? '' })}
           </Typography.Text>
         </div>
+        <Space wrap>
+          <Link to="/my/voucher-applications">
+            <Button type="primary" icon={<FormOutlined />} data-testid="link-voucher-applications">
+              {t('applications.nav.vouchers')}
+            </Button>
+          </Link>
+          <Link to="/my/certification">
+            <Button icon={<SafetyCertificateOutlined />} data-testid="link-certification">
+              {t('applications.nav.certification')}
+            </Button>
+          </Link>
+        </Space>
       </div>
       {body}
       <UsesCard />

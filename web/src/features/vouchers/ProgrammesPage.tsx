@@ -45,6 +45,14 @@ import { dayjs } from '../../ui/time';
 import { useDocumentTitle } from '../../ui/useDocumentTitle';
 import { YuanInput } from '../../ui/YuanInput';
 import { useCategories, useCities, useInstitutions } from '../catalog/queries';
+import {
+  blankIssueValues,
+  issueInputOf,
+  issueValuesOf,
+  IssueModeCard,
+  IssueModeTag,
+  type IssueValues,
+} from '../applications/IssueModeFields';
 import { QuotaBar } from './MyVouchersPage';
 import { useProgrammes, voucherKeys } from './queries';
 import { ProgrammeStatusTag } from './tags';
@@ -73,7 +81,7 @@ type Values = {
   allowOutOfProvince: boolean;
   reviewLevel: ProgrammeInput['reviewLevel'];
   rejectOutcome: ProgrammeInput['rejectOutcome'];
-};
+} & IssueValues;
 
 const yuan = (fen: number | null | undefined) => (fen === null || fen === undefined ? null : fenToYuanString(fen));
 
@@ -100,6 +108,7 @@ function blankValues(): Values {
     allowOutOfProvince: false,
     reviewLevel: 'city',
     rejectOutcome: 'enterprise_debt',
+    ...blankIssueValues(),
   };
 }
 
@@ -125,6 +134,7 @@ function valuesOf(p: Programme): Values {
     allowOutOfProvince: p.allowOutOfProvince,
     reviewLevel: p.reviewLevel,
     rejectOutcome: p.rejectOutcome,
+    ...issueValuesOf(p),
   };
 }
 
@@ -155,6 +165,7 @@ function toInput(v: Values, province: string): ProgrammeInput {
     allowOutOfProvince: !!v.allowOutOfProvince,
     reviewLevel: v.reviewLevel,
     rejectOutcome: v.rejectOutcome,
+    ...issueInputOf(v),
   };
 }
 
@@ -438,6 +449,8 @@ function ProgrammeForm({ programme, onDone }: { programme: Programme | null; onD
         </Row>
       </Card>
 
+      <IssueModeCard programme={programme} />
+
       <Card size="small" className="section-card" title={t('programmes.dates')}>
         <Row gutter={16}>
           {(['startsOn', 'useBy', 'claimBy'] as const).map((k) => (
@@ -554,6 +567,7 @@ export function ProgrammesPage() {
                   </div>
                   <div className="lab-list__tags">
                     <ProgrammeStatusTag status={p.status} />
+                    <IssueModeTag p={p} />
                     <Tag>
                       {t('programmes.ratioSummary', {
                         base: p.ratioRules.basePercent,
@@ -649,6 +663,7 @@ export function ProgrammesPage() {
                 render: (_, p) => (
                   <Space size={4} wrap>
                     <ProgrammeStatusTag status={p.status} />
+                    <IssueModeTag p={p} />
                     {p.allowOutOfProvince ? <Tag>{t('programmes.outOfProvinceTag')}</Tag> : null}
                   </Space>
                 ),

@@ -1,0 +1,341 @@
+/**
+ * The queries of registration, review and people management: organisations, their users, the
+ * single-use account links, the review history. Takes the database or a transaction (`with`).
+ */
+import { and, asc, count, desc, eq, gt, isNull, ne, sql } from 'drizzle-orm';
+import type { Queryable } from '../../../db/port.ts';
+import {
+  accountTokens,
+  cities,
+  counties,
+  organisations,
+  reviewEvents,
+  sessions,
+  users,
+  type AccountTokenPurpose,
+  type OrganisationKind,
+  type OrganisationStatus,
+  type ReviewSubject,
+} from '../../../db/schema/index.ts';
+
+export type OrganisationRow = typeof organisations.$inferSelect;
+export type UserRow = typeof users.$inferSelect;
+export type TokenRow = typeof accountTokens.$inferSelect;
+
+export interface HistoryRow {
+  action: string;
+  note: string | null;
+  at: number;
+  actorUserId: number | null;
+  actorName: string | null;
+  actorOrganisation: string | null;
+}
+
+export interface OrganisationListRow extends OrganisationRow {
+  cityName: string | null;
+  countyName: string | null;
+  people: number;
+}
+
+/** `%text%` for LIKE … ESCAPE '\': the text's own %, _ and \ match themselves. */
+export const likePattern = (text: string) => `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+export class OrganisationsRepo {
+  constructor(private readonly q: Queryable) {}
+
+  with(q: Queryable): OrganisationsRepo {
+    return new OrganisationsRepo(q);
+  }
+
+  // Places
+
+  async cities() {
+    return this.q.orm
+      .select({ code: cities.code, name: cities.name, nameEn: cities.nameEn })
+      .from(cities)
+      .orderBy(asc(cities.ordinal))
+      .all();
+  }
+
+  async counties(cityCode?: string) {
+    return this.q.orm
+      .select()
+      .from(counties)
+      .where(cityCode ? eq(counties.cityCode, cityCode) : undefined)
+      .orderBy(asc(counties.code))
+      .all();
+  }
+
+  async city(code: string) {
+    return this.q.orm.select().from(cities).where(eq(cities.code, code)).get();
+  }
+
+  async county(code: string) {
+    return this.q.orm.select().from(counties).where(eq(counties.code, code)).get();
+  }
+
+  // Organisations
+
+  async organisation(id: number): Promise<OrganisationRow | undefined> {
+    return this.q.orm.select().from(organisations).where(eq(organisations.id, id)).get();
+  }
+
+  async organisationByCreditCode(code: string): Promise<OrganisationRow | undefined> {
+    return this.q.orm.select().from(organisations).where(eq(organisations.creditCode, code)).get();
+  }
+
+  async insertOrganisation(row: typeof organisations.$inferInsert): Promise<OrganisationRow> {
+    return (await this.q.orm.insert(organisations).values(row).returning().get())!;
+  }
+
+  async updateOrganisation(id: number, set: Partial<typeof organisations.$inferInsert>): Promise<void> {
+    await this.q.orm.update(organisations).set(set).where(eq(organisations.id, id)).run();
+  }
+
+  /**
+   * Organisations by kind, status and a search of name, credit code or contact, newest first, `limit`
+   * after the id `before`; with their city's and county's names and how many people they have.
+   */
+  async list(filter: {
+    kinds?: OrganisationKind[];
+    status?: OrganisationStatus;
+    cityCode?: string;
+    q?: string;
+    before?: number;
+    limit: number;
+  }): Promise<OrganisationListRow[]> {
+    const conds: string[] = [];
+    const params: (string | number)[] = [];
+    if (filter.kinds?.length) {
+      conds.push(`o.kind IN (${filter.kinds.map(() => '?').join(', ')})`);
+      params.push(...filter.kinds);
+    }
+    if (filter.status) {
+      conds.push('o.status = ?');
+      params.push(filter.status);
+    }
+    if (filter.cityCode) {
+      conds.push('o.city_code = ?');
+      params.push(filter.cityCode);
+    }
+    if (filter.q) {
+      const p = likePattern(filter.q);
+      conds.push(
+        `(LOWER(o.name) LIKE ? ESCAPE '\\' OR LOWER(COALESCE(o.credit_code, '')) LIKE ? ESCAPE '\\'
+          OR LOWER(COALESCE(o.contact_name, '')) LIKE ? ESCAPE '\\')`,
+      );
+      params.push(p, p, p);
+    }
+    if (filter.before !== undefined) {
+      conds.push('o.id < ?');
+      params.push(filter.before);
+    }
+    const rows = await this.q.all<Record<string, unknown>>(
+      `SELECT o.id, o.kind, o.name, o.name_en AS "nameEn", o.credit_code AS "creditCode", o.city_code AS "cityCode",
+         o.address, o.institution_type AS "institutionType", o.certified, o.contact_phone AS "contactPhone",
+         o.website, o.created_at AS "createdAt", o.status, o.county_code AS "countyCode",
+         o.legal_representative AS "legalRepresentative", o.contact_name AS "contactName",
+         o.contact_email AS "contactEmail", o.finance_level AS "financeLevel", o.submitted_at AS "submittedAt",
+         o.review_note AS "reviewNote", o.reviewed_by AS "reviewedBy", o.reviewed_at AS "reviewedAt",
+         o.updated_at AS "updatedAt", c.name AS "cityName", k.name AS "countyName",
+         (SELECT COUNT(*) FROM users u WHERE u.organisation_id = o.id AND u.disabled_at IS NULL) AS people
+       FROM organisations o LEFT JOIN cities c ON c.code = o.city_code LEFT JOIN counties k ON k.code = o.county_code
+       ${conds.length ? `WHERE ${conds.join(' AND ')}` : ''}
+       ORDER BY o.id DESC LIMIT ${Math.trunc(filter.limit)}`,
+      params,
+    );
+    return rows.map((r) => ({
+      ...(r as unknown as OrganisationListRow),
+      certified: r.certified === true || r.certified === 1,
+      people: Number(r.people),
+    }));
+  }
+
+  // People
+
+  async user(id: number): Promise<UserRow | undefined> {
+    return this.q.orm.select().from(users).where(eq(users.id, id)).get();
+  }
+
+  async userByEmail(email: string): Promise<UserRow | undefined> {
+    return this.q.orm.select().from(users).where(eq(users.email, email)).get();
+  }
+
+  async insertUser(row: typeof users.$inferInsert): Promise<UserRow> {
+    return (await this.q.orm.insert(users).values(row).returning().get())!;
+  }
+
+  async updateUser(id: number, set: Partial<typeof users.$inferInsert>): Promise<void> {
+    await this.q.orm.update(users).set(set).where(eq(users.id, id)).run();
+  }
+
+  /** Everyone of an organisation: administrators first, then by name's order of joining. */
+  async people(organisationId: number): Promise<UserRow[]> {
+    return this.q.orm
+      .select()
+      .from(users)
+      .where(eq(users.organisationId, organisationId))
+      .orderBy(desc(users.orgAdmin), asc(users.id))
+      .all();
+  }
+
+  /** Administrators who can act: enabled, with an accepted membership. */
+  async activeAdmins(organisationId: number): Promise<UserRow[]> {
+    return this.q.orm
+      .select()
+      .from(users)
+      .where(
+        and(
+          eq(users.organisationId, organisationId),
+          eq(users.orgAdmin, true),
+          eq(users.membership, 'active'),
+          isNull(users.disabledAt),
+        ),
+      )
+      .orderBy(asc(users.id))
+      .all();
+  }
+
+  async activePlatformAdmins(): Promise<number> {
+    const found = await this.q.orm
+      .select({ n: count() })
+      .from(users)
+      .where(and(eq(users.role, 'platform_admin'), eq(users.membership, 'active'), isNull(users.disabledAt)))
+      .get();
+    return found!.n;
+  }
+
+  /** Ends every session of a user (disabled, declined): their cookies stop working at once. */
+  async endSessions(userId: number): Promise<void> {
+    await this.q.orm.delete(sessions).where(eq(sessions.userId, userId)).run();
+  }
+
+  /**
+   * Who reviews a registration: the platform's administrators and, when `cityCode` is given, the
+   * finance officers of that city's office (not a county's).
+   */
+  async reviewers(cityCode: string | null): Promise<number[]> {
+    const platform = `u.role = 'platform_admin' AND o.kind = 'platform'`;
+    const city = `u.role = 'finance_officer' AND o.kind = 'finance_office' AND o.city_code = ?
+      AND (o.finance_level IS NULL OR o.finance_level = 'city')`;
+    const rows = await this.q.all<{ id: number }>(
+      `SELECT u.id FROM users u JOIN organisations o ON o.id = u.organisation_id
+       WHERE u.disabled_at IS NULL AND u.membership = 'active' AND (${cityCode ? `(${platform}) OR (${city})` : platform})
+       ORDER BY u.id`,
+      cityCode ? [cityCode] : [],
+    );
+    return rows.map((r) => Number(r.id));
+  }
+
+  // Single-use account links
+
+  async insertToken(row: typeof accountTokens.$inferInsert): Promise<void> {
+    await this.q.orm.insert(accountTokens).values(row).run();
+  }
+
+  async token(id: string, purpose: AccountTokenPurpose): Promise<TokenRow | undefined> {
+    return this.q.orm
+      .select()
+      .from(accountTokens)
+      .where(and(eq(accountTokens.id, id), eq(accountTokens.purpose, purpose)))
+      .get();
+  }
+
+  /** Marks a live link used; false when another request used it first or it has expired. */
+  async useToken(id: string, now: number): Promise<boolean> {
+    const r = await this.q.orm
+      .update(accountTokens)
+      .set({ usedAt: now })
+      .where(and(eq(accountTokens.id, id), isNull(accountTokens.usedAt), gt(accountTokens.expiresAt, now)))
+      .returning({ n: sql<number>`1` })
+      .all();
+    return r.length === 1;
+  }
+
+  /** Every unused link of a user (of one purpose, or all): a new link replaces the old, disabling ends them. */
+  async retireTokens(userId: number, now: number, purpose?: AccountTokenPurpose): Promise<void> {
+    await this.q.orm
+      .update(accountTokens)
+      .set({ usedAt: now })
+      .where(
+        and(
+          eq(accountTokens.userId, userId),
+          purpose ? eq(accountTokens.purpose, purpose) : undefined,
+          isNull(accountTokens.usedAt),
+        ),
+      )
+      .run();
+  }
+
+  /** When the user's newest link of this purpose was made (to space out resends). */
+  async lastTokenAt(userId: number, purpose: AccountTokenPurpose): Promise<number | null> {
+    const row = await this.q.orm
+      .select({ at: accountTokens.createdAt })
+      .from(accountTokens)
+      .where(and(eq(accountTokens.userId, userId), eq(accountTokens.purpose, purpose)))
+      .orderBy(desc(accountTokens.createdAt))
+      .limit(1)
+      .get();
+    return row?.at ?? null;
+  }
+
+  /** The live (unused, unexpired) invitation of a user, if any. */
+  async liveToken(userId: number, purpose: AccountTokenPurpose, now: number): Promise<TokenRow | undefined> {
+    return this.q.orm
+      .select()
+      .from(accountTokens)
+      .where(
+        and(
+          eq(accountTokens.userId, userId),
+          eq(accountTokens.purpose, purpose),
+          isNull(accountTokens.usedAt),
+          gt(accountTokens.expiresAt, now),
+        ),
+      )
+      .get();
+  }
+
+  // Review history
+
+  async insertEvent(row: typeof reviewEvents.$inferInsert): Promise<void> {
+    await this.q.orm.insert(reviewEvents).values(row).run();
+  }
+
+  async history(subjectType: ReviewSubject, subjectId: number): Promise<HistoryRow[]> {
+    return this.q.orm
+      .select({
+        action: reviewEvents.action,
+        note: reviewEvents.note,
+        at: reviewEvents.at,
+        actorUserId: reviewEvents.actorUserId,
+        actorName: users.displayName,
+        actorOrganisation: organisations.name,
+      })
+      .from(reviewEvents)
+      .leftJoin(users, eq(users.id, reviewEvents.actorUserId))
+      .leftJoin(organisations, eq(organisations.id, users.organisationId))
+      .where(and(eq(reviewEvents.subjectType, subjectType), eq(reviewEvents.subjectId, subjectId)))
+      .orderBy(asc(reviewEvents.at), asc(reviewEvents.id))
+      .all();
+  }
+
+  /** A registration's counts by status, for the reviewers' tabs. */
+  async statusCounts(kinds: OrganisationKind[], cityCode?: string): Promise<Record<string, number>> {
+    const rows = await this.q.orm
+      .select({ status: organisations.status, n: count() })
+      .from(organisations)
+      .where(
+        and(
+          sql`${organisations.kind} IN (${sql.join(
+            kinds.map((k) => sql`${k}`),
+            sql`, `,
+          )})`,
+          cityCode ? eq(organisations.cityCode, cityCode) : undefined,
+          ne(organisations.status, 'approved'),
+        ),
+      )
+      .groupBy(organisations.status)
+      .all();
+    return Object.fromEntries(rows.map((r) => [r.status, r.n]));
+  }
+}

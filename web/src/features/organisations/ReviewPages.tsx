@@ -1,0 +1,337 @@
+/**
+ * `/admin/registrations` and `/admin/registrations/:id`: the reviewers' queue (by status, searched)
+ * and a registration's page — its details, documents (downloadable), people and history — where it
+ * is approved, returned with reasons, or rejected with reasons.
+ */
+import { ArrowLeftOutlined, CheckOutlined, CloseOutlined, RollbackOutlined, SearchOutlined } from '@ant-design/icons';
+import { useMutation } from '@tanstack/react-query';
+import {
+  Alert,
+  App as AntApp,
+  Button,
+  Card,
+  Col,
+  Input,
+  Modal,
+  Row,
+  Segmented,
+  Skeleton,
+  Space,
+  Table,
+  Tag,
+  Typography,
+  type ButtonProps,
+} from 'antd';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link, useNavigate, useParams } from 'react-router';
+import { isApiError, problemText } from '../../api/client';
+import { organisationsApi, type Decision, type Organisation, type Person } from '../../api/organisations';
+import { EmptyState, ErrorState, NotFoundPage } from '../../ui/states';
+import { useDebounced } from '../../ui/useDebounced';
+import { useDocumentTitle } from '../../ui/useDocumentTitle';
+import { DocumentsList, formatTime, HistoryTimeline, OrganisationDescriptions, OrgStatusTag } from './parts';
+import { useOrganisationsChanged, useRegistrationDetail, useRegistrations } from './queries';
+import './organisations.css';
+
+const STATUSES = ['pending_review', 'returned', 'unverified', 'approved', 'rejected', 'all'] as const;
+
+export function RegistrationsReviewPage() {
+  const { t } = useTranslation();
+  const navigate = useNavigate();
+  const [status, setStatus] = useState<(typeof STATUSES)[number]>('pending_review');
+  const [q, setQ] = useState('');
+  const query = useDebounced(q.trim(), 300);
+  const list = useRegistrations({ status, q: query });
+  useDocumentTitle(t('organisations.review.title'));
+  const items = list.data?.pages.flatMap((p) => p.items) ?? [];
+  const counts = list.data?.pages[0]?.counts ?? {};
+
+  return (
+    <div className="org-page" data-testid="registrations-page">
+      <div className="page-head">
+        <div>
+          <Typography.Title level={3} className="page-head__title">
+            {t('organisations.review.title')}
+          </Typography.Title>
+          <Typography.Text type="secondary">{t('organisations.review.subtitle')}</Typography.Text>
+        </div>
+      </div>
+      <div className="filter-bar settle-filter">
+        <Segmented
+          value={status}
+          onChange={(v) => setStatus(v as typeof status)}
+          options={STATUSES.map((s) => ({
+            value: s,
+            label:
+              s === 'all'
+                ? t('organisations.review.allStatuses')
+                : `${t(`organisations.status.${s}`)}${counts[s] ? ` (${counts[s]})` : ''}`,
+          }))}
+          data-testid="status-filter"
+        />
+        <Input
+          allowClear
+          prefix={<SearchOutlined />}
+          placeholder={t('organisations.review.search')}
+          value={q}
+          onChange={(e) => setQ(e.target.value)}
+          className="filter-bar__wide"
+          data-testid="registration-search"
+        />
+      </div>
+      {list.isError && !list.data ? (
+        <ErrorState error={list.error} onRetry={() => void list.refetch()} />
+      ) : (
+        <>
+          <Table<Organisation>
+            rowKey="id"
+            size="middle"
+            loading={list.isPending || (list.isFetching && !list.isFetchingNextPage)}
+            dataSource={items}
+            pagination={false}
+            scroll={{ x: 'max-content' }}
+            onRow={(o) => ({ onClick: () => navigate(`/admin/registrations/${o.id}`), style: { cursor: 'pointer' } })}
+            data-testid="registrations"
+            locale={{ emptyText: list.isPending ? ' ' : <EmptyState title={t('organisations.review.empty')} /> }}
+            columns={[
+              {
+                key: 'name',
+                title: t('organisations.field.name'),
+                render: (_, o) => (
+                  <div className="lab-name">
+                    <Link to={`/admin/registrations/${o.id}`} onClick={(e) => e.stopPropagation()}>
+                      <Typography.Text strong>{o.name}</Typography.Text>
+                    </Link>
+                    <Typography.Text type="secondary" className="small-text nowrap">
+                      {o.creditCode}
+                    </Typography.Text>
+                  </div>
+                ),
+              },
+              {
+                key: 'kind',
+                title: t('organisations.field.kind'),
+                render: (_, o) => t(`organisations.kind.${o.kind}`),
+              },
+              {
+                key: 'place',
+                title: t('organisations.field.place'),
+                responsive: ['md'],
+                render: (_, o) => [o.cityName, o.countyName].filter(Boolean).join(' · '),
+              },
+              {
+                key: 'contact',
+                title: t('organisations.field.contactName'),
+                responsive: ['lg'],
+                render: (_, o) => (
+                  <div className="lab-name">
+                    <span>{o.contactName}</span>
+                    <Typography.Text type="secondary" className="small-text">
+                      {o.contactPhone}
+                    </Typography.Text>
+                  </div>
+                ),
+              },
+              {
+                key: 'submitted',
+                title: t('organisations.field.submittedAt'),
+                render: (_, o) => <span className="nowrap">{formatTime(o.submittedAt ?? o.createdAt)}</span>,
+              },
+              {
+                key: 'status',
+                title: t('organisations.field.status'),
+                render: (_, o) => <OrgStatusTag status={o.status} />,
+              },
+            ]}
+          />
+          {list.hasNextPage ? (
+            <div style={{ textAlign: 'center', marginTop: 16 }}>
+              <Button onClick={() => void list.fetchNextPage()} loading={list.isFetchingNextPage}>
+                {t('organisations.common.more')}
+              </Button>
+            </div>
+          ) : null}
+        </>
+      )}
+    </div>
+  );
+}
+
+function DecisionModal({
+  org,
+  decision,
+  onClose,
+}: {
+  org: Organisation;
+  decision: Decision | null;
+  onClose: () => void;
+}) {
+  const { t } = useTranslation();
+  const { message } = AntApp.useApp();
+  const changed = useOrganisationsChanged();
+  const [note, setNote] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const decide = useMutation({
+    mutationFn: () => organisationsApi.decide(org.id, decision!, note.trim() || undefined),
+    onSuccess: () => {
+      changed();
+      setNote('');
+      onClose();
+      void message.success(t('organisations.review.decided'));
+    },
+    onError: (e) => setError(isApiError(e) ? problemText(e) : t('organisations.common.failed')),
+  });
+  const needsNote = decision === 'return' || decision === 'reject';
+  return (
+    <Modal
+      open={decision !== null}
+      title={decision ? t(`organisations.review.decisionTitle.${decision}`, { name: org.name }) : ''}
+      onCancel={onClose}
+      onOk={() => {
+        if (needsNote && note.trim().length < 2) setError(t('organisations.rule.noteRequired'));
+        else decide.mutate();
+      }}
+      okText={decision ? t(`organisations.review.${decision}`) : ''}
+      okButtonProps={{ danger: decision === 'reject', 'data-testid': 'decision-ok' } as ButtonProps}
+      cancelText={t('organisations.common.cancel')}
+      confirmLoading={decide.isPending}
+      destroyOnHidden
+      data-testid="decision-modal"
+    >
+      {error ? <Alert type="error" showIcon title={error} style={{ marginBottom: 12 }} /> : null}
+      <Input.TextArea
+        rows={4}
+        maxLength={1000}
+        showCount
+        value={note}
+        onChange={(e) => {
+          setNote(e.target.value);
+          setError(null);
+        }}
+        placeholder={
+          needsNote ? t('organisations.review.notePlaceholder') : t('organisations.review.notePlaceholderApprove')
+        }
+        data-testid="decision-note"
+      />
+    </Modal>
+  );
+}
+
+export function RegistrationReviewPage() {
+  const { t } = useTranslation();
+  const { id } = useParams();
+  const detail = useRegistrationDetail(Number(id));
+  const [decision, setDecision] = useState<Decision | null>(null);
+  useDocumentTitle(detail.data?.organisation.name ?? t('organisations.review.detailTitle'));
+  if (detail.isPending) return <Skeleton active className="org-page" />;
+  if (detail.isError) {
+    if (isApiError(detail.error) && detail.error.status === 404) return <NotFoundPage />;
+    return <ErrorState error={detail.error} onRetry={() => void detail.refetch()} />;
+  }
+  const d = detail.data;
+  const o = d.organisation;
+  const have = new Set(d.documents.map((x) => x.kind));
+  const missing = d.requiredDocuments.filter((k) => !have.has(k));
+  return (
+    <div className="org-page" data-testid="registration-review">
+      <Link to="/admin/registrations" className="page-breadcrumb">
+        <ArrowLeftOutlined /> {t('organisations.review.back')}
+      </Link>
+      <div className="page-head">
+        <div>
+          <Typography.Title level={3} className="page-head__title">
+            {o.name} <OrgStatusTag status={o.status} />
+          </Typography.Title>
+          <Typography.Text type="secondary">
+            {t(`organisations.kind.${o.kind}`)} · {o.creditCode}
+          </Typography.Text>
+        </div>
+        {d.canDecide ? (
+          <Space wrap>
+            <Button
+              type="primary"
+              icon={<CheckOutlined />}
+              onClick={() => setDecision('approve')}
+              data-testid="approve"
+            >
+              {t('organisations.review.approve')}
+            </Button>
+            <Button icon={<RollbackOutlined />} onClick={() => setDecision('return')} data-testid="return">
+              {t('organisations.review.return')}
+            </Button>
+            <Button danger icon={<CloseOutlined />} onClick={() => setDecision('reject')} data-testid="reject">
+              {t('organisations.review.reject')}
+            </Button>
+          </Space>
+        ) : null}
+      </div>
+      {!d.canDecide ? (
+        <Alert type="info" showIcon className="org-card" title={t('organisations.review.notPending')} />
+      ) : null}
+      {missing.length ? (
+        <Alert
+          type="warning"
+          showIcon
+          className="org-card"
+          title={t('organisations.review.documentsMissing', {
+            kinds: missing.map((k) => t(`organisations.docKind.${k}`)).join('、'),
+          })}
+        />
+      ) : null}
+      <Row gutter={16}>
+        <Col xs={24} lg={15}>
+          <Card className="org-card" title={t('organisations.application.organisation')}>
+            <OrganisationDescriptions org={o} />
+            {o.reviewNote ? (
+              <div style={{ marginTop: 12 }}>
+                <Typography.Text strong>{t('organisations.application.reviewNote')}</Typography.Text>
+                <div className="org-note">{o.reviewNote}</div>
+              </div>
+            ) : null}
+          </Card>
+          <Card className="org-card" title={t('organisations.application.documents')}>
+            <DocumentsList documents={d.documents} required={d.requiredDocuments} />
+          </Card>
+          <Card className="org-card" title={t('organisations.review.people')}>
+            <Table<Person>
+              rowKey="id"
+              size="small"
+              pagination={false}
+              dataSource={d.people}
+              scroll={{ x: 'max-content' }}
+              columns={[
+                {
+                  key: 'name',
+                  title: t('organisations.people.name'),
+                  render: (_, p) => (
+                    <Space size={4}>
+                      {p.displayName}
+                      {p.orgAdmin ? <Tag color="gold">{t('organisations.people.admin')}</Tag> : null}
+                    </Space>
+                  ),
+                },
+                { key: 'email', title: t('organisations.people.email'), dataIndex: 'email' },
+                { key: 'phone', title: t('organisations.people.phone'), render: (_, p) => p.phone ?? '—' },
+                {
+                  key: 'verified',
+                  title: t('organisations.people.status'),
+                  render: (_, p) =>
+                    p.emailVerified
+                      ? t(`organisations.membership.${p.membership}`)
+                      : t('organisations.people.unverified'),
+                },
+              ]}
+            />
+          </Card>
+        </Col>
+        <Col xs={24} lg={9}>
+          <Card className="org-card" title={t('organisations.application.history')}>
+            <HistoryTimeline items={d.history} />
+          </Card>
+        </Col>
+      </Row>
+      <DecisionModal org={o} decision={decision} onClose={() => setDecision(null)} />
+    </div>
+  );
+}
