@@ -288,6 +288,11 @@ export async function seedDemo(db: Database, options: SeedDemoOptions = {}): Pro
         ];
       }),
     );
+    // The province's department and the cities' bureaus: their level, as an admin creating them would set it.
+    await db.run(
+      `UPDATE organisations SET finance_level = CASE WHEN city_code IS NULL THEN 'province' ELSE 'city' END
+       WHERE kind = 'finance_office'`,
+    );
   });
 
   // ---- per-type and per-provider tables, prepared once ----

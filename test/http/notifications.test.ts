@@ -7,6 +7,7 @@
  */
 import request from 'supertest';
 import type { Param } from '../../db/port.ts';
+import { notificationTypes } from '../../db/schema/enums.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { servicesOf } from '../../server/app.ts';
 import { DEFAULT_SCHEDULE } from '../../server/modules/booking/booking.service.ts';
@@ -185,7 +186,7 @@ describe('booking events', () => {
     expect(prefs.status).toBe(200);
     expect(prefs.body.items).toContainEqual({ type: 'booking_requested', email: false });
     expect(prefs.body.items).toContainEqual({ type: 'booking_cancelled', email: true });
-    expect((await lab.get('/api/v1/notification-preferences')).body.items).toHaveLength(10);
+    expect((await lab.get('/api/v1/notification-preferences')).body.items).toHaveLength(notificationTypes.length);
     // Another user's preferences are their own.
     expect((await researcher.get('/api/v1/notification-preferences')).body.items).toContainEqual({
       type: 'booking_requested',
