@@ -55,6 +55,8 @@ function useNavItems(): MenuProps['items'] {
       ),
     },
   ];
+  // A restricted account (e-mail unverified, registration in review…) can do nothing else yet.
+  if (user?.restriction) return [...items, ...organisationNavItems(user, t)];
   if (user?.role === 'researcher') {
     items.push({
       key: 'bookings',

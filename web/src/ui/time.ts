@@ -87,3 +87,10 @@ export function formatDuration(minutes: number, lang: string): string {
   if (isEnglish(lang)) return [h ? `${h} h` : '', m ? `${m} min` : ''].filter(Boolean).join(' ') || '0 min';
   return [h ? `${h} 小时` : '', m ? `${m} 分钟` : ''].filter(Boolean).join(' ') || '0 分钟';
 }
+
+/** The platform's own zone: records that are not an instrument's (registrations, reviews, sign-ins) show in it. */
+export const PLATFORM_ZONE = 'Asia/Shanghai';
+
+/** An instant in the platform's zone, to the minute: 2026-12-01 10:15 (the same on every page, wherever the reader is). */
+export const formatPlatformMinute = (iso: string | number): string =>
+  inZone(iso, PLATFORM_ZONE).format('YYYY-MM-DD HH:mm');

@@ -99,9 +99,11 @@ export function ForgotPasswordPage() {
             </Form>
           </>
         )}
-        <div className="login-card__back">
-          <Link to="/login">{t('account.forgot.backToLogin')}</Link>
-        </div>
+        {sentTo ? null : (
+          <div className="login-card__back">
+            <Link to="/login">{t('account.forgot.backToLogin')}</Link>
+          </div>
+        )}
       </Card>
     </div>
   );

@@ -11,9 +11,9 @@ import type {
   HistoryEntry,
 } from '../../api/applications';
 import { EmptyState } from '../../ui/states';
-import { formatDateTime } from '../../ui/time';
+import { formatDateTime, PLATFORM_ZONE } from '../../ui/time';
 
-export const HOME_ZONE = 'Asia/Shanghai';
+export const HOME_ZONE = PLATFORM_ZONE;
 
 const STATUS_COLOR: Record<ApplicationStatus, string> = {
   submitted: 'processing',

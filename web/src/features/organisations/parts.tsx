@@ -5,7 +5,7 @@ import type { OrganisationStatus } from '../../api/auth';
 import type { DocumentKind, HistoryItem, Organisation, OrgDocument } from '../../api/organisations';
 import { useTranslation } from 'react-i18next';
 import { isEnglish } from '../../i18n';
-import { dayjs } from '../../ui/time';
+import { formatPlatformMinute } from '../../ui/time';
 import type { zh } from '../../i18n/parts/organisations';
 import { useCounties } from './queries';
 import './organisations.css';
@@ -17,7 +17,7 @@ export type FieldKey = keyof typeof zh.field;
 export const DOCUMENT_ACCEPT = '.pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png';
 const MAX_BYTES = 10 * 1024 * 1024;
 
-export const formatTime = (iso: string | null | undefined) => (iso ? dayjs(iso).format('YYYY-MM-DD HH:mm') : '—');
+export const formatTime = (iso: string | null | undefined) => (iso ? formatPlatformMinute(iso) : '—');
 
 const STATUS_COLOUR: Record<OrganisationStatus, string> = {
   unverified: 'default',
