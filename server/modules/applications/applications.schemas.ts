@@ -1,12 +1,7 @@
-/** Request and response shapes of SME certification and voucher applications (申领). Imports only zod and the vocabularies. */
+/** Request and response shapes of SME certification and voucher applications (申领). Imports only zod, the vocabularies and the document's shape. */
 import { z } from 'zod';
-import {
-  applicationStatuses,
-  documentKinds,
-  reviewActions,
-  reviewLevels,
-  settlementModes,
-} from '../../../db/schema/enums.ts';
+import { applicationStatuses, reviewActions, reviewLevels, settlementModes } from '../../../db/schema/enums.ts';
+import { documentSchema } from '../documents/documents.schemas.ts';
 
 const localDate = z.iso.date('a date YYYY-MM-DD');
 const positiveFen = z.number().int('whole fen').min(1, 'more than zero').max(1e12);
@@ -91,16 +86,6 @@ export const historyEntrySchema = z.object({
   at: z.string(),
   actorName: z.string().nullable(),
   actorOrganisation: z.string().nullable(),
-});
-
-export const documentSchema = z.object({
-  id: z.number().int(),
-  kind: z.enum(documentKinds),
-  fileName: z.string(),
-  mime: z.string(),
-  size: z.number().int(),
-  uploadedAt: z.string(),
-  url: z.string(),
 });
 
 /** The enterprise's 科技型中小企业 certification as it stands (valid: not revoked, not lapsed today). */

@@ -27,6 +27,7 @@ import {
   historyView,
   iso,
   LINKS,
+  listScope,
   officeRecipients,
   reviewsCertification,
   subjectOf,
@@ -50,20 +51,13 @@ export class CertificationApplications {
   ): Promise<CertificationApplicationView[]> {
     return this.ctx.db.read(async (tx) => {
       const repo = this.ctx.repo.with(tx);
-      let rows: CertificationApplicationRow[];
-      if (actor.role === 'researcher') {
-        if (actor.organisationKind !== 'enterprise') throw forbidden('applications are made by enterprises');
-        rows = (await repo.certificationsOf(actor.organisationId)).filter(
-          (r) => !filter.status || r.status === filter.status,
-        );
-      } else {
-        const scope = financeScope(actor);
-        if (!scope) throw forbidden('applications are reviewed by finance offices and admins');
-        rows = await repo.certificationQueue(
-          { ...filter, cityCode: scope.kind === 'city' ? scope.cityCode : undefined },
-          200,
-        );
-      }
+      const scope = listScope(actor);
+      const rows: CertificationApplicationRow[] =
+        'enterpriseId' in scope
+          ? (await repo.certificationsOf(scope.enterpriseId)).filter(
+              (r) => !filter.status || r.status === filter.status,
+            )
+          : await repo.certificationQueue({ ...filter, cityCode: scope.cityCode }, 200);
       const views: CertificationApplicationView[] = [];
       for (const r of rows) views.push(await this.view(tx, actor, r, false));
       return views;

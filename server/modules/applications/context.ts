@@ -16,7 +16,7 @@ import { DateTime } from 'luxon';
 import type { Database, Queryable } from '../../../db/port.ts';
 import type { ReviewSubject } from '../../../db/schema/index.ts';
 import type { Clock } from '../../shared/clock.ts';
-import { AppError } from '../../shared/errors.ts';
+import { AppError, forbidden } from '../../shared/errors.ts';
 import { maskEmail, maskPhone } from '../../shared/mask.ts';
 import { financeScope, type Actor } from '../auth/actor.ts';
 import type { AuditEntry, AuditLog } from '../audit/audit-log.ts';
@@ -73,6 +73,20 @@ export async function certificationOffice(repo: ApplicationsRepo, enterpriseCity
   return enterpriseCity && (await repo.cityOffice(enterpriseCity)) !== undefined
     ? { level: 'city', cityCode: enterpriseCity }
     : { level: 'province' };
+}
+
+/**
+ * Whose applications a list holds: an enterprise's people, their own enterprise's; finance staff and
+ * admins, the queue within their financeScope (a city's office: that city's). Anyone else: 403.
+ */
+export function listScope(actor: Actor): { enterpriseId: number } | { cityCode: string | undefined } {
+  if (actor.role === 'researcher') {
+    if (actor.organisationKind !== 'enterprise') throw forbidden('applications are made by enterprises');
+    return { enterpriseId: actor.organisationId };
+  }
+  const scope = financeScope(actor);
+  if (!scope) throw forbidden('applications are reviewed by finance offices and admins');
+  return { cityCode: scope.kind === 'city' ? scope.cityCode : undefined };
 }
 
 /** Whether the caller is the office (or an admin) that reviews. */

@@ -21,6 +21,7 @@ import {
   historyView,
   iso,
   isOffice,
+  listScope,
   subjectOf,
   today,
   voucherOffice,
@@ -42,22 +43,15 @@ export class VoucherReads {
   ): Promise<VoucherApplicationView[]> {
     return this.ctx.db.read(async (tx) => {
       const repo = this.ctx.repo.with(tx);
-      let rows: VoucherApplicationRow[];
-      if (actor.role === 'researcher') {
-        if (actor.organisationKind !== 'enterprise') throw forbidden('applications are made by enterprises');
-        rows = (await repo.vouchersOf(actor.organisationId)).filter(
-          (r) =>
-            (!filter.status || r.status === filter.status) &&
-            (!filter.programmeId || r.programmeId === filter.programmeId),
-        );
-      } else {
-        const scope = financeScope(actor);
-        if (!scope) throw forbidden('applications are reviewed by finance offices and admins');
-        rows = await repo.voucherQueue(
-          { ...filter, cityCode: scope.kind === 'city' ? scope.cityCode : undefined },
-          200,
-        );
-      }
+      const scope = listScope(actor);
+      const rows: VoucherApplicationRow[] =
+        'enterpriseId' in scope
+          ? (await repo.vouchersOf(scope.enterpriseId)).filter(
+              (r) =>
+                (!filter.status || r.status === filter.status) &&
+                (!filter.programmeId || r.programmeId === filter.programmeId),
+            )
+          : await repo.voucherQueue({ ...filter, cityCode: scope.cityCode }, 200);
       const views: VoucherApplicationView[] = [];
       for (const r of rows) views.push(await this.view(tx, actor, r, false));
       return views;

@@ -135,7 +135,7 @@ export class AccountService {
       const repo = this.repo.with(tx);
       const now = this.clock.now();
       await repo.setPassword(user.id, passwordHash, now);
-      await repo.useAccountTokensOf(user.id, 'reset_password', now);
+      await repo.tokens.retire(user.id, now, 'reset_password');
       const sessionsEnded = await repo.deleteSessionsOf(user.id, actor.sessionId);
       await this.auth.record({ action: 'auth.password_change', actor, details: { sessionsEnded } }, tx);
       await this.mail.sendAccountMail(
@@ -173,8 +173,8 @@ export class AccountService {
       await this.db.write(async (tx) => {
         const repo = this.repo.with(tx);
         const now = this.clock.now();
-        await repo.deleteExpiredAccountTokens('reset_password', now - 7 * 24 * 60 * MINUTE);
-        await repo.insertAccountToken({
+        await repo.tokens.deleteExpired('reset_password', now - 7 * 24 * 60 * MINUTE);
+        await repo.tokens.insert({
           id: hashToken(token),
           purpose: 'reset_password',
           userId: user.id,
@@ -211,7 +211,7 @@ export class AccountService {
   /** A reset token that can still be used, with its user; or the reason it cannot. */
   private async liveResetToken(token: string) {
     const now = this.clock.now();
-    const row = await this.repo.accountToken(hashToken(token), 'reset_password');
+    const row = await this.repo.tokens.get(hashToken(token), 'reset_password');
     if (!row) throw resetRefused('invalid');
     if (row.usedAt !== null) throw resetRefused('used');
     if (row.expiresAt <= now) throw resetRefused('expired');
@@ -240,12 +240,12 @@ export class AccountService {
       const repo = this.repo.with(tx);
       const now = this.clock.now();
       // Another request with the same link may have used it while the password was hashed.
-      if (!(await repo.useAccountToken(row.id, now))) {
-        const again = await repo.accountToken(row.id, 'reset_password');
+      if (!(await repo.tokens.use(row.id, now))) {
+        const again = await repo.tokens.get(row.id, 'reset_password');
         throw resetRefused(again?.usedAt !== null ? 'used' : 'expired');
       }
       await repo.setPassword(user.id, passwordHash, now);
-      await repo.useAccountTokensOf(user.id, 'reset_password', now);
+      await repo.tokens.retire(user.id, now, 'reset_password');
       const sessionsEnded = await repo.deleteSessionsOf(user.id);
       await repo.clearSignInLocks(user.id, user.email);
       await this.auth.record(

@@ -1,19 +1,18 @@
 import { and, count, desc, eq, gt, inArray, isNull, like, lt, lte, ne, notInArray, or, sql } from 'drizzle-orm';
 import type { Queryable } from '../../../db/port.ts';
 import {
-  accountTokens,
   loginDevices,
   loginThrottle,
   organisations,
   recoveryCodes,
   sessions,
   users,
-  type AccountTokenPurpose,
   type MembershipStatus,
   type OrganisationKind,
   type OrganisationStatus,
   type Role,
 } from '../../../db/schema/index.ts';
+import { AccountTokensRepo } from './account-tokens.repo.ts';
 
 export type ThrottleRow = typeof loginThrottle.$inferSelect;
 
@@ -48,7 +47,12 @@ const SESSION_ACTOR_SQL = `SELECT s.id AS "sessionId", s.last_seen_at AS "lastSe
   WHERE s.id = ? AND s.expires_at > ? AND s.last_seen_at > ? AND u.disabled_at IS NULL`;
 
 export class AuthRepo {
-  constructor(private readonly q: Queryable) {}
+  /** The single-use account links (password resets). */
+  readonly tokens: AccountTokensRepo;
+
+  constructor(private readonly q: Queryable) {
+    this.tokens = new AccountTokensRepo(q);
+  }
 
   /** The same queries on a transaction (or another connection). */
   with(q: Queryable): AuthRepo {
@@ -263,45 +267,6 @@ export class AuthRepo {
       .update(users)
       .set({ passwordHash, passwordChangedAt: now, updatedAt: now })
       .where(eq(users.id, userId))
-      .run();
-  }
-
-  async insertAccountToken(row: typeof accountTokens.$inferInsert): Promise<void> {
-    await this.q.orm.insert(accountTokens).values(row).run();
-  }
-
-  async accountToken(id: string, purpose: AccountTokenPurpose) {
-    return this.q.orm
-      .select()
-      .from(accountTokens)
-      .where(and(eq(accountTokens.id, id), eq(accountTokens.purpose, purpose)))
-      .get();
-  }
-
-  /** Uses a token: 1 when it was unused and live, 0 when another request used it first or it expired. */
-  async useAccountToken(id: string, now: number): Promise<number> {
-    const r = await this.q.orm
-      .update(accountTokens)
-      .set({ usedAt: now })
-      .where(and(eq(accountTokens.id, id), isNull(accountTokens.usedAt), gt(accountTokens.expiresAt, now)))
-      .returning({ n: sql<number>`1` })
-      .all();
-    return r.length;
-  }
-
-  /** Every unused token of a user for a purpose stops working (a reset link once the password changed). */
-  async useAccountTokensOf(userId: number, purpose: AccountTokenPurpose, now: number): Promise<void> {
-    await this.q.orm
-      .update(accountTokens)
-      .set({ usedAt: now })
-      .where(and(eq(accountTokens.userId, userId), eq(accountTokens.purpose, purpose), isNull(accountTokens.usedAt)))
-      .run();
-  }
-
-  async deleteExpiredAccountTokens(purpose: AccountTokenPurpose, before: number): Promise<void> {
-    await this.q.orm
-      .delete(accountTokens)
-      .where(and(eq(accountTokens.purpose, purpose), lt(accountTokens.expiresAt, before)))
       .run();
   }
 

@@ -76,9 +76,9 @@ export async function issueToken(
   ttlMs: number,
   now: number,
 ): Promise<string> {
-  await repo.retireTokens(userId, now, purpose);
+  await repo.tokens.retire(userId, now, purpose);
   const token = randomBytes(32).toString('base64url');
-  await repo.insertToken({ id: hashToken(token), purpose, userId, createdAt: now, expiresAt: now + ttlMs });
+  await repo.tokens.insert({ id: hashToken(token), purpose, userId, createdAt: now, expiresAt: now + ttlMs });
   return token;
 }
 
@@ -95,7 +95,7 @@ export async function liveToken(
   purpose: AccountTokenPurpose,
   now: number,
 ): Promise<TokenRow> {
-  const row = await repo.token(hashToken(token), purpose);
+  const row = await repo.tokens.get(hashToken(token), purpose);
   if (!row || row.usedAt !== null || row.expiresAt <= now) throw deadLink();
   return row;
 }

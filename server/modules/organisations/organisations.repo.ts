@@ -2,25 +2,24 @@
  * The queries of registration, review and people management: organisations, their users, the
  * single-use account links, the review history. Takes the database or a transaction (`with`).
  */
-import { and, asc, count, desc, eq, gt, isNull, ne, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, isNull, ne, sql } from 'drizzle-orm';
 import type { Queryable } from '../../../db/port.ts';
 import {
-  accountTokens,
   cities,
   counties,
   organisations,
   reviewEvents,
   sessions,
   users,
-  type AccountTokenPurpose,
   type OrganisationKind,
   type OrganisationStatus,
   type ReviewSubject,
 } from '../../../db/schema/index.ts';
+import { AccountTokensRepo } from '../auth/account-tokens.repo.ts';
 
 export type OrganisationRow = typeof organisations.$inferSelect;
 export type UserRow = typeof users.$inferSelect;
-export type TokenRow = typeof accountTokens.$inferSelect;
+export type { TokenRow } from '../auth/account-tokens.repo.ts';
 
 export interface HistoryRow {
   action: string;
@@ -41,7 +40,12 @@ export interface OrganisationListRow extends OrganisationRow {
 export const likePattern = (text: string) => `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
 export class OrganisationsRepo {
-  constructor(private readonly q: Queryable) {}
+  /** The single-use account links (e-mail verification, invitations). */
+  readonly tokens: AccountTokensRepo;
+
+  constructor(private readonly q: Queryable) {
+    this.tokens = new AccountTokensRepo(q);
+  }
 
   with(q: Queryable): OrganisationsRepo {
     return new OrganisationsRepo(q);
@@ -225,74 +229,6 @@ export class OrganisationsRepo {
       cityCode ? [cityCode] : [],
     );
     return rows.map((r) => Number(r.id));
-  }
-
-  // Single-use account links
-
-  async insertToken(row: typeof accountTokens.$inferInsert): Promise<void> {
-    await this.q.orm.insert(accountTokens).values(row).run();
-  }
-
-  async token(id: string, purpose: AccountTokenPurpose): Promise<TokenRow | undefined> {
-    return this.q.orm
-      .select()
-      .from(accountTokens)
-      .where(and(eq(accountTokens.id, id), eq(accountTokens.purpose, purpose)))
-      .get();
-  }
-
-  /** Marks a live link used; false when another request used it first or it has expired. */
-  async useToken(id: string, now: number): Promise<boolean> {
-    const r = await this.q.orm
-      .update(accountTokens)
-      .set({ usedAt: now })
-      .where(and(eq(accountTokens.id, id), isNull(accountTokens.usedAt), gt(accountTokens.expiresAt, now)))
-      .returning({ n: sql<number>`1` })
-      .all();
-    return r.length === 1;
-  }
-
-  /** Every unused link of a user (of one purpose, or all): a new link replaces the old, disabling ends them. */
-  async retireTokens(userId: number, now: number, purpose?: AccountTokenPurpose): Promise<void> {
-    await this.q.orm
-      .update(accountTokens)
-      .set({ usedAt: now })
-      .where(
-        and(
-          eq(accountTokens.userId, userId),
-          purpose ? eq(accountTokens.purpose, purpose) : undefined,
-          isNull(accountTokens.usedAt),
-        ),
-      )
-      .run();
-  }
-
-  /** When the user's newest link of this purpose was made (to space out resends). */
-  async lastTokenAt(userId: number, purpose: AccountTokenPurpose): Promise<number | null> {
-    const row = await this.q.orm
-      .select({ at: accountTokens.createdAt })
-      .from(accountTokens)
-      .where(and(eq(accountTokens.userId, userId), eq(accountTokens.purpose, purpose)))
-      .orderBy(desc(accountTokens.createdAt))
-      .limit(1)
-      .get();
-    return row?.at ?? null;
-  }
-
-  /** The live (unused, unexpired) invitation of a user, if any. */
-  async liveToken(userId: number, purpose: AccountTokenPurpose, now: number): Promise<TokenRow | undefined> {
-    return this.q.orm
-      .select()
-      .from(accountTokens)
-      .where(
-        and(
-          eq(accountTokens.userId, userId),
-          eq(accountTokens.purpose, purpose),
-          isNull(accountTokens.usedAt),
-          gt(accountTokens.expiresAt, now),
-        ),
-      )
-      .get();
   }
 
   // Review history

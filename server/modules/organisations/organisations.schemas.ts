@@ -1,6 +1,6 @@
 /**
  * The API's shapes for registration, review and people: what comes in (checked here, then by the use
- * cases against the database) and what goes out. Imports only zod and the enums.
+ * cases against the database) and what goes out. Imports only zod, the enums and the document's shape.
  */
 import { z } from 'zod';
 import {
@@ -13,6 +13,9 @@ import {
   reviewActions,
   roles,
 } from '../../../db/schema/enums.ts';
+import { documentSchema } from '../documents/documents.schemas.ts';
+
+export { documentSchema };
 
 const text = (min: number, max: number) => z.string().trim().min(min).max(max);
 const email = z.string().trim().toLowerCase().pipe(z.email().max(200));
@@ -208,16 +211,6 @@ export const organisationSchema = z.object({
   people: z.number().int().optional(),
 });
 export type OrganisationView = z.infer<typeof organisationSchema>;
-
-export const documentSchema = z.object({
-  id: z.number().int(),
-  kind: z.enum(documentKinds),
-  fileName: z.string(),
-  mime: z.string(),
-  size: z.number().int(),
-  uploadedAt: z.string(),
-  url: z.string(),
-});
 
 export const historySchema = z.object({
   action: z.enum(reviewActions),

@@ -56,7 +56,7 @@ export class People {
     const items = [];
     for (const u of await this.ctx.repo.people(id)) {
       if (membership && u.membership !== membership) continue;
-      const invitation = u.membership === 'invited' ? await this.ctx.repo.liveToken(u.id, 'invitation', now) : null;
+      const invitation = u.membership === 'invited' ? await this.ctx.repo.tokens.liveOf(u.id, 'invitation', now) : null;
       items.push(personView(u, !full, invitation?.expiresAt ?? null));
     }
     return {
@@ -168,7 +168,7 @@ export class People {
       const repo = ctx.repo.with(tx);
       const now = ctx.clock.now();
       const current = (await repo.user(user.id))!;
-      if (current.membership !== 'invited' || current.disabledAt !== null || !(await repo.useToken(row.id, now)))
+      if (current.membership !== 'invited' || current.disabledAt !== null || !(await repo.tokens.use(row.id, now)))
         throw new AppError('validation', 'this link has expired or was already used', [
           { path: 'body.token', message: 'expired or used' },
         ]);
@@ -309,7 +309,7 @@ export class People {
   private async switchOff(repo: OrganisationsRepo, userId: number, now: number): Promise<void> {
     await repo.updateUser(userId, { disabledAt: now, updatedAt: now });
     await repo.endSessions(userId);
-    await repo.retireTokens(userId, now);
+    await repo.tokens.retire(userId, now);
   }
 
   /** The organisation keeps an active administrator other than `person`. */

@@ -208,7 +208,7 @@ export class Registration {
       const row = await liveToken(repo, token, 'verify_email', now);
       const user = (await repo.user(row.userId))!;
       const org = (await repo.organisation(user.organisationId))!;
-      if (user.disabledAt !== null || !(await repo.useToken(row.id, now))) {
+      if (user.disabledAt !== null || !(await repo.tokens.use(row.id, now))) {
         throw new AppError('validation', 'this link has expired or was already used', [
           field('token', 'expired or used'),
         ]);
@@ -243,7 +243,7 @@ export class Registration {
       const now = ctx.clock.now();
       const user = (await repo.user(actor.userId))!;
       if (user.emailVerifiedAt !== null) throw new AppError('conflict', 'your e-mail address is already verified');
-      const last = await repo.lastTokenAt(user.id, 'verify_email');
+      const last = await repo.tokens.lastCreatedAt(user.id, 'verify_email');
       if (last !== null && now - last < RESEND_GAP_MS) {
         throw new AppError('rate_limited', 'a link was sent a moment ago; wait a minute before asking again', {
           retryAfterSeconds: Math.max(1, Math.ceil((last + RESEND_GAP_MS - now) / 1000)),

@@ -1,5 +1,5 @@
 import { useMutation, useQuery } from '@tanstack/react-query';
-import { Alert, Button, Card, Form, Input, Result, Spin, Typography } from 'antd';
+import { Alert, Button, Card, Form, Result, Spin, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
 import { authApi } from '../../api/auth';
@@ -8,8 +8,7 @@ import { LogoMark } from '../../ui/LogoMark';
 import { useDocumentTitle } from '../../ui/useDocumentTitle';
 import { showFieldErrors } from './errors';
 import { formatMinute } from './format';
-import { PasswordHints } from './PasswordHints';
-import { checkPassword, passwordOk } from './passwordPolicy';
+import { PasswordFields } from './PasswordFields';
 import './account.css';
 
 type Values = { password: string; confirm: string };
@@ -29,7 +28,6 @@ export function ResetPasswordPage() {
   const [params] = useSearchParams();
   const token = params.get('token')?.trim() ?? '';
   const [form] = Form.useForm<Values>();
-  const password = Form.useWatch('password', form);
   useDocumentTitle(t('account.reset.title'));
   const check = useQuery({
     queryKey: ['account', 'reset-link', token],
@@ -116,39 +114,17 @@ export function ResetPasswordPage() {
           onFinish={(v) => reset.mutate(v)}
           disabled={reset.isPending}
         >
-          <Form.Item
-            name="password"
-            label={t('account.password.new')}
-            rules={[
-              { required: true, message: t('account.password.newRequired') },
-              {
-                // The address itself is masked here: its name is checked by the server.
-                validator: (_, value: string | undefined) =>
-                  !value || passwordOk(checkPassword(value))
-                    ? Promise.resolve()
-                    : Promise.reject(new Error(t('account.password.weak'))),
-              },
-            ]}
-            extra={<PasswordHints password={password} />}
-          >
-            <Input.Password autoComplete="new-password" data-testid="reset-password" />
-          </Form.Item>
-          <Form.Item
-            name="confirm"
-            label={t('account.password.confirm')}
-            dependencies={['password']}
-            rules={[
-              { required: true, message: t('account.password.confirmRequired') },
-              ({ getFieldValue }) => ({
-                validator: (_, value: string | undefined) =>
-                  !value || value === getFieldValue('password')
-                    ? Promise.resolve()
-                    : Promise.reject(new Error(t('account.password.mismatch'))),
-              }),
-            ]}
-          >
-            <Input.Password autoComplete="new-password" data-testid="reset-confirm" />
-          </Form.Item>
+          {/* The address itself is masked here: its name is checked by the server. */}
+          <PasswordFields
+            testId="reset"
+            labels={{ password: t('account.password.new'), confirm: t('account.password.confirm') }}
+            messages={{
+              passwordRequired: t('account.password.newRequired'),
+              confirmRequired: t('account.password.confirmRequired'),
+              weak: t('account.password.weak'),
+              mismatch: t('account.password.mismatch'),
+            }}
+          />
           <Button type="primary" htmlType="submit" block loading={reset.isPending} data-testid="reset-submit">
             {t('account.reset.submit')}
           </Button>

@@ -6,11 +6,10 @@ import { Link, useNavigate } from 'react-router';
 import { useSearchParams } from 'react-router';
 import { isApiError, problemText } from '../../api/client';
 import { organisationsApi } from '../../api/organisations';
-import { PasswordHints } from '../account/PasswordHints';
-import { checkPassword, passwordOk } from '../account/passwordPolicy';
 import { useDocumentTitle } from '../../ui/useDocumentTitle';
 import { placeErrors } from './OrganisationFields';
 import { formatTime, type FieldKey } from './parts';
+import { NewPasswordFields } from './PersonFields';
 import { useAdoptUser } from './session';
 import './organisations.css';
 
@@ -22,7 +21,6 @@ export function AcceptInvitationPage() {
   const navigate = useNavigate();
   const token = params.get('token')?.trim() ?? '';
   const [form] = Form.useForm<Values>();
-  const password = Form.useWatch('password', form);
   const adopt = useAdoptUser();
   useDocumentTitle(t('organisations.invitation.title'));
   const invitation = useQuery({
@@ -104,38 +102,7 @@ export function AcceptInvitationPage() {
           >
             <Input maxLength={50} autoComplete="name" />
           </Form.Item>
-          <Form.Item
-            name="password"
-            label={f('password')}
-            extra={<PasswordHints password={password} email={inv.email} />}
-            rules={[
-              { required: true, message: t('organisations.rule.required', { field: f('password') }) },
-              {
-                validator: (_, v: string) =>
-                  !v || passwordOk(checkPassword(v, inv.email))
-                    ? Promise.resolve()
-                    : Promise.reject(new Error(t('organisations.rule.weakPassword'))),
-              },
-            ]}
-          >
-            <Input.Password autoComplete="new-password" data-testid="accept-password" />
-          </Form.Item>
-          <Form.Item
-            name="confirm"
-            label={f('confirm')}
-            dependencies={['password']}
-            rules={[
-              { required: true, message: t('organisations.rule.required', { field: f('confirm') }) },
-              ({ getFieldValue }) => ({
-                validator: (_, v: string) =>
-                  !v || v === getFieldValue('password')
-                    ? Promise.resolve()
-                    : Promise.reject(new Error(t('organisations.rule.confirm'))),
-              }),
-            ]}
-          >
-            <Input.Password autoComplete="new-password" data-testid="accept-confirm" />
-          </Form.Item>
+          <NewPasswordFields testId="accept" email={inv.email} />
           <Button
             type="primary"
             htmlType="submit"

@@ -5,10 +5,9 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { isApiError, problemText } from '../../api/client';
 import { organisationsApi, type JoinInput } from '../../api/organisations';
-import { PasswordHints } from '../account/PasswordHints';
-import { checkPassword, passwordOk } from '../account/passwordPolicy';
 import { MOBILE, placeErrors } from './OrganisationFields';
 import type { FieldKey } from './parts';
+import { EmailField, NewPasswordFields } from './PersonFields';
 import { useAdoptUser } from './session';
 
 type Values = JoinInput & { confirm: string };
@@ -17,7 +16,6 @@ export function JoinForm({ creditCode, onBack }: { creditCode: string; onBack: (
   const { t } = useTranslation();
   const [form] = Form.useForm<Values>();
   const adopt = useAdoptUser();
-  const password = Form.useWatch('password', form);
   const email = Form.useWatch('email', form);
   const f = (k: FieldKey) => t(`organisations.field.${k}`);
   const required = (k: FieldKey) => ({
@@ -71,14 +69,7 @@ export function JoinForm({ creditCode, onBack }: { creditCode: string; onBack: (
       <Form.Item name="displayName" label={f('displayName')} rules={[required('displayName'), { min: 2, max: 50 }]}>
         <Input maxLength={50} autoComplete="name" data-testid="join-name" />
       </Form.Item>
-      <Form.Item
-        name="email"
-        label={f('email')}
-        extra={t('organisations.hint.email')}
-        rules={[required('email'), { type: 'email', message: t('organisations.rule.email') }]}
-      >
-        <Input maxLength={200} inputMode="email" autoComplete="username" data-testid="join-email" />
-      </Form.Item>
+      <EmailField testId="join" />
       <Form.Item
         name="phone"
         label={f('phone')}
@@ -86,38 +77,7 @@ export function JoinForm({ creditCode, onBack }: { creditCode: string; onBack: (
       >
         <Input maxLength={11} inputMode="tel" autoComplete="tel" data-testid="join-phone" />
       </Form.Item>
-      <Form.Item
-        name="password"
-        label={f('password')}
-        extra={<PasswordHints password={password} email={email} />}
-        rules={[
-          required('password'),
-          {
-            validator: (_, v: string) =>
-              !v || passwordOk(checkPassword(v, email))
-                ? Promise.resolve()
-                : Promise.reject(new Error(t('organisations.rule.weakPassword'))),
-          },
-        ]}
-      >
-        <Input.Password autoComplete="new-password" data-testid="join-password" />
-      </Form.Item>
-      <Form.Item
-        name="confirm"
-        label={f('confirm')}
-        dependencies={['password']}
-        rules={[
-          required('confirm'),
-          ({ getFieldValue }) => ({
-            validator: (_, v: string) =>
-              !v || v === getFieldValue('password')
-                ? Promise.resolve()
-                : Promise.reject(new Error(t('organisations.rule.confirm'))),
-          }),
-        ]}
-      >
-        <Input.Password autoComplete="new-password" data-testid="join-confirm" />
-      </Form.Item>
+      <NewPasswordFields testId="join" email={email} whitespace />
       <Button type="primary" htmlType="submit" block loading={join.isPending} data-testid="join-submit">
         {t('organisations.join.submit')}
       </Button>

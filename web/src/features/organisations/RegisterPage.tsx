@@ -12,12 +12,11 @@ import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
 import { isApiError, problemText } from '../../api/client';
 import { organisationsApi, type DocumentKind, type RegistrationInput } from '../../api/organisations';
-import { PasswordHints } from '../account/PasswordHints';
-import { checkPassword, passwordOk } from '../account/passwordPolicy';
 import { useDocumentTitle } from '../../ui/useDocumentTitle';
 import { JoinForm } from './JoinForm';
 import { OrganisationFields, ORGANISATION_ERROR_FIELDS, placeErrors } from './OrganisationFields';
 import { DocumentsList, ProgressSteps, type FieldKey } from './parts';
+import { EmailField, NewPasswordFields } from './PersonFields';
 import { useOrganisationsChanged, useRegistration } from './queries';
 import { useAdoptUser } from './session';
 import './organisations.css';
@@ -62,14 +61,8 @@ function RegistrationForm({
   const { t } = useTranslation();
   const [form] = Form.useForm<Values>();
   const adopt = useAdoptUser();
-  const password = Form.useWatch('password', form);
   const email = Form.useWatch('email', form);
   const f = (k: FieldKey) => t(`organisations.field.${k}`);
-  const required = (k: FieldKey) => ({
-    required: true,
-    whitespace: true,
-    message: t('organisations.rule.required', { field: f(k) }),
-  });
   const register = useMutation({
     mutationFn: ({ place, confirm: _c, displayName, ...v }: Values) =>
       organisationsApi.register({
@@ -117,49 +110,11 @@ function RegistrationForm({
         {t('organisations.register.accountSection')}
       </Typography.Title>
       <Typography.Paragraph type="secondary">{t('organisations.register.accountHint')}</Typography.Paragraph>
-      <Form.Item
-        name="email"
-        label={f('email')}
-        extra={t('organisations.hint.email')}
-        rules={[required('email'), { type: 'email', message: t('organisations.rule.email') }]}
-      >
-        <Input maxLength={200} inputMode="email" autoComplete="username" data-testid="register-email" />
-      </Form.Item>
+      <EmailField testId="register" />
       <Form.Item name="displayName" label={f('displayName')} extra={t('organisations.hint.displayName')}>
         <Input maxLength={50} autoComplete="name" data-testid="register-name" />
       </Form.Item>
-      <Form.Item
-        name="password"
-        label={f('password')}
-        extra={<PasswordHints password={password} email={email} />}
-        rules={[
-          required('password'),
-          {
-            validator: (_, v: string) =>
-              !v || passwordOk(checkPassword(v, email))
-                ? Promise.resolve()
-                : Promise.reject(new Error(t('organisations.rule.weakPassword'))),
-          },
-        ]}
-      >
-        <Input.Password autoComplete="new-password" data-testid="register-password" />
-      </Form.Item>
-      <Form.Item
-        name="confirm"
-        label={f('confirm')}
-        dependencies={['password']}
-        rules={[
-          required('confirm'),
-          ({ getFieldValue }) => ({
-            validator: (_, v: string) =>
-              !v || v === getFieldValue('password')
-                ? Promise.resolve()
-                : Promise.reject(new Error(t('organisations.rule.confirm'))),
-          }),
-        ]}
-      >
-        <Input.Password autoComplete="new-password" data-testid="register-confirm" />
-      </Form.Item>
+      <NewPasswordFields testId="register" email={email} whitespace />
       <Button
         type="primary"
         htmlType="submit"
