@@ -40,8 +40,10 @@ describe('catalogue', () => {
       const res = await page.goto('/api/docs/');
       expect(res?.headers()['content-security-policy']).toContain("default-src 'self'");
       // Swagger UI builds the page from its own script files: the operations appear only if they ran.
-      await page.locator('.opblock').first().waitFor();
-      expect(await page.locator('.opblock').count()).toBeGreaterThan(50);
+      // The tags come folded (docExpansion 'none'): all of them listed, and one opened shows its operations.
+      await expect.poll(() => page.locator('.opblock-tag').count(), { timeout: 20_000 }).toBeGreaterThan(10);
+      await page.locator('.opblock-tag', { hasText: 'Booking' }).first().click();
+      await expect.poll(() => page.locator('.opblock').count(), { timeout: 20_000 }).toBeGreaterThan(20);
       await screenshot(page, 'api-docs.png');
     } finally {
       await context.close();
