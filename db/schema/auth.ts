@@ -11,6 +11,13 @@ import {
 import { cities, counties } from './reference.ts';
 
 /** Every party on the platform: SMEs, instrument-owning institutions, finance offices, the platform itself. */
+/** A bank account money is paid into: a lab's for transfers and claims, an office's for payments. */
+export interface BankAccount {
+  bankName: string;
+  accountName: string;
+  accountNo: string;
+}
+
 export const organisations = sqliteTable(
   'organisations',
   {
@@ -42,6 +49,11 @@ export const organisations = sqliteTable(
     reviewedBy: integer('reviewed_by'),
     reviewedAt: integer('reviewed_at'),
     updatedAt: integer('updated_at'),
+    /** Providers: the account enterprises pay bank transfers (对公转账) into, shown on payment notices. */
+    bankAccount: text('bank_account', { mode: 'json' }).$type<BankAccount>(),
+    /** Providers: days after confirmation a transfer is due, and whether an unpaid one cancels a service not yet given. */
+    transferDueDays: integer('transfer_due_days').notNull().default(7),
+    transferCancelUnpaid: integer('transfer_cancel_unpaid', { mode: 'boolean' }).notNull().default(true),
   },
   (t) => [
     index('organisations_kind_city').on(t.kind, t.cityCode),

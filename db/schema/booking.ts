@@ -1,7 +1,7 @@
 import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import { organisations, users } from './auth.ts';
 import { instruments } from './catalog.ts';
-import { bookingModes, bookingStatuses, paymentMethods, userTypes } from './enums.ts';
+import { bookingModes, bookingStatuses, fundingSources, paymentMethods, userTypes } from './enums.ts';
 
 /** Local opening hours: ISO weekday (1 = Monday … 7 = Sunday) → [["09:00", "12:00"], …]. */
 export type WeeklyHours = Partial<Record<'1' | '2' | '3' | '4' | '5' | '6' | '7', [string, string][]>>;
@@ -106,6 +106,22 @@ export interface PriceLine {
   amountFen: number;
 }
 
+/** The price as quoted when the order was made: what the claim checks compare with, whatever the card says later. */
+export interface PriceSnapshot {
+  /** The rate card item priced (its id, name and unit) and its unit price for the user's type then. */
+  rateItemId: number | null;
+  itemName: string;
+  unit: 'hour' | 'sample';
+  unitFen: number;
+  userType: 'internal' | 'academic' | 'enterprise';
+  setupFeeFen: number;
+  minimumChargeFen: number;
+  urgentSurchargePercent: number;
+  offHoursSurchargePercent: number;
+  /** When the quote was taken (UTC ms). */
+  quotedAt: number;
+}
+
 export const bookings = sqliteTable(
   'bookings',
   {
@@ -145,6 +161,10 @@ export const bookings = sqliteTable(
     /** How the self-pay share is paid: card through the processor, or the lab's invoice; null: nothing to pay. */
     paymentMethod: text('payment_method', { enum: paymentMethods }),
     priceLines: text('price_lines', { mode: 'json' }).$type<PriceLine[]>().notNull(),
+    /** The rate card terms the order was quoted on; null on orders from before snapshots were kept. */
+    priceSnapshot: text('price_snapshot', { mode: 'json' }).$type<PriceSnapshot>(),
+    /** 经费来源: the research funding the user pays from (the national service record's field). */
+    fundingSource: text('funding_source', { enum: fundingSources }),
     actualMinutes: integer('actual_minutes'),
     actualSamples: integer('actual_samples'),
     finalFen: integer('final_fen'),
@@ -196,4 +216,24 @@ export const calendarTokens = sqliteTable('calendar_tokens', {
     .references(() => users.id, { onDelete: 'cascade' }),
   tokenHash: text('token_hash').notNull().unique(),
   createdAt: integer('created_at').notNull(),
+});
+
+/**
+ * The service agreement (服务协议) of a confirmed request: a PDF made at confirmation, kept with its
+ * SHA-256, and the enterprise's acceptance (who, when, from where).
+ */
+export const serviceAgreements = sqliteTable('service_agreements', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  bookingId: integer('booking_id')
+    .notNull()
+    .unique()
+    .references(() => bookings.id),
+  /** Where the file store keeps the PDF, and the SHA-256 (hex) of its bytes. */
+  storedName: text('stored_name').notNull(),
+  sha256: text('sha256').notNull(),
+  createdAt: integer('created_at').notNull(),
+  acceptedBy: integer('accepted_by').references(() => users.id),
+  acceptedAt: integer('accepted_at'),
+  acceptedFrom: text('accepted_from'),
+  acceptedUserAgent: text('accepted_user_agent'),
 });

@@ -65,6 +65,17 @@ export const activeBookingStatuses = [
   'in_progress',
 ] as const satisfies readonly BookingStatus[];
 
+/** 经费来源 of a service record (national sharing-service template): the user's research funding. */
+export const fundingSources = [
+  'national_programme',
+  'provincial_programme',
+  'local_programme',
+  'enterprise_own',
+  'institution_own',
+  'other',
+] as const;
+export type FundingSource = (typeof fundingSources)[number];
+
 /** The national 5-level satisfaction scale, best first (5 = 非常满意 … 1 = 极差). */
 export const ratingLevels = [5, 4, 3, 2, 1] as const;
 
@@ -84,7 +95,8 @@ export type VoucherUseStatus = (typeof voucherUseStatuses)[number];
 export const voucherLimits = ['ratio', 'order_cap', 'quota', 'group_cap', 'budget', 'none'] as const;
 export type VoucherLimit = (typeof voucherLimits)[number];
 
-export const paymentMethods = ['card', 'invoice'] as const;
+/** card: through the processor; bank_transfer: 对公转账 against a payment notice; invoice: billed by the lab (older orders, not proof of payment). */
+export const paymentMethods = ['card', 'bank_transfer', 'invoice'] as const;
 export type PaymentMethod = (typeof paymentMethods)[number];
 
 /**
@@ -101,6 +113,10 @@ export const paymentStatuses = [
   'failed',
 ] as const;
 export type PaymentStatus = (typeof paymentStatuses)[number];
+
+/** A payment notice: open → partly_paid → paid (| overpaid until the excess is returned); cancelled; debt (overdue after the service). */
+export const paymentNoticeStatuses = ['open', 'partly_paid', 'paid', 'overpaid', 'cancelled', 'debt'] as const;
+export type PaymentNoticeStatus = (typeof paymentNoticeStatuses)[number];
 
 export const ledgerAccountKinds = [
   'programme_budget',
@@ -131,13 +147,24 @@ export type ReviewLevel = (typeof reviewLevels)[number];
 export const rejectOutcomes = ['enterprise_debt', 'written_off'] as const;
 export type RejectOutcome = (typeof rejectOutcomes)[number];
 
-/** draft → submitted → reviewed (every line approved or rejected) → paid. */
-export const batchStatuses = ['draft', 'submitted', 'reviewed', 'paid'] as const;
+/**
+ * draft → submitted (its review stages in turn) → in_notice (公示, when the programme has a notice
+ * period) → reviewed (every line decided, payment open) → paid.
+ */
+export const batchStatuses = ['draft', 'submitted', 'in_notice', 'reviewed', 'paid'] as const;
 export type BatchStatus = (typeof batchStatuses)[number];
 
 /** A claim line: pending review, approved, returned for correction (the lab fixes and resubmits), rejected; removed from its batch. */
 export const lineStatuses = ['pending', 'approved', 'returned', 'rejected', 'removed'] as const;
 export type LineStatus = (typeof lineStatuses)[number];
+
+/** One stage of a programme's claim review: who reviews, and whether every line or a sample. */
+export const reviewStageKinds = ['city', 'province'] as const;
+export type ReviewStageKind = (typeof reviewStageKinds)[number];
+
+/** A public-notice objection (异议): lodged, then answered by the reviewing office. */
+export const objectionStatuses = ['open', 'answered'] as const;
+export type ObjectionStatus = (typeof objectionStatuses)[number];
 
 export const findingKinds = [
   'processor_missing_in_ledger',

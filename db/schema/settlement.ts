@@ -1,15 +1,11 @@
 import { sql } from 'drizzle-orm';
 import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
-import { organisations, users } from './auth.ts';
+import { organisations, users, type BankAccount } from './auth.ts';
 import { bookings } from './booking.ts';
-import { batchStatuses, findingKinds, lineStatuses } from './enums.ts';
+import { batchStatuses, findingKinds, lineStatuses, objectionStatuses, reviewStageKinds } from './enums.ts';
 import { voucherProgrammes, voucherUses } from './vouchers.ts';
 
-export interface BankAccount {
-  bankName: string;
-  accountName: string;
-  accountNo: string;
-}
+export type { BankAccount } from './auth.ts';
 
 /** A claim (兑付) of one claimant, one programme, one month, reviewed by one finance office. */
 export const settlementBatches = sqliteTable(
@@ -33,6 +29,13 @@ export const settlementBatches = sqliteTable(
     bankAccount: text('bank_account', { mode: 'json' }).$type<BankAccount>(),
     paidReference: text('paid_reference'),
     paidFen: integer('paid_fen'),
+    /** Who recorded the payment: never an officer who approved one of its lines (four-eyes). */
+    paidBy: integer('paid_by').references(() => users.id),
+    /** The review stage now under way (index into the programme's stages). */
+    stage: integer('stage').notNull().default(0),
+    /** The public notice (公示): from when to when (UTC ms); payment opens at its end. */
+    noticeStartsAt: integer('notice_starts_at'),
+    noticeEndsAt: integer('notice_ends_at'),
     createdBy: integer('created_by').references(() => users.id),
     createdAt: integer('created_at').notNull(),
     submittedAt: integer('submitted_at'),
@@ -72,6 +75,12 @@ export const settlementLines = sqliteTable(
     /** Approval of a line whose checks failed: who allowed it and why. */
     overrideBy: integer('override_by').references(() => users.id),
     overrideReason: text('override_reason'),
+    /** The office whose part of the batch this line is at the first stage (the enterprise's city office). */
+    reviewOfficeId: integer('review_office_id').references(() => organisations.id),
+    /** The invoice (发票) as uploaded: its amount, buyer and file (a documents row). */
+    invoiceAmountFen: integer('invoice_amount_fen'),
+    invoiceBuyer: text('invoice_buyer'),
+    invoiceDocumentId: integer('invoice_document_id'),
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
   },
@@ -85,6 +94,53 @@ export const settlementLines = sqliteTable(
       .on(t.invoiceNo)
       .where(sql`invoice_no IS NOT NULL AND status != 'removed'`),
   ],
+);
+
+/** One stage's decision on one line: each stage decides per line, with reasons. */
+export const settlementLineReviews = sqliteTable(
+  'settlement_line_reviews',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    lineId: integer('line_id')
+      .notNull()
+      .references(() => settlementLines.id),
+    batchId: integer('batch_id')
+      .notNull()
+      .references(() => settlementBatches.id),
+    stage: integer('stage').notNull(),
+    stageKind: text('stage_kind', { enum: reviewStageKinds }).notNull(),
+    officeId: integer('office_id')
+      .notNull()
+      .references(() => organisations.id),
+    /** approved / returned / rejected; `passed` when the stage sampled and this line was not drawn. */
+    decision: text('decision', { enum: ['approved', 'returned', 'rejected', 'passed'] }).notNull(),
+    reason: text('reason'),
+    actorId: integer('actor_id').references(() => users.id),
+    at: integer('at').notNull(),
+  },
+  (t) => [index('settlement_line_reviews_line').on(t.lineId, t.stage)],
+);
+
+/** An objection (异议) lodged against a line or a batch during its public notice, and its answer. */
+export const noticeObjections = sqliteTable(
+  'notice_objections',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    batchId: integer('batch_id')
+      .notNull()
+      .references(() => settlementBatches.id),
+    lineId: integer('line_id').references(() => settlementLines.id),
+    name: text('name').notNull(),
+    contact: text('contact').notNull(),
+    content: text('content').notNull(),
+    clientAddress: text('client_address'),
+    status: text('status', { enum: objectionStatuses }).notNull(),
+    answer: text('answer'),
+    answeredBy: integer('answered_by').references(() => users.id),
+    answeredAt: integer('answered_at'),
+    lodgedAt: integer('lodged_at').notNull(),
+  },
+  (t) => [index('notice_objections_batch').on(t.batchId)],
 );
 
 /** Every state change of a batch or a line: who, when, why. */

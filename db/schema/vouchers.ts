@@ -10,6 +10,7 @@ import {
   settlementModes,
   voucherLimits,
   voucherUseStatuses,
+  type ReviewStageKind,
 } from './enums.ts';
 
 /** How a programme's ratio is found: a base by the enterprise's city, then top-ups, never above 100%. */
@@ -20,6 +21,38 @@ export interface RatioRules {
   byCity: Record<string, number>;
   /** Extra percent when the provider is in the enterprise's own city (0 = none). */
   sameCityTopUpPercent: number;
+  /** County code → base percent, before byCity (省财政直管县 get the higher ratio); absent = none. */
+  byCounty?: Record<string, number>;
+}
+
+/** Which parts of a price a voucher may pay for (the unit-priced service always). */
+export interface EligibleParts {
+  /** Urgent and off-hours surcharges. */
+  surcharges: boolean;
+  /** The start-up (set-up) fee and the minimum-charge top-up. */
+  setupFee: boolean;
+}
+
+/** One stage of a claim's review: the enterprise's city office or the province; every line or a sample. */
+export interface ReviewStage {
+  kind: ReviewStageKind;
+  /** Percent of lines the stage reviews (100 = every line; the rest pass on the earlier stage's decision). */
+  samplePercent: number;
+}
+
+/** The rules of a programme version: what an order made while it is in force is planned and checked by. */
+export interface ProgrammeRules {
+  ratioRules: RatioRules;
+  orderCapFen: number | null;
+  enterpriseYearCapFen: number;
+  groupYearCapFen: number | null;
+  startsOn: string;
+  useBy: string;
+  claimBy: string;
+  eligibleCategories: string[];
+  eligibleProviders: number[];
+  allowOutOfProvince: boolean;
+  eligibleParts: EligibleParts;
 }
 
 /** A voucher programme (创新券) run by a province or a city for one year. */
@@ -55,6 +88,16 @@ export const voucherProgrammes = sqliteTable('voucher_programmes', {
   applicationClosesOn: text('application_closes_on'),
   /** Automatic mode: the quota each certified enterprise in scope gets for the programme's year. */
   automaticQuotaFen: integer('automatic_quota_fen'),
+  /** Which parts of a price are eligible (surcharges, start-up fee); null = the unit-priced service and all parts. */
+  eligibleParts: text('eligible_parts', { mode: 'json' }).$type<EligibleParts>(),
+  /** The claim review stages in order; null = one stage at reviewLevel, every line. */
+  reviewStages: text('review_stages', { mode: 'json' }).$type<ReviewStage[]>(),
+  /** Days a reviewed claim is publicly noticed (公示) before payment opens; 0 = no notice. */
+  publicNoticeDays: integer('public_notice_days').notNull().default(0),
+  /** When programmes co-fund one order, lower runs first (a province's before a city's). */
+  fundingOrder: integer('funding_order').notNull().default(0),
+  /** The rules version in force now (programme_rule_versions.version). */
+  rulesVersion: integer('rules_version').notNull().default(1),
   createdBy: integer('created_by').references(() => users.id),
   createdAt: integer('created_at').notNull(),
   updatedAt: integer('updated_at').notNull(),
@@ -101,6 +144,57 @@ export const relatedParties = sqliteTable(
   (t) => [uniqueIndex('related_parties_pair').on(t.enterpriseId, t.providerId, t.relation)],
 );
 
+/**
+ * A programme's rules as of a time: an edit of ratios, caps, categories or dates writes a new version
+ * that applies to orders made from `effectiveFrom`; orders made before keep the version they were planned with.
+ */
+export const programmeRuleVersions = sqliteTable(
+  'programme_rule_versions',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    programmeId: integer('programme_id')
+      .notNull()
+      .references(() => voucherProgrammes.id),
+    version: integer('version').notNull(),
+    effectiveFrom: integer('effective_from').notNull(),
+    rules: text('rules', { mode: 'json' }).$type<ProgrammeRules>().notNull(),
+    note: text('note'),
+    createdBy: integer('created_by').references(() => users.id),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [uniqueIndex('programme_rule_versions_version').on(t.programmeId, t.version)],
+);
+
+/**
+ * A ceiling shared by several programmes (e.g. a combined province-plus-city amount per enterprise or
+ * controller group per year): every voucher use under any of them counts against it.
+ */
+export const sharedCaps = sqliteTable('shared_caps', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  name: text('name').notNull(),
+  year: integer('year').notNull(),
+  /** Per enterprise, or per controller group. */
+  scope: text('scope', { enum: ['enterprise', 'group'] }).notNull(),
+  capFen: integer('cap_fen').notNull(),
+  programmeIds: text('programme_ids', { mode: 'json' }).$type<number[]>().notNull(),
+  createdBy: integer('created_by').references(() => users.id),
+  createdAt: integer('created_at').notNull(),
+});
+
+/** What a voucher use was planned with: the rules version's caps and parts, and the places at order time. */
+export interface PlannedTerms {
+  ruleVersion: number;
+  orderCapFen: number | null;
+  enterpriseYearCapFen: number;
+  groupYearCapFen: number | null;
+  eligibleParts: EligibleParts;
+  enterpriseCityCode: string | null;
+  enterpriseCountyCode: string | null;
+  providerCityCode: string | null;
+  /** Shared caps it counted against (id → the cap then). */
+  sharedCaps: Record<string, number>;
+}
+
 /** An enterprise's quota under a programme (at most one per programme). */
 export const voucherQuotas = sqliteTable(
   'voucher_quotas',
@@ -128,7 +222,6 @@ export const voucherUses = sqliteTable(
     id: integer('id').primaryKey({ autoIncrement: true }),
     bookingId: integer('booking_id')
       .notNull()
-      .unique()
       .references(() => bookings.id),
     quotaId: integer('quota_id')
       .notNull()
@@ -150,10 +243,16 @@ export const voucherUses = sqliteTable(
     postedFen: integer('posted_fen'),
     limitedBy: text('limited_by', { enum: voucherLimits }).notNull(),
     justification: text('justification'),
+    /** The rules version, caps and places it was planned with (null on uses from before versions were kept). */
+    planned: text('planned', { mode: 'json' }).$type<PlannedTerms>(),
+    /** Co-funded orders: 1 for the first programme drawn on, 2 for the next. */
+    sequence: integer('sequence').notNull().default(1),
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
   },
   (t) => [
+    // One use per programme per order; co-funded orders hold one use of each programme.
+    uniqueIndex('voucher_uses_booking_programme').on(t.bookingId, t.programmeId),
     index('voucher_uses_quota').on(t.quotaId, t.status),
     index('voucher_uses_programme').on(t.programmeId, t.status),
   ],

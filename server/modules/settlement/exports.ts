@@ -54,6 +54,7 @@ export const LINE_STATUS_LABELS: Record<LineStatus, string> = {
 export const BATCH_STATUS_LABELS: Record<BatchStatus, string> = {
   draft: '草稿',
   submitted: '已提交',
+  in_notice: '公示中',
   reviewed: '已审核',
   paid: '已兑付',
 };

@@ -962,7 +962,7 @@ const en: Resources = {
       released: 'Released',
       failed: 'Failed',
     },
-    method: { card: 'Card', invoice: 'Invoice (bank transfer)' },
+    method: { card: 'Card', bank_transfer: 'Bank transfer', invoice: 'Invoice' },
     methodLabel: 'Method',
     statusLabel: 'Payment status',
     authorised: 'Authorised',
@@ -1294,7 +1294,7 @@ const en: Resources = {
         'Your enterprise holds no quota of a pay-first (reimburse) programme whose claim period is open. Vouchers deducted at checkout are claimed by the provider.',
       claimBy: 'Claim by {{date}}',
     },
-    batchStatus: { draft: 'Draft', submitted: 'Submitted', reviewed: 'Reviewed', paid: 'Paid' },
+    batchStatus: { draft: 'Draft', submitted: 'Submitted', in_notice: 'In public notice', reviewed: 'Reviewed', paid: 'Paid' },
     lineStatus: {
       pending: 'Pending',
       approved: 'Approved',

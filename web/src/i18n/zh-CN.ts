@@ -942,7 +942,7 @@ const zhCN = {
       released: '已释放',
       failed: '支付失败',
     },
-    method: { card: '银行卡', invoice: '对公转账' },
+    method: { card: '银行卡', bank_transfer: '对公转账', invoice: '凭发票付款' },
     methodLabel: '支付方式',
     statusLabel: '支付状态',
     authorised: '授权金额',
@@ -1254,7 +1254,7 @@ const zhCN = {
         '您的企业没有处于申报期内的先付后补（报销）类创新券额度。直接抵扣的创新券由服务机构申报兑付，无需您操作。',
       claimBy: '兑付截止 {{date}}',
     },
-    batchStatus: { draft: '草稿', submitted: '待审核', reviewed: '已审核', paid: '已兑付' },
+    batchStatus: { draft: '草稿', submitted: '待审核', in_notice: '公示中', reviewed: '已审核', paid: '已兑付' },
     lineStatus: {
       pending: '待审核',
       approved: '已通过',

@@ -14,6 +14,7 @@ import {
 const BATCH_COLOR: Record<BatchStatus, string> = {
   draft: 'default',
   submitted: 'gold',
+  in_notice: 'purple',
   reviewed: 'blue',
   paid: 'green',
 };
