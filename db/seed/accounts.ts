@@ -52,12 +52,23 @@ export const MORE_DEMO_ACCOUNTS: readonly DemoAccount[] = [
     displayName: '王振华',
     organisation: '临沂鼎新智能装备有限公司',
   },
+  {
+    email: 'researcher4@demo.test',
+    role: 'researcher',
+    displayName: '侯明远',
+    organisation: '聊城鲁西精密轴承科技有限公司',
+  },
   { email: 'lab2@demo.test', role: 'lab_manager', displayName: '孔立群', organisation: '山东大学' },
   { email: 'lab3@demo.test', role: 'lab_manager', displayName: '于雅琴', organisation: '中国海洋大学' },
   { email: 'finance2@demo.test', role: 'finance_officer', displayName: '徐宏伟', organisation: '山东省科学技术厅' },
   { email: 'finance3@demo.test', role: 'finance_officer', displayName: '高佳琪', organisation: '青岛市科学技术局' },
   // Reviews the demo claims of 临沂 enterprises (researcher3's jobs at the demo lab).
   { email: 'finance4@demo.test', role: 'finance_officer', displayName: '颜振东', organisation: '临沂市科学技术局' },
+  // Four-eyes: pays what finance@demo.test approved (the server refuses the approver as payer).
+  { email: 'finance5@demo.test', role: 'finance_officer', displayName: '田晓光', organisation: '济南市科学技术局' },
+  // The provincial re-check stage of staged claim reviews.
+  { email: 'reviewer@demo.test', role: 'finance_officer', displayName: '鲍文静', organisation: '山东省科学技术厅' },
+  { email: 'finance6@demo.test', role: 'finance_officer', displayName: '牛庆春', organisation: '聊城市科学技术局' },
   {
     email: 'finance-desk@demo.test',
     role: 'finance_officer',

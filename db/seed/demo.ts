@@ -293,6 +293,14 @@ export async function seedDemo(db: Database, options: SeedDemoOptions = {}): Pro
       `UPDATE organisations SET finance_level = CASE WHEN city_code IS NULL THEN 'province' ELSE 'city' END
        WHERE kind = 'finance_office'`,
     );
+    // Providers' receiving accounts: what payment notices for bank transfers (对公转账) name as the payee.
+    for (const o of orgs.all) {
+      if (o.kind !== 'institution') continue;
+      await db.run(`UPDATE organisations SET bank_account = ? WHERE id = ?`, [
+        JSON.stringify(demoBankAccount(o.id, o.name)),
+        o.id,
+      ]);
+    }
   });
 
   // ---- per-type and per-provider tables, prepared once ----
@@ -636,5 +644,17 @@ export async function seedDemo(db: Database, options: SeedDemoOptions = {}): Pro
     instruments: total,
     rateCards: cards,
     rateCardItems: itemId,
+  };
+}
+
+const DEMO_BANKS = ['中国工商银行', '中国建设银行', '中国农业银行', '中国银行', '交通银行', '齐鲁银行'];
+
+/** A plausible, stable receiving account of a demo provider (19 digits, like a corporate account). */
+function demoBankAccount(id: number, name: string) {
+  const bank = DEMO_BANKS[id % DEMO_BANKS.length]!;
+  return {
+    bankName: `${bank}济南分行营业部`,
+    accountName: name,
+    accountNo: `1602${String(id).padStart(6, '0')}${String((id * 7919) % 1_000_000_000).padStart(9, '0')}`,
   };
 }

@@ -530,6 +530,13 @@ const FIXED_ENTERPRISES: readonly { name: string; nameEn: string; city: string; 
     district: '兰山区',
     street: '沂蒙路2188号',
   },
+  {
+    name: '聊城鲁西精密轴承科技有限公司',
+    nameEn: 'Liaocheng Luxi Precision Bearing Technology Co., Ltd.',
+    city: '聊城',
+    district: '东昌府区',
+    street: '东昌东路88号',
+  },
 ];
 
 const BRANDS = [
