@@ -33,6 +33,9 @@ import { catalogRoutes } from './modules/catalog/catalog.routes.ts';
 import { CatalogService } from './modules/catalog/catalog.service.ts';
 import { systemClock, type Clock } from './shared/clock.ts';
 import { CheckoutService, type CheckoutFaults } from './modules/checkout/checkout.service.ts';
+import type { CardAuthorisation } from './modules/checkout/context.ts';
+import { agreementRoutes } from './modules/agreements/agreements.routes.ts';
+import { AgreementsService } from './modules/agreements/agreements.service.ts';
 import { Ledger } from './modules/ledger/ledger.ts';
 import { NotificationsRepo } from './modules/notifications/notifications.repo.ts';
 import { notificationRoutes } from './modules/notifications/notifications.routes.ts';
@@ -53,10 +56,12 @@ import { statsRoutes } from './modules/stats/stats.routes.ts';
 import { StatsService } from './modules/stats/stats.service.ts';
 import { organisationRoutes } from './modules/organisations/organisations.routes.ts';
 import { OrganisationsService } from './modules/organisations/organisations.service.ts';
+import { transferRoutes } from './modules/transfers/transfers.routes.ts';
+import { TransfersService } from './modules/transfers/transfers.service.ts';
 
 /** Routes whose body is a file (sent with the file's own type) rather than JSON. */
 const isUploadPath = (path: string) =>
-  /^\/(bookings\/\d+\/report|instruments\/\d+\/photo|(organisations|certification-applications)\/\d+\/documents\/[a-z_]+)$/.test(
+  /^\/(settlement-batches\/\d+\/lines\/\d+\/invoice|bookings\/\d+\/report|instruments\/\d+\/photo|(organisations|certification-applications)\/\d+\/documents\/[a-z_]+|payment-notices\/\d+\/receipts\/\d+\/proof)$/.test(
     path,
   );
 
@@ -89,6 +94,10 @@ export interface AppDeps {
   payments: PaymentProvider;
   /** Test hook: simulated crashes between processor calls and local writes. */
   checkoutFaults?: CheckoutFaults;
+  /** CARD_AUTHORISATION: `window` (default: authorised within 6 days of the service) or `confirmation` (captured when confirmed). */
+  cardAuthorisation?: CardAuthorisation;
+  /** Days before the service a saved card is authorised and a hold renewed (default 6; tests move it). */
+  authorisationWindowDays?: number;
   /**
    * Email: the SMTP server (smtp://host:port, or smtps://user:pass@host) and the sender. Without it
    * notifications are still written, in-app and to the outbox, but nothing is sent.
@@ -102,6 +111,8 @@ export interface AppServices {
   vouchers: VouchersService;
   ledger: Ledger;
   reconciliation: ReconciliationService;
+  /** Claims: the public notices the job ends. */
+  settlement: SettlementService;
   stats: StatsService;
   /** In-app notifications and the email outbox (deliver(), remindTomorrow() run on the server's timer). */
   notifications: NotificationService;
@@ -111,6 +122,10 @@ export interface AppServices {
   documents: DocumentStore;
   /** SME certification and voucher applications; automatic quotas (grantAutomaticQuotas runs on a timer). */
   applications: ApplicationsService;
+  /** Service agreements of confirmed bookings. */
+  agreements: AgreementsService;
+  /** Bank transfers: payment notices, receipts, the overdue rule (overdue() runs on a timer). */
+  transfers: TransfersService;
   /** Finishes or undoes interrupted payments and gives expired quotas back. */
   maintenance(options?: {
     minAgeMs?: number;
@@ -181,8 +196,22 @@ export function createApp(deps: AppDeps): Express {
     clock,
     notifier: notifications,
   });
+  // Bank transfers: checkout issues, amends and cancels notices inside the booking's transactions;
+  // the overdue rule cancels through the booking's own cancellation.
+  const transfers = new TransfersService({
+    db: deps.db,
+    ledger,
+    clock,
+    notifier: notifications,
+    audit,
+    documents,
+    bookings: booking,
+  });
+  /** Service agreements (服务协议), drawn up at confirmation and kept in the file store. */
+  const agreements = new AgreementsService(deps.db, openFileStore(deps.db, fileDir), clock, audit);
   const checkout = new CheckoutService({
     db: deps.db,
+    transfers: transfers.notices,
     bookings: booking,
     vouchers,
     ledger,
@@ -191,6 +220,9 @@ export function createApp(deps: AppDeps): Express {
     clock,
     faults: deps.checkoutFaults,
     audit,
+    cardAuthorisation: deps.cardAuthorisation,
+    authorisationWindowDays: deps.authorisationWindowDays,
+    notifier: notifications,
   });
   const settlementRepo = new SettlementRepo(deps.db);
   const settlement = new SettlementService(
@@ -202,6 +234,7 @@ export function createApp(deps: AppDeps): Express {
     clock,
     notifications,
     audit,
+    documents,
   );
   const reconciliation = new ReconciliationService(
     deps.db,
@@ -220,11 +253,14 @@ export function createApp(deps: AppDeps): Express {
     vouchers,
     ledger,
     reconciliation,
+    settlement,
     stats,
     notifications,
     audit,
     documents,
     applications,
+    transfers,
+    agreements,
     maintenance: async (options) => {
       const recovered = await checkout.recover(options);
       // A new month's rows, in chunks between requests.
@@ -277,10 +313,12 @@ export function createApp(deps: AppDeps): Express {
   api.use(organisationRoutes(organisations, registry, cookie));
   api.use(catalogRoutes(catalog, registry));
   api.use(bookingRoutes(booking, checkout, registry));
+  api.use(agreementRoutes(agreements, registry));
   api.use(voucherRoutes(vouchers, registry));
   api.use(applicationRoutes(applications, registry));
   api.use(ledgerRoutes(new LedgerReadService(ledger), registry));
   api.use(settlementRoutes(settlement, reconciliation, registry, audit));
+  api.use(transferRoutes(transfers, registry));
   api.use(notificationRoutes(notifications, registry));
   api.use(statsRoutes(stats, deps.db, registry, audit));
   api.use(auditRoutes(new AuditReadService(deps.db, audit), registry));

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DEVELOPMENT_WEBHOOK_SECRET } from './modules/payments/local-stripe.ts';
 import { trustProxySchema } from './http/trust-proxy.ts';
+import { cardAuthorisations } from './modules/checkout/context.ts';
 import { hostListSetting } from './shared/hostnames.ts';
 
 const flag = z
@@ -61,6 +62,12 @@ const configSchema = z.object({
   /** The default is public: webhooks signed with it are accepted only from the in-process local Stripe server. */
   STRIPE_WEBHOOK_SECRET: z.string().min(8).default(DEVELOPMENT_WEBHOOK_SECRET),
   STRIPE_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(15_000),
+  /**
+   * Card payments of services beyond the processor's ~7-day authorisation window: `window` saves the
+   * card and authorises it 6 days before the service (a job; the enterprise completes a failed one);
+   * `confirmation` captures the self-pay share when the lab confirms the booking.
+   */
+  CARD_AUTHORISATION: z.enum(cardAuthorisations).default('window'),
   /** How often unfinished payments are finished or undone and expired quotas given back (0: only at start-up). */
   RECOVERY_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(86_400).default(60),
   /** Local time (Asia/Shanghai) after which yesterday is reconciled once a day; `off` to disable. */

@@ -109,6 +109,7 @@ function serve(config: Config, db: Database = open(config)) {
     logRequests: config.LOG_REQUESTS,
     trustProxy: config.TRUST_PROXY,
     photoHosts: config.PHOTO_HOSTS,
+    cardAuthorisation: config.CARD_AUTHORISATION,
     payments: new StripeProvider({
       secretKey: config.STRIPE_SECRET_KEY!,
       apiBase: config.STRIPE_API_BASE,

@@ -144,4 +144,8 @@ CREATE UNIQUE INDEX "transfer_receipts_bank_reference" ON "transfer_receipts" US
 ALTER TABLE "settlement_batches" ADD CONSTRAINT "settlement_batches_paid_by_users_id_fk" FOREIGN KEY ("paid_by") REFERENCES "public"."users"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "settlement_lines" ADD CONSTRAINT "settlement_lines_review_office_id_organisations_id_fk" FOREIGN KEY ("review_office_id") REFERENCES "public"."organisations"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "payments_authorise_at" ON "payments" USING btree ("authorise_at");--> statement-breakpoint
-CREATE UNIQUE INDEX "voucher_uses_booking_programme" ON "voucher_uses" USING btree ("booking_id","programme_id");
+CREATE UNIQUE INDEX "voucher_uses_booking_programme" ON "voucher_uses" USING btree ("booking_id","programme_id");--> statement-breakpoint
+ALTER TABLE "payments" ADD COLUMN "attempt" bigint DEFAULT 0 NOT NULL;--> statement-breakpoint
+INSERT INTO "programme_rule_versions" ("programme_id", "version", "effective_from", "rules", "note", "created_by", "created_at")
+SELECT "id", 1, "created_at", jsonb_build_object('ratioRules', "ratio_rules", 'orderCapFen', "order_cap_fen", 'enterpriseYearCapFen', "enterprise_year_cap_fen", 'groupYearCapFen', "group_year_cap_fen", 'startsOn', "starts_on", 'useBy', "use_by", 'claimBy', "claim_by", 'eligibleCategories', "eligible_categories", 'eligibleProviders', "eligible_providers", 'allowOutOfProvince', "allow_out_of_province", 'eligibleParts', jsonb_build_object('surcharges', true, 'setupFee', true)), 'version 1: the rules as they stood when versions began', "created_by", "created_at"
+FROM "voucher_programmes" WHERE "id" NOT IN (SELECT "programme_id" FROM "programme_rule_versions");

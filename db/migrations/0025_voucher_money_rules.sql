@@ -142,4 +142,8 @@ ALTER TABLE `settlement_batches` ADD `notice_ends_at` integer;--> statement-brea
 ALTER TABLE `settlement_lines` ADD `review_office_id` integer REFERENCES organisations(id);--> statement-breakpoint
 ALTER TABLE `settlement_lines` ADD `invoice_amount_fen` integer;--> statement-breakpoint
 ALTER TABLE `settlement_lines` ADD `invoice_buyer` text;--> statement-breakpoint
-ALTER TABLE `settlement_lines` ADD `invoice_document_id` integer;
+ALTER TABLE `settlement_lines` ADD `invoice_document_id` integer;--> statement-breakpoint
+ALTER TABLE `payments` ADD `attempt` integer DEFAULT 0 NOT NULL;--> statement-breakpoint
+INSERT INTO `programme_rule_versions` (`programme_id`, `version`, `effective_from`, `rules`, `note`, `created_by`, `created_at`)
+SELECT `id`, 1, `created_at`, json_object('ratioRules', json(`ratio_rules`), 'orderCapFen', `order_cap_fen`, 'enterpriseYearCapFen', `enterprise_year_cap_fen`, 'groupYearCapFen', `group_year_cap_fen`, 'startsOn', `starts_on`, 'useBy', `use_by`, 'claimBy', `claim_by`, 'eligibleCategories', json(`eligible_categories`), 'eligibleProviders', json(`eligible_providers`), 'allowOutOfProvince', json(CASE WHEN `allow_out_of_province` THEN 'true' ELSE 'false' END), 'eligibleParts', json_object('surcharges', json('true'), 'setupFee', json('true'))), 'version 1: the rules as they stood when versions began', `created_by`, `created_at`
+FROM `voucher_programmes` WHERE `id` NOT IN (SELECT `programme_id` FROM `programme_rule_versions`);

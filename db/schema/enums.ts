@@ -75,6 +75,15 @@ export const fundingSources = [
   'other',
 ] as const;
 export type FundingSource = (typeof fundingSources)[number];
+/** 经费来源 as the national service record prints it (null on a request: 未填写). */
+export const fundingSourceLabels: Record<FundingSource, string> = {
+  national_programme: '国家科研项目',
+  provincial_programme: '省级科研项目',
+  local_programme: '市县科研项目',
+  enterprise_own: '企业自有资金',
+  institution_own: '单位自有资金',
+  other: '其他',
+};
 
 /** The national 5-level satisfaction scale, best first (5 = 非常满意 … 1 = 极差). */
 export const ratingLevels = [5, 4, 3, 2, 1] as const;
@@ -92,7 +101,17 @@ export const voucherUseStatuses = ['reserved', 'posted', 'released'] as const;
 export type VoucherUseStatus = (typeof voucherUseStatuses)[number];
 
 /** What capped a voucher share, in the order they are applied. */
-export const voucherLimits = ['ratio', 'order_cap', 'quota', 'group_cap', 'budget', 'none'] as const;
+/** shared_cap: a cap shared across programmes; co_funded: what an earlier programme of a co-funded order left. */
+export const voucherLimits = [
+  'ratio',
+  'order_cap',
+  'quota',
+  'group_cap',
+  'budget',
+  'none',
+  'shared_cap',
+  'co_funded',
+] as const;
 export type VoucherLimit = (typeof voucherLimits)[number];
 
 /** card: through the processor; bank_transfer: 对公转账 against a payment notice; invoice: billed by the lab (older orders, not proof of payment). */
@@ -102,8 +121,14 @@ export type PaymentMethod = (typeof paymentMethods)[number];
 /**
  * A card payment's life: authorising (intent written, processor not yet answered) → authorised →
  * captured (| partially_refunded | refunded); or released (authorisation given back), failed (declined).
+ * A service beyond the processor's authorisation window (CARD_AUTHORISATION=window): saving_card (intent
+ * to save the card at the processor) → scheduled (saved; the job authorises it at authoriseAt) →
+ * authorising…; an authorisation that failed there waits for the enterprise's new card: action_required.
  */
 export const paymentStatuses = [
+  'saving_card',
+  'scheduled',
+  'action_required',
   'authorising',
   'authorised',
   'captured',
@@ -125,12 +150,17 @@ export const ledgerAccountKinds = [
   'quota',
   'quota_source',
   'group_cap',
+  /** A cap shared by several programmes, per enterprise or controller group, and where it is funded from. */
+  'shared_cap',
+  'shared_cap_source',
   'enterprise_cash',
   'enterprise_receivable',
   'provider_receivable_programme',
   'provider_receivable_processor',
   'provider_receivable_enterprise',
   'processor_clearing',
+  /** Bank transfers (对公转账) the provider has confirmed receiving, less what it returned. */
+  'provider_transfer_received',
   'programme_paid',
   'platform',
 ] as const;
@@ -176,6 +206,12 @@ export const findingKinds = [
   'quota_identity_broken',
   'batch_total_mismatch',
   'ledger_unbalanced',
+  /** A recorded transfer receipt or return without its ledger transfer. */
+  'transfer_missing_in_ledger',
+  /** A receipt's ledger transfer moves another amount than the receipt says. */
+  'transfer_amount_mismatch',
+  /** A payment notice's received total is not its receipts less its returns. */
+  'notice_total_mismatch',
 ] as const;
 export type FindingKind = (typeof findingKinds)[number];
 
@@ -208,6 +244,14 @@ export const notificationTypes = [
   'voucher_application_reviewed',
   /** A quota was granted automatically under a programme. */
   'quota_granted',
+  /** A payment notice (付款通知书) for a bank transfer was issued to the enterprise. */
+  'payment_notice_issued',
+  /** A payment notice is past its due date unpaid (sent once). */
+  'payment_notice_overdue',
+  /** The lab recorded money received against a payment notice. */
+  'transfer_received',
+  /** A card authorisation before the service failed (declined, no saved card): the enterprise pays with a new card. */
+  'card_payment_required',
 ] as const;
 export type NotificationType = (typeof notificationTypes)[number];
 
@@ -232,7 +276,14 @@ export const accountTokenPurposes = ['verify_email', 'reset_password', 'invitati
 export type AccountTokenPurpose = (typeof accountTokenPurposes)[number];
 
 /** Documents uploaded with registrations and applications. */
-export const documentKinds = ['business_licence', 'authorisation_letter', 'sme_certificate', 'other'] as const;
+/** invoice: a claim line's 发票 (PDF, OFD or a scan). */
+export const documentKinds = [
+  'business_licence',
+  'authorisation_letter',
+  'sme_certificate',
+  'other',
+  'invoice',
+] as const;
 export type DocumentKind = (typeof documentKinds)[number];
 
 /** What an uploaded document or a review event belongs to. */
@@ -241,6 +292,10 @@ export const reviewSubjects = [
   'membership',
   'certification_application',
   'voucher_application',
+  /** A bank-transfer receipt (到账确认): its proof (bank slip). */
+  'transfer_receipt',
+  /** A settlement claim line: its invoice (发票) file. */
+  'settlement_line',
 ] as const;
 export type ReviewSubject = (typeof reviewSubjects)[number];
 

@@ -26,7 +26,7 @@ export const payments = sqliteTable(
     capturedFen: integer('captured_fen').notNull().default(0),
     refundedFen: integer('refunded_fen').notNull().default(0),
     /** What the next processor call should do when one is owed (capture or release after a failure). */
-    pendingAction: text('pending_action', { enum: ['capture', 'release'] }),
+    pendingAction: text('pending_action', { enum: ['capture', 'release', 'refund'] }),
     pendingAmountFen: integer('pending_amount_fen'),
     declineCode: text('decline_code'),
     failureMessage: text('failure_message'),
@@ -36,6 +36,8 @@ export const payments = sqliteTable(
     authorisedAt: integer('authorised_at'),
     /** When the scheduled job should authorise the saved card (within the processor's window before the service). */
     authoriseAt: integer('authorise_at'),
+    /** Authorisations asked so far beyond the first (a renewal, a new card): part of the idempotency key and the hold's ledger id. */
+    attempt: integer('attempt').notNull().default(0),
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
   },

@@ -69,6 +69,8 @@ export const MORE_DEMO_ACCOUNTS: readonly DemoAccount[] = [
   // The provincial re-check stage of staged claim reviews.
   { email: 'reviewer@demo.test', role: 'finance_officer', displayName: '鲍文静', organisation: '山东省科学技术厅' },
   { email: 'finance6@demo.test', role: 'finance_officer', displayName: '牛庆春', organisation: '聊城市科学技术局' },
+  // Four-eyes in 临沂: pays the 临沂 programme's claims that finance4@demo.test approved.
+  { email: 'finance7@demo.test', role: 'finance_officer', displayName: '庞立新', organisation: '临沂市科学技术局' },
   {
     email: 'finance-desk@demo.test',
     role: 'finance_officer',

@@ -12,7 +12,7 @@ import type { Database } from '../port.ts';
 import { SqliteDatabase } from '../sqlite.ts';
 import { advanceIdentities, insertRows } from './bulk.ts';
 import { seedUsageHistory } from './history.ts';
-import { seedReimburseDemo, seedSettlementDemo } from './settlement.ts';
+import { seedNoticeDemo, seedReimburseDemo, seedSettlementDemo, seedTransferDemo } from './settlement.ts';
 import { seedVoucherDemo } from './vouchers.ts';
 import { seedRegistrationDemo } from './registrations.ts';
 import { seedBookingDemo, seedHolidays } from './booking.ts';
@@ -634,6 +634,8 @@ export async function seedDemo(db: Database, options: SeedDemoOptions = {}): Pro
   await advanceIdentities(db);
   await seedSettlementDemo(db);
   await seedReimburseDemo(db);
+  await seedNoticeDemo(db);
+  await seedTransferDemo(db);
   // An enterprise's registration awaiting review (after the rest: its ids come from the database).
   await seedRegistrationDemo(db, { now, passwordHash, seed });
 

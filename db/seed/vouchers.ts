@@ -17,6 +17,10 @@ import { DEMO_ACCOUNTS } from './accounts.ts';
 
 const YUAN = 100;
 
+/** 聊城's programme, co-funding orders with the province's; and the demo's directly administered county (冠县). */
+export const LIAOCHENG_PROGRAMME_NAME = '2026年度聊城市科技创新券';
+const LIAOCHENG_COUNTY = '371525';
+
 /** The city programme in reimburse mode (先付后补): its enterprises claim their shares themselves. */
 export const LINYI_PROGRAMME_NAME = '2026年度临沂市科技创新券（先付后补）';
 
@@ -45,6 +49,8 @@ export async function seedVoucherDemo(db: Database, now: number): Promise<void> 
         basePercent: 40,
         byCity: { '370400': 60, '371300': 60, '371400': 60, '371500': 60, '371600': 60, '371700': 60 },
         sameCityTopUpPercent: 0,
+        // A county the provincial finance administers directly (省财政直管县; demo figure): a higher ratio.
+        byCounty: { [LIAOCHENG_COUNTY]: 70 },
       },
       orderCapFen: null,
       enterpriseYearCapFen: 500_000 * YUAN,
@@ -122,6 +128,51 @@ export async function seedVoucherDemo(db: Database, now: number): Promise<void> 
         quotaIssueMode: 'admin',
       });
       await service.grantQuota(actor, { programmeId: linyi.id, enterpriseId: linyiEnterprise, capFen: 50_000 * YUAN });
+    }
+
+    // 聊城's own vouchers co-fund with the province's (province first), under a combined ceiling.
+    const liaocheng = await orgOf('researcher4@demo.test');
+    if (liaocheng && enterprises.some((e) => e.id === liaocheng)) {
+      await tx.run(`UPDATE organisations SET county_code = ? WHERE id = ?`, [LIAOCHENG_COUNTY, liaocheng]);
+      const city = await service.createProgramme(actor, {
+        name: LIAOCHENG_PROGRAMME_NAME,
+        nameEn: 'Liaocheng Innovation Vouchers 2026',
+        province: '山东省',
+        issuerCityCode: '371500',
+        year: 2026,
+        settlementMode: 'deduct',
+        ratioRules: { basePercent: 20, byCity: {}, sameCityTopUpPercent: 0 },
+        orderCapFen: 10_000 * YUAN,
+        enterpriseYearCapFen: 50_000 * YUAN,
+        groupYearCapFen: null,
+        budgetFen: 2_000_000 * YUAN,
+        startsOn: '2026-01-01',
+        useBy: '2026-12-31',
+        claimBy: '2027-03-31',
+        eligibleCategories: [],
+        eligibleProviders: [],
+        allowOutOfProvince: false,
+        reviewLevel: 'city',
+        rejectOutcome: 'enterprise_debt',
+        quotaIssueMode: 'admin',
+        // Surcharges are the enterprise's own choice: 聊城 pays for the service and its start-up fee only.
+        eligibleParts: { surcharges: false, setupFee: true },
+        fundingOrder: 1,
+        // 聊城's office reviews every line, the province re-checks every line, then 7 days of public notice.
+        reviewStages: [
+          { kind: 'city', samplePercent: 100 },
+          { kind: 'province', samplePercent: 100 },
+        ],
+        publicNoticeDays: 7,
+      });
+      await service.grantQuota(actor, { programmeId: city.id, enterpriseId: liaocheng, capFen: 30_000 * YUAN });
+      await service.createSharedCap(actor, {
+        name: '2026年度省市创新券合计上限（聊城）',
+        year: 2026,
+        scope: 'enterprise',
+        capFen: 100_000 * YUAN,
+        programmeIds: [programme.id, city.id],
+      });
     }
 
     // A declared relation: the second demo enterprise shares an owner with 山东大学.

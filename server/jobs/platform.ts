@@ -5,6 +5,11 @@
  * overlap a run of itself on a node that lost its lease — why each is safe:
  * - payment-recovery: every step asks the processor with the first attempt's keys and records through
  *   the methods that re-read the payment in their own transaction (checkout/recovery.ts).
+ * - card-authorisations: each hold is asked with a key made from the payment and its attempt, and
+ *   recorded only if the payment is still as read (checkout/card-window.ts): a second run gets the same
+ *   charge back and records nothing.
+ * - service-agreements: one agreement per booking (a unique booking id): a run racing another
+ *   stores one; the loser removes its file.
  * - quota-expiry: one transaction per quota, skipped when its expiry transfer exists (idempotent key).
  * - automatic-quotas: one transaction per quota, each checking that the enterprise holds none in the
  *   programme (and the unique index behind it); a grant another run made first is skipped.
@@ -17,6 +22,9 @@
  * - mail-delivery: rows are claimed with a lease of their own (5 min); a sender that died leaves them
  *   to be claimed again, and a resent mail carries the same Message-ID.
  * - booking-reminders: one transaction, each reminder under its dedupe key.
+ * - transfer-due: one transaction per notice, each step checking the status it moves from (the
+ *   reminder also under its dedupe key); a cancellation goes through the booking's transition, which
+ *   refuses a booking that moved on.
  */
 import { DateTime } from 'luxon';
 import type { AppServices } from '../app.ts';
@@ -60,6 +68,24 @@ export function platformJobs(services: AppServices, settings: PlatformJobSetting
       },
     },
     {
+      name: 'card-authorisations',
+      everyMs: every,
+      async run() {
+        // Saved cards authorised as their window opens, ageing holds renewed, unpaid bookings cancelled.
+        const r = await services.checkout.cardAuthorisations();
+        if (r.authorised || r.renewed || r.actionRequired || r.cancelled)
+          log(`Card authorisations: ${JSON.stringify(r)}`);
+      },
+    },
+    {
+      name: 'service-agreements',
+      everyMs: every,
+      async run() {
+        const made = await services.agreements.produceDue();
+        if (made) log(`Service agreements drawn up: ${made}`);
+      },
+    },
+    {
       name: 'quota-expiry',
       everyMs: every,
       async run() {
@@ -82,6 +108,24 @@ export function platformJobs(services: AppServices, settings: PlatformJobSetting
         // A new month's rows, in chunks between requests; then what changed.
         await services.stats.buildYear((await services.stats.years()).last);
         await services.stats.refresh();
+      },
+    },
+    {
+      name: 'transfer-due',
+      everyMs: every,
+      async run() {
+        // Unpaid payment notices past their due date: reminded, then cancelled before the service or kept as debts.
+        const r = await services.transfers.overdue();
+        if (r.reminded || r.cancelled || r.debts) log(`Payment notices overdue: ${JSON.stringify(r)}`);
+      },
+    },
+    {
+      name: 'notice-close',
+      everyMs: every,
+      async run() {
+        // Public notices (公示) past their period with every objection answered: payment opens.
+        const ended = await services.settlement.notices.closeEnded();
+        if (ended) log(`Public notices ended: ${ended}`);
       },
     },
     {

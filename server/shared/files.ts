@@ -32,6 +32,8 @@ const KINDS = {
   // Legacy Word, Excel and PowerPoint files are all OLE compound files (D0 CF 11 E0): file-type says `cfb`.
   cfb: { mime: 'application/x-cfb', names: ['doc', 'xls', 'ppt'] },
   zip: { mime: 'application/zip', names: ['zip'] },
+  // OFD (GB/T 33190, China's electronic invoices): a zip container whose root holds OFD.xml.
+  ofd: { mime: 'application/ofd', names: ['ofd'] },
 } satisfies Record<string, FileKind>;
 
 export type FileKindName = keyof typeof KINDS;
@@ -76,6 +78,8 @@ export const REPORT_KINDS: readonly FileKindName[] = [
 export const PHOTO_KINDS: readonly FileKindName[] = ['jpg', 'png', 'webp'];
 /** Licences, authorisation letters, certificates: scans as PDF or images. */
 export const DOCUMENT_KINDS: readonly FileKindName[] = ['pdf', 'jpg', 'png'];
+/** Invoices (发票): PDF, OFD or a scan. */
+export const INVOICE_KINDS: readonly FileKindName[] = ['pdf', 'ofd', 'jpg', 'png'];
 
 /** The MIME type of a stored photo, from the extension the platform gave it. */
 export const PHOTO_TYPES: Record<string, string> = { jpg: KINDS.jpg.mime, png: KINDS.png.mime, webp: KINDS.webp.mime };
@@ -98,10 +102,24 @@ export async function sniffFile(
   name = '',
 ): Promise<SniffedFile | { kind: null; found: string | null }> {
   const type = await fileTypeFromBuffer(bytes);
-  const kind = allowed.find((k) => k === type?.ext);
+  const ext = type?.ext === 'zip' && allowed.includes('ofd') && isOfd(bytes) ? 'ofd' : type?.ext;
+  const kind = allowed.find((k) => k === ext);
   if (!kind) return { kind: null, found: type?.mime ?? null };
   const mime = kind === 'cfb' ? (LEGACY_OFFICE[extensionOf(name) ?? ''] ?? LEGACY_OFFICE.doc!) : KINDS[kind].mime;
   return { kind, ext: SERVED[mime]![0]!, mime };
+}
+
+/**
+ * Whether a zip container is an OFD document: its central directory lists OFD.xml at the root (the
+ * entry point GB/T 33190 requires). Read from the bytes, never from the name.
+ */
+export function isOfd(bytes: Buffer): boolean {
+  const entry = Buffer.from('PK\x01\x02', 'latin1');
+  for (let at = bytes.indexOf(entry); at >= 0 && at + 46 <= bytes.length; at = bytes.indexOf(entry, at + 4)) {
+    const nameLength = bytes.readUInt16LE(at + 28);
+    if (bytes.subarray(at + 46, at + 46 + nameLength).toString('latin1') === 'OFD.xml') return true;
+  }
+  return false;
 }
 
 const extensionOf = (name: string) => /\.([A-Za-z0-9]{1,8})$/.exec(name)?.[1]?.toLowerCase() ?? null;

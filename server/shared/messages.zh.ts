@@ -8,17 +8,32 @@
  * role, an amount in fen). test/unit/error-messages.test.ts reads the server's source and fails on
  * any message written there that this file does not cover.
  */
+import { MESSAGES as AGREEMENTS } from '../modules/agreements/messages.zh.ts';
 import { MESSAGES as APPLICATIONS } from '../modules/applications/messages.zh.ts';
 import { MESSAGES as AUDIT } from '../modules/audit/messages.zh.ts';
 import { MESSAGES as AUTH } from '../modules/auth/messages.zh.ts';
+import { MESSAGES as CHECKOUT } from '../modules/checkout/messages.zh.ts';
 import { MESSAGES as ORGANISATIONS } from '../modules/organisations/messages.zh.ts';
+import { MESSAGES as SETTLEMENT } from '../modules/settlement/messages.zh.ts';
+import { MESSAGES as TRANSFERS } from '../modules/transfers/messages.zh.ts';
+import { MESSAGES as VOUCHERS } from '../modules/vouchers/messages.zh.ts';
 import type { MessageCatalogue, Pattern } from './message-catalogue.ts';
 import { formatFen } from './money.ts';
 
 export type { Pattern, Replacement } from './message-catalogue.ts';
 
 /** Modules that keep their messages' Chinese beside them. */
-const PARTS: readonly MessageCatalogue[] = [AUTH, ORGANISATIONS, APPLICATIONS, AUDIT];
+const PARTS: readonly MessageCatalogue[] = [
+  AUTH,
+  ORGANISATIONS,
+  APPLICATIONS,
+  AUDIT,
+  SETTLEMENT,
+  AGREEMENTS,
+  CHECKOUT,
+  TRANSFERS,
+  VOUCHERS,
+];
 const merged = <K extends 'notFound' | 'details' | 'fields'>(key: K) =>
   Object.assign({}, ...PARTS.map((p) => p[key])) as Record<string, string>;
 const mergedPatterns = (key: 'detailPatterns' | 'fieldPatterns') => PARTS.flatMap((p) => p[key]);
@@ -38,7 +53,13 @@ const STATUS: Record<string, string> = {
   no_show: '爽约',
   payment_failed: '支付失败',
 };
-const BATCH_STATUS: Record<string, string> = { draft: '草稿', submitted: '待审核', reviewed: '已审核', paid: '已兑付' };
+const BATCH_STATUS: Record<string, string> = {
+  draft: '草稿',
+  submitted: '待审核',
+  in_notice: '公示中',
+  reviewed: '已审核',
+  paid: '已兑付',
+};
 const PASSWORD_RULE: Record<string, string> = {
   'at least 10 characters': '至少 10 个字符',
   'at least three of: lower case, upper case, digits, symbols': '至少包含小写字母、大写字母、数字、符号中的三种',
@@ -76,6 +97,8 @@ const CHECK: Record<string, string> = {
   no_related_party: '无关联关系',
   out_of_province_justified: '省外说明',
   evidence: '凭证齐全',
+  invoice_matches: '发票与订单相符',
+  agreement_accepted: '服务协议已接受',
 };
 /** Where a zod problem is: "invalid body: …" → 请求内容. */
 export const ZH_LOCATION: Record<string, string> = { params: '路径参数', query: '查询参数', body: '请求内容' };

@@ -69,22 +69,12 @@ describe('enterprise claims (reimburse mode)', () => {
 
       // --- a new claim for October: the 临沂 programme is the one offered
       await ep.getByTestId('new-claim').click();
-      const programme = ep.getByTestId('claim-programme');
-      await programme.waitFor();
-      await expect(ep.locator('.ant-modal .ant-select').innerText()).resolves.toContain(LINYI_PROGRAMME_NAME);
-      await expect(ep.locator('.ant-modal').innerText()).resolves.toContain('兑付截止 2027-03-31');
-      const month = ep.locator('.ant-modal .ant-picker input');
-      const pickMonth = async (m: string) => {
-        await month.click();
-        await month.fill(m);
-        await month.press('Enter');
-      };
-      // September has nothing to claim: the form says so.
-      await pickMonth('2026-09');
-      await ep.getByTestId('new-claim-ok').click();
-      await ep.locator('.ant-modal .ant-form-item-explain-error', { hasText: '没有可申报' }).waitFor();
-      await pickMonth(MONTH);
-      await expect(month.inputValue()).resolves.toBe(MONTH);
+      // Only what can be claimed is offered: the programme and month with its count and amount.
+      const option = ep.locator(`[data-testid="claimable-option"][data-month="${MONTH}"]`);
+      await option.waitFor();
+      await expect(option.innerText()).resolves.toContain(LINYI_PROGRAMME_NAME);
+      await option.click();
+      await expect(ep.locator('.ant-modal').innerText()).resolves.toContain('申报截止 2027-03-31');
       await noToast(ep).catch(() => undefined);
       await screenshot(ep, 'my-claims-new.png');
       await ep.getByTestId('new-claim-ok').click();
@@ -154,6 +144,12 @@ describe('enterprise claims (reimburse mode)', () => {
       await fp.getByTestId('approve-all-ok').click();
       for (const l of lines) await line(fp, l.id, 'approved').waitFor();
       await batchReady(fp, batchId, 'reviewed');
+      // Four-eyes: the approver may not pay; a second officer of 临沂's office does.
+      await expect(fp.getByTestId('pay-batch').isDisabled()).resolves.toBe(true);
+      await finance.context.clearCookies();
+      await signIn(fp, 'finance7@demo.test');
+      await fp.goto(`/finance/settlement/${batchId}`);
+      await batchReady(fp, batchId, 'reviewed');
       await fp.getByTestId('pay-batch').click();
       await fp.getByTestId('pay-reference').fill('LY-GK-2026-1128-0042');
       await fp.getByTestId('pay-ok').click();
@@ -216,7 +212,7 @@ describe('enterprise claims (reimburse mode)', () => {
       await page.getByTestId('new-claim').click();
       const modal = page.getByTestId('new-claim-modal');
       await modal.getByTestId('empty-state').waitFor();
-      await expect(modal.innerText()).resolves.toContain('没有可申报的先付后补项目');
+      await expect(modal.innerText()).resolves.toContain('暂无可申报的服务');
       await expect(page.getByTestId('new-claim-ok').isDisabled()).resolves.toBe(true);
       await expectNoHorizontalOverflow(page);
       await noToast(page);
@@ -236,11 +232,9 @@ describe('enterprise claims (reimburse mode)', () => {
       await page.locator('[data-testid="batches"][data-busy="false"]').waitFor();
       await expect(page.locator('h3').first().innerText()).resolves.toBe('兑付申报');
       await page.getByTestId('new-claim').click();
-      // A lab manager still types the programme's number (it may not list programmes).
-      const programme = page.getByTestId('claim-programme');
-      await programme.waitFor();
-      await expect(programme.evaluate((el) => el.tagName)).resolves.toBe('INPUT');
-      await expect(page.locator('.ant-modal').innerText()).resolves.toContain('创新券项目编号');
+      // A lab manager picks from its claimable programmes and months: it never types a programme number.
+      await page.locator('[data-testid="claimable-option"]').first().waitFor();
+      await expect(page.locator('.ant-modal input[type="number"]').count()).resolves.toBe(0);
       await page.goto('/my/claims');
       await page.getByTestId('forbidden').waitFor();
     } finally {

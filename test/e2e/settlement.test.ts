@@ -2,12 +2,14 @@
  * Settlement (兑付) and reconciliation in a real browser. The demo lab claims October 2026's completed
  * voucher jobs of programme 1 on 兑付申报, fills in the invoice numbers and submits the batch with its
  * bank account. 济南市科学技术局's finance officer (finance@demo.test) lands on 资金看板, opens the batch on
- * 兑付审核, returns one line and approves the rest; the lab corrects and resubmits the returned line; finance
- * approves it and pays the batch with a bank reference. The dashboard then shows the paid amount and its
+ * 兑付审核 (its own lines of it), returns one line and approves the rest; the lab corrects and resubmits the
+ * returned line; finance approves it; 临沂's office approves its lines; the provincial office (the paying office,
+ * finance2@demo.test) pays the batch with a bank reference. The dashboard then shows the city's paid amount and its
  * charts; the city's office has no reconciliation, the provincial office (finance2@demo.test) runs one of
  * October–November and sees its result.
  */
 import { describe, expect, it } from 'vitest';
+import { CHECK_NAMES } from '../../server/modules/settlement/checks.ts';
 import { formatFen } from '../../web/src/ui/money.ts';
 import {
   DESKTOP,
@@ -38,7 +40,14 @@ type BatchJson = {
   paidFen: number | null;
   paidReference: string | null;
   reviewOffice: { name: string };
-  lines: { id: number; status: string; invoiceNo: string | null; voucherFen: number; checksOk: boolean }[];
+  lines: {
+    id: number;
+    status: string;
+    invoiceNo: string | null;
+    voucherFen: number;
+    checksOk: boolean;
+    reviewOffice: { name: string };
+  }[];
 };
 
 describe('settlement', () => {
@@ -53,34 +62,26 @@ describe('settlement', () => {
       await lp.waitForURL((url) => url.pathname === '/lab/settlement');
       await lp.locator('[data-testid="batches"][data-busy="false"]').waitFor();
       await lp.getByTestId('new-claim').click();
-      const programme = lp.getByTestId('claim-programme');
-      await programme.waitFor();
-      // A lab manager may not list programmes: it types the programme's number (the demo's is 1).
-      await programme.fill('1');
-      const month = lp.locator('.ant-modal .ant-picker input');
-      const pickMonth = async (m: string) => {
-        await month.click();
-        await month.fill(m);
-        await month.press('Enter');
-      };
-      // September has nothing to claim: the form says so.
-      await pickMonth('2026-09');
-      await lp.getByTestId('new-claim-ok').click();
-      await lp.locator('.ant-modal .ant-form-item-explain-error', { hasText: '没有可申报' }).waitFor();
-      await pickMonth(MONTH);
-      await expect(month.inputValue()).resolves.toBe(MONTH);
+      // The lab picks from what it can claim (programme, month, count, amount): it never types a number.
+      const option = lp.locator(`[data-testid="claimable-option"][data-month="${MONTH}"]`).first();
+      await option.waitFor();
+      await expect(option.innerText()).resolves.toMatch(/笔 · 创新券 ¥/);
+      await option.click();
+      await screenshot(lp, 'settlement-new-claim.png');
       await lp.getByTestId('new-claim-ok').click();
       await lp.waitForURL((url) => /^\/lab\/settlement\/\d+$/.test(url.pathname));
 
-      // One batch per reviewing office: the one 济南市科学技术局 reviews.
+      // One batch for the month, whatever the enterprises' cities: each line carries its reviewing office.
       const drafts = (await api<{ items: BatchJson[] }>(lp, '/settlement-batches?status=draft')).items;
-      const mine = drafts.find((b) => b.month === MONTH && b.reviewOffice.name === OFFICE);
-      expect(mine, `a draft for ${OFFICE}`).toBeTruthy();
+      const mine = drafts.find((b) => b.month === MONTH);
+      expect(mine, `a draft for ${MONTH}`).toBeTruthy();
       const batchId = mine!.id;
       if (!lp.url().endsWith(`/lab/settlement/${batchId}`)) await lp.goto(`/lab/settlement/${batchId}`);
       await batchReady(lp, batchId, 'draft');
       const draft = await api<BatchJson>(lp, `/settlement-batches/${batchId}`);
       const lines = draft.lines.filter((l) => l.status === 'pending');
+      const jinanLines = lines.filter((l) => l.reviewOffice.name === OFFICE);
+      const jinanFen = jinanLines.reduce((s, l) => s + l.voucherFen, 0);
       expect(lines.length, 'completed voucher jobs of October are claimed').toBeGreaterThan(1);
       await expect(lp.getByTestId('missing-invoices').innerText()).resolves.toContain(String(lines.length));
       await expect(lp.getByTestId('submit-batch').isDisabled()).resolves.toBe(true);
@@ -118,14 +119,16 @@ describe('settlement', () => {
       await expect(row.getByTestId('batch-age').getAttribute('data-days')).resolves.toBe('0');
       await row.getByTestId('batch-link').click();
       await batchReady(fp, batchId, 'submitted');
-      await expect(fp.getByTestId('batch-total').getAttribute('data-fen')).resolves.toBe(String(draft.totalFen));
+      // 济南's office sees its lines of the batch only, and their total.
+      await fp.getByTestId('scope-note').waitFor();
+      await expect(fp.getByTestId('batch-total').getAttribute('data-fen')).resolves.toBe(String(jinanFen));
 
-      // Per line: the evidence and the nine checks.
-      const returned = lines[0]!;
+      // Per line: the evidence and every check.
+      const returned = jinanLines[0]!;
       await line(fp, returned.id).locator('.ant-table-row-expand-icon').click();
       const evidence = fp.getByTestId('line-evidence');
       await evidence.waitFor();
-      await expect(evidence.getByTestId('check').count()).resolves.toBe(9);
+      await expect(evidence.getByTestId('check').count()).resolves.toBe(CHECK_NAMES.length);
       await expect(evidence.innerText()).resolves.toContain('金额合计');
       // The checks' details come in the UI's language, and follow a switch of it.
       await expect(evidence.innerText()).resolves.toMatch(/申领截止 \d{4}-\d\d-\d\d/);
@@ -143,9 +146,9 @@ describe('settlement', () => {
       await line(fp, returned.id, 'returned').waitFor();
       await fp.getByTestId('approve-all').click();
       await fp.getByTestId('approve-all-ok').click();
-      for (const l of lines.slice(1)) await line(fp, l.id, 'approved').waitFor();
-      // Not payable while a line waits for the lab.
-      await expect(fp.getByTestId('pay-batch').isDisabled()).resolves.toBe(true);
+      for (const l of jinanLines.slice(1)) await line(fp, l.id, 'approved').waitFor();
+      // 济南 reviews but does not pay the province's programme: no payment button for it.
+      await expect(fp.getByTestId('pay-batch').count()).resolves.toBe(0);
       await noToast(fp);
       await screenshot(fp, 'settlement-review.png');
 
@@ -168,15 +171,53 @@ describe('settlement', () => {
       await batchReady(fp, batchId, 'submitted');
       await line(fp, returned.id, 'pending').getByTestId('line-approve').click();
       await fp.getByTestId('approve-ok').click();
-      await batchReady(fp, batchId, 'reviewed');
-      await fp.getByTestId('review-done').waitFor();
-      await fp.getByTestId('pay-batch').click();
-      await fp.getByTestId('pay-reference').fill('GK-2026-1128-000731');
-      await fp.getByTestId('pay-ok').click();
+      await line(fp, returned.id, 'approved').waitFor();
+      await expect(fp.getByTestId('pay-batch').count()).resolves.toBe(0);
+
+      // --- 临沂's office decides its lines; the province (the paying office) pays, not an approver
+      const linyi = await newPage(harness(), DESKTOP);
+      const payer = await newPage(harness(), DESKTOP);
+      try {
+        // Each other city's office decides its lines (临沂's, and 聊城's where the demo has them).
+        const officers: Record<string, string> = {
+          临沂市科学技术局: 'finance4@demo.test',
+          聊城市科学技术局: 'finance6@demo.test',
+          山东省科学技术厅: 'reviewer@demo.test',
+        };
+        const others = lines.filter((x) => x.reviewOffice.name !== OFFICE);
+        for (const office of new Set(others.map((x) => x.reviewOffice.name))) {
+          expect(officers[office], `an officer of ${office}`).toBeTruthy();
+          await linyi.context.clearCookies();
+          await signIn(linyi.page, officers[office]!);
+          for (const l of others.filter((x) => x.reviewOffice.name === office)) {
+            const status = await linyi.page.evaluate(
+              async (path) =>
+                (await fetch(path, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' }))
+                  .status,
+              `/api/v1/settlement-batches/${batchId}/lines/${l.id}/approve`,
+            );
+            expect(status, `${office} approves line ${l.id}`).toBe(200);
+          }
+        }
+        const pp = payer.page;
+        await signIn(pp, 'finance2@demo.test');
+        await pp.goto(`/finance/settlement/${batchId}`);
+        await batchReady(pp, batchId, 'reviewed');
+        await pp.getByTestId('review-done').waitFor();
+        await pp.getByTestId('pay-batch').click();
+        await pp.getByTestId('pay-reference').fill('GK-2026-1128-000731');
+        await pp.getByTestId('pay-ok').click();
+        await batchReady(pp, batchId, 'paid');
+        await expect(pp.getByTestId('batch-paid-fen').getAttribute('data-fen')).resolves.toBe(String(draft.totalFen));
+        await expect(pp.getByTestId('batch-paid').innerText()).resolves.toContain('GK-2026-1128-000731');
+        await expect(pp.getByTestId('paid-by').innerText()).resolves.toBe('徐宏伟');
+      } finally {
+        await linyi.context.close();
+        await payer.context.close();
+      }
+      await fp.reload();
       await batchReady(fp, batchId, 'paid');
-      await expect(fp.getByTestId('batch-paid-fen').getAttribute('data-fen')).resolves.toBe(String(draft.totalFen));
-      await expect(fp.getByTestId('batch-paid').innerText()).resolves.toContain('GK-2026-1128-000731');
-      const paid = await api<BatchJson>(fp, `/settlement-batches/${batchId}`);
+      const paid = await api<BatchJson>(lp, `/settlement-batches/${batchId}`);
       expect(paid.status).toBe('paid');
       expect(paid.paidFen).toBe(draft.totalFen);
       expect(paid.lines.every((l) => l.status === 'approved')).toBe(true);
@@ -203,8 +244,9 @@ describe('settlement', () => {
       await fp.locator('[data-testid="dashboard"][data-busy="false"]').waitFor();
       await expect(fp.getByTestId('dashboard-scope').innerText()).resolves.toContain('济南');
       const paidKpi = fp.getByTestId('kpi-paidFen');
-      await expect(paidKpi.getAttribute('data-fen')).resolves.toBe(String(draft.totalFen));
-      await expect(paidKpi.innerText()).resolves.toContain(formatFen(draft.totalFen));
+      // The city's part of the paid money: its enterprises' lines.
+      await expect(paidKpi.getAttribute('data-fen')).resolves.toBe(String(jinanFen));
+      await expect(paidKpi.innerText()).resolves.toContain(formatFen(jinanFen));
       await fp.locator('[data-testid="chart-by-month"] svg').first().waitFor();
       await fp.locator('[data-testid="chart-by-city"] svg').first().waitFor();
       await expect(fp.getByTestId('chart-by-month').innerText()).resolves.toContain(MONTH);

@@ -147,7 +147,7 @@ describe('what the modules record', () => {
     });
   });
 
-  let batch: { id: number; lines: { id: number; voucherFen: number }[] };
+  let batch: { id: number; lines: { id: number; voucherFen: number; reviewOffice: { name: string } }[] };
 
   it('records a settlement batch submitted, its lines approved, returned and rejected, and its payment', async () => {
     const programmeId = (await one<{ id: number }>(`SELECT id FROM voucher_programmes ORDER BY id LIMIT 1`)).id;
@@ -166,18 +166,27 @@ describe('what the modules record', () => {
       200,
     );
     const url = (lineId: number, action: string) => `/api/v1/settlement-batches/${batch.id}/lines/${lineId}/${action}`;
-    const [a, b, c, ...rest] = batch.lines as [
-      (typeof batch.lines)[0],
-      (typeof batch.lines)[0],
-      (typeof batch.lines)[0],
-    ];
+    // One batch for the month: 济南's office decides 济南's lines, each other city's office its own; the
+    // province (the paying office) pays, being none of the approvers (four-eyes).
+    const jinan = batch.lines.filter((l) => l.reviewOffice.name === '济南市科学技术局');
+    expect(jinan.length).toBeGreaterThanOrEqual(3);
+    const [a, b, c, ...rest] = jinan as [(typeof jinan)[0], (typeof jinan)[0], (typeof jinan)[0]];
     expect((await finance.post(url(a.id, 'approve')).send({ reason: '材料齐全' })).status).toBe(200);
     expect((await finance.post(url(b.id, 'return')).send({ reason: '发票抬头有误' })).status).toBe(200);
     expect((await finance.post(url(c.id, 'reject')).send({ reason: '服务内容与申报不符' })).status).toBe(200);
     expect((await lab.post(url(b.id, 'resubmit')).send({})).status).toBe(200);
     for (const line of [b, ...rest]) expect((await finance.post(url(line.id, 'approve')).send({})).status).toBe(200);
-    const paid = await finance.post(`/api/v1/settlement-batches/${batch.id}/pay`).send({ reference: 'GK-AUDIT-01' });
-    expect(paid.status).toBe(200);
+    const officers: Record<string, string> = {
+      临沂市科学技术局: 'finance4@demo.test',
+      聊城市科学技术局: 'finance6@demo.test',
+    };
+    for (const line of batch.lines.filter((l) => !jinan.includes(l))) {
+      const officer = await signIn(t.app, officers[line.reviewOffice.name]!);
+      expect((await officer.post(url(line.id, 'approve')).send({})).status).toBe(200);
+    }
+    const province = await signIn(t.app, 'finance2@demo.test');
+    const paid = await province.post(`/api/v1/settlement-batches/${batch.id}/pay`).send({ reference: 'GK-AUDIT-01' });
+    expect(paid.status, JSON.stringify(paid.body)).toBe(200);
 
     const entries = await search(`subjectType=settlement_batch&subjectId=${batch.id}`);
     const submitted = only(entries, 'settlement.submit');
@@ -200,7 +209,7 @@ describe('what the modules record', () => {
         .sort(),
     );
     expect(only(entries, 'settlement.pay')).toMatchObject({
-      actor: { email: 'finance@demo.test', organisationName: '济南市科学技术局' },
+      actor: { email: 'finance2@demo.test', organisationName: '山东省科学技术厅' },
       details: { paidFen: paid.body.paidFen, reference: 'GK-AUDIT-01', lines: batch.lines.length - 1 },
     });
     for (const e of entries) expect(e.clientAddress).toMatch(LOCAL);
@@ -429,8 +438,8 @@ describe('exporting the log', () => {
     expect(pay.slice(3, 7)).toEqual([
       '兑付付款',
       '成功',
-      String(await userId('finance@demo.test')),
-      'finance@demo.test',
+      String(await userId('finance2@demo.test')),
+      'finance2@demo.test',
     ]);
     expect(pay[1]).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/);
     expect(pay[9]).toMatch(LOCAL);

@@ -1,8 +1,9 @@
 /**
  * A booking that names one of several rate card items of its unit is priced by that item from the quote to the
- * final price at completion, and the settlement's published-price check compares with that item. When the lab has
- * removed the item from its card before completion, the card's first item of the unit prices the job instead; an
- * item the lab keeps (same unit and name) keeps its id through edits of the card.
+ * final price at completion, and the settlement's published-price check compares with that item. The booking keeps
+ * a snapshot of the terms it was quoted on: a card edited after the order (new prices, the item removed) changes
+ * neither its final price nor its published-price check. An item the lab keeps (same unit and name) keeps its id
+ * through edits of the card.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { fixedClock } from '../../server/shared/clock.ts';
@@ -195,7 +196,7 @@ describe('a booking that names the second hourly item', () => {
 });
 
 describe('when the lab edits its card and the booked item stays on it', () => {
-  it('keeps the item’s id, so the job completes with that item (at its price then)', async () => {
+  it('keeps the item’s id; the job completes at the price it was ordered at, not the new one', async () => {
     const res = await researcher.post('/api/v1/bookings').send({
       instrumentId,
       mode: 'machine_time',
@@ -212,14 +213,14 @@ describe('when the lab edits its card and the booked item stays on it', () => {
     expect(items['高分辨率机时']).toBe(booked);
 
     const done = await walk(res.body.id, ['approve'], ['check-in'], ['complete', { actualMinutes: 120 }]);
-    expect(done.finalPrice.lines).toEqual([machineTime(2, 150000)]);
+    expect(done.finalPrice.lines).toEqual([machineTime(2, 120000)]);
     await publish([STANDARD, HIGH_RES, ROUTINE, FULL]);
     expect(items['高分辨率机时']).toBe(booked);
   });
 });
 
 describe('when the lab removed the booked item before completion', () => {
-  it('completes at the price of the card’s first item of the unit', async () => {
+  it('completes at the price the order was quoted, and the published-price check compares with that', async () => {
     const res = await researcher.post('/api/v1/bookings').send({
       instrumentId,
       mode: 'machine_time',
@@ -239,12 +240,12 @@ describe('when the lab removed the booked item before completion', () => {
 
     const done = await walk(res.body.id, ['approve'], ['check-in'], ['complete', { actualMinutes: 120 }]);
     expect(done.status).toBe('completed');
-    expect(done.finalPrice.lines).toEqual([machineTime(2, 80000)]);
-    expect(done.finalPrice.totalFen).toBe(160000);
+    expect(done.finalPrice.lines).toEqual([machineTime(2, 120000)]);
+    expect(done.finalPrice.totalFen).toBe(240000);
 
-    // The settlement check compares with the item completion priced it by.
+    // The settlement check compares with the price published when the order was made (its snapshot).
     const check = await publishedPriceCheck(res.body.id);
     expect(check.ok, check.detail).toBe(true);
-    expect(check.detail).toBe('¥800.00 per hour = published ¥800.00');
+    expect(check.detail).toBe('¥1,200.00 per hour = published ¥1,200.00');
   });
 });

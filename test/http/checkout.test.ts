@@ -85,10 +85,15 @@ describe('the voucher split', () => {
     expect(res.body.items).toHaveLength(1);
     const quota = res.body.items[0];
     expect(quota.usedFen).toBeGreaterThan(0); // last month's demo jobs
-    expect(quota.availableFen).toBe(quota.capFen - quota.usedFen);
+    // Held: the demo's booking next week, paid by transfer and not yet received.
+    const held = await one<{ fen: number }>(
+      `SELECT COALESCE(SUM(reserved_fen), 0) AS fen FROM voucher_uses WHERE quota_id = ? AND status = 'reserved'`,
+      quota.id,
+    );
+    expect(quota.availableFen).toBe(quota.capFen - quota.usedFen - quota.reservedFen);
     expect(quota).toMatchObject({
       capFen: 5_000_000,
-      reservedFen: 0,
+      reservedFen: Number(held.fen),
       status: 'active',
       useBy: '2027-06-30',
       settlementMode: 'deduct',
@@ -285,15 +290,15 @@ describe('paying with voucher and card', () => {
     );
   });
 
-  it('bills without a card through the lab’s invoice, still splitting the voucher', async () => {
+  it('without a card, pays by bank transfer against a payment notice, still splitting the voucher', async () => {
     const b = (await book({ useVoucher: true })).body;
-    expect(b).toMatchObject({ status: 'requested', paymentMethod: 'invoice', payment: null });
+    expect(b).toMatchObject({ status: 'requested', paymentMethod: 'bank_transfer', payment: null });
     const done = await walk(b.id, ['approve'], ['check-in'], ['complete']);
-    const invoice = await one<{ amount: number }>(
-      `SELECT amount_fen AS amount FROM ledger_transfers WHERE id = ?`,
-      `booking:${b.id}:invoice`,
-    );
-    expect(invoice.amount).toBe(done.finalPrice.totalFen - done.voucherUse.postedFen);
+    // No invoice transfer: the notice asks for the final self-pay share; receipts go through the ledger.
+    expect(await t.db.value(`SELECT COUNT(*) FROM ledger_transfers WHERE id = ?`, [`booking:${b.id}:invoice`])).toBe(0);
+    const notice = (await researcher.get(`/api/v1/bookings/${b.id}/payment-notice`)).body;
+    expect(notice).toMatchObject({ status: 'open', receivedFen: 0 });
+    expect(notice.amountFen).toBe(done.finalPrice.totalFen - done.voucherUse.postedFen);
   });
 });
 

@@ -246,9 +246,13 @@ describe("the platform's jobs on two app instances", () => {
     const names = jobsA.map((j) => j.name);
     expect(names).toEqual([
       'payment-recovery',
+      'card-authorisations',
+      'service-agreements',
       'quota-expiry',
       'automatic-quotas',
       'stats-refresh',
+      'transfer-due',
+      'notice-close',
       'mail-delivery',
       'daily-reconciliation',
       'booking-reminders',

@@ -343,7 +343,10 @@ describe('voucher, settlement and reconciliation events', () => {
     const programmeId = (await one<{ id: number }>(`SELECT id FROM voucher_programmes ORDER BY id LIMIT 1`)).id;
     const created = await lab.post('/api/v1/settlement-batches').send({ programmeId, month: '2026-10' });
     expect(created.status, JSON.stringify(created.body)).toBe(201);
-    const batch = created.body as { id: number; lines: { id: number; bookingId: number }[] };
+    const batch = created.body as {
+      id: number;
+      lines: { id: number; bookingId: number; reviewOffice: { name: string } }[];
+    };
     for (const [i, line] of batch.lines.entries())
       await lab
         .patch(`/api/v1/settlement-batches/${batch.id}/lines/${line.id}`)
@@ -353,7 +356,17 @@ describe('voucher, settlement and reconciliation events', () => {
       200,
     );
     const url = (lineId: number, action: string) => `/api/v1/settlement-batches/${batch.id}/lines/${lineId}/${action}`;
-    const [returned, ...others] = batch.lines;
+    // One batch for the month: 济南's office decides 济南's lines, each other city's office its own.
+    const jinan = batch.lines.filter((l) => l.reviewOffice.name === '济南市科学技术局');
+    const officers: Record<string, string> = {
+      临沂市科学技术局: 'finance4@demo.test',
+      聊城市科学技术局: 'finance6@demo.test',
+    };
+    for (const line of batch.lines.filter((l) => !jinan.includes(l))) {
+      const officer = await signIn(t.app, officers[line.reviewOffice.name]!);
+      expect((await officer.post(url(line.id, 'approve')).send({})).status).toBe(200);
+    }
+    const [returned, ...others] = jinan;
     expect((await finance.post(url(returned!.id, 'return')).send({ reason: '发票抬头有误' })).status).toBe(200);
     const [back] = about(await notes(lab), 'settlement_line_returned');
     expect(back).toMatchObject({ link: `/lab/settlement/${batch.id}`, data: { lineId: returned!.id } });
@@ -362,7 +375,8 @@ describe('voucher, settlement and reconciliation events', () => {
     for (const line of others) expect((await finance.post(url(line.id, 'approve')).send({})).status).toBe(200);
     expect((await lab.post(url(returned!.id, 'resubmit')).send({})).status).toBe(200);
     expect((await finance.post(url(returned!.id, 'approve')).send({})).status).toBe(200);
-    const paid = await finance.post(`/api/v1/settlement-batches/${batch.id}/pay`).send({ reference: 'GK2026120101' });
+    // The province pays (the paying office of a provincial programme), having approved none of it.
+    const paid = await province.post(`/api/v1/settlement-batches/${batch.id}/pay`).send({ reference: 'GK2026120101' });
     expect(paid.status, JSON.stringify(paid.body)).toBe(200);
     const [payment] = about(await notes(lab), 'batch_paid');
     expect(payment).toMatchObject({ data: { batchId: batch.id, reference: 'GK2026120101' } });

@@ -24,14 +24,23 @@ let stripe: StripeProvider;
 type Agent = Awaited<ReturnType<typeof signIn>>;
 let lab: Agent;
 let finance: Agent; // 济南市科学技术局
+let linyi: Agent; // 临沂市科学技术局
+let province: Agent; // 山东省科学技术厅: pays the provincial programme's claims
 let qingdao: Agent; // 青岛市科学技术局
 let desk: Agent; // the platform's finance desk
 let researcher: Agent;
 let programmeId: number;
-let batch: {
+type Line = {
   id: number;
-  lines: { id: number; bookingId: number; voucherFen: number; checks: { name: string; ok: boolean }[] }[];
+  bookingId: number;
+  voucherFen: number;
+  checks: { name: string; ok: boolean }[];
+  reviewOffice: { name: string };
 };
+let batch: { id: number; lines: Line[] };
+const JINAN = '济南市科学技术局';
+const LINYI = '临沂市科学技术局';
+const linesOf = (office: string) => batch.lines.filter((l) => l.reviewOffice.name === office);
 
 const one = async <T>(sql: string, ...params: Param[]) => (await t.db.get(sql, params)) as T;
 
@@ -43,6 +52,8 @@ beforeAll(async () => {
   t = await createTestApp({ instruments: 300, clock, payments: stripe, sessionTtlHours: 24 * 60 });
   lab = await signIn(t.app, 'lab@demo.test');
   finance = await signIn(t.app, 'finance@demo.test');
+  linyi = await signIn(t.app, 'finance4@demo.test');
+  province = await signIn(t.app, 'finance2@demo.test');
   qingdao = await signIn(t.app, 'finance3@demo.test');
   desk = await signIn(t.app, 'finance-desk@demo.test');
   researcher = await signIn(t.app, 'researcher@demo.test');
@@ -51,22 +62,26 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 describe('the claim cycle', () => {
-  it('finds last month’s completed voucher uses of the demo lab, one batch per reviewing office', async () => {
+  it('finds last month’s completed voucher uses of the demo lab: one batch, each line with its reviewing office', async () => {
     const res = await lab.post('/api/v1/settlement-batches').send({ programmeId, month: '2026-10' });
     expect(res.status, JSON.stringify(res.body)).toBe(201);
     batch = res.body;
     expect(res.body).toMatchObject({ status: 'draft', programmeId, month: '2026-10' });
-    expect(res.body.reviewOffice.name).toBe('济南市科学技术局');
+    // The programme is the province's: its office pays; each line is reviewed by its enterprise's city office.
+    expect(res.body.reviewOffice.name).toBe('山东省科学技术厅');
     expect(res.body.lines.length).toBeGreaterThanOrEqual(3);
     expect(res.body.totalFen).toBe(
       res.body.lines.reduce((s: number, l: { voucherFen: number }) => s + l.voucherFen, 0),
     );
-    // researcher3's jobs (临沂) go to 临沂's office in a sibling batch.
-    expect(res.body.siblings.map((s: { reviewOffice: string }) => s.reviewOffice)).toContain('临沂市科学技术局');
+    // researcher3's jobs (临沂) are reviewed by 临沂's office, in the same batch: the lab files once.
+    expect([...new Set(res.body.lines.map((l: Line) => l.reviewOffice.name))]).toEqual(
+      expect.arrayContaining([JINAN, LINYI]),
+    );
     for (const line of res.body.lines) {
       const failed = line.checks.filter((c: { ok: boolean }) => !c.ok).map((c: { name: string }) => c.name);
       expect(failed).toEqual(['evidence']); // only the invoice number is missing
-      expect(line.paymentRef).toBe(`invoice:booking:${line.bookingId}`);
+      // The demo's jobs were paid by bank transfer, each receipt confirmed by the lab (db/seed/settlement.ts).
+      expect(line.paymentRef).toBe(`transfer:booking:${line.bookingId}`);
       expect(line.serviceRecord).toMatch(/机时/);
     }
     // Nothing is claimed twice.
@@ -102,7 +117,8 @@ describe('the claim cycle', () => {
 
     for (const body of [zh.body as Body, zhCN.body as Body]) {
       expect(detail(body, 'total_adds_up')).toMatch(
-        /^合计 ¥[\d,]+\.\d\d = 创新券 ¥[\d,]+\.\d\d \+ 自付 ¥[\d,]+\.\d\d$/,
+        // The demo's self-pay shares were paid by bank transfer, each receipt confirmed by the lab.
+        /^合计 ¥[\d,]+\.\d\d = 创新券 ¥[\d,]+\.\d\d \+ 自付 ¥[\d,]+\.\d\d；自付已对公转账到账：付款通知书 TR[0-9A-Z]{7}，到账 ¥[\d,]+\.\d\d：\d{4}-\d\d-\d\d 到账 ¥[\d,]+\.\d\d（流水号 SEED\d{8}）$/,
       );
       expect(detail(body, 'claim_window')).toBe(`申领截止 ${claimBy}`);
       expect(detail(body, 'no_related_party')).toBe('未申报关联关系');
@@ -112,7 +128,7 @@ describe('the claim cycle', () => {
     }
     for (const body of [en.body as Body, enGB.body as Body]) {
       expect(detail(body, 'total_adds_up')).toMatch(
-        /^total ¥[\d,]+\.\d\d = voucher ¥[\d,]+\.\d\d \+ self-pay ¥[\d,]+\.\d\d$/,
+        /^total ¥[\d,]+\.\d\d = voucher ¥[\d,]+\.\d\d \+ self-pay ¥[\d,]+\.\d\d; self-pay received by bank transfer: notice TR[0-9A-Z]{7}, ¥[\d,]+\.\d\d received: received ¥[\d,]+\.\d\d on \d{4}-\d\d-\d\d \(bank ref\. SEED\d{8}\)$/,
       );
       expect(detail(body, 'claim_window')).toBe(`claims until ${claimBy}`);
       expect(detail(body, 'no_related_party')).toBe('no declared relation');
@@ -169,7 +185,7 @@ describe('the claim cycle', () => {
     );
   });
 
-  it('keeps each city’s finance office to its own batches', async () => {
+  it('keeps each city’s finance office to its own lines', async () => {
     expect((await qingdao.get(`/api/v1/settlement-batches/${batch.id}`)).status).toBe(404);
     const listed = (await qingdao.get('/api/v1/settlement-batches')).body.items.map((b: { id: number }) => b.id);
     expect(listed).not.toContain(batch.id);
@@ -180,12 +196,25 @@ describe('the claim cycle', () => {
     expect((await finance.get('/api/v1/settlement-batches')).body.items.map((b: { id: number }) => b.id)).toContain(
       batch.id,
     );
+    // Each city office sees its lines of the batch, and the totals of those only.
+    const jinanView = (await finance.get(`/api/v1/settlement-batches/${batch.id}`)).body;
+    expect(jinanView.scope).toBe('own_lines');
+    expect(jinanView.lines.map((l: Line) => l.id)).toEqual(linesOf(JINAN).map((l) => l.id));
+    expect(jinanView.totalFen).toBe(linesOf(JINAN).reduce((s, l) => s + l.voucherFen, 0));
+    const linyiView = (await linyi.get(`/api/v1/settlement-batches/${batch.id}`)).body;
+    expect(linyiView.lines.map((l: Line) => l.id)).toEqual(linesOf(LINYI).map((l) => l.id));
+    expect((await province.get(`/api/v1/settlement-batches/${batch.id}`)).body.lines.length).toBe(batch.lines.length);
+    // A city office cannot decide another city's line.
+    const other = await linyi
+      .post(`/api/v1/settlement-batches/${batch.id}/lines/${linesOf(JINAN)[0]!.id}/approve`)
+      .send({});
+    expect(other.status).toBe(404);
     expect((await desk.get(`/api/v1/settlement-batches/${batch.id}`)).status).toBe(200);
     expect((await researcher.get(`/api/v1/settlement-batches/${batch.id}`)).status).toBe(404);
   });
 
   it('reviews line by line: approve, return for correction, reject — and refuses wrong moves', async () => {
-    const [a, b, c] = batch.lines as [(typeof batch.lines)[0], (typeof batch.lines)[0], (typeof batch.lines)[0]];
+    const [a, b, c] = linesOf(JINAN) as [Line, Line, Line];
     const url = (line: { id: number }, action: string) =>
       `/api/v1/settlement-batches/${batch.id}/lines/${line.id}/${action}`;
     expect((await finance.post(url(a, 'approve')).send({ reason: '材料齐全' })).status).toBe(200);
@@ -198,10 +227,13 @@ describe('the claim cycle', () => {
       404,
     );
     expect((await lab.post(url(a, 'approve')).send({})).status).toBe(403);
-    // Paying before every line is decided.
+    // Paying before every line is decided; and a city office does not pay the province's claim.
+    expect(
+      (await province.post(`/api/v1/settlement-batches/${batch.id}/pay`).send({ reference: 'GK2026110501' })).status,
+    ).toBe(409);
     expect(
       (await finance.post(`/api/v1/settlement-batches/${batch.id}/pay`).send({ reference: 'GK2026110501' })).status,
-    ).toBe(409);
+    ).toBe(403);
     // The rejected share goes back to the budget and becomes the enterprise's debt to the lab.
     const debt = await one<{ n: number }>(
       `SELECT COUNT(*) AS n FROM ledger_transfers WHERE id = ?`,
@@ -211,7 +243,7 @@ describe('the claim cycle', () => {
   });
 
   it('lets the lab fix and resubmit a returned line, then decides the rest', async () => {
-    const [, b, , ...rest] = batch.lines;
+    const [, b, , ...rest] = linesOf(JINAN);
     const fix = await lab
       .patch(`/api/v1/settlement-batches/${batch.id}/lines/${b!.id}`)
       .send({ invoiceNo: '370026109999', note: '已更正发票抬头' });
@@ -223,7 +255,31 @@ describe('the claim cycle', () => {
       const res = await finance.post(`/api/v1/settlement-batches/${batch.id}/lines/${line.id}/approve`).send({});
       expect(res.status, JSON.stringify(res.body)).toBe(200);
     }
-    const reviewed = (await finance.get(`/api/v1/settlement-batches/${batch.id}`)).body;
+    // 临沂's office decides its lines; one fails its checks and needs an override that says who and why.
+    const [first, ...others] = linesOf(LINYI);
+    await t.db.run(`UPDATE bookings SET actual_minutes = 30 WHERE id = ?`, [first!.bookingId]);
+    const url = `/api/v1/settlement-batches/${batch.id}/lines/${first!.id}/approve`;
+    const refused = await linyi.post(url).send({});
+    expect(refused.status).toBe(409);
+    expect(refused.body.failedChecks).toContain('usage_matches');
+    const allowed = await linyi.post(url).send({ overrideReason: '实验室补充了上机记录，核实无误' });
+    expect(allowed.status).toBe(200);
+    expect(allowed.body.lines.find((l: { id: number }) => l.id === first!.id).override.reason).toBe(
+      '实验室补充了上机记录，核实无误',
+    );
+    expect(allowed.body.history.some((h: { action: string }) => h.action === 'approve_override')).toBe(true);
+    await t.db.run(`UPDATE bookings SET actual_minutes = 120 WHERE id = ?`, [first!.bookingId]);
+    for (const line of others)
+      expect(
+        (await linyi.post(`/api/v1/settlement-batches/${batch.id}/lines/${line.id}/approve`).send({})).status,
+      ).toBe(200);
+    // Any other city's lines (the demo's co-funded 聊城 order) by that city's office.
+    const liaocheng = await signIn(t.app, 'finance6@demo.test');
+    for (const l of batch.lines.filter((x) => x.reviewOffice.name === '聊城市科学技术局'))
+      expect(
+        (await liaocheng.post(`/api/v1/settlement-batches/${batch.id}/lines/${l.id}/approve`).send({})).status,
+      ).toBe(200);
+    const reviewed = (await province.get(`/api/v1/settlement-batches/${batch.id}`)).body;
     expect(reviewed.status).toBe('reviewed');
     expect(reviewed.approvedFen + reviewed.rejectedFen).toBe(reviewed.totalFen);
     const actions = reviewed.history.map((h: { action: string }) => h.action);
@@ -232,10 +288,11 @@ describe('the claim cycle', () => {
     );
   });
 
-  it('pays the approved lines with the bank reference, once', async () => {
-    const res = await finance.post(`/api/v1/settlement-batches/${batch.id}/pay`).send({ reference: 'GK2026110501' });
+  it('pays the approved lines with the bank reference, once, by the paying office', async () => {
+    const res = await province.post(`/api/v1/settlement-batches/${batch.id}/pay`).send({ reference: 'GK2026110501' });
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ status: 'paid', paidReference: 'GK2026110501' });
+    expect(res.body).toMatchObject({ status: 'paid', paidReference: 'GK2026110501', paidBy: '徐宏伟' });
+    expect(res.body.approvers).toEqual(expect.arrayContaining(['颜振东']));
     expect(res.body.paidFen).toBe(res.body.approvedFen);
     const paidInLedger = (
       await one<{ s: number }>(
@@ -243,38 +300,10 @@ describe('the claim cycle', () => {
       )
     ).s;
     expect(paidInLedger).toBe(res.body.approvedFen);
-    expect((await finance.post(`/api/v1/settlement-batches/${batch.id}/pay`).send({ reference: 'again' })).status).toBe(
-      409,
-    );
+    expect(
+      (await province.post(`/api/v1/settlement-batches/${batch.id}/pay`).send({ reference: 'again' })).status,
+    ).toBe(409);
     await expectMoneyInvariants(t.db);
-  });
-
-  it('refuses a line that fails its checks unless the override says who and why', async () => {
-    const sibling = (await lab.get('/api/v1/settlement-batches')).body.items.find(
-      (b: { id: number; status: string }) => b.id !== batch.id && b.status === 'draft',
-    );
-    const full = (await lab.get(`/api/v1/settlement-batches/${sibling.id}`)).body;
-    for (const [i, line] of full.lines.entries())
-      await lab
-        .patch(`/api/v1/settlement-batches/${sibling.id}/lines/${line.id}`)
-        .send({ invoiceNo: `LY2610${i}0001` });
-    await lab
-      .post(`/api/v1/settlement-batches/${sibling.id}/submit`)
-      .send({ bankAccount: { bankName: '中国银行', accountName: '山东省分析测试中心', accountNo: '12345678901' } });
-    // The usage record no longer agrees with what was billed.
-    await t.db.run(`UPDATE bookings SET actual_minutes = 30 WHERE id = ?`, [full.lines[0].bookingId]);
-    expect(full.reviewOffice.name).toBe('临沂市科学技术局');
-    const reviewer = await signIn(t.app, 'finance4@demo.test');
-    const url = `/api/v1/settlement-batches/${sibling.id}/lines/${full.lines[0].id}/approve`;
-    const refused = await reviewer.post(url).send({});
-    expect(refused.status).toBe(409);
-    expect(refused.body.failedChecks).toContain('usage_matches');
-    const allowed = await reviewer.post(url).send({ overrideReason: '实验室补充了上机记录，核实无误' });
-    expect(allowed.status).toBe(200);
-    const line = allowed.body.lines.find((l: { id: number }) => l.id === full.lines[0].id);
-    expect(line.override.reason).toBe('实验室补充了上机记录，核实无误');
-    expect(allowed.body.history.some((h: { action: string }) => h.action === 'approve_override')).toBe(true);
-    await t.db.run(`UPDATE bookings SET actual_minutes = 120 WHERE id = ?`, [full.lines[0].bookingId]);
   });
 });
 
@@ -584,26 +613,27 @@ describe('the finance dashboard', () => {
       )
     ).s;
     expect(october.usedFen).toBe(usedInOctober);
+    // Paid: the approved lines of paid batches for 济南's enterprises (one batch spans cities).
     const paid = (
       await one<{ s: number }>(
-        `SELECT SUM(paid_fen) AS s FROM settlement_batches WHERE review_office_id = (SELECT organisation_id FROM users WHERE email = 'finance@demo.test') AND status = 'paid'`,
+        `SELECT SUM(l.voucher_fen) AS s FROM settlement_lines l JOIN settlement_batches b ON b.id = l.batch_id
+           JOIN voucher_uses u ON u.id = l.voucher_use_id JOIN organisations e ON e.id = u.enterprise_id
+         WHERE b.status = 'paid' AND l.status = 'approved' AND e.city_code = '370100'`,
       )
     ).s;
-    expect(jinan.byMonth.reduce((s: number, m: { paidFen: number }) => s + m.paidFen, 0)).toBe(paid - 1); // one fen was tampered above
+    expect(jinan.byMonth.reduce((s: number, m: { paidFen: number }) => s + m.paidFen, 0)).toBe(paid);
     expect(jinan.latestRun).toBeNull(); // reconciliation is the province's
     const province = (await desk.get('/api/v1/finance/dashboard')).body;
     expect(province.scope).toBeNull();
     expect(province.latestRun).toMatchObject({ status: 'findings' });
     expect(province.byCity.length).toBeGreaterThan(1);
-    expect(province.openBatches.some((b: { reviewOffice: string }) => b.reviewOffice === '临沂市科学技术局')).toBe(
-      true,
-    );
+    expect(province.openBatches.every((b: { status: string }) => b.status !== 'paid')).toBe(true);
     expect((await researcher.get('/api/v1/finance/dashboard')).status).toBe(403);
   });
 });
 
 describe('reimburse-mode claims', () => {
-  it('are made by the enterprise itself, reviewed by its city office and paid to it', async () => {
+  it('are made by the enterprise itself, reviewed by its city office and paid to it by the issuer’s office', async () => {
     const admin = await signIn(t.app, 'admin@demo.test');
     const enterpriseId = (
       await one<{ id: number }>(`SELECT organisation_id AS id FROM users WHERE email = 'researcher@demo.test'`)
@@ -669,8 +699,9 @@ describe('reimburse-mode claims', () => {
       .send({ programmeId: programme.id, month: '2026-11' });
     expect(claim.status, JSON.stringify(claim.body)).toBe(201);
     expect(claim.body).toMatchObject({ claimant: { id: enterpriseId, kind: 'enterprise' }, totalFen: share });
-    expect(claim.body.reviewOffice.name).toBe('济南市科学技术局');
+    expect(claim.body.reviewOffice.name).toBe('山东省科学技术厅'); // a provincial programme: the province pays
     const line = claim.body.lines[0];
+    expect(line.reviewOffice.name).toBe('济南市科学技术局');
     await researcher
       .patch(`/api/v1/settlement-batches/${claim.body.id}/lines/${line.id}`)
       .send({ invoiceNo: 'RB2026110001' });
@@ -682,11 +713,11 @@ describe('reimburse-mode claims', () => {
       },
     });
     expect(submitted.status).toBe(200);
-    expect(submitted.body.lines[0].checksOk).toBe(true);
+    expect(submitted.body.lines[0].checksOk, JSON.stringify(submitted.body.lines[0].checks)).toBe(true);
     expect(
       (await finance.post(`/api/v1/settlement-batches/${claim.body.id}/lines/${line.id}/approve`).send({})).status,
     ).toBe(200);
-    const paid = await finance
+    const paid = await province
       .post(`/api/v1/settlement-batches/${claim.body.id}/pay`)
       .send({ reference: 'GK-RB-0001' });
     expect(paid.body).toMatchObject({ status: 'paid', paidFen: share });

@@ -45,9 +45,10 @@ async function direct(where = '1 = 1', ...params: Param[]) {
   return await one<{ used: number; completed: number; income: number; saved: number; enterprises: number }>(
     `SELECT COALESCE(SUM(CASE WHEN b.mode = 'machine_time' THEN b.actual_minutes ELSE 0 END), 0) AS used,
             COUNT(*) AS completed, COALESCE(SUM(b.final_fen), 0) AS income,
-            COALESCE(SUM(u.posted_fen), 0) AS saved,
+            COALESCE(SUM((SELECT SUM(u.posted_fen) FROM voucher_uses u WHERE u.booking_id = b.id AND u.status = 'posted')), 0) AS saved,
             COUNT(DISTINCT CASE WHEN b.user_type = 'enterprise' THEN b.requester_organisation_id END) AS enterprises
-     FROM bookings b LEFT JOIN voucher_uses u ON u.booking_id = b.id AND u.status = 'posted'
+     -- A co-funded order has a posted use per programme: summed per booking, the booking counted once.
+     FROM bookings b
      WHERE b.status = 'completed' AND ${shanghaiPeriod(t.db.engine, 'COALESCE(b.start_at, b.created_at)', 'year')} = '2026'
        AND ${where}`,
     ...params,
@@ -296,14 +297,20 @@ describe('national reporting exports', () => {
   });
 
   it('give every completed job as a national service record', async () => {
+    // 经费来源 is the request's research funding source: one job names it, the others left it blank.
+    const named = (await t.db.value<number>(
+      `SELECT MIN(id) FROM bookings WHERE institution_id = ? AND status = 'completed'`,
+      [labOrg],
+    ))!;
+    await t.db.run(`UPDATE bookings SET funding_source = 'provincial_programme' WHERE id = ?`, [named]);
     const csv = await download(lab, `/api/v1/national-reports/services?institutionId=${labOrg}&year=2026`);
     const rows = parseCsv(csv.body as Buffer);
     expect(rows[0]).toEqual(SERVICE_HEADERS);
     const jobs = (await t.db.all(
-      `SELECT b.final_fen AS fen, b.actual_minutes AS minutes, b.rating FROM bookings b
+      `SELECT b.id, b.final_fen AS fen, b.actual_minutes AS minutes, b.rating FROM bookings b
          WHERE b.institution_id = ? AND b.status = 'completed' ORDER BY COALESCE(b.start_at, b.created_at), b.id`,
       [labOrg],
-    )) as { fen: number; minutes: number | null; rating: number | null }[];
+    )) as { id: number; fen: number; minutes: number | null; rating: number | null }[];
     expect(rows.length - 1).toBe(jobs.length);
     const col = (h: string) => rows[0]!.indexOf(h);
     jobs.forEach((j, i) => {
@@ -311,6 +318,13 @@ describe('national reporting exports', () => {
       expect(rows[i + 1]![col('服务方式')]).toBe('占用');
       expect(rows[i + 1]![col('服务量')]).toBe(((j.minutes ?? 0) / 60).toFixed(2));
       expect(rows[i + 1]![col('用户类型')]).toBe('外部');
+      expect(rows[i + 1]![col('经费来源')]).toBe(Number(j.id) === Number(named) ? '省级科研项目' : '未填写');
+      // The voucher split in its own columns: the self-pay is the service amount less a deducted voucher.
+      const voucher = rows[i + 1]![col('创新券金额(元)')]!;
+      const selfPay = Number(rows[i + 1]![col('用户自付(元)')]);
+      if (rows[i + 1]![col('创新券结算方式')] === '抵扣(通兑)')
+        expect(selfPay + Number(voucher)).toBeCloseTo(j.fen / 100, 2);
+      else expect(selfPay).toBeCloseTo(j.fen / 100, 2);
     });
     expect((await otherLab.get(`/api/v1/national-reports/services?institutionId=${labOrg}&year=2026`)).status).toBe(
       403,

@@ -37,6 +37,12 @@ export async function createTestApp(
     clock?: Clock;
     payments?: PaymentProvider;
     checkoutFaults?: CheckoutFaults;
+    /**
+     * CARD_AUTHORISATION. Unset: the tests written before the card window, which book weeks ahead and
+     * expect the card held at once, get a window of a year (every checkout authorised at once, as then);
+     * the window's own tests (card-window.test.ts) name the mode and get the app's 6 days.
+     */
+    cardAuthorisation?: AppDeps['cardAuthorisation'];
     /** Email through this SMTP server (e.g. startLocalSmtp's url); none by default. */
     mail?: AppDeps['mail'];
     /** Sign-ins last this long (the app's 7 days by default): longer where a test's clock jumps weeks ahead. */
@@ -61,6 +67,8 @@ export async function createTestApp(
     clock: opts.clock,
     payments: opts.payments ?? (await testStripe()),
     checkoutFaults: opts.checkoutFaults,
+    cardAuthorisation: opts.cardAuthorisation,
+    authorisationWindowDays: opts.cardAuthorisation ? undefined : 366,
     mail: opts.mail,
     sessionTtlHours: opts.sessionTtlHours,
     photoHosts: opts.photoHosts,

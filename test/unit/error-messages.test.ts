@@ -27,6 +27,8 @@ const DYNAMIC: Record<string, string> = {
   'server/modules/checkout/book.ts: preview.view.ineligible[0]?.reason': 'an ineligibility code',
   'server/modules/checkout/authorisation.ts: err.processorCode': 'the payment processor’s code',
   'server/modules/checkout/authorisation.ts: p.failureMessage': 'the payment processor’s own text',
+  'server/modules/checkout/card-window.ts: err.processorCode': 'the payment processor’s code',
+  'server/modules/checkout/card-window.ts: err.message': 'the payment processor’s own text',
 };
 
 /** Sample values for the placeholders of template-literal messages, by the placeholder's source. */

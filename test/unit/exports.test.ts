@@ -44,6 +44,12 @@ function line(n: number, over: Partial<Line> = {}): Line {
     override: null,
     checks: passing,
     checksOk: true,
+    reviewOffice: { id: 31, name: '杭州市科技局财务处' },
+    stage: 1,
+    reviews: [],
+    invoice: { amountFen: null, buyer: null, fileName: null, url: null },
+    agreement: null,
+    mayDecide: false,
     ...over,
   };
 }
@@ -104,6 +110,14 @@ const batch: BatchView = {
   ageDays: 5,
   lineCount: lines.length,
   lines,
+  stages: [{ kind: 'city', samplePercent: 100 }],
+  stage: 0,
+  notice: null,
+  objections: [],
+  approvers: [],
+  paidBy: null,
+  scope: 'all',
+  mayPay: false,
   history: [
     {
       lineId: null,

@@ -21,6 +21,16 @@ const booking: BookingData = {
   reason: '仪器维护',
 };
 
+/** A bank-transfer payment notice (付款通知书) as its notifications tell of it. */
+const notice = {
+  noticeId: 3,
+  bookingId: 17,
+  reference: 'TR7K3M9QX',
+  amountFen: 50_400,
+  dueOn: '2026-12-02',
+  providerName: '山东省分析测试中心',
+};
+
 const DATA: NotificationData = {
   booking_requested: booking,
   booking_approved: booking,
@@ -82,6 +92,15 @@ const DATA: NotificationData = {
     approvedFen: 3_000_000,
   },
   quota_granted: { quotaId: 4, programmeName: '2026年度山东省科技创新券', capFen: 2_000_000 },
+  payment_notice_issued: notice,
+  payment_notice_overdue: { ...notice, receivedFen: 20_000, cancels: true },
+  transfer_received: { ...notice, receivedFen: 50_400, receiptFen: 30_400 },
+  card_payment_required: {
+    ...booking,
+    amountFen: 34_800,
+    payBy: '2026-12-02 09:00',
+    reason: 'Your card was declined.',
+  },
 };
 
 /** What each type's texts must mention, from its data. */
@@ -104,6 +123,10 @@ const MENTIONS: Record<NotificationType, string[]> = {
   certification_reviewed: ['#3', '202637010100000123', '2026-12-31'],
   voucher_application_reviewed: ['#12', '¥50,000.00', '¥30,000.00'],
   quota_granted: ['2026年度山东省科技创新券', '¥20,000.00'],
+  payment_notice_issued: ['TR7K3M9QX', '¥504.00', '2026-12-02', '#17'],
+  payment_notice_overdue: ['TR7K3M9QX', '¥504.00', '¥200.00', '2026-12-02'],
+  transfer_received: ['TR7K3M9QX', '¥304.00', '¥504.00'],
+  card_payment_required: ['#17', '¥348.00', '2026-12-02 09:00', 'Your card was declined.'],
 };
 
 const hasHan = (s: string) => /\p{Script=Han}/u.test(s);

@@ -171,7 +171,15 @@ describe('price', () => {
   it.each(cases)('%s', (_name, cardOver, req, lines) => {
     const result = price({ ...card, ...cardOver }, req);
     const total = lines.reduce((sum, l) => sum + l.amountFen, 0);
-    expect(result).toEqual({ ok: true, unit: req.mode === 'machine_time' ? 'hour' : 'sample', lines, totalFen: total });
+    const unit = req.mode === 'machine_time' ? 'hour' : 'sample';
+    // The terms the price was made with travel along: what the booking keeps as its price snapshot.
+    expect(result).toEqual({
+      ok: true,
+      unit,
+      lines,
+      totalFen: total,
+      terms: expect.objectContaining({ unit, userType: req.userType, unitFen: lines[0]!.unitFen }),
+    });
   });
 
   it('states the totals of the worked examples', () => {
@@ -357,7 +365,8 @@ describe('off-hours surcharge (非工作时间附加费)', () => {
   it.each(cases)('%s', (_name, cardOver, req, lines) => {
     const result = price({ ...offCard, ...cardOver }, req);
     const total = lines.reduce((sum, l) => sum + l.amountFen, 0);
-    expect(result).toEqual({ ok: true, unit: req.mode === 'machine_time' ? 'hour' : 'sample', lines, totalFen: total });
+    const unit = req.mode === 'machine_time' ? 'hour' : 'sample';
+    expect(result).toEqual({ ok: true, unit, lines, totalFen: total, terms: expect.objectContaining({ unit }) });
   });
 
   it('a card at 0 % prices exactly as before, whatever the off-hours', () => {

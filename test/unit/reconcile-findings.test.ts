@@ -212,6 +212,45 @@ const SAID: { [K in FindingKind]: [FindingFacts[K], string, string][] } = {
       "debits ¥1,234.56, credits ¥1,234.56; 0 accounts' cached balances differ from their transfers; 1 account that may not overdraw is overdrawn",
     ],
   ],
+  transfer_missing_in_ledger: [
+    [
+      { variant: 'receipt', receiptId: 4, bookingId: 17, amountFen: 61_728 },
+      '预约 #17 的对公转账到账记录 #4（¥617.28）在账本中无对应转账',
+      'booking #17: bank-transfer receipt #4 (¥617.28) has no ledger transfer',
+    ],
+    [
+      { variant: 'return', receiptId: 5, bookingId: 17, amountFen: 1_000 },
+      '预约 #17 的对公转账退款记录 #5（¥10.00）在账本中无对应转账',
+      'booking #17: bank-transfer return #5 (¥10.00) has no ledger transfer',
+    ],
+  ],
+  transfer_amount_mismatch: [
+    [
+      { variant: 'receipt', receiptId: 4, bookingId: 17, amountFen: 61_728, ledgerFen: 60_000 },
+      '预约 #17 的对公转账到账记录 #4 金额 ¥617.28，账本记为 ¥600.00',
+      'booking #17: bank-transfer receipt #4 says ¥617.28, the ledger ¥600.00',
+    ],
+    [
+      { variant: 'return', receiptId: 5, bookingId: 17, amountFen: 1_000, ledgerFen: 2_000 },
+      '预约 #17 的对公转账退款记录 #5 金额 ¥10.00，账本记为 ¥20.00',
+      'booking #17: bank-transfer return #5 says ¥10.00, the ledger ¥20.00',
+    ],
+  ],
+  notice_total_mismatch: [
+    [
+      {
+        variant: 'notice',
+        noticeId: 3,
+        bookingId: 17,
+        reference: 'TR7K3M9QX',
+        receivedFen: 70_000,
+        receiptsFen: 61_728,
+        returnsFen: 0,
+      },
+      '付款通知书 TR7K3M9QX（预约 #17）记载已到账 ¥700.00，到账记录合计 ¥617.28、退回 ¥0.00',
+      'payment notice TR7K3M9QX (booking #17) says ¥700.00 received; its receipts total ¥617.28, returns ¥0.00',
+    ],
+  ],
 };
 
 /** The variants each kind has (the union types of FindingFacts, spelled out so a new one is noticed). */
@@ -225,6 +264,9 @@ const VARIANTS: Record<FindingKind, string[]> = {
   quota_identity_broken: ['quota'],
   batch_total_mismatch: ['batch'],
   ledger_unbalanced: ['totals'],
+  transfer_missing_in_ledger: ['receipt', 'return'],
+  transfer_amount_mismatch: ['receipt', 'return'],
+  notice_total_mismatch: ['notice'],
 };
 /** …and the variants of the problems a use, a quota or a batch may have. */
 const PROBLEMS = {
@@ -508,6 +550,21 @@ describe('the findings of the ledger, voucher uses, quotas and batches', () => {
     expect((over.facts as FindingFacts['voucher_rule_broken']).problems.map((p: VoucherProblem) => p.variant)).toEqual([
       'held_over_ratio',
     ]);
+  });
+
+  it('a voucher use posted by its planned eligible parts, or after an earlier co-funder, is in order', () => {
+    const lines = [
+      { kind: 'machine_time' as const, label: '机时', quantity: 2, unitFen: 40_000, amountFen: 80_000 },
+      { kind: 'urgent_surcharge' as const, label: '加急附加费', quantity: 0.5, unitFen: 80_000, amountFen: 40_000 },
+    ];
+    const parted = { ...use, finalFen: 120_000, finalLines: lines, postedFen: 40_000, posted: 40_000 };
+    expect(voucherUseFinding({ ...parted, parts: { surcharges: false, setupFee: true } })).toBeNull();
+    // Without the planned parts the same post would be below the rules.
+    expect(voucherUseFinding(parted)).not.toBeNull();
+    // The second programme of a co-funded order: at most what the first left of the price.
+    const second = { ...use, finalFen: 100_000, postedFen: 20_000, posted: 20_000, earlierPostedFen: 80_000 };
+    expect(voucherUseFinding(second)).toBeNull();
+    expect(voucherUseFinding({ ...second, earlierPostedFen: 0 })).not.toBeNull();
   });
 
   const quota = {

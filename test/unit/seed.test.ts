@@ -348,7 +348,7 @@ describe('seedDemo', () => {
         settlement_mode: 'reimburse',
         status: 'posted',
         booking_status: 'completed',
-        payment_method: 'invoice', // the whole price, invoiced by the lab
+        payment_method: 'bank_transfer', // the whole price, paid by bank transfer and confirmed by the lab
         month: '2026-10',
       });
       expect(u.posted_fen).toBe(Math.floor((u.final_fen as number) / 2));

@@ -11,18 +11,96 @@ import {
 import { eventReason } from '../../server/modules/settlement/settlement.service.ts';
 import { langOf } from '../../server/shared/lang.ts';
 
+/** A ¥1,234.56 order, half of it the voucher's. */
+const SPLIT = { totalFen: 123_456, voucherFen: 61_728, selfPayFen: 61_728 };
+/** The self-pay share paid by card, captured in full. */
+const card = (capturedFen: number, refundedFen = 0) =>
+  ({ method: 'card', chargeId: 'ch_1', capturedFen, refundedFen }) as const;
+
+/** An uploaded invoice that matches the ¥1,234.56 order of 济南智测. */
+const INVOICE = {
+  invoiceNo: '04400123',
+  amountFen: 123_456,
+  billedFen: 123_456,
+  buyer: '济南智测新材料科技有限公司',
+  enterpriseName: '济南智测新材料科技有限公司',
+  numberOk: true,
+  amountOk: true,
+  buyerOk: true,
+};
+
 /** Every variant of every check, with what it must say in Chinese and in English. */
 const SAID: { [N in CheckName]: [CheckFacts[N], string, string][] } = {
   total_adds_up: [
     [
-      { variant: 'adds_up', totalFen: 123_456, voucherFen: 61_728, selfPayFen: 61_728 },
-      '合计 ¥1,234.56 = 创新券 ¥617.28 + 自付 ¥617.28',
-      'total ¥1,234.56 = voucher ¥617.28 + self-pay ¥617.28',
+      { variant: 'none_due', totalFen: 123_456, voucherFen: 123_456 },
+      '合计 ¥1,234.56 = 创新券 ¥1,234.56，无自付部分',
+      'total ¥1,234.56 = voucher ¥1,234.56; nothing to pay itself',
     ],
     [
-      { variant: 'differs', totalFen: 123_456, voucherFen: 61_728, selfPayFen: 50_000 },
-      '合计 ¥1,234.56 ≠ 创新券 ¥617.28 + 自付 ¥500.00',
-      'total ¥1,234.56 ≠ voucher ¥617.28 + self-pay ¥500.00',
+      { variant: 'card', received: true, ...SPLIT, chargeId: 'ch_1', capturedFen: 61_728, refundedFen: 0 },
+      '合计 ¥1,234.56 = 创新券 ¥617.28 + 自付 ¥617.28；自付已由银行卡支付：扣款 ch_1 实扣 ¥617.28',
+      'total ¥1,234.56 = voucher ¥617.28 + self-pay ¥617.28; self-pay paid by card: charge ch_1 captured ¥617.28',
+    ],
+    [
+      { variant: 'card', received: false, ...SPLIT, chargeId: 'ch_1', capturedFen: 61_728, refundedFen: 11_728 },
+      '合计 ¥1,234.56 = 创新券 ¥617.28 + 自付 ¥617.28；自付未足额到账：银行卡扣款 ch_1 实扣 ¥617.28，退款 ¥117.28',
+      'total ¥1,234.56 = voucher ¥617.28 + self-pay ¥617.28; self-pay not received in full: card charge ch_1 captured ¥617.28, refunded ¥117.28',
+    ],
+    [
+      {
+        variant: 'transfer',
+        received: true,
+        ...SPLIT,
+        reference: 'TR7K3M9QX',
+        noticeStatus: 'paid',
+        noticeFen: 61_728,
+        receivedFen: 61_728,
+        receipts: [
+          { kind: 'receipt', amountFen: 60_000, receivedOn: '2026-10-10', bankReference: 'ICBC001' },
+          { kind: 'receipt', amountFen: 1_728, receivedOn: '2026-10-11', bankReference: 'ICBC002' },
+        ],
+      },
+      '合计 ¥1,234.56 = 创新券 ¥617.28 + 自付 ¥617.28；自付已对公转账到账：付款通知书 TR7K3M9QX，到账 ¥617.28：2026-10-10 到账 ¥600.00（流水号 ICBC001）；2026-10-11 到账 ¥17.28（流水号 ICBC002）',
+      'total ¥1,234.56 = voucher ¥617.28 + self-pay ¥617.28; self-pay received by bank transfer: notice TR7K3M9QX, ¥617.28 received: received ¥600.00 on 2026-10-10 (bank ref. ICBC001); received ¥17.28 on 2026-10-11 (bank ref. ICBC002)',
+    ],
+    [
+      {
+        variant: 'transfer',
+        received: false,
+        ...SPLIT,
+        reference: 'TR7K3M9QX',
+        noticeStatus: 'partly_paid',
+        noticeFen: 61_728,
+        receivedFen: 0,
+        receipts: [],
+      },
+      '合计 ¥1,234.56 = 创新券 ¥617.28 + 自付 ¥617.28；自付未确认到账：付款通知书 TR7K3M9QX（部分到账）应付 ¥617.28，已到账 ¥0.00',
+      'total ¥1,234.56 = voucher ¥617.28 + self-pay ¥617.28; self-pay not received: notice TR7K3M9QX (partly paid) asks ¥617.28, ¥0.00 received',
+    ],
+    [
+      {
+        variant: 'transfer',
+        received: false,
+        ...SPLIT,
+        reference: null,
+        noticeStatus: null,
+        noticeFen: 0,
+        receivedFen: 0,
+        receipts: [],
+      },
+      '合计 ¥1,234.56 = 创新券 ¥617.28 + 自付 ¥617.28；自付应对公转账，尚无付款通知书',
+      'total ¥1,234.56 = voucher ¥617.28 + self-pay ¥617.28; self-pay by bank transfer, but no payment notice was issued',
+    ],
+    [
+      { variant: 'invoice', ...SPLIT },
+      '合计 ¥1,234.56 = 创新券 ¥617.28 + 自付 ¥617.28；自付记为服务单位开票收取，无到账凭证',
+      "total ¥1,234.56 = voucher ¥617.28 + self-pay ¥617.28; self-pay billed on the lab's invoice: no proof it was received",
+    ],
+    [
+      { variant: 'unpaid', ...SPLIT },
+      '合计 ¥1,234.56 = 创新券 ¥617.28 + 自付 ¥617.28；自付无支付记录',
+      'total ¥1,234.56 = voucher ¥617.28 + self-pay ¥617.28; no payment of the self-pay share',
     ],
     [
       { variant: 'not_completed', status: 'in_progress' },
@@ -46,8 +124,8 @@ const SAID: { [N in CheckName]: [CheckFacts[N], string, string][] } = {
         ruleRatioPercent: 40,
         reservedFen: 80_000,
       },
-      '申报 ¥700.00，按规则应为 ¥617.28（补贴比例 50%，现行政策比例 40%，冻结额度 ¥800.00）',
-      'claimed ¥700.00; the rules give ¥617.28 at 50% (programme ratio now 40%, held ¥800.00)',
+      '申报 ¥700.00，按规则应为 ¥617.28（补贴比例 50%，下单时政策比例 40%，冻结额度 ¥800.00）',
+      'claimed ¥700.00; the rules give ¥617.28 at 50% (programme ratio at the order 40%, held ¥800.00)',
     ],
     [
       {
@@ -59,8 +137,8 @@ const SAID: { [N in CheckName]: [CheckFacts[N], string, string][] } = {
         ruleRatioPercent: 50,
         reservedFen: 80_000,
       },
-      '申报 ¥700.00，按规则应为 ¥617.28（补贴比例 50%，现行政策比例 50%，冻结额度 ¥800.00）；已核销 ¥617.28',
-      'claimed ¥700.00; the rules give ¥617.28 at 50% (programme ratio now 50%, held ¥800.00); posted ¥617.28',
+      '申报 ¥700.00，按规则应为 ¥617.28（补贴比例 50%，下单时政策比例 50%，冻结额度 ¥800.00）；已核销 ¥617.28',
+      'claimed ¥700.00; the rules give ¥617.28 at 50% (programme ratio at the order 50%, held ¥800.00); posted ¥617.28',
     ],
     [
       {
@@ -72,8 +150,8 @@ const SAID: { [N in CheckName]: [CheckFacts[N], string, string][] } = {
         ruleRatioPercent: 50,
         reservedFen: 80_000,
       },
-      '申报 ¥617.28，按规则应为 ¥617.28（补贴比例 50%，现行政策比例 50%，冻结额度 ¥800.00）；该笔创新券尚未核销',
-      'claimed ¥617.28; the rules give ¥617.28 at 50% (programme ratio now 50%, held ¥800.00); the voucher use is not posted',
+      '申报 ¥617.28，按规则应为 ¥617.28（补贴比例 50%，下单时政策比例 50%，冻结额度 ¥800.00）；该笔创新券尚未核销',
+      'claimed ¥617.28; the rules give ¥617.28 at 50% (programme ratio at the order 50%, held ¥800.00); the voucher use is not posted',
     ],
   ],
   published_price: [
@@ -162,11 +240,41 @@ const SAID: { [N in CheckName]: [CheckFacts[N], string, string][] } = {
     [{ variant: 'no_invoice' }, '未填发票号；已附检测报告', 'no invoice number; report attached'],
     [{ variant: 'neither' }, '未填发票号；未附检测报告', 'no invoice number; no report'],
   ],
+  agreement_accepted: [
+    [
+      { variant: 'none' },
+      '无平台服务协议（订单确认早于服务协议）',
+      'no platform service agreement (confirmed before agreements)',
+    ],
+    [
+      { variant: 'not_accepted', sha256: 'ab'.repeat(32) },
+      '服务协议（SHA-256 abababababab…）尚未经用户单位接受',
+      'service agreement (SHA-256 abababababab…) not yet accepted by the enterprise',
+    ],
+    [
+      { variant: 'accepted', sha256: 'ab'.repeat(32), acceptedAt: '2026-10-01T02:30:00.000Z', acceptedBy: '李文博' },
+      '服务协议（SHA-256 abababababab…）已由 李文博 于 2026-10-01 10:30 接受',
+      'service agreement (SHA-256 abababababab…) accepted by 李文博 on 2026-10-01 10:30',
+    ],
+  ],
+  invoice_matches: [
+    [{ variant: 'not_uploaded' }, '未上传发票文件（仅核对发票号）', 'no invoice file uploaded (number only)'],
+    [
+      { ...INVOICE, variant: 'matches' },
+      '发票 04400123：金额 ¥1,234.56 = 订单金额，购买方为用户单位“济南智测新材料科技有限公司”',
+      'invoice 04400123: amount ¥1,234.56 = the order\'s, buyer is the enterprise "济南智测新材料科技有限公司"',
+    ],
+    [
+      { ...INVOICE, variant: 'mismatch', amountFen: 100_000, amountOk: false, buyer: '别的公司', buyerOk: false },
+      '发票与订单不符：发票金额 ¥1,000.00 ≠ 订单金额 ¥1,234.56；购买方“别的公司”≠ 用户单位“济南智测新材料科技有限公司”',
+      'the invoice does not match the order: amount ¥1,000.00 ≠ the order\'s ¥1,234.56; buyer "别的公司" ≠ the enterprise "济南智测新材料科技有限公司"',
+    ],
+  ],
 };
 
 /** The variants each check has (the union types of CheckFacts, spelled out so a new one is noticed). */
 const VARIANTS: Record<CheckName, string[]> = {
-  total_adds_up: ['adds_up', 'differs', 'not_completed'],
+  total_adds_up: ['none_due', 'card', 'transfer', 'invoice', 'unpaid', 'not_completed'],
   ratio_and_caps: ['within', 'off'],
   published_price: ['no_unit_line', 'unpublished', 'matches', 'differs'],
   usage_matches: ['machine_time', 'sample'],
@@ -175,6 +283,8 @@ const VARIANTS: Record<CheckName, string[]> = {
   no_related_party: ['unrelated', 'related'],
   out_of_province_justified: ['in_province', 'justified', 'unjustified'],
   evidence: ['complete', 'no_report', 'no_invoice', 'neither'],
+  agreement_accepted: ['none', 'accepted', 'not_accepted'],
+  invoice_matches: ['not_uploaded', 'matches', 'mismatch'],
 };
 
 const check = <N extends CheckName>(name: N, facts: CheckFacts[N], ok = true) => ({ name, ok, facts }) as Check;
@@ -200,8 +310,8 @@ describe('describeCheck', () => {
   it('does not depend on the verdict, and never throws on odd figures', () => {
     const facts = SAID.evidence[0]![0];
     expect(describeCheck(check('evidence', facts, false), 'zh')).toBe(describeCheck(check('evidence', facts), 'zh'));
-    const odd = check('total_adds_up', { variant: 'adds_up', totalFen: 1.5, voucherFen: NaN, selfPayFen: 0 });
-    expect(describeCheck(odd, 'zh')).toBe('合计 ¥– = 创新券 ¥– + 自付 ¥0.00');
+    const odd = check('total_adds_up', { variant: 'unpaid', totalFen: 1.5, voucherFen: NaN, selfPayFen: 0 });
+    expect(describeCheck(odd, 'zh')).toBe('合计 ¥– = 创新券 ¥– + 自付 ¥0.00；自付无支付记录');
     expect(describeCheck(check('total_adds_up', { variant: 'not_completed', status: 'weird' }), 'zh')).toBe(
       '预约状态为“weird”，服务尚未完成',
     );
@@ -225,7 +335,7 @@ const good = (): LineFacts => ({
     hasReport: true,
   },
   use: { postedFen: 61_728, reservedFen: 80_000, ratioPercent: 50, settlementMode: 'deduct' },
-  selfPaidFen: 61_728,
+  selfPay: card(61_728),
   ruleRatioPercent: 50,
   publishedUnitFen: 61_728,
   programme: { startsOn: '2026-01-01', useBy: '2026-12-31', claimBy: '2027-03-31', province: '山东省' },
@@ -246,12 +356,12 @@ const failing = (checks: Check[]) => checks.filter((c) => !c.ok).map((c) => c.na
 const variants = (checks: Check[]) => Object.fromEntries(checks.map((c) => [c.name, c.facts.variant]));
 
 describe('lineChecks', () => {
-  it('passes a line in order, all nine in their order, with what they compared', () => {
+  it('passes a line in order, every check in its order, with what they compared', () => {
     const checks = run();
     expect(checks.map((c) => c.name)).toEqual([...CHECK_NAMES]);
     expect(failing(checks)).toEqual([]);
     expect(checks.map((c) => describeCheck(c, 'zh'))).toEqual([
-      '合计 ¥1,234.56 = 创新券 ¥617.28 + 自付 ¥617.28',
+      '合计 ¥1,234.56 = 创新券 ¥617.28 + 自付 ¥617.28；自付已由银行卡支付：扣款 ch_1 实扣 ¥617.28',
       '服务金额 ¥1,234.56 的 50%，未超出按限额冻结的 ¥800.00',
       '单价 ¥617.28/小时 = 公示价 ¥617.28',
       '实际上机 95 分钟（预约 120 分钟），计费 2 小时',
@@ -260,11 +370,39 @@ describe('lineChecks', () => {
       '未申报关联关系',
       '服务单位在省内',
       '发票号 04400123；已附检测报告',
+      '未上传发票文件（仅核对发票号）',
+      '无平台服务协议（订单确认早于服务协议）',
     ]);
   });
 
   // Each change breaks exactly the checks listed, and picks the variant of their sentence.
   const cases: [string, Change, CheckName[], Partial<Record<CheckName, string>>][] = [
+    [
+      'an uploaded invoice for less than the order, to another buyer',
+      (f) =>
+        void (f.invoice = {
+          amountFen: 100_000,
+          buyer: '别的公司',
+          hasFile: true,
+          billedFen: 123_456,
+          enterpriseName: '济南智测新材料科技有限公司',
+        }),
+      ['invoice_matches'],
+      { invoice_matches: 'mismatch' },
+    ],
+    [
+      'an uploaded invoice that matches (full-width brackets in the buyer are the same name)',
+      (f) =>
+        void (f.invoice = {
+          amountFen: 123_456,
+          buyer: '济南智测（新材料）科技有限公司',
+          hasFile: true,
+          billedFen: 123_456,
+          enterpriseName: '济南智测(新材料)科技有限公司',
+        }),
+      [],
+      { invoice_matches: 'matches' },
+    ],
     [
       // ¥1,234.56 + 20 % off-hours on the whole of it (¥246.91) = ¥1,481.47; half of it is ¥740.73
       'an off-hours surcharge beside the unit-priced line',
@@ -273,10 +411,28 @@ describe('lineChecks', () => {
         f.booking.finalLines.push({ kind: 'off_hours_surcharge', ...surcharge });
         f.booking.finalFen = 148_147;
         f.voucherFen = f.use.postedFen = 74_073;
-        f.selfPaidFen = 74_074;
+        f.selfPay = card(74_074);
       },
       [],
       { published_price: 'matches', usage_matches: 'machine_time' },
+    ],
+    [
+      'a service agreement drawn up and accepted by the enterprise',
+      (f) => {
+        f.agreement = {
+          sha256: 'ab'.repeat(32),
+          acceptedAt: '2026-10-01T02:30:00.000Z',
+          acceptedBy: { name: '李文博' },
+        };
+      },
+      [],
+      { agreement_accepted: 'accepted' },
+    ],
+    [
+      'a service agreement the enterprise has not accepted',
+      (f) => void (f.agreement = { sha256: 'ab'.repeat(32), acceptedAt: null, acceptedBy: null }),
+      ['agreement_accepted'],
+      { agreement_accepted: 'not_accepted' },
     ],
     [
       'a booking not completed',
@@ -286,18 +442,60 @@ describe('lineChecks', () => {
     ],
     [
       'a self-pay short of the total',
-      (f) => void (f.selfPaidFen = 50_000),
+      (f) => void (f.selfPay = card(61_728, 11_728)),
       ['total_adds_up'],
-      { total_adds_up: 'differs' },
+      { total_adds_up: 'card' },
     ],
     [
       'reimburse mode: the enterprise paid it all',
       (f) => {
         f.use.settlementMode = 'reimburse';
-        f.selfPaidFen = 123_456;
+        f.selfPay = card(123_456);
       },
       [],
-      { total_adds_up: 'adds_up' },
+      { total_adds_up: 'card' },
+    ],
+    [
+      'a bank transfer confirmed: the notice paid',
+      (f) => {
+        const notice = { reference: 'TR7K3M9QX', status: 'paid', amountFen: 61_728, receivedFen: 61_728 };
+        f.selfPay = { method: 'bank_transfer', notice, receipts: [] };
+      },
+      [],
+      { total_adds_up: 'transfer' },
+    ],
+    [
+      'a bank transfer over-paid: received, the excess to return',
+      (f) => {
+        const notice = { reference: 'TR7K3M9QX', status: 'overpaid', amountFen: 61_728, receivedFen: 70_000 };
+        f.selfPay = { method: 'bank_transfer', notice, receipts: [] };
+      },
+      [],
+      { total_adds_up: 'transfer' },
+    ],
+    [
+      'a bank transfer only partly paid',
+      (f) => {
+        const notice = { reference: 'TR7K3M9QX', status: 'partly_paid', amountFen: 61_728, receivedFen: 60_000 };
+        f.selfPay = { method: 'bank_transfer', notice, receipts: [] };
+      },
+      ['total_adds_up'],
+      { total_adds_up: 'transfer' },
+    ],
+    [
+      'a bank transfer never confirmed (no receipt), or a debt',
+      (f) => {
+        const notice = { reference: 'TR7K3M9QX', status: 'debt', amountFen: 61_728, receivedFen: 0 };
+        f.selfPay = { method: 'bank_transfer', notice, receipts: [] };
+      },
+      ['total_adds_up'],
+      { total_adds_up: 'transfer' },
+    ],
+    [
+      'billed on the lab’s invoice: no proof of payment',
+      (f) => void (f.selfPay = { method: 'invoice' }),
+      ['total_adds_up'],
+      { total_adds_up: 'invoice' },
     ],
     [
       'a claim above the share',
@@ -435,7 +633,17 @@ describe('lineChecks', () => {
       f.voucherFen = 70_000;
       f.today = '2027-04-02';
     });
-    expect(total!.facts).toEqual({ variant: 'differs', totalFen: 123_456, voucherFen: 70_000, selfPayFen: 61_728 });
+    // The claim leaves ¥534.56 for the enterprise; the card captured ¥617.28: not the self-pay share.
+    expect(total!.facts).toEqual({
+      variant: 'card',
+      received: false,
+      totalFen: 123_456,
+      voucherFen: 70_000,
+      selfPayFen: 53_456,
+      chargeId: 'ch_1',
+      capturedFen: 61_728,
+      refundedFen: 0,
+    });
     expect(ratio!.facts).toEqual({
       variant: 'off',
       claimedFen: 70_000,
@@ -455,7 +663,7 @@ describe('lineChecks', () => {
     });
     expect(window!.facts).toEqual({ variant: 'closed', claimBy: '2027-03-31', today: '2027-04-02' });
     expect(describeCheck(ratio!, 'en')).toBe(
-      'claimed ¥700.00; the rules give ¥617.28 at 50% (programme ratio now 50%, held ¥800.00); posted ¥617.28',
+      'claimed ¥700.00; the rules give ¥617.28 at 50% (programme ratio at the order 50%, held ¥800.00); posted ¥617.28',
     );
   });
 });
@@ -492,5 +700,59 @@ describe('the history notes the service writes', () => {
     expect(eventReason('return', '6 lines', 'zh')).toBe('6 lines');
     expect(eventReason('approve', '材料齐全', 'en')).toBe('材料齐全');
     expect(eventReason('evidence', '04400123', 'en')).toBe('04400123');
+  });
+});
+
+describe('lineChecks with the terms planned at the order', () => {
+  // 2 h at ¥400 plus a ¥400 urgent surcharge; the programme paid 50% of the service only.
+  const surcharged = (f: LineFacts) => {
+    f.booking.finalFen = 120_000;
+    f.booking.finalLines = [
+      { kind: 'machine_time', label: '机时', quantity: 2, unitFen: 40_000, amountFen: 80_000 },
+      { kind: 'urgent_surcharge', label: '加急附加费', quantity: 0.5, unitFen: 80_000, amountFen: 40_000 },
+    ];
+    f.publishedUnitFen = 40_000;
+    f.use = { ...f.use, postedFen: 40_000, reservedFen: 50_000, parts: { surcharges: false, setupFee: true } };
+    f.voucherFen = 40_000;
+    f.selfPay = card(80_000);
+  };
+
+  it('the ratio applies to the eligible parts the use was planned with', () => {
+    expect(failing(run(surcharged))).toEqual([]);
+    // Checked as if every part were eligible, the same claim would be off.
+    const all = run((f) => {
+      surcharged(f);
+      f.use.parts = null;
+    });
+    expect(failing(all)).toEqual(['ratio_and_caps']);
+  });
+
+  it('a co-funded order: the later use is held to what the earlier left, and the total counts both shares', () => {
+    const checks = run((f) => {
+      // ¥1,234.56: the province posted ¥1,000.00; the city's 50% is held to the ¥234.56 left.
+      f.use = { ...f.use, postedFen: 23_456, reservedFen: 61_728, earlierPostedFen: 100_000 };
+      f.voucherFen = 23_456;
+      f.otherVouchersFen = 100_000;
+      f.selfPay = card(0);
+    });
+    expect(failing(checks)).toEqual([]);
+  });
+
+  it('the ratio compared is the one the planned rules gave, whatever the programme says now', () => {
+    // The caller hands in the planned version's ratio (60%) for a use planned at 60%: in order.
+    expect(
+      failing(
+        run(
+          (f) => (
+            (f.use.ratioPercent = 60),
+            (f.ruleRatioPercent = 60),
+            (f.voucherFen = 74_073),
+            (f.use.postedFen = 74_073),
+            (f.use.reservedFen = 80_000),
+            (f.selfPay = card(49_383))
+          ),
+        ),
+      ),
+    ).toEqual([]);
   });
 });

@@ -1,8 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import type { RatioRules } from '../../db/schema/vouchers.ts';
+import type { PriceLine } from '../../db/schema/booking.ts';
 import {
+  ALL_PARTS,
   categoryCovers,
+  coFundedShares,
+  eligibleFen,
   finalShare,
+  postedShare,
+  rulesDiffer,
+  rulesOf,
   ineligibility,
   ratioPercent,
   voucherShare,
@@ -34,7 +41,7 @@ describe('ratioPercent', () => {
     ['no enterprise city → base', null, JINAN, 40],
     ['no enterprise city and no provider city → base, no top-up', null, null, 40],
   ] as const)('%s', (_label, enterpriseCity, providerCity, expected) => {
-    expect(ratioPercent(shandong, enterpriseCity, providerCity)).toBe(expected);
+    expect(ratioPercent(shandong, enterpriseCity, null, providerCity)).toBe(expected);
   });
 
   it.each([
@@ -46,24 +53,24 @@ describe('ratioPercent', () => {
     ],
     ['exactly 100 stays 100', { basePercent: 70, byCity: {}, sameCityTopUpPercent: 30 }, 100],
   ] as const)('%s', (_label, rules: RatioRules, expected) => {
-    expect(ratioPercent(rules, JINAN, JINAN)).toBe(expected);
+    expect(ratioPercent(rules, JINAN, null, JINAN)).toBe(expected);
   });
 
   it('the cap only bites on the total: a different-city enterprise keeps its own rate', () => {
     const rules: RatioRules = { basePercent: 80, byCity: {}, sameCityTopUpPercent: 30 };
-    expect(ratioPercent(rules, JINAN, QINGDAO)).toBe(80);
+    expect(ratioPercent(rules, JINAN, null, QINGDAO)).toBe(80);
   });
 
   it('a byCity entry of 0 is honoured, not replaced by the base', () => {
     const rules: RatioRules = { basePercent: 40, byCity: { [JINAN]: 0 }, sameCityTopUpPercent: 0 };
-    expect(ratioPercent(rules, JINAN, QINGDAO)).toBe(0);
-    expect(ratioPercent(rules, JINAN, JINAN)).toBe(0);
-    expect(ratioPercent({ ...rules, sameCityTopUpPercent: 30 }, JINAN, JINAN)).toBe(30);
-    expect(ratioPercent(rules, QINGDAO, JINAN)).toBe(40);
+    expect(ratioPercent(rules, JINAN, null, QINGDAO)).toBe(0);
+    expect(ratioPercent(rules, JINAN, null, JINAN)).toBe(0);
+    expect(ratioPercent({ ...rules, sameCityTopUpPercent: 30 }, JINAN, null, JINAN)).toBe(30);
+    expect(ratioPercent(rules, QINGDAO, null, JINAN)).toBe(40);
   });
 
   it('a zero top-up adds nothing in the same city', () => {
-    expect(ratioPercent({ ...shandong, sameCityTopUpPercent: 0 }, LINYI, LINYI)).toBe(60);
+    expect(ratioPercent({ ...shandong, sameCityTopUpPercent: 0 }, LINYI, null, LINYI)).toBe(60);
   });
 });
 
@@ -425,5 +432,187 @@ describe('categoryCovers', () => {
     ['010101', '010100', false],
   ])('%s covers %s: %s', (rule, code, expected) => {
     expect(categoryCovers(rule, code)).toBe(expected);
+  });
+});
+
+describe('county ratios (省财政直管县)', () => {
+  const LIAOCHENG = '371500';
+  const GUANXIAN = '371525'; // 冠县, a county the provincial finance runs directly
+  const rules: RatioRules = { ...shandong, byCounty: { [GUANXIAN]: 70 } };
+
+  it('a county rate comes before the city rate', () => {
+    expect(ratioPercent(rules, LIAOCHENG, GUANXIAN, JINAN)).toBe(70);
+    expect(ratioPercent(rules, LIAOCHENG, '371502', JINAN)).toBe(60);
+    expect(ratioPercent(rules, LIAOCHENG, null, JINAN)).toBe(60);
+  });
+
+  it('the same-city top-up adds to the county rate, capped at 100', () => {
+    expect(ratioPercent(rules, LIAOCHENG, GUANXIAN, LIAOCHENG)).toBe(100);
+    expect(ratioPercent({ ...rules, sameCityTopUpPercent: 10 }, LIAOCHENG, GUANXIAN, LIAOCHENG)).toBe(80);
+  });
+
+  it('rules without byCounty behave as before', () => {
+    expect(ratioPercent(shandong, LIAOCHENG, GUANXIAN, JINAN)).toBe(60);
+  });
+});
+
+const line = (kind: PriceLine['kind'], amountFen: number): PriceLine => ({
+  kind,
+  label: kind,
+  quantity: 1,
+  unitFen: amountFen,
+  amountFen,
+});
+
+describe('eligible parts', () => {
+  // 2 h at ¥300, ¥100 start-up fee, 50% urgent on ¥700, ¥60 off-hours.
+  const lines = [
+    line('machine_time', 60000),
+    line('setup_fee', 10000),
+    line('urgent_surcharge', 35000),
+    line('off_hours_surcharge', 6000),
+  ];
+  const total = 111000;
+
+  it('no setting, or every part: the whole price (as before parts were a setting)', () => {
+    expect(eligibleFen(lines, total, null)).toBe(total);
+    expect(eligibleFen(lines, total, ALL_PARTS)).toBe(total);
+  });
+
+  it('surcharges out: the service and the start-up fee', () => {
+    expect(eligibleFen(lines, total, { surcharges: false, setupFee: true })).toBe(70000);
+  });
+
+  it('start-up fee out: the service and the surcharges', () => {
+    expect(eligibleFen(lines, total, { surcharges: true, setupFee: false })).toBe(101000);
+  });
+
+  it('both out: the unit-priced service alone; a minimum-charge top-up counts with the start-up fee', () => {
+    expect(eligibleFen(lines, total, { surcharges: false, setupFee: false })).toBe(60000);
+    const topped = [line('samples', 5000), line('minimum_charge', 15000)];
+    expect(eligibleFen(topped, 20000, { surcharges: true, setupFee: false })).toBe(5000);
+    expect(eligibleFen(topped, 20000, { surcharges: false, setupFee: true })).toBe(20000);
+  });
+
+  it('never lines a voucher does not pay for (no-show fees, waived amounts)', () => {
+    const odd = [line('samples', 5000), line('no_show_fee', 700), line('waived', -300)];
+    expect(eligibleFen(odd, 5400, { surcharges: true, setupFee: false })).toBe(5000);
+  });
+
+  it('postedShare applies the ratio to the final eligible parts, held to the reserve', () => {
+    const parts = { surcharges: false, setupFee: true };
+    expect(postedShare(total, lines, parts, 60, 42000, 0)).toBe(42000);
+    expect(postedShare(total, lines, parts, 60, 30000, 0)).toBe(30000);
+    expect(postedShare(total, lines, null, 60, 1e9, 0)).toBe(66600);
+    expect(postedShare(total, lines, null, 60, 1e9, 0)).toBe(finalShare(total, 60, 1e9));
+  });
+
+  it('postedShare of a later co-funder: at most what the earlier left of the eligible amount', () => {
+    expect(postedShare(10000, [line('samples', 10000)], null, 50, 1e9, 6000)).toBe(4000);
+    expect(postedShare(10000, [line('samples', 10000)], null, 30, 1e9, 6000)).toBe(3000);
+    expect(postedShare(10000, [line('samples', 10000)], null, 30, 1e9, 10000)).toBe(0);
+  });
+});
+
+describe('rule versions', () => {
+  const row = {
+    ratioRules: shandong,
+    orderCapFen: null,
+    enterpriseYearCapFen: 100000,
+    groupYearCapFen: null,
+    startsOn: '2026-01-01',
+    useBy: '2026-12-31',
+    claimBy: '2027-01-31',
+    eligibleCategories: [],
+    eligibleProviders: [],
+    allowOutOfProvince: false,
+    eligibleParts: null,
+  };
+
+  it('a programme row without parts: every part', () => {
+    expect(rulesOf(row).eligibleParts).toEqual(ALL_PARTS);
+  });
+
+  it('the same rules in another key order are not a change; any rule field is', () => {
+    const a = rulesOf(row);
+    const reordered = rulesOf({
+      ...row,
+      ratioRules: { sameCityTopUpPercent: 30, byCity: { '371700': 60, ...shandong.byCity }, basePercent: 40 },
+    });
+    expect(rulesDiffer(a, reordered)).toBe(false);
+    expect(rulesDiffer(a, rulesOf({ ...row, ratioRules: { ...shandong, basePercent: 50 } }))).toBe(true);
+    expect(rulesDiffer(a, rulesOf({ ...row, orderCapFen: 5000 }))).toBe(true);
+    expect(rulesDiffer(a, rulesOf({ ...row, eligibleCategories: ['010000'] }))).toBe(true);
+    expect(rulesDiffer(a, rulesOf({ ...row, useBy: '2026-11-30' }))).toBe(true);
+    expect(rulesDiffer(a, rulesOf({ ...row, eligibleParts: { surcharges: false, setupFee: true } }))).toBe(true);
+    expect(rulesDiffer(a, rulesOf({ ...row, ratioRules: { ...shandong, byCounty: { '371525': 70 } } }))).toBe(true);
+    expect(rulesDiffer(a, rulesOf({ ...row, ratioRules: { ...shandong, byCounty: {} } }))).toBe(false);
+    // A version read back from PostgreSQL's jsonb comes with its keys in another order: no change.
+    const stored = JSON.parse(JSON.stringify(Object.fromEntries(Object.entries(a).reverse()))) as typeof a;
+    expect(rulesDiffer(a, stored)).toBe(false);
+  });
+});
+
+describe('coFundedShares', () => {
+  const limits = { orderCapFen: null, quotaAvailableFen: 1e9, groupAvailableFen: null, budgetAvailableFen: 1e9 };
+
+  it('each programme pays its own ratio of its eligible amount, in order', () => {
+    const [p, c] = coFundedShares(
+      [
+        { eligibleFen: 10000, ratio: 40, limits, sharedCaps: [] },
+        { eligibleFen: 10000, ratio: 30, limits, sharedCaps: [] },
+      ],
+      new Map(),
+    );
+    expect(p).toEqual({ voucherFen: 4000, limitedBy: 'ratio' });
+    expect(c).toEqual({ voucherFen: 3000, limitedBy: 'ratio' });
+  });
+
+  it('the later programme pays at most what the earlier left of the eligible amount', () => {
+    const [p, c] = coFundedShares(
+      [
+        { eligibleFen: 10000, ratio: 70, limits, sharedCaps: [] },
+        { eligibleFen: 10000, ratio: 50, limits, sharedCaps: [] },
+      ],
+      new Map(),
+    );
+    expect(p!.voucherFen + c!.voucherFen).toBe(10000);
+    expect(c).toEqual({ voucherFen: 3000, limitedBy: 'co_funded' });
+  });
+
+  it('each programme is held to its own caps', () => {
+    const [p, c] = coFundedShares(
+      [
+        { eligibleFen: 10000, ratio: 40, limits: { ...limits, orderCapFen: 1000 }, sharedCaps: [] },
+        { eligibleFen: 10000, ratio: 30, limits: { ...limits, quotaAvailableFen: 500 }, sharedCaps: [] },
+      ],
+      new Map(),
+    );
+    expect(p).toEqual({ voucherFen: 1000, limitedBy: 'order_cap' });
+    expect(c).toEqual({ voucherFen: 500, limitedBy: 'quota' });
+  });
+
+  it('a shared cap limits the sum of the programmes it lists', () => {
+    const [p, c] = coFundedShares(
+      [
+        { eligibleFen: 10000, ratio: 40, limits, sharedCaps: [7] },
+        { eligibleFen: 10000, ratio: 30, limits, sharedCaps: [7] },
+      ],
+      new Map([[7, 5000]]),
+    );
+    expect(p).toEqual({ voucherFen: 4000, limitedBy: 'ratio' });
+    expect(c).toEqual({ voucherFen: 1000, limitedBy: 'shared_cap' });
+  });
+
+  it('different eligible parts: the city pays its ratio of its own eligible amount, less what the province took', () => {
+    const [p, c] = coFundedShares(
+      [
+        { eligibleFen: 6000, ratio: 60, limits, sharedCaps: [] },
+        { eligibleFen: 10000, ratio: 80, limits, sharedCaps: [] },
+      ],
+      new Map(),
+    );
+    expect(p!.voucherFen).toBe(3600);
+    expect(c).toEqual({ voucherFen: 6400, limitedBy: 'co_funded' });
   });
 });

@@ -17,7 +17,9 @@
  * |                     | member_accept/decline/disable/enable, member_role_change — organisations     |
  * | certification       | apply, upload, resubmit, withdraw, approve, return, reject — applications     |
  * | voucher_application | apply, resubmit, withdraw, approve, return, reject — applications             |
- * | payment             | authorise (failure: declined or refused), capture, release, refund — checkout |
+ * | payment             | authorise (failure: declined or refused), capture, release, refund — checkout; |
+ * |                     | transfer_receipt, transfer_return, transfer_proof, transfer_settings,         |
+ * |                     | transfer_overdue_cancel — transfers                                           |
  * | settlement          | submit, line_approve, line_return, line_reject, pay — settlement              |
  * | reconciliation      | run (failure: the run failed), resolve — settlement                           |
  * | voucher             | programme_create, programme_update, quota_grant, quota_revoke, quota_expire,  |
@@ -108,6 +110,12 @@ export const AUDIT_ACTIONS: Record<string, AuditLabel> = {
   'payment.capture': { zh: '银行卡扣款', en: 'Card payment captured' },
   'payment.release': { zh: '释放预授权', en: 'Card hold released' },
   'payment.refund': { zh: '退款', en: 'Refund' },
+  'agreement.accept': { zh: '接受服务协议', en: 'Service agreement accepted' },
+  'payment.transfer_receipt': { zh: '对公转账到账确认', en: 'Bank transfer received' },
+  'payment.transfer_return': { zh: '退回多付转账', en: 'Transfer excess returned' },
+  'payment.transfer_proof': { zh: '上传到账凭证', en: 'Transfer proof attached' },
+  'payment.transfer_settings': { zh: '修改对公转账设置', en: 'Transfer settings changed' },
+  'payment.transfer_overdue_cancel': { zh: '逾期未付取消预约', en: 'Unpaid booking cancelled' },
 
   'settlement.submit': { zh: '提交兑付批次', en: 'Settlement batch submitted' },
   'settlement.line_approve': { zh: '兑付明细审核通过', en: 'Claim line approved' },
@@ -120,6 +128,9 @@ export const AUDIT_ACTIONS: Record<string, AuditLabel> = {
 
   'voucher.programme_create': { zh: '创建创新券项目', en: 'Voucher programme created' },
   'voucher.programme_update': { zh: '修改创新券项目', en: 'Voucher programme changed' },
+  'voucher.shared_cap_create': { zh: '设置跨项目共享上限', en: 'Shared cap created' },
+  'voucher.shared_cap_update': { zh: '修改跨项目共享上限', en: 'Shared cap changed' },
+  'voucher.shared_cap_remove': { zh: '删除跨项目共享上限', en: 'Shared cap removed' },
   'voucher.quota_grant': { zh: '发放创新券额度', en: 'Voucher quota granted' },
   'voucher.quota_revoke': { zh: '收回创新券额度', en: 'Voucher quota revoked' },
   'voucher.quota_expire': { zh: '额度到期收回', en: 'Voucher quota expired' },

@@ -241,6 +241,18 @@ export function bookingRoutes(booking: BookingService, checkout: CheckoutService
   });
   route({
     method: 'post',
+    path: '/bookings/:id/payment',
+    summary:
+      'Complete a card payment that needs action (its authorisation before the service failed): a new card token, saved and authorised at once (the enterprise that booked)',
+    tag,
+    access: BOOKERS,
+    params: idParams,
+    body: z.object({ paymentToken: bookingRequestSchema.shape.paymentToken.unwrap() }).strict(),
+    response: bookingSchema,
+    handler: ({ params, body, actor }) => checkout.pay(actor!, params.id, body.paymentToken),
+  });
+  route({
+    method: 'post',
     path: '/bookings/:id/rate',
     summary: 'Rate a completed service on the national 5-level scale (5 非常满意 … 1 极差)',
     tag,

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import {
   bookingModes,
   bookingStatuses,
+  fundingSources,
   paymentMethods,
   paymentStatuses,
   priceUnits,
@@ -112,6 +113,8 @@ export const paymentSchema = z.object({
   capturedFen: z.number().int(),
   refundedFen: z.number().int(),
   declineCode: z.string().nullable(),
+  /** A saved card waiting for its window (scheduled): when it is authorised (ISO instant, UTC). */
+  authoriseAt: z.string().nullable().optional(),
 });
 
 export const bookingRequestSchema = z
@@ -128,13 +131,20 @@ export const bookingRequestSchema = z
     useVoucher: z.boolean().default(false),
     /** A particular quota of the enterprise's to use (default: the one that pays most). */
     quotaId: z.number().int().positive().optional(),
-    /** A processor card token (tok_visa …): the self-pay share is authorised on the card. Without one, the lab invoices it. */
+    /**
+     * How the self-pay share is paid: `card` (with paymentToken) or `bank_transfer` (对公转账 against a
+     * payment notice issued at confirmation). Default: card with a token, bank transfer without.
+     */
+    paymentMethod: z.enum(['card', 'bank_transfer']).optional(),
+    /** A processor card token (tok_visa …): the self-pay share is authorised on the card. */
     paymentToken: z
       .string()
       .regex(/^[\w|-]{3,200}$/, 'a card token from the payment form')
       .optional(),
     /** Why an out-of-province provider is needed (programmes that allow them require one). */
     justification: z.string().trim().max(1000).optional(),
+    /** 经费来源: the research funding the user pays from (optional in the API; the web form asks enterprises). */
+    fundingSource: z.enum(fundingSources).optional(),
   })
   .strict();
 export type BookingRequest = z.infer<typeof bookingRequestSchema>;
@@ -145,6 +155,8 @@ export const quoteSchema = z.object({
   unit: z.enum(priceUnits),
   price: priceSchema,
   voucher: voucherSplitSchema.shape.voucher,
+  /** Every programme's share in funding order (co-funded orders: the province's, then the city's). */
+  vouchers: voucherSplitSchema.shape.vouchers,
   ineligible: voucherSplitSchema.shape.ineligible,
 });
 
@@ -190,6 +202,7 @@ export const bookingSchema = z.object({
   sampleCount: z.number().int().nullable(),
   purpose: z.string().nullable(),
   urgent: z.boolean(),
+  fundingSource: z.enum(fundingSources).nullable(),
   userType: z.enum(userTypes),
   price: priceSchema,
   usage: z
@@ -203,6 +216,8 @@ export const bookingSchema = z.object({
   paymentMethod: z.enum(paymentMethods).nullable(),
   payment: paymentSchema.nullable(),
   voucherUse: voucherUseSchema.nullable(),
+  /** Every voucher use in funding order (co-funded orders hold one per programme; voucherUse is the first). */
+  voucherUses: z.array(voucherUseSchema),
   rating: z.number().int().nullable(),
   ratingComment: z.string().nullable(),
   cancellableUntil: z.string().nullable(),

@@ -170,6 +170,11 @@ export class BookingService {
     return this.requests.settleCheckout(id, outcome, now, reason);
   }
 
+  /** Cancels a booking left unpaid at its start (checkout's card window); false if it had moved on. */
+  cancelUnpaid(id: number, now: number, reason: string): Promise<boolean> {
+    return this.requests.cancelUnpaid(id, now, reason);
+  }
+
   forgetIdempotencyKey(id: number): Promise<void> {
     return this.requests.forgetIdempotencyKey(id);
   }

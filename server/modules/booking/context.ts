@@ -29,7 +29,9 @@ export interface BookingHooks {
   /** Inside a transition's transaction, after the row changed: hold, post or release money. Awaited. */
   onTransition(before: BookingRow, after: BookingRow, now: number): Promise<void>;
   /** The price split, payment and voucher use of each booking, for views (inside the views' read). */
-  money(rows: BookingRow[]): Promise<Map<number, Pick<BookingView, 'price' | 'finalPrice' | 'payment' | 'voucherUse'>>>;
+  money(
+    rows: BookingRow[],
+  ): Promise<Map<number, Pick<BookingView, 'price' | 'finalPrice' | 'payment' | 'voucherUse' | 'voucherUses'>>>;
 }
 
 /** How long the holiday calendar read from the database is used before it is read again. */

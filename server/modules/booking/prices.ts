@@ -3,13 +3,13 @@
  * the instrument's rate card (pricing.ts does the arithmetic). Used by quotes, booking requests and
  * completion.
  */
-import type { BookingMode, UserType } from '../../../db/schema/index.ts';
+import type { BookingMode, PriceSnapshot, UserType } from '../../../db/schema/index.ts';
 import { badRequest } from '../../shared/errors.ts';
 import { parseInstant } from '../../shared/time.ts';
 import type { Actor } from '../auth/actor.ts';
 import type { BookingRequest, Schedule } from './booking.schemas.ts';
 import type { BookingContext } from './context.ts';
-import { bookedItem, price, type PricingRequest } from './pricing.ts';
+import { bookedItem, cardOfSnapshot, price, type PricingRequest } from './pricing.ts';
 import { offHoursMinutes } from './slots.ts';
 
 export interface RequestedUsage {
@@ -72,20 +72,23 @@ export async function priceFor(
     rateItemId?: number;
     /** The item a booking stored, priced again: used while still on the card, else the first of the unit. */
     bookedRateItemId?: number | null;
+    /** The terms the order was quoted on: priced by them, not by today's card (orders before snapshots: null). */
+    snapshot?: PriceSnapshot | null;
   },
   rules: Pick<Schedule, 'slotMinutes' | 'timeZone'>,
 ) {
-  const card = await ctx.catalogRepo.rateCard(instrumentId);
+  const card = usage.snapshot ? cardOfSnapshot(usage.snapshot) : await ctx.catalogRepo.rateCard(instrumentId);
   if (!card)
     throw badRequest('this instrument has no published prices', [
       { path: 'body.instrumentId', message: 'no rate card' },
     ]);
-  const rateItemId =
-    usage.bookedRateItemId != null
+  const rateItemId = usage.snapshot
+    ? card.items[0]!.id
+    : usage.bookedRateItemId != null
       ? bookedItem(card, usage.mode === 'machine_time' ? 'hour' : 'sample', usage.bookedRateItemId)?.id
       : usage.rateItemId;
   const offHours =
-    usage.mode === 'machine_time' && usage.start !== undefined && card.offHoursSurchargePercent > 0
+    usage.mode === 'machine_time' && usage.start !== undefined && (card.offHoursSurchargePercent ?? 0) > 0
       ? offHoursMinutes(usage.start, usage.start + usage.minutes! * 60_000, rules.timeZone, await ctx.holidayCalendar())
       : 0;
   const req: PricingRequest =
@@ -114,5 +117,6 @@ export async function priceFor(
       [{ path: result.reason === 'no_rate' ? 'body.mode' : 'body.rateItemId', message: result.reason }],
     );
   }
-  return result;
+  const snapshot: PriceSnapshot = { ...result.terms, quotedAt: usage.snapshot?.quotedAt ?? ctx.clock.now() };
+  return { ...result, snapshot };
 }

@@ -9,7 +9,7 @@
  * surcharges are independent and never compound: neither is part of the other's base, and the minimum
  * charge is reached before any surcharge.
  */
-import type { PriceLine } from '../../../db/schema/booking.ts';
+import type { PriceLine, PriceSnapshot } from '../../../db/schema/booking.ts';
 import type { PriceUnit, UserType } from '../../../db/schema/enums.ts';
 
 export interface RateCardForPricing {
@@ -44,7 +44,14 @@ export type PricingRequest = {
 );
 
 export type PricingResult =
-  | { ok: true; unit: 'hour' | 'sample'; lines: PriceLine[]; totalFen: number }
+  | {
+      ok: true;
+      unit: 'hour' | 'sample';
+      lines: PriceLine[];
+      totalFen: number;
+      /** The card's terms this price was made with (the caller adds when: `quotedAt`). */
+      terms: Omit<PriceSnapshot, 'quotedAt'>;
+    }
   | { ok: false; reason: 'no_rate' | 'unknown_rate_item' | 'too_large' };
 
 /** An amount past Number.MAX_SAFE_INTEGER: the card's prices times the quantity cannot be charged exactly. */
@@ -104,6 +111,30 @@ export function bookedItem(
 ): RateCardForPricing['items'][number] | undefined {
   const booked = rateItemId == null ? undefined : card.items.find((i) => i.id === rateItemId && i.unit === unit);
   return booked ?? card.items.find((i) => i.unit === unit);
+}
+
+/**
+ * The card an order was quoted on, from its snapshot: completion prices the order by it (a card
+ * edited after the order does not change the order's price). The one item carries the unit price of
+ * the order's user type for every type.
+ */
+export function cardOfSnapshot(s: PriceSnapshot): RateCardForPricing {
+  return {
+    setupFeeFen: s.setupFeeFen,
+    minimumChargeFen: s.minimumChargeFen,
+    urgentSurchargePercent: s.urgentSurchargePercent,
+    offHoursSurchargePercent: s.offHoursSurchargePercent,
+    items: [
+      {
+        id: s.rateItemId ?? 0,
+        unit: s.unit,
+        labelZh: s.itemName,
+        internalFen: s.unitFen,
+        academicFen: s.unitFen,
+        enterpriseFen: s.unitFen,
+      },
+    ],
+  };
 }
 
 const unitPrice = (item: RateCardForPricing['items'][number], userType: UserType): number =>
@@ -204,7 +235,18 @@ function priceLines(card: RateCardForPricing, req: PricingRequest): PricingResul
   }
 
   // The total is the sum of the lines.
-  return { ok: true, unit, lines, totalFen: sum(lines) };
+  const terms = {
+    rateItemId: item.id,
+    itemName: item.labelZh,
+    unit,
+    unitFen,
+    userType: req.userType,
+    setupFeeFen,
+    minimumChargeFen: minimumFen,
+    urgentSurchargePercent: percent,
+    offHoursSurchargePercent: card.offHoursSurchargePercent ?? 0,
+  };
+  return { ok: true, unit, lines, totalFen: sum(lines), terms };
 }
 
 /** amount × numerator / denominator, rounded half up (non-negative integers); exact past 2^53 too. */

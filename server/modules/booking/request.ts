@@ -5,7 +5,14 @@
  * books with money through the same steps; `create` is the path without it.
  */
 import { constraintErrorOf } from '../../../db/port.ts';
-import type { BookingMode, BookingStatus, PaymentMethod, PriceLine, UserType } from '../../../db/schema/index.ts';
+import type {
+  BookingMode,
+  BookingStatus,
+  PaymentMethod,
+  PriceLine,
+  PriceSnapshot,
+  UserType,
+} from '../../../db/schema/index.ts';
 import { AppError, badRequest } from '../../shared/errors.ts';
 import { formatInstant } from '../../shared/time.ts';
 import type { Actor } from '../auth/actor.ts';
@@ -26,7 +33,7 @@ export interface BookingPlan {
   usage: { mode: BookingMode; minutes?: number; samples?: number; start?: number; end?: number };
   block: Interval | null;
   userType: UserType;
-  quoted: { totalFen: number; lines: PriceLine[] };
+  quoted: { totalFen: number; lines: PriceLine[]; snapshot: PriceSnapshot };
   /** requested, or approved for instruments that need no approval. */
   confirmedStatus: BookingStatus;
   /** Local date of the service (for voucher validity). */
@@ -179,10 +186,12 @@ export class BookingRequests {
         wantedBy: usage.mode === 'sample' ? (usage.end ?? null) : null,
         purpose: input.purpose ?? null,
         urgent: input.urgent,
+        fundingSource: input.fundingSource ?? null,
         userType: plan.userType,
         quotedFen: quoted.totalFen,
         rateItemId: input.rateItemId ?? null,
         priceLines: quoted.lines,
+        priceSnapshot: quoted.snapshot,
         paymentMethod,
         idempotencyKey: idempotencyKey ?? null,
         createdAt: now,
@@ -253,6 +262,32 @@ export class BookingRequests {
     if (to === 'approved') await this.confirmEvent(repo, id, 'requested', now);
     await ctx.notifier?.bookingCreated(id, now);
     return true;
+  }
+
+  /**
+   * Cancels a confirmed booking whose card payment was not completed by the start of its service
+   * (checkout's card window): the status, its event, checkout's money hook (the voucher share given
+   * back) and the notification, in one write transaction. False if it had moved on already.
+   */
+  async cancelUnpaid(id: number, now: number, reason: string): Promise<boolean> {
+    const { ctx } = this;
+    return ctx.db.write(async (tx) => {
+      const repo = ctx.repo.with(tx);
+      const b = await repo.booking(id);
+      if (!b || (b.status !== 'requested' && b.status !== 'approved')) return false;
+      await repo.updateBooking(id, { status: 'cancelled', updatedAt: now });
+      await repo.insertEvent({
+        bookingId: id,
+        fromStatus: b.status,
+        toStatus: 'cancelled',
+        actorId: null,
+        at: now,
+        reason,
+      });
+      if (ctx.hooks) await ctx.hooks.onTransition(b, (await repo.booking(id))!, now);
+      await ctx.notifier?.bookingChanged(id, now, null);
+      return true;
+    });
   }
 
   /** Frees a failed checkout's Idempotency-Key for another attempt. In a transaction. */

@@ -65,8 +65,9 @@ export async function completion(ctx: BookingContext, b: BookingRow, usage: Usag
   }
   // Machine time is priced for the minutes actually used, counted from the booked start: the off-hours
   // surcharge follows [start, start + actual minutes), so a run past 18:00 pays for its evening part.
-  // The rate item booked prices it again; if the lab has since removed it from its card, the card's first
-  // item of the unit does (as for a booking that named none) rather than the completion failing.
+  // Priced by the terms the order was quoted on (its price snapshot), whatever the card says now. An order
+  // from before snapshots: the rate item booked prices it again; if the lab has since removed it from its
+  // card, the card's first item of the unit does (as for a booking that named none).
   const final = await priceFor(
     ctx,
     b.instrumentId,
@@ -78,6 +79,7 @@ export async function completion(ctx: BookingContext, b: BookingRow, usage: Usag
       start: b.startAt ?? undefined,
       urgent: b.urgent,
       bookedRateItemId: b.rateItemId,
+      snapshot: b.priceSnapshot,
     },
     rules,
   );

@@ -67,13 +67,14 @@ export class BookingTransitions {
         bookingId: id,
         fromStatus: b.status,
         toStatus: to,
-        actorId: actor.userId,
+        // 0: the platform itself (a scheduled job, e.g. an unpaid bank transfer's cancellation).
+        actorId: actor.userId || null,
         at: now,
         reason: body.reason ?? body.note ?? null,
       });
       if (ctx.hooks) await ctx.hooks.onTransition(fresh, (await repo.booking(id))!, now);
       // After the money hook (the final price is amended there); the actor is not told of their own act.
-      await ctx.notifier?.bookingChanged(id, now, actor.userId);
+      await ctx.notifier?.bookingChanged(id, now, actor.userId || null);
     });
     return this.views.viewById(id);
   }

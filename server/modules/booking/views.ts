@@ -151,6 +151,7 @@ export class BookingViews {
         sampleCount: b.sampleCount,
         purpose: b.purpose,
         urgent: b.urgent,
+        fundingSource: b.fundingSource ?? null,
         userType: b.userType,
         price: money?.price ?? plainPrice(b.quotedFen, b.priceLines),
         usage:
@@ -161,6 +162,7 @@ export class BookingViews {
         paymentMethod: b.paymentMethod,
         payment: money?.payment ?? null,
         voucherUse: money?.voucherUse ?? null,
+        voucherUses: money?.voucherUses ?? [],
         rating: b.rating,
         ratingComment: b.ratingComment,
         cancellableUntil: at(until),

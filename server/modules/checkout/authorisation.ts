@@ -48,7 +48,7 @@ export class Authorisation {
           payment_id: String(payment.id),
           booking_id: String(payment.bookingId),
         },
-        idempotencyKey: await this.ctx.key(payment, 'authorise'),
+        idempotencyKey: await this.ctx.key(payment, this.ctx.authoriseStep(payment)),
       });
     } catch (err) {
       if (!(err instanceof PaymentError)) throw err;
@@ -134,6 +134,7 @@ export class Authorisation {
     const { db, payments, bookings, ledger } = this.ctx.deps;
     const now = this.ctx.now;
     let release = false;
+    let capture = false;
     await db.write(async () => {
       const p = (await payments.byId(paymentId))!;
       if (p.status !== 'authorising') {
@@ -149,12 +150,13 @@ export class Authorisation {
         status: 'authorised',
         chargeId: charge.id,
         authorisedFen: charge.amountFen,
+        authorisedAt: now,
         token: null,
         updatedAt: now,
       });
       await ledger.create(
         {
-          id: `pay:${p.id}:authorise`,
+          id: this.ctx.holdId(p),
           debit: a.cash.id,
           credit: a.fromProcessor.id,
           amountFen: charge.amountFen,
@@ -173,10 +175,15 @@ export class Authorisation {
       if (!(await bookings.settleCheckout(b.id, 'paid', now))) {
         await payments.update(p.id, { pendingAction: 'release', updatedAt: now });
         release = true;
+      } else if (this.ctx.mode === 'confirmation' && (await bookings.row(b.id))?.status === 'approved') {
+        // Confirmed at once (no approval needed): the self-pay share is captured now.
+        await payments.update(p.id, { pendingAction: 'capture', pendingAmountFen: charge.amountFen, updatedAt: now });
+        capture = true;
       }
     });
     // After the commit, and not awaited: the caller's answer does not wait for the release.
     if (release) void this.settling.settle(paymentId).catch(() => undefined);
+    if (capture) await this.settling.settle(paymentId).catch(() => undefined);
   }
 
   /** Undoes a checkout: the voucher share and the time are released, the booking never made. */
@@ -184,9 +191,10 @@ export class Authorisation {
     const { db, payments, bookings, vouchers } = this.ctx.deps;
     const now = this.ctx.now;
     await db.write(async () => {
-      // Read again inside the transaction: only a checkout still waiting for its answer is undone.
+      // Read again inside the transaction: only a checkout still waiting for its answer (the hold, or
+      // saving the card for a later hold) is undone.
       const p = (await payments.byId(payment.id))!;
-      if (p.status !== 'authorising') return;
+      if (p.status !== 'authorising' && p.status !== 'saving_card') return;
       await payments.update(p.id, {
         status: 'failed',
         declineCode: code,

@@ -3,6 +3,7 @@
  * its card payment written as an intent in one transaction, then the card authorised outside it
  * (authorisation.ts).
  */
+import type { PriceLine } from '../../../db/schema/booking.ts';
 import type { BookingRequest, BookingView } from '../booking/booking.schemas.ts';
 import type { BookingRow } from '../booking/booking.repo.ts';
 import type { BookingPlan } from '../booking/booking.service.ts';
@@ -10,13 +11,14 @@ import { AppError, badRequest } from '../../shared/errors.ts';
 import type { Actor } from '../auth/actor.ts';
 import type { SplitContext } from '../vouchers/vouchers.service.ts';
 import type { Authorisation } from './authorisation.ts';
+import { authoriseAtFor, type CardWindow } from './card-window.ts';
 import type { CheckoutContext } from './context.ts';
 
 /** What the voucher module is told about one order. */
 function orderOf(
   actor: Actor,
   base: { institutionId: number; categoryCode: string; serviceDate: string; userType: BookingPlan['userType'] },
-  totalFen: number,
+  price: { totalFen: number; lines: PriceLine[] },
   justification?: string,
 ): SplitContext {
   return {
@@ -24,7 +26,8 @@ function orderOf(
     userType: base.userType,
     providerId: base.institutionId,
     categoryCode: base.categoryCode,
-    totalFen,
+    totalFen: price.totalFen,
+    lines: price.lines,
     serviceDate: base.serviceDate,
     justification: justification ?? null,
   };
@@ -34,6 +37,7 @@ export class Checkout {
   constructor(
     private readonly ctx: CheckoutContext,
     private readonly authorisation: Authorisation,
+    private readonly cardWindow: CardWindow,
   ) {}
 
   async quote(actor: Actor, input: BookingRequest) {
@@ -42,7 +46,7 @@ export class Checkout {
     // made for the total passed to it, so the two reads need not see one moment.
     const base = await bookings.quote(actor, input);
     const split = (
-      await vouchers.split(orderOf(actor, base, base.totalFen, input.justification), input.useVoucher, input.quotaId)
+      await vouchers.split(orderOf(actor, base, base, input.justification), input.useVoucher, input.quotaId)
     ).view;
     return {
       instrumentId: base.instrumentId,
@@ -56,6 +60,7 @@ export class Checkout {
         lines: base.lines,
       },
       voucher: split.voucher,
+      vouchers: split.vouchers,
       ineligible: split.ineligible,
     };
   }
@@ -76,7 +81,7 @@ export class Checkout {
       const order = orderOf(
         actor,
         { ...plan, institutionId: plan.instrument.institutionId, categoryCode: plan.instrument.categoryCode },
-        plan.quoted.totalFen,
+        plan.quoted,
         input.justification,
       );
       // Refuse an unusable voucher before anything is written (the reasons say why).
@@ -90,6 +95,11 @@ export class Checkout {
         [{ path: 'body.useVoucher', message: preview.view.ineligible[0]?.reason ?? 'no_quota' }],
       );
     }
+    const chosen = await this.paymentMethodOf(
+      input,
+      plan.instrument.institutionId,
+      plan.quoted.totalFen - (preview?.plan?.deductFen ?? 0),
+    );
     const now = this.ctx.now;
     // The intent, all or nothing: the booking holding its time, the voucher share held, the payment
     // to authorise. The processor is called only after this has committed.
@@ -103,9 +113,9 @@ export class Checkout {
           reason: 'voucher_exhausted',
         });
       }
-      const deduct = voucher?.programme.settlementMode === 'deduct';
-      const selfPay = plan.quoted.totalFen - (voucher && deduct ? voucher.voucherFen : 0);
-      const method = selfPay === 0 ? null : input.paymentToken ? 'card' : 'invoice';
+      // Deduct-mode shares are not paid by the enterprise now (a co-funded order may hold two).
+      const selfPay = plan.quoted.totalFen - (voucher?.deductFen ?? 0);
+      const method = selfPay === 0 ? null : chosen;
       const row = await bookings.insertPlanned(
         plan,
         idempotencyKey,
@@ -114,12 +124,23 @@ export class Checkout {
         now,
       );
       if (voucher) await vouchers.reserve(row.id, order, voucher, now);
+      // Confirmed at once (no approval needed): the bank transfer's payment notice now.
+      if (method === 'bank_transfer' && row.status === 'approved')
+        await this.ctx.deps.transfers?.open(row, selfPay, now);
+      // A service beyond the processor's window: the card is saved now and authorised later (card-window.ts).
+      const authoriseAt = authoriseAtFor(
+        this.ctx.mode,
+        row.mode === 'machine_time' ? row.startAt : null,
+        now,
+        this.ctx.windowMs,
+      );
       const payment =
         method === 'card'
           ? await payments.insert({
               bookingId: row.id,
               provider: provider.name,
-              status: 'authorising',
+              status: authoriseAt === null ? 'authorising' : 'saving_card',
+              authoriseAt,
               currency: this.ctx.currency,
               token: input.paymentToken!,
               authorisedFen: selfPay,
@@ -130,8 +151,38 @@ export class Checkout {
       return { row, payment };
     });
     if (!made.payment) return { booking: await bookings.viewOf(actor, made.row), replayed: made.row.createdAt !== now };
-    await this.authorisation.authorise(made.payment, true);
+    if (made.payment.status === 'saving_card') await this.cardWindow.saveCard(made.payment, true);
+    else await this.authorisation.authorise(made.payment, true);
     return { booking: await bookings.get(actor, made.row.id), replayed: false };
+  }
+
+  /**
+   * How the self-pay share is paid: the card (a token), or bank transfer (对公转账, also when neither
+   * is named and no card token is given). Bank transfer needs the lab's receiving account; without
+   * the transfers module (an old seed) the lab's invoice, as before.
+   */
+  private async paymentMethodOf(
+    input: BookingRequest,
+    providerId: number,
+    selfPayFen: number,
+  ): Promise<'card' | 'bank_transfer' | 'invoice'> {
+    const method = input.paymentMethod ?? (input.paymentToken ? 'card' : 'bank_transfer');
+    if (method === 'card' && !input.paymentToken)
+      throw badRequest('paying by card needs the card token of the payment form', [
+        { path: 'body.paymentToken', message: 'required' },
+      ]);
+    if (method === 'bank_transfer' && input.paymentToken)
+      throw badRequest('a card token was sent with bank transfer: choose one way to pay', [
+        { path: 'body.paymentToken', message: 'not with bank_transfer' },
+      ]);
+    if (method === 'card') return 'card';
+    const transfers = this.ctx.deps.transfers;
+    if (!transfers) return 'invoice';
+    if (selfPayFen > 0 && !(await transfers.payeeOf(providerId)))
+      throw badRequest('this lab has not registered a bank account for transfers: pay by card', [
+        { path: 'body.paymentMethod', message: 'the lab takes no bank transfers' },
+      ]);
+    return 'bank_transfer';
   }
 
   /** The same Idempotency-Key again: the first answer, or the unfinished checkout carried on. */
@@ -140,6 +191,8 @@ export class Checkout {
     const payment = await payments.ofBooking(b.id);
     if (b.status === 'pending_payment' && payment?.status === 'authorising')
       await this.authorisation.authorise(payment, true);
+    if (b.status === 'pending_payment' && payment?.status === 'saving_card')
+      await this.cardWindow.saveCard(payment, true);
     const after = (await bookings.row(b.id))!;
     if (after.status === 'payment_failed' && payment)
       throw this.authorisation.failure((await payments.byId(payment.id))!);

@@ -17,6 +17,8 @@
  * - settle.ts — carrying out an owed capture or release and recording it;
  * - refunds.ts — refunds, asked by the lab or seen at the processor;
  * - recovery.ts — the pass that finishes or undoes interrupted payments;
+ * - card-window.ts — holds within the processor's window (saved cards, renewals, a new card), and
+ *   refunds owed after a capture at confirmation;
  * - views.ts — the money a booking view shows;
  * - webhooks.ts — the processor's events; context.ts — what they all share.
  */
@@ -26,6 +28,7 @@ import type { BookingAction } from '../booking/state-machine.ts';
 import type { Actor } from '../auth/actor.ts';
 import { Authorisation } from './authorisation.ts';
 import { Checkout } from './book.ts';
+import { CardWindow, type CardWindowRun } from './card-window.ts';
 import { CheckoutContext, type CheckoutDeps } from './context.ts';
 import { Recovery } from './recovery.ts';
 import { Refunds } from './refunds.ts';
@@ -43,15 +46,18 @@ export class CheckoutService {
   private readonly refunds: Refunds;
   private readonly recovery: Recovery;
   private readonly events: ProcessorEvents;
+  private readonly cardWindow: CardWindow;
 
   constructor(deps: CheckoutDeps) {
     const ctx = new CheckoutContext(deps);
     this.settling = new Settle(ctx);
     const authorisation = new Authorisation(ctx, this.settling);
-    this.checkout = new Checkout(ctx, authorisation);
-    this.transitions = new TransitionMoney(ctx, this.settling);
     this.refunds = new Refunds(ctx);
-    this.recovery = new Recovery(ctx, authorisation, this.settling);
+    this.cardWindow = new CardWindow(ctx, authorisation, this.refunds);
+    this.settling.refundOwed = (paymentId) => this.cardWindow.refundOwed(paymentId);
+    this.checkout = new Checkout(ctx, authorisation, this.cardWindow);
+    this.transitions = new TransitionMoney(ctx, this.settling);
+    this.recovery = new Recovery(ctx, authorisation, this.settling, this.cardWindow);
     this.events = new ProcessorEvents(deps, {
       installationId: () => ctx.installationId(),
       recordAuthorised: (paymentId, charge) => authorisation.recordAuthorised(paymentId, charge),
@@ -75,7 +81,7 @@ export class CheckoutService {
   }
 
   /** A new booking with its voucher share and card payment (book.ts). */
-  book(
+  async book(
     actor: Actor,
     input: BookingRequest,
     idempotencyKey: string | undefined,
@@ -84,7 +90,7 @@ export class CheckoutService {
   }
 
   /** A booking's next step, then the processor call its money left owed (transitions.ts). */
-  transition(
+  async transition(
     actor: Actor,
     id: number,
     action: BookingAction,
@@ -96,6 +102,19 @@ export class CheckoutService {
   /** Carries out a payment's owed processor call (capture or release) and records the answer. */
   settle(paymentId: number): Promise<void> {
     return this.settling.settle(paymentId);
+  }
+
+  /**
+   * The card window's job (card-window.ts): saved cards authorised when their window opens, ageing
+   * holds renewed, bookings unpaid at their start cancelled.
+   */
+  cardAuthorisations(): Promise<CardWindowRun> {
+    return this.cardWindow.run();
+  }
+
+  /** The enterprise completes a card payment that needs a new card (card-window.ts). */
+  pay(actor: Actor, bookingId: number, paymentToken: string): Promise<BookingView> {
+    return this.cardWindow.pay(actor, bookingId, paymentToken);
   }
 
   /** Returns captured money to the card (the lab or an admin, after completion). */

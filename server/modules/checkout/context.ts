@@ -11,6 +11,8 @@ import type { Ledger } from '../ledger/ledger.ts';
 import type { PaymentRow, PaymentsRepo } from '../payments/payments.repo.ts';
 import type { Charge, PaymentProvider } from '../payments/provider.ts';
 import type { VouchersService } from '../vouchers/vouchers.service.ts';
+import type { NoticeBook } from '../transfers/notices.ts';
+import type { Notifier } from '../notifications/notifier.ts';
 
 /** Test hook: throw from here to play a crash between a processor call and the local write. */
 export interface CheckoutFaults {
@@ -31,9 +33,26 @@ export interface CheckoutDeps {
   faults?: CheckoutFaults;
   /** An authorisation nobody could confirm for this long is undone (default 10 minutes). */
   giveUpAfterMs?: number;
+  /**
+   * Bank transfer's payment notices (transfers/notices.ts), issued, amended and cancelled inside the
+   * booking's transactions. Absent: a booking without a card token is billed on the lab's invoice.
+   */
+  transfers?: Pick<NoticeBook, 'payeeOf' | 'open' | 'amend' | 'cancel'>;
   /** The security audit log: money authorised, captured, released and refunded (absent in seeds). */
   audit?: AuditLog;
+  /**
+   * CARD_AUTHORISATION: `window` (default) authorises the card within the processor's window before
+   * the service (card-window.ts); `confirmation` captures the self-pay share when the booking is confirmed.
+   */
+  cardAuthorisation?: CardAuthorisation;
+  /** How many days before the service a saved card is authorised, and how old a hold may grow (default 6). */
+  authorisationWindowDays?: number;
+  /** Tells the enterprise when its card payment needs a new card (absent in seeds). */
+  notifier?: Notifier;
 }
+
+export const cardAuthorisations = ['window', 'confirmation'] as const;
+export type CardAuthorisation = (typeof cardAuthorisations)[number];
 
 export class CheckoutContext {
   readonly currency: string;
@@ -60,6 +79,29 @@ export class CheckoutContext {
   /** Idempotency keys come from local records: this installation, the payment, the step. */
   async key(p: Pick<PaymentRow, 'id'>, step: string): Promise<string> {
     return `isp-${await this.installationId()}-pay-${p.id}-${step}`;
+  }
+
+  /** CARD_AUTHORISATION (default `window`). */
+  get mode(): CardAuthorisation {
+    return this.deps.cardAuthorisation ?? 'window';
+  }
+
+  /** The processor's authorisation window, kept inside its ~7 days (default 6 days). */
+  get windowMs(): number {
+    return (this.deps.authorisationWindowDays ?? 6) * 24 * 3600_000;
+  }
+
+  /**
+   * The key step of the payment's current authorisation: the first is `authorise` (as always), a
+   * renewal or a new card `authorise-<attempt>` (a declined key answers the same decline again).
+   */
+  authoriseStep(p: Pick<PaymentRow, 'attempt'>): string {
+    return p.attempt ? `authorise-${p.attempt}` : 'authorise';
+  }
+
+  /** The ledger id of the payment's current card hold (pending): one per authorisation attempt. */
+  holdId(p: Pick<PaymentRow, 'id' | 'attempt'>): string {
+    return p.attempt ? `pay:${p.id}:authorise-${p.attempt}` : `pay:${p.id}:authorise`;
   }
 
   /** Whether a charge at the processor is this payment's (by the metadata we gave it). */

@@ -5,6 +5,7 @@
  * transaction — so it is safe at any time, next to live requests and from several processes.
  */
 import type { Authorisation } from './authorisation.ts';
+import type { CardWindow } from './card-window.ts';
 import type { CheckoutContext } from './context.ts';
 import type { Settle } from './settle.ts';
 
@@ -13,6 +14,7 @@ export class Recovery {
     private readonly ctx: CheckoutContext,
     private readonly authorisation: Authorisation,
     private readonly settling: Settle,
+    private readonly cardWindow: CardWindow,
   ) {}
 
   /**
@@ -27,7 +29,14 @@ export class Recovery {
     const giveUp = this.ctx.deps.giveUpAfterMs ?? 10 * 60_000;
     const result = { finished: 0, undone: 0, settled: 0, open: 0 };
     for (const p of await payments.unfinished(now - (options.minAgeMs ?? 60_000))) {
-      if (p.status === 'authorising') {
+      if (p.status === 'saving_card') {
+        // A card save without an answer: asked again with its key, or the checkout undone when too old.
+        await this.cardWindow.recoverSave(p, now - p.createdAt >= giveUp);
+        const after = (await payments.byId(p.id))!;
+        if (after.status === 'scheduled') result.finished++;
+        else if (after.status === 'failed') result.undone++;
+        else result.open++;
+      } else if (p.status === 'authorising') {
         const settled = await this.authorisation.resolveFromProcessor(p, now - p.createdAt >= giveUp);
         if (!settled) {
           // Not found yet and not too old: ask again with the same key (replayed if it was made).

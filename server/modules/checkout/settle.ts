@@ -7,6 +7,9 @@ import { PaymentError, type Charge } from '../payments/provider.ts';
 import type { CheckoutContext } from './context.ts';
 
 export class Settle {
+  /** Carries out an owed refund (card-window.ts; set by the checkout service). */
+  refundOwed?: (paymentId: number) => Promise<void>;
+
   constructor(private readonly ctx: CheckoutContext) {}
 
   /** Carries out a payment's owed processor call (capture or release) and records the answer. */
@@ -14,6 +17,8 @@ export class Settle {
     const { payments, provider, faults } = this.ctx.deps;
     const p = await payments.byId(paymentId);
     if (!p?.pendingAction || !p.chargeId) return;
+    // Captured at confirmation (CARD_AUTHORISATION=confirmation): what is owed back is a refund.
+    if (p.pendingAction === 'refund') return this.refundOwed?.(p.id);
     const step = p.pendingAction;
     let charge: Charge;
     try {
@@ -51,7 +56,8 @@ export class Settle {
       const a = await this.ctx.accounts(b, now);
       if (charge.captured) {
         const captured = charge.capturedFen;
-        await ledger.post(`pay:${p.id}:authorise`, `pay:${p.id}:authorise:post`, captured, now);
+        const hold = this.ctx.holdId(p);
+        await ledger.post(hold, `${hold}:post`, captured, now);
         await ledger.create(
           {
             id: `pay:${p.id}:capture-funds`,
@@ -77,7 +83,8 @@ export class Settle {
           updatedAt: now,
         });
       } else if (charge.refundedFen >= charge.amountFen) {
-        await ledger.void(`pay:${p.id}:authorise`, `pay:${p.id}:authorise:void`, now);
+        const hold = this.ctx.holdId(p);
+        await ledger.void(hold, `${hold}:void`, now);
         await this.ctx.deps.audit?.record({
           action: 'payment.release',
           subject: { type: 'booking', id: b.id },

@@ -42,18 +42,38 @@ export class TransitionMoney {
     const { vouchers, payments, bookings } = this.ctx.deps;
     const payment = await payments.ofBooking(after.id);
     const held = payment?.status === 'authorised' ? payment : undefined;
+    // Captured before the service (CARD_AUTHORISATION=confirmation): what is owed back is refunded.
+    const paid = payment?.status === 'captured' || payment?.status === 'partially_refunded' ? payment : undefined;
+    const cardCap = held ? held.authorisedFen : paid ? paid.capturedFen - paid.refundedFen : null;
+    const owe = async (amountFen: number) => {
+      if (paid && amountFen > 0)
+        await payments.update(paid.id, { pendingAction: 'refund', pendingAmountFen: amountFen, updatedAt: now });
+    };
+    if (held && this.ctx.mode === 'confirmation' && before.status === 'requested' && after.status === 'approved') {
+      // Confirmed by the lab: the self-pay share is captured now (the processor call after the commit).
+      await payments.update(held.id, {
+        pendingAction: 'capture',
+        pendingAmountFen: held.authorisedFen,
+        updatedAt: now,
+      });
+    }
+    if (after.paymentMethod === 'bank_transfer') await this.transferNotice(before, after, now);
     switch (after.status) {
       case 'cancelled':
       case 'rejected': {
         await vouchers.release(after.id, now, after.status);
         if (held) await payments.update(held.id, { pendingAction: 'release', pendingAmountFen: 0, updatedAt: now });
+        else if (paid) await owe(cardCap!);
+        // A card waiting for its window (or for the enterprise's new card) holds nothing: nothing to give back.
+        else if (payment?.status === 'scheduled' || payment?.status === 'action_required')
+          await payments.update(payment.id, { status: 'released', authoriseAt: null, updatedAt: now });
         return;
       }
       case 'no_show': {
         await vouchers.release(after.id, now, 'no-show: no service, no voucher');
         const rules = await bookings.schedule(after.instrumentId);
         const fee = noShowFeeFen(before.quotedFen, rules.noShowChargePercent);
-        const charged = held ? Math.min(fee, held.authorisedFen) : fee;
+        const charged = cardCap !== null ? Math.min(fee, cardCap) : fee;
         const lines: PriceLine[] = charged
           ? [
               {
@@ -72,18 +92,23 @@ export class TransitionMoney {
             pendingAmountFen: charged,
             updatedAt: now,
           });
+        else if (paid) await owe(cardCap! - charged);
+        else if (after.paymentMethod === 'bank_transfer') await this.ctx.deps.transfers?.amend(after.id, charged, now);
         else if (charged && after.paymentMethod === 'invoice') await this.invoice(after, charged, now);
         return;
       }
       case 'completed': {
         let finalFen = after.finalFen!;
-        const use = await vouchers.post(after.id, finalFen, now);
-        const voucherFen = use?.status === 'posted' && use.settlementMode === 'deduct' ? use.postedFen! : 0;
+        // Every use of the booking (a co-funded order holds two): the deduct-mode shares posted.
+        const uses = await vouchers.post(after.id, finalFen, after.finalLines ?? [], now);
+        const voucherFen = uses
+          .filter((u) => u.status === 'posted' && u.settlementMode === 'deduct')
+          .reduce((sum, u) => sum + u.postedFen!, 0);
         let selfPay = finalFen - voucherFen;
-        if (held && selfPay > held.authorisedFen) {
-          // The card holds less than the usage costs: the difference is waived, not charged unasked.
-          const waived = selfPay - held.authorisedFen;
-          selfPay = held.authorisedFen;
+        if (cardCap !== null && selfPay > cardCap) {
+          // The card holds (or paid) less than the usage costs: the difference is waived, not charged unasked.
+          const waived = selfPay - cardCap;
+          selfPay = cardCap;
           finalFen -= waived;
           await bookings.amendFinal(
             after.id,
@@ -107,6 +132,11 @@ export class TransitionMoney {
             pendingAmountFen: selfPay,
             updatedAt: now,
           });
+        } else if (paid) {
+          await owe(cardCap! - selfPay);
+        } else if (after.paymentMethod === 'bank_transfer') {
+          // The notice asks for what the service finally cost the enterprise (receipts go through the ledger).
+          await this.ctx.deps.transfers?.amend(after.id, selfPay, now);
         } else if (selfPay > 0) {
           await this.invoice(after, selfPay, now);
         }
@@ -114,6 +144,25 @@ export class TransitionMoney {
       }
       default:
         return;
+    }
+  }
+
+  /**
+   * Bank transfer: the payment notice is issued when the lab confirms the request (a booking
+   * confirmed at once got it at checkout), for the self-pay share quoted; cancelled with the booking.
+   */
+  private async transferNotice(before: BookingRow, after: BookingRow, now: number): Promise<void> {
+    const transfers = this.ctx.deps.transfers;
+    if (!transfers) return;
+    if (after.status === 'approved' && before.status === 'requested') {
+      const uses = await this.ctx.deps.vouchers.usesOfBookings([after.id]);
+      const deducted = uses
+        .filter((u) => u.settlementMode === 'deduct' && u.status !== 'released')
+        .reduce((sum, u) => sum + u.reservedFen, 0);
+      const selfPay = after.quotedFen - deducted;
+      if (selfPay > 0) await transfers.open(after, selfPay, now);
+    } else if (after.status === 'cancelled' || after.status === 'rejected') {
+      await transfers.cancel(after.id, now);
     }
   }
 

@@ -9,7 +9,14 @@ import type { Database, Queryable } from '../../../db/port.ts';
 import { documents, type DocumentKind, type ReviewSubject } from '../../../db/schema/index.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { AppError, notFound } from '../../shared/errors.ts';
-import { DOCUMENT_KINDS, downloadName, servedAs, sniffFile, type FileStorage } from '../../shared/files.ts';
+import {
+  DOCUMENT_KINDS,
+  INVOICE_KINDS,
+  downloadName,
+  servedAs,
+  sniffFile,
+  type FileStorage,
+} from '../../shared/files.ts';
 
 /** The largest document accepted (a scanned licence is well under this). */
 export const DOCUMENT_MAX_BYTES = 10 * 1024 * 1024;
@@ -50,11 +57,15 @@ export class DocumentStore {
     input: { kind: DocumentKind; fileName: string; bytes: Buffer; uploadedBy: number },
     recheck?: (tx: Queryable) => Promise<void>,
   ): Promise<DocumentRow> {
-    const sniffed = await sniffFile(input.bytes, DOCUMENT_KINDS, input.fileName);
+    // Invoices may also be OFD (China's electronic invoices); other documents are PDF or a scan.
+    const invoice = input.kind === 'invoice';
+    const sniffed = await sniffFile(input.bytes, invoice ? INVOICE_KINDS : DOCUMENT_KINDS, input.fileName);
     if (!sniffed.kind) {
-      throw new AppError('unsupported_media_type', 'documents are PDF files or JPEG or PNG scans', [
-        { path: 'body', message: sniffed.found ? `not accepted: ${sniffed.found}` : 'not a recognised file type' },
-      ]);
+      throw new AppError(
+        'unsupported_media_type',
+        invoice ? 'invoices are PDF or OFD files or JPEG or PNG scans' : 'documents are PDF files or JPEG or PNG scans',
+        [{ path: 'body', message: sniffed.found ? `not accepted: ${sniffed.found}` : 'not a recognised file type' }],
+      );
     }
     const stored = await this.files.save('documents', `${subject.type}-${subject.id}`, sniffed.ext, input.bytes);
     try {

@@ -6,4 +6,6 @@ export const LINKS = {
   claimantBatch: (id: number, kind: 'provider' | 'enterprise') =>
     kind === 'provider' ? `/lab/settlement/${id}` : `/my/claims/${id}`,
   run: (id: number) => `/finance/reconciliation/${id}`,
+  /** The enterprise's payment notices (bank transfers). */
+  paymentNotices: '/my/payment-notices',
 };

@@ -66,6 +66,14 @@ export class NotificationService implements Notifier {
     return this.notifier.bookingChanged(bookingId, now, actorId);
   }
 
+  cardPaymentRequired(
+    bookingId: number,
+    input: { amountFen: number; reason: string | null; attempt: number },
+    now: number,
+  ): Promise<number> {
+    return this.notifier.cardPaymentRequired(bookingId, input, now);
+  }
+
   // Reminders (reminders.ts)
 
   remindTomorrow(now?: number): Promise<number> {

@@ -38,6 +38,12 @@ export interface Notifier {
   bookingCreated(bookingId: number, now: number): Promise<number>;
   /** A booking changed status (approve, reject, cancel, complete): the other side is told. */
   bookingChanged(bookingId: number, now: number, actorId: number | null): Promise<number>;
+  /** A card authorisation before the service failed: the requester (and the enterprise's finance staff) pays with a new card. */
+  cardPaymentRequired(
+    bookingId: number,
+    input: { amountFen: number; reason: string | null; attempt: number },
+    now: number,
+  ): Promise<number>;
 }
 
 /** What a booking's texts say of it: who, what, and when in its instrument's zone. */
@@ -186,6 +192,28 @@ export class EventNotifier implements Notifier {
       );
     }
     return told;
+  }
+
+  async cardPaymentRequired(
+    bookingId: number,
+    input: { amountFen: number; reason: string | null; attempt: number },
+    now: number,
+  ): Promise<number> {
+    const b = await this.ctx.repo.booking(bookingId);
+    if (!b) return 0;
+    const data = bookingData(b);
+    return this.notify(
+      {
+        type: 'card_payment_required',
+        to: [{ userId: b.requesterId }, { organisationId: b.requesterOrganisationId, role: 'finance_officer' }],
+        // Pay by the start of the service (the unpaid booking is cancelled then).
+        data: { ...data, amountFen: input.amountFen, reason: input.reason, payBy: data.when?.split('–')[0] ?? null },
+        link: LINKS.booking(b.id),
+        // Each failed attempt is told once.
+        key: `card_payment_required:payment:${bookingId}:${input.attempt}`,
+      },
+      now,
+    );
   }
 
   async bookingChanged(bookingId: number, now: number, actorId: number | null): Promise<number> {

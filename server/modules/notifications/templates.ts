@@ -74,6 +74,20 @@ export interface NotificationData {
     approvedFen?: number | null;
   };
   quota_granted: { quotaId: number; programmeName: string; capFen: number };
+  payment_notice_issued: PaymentNoticeData;
+  payment_notice_overdue: PaymentNoticeData & { receivedFen: number; cancels: boolean };
+  transfer_received: PaymentNoticeData & { receivedFen: number; receiptFen: number };
+  card_payment_required: BookingData & { amountFen: number; payBy: string | null };
+}
+
+/** A bank-transfer payment notice (付款通知书) as its notifications tell of it. */
+export interface PaymentNoticeData {
+  noticeId: number;
+  bookingId: number;
+  reference: string;
+  amountFen: number;
+  dueOn: string;
+  providerName: string;
 }
 
 /** The outcome of a review and the reviewer's reasons. */
@@ -329,6 +343,54 @@ const TEMPLATES: Templates = {
     en: {
       title: 'Voucher quota granted',
       body: `Your enterprise was granted a voucher quota of ${formatFen(d.capFen)} under "${d.programmeName}"; use it when you book.`,
+    },
+  }),
+  payment_notice_issued: (d) => ({
+    zh: {
+      title: `付款通知书 ${d.reference}`,
+      body: `预约 #${d.bookingId} 已确认。请于 ${d.dueOn} 前向${d.providerName}对公转账 ${formatFen(d.amountFen)}，并在附言中注明汇款识别码 ${d.reference}。`,
+    },
+    en: {
+      title: `Payment notice ${d.reference}`,
+      body: `Booking #${d.bookingId} is confirmed. Please transfer ${formatFen(d.amountFen)} to ${d.providerName} by ${d.dueOn}, quoting the remittance reference ${d.reference}.`,
+    },
+  }),
+  payment_notice_overdue: (d) => ({
+    zh: {
+      title: `付款逾期：${d.reference}`,
+      body: `预约 #${d.bookingId} 的付款通知书已于 ${d.dueOn} 到期，应付 ${formatFen(d.amountFen)}，已到账 ${formatFen(d.receivedFen)}。${
+        d.cancels ? '请尽快付款，否则预约将被取消。' : '请尽快付款。'
+      }`,
+    },
+    en: {
+      title: `Payment overdue: ${d.reference}`,
+      body: `The payment notice of booking #${d.bookingId} was due on ${d.dueOn}: ${formatFen(d.amountFen)} owed, ${formatFen(d.receivedFen)} received.${
+        d.cancels ? ' Please pay now, or the booking will be cancelled.' : ' Please pay now.'
+      }`,
+    },
+  }),
+  transfer_received: (d) => ({
+    zh: {
+      title: `转账已到账：${d.reference}`,
+      body: `${d.providerName}确认收到转账 ${formatFen(d.receiptFen)}（预约 #${d.bookingId}），累计到账 ${formatFen(d.receivedFen)}，应付 ${formatFen(d.amountFen)}。`,
+    },
+    en: {
+      title: `Transfer received: ${d.reference}`,
+      body: `${d.providerName} confirmed receiving ${formatFen(d.receiptFen)} (booking #${d.bookingId}); ${formatFen(d.receivedFen)} received of ${formatFen(d.amountFen)}.`,
+    },
+  }),
+  card_payment_required: (d) => ({
+    zh: {
+      title: `请完成付款 #${d.bookingId}`,
+      body: `预约 ${zhWhat(d)} 的银行卡预授权未成功，应付 ${formatFen(d.amountFen)}。请在平台上使用新的银行卡完成付款${
+        d.payBy ? `（最晚 ${d.payBy} 前）` : ''
+      }，否则预约将在服务开始时取消。${zhReason(d.reason)}`,
+    },
+    en: {
+      title: `Please complete the payment #${d.bookingId}`,
+      body: `The card authorisation for ${enWhat(d)} did not succeed; ${formatFen(d.amountFen)} is due. Please pay with another card on the platform${
+        d.payBy ? ` (by ${d.payBy})` : ''
+      }, or the booking is cancelled when the service starts.${enReason(d.reason)}`,
     },
   }),
 };

@@ -26,7 +26,8 @@ const INSTALLATION_SQL = `SELECT id FROM installation`;
 const PAYMENT_COLUMNS = `SELECT id, booking_id AS "bookingId", provider, status, currency, token,
     charge_id AS "chargeId", authorised_fen AS "authorisedFen", captured_fen AS "capturedFen",
     refunded_fen AS "refundedFen", pending_action AS "pendingAction", pending_amount_fen AS "pendingAmountFen",
-    decline_code AS "declineCode", failure_message AS "failureMessage", created_at AS "createdAt",
+    decline_code AS "declineCode", failure_message AS "failureMessage", customer_id AS "customerId",
+    authorised_at AS "authorisedAt", authorise_at AS "authoriseAt", attempt, created_at AS "createdAt",
     updated_at AS "updatedAt"
   FROM payments`;
 
@@ -86,15 +87,47 @@ export class PaymentsRepo {
     return this.q.all<PaymentRow>(byEngine(this.q.engine, PAYMENTS_OF_BOOKINGS_SQL), [listParam(this.q.engine, ids)]);
   }
 
-  /** Payments a processor call is still owed for: unanswered authorisations, captures or releases. */
+  /** Payments a processor call is still owed for: unanswered authorisations or card saves, captures, releases, refunds. */
   async unfinished(olderThan: number): Promise<PaymentRow[]> {
     return this.q.orm
       .select()
       .from(payments)
       .where(
-        sql`(${payments.status} = 'authorising' OR ${payments.pendingAction} IS NOT NULL) AND ${payments.updatedAt} <= ${olderThan}`,
+        sql`(${payments.status} IN ('authorising', 'saving_card') OR ${payments.pendingAction} IS NOT NULL) AND ${payments.updatedAt} <= ${olderThan}`,
       )
       .all();
+  }
+
+  /** Saved cards whose authorisation is due (the processor's window before the service has opened). */
+  async dueForAuthorisation(now: number): Promise<PaymentRow[]> {
+    return this.q.orm
+      .select()
+      .from(payments)
+      .where(sql`${payments.status} = 'scheduled' AND ${payments.authoriseAt} <= ${now}`)
+      .orderBy(payments.authoriseAt)
+      .all();
+  }
+
+  /**
+   * Holds authorised at or before `authorisedBefore` (they lapse at the processor soon) whose booking
+   * still waits for its service: to renew. Holds of earlier versions (no authorisedAt) are not known.
+   */
+  async dueForRenewal(authorisedBefore: number): Promise<PaymentRow[]> {
+    return this.q.all<PaymentRow>(
+      `${PAYMENT_COLUMNS} WHERE status = 'authorised' AND pending_action IS NULL AND authorised_at <= ?
+         AND booking_id IN (SELECT id FROM bookings WHERE status IN ('requested', 'approved', 'in_progress'))
+       ORDER BY authorised_at`,
+      [authorisedBefore],
+    );
+  }
+
+  /** Payments waiting for the enterprise's new card whose booking is still active (the unpaid-by-start rule). */
+  async awaitingAction(): Promise<(PaymentRow & { serviceAt: number | null })[]> {
+    return this.q.all<PaymentRow & { serviceAt: number | null }>(
+      `SELECT p.*, COALESCE(b.start_at, b.wanted_by) AS "serviceAt" FROM (${PAYMENT_COLUMNS}) p
+         JOIN bookings b ON b.id = p."bookingId"
+       WHERE p.status = 'action_required' AND b.status IN ('requested', 'approved')`,
+    );
   }
 
   async refund(id: string) {

@@ -57,11 +57,22 @@ export interface ProcessorEvent {
 
 export interface PaymentProvider {
   readonly name: string;
-  /** Holds money on a card without taking it (capture later). */
+  /**
+   * Saves a card at the processor for later (a customer holding the token's card); its answer is the
+   * customer's id. A card the processor refuses to save is a PaymentError('declined').
+   */
+  saveCard(input: {
+    token: string;
+    description: string;
+    metadata: Record<string, string>;
+    idempotencyKey: string;
+  }): Promise<{ customerId: string }>;
+  /** Holds money on a card without taking it (capture later): a card token, or a saved card (`customerId`). */
   authorise(input: {
     amountFen: number;
     currency: string;
-    token: string;
+    token?: string;
+    customerId?: string | null;
     description: string;
     metadata: Record<string, string>;
     idempotencyKey: string;

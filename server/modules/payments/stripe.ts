@@ -47,10 +47,26 @@ export class StripeProvider implements PaymentProvider {
     });
   }
 
+  async saveCard(input: {
+    token: string;
+    description: string;
+    metadata: Record<string, string>;
+    idempotencyKey: string;
+  }): Promise<{ customerId: string }> {
+    const customer = await call(() =>
+      this.stripe.customers.create(
+        { source: input.token, description: input.description, metadata: input.metadata },
+        { idempotencyKey: input.idempotencyKey },
+      ),
+    );
+    return { customerId: customer.id };
+  }
+
   async authorise(input: {
     amountFen: number;
     currency: string;
-    token: string;
+    token?: string;
+    customerId?: string | null;
     description: string;
     metadata: Record<string, string>;
     idempotencyKey: string;
@@ -60,7 +76,8 @@ export class StripeProvider implements PaymentProvider {
         {
           amount: input.amountFen,
           currency: input.currency,
-          source: input.token,
+          // A saved card is charged through its customer (its default card); otherwise the token.
+          ...(input.customerId ? { customer: input.customerId } : { source: input.token }),
           capture: false,
           description: input.description,
           metadata: input.metadata,

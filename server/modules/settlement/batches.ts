@@ -22,9 +22,18 @@ import {
   ZONE,
   type SettlementContext,
 } from './context.ts';
-import { settleIfDecided } from './review.ts';
+import { advance } from './review.ts';
 import type { BatchView } from './settlement.schemas.ts';
-import type { BatchRow, Claimable } from './settlement.repo.ts';
+
+export interface ClaimableMonth {
+  programmeId: number;
+  programmeName: string;
+  month: string;
+  count: number;
+  voucherFen: number;
+  claimBy: string;
+}
+import { stagesOf } from './stages.ts';
 import type { BatchReads } from './views.ts';
 
 export class BatchClaims {
@@ -34,11 +43,15 @@ export class BatchClaims {
   ) {}
 
   /**
-   * Assembles a draft claim from the completed voucher uses of one programme and month, one batch per
-   * reviewing office. Finding the uses in no live claim line and writing them into new lines is one
-   * transaction: an order is in one live claim line at most (the partial unique index
-   * settlement_lines_use_once says so too), so two requests for the same month cannot both claim it.
-   * The programme is read there as well: its mode, claim window and review level decide the batches.
+   * Assembles the claim of one programme and month: one batch per claimant, programme and month, paid by
+   * the programme's issuer's finance office (the province's, or the issuing city's). Each line carries the
+   * office that reviews it at the first stage (a city stage: the enterprise's city office, or the
+   * province's where the city has none), so the lab files once however many cities its customers are
+   * in, and each office sees its part. Uses completed after a draft was made join that draft.
+   *
+   * Finding the uses in no live claim line and writing them into lines is one transaction: an order is
+   * in one live claim line at most (the partial unique index settlement_lines_use_once says so too), so
+   * two requests for the same month cannot both claim it.
    */
   async create(actor: Actor, input: { programmeId: number; month: string }, lang: Lang = 'zh'): Promise<BatchView> {
     const claimant = claimantOf(actor);
@@ -74,51 +87,105 @@ export class BatchClaims {
         throw badRequest(`no completed voucher uses to claim for ${input.month}`, [
           { path: 'body.month', message: 'nothing to claim' },
         ]);
-      // One batch per reviewing office: the enterprise's city office, or the provincial one.
-      const byOffice = new Map<number, Claimable[]>();
-      for (const u of uses) {
-        const office =
-          (programme.reviewLevel === 'city' ? await repo.financeOffice(u.enterpriseCity) : undefined) ??
-          (await repo.financeOffice(null));
-        if (office === undefined) throw new AppError('conflict', 'no finance office is set up to review this claim');
-        byOffice.set(office, [...(byOffice.get(office) ?? []), u]);
-      }
-      const batches: BatchRow[] = [];
-      for (const [office, group] of byOffice) {
-        const batch = await repo.insertBatch({
+      const province = await repo.financeOffice(null);
+      const payer =
+        (programme.issuerCityCode ? await repo.financeOffice(programme.issuerCityCode) : undefined) ?? province;
+      if (payer === undefined || province === undefined)
+        throw new AppError('conflict', 'no finance office is set up to review this claim');
+      const firstStage = stagesOf(programme)[0]!;
+      // A draft of the same claimant, programme and month takes the new uses: the lab files once.
+      const draft = (
+        await repo.batches({ claimantId: claimant.id, claimantKind: claimant.kind, programmeId: programme.id })
+      ).find((b) => b.month === input.month && b.status === 'draft');
+      const batch =
+        draft ??
+        (await repo.insertBatch({
           programmeId: programme.id,
           month: input.month,
           claimantId: claimant.id,
           claimantKind: claimant.kind,
-          reviewOfficeId: office,
+          reviewOfficeId: payer,
           status: 'draft',
           createdBy: actor.userId,
           createdAt: now,
           updatedAt: now,
+        }));
+      for (const u of uses) {
+        const office =
+          (firstStage.kind === 'city' && u.enterpriseCity !== null
+            ? await repo.financeOffice(u.enterpriseCity)
+            : undefined) ?? province;
+        await repo.insertLine({
+          batchId: batch.id,
+          voucherUseId: u.useId,
+          bookingId: u.bookingId,
+          voucherFen: u.postedFen,
+          // The card's charge, or the bank transfer's notice (its receipts: the check's evidence).
+          paymentRef:
+            u.chargeId ??
+            (u.paymentMethod === 'bank_transfer'
+              ? `transfer:booking:${u.bookingId}`
+              : u.paymentMethod === 'invoice'
+                ? `invoice:booking:${u.bookingId}`
+                : null),
+          serviceRecord: serviceRecord(u),
+          status: 'pending',
+          reviewOfficeId: office,
+          createdAt: now,
+          updatedAt: now,
         });
-        for (const u of group) {
-          await repo.insertLine({
-            batchId: batch.id,
-            voucherUseId: u.useId,
-            bookingId: u.bookingId,
-            voucherFen: u.postedFen,
-            paymentRef: u.chargeId ?? (u.paymentMethod === 'invoice' ? `invoice:booking:${u.bookingId}` : null),
-            serviceRecord: serviceRecord(u),
-            status: 'pending',
-            createdAt: now,
-            updatedAt: now,
-          });
-        }
-        await recordEvent(repo, batch.id, null, 'created', null, 'draft', actor, `${group.length} lines`, now);
-        batches.push(batch);
       }
-      return batches;
+      await recordEvent(
+        repo,
+        batch.id,
+        null,
+        draft ? 'lines_added' : 'created',
+        null,
+        'draft',
+        actor,
+        `${uses.length} lines`,
+        now,
+      );
+      return batch;
     });
-    const [first, ...others] = made;
+    return inSnapshot(this.ctx, async (repo) => this.reads.view(repo, made, lang, true, actor));
+  }
+
+  /**
+   * What the caller can claim: the programmes (of its settlement mode, claim period open) and months
+   * that have completed voucher uses in no claim yet, with how many and how much — the list the
+   * claim form picks from. The same query as `create`, so what is listed can be claimed.
+   */
+  async claimable(actor: Actor): Promise<ClaimableMonth[]> {
+    const claimant = claimantOf(actor);
+    const mode = claimant.kind === 'provider' ? 'deduct' : 'reimburse';
     return inSnapshot(this.ctx, async (repo) => {
-      const siblings: { id: number; reviewOffice: string }[] = [];
-      for (const b of others) siblings.push({ id: b.id, reviewOffice: await repo.organisationName(b.reviewOfficeId) });
-      return { ...(await this.reads.view(repo, first!, lang)), siblings };
+      const uses = await repo.claimable({
+        programmeId: null,
+        ...(claimant.kind === 'provider' ? { providerId: claimant.id } : { enterpriseId: claimant.id }),
+        from: 0,
+        to: this.ctx.clock.now() + 1,
+      });
+      const date = today(this.ctx);
+      const groups = new Map<string, ClaimableMonth>();
+      for (const u of uses) {
+        const programme = await this.ctx.vouchers.programme(u.programmeId);
+        if (!programme || programme.settlementMode !== mode || date > programme.claimBy) continue;
+        const month = DateTime.fromMillis(u.postedAt, { zone: ZONE }).toFormat('yyyy-MM');
+        const key = `${u.programmeId}:${month}`;
+        const g = groups.get(key) ?? {
+          programmeId: programme.id,
+          programmeName: programme.name,
+          month,
+          count: 0,
+          voucherFen: 0,
+          claimBy: programme.claimBy,
+        };
+        g.count++;
+        g.voucherFen += u.postedFen;
+        groups.set(key, g);
+      }
+      return [...groups.values()].sort((a, b) => b.month.localeCompare(a.month) || a.programmeId - b.programmeId);
     });
   }
 
@@ -170,7 +237,7 @@ export class BatchClaims {
       const now = this.ctx.clock.now();
       await repo.updateLine(line.id, { status: 'removed', updatedAt: now });
       await recordEvent(repo, b.id, line.id, 'remove', line.status, 'removed', actor, null, now);
-      await settleIfDecided(repo, b, actor, now);
+      await advance(this.ctx, repo, b, actor, now);
     });
     return this.reads.viewOf(batchId, lang);
   }
@@ -191,6 +258,7 @@ export class BatchClaims {
       const now = this.ctx.clock.now();
       await moveBatch(repo, b, { status: 'submitted', bankAccount, submittedAt: now, updatedAt: now });
       await recordEvent(repo, b.id, null, 'submit', 'draft', 'submitted', actor, null, now);
+      await advance(this.ctx, repo, { ...b, status: 'submitted' }, actor, now);
       await this.ctx.audit?.record(
         {
           action: 'settlement.submit',
@@ -220,9 +288,11 @@ export class BatchClaims {
       if (!line.invoiceNo)
         throw badRequest('the line needs its invoice number', [{ path: 'body.invoiceNo', message: 'required' }]);
       const now = this.ctx.clock.now();
+      // Back to the first stage: its decisions since the return are what count (stages.ts).
       await repo.updateLine(line.id, { status: 'pending', updatedAt: now });
       if (b.status === 'reviewed') await repo.updateBatch(b.id, { status: 'submitted', updatedAt: now });
       await recordEvent(repo, b.id, line.id, 'resubmit', 'returned', 'pending', actor, null, now);
+      await advance(this.ctx, repo, b, actor, now);
     });
     return this.reads.viewOf(batchId, lang);
   }

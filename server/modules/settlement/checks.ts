@@ -9,7 +9,8 @@
 import type { BookingStatus, PriceLine } from '../../../db/schema/index.ts';
 import type { Lang } from '../../shared/lang.ts';
 import { formatFen } from '../../shared/money.ts';
-import { finalShare } from '../vouchers/rules.ts';
+import type { EligibleParts } from '../../../db/schema/vouchers.ts';
+import { postedShare } from '../vouchers/rules.ts';
 
 export interface LineFacts {
   voucherFen: number;
@@ -26,22 +27,72 @@ export interface LineFacts {
     serviceDate: string;
     hasReport: boolean;
   };
-  use: { postedFen: number | null; reservedFen: number; ratioPercent: number; settlementMode: 'deduct' | 'reimburse' };
-  /** What the enterprise paid itself: captured on the card less refunds, or invoiced. */
-  selfPaidFen: number;
-  /** The ratio the programme's rules give today for this enterprise and provider. */
+  use: {
+    postedFen: number | null;
+    reservedFen: number;
+    ratioPercent: number;
+    settlementMode: 'deduct' | 'reimburse';
+    /** The eligible parts it was planned with (null or absent: every part). */
+    parts?: EligibleParts | null;
+    /** Co-funded orders: what the uses before it posted (absent: none). */
+    earlierPostedFen?: number;
+  };
+  /** Co-funded orders: the deduct-mode shares the order's other uses posted (absent: none). */
+  otherVouchersFen?: number;
+  /** How the enterprise's own share was paid, and the proof it arrived (transfers/evidence.ts). */
+  selfPay: SelfPayEvidence;
+  /** The ratio the rules in force at the order give for the enterprise's and provider's places then. */
   ruleRatioPercent: number;
   /**
-   * The published price per unit for this user type now, of the item the booking is priced by (the one it booked
-   * while still on the card, else the first of the unit; null: the card has no item of the unit any more).
+   * The published price per unit for this user type when the order was made (its price snapshot); for orders
+   * from before snapshots, today's card's, of the item the booking is priced by (null: no item of the unit any more).
    */
   publishedUnitFen: number | null;
+  /** The dates of the rules version the use was planned with (claimBy: the later of that and today's). */
   programme: { startsOn: string; useBy: string; claimBy: string; province: string };
   providerProvince: string;
   justification: string | null;
   related: boolean;
   today: string;
   invoiceNo: string | null;
+  /**
+   * The invoice (发票) as the claimant uploaded it, and what the order billed the enterprise (the whole
+   * final price: the invoice covers the service, voucher share included); absent: nothing uploaded.
+   */
+  agreement?: AgreementFacts;
+  invoice?: {
+    amountFen: number | null;
+    buyer: string | null;
+    hasFile: boolean;
+    billedFen: number;
+    enterpriseName: string;
+  };
+}
+
+/**
+ * The proof of the self-pay share: the card's charge (captured less refunded), the bank transfer's
+ * payment notice with its receipts, or nothing (an invoice by the lab proves no money arrived).
+ */
+/** The booking's service agreement (agreements/evidence.ts); null or absent: none was drawn up. */
+export type AgreementFacts = { sha256: string; acceptedAt: string | null; acceptedBy: { name: string } | null } | null;
+
+export type SelfPayEvidence =
+  | { method: 'card'; chargeId: string | null; capturedFen: number; refundedFen: number }
+  | {
+      method: 'bank_transfer';
+      /** Null: the booking has no notice (it was never confirmed). */
+      notice: { reference: string; status: string; amountFen: number; receivedFen: number } | null;
+      receipts: TransferEvidence[];
+    }
+  | { method: 'invoice' }
+  | { method: 'none' };
+
+/** One receipt or return of a bank transfer, as the check shows it. */
+export interface TransferEvidence {
+  kind: 'receipt' | 'return';
+  amountFen: number;
+  receivedOn: string;
+  bankReference: string;
 }
 
 /** The unit a unit-priced line bills by. */
@@ -49,9 +100,33 @@ export type PriceUnit = 'hour' | 'sample';
 
 /** What each check compared, by the variant of its sentence. Money in integer fen, dates `YYYY-MM-DD`. */
 export interface CheckFacts {
+  /** The self-pay share received: by which method, with its evidence (the name is the check's first one). */
   total_adds_up:
     | { variant: 'not_completed'; status: string }
-    | { variant: 'adds_up' | 'differs'; totalFen: number; voucherFen: number; selfPayFen: number };
+    | { variant: 'none_due'; totalFen: number; voucherFen: number }
+    | {
+        variant: 'card';
+        received: boolean;
+        totalFen: number;
+        voucherFen: number;
+        selfPayFen: number;
+        chargeId: string | null;
+        capturedFen: number;
+        refundedFen: number;
+      }
+    | {
+        variant: 'transfer';
+        received: boolean;
+        totalFen: number;
+        voucherFen: number;
+        selfPayFen: number;
+        reference: string | null;
+        noticeStatus: string | null;
+        noticeFen: number;
+        receivedFen: number;
+        receipts: TransferEvidence[];
+      }
+    | { variant: 'invoice' | 'unpaid'; totalFen: number; voucherFen: number; selfPayFen: number };
   ratio_and_caps:
     | { variant: 'within'; ratioPercent: number; totalFen: number; reservedFen: number }
     | {
@@ -79,11 +154,30 @@ export interface CheckFacts {
     | { variant: 'justified'; providerProvince: string; justification: string }
     | { variant: 'unjustified'; providerProvince: string };
   evidence: { variant: 'complete' | 'no_report'; invoiceNo: string } | { variant: 'no_invoice' | 'neither' };
+  /** The service agreement accepted by the enterprise (who, when, the document's SHA-256). */
+  agreement_accepted:
+    | { variant: 'none' }
+    | { variant: 'accepted'; sha256: string; acceptedAt: string; acceptedBy: string }
+    | { variant: 'not_accepted'; sha256: string };
+  invoice_matches:
+    | { variant: 'not_uploaded' }
+    | {
+        variant: 'matches' | 'mismatch';
+        invoiceNo: string | null;
+        amountFen: number | null;
+        billedFen: number;
+        buyer: string | null;
+        enterpriseName: string;
+        /** Which parts disagree (mismatch). */
+        numberOk: boolean;
+        amountOk: boolean;
+        buyerOk: boolean;
+      };
 }
 
 export type CheckName = keyof CheckFacts;
 
-/** The nine checks, in the order a line shows them. */
+/** The eleven checks, in the order a line shows them. */
 export const CHECK_NAMES = [
   'total_adds_up',
   'ratio_and_caps',
@@ -94,6 +188,8 @@ export const CHECK_NAMES = [
   'no_related_party',
   'out_of_province_justified',
   'evidence',
+  'invoice_matches',
+  'agreement_accepted',
 ] as const satisfies readonly CheckName[];
 
 export type Check = { [N in CheckName]: { name: N; ok: boolean; facts: CheckFacts[N] } }[CheckName];
@@ -101,25 +197,21 @@ export type Check = { [N in CheckName]: { name: N; ok: boolean; facts: CheckFact
 export function lineChecks(f: LineFacts): Check[] {
   const b = f.booking;
   const final = b.finalFen ?? 0;
-  const voucherPart = f.use.settlementMode === 'deduct' ? f.voucherFen : 0;
+  const voucherPart = (f.use.settlementMode === 'deduct' ? f.voucherFen : 0) + (f.otherVouchersFen ?? 0);
   const checks: Check[] = [];
 
-  const paid = voucherPart + f.selfPaidFen;
-  checks.push({
-    name: 'total_adds_up',
-    ok: b.status === 'completed' && paid === final,
-    facts:
-      b.status !== 'completed'
-        ? { variant: 'not_completed', status: b.status }
-        : {
-            variant: paid === final ? 'adds_up' : 'differs',
-            totalFen: final,
-            voucherFen: voucherPart,
-            selfPayFen: f.selfPaidFen,
-          },
-  });
+  const received = selfPayCheck(b.status, final, voucherPart, f.selfPay);
+  checks.push({ name: 'total_adds_up', ok: received.ok, facts: received.facts });
 
-  const expected = finalShare(final, f.use.ratioPercent, f.use.reservedFen);
+  // The ratio of the final price's eligible parts (as planned), held to the reserve and what earlier co-funders left.
+  const expected = postedShare(
+    final,
+    b.finalLines,
+    f.use.parts ?? null,
+    f.use.ratioPercent,
+    f.use.reservedFen,
+    f.use.earlierPostedFen ?? 0,
+  );
   const ratioOk =
     f.voucherFen === f.use.postedFen &&
     f.voucherFen === expected &&
@@ -220,7 +312,104 @@ export function lineChecks(f: LineFacts): Check[] {
       ? { variant: b.hasReport ? 'complete' : 'no_report', invoiceNo: f.invoiceNo }
       : { variant: b.hasReport ? 'no_invoice' : 'neither' },
   });
+  checks.push(invoiceCheck(f));
+  checks.push(agreementCheck(f.agreement ?? null));
   return checks;
+}
+
+/**
+ * The service agreement accepted by the enterprise. An order confirmed before the platform drew up
+ * agreements has none: not held against it (the line shows there is none).
+ */
+function agreementCheck(a: AgreementFacts): Check {
+  if (!a) return { name: 'agreement_accepted', ok: true, facts: { variant: 'none' } };
+  if (!a.acceptedAt)
+    return { name: 'agreement_accepted', ok: false, facts: { variant: 'not_accepted', sha256: a.sha256 } };
+  return {
+    name: 'agreement_accepted',
+    ok: true,
+    facts: { variant: 'accepted', sha256: a.sha256, acceptedAt: a.acceptedAt, acceptedBy: a.acceptedBy?.name ?? '' },
+  };
+}
+
+/** A buyer's name as written on invoices: no spaces, full-width brackets as half-width. */
+const buyerKey = (name: string) => name.replace(/\s+/g, '').replace(/（/g, '(').replace(/）/g, ')');
+
+/** The uploaded invoice against the order: its number given, amount = the final price, buyer = the enterprise. */
+function invoiceCheck(f: LineFacts): Check {
+  const inv = f.invoice;
+  if (!inv || (!inv.hasFile && inv.amountFen === null && inv.buyer === null))
+    return { name: 'invoice_matches', ok: true, facts: { variant: 'not_uploaded' } };
+  const numberOk = Boolean(f.invoiceNo);
+  const amountOk = inv.amountFen === inv.billedFen;
+  const buyerOk = inv.buyer !== null && buyerKey(inv.buyer) === buyerKey(inv.enterpriseName);
+  const ok = numberOk && amountOk && buyerOk && inv.hasFile;
+  return {
+    name: 'invoice_matches',
+    ok,
+    facts: {
+      variant: ok ? 'matches' : 'mismatch',
+      invoiceNo: f.invoiceNo,
+      amountFen: inv.amountFen,
+      billedFen: inv.billedFen,
+      buyer: inv.buyer,
+      enterpriseName: inv.enterpriseName,
+      numberOk,
+      amountOk,
+      buyerOk,
+    },
+  };
+}
+
+/**
+ * The voucher share is paid out only once the enterprise's own share has arrived: the card captured
+ * (less refunds) exactly the self-pay share, or the transfer's notice asks for it and has it (paid,
+ * or overpaid with the excess to return). An invoice of the lab's is no proof of payment.
+ */
+function selfPayCheck(
+  status: string,
+  totalFen: number,
+  voucherFen: number,
+  e: SelfPayEvidence,
+): { ok: boolean; facts: CheckFacts['total_adds_up'] } {
+  if (status !== 'completed') return { ok: false, facts: { variant: 'not_completed', status } };
+  const selfPayFen = totalFen - voucherFen;
+  const base = { totalFen, voucherFen, selfPayFen };
+  if (e.method === 'card') {
+    const ok = e.capturedFen - e.refundedFen === selfPayFen;
+    return {
+      ok,
+      facts: {
+        variant: 'card',
+        received: ok,
+        ...base,
+        chargeId: e.chargeId,
+        capturedFen: e.capturedFen,
+        refundedFen: e.refundedFen,
+      },
+    };
+  }
+  if (e.method === 'bank_transfer') {
+    const n = e.notice;
+    // The notice asks for what the booking finally cost the enterprise (amended at completion, every
+    // programme's share of a co-funded order deducted): paid, or overpaid with the excess to return.
+    const ok = n !== null && (n.status === 'paid' || n.status === 'overpaid') && n.receivedFen >= n.amountFen;
+    return {
+      ok,
+      facts: {
+        variant: 'transfer',
+        received: ok,
+        ...base,
+        reference: n?.reference ?? null,
+        noticeStatus: n?.status ?? null,
+        noticeFen: n?.amountFen ?? 0,
+        receivedFen: n?.receivedFen ?? 0,
+        receipts: e.receipts,
+      },
+    };
+  }
+  if (selfPayFen <= 0) return { ok: selfPayFen === 0, facts: { variant: 'none_due', totalFen, voucherFen } };
+  return { ok: false, facts: { variant: e.method === 'invoice' ? 'invoice' : 'unpaid', ...base } };
 }
 
 // What the checks say, in Chinese and English
@@ -236,6 +425,11 @@ const yuan = (fen: number) => (Number.isSafeInteger(fen) ? formatFen(fen) : '¥�
 /** A count that may be unknown. */
 const n = (value: number | null) => (value === null || !Number.isFinite(value) ? '–' : String(value));
 const eq = (same: boolean) => (same ? '=' : '≠');
+/** An ISO instant as the platform's local minute (Asia/Shanghai, UTC+8 all year). */
+const localMinute = (iso: string) => {
+  const ms = Date.parse(iso);
+  return Number.isNaN(ms) ? '–' : new Date(ms + 8 * 3600_000).toISOString().slice(0, 16).replace('T', ' ');
+};
 
 /** Booking statuses as a Chinese finance officer reads them (the SPA's booking.status words). */
 const BOOKING_STATUS_ZH: Record<BookingStatus, string> = {
@@ -250,22 +444,79 @@ const BOOKING_STATUS_ZH: Record<BookingStatus, string> = {
   payment_failed: '支付失败',
 };
 const statusZh = (status: string) => BOOKING_STATUS_ZH[status as BookingStatus] ?? status;
+/** Payment notice statuses (the SPA's transfer.status words). */
+const NOTICE_STATUS_ZH: Record<string, string> = {
+  open: '待付款',
+  partly_paid: '部分到账',
+  paid: '已付清',
+  overpaid: '多付待退',
+  cancelled: '已取消',
+  debt: '逾期欠款',
+};
+const noticeStatusZh = (status: string | null) => (status && NOTICE_STATUS_ZH[status]) || '–';
 const UNIT: Record<PriceUnit, Said> = { hour: { zh: '小时', en: 'hour' }, sample: { zh: '样品', en: 'sample' } };
 const unitOf = (unit: PriceUnit): Said => UNIT[unit] ?? UNIT.hour;
 
 type Sentences = { [N in CheckName]: (f: CheckFacts[N]) => Said };
 
 const SENTENCES: Sentences = {
-  total_adds_up: (f) =>
-    f.variant === 'not_completed'
+  total_adds_up: (f) => {
+    if (f.variant === 'not_completed')
+      return {
+        zh: `预约状态为“${statusZh(f.status)}”，服务尚未完成`,
+        en: `the booking is ${f.status.replace(/_/g, ' ')}, not completed`,
+      };
+    if (f.variant === 'none_due')
+      return {
+        zh: `合计 ${yuan(f.totalFen)} = 创新券 ${yuan(f.voucherFen)}，无自付部分`,
+        en: `total ${yuan(f.totalFen)} = voucher ${yuan(f.voucherFen)}; nothing to pay itself`,
+      };
+    const split = {
+      zh: `合计 ${yuan(f.totalFen)} = 创新券 ${yuan(f.voucherFen)} + 自付 ${yuan(f.selfPayFen)}`,
+      en: `total ${yuan(f.totalFen)} = voucher ${yuan(f.voucherFen)} + self-pay ${yuan(f.selfPayFen)}`,
+    };
+    if (f.variant === 'card') {
+      const charge = f.chargeId ?? '–';
+      return f.received
+        ? {
+            zh: `${split.zh}；自付已由银行卡支付：扣款 ${charge} 实扣 ${yuan(f.capturedFen)}${f.refundedFen ? `，退款 ${yuan(f.refundedFen)}` : ''}`,
+            en: `${split.en}; self-pay paid by card: charge ${charge} captured ${yuan(f.capturedFen)}${f.refundedFen ? `, refunded ${yuan(f.refundedFen)}` : ''}`,
+          }
+        : {
+            zh: `${split.zh}；自付未足额到账：银行卡扣款 ${charge} 实扣 ${yuan(f.capturedFen)}，退款 ${yuan(f.refundedFen)}`,
+            en: `${split.en}; self-pay not received in full: card charge ${charge} captured ${yuan(f.capturedFen)}, refunded ${yuan(f.refundedFen)}`,
+          };
+    }
+    if (f.variant === 'transfer') {
+      if (!f.reference)
+        return {
+          zh: `${split.zh}；自付应对公转账，尚无付款通知书`,
+          en: `${split.en}; self-pay by bank transfer, but no payment notice was issued`,
+        };
+      const list = f.receipts.map((r) => ({
+        zh: `${r.receivedOn} ${r.kind === 'return' ? '退回' : '到账'} ${yuan(r.amountFen)}（流水号 ${r.bankReference}）`,
+        en: `${r.kind === 'return' ? 'returned' : 'received'} ${yuan(r.amountFen)} on ${r.receivedOn} (bank ref. ${r.bankReference})`,
+      }));
+      const receipts = list.length
+        ? { zh: `：${list.map((r) => r.zh).join('；')}`, en: `: ${list.map((r) => r.en).join('; ')}` }
+        : { zh: '', en: '' };
+      return f.received
+        ? {
+            zh: `${split.zh}；自付已对公转账到账：付款通知书 ${f.reference}，到账 ${yuan(f.receivedFen)}${receipts.zh}`,
+            en: `${split.en}; self-pay received by bank transfer: notice ${f.reference}, ${yuan(f.receivedFen)} received${receipts.en}`,
+          }
+        : {
+            zh: `${split.zh}；自付未确认到账：付款通知书 ${f.reference}（${noticeStatusZh(f.noticeStatus)}）应付 ${yuan(f.noticeFen)}，已到账 ${yuan(f.receivedFen)}${receipts.zh}`,
+            en: `${split.en}; self-pay not received: notice ${f.reference} (${(f.noticeStatus ?? '').replace(/_/g, ' ')}) asks ${yuan(f.noticeFen)}, ${yuan(f.receivedFen)} received${receipts.en}`,
+          };
+    }
+    return f.variant === 'invoice'
       ? {
-          zh: `预约状态为“${statusZh(f.status)}”，服务尚未完成`,
-          en: `the booking is ${f.status.replace(/_/g, ' ')}, not completed`,
+          zh: `${split.zh}；自付记为服务单位开票收取，无到账凭证`,
+          en: `${split.en}; self-pay billed on the lab's invoice: no proof it was received`,
         }
-      : {
-          zh: `合计 ${yuan(f.totalFen)} ${eq(f.variant === 'adds_up')} 创新券 ${yuan(f.voucherFen)} + 自付 ${yuan(f.selfPayFen)}`,
-          en: `total ${yuan(f.totalFen)} ${eq(f.variant === 'adds_up')} voucher ${yuan(f.voucherFen)} + self-pay ${yuan(f.selfPayFen)}`,
-        },
+      : { zh: `${split.zh}；自付无支付记录`, en: `${split.en}; no payment of the self-pay share` };
+  },
   ratio_and_caps: (f) => {
     if (f.variant === 'within')
       return {
@@ -279,8 +530,8 @@ const SENTENCES: Sentences = {
           ? { zh: `；已核销 ${yuan(f.postedFen)}`, en: `; posted ${yuan(f.postedFen)}` }
           : { zh: '', en: '' };
     return {
-      zh: `申报 ${yuan(f.claimedFen)}，按规则应为 ${yuan(f.expectedFen)}（补贴比例 ${f.ratioPercent}%，现行政策比例 ${f.ruleRatioPercent}%，冻结额度 ${yuan(f.reservedFen)}）${posted.zh}`,
-      en: `claimed ${yuan(f.claimedFen)}; the rules give ${yuan(f.expectedFen)} at ${f.ratioPercent}% (programme ratio now ${f.ruleRatioPercent}%, held ${yuan(f.reservedFen)})${posted.en}`,
+      zh: `申报 ${yuan(f.claimedFen)}，按规则应为 ${yuan(f.expectedFen)}（补贴比例 ${f.ratioPercent}%，下单时政策比例 ${f.ruleRatioPercent}%，冻结额度 ${yuan(f.reservedFen)}）${posted.zh}`,
+      en: `claimed ${yuan(f.claimedFen)}; the rules give ${yuan(f.expectedFen)} at ${f.ratioPercent}% (programme ratio at the order ${f.ruleRatioPercent}%, held ${yuan(f.reservedFen)})${posted.en}`,
     };
   },
   published_price: (f) => {
@@ -353,6 +604,52 @@ const SENTENCES: Sentences = {
         ? { zh: '已附检测报告', en: 'report attached' }
         : { zh: '未附检测报告', en: 'no report' };
     return { zh: `${invoice.zh}；${report.zh}`, en: `${invoice.en}; ${report.en}` };
+  },
+  agreement_accepted: (f) => {
+    if (f.variant === 'none')
+      return {
+        zh: '无平台服务协议（订单确认早于服务协议）',
+        en: 'no platform service agreement (confirmed before agreements)',
+      };
+    const hash = f.sha256.slice(0, 12);
+    if (f.variant === 'not_accepted')
+      return {
+        zh: `服务协议（SHA-256 ${hash}…）尚未经用户单位接受`,
+        en: `service agreement (SHA-256 ${hash}…) not yet accepted by the enterprise`,
+      };
+    const at = localMinute(f.acceptedAt);
+    return {
+      zh: `服务协议（SHA-256 ${hash}…）已由 ${f.acceptedBy} 于 ${at} 接受`,
+      en: `service agreement (SHA-256 ${hash}…) accepted by ${f.acceptedBy} on ${at}`,
+    };
+  },
+  invoice_matches: (f) => {
+    if (f.variant === 'not_uploaded')
+      return { zh: '未上传发票文件（仅核对发票号）', en: 'no invoice file uploaded (number only)' };
+    if (f.variant === 'matches')
+      return {
+        zh: `发票 ${f.invoiceNo ?? ''}：金额 ${yuan(f.amountFen ?? 0)} = 订单金额，购买方为用户单位“${f.enterpriseName}”`,
+        en: `invoice ${f.invoiceNo ?? ''}: amount ${yuan(f.amountFen ?? 0)} = the order's, buyer is the enterprise "${f.enterpriseName}"`,
+      };
+    const zh: string[] = [];
+    const en: string[] = [];
+    if (!f.numberOk) {
+      zh.push('未填发票号');
+      en.push('no invoice number');
+    }
+    if (!f.amountOk) {
+      zh.push(`发票金额 ${f.amountFen === null ? '未填' : yuan(f.amountFen)} ≠ 订单金额 ${yuan(f.billedFen)}`);
+      en.push(`amount ${f.amountFen === null ? 'not given' : yuan(f.amountFen)} ≠ the order's ${yuan(f.billedFen)}`);
+    }
+    if (!f.buyerOk) {
+      zh.push(`购买方“${f.buyer ?? ''}”≠ 用户单位“${f.enterpriseName}”`);
+      en.push(`buyer "${f.buyer ?? ''}" ≠ the enterprise "${f.enterpriseName}"`);
+    }
+    if (!zh.length) {
+      zh.push('未上传发票文件');
+      en.push('no invoice file uploaded');
+    }
+    return { zh: `发票与订单不符：${zh.join('；')}`, en: `the invoice does not match the order: ${en.join('; ')}` };
   },
 };
 

@@ -15,6 +15,7 @@ import type { Ledger } from '../ledger/ledger.ts';
 import type { Notifier, Recipient } from '../notifications/notifications.service.ts';
 import type { VouchersRepo } from '../vouchers/vouchers.repo.ts';
 import type { BatchRow, LineRow, SettlementRepo } from './settlement.repo.ts';
+import { stagesOf } from './stages.ts';
 
 export const ZONE = 'Asia/Shanghai';
 export const DAY = 86_400_000;
@@ -55,17 +56,42 @@ export function claimantOf(actor: Actor): { id: number; kind: 'provider' | 'ente
   throw forbidden('only lab managers (and enterprises, in reimburse programmes) make claims');
 }
 
-export function canSee(actor: Actor, b: BatchRow): boolean {
-  if (actor.role === 'platform_admin') return true;
-  // A draft is the claimant's until it is submitted.
-  if (actor.role === 'finance_officer')
-    return b.status !== 'draft' && (actor.organisationKind === 'platform' || b.reviewOfficeId === actor.organisationId);
-  return b.claimantId === actor.organisationId && (actor.role === 'lab_manager') === (b.claimantKind === 'provider');
+/**
+ * What of a batch the caller sees: `all` of it, only the lines its office reviews at the first stage
+ * (`own_lines`: a city office in a batch that spans cities — never another city's lines), or nothing.
+ * A draft is the claimant's until it is submitted. The paying office, the provincial office where the
+ * programme has a provincial stage, the platform's finance desk and admins see the whole batch.
+ */
+export async function scopeOf(repo: SettlementRepo, actor: Actor, b: BatchRow): Promise<'all' | 'own_lines' | null> {
+  if (actor.role === 'platform_admin') return 'all';
+  if (actor.role === 'finance_officer') {
+    if (b.status === 'draft') return null;
+    if (actor.organisationKind === 'platform' || b.reviewOfficeId === actor.organisationId) return 'all';
+    if (actor.organisationKind === 'finance_office' && actor.cityCode === null) {
+      const programme = await repo.programmeStages(b.programmeId);
+      if (programme && stagesOf(programme).some((s) => s.kind === 'province')) return 'all';
+    }
+    const lines = await repo.lines(b.id);
+    return lines.some((l) => officeOfLine(l, b) === actor.organisationId) ? 'own_lines' : null;
+  }
+  return b.claimantId === actor.organisationId && (actor.role === 'lab_manager') === (b.claimantKind === 'provider')
+    ? 'all'
+    : null;
+}
+
+/** The office that reviews a line at the first stage (lines of batches made before lines carried it: the batch's). */
+export function officeOfLine(l: LineRow, b: BatchRow): number {
+  return l.reviewOfficeId ?? b.reviewOfficeId;
+}
+
+/** The lines of a batch the caller sees (see `scopeOf`). */
+export function visibleLines(lines: LineRow[], b: BatchRow, actor: Actor, scope: 'all' | 'own_lines'): LineRow[] {
+  return scope === 'all' ? lines : lines.filter((l) => officeOfLine(l, b) === actor.organisationId);
 }
 
 export async function batchOr404(repo: SettlementRepo, actor: Actor, id: number): Promise<BatchRow> {
   const b = await repo.batch(id);
-  if (!b || !canSee(actor, b)) throw notFound('settlement batch');
+  if (!b || !(await scopeOf(repo, actor, b))) throw notFound('settlement batch');
   return b;
 }
 
@@ -76,10 +102,19 @@ export async function ownBatch(repo: SettlementRepo, actor: Actor, id: number): 
   return b;
 }
 
+/** A batch the caller's finance office takes part in reviewing (which lines it may decide is the stage's to say). */
 export async function reviewedBatch(repo: SettlementRepo, actor: Actor, id: number): Promise<BatchRow> {
   const b = await batchOr404(repo, actor, id);
-  if (actor.role !== 'finance_officer' || b.reviewOfficeId !== actor.organisationId)
+  if (actor.role !== 'finance_officer' || actor.organisationKind !== 'finance_office')
     throw forbidden('only the responsible finance office reviews and pays this batch');
+  return b;
+}
+
+/** The batch's paying office: only it records the payment (and answers objections to the batch). */
+export async function paidBatch(repo: SettlementRepo, actor: Actor, id: number): Promise<BatchRow> {
+  const b = await batchOr404(repo, actor, id);
+  if (actor.role !== 'finance_officer' || b.reviewOfficeId !== actor.organisationId)
+    throw forbidden('only the paying finance office pays this batch');
   return b;
 }
 

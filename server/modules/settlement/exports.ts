@@ -69,6 +69,9 @@ export const FINDING_KIND_LABELS: Record<FindingKind, string> = {
   quota_identity_broken: '额度恒等式不成立',
   batch_total_mismatch: '批次合计不符',
   ledger_unbalanced: '账本借贷不平',
+  transfer_missing_in_ledger: '转账到账未入账',
+  transfer_amount_mismatch: '转账金额与账本不符',
+  notice_total_mismatch: '通知书到账合计不符',
 };
 
 /** The automatic checks of a claim line (checks.ts), as finance staff call them. */
@@ -82,6 +85,8 @@ export const CHECK_LABELS: Record<Check['name'], string> = {
   no_related_party: '无关联关系',
   out_of_province_justified: '省外服务说明',
   evidence: '发票与报告',
+  invoice_matches: '发票与订单相符',
+  agreement_accepted: '服务协议已接受',
 };
 
 export const VOUCHER_USE_STATUS_LABELS: Record<VoucherUseStatus, string> = {
@@ -367,8 +372,11 @@ export function fenToChineseCapital(fen: number): string {
 const fontsDir = () =>
   path.join(path.dirname(createRequire(import.meta.url).resolve('@embedpdf/fonts-sc')), '..', 'fonts');
 let fontCache: { regular: Buffer; bold: Buffer } | null = null;
-/** Noto Sans Hans (CID-keyed CFF in OTF): pdfkit embeds only the glyphs used. Read once per process. */
-function fonts(): { regular: Buffer; bold: Buffer } {
+/**
+ * Noto Sans Hans (CID-keyed CFF in OTF): pdfkit embeds only the glyphs used. Read once per process;
+ * every Chinese PDF of the platform uses these (the transfers' payment notice too).
+ */
+export function fonts(): { regular: Buffer; bold: Buffer } {
   fontCache ??= {
     regular: fs.readFileSync(path.join(fontsDir(), 'NotoSansHans-Regular.otf')),
     bold: fs.readFileSync(path.join(fontsDir(), 'NotoSansHans-Bold.otf')),

@@ -12,7 +12,9 @@ import type { FindingKind, PaymentStatus } from '../../../db/schema/enums.ts';
 import type { Lang } from '../../shared/lang.ts';
 import { formatFen } from '../../shared/money.ts';
 import type { Charge } from '../payments/provider.ts';
-import { finalShare } from '../vouchers/rules.ts';
+import type { PriceLine } from '../../../db/schema/booking.ts';
+import type { EligibleParts } from '../../../db/schema/vouchers.ts';
+import { postedShare } from '../vouchers/rules.ts';
 
 /** How a charge stands at the processor, in the platform's payment terms. */
 export type ChargeState = 'failed' | 'authorised' | 'released' | 'captured';
@@ -79,6 +81,29 @@ export interface FindingFacts {
     /** Accounts whose cached balances differ from their transfers. */
     mismatchedAccounts: number;
     overdrawnAccounts: number;
+  };
+  /** A bank-transfer receipt or return (transfers module) and its ledger transfer `tr:<id>:<kind>`. */
+  transfer_missing_in_ledger: {
+    variant: 'receipt' | 'return';
+    receiptId: number;
+    bookingId: number;
+    amountFen: number;
+  };
+  transfer_amount_mismatch: {
+    variant: 'receipt' | 'return';
+    receiptId: number;
+    bookingId: number;
+    amountFen: number;
+    ledgerFen: number;
+  };
+  notice_total_mismatch: {
+    variant: 'notice';
+    noticeId: number;
+    bookingId: number;
+    reference: string;
+    receivedFen: number;
+    receiptsFen: number;
+    returnsFen: number;
   };
 }
 
@@ -265,6 +290,10 @@ export function voucherUseFinding(u: {
   /** The ledger's hold and post of the use (null: none). */
   held: number | null;
   posted: number | null;
+  /** The final lines and planned eligible parts (absent: every part), and what earlier co-funders posted. */
+  finalLines?: PriceLine[];
+  parts?: EligibleParts | null;
+  earlierPostedFen?: number;
 }): Finding | null {
   const problems: VoucherProblem[] = [];
   if (u.reservedFen > Math.floor((u.eligibleFen * u.ratioPercent) / 100))
@@ -276,7 +305,14 @@ export function voucherUseFinding(u: {
     });
   if (u.held !== u.reservedFen) problems.push({ variant: 'ledger_hold', ledgerFen: u.held, useFen: u.reservedFen });
   if (u.status === 'posted') {
-    const expected = finalShare(u.finalFen ?? 0, u.ratioPercent, u.reservedFen);
+    const expected = postedShare(
+      u.finalFen ?? 0,
+      u.finalLines ?? [],
+      u.parts ?? null,
+      u.ratioPercent,
+      u.reservedFen,
+      u.earlierPostedFen ?? 0,
+    );
     if (u.postedFen !== expected)
       problems.push({ variant: 'posted_vs_rules', postedFen: u.postedFen, expectedFen: expected });
     if (u.posted !== u.postedFen) problems.push({ variant: 'ledger_post', ledgerFen: u.posted, useFen: u.postedFen });
@@ -375,6 +411,58 @@ export function ledgerFinding(check: {
   };
 }
 
+/**
+ * Bank transfers against the ledger: every receipt and return has its transfer for its amount, and
+ * every notice's received total is its receipts less its returns.
+ */
+export function transferFindings(
+  receipts: {
+    receiptId: number;
+    bookingId: number;
+    kind: 'receipt' | 'return';
+    amountFen: number;
+    ledgerFen: number | null;
+  }[],
+  notices: {
+    noticeId: number;
+    bookingId: number;
+    reference: string;
+    receivedFen: number;
+    receiptsFen: number;
+    returnsFen: number;
+  }[],
+): Finding[] {
+  const findings: Finding[] = [];
+  for (const r of receipts) {
+    const base = { variant: r.kind, receiptId: r.receiptId, bookingId: r.bookingId, amountFen: r.amountFen };
+    if (r.ledgerFen === null)
+      findings.push({
+        kind: 'transfer_missing_in_ledger',
+        amountFen: r.amountFen,
+        ref: `tr:${r.receiptId}:${r.kind}`,
+        facts: base,
+      });
+    else if (r.ledgerFen !== r.amountFen)
+      findings.push({
+        kind: 'transfer_amount_mismatch',
+        amountFen: Math.abs(r.ledgerFen - r.amountFen),
+        ref: `tr:${r.receiptId}:${r.kind}`,
+        facts: { ...base, ledgerFen: r.ledgerFen },
+      });
+  }
+  for (const n of notices) {
+    const sum = n.receiptsFen - n.returnsFen;
+    if (sum !== n.receivedFen)
+      findings.push({
+        kind: 'notice_total_mismatch',
+        amountFen: Math.abs(sum - n.receivedFen),
+        ref: `notice:${n.noticeId}`,
+        facts: { variant: 'notice', ...n },
+      });
+  }
+  return findings;
+}
+
 // What the findings say, in Chinese and English
 
 /** One sentence in both languages. */
@@ -394,6 +482,9 @@ const id = (value: unknown) =>
 
 /** Payment statuses as a Chinese finance officer reads them (the SPA's payment.status words). */
 const PAYMENT_STATUS_ZH: Record<PaymentStatus, string> = {
+  saving_card: '保存银行卡中',
+  scheduled: '待授权（卡已保存）',
+  action_required: '待用户完成付款',
   authorising: '授权中',
   authorised: '已授权（冻结）',
   captured: '已扣款',
@@ -622,7 +713,32 @@ const SENTENCES: Sentences = {
       } from their transfers${overdrawn.en}`,
     };
   },
+  transfer_missing_in_ledger: (f) => {
+    const what = transferKind(f.variant);
+    return {
+      zh: `预约 #${id(f.bookingId)} 的对公转账${what.zh}记录 #${id(f.receiptId)}（${yuan(f.amountFen)}）在账本中无对应转账`,
+      en: `booking #${id(f.bookingId)}: bank-transfer ${what.en} #${id(f.receiptId)} (${yuan(f.amountFen)}) has no ledger transfer`,
+    };
+  },
+  transfer_amount_mismatch: (f) => {
+    const what = transferKind(f.variant);
+    return {
+      zh: `预约 #${id(f.bookingId)} 的对公转账${what.zh}记录 #${id(f.receiptId)} 金额 ${yuan(f.amountFen)}，账本记为 ${yuan(f.ledgerFen)}`,
+      en: `booking #${id(f.bookingId)}: bank-transfer ${what.en} #${id(f.receiptId)} says ${yuan(f.amountFen)}, the ledger ${yuan(f.ledgerFen)}`,
+    };
+  },
+  notice_total_mismatch: (f) =>
+    f.variant !== 'notice'
+      ? null
+      : {
+          zh: `付款通知书 ${id(f.reference)}（预约 #${id(f.bookingId)}）记载已到账 ${yuan(f.receivedFen)}，到账记录合计 ${yuan(f.receiptsFen)}、退回 ${yuan(f.returnsFen)}`,
+          en: `payment notice ${id(f.reference)} (booking #${id(f.bookingId)}) says ${yuan(f.receivedFen)} received; its receipts total ${yuan(f.receiptsFen)}, returns ${yuan(f.returnsFen)}`,
+        },
 };
+
+/** A receipt or a return of a bank transfer, in a sentence. */
+const transferKind = (kind: string): Said =>
+  kind === 'return' ? { zh: '退款', en: 'return' } : { zh: '到账', en: 'receipt' };
 
 /** What a finding compared, as one sentence in the reader's language ('' for facts it cannot say). */
 export function describeFinding(finding: Pick<Finding, 'kind' | 'facts'>, lang: Lang): string {

@@ -19,6 +19,7 @@ import { LINKS } from '../notifications/links.ts';
 import type { Notifier } from '../notifications/notifications.service.ts';
 import type { Charge, PaymentProvider } from '../payments/provider.ts';
 import type { PaymentsRepo } from '../payments/payments.repo.ts';
+import { TransfersRepo } from '../transfers/transfers.repo.ts';
 import {
   batchFinding,
   comparePayments,
@@ -26,6 +27,7 @@ import {
   findingDetail,
   ledgerFinding,
   quotaFinding,
+  transferFindings,
   transferWithoutCharge,
   voucherUseFinding,
   type Finding,
@@ -139,6 +141,8 @@ export class ReconciliationService {
           ...(await this.quotaIdentity(repo)),
           ...(await this.batchTotals(repo)),
           ...(await this.ledgerBalance()),
+          // Bank transfers: receipts and returns against their ledger transfers and their notices.
+          ...transferFindings(await new TransfersRepo(tx).receiptLedger(), await new TransfersRepo(tx).noticeTotals()),
         ];
       });
       const findings: Finding[] = [...comparePayments(local, charges), ...platform];

@@ -8,14 +8,26 @@
  * the checks an override is recorded against, the line's status and the batch's are read where the
  * decision is written, and the ledger transfers commit with it or not at all.
  */
-import type { LineStatus } from '../../../db/schema/index.ts';
+import { DateTime } from 'luxon';
+import type { LineStatus, ReviewStage } from '../../../db/schema/index.ts';
 import type { Lang } from '../../shared/lang.ts';
-import { AppError } from '../../shared/errors.ts';
+import { AppError, forbidden, notFound } from '../../shared/errors.ts';
 import type { Actor } from '../auth/actor.ts';
 import { LINKS } from '../notifications/links.ts';
-import { claimantUsers, lineOf, moveBatch, recordEvent, reviewedBatch, type SettlementContext } from './context.ts';
+import {
+  claimantUsers,
+  moveBatch,
+  officeOfLine,
+  paidBatch,
+  recordEvent,
+  reviewedBatch,
+  scopeOf,
+  visibleLines,
+  type SettlementContext,
+} from './context.ts';
 import type { BatchView } from './settlement.schemas.ts';
 import type { BatchRow, LineRow, SettlementRepo } from './settlement.repo.ts';
+import { drawnLines, noticeEnd, stageOfLine, stagesOf, ZONE } from './stages.ts';
 import type { BatchReads } from './views.ts';
 
 export class BatchReview {
@@ -37,12 +49,37 @@ export class BatchReview {
       const b = await reviewedBatch(repo, actor, batchId);
       if (b.status !== 'submitted')
         throw new AppError('conflict', `lines of a ${b.status} batch cannot be reviewed`, { currentStatus: b.status });
-      const line = await lineOf(repo, b, lineId);
+      // A city office finds only its own lines (another city's line is not there for it).
+      const line = visibleLines(await repo.lines(b.id), b, actor, (await scopeOf(repo, actor, b))!).find(
+        (l) => l.id === lineId,
+      );
+      if (!line) throw notFound('line of this batch');
       if (line.status !== 'pending')
         throw new AppError('conflict', `the line is already ${line.status}`, { currentStatus: line.status });
+      const programme = (await this.ctx.vouchers.programme(b.programmeId))!;
+      const stages = stagesOf(programme);
+      const stage = stageOfLine((await repo.reviews(b.id)).filter((r) => r.lineId === line.id));
+      if (stage !== b.stage)
+        throw new AppError(
+          'conflict',
+          `the line waits at stage ${stage + 1} while the batch is at stage ${b.stage + 1}: every line of a stage is decided before the next stage begins`,
+          { stage: stage + 1, batchStage: b.stage + 1 },
+        );
+      const office = await stageOffice(repo, stages[stage]!, line, b);
+      if (office !== actor.organisationId)
+        throw forbidden(
+          `stage ${stage + 1} (${stages[stage]!.kind === 'city' ? 'the city office' : 'the provincial office'}) of this line is another office’s to decide`,
+        );
       // Read in the transaction: the override is recorded against the checks as they are when it is written.
       const checks = await this.reads.checksOf(repo, b, line);
       const failing = checks.filter((c) => !c.ok);
+      // The enterprise's own share must have arrived before the voucher share goes out: no override.
+      if (action === 'approve' && failing.some((c) => c.name === 'total_adds_up'))
+        throw new AppError(
+          'conflict',
+          'the enterprise’s own share has not been received (card captured or transfer confirmed): the line cannot be approved, not even with an override',
+          { failedChecks: ['total_adds_up'], reason: 'self_pay_not_received' },
+        );
       if (action === 'approve' && failing.length && !input.overrideReason) {
         throw new AppError(
           'conflict',
@@ -52,22 +89,41 @@ export class BatchReview {
           },
         );
       }
-      const to: LineStatus = action === 'approve' ? 'approved' : action === 'return' ? 'returned' : 'rejected';
+      // An approval before the last stage leaves the line pending for the next one.
+      const last = stage === stages.length - 1;
+      const to: LineStatus =
+        action === 'approve' ? (last ? 'approved' : 'pending') : action === 'return' ? 'returned' : 'rejected';
       const now = this.ctx.clock.now();
-      const decided = await repo.moveLine(line.id, 'pending', {
-        status: to,
-        reason: input.reason ?? null,
-        decidedBy: actor.userId,
-        decidedAt: now,
-        ...(action === 'approve' &&
-          failing.length && { overrideBy: actor.userId, overrideReason: input.overrideReason! }),
-        updatedAt: now,
-      });
+      const decided = await repo.moveLine(
+        line.id,
+        'pending',
+        {
+          status: to,
+          updatedAt: now,
+          ...(to !== 'pending' && { reason: input.reason ?? null, decidedBy: actor.userId, decidedAt: now }),
+          ...(action === 'approve' &&
+            failing.length && { overrideBy: actor.userId, overrideReason: input.overrideReason! }),
+        },
+        line.updatedAt,
+      );
       if (!decided) {
         // Only where transactions run side by side (PostgreSQL): another officer decided it first.
         const fresh = (await repo.lines(b.id, true)).find((l) => l.id === line.id)!;
-        throw new AppError('conflict', `the line is already ${fresh.status}`, { currentStatus: fresh.status });
+        throw new AppError('conflict', `the line was decided meanwhile (${fresh.status})`, {
+          currentStatus: fresh.status,
+        });
       }
+      await repo.insertReview({
+        lineId: line.id,
+        batchId: b.id,
+        stage,
+        stageKind: stages[stage]!.kind,
+        officeId: actor.organisationId,
+        decision: action === 'approve' ? 'approved' : action === 'return' ? 'returned' : 'rejected',
+        reason: input.overrideReason && failing.length ? input.overrideReason : (input.reason ?? null),
+        actorId: actor.userId,
+        at: now,
+      });
       if (action === 'reject') await this.unclaim(b, line, now);
       if (action === 'return')
         await this.ctx.notifier?.notify(
@@ -117,16 +173,16 @@ export class BatchReview {
         },
         tx,
       );
-      await settleIfDecided(repo, b, actor, now);
+      await advance(this.ctx, repo, b, actor, now);
     });
-    return this.reads.viewOf(batchId, lang);
+    return this.reads.viewOf(batchId, lang, actor);
   }
 
   /** A rejected line: the budget gets the share back; in deduct mode it may become the enterprise's debt. */
   private async unclaim(b: BatchRow, line: LineRow, now: number): Promise<void> {
     const { ledger, vouchers } = this.ctx;
     const programme = (await vouchers.programme(b.programmeId))!;
-    const use = (await vouchers.use(line.bookingId))!;
+    const use = (await vouchers.useById(line.voucherUseId))!;
     const receivable = await this.receivableOf(b, use.enterpriseId);
     const budget = (await ledger.accountByCode(`programme:${programme.id}:budget`))!;
     await ledger.create(
@@ -191,7 +247,15 @@ export class BatchReview {
     const { ledger, vouchers } = this.ctx;
     await this.ctx.db.write(async (tx) => {
       const repo = this.ctx.repo.with(tx);
-      const b = await reviewedBatch(repo, actor, id);
+      let b = await paidBatch(repo, actor, id);
+      const now = this.ctx.clock.now();
+      if (b.status === 'in_notice') {
+        const blocked = await noticeBlock(repo, b, now);
+        if (blocked) throw blocked;
+        await moveBatch(repo, b, { status: 'reviewed', updatedAt: now });
+        await recordEvent(repo, b.id, null, 'notice_ended', 'in_notice', 'reviewed', actor, null, now);
+        b = { ...b, status: 'reviewed' };
+      }
       if (b.status !== 'reviewed')
         throw new AppError(
           'conflict',
@@ -200,12 +264,17 @@ export class BatchReview {
             currentStatus: b.status,
           },
         );
+      // Four-eyes: whoever approved a line of the batch, at any stage, may not also record its payment.
+      if ((await repo.approvers(b.id)).includes(actor.userId))
+        throw forbidden(
+          'you approved lines of this batch: another officer of the paying office must record the payment (four-eyes)',
+        );
       const approved = (await repo.lines(b.id)).filter((l) => l.status === 'approved');
       if (!approved.length) throw new AppError('conflict', 'no line of this batch is approved: nothing to pay');
       const paid = approved.reduce((s, l) => s + l.voucherFen, 0);
-      const now = this.ctx.clock.now();
       await moveBatch(repo, b, {
         status: 'paid',
+        paidBy: actor.userId,
         paidReference: reference,
         paidFen: paid,
         paidAt: now,
@@ -222,7 +291,7 @@ export class BatchReview {
         now,
       );
       for (const line of approved) {
-        const use = (await vouchers.use(line.bookingId))!;
+        const use = (await vouchers.useById(line.voucherUseId))!;
         await ledger.create(
           {
             id: `claim-line:${line.id}:pay`,
@@ -271,16 +340,131 @@ export class BatchReview {
         now,
       );
     });
-    return this.reads.viewOf(id, lang);
+    return this.reads.viewOf(id, lang, actor);
   }
 }
 
-/** When no line waits any more, the batch is reviewed (or back to submitted while some wait). */
-export async function settleIfDecided(repo: SettlementRepo, b: BatchRow, actor: Actor, now: number): Promise<void> {
-  const fresh = (await repo.batch(b.id))!;
-  if (fresh.status !== 'submitted') return;
-  const lines = await repo.lines(b.id);
-  if (lines.some((l) => l.status === 'pending' || l.status === 'returned')) return;
-  await repo.updateBatch(b.id, { status: 'reviewed', updatedAt: now });
-  await recordEvent(repo, b.id, null, 'reviewed', 'submitted', 'reviewed', actor, null, now);
+/** The office that decides a line at a stage: its first-stage office for a city stage, else the province's. */
+export async function stageOffice(
+  repo: SettlementRepo,
+  stage: ReviewStage,
+  line: LineRow,
+  b: BatchRow,
+): Promise<number> {
+  if (stage.kind === 'city') return officeOfLine(line, b);
+  const province = await repo.financeOffice(null);
+  if (province === undefined) throw new AppError('conflict', 'no provincial finance office is set up');
+  return province;
+}
+
+/**
+ * Moves a submitted batch on after a change of its lines. The batch's stage is the earliest stage a
+ * pending line waits at; a stage that samples lets the lines it did not draw pass (recorded as `passed`).
+ * When no line waits (and none is back with the claimant), the batch goes into its public notice — when
+ * the programme has one and a line was approved — or is reviewed, and payment opens.
+ */
+export async function advance(
+  ctx: SettlementContext,
+  repo: SettlementRepo,
+  b0: BatchRow,
+  actor: Actor | null,
+  now: number,
+): Promise<void> {
+  const b = (await repo.batch(b0.id))!;
+  if (b.status !== 'submitted') return;
+  const programme = (await ctx.vouchers.programme(b.programmeId))!;
+  const stages = stagesOf(programme);
+  const event = (
+    lineId: number | null,
+    action: string,
+    from: string | null,
+    to: string | null,
+    reason: string | null,
+  ) =>
+    repo.insertEvent({
+      batchId: b.id,
+      lineId,
+      action,
+      fromStatus: from,
+      toStatus: to,
+      actorId: actor?.userId ?? null,
+      reason,
+      at: now,
+    });
+  for (;;) {
+    const lines = await repo.lines(b.id);
+    const reviews = await repo.reviews(b.id);
+    const stageOf = (l: LineRow) => stageOfLine(reviews.filter((r) => r.lineId === l.id));
+    const pending = lines.filter((l) => l.status === 'pending');
+    if (pending.length) {
+      const stage = Math.min(...pending.map(stageOf));
+      const spec = stages[Math.min(stage, stages.length - 1)]!;
+      const drawn = drawnLines(
+        lines.map((l) => l.id),
+        stage,
+        spec.samplePercent,
+      );
+      const passing = pending.filter((l) => stageOf(l) === stage && !drawn.has(l.id));
+      if (stage < stages.length && passing.length) {
+        for (const l of passing) {
+          await repo.insertReview({
+            lineId: l.id,
+            batchId: b.id,
+            stage,
+            stageKind: spec.kind,
+            officeId: await stageOffice(repo, spec, l, b),
+            decision: 'passed',
+            reason: `not drawn in the ${spec.samplePercent}% sample`,
+            actorId: null,
+            at: now,
+          });
+          if (stage === stages.length - 1) {
+            await repo.updateLine(l.id, { status: 'approved', decidedAt: now, updatedAt: now });
+            await event(l.id, 'passed', 'pending', 'approved', `${spec.samplePercent}%`);
+          } else await repo.updateLine(l.id, { updatedAt: now });
+        }
+        continue; // the stage may now be over
+      }
+      if (stage !== b.stage) {
+        await repo.updateBatch(b.id, { stage, updatedAt: now });
+        await event(null, 'stage', null, null, `${stage + 1}:${spec.kind}`);
+      }
+      return;
+    }
+    if (lines.some((l) => l.status === 'returned')) return; // back with the claimant: it re-enters at stage 1
+    if (programme.publicNoticeDays > 0 && lines.some((l) => l.status === 'approved')) {
+      const endsAt = noticeEnd(now, programme.publicNoticeDays);
+      await repo.updateBatch(b.id, { status: 'in_notice', noticeStartsAt: now, noticeEndsAt: endsAt, updatedAt: now });
+      await event(
+        null,
+        'notice',
+        'submitted',
+        'in_notice',
+        DateTime.fromMillis(endsAt, { zone: ZONE }).minus({ days: 1 }).toISODate(),
+      );
+    } else {
+      await repo.updateBatch(b.id, { status: 'reviewed', updatedAt: now });
+      await event(null, 'reviewed', 'submitted', 'reviewed', null);
+    }
+    return;
+  }
+}
+
+/** What keeps a batch in notice from payment now (the period still running, objections unanswered), as the error to answer. */
+export async function noticeBlock(repo: SettlementRepo, b: BatchRow, now: number): Promise<AppError | null> {
+  if (b.noticeEndsAt !== null && now < b.noticeEndsAt) {
+    const last = DateTime.fromMillis(b.noticeEndsAt, { zone: ZONE }).minus({ days: 1 }).toISODate();
+    return new AppError(
+      'conflict',
+      `the batch is in public notice until the end of ${last} (Asia/Shanghai): payment opens after it`,
+      { currentStatus: b.status, noticeEndsAt: new Date(b.noticeEndsAt).toISOString() },
+    );
+  }
+  const open = (await repo.objections(b.id)).filter((o) => o.status === 'open').length;
+  if (open)
+    return new AppError('conflict', `objections to the public notice unanswered: ${open}; answer them before payment`, {
+      currentStatus: b.status,
+      openObjections: open,
+    });
+  return null;
 }

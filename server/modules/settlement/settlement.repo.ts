@@ -1,24 +1,33 @@
 /** SQL of settlement: claim batches, their lines and audit trail, and reconciliation runs. */
 import { and, desc, eq, inArray, isNull, ne } from 'drizzle-orm';
-import { byEngine, type Queryable } from '../../../db/port.ts';
+import { byEngine, fromJson, type Queryable } from '../../../db/port.ts';
 import {
+  noticeObjections,
   reconciliationFindings,
   reconciliationRuns,
   settlementBatches,
   settlementEvents,
+  settlementLineReviews,
   settlementLines,
+  voucherProgrammes,
   type BatchStatus,
+  type EligibleParts,
   type LineStatus,
+  type PlannedTerms,
+  type PriceLine,
 } from '../../../db/schema/index.ts';
 
 export type BatchRow = typeof settlementBatches.$inferSelect;
 export type LineRow = typeof settlementLines.$inferSelect;
 export type RunRow = typeof reconciliationRuns.$inferSelect;
 export type FindingRow = typeof reconciliationFindings.$inferSelect;
+export type ReviewRow = typeof settlementLineReviews.$inferSelect;
+export type ObjectionRow = typeof noticeObjections.$inferSelect;
 
 /** A posted voucher use not yet claimed, with what a claim line needs to know about it. */
 export interface Claimable {
   useId: number;
+  programmeId: number;
   bookingId: number;
   enterpriseId: number;
   enterpriseCity: string | null;
@@ -65,6 +74,8 @@ export interface LineContext {
   rateItemId: number | null;
   instrumentId: number;
   paymentMethod: string | null;
+  /** The price terms at order time (JSON PriceSnapshot); null on orders from before snapshots. */
+  priceSnapshot: string | null;
   updatedAt: number;
   instrumentName: string;
   timeZone: string;
@@ -143,6 +154,10 @@ export interface UseAmountsRow {
   finalFen: number | null;
   held: number | null;
   posted: number | null;
+  /** The final price's lines, the eligible parts the use was planned with, and what earlier co-funders posted. */
+  finalLines: PriceLine[];
+  parts: EligibleParts | null;
+  earlierPostedFen: number;
 }
 
 export interface QuotaBalanceRow {
@@ -166,7 +181,7 @@ export interface BatchTotalsRow {
   lineMismatch: number;
 }
 
-const CLAIMABLE_SQL = `SELECT u.id AS "useId", u.booking_id AS "bookingId", u.enterprise_id AS "enterpriseId", e.city_code AS "enterpriseCity",
+const CLAIMABLE_SQL = `SELECT u.id AS "useId", u.programme_id AS "programmeId", u.booking_id AS "bookingId", u.enterprise_id AS "enterpriseId", e.city_code AS "enterpriseCity",
         u.posted_fen AS "postedFen", p.charge_id AS "chargeId", b.payment_method AS "paymentMethod",
         b.start_at AS "startAt", b.end_at AS "endAt", b.mode, b.actual_minutes AS "actualMinutes",
         b.actual_samples AS "actualSamples", b.final_fen AS "finalFen", i.name_zh AS "instrumentName",
@@ -176,7 +191,7 @@ const CLAIMABLE_SQL = `SELECT u.id AS "useId", u.booking_id AS "bookingId", u.en
  JOIN instruments i ON i.id = b.instrument_id
  JOIN organisations e ON e.id = u.enterprise_id
  LEFT JOIN payments p ON p.booking_id = b.id
- WHERE u.programme_id = @programmeId AND u.status = 'posted' AND b.status = 'completed'
+ WHERE (CAST(@programmeId AS BIGINT) IS NULL OR u.programme_id = @programmeId) AND u.status = 'posted' AND b.status = 'completed'
    AND (CAST(@providerId AS BIGINT) IS NULL OR u.provider_id = @providerId)
    AND (CAST(@enterpriseId AS BIGINT) IS NULL OR u.enterprise_id = @enterpriseId)
    AND u.updated_at >= @from AND u.updated_at < @to
@@ -194,7 +209,7 @@ const LINE_CONTEXT_SQL = `SELECT b.id, b.status, b.mode, b.final_fen AS "finalFe
         b.end_at AS "endAt", b.actual_minutes AS "actualMinutes", b.sample_count AS "sampleCount",
         b.actual_samples AS "actualSamples", b.report_url AS "reportUrl", b.report_file AS "reportFile",
         b.user_type AS "userType", b.rate_item_id AS "rateItemId", b.instrument_id AS "instrumentId",
-        b.payment_method AS "paymentMethod",
+        b.payment_method AS "paymentMethod", b.price_snapshot AS "priceSnapshot",
         b.updated_at AS "updatedAt", i.name_zh AS "instrumentName", i.time_zone AS "timeZone",
         p.captured_fen AS "capturedFen", p.refunded_fen AS "refundedFen", p.charge_id AS "chargeId",
         (SELECT amount_fen FROM ledger_transfers t WHERE t.id = 'booking:' || b.id || ':invoice') AS "invoicedFen",
@@ -258,7 +273,7 @@ const REGISTER_SQL = `SELECT u.id AS "useId", u.booking_id AS "bookingId", p.nam
  WHERE @kind = 'all'
     OR (@kind = 'provider' AND u.provider_id = @id)
     OR (@kind = 'enterprise' AND u.enterprise_id = @id)
-    OR (@kind = 'office' AND (sb.review_office_id = @id OR (p.review_level = 'city' AND e.city_code = @city)
+    OR (@kind = 'office' AND (sb.review_office_id = @id OR l.review_office_id = @id OR (p.review_level = 'city' AND e.city_code = @city)
                               OR (p.review_level = 'province' AND CAST(@city AS TEXT) IS NULL)))
  ORDER BY u.id`;
 
@@ -277,6 +292,9 @@ const CARD_TRANSFERS_WITHOUT_PAYMENT_SQL = `SELECT t.id, t.processor_ref AS "pro
 
 const USE_AMOUNTS_SQL = `SELECT u.id, u.booking_id AS "bookingId", u.status, u.reserved_fen AS "reservedFen", u.posted_fen AS "postedFen",
         u.ratio_percent AS "ratioPercent", u.eligible_fen AS "eligibleFen", b.final_fen AS "finalFen",
+        b.final_lines AS "finalLines", u.planned,
+        (SELECT COALESCE(SUM(e.posted_fen), 0) FROM voucher_uses e
+          WHERE e.booking_id = u.booking_id AND e.sequence < u.sequence AND e.status = 'posted') AS "earlierPostedFen",
         (SELECT amount_fen FROM ledger_transfers WHERE id = 'vu:' || u.id || ':quota') AS held,
         (SELECT amount_fen FROM ledger_transfers WHERE id = 'vu:' || u.id || ':quota:post') AS posted
  FROM voucher_uses u JOIN bookings b ON b.id = u.booking_id
@@ -308,9 +326,9 @@ export class SettlementRepo {
     return new SettlementRepo(q);
   }
 
-  /** Posted uses of a claimant in a programme, posted in [from, to), in no live claim line. */
+  /** Posted uses of a claimant in a programme (or any: null), posted in [from, to), in no live claim line. */
   async claimable(q: {
-    programmeId: number;
+    programmeId: number | null;
     providerId?: number;
     enterpriseId?: number;
     from: number;
@@ -385,12 +403,19 @@ export class SettlementRepo {
     await this.q.orm.update(settlementLines).set(set).where(eq(settlementLines.id, id)).run();
   }
 
-  /** Moves a line on only if it is still in `from` (false: someone else moved it first). */
-  async moveLine(id: number, from: LineStatus, set: Partial<LineRow>): Promise<boolean> {
+  /** Moves a line on only if it is still in `from` (and unchanged since `updatedAt`; false: someone else moved it first). */
+  async moveLine(id: number, from: LineStatus, set: Partial<LineRow>, updatedAt?: number): Promise<boolean> {
     const moved = await this.q.orm
       .update(settlementLines)
       .set(set)
-      .where(and(eq(settlementLines.id, id), eq(settlementLines.status, from)))
+      .where(
+        and(
+          eq(settlementLines.id, id),
+          eq(settlementLines.status, from),
+          // A stage's approval leaves the line pending: its time says whether another decision came first.
+          updatedAt === undefined ? undefined : eq(settlementLines.updatedAt, updatedAt),
+        ),
+      )
       .returning({ id: settlementLines.id })
       .all();
     return moved.length > 0;
@@ -426,6 +451,101 @@ export class SettlementRepo {
       .get();
   }
 
+  // Staged review, public notice and objections
+
+  /** How a programme reviews its claims (stages.ts reads them). */
+  async programmeStages(
+    id: number,
+  ): Promise<Pick<typeof voucherProgrammes.$inferSelect, 'reviewStages' | 'reviewLevel'> | undefined> {
+    return this.q.orm
+      .select({ reviewStages: voucherProgrammes.reviewStages, reviewLevel: voucherProgrammes.reviewLevel })
+      .from(voucherProgrammes)
+      .where(eq(voucherProgrammes.id, id))
+      .get();
+  }
+
+  /** Batches with a line whose first-stage office is `officeId`, or that it pays. */
+  async batchesOfOffice(officeId: number): Promise<BatchRow[]> {
+    const ids = await this.q.all<{ id: number }>(
+      `SELECT id FROM settlement_batches WHERE review_office_id = ?
+       UNION SELECT batch_id AS id FROM settlement_lines WHERE review_office_id = ? AND status != 'removed'`,
+      [officeId, officeId],
+    );
+    if (!ids.length) return [];
+    return this.q.orm
+      .select()
+      .from(settlementBatches)
+      .where(
+        inArray(
+          settlementBatches.id,
+          ids.map((r) => Number(r.id)),
+        ),
+      )
+      .orderBy(desc(settlementBatches.id))
+      .limit(500)
+      .all();
+  }
+
+  async insertReview(row: typeof settlementLineReviews.$inferInsert): Promise<void> {
+    await this.q.orm.insert(settlementLineReviews).values(row).run();
+  }
+
+  /** Every stage decision on the batch's lines, in the order they were made. */
+  async reviews(batchId: number): Promise<ReviewRow[]> {
+    return this.q.orm
+      .select()
+      .from(settlementLineReviews)
+      .where(eq(settlementLineReviews.batchId, batchId))
+      .orderBy(settlementLineReviews.id)
+      .all();
+  }
+
+  /** Who approved a line of the batch at any stage (four-eyes: none of them may pay it). */
+  async approvers(batchId: number): Promise<number[]> {
+    const rows = await this.q.all<{ id: number }>(
+      `SELECT actor_id AS id FROM settlement_line_reviews WHERE batch_id = ? AND decision = 'approved' AND actor_id IS NOT NULL
+       UNION SELECT decided_by AS id FROM settlement_lines WHERE batch_id = ? AND status = 'approved' AND decided_by IS NOT NULL
+       UNION SELECT override_by AS id FROM settlement_lines WHERE batch_id = ? AND status = 'approved' AND override_by IS NOT NULL`,
+      [batchId, batchId, batchId],
+    );
+    return rows.map((r) => Number(r.id));
+  }
+
+  /** Batches in public notice (公示), newest notice first. */
+  async batchesInNotice(): Promise<BatchRow[]> {
+    return this.q.orm
+      .select()
+      .from(settlementBatches)
+      .where(eq(settlementBatches.status, 'in_notice'))
+      .orderBy(desc(settlementBatches.noticeStartsAt), desc(settlementBatches.id))
+      .limit(200)
+      .all();
+  }
+
+  async insertObjection(row: typeof noticeObjections.$inferInsert): Promise<ObjectionRow> {
+    return this.q.orm.insert(noticeObjections).values(row).returning().get();
+  }
+
+  async objections(batchId: number): Promise<ObjectionRow[]> {
+    return this.q.orm
+      .select()
+      .from(noticeObjections)
+      .where(eq(noticeObjections.batchId, batchId))
+      .orderBy(noticeObjections.id)
+      .all();
+  }
+
+  /** Answers an objection only while it is open (false: someone answered it first). */
+  async answerObjection(id: number, set: Pick<ObjectionRow, 'answer' | 'answeredBy' | 'answeredAt'>): Promise<boolean> {
+    const done = await this.q.orm
+      .update(noticeObjections)
+      .set({ ...set, status: 'answered' })
+      .where(and(eq(noticeObjections.id, id), eq(noticeObjections.status, 'open')))
+      .returning({ id: noticeObjections.id })
+      .all();
+    return done.length > 0;
+  }
+
   async insertEvent(row: typeof settlementEvents.$inferInsert): Promise<void> {
     await this.q.orm.insert(settlementEvents).values(row).run();
   }
@@ -437,6 +557,13 @@ export class SettlementRepo {
   /** What a line's checks read about its booking, payment and parties, in one query. */
   async lineContext(bookingId: number): Promise<LineContext> {
     return (await this.q.get<LineContext>(LINE_CONTEXT_SQL, [bookingId]))!;
+  }
+
+  /** The file name of a (not removed) document: a line's invoice file. */
+  async documentName(id: number): Promise<string | null> {
+    return (
+      (await this.q.value<string>(`SELECT file_name FROM documents WHERE id = ? AND removed_at IS NULL`, [id])) ?? null
+    );
   }
 
   async organisationName(id: number): Promise<string> {
@@ -545,7 +672,15 @@ export class SettlementRepo {
 
   /** Voucher uses changed in [from, to) with their booking's total and their ledger hold and post. */
   async useAmounts(from: number, to: number): Promise<UseAmountsRow[]> {
-    return this.q.all<UseAmountsRow>(USE_AMOUNTS_SQL, [from, to]);
+    const rows = await this.q.all<
+      Omit<UseAmountsRow, 'finalLines' | 'parts'> & { finalLines: unknown; planned: unknown }
+    >(USE_AMOUNTS_SQL, [from, to]);
+    return rows.map(({ planned, finalLines, ...r }) => ({
+      ...r,
+      finalLines: finalLines == null ? [] : fromJson<PriceLine[]>(finalLines),
+      parts: planned == null ? null : (fromJson<PlannedTerms>(planned).eligibleParts ?? null),
+      earlierPostedFen: Number(r.earlierPostedFen),
+    }));
   }
 
   /** Every quota with its ledger grant, give-backs, balance and what its uses hold and used. */

@@ -1,7 +1,11 @@
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { Router, type Response } from 'express';
 import { z } from 'zod';
-import { idParams, routeDeclarer } from '../../http/route.ts';
+import { checkAccess } from '../auth/actor.ts';
+import { idParams, operationIdOf, parseInput, routeDeclarer } from '../../http/route.ts';
+import { readUpload, sendDownload } from '../../http/upload.ts';
+import { langOf } from '../../shared/lang.ts';
+import { INVOICE_MAX_BYTES } from './invoices.ts';
 import type { AuditLog } from '../audit/audit-log.ts';
 import { batchStatementPdf, batchTable, runTable, toCsv, toXlsx, voucherRegisterTable, type Table } from './exports.ts';
 import type { ReconciliationService } from './reconciliation.service.ts';
@@ -9,12 +13,17 @@ import {
   approveLineSchema,
   batchListQuerySchema,
   batchSchema,
+  claimableSchema,
   createBatchSchema,
   dashboardSchema,
   decideLineSchema,
   exportQuerySchema,
+  invoiceQuerySchema,
   lineEvidenceSchema,
+  objectionAnswerSchema,
+  objectionInputSchema,
   paySchema,
+  publicNoticeSchema,
   resolveSchema,
   runRequestSchema,
   runSchema,
@@ -69,10 +78,20 @@ export function settlementRoutes(
   };
 
   route({
+    method: 'get',
+    path: '/settlement/claimable',
+    summary:
+      'What the caller can claim: programmes (open for claims, of its settlement mode) and months with completed voucher uses in no claim yet, with counts and amounts',
+    tag,
+    access: CLAIMANTS,
+    response: claimableSchema,
+    handler: async ({ actor }) => ({ items: await settlement.claimable(actor!) }),
+  });
+  route({
     method: 'post',
     path: '/settlement-batches',
     summary:
-      'Assemble a draft claim from the completed voucher uses of one programme and month (one batch per reviewing office)',
+      'Assemble the claim of one programme and month: one batch per claimant, programme and month (each line carries its reviewing office; a draft of the month takes new uses)',
     tag,
     access: CLAIMANTS,
     body: createBatchSchema,
@@ -169,7 +188,8 @@ export function settlementRoutes(
   route({
     method: 'post',
     path: '/settlement-batches/:id/pay',
-    summary: 'Pay the approved lines of a reviewed batch, with the bank or treasury reference',
+    summary:
+      'Pay the approved lines of a reviewed batch (or of one whose public notice is over with every objection answered), with the bank or treasury reference; the paying office, never an officer who approved a line of it (four-eyes: 403)',
     tag,
     access: ['finance_officer'],
     params: idParams,
@@ -177,6 +197,106 @@ export function settlementRoutes(
     response: batchSchema,
     handler: ({ params, body, actor, lang }) => settlement.pay(actor!, params.id, body.reference, lang),
   });
+  route({
+    method: 'post',
+    path: '/settlement-batches/:id/objections/:objectionId/answer',
+    summary: 'Answer an objection to the batch’s public notice (the paying office, or the office of the line it names)',
+    tag,
+    access: ['finance_officer'],
+    params: z.object({ id, objectionId: id }),
+    body: objectionAnswerSchema,
+    response: batchSchema,
+    handler: ({ params, body, actor, lang }) =>
+      settlement.notices.answer(actor!, params.id, params.objectionId, body.answer, lang),
+  });
+
+  // A line's invoice (发票): the file is the body, its number, amount and buyer in the query.
+  router.put('/settlement-batches/:id/lines/:lineId/invoice', async (req, res) => {
+    checkAccess(req.actor ?? null, CLAIMANTS);
+    const { id: batchId, lineId } = parseInput(lineParams, req.params, 'params');
+    const q = parseInput(invoiceQuerySchema, req.query, 'query');
+    await settlement.invoices.checkUpload(req.actor!, batchId, lineId);
+    const bytes = await readUpload(req, INVOICE_MAX_BYTES);
+    const lang = langOf(req.headers['accept-language']);
+    res.vary('Accept-Language');
+    res.json(await settlement.invoices.upload(req.actor!, batchId, lineId, { ...q, bytes }, lang));
+  });
+  router.get('/settlement-batches/:id/lines/:lineId/invoice', async (req, res) => {
+    checkAccess(req.actor ?? null, EVERYONE_INVOLVED);
+    const { id: batchId, lineId } = parseInput(lineParams, req.params, 'params');
+    sendDownload(res, await settlement.invoices.file(req.actor!, batchId, lineId));
+  });
+  registry.registerPath({
+    method: 'put',
+    path: '/api/v1/settlement-batches/{id}/lines/{lineId}/invoice',
+    operationId: operationIdOf('put', '/settlement-batches/:id/lines/:lineId/invoice'),
+    summary:
+      'Upload a line’s invoice (发票): the raw file as the body; its number, amount (fen) and buyer in the query',
+    description:
+      'Roles: lab_manager, researcher (the claimant), while the batch is a draft or the line is returned. The file’s ' +
+      'type is read from its bytes: PDF, OFD (a zip container holding OFD.xml) or a JPEG/PNG scan, up to 10 MB. ' +
+      'The line’s invoice_matches check then compares number, amount (= the order’s final price) and buyer (= the enterprise).',
+    tags: [tag],
+    security: [{ session: [] }],
+    request: {
+      params: lineParams as never,
+      query: invoiceQuerySchema as never,
+      body: { content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } } },
+    },
+    responses: {
+      200: { description: 'The batch', content: { 'application/json': { schema: batchSchema } } },
+      400: { description: 'Empty file, invalid details or a duplicate invoice number (application/problem+json)' },
+      401: { description: 'Not signed in' },
+      403: { description: 'Not the claimant' },
+      404: { description: 'No such batch or line visible to the caller' },
+      409: { description: 'The line cannot be changed now' },
+      413: { description: 'Larger than 10 MB' },
+      415: { description: 'Not a PDF, OFD, JPEG or PNG' },
+    },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/api/v1/settlement-batches/{id}/lines/{lineId}/invoice',
+    operationId: operationIdOf('get', '/settlement-batches/:id/lines/:lineId/invoice'),
+    summary: 'Download a line’s invoice file',
+    description:
+      'Roles: the claimant, the finance offices that see the line (its reviewing office, the paying office), the ' +
+      'platform’s finance desk, admins. Sent as an attachment with the type found at upload, sandboxed.',
+    tags: [tag],
+    security: [{ session: [] }],
+    request: { params: lineParams as never },
+    responses: {
+      200: { description: 'The file', content: { '*/*': { schema: { type: 'string', format: 'binary' } } } },
+      401: { description: 'Not signed in' },
+      404: { description: 'No such line visible to the caller, or no invoice file' },
+    },
+  });
+
+  // The public notice (公示): no sign-in.
+  route({
+    method: 'get',
+    path: '/public/notices',
+    summary:
+      'Claims in public notice (公示): per batch the provider, programme and period; per line the enterprise, service and voucher amount',
+    tag,
+    access: 'public',
+    response: publicNoticeSchema,
+    handler: async () => ({ items: await settlement.notices.list() }),
+  });
+  route({
+    method: 'post',
+    path: '/public/notices/:id/objections',
+    summary:
+      'Lodge an objection (异议) to a claim in notice, optionally naming a line (anyone; a few per client address an hour)',
+    tag,
+    access: 'public',
+    params: idParams,
+    body: objectionInputSchema,
+    response: z.object({ id: z.number().int(), lodgedAt: z.string() }),
+    status: 201,
+    handler: ({ params, body, req }) => settlement.notices.lodge(params.id, body, req.ip),
+  });
+
   route({
     method: 'get',
     path: '/settlement-batches/:id/export',

@@ -1,6 +1,12 @@
 /** Request and response shapes of settlement and reconciliation. Imports only zod and the vocabularies. */
 import { z } from 'zod';
-import { batchStatuses, findingKinds, lineStatuses } from '../../../db/schema/enums.ts';
+import {
+  batchStatuses,
+  findingKinds,
+  lineStatuses,
+  objectionStatuses,
+  reviewStageKinds,
+} from '../../../db/schema/enums.ts';
 
 export const monthSchema = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'a month YYYY-MM');
 
@@ -40,6 +46,74 @@ export const approveLineSchema = z
 export const decideLineSchema = z.object({ reason: z.string().trim().min(2).max(500) }).strict();
 export const paySchema = z.object({ reference: z.string().trim().min(4).max(100) }).strict();
 
+/** An objection to a public notice, by anyone (no sign-in). */
+export const objectionInputSchema = z
+  .object({
+    name: z.string().trim().min(2).max(50),
+    contact: z.string().trim().min(5).max(100),
+    content: z.string().trim().min(10).max(2000),
+    /** The line objected to (its id on the notice); none: the batch as a whole. */
+    lineId: z.number().int().positive().optional(),
+  })
+  .strict();
+export const objectionAnswerSchema = z.object({ answer: z.string().trim().min(4).max(2000) }).strict();
+
+/** What a lab (or an enterprise, in reimburse programmes) can claim: programmes and months with unclaimed uses. */
+export const claimableSchema = z.object({
+  items: z.array(
+    z.object({
+      programmeId: z.number().int(),
+      programmeName: z.string(),
+      month: z.string(),
+      count: z.number().int(),
+      voucherFen: z.number().int(),
+      claimBy: z.string(),
+    }),
+  ),
+});
+
+/** The public notice page: batches in notice, with what a citizen may check. */
+export const publicNoticeSchema = z.object({
+  items: z.array(
+    z.object({
+      batchId: z.number().int(),
+      programmeName: z.string(),
+      month: z.string(),
+      provider: z.string(),
+      startsAt: z.string(),
+      endsAt: z.string(),
+      lastDay: z.string(),
+      totalFen: z.number().int(),
+      lines: z.array(
+        z.object({
+          lineId: z.number().int(),
+          enterprise: z.string(),
+          instrumentName: z.string(),
+          serviceDate: z.string(),
+          voucherFen: z.number().int(),
+        }),
+      ),
+      objections: z.number().int(),
+    }),
+  ),
+});
+
+/** Invoice details sent with the file (query string: the file is the body). */
+export const invoiceQuerySchema = z
+  .object({
+    invoiceNo: z
+      .string()
+      .trim()
+      .regex(/^[A-Za-z0-9-]{6,40}$/, '6–40 letters, digits or -'),
+    amountFen: z
+      .string()
+      .regex(/^[1-9]\d{0,11}$/, 'whole fen, more than zero')
+      .transform(Number),
+    buyer: z.string().trim().min(2).max(100),
+    name: z.string().trim().min(1).max(200).default('invoice'),
+  })
+  .strict();
+
 export const checkSchema = z.object({ name: z.string(), ok: z.boolean(), detail: z.string() });
 
 export const lineSchema = z.object({
@@ -62,6 +136,53 @@ export const lineSchema = z.object({
   override: z.object({ by: z.string(), reason: z.string() }).nullable(),
   checks: z.array(checkSchema),
   checksOk: z.boolean(),
+  /** The office that reviews the line at the first stage (a city stage: the enterprise's city office). */
+  reviewOffice: z.object({ id: z.number().int(), name: z.string() }),
+  /** The stage (0-based) the line waits at; the number of stages once every stage let it through. */
+  stage: z.number().int(),
+  /** Each stage's decision on the line, oldest first (`passed`: not drawn in a stage's sample). */
+  reviews: z.array(
+    z.object({
+      stage: z.number().int(),
+      kind: z.enum(reviewStageKinds),
+      office: z.string(),
+      decision: z.enum(['approved', 'returned', 'rejected', 'passed']),
+      reason: z.string().nullable(),
+      by: z.string().nullable(),
+      at: z.string(),
+    }),
+  ),
+  /** The service agreement (服务协议) as claim evidence: its SHA-256 and acceptance (null: none drawn up). */
+  agreement: z
+    .object({
+      sha256: z.string(),
+      acceptedAt: z.string().nullable(),
+      acceptedBy: z.object({ id: z.number().int(), name: z.string() }).nullable(),
+    })
+    .nullable(),
+  /** The invoice (发票) as uploaded: amount, buyer and the file (null: not uploaded). */
+  invoice: z.object({
+    amountFen: z.number().int().nullable(),
+    buyer: z.string().nullable(),
+    fileName: z.string().nullable(),
+    url: z.string().nullable(),
+  }),
+  /** Whether the caller may decide the line now (its office, its stage). */
+  mayDecide: z.boolean(),
+});
+
+export const objectionSchema = z.object({
+  id: z.number().int(),
+  lineId: z.number().int().nullable(),
+  /** Who lodged it and how to reach them: shown to finance offices only (null for the claimant). */
+  name: z.string().nullable(),
+  contact: z.string().nullable(),
+  content: z.string(),
+  status: z.enum(objectionStatuses),
+  answer: z.string().nullable(),
+  answeredBy: z.string().nullable(),
+  answeredAt: z.string().nullable(),
+  lodgedAt: z.string(),
 });
 
 export const batchSchema = z.object({
@@ -97,8 +218,19 @@ export const batchSchema = z.object({
       at: z.string(),
     }),
   ),
-  /** Other batches made by the same request (lines reviewed by other finance offices). */
-  siblings: z.array(z.object({ id: z.number().int(), reviewOffice: z.string() })).optional(),
+  /** The review stages, in order, and the one under way (0-based). */
+  stages: z.array(z.object({ kind: z.enum(reviewStageKinds), samplePercent: z.number().int() })),
+  stage: z.number().int(),
+  /** The public notice (公示): from, to (exclusive, local midnight) and its last local day; null: none. */
+  notice: z.object({ startsAt: z.string(), endsAt: z.string(), lastDay: z.string() }).nullable(),
+  objections: z.array(objectionSchema),
+  /** Who approved its lines (any stage) and who recorded the payment: never the same person. */
+  approvers: z.array(z.string()),
+  paidBy: z.string().nullable(),
+  /** `own_lines`: a city office sees only the lines it reviews (the totals are of those lines). */
+  scope: z.enum(['all', 'own_lines']),
+  /** Whether the caller may record the payment now (the paying office, not an approver, payment open). */
+  mayPay: z.boolean(),
 });
 export type BatchView = z.infer<typeof batchSchema>;
 

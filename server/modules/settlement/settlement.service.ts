@@ -6,6 +6,9 @@
  * This class is the module's face (routes and other modules call it); the work is in the use cases:
  * - batches.ts   — the claimant: assemble a draft, a line's evidence, remove a line, submit, resubmit
  * - review.ts    — the finance office: approve / return / reject lines, pay (ledger transfers)
+ * - stages.ts    — the review stages (pure): where a line stands, sampling draws, the notice's end
+ * - notices.ts   — the public notice (公示): the public list, objections and answers, ending notices
+ * - invoices.ts  — a line's invoice file (发票) with its number, amount and buyer
  * - views.ts     — reading: a batch with its checks and history, the lists, the voucher-use register
  * - dashboard.ts — the finance dashboard
  * - context.ts   — what they share: who may see and do what, the audit event
@@ -21,7 +24,10 @@ import type { CatalogRepo } from '../catalog/catalog.repo.ts';
 import type { Ledger } from '../ledger/ledger.ts';
 import type { Notifier } from '../notifications/notifications.service.ts';
 import type { VouchersRepo } from '../vouchers/vouchers.repo.ts';
-import { BatchClaims } from './batches.ts';
+import { BatchClaims, type ClaimableMonth } from './batches.ts';
+import type { DocumentStore } from '../documents/documents.ts';
+import { LineInvoices } from './invoices.ts';
+import { PublicNotices } from './notices.ts';
 import type { Check } from './checks.ts';
 import { batchOr404, inSnapshot, type SettlementContext } from './context.ts';
 import { FinanceDashboard } from './dashboard.ts';
@@ -51,12 +57,26 @@ export class SettlementService {
     notifier?: Notifier,
     /** The security audit log (absent in seeds). */
     audit?: AuditLog,
+    /** Where claim lines' invoice files are kept (absent in seeds). */
+    documents?: DocumentStore,
   ) {
     this.ctx = { db, repo, vouchers, catalog, ledger, clock, notifier, audit };
     this.reads = new BatchReads(this.ctx);
     this.claims = new BatchClaims(this.ctx, this.reads);
     this.review = new BatchReview(this.ctx, this.reads);
     this.finance = new FinanceDashboard(this.ctx, this.reads);
+    this.notices = new PublicNotices(this.ctx, this.reads);
+    this.invoices = new LineInvoices(this.ctx, this.reads, documents);
+  }
+
+  /** The public notice (notices.ts): the public list, objections and their answers, ending notices. */
+  readonly notices: PublicNotices;
+  /** Claim lines' invoice files (invoices.ts). */
+  readonly invoices: LineInvoices;
+
+  /** Programmes and months with unclaimed, claimable voucher uses of the caller (batches.ts). */
+  claimable(actor: Actor): Promise<ClaimableMonth[]> {
+    return this.claims.claimable(actor);
   }
 
   // The claimant (batches.ts)
@@ -111,7 +131,9 @@ export class SettlementService {
   }
 
   get(actor: Actor, id: number, lang: Lang = 'zh'): Promise<BatchView> {
-    return inSnapshot(this.ctx, async (repo) => this.reads.view(repo, await batchOr404(repo, actor, id), lang));
+    return inSnapshot(this.ctx, async (repo) =>
+      this.reads.view(repo, await batchOr404(repo, actor, id), lang, true, actor),
+    );
   }
 
   /** A batch as the API answers it; texts the server writes (check details, its own notes) in `lang`. */

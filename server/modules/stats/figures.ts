@@ -23,6 +23,8 @@ export interface BookingFacts {
   /** Posted voucher share and its settlement mode, if a voucher paid part. */
   voucherPostedFen: number | null;
   voucherMode: 'deduct' | 'reimburse' | null;
+  /** The deduct-mode part of voucherPostedFen (a co-funded order may hold uses of both modes); absent: by voucherMode. */
+  voucherDeductFen?: number | null;
 }
 
 export interface Counters {
@@ -95,7 +97,8 @@ export function countBookings(bookings: BookingFacts[]): { counters: Counters; e
     c.incomeFen += b.finalFen ?? 0;
     if (b.voucherPostedFen !== null) {
       c.savedFen += b.voucherPostedFen;
-      if (b.voucherMode === 'deduct') c.voucherIncomeFen += b.voucherPostedFen;
+      if (b.voucherDeductFen !== undefined) c.voucherIncomeFen += Number(b.voucherDeductFen ?? 0);
+      else if (b.voucherMode === 'deduct') c.voucherIncomeFen += b.voucherPostedFen;
     }
     if (external) {
       c.externalMinutes += used;

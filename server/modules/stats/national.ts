@@ -5,6 +5,7 @@
  */
 import { DateTime } from 'luxon';
 import { fromJson, type Queryable } from '../../../db/port.ts';
+import { fundingSourceLabels, type FundingSource } from '../../../db/schema/enums.ts';
 import type { Table } from '../settlement/exports.ts';
 
 const ORIGIN: Record<string, string> = { purchased: '购置', self_built: '研制', donated: '捐赠', other: '其他' };
@@ -62,6 +63,9 @@ export const SERVICE_HEADERS = [
   '计量单位',
   '课题名称',
   '经费来源',
+  '创新券金额(元)',
+  '创新券结算方式',
+  '用户自付(元)',
   '申请人',
   '申请人单位',
   '用户类型',
@@ -76,10 +80,12 @@ const INSTRUMENT_RECORDS_SQL = `SELECT i.*, o.name AS "institutionName", c.name 
 
 const SERVICE_RECORDS_SQL = `SELECT b.*, i.asset_number AS "assetNumber", i.name_zh AS "instrumentName", i.service_content AS "serviceContent",
               i.time_zone AS "timeZone", u.display_name AS applicant, o.name AS "applicantUnit",
-              v.id AS "voucherUse", v.settlement_mode AS "voucherMode"
+              (SELECT SUM(v.posted_fen) FROM voucher_uses v WHERE v.booking_id = b.id AND v.status = 'posted') AS "voucherFen",
+              (SELECT SUM(v.posted_fen) FROM voucher_uses v
+                 WHERE v.booking_id = b.id AND v.status = 'posted' AND v.settlement_mode = 'deduct') AS "deductFen",
+              (SELECT MIN(v.settlement_mode) FROM voucher_uses v WHERE v.booking_id = b.id AND v.status = 'posted') AS "voucherMode"
        FROM bookings b JOIN instruments i ON i.id = b.instrument_id JOIN users u ON u.id = b.requester_id
        JOIN organisations o ON o.id = b.requester_organisation_id
-       LEFT JOIN voucher_uses v ON v.booking_id = b.id AND v.status = 'posted'
        WHERE b.institution_id = ? AND b.status = 'completed'
          AND COALESCE(b.start_at, b.created_at) >= ? AND COALESCE(b.start_at, b.created_at) < ?
        ORDER BY COALESCE(b.start_at, b.created_at), b.id`;
@@ -150,7 +156,11 @@ export async function serviceRecords(q: Queryable, institutionId: number, year: 
         quantity,
         machine ? '小时' : '样品',
         String(r.purpose ?? ''),
-        r.voucherUse ? (r.voucherMode === 'deduct' ? '创新券+自筹' : '自筹(创新券报销)') : '自筹',
+        // 经费来源 is the user's research funding (the request's field); the voucher split has its own columns.
+        r.funding_source ? (fundingSourceLabels[r.funding_source as FundingSource] ?? '其他') : '未填写',
+        r.voucherFen === null ? '' : yuan(Number(r.voucherFen)),
+        r.voucherFen === null ? '' : r.voucherMode === 'deduct' ? '抵扣(通兑)' : '报销(通用)',
+        yuan(r.final_fen === null ? null : Number(r.final_fen) - Number(r.deductFen ?? 0)),
         String(r.applicant),
         String(r.applicantUnit),
         r.user_type === 'internal' ? '内部' : '外部',

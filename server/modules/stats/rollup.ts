@@ -42,8 +42,13 @@ const BOOKINGS_SQL = `SELECT b.status, b.mode, b.user_type AS "userType", b.requ
                 b.actual_samples AS "actualSamples", b.final_fen AS "finalFen", b.rating, b.created_at AS "createdAt",
                 (SELECT e.at FROM booking_events e WHERE e.booking_id = b.id AND e.to_status = 'approved'
                    AND e.actor_id IS NOT NULL ORDER BY e.id LIMIT 1) AS "approvedAt",
-                u.posted_fen AS "voucherPostedFen", u.settlement_mode AS "voucherMode"
-         FROM bookings b LEFT JOIN voucher_uses u ON u.booking_id = b.id AND u.status = 'posted'
+                (SELECT SUM(u.posted_fen) FROM voucher_uses u WHERE u.booking_id = b.id AND u.status = 'posted')
+                  AS "voucherPostedFen",
+                (SELECT MIN(u.settlement_mode) FROM voucher_uses u WHERE u.booking_id = b.id AND u.status = 'posted')
+                  AS "voucherMode",
+                (SELECT SUM(u.posted_fen) FROM voucher_uses u
+                   WHERE u.booking_id = b.id AND u.status = 'posted' AND u.settlement_mode = 'deduct') AS "voucherDeductFen"
+         FROM bookings b
          WHERE b.instrument_id = @id
            AND ((b.start_at >= @from AND b.start_at < @to) OR (b.start_at IS NULL AND b.created_at >= @from AND b.created_at < @to))`;
 /** The instrument-month's row, written afresh (every column: the upsert replaces the whole row). */

@@ -5,7 +5,7 @@
  * Accounts are made on first use, so these run inside the caller's write transaction.
  */
 import type { AccountRow, Ledger } from '../ledger/ledger.ts';
-import type { ProgrammeRow, VouchersRepo } from './vouchers.repo.ts';
+import type { ProgrammeRow, SharedCapRow, VouchersRepo } from './vouchers.repo.ts';
 
 export const code = {
   funding: (p: number) => `programme:${p}:funding`,
@@ -16,7 +16,16 @@ export const code = {
   group: (g: number, p: number) => `group:${g}:programme:${p}`,
   providerReceivable: (i: number, p: number) => `provider:${i}:receivable:programme:${p}`,
   enterpriseReceivable: (e: number, p: number) => `enterprise:${e}:receivable:programme:${p}`,
+  /** A shared cap's account for one enterprise or one controller group, and the cap's source. */
+  sharedCap: (c: number, subject: SharedCapSubject) => `shared-cap:${c}:${subject.scope}:${subject.id}`,
+  sharedCapSource: (c: number) => `shared-cap:${c}:source`,
 };
+
+/** Whom a shared cap's account is for: the enterprise, or its controller group. */
+export interface SharedCapSubject {
+  scope: 'enterprise' | 'group';
+  id: number;
+}
 
 export interface ProgrammeAccounts {
   funding: AccountRow;
@@ -89,5 +98,55 @@ export async function groupAccount(
     },
     now,
   );
+  return account;
+}
+
+/**
+ * What a shared cap leaves for a subject: the cap as set now less what the uses of its programmes hold
+ * and used for that enterprise (or the group's enterprises) — uses from before the cap was set count too.
+ */
+export async function sharedCapRoom(repo: VouchersRepo, cap: SharedCapRow, subject: SharedCapSubject): Promise<number> {
+  return Math.max(0, cap.capFen - (await repo.sharedCapUsed(cap.programmeIds, subject)));
+}
+
+/**
+ * A shared cap's account for a subject, funded up to the cap as set now (on first use, and topped up
+ * when the cap was raised since; a lowered cap is enforced by the plan's room, never by taking back).
+ */
+export async function sharedCapAccount(
+  ledger: Ledger,
+  cap: SharedCapRow,
+  subject: SharedCapSubject,
+  subjectName: string,
+  now: number,
+): Promise<AccountRow> {
+  const source = await ledger.account(
+    { code: code.sharedCapSource(cap.id), kind: 'shared_cap_source', name: `${cap.name} · 共享上限来源` },
+    now,
+  );
+  const account = await ledger.account(
+    {
+      code: code.sharedCap(cap.id, subject),
+      kind: 'shared_cap',
+      name: `${subjectName} · ${cap.name} 共享上限`,
+      organisationId: subject.scope === 'enterprise' ? subject.id : null,
+      noOverdraft: true,
+    },
+    now,
+  );
+  const funded = account.creditsPostedFen;
+  if (funded < cap.capFen) {
+    await ledger.create(
+      {
+        id: `${code.sharedCap(cap.id, subject)}:fund:${cap.capFen}:${now}`,
+        debit: source.id,
+        credit: account.id,
+        amountFen: cap.capFen - funded,
+        code: 'shared_cap_fund',
+      },
+      now,
+    );
+    return (await ledger.accountByCode(account.code))!;
+  }
   return account;
 }

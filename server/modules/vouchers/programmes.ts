@@ -1,14 +1,22 @@
 /**
  * Voucher programmes (platform admins write, finance staff read): their terms, and their budget as
  * ledger money — funded at creation, raised or lowered later, never below what is held and used.
+ * Their rules (ratios, caps, categories, providers, dates, eligible parts) are versioned: creation
+ * writes version 1, an edit that changes them the next, effective now or at a later time; an order is
+ * planned with the version in force when it is made (versions.ts).
  */
+import type { ProgrammeRules } from '../../../db/schema/vouchers.ts';
 import { badRequest, notFound } from '../../shared/errors.ts';
 import type { Actor } from '../auth/actor.ts';
 import { availableOf } from '../ledger/ledger.ts';
 import { code, programmeAccounts } from './accounts.ts';
 import { oversightCity, today, type VouchersContext } from './context.ts';
-import type { ProgrammeInput, ProgrammeView } from './vouchers.schemas.ts';
+import { rulesDiffer, rulesOf } from './rules.ts';
+import { rulesInForce, versionView } from './versions.ts';
+import type { ProgrammeInput, ProgrammeView, RuleVersionView } from './vouchers.schemas.ts';
 import type { ProgrammeRow, VouchersRepo } from './vouchers.repo.ts';
+
+const bad = (path: string, message: string) => badRequest(message, [{ path: `body.${path}`, message }]);
 
 export class Programmes {
   constructor(private readonly ctx: VouchersContext) {}
@@ -39,9 +47,51 @@ export class Programmes {
     });
   }
 
+  /** A programme's rule versions, newest first (public policy like its terms: every finance reader). */
+  async versions(actor: Actor, id: number): Promise<RuleVersionView[]> {
+    oversightCity(actor);
+    return this.ctx.db.read(async (tx) => {
+      const repo = this.ctx.repo.with(tx);
+      if (!(await repo.programme(id))) throw notFound('programme');
+      const now = this.ctx.clock.now();
+      const inForce = await repo.ruleVersionAt(id, now);
+      const views: RuleVersionView[] = [];
+      for (const v of await repo.ruleVersions(id)) views.push(await versionView(repo, v, inForce?.version ?? null));
+      return views;
+    });
+  }
+
+  /**
+   * Brings each programme row to the rules version in force now (a version set for a later time has
+   * come): the row is what other modules read of a programme. Orders are planned by the versions
+   * themselves whatever the row says; this keeps the row's terms current (run by the daily maintenance).
+   */
+  async syncDueVersions(): Promise<number> {
+    return this.ctx.db.write(async (tx) => {
+      const repo = this.ctx.repo.with(tx);
+      const now = this.ctx.clock.now();
+      let synced = 0;
+      for (const p of await repo.programmes()) {
+        const { version, rules } = await rulesInForce(repo, p, now);
+        if (version === p.rulesVersion) continue;
+        await repo.updateProgramme(p.id, {
+          ...rules,
+          eligibleParts: partsColumn(rules.eligibleParts),
+          rulesVersion: version,
+          updatedAt: now,
+        });
+        synced++;
+      }
+      return synced;
+    });
+  }
+
   /** `city`: the caller is that city's finance office (undefined: the province, the desk or an admin). */
-  private async view(repo: VouchersRepo, p: ProgrammeRow, city?: string): Promise<ProgrammeView> {
+  private async view(repo: VouchersRepo, row: ProgrammeRow, city?: string): Promise<ProgrammeView> {
     const date = today(this.ctx.clock);
+    // The rules shown are the version in force now (a version set for later is not yet the programme's).
+    const { version, rules } = await rulesInForce(repo, row, this.ctx.clock.now());
+    const p = { ...row, ...rules, eligibleParts: partsColumn(rules.eligibleParts), rulesVersion: version };
     const { createdBy: _c, createdAt: _a, updatedAt: _u, ...rest } = p;
     const status =
       date < p.startsOn ? 'upcoming' : date <= p.useBy ? 'open' : date <= p.claimBy ? 'claims_only' : 'closed';
@@ -67,7 +117,6 @@ export class Programmes {
   }
 
   private async check(repo: VouchersRepo, input: ProgrammeInput): Promise<void> {
-    const bad = (path: string, message: string) => badRequest(message, [{ path: `body.${path}`, message }]);
     if (input.useBy < input.startsOn) throw bad('useBy', 'the use-by date is before the start');
     if (input.claimBy < input.useBy) throw bad('claimBy', 'the claim-by date is before the use-by date');
     const [from, to] = [Number(input.startsOn.slice(0, 4)), Number(input.useBy.slice(0, 4))];
@@ -84,6 +133,10 @@ export class Programmes {
     const known = await repo.knownCities(cityCodes);
     const unknown = cityCodes.find((c) => !known.has(c));
     if (unknown) throw bad('ratioRules.byCity', `unknown city ${unknown}`);
+    const countyCodes = Object.keys(input.ratioRules.byCounty ?? {});
+    const knownCounties = await repo.knownCounties(countyCodes);
+    const unknownCounty = countyCodes.find((c) => !knownCounties.has(c));
+    if (unknownCounty) throw bad('ratioRules.byCounty', `unknown county ${unknownCounty}`);
     if (
       input.eligibleCategories.length &&
       (await repo.categoriesKnown(input.eligibleCategories)) !== new Set(input.eligibleCategories).size
@@ -103,16 +156,33 @@ export class Programmes {
       // Checked in the transaction that writes: the cities, categories and providers named are there.
       await this.check(repo, input);
       const now = this.ctx.clock.now();
+      if (input.effectiveFrom !== undefined)
+        throw bad('effectiveFrom', 'a new programme’s rules apply from its creation');
+      const { effectiveFrom: _e, versionNote, ...terms } = input;
       const p = await repo.insertProgramme({
-        ...input,
+        ...terms,
         ...issueTerms(input),
         nameEn: input.nameEn ?? null,
         issuerCityCode: input.issuerCityCode ?? null,
+        reviewStages: input.reviewStages ?? null,
+        publicNoticeDays: input.publicNoticeDays ?? 0,
         orderCapFen: input.orderCapFen ?? null,
         groupYearCapFen: input.groupYearCapFen ?? null,
+        fundingOrder: input.fundingOrder ?? 0,
+        eligibleParts: input.eligibleParts ? partsColumn(input.eligibleParts) : null,
+        rulesVersion: 1,
         createdBy: actor.userId,
         createdAt: now,
         updatedAt: now,
+      });
+      await repo.insertRuleVersion({
+        programmeId: p.id,
+        version: 1,
+        effectiveFrom: now,
+        rules: rulesOf(p),
+        note: versionNote ?? null,
+        createdBy: actor.userId,
+        createdAt: now,
       });
       const accounts = await programmeAccounts(this.ctx.ledger, p, now);
       await this.ctx.audit?.record(
@@ -155,6 +225,8 @@ export class Programmes {
         ]);
       }
       const now = this.ctx.clock.now();
+      const from = input.effectiveFrom === undefined ? now : Date.parse(input.effectiveFrom);
+      if (from < now) throw bad('effectiveFrom', 'changed rules apply from now or a later time, never the past');
       const accounts = await programmeAccounts(this.ctx.ledger, p, now);
       const delta = input.budgetFen - p.budgetFen;
       if (delta < 0 && availableOf(accounts.budget) < -delta) {
@@ -190,18 +262,54 @@ export class Programmes {
         },
         tx,
       );
+      const { effectiveFrom: _e, versionNote, ...terms } = input;
+      const next = rulesOf({
+        ...terms,
+        orderCapFen: input.orderCapFen ?? null,
+        groupYearCapFen: input.groupYearCapFen ?? null,
+        eligibleParts: input.eligibleParts ?? null,
+      });
+      const current = await rulesInForce(repo, p, now);
+      const latest = (await repo.ruleVersions(id))[0]?.version ?? p.rulesVersion;
+      // Changed rules are a new version; applied to the row now when in force now, else kept for later.
+      let rowRules: Partial<ProgrammeRules> & { rulesVersion?: number } = {};
+      if (rulesDiffer(current.rules, next)) {
+        const version = latest + 1;
+        await repo.insertRuleVersion({
+          programmeId: id,
+          version,
+          effectiveFrom: from,
+          rules: next,
+          note: versionNote ?? null,
+          createdBy: actor.userId,
+          createdAt: now,
+        });
+        if (from <= now) rowRules = { ...next, rulesVersion: version };
+        else rowRules = { ...current.rules, rulesVersion: current.version };
+      } else rowRules = { ...current.rules, rulesVersion: current.version };
       await repo.updateProgramme(id, {
-        ...input,
+        ...terms,
         ...issueTerms(input),
         nameEn: input.nameEn ?? null,
         issuerCityCode: input.issuerCityCode ?? null,
+        reviewStages: input.reviewStages ?? null,
+        publicNoticeDays: input.publicNoticeDays ?? 0,
         orderCapFen: input.orderCapFen ?? null,
         groupYearCapFen: input.groupYearCapFen ?? null,
+        fundingOrder: input.fundingOrder ?? 0,
+        eligibleParts: input.eligibleParts ?? null,
+        ...rowRules,
+        ...(rowRules.eligibleParts && { eligibleParts: partsColumn(rowRules.eligibleParts) }),
         updatedAt: now,
       });
       return this.view(repo, (await repo.programme(id))!);
     });
   }
+}
+
+/** The row keeps null for "every part" (as before the setting existed). */
+function partsColumn(parts: ProgrammeRules['eligibleParts']) {
+  return parts.surcharges && parts.setupFee ? null : parts;
 }
 
 /**

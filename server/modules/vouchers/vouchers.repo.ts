@@ -1,12 +1,14 @@
 /** SQL of vouchers: programmes, certifications, controller groups, related parties, quotas and uses. */
-import { and, asc, desc, eq, ilike, inArray, like, or } from 'drizzle-orm';
-import { byEngine, fromBool, type Queryable } from '../../../db/port.ts';
+import { and, asc, desc, eq, ilike, inArray, like, lte, or } from 'drizzle-orm';
+import { byEngine, fromBool, fromJson, type Queryable } from '../../../db/port.ts';
 import {
   cities,
   controllerGroups,
   enterpriseCertifications,
   organisations,
+  programmeRuleVersions,
   relatedParties,
+  sharedCaps,
   voucherProgrammes,
   voucherQuotas,
   voucherUses,
@@ -17,12 +19,15 @@ export type ProgrammeRow = typeof voucherProgrammes.$inferSelect;
 export type QuotaRow = typeof voucherQuotas.$inferSelect;
 export type VoucherUseRow = typeof voucherUses.$inferSelect;
 export type CertificationRow = typeof enterpriseCertifications.$inferSelect;
+export type RuleVersionRow = typeof programmeRuleVersions.$inferSelect;
+export type SharedCapRow = typeof sharedCaps.$inferSelect;
 
 export interface OrganisationBrief {
   id: number;
   kind: string;
   name: string;
   cityCode: string | null;
+  countyCode: string | null;
   province: string | null;
   certified: boolean;
 }
@@ -30,7 +35,8 @@ export interface OrganisationBrief {
 // Aliases are quoted: PostgreSQL folds unquoted names to lower case. A parameter tested with IS NULL
 // is cast, so that PostgreSQL knows its type (SQLite: the same value).
 
-const ORGANISATION_SQL = `SELECT o.id, o.kind, o.name, o.city_code AS "cityCode", c.province, o.certified
+const ORGANISATION_SQL = `SELECT o.id, o.kind, o.name, o.city_code AS "cityCode", o.county_code AS "countyCode",
+    c.province, o.certified
   FROM organisations o LEFT JOIN cities c ON c.code = o.city_code WHERE o.id = ?`;
 
 const CITY_NAME_SQL = `SELECT name FROM cities WHERE code = ?`;
@@ -79,6 +85,26 @@ const KNOWN_CITIES_SQL = {
   postgres: `SELECT code FROM cities WHERE code = ANY(?::text[])`,
 };
 
+const KNOWN_COUNTIES_SQL = {
+  sqlite: `SELECT code FROM counties WHERE code IN (SELECT value FROM json_each(?))`,
+  postgres: `SELECT code FROM counties WHERE code = ANY(?::text[])`,
+};
+
+const USER_NAME_SQL = `SELECT display_name FROM users WHERE id = ?`;
+
+/** What the uses under some programmes hold and used, of one enterprise or of a controller group's members. */
+const SHARED_CAP_USED = `SELECT COALESCE(SUM(CASE WHEN u.status = 'reserved' THEN u.reserved_fen
+      WHEN u.status = 'posted' THEN u.posted_fen ELSE 0 END), 0)
+  FROM voucher_uses u LEFT JOIN enterprise_certifications c ON c.organisation_id = u.enterprise_id`;
+const SHARED_CAP_USED_SQL = {
+  sqlite: `${SHARED_CAP_USED}
+  WHERE u.programme_id IN (SELECT value FROM json_each(@programmes))
+    AND ((@scope = 'enterprise' AND u.enterprise_id = @id) OR (@scope = 'group' AND c.controller_group_id = @id))`,
+  postgres: `${SHARED_CAP_USED}
+  WHERE u.programme_id = ANY(CAST(@programmes AS bigint[]))
+    AND ((CAST(@scope AS TEXT) = 'enterprise' AND u.enterprise_id = @id) OR (CAST(@scope AS TEXT) = 'group' AND c.controller_group_id = @id))`,
+};
+
 const CATEGORIES_KNOWN_SQL = {
   sqlite: `SELECT COUNT(*) FROM categories WHERE code IN (SELECT value FROM json_each(?))`,
   postgres: `SELECT COUNT(*) FROM categories WHERE code = ANY(?::text[])`,
@@ -95,12 +121,13 @@ const INSTITUTIONS_KNOWN_SQL = {
 const USE_COLUMNS = `SELECT id, booking_id AS "bookingId", quota_id AS "quotaId", programme_id AS "programmeId",
     enterprise_id AS "enterpriseId", provider_id AS "providerId", settlement_mode AS "settlementMode", status,
     ratio_percent AS "ratioPercent", eligible_fen AS "eligibleFen", reserved_fen AS "reservedFen",
-    posted_fen AS "postedFen", limited_by AS "limitedBy", justification, created_at AS "createdAt",
-    updated_at AS "updatedAt"
+    posted_fen AS "postedFen", limited_by AS "limitedBy", justification, planned, sequence,
+    created_at AS "createdAt", updated_at AS "updatedAt",
+    (SELECT p.name FROM voucher_programmes p WHERE p.id = voucher_uses.programme_id) AS "programmeName"
   FROM voucher_uses`;
 const USES_OF_BOOKINGS_SQL = {
-  sqlite: `${USE_COLUMNS} WHERE booking_id IN (SELECT value FROM json_each(?))`,
-  postgres: `${USE_COLUMNS} WHERE booking_id = ANY(?::bigint[])`,
+  sqlite: `${USE_COLUMNS} WHERE booking_id IN (SELECT value FROM json_each(?)) ORDER BY booking_id, sequence`,
+  postgres: `${USE_COLUMNS} WHERE booking_id = ANY(?::bigint[]) ORDER BY booking_id, sequence`,
 };
 
 /**
@@ -157,6 +184,17 @@ export class VouchersRepo {
     return new Set(
       await this.q.column<string>(byEngine(this.q.engine, KNOWN_CITIES_SQL), [listParam(this.q.engine, codes)]),
     );
+  }
+
+  async knownCounties(codes: string[]): Promise<Set<string>> {
+    if (!codes.length) return new Set();
+    return new Set(
+      await this.q.column<string>(byEngine(this.q.engine, KNOWN_COUNTIES_SQL), [listParam(this.q.engine, codes)]),
+    );
+  }
+
+  async userName(id: number): Promise<string | null> {
+    return (await this.q.value<string>(USER_NAME_SQL, [id])) ?? null;
   }
 
   // Programmes
@@ -377,16 +415,101 @@ export class VouchersRepo {
     return this.q.all<QuotaRow>(QUOTAS_TO_EXPIRE_SQL, [today]);
   }
 
-  async use(bookingId: number): Promise<VoucherUseRow | undefined> {
-    return this.q.orm.select().from(voucherUses).where(eq(voucherUses.bookingId, bookingId)).get();
+  /** A booking's uses in funding order (a co-funded order has one per programme). */
+  async uses(bookingId: number): Promise<VoucherUseRow[]> {
+    return this.q.orm
+      .select()
+      .from(voucherUses)
+      .where(eq(voucherUses.bookingId, bookingId))
+      .orderBy(asc(voucherUses.sequence), asc(voucherUses.id))
+      .all();
+  }
+
+  async useById(id: number): Promise<VoucherUseRow | undefined> {
+    return this.q.orm.select().from(voucherUses).where(eq(voucherUses.id, id)).get();
   }
 
   /** The uses of some bookings (every booking view asks: one statement, not the query builder). */
-  async usesOfBookings(bookingIds: number[]): Promise<VoucherUseRow[]> {
+  async usesOfBookings(bookingIds: number[]): Promise<(VoucherUseRow & { programmeName?: string })[]> {
     if (!bookingIds.length) return [];
-    return this.q.all<VoucherUseRow>(byEngine(this.q.engine, USES_OF_BOOKINGS_SQL), [
-      listParam(this.q.engine, bookingIds),
-    ]);
+    const rows = await this.q.all<VoucherUseRow & { programmeName?: string }>(
+      byEngine(this.q.engine, USES_OF_BOOKINGS_SQL),
+      [listParam(this.q.engine, bookingIds)],
+    );
+    return rows.map((r) => ({
+      ...r,
+      planned: r.planned == null ? null : fromJson<NonNullable<VoucherUseRow['planned']>>(r.planned),
+      sequence: Number(r.sequence),
+    }));
+  }
+
+  // Rule versions
+
+  /** A programme's rule versions, newest first. */
+  async ruleVersions(programmeId: number): Promise<RuleVersionRow[]> {
+    return this.q.orm
+      .select()
+      .from(programmeRuleVersions)
+      .where(eq(programmeRuleVersions.programmeId, programmeId))
+      .orderBy(desc(programmeRuleVersions.version))
+      .all();
+  }
+
+  /** The version in force at `at`: the highest version whose effective time has come. */
+  async ruleVersionAt(programmeId: number, at: number): Promise<RuleVersionRow | undefined> {
+    return this.q.orm
+      .select()
+      .from(programmeRuleVersions)
+      .where(and(eq(programmeRuleVersions.programmeId, programmeId), lte(programmeRuleVersions.effectiveFrom, at)))
+      .orderBy(desc(programmeRuleVersions.version))
+      .limit(1)
+      .get();
+  }
+
+  async ruleVersion(programmeId: number, version: number): Promise<RuleVersionRow | undefined> {
+    return this.q.orm
+      .select()
+      .from(programmeRuleVersions)
+      .where(and(eq(programmeRuleVersions.programmeId, programmeId), eq(programmeRuleVersions.version, version)))
+      .get();
+  }
+
+  async insertRuleVersion(row: typeof programmeRuleVersions.$inferInsert): Promise<RuleVersionRow> {
+    return this.q.orm.insert(programmeRuleVersions).values(row).returning().get();
+  }
+
+  // Shared caps
+
+  async sharedCaps(): Promise<SharedCapRow[]> {
+    return this.q.orm.select().from(sharedCaps).orderBy(desc(sharedCaps.year), asc(sharedCaps.id)).all();
+  }
+
+  async sharedCap(id: number): Promise<SharedCapRow | undefined> {
+    return this.q.orm.select().from(sharedCaps).where(eq(sharedCaps.id, id)).get();
+  }
+
+  async insertSharedCap(row: typeof sharedCaps.$inferInsert): Promise<SharedCapRow> {
+    return this.q.orm.insert(sharedCaps).values(row).returning().get();
+  }
+
+  async updateSharedCap(id: number, set: Partial<typeof sharedCaps.$inferInsert>): Promise<void> {
+    await this.q.orm.update(sharedCaps).set(set).where(eq(sharedCaps.id, id)).run();
+  }
+
+  /** What counts against a shared cap for one enterprise or group: its programmes' uses, held or posted. */
+  async sharedCapUsed(programmeIds: number[], subject: { scope: 'enterprise' | 'group'; id: number }): Promise<number> {
+    if (!programmeIds.length) return 0;
+    return Number(
+      await this.q.value(byEngine(this.q.engine, SHARED_CAP_USED_SQL), {
+        programmes: listParam(this.q.engine, programmeIds),
+        scope: subject.scope,
+        id: subject.id,
+      }),
+    );
+  }
+
+  async deleteSharedCap(id: number): Promise<void> {
+    await this.q.orm.delete(sharedCaps).where(eq(sharedCaps.id, id)).run();
   }
 
   async insertUse(row: typeof voucherUses.$inferInsert): Promise<VoucherUseRow> {

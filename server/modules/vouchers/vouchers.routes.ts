@@ -13,6 +13,9 @@ import {
   quotaSchema,
   relatedPartyInputSchema,
   relatedPartySchema,
+  ruleVersionSchema,
+  sharedCapInputSchema,
+  sharedCapSchema,
   voucherUseHistorySchema,
 } from './vouchers.schemas.ts';
 import type { VouchersService } from './vouchers.service.ts';
@@ -92,6 +95,59 @@ export function voucherRoutes(vouchers: VouchersService, registry: OpenAPIRegist
     body: programmeInputSchema,
     response: programmeSchema,
     handler: ({ params, body, actor }) => vouchers.updateProgramme(actor!, params.id, body),
+  });
+  route({
+    method: 'get',
+    path: '/voucher-programmes/:id/versions',
+    summary:
+      'A programme’s rule versions, newest first: each applies to orders made from its effective time (the one in force is marked)',
+    tag,
+    access: OVERSIGHT,
+    params: idParams,
+    response: z.object({ items: z.array(ruleVersionSchema) }),
+    handler: async ({ params, actor }) => ({ items: await vouchers.programmeVersions(actor!, params.id) }),
+  });
+
+  // Shared caps
+  route({
+    method: 'get',
+    path: '/shared-caps',
+    summary: 'Caps shared across programmes (per enterprise or controller group, per year)',
+    tag,
+    access: OVERSIGHT,
+    response: z.object({ items: z.array(sharedCapSchema) }),
+    handler: async ({ actor }) => ({ items: await vouchers.sharedCaps(actor!) }),
+  });
+  route({
+    method: 'post',
+    path: '/shared-caps',
+    summary: 'Set a cap shared by several programmes of one year (e.g. province plus city per enterprise)',
+    tag,
+    access: ADMIN,
+    body: sharedCapInputSchema,
+    response: sharedCapSchema,
+    status: 201,
+    handler: ({ body, actor }) => vouchers.createSharedCap(actor!, body),
+  });
+  route({
+    method: 'put',
+    path: '/shared-caps/:id',
+    summary: 'Change a shared cap (a lowered cap limits later orders; holds already made stay)',
+    tag,
+    access: ADMIN,
+    params: idParams,
+    body: sharedCapInputSchema,
+    response: sharedCapSchema,
+    handler: ({ params, body, actor }) => vouchers.updateSharedCap(actor!, params.id, body),
+  });
+  route({
+    method: 'delete',
+    path: '/shared-caps/:id',
+    summary: 'Remove a shared cap (it no longer applies to new orders)',
+    tag,
+    access: ADMIN,
+    params: idParams,
+    handler: ({ params, actor }) => vouchers.removeSharedCap(actor!, params.id),
   });
 
   // Enterprises

@@ -19,6 +19,17 @@ export const ratioRulesSchema = z
     basePercent: percent,
     byCity: z.record(z.string().regex(/^\d{6}$/, 'a 6-digit city code'), percent),
     sameCityTopUpPercent: percent,
+    /** County code → base percent, before byCity (省财政直管县 get the higher ratio). */
+    byCounty: z.record(z.string().regex(/^\d{6}$/, 'a 6-digit county code'), percent).optional(),
+  })
+  .strict();
+
+export const eligiblePartsSchema = z
+  .object({
+    /** Urgent and off-hours surcharges. */
+    surcharges: z.boolean(),
+    /** The start-up fee and the minimum-charge top-up. */
+    setupFee: z.boolean(),
   })
   .strict();
 
@@ -49,6 +60,18 @@ export const programmeInputSchema = z
     allowOutOfProvince: z.boolean().default(false),
     /** Who reviews claims: the finance office of the enterprise's city, or the provincial office. */
     reviewLevel: z.enum(reviewLevels).default('city'),
+    /**
+     * The claim review stages in order (e.g. the enterprise's city office, then the province re-checks a
+     * sample); none: one stage at reviewLevel, every line. The first stage reviews every line.
+     */
+    reviewStages: z
+      .array(z.object({ kind: z.enum(reviewLevels), samplePercent: z.number().int().min(1).max(100) }).strict())
+      .min(1)
+      .max(3)
+      .refine((stages) => stages[0]!.samplePercent === 100, 'the first stage reviews every line (samplePercent 100)')
+      .nullish(),
+    /** Days a reviewed claim is in public notice (公示) before payment opens (Asia/Shanghai calendar days); 0: none. */
+    publicNoticeDays: z.number().int().min(0).max(30).optional(),
     /** A rejected claim line: the enterprise owes the provider the voucher share, or it is written off. */
     rejectOutcome: z.enum(rejectOutcomes).default('enterprise_debt'),
     /**
@@ -60,11 +83,27 @@ export const programmeInputSchema = z
     applicationOpensOn: localDateSchema.nullish(),
     applicationClosesOn: localDateSchema.nullish(),
     automaticQuotaFen: positiveFen.nullish(),
+    /** Which parts of a price the voucher pays for; null: every part (the unit-priced service always). */
+    eligibleParts: eligiblePartsSchema.nullish(),
+    /** Co-funded orders: lower draws first (the province's programme before a city's at equal values). */
+    fundingOrder: z.number().int().min(0).max(100).optional(),
+    /**
+     * When changed rules (ratios, caps, categories, providers, dates, parts) apply: now if absent, or a
+     * later time (ISO 8601). Orders made before keep the version they were planned with.
+     */
+    effectiveFrom: z.iso.datetime({ offset: true }).optional(),
+    /** Why the rules changed (kept with the version). */
+    versionNote: z.string().trim().max(500).optional(),
   })
   .strict();
 export type ProgrammeInput = z.infer<typeof programmeInputSchema>;
 
-export const programmeSchema = programmeInputSchema.extend({
+export const programmeSchema = programmeInputSchema.omit({ effectiveFrom: true, versionNote: true }).extend({
+  eligibleParts: eligiblePartsSchema.nullable(),
+  reviewStages: z.array(z.object({ kind: z.enum(reviewLevels), samplePercent: z.number().int() })).nullable(),
+  publicNoticeDays: z.number().int(),
+  /** The rules version in force now. */
+  rulesVersion: z.number().int(),
   id: z.number().int(),
   nameEn: z.string().nullable(),
   issuerCityCode: z.string().nullable(),
@@ -86,6 +125,48 @@ export const programmeSchema = programmeInputSchema.extend({
   status: z.enum(['upcoming', 'open', 'claims_only', 'closed']),
 });
 export type ProgrammeView = z.infer<typeof programmeSchema>;
+
+/** One version of a programme's rules and when it applies from. */
+export const ruleVersionSchema = z.object({
+  version: z.number().int(),
+  effectiveFrom: z.string(),
+  inForce: z.boolean(),
+  rules: z.object({
+    ratioRules: ratioRulesSchema,
+    orderCapFen: z.number().int().nullable(),
+    enterpriseYearCapFen: z.number().int(),
+    groupYearCapFen: z.number().int().nullable(),
+    startsOn: z.string(),
+    useBy: z.string(),
+    claimBy: z.string(),
+    eligibleCategories: z.array(z.string()),
+    eligibleProviders: z.array(z.number().int()),
+    allowOutOfProvince: z.boolean(),
+    eligibleParts: eligiblePartsSchema,
+  }),
+  note: z.string().nullable(),
+  createdBy: z.string().nullable(),
+  createdAt: z.string(),
+});
+export type RuleVersionView = z.infer<typeof ruleVersionSchema>;
+
+export const sharedCapInputSchema = z
+  .object({
+    name: z.string().trim().min(2).max(100),
+    year: z.number().int().min(2000).max(2100),
+    /** Per enterprise, or per controller group (certified enterprises of one group together). */
+    scope: z.enum(['enterprise', 'group']),
+    capFen: positiveFen,
+    programmeIds: z.array(z.number().int().positive()).min(2).max(20),
+  })
+  .strict();
+export type SharedCapInput = z.infer<typeof sharedCapInputSchema>;
+export const sharedCapSchema = sharedCapInputSchema.extend({
+  id: z.number().int(),
+  programmeNames: z.array(z.string()),
+  createdAt: z.string(),
+});
+export type SharedCapView = z.infer<typeof sharedCapSchema>;
 
 export const certificationInputSchema = z
   .object({
@@ -175,6 +256,12 @@ export const voucherUseSchema = z.object({
   postedFen: z.number().int().nullable(),
   ratioPercent: z.number().int(),
   settlementMode: z.enum(settlementModes),
+  /** Co-funded orders: 1 for the programme drawn on first, 2 for the next. */
+  sequence: z.number().int().optional(),
+  programmeName: z.string().optional(),
+  limitedBy: z.enum(voucherLimits).optional(),
+  /** The rules version the use was planned with (null: before versions were kept). */
+  ruleVersion: z.number().int().nullable().optional(),
 });
 
 export const voucherUseHistorySchema = voucherUseSchema.extend({
@@ -185,23 +272,28 @@ export const voucherUseHistorySchema = voucherUseSchema.extend({
   updatedAt: z.string(),
 });
 
+const voucherShareSchema = z.object({
+  programmeId: z.number().int(),
+  programmeName: z.string(),
+  quotaId: z.number().int(),
+  ratioPercent: z.number().int(),
+  settlementMode: z.enum(settlementModes),
+  /** In reimburse mode the enterprise pays all now and claims this share afterwards. */
+  claimableFen: z.number().int(),
+  /** The rules version the share is planned with, and the amount its ratio applies to (eligible parts). */
+  ruleVersion: z.number().int(),
+  eligibleFen: z.number().int(),
+});
+
 /** The voucher part of a quote: how much the voucher pays and which rule set the amount. */
 export const voucherSplitSchema = z.object({
   totalFen: z.number().int(),
   voucherFen: z.number().int(),
   selfPayFen: z.number().int(),
   limitedBy: z.enum(voucherLimits).nullable(),
-  voucher: z
-    .object({
-      programmeId: z.number().int(),
-      programmeName: z.string(),
-      quotaId: z.number().int(),
-      ratioPercent: z.number().int(),
-      settlementMode: z.enum(settlementModes),
-      /** In reimburse mode the enterprise pays all now and claims this share afterwards. */
-      claimableFen: z.number().int(),
-    })
-    .nullable(),
+  voucher: voucherShareSchema.nullable(),
+  /** Every programme's share in funding order (a co-funded order: the province's, then the city's). */
+  vouchers: z.array(voucherShareSchema.extend({ voucherFen: z.number().int(), limitedBy: z.enum(voucherLimits) })),
   /** Why no voucher applies, when the enterprise asked for one or holds quotas (codes, see vouchers.service). */
   ineligible: z.array(z.object({ programmeId: z.number().int(), reason: z.string(), detail: z.string() })),
 });

@@ -5,10 +5,14 @@
  * - enterprises.ts  certification, controller groups, related parties (admins write, finance read)
  * - quotas.ts       quotas: grant, revoke, expire; finance's and the enterprise's views
  * - uses.ts         the voucher part of a checkout: split, reserve, post, release; uses' reads
+ * - versions.ts     programme rule versions: the rules in force at a time
+ * - claim-terms.ts  what a claim line is checked against: the terms its use was planned with
+ * - shared-caps.ts  caps shared across programmes (admins write, finance read)
  * - accounts.ts     the ledger accounts of all of these (caps are accounts that cannot be overdrawn)
  * - context.ts      what they share; rules.ts the pure arithmetic and eligibility
  */
 import type { Database } from '../../../db/port.ts';
+import type { PriceLine } from '../../../db/schema/booking.ts';
 import type { Clock } from '../../shared/clock.ts';
 import type { AuditLog } from '../audit/audit-log.ts';
 import type { Actor } from '../auth/actor.ts';
@@ -18,8 +22,10 @@ import type { VouchersContext } from './context.ts';
 import { Enterprises, type CertificationInput, type RelatedPartyInput } from './enterprises.ts';
 import { Programmes } from './programmes.ts';
 import { Quotas } from './quotas.ts';
+import { claimTermsOf } from './claim-terms.ts';
+import { SharedCaps } from './shared-caps.ts';
 import { VoucherUses, type SplitContext, type VoucherPlan } from './uses.ts';
-import type { ProgrammeInput } from './vouchers.schemas.ts';
+import type { ProgrammeInput, SharedCapInput } from './vouchers.schemas.ts';
 import type { VouchersRepo } from './vouchers.repo.ts';
 
 export type { SplitContext, VoucherPlan } from './uses.ts';
@@ -40,6 +46,8 @@ export class VouchersService {
   readonly #enterprises: Enterprises;
   readonly #quotas: Quotas;
   readonly #uses: VoucherUses;
+  readonly #sharedCaps: SharedCaps;
+  readonly #ctx: VouchersContext;
   #hooks: VoucherHooks = {};
 
   constructor(
@@ -57,6 +65,8 @@ export class VouchersService {
     this.#enterprises = new Enterprises(ctx);
     this.#quotas = new Quotas(ctx);
     this.#uses = new VoucherUses(ctx);
+    this.#sharedCaps = new SharedCaps(ctx);
+    this.#ctx = ctx;
   }
 
   /** Set once, where the app is put together. */
@@ -80,6 +90,29 @@ export class VouchersService {
 
   async updateProgramme(actor: Actor, id: number, input: ProgrammeInput) {
     return this.#saved(actor, await this.#programmes.update(actor, id, input));
+  }
+
+  /** A programme's rule versions, newest first. */
+  programmeVersions(actor: Actor, id: number) {
+    return this.#programmes.versions(actor, id);
+  }
+
+  // Shared caps (shared-caps.ts)
+
+  sharedCaps(actor: Actor) {
+    return this.#sharedCaps.list(actor);
+  }
+
+  createSharedCap(actor: Actor, input: SharedCapInput) {
+    return this.#sharedCaps.create(actor, input);
+  }
+
+  updateSharedCap(actor: Actor, id: number, input: SharedCapInput) {
+    return this.#sharedCaps.update(actor, id, input);
+  }
+
+  removeSharedCap(actor: Actor, id: number) {
+    return this.#sharedCaps.remove(actor, id);
   }
 
   #saved<P extends { id: number; quotaIssueMode: string }>(actor: Actor, p: P): P {
@@ -149,7 +182,9 @@ export class VouchersService {
   }
 
   /** Quotas past their use-by date give their unused money back (run by the daily maintenance). */
-  expireQuotas() {
+  async expireQuotas() {
+    // The same daily pass brings programme rows to a rules version whose time has come.
+    await this.#programmes.syncDueVersions();
     return this.#quotas.expire();
   }
 
@@ -167,16 +202,26 @@ export class VouchersService {
     return this.#uses.reserve(bookingId, ctx, plan, now);
   }
 
-  use(bookingId: number) {
-    return this.#uses.use(bookingId);
+  /** A booking's uses in funding order (co-funded orders hold one per programme). */
+  uses(bookingId: number) {
+    return this.#uses.uses(bookingId);
+  }
+
+  useById(id: number) {
+    return this.#uses.useById(id);
+  }
+
+  /** What a claim line of this use is checked against: the terms planned at the order (claim-terms.ts). */
+  claimTerms(useId: number) {
+    return claimTermsOf(this.#ctx.repo, useId);
   }
 
   usesOfBookings(ids: number[]) {
     return this.#uses.usesOfBookings(ids);
   }
 
-  post(bookingId: number, finalFen: number, now: number) {
-    return this.#uses.post(bookingId, finalFen, now);
+  post(bookingId: number, finalFen: number, finalLines: PriceLine[], now: number) {
+    return this.#uses.post(bookingId, finalFen, finalLines, now);
   }
 
   release(bookingId: number, now: number, note?: string) {

@@ -7,6 +7,9 @@ import type {
   DashboardView,
   RunView,
   bankAccountSchema,
+  claimableSchema,
+  objectionInputSchema,
+  publicNoticeSchema,
 } from '../../../server/modules/settlement/settlement.schemas.ts';
 import type { z } from 'zod';
 import { apiFetch, toQueryString } from './client';
@@ -28,11 +31,16 @@ export type Run = RunView;
 export type RunStatus = RunView['status'];
 export type Finding = RunView['findings'][number];
 export type Dashboard = DashboardView;
+export type Objection = BatchView['objections'][number];
+export type LineReview = BatchLine['reviews'][number];
+export type ClaimableMonth = z.infer<typeof claimableSchema>['items'][number];
+export type PublicNotice = z.infer<typeof publicNoticeSchema>['items'][number];
+export type ObjectionInput = z.infer<typeof objectionInputSchema>;
 export type MoneyByKind = Pick<DashboardView['byMonth'][number], MoneyKind>;
 export const MONEY_KINDS = ['grantedFen', 'reservedFen', 'usedFen', 'claimedFen', 'paidFen'] as const;
 export type MoneyKind = (typeof MONEY_KINDS)[number];
 
-/** The nine automatic checks of a claim line, in the order the server gives them. */
+/** The ten automatic checks of a claim line, in the order the server gives them. */
 export const CHECK_NAMES = [
   'total_adds_up',
   'ratio_and_caps',
@@ -43,6 +51,8 @@ export const CHECK_NAMES = [
   'no_related_party',
   'out_of_province_justified',
   'evidence',
+  'invoice_matches',
+  'agreement_accepted',
 ] as const;
 export type CheckName = (typeof CHECK_NAMES)[number];
 
@@ -70,7 +80,32 @@ export const settlementApi = {
     input: { reason?: string; overrideReason?: string },
   ) => post<Batch>(`${line(batchId, lineId)}/${action}`, input),
   pay: (id: number, reference: string) => post<Batch>(`/settlement-batches/${id}/pay`, { reference }),
+  /** Programmes and months with unclaimed, claimable voucher uses of the caller. */
+  claimable: (signal?: AbortSignal) =>
+    apiFetch<{ items: ClaimableMonth[] }>('/settlement/claimable', { signal }).then((r) => r.items),
+  answerObjection: (batchId: number, objectionId: number, answer: string) =>
+    post<Batch>(`/settlement-batches/${batchId}/objections/${objectionId}/answer`, { answer }),
+  /** The invoice file is the body; its number, amount (fen) and buyer go in the query. */
+  uploadInvoice: (
+    batchId: number,
+    lineId: number,
+    file: File,
+    input: { invoiceNo: string; amountFen: number; buyer: string },
+  ) =>
+    apiFetch<Batch>(`${line(batchId, lineId)}/invoice${toQueryString({ ...input, name: file.name })}`, {
+      method: 'PUT',
+      file,
+    }),
+  invoiceUrl: (batchId: number, lineId: number) => `/api/v1${line(batchId, lineId)}/invoice`,
   dashboard: (signal?: AbortSignal) => apiFetch<Dashboard>('/finance/dashboard', { signal }),
+};
+
+/** The public notice page (no sign-in). */
+export const publicNoticeApi = {
+  list: (signal?: AbortSignal) =>
+    apiFetch<{ items: PublicNotice[] }>('/public/notices', { signal }).then((r) => r.items),
+  object: (batchId: number, input: ObjectionInput) =>
+    post<{ id: number; lodgedAt: string }>(`/public/notices/${batchId}/objections`, input),
 };
 
 export const reconciliationApi = {

@@ -5,6 +5,9 @@ import type {
   ProgrammeInput,
   ProgrammeView,
   QuotaView,
+  RuleVersionView,
+  SharedCapInput,
+  SharedCapView,
   VoucherSplit,
   controllerGroupSchema,
   relatedPartySchema,
@@ -25,6 +28,9 @@ export type { RelationKind, SettlementMode, VoucherLimit, VoucherUseStatus };
 
 export type { EnterpriseView as Enterprise, ProgrammeInput, ProgrammeView as Programme, QuotaView as Quota };
 export type { VoucherSplit };
+export type RuleVersion = RuleVersionView;
+export type SharedCap = SharedCapView;
+export type { SharedCapInput };
 export type ProgrammeStatus = ProgrammeView['status'];
 export type QuotaStatus = QuotaView['status'];
 export type RatioRules = ProgrammeInput['ratioRules'];
@@ -62,6 +68,10 @@ export const voucherApi = {
   createProgramme: (input: ProgrammeInput) => post<ProgrammeView>('/voucher-programmes', input),
   updateProgramme: (id: number, input: ProgrammeInput) =>
     apiFetch<ProgrammeView>(`/voucher-programmes/${id}`, { method: 'PUT', body: input }),
+  /** A programme's rule versions, newest first. */
+  programmeVersions: (id: number, signal?: AbortSignal) =>
+    items(apiFetch<{ items: RuleVersionView[] }>(`/voucher-programmes/${id}/versions`, { signal })),
+  sharedCaps: (signal?: AbortSignal) => items(apiFetch<{ items: SharedCapView[] }>('/shared-caps', { signal })),
 
   enterprises: (q: string | undefined, signal?: AbortSignal) =>
     items(apiFetch<{ items: EnterpriseView[] }>(`/enterprises${toQueryString({ q })}`, { signal })),

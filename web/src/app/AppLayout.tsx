@@ -4,6 +4,7 @@ import {
   AuditOutlined,
   BankOutlined,
   BarChartOutlined,
+  NotificationOutlined,
   CalendarOutlined,
   DashboardOutlined,
   DatabaseOutlined,
@@ -54,6 +55,15 @@ function useNavItems(): MenuProps['items'] {
         </Link>
       ),
     },
+    {
+      key: 'public-notices',
+      icon: <NotificationOutlined />,
+      label: (
+        <Link to="/public/notices" data-testid="nav-public-notices">
+          {t('staged.public.title')}
+        </Link>
+      ),
+    },
   ];
   // A restricted account (e-mail unverified, registration in review…) can do nothing else yet.
   if (user?.restriction) return [...items, ...organisationNavItems(user, t)];
@@ -96,6 +106,15 @@ function useNavItems(): MenuProps['items'] {
         ),
       });
     }
+    items.push({
+      key: 'my-payment-notices',
+      icon: <MoneyCollectOutlined />,
+      label: (
+        <Link to="/my/payment-notices" data-testid="nav-my-payment-notices">
+          {t('nav.myPaymentNotices')}
+        </Link>
+      ),
+    });
     items.push({
       key: 'my-claims',
       icon: <MoneyCollectOutlined />,
@@ -141,6 +160,17 @@ function useNavItems(): MenuProps['items'] {
         label: (
           <Link to="/lab/settlement" data-testid="nav-lab-settlement">
             {t('nav.settlementClaims')}
+          </Link>
+        ),
+      });
+    }
+    if (user.role === 'lab_manager') {
+      items.push({
+        key: 'lab-receipts',
+        icon: <MoneyCollectOutlined />,
+        label: (
+          <Link to="/lab/payment-notices" data-testid="nav-lab-receipts">
+            {t('nav.labReceipts')}
           </Link>
         ),
       });
@@ -212,6 +242,9 @@ function useNavItems(): MenuProps['items'] {
         t('nav.reconciliation'),
       ]);
     }
+    // The platform's finance desk also confirms transfers received.
+    if (user.role === 'platform_admin' || user.organisation.kind === 'platform')
+      finance.push(['lab-receipts', '/lab/payment-notices', <MoneyCollectOutlined key="i" />, t('nav.labReceipts')]);
     for (const [key, to, icon, label] of finance) {
       items.push({
         key,
@@ -297,6 +330,8 @@ function selectedKey(pathname: string): string {
   if (pathname.startsWith('/ledger')) return 'ledger';
   if (pathname.startsWith('/lab/settlement')) return 'lab-settlement';
   if (pathname.startsWith('/my/claims')) return 'my-claims';
+  if (pathname.startsWith('/my/payment-notices')) return 'my-payment-notices';
+  if (pathname.startsWith('/lab/payment-notices')) return 'lab-receipts';
   if (pathname.startsWith('/my/voucher-applications')) return 'my-voucher-applications';
   if (pathname.startsWith('/my/certification')) return 'my-certification';
   if (pathname.startsWith('/finance/voucher-applications')) return 'finance-voucher-applications';
@@ -308,6 +343,7 @@ function selectedKey(pathname: string): string {
   if (pathname.startsWith('/bookings')) return 'bookings';
   if (pathname.startsWith('/lab/stats')) return 'lab-stats';
   if (pathname.startsWith('/overview')) return 'overview';
+  if (pathname.startsWith('/public/notices')) return 'public-notices';
   if (pathname.startsWith('/lab')) return 'lab';
   if (pathname === '/' || pathname.startsWith('/instruments')) return 'catalog';
   return '';

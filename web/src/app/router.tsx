@@ -69,6 +69,13 @@ export const router = createBrowserRouter([
         },
       },
       {
+        // The public notice (公示) of voucher claims: no sign-in.
+        path: 'public/notices',
+        lazy: async () => ({
+          Component: (await import('../features/settlement/PublicNoticesPage')).PublicNoticesPage,
+        }),
+      },
+      {
         path: 'overview',
         lazy: async () => ({ Component: (await import('../features/stats/OverviewPage')).OverviewPage }),
       },
@@ -144,6 +151,19 @@ export const router = createBrowserRouter([
         path: 'lab/settlement/:id',
         ...rolePage(['lab_manager'], () =>
           import('../features/settlement/ClaimBatchPage').then((m) => m.ClaimBatchPage),
+        ),
+      },
+      // Bank transfers (对公转账): the enterprise's notices; the lab's (or the finance desk's) receipts.
+      {
+        path: 'my/payment-notices',
+        ...rolePage(['researcher'], () => import('../features/transfers/NoticesPages').then((m) => m.MyNoticesPage)),
+      },
+      {
+        path: 'lab/payment-notices',
+        ...rolePage(
+          ['lab_manager', 'finance_officer', 'platform_admin'],
+          () => import('../features/transfers/NoticesPages').then((m) => m.LabReceiptsPage),
+          (user) => user.role !== 'finance_officer' || user.organisation.kind === 'platform',
         ),
       },
       // The same pages for an enterprise's own claims in reimburse-mode programmes (先付后补).

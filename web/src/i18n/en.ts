@@ -3,12 +3,20 @@ import { en as accountPart } from './parts/account';
 import { en as organisationsPart } from './parts/organisations';
 import { en as applicationsPart } from './parts/applications';
 import { en as auditPart } from './parts/audit';
+import { en as agreementsPart } from './parts/agreements';
+import { en as transfersPart } from './parts/transfers';
+import { en as stagedPart } from './parts/staged';
+import { en as rulesPart } from './parts/rules';
 
 const en: Resources = {
   account: accountPart,
   organisations: organisationsPart,
   applications: applicationsPart,
   audit: auditPart,
+  agreements: agreementsPart,
+  transfers: transfersPart,
+  staged: stagedPart,
+  rules: rulesPart,
   app: {
     name: 'Shandong Large Research Instrument Sharing Platform',
     shortName: 'Shandong Instrument Sharing',
@@ -38,6 +46,8 @@ const en: Resources = {
     ledger: 'Ledger',
     settlementClaims: 'Settlement claims',
     myClaims: 'My claims',
+    myPaymentNotices: 'Payment notices',
+    labReceipts: 'Transfers received',
     settlementReview: 'Settlement review',
     reconciliation: 'Reconciliation',
     financeDashboard: 'Dashboard',
@@ -86,6 +96,10 @@ const en: Resources = {
       certification_reviewed: 'SME certification reviewed',
       voucher_application_reviewed: 'Voucher application reviewed',
       quota_granted: 'Voucher quota granted',
+      payment_notice_issued: 'Payment notice (bank transfer)',
+      payment_notice_overdue: 'Payment overdue',
+      transfer_received: 'Transfer received',
+      card_payment_required: 'Card payment to complete',
     },
   },
   stats: {
@@ -848,6 +862,8 @@ const en: Resources = {
       order_cap: "Capped by the programme's per-order limit",
       quota: "Capped by your enterprise's remaining quota",
       group_cap: 'Capped by the yearly limit shared by enterprises with the same controller',
+      shared_cap: 'Capped by the yearly limit the province and city programmes share',
+      co_funded: 'Capped at what the earlier programme left of the eligible amount',
       budget: "Capped by the programme's remaining budget",
       none: 'The ratio is 100%: the voucher pays it all',
     },
@@ -920,6 +936,7 @@ const en: Resources = {
       tok_mastercard: 'Mastercard 5555 5555 5555 4444 (succeeds)',
       tok_chargeDeclined: 'Visa 4000 0000 0000 0002 (declined)',
       tok_chargeDeclinedInsufficientFunds: 'Visa 4000 0000 0000 9995 (insufficient funds)',
+      tok_chargeCustomerFail: 'Visa 4000 0000 0000 0341 (saves, then declined when charged)',
     },
     authoriseNote:
       'Only {{amount}} is authorised (held) on the card now; the actual amount is captured after the service and the hold is released if the booking is cancelled or rejected.',
@@ -954,6 +971,9 @@ const en: Resources = {
   payment: {
     title: 'Price and payment',
     status: {
+      saving_card: 'Saving the card',
+      scheduled: 'To authorise (card saved)',
+      action_required: 'Payment to complete',
       authorising: 'Authorising',
       authorised: 'Authorised (held)',
       captured: 'Captured',
@@ -1194,11 +1214,14 @@ const en: Resources = {
       quota: 'Enterprise quota',
       quota_source: 'Quota source',
       group_cap: 'Controller group cap',
+      shared_cap: 'Shared cap across programmes',
+      shared_cap_source: 'Shared cap source',
       enterprise_cash: 'Enterprise cash',
       enterprise_receivable: 'Enterprise receivable',
       provider_receivable_programme: 'Provider receivable (programme)',
       provider_receivable_processor: 'Provider receivable (processor)',
       provider_receivable_enterprise: 'Provider receivable (enterprise)',
+      provider_transfer_received: 'Provider bank transfers received',
       processor_clearing: 'Processor clearing',
       platform: 'Platform',
       programme_paid: 'Programme paid',
@@ -1294,7 +1317,13 @@ const en: Resources = {
         'Your enterprise holds no quota of a pay-first (reimburse) programme whose claim period is open. Vouchers deducted at checkout are claimed by the provider.',
       claimBy: 'Claim by {{date}}',
     },
-    batchStatus: { draft: 'Draft', submitted: 'Submitted', in_notice: 'In public notice', reviewed: 'Reviewed', paid: 'Paid' },
+    batchStatus: {
+      draft: 'Draft',
+      submitted: 'Submitted',
+      in_notice: 'In public notice',
+      reviewed: 'Reviewed',
+      paid: 'Paid',
+    },
     lineStatus: {
       pending: 'Pending',
       approved: 'Approved',
@@ -1312,6 +1341,8 @@ const en: Resources = {
       no_related_party: 'No related party',
       out_of_province_justified: 'Out-of-province justified',
       evidence: 'Evidence complete',
+      invoice_matches: 'Invoice matches',
+      agreement_accepted: 'Agreement accepted',
     },
     actions: {
       created: 'Draft made',
@@ -1480,6 +1511,9 @@ const en: Resources = {
       quota_identity_broken: 'Quota identity broken',
       batch_total_mismatch: 'Batch total mismatch',
       ledger_unbalanced: 'Ledger unbalanced',
+      transfer_missing_in_ledger: 'Transfer receipt not in the ledger',
+      transfer_amount_mismatch: 'Transfer amount differs from the ledger',
+      notice_total_mismatch: 'Notice received total differs',
     },
   },
   dashboard: {

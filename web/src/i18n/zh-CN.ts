@@ -2,6 +2,10 @@ import { zh as accountPart } from './parts/account';
 import { zh as organisationsPart } from './parts/organisations';
 import { zh as applicationsPart } from './parts/applications';
 import { zh as auditPart } from './parts/audit';
+import { zh as agreementsPart } from './parts/agreements';
+import { zh as transfersPart } from './parts/transfers';
+import { zh as stagedPart } from './parts/staged';
+import { zh as rulesPart } from './parts/rules';
 
 /** Simplified Chinese: the platform's primary language. `en.ts` must have the same keys. */
 const zhCN = {
@@ -9,6 +13,10 @@ const zhCN = {
   organisations: organisationsPart,
   applications: applicationsPart,
   audit: auditPart,
+  agreements: agreementsPart,
+  transfers: transfersPart,
+  staged: stagedPart,
+  rules: rulesPart,
   app: {
     name: '山东省大型科学仪器共享服务平台',
     shortName: '山东大仪共享',
@@ -38,6 +46,8 @@ const zhCN = {
     ledger: '账本',
     settlementClaims: '兑付申报',
     myClaims: '我的报销',
+    myPaymentNotices: '付款通知书',
+    labReceipts: '到账确认',
     settlementReview: '兑付审核',
     reconciliation: '对账',
     financeDashboard: '资金看板',
@@ -86,6 +96,10 @@ const zhCN = {
       certification_reviewed: '科技型中小企业认证结果',
       voucher_application_reviewed: '创新券申领结果',
       quota_granted: '获得创新券额度',
+      payment_notice_issued: '付款通知书（对公转账）',
+      payment_notice_overdue: '付款逾期提醒',
+      transfer_received: '转账到账确认',
+      card_payment_required: '银行卡付款待完成',
     },
   },
   stats: {
@@ -835,6 +849,8 @@ const zhCN = {
       order_cap: '已达本项目单笔订单补贴上限',
       quota: '受本企业剩余额度限制',
       group_cap: '受同一实际控制人企业的年度共享上限限制',
+      shared_cap: '受省市项目合计的年度共享上限限制',
+      co_funded: '省级项目已补贴部分后，本项目补贴以剩余可补贴金额为限',
       budget: '受项目剩余预算限制',
       none: '补贴比例为 100%，全额抵扣',
     },
@@ -903,6 +919,7 @@ const zhCN = {
       tok_mastercard: 'Mastercard 5555 5555 5555 4444（支付成功）',
       tok_chargeDeclined: 'Visa 4000 0000 0000 0002（被拒绝）',
       tok_chargeDeclinedInsufficientFunds: 'Visa 4000 0000 0000 9995（余额不足）',
+      tok_chargeCustomerFail: 'Visa 4000 0000 0000 0341（可保存，扣款时拒绝）',
     },
     authoriseNote: '现在只在卡上授权（冻结）{{amount}}；服务完成后按实际金额扣款，取消或驳回时释放。',
     confirmCard: '确认并授权 {{amount}}',
@@ -934,6 +951,9 @@ const zhCN = {
   payment: {
     title: '费用与支付',
     status: {
+      saving_card: '保存银行卡中',
+      scheduled: '待授权（卡已保存）',
+      action_required: '待完成付款',
       authorising: '授权中',
       authorised: '已授权（冻结）',
       captured: '已扣款',
@@ -1163,11 +1183,14 @@ const zhCN = {
       quota: '企业额度',
       quota_source: '额度来源',
       group_cap: '控制人组上限',
+      shared_cap: '跨项目共享上限',
+      shared_cap_source: '共享上限来源',
       enterprise_cash: '企业资金',
       enterprise_receivable: '企业应收',
       provider_receivable_programme: '服务机构应收（项目）',
       provider_receivable_processor: '服务机构应收（支付通道）',
       provider_receivable_enterprise: '服务机构应收（企业）',
+      provider_transfer_received: '服务机构对公转账到账',
       processor_clearing: '支付通道清算',
       platform: '平台',
       programme_paid: '项目已兑付',
@@ -1272,6 +1295,8 @@ const zhCN = {
       no_related_party: '无关联关系',
       out_of_province_justified: '省外说明',
       evidence: '凭证齐全',
+      invoice_matches: '发票相符',
+      agreement_accepted: '服务协议已接受',
     },
     actions: {
       created: '生成草稿',
@@ -1439,6 +1464,9 @@ const zhCN = {
       quota_identity_broken: '额度恒等式不成立',
       batch_total_mismatch: '批次合计不符',
       ledger_unbalanced: '账本借贷不平',
+      transfer_missing_in_ledger: '转账到账未入账',
+      transfer_amount_mismatch: '转账金额与账本不符',
+      notice_total_mismatch: '通知书到账合计不符',
     },
   },
   dashboard: {

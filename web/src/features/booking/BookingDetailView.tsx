@@ -27,6 +27,9 @@ import { CancelBookingButton, LabBookingActions, useBookingAction } from './Book
 import { BookingStatusTag, STATUS_COLOR } from './BookingStatusTag';
 import { bookingKeys } from './queries';
 import { PaymentDetails } from './PaymentSummary';
+import { PaymentNoticeCard } from '../transfers/PaymentNoticeCard';
+import { AgreementCard } from '../agreements/AgreementCard';
+import { CardPaymentCard } from '../agreements/CardPaymentCard';
 import { PriceLines } from './QuoteView';
 import { RefundButton } from './RefundButton';
 
@@ -199,6 +202,11 @@ export function BookingDetailView({ booking: b, viewer }: { booking: Booking; vi
       span: 'filled',
       children: <div className="multiline">{b.purpose || t('common.none')}</div>,
     },
+    {
+      key: 'fundingSource',
+      label: t('agreements.fundingSource.label'),
+      children: b.fundingSource ? t(`agreements.fundingSource.${b.fundingSource}`) : t('agreements.fundingSource.none'),
+    },
     { key: 'created', label: t('booking.fields.createdAt'), children: formatDateTime(b.createdAt, zone, lang) },
     ...(b.usage
       ? [
@@ -277,6 +285,7 @@ export function BookingDetailView({ booking: b, viewer }: { booking: Booking; vi
           </Card>
         </Col>
         <Col xs={24} lg={9}>
+          <CardPaymentCard booking={b} canPay={viewer === 'researcher'} />
           <Card className="section-card" title={t('booking.fields.quoted')}>
             <PriceLines price={b.price} testId="booking-quoted-total" />
           </Card>
@@ -295,6 +304,8 @@ export function BookingDetailView({ booking: b, viewer }: { booking: Booking; vi
               <PaymentDetails booking={b} />
             </Card>
           ) : null}
+          <PaymentNoticeCard booking={b} />
+          <AgreementCard booking={b} />
           {b.status === 'completed' ? (
             <Card className="section-card" title={t('booking.detail.rate')}>
               <RatingBox booking={b} canRate={viewer === 'researcher'} />

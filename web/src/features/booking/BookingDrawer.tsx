@@ -34,6 +34,7 @@ import {
   type Quote,
   type QuoteRequest,
 } from '../../api/booking';
+import { fundingSources as FUNDING_SOURCES, type FundingSource } from '../../../../db/schema/enums.ts';
 import type { InstrumentDetail } from '../../api/catalog';
 import { isApiError, type ApiError } from '../../api/client';
 import { isEnglish } from '../../i18n';
@@ -52,6 +53,8 @@ export const TEST_CARDS = [
   'tok_mastercard',
   'tok_chargeDeclined',
   'tok_chargeDeclinedInsufficientFunds',
+  // Saved for a service weeks ahead, then declined when the platform authorises it (the card window).
+  'tok_chargeCustomerFail',
 ] as const;
 export type TestCard = (typeof TEST_CARDS)[number];
 const HOME_PROVINCE = '山东省';
@@ -113,6 +116,7 @@ type Values = {
   paymentMethod: PaymentMethod;
   paymentToken: TestCard;
   justification?: string;
+  fundingSource?: FundingSource;
 };
 
 export type BookingDrawerTarget = { startIso: string | null; availability: Availability | null; mode: BookingMode };
@@ -249,8 +253,13 @@ export function BookingDrawer({
         urgent: !!request.urgent,
         useVoucher,
         ...(purpose ? { purpose } : {}),
-        ...(payMethod === 'card' ? { paymentToken: values?.paymentToken ?? 'tok_visa' } : {}),
+        ...(payMethod === 'card'
+          ? { paymentToken: values?.paymentToken ?? 'tok_visa' }
+          : payMethod === 'bank_transfer'
+            ? { paymentMethod: 'bank_transfer' as const }
+            : {}),
         ...(needsJustification && justification ? { justification } : {}),
+        ...(values?.fundingSource ? { fundingSource: values.fundingSource } : {}),
       };
       const json = JSON.stringify(body);
       // The same request again (a retry after an outage) keeps its key; anything else is a new request.
@@ -284,7 +293,7 @@ export function BookingDrawer({
     ? t('booking.form.submitRequest')
     : t('booking.form.submitBook');
   if (selfPayFen && payMethod === 'card') submitLabel = t('checkout.confirmCard', { amount: formatFen(selfPayFen) });
-  else if (selfPayFen && payMethod === 'invoice')
+  else if (selfPayFen && (payMethod === 'bank_transfer' || payMethod === 'invoice'))
     submitLabel = t('checkout.confirmInvoice', { amount: formatFen(selfPayFen) });
   const submitError = submit.error;
   const name = en && instrument.nameEn ? instrument.nameEn : instrument.nameZh;
@@ -474,6 +483,20 @@ export function BookingDrawer({
         />
       </Form.Item>
       <Form.Item
+        name="fundingSource"
+        label={t('agreements.fundingSource.label')}
+        extra={t('agreements.fundingSource.hint')}
+        // Enterprises and external users name it (the national record asks); the lab's own staff may leave it.
+        rules={[{ required: !!q && q.userType !== 'internal', message: t('agreements.fundingSource.required') }]}
+      >
+        <Select<FundingSource>
+          allowClear
+          placeholder={t('agreements.fundingSource.placeholder')}
+          options={FUNDING_SOURCES.map((f) => ({ value: f, label: t(`agreements.fundingSource.${f}`) }))}
+          data-testid="booking-funding-source"
+        />
+      </Form.Item>
+      <Form.Item
         name="urgent"
         label={t('booking.fields.urgent')}
         valuePropName="checked"
@@ -521,7 +544,9 @@ export function BookingDrawer({
         ) : (
           <>
             <PriceLines price={q?.price} loading={quoting} testId="quote-total" />
-            {useVoucher ? <SplitLines price={q?.price} voucher={q?.voucher} loading={quoting} /> : null}
+            {useVoucher ? (
+              <SplitLines price={q?.price} voucher={q?.voucher} shares={q?.vouchers} loading={quoting} />
+            ) : null}
           </>
         )}
         {q && useVoucher && q.ineligible?.length ? (
@@ -562,8 +587,8 @@ export function BookingDrawer({
                 <Radio value="card" data-testid="pay-card">
                   <CreditCardOutlined /> {t('checkout.card')}
                 </Radio>
-                <Radio value="invoice" data-testid="pay-invoice">
-                  {t('checkout.invoice')}
+                <Radio value="bank_transfer" data-testid="pay-bank-transfer">
+                  {t('transfers.choose.bankTransfer')}
                 </Radio>
               </Radio.Group>
             </Form.Item>
@@ -585,8 +610,9 @@ export function BookingDrawer({
                 ) : null}
               </div>
             ) : (
-              <Typography.Text type="secondary" className="small-text">
-                {t('checkout.invoiceHint', { amount: selfPayFen !== null ? formatFen(selfPayFen) : '' })}
+              <Typography.Text type="secondary" className="small-text" data-testid="bank-transfer-hint">
+                {t('transfers.choose.bankTransferHint')}
+                {selfPayFen !== null ? ` · ${formatFen(selfPayFen)}` : ''}
               </Typography.Text>
             )}
           </>

@@ -31,9 +31,9 @@ export function PaymentSummary({ booking: b, compact = false }: { booking: Booki
           {formatFen(pay.capturedFen > 0 ? pay.capturedFen - pay.refundedFen : pay.authorisedFen)}{' '}
           <PaymentStatusTag status={pay.status} />
         </span>
-      ) : method === 'invoice' ? (
+      ) : method === 'invoice' || method === 'bank_transfer' ? (
         <span className="pay-summary__item" data-testid="summary-payment">
-          {t('payment.method.invoice')} {formatFen((b.finalPrice ?? b.price).selfPayFen ?? 0)}
+          {t(`payment.method.${method}`)} {formatFen((b.finalPrice ?? b.price).selfPayFen ?? 0)}
         </span>
       ) : null}
     </Space>
@@ -44,6 +44,8 @@ export function PaymentSummary({ booking: b, compact = false }: { booking: Booki
 export function PaymentDetails({ booking: b }: { booking: Booking }) {
   const { t } = useTranslation();
   const use = b.voucherUse ?? null;
+  // A co-funded order: a use per programme (the split shows each share).
+  const uses = b.voucherUses ?? [];
   const pay = b.payment ?? null;
   const price = b.finalPrice ?? b.price;
   const method = paymentMethodOf(b);
@@ -120,6 +122,16 @@ export function PaymentDetails({ booking: b }: { booking: Booking }) {
         </div>
       ),
     });
+  } else if (method === 'bank_transfer') {
+    items.push({
+      key: 'status',
+      label: t('payment.statusLabel'),
+      children: (
+        <Typography.Text type="secondary" data-testid="booking-payment" data-status="bank_transfer">
+          {t('transfers.notice.seeNotice')}
+        </Typography.Text>
+      ),
+    });
   } else if (method === 'invoice') {
     items.push({
       key: 'status',
@@ -136,6 +148,7 @@ export function PaymentDetails({ booking: b }: { booking: Booking }) {
       <SplitLines
         price={price}
         voucher={use ? { ratioPercent: use.ratioPercent, settlementMode: use.settlementMode } : null}
+        shares={(uses ?? []).map((u) => ({ ...u, voucherFen: u.postedFen ?? u.reservedFen }))}
         showTotal
       />
       {items.length ? <Descriptions size="small" column={1} items={items} className="pay-details__list" /> : null}

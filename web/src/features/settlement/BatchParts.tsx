@@ -165,13 +165,28 @@ const ACTION_COLOR: Record<string, string> = {
   pay: 'green',
 };
 const KNOWN_ACTIONS = Object.keys(ACTION_COLOR);
+/** Steps of staged review, public notice and invoices (their words in the staged part of the texts). */
+const STAGED_ACTIONS = [
+  'lines_added',
+  'stage',
+  'passed',
+  'notice',
+  'objection',
+  'objection_answered',
+  'notice_ended',
+  'invoice',
+];
 
 /** The audit trail of a batch, oldest first. */
 export function BatchHistory({ batch }: { batch: Batch }) {
   const { t, i18n } = useTranslation();
   const lang = i18n.language;
   const label = (e: BatchEvent) =>
-    KNOWN_ACTIONS.includes(e.action) ? t(`settlement.actions.${e.action as 'created'}`) : e.action.replace(/_/g, ' ');
+    KNOWN_ACTIONS.includes(e.action)
+      ? t(`settlement.actions.${e.action as 'created'}`)
+      : STAGED_ACTIONS.includes(e.action)
+        ? t(`staged.actions.${e.action as 'stage'}`)
+        : e.action.replace(/_/g, ' ');
   const history = [...batch.history].sort((x, y) => Date.parse(x.at) - Date.parse(y.at));
   if (!history.length) return <EmptyState title={t('settlement.historyEmpty')} />;
   return (

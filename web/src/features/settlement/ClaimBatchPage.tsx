@@ -26,7 +26,6 @@ import {
 import type { ButtonProps } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, useLocation } from 'react-router';
 import { isApiError } from '../../api/client';
 import { settlementApi, type BankAccount, type Batch, type BatchLine } from '../../api/settlement';
 import { formatFen } from '../../ui/money';
@@ -34,7 +33,7 @@ import { useFailedToast } from '../vouchers/useFailedToast';
 import { BatchFrame } from './BatchFrame';
 import { BatchExports, BatchFacts, BatchHistory, BatchLines, ReturnedAlert } from './BatchParts';
 import { useClaimantSide } from './claimant';
-import type { CreatedState } from './ClaimsPage';
+import { FourEyes, InvoiceUpload, LineStages, NoticeAlert, ObjectionsCard, StageFlow } from './StagedParts';
 import { useBatchAnswered, useBatches } from './queries';
 
 const INVOICE_RE = /^[A-Za-z0-9-]{6,40}$/;
@@ -331,33 +330,6 @@ function SubmitModal({ batch, open, onClose }: { batch: Batch; open: boolean; on
   );
 }
 
-/** Other batches the same claim made, for lines reviewed by other finance offices. */
-function SiblingsAlert({ batch }: { batch: Batch }) {
-  const { t } = useTranslation();
-  const location = useLocation();
-  const { basePath } = useClaimantSide();
-  const siblings = (location.state as CreatedState | null)?.siblings ?? [];
-  if (!siblings.length) return null;
-  return (
-    <Alert
-      type="info"
-      showIcon
-      className="form-alert"
-      data-testid="siblings-alert"
-      title={t('settlement.siblingsTitle', { n: siblings.length + 1, office: batch.reviewOffice.name })}
-      description={
-        <ul className="form-alert__list">
-          {siblings.map((s) => (
-            <li key={s.id}>
-              <Link to={`${basePath}/${s.id}`}>{t('settlement.batchNo', { id: s.id })}</Link> · {s.reviewOffice}
-            </li>
-          ))}
-        </ul>
-      }
-    />
-  );
-}
-
 function ClaimBatchView({ batch: b }: { batch: Batch }) {
   const { t } = useTranslation();
   // An enterprise's lines are all its own: name the service, not the enterprise, on each.
@@ -368,7 +340,8 @@ function ClaimBatchView({ batch: b }: { batch: Batch }) {
   const missing = b.status === 'draft' ? b.lines.filter((l) => l.status !== 'removed' && !l.invoiceNo).length : 0;
   return (
     <>
-      <SiblingsAlert batch={b} />
+      <StageFlow batch={b} />
+      <NoticeAlert batch={b} />
       <ReturnedAlert batch={b} />
       {missing ? (
         <Alert
@@ -390,12 +363,30 @@ function ClaimBatchView({ batch: b }: { batch: Batch }) {
               phone={phone}
               bookingLink
               showEnterprise={kind === 'provider'}
-              invoiceCell={(l) => <InvoiceEditor key={`${l.id}:${l.invoiceNo ?? ''}`} batch={b} line={l} />}
-              actions={(l) => <LineActions batch={b} line={l} onNote={setNoting} />}
+              invoiceCell={(l) => (
+                <>
+                  <InvoiceEditor key={`${l.id}:${l.invoiceNo ?? ''}`} batch={b} line={l} />
+                  <InvoiceUpload batch={b} line={l} />
+                </>
+              )}
+              actions={(l) => (
+                <>
+                  <LineActions batch={b} line={l} onNote={setNoting} />
+                  <LineStages line={l} stages={b.stages.length} />
+                </>
+              )}
             />
           </Card>
+          {b.notice || b.objections.length ? (
+            <Card className="section-card">
+              <ObjectionsCard batch={b} />
+            </Card>
+          ) : null}
         </Col>
         <Col xs={24} xxl={7}>
+          <Card className="section-card">
+            <FourEyes batch={b} />
+          </Card>
           <Card className="section-card" title={t('settlement.history')}>
             <BatchHistory batch={b} />
           </Card>

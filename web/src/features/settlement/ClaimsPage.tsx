@@ -1,38 +1,22 @@
 import { PlusOutlined } from '@ant-design/icons';
-import { useMutation } from '@tanstack/react-query';
-import {
-  Alert,
-  App as AntApp,
-  Button,
-  Card,
-  DatePicker,
-  Form,
-  InputNumber,
-  Modal,
-  Select,
-  Skeleton,
-  Typography,
-} from 'antd';
+import { useMutation, useQuery } from '@tanstack/react-query';
+import { Alert, App as AntApp, Button, Card, Form, Modal, Radio, Skeleton, Space, Typography } from 'antd';
 import type { ButtonProps } from 'antd';
-import type { Dayjs } from 'dayjs';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
 import { isApiError } from '../../api/client';
-import { settlementApi, type Batch } from '../../api/settlement';
-import type { Quota } from '../../api/vouchers';
+import { settlementApi, type ClaimableMonth } from '../../api/settlement';
+import { formatFen } from '../../ui/money';
 import { EmptyState, ErrorState } from '../../ui/states';
-import { dayjs } from '../../ui/time';
 import { useDocumentTitle } from '../../ui/useDocumentTitle';
-import { useMyQuotas, useProgrammes } from '../vouchers/queries';
 import { useFailedToast } from '../vouchers/useFailedToast';
 import { BatchList } from './BatchList';
-import { HOME_ZONE, VoucherRegisterExport } from './BatchParts';
+import { VoucherRegisterExport } from './BatchParts';
 import { useClaimantSide } from './claimant';
-import { useBatchAnswered, useBatches } from './queries';
+import { settlementKeys, useBatchAnswered } from './queries';
 
-type ClaimValues = { programmeId: number; month: Dayjs };
-export type CreatedState = { siblings?: Batch['siblings'] };
+type ClaimValues = { pick: string };
 
 /** The server's reasons for refusing a claim, in the reader's language when we know them. */
 const KNOWN_REFUSALS: Record<string, string> = {
@@ -44,20 +28,12 @@ const KNOWN_REFUSALS: Record<string, string> = {
   deduct: 'settlement.create.deductMode',
 };
 
-/**
- * The programmes an enterprise may claim from itself: those of its quotas paid afterwards
- * (reimburse mode, 先付后补) whose claim period is still open, one entry per programme.
- */
-function reimbursable(quotas: Quota[], today: string): Quota[] {
-  const byProgramme = new Map<number, Quota>();
-  for (const q of quotas) {
-    if (q.settlementMode !== 'reimburse' || q.status === 'not_started' || q.claimBy < today) continue;
-    if (!byProgramme.has(q.programmeId)) byProgramme.set(q.programmeId, q);
-  }
-  return [...byProgramme.values()];
-}
+const keyOf = (c: ClaimableMonth) => `${c.programmeId}:${c.month}`;
 
-/** "New claim": a programme and a month (last month by default); the server gathers the completed voucher uses. */
+/**
+ * "New claim": one of the programmes and months that have completed voucher uses in no claim yet (the
+ * server lists them with their counts and amounts); the server gathers those uses into the claim.
+ */
 function NewClaimModal({ open, onClose }: { open: boolean; onClose: () => void }) {
   const { t } = useTranslation();
   const { message } = AntApp.useApp();
@@ -68,41 +44,26 @@ function NewClaimModal({ open, onClose }: { open: boolean; onClose: () => void }
   const enterprise = side.kind === 'enterprise';
   const [form] = Form.useForm<ClaimValues>();
   const [refusal, setRefusal] = useState<string | null>(null);
-  // Finance and admins list programmes; a lab manager may not (403): it types the number instead.
-  const programmes = useProgrammes(!enterprise);
-  // An enterprise may not list programmes either: its own quotas name the programmes it holds.
-  const quotas = useMyQuotas(enterprise);
-  const previous = useBatches();
-  const known = new Map((previous.data ?? []).map((b) => [b.programmeId, b.programmeName]));
-  const selectable = programmes.data?.filter((p) => p.status === 'open' || p.status === 'claims_only');
-  const now = dayjs().tz(HOME_ZONE);
-  const lastMonth = now.subtract(1, 'month').startOf('month');
-  const ownProgrammes = quotas.data ? reimbursable(quotas.data, now.format('YYYY-MM-DD')) : undefined;
-  // The enterprise's form waits for its programmes (its first one is the default).
-  const formReady = !enterprise || !!ownProgrammes?.length;
-  const chosen = Form.useWatch('programmeId', form);
-  const chosenQuota = ownProgrammes?.find((q) => q.programmeId === chosen);
+  const claimable = useQuery({
+    queryKey: [...settlementKeys.all, 'claimable'],
+    queryFn: ({ signal }) => settlementApi.claimable(signal),
+  });
+  const items = claimable.data ?? [];
+  const pick = Form.useWatch('pick', form);
+  const chosen = items.find((c) => keyOf(c) === pick);
 
   const create = useMutation({
-    mutationFn: (v: ClaimValues) =>
-      settlementApi.create({ programmeId: v.programmeId, month: v.month.format('YYYY-MM') }),
+    mutationFn: (c: ClaimableMonth) => settlementApi.create({ programmeId: c.programmeId, month: c.month }),
     onSuccess: (b) => {
       answered(b);
       onClose();
       void message.success(t('settlement.create.created', { n: b.lineCount }));
-      navigate(`${side.basePath}/${b.id}`, { state: { siblings: b.siblings ?? [] } satisfies CreatedState });
+      navigate(`${side.basePath}/${b.id}`);
     },
     onError: (e) => {
       if (!isApiError(e) || e.status !== 400 || !e.errors.length) return failed(e);
-      const fields: { name: keyof ClaimValues; errors: string[] }[] = [];
-      for (const err of e.errors) {
-        const key = KNOWN_REFUSALS[err.message];
-        const text = key ? t(key as 'settlement.create.nothingToClaim') : e.detail;
-        if (err.path.endsWith('month')) fields.push({ name: 'month', errors: [text] });
-        else if (err.path.endsWith('programmeId')) fields.push({ name: 'programmeId', errors: [text] });
-        else setRefusal(text);
-      }
-      form.setFields(fields);
+      const key = KNOWN_REFUSALS[e.errors[0]!.message];
+      setRefusal(key ? t(key as 'settlement.create.nothingToClaim') : e.detail);
     },
   });
 
@@ -113,7 +74,9 @@ function NewClaimModal({ open, onClose }: { open: boolean; onClose: () => void }
       onCancel={onClose}
       onOk={() => form.submit()}
       okText={t('settlement.create.submit')}
-      okButtonProps={{ loading: create.isPending, disabled: !formReady, 'data-testid': 'new-claim-ok' } as ButtonProps}
+      okButtonProps={
+        { loading: create.isPending, disabled: !items.length, 'data-testid': 'new-claim-ok' } as ButtonProps
+      }
       destroyOnHidden
       data-testid="new-claim-modal"
     >
@@ -121,80 +84,49 @@ function NewClaimModal({ open, onClose }: { open: boolean; onClose: () => void }
         {enterprise ? t('settlement.create.hintEnterprise') : t('settlement.create.hint')}
       </Typography.Paragraph>
       {refusal ? <Alert type="error" showIcon className="form-alert" title={refusal} /> : null}
-      {enterprise && !ownProgrammes ? (
-        quotas.isError ? (
-          <ErrorState error={quotas.error} onRetry={() => void quotas.refetch()} />
-        ) : (
-          <Skeleton active title={false} paragraph={{ rows: 4 }} data-testid="claim-programmes-loading" />
-        )
-      ) : null}
-      {enterprise && ownProgrammes && !ownProgrammes.length ? (
-        <EmptyState title={t('settlement.create.noReimburse')} hint={t('settlement.create.noReimburseHint')} />
-      ) : null}
-      {formReady ? (
+      {claimable.isPending ? (
+        <Skeleton active title={false} paragraph={{ rows: 3 }} data-testid="claimable-loading" />
+      ) : claimable.isError ? (
+        <ErrorState error={claimable.error} onRetry={() => void claimable.refetch()} />
+      ) : !items.length ? (
+        <EmptyState title={t('staged.claimable.empty')} hint={t('staged.claimable.emptyHint')} />
+      ) : (
         <Form<ClaimValues>
           form={form}
           layout="vertical"
           preserve={false}
-          initialValues={{ programmeId: ownProgrammes?.[0]?.programmeId ?? selectable?.[0]?.id ?? 1, month: lastMonth }}
+          initialValues={{ pick: keyOf(items[0]!) }}
           onValuesChange={() => setRefusal(null)}
-          onFinish={(v) => create.mutate(v)}
+          onFinish={(v) => {
+            const c = items.find((x) => keyOf(x) === v.pick);
+            if (c) create.mutate(c);
+          }}
         >
-          {ownProgrammes ? (
-            <Form.Item
-              name="programmeId"
-              label={t('settlement.programme')}
-              extra={chosenQuota ? t('settlement.create.claimBy', { date: chosenQuota.claimBy }) : undefined}
-              rules={[{ required: true, message: t('settlement.create.programmeRequired') }]}
-            >
-              <Select<number>
-                options={ownProgrammes.map((q) => ({ value: q.programmeId, label: q.programmeName }))}
-                data-testid="claim-programme"
-              />
-            </Form.Item>
-          ) : selectable && selectable.length ? (
-            <Form.Item
-              name="programmeId"
-              label={t('settlement.programme')}
-              rules={[{ required: true, message: t('settlement.create.programmeRequired') }]}
-            >
-              <Select<number>
-                options={selectable.map((p) => ({ value: p.id, label: `${p.name} · ${p.year}` }))}
-                data-testid="claim-programme"
-              />
-            </Form.Item>
-          ) : (
-            <Form.Item
-              name="programmeId"
-              label={t('settlement.create.programmeNo')}
-              extra={
-                known.size
-                  ? t('settlement.create.knownProgrammes', {
-                      list: [...known].map(([id, name]) => `#${id} ${name}`).join('；'),
-                    })
-                  : t('settlement.create.programmeNoHint')
-              }
-              rules={[{ required: true, message: t('settlement.create.programmeRequired') }]}
-            >
-              <InputNumber<number> min={1} precision={0} className="full-width" data-testid="claim-programme" />
-            </Form.Item>
-          )}
           <Form.Item
-            name="month"
-            label={t('settlement.month')}
-            rules={[{ required: true, message: t('settlement.create.monthRequired') }]}
+            name="pick"
+            label={t('staged.claimable.label')}
+            extra={chosen ? t('staged.claimable.claimBy', { date: chosen.claimBy }) : undefined}
+            rules={[{ required: true, message: t('staged.claimable.pick') }]}
           >
-            <DatePicker
-              picker="month"
-              format="YYYY-MM"
-              allowClear={false}
-              className="full-width"
-              disabledDate={(d) => d.isAfter(dayjs().tz(HOME_ZONE), 'month')}
-              data-testid="claim-month"
-            />
+            <Radio.Group className="claimable-list" data-testid="claimable">
+              <Space direction="vertical">
+                {items.map((c) => (
+                  <Radio key={keyOf(c)} value={keyOf(c)}>
+                    <span data-testid="claimable-option" data-month={c.month}>
+                      {t('staged.claimable.option', {
+                        programme: c.programmeName,
+                        month: c.month,
+                        n: c.count,
+                        amount: formatFen(c.voucherFen),
+                      })}
+                    </span>
+                  </Radio>
+                ))}
+              </Space>
+            </Radio.Group>
           </Form.Item>
         </Form>
-      ) : null}
+      )}
     </Modal>
   );
 }

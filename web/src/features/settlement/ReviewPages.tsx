@@ -36,6 +36,7 @@ import { BatchFrame } from './BatchFrame';
 import { BatchList } from './BatchList';
 import { BatchExports, BatchFacts, BatchHistory, BatchLines, VoucherRegisterExport } from './BatchParts';
 import { settlementKeys, useBatchAnswered } from './queries';
+import { FourEyes, LineStages, NoticeAlert, ObjectionsCard, ScopeNote, StageFlow } from './StagedParts';
 import { CheckTag, useCheckLabel } from './tags';
 
 /** `/finance/settlement`: the batches this office reviews, waiting longest first. */
@@ -194,7 +195,7 @@ function ReviewActions({ batch, line, onDecide }: { batch: Batch; line: BatchLin
       else failed(e);
     },
   });
-  if (batch.status !== 'submitted' || line.status !== 'pending') return null;
+  if (batch.status !== 'submitted' || line.status !== 'pending' || !line.mayDecide) return null;
   return (
     <Space size={4} wrap className="review-actions">
       {line.checksOk ? (
@@ -255,7 +256,7 @@ function ApproveAllPassing({ batch }: { batch: Batch }) {
   const { message } = AntApp.useApp();
   const answered = useBatchAnswered();
   const failed = useFailedToast();
-  const passing = batch.lines.filter((l) => l.status === 'pending' && l.checksOk);
+  const passing = batch.lines.filter((l) => l.mayDecide && l.checksOk);
   const run = useMutation({
     mutationFn: async () => {
       let last: Batch | null = null;
@@ -294,6 +295,7 @@ function ApproveAllPassing({ batch }: { batch: Batch }) {
 /** Pay the approved lines of a reviewed batch, with the bank or treasury reference. */
 function PayButton({ batch }: { batch: Batch }) {
   const { t } = useTranslation();
+  const { user } = useAuth();
   const { message } = AntApp.useApp();
   const answered = useBatchAnswered();
   const failed = useFailedToast();
@@ -309,13 +311,20 @@ function PayButton({ batch }: { batch: Batch }) {
     onError: failed,
   });
   if (batch.status === 'paid' || batch.status === 'draft') return null;
-  const ready = batch.status === 'reviewed' && batch.approvedFen > 0;
-  const why =
-    batch.status === 'submitted'
+  // The server says whether the caller may pay now (paying office, notice over, not an approver).
+  const ready = batch.mayPay;
+  const approver = !!user && batch.approvers.includes(user.displayName);
+  const why = ready
+    ? null
+    : batch.status === 'submitted'
       ? t('settlement.review.payWhenReviewed')
-      : batch.approvedFen === 0
-        ? t('settlement.review.nothingToPay')
-        : null;
+      : batch.status === 'in_notice' && batch.notice
+        ? t('staged.pay.inNotice', { lastDay: batch.notice.lastDay })
+        : batch.approvedFen === 0
+          ? t('settlement.review.nothingToPay')
+          : approver
+            ? t('staged.fourEyes.notYou')
+            : t('staged.fourEyes.rule');
   return (
     <>
       <Tooltip title={why}>
@@ -395,8 +404,10 @@ function ReviewBatchView({ batch: b }: { batch: Batch }) {
   const screens = Grid.useBreakpoint();
   const phone = screens.md === false;
   const [deciding, setDeciding] = useState<Deciding | null>(null);
-  const mine = user?.role === 'finance_officer' && user.organisation.id === b.reviewOffice.id;
-  const pending = b.lines.filter((l) => l.status === 'pending');
+  const payer = user?.role === 'finance_officer' && user.organisation.id === b.reviewOffice.id;
+  // Which lines the caller decides now is the server's to say (its office, the stage under way).
+  const mine = b.lines.some((l) => l.mayDecide) || payer;
+  const pending = b.lines.filter((l) => l.mayDecide);
   const returned = b.lines.filter((l) => l.status === 'returned').length;
   return (
     <>
@@ -417,7 +428,10 @@ function ReviewBatchView({ batch: b }: { batch: Batch }) {
           action={<ApproveAllPassing batch={b} />}
         />
       ) : null}
-      {b.status === 'reviewed' && mine ? (
+      <StageFlow batch={b} />
+      <ScopeNote batch={b} />
+      <NoticeAlert batch={b} />
+      {b.status === 'reviewed' && payer ? (
         <Alert
           type="success"
           showIcon
@@ -443,11 +457,24 @@ function ReviewBatchView({ batch: b }: { batch: Batch }) {
                   <Typography.Text type="danger">{t('settlement.noInvoice')}</Typography.Text>
                 )
               }
-              actions={(l) => (mine ? <ReviewActions batch={b} line={l} onDecide={setDeciding} /> : null)}
+              actions={(l) => (
+                <>
+                  {l.mayDecide ? <ReviewActions batch={b} line={l} onDecide={setDeciding} /> : null}
+                  <LineStages line={l} stages={b.stages.length} />
+                </>
+              )}
             />
           </Card>
+          {b.notice || b.objections.length ? (
+            <Card className="section-card">
+              <ObjectionsCard batch={b} />
+            </Card>
+          ) : null}
         </Col>
         <Col xs={24} xxl={7}>
+          <Card className="section-card">
+            <FourEyes batch={b} />
+          </Card>
           <Card className="section-card" title={t('settlement.history')}>
             <BatchHistory batch={b} />
           </Card>

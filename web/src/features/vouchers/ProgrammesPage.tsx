@@ -54,7 +54,17 @@ import {
   type IssueValues,
 } from '../applications/IssueModeFields';
 import { QuotaBar } from './MyVouchersPage';
+import {
+  CountyRatioCard,
+  EffectiveCard,
+  PartsCard,
+  RuleVersions,
+  ruleInputOf,
+  ruleValuesOf,
+  type RuleValues,
+} from './RuleFields';
 import { useProgrammes, voucherKeys } from './queries';
+import { ProgrammeStageFields } from '../settlement/ProgrammeStageFields';
 import { ProgrammeStatusTag } from './tags';
 
 const HOME_PROVINCE = '山东省';
@@ -81,7 +91,11 @@ type Values = {
   allowOutOfProvince: boolean;
   reviewLevel: ProgrammeInput['reviewLevel'];
   rejectOutcome: ProgrammeInput['rejectOutcome'];
-} & IssueValues;
+  /** Kept as they are (the review stages and notice days are set elsewhere). */
+  reviewStages?: ProgrammeInput['reviewStages'];
+  publicNoticeDays?: number;
+} & IssueValues &
+  RuleValues;
 
 const yuan = (fen: number | null | undefined) => (fen === null || fen === undefined ? null : fenToYuanString(fen));
 
@@ -109,6 +123,7 @@ function blankValues(): Values {
     reviewLevel: 'city',
     rejectOutcome: 'enterprise_debt',
     ...blankIssueValues(),
+    ...ruleValuesOf(null),
   };
 }
 
@@ -134,17 +149,21 @@ function valuesOf(p: Programme): Values {
     allowOutOfProvince: p.allowOutOfProvince,
     reviewLevel: p.reviewLevel,
     rejectOutcome: p.rejectOutcome,
+    reviewStages: p.reviewStages,
+    publicNoticeDays: p.publicNoticeDays,
     ...issueValuesOf(p),
+    ...ruleValuesOf(p),
   };
 }
 
-function toInput(v: Values, province: string): ProgrammeInput {
+function toInput(v: Values, province: string, editing: boolean): ProgrammeInput {
   const byCity: Record<string, number> = {};
   for (const [code, pct] of Object.entries(v.byCity ?? {})) {
     if (pct !== null && pct !== undefined && pct !== v.basePercent) byCity[code] = pct;
   }
   const optionalFen = (s: string | null | undefined) =>
     s === null || s === undefined || s === '' ? null : parseYuanToFen(s);
+  const { byCounty, ...rules } = ruleInputOf(v, editing);
   return {
     name: v.name.trim(),
     nameEn: v.nameEn?.trim() || null,
@@ -152,7 +171,7 @@ function toInput(v: Values, province: string): ProgrammeInput {
     issuerCityCode: v.issuerCityCode || null,
     year: v.year,
     settlementMode: v.settlementMode,
-    ratioRules: { basePercent: v.basePercent, byCity, sameCityTopUpPercent: v.sameCityTopUpPercent ?? 0 },
+    ratioRules: { basePercent: v.basePercent, byCity, sameCityTopUpPercent: v.sameCityTopUpPercent ?? 0, byCounty },
     orderCapFen: optionalFen(v.orderCapYuan),
     enterpriseYearCapFen: parseYuanToFen(v.enterpriseYearCapYuan)!,
     groupYearCapFen: optionalFen(v.groupYearCapYuan),
@@ -165,7 +184,10 @@ function toInput(v: Values, province: string): ProgrammeInput {
     allowOutOfProvince: !!v.allowOutOfProvince,
     reviewLevel: v.reviewLevel,
     rejectOutcome: v.rejectOutcome,
+    reviewStages: v.reviewStages ?? null,
+    publicNoticeDays: v.publicNoticeDays ?? 0,
     ...issueInputOf(v),
+    ...rules,
   };
 }
 
@@ -222,9 +244,10 @@ function ProgrammeForm({ programme, onDone }: { programme: Programme | null; onD
   const save = useMutation({
     mutationFn: (v: Values) =>
       programme
-        ? voucherApi.updateProgramme(programme.id, toInput(v, province))
-        : voucherApi.createProgramme(toInput(v, province)),
+        ? voucherApi.updateProgramme(programme.id, toInput(v, province, true))
+        : voucherApi.createProgramme(toInput(v, province, false)),
     onSuccess: () => {
+      // The programmes and their rule versions (a change of rules writes a version).
       void qc.invalidateQueries({ queryKey: voucherKeys.programmes });
       void message.success(programme ? t('programmes.saved') : t('programmes.created'));
       onDone();
@@ -416,6 +439,8 @@ function ProgrammeForm({ programme, onDone }: { programme: Programme | null; onD
         </div>
       </Card>
 
+      <CountyRatioCard percentRule={percentRule} />
+
       <Card size="small" className="section-card" title={t('programmes.caps')}>
         <Row gutter={16}>
           <Col xs={24} sm={12}>
@@ -503,6 +528,11 @@ function ProgrammeForm({ programme, onDone }: { programme: Programme | null; onD
         </Form.Item>
       </Card>
 
+      <PartsCard />
+
+      {programme ? <EffectiveCard /> : null}
+      {programme ? <RuleVersions programmeId={programme.id} /> : null}
+
       <Card size="small" className="section-card" title={t('programmes.settlement')}>
         <Form.Item name="reviewLevel" label={t('programmes.reviewLevel')}>
           <Radio.Group
@@ -510,6 +540,7 @@ function ProgrammeForm({ programme, onDone }: { programme: Programme | null; onD
             options={REVIEW_LEVELS.map((r) => ({ value: r, label: t(`programmes.reviewLevels.${r}`) }))}
           />
         </Form.Item>
+        <ProgrammeStageFields />
         <Form.Item name="rejectOutcome" label={t('programmes.rejectOutcome')}>
           <Radio.Group
             className="radio-stack"

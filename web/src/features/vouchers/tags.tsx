@@ -17,6 +17,9 @@ const PROGRAMME_COLOR: Record<ProgrammeStatus, string> = {
   closed: 'default',
 };
 export const PAYMENT_COLOR: Record<PaymentStatus, string> = {
+  saving_card: 'processing',
+  scheduled: 'cyan',
+  action_required: 'red',
   authorising: 'processing',
   authorised: 'blue',
   captured: 'green',

@@ -1,0 +1,76 @@
+/**
+ * The admin's programme form, in a real browser on the demo: a county ratio for 冠县 (省财政直管县),
+ * surcharges made ineligible, the change saved as a new rule version that the programme's version list
+ * shows in force beside version 1. Desktop, then phone width.
+ */
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import {
+  DESKTOP,
+  expectNoHorizontalOverflow,
+  newPage,
+  PHONE,
+  screenshot,
+  screenshotDir,
+  signIn,
+  useHarness,
+} from './helpers.ts';
+
+const harness = useHarness();
+
+describe('programme rules', () => {
+  it('saves a county ratio and eligible parts as a new version, listed with the earlier one', async () => {
+    const { context, page } = await newPage(harness(), DESKTOP);
+    try {
+      await signIn(page, 'admin@demo.test');
+      await page.goto('/admin/programmes');
+      await page.getByTestId('edit-programme').first().click();
+      await page.getByTestId('programme-form').waitFor();
+      const versions = page.getByTestId('rule-versions');
+      await versions.getByTestId('rule-version').first().waitFor();
+      await expect(versions.getByTestId('rule-version').count()).resolves.toBe(1);
+
+      await page.getByTestId('add-county').click();
+      // The county list is long (and virtual): search for it.
+      await page.getByTestId('county-select').last().click();
+      await page.keyboard.type('冠县');
+      await page
+        .locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option')
+        .filter({ hasText: '冠县' })
+        .first()
+        .click();
+      await expect(page.getByTestId('county-select').last().innerText()).resolves.toContain('冠县');
+      await page.getByTestId('county-percent').last().fill('70');
+      await page.getByTestId('parts-surcharges').click();
+      await page.getByTestId('county-ratios').scrollIntoViewIfNeeded();
+      await screenshot(page, 'programme-rules-form.png');
+      await page.getByTestId('save-programme').click();
+      await page.getByTestId('programme-drawer').waitFor({ state: 'hidden' });
+
+      await page.getByTestId('edit-programme').first().click();
+      const again = page.getByTestId('rule-versions');
+      await again.locator('[data-version="2"][data-in-force="true"]').waitFor();
+      await expect(again.getByTestId('rule-version').count()).resolves.toBe(2);
+      await expect(page.getByTestId('parts-surcharges').getAttribute('aria-checked')).resolves.toBe('false');
+      await again.scrollIntoViewIfNeeded();
+      await page.screenshot({ path: path.join(screenshotDir, 'programme-rule-versions.png') });
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('shows the versions at phone width without overflow', async () => {
+    const { context, page } = await newPage(harness(), PHONE);
+    try {
+      await signIn(page, 'admin@demo.test');
+      await page.goto('/admin/programmes');
+      await page.getByTestId('edit-programme').first().click();
+      await page.getByTestId('rule-versions').getByTestId('rule-version').first().waitFor();
+      await expectNoHorizontalOverflow(page);
+      await page.getByTestId('rule-versions').scrollIntoViewIfNeeded();
+      await page.screenshot({ path: path.join(screenshotDir, 'programme-rule-versions-phone.png') });
+    } finally {
+      await context.close();
+    }
+  });
+});
