@@ -103,6 +103,7 @@ describe('booking', () => {
       expect(startText.endsWith(start.slice(11, 16))).toBe(true);
       await expect(page.getByTestId('booking-duration').innerText()).resolves.toBe('2 小时');
       await page.getByTestId('booking-purpose').fill('新材料样品的表征测试（端到端测试）');
+      await chooseOption(page, page.getByTestId('booking-funding-source'), '企业自有资金');
       await page.waitForSelector('[data-testid="booking-quote"][data-busy="false"] [data-testid="quote-total"]');
       const quoted = await page.getByTestId('quote-total').innerText();
       expect(quoted).toMatch(/^¥[\d,]+\.\d{2}$/);
@@ -176,6 +177,7 @@ describe('booking', () => {
       await page.locator(`[data-testid="slot-free"][data-start="${start}"]`).click();
       await page.getByTestId('booking-form').waitFor();
       await page.getByTestId('booking-purpose').fill('新材料样品的表征测试（端到端测试）');
+      await chooseOption(page, page.getByTestId('booking-funding-source'), '企业自有资金');
       await page.waitForSelector('[data-testid="booking-quote"][data-busy="false"] [data-testid="quote-total"]');
       const quoted = await page.getByTestId('quote-total').innerText();
 

@@ -5,6 +5,7 @@
  */
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import {
   DESKTOP,
   expectNoHorizontalOverflow,
@@ -24,7 +25,7 @@ describe('programme rules', () => {
     try {
       await signIn(page, 'admin@demo.test');
       await page.goto('/admin/programmes');
-      await page.getByTestId('edit-programme').first().click();
+      await editProvincial(page);
       await page.getByTestId('programme-form').waitFor();
       const versions = page.getByTestId('rule-versions');
       await versions.getByTestId('rule-version').first().waitFor();
@@ -47,7 +48,7 @@ describe('programme rules', () => {
       await page.getByTestId('save-programme').click();
       await page.getByTestId('programme-drawer').waitFor({ state: 'hidden' });
 
-      await page.getByTestId('edit-programme').first().click();
+      await editProvincial(page);
       const again = page.getByTestId('rule-versions');
       await again.locator('[data-version="2"][data-in-force="true"]').waitFor();
       await expect(again.getByTestId('rule-version').count()).resolves.toBe(2);
@@ -64,7 +65,7 @@ describe('programme rules', () => {
     try {
       await signIn(page, 'admin@demo.test');
       await page.goto('/admin/programmes');
-      await page.getByTestId('edit-programme').first().click();
+      await editProvincial(page);
       await page.getByTestId('rule-versions').getByTestId('rule-version').first().waitFor();
       await expectNoHorizontalOverflow(page);
       await page.getByTestId('rule-versions').scrollIntoViewIfNeeded();
@@ -74,3 +75,8 @@ describe('programme rules', () => {
     }
   });
 });
+
+/** The provincial programme's edit button (the demo has city programmes with other parts and stages too). */
+function editProvincial(page: Page) {
+  return page.locator('.ant-table-row', { hasText: '2026年度山东省科技创新券' }).getByTestId('edit-programme').click();
+}

@@ -400,6 +400,7 @@ describe(
         expect(voucherFen).toBeLessThanOrEqual(journey.approvedFen);
         expect(voucherFen + selfPayFen).toBe(totalFen);
         await page.getByTestId('booking-purpose').fill('正极材料样品的形貌表征（新注册企业的首次预约）');
+        await chooseOption(page, page.getByTestId('booking-funding-source'), '企业自有资金');
         await page.getByTestId('payment-section').getByText('银行卡支付').click();
         await chooseOption(page, page.getByTestId('payment-card'), '4242 4242 4242 4242');
         await expect(page.getByTestId('booking-submit').innerText()).resolves.toContain(formatFen(selfPayFen));

@@ -54,6 +54,8 @@ async function openCheckout(page: Page, instrumentId: number, days: number) {
   const voucherFen = Number(await split.getAttribute('data-voucher-fen'));
   const selfPayFen = Number(await split.getAttribute('data-self-pay-fen'));
   const totalFen = Number(await page.getByTestId('quote-total').getAttribute('data-fen'));
+  // 经费来源: an enterprise names the research funding it pays from (the national service record asks).
+  await chooseOption(page, page.getByTestId('booking-funding-source'), '企业自有资金');
   return { voucherFen, selfPayFen, totalFen };
 }
 
