@@ -136,7 +136,9 @@ describe('100 concurrent checkouts against one quota from two processes', () => 
 
     const held = created.reduce((sum, r) => sum + (r.body!.voucherUse as { reservedFen: number }).reservedFen, 0);
     expect(held).toBeLessThanOrEqual(300_000);
-    for (const r of created) expect((r.body!.payment as { status: string }).status).toBe('authorised');
+    // Held on the card now, or (a service more than 6 days out) the card saved to be authorised before it.
+    for (const r of created)
+      expect(['authorised', 'scheduled']).toContain((r.body!.payment as { status: string }).status);
     const account = (await db.get(
       `SELECT credits_posted_fen - debits_posted_fen - debits_pending_fen AS available, debits_pending_fen AS pending
          FROM ledger_accounts WHERE code = ?`,
