@@ -374,7 +374,9 @@ describe('three nodes on one PostgreSQL database', () => {
     const lost = statuses.filter((s) => s === 0).length;
     expect(lost).toBeGreaterThan(0);
     expect(lost).toBeLessThanOrEqual(requests.length / 3);
-    const leftOpen = (await db.value<number>(`SELECT COUNT(*) FROM payments WHERE status = 'authorising'`))!;
+    const leftOpen = (await db.value<number>(
+      `SELECT COUNT(*) FROM payments WHERE status IN ('authorising', 'saving_card')`,
+    ))!;
     expect(leftOpen, 'the killed node left checkouts between intent and authorisation').toBeGreaterThan(0);
     expect(leftOpen).toBeLessThanOrEqual(lost);
 
@@ -386,7 +388,7 @@ describe('three nodes on one PostgreSQL database', () => {
         `SELECT holder FROM job_leases WHERE name = 'payment-recovery' AND holder IS NOT NULL`,
       );
       const open = await db.value<number>(
-        `SELECT COUNT(*) FROM payments WHERE status = 'authorising' AND created_at < ?`,
+        `SELECT COUNT(*) FROM payments WHERE status IN ('authorising', 'saving_card') AND created_at < ?`,
         [Date.now() - 60_000],
       );
       if (holder && open) recovering = live().find((n) => holder.includes(`/${n.pid}/`));
@@ -402,7 +404,7 @@ describe('three nodes on one PostgreSQL database', () => {
     const until = Date.now() + 150_000;
     for (;;) {
       const open = await db.value<number>(
-        `SELECT COUNT(*) FROM payments WHERE status = 'authorising' OR pending_action IS NOT NULL`,
+        `SELECT COUNT(*) FROM payments WHERE status IN ('authorising', 'saving_card') OR pending_action IS NOT NULL`,
       );
       if (!open) break;
       if (Date.now() > until) throw new Error(`${open} payments still open:\n${last[0]!.output().slice(-4000)}`);
