@@ -8,6 +8,7 @@
  * role, an amount in fen). test/unit/error-messages.test.ts reads the server's source and fails on
  * any message written there that this file does not cover.
  */
+import { BOOKING_STATUS_ZH } from './booking-status.zh.ts';
 import { MESSAGES as AGREEMENTS } from '../modules/agreements/messages.zh.ts';
 import { MESSAGES as APPLICATIONS } from '../modules/applications/messages.zh.ts';
 import { MESSAGES as AUDIT } from '../modules/audit/messages.zh.ts';
@@ -42,17 +43,7 @@ const mergedPatterns = (key: 'detailPatterns' | 'fieldPatterns') => PARTS.flatMa
 // Words the patterns put into sentences
 
 /** Statuses of bookings, claim batches and claim lines as the SPA shows them (booking.status etc.). */
-const STATUS: Record<string, string> = {
-  pending_payment: '待支付',
-  requested: '待审核',
-  approved: '已确认',
-  in_progress: '使用中',
-  completed: '已完成',
-  rejected: '已驳回',
-  cancelled: '已取消',
-  no_show: '爽约',
-  payment_failed: '支付失败',
-};
+const STATUS: Record<string, string> = { ...BOOKING_STATUS_ZH };
 const BATCH_STATUS: Record<string, string> = {
   draft: '草稿',
   submitted: '待审核',

@@ -2,19 +2,10 @@
  * The Chinese of this module's newer server messages (merged into server/shared/messages.zh.ts): the
  * choice between card and bank transfer (对公转账) and a new card for a payment that needs one.
  */
+import { BOOKING_STATUS_ZH } from '../../shared/booking-status.zh.ts';
 import type { MessageCatalogue } from '../../shared/message-catalogue.ts';
 
-const STATUS: Record<string, string> = {
-  pending_payment: '待支付',
-  requested: '待审核',
-  approved: '已确认',
-  in_progress: '使用中',
-  completed: '已完成',
-  rejected: '已驳回',
-  cancelled: '已取消',
-  no_show: '爽约',
-  payment_failed: '支付失败',
-};
+const STATUS = BOOKING_STATUS_ZH;
 const status = (s: string) => STATUS[s] ?? s;
 
 export const MESSAGES: MessageCatalogue = {
