@@ -1,6 +1,7 @@
 import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import { organisations, users } from './auth.ts';
 import { instruments } from './catalog.ts';
+import { quotes } from './needs.ts';
 import { bookingModes, bookingStatuses, fundingSources, paymentMethods, userTypes } from './enums.ts';
 
 /** Local opening hours: ISO weekday (1 = Monday … 7 = Sunday) → [["09:00", "12:00"], …]. */
@@ -165,6 +166,8 @@ export const bookings = sqliteTable(
     priceSnapshot: text('price_snapshot', { mode: 'json' }).$type<PriceSnapshot>(),
     /** 经费来源: the research funding the user pays from (the national service record's field). */
     fundingSource: text('funding_source', { enum: fundingSources }),
+    /** The accepted quote (需求发布) this order was placed on: its lines are the price. */
+    quoteId: integer('quote_id').references(() => quotes.id),
     actualMinutes: integer('actual_minutes'),
     actualSamples: integer('actual_samples'),
     finalFen: integer('final_fen'),

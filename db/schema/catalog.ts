@@ -1,6 +1,19 @@
 import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
-import { organisations } from './auth.ts';
-import { instrumentOrigins, priceUnits, runStatuses, sharingModes } from './enums.ts';
+import { organisations, users } from './auth.ts';
+import {
+  importErrorPolicies,
+  importFormats,
+  importStatuses,
+  instrumentOrigins,
+  instrumentPurposes,
+  listingKinds,
+  listingSources,
+  listingStatuses,
+  priceUnits,
+  purchaseFundings,
+  runStatuses,
+  sharingModes,
+} from './enums.ts';
 import { categories, cities } from './reference.ts';
 
 /** Sort value of an instrument without a published price. */
@@ -46,6 +59,14 @@ export const instruments = sqliteTable(
     timeZone: text('time_zone').notNull().default('Asia/Shanghai'),
     annualRunHours: integer('annual_run_hours'),
     annualServiceHours: integer('annual_service_hours'),
+    /** National record fields beyond the first set: 资金来源, 通用/专用, 所属科研设施/平台, 海关监管, 共享规定, the unit's own booking page, the NRII 仪器编号. */
+    purchaseFunding: text('purchase_funding', { enum: purchaseFundings }),
+    purpose: text('purpose', { enum: instrumentPurposes }),
+    hostFacility: text('host_facility'),
+    customsSupervised: integer('customs_supervised', { mode: 'boolean' }).notNull().default(false),
+    sharingRules: text('sharing_rules'),
+    bookingUrl: text('booking_url'),
+    nationalNumber: text('national_number'),
     /** Headline enterprise price ("from ¥X per hour/sample"), derived from the rate card. */
     listPriceFen: integer('list_price_fen'),
     listPriceUnit: text('list_price_unit', { enum: priceUnits }),
@@ -106,4 +127,111 @@ export const rateCardItems = sqliteTable(
     sortOrder: integer('sort_order').notNull().default(0),
   },
   (t) => [index('rate_card_items_instrument').on(t.instrumentId, t.sortOrder)],
+);
+
+/**
+ * A listing submission (入网审核): a new instrument record waiting to be published, or a change to the
+ * key fields of a published one (category, value, sharing mode, prices) while the published version
+ * stays in the catalogue. The record is kept as submitted; the instrument row is written on approval.
+ */
+export const listingSubmissions = sqliteTable(
+  'listing_submissions',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    institutionId: integer('institution_id')
+      .notNull()
+      .references(() => organisations.id),
+    /** The published instrument a change is for; for a new record, the instrument made on approval. */
+    instrumentId: integer('instrument_id').references(() => instruments.id, { onDelete: 'cascade' }),
+    kind: text('kind', { enum: listingKinds }).notNull(),
+    status: text('status', { enum: listingStatuses }).notNull(),
+    /** New: the whole record (with its rate card) as the API's instrument input; change: the changed fields only. */
+    record: text('record', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
+    /** The published values of the changed fields when the change was submitted (what the reviewer compares). */
+    published: text('published', { mode: 'json' }).$type<Record<string, unknown>>(),
+    /** Reasons per field of the last return or rejection (field name → message), and an overall note. */
+    fieldReasons: text('field_reasons', { mode: 'json' }).$type<Record<string, string>>(),
+    note: text('note'),
+    source: text('source', { enum: listingSources }).notNull().default('form'),
+    importId: integer('import_id'),
+    /** Copied out of the record for the queue's filters, and so a pending asset number stays reserved. */
+    assetNumber: text('asset_number').notNull(),
+    nameZh: text('name_zh').notNull(),
+    categoryCode: text('category_code').notNull(),
+    cityCode: text('city_code').notNull(),
+    submittedBy: integer('submitted_by').references(() => users.id),
+    submittedAt: integer('submitted_at').notNull(),
+    decidedBy: integer('decided_by').references(() => users.id),
+    decidedAt: integer('decided_at'),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [
+    index('listing_submissions_queue').on(t.status, t.cityCode, t.submittedAt),
+    index('listing_submissions_institution').on(t.institutionId, t.status, t.id),
+    index('listing_submissions_instrument').on(t.instrumentId, t.status),
+    index('listing_submissions_asset').on(t.institutionId, t.assetNumber, t.status),
+  ],
+);
+
+/**
+ * A bulk import of instrument records from a sheet in the national template: the dry run's counts,
+ * then the import's progress chunk by chunk (next_row is where a resumed import goes on), under a lease
+ * so one node works on it at a time.
+ */
+export const instrumentImports = sqliteTable(
+  'instrument_imports',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    institutionId: integer('institution_id')
+      .notNull()
+      .references(() => organisations.id),
+    createdBy: integer('created_by')
+      .notNull()
+      .references(() => users.id),
+    fileName: text('file_name').notNull(),
+    format: text('format', { enum: importFormats }).notNull(),
+    /** The uploaded sheet in the file store. */
+    storedName: text('stored_name').notNull(),
+    status: text('status', { enum: importStatuses }).notNull(),
+    errorPolicy: text('error_policy', { enum: importErrorPolicies }),
+    totalRows: integer('total_rows').notNull().default(0),
+    validRows: integer('valid_rows').notNull().default(0),
+    errorRows: integer('error_rows').notNull().default(0),
+    /** Rows gone through in the current phase (validation or import), for the progress bar. */
+    processedRows: integer('processed_rows').notNull().default(0),
+    createdCount: integer('created_count').notNull().default(0),
+    updatedCount: integer('updated_count').notNull().default(0),
+    unchangedCount: integer('unchanged_count').notNull().default(0),
+    /** Rows that went to listing review instead of straight into the catalogue. */
+    submittedCount: integer('submitted_count').notNull().default(0),
+    /** The first data row (1-based, as in the sheet) not yet imported. */
+    nextRow: integer('next_row').notNull().default(0),
+    failure: text('failure'),
+    leasedBy: text('leased_by'),
+    leaseUntil: integer('lease_until'),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+    finishedAt: integer('finished_at'),
+  },
+  (t) => [
+    index('instrument_imports_institution').on(t.institutionId, t.id),
+    index('instrument_imports_status').on(t.status),
+  ],
+);
+
+/** One problem the dry run found: the sheet's row (as numbered in the sheet) and column, in Chinese. */
+export const instrumentImportErrors = sqliteTable(
+  'instrument_import_errors',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    importId: integer('import_id')
+      .notNull()
+      .references(() => instrumentImports.id, { onDelete: 'cascade' }),
+    row: integer('row').notNull(),
+    /** The template's column header, or null for a problem with the whole row. */
+    column: text('column'),
+    value: text('value'),
+    message: text('message').notNull(),
+  },
+  (t) => [index('instrument_import_errors_import').on(t.importId, t.row)],
 );

@@ -252,6 +252,20 @@ export const notificationTypes = [
   'transfer_received',
   /** A card authorisation before the service failed (declined, no saved card): the enterprise pays with a new card. */
   'card_payment_required',
+  /** An instrument record (new, imported or a key-field change) awaits listing review (to reviewers). */
+  'listing_submitted',
+  /** A listing submission was approved, returned with reasons or rejected (to the lab). */
+  'listing_reviewed',
+  /** A bulk import finished (or failed): to the person who started it. */
+  'import_finished',
+  /** An enterprise's testing need matches the lab's instruments, or names the lab (to lab managers). */
+  'testing_need_posted',
+  /** A lab answered a testing need with a quote (to the enterprise). */
+  'quote_received',
+  /** The enterprise accepted the lab's quote, or chose another one (to the lab). */
+  'quote_decided',
+  /** A testing need expired with no quote accepted (to the enterprise). */
+  'testing_need_expired',
 ] as const;
 export type NotificationType = (typeof notificationTypes)[number];
 
@@ -283,6 +297,8 @@ export const documentKinds = [
   'sme_certificate',
   'other',
   'invoice',
+  /** A file attached to a testing need or a quote (specification, drawing, sample photo). */
+  'attachment',
 ] as const;
 export type DocumentKind = (typeof documentKinds)[number];
 
@@ -296,6 +312,12 @@ export const reviewSubjects = [
   'transfer_receipt',
   /** A settlement claim line: its invoice (发票) file. */
   'settlement_line',
+  /** An instrument listing submission (入网审核): its history. */
+  'listing_submission',
+  /** An enterprise's testing need (需求发布): its attachments and history. */
+  'testing_need',
+  /** A lab's quote for a testing need: its attachments and history. */
+  'quote',
 ] as const;
 export type ReviewSubject = (typeof reviewSubjects)[number];
 
@@ -327,3 +349,57 @@ export type FinanceOfficeLevel = (typeof financeOfficeLevels)[number];
 /** How an audited action ended. */
 export const auditOutcomes = ['success', 'failure', 'denied'] as const;
 export type AuditOutcome = (typeof auditOutcomes)[number];
+
+/** Purchase funding of an instrument (national record 资金来源): central or local government, the unit's own, other. */
+export const purchaseFundings = ['central', 'local', 'own', 'other'] as const;
+export type PurchaseFunding = (typeof purchaseFundings)[number];
+
+/** General-purpose (通用) or special-purpose (专用) instrument, as the national record classes it. */
+export const instrumentPurposes = ['general', 'special'] as const;
+export type InstrumentPurpose = (typeof instrumentPurposes)[number];
+
+/**
+ * A listing submission (入网审核): a new record, or a change to key fields of a published one.
+ * pending → approved (published) | returned (the lab fixes and resubmits → pending) | rejected; or withdrawn by the lab.
+ */
+export const listingStatuses = ['pending', 'returned', 'approved', 'rejected', 'withdrawn'] as const;
+export type ListingStatus = (typeof listingStatuses)[number];
+export const listingKinds = ['new', 'change'] as const;
+export type ListingKind = (typeof listingKinds)[number];
+/** Where a listing submission came from: the instrument form, or a bulk import. */
+export const listingSources = ['form', 'import'] as const;
+export type ListingSource = (typeof listingSources)[number];
+
+/**
+ * A bulk import: uploaded → validating → validated (dry run done; nothing written) → importing
+ * (chunk by chunk, resumable) → completed | failed; or cancelled before importing.
+ */
+export const importStatuses = [
+  'uploaded',
+  'validating',
+  'validated',
+  'importing',
+  'completed',
+  'failed',
+  'cancelled',
+] as const;
+export type ImportStatus = (typeof importStatuses)[number];
+/** What an import does with a file that has errors: write every valid row, or nothing at all. */
+export const importErrorPolicies = ['valid_rows', 'all_or_nothing'] as const;
+export type ImportErrorPolicy = (typeof importErrorPolicies)[number];
+export const importFormats = ['csv', 'xlsx'] as const;
+export type ImportFormat = (typeof importFormats)[number];
+
+/** The national service record's user type: inside the owning unit, or outside it. */
+export const serviceUserTypes = ['internal', 'external'] as const;
+export type ServiceUserType = (typeof serviceUserTypes)[number];
+
+/** A testing need (需求发布): open → accepted (a quote taken) | expired | withdrawn. */
+export const testingNeedStatuses = ['open', 'accepted', 'expired', 'withdrawn'] as const;
+export type TestingNeedStatus = (typeof testingNeedStatuses)[number];
+/** Public: every lab may quote; invited: only the institutions the enterprise chose. */
+export const testingNeedVisibilities = ['public', 'invited'] as const;
+export type TestingNeedVisibility = (typeof testingNeedVisibilities)[number];
+/** A lab's quote: submitted → accepted | declined (another was accepted, or the need closed) | expired | withdrawn. */
+export const quoteStatuses = ['submitted', 'accepted', 'declined', 'expired', 'withdrawn'] as const;
+export type QuoteStatus = (typeof quoteStatuses)[number];

@@ -2,6 +2,8 @@ export * from './enums.ts';
 export * from './reference.ts';
 export * from './auth.ts';
 export * from './catalog.ts';
+export * from './external.ts';
+export * from './needs.ts';
 export * from './booking.ts';
 export * from './vouchers.ts';
 export * from './ledger.ts';

@@ -101,6 +101,49 @@ const DATA: NotificationData = {
     payBy: '2026-12-02 09:00',
     reason: 'Your card was declined.',
   },
+  listing_submitted: {
+    submissionId: 31,
+    instrumentName: '场发射扫描电子显微镜',
+    assetNumber: 'SDU-2019-0042',
+    kind: 'new',
+    institutionName: '山东大学',
+    count: 3,
+  },
+  listing_reviewed: {
+    submissionId: 31,
+    instrumentName: '场发射扫描电子显微镜',
+    assetNumber: 'SDU-2019-0042',
+    kind: 'change',
+    outcome: 'returned',
+    note: '原值与发票不符',
+  },
+  import_finished: {
+    importId: 5,
+    fileName: '仪器信息.xlsx',
+    ok: true,
+    created: 120,
+    updated: 7,
+    unchanged: 3,
+    submitted: 127,
+    errors: 2,
+  },
+  testing_need_posted: {
+    needId: 9,
+    title: '锂电池正极材料形貌分析',
+    enterpriseName: '济南微纳检测科技有限公司',
+    invited: false,
+    instrumentCount: 2,
+  },
+  quote_received: {
+    needId: 9,
+    title: '锂电池正极材料形貌分析',
+    quoteId: 14,
+    institutionName: '山东大学',
+    totalFen: 240_000,
+    validUntil: '2026-12-20',
+  },
+  quote_decided: { needId: 9, title: '锂电池正极材料形貌分析', quoteId: 14, accepted: true, totalFen: 240_000 },
+  testing_need_expired: { needId: 9, title: '锂电池正极材料形貌分析', quoteCount: 3 },
 };
 
 /** What each type's texts must mention, from its data. */
@@ -127,6 +170,13 @@ const MENTIONS: Record<NotificationType, string[]> = {
   payment_notice_overdue: ['TR7K3M9QX', '¥504.00', '¥200.00', '2026-12-02'],
   transfer_received: ['TR7K3M9QX', '¥304.00', '¥504.00'],
   card_payment_required: ['#17', '¥348.00', '2026-12-02 09:00', 'Your card was declined.'],
+  listing_submitted: ['山东大学', '场发射扫描电子显微镜', 'SDU-2019-0042', '3'],
+  listing_reviewed: ['场发射扫描电子显微镜', 'SDU-2019-0042', '原值与发票不符'],
+  import_finished: ['#5', '仪器信息.xlsx', '120', '127'],
+  testing_need_posted: ['#9', '锂电池正极材料形貌分析', '济南微纳检测科技有限公司'],
+  quote_received: ['#9', '#14', '山东大学', '¥2,400.00', '2026-12-20'],
+  quote_decided: ['#9', '#14', '¥2,400.00'],
+  testing_need_expired: ['#9', '锂电池正极材料形貌分析', '3'],
 };
 
 const hasHan = (s: string) => /\p{Script=Han}/u.test(s);

@@ -78,6 +78,36 @@ export interface NotificationData {
   payment_notice_overdue: PaymentNoticeData & { receivedFen: number; cancels: boolean };
   transfer_received: PaymentNoticeData & { receivedFen: number; receiptFen: number };
   card_payment_required: BookingData & { amountFen: number; payBy: string | null };
+  listing_submitted: ListingData & { institutionName: string; count: number };
+  listing_reviewed: ListingData & ReviewData;
+  import_finished: {
+    importId: number;
+    fileName: string;
+    ok: boolean;
+    created: number;
+    updated: number;
+    unchanged: number;
+    submitted: number;
+    errors: number;
+  };
+  testing_need_posted: NeedData & { enterpriseName: string; invited: boolean; instrumentCount: number };
+  quote_received: NeedData & { quoteId: number; institutionName: string; totalFen: number; validUntil: string };
+  quote_decided: NeedData & { quoteId: number; accepted: boolean; totalFen: number };
+  testing_need_expired: NeedData & { quoteCount: number };
+}
+
+/** An instrument listing submission (入网审核) as its notifications tell of it. */
+export interface ListingData {
+  submissionId: number;
+  instrumentName: string;
+  assetNumber: string;
+  kind: 'new' | 'change';
+}
+
+/** A testing need (需求发布) as its notifications tell of it. */
+export interface NeedData {
+  needId: number;
+  title: string;
 }
 
 /** A bank-transfer payment notice (付款通知书) as its notifications tell of it. */
@@ -125,6 +155,107 @@ const enNext = (o: ReviewData['outcome']) =>
     : o === 'rejected'
       ? ' Contact the platform with any questions.'
       : '';
+
+const ZH_LISTING_KIND = { new: '新仪器入网', change: '关键信息变更' } as const;
+const EN_LISTING_KIND = { new: 'new listing', change: 'key-field change' } as const;
+
+/** Listing review, bulk import, testing needs and quotes. */
+const COVERAGE_TEMPLATES = {
+  listing_submitted: (d: NotificationData['listing_submitted']) => ({
+    zh: {
+      title: `待审核：${d.count > 1 ? `${d.count} 条仪器记录` : d.instrumentName}`,
+      body: `${d.institutionName}提交了${ZH_LISTING_KIND[d.kind]}审核：${d.instrumentName}（资产编号 ${d.assetNumber}）${
+        d.count > 1 ? `等 ${d.count} 条记录` : ''
+      }，请在入网审核中处理。`,
+    },
+    en: {
+      title: `To review: ${d.count > 1 ? `${d.count} instrument records` : `asset ${d.assetNumber}`}`,
+      body: `${d.institutionName} submitted a ${EN_LISTING_KIND[d.kind]} for review: ${d.instrumentName} (asset ${d.assetNumber})${
+        d.count > 1 ? ` and ${d.count - 1} more` : ''
+      }. Open the listing review queue to decide.`,
+    },
+  }),
+  listing_reviewed: (d: NotificationData['listing_reviewed']) => ({
+    zh: {
+      title: `入网审核${ZH_OUTCOME[d.outcome]}：${d.instrumentName}`,
+      body: `${d.instrumentName}（资产编号 ${d.assetNumber}）的${ZH_LISTING_KIND[d.kind]}${ZH_OUTCOME[d.outcome]}。${
+        d.outcome === 'approved' ? '已在仪器目录中发布。' : zhNext(d.outcome)
+      }${zhReason(d.note)}`,
+    },
+    en: {
+      title: `Listing ${EN_OUTCOME[d.outcome]}: asset ${d.assetNumber}`,
+      body: `The ${EN_LISTING_KIND[d.kind]} of ${d.instrumentName} (asset ${d.assetNumber}) was ${EN_OUTCOME[d.outcome]}.${
+        d.outcome === 'approved' ? ' It is published in the catalogue.' : enNext(d.outcome)
+      }${enReason(d.note)}`,
+    },
+  }),
+  import_finished: (d: NotificationData['import_finished']) => ({
+    zh: {
+      title: d.ok ? `导入完成：${d.fileName}` : `导入未完成：${d.fileName}`,
+      body: d.ok
+        ? `导入 #${d.importId}（${d.fileName}）已完成：新增 ${d.created} 条，更新 ${d.updated} 条，未变 ${d.unchanged} 条，提交审核 ${d.submitted} 条，有错误未导入 ${d.errors} 行。`
+        : `导入 #${d.importId}（${d.fileName}）未完成，未写入任何记录；有错误 ${d.errors} 行，请下载错误表修改后重新上传。`,
+    },
+    en: {
+      title: d.ok ? `Import #${d.importId} finished` : `Import #${d.importId} not finished`,
+      body: d.ok
+        ? `Import #${d.importId} (${d.fileName}) finished: ${d.created} created, ${d.updated} updated, ${d.unchanged} unchanged, ${d.submitted} sent to review, ${d.errors} rows with errors not imported.`
+        : `Import #${d.importId} (${d.fileName}) did not finish and wrote nothing; ${d.errors} rows have errors. Download the error sheet, fix it and upload again.`,
+    },
+  }),
+  testing_need_posted: (d: NotificationData['testing_need_posted']) => ({
+    zh: {
+      title: `${d.invited ? '邀请报价' : '新的检测需求'}：${d.title}`,
+      body: `${d.enterpriseName}发布了检测需求 #${d.needId}「${d.title}」${
+        d.invited ? '，并邀请贵单位报价' : d.instrumentCount > 0 ? `，与贵单位 ${d.instrumentCount} 台仪器匹配` : ''
+      }。请在需求大厅查看并报价。`,
+    },
+    en: {
+      title: `${d.invited ? 'Invitation to quote' : 'New testing need'}: need #${d.needId}`,
+      body: `${d.enterpriseName} posted testing need #${d.needId} "${d.title}"${
+        d.invited
+          ? ' and invites you to quote'
+          : d.instrumentCount > 0
+            ? `, matching ${d.instrumentCount} of your instruments`
+            : ''
+      }. Open the needs to see it and quote.`,
+    },
+  }),
+  quote_received: (d: NotificationData['quote_received']) => ({
+    zh: {
+      title: `收到报价：${d.title}`,
+      body: `${d.institutionName}对需求 #${d.needId}「${d.title}」报价 ${formatFen(d.totalFen)}（报价 #${d.quoteId}，有效期至 ${d.validUntil}）。`,
+    },
+    en: {
+      title: `Quote received for need #${d.needId}`,
+      body: `${d.institutionName} quoted ${formatFen(d.totalFen)} for need #${d.needId} "${d.title}" (quote #${d.quoteId}, valid until ${d.validUntil}).`,
+    },
+  }),
+  quote_decided: (d: NotificationData['quote_decided']) => ({
+    zh: {
+      title: d.accepted ? `报价已被接受：${d.title}` : `报价未被选中：${d.title}`,
+      body: d.accepted
+        ? `贵单位对需求 #${d.needId}「${d.title}」的报价 #${d.quoteId}（${formatFen(d.totalFen)}）已被接受，预约申请将随之提交。`
+        : `需求 #${d.needId}「${d.title}」已选择其他报价，贵单位的报价 #${d.quoteId}（${formatFen(d.totalFen)}）未被选中。`,
+    },
+    en: {
+      title: d.accepted ? `Quote #${d.quoteId} accepted` : `Quote #${d.quoteId} not chosen`,
+      body: d.accepted
+        ? `Your quote #${d.quoteId} (${formatFen(d.totalFen)}) for need #${d.needId} "${d.title}" was accepted; the booking request follows.`
+        : `Need #${d.needId} "${d.title}" went with another quote; your quote #${d.quoteId} (${formatFen(d.totalFen)}) was not chosen.`,
+    },
+  }),
+  testing_need_expired: (d: NotificationData['testing_need_expired']) => ({
+    zh: {
+      title: `需求已到期：${d.title}`,
+      body: `检测需求 #${d.needId}「${d.title}」已到期，共收到 ${d.quoteCount} 份报价，未接受任何报价。如仍需检测，可重新发布。`,
+    },
+    en: {
+      title: `Need #${d.needId} expired`,
+      body: `Testing need #${d.needId} "${d.title}" expired with ${d.quoteCount} quotes and none accepted. Post it again if you still need the test.`,
+    },
+  }),
+};
 
 const TEMPLATES: Templates = {
   booking_requested: (d) => ({
@@ -393,6 +524,7 @@ const TEMPLATES: Templates = {
       }, or the booking is cancelled when the service starts.${enReason(d.reason)}`,
     },
   }),
+  ...COVERAGE_TEMPLATES,
 };
 
 export function render<T extends NotificationType>(type: T, data: NotificationData[T]): Rendered {

@@ -100,6 +100,13 @@ const en: Resources = {
       payment_notice_overdue: 'Payment overdue',
       transfer_received: 'Transfer received',
       card_payment_required: 'Card payment to complete',
+      listing_submitted: 'Listing to review',
+      listing_reviewed: 'Listing reviewed',
+      import_finished: 'Import finished',
+      testing_need_posted: 'New testing need',
+      quote_received: 'Quote received',
+      quote_decided: 'Quote decided',
+      testing_need_expired: 'Testing need expired',
     },
   },
   stats: {

@@ -100,6 +100,13 @@ const zhCN = {
       payment_notice_overdue: '付款逾期提醒',
       transfer_received: '转账到账确认',
       card_payment_required: '银行卡付款待完成',
+      listing_submitted: '仪器入网待审核',
+      listing_reviewed: '入网审核结果',
+      import_finished: '批量导入完成',
+      testing_need_posted: '新的检测需求',
+      quote_received: '收到报价',
+      quote_decided: '报价结果',
+      testing_need_expired: '检测需求到期',
     },
   },
   stats: {
