@@ -57,11 +57,21 @@ import { StatsService } from './modules/stats/stats.service.ts';
 import { organisationRoutes } from './modules/organisations/organisations.routes.ts';
 import { OrganisationsService } from './modules/organisations/organisations.service.ts';
 import { transferRoutes } from './modules/transfers/transfers.routes.ts';
+import { listingRoutes } from './modules/listing/listing.routes.ts';
+import { ListingService, type ListingReviewer } from './modules/listing/listing.service.ts';
 import { TransfersService } from './modules/transfers/transfers.service.ts';
+import { importRoutes } from './modules/imports/imports.routes.ts';
+import { ImportsService } from './modules/imports/imports.service.ts';
+import { NeedsRepo } from './modules/needs/needs.repo.ts';
+import { needRoutes } from './modules/needs/needs.routes.ts';
+import { NeedsService } from './modules/needs/needs.service.ts';
+import { ApiKeys } from './modules/integrations/api-keys.ts';
+import { ExternalRecords } from './modules/integrations/external-records.ts';
+import { externalPushRoutes, integrationRoutes } from './modules/integrations/integrations.routes.ts';
 
 /** Routes whose body is a file (sent with the file's own type) rather than JSON. */
 const isUploadPath = (path: string) =>
-  /^\/(settlement-batches\/\d+\/lines\/\d+\/invoice|bookings\/\d+\/report|instruments\/\d+\/photo|(organisations|certification-applications)\/\d+\/documents\/[a-z_]+|payment-notices\/\d+\/receipts\/\d+\/proof)$/.test(
+  /^\/(settlement-batches\/\d+\/lines\/\d+\/invoice|bookings\/\d+\/report|instruments\/\d+\/photo|(organisations|certification-applications)\/\d+\/documents\/[a-z_]+|payment-notices\/\d+\/receipts\/\d+\/proof|testing-needs\/\d+\/attachments|instrument-imports)$/.test(
     path,
   );
 
@@ -96,6 +106,8 @@ export interface AppDeps {
   checkoutFaults?: CheckoutFaults;
   /** CARD_AUTHORISATION: `window` (default: authorised within 6 days of the service) or `confirmation` (captured when confirmed). */
   cardAuthorisation?: CardAuthorisation;
+  /** LISTING_REVIEWER: who reviews listings — platform admins, or also the city office of the submission's city. */
+  listingReviewer?: ListingReviewer;
   /** Days before the service a saved card is authorised and a hold renewed (default 6; tests move it). */
   authorisationWindowDays?: number;
   /**
@@ -126,6 +138,10 @@ export interface AppServices {
   agreements: AgreementsService;
   /** Bank transfers: payment notices, receipts, the overdue rule (overdue() runs on a timer). */
   transfers: TransfersService;
+  /** Bulk imports of instrument records: resume() takes over imports a stopped node left (job). */
+  imports: ImportsService;
+  /** Testing needs and quotes (需求发布): expire() runs on a timer. */
+  needs: NeedsService;
   /** Finishes or undoes interrupted payments and gives expired quotas back. */
   maintenance(options?: {
     minAgeMs?: number;
@@ -224,6 +240,18 @@ export function createApp(deps: AppDeps): Express {
     authorisationWindowDays: deps.authorisationWindowDays,
     notifier: notifications,
   });
+  // Testing needs and quotes: an accepted quote prices a booking through the normal checkout.
+  const needs = new NeedsService({
+    db: deps.db,
+    repo: new NeedsRepo(deps.db),
+    clock,
+    catalog,
+    catalogRepo,
+    vouchers,
+    documents,
+    notifier: notifications,
+  });
+  booking.setQuotePricer(needs.quotes);
   const settlementRepo = new SettlementRepo(deps.db);
   const settlement = new SettlementService(
     deps.db,
@@ -247,7 +275,24 @@ export function createApp(deps: AppDeps): Express {
     audit,
   );
   const stats = new StatsService(deps.db, clock);
+  const imports = new ImportsService({
+    db: deps.db,
+    files: openFileStore(deps.db, fileDir),
+    clock,
+    notifier: notifications,
+    audit,
+  });
   const organisations = new OrganisationsService({ db: deps.db, clock, notifications, audit, documents, auth });
+  /** Listing review (入网审核): lab managers' new records and key-field changes wait for a reviewer. */
+  const listing = new ListingService({
+    db: deps.db,
+    catalog,
+    notifier: notifications,
+    clock,
+    reviewer: deps.listingReviewer,
+    audit,
+  });
+  catalog.gateWith(listing.gate);
   const services: AppServices = {
     checkout,
     vouchers,
@@ -260,7 +305,9 @@ export function createApp(deps: AppDeps): Express {
     documents,
     applications,
     transfers,
+    imports,
     agreements,
+    needs,
     maintenance: async (options) => {
       const recovered = await checkout.recover(options);
       // A new month's rows, in chunks between requests.
@@ -288,6 +335,10 @@ export function createApp(deps: AppDeps): Express {
 
   const api = express.Router();
   api.use(paymentRoutes(checkout, registry)); // before the JSON parser: webhooks need the raw body
+  // Institutions' systems push with an API key alone (no cookie read there): before the cross-site guard.
+  const apiKeys = new ApiKeys(deps.db, clock, audit);
+  const externalRecords = new ExternalRecords(deps.db, clock);
+  api.use(externalPushRoutes(apiKeys, externalRecords, registry));
   api.use(crossSiteGuard({ publicUrl: deps.publicUrl ?? null, isUpload: isUploadPath }));
   api.use(express.json({ limit: '64kb' }));
   api.use(cookieParser());
@@ -312,6 +363,7 @@ export function createApp(deps: AppDeps): Express {
   api.use(accountRoutes(new AccountService(deps.db, authRepo, clock, auth, notifications), registry, cookie));
   api.use(organisationRoutes(organisations, registry, cookie));
   api.use(catalogRoutes(catalog, registry));
+  api.use(listingRoutes(listing, registry));
   api.use(bookingRoutes(booking, checkout, registry));
   api.use(agreementRoutes(agreements, registry));
   api.use(voucherRoutes(vouchers, registry));
@@ -319,8 +371,11 @@ export function createApp(deps: AppDeps): Express {
   api.use(ledgerRoutes(new LedgerReadService(ledger), registry));
   api.use(settlementRoutes(settlement, reconciliation, registry, audit));
   api.use(transferRoutes(transfers, registry));
+  api.use(needRoutes(needs, registry));
+  api.use(integrationRoutes(apiKeys, externalRecords, registry));
   api.use(notificationRoutes(notifications, registry));
   api.use(statsRoutes(stats, deps.db, registry, audit));
+  api.use(importRoutes(imports, registry));
   api.use(auditRoutes(new AuditReadService(deps.db, audit), registry));
   api.use(apiNotFound);
   app.use('/api/v1', api);

@@ -45,6 +45,8 @@ const configSchema = z.object({
   REQUIRE_SECOND_FACTOR: flag.default(false),
   /** Who reviews registrations: `platform` (platform admins) or `city` (also the finance office of the organisation's city). */
   REGISTRATION_REVIEW: z.enum(['platform', 'city']).default('platform'),
+  /** Who reviews instrument listings (入网审核): `platform` (platform admins) or `city` (also the city-level finance office of the instrument's city). */
+  LISTING_REVIEWER: z.enum(['platform', 'city']).default('platform'),
   /** Reverse proxies whose X-Forwarded-For is believed (off, a hop count, or addresses/CIDRs): see http/trust-proxy.ts. */
   TRUST_PROXY: trustProxySchema,
   /** Server processes sharing the port (and the database file); 1 serves from the main process. */

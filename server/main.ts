@@ -110,6 +110,7 @@ function serve(config: Config, db: Database = open(config)) {
     trustProxy: config.TRUST_PROXY,
     photoHosts: config.PHOTO_HOSTS,
     cardAuthorisation: config.CARD_AUTHORISATION,
+    listingReviewer: config.LISTING_REVIEWER,
     payments: new StripeProvider({
       secretKey: config.STRIPE_SECRET_KEY!,
       apiBase: config.STRIPE_API_BASE,

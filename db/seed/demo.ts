@@ -14,6 +14,9 @@ import { advanceIdentities, insertRows } from './bulk.ts';
 import { seedUsageHistory } from './history.ts';
 import { seedNoticeDemo, seedReimburseDemo, seedSettlementDemo, seedTransferDemo } from './settlement.ts';
 import { seedVoucherDemo } from './vouchers.ts';
+import { seedListingDemo } from './listing.ts';
+import { seedNeedsDemo } from './needs.ts';
+import { seedIntegrationsDemo } from './integrations.ts';
 import { seedRegistrationDemo } from './registrations.ts';
 import { seedBookingDemo, seedHolidays } from './booking.ts';
 import { UNPRICED_SORT_FEN, type RunStatus, type SharingMode } from '../schema/index.ts';
@@ -636,6 +639,9 @@ export async function seedDemo(db: Database, options: SeedDemoOptions = {}): Pro
   await seedReimburseDemo(db);
   await seedNoticeDemo(db);
   await seedTransferDemo(db);
+  await seedListingDemo(db, now);
+  await seedNeedsDemo(db); // testing needs with quotes to compare, one accepted, one expired
+  await seedIntegrationsDemo(db, now, seed); // the demo lab's own LIMS: an API key and pushed records
   // An enterprise's registration awaiting review (after the rest: its ids come from the database).
   await seedRegistrationDemo(db, { now, passwordHash, seed });
 

@@ -25,6 +25,11 @@
  * - transfer-due: one transaction per notice, each step checking the status it moves from (the
  *   reminder also under its dedupe key); a cancellation goes through the booking's transition, which
  *   refuses a booking that moved on.
+ * - instrument-imports: an import left by a stopped node (its own lease run out) is taken over under
+ *   that lease: a dry run starts again (its errors replaced), an import goes on at next_row, which each
+ *   chunk's transaction advances with the rows it wrote.
+ * - testing-needs-expiry: one transaction per need or quote, each re-reading the status it moves from
+ *   (the enterprise's notice under its dedupe key).
  */
 import { DateTime } from 'luxon';
 import type { AppServices } from '../app.ts';
@@ -111,12 +116,30 @@ export function platformJobs(services: AppServices, settings: PlatformJobSetting
       },
     },
     {
+      name: 'instrument-imports',
+      everyMs: every,
+      async run() {
+        // Imports a stopped node left half done; the node that started one works on it at once.
+        const n = await services.imports.processor.resume();
+        if (n) log(`Instrument imports resumed: ${n}`);
+      },
+    },
+    {
       name: 'transfer-due',
       everyMs: every,
       async run() {
         // Unpaid payment notices past their due date: reminded, then cancelled before the service or kept as debts.
         const r = await services.transfers.overdue();
         if (r.reminded || r.cancelled || r.debts) log(`Payment notices overdue: ${JSON.stringify(r)}`);
+      },
+    },
+    {
+      name: 'testing-needs-expiry',
+      everyMs: every,
+      async run() {
+        // Open needs past their time expire with their quotes (the enterprise told); lapsed quotes expire.
+        const r = await services.needs.expire();
+        if (r.needs || r.quotes) log(`Testing needs expired: ${JSON.stringify(r)}`);
       },
     },
     {

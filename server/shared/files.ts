@@ -38,8 +38,8 @@ const KINDS = {
 
 export type FileKindName = keyof typeof KINDS;
 
-/** Folders of the file store: service reports, instrument photos, registration and application documents. */
-export type FileFolder = 'reports' | 'photos' | 'documents';
+/** Folders of the file store: service reports, instrument photos, registration and application documents, import sheets. */
+export type FileFolder = 'reports' | 'photos' | 'documents' | 'imports';
 
 /** A legacy Office file is served with the type its name says, when it says one (Word otherwise). */
 const LEGACY_OFFICE: Record<string, string> = {

@@ -14,9 +14,13 @@ import { MESSAGES as APPLICATIONS } from '../modules/applications/messages.zh.ts
 import { MESSAGES as AUDIT } from '../modules/audit/messages.zh.ts';
 import { MESSAGES as AUTH } from '../modules/auth/messages.zh.ts';
 import { MESSAGES as CHECKOUT } from '../modules/checkout/messages.zh.ts';
+import { MESSAGES as IMPORTS } from '../modules/imports/messages.zh.ts';
+import { MESSAGES as INTEGRATIONS } from '../modules/integrations/messages.zh.ts';
 import { MESSAGES as ORGANISATIONS } from '../modules/organisations/messages.zh.ts';
 import { MESSAGES as SETTLEMENT } from '../modules/settlement/messages.zh.ts';
 import { MESSAGES as TRANSFERS } from '../modules/transfers/messages.zh.ts';
+import { MESSAGES as NEEDS } from '../modules/needs/messages.zh.ts';
+import { MESSAGES as LISTING } from '../modules/listing/messages.zh.ts';
 import { MESSAGES as VOUCHERS } from '../modules/vouchers/messages.zh.ts';
 import type { MessageCatalogue, Pattern } from './message-catalogue.ts';
 import { formatFen } from './money.ts';
@@ -32,8 +36,12 @@ const PARTS: readonly MessageCatalogue[] = [
   SETTLEMENT,
   AGREEMENTS,
   CHECKOUT,
+  IMPORTS,
   TRANSFERS,
   VOUCHERS,
+  INTEGRATIONS,
+  NEEDS,
+  LISTING,
 ];
 const merged = <K extends 'notFound' | 'details' | 'fields'>(key: K) =>
   Object.assign({}, ...PARTS.map((p) => p[key])) as Record<string, string>;

@@ -1,10 +1,12 @@
 /**
  * A lab manager signs in, opens 我的仪器, changes the enterprise price of a rate card item and saves;
- * the detail page and a fresh API read show the new price. Also: the sign-in guard and role checks.
+ * the change goes to listing review (入网审核) while the published price stays, and once the platform
+ * approves it the detail page and a fresh API read show the new price. Also: the sign-in guard and role checks.
  */
 import { describe, expect, it } from 'vitest';
 import { formatFen } from '../../web/src/ui/money.ts';
 import { DESKTOP, fillSignIn, newPage, PHONE, screenshot, useHarness } from './helpers.ts';
+import { approvePending } from './listing.ts';
 
 const harness = useHarness();
 
@@ -40,7 +42,7 @@ describe('lab manager editing', () => {
     }
   });
 
-  it('edits the enterprise price of a rate card and the new price is published', async () => {
+  it('edits the enterprise price of a rate card; the new price is published once approved', async () => {
     const { context, page } = await newPage(harness(), DESKTOP);
     try {
       await page.goto('/login');
@@ -79,9 +81,18 @@ describe('lab manager editing', () => {
 
       await page.getByTestId('save-instrument').click();
       await page.waitForURL((url) => url.pathname === `/instruments/${id}`);
+      // A price change waits for review: the published price stays, and the page says so.
+      await page.getByTestId('pending-change').waitFor();
+      await expect(page.getByTestId('pending-change').innerText()).resolves.toContain('收费标准');
+      await expect(page.getByTestId('rate-enterprise').first().innerText()).resolves.toContain(formatFen(oldFen));
+      await expect(page.getByTestId('edit-instrument').isVisible()).resolves.toBe(true);
+      await screenshot(page, 'instrument-change-pending.png');
+
+      await approvePending(harness().server.baseUrl, { instrumentId: id });
+      await page.reload();
       await page.getByTestId('rate-card').waitFor();
       await expect(page.getByTestId('rate-enterprise').first().innerText()).resolves.toContain(formatFen(newFen));
-      await expect(page.getByTestId('edit-instrument').isVisible()).resolves.toBe(true);
+      await expect(page.getByTestId('pending-change').count()).resolves.toBe(0);
 
       const after = (await (await fetch(`${harness().server.baseUrl}/api/v1/instruments/${id}`)).json()) as {
         rateCard: { items: { enterpriseFen: number; internalFen: number }[] };
@@ -236,8 +247,13 @@ describe('lab manager editing', () => {
       await page.getByTestId('rate-item-enterprise-0').fill('100.5');
       await page.getByTestId('save-instrument').click();
 
-      await page.waitForURL(/\/instruments\/\d+$/);
-      const id = Number(new URL(page.url()).pathname.split('/').pop());
+      // A lab's new record goes to listing review: listed among its submissions, not yet in the catalogue.
+      await page.waitForURL((url) => url.pathname === '/lab/instruments');
+      await page.getByText('已提交入网审核').first().waitFor();
+      await page.getByTestId('lab-submissions').getByText('端到端测试用核磁共振波谱仪').waitFor();
+      await screenshot(page, 'instrument-submitted.png');
+      const [id] = await approvePending(harness().server.baseUrl, { q: assetNumber });
+      await page.goto(`/instruments/${id}`);
       await page.getByTestId('national-record').waitFor();
       const record = await page.getByTestId('national-record').innerText();
       expect(record).toContain('端到端测试用核磁共振波谱仪');

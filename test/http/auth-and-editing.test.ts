@@ -2,6 +2,7 @@ import request from 'supertest';
 import type { Param } from '../../db/port.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, signIn, type TestApp } from '../support/app.ts';
+import { approveListings } from '../support/listing.ts';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -132,10 +133,17 @@ describe('who may publish and edit instruments', () => {
     }
   });
 
-  it('lets a lab manager publish into their own institution, indexed and priced at once', async () => {
+  it('lets a lab manager publish into their own institution through review, indexed and priced once approved', async () => {
     const lab = await signIn(t.app, 'lab@demo.test');
-    const res = await lab.post('/api/v1/instruments').send(newInstrument({ nameZh: '冷冻透射电子显微镜样机' }));
-    expect(res.status).toBe(201);
+    const submitted = await lab.post('/api/v1/instruments').send(newInstrument({ nameZh: '冷冻透射电子显微镜样机' }));
+    expect(submitted.status).toBe(202);
+    expect(submitted.body).toMatchObject({
+      kind: 'new',
+      status: 'pending',
+      institution: { id: await labInstitutionId() },
+    });
+    const [id] = await approveListings(t, { submissionIds: [submitted.body.id] });
+    const res = await lab.get(`/api/v1/instruments/${id}`);
     expect(res.body).toMatchObject({
       institution: { id: await labInstitutionId() },
       listPrice: { fen: 30000, unit: 'sample' },
@@ -155,7 +163,7 @@ describe('who may publish and edit instruments', () => {
     expect(res.status).toBe(403);
   });
 
-  it('edits the price of its own instrument; search and detail follow', async () => {
+  it('edits the price of its own instrument (the price once approved); search and detail follow', async () => {
     const lab = await signIn(t.app, 'lab@demo.test');
     const id = (
       await one<{ id: number }>('SELECT id FROM instruments WHERE institution_id = ? LIMIT 1', await labInstitutionId())
@@ -171,8 +179,12 @@ describe('who may publish and edit instruments', () => {
       nameZh: '更名后的测试仪器甲',
     });
     expect(res.status).toBe(200);
-    expect(res.body.listPrice).toEqual({ fen: 12345, unit: 'hour' });
+    // Status and name apply at once; the price waits for listing review.
     expect(res.body.runStatus).toBe('standby');
+    expect(res.body.listPrice).toEqual(before.listPrice);
+    expect(res.body.pendingChange).toMatchObject({ status: 'pending', fields: ['rateCard'] });
+    await approveListings(t, { instrumentIds: [id] });
+    expect((await lab.get(`/api/v1/instruments/${id}`)).body.listPrice).toEqual({ fen: 12345, unit: 'hour' });
     const found = await request(t.app).get('/api/v1/instruments').query({ q: '更名后', status: 'standby' });
     expect(found.body.items.map((i: { id: number; listPrice: unknown }) => [i.id, i.listPrice])).toEqual([
       [id, { fen: 12345, unit: 'hour' }],
@@ -270,8 +282,8 @@ describe('a PATCH changes exactly the fields it names', () => {
         district: '历下区',
       }),
     );
-    expect(created.status).toBe(201);
-    const id = created.body.id as number;
+    expect(created.status).toBe(202);
+    const [id] = (await approveListings(t, { submissionIds: [created.body.id] })) as [number];
     const before = await record(lab, id);
 
     const res = await lab.patch(`/api/v1/instruments/${id}`).send({ feeNote: '维修期间暂停收费' });

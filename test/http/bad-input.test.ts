@@ -8,6 +8,7 @@ import type { Param } from '../../db/port.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixedClock } from '../../server/shared/clock.ts';
 import { createTestApp, hourlyInstrumentOf, signIn, type TestApp } from '../support/app.ts';
+import { approveListings } from '../support/listing.ts';
 import { testSchedule } from '../support/schedule.ts';
 
 // Tuesday 2026-12-01 10:00 in Shanghai.
@@ -78,6 +79,8 @@ describe('prices and quantities that would not be exact integers', () => {
     expect((await lab.patch(`/api/v1/instruments/${instrumentId}`).send({ rateCard: card(100_000_000) })).status).toBe(
       200,
     );
+    // A lab's price change goes through listing review (入网审核): the platform admin approves it.
+    await approveListings(t, { instrumentIds: [instrumentId] });
     const quote = await researcher
       .post('/api/v1/quotes')
       .send({ instrumentId, mode: 'sample', sampleCount: 10_000, urgent: true });

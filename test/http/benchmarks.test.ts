@@ -99,6 +99,19 @@ const TINY: Record<string, TinyRun> = {
       [new RegExp(`^\\| raw SQLite: .*\\| ${num} ms \\| ${num} payments/s \\|$`, 'm'), 1],
     ],
   },
+  'bench:import': {
+    env: { BENCH_ROWS: '300' },
+    figures: [
+      [
+        new RegExp(
+          `^\\| SQLite, (XLSX|CSV): validated and imported \\| ${num} s \\| ${num} rows/s \\| [✓✗] < 60 s$`,
+          'gm',
+        ),
+        2,
+      ],
+      [new RegExp(`^\\| raw SQLite: prepared INSERT, transactions of 500 \\| ${num} s \\| ${num} rows/s \\|$`, 'm'), 1],
+    ],
+  },
   'bench:slots': {
     env: { BENCH_RUNS: '20' },
     figures: [[new RegExp(`mean ${num} ms +p50 ${num} ms +p95 ${num} ms$`, 'gm'), 4]],

@@ -8,6 +8,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { fixedClock } from '../../server/shared/clock.ts';
 import { createTestApp, hourlyInstrumentOf, signIn, type TestApp } from '../support/app.ts';
+import { approveListings } from '../support/listing.ts';
 import { walkAtTheirTimes } from '../support/lifecycle.ts';
 import { testSchedule } from '../support/schedule.ts';
 import { expectMoneyInvariants } from '../support/money.ts';
@@ -55,6 +56,8 @@ const rateCard = (cardItems: ReturnType<typeof item>[]) => ({
 async function publish(cardItems: ReturnType<typeof item>[]) {
   const res = await lab.patch(`/api/v1/instruments/${instrumentId}`).send({ rateCard: rateCard(cardItems) });
   expect(res.status, JSON.stringify(res.body)).toBe(200);
+  // A lab's price change goes through listing review (入网审核): the platform admin approves it.
+  await approveListings(t, { instrumentIds: [instrumentId] });
   const card = (await lab.get(`/api/v1/instruments/${instrumentId}`)).body.rateCard as {
     items: { id: number; labelZh: string }[];
   };

@@ -8,6 +8,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { fixedClock } from '../../server/shared/clock.ts';
 import { createTestApp, hourlyInstrumentOf, signIn, type TestApp } from '../support/app.ts';
+import { approveListings } from '../support/listing.ts';
 import { walkAtTheirTimes } from '../support/lifecycle.ts';
 import { expectMoneyInvariants } from '../support/money.ts';
 import { testSchedule } from '../support/schedule.ts';
@@ -118,6 +119,8 @@ beforeAll(async () => {
     ],
   };
   expect((await lab.patch(`/api/v1/instruments/${instrumentId}`).send({ rateCard: card })).status).toBe(200);
+  // A lab's price change goes through listing review (入网审核): the platform admin approves it.
+  await approveListings(t, { instrumentIds: [instrumentId] });
   // Only this test's two programmes pay for the enterprise: quotas it held before are revoked.
   for (const q of (await admin.get(`/api/v1/voucher-quotas?enterpriseId=${enterpriseId}`)).body.items)
     expect((await admin.post(`/api/v1/voucher-quotas/${q.id}/revoke`).send({ reason: '测试' })).status).toBe(200);

@@ -218,9 +218,10 @@ describe('a photo address in the record', () => {
       (await lab.post('/api/v1/instruments').send(record('/api/v1/instrument-photos/1-0123456789abcdef.png'))).status,
     ).toBe(400);
     expect(await count()).toBe(before);
+    // Accepted: submitted for listing review with its address.
     const ok = await lab.post('/api/v1/instruments').send(record(`https://${ALLOWED}/new.png`));
-    expect(ok.status, JSON.stringify(ok.body)).toBe(201);
-    expect(ok.body.photoUrl).toBe(`https://${ALLOWED}/new.png`);
+    expect(ok.status, JSON.stringify(ok.body)).toBe(202);
+    expect(ok.body.record.photoUrl).toBe(`https://${ALLOWED}/new.png`);
   });
 
   it('leaves an address stored before the allow-list alone until it is changed', async () => {

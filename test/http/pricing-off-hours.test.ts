@@ -7,6 +7,7 @@ import request from 'supertest';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { fixedClock } from '../../server/shared/clock.ts';
 import { createTestApp, hourlyInstrumentOf, signIn, type TestApp } from '../support/app.ts';
+import { approveListings } from '../support/listing.ts';
 import { walkAtTheirTimes } from '../support/lifecycle.ts';
 import { testSchedule } from '../support/schedule.ts';
 import { expectMoneyInvariants } from '../support/money.ts';
@@ -80,6 +81,8 @@ beforeAll(async () => {
   instrumentId = await hourlyInstrumentOf(t, 'lab@demo.test');
   const card = await lab.patch(`/api/v1/instruments/${instrumentId}`).send({ rateCard: rateCard(20) });
   expect(card.status, JSON.stringify(card.body)).toBe(200);
+  // A lab's price change goes through listing review (入网审核): the platform admin approves it.
+  await approveListings(t, { instrumentIds: [instrumentId] });
   expect((await lab.put(`/api/v1/instruments/${instrumentId}/schedule`).send(SCHEDULE)).status).toBe(200);
   // Friday 2026-12-11 a holiday, Sunday 2026-12-13 a make-up working day (an admin's calendar edit).
   const holiday = { kind: 'off', nameZh: '测试假日', nameEn: 'Test holiday' };
@@ -206,6 +209,7 @@ describe('a card at 0 %', () => {
   it('prices off-hours like any other time', async () => {
     const card = await lab.patch(`/api/v1/instruments/${instrumentId}`).send({ rateCard: rateCard(0) });
     expect(card.status).toBe(200);
+    await approveListings(t, { instrumentIds: [instrumentId] });
     const res = await quote('2026-12-05T09:00:00', '2026-12-05T12:00:00');
     expect(res.body.price.lines).toEqual([machineTime(3, 240000)]);
     expect(res.body.price.totalFen).toBe(240000);

@@ -9,6 +9,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { fixedClock } from '../../server/shared/clock.ts';
 import { createTestApp, hourlyInstrumentOf, signIn, type TestApp } from '../support/app.ts';
+import { approveListings } from '../support/listing.ts';
 import { walkAtTheirTimes } from '../support/lifecycle.ts';
 import { expectMoneyInvariants } from '../support/money.ts';
 import { testSchedule } from '../support/schedule.ts';
@@ -128,6 +129,8 @@ beforeAll(async () => {
   instrumentId = await hourlyInstrumentOf(t, 'lab@demo.test');
   expect((await lab.put(`/api/v1/instruments/${instrumentId}/schedule`).send(testSchedule())).status).toBe(200);
   expect((await lab.patch(`/api/v1/instruments/${instrumentId}`).send({ rateCard: card(80000) })).status).toBe(200);
+  // A lab's price change goes through listing review (入网审核): the platform admin approves it.
+  await approveListings(t, { instrumentIds: [instrumentId] });
 });
 afterEach(() => expectMoneyInvariants(t.db));
 afterAll(() => t.close());
@@ -271,6 +274,7 @@ describe('a programme’s rules are versioned', () => {
 
   it('a card edited after the order changes neither its price nor its published-price check', async () => {
     expect((await lab.patch(`/api/v1/instruments/${instrumentId}`).send({ rateCard: card(100000) })).status).toBe(200);
+    await approveListings(t, { instrumentIds: [instrumentId] });
     const done = await walk(orderA.id, ['approve'], ['check-in'], ['complete', { actualMinutes: 120 }]);
     expect(done.status, JSON.stringify(done)).toBe('completed');
     expect(done.finalPrice.totalFen).toBe(orderA.totalFen);

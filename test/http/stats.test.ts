@@ -40,16 +40,33 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-/** The same figures, straight from the bookings (an independent computation). */
+/**
+ * Completed services: the platform's completed bookings and the records institutions' own systems
+ * pushed (counted alike), with the booking's columns. An enterprise served is named by its platform
+ * organisation, or by its credit code when it is not on the platform.
+ */
+const SERVED = `(SELECT b.mode, CASE WHEN b.mode = 'machine_time' THEN b.actual_minutes ELSE 0 END AS used, b.final_fen,
+        (SELECT SUM(u.posted_fen) FROM voucher_uses u WHERE u.booking_id = b.id AND u.status = 'posted') AS saved,
+        CASE WHEN b.user_type = 'enterprise' THEN CAST(b.requester_organisation_id AS TEXT) END AS enterprise,
+        b.institution_id, b.start_at, b.created_at
+      FROM bookings b WHERE b.status = 'completed'
+      UNION ALL
+      SELECT r.mode, COALESCE(r.minutes, (r.end_at - r.start_at) / 60000), r.amount_fen, NULL,
+        CASE WHEN r.user_type = 'external' AND (o.kind = 'enterprise' OR (o.id IS NULL AND r.user_credit_code LIKE '91%'))
+          THEN COALESCE(CAST(r.user_organisation_id AS TEXT), r.user_credit_code) END,
+        r.institution_id, r.start_at, r.start_at
+      FROM external_service_records r LEFT JOIN organisations o ON o.id = r.user_organisation_id)`;
+
+/** The same figures, straight from the bookings and pushed records (an independent computation). */
 async function direct(where = '1 = 1', ...params: Param[]) {
   return await one<{ used: number; completed: number; income: number; saved: number; enterprises: number }>(
-    `SELECT COALESCE(SUM(CASE WHEN b.mode = 'machine_time' THEN b.actual_minutes ELSE 0 END), 0) AS used,
+    `SELECT COALESCE(SUM(b.used), 0) AS used,
             COUNT(*) AS completed, COALESCE(SUM(b.final_fen), 0) AS income,
-            COALESCE(SUM((SELECT SUM(u.posted_fen) FROM voucher_uses u WHERE u.booking_id = b.id AND u.status = 'posted')), 0) AS saved,
-            COUNT(DISTINCT CASE WHEN b.user_type = 'enterprise' THEN b.requester_organisation_id END) AS enterprises
+            COALESCE(SUM(b.saved), 0) AS saved,
+            COUNT(DISTINCT b.enterprise) AS enterprises
      -- A co-funded order has a posted use per programme: summed per booking, the booking counted once.
-     FROM bookings b
-     WHERE b.status = 'completed' AND ${shanghaiPeriod(t.db.engine, 'COALESCE(b.start_at, b.created_at)', 'year')} = '2026'
+     FROM ${SERVED} b
+     WHERE ${shanghaiPeriod(t.db.engine, 'COALESCE(b.start_at, b.created_at)', 'year')} = '2026'
        AND ${where}`,
     ...params,
   );
@@ -304,8 +321,20 @@ describe('national reporting exports', () => {
     ))!;
     await t.db.run(`UPDATE bookings SET funding_source = 'provincial_programme' WHERE id = ?`, [named]);
     const csv = await download(lab, `/api/v1/national-reports/services?institutionId=${labOrg}&year=2026`);
-    const rows = parseCsv(csv.body as Buffer);
-    expect(rows[0]).toEqual(SERVICE_HEADERS);
+    const all = parseCsv(csv.body as Buffer);
+    expect(all[0]).toEqual(SERVICE_HEADERS);
+    // The platform's bookings here; the records the institution's own system pushed are marked as such
+    // (test/http/external-records.test.ts looks at them).
+    const source = SERVICE_HEADERS.indexOf('记录来源');
+    const rows = [all[0]!, ...all.slice(1).filter((r) => r[source] === '平台预约')];
+    expect(all.length - rows.length).toBe(
+      Number(
+        await t.db.value(
+          `SELECT COUNT(*) FROM external_service_records WHERE institution_id = ? AND ${shanghaiPeriod(t.db.engine, 'start_at', 'year')} = '2026'`,
+          [labOrg],
+        ),
+      ),
+    );
     const jobs = (await t.db.all(
       `SELECT b.id, b.final_fen AS fen, b.actual_minutes AS minutes, b.rating FROM bookings b
          WHERE b.institution_id = ? AND b.status = 'completed' ORDER BY COALESCE(b.start_at, b.created_at), b.id`,

@@ -54,6 +54,8 @@ export async function createTestApp(
      * days at a time) sessions have no idle timeout unless one is given here.
      */
     security?: AppDeps['security'];
+    /** LISTING_REVIEWER (platform by default). */
+    listingReviewer?: AppDeps['listingReviewer'];
   } = {},
 ): Promise<TestApp> {
   const database = await createTestDatabase({ demo: { instruments: opts.instruments ?? 400, seed: opts.seed ?? 7 } });
@@ -72,6 +74,7 @@ export async function createTestApp(
     mail: opts.mail,
     sessionTtlHours: opts.sessionTtlHours,
     photoHosts: opts.photoHosts,
+    listingReviewer: opts.listingReviewer,
     security: { ...(opts.clock && { sessionIdleMinutes: 0 }), ...opts.security },
   });
   return {

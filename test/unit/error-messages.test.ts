@@ -29,6 +29,7 @@ const DYNAMIC: Record<string, string> = {
   'server/modules/checkout/authorisation.ts: p.failureMessage': 'the payment processor’s own text',
   'server/modules/checkout/card-window.ts: err.processorCode': 'the payment processor’s code',
   'server/modules/checkout/card-window.ts: err.message': 'the payment processor’s own text',
+  'server/modules/imports/imports.schemas.ts: z.string()': 'the response field of a row problem (in Chinese already)',
 };
 
 /** Sample values for the placeholders of template-literal messages, by the placeholder's source. */

@@ -26,8 +26,10 @@
  * |                     | quota_auto_grant, certify, certification_revoke, controller_group_create,     |
  * |                     | related_party_declare, related_party_remove — vouchers, applications          |
  * | instrument          | create, update, schedule_update, closure_add, closure_remove (platform admins |
- * |                     | acting on an institution's instrument) — catalog, booking                     |
+ * |                     | acting on an institution's instrument) — catalog, booking; listing_approve,   |
+ * |                     | listing_return, listing_reject (reviewers) — listing                          |
  * | holiday             | put, delete — booking                                                         |
+ * | integration         | api_key_create, api_key_revoke — integrations                                 |
  * | export              | settlement_batch, voucher_register, reconciliation_run, national_instruments, |
  * |                     | national_services, audit_log — each with its format, filters and row count    |
  */
@@ -49,6 +51,7 @@ export const AUDIT_AREAS = {
   voucher: { zh: '创新券管理', en: 'Voucher administration' },
   instrument: { zh: '仪器管理（管理员）', en: 'Instruments (by admins)' },
   holiday: { zh: '节假日日历', en: 'Holiday calendar' },
+  integration: { zh: '数据对接', en: 'System integration' },
   export: { zh: '数据导出', en: 'Data exports' },
 } as const satisfies Record<string, AuditLabel>;
 
@@ -143,12 +146,19 @@ export const AUDIT_ACTIONS: Record<string, AuditLabel> = {
 
   'instrument.create': { zh: '管理员发布仪器', en: 'Instrument published by an admin' },
   'instrument.update': { zh: '管理员修改仪器', en: 'Instrument edited by an admin' },
+  'instrument.import': { zh: '管理员批量导入仪器', en: 'Instruments imported by an admin' },
   'instrument.schedule_update': { zh: '管理员修改开放规则', en: 'Opening rules changed by an admin' },
   'instrument.closure_add': { zh: '管理员设置停机', en: 'Closure added by an admin' },
   'instrument.closure_remove': { zh: '管理员取消停机', en: 'Closure removed by an admin' },
+  'instrument.listing_approve': { zh: '入网审核通过', en: 'Listing approved' },
+  'instrument.listing_return': { zh: '入网审核退回修改', en: 'Listing returned for changes' },
+  'instrument.listing_reject': { zh: '入网审核不通过', en: 'Listing rejected' },
 
   'holiday.put': { zh: '设置节假日', en: 'Holiday set' },
   'holiday.delete': { zh: '删除节假日', en: 'Holiday removed' },
+
+  'integration.api_key_create': { zh: '创建数据对接密钥', en: 'API key created' },
+  'integration.api_key_revoke': { zh: '吊销数据对接密钥', en: 'API key revoked' },
 
   'export.settlement_batch': { zh: '导出兑付批次', en: 'Settlement batch exported' },
   'export.voucher_register': { zh: '导出创新券台账', en: 'Voucher register exported' },

@@ -25,7 +25,15 @@ export async function takeAddressSlot(
   client: string | undefined,
   now: number,
 ): Promise<number | null> {
-  const key = `${limit.purpose}:${addressBucket(client).key}`;
+  return takeSlot(tx, limit, addressBucket(client).key, now);
+}
+
+/**
+ * The same count for any subject named by a string (an API key's id, say): one row per
+ * `<purpose>:<subject>` in the shared counters, so every server process sees the same count.
+ */
+export async function takeSlot(tx: Tx, limit: AddressLimit, subject: string, now: number): Promise<number | null> {
+  const key = `${limit.purpose}:${subject}`;
   const row = await tx.orm.select().from(loginThrottle).where(eq(loginThrottle.key, key)).get();
   const fresh = !row || now - row.windowStart >= limit.windowMs;
   const windowStart = fresh ? now : row.windowStart;

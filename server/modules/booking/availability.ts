@@ -11,7 +11,7 @@ import type { SearchQuery } from '../catalog/catalog.schemas.ts';
 import type { CatalogService } from '../catalog/catalog.service.ts';
 import type { BookingRequest } from './booking.schemas.ts';
 import { bookableStatus, DAY, type BookingContext } from './context.ts';
-import { priceFor, usageOf, userTypeOf } from './prices.ts';
+import { priceOfRequest, usageOf, userTypeOf } from './prices.ts';
 import { availability, describeProblem, type Interval } from './slots.ts';
 
 const MAX_WINDOW_DAYS = 92;
@@ -114,13 +114,7 @@ export class BookingAvailability {
     // Longer than the instrument can be booked: nothing to price (and the off-hours count walks the days).
     if (usage.mode === 'machine_time' && usage.minutes! > rules.maxBookingMinutes)
       throw badRequest(describeProblem('too_long', rules), [{ path: 'body.end', message: 'too_long' }]);
-    const result = await priceFor(
-      ctx,
-      instrument.id,
-      userType,
-      { ...usage, urgent: input.urgent, rateItemId: input.rateItemId },
-      rules,
-    );
+    const result = await priceOfRequest(ctx, actor, input, instrument.id, userType, usage, rules);
     return {
       instrumentId: instrument.id,
       institutionId: instrument.institutionId,

@@ -70,7 +70,7 @@ const BOOKING_COLUMNS = `id, instrument_id AS "instrumentId", institution_id AS 
   price_snapshot AS "priceSnapshot", funding_source AS "fundingSource", payment_method AS "paymentMethod", actual_minutes AS "actualMinutes", actual_samples AS "actualSamples",
   final_fen AS "finalFen", final_lines AS "finalLines", report_url AS "reportUrl", report_file AS "reportFile",
   report_name AS "reportName", report_type AS "reportType", rating, rating_comment AS "ratingComment",
-  idempotency_key AS "idempotencyKey", created_at AS "createdAt", updated_at AS "updatedAt"`;
+  quote_id AS "quoteId", idempotency_key AS "idempotencyKey", created_at AS "createdAt", updated_at AS "updatedAt"`;
 
 /** A bookings row under BOOKING_COLUMNS, with its JSON and flags decoded. */
 function bookingRow(raw: Record<string, unknown> | undefined): BookingRow | undefined {
@@ -144,11 +144,11 @@ const BOOKING_BY_KEY_SQL = `SELECT ${BOOKING_COLUMNS} FROM bookings WHERE reques
 
 const INSERT_BOOKING_SQL = `INSERT INTO bookings (instrument_id, institution_id, requester_id,
     requester_organisation_id, mode, status, start_at, end_at, block_start_at, block_end_at, sample_count, wanted_by,
-    purpose, urgent, user_type, quoted_fen, rate_item_id, price_lines, price_snapshot, funding_source, payment_method, idempotency_key, created_at,
+    purpose, urgent, user_type, quoted_fen, rate_item_id, price_lines, price_snapshot, funding_source, payment_method, quote_id, idempotency_key, created_at,
     updated_at)
   VALUES (@instrumentId, @institutionId, @requesterId, @requesterOrganisationId, @mode, @status, @startAt, @endAt,
     @blockStartAt, @blockEndAt, @sampleCount, @wantedBy, @purpose, @urgent, @userType, @quotedFen, @rateItemId,
-    @priceLines, @priceSnapshot, @fundingSource, @paymentMethod, @idempotencyKey, @createdAt, @updatedAt)
+    @priceLines, @priceSnapshot, @fundingSource, @paymentMethod, @quoteId, @idempotencyKey, @createdAt, @updatedAt)
   RETURNING ${BOOKING_COLUMNS}`;
 
 const INSERT_EVENT_SQL = `INSERT INTO booking_events (booking_id, from_status, to_status, actor_id, at, reason)
@@ -409,6 +409,7 @@ export class BookingRepo {
       priceSnapshot: row.priceSnapshot ? JSON.stringify(row.priceSnapshot) : null,
       fundingSource: row.fundingSource ?? null,
       paymentMethod: row.paymentMethod ?? null,
+      quoteId: row.quoteId ?? null,
       idempotencyKey: row.idempotencyKey ?? null,
       createdAt: row.createdAt,
       updatedAt: row.updatedAt,

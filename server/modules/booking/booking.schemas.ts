@@ -145,6 +145,8 @@ export const bookingRequestSchema = z
     justification: z.string().trim().max(1000).optional(),
     /** 经费来源: the research funding the user pays from (optional in the API; the web form asks enterprises). */
     fundingSource: z.enum(fundingSources).optional(),
+    /** An accepted quote (需求发布) of the enterprise's testing need: its lines are the price. */
+    quoteId: z.number().int().positive().optional(),
   })
   .strict();
 export type BookingRequest = z.infer<typeof bookingRequestSchema>;

@@ -26,7 +26,7 @@ import type { BookingRequest, BookingView, Schedule } from './booking.schemas.ts
 import type { BookingRepo, BookingRow } from './booking.repo.ts';
 import { BookingAvailability } from './availability.ts';
 import { BookingCalendars } from './calendar.ts';
-import { BookingContext, type BookingHooks } from './context.ts';
+import { BookingContext, type BookingHooks, type QuotePricer } from './context.ts';
 import { BookingRequests, type BookingPlan } from './request.ts';
 import { BookingRules } from './rules.ts';
 import { BookingRun, type Usage } from './run.ts';
@@ -37,7 +37,7 @@ import { BookingViews } from './views.ts';
 
 export { DEFAULT_SCHEDULE } from './rules.ts';
 export { plainPrice } from './views.ts';
-export type { BookingHooks, BookingPlan, Usage };
+export type { BookingHooks, BookingPlan, QuotePricer, Usage };
 
 export class BookingService {
   private readonly ctx: BookingContext;
@@ -78,6 +78,11 @@ export class BookingService {
   /** Checkout's money hooks: awaited inside transitions' transactions and views' reads. */
   setHooks(hooks: BookingHooks): void {
     this.ctx.hooks = hooks;
+  }
+
+  /** The needs module's pricing of orders placed on an accepted quote (request `quoteId`). */
+  setQuotePricer(pricer: QuotePricer): void {
+    this.ctx.quotes = pricer;
   }
 
   /** `fn` in a write transaction (BEGIN IMMEDIATE; inside another: a savepoint of it). */

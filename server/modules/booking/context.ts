@@ -9,6 +9,7 @@
  * `this.repo`, and the port runs those statements in that transaction.
  */
 import type { Database } from '../../../db/port.ts';
+import type { BookingMode, PriceLine, PriceSnapshot } from '../../../db/schema/index.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { badRequest, notFound } from '../../shared/errors.ts';
 import { openFileStore, type FileStorage } from '../../shared/files.ts';
@@ -34,11 +35,28 @@ export interface BookingHooks {
   ): Promise<Map<number, Pick<BookingView, 'price' | 'finalPrice' | 'payment' | 'voucherUse' | 'voucherUses'>>>;
 }
 
+/**
+ * Prices an order placed on an accepted quote (需求发布, the needs module): checks that the caller's
+ * enterprise may book on it for this instrument and mode, and answers the quote's lines as the price.
+ */
+export interface QuotePricer {
+  price(
+    actor: Actor,
+    quoteId: number,
+    instrumentId: number,
+    mode: BookingMode,
+  ): Promise<{ unit: 'hour' | 'sample'; totalFen: number; lines: PriceLine[]; snapshot: PriceSnapshot }>;
+  /** Inside the booking's write transaction: the quote is still accepted and holds no other booking (409). */
+  recheck(quoteId: number): Promise<void>;
+}
+
 /** How long the holiday calendar read from the database is used before it is read again. */
 
 export class BookingContext {
   /** Set once by checkout at start-up (BookingService.setHooks). */
   hooks: BookingHooks | null = null;
+  /** Set once by the needs module at start-up (BookingService.setQuotePricer). */
+  quotes: QuotePricer | null = null;
   readonly files: FileStorage;
   private calendarCache: { version: number; calendar: HolidayCalendar } | null = null;
 

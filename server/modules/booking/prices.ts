@@ -120,3 +120,33 @@ export async function priceFor(
   const snapshot: PriceSnapshot = { ...result.terms, quotedAt: usage.snapshot?.quotedAt ?? ctx.clock.now() };
   return { ...result, snapshot };
 }
+
+/**
+ * The price of a new request: by the accepted quote it names (the needs module checks it and gives its
+ * lines), else by the instrument's card.
+ */
+export async function priceOfRequest(
+  ctx: BookingContext,
+  actor: Actor,
+  input: BookingRequest,
+  instrumentId: number,
+  userType: UserType,
+  usage: RequestedUsage,
+  rules: Pick<Schedule, 'slotMinutes' | 'timeZone'>,
+) {
+  if (input.quoteId === undefined)
+    return priceFor(
+      ctx,
+      instrumentId,
+      userType,
+      { ...usage, urgent: input.urgent, rateItemId: input.rateItemId },
+      rules,
+    );
+  if (input.rateItemId !== undefined || input.urgent)
+    throw badRequest('an order on a quote is priced by the quote: no rate item or urgent surcharge', [
+      { path: input.rateItemId !== undefined ? 'body.rateItemId' : 'body.urgent', message: 'not with quoteId' },
+    ]);
+  if (!ctx.quotes)
+    throw badRequest('orders on quotes are not taken here', [{ path: 'body.quoteId', message: 'unavailable' }]);
+  return ctx.quotes.price(actor, input.quoteId, instrumentId, usage.mode);
+}

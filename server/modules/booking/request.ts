@@ -19,7 +19,7 @@ import type { Actor } from '../auth/actor.ts';
 import type { BookingRequest, BookingView, Schedule } from './booking.schemas.ts';
 import type { BookingRepo, BookingRow, InstrumentBrief } from './booking.repo.ts';
 import { bookableStatus, type BookingContext } from './context.ts';
-import { priceFor, usageOf, userTypeOf } from './prices.ts';
+import { priceOfRequest, usageOf, userTypeOf } from './prices.ts';
 import { bookingBlock, checkBookable, describeProblem, type Interval } from './slots.ts';
 import { checkQualified } from './training.ts';
 import type { BookingViews } from './views.ts';
@@ -101,13 +101,7 @@ export class BookingRequests {
       }
     }
     const userType = userTypeOf(actor, instrument.institutionId);
-    const quoted = await priceFor(
-      ctx,
-      instrument.id,
-      userType,
-      { ...usage, urgent: input.urgent, rateItemId: input.rateItemId },
-      rules,
-    );
+    const quoted = await priceOfRequest(ctx, actor, input, instrument.id, userType, usage, rules);
     const serviceAt = usage.start ?? usage.end ?? now;
     return {
       actor,
@@ -170,6 +164,8 @@ export class BookingRequests {
   ): Promise<BookingRow> {
     const { block, usage, instrument, actor, input, quoted } = plan;
     if (block && (await repo.overlaps(instrument.id, block.start, block.end))) throw timeTaken();
+    // One booking per accepted quote: checked again under the write lock (two checkouts at once).
+    if (input.quoteId !== undefined) await this.ctx.quotes?.recheck(input.quoteId);
     const booking = await repo
       .insertBooking({
         instrumentId: instrument.id,
@@ -187,6 +183,7 @@ export class BookingRequests {
         purpose: input.purpose ?? null,
         urgent: input.urgent,
         fundingSource: input.fundingSource ?? null,
+        quoteId: input.quoteId ?? null,
         userType: plan.userType,
         quotedFen: quoted.totalFen,
         rateItemId: input.rateItemId ?? null,

@@ -68,21 +68,25 @@ export async function completion(ctx: BookingContext, b: BookingRow, usage: Usag
   // Priced by the terms the order was quoted on (its price snapshot), whatever the card says now. An order
   // from before snapshots: the rate item booked prices it again; if the lab has since removed it from its
   // card, the card's first item of the unit does (as for a booking that named none).
-  const final = await priceFor(
-    ctx,
-    b.instrumentId,
-    b.userType,
-    {
-      mode: b.mode,
-      minutes,
-      samples,
-      start: b.startAt ?? undefined,
-      urgent: b.urgent,
-      bookedRateItemId: b.rateItemId,
-      snapshot: b.priceSnapshot,
-    },
-    rules,
-  );
+  // An order on an accepted quote (需求发布) is the agreed price for the job: its lines stand.
+  const final =
+    b.quoteId != null
+      ? { totalFen: b.quotedFen, lines: b.priceLines }
+      : await priceFor(
+          ctx,
+          b.instrumentId,
+          b.userType,
+          {
+            mode: b.mode,
+            minutes,
+            samples,
+            start: b.startAt ?? undefined,
+            urgent: b.urgent,
+            bookedRateItemId: b.rateItemId,
+            snapshot: b.priceSnapshot,
+          },
+          rules,
+        );
   return {
     actualMinutes: minutes ?? null,
     actualSamples: samples ?? null,

@@ -16,6 +16,7 @@ import {
   searchResultSchema,
 } from './catalog.schemas.ts';
 import type { CatalogService } from './catalog.service.ts';
+import { listingSubmissionSchema } from '../listing/listing.schemas.ts';
 import { PHOTO_MAX_BYTES } from './photos.ts';
 
 const LAB = ['lab_manager', 'platform_admin'] as const;
@@ -44,21 +45,44 @@ export function catalogRoutes(catalog: CatalogService, registry: OpenAPIRegistry
     response: instrumentDetailSchema,
     handler: ({ params, actor }) => catalog.instrument(params.id, actor),
   });
-  defineRoute(router, registry, {
+  // A platform admin's record is published (201); a lab manager's waits for listing review (202):
+  // two answers, so the route and its OpenAPI entry are written out here.
+  router.post('/instruments', async (req, res) => {
+    checkAccess(req.actor ?? null, LAB);
+    const body = parseInput(instrumentInputSchema, req.body ?? {}, 'body');
+    const result = await catalog.create(req.actor!, body);
+    if ('published' in result) res.status(201).json(result.published);
+    else res.status(202).json(result.submitted);
+  });
+  registry.registerPath({
     method: 'post',
-    path: '/instruments',
-    summary: 'Publish an instrument (lab managers: their own institution; admins: any)',
-    tag,
-    access: ['lab_manager', 'platform_admin'],
-    body: instrumentInputSchema,
-    response: instrumentDetailSchema,
-    status: 201,
-    handler: ({ body, actor }) => catalog.create(actor!, body),
+    path: '/api/v1/instruments',
+    operationId: operationIdOf('post', '/instruments'),
+    summary: 'Add an instrument (lab managers: their own institution, through listing review; admins: any, published)',
+    description:
+      'Roles: lab_manager (own institution), platform_admin. A platform admin’s record is published at once ' +
+      '(201, the instrument). A lab manager’s goes to listing review (入网审核): 202 with the submission; ' +
+      'nothing enters the catalogue until a reviewer approves it (see Listing review).',
+    tags: [tag],
+    security: [{ session: [] }],
+    request: { body: { content: { 'application/json': { schema: instrumentInputSchema } } } },
+    responses: {
+      201: { description: 'Published', content: { 'application/json': { schema: instrumentDetailSchema } } },
+      202: {
+        description: 'Submitted for listing review',
+        content: { 'application/json': { schema: listingSubmissionSchema } },
+      },
+      400: { description: 'Invalid input (application/problem+json)' },
+      401: { description: 'Not signed in' },
+      403: { description: 'Wrong role or organisation' },
+      409: { description: 'Asset number already used (or awaiting review) in the institution' },
+    },
   });
   defineRoute(router, registry, {
     method: 'patch',
     path: '/instruments/:id',
-    summary: 'Edit an instrument record and/or replace its rate card',
+    summary:
+      'Edit an instrument record and/or replace its rate card (a lab manager’s key-field changes — category, value, sharing mode, rate card — go to listing review: see pendingChange)',
     tag,
     access: ['lab_manager', 'platform_admin'],
     params: idParams,

@@ -1,9 +1,18 @@
 /** Request and response shapes of the catalogue API. Imports only zod and the vocabularies, so the SPA can share them. */
 import { z } from 'zod';
-import { catalogSorts, instrumentOrigins, priceUnits, runStatuses, sharingModes } from '../../../db/schema/enums.ts';
+import {
+  catalogSorts,
+  instrumentOrigins,
+  instrumentPurposes,
+  priceUnits,
+  purchaseFundings,
+  runStatuses,
+  sharingModes,
+} from '../../../db/schema/enums.ts';
 import { MAX_UNIT_PRICE_FEN } from '../../shared/money.ts';
 import { patchSchemaOf } from '../../shared/patch.ts';
 import { isPhotoAddress } from '../../shared/photo-url.ts';
+import { isWebAddress } from '../../shared/web-address.ts';
 
 const fen = z.number().int().min(0).max(1e13);
 /** A price on a rate card (see MAX_UNIT_PRICE_FEN). */
@@ -139,6 +148,20 @@ export const instrumentInputSchema = z
       .refine(isPhotoAddress, 'an https:// address or a photo uploaded to the platform')
       .nullable()
       .default(null),
+    /** 资金来源, 通用/专用, 所属科研设施/平台, 是否海关监管, 共享规定, the unit's own booking page, NRII 仪器编号. */
+    purchaseFunding: z.enum(purchaseFundings).nullable().default(null),
+    purpose: z.enum(instrumentPurposes).nullable().default(null),
+    hostFacility: text(100).default(null),
+    customsSupervised: z.boolean().default(false),
+    sharingRules: text(1000).default(null),
+    bookingUrl: z
+      .string()
+      .trim()
+      .max(300)
+      .refine(isWebAddress, 'an http:// or https:// address')
+      .nullable()
+      .default(null),
+    nationalNumber: text(40).default(null),
     rateCard: rateCardSchema.optional(),
   })
   .strict();
@@ -170,6 +193,13 @@ export const instrumentDetailSchema = instrumentSummarySchema.extend({
   timeZone: z.string(),
   annualRunHours: z.number().int().nullable(),
   annualServiceHours: z.number().int().nullable(),
+  purchaseFunding: z.enum(purchaseFundings).nullable(),
+  purpose: z.enum(instrumentPurposes).nullable(),
+  hostFacility: z.string().nullable(),
+  customsSupervised: z.boolean(),
+  sharingRules: z.string().nullable(),
+  bookingUrl: z.string().nullable(),
+  nationalNumber: z.string().nullable(),
   categoryPath: z.array(z.object(named)),
   institution: z.object({
     id: z.number().int(),
@@ -184,6 +214,15 @@ export const instrumentDetailSchema = instrumentSummarySchema.extend({
   updatedAt: z.number().int(),
   /** Whether the caller may edit this record. */
   editable: z.boolean(),
+  /** For editors: the key-field change awaiting listing review (入网审核), the published values shown meanwhile. */
+  pendingChange: z
+    .object({
+      submissionId: z.number().int(),
+      status: z.enum(['pending', 'returned']),
+      fields: z.array(z.string()),
+      submittedAt: z.number().int(),
+    })
+    .nullable(),
 });
 export type InstrumentDetail = z.infer<typeof instrumentDetailSchema>;
 

@@ -27,7 +27,7 @@ import type {
 import type { CatalogRepo } from './catalog.repo.ts';
 import { CatalogContext } from './context.ts';
 import { InstrumentPhotos } from './photos.ts';
-import { InstrumentRecords } from './records.ts';
+import { InstrumentRecords, type CreateResult, type ListingGate } from './records.ts';
 import { ReferenceViews } from './reference.ts';
 import { CatalogSearch } from './search.ts';
 
@@ -81,8 +81,24 @@ export class CatalogService {
     return this.records.instrument(id, actor);
   }
 
-  create(actor: Actor, input: InstrumentInput): Promise<InstrumentDetail> {
+  /** A platform admin's record is published; a lab manager's is submitted for listing review. */
+  create(actor: Actor, input: InstrumentInput): Promise<CreateResult> {
     return this.records.create(actor, input);
+  }
+
+  /** Listing review, once built, gates lab managers' writes (see records.ts ListingGate). */
+  gateWith(listing: ListingGate): void {
+    this.records.gateWith(listing);
+  }
+
+  /** An approved new record, published (listing review; joins the caller's transaction). */
+  publishApproved(actor: Actor, institutionId: number, input: InstrumentInput): Promise<number> {
+    return this.records.publishApproved(actor, institutionId, input);
+  }
+
+  /** An approved change, applied (listing review; joins the caller's transaction). */
+  applyApproved(actor: Actor, id: number, patch: InstrumentPatch): Promise<void> {
+    return this.records.applyApproved(actor, id, patch);
   }
 
   update(actor: Actor, id: number, patch: InstrumentPatch): Promise<InstrumentDetail> {

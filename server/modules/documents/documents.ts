@@ -72,18 +72,20 @@ export class DocumentStore {
       return await this.db.write(async (tx) => {
         await recheck?.(tx);
         const now = this.clock.now();
-        await tx.orm
-          .update(documents)
-          .set({ removedAt: now })
-          .where(
-            and(
-              eq(documents.subjectType, subject.type),
-              eq(documents.subjectId, subject.id),
-              eq(documents.kind, input.kind),
-              isNull(documents.removedAt),
-            ),
-          )
-          .run();
+        // Attachments (of a testing need) are many; every other kind is one at a time.
+        if (input.kind !== 'attachment')
+          await tx.orm
+            .update(documents)
+            .set({ removedAt: now })
+            .where(
+              and(
+                eq(documents.subjectType, subject.type),
+                eq(documents.subjectId, subject.id),
+                eq(documents.kind, input.kind),
+                isNull(documents.removedAt),
+              ),
+            )
+            .run();
         return (await tx.orm
           .insert(documents)
           .values({

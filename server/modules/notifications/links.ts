@@ -8,4 +8,9 @@ export const LINKS = {
   run: (id: number) => `/finance/reconciliation/${id}`,
   /** The enterprise's payment notices (bank transfers). */
   paymentNotices: '/my/payment-notices',
+  /** A testing need (需求发布): the enterprise's page of it, or the lab's (needs hall). */
+  need: (id: number, side: 'enterprise' | 'lab') => (side === 'lab' ? `/lab/needs/${id}` : `/my/needs/${id}`),
+  /** Listing review (入网审核): one submission in the reviewers' queue, and the lab's own records. */
+  listingReview: (id: number) => `/admin/listing-review?submission=${id}`,
+  labListings: '/lab/instruments',
 };

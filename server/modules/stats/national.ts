@@ -4,52 +4,19 @@
  * instrument record's annual hours come from the platform's own usage records.
  */
 import { DateTime } from 'luxon';
-import { fromJson, type Queryable } from '../../../db/port.ts';
+import type { Queryable } from '../../../db/port.ts';
 import { fundingSourceLabels, type FundingSource } from '../../../db/schema/enums.ts';
 import type { Table } from '../settlement/exports.ts';
+import { INSTRUMENT_HEADERS, formatRecord } from '../imports/template.ts';
+import { sheetRecords } from '../imports/records.ts';
 
-const ORIGIN: Record<string, string> = { purchased: '购置', self_built: '研制', donated: '捐赠', other: '其他' };
-const SHARING: Record<string, string> = { external: '外部共享', internal: '内部共享', not_shared: '不共享' };
-const STATUS: Record<string, string> = {
-  normal: '正常',
-  standby: '待机',
-  remote: '远程服务中',
-  occasional_fault: '偶有故障',
-  frequent_fault: '故障频繁',
-  awaiting_repair: '待修',
-  to_be_retired: '待报废',
-};
 /** National service modes: 占用 self-operated machine time, 委托 commissioned testing (samples). */
 const SERVICE_MODE: Record<string, string> = { machine_time: '占用', sample: '委托' };
 const RATING: Record<number, string> = { 5: '非常满意', 4: '满意', 3: '基本满意', 2: '不满意', 1: '极差' };
 const yuan = (fen: number | null) => (fen === null ? '' : (fen / 100).toFixed(2));
 
-export const INSTRUMENT_HEADERS = [
-  '仪器名称',
-  '英文名称',
-  '所属单位仪器编号',
-  '所属单位',
-  '分类编码',
-  '仪器来源',
-  '原值(元)',
-  '启用日期',
-  '产地国别',
-  '生产制造商',
-  '规格型号',
-  '主要技术指标',
-  '主要功能',
-  '主要学科领域',
-  '服务内容',
-  '参考收费标准',
-  '共享模式',
-  '运行状态',
-  '安放地址',
-  '联系人',
-  '联系电话',
-  '电子邮箱',
-  '年总运行机时',
-  '年对外服务机时',
-];
+/** The national instrument record's columns: one definition shared with the template and the import. */
+export { INSTRUMENT_HEADERS };
 
 export const SERVICE_HEADERS = [
   '所属单位仪器编号',
@@ -70,9 +37,20 @@ export const SERVICE_HEADERS = [
   '申请人单位',
   '用户类型',
   '服务评价',
+  '记录来源',
 ];
 
-const INSTRUMENT_RECORDS_SQL = `SELECT i.*, o.name AS "institutionName", c.name AS "cityName",
+/** 记录来源: a booking made on the platform, or a record pushed by the institution's own system. */
+export const SERVICE_SOURCE = { platform: '平台预约', external: '单位自有系统' } as const;
+
+/** Records pushed by the institution's own systems (integrations module), beside the bookings. */
+const EXTERNAL_SERVICE_RECORDS_SQL = `SELECT r.*, i.asset_number AS "assetNumber", i.name_zh AS "instrumentName",
+              i.service_content AS "serviceContent", i.time_zone AS "timeZone"
+       FROM external_service_records r JOIN instruments i ON i.id = r.instrument_id
+       WHERE r.institution_id = ? AND r.start_at >= ? AND r.start_at < ?
+       ORDER BY r.start_at, r.id`;
+
+const INSTRUMENT_RECORDS_SQL = `SELECT i.id, o.name AS "institutionName", c.name AS "cityName",
               COALESCE((SELECT SUM(s.used_minutes) FROM instrument_month_stats s WHERE s.instrument_id = i.id AND s.month BETWEEN @from AND @to), 0) AS "usedMinutes",
               COALESCE((SELECT SUM(s.external_minutes) FROM instrument_month_stats s WHERE s.instrument_id = i.id AND s.month BETWEEN @from AND @to), 0) AS "externalMinutes"
        FROM instruments i JOIN organisations o ON o.id = i.institution_id LEFT JOIN cities c ON c.code = i.city_code
@@ -94,38 +72,22 @@ export async function instrumentRecords(q: Queryable, institutionId: number, yea
   const from = `${year}-01`;
   const to = `${year}-12`;
   const rows = await q.all<Record<string, unknown>>(INSTRUMENT_RECORDS_SQL, { institution: institutionId, from, to });
-  const text = (v: unknown) => (v === null || v === undefined ? '' : String(v));
+  const records = await sheetRecords(q, institutionId);
+  const hours = (minutes: unknown, own: number | null) =>
+    Number(minutes) > 0 ? (Number(minutes) / 60).toFixed(1) : own === null ? '' : String(own);
   return {
     sheet: '仪器信息',
     title: `${year}年度大型科研仪器信息`,
     headers: INSTRUMENT_HEADERS,
-    rows: rows.map((r) => [
-      text(r.name_zh),
-      text(r.name_en),
-      text(r.asset_number),
-      text(r.institutionName),
-      text(r.category_code),
-      ORIGIN[String(r.origin)] ?? text(r.origin),
-      yuan(r.original_value_fen as number),
-      text(r.commissioned_on),
-      text(r.country),
-      text(r.manufacturer),
-      text(r.model),
-      text(r.specs),
-      text(r.functions),
-      (r.subject_areas === null || r.subject_areas === undefined ? [] : fromJson<string[]>(r.subject_areas)).join('；'),
-      text(r.service_content),
-      text(r.fee_note),
-      SHARING[String(r.sharing_mode)] ?? text(r.sharing_mode),
-      STATUS[String(r.run_status)] ?? text(r.run_status),
-      [r.province, r.cityName, r.district, r.address].filter(Boolean).join(''),
-      text(r.contact_name),
-      text(r.contact_phone),
-      text(r.contact_email),
+    rows: rows.map((r) => {
+      const rec = records.get(Number(r.id))!;
       // Hours from the platform's usage records; the owner's own figure where the platform has none.
-      Number(r.usedMinutes) > 0 ? (Number(r.usedMinutes) / 60).toFixed(1) : text(r.annual_run_hours),
-      Number(r.externalMinutes) > 0 ? (Number(r.externalMinutes) / 60).toFixed(1) : text(r.annual_service_hours),
-    ]),
+      return formatRecord({
+        ...rec,
+        runHours: hours(r.usedMinutes, rec.annualRunHours),
+        serviceHours: hours(r.externalMinutes, rec.annualServiceHours),
+      });
+    }),
   };
 }
 
@@ -133,39 +95,72 @@ export async function serviceRecords(q: Queryable, institutionId: number, year: 
   const from = DateTime.fromObject({ year, month: 1, day: 1 }, { zone: 'Asia/Shanghai' }).toMillis();
   const to = DateTime.fromObject({ year: year + 1, month: 1, day: 1 }, { zone: 'Asia/Shanghai' }).toMillis();
   const rows = await q.all<Record<string, unknown>>(SERVICE_RECORDS_SQL, [institutionId, from, to]);
+  const pushed = await q.all<Record<string, unknown>>(EXTERNAL_SERVICE_RECORDS_SQL, [institutionId, from, to]);
   const at = (ms: unknown, zone: string) =>
     ms === null || ms === undefined ? '' : DateTime.fromMillis(Number(ms), { zone }).toFormat('yyyy-MM-dd HH:mm');
+  const platform = rows.map((r) => {
+    const zone = String(r.timeZone);
+    const machine = r.mode === 'machine_time';
+    const quantity = machine
+      ? (Number(r.actual_minutes ?? 0) / 60).toFixed(2)
+      : String(r.actual_samples ?? r.sample_count ?? '');
+    const row = [
+      String(r.assetNumber),
+      String(r.instrumentName),
+      yuan(r.final_fen as number | null),
+      at(r.start_at, zone),
+      at(r.end_at, zone),
+      String(r.purpose ?? r.serviceContent ?? ''),
+      SERVICE_MODE[String(r.mode)] ?? '其他',
+      quantity,
+      machine ? '小时' : '样品',
+      String(r.purpose ?? ''),
+      // 经费来源 is the user's research funding (the request's field); the voucher split has its own columns.
+      r.funding_source ? (fundingSourceLabels[r.funding_source as FundingSource] ?? '其他') : '未填写',
+      r.voucherFen === null ? '' : yuan(Number(r.voucherFen)),
+      r.voucherFen === null ? '' : r.voucherMode === 'deduct' ? '抵扣(通兑)' : '报销(通用)',
+      yuan(r.final_fen === null ? null : Number(r.final_fen) - Number(r.deductFen ?? 0)),
+      String(r.applicant),
+      String(r.applicantUnit),
+      r.user_type === 'internal' ? '内部' : '外部',
+      r.rating === null ? '' : (RATING[Number(r.rating)] ?? ''),
+      SERVICE_SOURCE.platform,
+    ];
+    return { at: Number(r.start_at ?? r.created_at), row };
+  });
+  // Pushed records: no voucher (none was used on the platform), the whole amount paid by the user.
+  const external = pushed.map((r) => {
+    const zone = String(r.timeZone);
+    const machine = r.mode === 'machine_time';
+    const row = [
+      String(r.assetNumber),
+      String(r.instrumentName),
+      yuan(Number(r.amount_fen)),
+      at(r.start_at, zone),
+      at(r.end_at, zone),
+      String(r.purpose ?? r.serviceContent ?? ''),
+      SERVICE_MODE[String(r.mode)] ?? '其他',
+      machine ? (Number(r.minutes ?? 0) / 60).toFixed(2) : String(r.samples ?? ''),
+      machine ? '小时' : '样品',
+      String(r.purpose ?? ''),
+      '未填写',
+      '',
+      '',
+      yuan(Number(r.amount_fen)),
+      String(r.user_name),
+      String(r.user_organisation_name),
+      r.user_type === 'internal' ? '内部' : '外部',
+      r.rating === null ? '' : (RATING[Number(r.rating)] ?? ''),
+      SERVICE_SOURCE.external,
+    ];
+    return { at: Number(r.start_at), row };
+  });
+  // One list in time order (a stable sort: bookings before pushed records at the same minute).
+  const all = [...platform, ...external].sort((a, b) => a.at - b.at);
   return {
     sheet: '服务记录',
     title: `${year}年度仪器服务记录`,
     headers: SERVICE_HEADERS,
-    rows: rows.map((r) => {
-      const zone = String(r.timeZone);
-      const machine = r.mode === 'machine_time';
-      const quantity = machine
-        ? (Number(r.actual_minutes ?? 0) / 60).toFixed(2)
-        : String(r.actual_samples ?? r.sample_count ?? '');
-      return [
-        String(r.assetNumber),
-        String(r.instrumentName),
-        yuan(r.final_fen as number | null),
-        at(r.start_at, zone),
-        at(r.end_at, zone),
-        String(r.purpose ?? r.serviceContent ?? ''),
-        SERVICE_MODE[String(r.mode)] ?? '其他',
-        quantity,
-        machine ? '小时' : '样品',
-        String(r.purpose ?? ''),
-        // 经费来源 is the user's research funding (the request's field); the voucher split has its own columns.
-        r.funding_source ? (fundingSourceLabels[r.funding_source as FundingSource] ?? '其他') : '未填写',
-        r.voucherFen === null ? '' : yuan(Number(r.voucherFen)),
-        r.voucherFen === null ? '' : r.voucherMode === 'deduct' ? '抵扣(通兑)' : '报销(通用)',
-        yuan(r.final_fen === null ? null : Number(r.final_fen) - Number(r.deductFen ?? 0)),
-        String(r.applicant),
-        String(r.applicantUnit),
-        r.user_type === 'internal' ? '内部' : '外部',
-        r.rating === null ? '' : (RATING[Number(r.rating)] ?? ''),
-      ];
-    }),
+    rows: all.map((x) => x.row),
   };
 }

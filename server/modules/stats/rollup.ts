@@ -1,8 +1,9 @@
 /**
- * Keeping the roll-up current: the instrument-months that triggers marked dirty (any booking or
- * voucher-use change, from any process) are recomputed from their bookings, and the levels above
- * follow (aggregates.ts).
+ * Keeping the roll-up current: the instrument-months that triggers marked dirty (any booking,
+ * voucher-use or pushed service-record change, from any process) are recomputed from their bookings
+ * and the institutions' pushed records, and the levels above follow (aggregates.ts).
  */
+import { createHash } from 'node:crypto';
 import { DateTime } from 'luxon';
 import { fromBool, fromJson, type Database, type Queryable, type Tx } from '../../../db/port.ts';
 import type { WeeklyHours } from '../../../db/schema/booking.ts';
@@ -11,6 +12,7 @@ import { DEFAULT_SCHEDULE } from '../booking/booking.service.ts';
 import { openIntervals, type HolidayCalendar, type ScheduleRules } from '../booking/slots.ts';
 import type { Aggregates, MonthRow } from './aggregates.ts';
 import { countBookings, emptyCounters, type BookingFacts, type Counters } from './figures.ts';
+import { isEnterpriseCreditCode } from '../organisations/credit-code.ts';
 
 const ZONE = 'Asia/Shanghai';
 const MINUTE = 60_000;
@@ -51,6 +53,15 @@ const BOOKINGS_SQL = `SELECT b.status, b.mode, b.user_type AS "userType", b.requ
          FROM bookings b
          WHERE b.instrument_id = @id
            AND ((b.start_at >= @from AND b.start_at < @to) OR (b.start_at IS NULL AND b.created_at >= @from AND b.created_at < @to))`;
+/**
+ * Completed services pushed by the institution's own systems (integrations module): counted as
+ * completed bookings of the instrument-month, with no voucher and no approval time.
+ */
+const EXTERNAL_SQL = `SELECT r.mode, r.user_type AS "userType", r.user_organisation_id AS "userOrganisationId",
+                o.kind AS "organisationKind", r.user_credit_code AS "creditCode", r.start_at AS "startAt", r.end_at AS "endAt",
+                r.minutes, r.samples, r.amount_fen AS "amountFen", r.rating
+         FROM external_service_records r LEFT JOIN organisations o ON o.id = r.user_organisation_id
+         WHERE r.instrument_id = @id AND r.start_at >= @from AND r.start_at < @to`;
 /** The instrument-month's row, written afresh (every column: the upsert replaces the whole row). */
 const WRITE_MONTH_SQL = `INSERT INTO instrument_month_stats (instrument_id, month, institution_id, city_code, top_category,
          open_minutes, booked_minutes, used_minutes, external_minutes, samples, income_fen, voucher_income_fen, saved_fen,
@@ -73,6 +84,57 @@ const MONTH_ROW_SQL = `SELECT institution_id AS "institutionId", city_code AS "c
        FROM instrument_month_stats WHERE instrument_id = ? AND month = ?`;
 const MONTH_ENTERPRISES_SQL = `SELECT enterprise_id FROM instrument_month_enterprises WHERE instrument_id = ? AND month = ?`;
 const CLOSURES_SQL = `SELECT start_at AS start, end_at AS "end" FROM closures WHERE instrument_id = ? AND start_at < ? AND end_at > ?`;
+
+interface ExternalRecordFacts {
+  mode: 'machine_time' | 'sample';
+  userType: 'internal' | 'external';
+  userOrganisationId: number | null;
+  organisationKind: string | null;
+  creditCode: string | null;
+  startAt: number;
+  endAt: number;
+  minutes: number | null;
+  samples: number | null;
+  amountFen: number;
+  rating: number | null;
+}
+
+/**
+ * An enterprise served that is not on the platform, by its credit code: a negative key (platform
+ * organisations' ids are positive) from 48 bits of the code's SHA-256, the same in every month.
+ */
+export const creditCodeKey = (code: string) =>
+  -Number.parseInt(createHash('sha256').update(code).digest('hex').slice(0, 12), 16);
+
+/**
+ * A pushed record as the booking facts the figures count: completed; an external user is an
+ * enterprise when its platform organisation is one or, not on the platform, its credit code is an
+ * enterprise's (91…), otherwise academic. Sample testing with `minutes` holds the instrument that long.
+ */
+export function externalAsBooking(r: ExternalRecordFacts): Omit<BookingFacts, 'approvalMinutes'> & {
+  approvalMinutes: null;
+} {
+  const enterprise =
+    r.userType === 'external' &&
+    (r.userOrganisationId !== null
+      ? r.organisationKind === 'enterprise'
+      : r.creditCode !== null && isEnterpriseCreditCode(r.creditCode));
+  return {
+    status: 'completed',
+    mode: r.mode,
+    userType: r.userType === 'internal' ? 'internal' : enterprise ? 'enterprise' : 'academic',
+    requesterOrganisationId: r.userOrganisationId ?? (r.creditCode ? creditCodeKey(r.creditCode) : 0),
+    startAt: r.startAt,
+    endAt: r.mode === 'sample' && r.minutes !== null ? r.startAt + r.minutes * MINUTE : r.endAt,
+    actualMinutes: r.mode === 'machine_time' ? r.minutes : null,
+    actualSamples: r.mode === 'sample' ? r.samples : null,
+    finalFen: r.amountFen,
+    rating: r.rating,
+    approvalMinutes: null,
+    voucherPostedFen: null,
+    voucherMode: null,
+  };
+}
 
 interface InstrumentRow {
   institutionId: number;
@@ -185,7 +247,10 @@ export class RollupRefresh {
       ...b,
       approvalMinutes: b.approvedAt === null ? null : Math.max(0, Math.round((b.approvedAt - b.createdAt) / MINUTE)),
     }));
-    const { counters, enterprises } = countBookings(bookings);
+    const external = (await tx.all<ExternalRecordFacts>(EXTERNAL_SQL, { id: instrumentId, from, to })).map(
+      externalAsBooking,
+    );
+    const { counters, enterprises } = countBookings([...bookings, ...external]);
     const open = await this.openMinutes(tx, instrumentId, instrument, from, to, holidays, openCache);
     await tx.run(WRITE_MONTH_SQL, {
       ...counters,

@@ -40,7 +40,7 @@ export type PriceLine = Quote['price']['lines'][number];
 export type Ineligible = Quote['ineligible'][number];
 export type QuoteRequest = Pick<
   BookingRequest,
-  'instrumentId' | 'mode' | 'start' | 'end' | 'sampleCount' | 'rateItemId'
+  'instrumentId' | 'mode' | 'start' | 'end' | 'sampleCount' | 'rateItemId' | 'quoteId'
 > & {
   urgent?: boolean;
   useVoucher?: boolean;

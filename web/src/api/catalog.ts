@@ -11,6 +11,7 @@ import type {
 } from '../../../server/modules/catalog/catalog.schemas.ts';
 import { apiFetch, toQueryString } from './client';
 
+import type { ListingSubmission } from '../../../server/modules/listing/listing.schemas.ts';
 export type {
   CategoryNode,
   Facets,
@@ -25,6 +26,7 @@ export type {
 
 // Photo addresses: uploaded to the platform, or https:// on a host the server allows (pure, shared).
 export { isPhotoAddress, isPlatformPhoto } from '../../../server/shared/photo-url.ts';
+export { isWebAddress } from '../../../server/shared/web-address.ts';
 
 // The contract's vocabularies, from the same dependency-free module the server uses (no zod in the bundle).
 export {
@@ -34,15 +36,19 @@ export {
   runStatuses as RUN_STATUSES,
   sharingModes as SHARING_MODES,
   userTypes as USER_TYPES,
+  purchaseFundings as PURCHASE_FUNDINGS,
+  instrumentPurposes as INSTRUMENT_PURPOSES,
 } from '../../../db/schema/enums.ts';
 import type {
   CatalogSort as Sort,
   InstrumentOrigin as Origin,
+  InstrumentPurpose,
+  PurchaseFunding,
   PriceUnit,
   RunStatus,
   SharingMode,
 } from '../../../db/schema/enums.ts';
-export type { Origin, PriceUnit, RunStatus, SharingMode, Sort };
+export type { InstrumentPurpose, Origin, PriceUnit, PurchaseFunding, RunStatus, SharingMode, Sort };
 
 export type City = {
   code: string;
@@ -84,7 +90,9 @@ export const catalogApi = {
   search: (params: SearchParams, signal?: AbortSignal) =>
     apiFetch<SearchResult>(`/instruments${toQueryString(params, ['include'])}`, { signal }),
   instrument: (id: number, signal?: AbortSignal) => apiFetch<InstrumentDetail>(`/instruments/${id}`, { signal }),
-  create: (input: InstrumentInput) => apiFetch<InstrumentDetail>('/instruments', { method: 'POST', body: input }),
+  /** A platform admin's record is published (the instrument); a lab manager's goes to listing review (the submission). */
+  create: (input: InstrumentInput) =>
+    apiFetch<InstrumentDetail | ListingSubmission>('/instruments', { method: 'POST', body: input }),
   update: (id: number, patch: InstrumentPatch) =>
     apiFetch<InstrumentDetail>(`/instruments/${id}`, { method: 'PATCH', body: patch }),
   /** The instrument's photo (JPEG, PNG or WebP, up to 5 MB): the file itself is the body; it becomes photoUrl. */

@@ -1,11 +1,13 @@
 import {
   AccountBookOutlined,
+  ApiOutlined,
   ApartmentOutlined,
   AuditOutlined,
   BankOutlined,
   BarChartOutlined,
   NotificationOutlined,
   CalendarOutlined,
+  CloudUploadOutlined,
   DashboardOutlined,
   DatabaseOutlined,
   FileDoneOutlined,
@@ -106,6 +108,18 @@ function useNavItems(): MenuProps['items'] {
         ),
       });
     }
+    // Testing needs (需求发布) are enterprises'.
+    if (user.organisation.kind === 'enterprise') {
+      items.push({
+        key: 'my-needs',
+        icon: <FormOutlined />,
+        label: (
+          <Link to="/my/needs" data-testid="nav-my-needs">
+            {t('needs.menu.mine')}
+          </Link>
+        ),
+      });
+    }
     items.push({
       key: 'my-payment-notices',
       icon: <MoneyCollectOutlined />,
@@ -145,6 +159,33 @@ function useNavItems(): MenuProps['items'] {
       ),
     });
     items.push({
+      key: 'lab-imports',
+      icon: <CloudUploadOutlined />,
+      label: (
+        <Link to="/lab/imports" data-testid="nav-lab-imports">
+          {t('imports.page.menu')}
+        </Link>
+      ),
+    });
+    items.push({
+      key: 'lab-needs',
+      icon: <FormOutlined />,
+      label: (
+        <Link to="/lab/needs" data-testid="nav-lab-needs">
+          {t('needs.menu.hall')}
+        </Link>
+      ),
+    });
+    items.push({
+      key: 'lab-quotes',
+      icon: <FileDoneOutlined />,
+      label: (
+        <Link to="/lab/quotes" data-testid="nav-lab-quotes">
+          {t('needs.menu.quotes')}
+        </Link>
+      ),
+    });
+    items.push({
       key: 'lab-training',
       icon: <SafetyCertificateOutlined />,
       label: (
@@ -175,8 +216,28 @@ function useNavItems(): MenuProps['items'] {
         ),
       });
     }
+    if (user.role === 'lab_manager') {
+      items.push({
+        key: 'lab-integrations',
+        icon: <ApiOutlined />,
+        label: (
+          <Link to="/lab/integrations" data-testid="nav-lab-integrations">
+            {t('integrations.nav')}
+          </Link>
+        ),
+      });
+    }
   }
   if (user?.role === 'platform_admin') {
+    items.push({
+      key: 'admin-listing-review',
+      icon: <FileDoneOutlined />,
+      label: (
+        <Link to="/admin/listing-review" data-testid="nav-admin-listing-review">
+          {t('listing.nav')}
+        </Link>
+      ),
+    });
     items.push({
       key: 'admin-holidays',
       icon: <ScheduleOutlined />,
@@ -320,8 +381,13 @@ function selectedKey(pathname: string): string {
   if (pathname.startsWith('/admin/registrations')) return 'admin-registrations';
   if (pathname.startsWith('/admin/organisations')) return 'admin-organisations';
   if (pathname.startsWith('/lab/bookings')) return 'lab-bookings';
+  if (pathname.startsWith('/lab/imports')) return 'lab-imports';
+  if (pathname.startsWith('/my/needs')) return 'my-needs';
+  if (pathname.startsWith('/lab/needs')) return 'lab-needs';
+  if (pathname.startsWith('/lab/quotes')) return 'lab-quotes';
   if (pathname.startsWith('/lab/training')) return 'lab-training';
   if (pathname.startsWith('/admin/holidays')) return 'admin-holidays';
+  if (pathname.startsWith('/admin/listing-review')) return 'admin-listing-review';
   if (pathname.startsWith('/admin/audit-log')) return 'admin-audit-log';
   if (pathname.startsWith('/admin/programmes')) return 'admin-programmes';
   if (pathname.startsWith('/admin/enterprises')) return 'admin-enterprises';
@@ -332,6 +398,7 @@ function selectedKey(pathname: string): string {
   if (pathname.startsWith('/my/claims')) return 'my-claims';
   if (pathname.startsWith('/my/payment-notices')) return 'my-payment-notices';
   if (pathname.startsWith('/lab/payment-notices')) return 'lab-receipts';
+  if (pathname.startsWith('/lab/integrations')) return 'lab-integrations';
   if (pathname.startsWith('/my/voucher-applications')) return 'my-voucher-applications';
   if (pathname.startsWith('/my/certification')) return 'my-certification';
   if (pathname.startsWith('/finance/voucher-applications')) return 'finance-voucher-applications';

@@ -90,6 +90,10 @@ export const router = createBrowserRouter([
         ...labPage(() => import('../features/lab/LabInstrumentsPage').then((m) => m.LabInstrumentsPage)),
       },
       {
+        path: 'lab/imports',
+        ...labPage(() => import('../features/imports/ImportPage').then((m) => m.ImportPage)),
+      },
+      {
         path: 'lab/instruments/new',
         ...labPage(() => import('../features/lab/InstrumentFormPage').then((m) => m.InstrumentFormPage)),
       },
@@ -116,6 +120,30 @@ export const router = createBrowserRouter([
       {
         path: 'lab/training',
         ...labPage(() => import('../features/booking/TrainingPage').then((m) => m.TrainingPage)),
+      },
+      {
+        path: 'my/needs',
+        ...enterprisePage(() => import('../features/needs/MyNeedsPage').then((m) => m.MyNeedsPage)),
+      },
+      {
+        path: 'my/needs/new',
+        ...enterprisePage(() => import('../features/needs/NeedFormPage').then((m) => m.NeedFormPage)),
+      },
+      {
+        path: 'my/needs/:id',
+        ...enterprisePage(() => import('../features/needs/NeedPage').then((m) => m.NeedPage)),
+      },
+      {
+        path: 'lab/needs',
+        ...labPage(() => import('../features/needs/LabNeedsPages').then((m) => m.NeedsHallPage)),
+      },
+      {
+        path: 'lab/needs/:id',
+        ...labPage(() => import('../features/needs/NeedPage').then((m) => m.NeedPage)),
+      },
+      {
+        path: 'lab/quotes',
+        ...labPage(() => import('../features/needs/LabNeedsPages').then((m) => m.MyQuotesPage)),
       },
       {
         path: 'vouchers',
@@ -158,6 +186,13 @@ export const router = createBrowserRouter([
         path: 'my/payment-notices',
         ...rolePage(['researcher'], () => import('../features/transfers/NoticesPages').then((m) => m.MyNoticesPage)),
       },
+      // 数据对接: the lab's API keys and the records its own systems push.
+      {
+        path: 'lab/integrations',
+        ...rolePage(['lab_manager'], () =>
+          import('../features/integrations/IntegrationsPage').then((m) => m.IntegrationsPage),
+        ),
+      },
       {
         path: 'lab/payment-notices',
         ...rolePage(
@@ -198,6 +233,11 @@ export const router = createBrowserRouter([
       {
         path: 'finance/reconciliation/:id',
         ...provinceFinancePage(() => import('../features/settlement/ReconciliationPages').then((m) => m.RunPage)),
+      },
+      // Listing review (入网审核): platform admins; a city's finance office when LISTING_REVIEWER=city.
+      {
+        path: 'admin/listing-review',
+        ...financePage(() => import('../features/listing/ListingReviewPage').then((m) => m.ListingReviewPage)),
       },
       {
         path: 'admin/audit-log',

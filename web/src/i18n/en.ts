@@ -5,8 +5,12 @@ import { en as applicationsPart } from './parts/applications';
 import { en as auditPart } from './parts/audit';
 import { en as agreementsPart } from './parts/agreements';
 import { en as transfersPart } from './parts/transfers';
+import { en as integrationsPart } from './parts/integrations';
 import { en as stagedPart } from './parts/staged';
 import { en as rulesPart } from './parts/rules';
+import { en as importsPart } from './parts/imports';
+import { en as listingPart } from './parts/listing';
+import { en as needsPart } from './parts/needs';
 
 const en: Resources = {
   account: accountPart,
@@ -15,8 +19,12 @@ const en: Resources = {
   audit: auditPart,
   agreements: agreementsPart,
   transfers: transfersPart,
+  integrations: integrationsPart,
   staged: stagedPart,
   rules: rulesPart,
+  imports: importsPart,
+  listing: listingPart,
+  needs: needsPart,
   app: {
     name: 'Shandong Large Research Instrument Sharing Platform',
     shortName: 'Shandong Instrument Sharing',

@@ -4,8 +4,12 @@ import { zh as applicationsPart } from './parts/applications';
 import { zh as auditPart } from './parts/audit';
 import { zh as agreementsPart } from './parts/agreements';
 import { zh as transfersPart } from './parts/transfers';
+import { zh as integrationsPart } from './parts/integrations';
 import { zh as stagedPart } from './parts/staged';
 import { zh as rulesPart } from './parts/rules';
+import { zh as importsPart } from './parts/imports';
+import { zh as listingPart } from './parts/listing';
+import { zh as needsPart } from './parts/needs';
 
 /** Simplified Chinese: the platform's primary language. `en.ts` must have the same keys. */
 const zhCN = {
@@ -15,8 +19,12 @@ const zhCN = {
   audit: auditPart,
   agreements: agreementsPart,
   transfers: transfersPart,
+  integrations: integrationsPart,
   staged: stagedPart,
   rules: rulesPart,
+  imports: importsPart,
+  listing: listingPart,
+  needs: needsPart,
   app: {
     name: '山东省大型科学仪器共享服务平台',
     shortName: '山东大仪共享',

@@ -121,18 +121,23 @@ type Values = {
 
 export type BookingDrawerTarget = { startIso: string | null; availability: Availability | null; mode: BookingMode };
 
+/** An order on an accepted quote (需求发布): the quote prices it, so no rate item, urgency or other mode. */
+export type QuoteOrder = { quoteId: number; sampleCount?: number };
+
 export function BookingDrawer({
   open,
   onClose,
   instrument,
   schedule,
   target,
+  fromQuote,
 }: {
   open: boolean;
   onClose: () => void;
   instrument: InstrumentDetail;
   schedule: InstrumentSchedule;
   target: BookingDrawerTarget;
+  fromQuote?: QuoteOrder;
 }) {
   const { t, i18n } = useTranslation();
   const en = isEnglish(i18n.language);
@@ -167,7 +172,7 @@ export function BookingDrawer({
     (i) => i.unit === (mode === 'sample' ? 'sample' : 'hour'),
   );
   const modes = (['machine_time', 'sample'] as const).filter((m) =>
-    m === 'machine_time' ? schedule.machineTimeEnabled : schedule.sampleEnabled,
+    fromQuote ? m === target.mode : m === 'machine_time' ? schedule.machineTimeEnabled : schedule.sampleEnabled,
   );
 
   // A fresh form for each opening.
@@ -181,7 +186,7 @@ export function BookingDrawer({
       mode: target.mode,
       start: pickedStart,
       duration: durationOptions(starts, pickedStart, schedule)[0],
-      sampleCount: 1,
+      sampleCount: fromQuote?.sampleCount ?? 1,
       urgent: false,
       paymentMethod: 'card',
       paymentToken: 'tok_visa',
@@ -195,7 +200,8 @@ export function BookingDrawer({
       instrumentId: instrument.id,
       urgent: !!values.urgent,
       useVoucher,
-      ...(values.rateItemId ? { rateItemId: values.rateItemId } : {}),
+      ...(values.rateItemId && !fromQuote ? { rateItemId: values.rateItemId } : {}),
+      ...(fromQuote ? { quoteId: fromQuote.quoteId } : {}),
     };
     if (mode === 'machine_time') {
       if (values.start === undefined || !values.duration) return null;
@@ -215,7 +221,7 @@ export function BookingDrawer({
         ? { end: toIso(zonedInstant(values.wantedBy.format('YYYY-MM-DD'), '23:59', zone).add(59, 'second')) }
         : {}),
     };
-  }, [values, mode, instrument.id, zone, useVoucher]);
+  }, [values, mode, instrument.id, zone, useVoucher, fromQuote]);
   const debounced = useDebounced(request, 350);
   const quote = useQuery({
     queryKey: ['quote', debounced],
@@ -460,7 +466,7 @@ export function BookingDrawer({
           </Form.Item>
         </div>
       )}
-      {rateItems.length > 1 ? (
+      {rateItems.length > 1 && !fromQuote ? (
         <Form.Item name="rateItemId" label={t('booking.fields.rateItem')}>
           <Select<number>
             allowClear
@@ -501,6 +507,7 @@ export function BookingDrawer({
         label={t('booking.fields.urgent')}
         valuePropName="checked"
         extra={t('booking.form.urgentHint')}
+        hidden={!!fromQuote}
       >
         <Switch data-testid="booking-urgent" />
       </Form.Item>

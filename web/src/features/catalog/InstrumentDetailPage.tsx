@@ -4,12 +4,13 @@ import {
   CalendarOutlined,
   EditOutlined,
   EnvironmentOutlined,
+  LinkOutlined,
   MailOutlined,
   PhoneOutlined,
   SafetyCertificateOutlined,
   UserOutlined,
 } from '@ant-design/icons';
-import { Breadcrumb, Button, Card, Col, Descriptions, Grid, Row, Skeleton, Space, Tag, Typography } from 'antd';
+import { Alert, Breadcrumb, Button, Card, Col, Descriptions, Grid, Row, Skeleton, Space, Tag, Typography } from 'antd';
 import type { DescriptionsProps } from 'antd';
 import dayjs from 'dayjs';
 import { useTranslation } from 'react-i18next';
@@ -81,6 +82,27 @@ function RecordDescriptions({ d, compact }: { d: InstrumentDetail; compact: bool
       span: 'filled',
       children: d.subjectAreas.length ? d.subjectAreas.map((s) => <Tag key={s}>{s}</Tag>) : none,
     },
+    ...(d.nationalNumber
+      ? [{ key: 'nationalNumber', label: t('imports.fields.nationalNumber'), children: d.nationalNumber }]
+      : []),
+    ...(d.purchaseFunding
+      ? [
+          {
+            key: 'funding',
+            label: t('imports.fields.purchaseFunding'),
+            children: t(`imports.funding.${d.purchaseFunding}`),
+          },
+        ]
+      : []),
+    ...(d.purpose
+      ? [{ key: 'purpose', label: t('imports.fields.purpose'), children: t(`imports.purposes.${d.purpose}`) }]
+      : []),
+    ...(d.hostFacility ? [{ key: 'facility', label: t('imports.fields.hostFacility'), children: d.hostFacility }] : []),
+    {
+      key: 'customs',
+      label: t('imports.fields.customsSupervised'),
+      children: d.customsSupervised ? t('imports.fields.yes') : t('imports.fields.no'),
+    },
     ...(d.annualRunHours !== null
       ? [{ key: 'runHours', label: t('detail.annualRunHours'), children: t('common.hours', { n: d.annualRunHours }) }]
       : []),
@@ -109,6 +131,16 @@ function RecordDescriptions({ d, compact }: { d: InstrumentDetail; compact: bool
       children: <Multiline value={d.serviceContent} none={none} />,
     },
     { key: 'fee', label: t('detail.feeNote'), span: 'filled', children: <Multiline value={d.feeNote} none={none} /> },
+    ...(d.sharingRules
+      ? [
+          {
+            key: 'rules',
+            label: t('imports.fields.sharingRules'),
+            span: 'filled' as const,
+            children: <Multiline value={d.sharingRules} none={none} />,
+          },
+        ]
+      : []),
   ];
   if (compact) {
     // Phones: short facts side by side with their labels, long texts below their labels at full width.
@@ -250,6 +282,25 @@ export function InstrumentDetailPage() {
         </div>
       </Card>
 
+      {d.pendingChange ? (
+        <Alert
+          className="section-card"
+          type={d.pendingChange.status === 'returned' ? 'warning' : 'info'}
+          showIcon
+          data-testid="pending-change"
+          message={t(
+            d.pendingChange.status === 'returned'
+              ? 'listing.lab.returnedChangeAlert'
+              : 'listing.lab.pendingChangeAlert',
+            {
+              fields: d.pendingChange.fields
+                .map((f) => t(`listing.fields.${f}` as never, { defaultValue: f }))
+                .join('、'),
+            },
+          )}
+        />
+      ) : null}
+
       <InstrumentBookingCard instrument={d} />
 
       <Row gutter={[16, 16]} className="detail-grid">
@@ -326,6 +377,23 @@ export function InstrumentDetailPage() {
                     t('common.none')
                   ),
                 },
+                ...(d.bookingUrl
+                  ? [
+                      {
+                        key: 'booking',
+                        label: (
+                          <>
+                            <LinkOutlined /> {t('imports.fields.bookingLink')}
+                          </>
+                        ),
+                        children: (
+                          <a href={d.bookingUrl} target="_blank" rel="noopener noreferrer" data-testid="booking-url">
+                            {t('imports.fields.bookingLink')}
+                          </a>
+                        ),
+                      },
+                    ]
+                  : []),
               ]}
             />
             <Typography.Text type="secondary" className="small-text">

@@ -15,6 +15,7 @@ import {
   Select,
   Skeleton,
   Space,
+  Switch,
   TreeSelect,
   Typography,
 } from 'antd';
@@ -23,13 +24,17 @@ import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams } from 'react-router';
 import {
   catalogApi,
+  INSTRUMENT_PURPOSES,
+  isWebAddress,
   ORIGINS,
+  PURCHASE_FUNDINGS,
   RUN_STATUSES,
   SHARING_MODES,
   type CategoryNode,
   type InstrumentDetail,
 } from '../../api/catalog';
 import { isApiError, type FieldError } from '../../api/client';
+import { isSubmission } from '../../api/listing';
 import { useAuth } from '../../app/auth';
 import { isEnglish } from '../../i18n';
 import { localName } from '../../ui/names';
@@ -88,11 +93,20 @@ function InstrumentForm({ detail }: { detail: InstrumentDetail | null }) {
       return catalogApi.create(input);
     },
     onSuccess: (saved) => {
+      void qc.invalidateQueries({ queryKey: ['listing'] });
+      // A lab manager's new record went to listing review (入网审核): nothing published yet.
+      if (isSubmission(saved)) {
+        void message.success({ content: t('listing.lab.submittedNew'), duration: 6 });
+        navigate('/lab/instruments');
+        return;
+      }
       qc.setQueryData(['instruments', 'detail', saved.id], saved);
       void qc.invalidateQueries({ queryKey: ['instruments', 'search'] });
       void qc.invalidateQueries({ queryKey: ['categories'] });
       void qc.invalidateQueries({ queryKey: ['cities'] });
-      void message.success(creating ? t('lab.created') : t('lab.saved'));
+      if (!admin && saved.pendingChange?.status === 'pending')
+        void message.info({ content: t('listing.lab.submittedChange'), duration: 6 });
+      else void message.success(creating ? t('lab.created') : t('lab.saved'));
       navigate(`/instruments/${saved.id}`);
     },
     onError: (e) => {
@@ -340,6 +354,74 @@ function InstrumentForm({ detail }: { detail: InstrumentDetail | null }) {
               </Form.Item>
             </Col>
           </Row>
+        </Card>
+
+        <Card title={t('imports.fields.section')} className="section-card">
+          <Row gutter={[16, 0]}>
+            <Col {...half}>
+              <Form.Item
+                name="nationalNumber"
+                label={t('imports.fields.nationalNumber')}
+                rules={[rules.maxText(t('imports.fields.nationalNumber'), LIMITS.nationalNumber)]}
+              >
+                <Input maxLength={LIMITS.nationalNumber} />
+              </Form.Item>
+            </Col>
+            <Col {...half}>
+              <Form.Item name="purchaseFunding" label={t('imports.fields.purchaseFunding')}>
+                <Select
+                  allowClear
+                  options={PURCHASE_FUNDINGS.map((f) => ({ value: f, label: t(`imports.funding.${f}`) }))}
+                />
+              </Form.Item>
+            </Col>
+            <Col {...half}>
+              <Form.Item name="purpose" label={t('imports.fields.purpose')}>
+                <Select
+                  allowClear
+                  options={INSTRUMENT_PURPOSES.map((p) => ({ value: p, label: t(`imports.purposes.${p}`) }))}
+                />
+              </Form.Item>
+            </Col>
+            <Col {...half}>
+              <Form.Item
+                name="hostFacility"
+                label={t('imports.fields.hostFacility')}
+                rules={[rules.maxText(t('imports.fields.hostFacility'), LIMITS.hostFacility)]}
+              >
+                <Input maxLength={LIMITS.hostFacility} />
+              </Form.Item>
+            </Col>
+            <Col {...half}>
+              <Form.Item name="customsSupervised" label={t('imports.fields.customsSupervised')} valuePropName="checked">
+                <Switch checkedChildren={t('imports.fields.yes')} unCheckedChildren={t('imports.fields.no')} />
+              </Form.Item>
+            </Col>
+            <Col {...half}>
+              <Form.Item
+                name="bookingUrl"
+                label={t('imports.fields.bookingUrl')}
+                rules={[
+                  rules.maxText(t('imports.fields.bookingUrl'), LIMITS.bookingUrl),
+                  {
+                    validator: async (_: unknown, value: string | null | undefined) => {
+                      if (value && value.trim() && !isWebAddress(value.trim()))
+                        throw new Error(t('imports.fields.bookingUrlInvalid'));
+                    },
+                  },
+                ]}
+              >
+                <Input placeholder="https://" maxLength={LIMITS.bookingUrl} inputMode="url" />
+              </Form.Item>
+            </Col>
+          </Row>
+          <Form.Item
+            name="sharingRules"
+            label={t('imports.fields.sharingRules')}
+            rules={[rules.maxText(t('imports.fields.sharingRules'), LIMITS.sharingRules)]}
+          >
+            <Input.TextArea autoSize={{ minRows: 2, maxRows: 6 }} showCount maxLength={LIMITS.sharingRules} />
+          </Form.Item>
         </Card>
 
         <Card title={t('lab.sections.location')} className="section-card">

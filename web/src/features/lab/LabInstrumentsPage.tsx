@@ -14,6 +14,7 @@ import { EmptyState, ErrorState } from '../../ui/states';
 import { RunStatusTag, SharingModeTag } from '../../ui/tags';
 import { useDocumentTitle } from '../../ui/useDocumentTitle';
 import { useInstitutions, useInstrumentSearch } from '../catalog/queries';
+import { LabSubmissions, ReviewStatusTag, useLabListings } from '../listing/LabListings';
 
 export function LabInstrumentsPage() {
   const { t, i18n } = useTranslation();
@@ -26,6 +27,9 @@ export function LabInstrumentsPage() {
   const institutionId = admin ? institutionFilter : user?.organisation.id;
   const params = useMemo(() => ({ institutionId, sort: 'newest' as const }), [institutionId]);
   const list = useInstrumentSearch(params, { pageSize: 50, keepPrevious: true });
+  // Listing review (入网审核): the lab's own submissions and each published record's open change.
+  const listings = useLabListings(user?.role === 'lab_manager');
+  const [submissionId, setSubmissionId] = useState<number | null>(null);
   const title = admin ? t('lab.adminTitle') : t('lab.title');
   useDocumentTitle(title);
 
@@ -67,6 +71,17 @@ export function LabInstrumentsPage() {
       responsive: ['md'],
     },
     { key: 'status', title: t('lab.columns.runStatus'), render: (_, r) => <RunStatusTag status={r.runStatus} /> },
+    ...(admin
+      ? []
+      : [
+          {
+            key: 'review',
+            title: t('listing.lab.reviewStatus'),
+            render: (_: unknown, r: InstrumentSummary) => (
+              <ReviewStatusTag change={listings.changes.get(r.id)} onOpen={setSubmissionId} />
+            ),
+          },
+        ]),
     {
       key: 'price',
       title: t('lab.columns.price'),
@@ -125,6 +140,9 @@ export function LabInstrumentsPage() {
           </Button>
         </Link>
       </div>
+      {!admin ? (
+        <LabSubmissions items={listings.page.data?.items ?? []} openId={submissionId} onOpen={setSubmissionId} />
+      ) : null}
       <Card className="section-card">
         {admin ? (
           <div className="lab-filter">
@@ -160,6 +178,9 @@ export function LabInstrumentsPage() {
                       <div className="lab-list__tags">
                         <SharingModeTag mode={r.sharingMode} />
                         <RunStatusTag status={r.runStatus} />
+                        {!admin ? (
+                          <ReviewStatusTag change={listings.changes.get(r.id)} onOpen={setSubmissionId} />
+                        ) : null}
                       </div>
                       <FromPrice price={r.listPrice} />
                     </div>

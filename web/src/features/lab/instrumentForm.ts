@@ -1,6 +1,15 @@
 /** Between the edit form (yuan, strings, dayjs) and the API's InstrumentInput (fen, nulls, ISO dates). */
 import dayjs, { type Dayjs } from 'dayjs';
-import type { InstrumentDetail, InstrumentInput, Origin, PriceUnit, RunStatus, SharingMode } from '../../api/catalog';
+import type {
+  InstrumentDetail,
+  InstrumentInput,
+  InstrumentPurpose,
+  Origin,
+  PriceUnit,
+  PurchaseFunding,
+  RunStatus,
+  SharingMode,
+} from '../../api/catalog';
 import type { FieldError } from '../../api/client';
 import { fenToYuanString, parseYuanToFen } from '../../ui/money';
 
@@ -39,6 +48,13 @@ export type FormValues = {
   contactPhone?: string | null;
   contactEmail?: string | null;
   photoUrl?: string | null;
+  purchaseFunding?: PurchaseFunding | null;
+  purpose?: InstrumentPurpose | null;
+  hostFacility?: string | null;
+  customsSupervised: boolean;
+  sharingRules?: string | null;
+  bookingUrl?: string | null;
+  nationalNumber?: string | null;
   rateCard: {
     setupFeeYuan: string | null;
     minimumChargeYuan: string | null;
@@ -69,6 +85,10 @@ export const LIMITS = {
   contactPhone: 40,
   contactEmail: 120,
   photoUrl: 500,
+  hostFacility: 100,
+  sharingRules: 1000,
+  bookingUrl: 300,
+  nationalNumber: 40,
   rateNotes: 500,
   labelZh: 60,
   labelEn: 80,
@@ -94,6 +114,7 @@ export function blankValues(cityCode?: string | null): FormValues {
     subjectAreas: [],
     sharingMode: 'external',
     runStatus: 'normal',
+    customsSupervised: false,
     cityCode: cityCode ?? undefined,
     rateCard: {
       setupFeeYuan: '0.00',
@@ -133,6 +154,13 @@ export function valuesFromDetail(d: InstrumentDetail): FormValues {
     contactPhone: d.contactPhone,
     contactEmail: d.contactEmail,
     photoUrl: d.photoUrl,
+    purchaseFunding: d.purchaseFunding,
+    purpose: d.purpose,
+    hostFacility: d.hostFacility,
+    customsSupervised: d.customsSupervised,
+    sharingRules: d.sharingRules,
+    bookingUrl: d.bookingUrl,
+    nationalNumber: d.nationalNumber,
     rateCard: {
       setupFeeYuan: fenToYuanString(rc?.setupFeeFen ?? 0),
       minimumChargeYuan: fenToYuanString(rc?.minimumChargeFen ?? 0),
@@ -193,6 +221,13 @@ export function toInput(v: FormValues, { includeRateCard }: { includeRateCard: b
     contactPhone: orNull(v.contactPhone),
     contactEmail: orNull(v.contactEmail),
     photoUrl: orNull(v.photoUrl),
+    purchaseFunding: v.purchaseFunding ?? null,
+    purpose: v.purpose ?? null,
+    hostFacility: orNull(v.hostFacility),
+    customsSupervised: v.customsSupervised ?? false,
+    sharingRules: orNull(v.sharingRules),
+    bookingUrl: orNull(v.bookingUrl),
+    nationalNumber: orNull(v.nationalNumber),
     ...(includeRateCard
       ? {
           rateCard: {
@@ -251,6 +286,13 @@ const FORM_FIELDS = new Set<string>([
   'contactPhone',
   'contactEmail',
   'photoUrl',
+  'purchaseFunding',
+  'purpose',
+  'hostFacility',
+  'customsSupervised',
+  'sharingRules',
+  'bookingUrl',
+  'nationalNumber',
   'rateCard',
 ]);
 

@@ -17,6 +17,11 @@ export function useFormRules() {
       whitespace: true,
       message: t('lab.rules.required', { field: label(field) }),
     }),
+    /** The same limit for a field labelled elsewhere (the national record fields). */
+    maxText: (field: string, max: number): Rule => ({
+      max,
+      message: t('lab.rules.maxLength', { field, max }),
+    }),
     max: (field: FieldKey, max: number): Rule => ({
       max,
       message: t('lab.rules.maxLength', { field: label(field), max }),

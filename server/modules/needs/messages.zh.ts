@@ -1,0 +1,82 @@
+/**
+ * The Chinese of this module's server messages (merged into server/shared/messages.zh.ts): testing needs
+ * (需求发布), quotes (报价) and orders placed on an accepted quote.
+ */
+import type { MessageCatalogue } from '../../shared/message-catalogue.ts';
+
+export const MESSAGES: MessageCatalogue = {
+  notFound: {
+    'testing need': '检测需求',
+    quote: '报价',
+  },
+  details: {
+    'a booking was made on this quote already': '该报价已下单预约',
+    'files are attached to open needs only': '只有征集中的需求可以添加附件',
+    'only a submitted quote can be accepted': '只有已提交的报价可以接受',
+    'only a submitted quote can be withdrawn': '只有已提交的报价可以撤回',
+    'only an accepted quote can be booked': '只有已接受的报价可以下单',
+    'only an open need can be withdrawn': '只有征集中的需求可以撤回',
+    'this need is closed': '该需求已结束',
+    'this need takes no more quotes': '该需求已不再接受报价',
+    'this quote is no longer valid': '该报价已过有效期',
+    'your institution has quoted for this need already; withdraw that quote first':
+      '贵单位已对该需求报价，如需重新报价请先撤回原报价',
+    'only the posting enterprise attaches files': '只有发布需求的企业可以添加附件',
+    'only the posting enterprise withdraws a need': '只有发布需求的企业可以撤回需求',
+    'a line without a rate item gives its label and unit': '未选收费项目的报价行须填写名称和计价单位',
+    'a negotiated line gives its unit price': '议价报价行须填写单价',
+    'a quote costs something': '报价金额须大于零',
+    'a quote is for machine time or for samples, not both': '一份报价只能按机时或按样品计价，不能混合',
+    'a rate-card line takes its price from the card; mark the quote negotiated':
+      '按收费标准报价的行使用收费标准中的价格；如需另议价格，请选择议价',
+    'a rate-card quote names a rate item on each line': '按收费标准报价时每一行须选择收费项目',
+    'an order on a quote is priced by the quote: no rate item or urgent surcharge':
+      '按报价下单以报价为准，不能另选收费项目或加急',
+    'hours are quoted in quarter hours': '机时以 0.25 小时为单位报价',
+    'orders on quotes are not taken here': '暂不支持按报价下单',
+    'quote with one of your institution’s published instruments': '请选择本单位已发布的仪器报价',
+    'quotes must close by the deadline': '报价截止日期不能晚于需求的完成期限',
+    'samples are counted in whole numbers': '样品数须为整数',
+    'that rate item is not on this instrument’s card': '该收费项目不在此仪器的收费标准中',
+    'the deadline is in the past': '完成期限不能早于今天',
+    'the earliest date is in the past': '最早可检测日期不能早于今天',
+    'the need would expire in the past': '报价截止日期不能早于今天',
+    'the quote is for another instrument': '该报价对应的是另一台仪器',
+    'the quote would be valid until a past day': '报价有效期不能早于今天',
+    'unknown category': '未知的仪器分类',
+    'unknown city': '未知的城市',
+    'unknown institution': '未知的服务机构',
+    'unknown quote': '未知的报价',
+    'only a lab manager quotes for a testing need': '只有服务机构的仪器管理员可以报价',
+    'only an enterprise’s researchers post testing needs and accept quotes': '只有企业用户可以发布检测需求和接受报价',
+    'only the enterprise that posted the need books on its quote': '只有发布需求的企业可以按该报价下单',
+    'only the posting enterprise compares the quotes': '只有发布需求的企业可以比较报价',
+    'this quote is for machine time': '该报价按机时计价',
+    'this quote is for samples': '该报价按样品计价',
+  },
+  detailPatterns: [],
+  fields: {
+    'after the deadline': '晚于完成期限',
+    'an invited need names the institutions it is sent to': '定向发布的需求须选择服务机构',
+    'before today': '早于今天',
+    'budgetMinFen must not exceed budgetMaxFen': '预算下限不能高于上限',
+    'mixed units': '计价单位不一致',
+    'not 0.25 h': '不是 0.25 小时的整数倍',
+    'not a city': '不是有效的城市',
+    'not in the taxonomy': '不在分类目录中',
+    'not whole': '不是整数',
+    'not with negotiated=false': '按收费标准报价时不可填写',
+    'not with quoteId': '按报价下单时不可填写',
+    'not your instrument': '不是本单位的仪器',
+    'total is 0': '合计为零',
+    unavailable: '不可用',
+    machine_time: '机时',
+    sample: '送样',
+  },
+  fieldPatterns: [
+    [/^no institution (\d+)$/, (id) => `没有编号为 ${id} 的服务机构`],
+    [/^no quote (\d+)$/, (id) => `没有编号为 ${id} 的报价`],
+    [/^the quote's is (\d+)$/, (id) => `报价对应的仪器为 ${id}`],
+    [/^valid until (.+)$/, (d) => `有效期至 ${d}`],
+  ],
+};
