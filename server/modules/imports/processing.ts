@@ -385,7 +385,7 @@ export class ImportProcessor {
             institutionName: institution.name,
             count: imp.submittedCount,
           },
-          link: '/admin/listings',
+          link: '/admin/listing-review',
           key: `listing_submitted:import:${id}`,
         },
         now,
