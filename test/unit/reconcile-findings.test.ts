@@ -4,8 +4,6 @@ import type { Charge } from '../../server/modules/payments/provider.ts';
 import {
   batchFinding,
   comparePayments,
-  describeFinding,
-  findingDetail,
   ledgerFinding,
   quotaFinding,
   transferWithoutCharge,
@@ -17,6 +15,7 @@ import {
   type QuotaProblem,
   type VoucherProblem,
 } from '../../server/modules/settlement/reconcile.ts';
+import { describeFinding, findingDetail } from '../../server/modules/settlement/finding-sentences.ts';
 
 /** Every variant of every kind of finding, with what it must say in Chinese and in English. */
 const SAID: { [K in FindingKind]: [FindingFacts[K], string, string][] } = {

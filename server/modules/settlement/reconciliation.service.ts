@@ -23,8 +23,6 @@ import { TransfersRepo } from '../transfers/transfers.repo.ts';
 import {
   batchFinding,
   comparePayments,
-  describeFinding,
-  findingDetail,
   ledgerFinding,
   quotaFinding,
   transferFindings,
@@ -33,6 +31,7 @@ import {
   type Finding,
   type LocalPayment,
 } from './reconcile.ts';
+import { describeFinding, findingDetail } from './finding-sentences.ts';
 import type { RunView } from './settlement.schemas.ts';
 import type { RunRow, SettlementRepo } from './settlement.repo.ts';
 
