@@ -63,17 +63,8 @@ export class CatalogContext {
     readonly photos: InstrumentPhotos,
   ) {}
 
-  private async loadReference(): Promise<Reference> {
-    const cities = await this.repo.allCities();
-    const categories = await this.repo.allCategories();
-    return {
-      cities,
-      cityByCode: new Map(cities.map((c) => [c.code, c])),
-      cityByOrdinal: new Map(cities.map((c) => [c.ordinal, c])),
-      categories,
-      categoryByCode: new Map(categories.map((c) => [c.code, c])),
-      topByOrdinal: new Map(categories.filter((c) => c.level === 1).map((c) => [c.ordinal!, c])),
-    };
+  private loadReference(): Promise<Reference> {
+    return loadReference(this.repo);
   }
 
   /**
@@ -114,5 +105,19 @@ export function toSummary(r: SummaryRow): InstrumentSummary {
       r.listPriceFen === null || r.listPriceUnit === null ? null : { fen: r.listPriceFen, unit: r.listPriceUnit },
     photoUrl: r.photoUrl,
     createdAt: r.createdAt,
+  };
+}
+
+/** Cities and the taxonomy with their look-ups, read from the database. */
+export async function loadReference(repo: Pick<CatalogRepo, 'allCities' | 'allCategories'>): Promise<Reference> {
+  const cities = await repo.allCities();
+  const categories = await repo.allCategories();
+  return {
+    cities,
+    cityByCode: new Map(cities.map((c) => [c.code, c])),
+    cityByOrdinal: new Map(cities.map((c) => [c.ordinal, c])),
+    categories,
+    categoryByCode: new Map(categories.map((c) => [c.code, c])),
+    topByOrdinal: new Map(categories.filter((c) => c.level === 1).map((c) => [c.ordinal!, c])),
   };
 }

@@ -20,7 +20,7 @@ import type { Clock } from '../../shared/clock.ts';
 import type { FileStorage } from '../../shared/files.ts';
 import type { AuditLog } from '../audit/audit-log.ts';
 import { CatalogRepo } from '../catalog/catalog.repo.ts';
-import type { Reference } from '../catalog/context.ts';
+import { loadReference, type Reference } from '../catalog/context.ts';
 import type { NotificationEvent } from '../notifications/notifier.ts';
 import { readSheet, type SheetRow } from './reader.ts';
 import {
@@ -101,17 +101,8 @@ export class ImportProcessor {
 
   async references(): Promise<{ catalog: Reference; template: TemplateReference }> {
     if (this.reference?.catalog.cities.length) return this.reference;
-    const repo = new CatalogRepo(this.deps.db);
-    const cities = await repo.allCities();
-    const categories = await repo.allCategories();
-    const catalog: Reference = {
-      cities,
-      cityByCode: new Map(cities.map((c) => [c.code, c])),
-      cityByOrdinal: new Map(cities.map((c) => [c.ordinal, c])),
-      categories,
-      categoryByCode: new Map(categories.map((c) => [c.code, c])),
-      topByOrdinal: new Map(categories.filter((c) => c.level === 1).map((c) => [c.ordinal!, c])),
-    };
+    const catalog = await loadReference(new CatalogRepo(this.deps.db));
+    const { cities, categories } = catalog;
     const cityCodes = new Map<string, string>();
     for (const c of cities) {
       cityCodes.set(c.code, c.code);
