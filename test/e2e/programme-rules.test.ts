@@ -32,15 +32,7 @@ describe('programme rules', () => {
       await expect(versions.getByTestId('rule-version').count()).resolves.toBe(1);
 
       await page.getByTestId('add-county').click();
-      // The county list is long (and virtual): search for it.
-      await page.getByTestId('county-select').last().click();
-      await page.keyboard.type('冠县');
-      await page
-        .locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option')
-        .filter({ hasText: '冠县' })
-        .first()
-        .click();
-      await expect(page.getByTestId('county-select').last().innerText()).resolves.toContain('冠县');
+      await pickCounty(page, '冠县');
       await page.getByTestId('county-percent').last().fill('70');
       await page.getByTestId('parts-surcharges').click();
       await page.getByTestId('county-ratios').scrollIntoViewIfNeeded();
@@ -79,4 +71,29 @@ describe('programme rules', () => {
 /** The provincial programme's edit button (the demo has city programmes with other parts and stages too). */
 function editProvincial(page: Page) {
   return page.locator('.ant-table-row', { hasText: '2026年度山东省科技创新券' }).getByTestId('edit-programme').click();
+}
+
+/**
+ * Picks a county in the last county row. The list is long (and virtual) and loads after the row appears,
+ * so search for it and wait until the select shows it; a pick that landed while the options were still
+ * loading is tried again.
+ */
+async function pickCounty(page: Page, name: string) {
+  const select = page.getByTestId('county-select').last();
+  for (let attempt = 1; ; attempt++) {
+    await select.click();
+    await page.keyboard.type(name);
+    await page
+      .locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option')
+      .filter({ hasText: name })
+      .first()
+      .click();
+    try {
+      await expect.poll(() => select.innerText(), { timeout: 5_000 }).toContain(name);
+      return;
+    } catch (error) {
+      if (attempt === 3) throw error;
+      await page.keyboard.press('Escape');
+    }
+  }
 }
