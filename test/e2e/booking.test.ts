@@ -295,7 +295,7 @@ describe('booking', () => {
       await page.getByTestId('booking-final-total').waitFor();
       await page.getByTestId('rate-form').waitFor();
       await page.locator('[data-testid="rate-form"] .ant-rate-star').nth(4).locator('div[role="radio"]').click();
-      await expect(page.getByTestId('rate-label').innerText()).resolves.toBe('非常满意');
+      await expect.poll(() => page.getByTestId('rate-label').innerText()).toBe('非常满意');
       await page.getByTestId('rate-comment').fill('服务专业，出数快');
       await page.getByTestId('rate-submit').click();
       await page.locator('[data-testid="rating-done"][data-rating="5"]').waitFor();

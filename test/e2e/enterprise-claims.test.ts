@@ -74,7 +74,7 @@ describe('enterprise claims (reimburse mode)', () => {
       await option.waitFor();
       await expect(option.innerText()).resolves.toContain(LINYI_PROGRAMME_NAME);
       await option.click();
-      await expect(ep.locator('.ant-modal').innerText()).resolves.toContain('申报截止 2027-03-31');
+      await expect.poll(() => ep.locator('.ant-modal').innerText()).toContain('申报截止 2027-03-31');
       await noToast(ep).catch(() => undefined);
       await screenshot(ep, 'my-claims-new.png');
       await ep.getByTestId('new-claim-ok').click();
@@ -122,8 +122,8 @@ describe('enterprise claims (reimburse mode)', () => {
 
       // Submit with the enterprise's bank account (its name is filled in).
       await ep.getByTestId('submit-batch').click();
-      await expect(ep.getByTestId('bank-account-name').inputValue()).resolves.toBe(ENTERPRISE);
-      await expect(ep.getByTestId('submit-modal').innerText()).resolves.toContain(OFFICE);
+      await expect.poll(() => ep.getByTestId('bank-account-name').inputValue()).toBe(ENTERPRISE);
+      await expect.poll(() => ep.getByTestId('submit-modal').innerText()).toContain(OFFICE);
       await ep.getByTestId('bank-name').fill('临沂农村商业银行兰山支行');
       await ep.getByTestId('bank-account-no').fill('6230 2100 0088 1234 56');
       await ep.getByTestId('submit-ok').click();
