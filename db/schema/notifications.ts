@@ -57,6 +57,24 @@ export const outbox = sqliteTable(
   (t) => [index('outbox_due').on(t.status, t.nextAttemptAt)],
 );
 
+/**
+ * Events still to be told (a transactional outbox of events): written in the transaction of what
+ * happened — one small row instead of every recipient's notification and email — and fanned out
+ * into `notifications` and `outbox` after commit, in batches (notifications/fan-out.ts). A row is
+ * deleted in the transaction that writes its notifications, so an event is pending until told,
+ * whatever crashed in between; the mail-delivery job fans out what a stopped node left.
+ */
+export const notificationEvents = sqliteTable('notification_events', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  /** What happened (`booking_created`). */
+  kind: text('kind').notNull(),
+  /** What it happened to (the booking's id). */
+  subjectId: integer('subject_id').notNull(),
+  /** What the event knew at the time (a booking's confirmation at once). */
+  data: text('data', { mode: 'json' }).$type<Record<string, unknown>>(),
+  createdAt: integer('created_at').notNull(),
+});
+
 /** A user's choice of emails per notification type; no row means email on. */
 export const notificationPreferences = sqliteTable(
   'notification_preferences',

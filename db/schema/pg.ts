@@ -160,6 +160,7 @@ export const ledgerTransfers = of(sqlite.ledgerTransfers);
 export const loginDevices = of(sqlite.loginDevices);
 export const loginThrottle = of(sqlite.loginThrottle);
 export const noticeObjections = of(sqlite.noticeObjections);
+export const notificationEvents = of(sqlite.notificationEvents);
 export const notificationPreferences = of(sqlite.notificationPreferences);
 export const notifications = of(sqlite.notifications);
 export const organisations = of(sqlite.organisations);

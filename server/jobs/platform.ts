@@ -19,8 +19,10 @@
  * - daily-reconciliation: the day's run is claimed (its row, 'running') in one transaction; the
  *   findings and the outcome are written in one transaction, so a run cut off has none. Such a run
  *   stays 'running' (see the report of issue 12: `daily()` should resume it).
- * - mail-delivery: rows are claimed with a lease of their own (5 min); a sender that died leaves them
- *   to be claimed again, and a resent mail carries the same Message-ID.
+ * - mail-delivery: first tells of pending notification events (notifications/fan-out.ts: each event
+ *   deleted in the transaction that writes its notifications, dedupe keys behind it), so events a
+ *   stopped node left untold are told here; then rows are claimed with a lease of their own (5 min);
+ *   a sender that died leaves them to be claimed again, and a resent mail carries the same Message-ID.
  * - booking-reminders: one transaction, each reminder under its dedupe key.
  * - transfer-due: one transaction per notice, each step checking the status it moves from (the
  *   reminder also under its dedupe key); a cancellation goes through the booking's transition, which

@@ -208,6 +208,7 @@ describe('booking events', () => {
 
   it('tell of the same event once: in the app and by email', async () => {
     const id = (await book()).body.id as number;
+    await svc.drainEvents(); // the booking's event told (fan-out.ts), whenever its kick runs
     expect(await svc.bookingCreated(id, clock.now())).toBe(0);
     const event = {
       type: 'booking_requested' as const,

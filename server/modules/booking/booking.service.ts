@@ -206,6 +206,11 @@ export class BookingService {
     return this.views.viewOf(actor, b);
   }
 
+  /** The answer for a booking just written by `insertPlanned` with no voucher use and no card payment (request.ts). */
+  viewOfNew(b: BookingRow, plan: BookingPlan, now: number): Promise<BookingView> {
+    return this.requests.viewOfNew(b, plan, now);
+  }
+
   list(
     actor: Actor,
     q: {

@@ -40,6 +40,37 @@ export interface BookingPlan {
   serviceDate: string;
 }
 
+const CONFIRMED_AT_ONCE = {
+  toStatus: 'approved',
+  actorId: null,
+  reason: 'confirmed at once (no approval needed)',
+} as const;
+
+/**
+ * The history a new booking starts with: requested (or pending_payment) by its requester, and
+ * confirmed at once when no approval is needed. Written by `insertPlanned`; shown by the answer
+ * (views.ts `viewOfNew`) without reading it back.
+ */
+export function newBookingEvents(status: BookingStatus, requesterId: number, now: number) {
+  const events: {
+    fromStatus: BookingStatus | null;
+    toStatus: BookingStatus;
+    actorId: number | null;
+    at: number;
+    reason: string | null;
+  }[] = [
+    {
+      fromStatus: null,
+      toStatus: status === 'pending_payment' ? 'pending_payment' : 'requested',
+      actorId: requesterId,
+      at: now,
+      reason: null,
+    },
+  ];
+  if (status === 'approved') events.push({ fromStatus: 'requested', ...CONFIRMED_AT_ONCE, at: now });
+  return events;
+}
+
 /** The 409 of a time another booking holds: the overlap check's, and the exclusion constraint's. */
 const timeTaken = () => new AppError('conflict', 'that time has just been taken', { reason: 'conflict' });
 
@@ -200,27 +231,16 @@ export class BookingRequests {
       .catch((err: unknown) => {
         throw isOverlapRefusal(err) ? timeTaken() : err;
       });
-    await repo.insertEvent({
-      bookingId: booking.id,
-      fromStatus: null,
-      toStatus: status === 'pending_payment' ? 'pending_payment' : 'requested',
-      actorId: actor.userId,
-      at: now,
-    });
-    if (status === 'approved') await this.confirmEvent(repo, booking.id, 'requested', now);
-    if (status !== 'pending_payment') await this.ctx.notifier?.bookingCreated(booking.id, now);
+    for (const e of newBookingEvents(status, actor.userId, now))
+      await repo.insertEvent({ bookingId: booking.id, ...e });
+    // One event row here; the lab's (and requester's) notifications and emails after commit, in batches.
+    if (status !== 'pending_payment')
+      await this.ctx.notifier?.bookingCreatedLater(booking.id, status === 'approved', now);
     return booking;
   }
 
   private async confirmEvent(repo: BookingRepo, bookingId: number, from: BookingStatus, now: number): Promise<void> {
-    await repo.insertEvent({
-      bookingId,
-      fromStatus: from,
-      toStatus: 'approved',
-      actorId: null,
-      at: now,
-      reason: 'confirmed at once (no approval needed)',
-    });
+    await repo.insertEvent({ bookingId, fromStatus: from, ...CONFIRMED_AT_ONCE, at: now });
   }
 
   /**
@@ -316,6 +336,14 @@ export class BookingRequests {
         replayed: false,
       };
     });
-    return { booking: await this.views.view(made.row), replayed: made.replayed };
+    return {
+      booking: made.replayed ? await this.views.view(made.row) : await this.viewOfNew(made.row, plan, now),
+      replayed: made.replayed,
+    };
+  }
+
+  /** The answer for a booking this request wrote without money of its own (no voucher, no card): see views.ts. */
+  viewOfNew(row: BookingRow, plan: BookingPlan, now: number): Promise<BookingView> {
+    return this.views.viewOfNew(row, plan.instrument, plan.rules, newBookingEvents(row.status, plan.actor.userId, now));
   }
 }

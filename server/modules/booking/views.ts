@@ -10,7 +10,7 @@ import { formatInstant, parseInstant } from '../../shared/time.ts';
 import type { Actor } from '../auth/actor.ts';
 import { z } from 'zod';
 import type { BookingView, Schedule } from './booking.schemas.ts';
-import type { BookingRepo, BookingRow } from './booking.repo.ts';
+import type { BookingEventEntry, BookingRepo, BookingRow, InstrumentBrief } from './booking.repo.ts';
 import type { BookingContext } from './context.ts';
 import { cancellableUntil } from './decide.ts';
 import { noShowFeeFen } from './pricing.ts';
@@ -100,6 +100,33 @@ export class BookingViews {
     });
   }
 
+  /**
+   * The view of a booking this request has just written, with no voucher use and no card payment
+   * (so no money of its own to read): the instrument, its rules and the events are the ones in hand,
+   * and only the requester's name is read — one statement instead of a read transaction of six.
+   */
+  async viewOfNew(
+    b: BookingRow,
+    instrument: InstrumentBrief,
+    rules: Schedule,
+    events: Omit<BookingEventEntry['event'], 'id' | 'bookingId'>[],
+  ): Promise<BookingView> {
+    const people = await this.ctx.repo.people([b.requesterId]);
+    const names = new Map(people.map((p) => [p.id, p.name]));
+    const entries = events.map((e) => ({
+      event: { ...e, id: 0, bookingId: b.id },
+      actorName: e.actorId === null ? null : (names.get(e.actorId) ?? null),
+    }));
+    return this.build(
+      [b],
+      new Map([[instrument.id, instrument]]),
+      new Map(people.map((p) => [p.id, p])),
+      undefined,
+      new Map([[instrument.id, rules]]),
+      new Map([[b.id, entries]]),
+    )[0]!;
+  }
+
   /** The views of rows, read with `repo` (inside a read or write transaction). */
   async viewsWith(repo: BookingRepo, rows: BookingRow[]): Promise<BookingView[]> {
     if (!rows.length) return [];
@@ -112,6 +139,17 @@ export class BookingViews {
       rulesByInstrument.set(id, rulesOf(instruments.get(id)!.timeZone, await repo.schedule(id)));
     }
     const events = await repo.eventsOf(rows.map((r) => r.id));
+    return this.build(rows, instruments, people, moneyOf, rulesByInstrument, events);
+  }
+
+  private build(
+    rows: BookingRow[],
+    instruments: Map<number, InstrumentBrief>,
+    people: Map<number, { id: number; name: string; organisationId: number; organisationName: string }>,
+    moneyOf: Awaited<ReturnType<NonNullable<BookingContext['hooks']>['money']>> | undefined,
+    rulesByInstrument: Map<number, Schedule>,
+    events: Map<number, BookingEventEntry[]>,
+  ): BookingView[] {
     const now = this.ctx.clock.now();
     return rows.map((b) => {
       const money = moneyOf?.get(b.id);

@@ -150,7 +150,12 @@ export class Checkout {
           : undefined;
       return { row, payment };
     });
-    if (!made.payment) return { booking: await bookings.viewOf(actor, made.row), replayed: made.row.createdAt !== now };
+    if (!made.payment) {
+      const replayed = made.row.createdAt !== now;
+      // Made here with no voucher share and no card: nothing of its money to read back (views.ts viewOfNew).
+      if (!replayed && !input.useVoucher) return { booking: await bookings.viewOfNew(made.row, plan, now), replayed };
+      return { booking: await bookings.viewOf(actor, made.row), replayed };
+    }
     if (made.payment.status === 'saving_card') await this.cardWindow.saveCard(made.payment, true);
     else await this.authorisation.authorise(made.payment, true);
     return { booking: await bookings.get(actor, made.row.id), replayed: false };

@@ -14,13 +14,18 @@ import type { NotificationView } from './notifications.schemas.ts';
 const listCursor = z.object({ id: z.number().int().positive() });
 
 export class Inbox {
-  constructor(private readonly ctx: NotificationsContext) {}
+  constructor(
+    private readonly ctx: NotificationsContext,
+    /** Tells of pending events (fan-out.ts): awaited before a list, so it shows what has committed. */
+    private readonly told: () => Promise<unknown>,
+  ) {}
 
   // The page and its unread count (and a mark and the count after it) in one transaction, as they
   // were when they ran back to back: another request's notification cannot fall between them.
 
   async list(actor: Actor, q: { unread: boolean; cursor?: string; limit: number }) {
     const before = q.cursor ? decodeCursor(q.cursor, listCursor).id : undefined;
+    await this.told();
     const { rows, unreadCount } = await this.ctx.db.read(async (tx) => {
       const repo = this.ctx.repo.with(tx);
       return {

@@ -1,4 +1,4 @@
-import { fromBool, type Queryable } from '../../../db/port.ts';
+import { byEngine, fromBool, type Queryable } from '../../../db/port.ts';
 import type { NotificationType, OutboxStatus, Role } from '../../../db/schema/index.ts';
 
 export interface Person {
@@ -38,6 +38,15 @@ export interface OutboxRow {
   createdAt: number;
   sentAt: number | null;
   messageId: string | null;
+}
+
+/** An event to be told (table notification_events). */
+export interface EventRow {
+  id: number;
+  kind: string;
+  subjectId: number;
+  data: Record<string, unknown> | null;
+  createdAt: number;
 }
 
 /** What a booking's notification needs to say, in one read. */
@@ -139,6 +148,51 @@ export class NotificationsRepo {
        ORDER BY b.start_at, b.id`,
       [from, to],
     );
+  }
+
+  // Events to be told (fan-out.ts)
+
+  async insertEvent(row: Omit<EventRow, 'id'>): Promise<void> {
+    await this.q.run(`INSERT INTO notification_events (kind, subject_id, data, created_at) VALUES (?, ?, ?, ?)`, [
+      row.kind,
+      row.subjectId,
+      row.data === null ? null : JSON.stringify(row.data),
+      row.createdAt,
+    ]);
+  }
+
+  /**
+   * Takes (deletes, returning them) up to `limit` of the oldest events: call it in the write
+   * transaction that tells of them, so they are gone exactly when told. PostgreSQL skips events
+   * another node's fan-out has locked (it tells of those), so two nodes never wait on each other.
+   */
+  async takeEvents(limit: number): Promise<EventRow[]> {
+    const lock = byEngine(this.q.engine, { sqlite: '', postgres: 'FOR UPDATE SKIP LOCKED' });
+    const rows = await this.q.all<EventRow & { data: unknown }>(
+      `DELETE FROM notification_events WHERE id IN (SELECT id FROM notification_events ORDER BY id LIMIT ? ${lock})
+       RETURNING id, kind, subject_id AS "subjectId", data, created_at AS "createdAt"`,
+      [limit],
+    );
+    return rows
+      .map((r) => ({
+        ...r,
+        data: typeof r.data === 'string' ? (JSON.parse(r.data) as Record<string, unknown>) : r.data,
+      }))
+      .sort((a, b) => a.id - b.id);
+  }
+
+  /**
+   * PostgreSQL: the fan-out's transaction at READ COMMITTED (its first statement). It needs no
+   * serializability — the events' row locks (SKIP LOCKED) give each event one teller, the dedupe keys'
+   * unique indexes one notification and one email — and a SERIALIZABLE fan-out, reading the whole
+   * event table while every booking inserts into it, kept failing and running again.
+   */
+  async readCommitted(): Promise<void> {
+    if (this.q.engine === 'postgres') await this.q.run('SET TRANSACTION ISOLATION LEVEL READ COMMITTED');
+  }
+
+  async hasEvents(): Promise<boolean> {
+    return (await this.q.get(`SELECT 1 FROM notification_events LIMIT 1`)) !== undefined;
   }
 
   // In-app notifications

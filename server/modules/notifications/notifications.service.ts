@@ -5,6 +5,7 @@
  *
  * - notifier.ts   notify (inside the event's transaction, a savepoint of it; deduplicated by event and
  *                 user) and the booking events it turns into notifications
+ * - fan-out.ts    events recorded in their transaction as one row, told after commit in batches
  * - inbox.ts      one's own notifications: the list, marking read, email preferences
  * - delivery.ts   the outbox: the kick after commit, claim, send, retry with back-off, the Message-ID
  * - reminders.ts  the reminder the day before a booking
@@ -20,6 +21,7 @@ import { MailDelivery, type DeliveryResult } from './delivery.ts';
 import { Inbox } from './inbox.ts';
 import type { NotificationsRepo, OutboxRow } from './notifications.repo.ts';
 import type { NotificationView } from './notifications.schemas.ts';
+import { EventFanOut } from './fan-out.ts';
 import { EventNotifier, type NotificationEvent, type Notifier } from './notifier.ts';
 import { Reminders } from './reminders.ts';
 
@@ -31,6 +33,7 @@ import { AccountMailer, type AccountMail } from './account-mail.ts';
 
 export class NotificationService implements Notifier {
   private readonly notifier: EventNotifier;
+  private readonly fanOut: EventFanOut;
   private readonly inbox: Inbox;
   private readonly delivery: MailDelivery;
   private readonly reminders: Reminders;
@@ -41,7 +44,9 @@ export class NotificationService implements Notifier {
     // Made here, at the app's start: delivery keeps this async context to start kicks from (delivery.ts).
     this.delivery = new MailDelivery(ctx);
     this.notifier = new EventNotifier(ctx, this.delivery);
-    this.inbox = new Inbox(ctx);
+    this.fanOut = new EventFanOut(ctx, this.notifier);
+    // The list waits for events committed before it was asked (a lab sees the request just made).
+    this.inbox = new Inbox(ctx, () => this.fanOut.drain());
     this.reminders = new Reminders(ctx, this.notifier);
     this.accountMail = new AccountMailer(ctx, this.delivery);
   }
@@ -60,6 +65,15 @@ export class NotificationService implements Notifier {
 
   bookingCreated(bookingId: number, now: number): Promise<number> {
     return this.notifier.bookingCreated(bookingId, now);
+  }
+
+  bookingCreatedLater(bookingId: number, confirmed: boolean, now: number): Promise<void> {
+    return this.fanOut.record('booking_created', bookingId, { confirmed }, now);
+  }
+
+  /** Tells of every pending event now (fan-out.ts): the notifications of what has committed. */
+  drainEvents(): Promise<number> {
+    return this.fanOut.drain();
   }
 
   bookingChanged(bookingId: number, now: number, actorId: number | null): Promise<number> {
@@ -108,7 +122,9 @@ export class NotificationService implements Notifier {
     return this.delivery.messageIdOf(row);
   }
 
-  deliver(transport?: Transporter): Promise<DeliveryResult> {
+  /** Pending events told first (the mail-delivery job picks up what a stopped node left), then the due emails sent. */
+  async deliver(transport?: Transporter): Promise<DeliveryResult> {
+    await this.fanOut.drain();
     return this.delivery.deliver(transport);
   }
 

@@ -36,6 +36,11 @@ export interface Notifier {
   notify<T extends NotificationType>(event: NotificationEvent<T>, now: number): Promise<number>;
   /** A booking was made (requested, or confirmed at once): the lab is told, and the requester when confirmed. */
   bookingCreated(bookingId: number, now: number): Promise<number>;
+  /**
+   * The same, told after the caller's transaction commits (fan-out.ts): one event row written in
+   * it now, the notifications by a batched fan-out after it. Await it inside the transaction.
+   */
+  bookingCreatedLater(bookingId: number, confirmed: boolean, now: number): Promise<void>;
   /** A booking changed status (approve, reject, cancel, complete): the other side is told. */
   bookingChanged(bookingId: number, now: number, actorId: number | null): Promise<number>;
   /** A card authorisation before the service failed: the requester (and the enterprise's finance staff) pays with a new card. */
@@ -76,7 +81,8 @@ export function bookingData(b: BookingFacts): BookingData {
   };
 }
 
-export class EventNotifier implements Notifier {
+/** The telling itself; recording events for later is the fan-out's (NotificationService joins the two). */
+export class EventNotifier implements Omit<Notifier, 'bookingCreatedLater'> {
   constructor(
     private readonly ctx: NotificationsContext,
     /** Kicked after an email was queued. */
@@ -162,11 +168,18 @@ export class EventNotifier implements Notifier {
 
   // Bookings
 
-  async bookingCreated(bookingId: number, now: number): Promise<number> {
+  /**
+   * `confirmed`: what the event knew when it was recorded (fan-out.ts), told as it happened even if
+   * the booking has moved on since; without it, the booking's status now says.
+   */
+  async bookingCreated(bookingId: number, now: number, confirmed?: boolean): Promise<number> {
     const b = await this.ctx.repo.booking(bookingId);
-    if (!b || (b.status !== 'requested' && b.status !== 'approved')) return 0;
+    if (!b) return 0;
+    if (confirmed === undefined) {
+      if (b.status !== 'requested' && b.status !== 'approved') return 0;
+      confirmed = b.status === 'approved';
+    }
     const data = bookingData(b);
-    const confirmed = b.status === 'approved';
     const link = LINKS.booking(b.id);
     let told = await this.notify(
       {

@@ -1,0 +1,108 @@
+/**
+ * A transactional outbox of events: what happened is written as one small row
+ * (notification_events) in its own transaction, and told — every recipient's in-app notification
+ * and email outbox row — after commit, many events in one write transaction.
+ *
+ * Why: telling inside the event's transaction made every booking request read its recipients,
+ * render the texts and write their rows while holding the write lock; told after commit in
+ * batches, the request writes one row, and the fan-out shares one transaction among many events.
+ *
+ * Nothing is lost or told twice:
+ * - The event row commits with what happened, or not at all.
+ * - The fan-out deletes the events it tells of in the transaction that writes their notifications
+ *   and outbox rows: a crash before its commit leaves them pending, after it leaves them told.
+ * - Pending events are fanned out by the kick after each commit (this node), before a user's
+ *   notification list is read, and by the cluster's mail-delivery job (any node: what a stopped
+ *   node left).
+ * - Two fan-outs at once (two nodes, two processes on one SQLite file) take different events:
+ *   SQLite's write lock runs them one after another, PostgreSQL's SKIP LOCKED hands each its own
+ *   (at READ COMMITTED: see NotificationsRepo.readCommitted).
+ *   Even a second telling would write nothing: notifications and emails carry dedupe keys.
+ */
+import { AsyncResource } from 'node:async_hooks';
+import type { NotificationsContext } from './context.ts';
+import type { EventRow } from './notifications.repo.ts';
+import type { EventNotifier } from './notifier.ts';
+
+/** Events told in one write transaction (its lock is held for ~0.1 ms an event). */
+const BATCH = 64;
+
+export type EventKind = 'booking_created';
+
+export class EventFanOut {
+  private chain: Promise<unknown> = Promise.resolve();
+  private queued: Promise<number> | null = null;
+  private kickScheduled = false;
+  /** The async context of the app's start (no transaction open): see MailDelivery's `outside`. */
+  private readonly outside = new AsyncResource('NotificationFanOut');
+
+  constructor(
+    private readonly ctx: NotificationsContext,
+    private readonly notifier: EventNotifier,
+  ) {}
+
+  /** Records an event in the caller's transaction; it is told after that transaction commits. */
+  async record(kind: EventKind, subjectId: number, data: Record<string, unknown> | null, now: number): Promise<void> {
+    await this.ctx.repo.insertEvent({ kind, subjectId, data, createdAt: now });
+    this.kick();
+  }
+
+  /** A fan-out once the caller's transaction has committed; many commits in a row share one. */
+  kick(): void {
+    this.ctx.db.afterCommit(() => {
+      if (this.kickScheduled) return;
+      this.kickScheduled = true;
+      this.outside.runInAsyncScope(() =>
+        setImmediate(() => {
+          this.kickScheduled = false;
+          this.drain().catch((err: unknown) =>
+            console.error('notification fan-out failed:', err instanceof Error ? err.message : err),
+          );
+        }),
+      );
+    });
+  }
+
+  /**
+   * Tells of every event pending when it is called (and any written meanwhile); how many. Runs one
+   * after another in this process; calls while one waits share it. Outside any transaction.
+   */
+  drain(): Promise<number> {
+    if (this.queued) return this.queued;
+    const run: Promise<number> = this.chain.then(() => {
+      if (this.queued === run) this.queued = null;
+      return this.drainAll();
+    });
+    this.queued = run;
+    this.chain = run.catch(() => undefined);
+    return run;
+  }
+
+  private async drainAll(): Promise<number> {
+    // A read first: most lists find nothing pending, and need no write lock.
+    if (!(await this.ctx.repo.hasEvents())) return 0;
+    let told = 0;
+    for (;;) {
+      const n = await this.ctx.db.write(async (tx) => {
+        const repo = this.ctx.repo.with(tx);
+        await repo.readCommitted();
+        const events = await repo.takeEvents(BATCH);
+        for (const e of events) await this.tell(e);
+        return events.length;
+      });
+      told += n;
+      if (n < BATCH) return told;
+    }
+  }
+
+  /** One event's notifications (in the fan-out's transaction; a failure undoes only its own, and is logged). */
+  private async tell(e: EventRow): Promise<void> {
+    switch (e.kind as EventKind) {
+      case 'booking_created':
+        await this.notifier.bookingCreated(e.subjectId, e.createdAt, e.data?.confirmed === true);
+        return;
+      default:
+        console.error(`notification event #${e.id} of an unknown kind ${e.kind}: dropped`);
+    }
+  }
+}
