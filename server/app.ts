@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import type { Server } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,9 +9,10 @@ import nodemailer from 'nodemailer';
 import swaggerUi from 'swagger-ui-express';
 import type { Database } from '../db/client.ts';
 import { createRegistry, openApiDocument } from './http/openapi.ts';
+import { compressJson } from './http/compression.ts';
 import { apiNotFound, problemHandler } from './http/problem.ts';
 import { crossSiteGuard, securityHeaders } from './http/security.ts';
-import { sessionMiddleware } from './http/session.ts';
+import { SESSION_COOKIE, sessionMiddleware } from './http/session.ts';
 import type { TrustProxy } from './http/trust-proxy.ts';
 import { AuthRepo } from './modules/auth/auth.repo.ts';
 import { authRoutes } from './modules/auth/auth.routes.ts';
@@ -29,7 +31,7 @@ import { BookingRepo } from './modules/booking/booking.repo.ts';
 import { bookingRoutes } from './modules/booking/booking.routes.ts';
 import { BookingService } from './modules/booking/booking.service.ts';
 import { CatalogRepo } from './modules/catalog/catalog.repo.ts';
-import { catalogRoutes } from './modules/catalog/catalog.routes.ts';
+import { catalogRoutes, catalogSearchHandler } from './modules/catalog/catalog.routes.ts';
 import { CatalogService } from './modules/catalog/catalog.service.ts';
 import { systemClock, type Clock } from './shared/clock.ts';
 import { CheckoutService, type CheckoutFaults } from './modules/checkout/checkout.service.ts';
@@ -100,6 +102,8 @@ export interface AppDeps {
   trustProxy?: TrustProxy;
   /** Folder for uploaded files (service reports, instrument photos); default: `files` beside the database. */
   fileDir?: string;
+  /** CATALOG_CACHE_MB: bound of the search's count cache (default 64 MiB; 0 turns it off). */
+  catalogCacheMb?: number;
   /** The payment processor (the Stripe adapter, pointed at the local mock in development and tests). */
   payments: PaymentProvider;
   /** Test hook: simulated crashes between processor calls and local writes. */
@@ -119,6 +123,8 @@ export interface AppDeps {
 
 /** Services that run outside requests (start-up recovery, timers, tests). */
 export interface AppServices {
+  /** The catalogue (benchmarks and tests read and clear its search caches). */
+  catalog: CatalogService;
   checkout: CheckoutService;
   vouchers: VouchersService;
   ledger: Ledger;
@@ -169,7 +175,12 @@ export function createApp(deps: AppDeps): Express {
   const fileDir = deps.fileDir ?? defaultFileDir(deps.db);
   /** Registration and application documents (licences, certificates). */
   const documents = new DocumentStore(deps.db, openFileStore(deps.db, fileDir), clock);
-  const catalog = new CatalogService(deps.db, catalogRepo, clock, { fileDir, photoHosts: deps.photoHosts, audit });
+  const catalog = new CatalogService(deps.db, catalogRepo, clock, {
+    fileDir,
+    photoHosts: deps.photoHosts,
+    audit,
+    countCacheBytes: deps.catalogCacheMb === undefined ? undefined : deps.catalogCacheMb * 2 ** 20,
+  });
   const notifications = new NotificationService(
     deps.db,
     new NotificationsRepo(deps.db),
@@ -294,6 +305,7 @@ export function createApp(deps: AppDeps): Express {
   });
   catalog.gateWith(listing.gate);
   const services: AppServices = {
+    catalog,
     checkout,
     vouchers,
     ledger,
@@ -334,6 +346,14 @@ export function createApp(deps: AppDeps): Express {
   }
 
   const api = express.Router();
+  api.use(compressJson()); // JSON answers of 1 KB or more, gzipped for callers that accept it
+  // The catalogue search answers every caller alike: one without a session cookie is served before
+  // cookies, sessions and the audit scope are set up (signed-in callers go the usual way, which
+  // keeps their session's sliding expiry).
+  const searchCatalog = catalogSearchHandler(catalog);
+  api.get('/instruments', (req, res, next) =>
+    req.headers.cookie?.includes(`${SESSION_COOKIE}=`) ? next() : searchCatalog(req, res, next),
+  );
   api.use(paymentRoutes(checkout, registry)); // before the JSON parser: webhooks need the raw body
   // Institutions' systems push with an API key alone (no cookie read there): before the cross-site guard.
   const apiKeys = new ApiKeys(deps.db, clock, audit);
@@ -407,4 +427,14 @@ export function createApp(deps: AppDeps): Express {
   app.use(problemHandler);
   app.locals.services = services;
   return app;
+}
+
+/**
+ * Keep-alive past a reverse proxy's idle timeout (nginx and cloud load balancers keep idle upstream
+ * connections ~60 s): with Node's default 5 s the server closes connections the proxy is about to
+ * reuse, and the request sent on one is reset. Headers must be allowed to take longer than that.
+ */
+export function keepAlive(server: Server): void {
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
 }

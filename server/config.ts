@@ -21,6 +21,8 @@ const configSchema = z.object({
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   /** Seed the demo into an empty database; default on for development, off (and refused) in production. */
   SEED_DEMO: flag.optional(),
+  /** Memory bound of the catalogue search's count cache (match histograms and keys per text), MiB; 0 = off. */
+  CATALOG_CACHE_MB: z.coerce.number().int().min(0).max(4096).default(64),
   /** Number of synthetic instruments in the demo catalogue. */
   SEED_INSTRUMENTS: z.coerce.number().int().min(0).max(2_000_000).default(3000),
   /** Mark session cookies Secure; default off for development, on (and required) in production. */

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { exclusively, migrateDatabase, openDatabase, type Database } from '../db/client.ts';
 import { seedDemo, seedHolidays, seedReference } from '../db/seed/index.ts';
-import { createApp, servicesOf } from './app.ts';
+import { createApp, keepAlive, servicesOf } from './app.ts';
 import { platformJobs } from './jobs/platform.ts';
 import { JobRunner } from './jobs/runner.ts';
 import { AuthRepo } from './modules/auth/auth.repo.ts';
@@ -108,6 +108,7 @@ function serve(config: Config, db: Database = open(config)) {
     },
     logRequests: config.LOG_REQUESTS,
     trustProxy: config.TRUST_PROXY,
+    catalogCacheMb: config.CATALOG_CACHE_MB,
     photoHosts: config.PHOTO_HOSTS,
     cardAuthorisation: config.CARD_AUTHORISATION,
     listingReviewer: config.LISTING_REVIEWER,
@@ -153,6 +154,7 @@ function serve(config: Config, db: Database = open(config)) {
       console.log(`Instrument sharing platform on http://${config.HOST}:${port} (database ${db.location}${workers})`);
     }
   });
+  keepAlive(server);
   const stop = () => {
     // Running jobs are told to stop; the leases of those that end in time are given back at once.
     const jobsStopped = jobs.stop(2000);

@@ -82,6 +82,10 @@ const SUMMARY_COLUMNS = `i.id, i.name_zh AS "nameZh", i.name_en AS "nameEn", i.m
 const SUMMARY_JOINS = `JOIN organisations o ON o.id = i.institution_id
   JOIN cities c ON c.code = i.city_code JOIN categories k ON k.code = i.category_code`;
 
+/** The catalogue's stamp: its version, and the latest change to an organisation (whose names answers show). */
+const STAMP_COLUMNS = `(SELECT version FROM catalog_meta WHERE id = 1) AS version,
+  (SELECT max(updated_at) FROM organisations) AS organisations`;
+
 const quote = (token: string) => `"${token}"`;
 
 /** A statement and its parameters, built for one call. */
@@ -245,8 +249,11 @@ interface EngineSql {
   summaries(ids: readonly number[]): Query;
   /** Removing an instrument's index entry (by its search key); adding one is searchIndexRow's. */
   unindex: string;
-  /** Run first in a search's transaction, if any. */
-  beginSearch: string | null;
+  /**
+   * Run first in a search's transaction: the catalogue's stamp (columns version and organisations),
+   * with whatever settings the engine's search wants in the same round trip.
+   */
+  beginSearch: string;
 }
 
 const SQLITE_SQL: EngineSql = {
@@ -313,7 +320,7 @@ const SQLITE_SQL: EngineSql = {
   },
 
   unindex: searchIndexSql.delete,
-  beginSearch: null,
+  beginSearch: `SELECT ${STAMP_COLUMNS}`,
 };
 
 /** A list of integers as one bigint[] parameter (array literal text). */
@@ -392,7 +399,7 @@ const POSTGRES_SQL: EngineSql = {
   // a bitmap scan of every match, sorted, which for a broad term costs 100 times the walk along the
   // key or price order that stops after a page. Every search statement is planned for its own query.
   // JIT compilation costs ~0.1 s on a broad count and never pays back on queries this short.
-  beginSearch: "SELECT set_config('plan_cache_mode', 'force_custom_plan', true), set_config('jit', 'off', true)",
+  beginSearch: `SELECT set_config('plan_cache_mode', 'force_custom_plan', true), set_config('jit', 'off', true), ${STAMP_COLUMNS}`,
 };
 
 /** The INSERT of an index row (searchIndexRow's table, columns and values). */
@@ -400,6 +407,19 @@ const insertSql = (row: { table: string; columns: string[] }) =>
   `INSERT INTO ${row.table} (${row.columns.join(', ')}) VALUES (${row.columns.map(() => '?').join(', ')})`;
 
 /* ---- end of engine-specific ------------------------------------------------------------------ */
+
+interface StampRow {
+  version: number | string;
+  organisations: number | string | null;
+}
+export interface CatalogStampRow {
+  version: number;
+  organisations: number;
+}
+const stampOf = (row: StampRow | undefined): CatalogStampRow => ({
+  version: Number(row!.version),
+  organisations: Number(row!.organisations ?? 0),
+});
 
 export interface FacetRow {
   cityCode: string;
@@ -435,10 +455,20 @@ export class CatalogRepo {
     return (await this.q.value<number>('SELECT version FROM catalog_meta WHERE id = 1'))!;
   }
 
-  /** First thing in a search's transaction (PostgreSQL: plan each statement for its own text query). */
-  async beginSearch(): Promise<void> {
-    const statement = this.sql.beginSearch;
-    if (statement) await this.q.run(statement);
+  /**
+   * The catalogue's version and the latest change to an organisation (whose names answers show), in
+   * one statement: what a public catalogue answer at this snapshot is made of (its ETag).
+   */
+  async catalogStamp(): Promise<CatalogStampRow> {
+    return stampOf(await this.q.get<StampRow>(`SELECT ${STAMP_COLUMNS}`));
+  }
+
+  /**
+   * First thing in a search's transaction: the catalogue's stamp, and on PostgreSQL the settings that
+   * plan each statement for its own text query (one round trip).
+   */
+  async beginSearch(): Promise<CatalogStampRow> {
+    return stampOf(await this.q.get<StampRow>(this.sql.beginSearch));
   }
 
   /** Search keys of every match: facets and the total are counted from these alone. */

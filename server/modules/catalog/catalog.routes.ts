@@ -1,5 +1,5 @@
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
-import { Router } from 'express';
+import { Router, type RequestHandler } from 'express';
 import { z } from 'zod';
 import { checkAccess } from '../auth/actor.ts';
 import { defineRoute, idParams, operationIdOf, parseInput } from '../../http/route.ts';
@@ -22,18 +22,54 @@ import { PHOTO_MAX_BYTES } from './photos.ts';
 const LAB = ['lab_manager', 'platform_admin'] as const;
 const photoParams = z.object({ file: z.string().regex(PHOTO_FILE_PATTERN, 'an uploaded photo’s file name') });
 
+/** GET /instruments: the search, the same answer for every caller (public-answers.ts). */
+export function catalogSearchHandler(catalog: CatalogService): RequestHandler {
+  return async (req, res) => {
+    res.set('Cache-Control', 'no-store'); // until an answer says otherwise: errors are not kept
+    await catalog.answers.send(req, res, parseInput(searchQuerySchema, req.query, 'query'));
+  };
+}
+
 export function catalogRoutes(catalog: CatalogService, registry: OpenAPIRegistry): Router {
   const router = Router();
   const tag = 'Catalogue';
-  defineRoute(router, registry, {
+  // The search is the same for every caller: answered with an ETag, 304 when it is still current
+  // (public-answers.ts), so the route and its OpenAPI entry are written out here.
+  router.get('/instruments', catalogSearchHandler(catalog));
+  const etagHeader = {
+    ETag: {
+      description: 'Weak validator of the catalogue at the answer’s snapshot and the normalised request',
+      schema: { type: 'string' as const },
+    },
+    'Cache-Control': {
+      description: '`public, no-cache`: any cache may keep it, revalidating each time',
+      schema: { type: 'string' as const },
+    },
+  };
+  registry.registerPath({
     method: 'get',
-    path: '/instruments',
+    path: '/api/v1/instruments',
+    operationId: operationIdOf('get', '/instruments'),
     summary: 'Search every instrument in the province: full text, filters, facets, cursor pages',
-    tag,
-    access: 'public',
-    query: searchQuerySchema,
-    response: searchResultSchema,
-    handler: ({ query }) => catalog.search(query),
+    description:
+      'Public. The answer is the same for every caller. It carries an ETag (the catalogue’s version at the ' +
+      'answer’s snapshot and the normalised request); sent back in If-None-Match, an answer still current is ' +
+      '304 without the search running. JSON of 1 KB or more is gzipped for callers that accept it.',
+    tags: [tag],
+    security: [],
+    request: {
+      query: searchQuerySchema as never,
+      headers: z.object({ 'if-none-match': z.string().optional() }) as never,
+    },
+    responses: {
+      200: {
+        description: 'OK',
+        headers: etagHeader,
+        content: { 'application/json': { schema: searchResultSchema } },
+      },
+      304: { description: 'Not modified: the ETag sent in If-None-Match is still current', headers: etagHeader },
+      400: { description: 'Invalid input (application/problem+json)' },
+    },
   });
   defineRoute(router, registry, {
     method: 'get',

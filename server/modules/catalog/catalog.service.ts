@@ -29,7 +29,8 @@ import { CatalogContext } from './context.ts';
 import { InstrumentPhotos } from './photos.ts';
 import { InstrumentRecords, type CreateResult, type ListingGate } from './records.ts';
 import { ReferenceViews } from './reference.ts';
-import { CatalogSearch } from './search.ts';
+import { CatalogSearch, type CatalogStamp } from './search.ts';
+import { PublicAnswers } from './public-answers.ts';
 
 export { listPrice } from './records.ts';
 
@@ -37,6 +38,10 @@ export class CatalogService {
   /** Uploaded photos and the hosts photo addresses may point at. */
   readonly photos: InstrumentPhotos;
   private readonly searching: CatalogSearch;
+  /** The search's count cache (its size and hits are read by tests and benchmarks). */
+  readonly counts: CatalogContext['counts'];
+  /** The search over HTTP: ETags, 304s and the last answers kept (public-answers.ts). */
+  readonly answers: PublicAnswers;
   private readonly records: InstrumentRecords;
   private readonly reference: ReferenceViews;
 
@@ -44,12 +49,22 @@ export class CatalogService {
     db: Database,
     repo: CatalogRepo,
     clock: Clock,
-    options: { fileDir?: string; photoHosts?: readonly string[]; audit?: AuditLog } = {},
+    options: {
+      fileDir?: string;
+      photoHosts?: readonly string[];
+      audit?: AuditLog;
+      /** Bound of the search's count cache in bytes (count-cache.ts; default 64 MiB, 0 = off). */
+      countCacheBytes?: number;
+      /** Bound of the kept public search answers in bytes (public-answers.ts; default 8 MiB, 0 = off). */
+      answerCacheBytes?: number;
+    } = {},
   ) {
     const files = openFileStore(db, options.fileDir ?? path.join(os.tmpdir(), 'isp-files'));
     this.photos = new InstrumentPhotos(db, repo, files, clock, options.photoHosts ?? []);
     // One context: search and the reference views share the reference data and the memo.
-    const ctx = new CatalogContext(db, repo, clock, this.photos);
+    const ctx = new CatalogContext(db, repo, clock, this.photos, options.countCacheBytes);
+    this.counts = ctx.counts;
+    this.answers = new PublicAnswers(this, options.answerCacheBytes);
     this.searching = new CatalogSearch(ctx);
     this.records = new InstrumentRecords(ctx, options.audit);
     this.reference = new ReferenceViews(ctx);
@@ -59,6 +74,16 @@ export class CatalogService {
 
   search(query: SearchQuery): Promise<SearchResult> {
     return this.searching.search(query);
+  }
+
+  /** A search and the stamp of its snapshot (the ETag of a public answer). */
+  searchStamped(query: SearchQuery): Promise<{ result: SearchResult; stamp: CatalogStamp | null }> {
+    return this.searching.searchStamped(query);
+  }
+
+  /** The catalogue's stamp now: what a conditional request is checked against. */
+  stamp(): Promise<CatalogStamp> {
+    return this.searching.stamp();
   }
 
   // Reference views (reference.ts)

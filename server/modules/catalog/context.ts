@@ -8,6 +8,7 @@ import type { Clock } from '../../shared/clock.ts';
 import type { InstrumentSummary } from './catalog.schemas.ts';
 import type { CatalogRepo, SummaryRow } from './catalog.repo.ts';
 import type { InstrumentPhotos } from './photos.ts';
+import { CountCache, type Counted } from './count-cache.ts';
 
 /** Cities and the taxonomy, with the lookups search needs. */
 export interface Reference {
@@ -54,6 +55,8 @@ class CatalogMemo {
 export class CatalogContext {
   private readonly memo = new CatalogMemo();
   private reference: Reference | null = null;
+  /** Counted matches per normalised filters and version (count-cache.ts). */
+  readonly counts: CountCache;
 
   constructor(
     readonly db: Database,
@@ -61,7 +64,10 @@ export class CatalogContext {
     readonly clock: Clock,
     /** Uploaded photos and the hosts photo addresses may point at. */
     readonly photos: InstrumentPhotos,
-  ) {}
+    countCacheBytes?: number,
+  ) {
+    this.counts = new CountCache(countCacheBytes);
+  }
 
   private loadReference(): Promise<Reference> {
     return loadReference(this.repo);
@@ -82,8 +88,13 @@ export class CatalogContext {
    * (`db.read`): the version and the rows `compute` reads are then of the same moment, so a value is
    * never remembered under a version it was not computed from.
    */
-  async cached<T>(repo: CatalogRepo, key: string, compute: () => Promise<T>): Promise<T> {
-    return this.memo.get(key, await repo.catalogVersion(), compute);
+  async cached<T>(repo: CatalogRepo, key: string, compute: () => Promise<T>, version?: number): Promise<T> {
+    return this.memo.get(key, version ?? (await repo.catalogVersion()), compute);
+  }
+
+  /** The counted matches of some filters at a version read on the snapshot `compute` reads. */
+  counted(version: number, key: string, compute: () => Promise<Counted>): Promise<Counted> {
+    return this.counts.get(key, version, compute);
   }
 }
 

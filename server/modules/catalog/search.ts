@@ -10,6 +10,7 @@ import { z } from 'zod';
 import type { Facets, SearchQuery, SearchResult } from './catalog.schemas.ts';
 import type { ColumnSort, SearchFilters, TextTier } from './catalog.repo.ts';
 import { toSummary, type CatalogContext, type Reading, type Reference } from './context.ts';
+import type { Counted } from './count-cache.ts';
 import { CELLS, cellOf, histogramOfKeys, summarise, type FacetCounts } from './facet-histogram.ts';
 import { keyCategoryOrdinal, keyCityOrdinal, keyInstrumentId, keyModeRank } from './search-key.ts';
 import { matchExpression } from './search-text.ts';
@@ -22,8 +23,36 @@ const cursorSchema = z.union([
 interface FacetPass {
   counts: FacetCounts;
   /** Every match of the text alone, in key order, when the query is text plus facet filters. */
-  textKeys: number[] | null;
+  textKeys: Float64Array | null;
 }
+
+/** A search's reading: its snapshot, and the catalogue's version and stamp read on it. */
+interface SearchReading extends Reading {
+  stamp: CatalogStamp;
+}
+
+/**
+ * What a public catalogue answer is made of, as of a snapshot: the catalogue's version (every change
+ * to an instrument moves it) and the latest change to an organisation (institution names are shown).
+ */
+export interface CatalogStamp {
+  version: number;
+  organisations: number;
+}
+
+/** The filters that decide a counted set, in a fixed order: the count cache's key. */
+const countKey = (f: SearchFilters) =>
+  JSON.stringify([
+    f.text,
+    f.cityCode,
+    f.categoryCode,
+    f.institutionId,
+    f.status,
+    f.sharingMode,
+    f.minPriceFen,
+    f.maxPriceFen,
+    f.minValueFen,
+  ]);
 
 const SCANNABLE_SORTS = new Set<ColumnSort>(['price_asc', 'price_desc', 'value_asc', 'value_desc']);
 const SCAN_CHUNK = 512;
@@ -31,7 +60,7 @@ const SCAN_CHUNK = 512;
 const constrained = (f: SearchFilters) => Object.values(f).some((v) => v !== undefined && v !== null);
 
 /** Binary search in ascending keys (FTS returns rowids in order). */
-function sortedIncludes(keys: readonly number[], key: number): boolean {
+function sortedIncludes(keys: ArrayLike<number>, key: number): boolean {
   let lo = 0;
   let hi = keys.length - 1;
   while (lo <= hi) {
@@ -48,6 +77,16 @@ export class CatalogSearch {
   constructor(private readonly ctx: CatalogContext) {}
 
   async search(query: SearchQuery): Promise<SearchResult> {
+    return (await this.searchStamped(query)).result;
+  }
+
+  /** The catalogue's stamp alone (one statement: a snapshot of its own), what a conditional request is checked against. */
+  stamp(): Promise<CatalogStamp> {
+    return this.ctx.repo.catalogStamp();
+  }
+
+  /** A search and the stamp of the snapshot it ran on (null: answered without reading the catalogue). */
+  async searchStamped(query: SearchQuery): Promise<{ result: SearchResult; stamp: CatalogStamp | null }> {
     const ref = await this.ctx.ref();
     if (query.category && !ref.categoryByCode.has(query.category)) {
       throw badRequest('unknown category', [{ path: 'category', message: `no category ${query.category}` }]);
@@ -59,12 +98,13 @@ export class CatalogSearch {
     const text = query.q ? matchExpression(query.q) : null;
     if (query.q && !text) {
       // Nothing searchable in the query (only punctuation, say): nothing matches.
-      return {
+      const result = {
         items: [],
         nextCursor: null,
         total: include.has('total') ? 0 : null,
         facets: include.has('facets') ? this.facets(ref, null) : null,
       };
+      return { result, stamp: null };
     }
     const filters: SearchFilters = {
       text,
@@ -89,8 +129,8 @@ export class CatalogSearch {
     // One snapshot for the whole search, as when it ran without yielding: the counted keys, the page
     // walked against them and the summaries are of the same catalogue.
     return this.ctx.db.read(async (tx) => {
-      const r: Reading = { repo: this.ctx.repo.with(tx), ref };
-      await r.repo.beginSearch();
+      const repo = this.ctx.repo.with(tx);
+      const r: SearchReading = { repo, ref, stamp: await repo.beginSearch() };
       // Count first: the pass over every match also tells the page which strategy is cheaper.
       const pass = include.has('total') || include.has('facets') ? await this.facetPass(r, filters) : null;
       const { ids, next } =
@@ -100,7 +140,7 @@ export class CatalogSearch {
       const items = (await r.repo.summaries(ids)).map(toSummary);
       const total = pass && include.has('total') ? pass.counts.total : null;
       const facets = pass && include.has('facets') ? this.facets(ref, pass.counts) : null;
-      return { items, nextCursor: next, total, facets };
+      return { result: { items, nextCursor: next, total, facets }, stamp: r.stamp };
     });
   }
 
@@ -122,7 +162,7 @@ export class CatalogSearch {
   }
 
   private async columnPage(
-    r: Reading,
+    r: SearchReading,
     f: SearchFilters,
     sort: ColumnSort,
     cursor: { v: number; id: number } | null,
@@ -147,13 +187,15 @@ export class CatalogSearch {
   }
 
   /** The counted text matches that also pass the facet filters, read off their key bits. */
-  private matchingFacets(f: SearchFilters, keys: readonly number[]): number[] {
-    return keys.filter(
-      (k) =>
-        (f.cityOrdinal === undefined || keyCityOrdinal(k) === f.cityOrdinal) &&
-        (f.topCategoryOrdinal === undefined || keyCategoryOrdinal(k) === f.topCategoryOrdinal) &&
-        (f.modeRank === undefined || keyModeRank(k) === f.modeRank),
-    );
+  private matchingFacets(f: SearchFilters, keys: Float64Array): number[] {
+    const out: number[] = [];
+    for (const k of keys) {
+      if (f.cityOrdinal !== undefined && keyCityOrdinal(k) !== f.cityOrdinal) continue;
+      if (f.topCategoryOrdinal !== undefined && keyCategoryOrdinal(k) !== f.topCategoryOrdinal) continue;
+      if (f.modeRank !== undefined && keyModeRank(k) !== f.modeRank) continue;
+      out.push(k);
+    }
+    return out;
   }
 
   /**
@@ -162,7 +204,7 @@ export class CatalogSearch {
    * whose key is among them reads about limit ÷ selectivity rows instead; take whichever is fewer.
    */
   private async scanIsCheaper(
-    r: Reading,
+    r: SearchReading,
     f: SearchFilters,
     sort: ColumnSort,
     pass: FacetPass,
@@ -216,7 +258,7 @@ export class CatalogSearch {
    * Total and disjunctive facet counts. The facet filters (city, top category, sharing mode) are
    * applied to the histogram, not the query, so one pass over the matches answers them all.
    */
-  private async facetPass(r: Reading, f: SearchFilters): Promise<FacetPass> {
+  private async facetPass(r: SearchReading, f: SearchFilters): Promise<FacetPass> {
     const rest: SearchFilters = {
       ...f,
       cityCode: undefined,
@@ -225,9 +267,7 @@ export class CatalogSearch {
       modeRank: undefined,
       ...(f.topCategoryOrdinal !== undefined && { categoryCode: undefined, topCategoryOrdinal: undefined }),
     };
-    const textOnly = Object.entries(rest).every(([k, v]) => k === 'text' || v === undefined);
-    const keys = constrained(rest) ? await r.repo.matchingKeys(rest) : null;
-    const histogram = keys ? histogramOfKeys(keys) : await this.histogram(r, rest);
+    const { histogram, keys } = await this.count(r, rest);
     const selection = { cityOrdinal: f.cityOrdinal, categoryOrdinal: f.topCategoryOrdinal, modeRank: f.modeRank };
     const counts = summarise(histogram, selection);
     if (rest.categoryCode) {
@@ -239,13 +279,33 @@ export class CatalogSearch {
       });
       counts.byCategory = wider.byCategory;
     }
-    return { counts, textKeys: textOnly && f.text ? keys : null };
+    return { counts, textKeys: keys };
   }
 
-  private async histogram(r: Reading, f: SearchFilters): Promise<Int32Array> {
-    return constrained(f)
-      ? histogramOfKeys(await r.repo.matchingKeys(f))
-      : this.ctx.cached(r.repo, 'histogram:everything', () => this.histogramOfEverything(r));
+  private async histogram(r: SearchReading, f: SearchFilters): Promise<Int32Array> {
+    return (await this.count(r, f)).histogram;
+  }
+
+  /**
+   * The matches of some filters counted into a histogram (and, for text alone, listed), cached per
+   * filters and version (count-cache.ts); the whole catalogue's comes from its GROUP BY, memoised.
+   */
+  private async count(r: SearchReading, f: SearchFilters): Promise<Counted> {
+    const version = r.stamp.version;
+    if (!constrained(f)) {
+      const histogram = await this.ctx.cached(
+        r.repo,
+        'histogram:everything',
+        () => this.histogramOfEverything(r),
+        version,
+      );
+      return { histogram, keys: null };
+    }
+    const textOnly = f.text !== null && Object.entries(f).every(([k, v]) => k === 'text' || v === undefined);
+    return this.ctx.counted(version, countKey(f), async () => {
+      const keys = await r.repo.matchingKeys(f);
+      return { histogram: histogramOfKeys(keys), keys: textOnly ? Float64Array.from(keys) : null };
+    });
   }
 
   private async histogramOfEverything({ repo, ref }: Reading): Promise<Int32Array> {
