@@ -11,10 +11,12 @@ import { parseCsv, parseXlsx } from '../../server/modules/settlement/exports.ts'
 import { Aggregates } from '../../server/modules/stats/aggregates.ts';
 import { INSTRUMENT_HEADERS, SERVICE_HEADERS } from '../../server/modules/stats/national.ts';
 import { YEAR_CHUNK } from '../../server/modules/stats/year-builder.ts';
-import { servicesOf } from '../../server/app.ts';
+import { openDatabase } from '../../db/client.ts';
+import { createApp, servicesOf } from '../../server/app.ts';
 import { fixedClock } from '../../server/shared/clock.ts';
 import { createTestApp, download, signIn, type TestApp } from '../support/app.ts';
 import { shanghaiPeriod } from '../support/sql.ts';
+import { testStripe } from '../support/stripe.ts';
 
 const NOW = Date.parse('2026-11-05T10:00:00+08:00');
 const clock = fixedClock(NOW);
@@ -270,6 +272,31 @@ describe('institution figures', () => {
     expect(await completed(labOrg)).toBe(ownBefore);
     expect(await completed(elsewhere.institution)).toBe(elsewhereBefore);
     expect(await completed(labOrg)).toBe((await direct('b.institution_id = ?', labOrg)).completed);
+  });
+
+  it('patch the kept per-instrument table as its instruments change, from any server, equal to a fresh read', async () => {
+    // Another server of the same database (caches of its own): it refreshes the roll-up here.
+    const dbs = [openDatabase(t.target), openDatabase(t.target)];
+    const server = async (db: (typeof dbs)[number]) =>
+      createApp({ db, webRoot: null, clock, payments: await testStripe() });
+    const other = await server(dbs[0]!);
+    const dashboard = async (app = t.app) =>
+      (await (await signIn(app, 'finance@demo.test')).get(`/api/v1/stats/institutions/${labOrg}?year=2026`)).body;
+    const ids = (await t.db.column(
+      `SELECT id FROM bookings WHERE status = 'completed' AND institution_id = ? ORDER BY id LIMIT 3`,
+      [labOrg],
+    )) as number[];
+    await dashboard(); // kept by this server
+    await t.db.run(`UPDATE bookings SET rating = 1 WHERE id = ?`, [ids[0]!]);
+    await t.db.run(`UPDATE bookings SET status = 'cancelled' WHERE id = ?`, [ids[1]!]);
+    await dashboard(other); // the other server recomputes the marked months
+    await t.db.run(`UPDATE bookings SET actual_minutes = 5 WHERE id = ?`, [ids[2]!]);
+    const patched = await dashboard();
+    expect(patched).toEqual(await dashboard(await server(dbs[1]!))); // read whole there
+    expect(patched.instruments.length).toBeGreaterThan(1);
+    await t.db.run(`UPDATE bookings SET status = 'completed' WHERE id = ?`, [ids[1]!]);
+    expect(await dashboard()).toEqual(await dashboard(other));
+    for (const db of dbs) await db.close();
   });
 
   it('lists the underused instruments under the thresholds', async () => {

@@ -5,19 +5,13 @@
  */
 import { forbidden, notFound } from '../../shared/errors.ts';
 import type { Actor } from '../auth/actor.ts';
-import { figures } from './figures.ts';
-import { LEVEL_SUMS, level, levelCounters, total } from './levels.ts';
+import { InstrumentTables } from './instrument-table.ts';
+import { level, total } from './levels.ts';
 import type { ReadContext } from './read-context.ts';
 
 const ORGANISATION_SQL = `SELECT id, name, kind FROM organisations WHERE id = ?`;
 /** The institution's version: a single look-up on its index. */
 const INSTITUTION_VERSION_SQL = `SELECT MAX(refreshed_at) FROM instrument_month_stats WHERE institution_id = ?`;
-const INSTRUMENT_YEARS_SQL = `SELECT y.instrument_id AS g, i.name_zh AS "nameZh", ${LEVEL_SUMS.replace(/SUM\((\w+)\)/g, 'y.$1')}
-           FROM instrument_year_stats y JOIN instruments i ON i.id = y.instrument_id
-           WHERE y.institution_id = ? AND y.year = ? ORDER BY y.instrument_id`;
-const SERVED_SQL = `SELECT e.instrument_id AS g, COUNT(DISTINCT e.enterprise_id) AS n FROM instrument_month_enterprises e
-               WHERE e.instrument_id IN (SELECT id FROM instruments WHERE institution_id = ?) AND e.month BETWEEN ? AND ?
-               GROUP BY e.instrument_id`;
 const UNDERUSED_SQL = `SELECT y.instrument_id AS id, i.name_zh AS "nameZh", o.name AS "institutionName", y.open_minutes AS "openMinutes",
                 y.used_minutes AS "usedMinutes", y.external_minutes AS "externalMinutes"
          FROM instrument_year_stats y JOIN instruments i ON i.id = y.instrument_id JOIN organisations o ON o.id = y.institution_id
@@ -32,6 +26,9 @@ export function canSeeInstitution(actor: Actor, institutionId: number): boolean 
 }
 
 export class InstitutionFigures {
+  /** The per-instrument tables, patched as the institution's instruments change. */
+  private readonly tables = new InstrumentTables();
+
   constructor(private readonly ctx: ReadContext) {}
 
   /** An institution's dashboard: totals, by month, and every instrument's figures. */
@@ -48,13 +45,6 @@ export class InstitutionFigures {
         const from = `${year}-01`;
         const to = `${year}-12`;
         const key = String(institutionId);
-        const rows = await tx.all<Record<string, unknown> & { g: number; nameZh: string }>(INSTRUMENT_YEARS_SQL, [
-          institutionId,
-          year,
-        ]);
-        const served = new Map(
-          (await tx.all<{ g: number; n: number }>(SERVED_SQL, [institutionId, from, to])).map((r) => [r.g, r.n]),
-        );
         return {
           year,
           institution: { id: org.id, name: org.name },
@@ -63,11 +53,7 @@ export class InstitutionFigures {
             month: g.key,
             ...g.figures,
           })),
-          instruments: rows.map((r) => ({
-            instrumentId: r.g,
-            nameZh: r.nameZh,
-            ...figures(levelCounters(r), served.get(r.g) ?? 0),
-          })),
+          instruments: await this.tables.table(tx, institutionId, year, version),
         };
       });
     });
