@@ -5,16 +5,62 @@
 import { z } from 'zod';
 import { badRequest } from '../../shared/errors.ts';
 import { decodeCursor, encodeCursor } from '../../shared/cursor.ts';
-import { formatInstant, parseInstant } from '../../shared/time.ts';
+import { formatInstant, parseInstant, zoneOffsetMinutes } from '../../shared/time.ts';
 import type { Actor } from '../auth/actor.ts';
 import type { SearchQuery } from '../catalog/catalog.schemas.ts';
 import type { CatalogService } from '../catalog/catalog.service.ts';
+import { MAX_BLOCK_MS } from './booking.repo.ts';
 import type { BookingRequest } from './booking.schemas.ts';
 import { bookableStatus, DAY, type BookingContext } from './context.ts';
 import { priceOfRequest, usageOf, userTypeOf } from './prices.ts';
+import { rulesOf } from './rules.ts';
 import { availability, describeProblem, type Interval } from './slots.ts';
 
 const MAX_WINDOW_DAYS = 92;
+const HOUR = 3_600_000;
+
+/**
+ * The times of the active bookings whose blocks meet a window (as the repository's activeBookingsOf,
+ * same bounds and index): only the two columns the answer shows, not whole booking rows.
+ */
+const BUSY_TIMES_SQL = `SELECT start_at AS start, end_at AS "end" FROM bookings
+  WHERE instrument_id = ? AND block_start_at < ? AND block_start_at > ? AND block_end_at > ?
+    AND status IN ('pending_payment', 'requested', 'approved', 'in_progress')
+  ORDER BY block_start_at`;
+
+/** "00" … "59". */
+const TWO_DIGITS = Array.from({ length: 60 }, (_, i) => (i < 10 ? `0${i}` : String(i)));
+
+/**
+ * formatInstant for the many instants of one answer (a 60-day window has ~1,500): the date is made
+ * once per local day and the offset once per offset, hours, minutes and seconds come from a table.
+ * Formatting each instant afresh (a Date and toISOString) was half of the request's time.
+ */
+function instantFormatter(zone: string): (ms: number) => string {
+  let day = NaN;
+  let date = '';
+  let offset = NaN;
+  let tail = '';
+  return (ms) => {
+    const o = zoneOffsetMinutes(ms, zone);
+    const local = ms + o * 60_000;
+    const d = Math.floor(local / DAY);
+    if (d !== day) {
+      const text = new Date(d * DAY).toISOString(); // "YYYY-MM-DDT00:00:00.000Z"
+      if (text.length !== 24) return formatInstant(ms, zone); // a year outside 0000–9999: as it is
+      date = text.slice(0, 11);
+      day = d;
+    }
+    if (o !== offset) {
+      const abs = Math.abs(o);
+      tail = `${o < 0 ? '-' : '+'}${TWO_DIGITS[Math.floor(abs / 60)]}:${TWO_DIGITS[abs % 60]}`;
+      offset = o;
+    }
+    const rest = local - d * DAY;
+    const time = `${TWO_DIGITS[Math.floor(rest / HOUR)]}:${TWO_DIGITS[Math.floor(rest / 60_000) % 60]}:${TWO_DIGITS[Math.floor(rest / 1000) % 60]}`;
+    return date + time + tail;
+  };
+}
 
 const availabilityCursor = z.object({ c: z.string().nullable(), skip: z.number().int().min(0) });
 
@@ -25,26 +71,40 @@ export class BookingAvailability {
 
   async availability(instrumentId: number, fromIso: string, toIso: string, durationMinutes?: number) {
     const { ctx } = this;
-    const instrument = await ctx.instrumentOr404(instrumentId);
-    const rules = await ctx.rules(instrumentId, instrument.timeZone);
+    // Reads that do not wait for each other go together (on PostgreSQL each is a round trip).
+    const [instrument, schedule] = await Promise.all([
+      ctx.instrumentOr404(instrumentId),
+      ctx.repo.schedule(instrumentId),
+    ]);
+    const rules = rulesOf(instrument.timeZone, schedule);
     const { from, to } = this.window(fromIso, toIso);
     const duration = durationMinutes ?? rules.minBookingMinutes;
     if (duration < 1)
       throw badRequest('durationMinutes must be positive', [{ path: 'query.durationMinutes', message: 'at least 1' }]);
-    const s = await ctx.situation(instrumentId, rules, from, to);
+    const [s, busy] = await Promise.all([
+      ctx.situation(instrumentId, rules, from, to),
+      ctx.db.all<Interval>(BUSY_TIMES_SQL, [instrumentId, to, from - MAX_BLOCK_MS, from]),
+    ]);
     const bookable = rules.machineTimeEnabled && bookableStatus(instrument.runStatus);
     const result = bookable ? availability(s, from, to, duration) : { free: [], slots: [] };
     const zone = rules.timeZone;
-    const iso = (i: Interval) => ({ start: formatInstant(i.start, zone), end: formatInstant(i.end, zone) });
-    const busy = await ctx.repo.activeBookingsOf(instrumentId, from, to);
+    const format = instantFormatter(zone);
+    const iso = (i: Interval) => ({ start: format(i.start), end: format(i.end) });
+    const slots: { start: string; end: string }[] = [];
+    const maxMinutes: Record<string, number> = {};
+    for (const slot of result.slots) {
+      const start = format(slot.start);
+      slots.push({ start, end: format(slot.end) });
+      maxMinutes[start] = slot.maxMinutes;
+    }
     return {
       instrumentId,
       timeZone: zone,
       durationMinutes: duration,
       free: result.free.map(iso),
-      slots: result.slots.map(iso),
-      maxMinutes: Object.fromEntries(result.slots.map((slot) => [formatInstant(slot.start, zone), slot.maxMinutes])),
-      busy: busy.map((b) => iso({ start: b.startAt!, end: b.endAt! })),
+      slots,
+      maxMinutes,
+      busy: busy.map(iso),
     };
   }
 
