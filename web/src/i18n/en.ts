@@ -42,6 +42,7 @@ const en: Resources = {
     labBookings: 'Booking requests',
     training: 'Training records',
     holidays: 'Holidays',
+    publicNotices: 'Voucher payments in public notice',
     catalog: 'Find instruments',
     myInstruments: 'My instruments',
     manageInstruments: 'Instruments',

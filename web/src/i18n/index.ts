@@ -1,8 +1,7 @@
-import i18n from 'i18next';
+import i18n, { type BackendModule } from 'i18next';
 import { initReactI18next } from 'react-i18next';
 import dayjs from 'dayjs';
 import 'dayjs/locale/zh-cn';
-import en from './en';
 import zhCN from './zh-CN';
 
 export const LANGUAGES = ['zh-CN', 'en'] as const;
@@ -23,15 +22,36 @@ function applyLanguage(lng: string) {
   document.documentElement.lang = lng === 'en' ? 'en' : 'zh-CN';
 }
 
-void i18n.use(initReactI18next).init({
-  resources: { 'zh-CN': { translation: zhCN }, en: { translation: en } },
-  lng: storedLanguage(),
-  fallbackLng: 'zh-CN',
-  interpolation: { escapeValue: false },
-  returnNull: false,
-  showSupportNotice: false,
-});
-applyLanguage(i18n.language);
+/**
+ * Chinese is bundled; English is fetched when first chosen (i18n.changeLanguage waits for it), so the
+ * catalogue's first screen does not carry a second copy of every text.
+ */
+const englishOnDemand: BackendModule = {
+  type: 'backend',
+  init: () => undefined,
+  read: (lng, _ns, callback) => {
+    if (lng !== 'en') return callback(null, lng === 'zh-CN' ? zhCN : {});
+    import('./en').then(
+      (m) => callback(null, m.default),
+      (e: unknown) => callback(e instanceof Error ? e.message : String(e), false),
+    );
+  },
+};
+
+/** Resolves once the stored language's texts are in (at once for Chinese): render after it, no flash of Chinese. */
+export const i18nReady = i18n
+  .use(englishOnDemand)
+  .use(initReactI18next)
+  .init({
+    resources: { 'zh-CN': { translation: zhCN } },
+    partialBundledLanguages: true,
+    lng: storedLanguage(),
+    fallbackLng: 'zh-CN',
+    interpolation: { escapeValue: false },
+    returnNull: false,
+    showSupportNotice: false,
+  })
+  .then(() => applyLanguage(i18n.language));
 
 i18n.on('languageChanged', (lng) => {
   applyLanguage(lng);
@@ -41,6 +61,24 @@ i18n.on('languageChanged', (lng) => {
     // storage may be unavailable (private mode); the choice then lasts for this page only
   }
 });
+
+let pageTexts: Promise<void> | null = null;
+/**
+ * The pages' own Chinese texts (./zh-parts), not the catalogue's: every other route and the signed-in header
+ * wait for them (app/router.tsx, app/AppLayout.tsx). Fetched once; a failed fetch is tried again.
+ */
+export function loadPageTexts(): Promise<void> {
+  pageTexts ??= import('./zh-parts').then(
+    (m) => {
+      i18n.addResourceBundle('zh-CN', 'translation', m.default, true, false);
+    },
+    (e: unknown) => {
+      pageTexts = null;
+      throw e;
+    },
+  );
+  return pageTexts;
+}
 
 export const isEnglish = (lng: string) => lng.startsWith('en');
 

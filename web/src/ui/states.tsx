@@ -1,7 +1,7 @@
-import { Button, Empty, Result } from 'antd';
-import type { ReactNode } from 'react';
+import { CloseCircleFilled } from '@ant-design/icons';
+import { Button, Empty, Spin } from 'antd';
+import { lazy, Suspense, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link } from 'react-router';
 import { isApiError } from '../api/client';
 
 /** A failed request, with a retry button. */
@@ -13,20 +13,23 @@ export function ErrorState({ error, onRetry, title }: { error: unknown; onRetry?
     : isApiError(error) && error.status < 500 && error.detail
       ? error.detail
       : t('common.errorGeneric');
+  // antd's Result markup and look, without its module (and its illustrations) in the first screen; no
+  // lazy chunk either: this state must show when the network is gone.
   return (
-    <Result
-      status="error"
-      title={title ?? t('common.errorTitle')}
-      subTitle={detail}
-      data-testid="error-state"
-      extra={
-        onRetry ? (
+    <div className="state-error" role="alert" data-testid="error-state">
+      <div className="state-error__icon">
+        <CloseCircleFilled />
+      </div>
+      <div className="state-error__title">{title ?? t('common.errorTitle')}</div>
+      <div className="state-error__subtitle">{detail}</div>
+      {onRetry ? (
+        <div className="state-error__extra">
           <Button type="primary" onClick={onRetry}>
             {t('common.retry')}
           </Button>
-        ) : undefined
-      }
-    />
+        </div>
+      ) : null}
+    </div>
   );
 }
 
@@ -47,36 +50,26 @@ export function EmptyState({ title, hint, action }: { title: string; hint?: stri
   );
 }
 
-export function NotFoundPage({ title, text }: { title?: string; text?: string }) {
-  const { t } = useTranslation();
+const NotFoundResult = lazy(() => import('./ResultPages').then((m) => ({ default: m.NotFoundResult })));
+const ForbiddenResult = lazy(() => import('./ResultPages').then((m) => ({ default: m.ForbiddenResult })));
+const resultFallback = (
+  <div className="page-spin">
+    <Spin size="large" />
+  </div>
+);
+
+export function NotFoundPage(props: { title?: string; text?: string }) {
   return (
-    <Result
-      status="404"
-      title={title ?? t('common.notFoundTitle')}
-      subTitle={text ?? t('common.notFoundText')}
-      data-testid="not-found"
-      extra={
-        <Link to="/instruments">
-          <Button type="primary">{t('common.backHome')}</Button>
-        </Link>
-      }
-    />
+    <Suspense fallback={resultFallback}>
+      <NotFoundResult {...props} />
+    </Suspense>
   );
 }
 
-export function ForbiddenPage({ text }: { text?: string }) {
-  const { t } = useTranslation();
+export function ForbiddenPage(props: { text?: string }) {
   return (
-    <Result
-      status="403"
-      title={t('common.forbiddenTitle')}
-      subTitle={text ?? t('common.forbiddenText')}
-      data-testid="forbidden"
-      extra={
-        <Link to="/instruments">
-          <Button type="primary">{t('common.backHome')}</Button>
-        </Link>
-      }
-    />
+    <Suspense fallback={resultFallback}>
+      <ForbiddenResult {...props} />
+    </Suspense>
   );
 }

@@ -1,13 +1,15 @@
-import { ClockCircleOutlined } from '@ant-design/icons';
+import { CalendarOutlined, ClockCircleOutlined, SwapRightOutlined } from '@ant-design/icons';
 import { useInfiniteQuery } from '@tanstack/react-query';
-import { Button, DatePicker, Select, Space, Tag, Typography } from 'antd';
+import { Button, Select, Space, Tag } from 'antd';
 import type { Dayjs } from 'dayjs';
-import { useState } from 'react';
+import { lazy, startTransition, Suspense, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { bookingApi, type AvailabilitySearchParams } from '../../api/booking';
 import { EmptyState, ErrorState } from '../../ui/states';
 import { addDays, dayjs, formatDateTime, todayIn, toIso, zonedInstant } from '../../ui/time';
 import { InstrumentCard, InstrumentCardSkeleton } from '../catalog/InstrumentCard';
+import type { RangeFieldProps } from './FreeTimeRange';
+import { Text } from '../../ui/Text';
 
 /** Free-time search works on the province's calendar days. */
 const ZONE = 'Asia/Shanghai';
@@ -27,6 +29,48 @@ export function parseFreeTime(params: URLSearchParams): FreeTime | null {
   return { from, to, hours };
 }
 
+const RangeField = lazy(() => import('./FreeTimeRange'));
+
+/**
+ * The date picker (its panels and date maths, ~50 KB gzipped) is not part of the catalogue's first screen:
+ * a look-alike stand-in shows the dates and fetches the picker when the visitor points at or clicks
+ * (taps, or presses Enter on) it; a click opens the picker as soon as it arrives.
+ */
+function DeferredRange(props: Omit<RangeFieldProps, 'open' | 'onOpenChange'>) {
+  const [wanted, setWanted] = useState(false);
+  const [open, setOpen] = useState(false);
+  // A transition: the stand-in stays on screen (and under the pointer) until the picker is ready, so
+  // a click that lands meanwhile still reaches it (a fallback would remount the button mid-click).
+  const load = () => startTransition(() => setWanted(true));
+  const [from, to] = props.value ?? [null, null];
+  const standIn = (
+    <button
+      type="button"
+      className="range-stand-in"
+      data-testid="free-range-stand-in"
+      onPointerEnter={load}
+      onClick={() => {
+        load();
+        setOpen(true);
+      }}
+    >
+      <span className={from ? undefined : 'range-stand-in__placeholder'}>
+        {from ? from.format('YYYY-MM-DD') : props.placeholder[0]}
+      </span>
+      <SwapRightOutlined className="range-stand-in__sep" />
+      <span className={to ? undefined : 'range-stand-in__placeholder'}>
+        {to ? to.format('YYYY-MM-DD') : props.placeholder[1]}
+      </span>
+      <CalendarOutlined className="range-stand-in__icon" />
+    </button>
+  );
+  return (
+    <Suspense fallback={standIn}>
+      {wanted ? <RangeField {...props} open={open} onOpenChange={setOpen} /> : standIn}
+    </Suspense>
+  );
+}
+
 /** "free between <from> and <to> for <n> hours": dates and length, applied to the URL by `onApply`. */
 export function FreeTimeFilter({ value, onApply }: { value: FreeTime | null; onApply: (v: FreeTime | null) => void }) {
   const { t } = useTranslation();
@@ -40,12 +84,11 @@ export function FreeTimeFilter({ value, onApply }: { value: FreeTime | null; onA
       <span className="free-search__label">
         <ClockCircleOutlined /> {t('freeSearch.title')}
       </span>
-      <DatePicker.RangePicker
+      <DeferredRange
         value={range}
-        onChange={(r) => setRange(r && r[0] && r[1] ? [r[0], r[1]] : null)}
+        onChange={setRange}
         disabledDate={(d) => d.format('YYYY-MM-DD') < today || d.format('YYYY-MM-DD') > addDays(today, 366)}
         placeholder={[t('freeSearch.from'), t('freeSearch.to')]}
-        allowClear={false}
       />
       <Select<number>
         value={hours}
@@ -114,7 +157,7 @@ export function FreeTimeResults({
         <Tag closable onClose={onClear} color="green" icon={<ClockCircleOutlined />}>
           {chip}
         </Tag>
-        <Typography.Text type="secondary">{t('freeSearch.total', { n: free.hours })}</Typography.Text>
+        <Text type="secondary">{t('freeSearch.total', { n: free.hours })}</Text>
       </div>
       <div className="results-list">
         {query.isPending ? (

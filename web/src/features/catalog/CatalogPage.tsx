@@ -1,5 +1,7 @@
 import { FilterOutlined, SearchOutlined } from '@ant-design/icons';
-import { Alert, Button, Drawer, Grid, Input, Select, Space, Tag, Typography } from 'antd';
+import { Alert, Button, Drawer, Grid, Select, Space, Tag } from 'antd';
+// The plain input, not antd's Input with its TextArea, Password, OTP and Search attached (~3 KB gzipped).
+import Input from 'antd/es/input/Input';
 import { useMemo, useState } from 'react';
 import { Trans, useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router';
@@ -13,6 +15,7 @@ import { FacetPanel } from './FacetPanel';
 import { InstrumentCard, InstrumentCardSkeleton } from './InstrumentCard';
 import { findCategoryPath, useCategories, useCities, useInstrumentSearch } from './queries';
 import { hasFilters, parseSearch, toApiParams, toUrlParams, type CatalogSearch } from './searchState';
+import { Text } from '../../ui/Text';
 
 function SearchBox({ initial, onSearch, large }: { initial: string; onSearch: (q: string) => void; large: boolean }) {
   const { t } = useTranslation();
@@ -244,13 +247,13 @@ export function CatalogPage() {
             <div className={`results-list${busy && !results.isPending ? ' results-list--stale' : ''}`}>{body}</div>
             {items.length > 0 ? (
               <div className="results-more">
-                <Typography.Text type="secondary" data-testid="loaded-count">
+                <Text type="secondary" data-testid="loaded-count">
                   {total !== null
                     ? results.hasNextPage
                       ? t('common.loadedOf', { shown: items.length, total })
                       : t('common.loadedAll', { total })
                     : t('common.loadedCount', { shown: items.length })}
-                </Typography.Text>
+                </Text>
                 {results.hasNextPage ? (
                   <Button
                     size="large"

@@ -1,5 +1,5 @@
 import { CloseCircleOutlined, LeftOutlined } from '@ant-design/icons';
-import { Button, Divider, InputNumber, Select, Skeleton, Space, Typography } from 'antd';
+import { Button, Divider, InputNumber, Select, Skeleton, Space } from 'antd';
 import { useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { RUN_STATUSES, SHARING_MODES, type CategoryNode, type Facets, type RunStatus } from '../../api/catalog';
@@ -7,6 +7,7 @@ import { parseYuanToFen } from '../../ui/money';
 import { localName } from '../../ui/names';
 import { findCategoryPath } from './queries';
 import type { CatalogSearch } from './searchState';
+import { Text, Title5 } from '../../ui/Text';
 
 type Props = {
   search: CatalogSearch;
@@ -22,7 +23,7 @@ function Section({ title, children, extra }: { title: string; children: ReactNod
   return (
     <section className="facet-section">
       <div className="facet-section__head">
-        <Typography.Text strong>{title}</Typography.Text>
+        <Text strong>{title}</Text>
         {extra}
       </div>
       {children}
@@ -180,9 +181,9 @@ function PriceRange({ search, onChange }: Pick<Props, 'search' | 'onChange'>) {
         />
       </Space.Compact>
       {invalid ? (
-        <Typography.Text type="danger" className="price-range__error">
+        <Text type="danger" className="price-range__error">
           {t('catalog.priceInvalid')}
-        </Typography.Text>
+        </Text>
       ) : null}
       <Button block onClick={apply} disabled={invalid} data-testid="price-apply" className="price-range__apply">
         {t('common.apply')}
@@ -200,13 +201,7 @@ export function FacetPanel({ search, facets, tree, onChange, onClear, showTitle 
   return (
     <div className="facet-panel" data-testid="facet-panel">
       <div className="facet-panel__head">
-        {showTitle ? (
-          <Typography.Title level={5} style={{ margin: 0 }}>
-            {t('catalog.filterTitle')}
-          </Typography.Title>
-        ) : (
-          <span />
-        )}
+        {showTitle ? <Title5>{t('catalog.filterTitle')}</Title5> : <span />}
         {hasAny ? (
           <Button type="link" size="small" icon={<CloseCircleOutlined />} onClick={onClear} data-testid="clear-filters">
             {t('common.clear')}

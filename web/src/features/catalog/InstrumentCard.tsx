@@ -1,5 +1,5 @@
 import { BankOutlined, EnvironmentOutlined } from '@ant-design/icons';
-import { Skeleton, Tag, Typography } from 'antd';
+import { Skeleton, Tag } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import type { InstrumentSummary } from '../../api/catalog';
@@ -9,6 +9,7 @@ import { formatFenCompact } from '../../ui/money';
 import { localName } from '../../ui/names';
 import { FromPrice } from '../../ui/Price';
 import { RunStatusTag, SharingModeTag } from '../../ui/tags';
+import { Text } from '../../ui/Text';
 
 export function InstrumentCard({ item, compact }: { item: InstrumentSummary; compact: boolean }) {
   const { t, i18n } = useTranslation();
@@ -47,9 +48,9 @@ export function InstrumentCard({ item, compact }: { item: InstrumentSummary; com
         <div className="instrument-card__price" data-testid="instrument-card-price">
           <FromPrice price={item.listPrice} />
         </div>
-        <Typography.Text type="secondary" className="instrument-card__value">
+        <Text type="secondary" className="instrument-card__value">
           {t('catalog.originalValue')} {formatFenCompact(item.originalValueFen, i18n.language)}
-        </Typography.Text>
+        </Text>
       </div>
     </article>
   );
