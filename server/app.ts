@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import cookieParser from 'cookie-parser';
+import expressStaticGzip from 'express-static-gzip';
 import express, { type Express } from 'express';
 import nodemailer from 'nodemailer';
 import swaggerUi from 'swagger-ui-express';
@@ -418,6 +419,16 @@ export function createApp(deps: AppDeps): Express {
 
   const webRoot = deps.webRoot === undefined ? defaultWebRoot : deps.webRoot;
   if (webRoot && fs.existsSync(path.join(webRoot, 'index.html'))) {
+    // Hashed build output: compressed at build (brotli, gzip), cached for good — a new build has new names.
+    app.use(
+      '/assets',
+      expressStaticGzip(path.join(webRoot, 'assets'), {
+        enableBrotli: true,
+        orderPreference: ['br', 'gz'],
+        index: false,
+        serveStatic: { immutable: true, maxAge: '1y', fallthrough: true },
+      }),
+    );
     app.use(express.static(webRoot, { index: false, maxAge: '1h' }));
     // Client-side routes: every other GET gets the SPA shell.
     app.get('/{*splat}', (_req, res) => {

@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import react from '@vitejs/plugin-react';
 import { defineConfig, type Plugin } from 'vite';
+import { compression } from 'vite-plugin-compression2';
 
 const webRoot = fileURLToPath(new URL('.', import.meta.url));
 
@@ -47,7 +48,14 @@ const outDir = fileURLToPath(new URL('../dist/web', import.meta.url));
 
 export default defineConfig({
   root: webRoot,
-  plugins: [englishPartsApart, staticClosures, react()],
+  plugins: [
+    englishPartsApart,
+    staticClosures,
+    react(),
+    // Scripts and styles compressed once at build (brotli and gzip beside each file), served as they
+    // are by the server (express-static-gzip): no compression per request, and the best ratio.
+    compression({ algorithms: ['brotliCompress', 'gzip'], include: /\.(js|css|svg|json)$/, threshold: 1024 }),
+  ],
   build: {
     outDir,
     emptyOutDir: true,
