@@ -6,7 +6,7 @@ import {
   SearchOutlined,
   UserOutlined,
 } from '@ant-design/icons';
-import { Button, Drawer, Dropdown, Grid, Layout, Menu, Space } from 'antd';
+import { Button, Dropdown, Grid, Layout, Menu, Space } from 'antd';
 import type { MenuProps } from 'antd';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -16,6 +16,7 @@ import { LogoMark } from '../ui/LogoMark';
 import { RestrictionBanner, useAuth } from './auth';
 import type * as SignedInChrome from './signedInChrome';
 import { Text } from '../ui/Text';
+import { LazyDrawer } from '../ui/LazyDrawer';
 
 const { Header, Sider, Content, Footer } = Layout;
 
@@ -218,7 +219,7 @@ export function AppLayout() {
             <Menu mode="inline" selectedKeys={[selected]} items={items} className="app-menu" />
           </Sider>
         ) : (
-          <Drawer
+          <LazyDrawer
             placement="left"
             open={drawerOpen}
             onClose={() => setDrawerOpen(false)}
@@ -237,7 +238,7 @@ export function AppLayout() {
               onClick={() => setDrawerOpen(false)}
               className="app-menu"
             />
-          </Drawer>
+          </LazyDrawer>
         )}
         <Layout className="app-main">
           <Content id="main" className="app-content" tabIndex={-1}>

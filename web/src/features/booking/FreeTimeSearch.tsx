@@ -1,6 +1,7 @@
 import { CalendarOutlined, ClockCircleOutlined, SwapRightOutlined } from '@ant-design/icons';
 import { useInfiniteQuery } from '@tanstack/react-query';
-import { Button, Select, Space, Tag } from 'antd';
+import { Button, Space, Tag } from 'antd';
+import { NativeSelect } from '../../ui/NativeSelect';
 import type { Dayjs } from 'dayjs';
 import { lazy, startTransition, Suspense, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -90,9 +91,9 @@ export function FreeTimeFilter({ value, onApply }: { value: FreeTime | null; onA
         disabledDate={(d) => d.format('YYYY-MM-DD') < today || d.format('YYYY-MM-DD') > addDays(today, 366)}
         placeholder={[t('freeSearch.from'), t('freeSearch.to')]}
       />
-      <Select<number>
+      <NativeSelect<number>
         value={hours}
-        onChange={setHours}
+        onChange={(n) => setHours(n ?? 2)}
         aria-label={t('freeSearch.hours')}
         options={HOURS.map((n) => ({ value: n, label: t('freeSearch.hoursUnit', { n }) }))}
         style={{ width: 110 }}

@@ -1,5 +1,5 @@
 import { FilterOutlined, SearchOutlined } from '@ant-design/icons';
-import { Alert, Button, Drawer, Grid, Select, Space, Tag } from 'antd';
+import { Alert, Button, Grid, Space, Tag } from 'antd';
 // The plain input, not antd's Input with its TextArea, Password, OTP and Search attached (~3 KB gzipped).
 import Input from 'antd/es/input/Input';
 import { useMemo, useState } from 'react';
@@ -16,6 +16,8 @@ import { InstrumentCard, InstrumentCardSkeleton } from './InstrumentCard';
 import { findCategoryPath, useCategories, useCities, useInstrumentSearch } from './queries';
 import { hasFilters, parseSearch, toApiParams, toUrlParams, type CatalogSearch } from './searchState';
 import { Text } from '../../ui/Text';
+import { NativeSelect } from '../../ui/NativeSelect';
+import { LazyDrawer } from '../../ui/LazyDrawer';
 
 function SearchBox({ initial, onSearch, large }: { initial: string; onSearch: (q: string) => void; large: boolean }) {
   const { t } = useTranslation();
@@ -209,9 +211,9 @@ export function CatalogPage() {
                     {chips.length ? ` (${chips.length})` : ''}
                   </Button>
                 )}
-                <Select<Sort>
+                <NativeSelect<Sort>
                   value={search.sort}
-                  onChange={(sort) => update({ sort })}
+                  onChange={(sort) => update({ sort: sort ?? 'relevance' })}
                   options={SORTS.map((s) => ({ value: s, label: t(`catalog.sorts.${s}`) }))}
                   style={{ width: compact ? 140 : 168 }}
                   aria-label={t('catalog.sort')}
@@ -272,7 +274,7 @@ export function CatalogPage() {
       </div>
 
       {wide ? null : (
-        <Drawer
+        <LazyDrawer
           placement="right"
           open={filtersOpen}
           onClose={() => setFiltersOpen(false)}
@@ -285,7 +287,7 @@ export function CatalogPage() {
           }
         >
           {panel}
-        </Drawer>
+        </LazyDrawer>
       )}
     </div>
   );

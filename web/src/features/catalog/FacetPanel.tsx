@@ -1,5 +1,5 @@
 import { CloseCircleOutlined, LeftOutlined } from '@ant-design/icons';
-import { Button, Divider, InputNumber, Select, Skeleton, Space } from 'antd';
+import { Button, Divider, InputNumber, Skeleton, Space } from 'antd';
 import { useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { RUN_STATUSES, SHARING_MODES, type CategoryNode, type Facets, type RunStatus } from '../../api/catalog';
@@ -8,6 +8,7 @@ import { localName } from '../../ui/names';
 import { findCategoryPath } from './queries';
 import type { CatalogSearch } from './searchState';
 import { Text, Title5 } from '../../ui/Text';
+import { NativeSelect } from '../../ui/NativeSelect';
 
 type Props = {
   search: CatalogSearch;
@@ -261,12 +262,11 @@ export function FacetPanel({ search, facets, tree, onChange, onClear, showTitle 
       <Divider className="facet-divider" />
 
       <Section title={t('catalog.runStatus')}>
-        <Select<RunStatus>
-          allowClear
+        <NativeSelect<RunStatus>
           className="full-width"
           placeholder={t('catalog.anyStatus')}
           value={search.status}
-          onChange={(v) => onChange({ status: v ?? undefined })}
+          onChange={(v) => onChange({ status: v })}
           options={RUN_STATUSES.map((s) => ({ value: s, label: t(`runStatus.${s}`) }))}
           data-testid="status-select"
           aria-label={t('catalog.runStatus')}
