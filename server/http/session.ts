@@ -18,9 +18,10 @@ export function sessionMiddleware(auth: AuthService): RequestHandler {
   return async (req, _res, next) => {
     const token = req.cookies?.[SESSION_COOKIE] as string | undefined;
     try {
-      const actor = token && token.length <= 100 ? await auth.authenticate(token, req.ip) : null;
-      // Where the request came from, for the audit log (req.ip honours `trust proxy`).
-      req.actor = actor && { ...actor, clientAddress: req.ip, userAgent: req.get('user-agent')?.slice(0, 300) };
+      // Where the request came from, for the audit log (req.ip honours `trust proxy`: worked out once).
+      const ip = token ? req.ip : undefined;
+      const actor = token && token.length <= 100 ? await auth.authenticate(token, ip) : null;
+      req.actor = actor && { ...actor, clientAddress: ip, userAgent: req.get('user-agent')?.slice(0, 300) };
     } catch (err) {
       next(err);
       return;

@@ -179,6 +179,8 @@ const INSTRUMENTS_BRIEF_SQL = {
 const PEOPLE_COLUMNS = `SELECT u.id, u.display_name AS name, u.organisation_id AS "organisationId",
     o.name AS "organisationName"
   FROM users u JOIN organisations o ON o.id = u.organisation_id`;
+/** One person (a new booking's requester): by key, no id list to pass and unpack. */
+const PERSON_SQL = `${PEOPLE_COLUMNS} WHERE u.id = ?`;
 const PEOPLE_SQL = {
   sqlite: `${PEOPLE_COLUMNS}
   WHERE u.id IN (SELECT value FROM json_each(?))`,
@@ -493,6 +495,7 @@ export class BookingRepo {
     userIds: number[],
   ): Promise<{ id: number; name: string; organisationId: number; organisationName: string }[]> {
     if (!userIds.length) return [];
+    if (userIds.length === 1) return this.q.all(PERSON_SQL, [userIds[0]!]);
     return this.q.all(byEngine(this.q.engine, PEOPLE_SQL), [listParam(this.q.engine, userIds)]);
   }
 

@@ -26,7 +26,7 @@ export class NoticeBook {
 
   /** The provider's receiving account; null: it has none (checkout then refuses bank transfer). */
   async payeeOf(providerId: number): Promise<BankAccount | null> {
-    return (await this.ctx.repo.settings(providerId))?.bankAccount ?? null;
+    return this.ctx.repo.bankAccount(providerId);
   }
 
   /** Issues the notice of a confirmed booking (once: a second call finds it). */

@@ -1,6 +1,6 @@
 /** SQL of bank transfers: payment notices, their receipts and returns, and the labs' transfer settings. */
 import { and, asc, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
-import type { Queryable } from '../../../db/port.ts';
+import { fromJson, type Queryable } from '../../../db/port.ts';
 import {
   organisations,
   paymentNotices,
@@ -57,6 +57,8 @@ const NOTICE_TOTALS_SQL = `SELECT n.id AS "noticeId", n.booking_id AS "bookingId
     COALESCE((SELECT SUM(r.amount_fen) FROM transfer_receipts r WHERE r.notice_id = n.id AND r.kind = 'return'), 0) AS "returnsFen"
   FROM payment_notices n ORDER BY n.id`;
 
+const BANK_ACCOUNT_SQL = `SELECT bank_account FROM organisations WHERE id = ?`;
+
 export class TransfersRepo {
   constructor(private readonly q: Queryable) {}
 
@@ -74,6 +76,12 @@ export class TransfersRepo {
       .from(organisations)
       .where(eq(organisations.id, organisationId))
       .get();
+  }
+
+  /** The lab's receiving account alone (checked at every bank-transfer booking): prepared SQL, no query builder. */
+  async bankAccount(organisationId: number): Promise<BankAccount | null> {
+    const value = await this.q.value<unknown>(BANK_ACCOUNT_SQL, [organisationId]);
+    return value === undefined || value === null ? null : fromJson<BankAccount>(value);
   }
 
   async updateSettings(organisationId: number, set: TransferSettings, now: number): Promise<void> {
