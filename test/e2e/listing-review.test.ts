@@ -87,7 +87,7 @@ describe('listing review', () => {
       await expect.poll(() => rows.count()).toBe(2);
       await page.getByTestId(`listing-row-${xrd.id}`).getByTestId('listing-open').click();
       await page.getByTestId('listing-history').waitFor();
-      await expect(page.getByTestId('listing-diff').innerText()).resolves.toContain('请附购置合同金额');
+      await expect.poll(() => page.getByTestId('listing-diff').innerText()).toContain('请附购置合同金额');
       await noToast(page);
       await screenshot(page, 'listing-returned-drawer.png');
     } finally {
