@@ -9,9 +9,9 @@
  * retries later with exponential back-off (30 s, 1 min, 2 min … capped at 1 h); after 10 attempts
  * the row is failed.
  */
-import { AsyncResource } from 'node:async_hooks';
 import type { Transporter } from 'nodemailer';
 import type { OutboxStatus } from '../../../db/schema/index.ts';
+import { AfterCommitRun } from './after-commit.ts';
 import type { NotificationsContext } from './context.ts';
 import type { OutboxRow } from './notifications.repo.ts';
 
@@ -38,17 +38,16 @@ export interface DeliveryResult {
 export class MailDelivery {
   private chain: Promise<unknown> = Promise.resolve();
   private queued: Promise<DeliveryResult> | null = null;
-  private kickScheduled = false;
   private readonly domain: string;
   /**
-   * The async context the service was made in (the app's start: no transaction open). Delivery
-   * kicked by an event starts from there, not from the event's own flow: the port sends every
-   * statement of a flow inside a transaction to that transaction, so a delivery started from it
-   * would claim (and send) in the middle of the event's uncommitted work.
+   * Delivery kicked by an event starts from the service's own context (the app's start), not from the
+   * event's flow: the port sends every statement of a flow inside a transaction to that transaction,
+   * so a delivery started from it would claim (and send) in the middle of the event's uncommitted work.
    */
-  private readonly outside = new AsyncResource('NotificationDelivery');
+  private readonly afterCommit: AfterCommitRun;
 
   constructor(private readonly ctx: NotificationsContext) {
+    this.afterCommit = new AfterCommitRun(ctx.db, 'mail delivery', () => this.deliver());
     this.domain = /@([^>\s]+)>?\s*$/.exec(ctx.mail?.from ?? DEFAULT_MAIL_FROM)?.[1] ?? 'localhost';
   }
 
@@ -61,24 +60,11 @@ export class MailDelivery {
    * Delivery once the event's transaction has committed (the port's `afterCommit`: at once outside
    * any transaction, never after a rollback). On PostgreSQL transactions run side by side, so a claim
    * started before the COMMIT would not see the event's rows; after it, it does, whichever engine.
-   * Started from the service's own context (see `outside`), never from the event's flow, so its
-   * statements never join a transaction. Several events in one transaction, or in quick succession,
-   * share one delivery (`kickScheduled`).
+   * Several events in one transaction, or in quick succession, share one delivery (after-commit.ts).
    */
   kick(): void {
     if (!this.ctx.mail || this.ctx.mail.autoDeliver === false) return;
-    this.ctx.db.afterCommit(() => {
-      if (this.kickScheduled) return;
-      this.kickScheduled = true;
-      this.outside.runInAsyncScope(() =>
-        setImmediate(() => {
-          this.kickScheduled = false;
-          this.deliver().catch((err: unknown) =>
-            console.error('mail delivery failed:', err instanceof Error ? err.message : err),
-          );
-        }),
-      );
-    });
+    this.afterCommit.kick();
   }
 
   /**

@@ -19,7 +19,7 @@
  *   (at READ COMMITTED: see NotificationsRepo.readCommitted).
  *   Even a second telling would write nothing: notifications and emails carry dedupe keys.
  */
-import { AsyncResource } from 'node:async_hooks';
+import { AfterCommitRun } from './after-commit.ts';
 import type { NotificationsContext } from './context.ts';
 import type { EventRow } from './notifications.repo.ts';
 import type { EventNotifier } from './notifier.ts';
@@ -32,14 +32,15 @@ export type EventKind = 'booking_created';
 export class EventFanOut {
   private chain: Promise<unknown> = Promise.resolve();
   private queued: Promise<number> | null = null;
-  private kickScheduled = false;
-  /** The async context of the app's start (no transaction open): see MailDelivery's `outside`. */
-  private readonly outside = new AsyncResource('NotificationFanOut');
+  /** Started from the app's start context (no transaction open): see after-commit.ts. */
+  private readonly afterCommit: AfterCommitRun;
 
   constructor(
     private readonly ctx: NotificationsContext,
     private readonly notifier: EventNotifier,
-  ) {}
+  ) {
+    this.afterCommit = new AfterCommitRun(ctx.db, 'notification fan-out', () => this.drain());
+  }
 
   /** Records an event in the caller's transaction; it is told after that transaction commits. */
   async record(kind: EventKind, subjectId: number, data: Record<string, unknown> | null, now: number): Promise<void> {
@@ -49,18 +50,7 @@ export class EventFanOut {
 
   /** A fan-out once the caller's transaction has committed; many commits in a row share one. */
   kick(): void {
-    this.ctx.db.afterCommit(() => {
-      if (this.kickScheduled) return;
-      this.kickScheduled = true;
-      this.outside.runInAsyncScope(() =>
-        setImmediate(() => {
-          this.kickScheduled = false;
-          this.drain().catch((err: unknown) =>
-            console.error('notification fan-out failed:', err instanceof Error ? err.message : err),
-          );
-        }),
-      );
-    });
+    this.afterCommit.kick();
   }
 
   /**
