@@ -5,7 +5,8 @@
  * Routes that keep their answers (the public catalogue) keep the gzip with them and send it as is.
  */
 import type { Request, RequestHandler } from 'express';
-import { gzip, gzipSync } from 'node:zlib';
+import compression from 'compression';
+import { gzip, gzipSync, constants as zlibConstants } from 'node:zlib';
 
 export const GZIP_THRESHOLD = 1024;
 
@@ -21,24 +22,51 @@ export function acceptsGzip(req: Request): boolean {
  */
 const LARGE_BODY = 256 * 1024;
 
+/** The JSON text, and once asked for its gzip, of an answer a service keeps (see `keepEncoded`). */
+interface KeptEncoding {
+  text?: string;
+  gzip?: Promise<Buffer>;
+}
+const keptEncodings = new WeakMap<object, KeptEncoding>();
+
+/**
+ * Marks an answer its service keeps and hands out again, unchanged, while its data is unchanged (the
+ * statistics answers, kept per roll-up version): its JSON text and gzip are made at its first sending
+ * and sent as they are after that — the largest (an institution's dashboard, ~2 MB) took ~30 ms to
+ * serialise and compress each time. Held as long as the answer object is: a new version is a new object.
+ * The answer must never be changed after it is marked.
+ */
+export function keepEncoded<T extends object>(answer: T): T {
+  if (!keptEncodings.has(answer)) keptEncodings.set(answer, {});
+  return answer;
+}
+
+const gzipAsync = (text: string, level: number) =>
+  new Promise<Buffer>((resolve, reject) => gzip(text, { level }, (e, b) => (e ? reject(e) : resolve(b))));
+
 /** Wraps res.json: bodies of at least `threshold` characters go gzipped to callers that accept it. */
 export function compressJson(threshold = GZIP_THRESHOLD): RequestHandler {
   return (req, res, next) => {
     const json = res.json.bind(res);
     res.json = (body: unknown) => {
-      const text = JSON.stringify(body);
+      const kept = typeof body === 'object' && body !== null ? keptEncodings.get(body) : undefined;
+      const text = kept ? (kept.text ??= JSON.stringify(body)) : JSON.stringify(body);
       if (text === undefined) return json(body);
       if (!res.get('Content-Type')) res.type('application/json');
       if (text.length >= threshold) {
         res.vary('Accept-Encoding');
         if (acceptsGzip(req) && !res.get('Content-Encoding')) {
           res.set('Content-Encoding', 'gzip');
-          if (text.length < LARGE_BODY) return res.send(gzipSync(text));
-          gzip(text, { level: 1 }, (error, body) => {
-            if (!error) return res.send(body);
-            res.removeHeader('Content-Encoding');
-            next(error);
-          });
+          if (!kept && text.length < LARGE_BODY) return res.send(gzipSync(text));
+          const gzipped = kept ? (kept.gzip ??= gzipAsync(text, text.length < LARGE_BODY ? 6 : 1)) : gzipAsync(text, 1);
+          gzipped.then(
+            (bytes) => res.send(bytes),
+            (error: unknown) => {
+              if (kept) kept.gzip = undefined; // the next sending tries again
+              res.removeHeader('Content-Encoding');
+              next(error);
+            },
+          );
           return res;
         }
       }
@@ -46,4 +74,23 @@ export function compressJson(threshold = GZIP_THRESHOLD): RequestHandler {
     };
     next();
   };
+}
+
+/**
+ * Every other text answer (the SPA's HTML shell and root files, iCalendar feeds, CSV exports, the API
+ * reference's pages, problem texts that are not JSON…), brotli or gzip as the caller prefers, from 1 KB:
+ * the `compression` middleware, streaming. JSON is left to `compressJson` (and the catalogue's kept answers),
+ * and an answer that already has a Content-Encoding (the build's precompressed assets) goes as it is.
+ * Brotli at quality 4: per request, the higher levels cost far more time than the bytes they save.
+ */
+export function compressText(): RequestHandler {
+  return compression({
+    threshold: GZIP_THRESHOLD,
+    brotli: { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 4 } },
+    filter: (req, res) => {
+      const type = String(res.getHeader('Content-Type') ?? '');
+      if (/^application\/([\w.+-]+\+)?json\b/i.test(type)) return false;
+      return compression.filter(req, res);
+    },
+  });
 }

@@ -25,6 +25,8 @@ export interface Actor {
   cityCode: string | null;
   /** The user's e-mail (the audit log copies it). */
   email?: string;
+  /** The user's and the organisation's names as the session read them (a new booking's answer shows them). */
+  names?: { person: string; organisation: string };
   /** The organisation's administrator (manages its people and registration). */
   orgAdmin?: boolean;
   /** The session's id (the cookie token's hash): a user's session list marks it as this one. */

@@ -22,6 +22,7 @@ export interface SessionActorRow {
   secondFactorPending: boolean | number;
   userId: number;
   email: string;
+  displayName: string;
   role: Role;
   orgAdmin: boolean | number;
   membership: MembershipStatus;
@@ -29,6 +30,7 @@ export interface SessionActorRow {
   passwordChangedAt: number | null;
   totpEnabledAt: number | null;
   organisationId: number;
+  organisationName: string;
   organisationKind: OrganisationKind;
   organisationStatus: OrganisationStatus;
   cityCode: string | null;
@@ -39,10 +41,12 @@ export interface SessionActorRow {
  * unused for `idleSince` (its last_seen_at before it) has ended too.
  */
 const SESSION_ACTOR_SQL = `SELECT s.id AS "sessionId", s.last_seen_at AS "lastSeenAt",
-    s.second_factor_pending AS "secondFactorPending", u.id AS "userId", u.email, u.role, u.org_admin AS "orgAdmin",
+    s.second_factor_pending AS "secondFactorPending", u.id AS "userId", u.email, u.display_name AS "displayName",
+    u.role, u.org_admin AS "orgAdmin",
     u.membership, u.email_verified_at AS "emailVerifiedAt", u.password_changed_at AS "passwordChangedAt",
     u.totp_enabled_at AS "totpEnabledAt",
-    o.id AS "organisationId", o.kind AS "organisationKind", o.status AS "organisationStatus", o.city_code AS "cityCode"
+    o.id AS "organisationId", o.name AS "organisationName", o.kind AS "organisationKind",
+    o.status AS "organisationStatus", o.city_code AS "cityCode"
   FROM sessions s JOIN users u ON u.id = s.user_id JOIN organisations o ON o.id = u.organisation_id
   WHERE s.id = ? AND s.expires_at > ? AND s.last_seen_at > ? AND u.disabled_at IS NULL`;
 

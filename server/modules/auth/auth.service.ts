@@ -378,6 +378,7 @@ export class AuthService {
       organisationKind: found.organisationKind,
       cityCode: found.cityCode,
       email: found.email,
+      names: { person: found.displayName, organisation: found.organisationName },
       orgAdmin: Boolean(found.orgAdmin),
       sessionId: found.sessionId,
       restriction: restrictionOf(found, now, this.security),

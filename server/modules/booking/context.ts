@@ -108,11 +108,16 @@ export class BookingContext {
     to: number,
     exceptBookingId = 0,
     repo = this.repo,
+    /**
+     * false: other bookings are left out (`busy` empty) — for a new booking, whose write transaction
+     * checks the overlap under the write lock anyway and answers the same 409 (request.ts).
+     */
+    withBusy = true,
   ): Promise<Situation> {
     const margin = (rules.setupBufferMinutes + rules.cleanupBufferMinutes) * 60_000 + rules.maxBookingMinutes * 60_000;
     const holidays = await this.holidayCalendar(repo);
     const closures = await repo.closures(instrumentId, from - margin, to + margin);
-    const busy = await repo.busyBlocks(instrumentId, from - margin, to + margin, exceptBookingId);
+    const busy = withBusy ? await repo.busyBlocks(instrumentId, from - margin, to + margin, exceptBookingId) : [];
     return {
       rules,
       holidays,

@@ -38,15 +38,17 @@ export class InstitutionFigures {
     if (!canSeeInstitution(actor, institutionId))
       throw forbidden('an institution’s figures are for its lab managers, finance and admins');
     const { year, building } = await this.ctx.year(yearInput);
-    // One snapshot for the version and the answer. Kept until one of its own instruments changes.
-    const answer = await this.ctx.db.read(async (tx) => {
+    // One snapshot for the version and the answer. Kept (the same object: its JSON and gzip are kept
+    // with it, http/compression.ts keepEncoded) until one of its own instruments changes.
+    return this.ctx.db.read(async (tx) => {
       const version = (await tx.value<number | null>(INSTITUTION_VERSION_SQL, [institutionId])) ?? 0;
-      return this.ctx.cached(`institution:${institutionId}:${year}`, version, async () => {
+      return this.ctx.cached(`institution:${institutionId}:${year}:${building}`, version, async () => {
         const from = `${year}-01`;
         const to = `${year}-12`;
         const key = String(institutionId);
         return {
           year,
+          building,
           institution: { id: org.id, name: org.name },
           totals: await total(tx, 'institution', from, to, key),
           byMonth: (await level(tx, 'institution', from, to, 'month', key)).map((g) => ({
@@ -57,7 +59,6 @@ export class InstitutionFigures {
         };
       });
     });
-    return { ...answer, building };
   }
 
   /** Instruments under the thresholds (utilisation or effective hours), for the evaluation of open sharing. */

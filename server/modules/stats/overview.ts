@@ -45,10 +45,13 @@ export class Overview {
     const { year, building } = await this.ctx.year(yearInput);
     // One snapshot: the totals, the cities and the months of one answer add up even if a refresh
     // commits while it is read; the version is read in it too.
-    const answer = await this.ctx.db.read(async (tx) =>
-      this.ctx.cached(`overview:${year}`, await rollupVersion(tx), () => this.compute(tx, year)),
+    // Kept as one object per version (its JSON and gzip kept with it: http/compression.ts keepEncoded).
+    return this.ctx.db.read(async (tx) =>
+      this.ctx.cached(`overview:${year}:${building}`, await rollupVersion(tx), async () => ({
+        ...(await this.compute(tx, year)),
+        building,
+      })),
     );
-    return { ...answer, building };
   }
 
   private async compute(tx: Tx, year: number) {

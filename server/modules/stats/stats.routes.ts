@@ -3,6 +3,7 @@ import { Router, type Response } from 'express';
 import { z } from 'zod';
 import type { Database } from '../../../db/port.ts';
 import { idParams, routeDeclarer } from '../../http/route.ts';
+import { keepEncoded } from '../../http/compression.ts';
 import type { AuditLog } from '../audit/audit-log.ts';
 import { forbidden, notFound } from '../../shared/errors.ts';
 import { toCsv, toXlsx, type Table } from '../settlement/exports.ts';
@@ -107,7 +108,7 @@ export function statsRoutes(
         }),
       ),
     }),
-    handler: ({ query }) => stats.overview(query.year),
+    handler: async ({ query }) => keepEncoded(await stats.overview(query.year)),
   });
   route({
     method: 'get',
@@ -125,7 +126,7 @@ export function statsRoutes(
       byMonth: z.array(figuresSchema.extend({ month: z.string() })),
       instruments: z.array(figuresSchema.extend({ instrumentId: z.number().int(), nameZh: z.string() })),
     }),
-    handler: ({ params, query, actor }) => stats.institution(actor!, params.id, query.year),
+    handler: async ({ params, query, actor }) => keepEncoded(await stats.institution(actor!, params.id, query.year)),
   });
   route({
     method: 'get',
