@@ -7,6 +7,7 @@ import { createApp, keepAlive, servicesOf } from './app.ts';
 import { platformJobs } from './jobs/platform.ts';
 import { JobRunner } from './jobs/runner.ts';
 import { AuthRepo } from './modules/auth/auth.repo.ts';
+import { refreshSearchIndex } from './modules/catalog/search-index-refresh.ts';
 import { StatsService } from './modules/stats/stats.service.ts';
 import { systemClock } from './shared/clock.ts';
 import { startLocalSmtp } from './modules/notifications/local-smtp.ts';
@@ -34,6 +35,8 @@ async function prepare(config: Config) {
         console.log(`Seeded demo data (${config.SEED_INSTRUMENTS} instruments) in ${Date.now() - started} ms`);
       }
     }
+    // An index made by an older version of its text (before the synonym table, say) is rebuilt.
+    await refreshSearchIndex(db, { log: (line) => console.log(line) });
   });
   // The sharing figures start complete: this year's roll-up is caught up before anything serves.
   const stats = new StatsService(db, systemClock);

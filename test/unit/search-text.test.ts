@@ -32,7 +32,9 @@ describe('matchExpression', () => {
 
   it('looks up a single Chinese character as its own token, never as a prefix', () => {
     expect(matchExpression('镜')).toBe('"镜"');
-    expect(matchExpression('PCR仪')).toBe('"pcr"* AND "仪"');
+    expect(matchExpression('TOC仪')).toBe('"toc"* AND "仪"');
+    // PCR is in the synonym table (synonyms.ts): its group's token, a whole word.
+    expect(matchExpression('PCR仪')).toBe('"_ypcr" AND "仪"');
   });
 
   it('matches Latin words and model numbers by prefix, all terms required', () => {

@@ -2,6 +2,15 @@ import { byEngine, type Engine } from '../../../db/port.ts';
 import { runStatuses, sharingModes, type RunStatus, type SharingMode } from '../../../db/schema/index.ts';
 import { encodeSearchKey } from './search-key.ts';
 import { categoryTags, indexText, tag, tsvectorLiteral } from './search-text.ts';
+import { SYNONYMS_VERSION, synonymKeys, synonymToken } from './synonyms.ts';
+
+/**
+ * What an index entry's text is made with: the leading number for the tokenising and the document
+ * (bump it when indexText or searchDocument change what is indexed), then the synonym table's
+ * fingerprint. Kept in catalog_meta.index_version; a database whose entries were made otherwise is
+ * re-indexed at the server's start (search-index-refresh.ts).
+ */
+export const SEARCH_INDEX_VERSION = `1.${SYNONYMS_VERSION}`;
 
 /** What the index needs to know about one instrument. */
 export interface SearchDocumentInput {
@@ -38,8 +47,11 @@ export function searchDocument(d: SearchDocumentInput): SearchDocument {
       categoryOrdinal: d.categoryOrdinal,
       cityOrdinal: d.cityOrdinal,
     }),
-    title: indexText(d.nameZh, d.nameEn, d.model),
-    body: indexText(d.manufacturer, d.institutionName, ...d.categoryNames),
+    title: withSynonyms(indexText(d.nameZh, d.nameEn, d.model), synonymKeys(d.nameZh, d.nameEn, d.model)),
+    body: withSynonyms(
+      indexText(d.manufacturer, d.institutionName, ...d.categoryNames),
+      synonymKeys(...d.categoryNames),
+    ),
     tags: [
       tag.city(d.cityCode),
       ...categoryTags(d.categoryCode),
@@ -50,10 +62,27 @@ export function searchDocument(d: SearchDocumentInput): SearchDocument {
   };
 }
 
+/**
+ * Index text followed by the tokens of the synonym groups the text mentions (synonyms.ts), after
+ * the words, so no phrase of the words runs into them: a name saying 扫描电子显微镜 (or an English
+ * name saying Scanning Electron Microscope, or a model SEM3200) is found by SEM in the title tier; a
+ * category named 扫描电镜 puts SEM in the body. Manufacturer and institution names are not read for
+ * synonyms (an institution called 核磁共振中心 does not make all its instruments NMRs).
+ */
+function withSynonyms(text: string, keys: string[]): string {
+  if (!keys.length) return text;
+  const tokens = keys.map(synonymToken).join(' ');
+  return text ? `${text} ${tokens}` : tokens;
+}
+
 /** The statements that keep the SQLite index in step with the instruments table (used by repo and seed). */
 export const searchIndexSql = {
   insert: 'INSERT INTO instrument_fts (rowid, title, body, tags) VALUES (?, ?, ?, ?)',
   delete: 'DELETE FROM instrument_fts WHERE rowid = ?',
+  /** Both engines: the version the index entries were made with ('' before it was kept). */
+  version: 'SELECT index_version FROM catalog_meta WHERE id = 1',
+  /** Both engines: every entry is now of this version (after the seed's bulk load, or a rebuild). */
+  markVersion: 'UPDATE catalog_meta SET index_version = ? WHERE id = 1',
 };
 
 /**

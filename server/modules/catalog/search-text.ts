@@ -8,8 +8,12 @@
  * an exact substring match) and a single character is one token. No Chinese term is a prefix query:
  * "仪"* would merge the doclists of every word that starts with 仪. Latin words and model numbers
  * are matched by prefix ("2100" finds JEM-2100F); a lone letter or digit is matched whole.
+ * The abbreviations and synonyms of synonyms.ts (SEM = 扫描电镜 = 扫描电子显微镜) are indexed as one
+ * token per group (`_ysem`) and asked for as that token, a whole word, never a prefix.
  * Users' text never reaches FTS syntax unquoted.
  */
+import { synonymSpans, synonymToken } from './synonyms.ts';
+
 const HAN = /\p{Script=Han}/u;
 // Runs of Han characters, or runs of other letters/digits.
 const RUNS = /(\p{Script=Han}+)|((?:(?!\p{Script=Han})[\p{L}\p{N}])+)/gu;
@@ -59,29 +63,58 @@ export function indexText(...texts: (string | null | undefined)[]): string {
 
 export const MAX_QUERY_TERMS = 16;
 
-/**
- * The FTS5 expression for a user's query, or null when it holds nothing searchable
- * (only punctuation, say). Every term is a quoted token, so `"`, `*`, `NEAR(` are inert.
- */
-export function matchExpression(query: string): string | null {
+/** The quoted FTS5 terms of a piece of a query (see matchExpression). */
+function plainTerms(text: string): string[] {
   const terms: string[] = [];
-  for (const run of runs(query)) {
-    if (run.han) {
-      const chars = Array.from(run.text);
-      if (chars.length === 1) terms.push(`"${run.text}"`);
-      else {
-        const bigrams: string[] = [];
-        for (let i = 0; i + 1 < chars.length; i++) bigrams.push(chars[i]! + chars[i + 1]!);
-        terms.push(bigrams.length === 1 ? `"${bigrams[0]}"` : `"${bigrams.join(' ')}"`);
-      }
-    } else {
+  for (const run of runs(text)) {
+    if (run.han) terms.push(hanPhrase(run.text));
+    else {
       // A lone letter or digit (the X of X射线, the 5 of a model) is a word of its own, not a prefix
       // of every word that starts with it.
       terms.push(run.text.length === 1 ? `"${run.text}"` : `"${run.text}"*`);
     }
-    if (terms.length >= MAX_QUERY_TERMS) break;
   }
-  return terms.length ? terms.join(' AND ') : null;
+  return terms;
+}
+
+/** A run of Chinese as a term: the phrase of its bigrams (an exact substring), or its one character. */
+function hanPhrase(run: string): string {
+  const chars = Array.from(run);
+  if (chars.length === 1) return `"${run}"`;
+  const bigrams: string[] = [];
+  for (let i = 0; i + 1 < chars.length; i++) bigrams.push(chars[i]! + chars[i + 1]!);
+  return `"${bigrams.join(' ')}"`;
+}
+
+const HAN_RUN = /^\p{Script=Han}+$/u;
+
+/**
+ * A term of the synonym table (synonyms.ts) as a query term: its group's token, which every
+ * instrument saying any of the group's terms is indexed with. Latin abbreviations are matched as
+ * whole words this way ("sem" is not the prefix query that finds "semi"); a Chinese term is also
+ * still found as the substring it always was (液相色谱 also finds 液相色谱-质谱联用仪, which the
+ * table files under LC-MS).
+ */
+function synonymTerm(key: string, typed: string): string {
+  const token = `"${synonymToken(key)}"`;
+  return HAN_RUN.test(typed) ? `(${token} OR ${hanPhrase(typed)})` : token;
+}
+
+/**
+ * The FTS5 expression for a user's query, or null when it holds nothing searchable
+ * (only punctuation, say). Every term is a quoted token, so `"`, `*`, `NEAR(` are inert. Terms of
+ * the synonym table become their group's term (synonymTerm); the rest is read as before.
+ */
+export function matchExpression(query: string): string | null {
+  const text = normalise(query);
+  const terms: string[] = [];
+  let at = 0;
+  for (const span of synonymSpans(text)) {
+    terms.push(...plainTerms(text.slice(at, span.start)), synonymTerm(span.key, text.slice(span.start, span.end)));
+    at = span.end;
+  }
+  terms.push(...plainTerms(text.slice(at)));
+  return terms.length ? terms.slice(0, MAX_QUERY_TERMS).join(' AND ') : null;
 }
 
 export function containsHan(text: string): boolean {
@@ -218,13 +251,14 @@ const TERM = /^"([^"]+)"(\*?)$/;
 const NOTHING = "'_'";
 
 /**
- * The tsquery of a match expression (matchExpression's output: quoted terms joined by AND), over the
- * title alone (weight A) or over the title and body. The expression is parsed strictly — anything
- * else is refused — and every lexeme is quoted, so user text never reaches tsquery syntax.
+ * The tsquery of a match expression (matchExpression's output: quoted terms and parenthesised
+ * alternatives of quoted terms, joined by AND), over the title alone (weight A) or over the title and
+ * body. The expression is parsed strictly — anything else is refused — and every lexeme is quoted, so
+ * user text never reaches tsquery syntax.
  */
 export function tsQuery(expression: string, column: 'title' | 'any'): string {
   const weight = column === 'title' ? 'A' : '';
-  const terms = expression.split(' AND ').map((term) => {
+  const quoted = (term: string) => {
     const m = TERM.exec(term);
     if (!m) throw new Error(`not a match expression: ${expression}`);
     const words = m[1]!.split(' ').flatMap(lexemesOf);
@@ -234,6 +268,11 @@ export function tsQuery(expression: string, column: 'title' | 'any'): string {
       return mark ? `${lexeme(w)}:${mark}` : lexeme(w);
     });
     return parts.length === 1 ? parts[0]! : `(${parts.join(' <-> ')})`;
+  };
+  const terms = expression.split(' AND ').map((term) => {
+    if (!term.startsWith('(')) return quoted(term);
+    if (!term.endsWith(')')) throw new Error(`not a match expression: ${expression}`);
+    return `(${term.slice(1, -1).split(' OR ').map(quoted).join(' | ')})`;
   });
   return terms.join(' & ');
 }

@@ -1,4 +1,4 @@
-import { FilterOutlined, SearchOutlined } from '@ant-design/icons';
+import { ClockCircleOutlined, FilterOutlined, SearchOutlined } from '@ant-design/icons';
 import { Alert, Button, Grid, Space, Tag } from 'antd';
 // The plain input, not antd's Input with its TextArea, Password, OTP and Search attached (~3 KB gzipped).
 import Input from 'antd/es/input/Input';
@@ -71,6 +71,8 @@ export function CatalogPage() {
   const wide = screens.lg ?? true;
   const compact = screens.md === false;
   const [filtersOpen, setFiltersOpen] = useState(false);
+  /** The compact bar's free-time row: open or shut by its button; unset, it shows while free time is applied. */
+  const [freeOpen, setFreeOpen] = useState<boolean | null>(null);
   useDocumentTitle(search.q ? `${search.q} - ${t('nav.catalog')}` : t('nav.catalog'));
 
   const apiParams = useMemo(() => toApiParams(search), [search]);
@@ -160,20 +162,51 @@ export function CatalogPage() {
     body = items.map((item) => <InstrumentCard key={item.id} item={item} compact={compact} />);
   }
 
+  const searchBox = <SearchBox key={search.q} initial={search.q} onSearch={(q) => update({ q })} large={!compact} />;
+  const freeFilter = (
+    <FreeTimeFilter key={free ? `${free.from}${free.to}${free.hours}` : 'none'} value={free} onApply={applyFree} />
+  );
+  // Once there is a query (text, a filter or free time), the hero, the province's figures and the
+  // overview banner fold into one bar, so the results start near the top of the screen.
+  const querying = Boolean(search.q) || hasFilters(search) || free !== null;
+  const showFree = freeOpen ?? free !== null;
+
   return (
     <div className="catalog-page">
-      <section className="catalog-hero">
-        <h1 className="catalog-hero__title">{t('catalog.heroTitle')}</h1>
-        {compact ? null : <p className="catalog-hero__subtitle">{t('catalog.heroSubtitle')}</p>}
-        <div className="catalog-hero__search">
-          <SearchBox key={search.q} initial={search.q} onSearch={(q) => update({ q })} large={!compact} />
-        </div>
-        <FreeTimeFilter key={free ? `${free.from}${free.to}${free.hours}` : 'none'} value={free} onApply={applyFree} />
-        {provinceTotal > 0 ? (
-          <div className="catalog-hero__stats">{t('catalog.heroStats', { n: provinceTotal.toLocaleString() })}</div>
-        ) : null}
-      </section>
-      <OverviewBanner />
+      {querying ? (
+        <section className="catalog-bar" data-testid="search-bar-compact">
+          <div className="catalog-bar__row">
+            {/* The page's heading: the name the navigation and the tab title give it. */}
+            <h1 className={wide ? 'catalog-bar__title' : 'visually-hidden'}>{t('nav.catalog')}</h1>
+            <div className="catalog-bar__search">{searchBox}</div>
+            <Button
+              size="large"
+              className={`catalog-bar__free${showFree ? ' catalog-bar__free--open' : ''}`}
+              icon={<ClockCircleOutlined />}
+              onClick={() => setFreeOpen(!showFree)}
+              aria-expanded={showFree}
+              aria-label={compact ? t('freeSearch.title') : undefined}
+              data-testid="free-search-toggle"
+            >
+              {compact ? null : t('freeSearch.title')}
+            </Button>
+          </div>
+          {showFree ? freeFilter : null}
+        </section>
+      ) : (
+        <>
+          <section className="catalog-hero" data-testid="catalog-hero">
+            <h1 className="catalog-hero__title">{t('catalog.heroTitle')}</h1>
+            {compact ? null : <p className="catalog-hero__subtitle">{t('catalog.heroSubtitle')}</p>}
+            <div className="catalog-hero__search">{searchBox}</div>
+            {freeFilter}
+            {provinceTotal > 0 ? (
+              <div className="catalog-hero__stats">{t('catalog.heroStats', { n: provinceTotal.toLocaleString() })}</div>
+            ) : null}
+          </section>
+          <OverviewBanner />
+        </>
+      )}
 
       <div className="catalog-layout">
         {wide ? <aside className="catalog-filters">{panel}</aside> : null}
