@@ -10,7 +10,7 @@ import nodemailer from 'nodemailer';
 import swaggerUi from 'swagger-ui-express';
 import type { Database } from '../db/client.ts';
 import { createRegistry, openApiDocument } from './http/openapi.ts';
-import { compressJson } from './http/compression.ts';
+import { compressJson, compressText } from './http/compression.ts';
 import { apiNotFound, problemHandler } from './http/problem.ts';
 import { crossSiteGuard, securityHeaders } from './http/security.ts';
 import { SESSION_COOKIE, sessionMiddleware } from './http/session.ts';
@@ -336,6 +336,7 @@ export function createApp(deps: AppDeps): Express {
   app.set('query parser', 'simple'); // no nested objects from ?a[b]=c
   app.set('trust proxy', deps.trustProxy ?? false); // req.ip: the sign-in limits key on it
   app.use(securityHeaders({ secure: deps.cookieSecure ?? false, imageHosts: deps.photoHosts ?? [] }));
+  app.use(compressText()); // text that is not JSON (HTML, iCalendar, CSV, the API docs' pages): brotli or gzip
   if (deps.logRequests) {
     app.use((req, res, next) => {
       const start = performance.now();
@@ -389,7 +390,7 @@ export function createApp(deps: AppDeps): Express {
   api.use(agreementRoutes(agreements, registry));
   api.use(voucherRoutes(vouchers, registry));
   api.use(applicationRoutes(applications, registry));
-  api.use(ledgerRoutes(new LedgerReadService(ledger), registry));
+  api.use(ledgerRoutes(new LedgerReadService(ledger, deps.db), registry));
   api.use(settlementRoutes(settlement, reconciliation, registry, audit));
   api.use(transferRoutes(transfers, registry));
   api.use(needRoutes(needs, registry));
@@ -402,7 +403,7 @@ export function createApp(deps: AppDeps): Express {
   app.use('/api/v1', api);
 
   const document = openApiDocument(registry);
-  app.get('/api/openapi.json', (_req, res) => {
+  app.get('/api/openapi.json', compressJson(), (_req, res) => {
     res.json(document);
   });
   app.use(
@@ -429,10 +430,27 @@ export function createApp(deps: AppDeps): Express {
         serveStatic: { immutable: true, maxAge: '1y', fallthrough: true },
       }),
     );
-    app.use(express.static(webRoot, { index: false, maxAge: '1h' }));
+    app.use(
+      express.static(webRoot, {
+        index: false,
+        maxAge: '1h',
+        // The shell names the current build's assets: never kept without asking (ETag → 304 when unchanged).
+        setHeaders: (res, file) => {
+          if (path.basename(file) === 'index.html') res.setHeader('Cache-Control', 'no-cache');
+        },
+      }),
+    );
     // Client-side routes: every other GET gets the SPA shell.
+    // The shell is never used unasked (no-cache), and asking is cheap: an ETag of the file's size and time
+    // (the app's ETags are off, so sendFile makes none) answers 304 until a new build is in place.
     app.get('/{*splat}', (_req, res) => {
-      res.set('Cache-Control', 'no-cache').sendFile(path.join(webRoot, 'index.html'));
+      const shell = path.join(webRoot, 'index.html');
+      const stat = fs.statSync(shell);
+      res.set({
+        'Cache-Control': 'no-cache',
+        ETag: `W/"${stat.size.toString(16)}-${Math.floor(stat.mtimeMs).toString(16)}"`,
+      });
+      res.sendFile(shell);
     });
   }
   app.use(problemHandler);

@@ -2,7 +2,16 @@ import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqli
 import { organisations, users } from './auth.ts';
 import { instruments } from './catalog.ts';
 import { quotes } from './needs.ts';
-import { bookingModes, bookingStatuses, fundingSources, paymentMethods, userTypes } from './enums.ts';
+import {
+  bookingModes,
+  bookingStatuses,
+  fundingSources,
+  paymentMethods,
+  sampleDeliveries,
+  sampleTypes,
+  userTypes,
+  type SampleHazard,
+} from './enums.ts';
 
 /** Local opening hours: ISO weekday (1 = Monday … 7 = Sunday) → [["09:00", "12:00"], …]. */
 export type WeeklyHours = Partial<Record<'1' | '2' | '3' | '4' | '5' | '6' | '7', [string, string][]>>;
@@ -149,6 +158,11 @@ export const bookings = sqliteTable(
     blockStartAt: integer('block_start_at'),
     blockEndAt: integer('block_end_at'),
     sampleCount: integer('sample_count'),
+    /** Sample jobs: what the samples are (样品名称, 样品类型), their hazards, and how they reach the lab (寄送 / 自送). */
+    sampleName: text('sample_name'),
+    sampleType: text('sample_type', { enum: sampleTypes }),
+    sampleHazards: text('sample_hazards', { mode: 'json' }).$type<SampleHazard[]>(),
+    sampleDelivery: text('sample_delivery', { enum: sampleDeliveries }),
     wantedBy: integer('wanted_by'),
     purpose: text('purpose'),
     urgent: integer('urgent', { mode: 'boolean' }).notNull().default(false),

@@ -85,6 +85,26 @@ export const fundingSourceLabels: Record<FundingSource, string> = {
   other: '其他',
 };
 
+/** 样品类型 of a sample job: the physical form the lab receives. */
+export const sampleTypes = ['solid', 'powder', 'liquid', 'gas', 'thin_film', 'biological', 'other'] as const;
+export type SampleType = (typeof sampleTypes)[number];
+/** 危险特性 a sample job declares (several may apply; `none` stands alone). */
+export const sampleHazards = [
+  'none',
+  'flammable',
+  'corrosive',
+  'toxic',
+  'oxidising',
+  'explosive',
+  'radioactive',
+  'biohazard',
+  'volatile',
+] as const;
+export type SampleHazard = (typeof sampleHazards)[number];
+/** How the samples reach the lab: 寄送 (courier) or 自送 (brought in person). */
+export const sampleDeliveries = ['courier', 'in_person'] as const;
+export type SampleDelivery = (typeof sampleDeliveries)[number];
+
 /** The national 5-level satisfaction scale, best first (5 = 非常满意 … 1 = 极差). */
 export const ratingLevels = [5, 4, 3, 2, 1] as const;
 
@@ -165,6 +185,38 @@ export const ledgerAccountKinds = [
   'platform',
 ] as const;
 export type LedgerAccountKind = (typeof ledgerAccountKinds)[number];
+
+/**
+ * Why money moved (a ledger transfer's `code`, shown as 业务代码): programme budgets and quotas, voucher holds,
+ * card and bank-transfer money, claims. A post or void of a pending transfer keeps the pending one's code.
+ */
+export const ledgerTransferCodes = [
+  'budget_fund',
+  'budget_increase',
+  'budget_decrease',
+  'quota_grant',
+  'quota_revoke',
+  'quota_expire',
+  'group_cap_fund',
+  'shared_cap_fund',
+  'voucher_reserve',
+  'voucher_reserve_group',
+  'voucher_reserve_shared_cap',
+  'voucher_budget',
+  'card_authorise',
+  'card_capture',
+  'card_refund',
+  'card_refund_funds',
+  'card_dispute',
+  'card_dispute_won',
+  'invoice',
+  'transfer_receipt',
+  'transfer_return',
+  'claim_rejected',
+  'voucher_debt',
+  'claim_paid',
+] as const;
+export type LedgerTransferCode = (typeof ledgerTransferCodes)[number];
 
 export const transferStates = ['posted', 'pending', 'post_pending', 'void_pending'] as const;
 export type TransferState = (typeof transferStates)[number];

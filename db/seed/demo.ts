@@ -21,13 +21,33 @@ import { seedRegistrationDemo } from './registrations.ts';
 import { seedBookingDemo, seedHolidays } from './booking.ts';
 import { UNPRICED_SORT_FEN, type RunStatus, type SharingMode } from '../schema/index.ts';
 import { hashPassword } from '../../server/modules/auth/password.ts';
-import { searchDocument, searchIndexRow } from '../../server/modules/catalog/search-index.ts';
+import {
+  SEARCH_INDEX_VERSION,
+  searchDocument,
+  searchIndexRow,
+  searchIndexSql,
+} from '../../server/modules/catalog/search-index.ts';
 import { instrumentTypes, type InstrumentType, type ItemTemplate } from './instrument-types.ts';
 import { buildingsFor, buildOrganisations, DEMO_LAB_NAME, PROFILE_WEIGHTS, type OrgSeed } from './organisations.ts';
 import { BUILDINGS, landline, mobile, person, room } from './places.ts';
 import { Rng, Weighted } from './random.ts';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD, MORE_DEMO_ACCOUNTS, type DemoAccount } from './accounts.ts';
 import { categoryInfo, cityInfo, PROVINCE, seedReference } from './reference.ts';
+
+/** The columns the demo's users are written with (its accounts, then the usage history's members). */
+const USER_COLUMNS = [
+  'id',
+  'email',
+  'password_hash',
+  'display_name',
+  'role',
+  'organisation_id',
+  'phone',
+  'created_at',
+  'email_verified_at',
+  'password_changed_at',
+  'org_admin',
+];
 
 /** "Now" of the demo data (2026-11-01 00:00 Asia/Shanghai): every generated time lies before it. */
 export const DEMO_NOW = Date.UTC(2026, 9, 31, 16, 0, 0);
@@ -41,7 +61,7 @@ export interface SeedDemoOptions {
   seed?: number;
   /** Generated times lie before this instant (default DEMO_NOW, fixed so runs are reproducible). */
   now?: number;
-  /** Number of enterprises (default 60). */
+  /** Number of enterprises (default 360: the province's SMEs that used the platform this year). */
   enterprises?: number;
   /** Instruments per transaction (default 10,000). */
   batchSize?: number;
@@ -218,7 +238,7 @@ export async function seedDemo(db: Database, options: SeedDemoOptions = {}): Pro
   const categories = await categoryInfo(db);
   const types = instrumentTypes();
   const orgRng = Rng.stream(seed, 'organisations');
-  const orgs = buildOrganisations(orgRng, { enterprises: options.enterprises ?? 60, start: PLATFORM_START, end: now });
+  const orgs = buildOrganisations(orgRng, { enterprises: options.enterprises ?? 360, start: PLATFORM_START, end: now });
 
   // ---- organisations and users ----
   const peopleRng = Rng.stream(seed, 'people');
@@ -259,19 +279,7 @@ export async function seedDemo(db: Database, options: SeedDemoOptions = {}): Pro
     await insertRows(
       db,
       'users',
-      [
-        'id',
-        'email',
-        'password_hash',
-        'display_name',
-        'role',
-        'organisation_id',
-        'phone',
-        'created_at',
-        'email_verified_at',
-        'password_changed_at',
-        'org_admin',
-      ],
+      USER_COLUMNS,
       accounts.map((a, i) => {
         const org = orgs.byName.get(a.organisation);
         if (!org) throw new Error(`demo account ${a.email}: no organisation ${a.organisation}`);
@@ -289,6 +297,17 @@ export async function seedDemo(db: Database, options: SeedDemoOptions = {}): Pro
           // Each demo account administers its organisation (as the person who registered it would).
           true,
         ];
+      }),
+    );
+    // One member for each enterprise and provider without a demo account: the people of the usage history.
+    const members = demoMembers(orgs.all, accounts, Rng.stream(seed, 'members'), accounts.length + 1);
+    await insertRows(
+      db,
+      'users',
+      USER_COLUMNS,
+      members.map((m) => {
+        const at = m.org.createdAt;
+        return [m.id, m.email, passwordHash, m.displayName, 'researcher', m.org.id, m.phone, at, at, at, true];
       }),
     );
     // The province's department and the cities' bureaus: their level, as an admin creating them would set it.
@@ -628,6 +647,8 @@ export async function seedDemo(db: Database, options: SeedDemoOptions = {}): Pro
     leaveBulkMode();
   }
   options.onProgress?.(total, total);
+  // The index above is the code's own text: no rebuild at the server's start (search-index-refresh.ts).
+  await db.run(searchIndexSql.markVersion, [SEARCH_INDEX_VERSION]);
   // The rows above carry their ids: what the platform inserts from here on gets new ones.
   await advanceIdentities(db);
   await seedHolidays(db);
@@ -648,11 +669,31 @@ export async function seedDemo(db: Database, options: SeedDemoOptions = {}): Pro
   return {
     skipped: false,
     organisations: orgs.all.length,
-    users: accounts.length,
+    users: Number(await db.value('SELECT COUNT(*) FROM users')),
     instruments: total,
     rateCards: cards,
     rateCardItems: itemId,
   };
+}
+
+/**
+ * A researcher of each enterprise and provider that has no demo account: who booked the instruments in
+ * the usage history (history.ts). They sign in with the demo password too, under `<pinyin>.<org id>@…`.
+ */
+function demoMembers(orgs: OrgSeed[], accounts: DemoAccount[], rng: Rng, firstId: number) {
+  const taken = new Set(accounts.map((a) => a.organisation));
+  return orgs
+    .filter((o) => (o.kind === 'enterprise' || (o.kind === 'institution' && o.weight > 0)) && !taken.has(o.name))
+    .map((org, i) => {
+      const p = person(rng);
+      return {
+        id: firstId + i,
+        org,
+        email: `${p.pinyin}.${org.id}@${org.mailDomain}.demo.test`,
+        displayName: p.name,
+        phone: mobile(rng),
+      };
+    });
 }
 
 const DEMO_BANKS = ['中国工商银行', '中国建设银行', '中国农业银行', '中国银行', '交通银行', '齐鲁银行'];

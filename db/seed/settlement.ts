@@ -145,7 +145,9 @@ function seedServices(db: Database) {
 }
 
 export async function seedSettlementDemo(db: Database): Promise<void> {
-  if (Number(await db.value(`SELECT COUNT(*) FROM voucher_uses`)) > 0) return;
+  // (Once: the demo lab's own voucher uses; the usage history's are at other providers.)
+  const labUses = `SELECT COUNT(*) FROM voucher_uses u JOIN users x ON x.organisation_id = u.provider_id WHERE x.email = ?`;
+  if (Number(await db.value(labUses, [DEMO_ACCOUNTS.labManager.email])) > 0) return;
   const { actorOf, bookable, job } = seedServices(db);
   const lab = await actorOf(DEMO_ACCOUNTS.labManager.email);
   const researchers = (

@@ -94,9 +94,12 @@ export async function seedVoucherDemo(db: Database, now: number): Promise<void> 
       await service.grantQuota(actor, { programmeId: programme.id, enterpriseId: org, capFen });
       granted.add(org);
     }
-    for (const e of enterprises.slice(0, 12)) {
+    // Every other certified enterprise holds a quota too: ¥20,000 for the first dozen, then ¥20,000–¥100,000.
+    const sizes = [20_000, 30_000, 50_000, 30_000, 100_000, 50_000, 20_000];
+    for (const [i, e] of enterprises.entries()) {
       if (granted.has(e.id)) continue;
-      await service.grantQuota(actor, { programmeId: programme.id, enterpriseId: e.id, capFen: 20_000 * YUAN });
+      const capFen = (i < 12 ? 20_000 : sizes[i % sizes.length]!) * YUAN;
+      await service.grantQuota(actor, { programmeId: programme.id, enterpriseId: e.id, capFen });
       granted.add(e.id);
     }
 

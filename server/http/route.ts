@@ -81,6 +81,22 @@ export function operationIdOf(method: string, path: string): string {
   return method.toLowerCase() + words.join('');
 }
 
+/**
+ * The OpenAPI answer of a route that sends a file itself: one entry per content type it may have (CSV, XLSX,
+ * PDF, images, iCalendar…), text as a string and the rest as bytes.
+ */
+export function fileResponse(types: readonly string[], description = 'The file') {
+  return {
+    description,
+    content: Object.fromEntries(
+      types.map((type) => [
+        type,
+        { schema: /^text\//.test(type) ? { type: 'string' as const } : { type: 'string' as const, format: 'binary' } },
+      ]),
+    ),
+  };
+}
+
 const ACCESS_TEXT = (access: Access) =>
   access === 'public' ? 'Public.' : access === 'signed_in' ? 'Any signed-in user.' : `Roles: ${access.join(', ')}.`;
 
@@ -123,12 +139,7 @@ export function defineRoute<P extends z.ZodType, Q extends z.ZodType, B extends 
       [spec.response || spec.file ? status : 204]: spec.response
         ? { description: 'OK', content: { 'application/json': { schema: spec.response } } }
         : spec.file
-          ? {
-              description: 'The file',
-              content: Object.fromEntries(
-                spec.file.map((type) => [type, { schema: { type: 'string', format: 'binary' } }]),
-              ),
-            }
+          ? fileResponse(spec.file)
           : { description: 'Done' },
       ...(spec.access !== 'public' && {
         401: { description: 'Not signed in' },

@@ -81,6 +81,11 @@ export const DOCUMENT_KINDS: readonly FileKindName[] = ['pdf', 'jpg', 'png'];
 /** Invoices (发票): PDF, OFD or a scan. */
 export const INVOICE_KINDS: readonly FileKindName[] = ['pdf', 'ofd', 'jpg', 'png'];
 
+/** The types files of these kinds are served with: the content types of a download in the API reference. */
+export function typesOfKinds(kinds: readonly FileKindName[]): string[] {
+  return [...new Set(kinds.flatMap((k) => (k === 'cfb' ? Object.values(LEGACY_OFFICE) : [KINDS[k].mime])))];
+}
+
 /** The MIME type of a stored photo, from the extension the platform gave it. */
 export const PHOTO_TYPES: Record<string, string> = { jpg: KINDS.jpg.mime, png: KINDS.png.mime, webp: KINDS.webp.mime };
 

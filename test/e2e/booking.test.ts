@@ -188,13 +188,13 @@ describe('booking', () => {
       const firstStatus = await confirmation.getAttribute('data-status');
       expect(bookingId).toBeGreaterThan(0);
       expect(['requested', 'approved']).toContain(firstStatus);
-      await expect(confirmation.innerText()).resolves.toMatch(firstStatus === 'approved' ? /预约已确认/ : /待审核/);
+      await expect(confirmation.innerText()).resolves.toMatch(firstStatus === 'approved' ? /预约已确认/ : /待审批/);
       // 我的预约 lists it under upcoming.
       await page.goto('/bookings');
       const row = page.locator(`[data-testid="booking-row"][data-booking-id="${bookingId}"]`);
       await row.waitFor();
       await expect(row.getByTestId('booking-status').innerText()).resolves.toBe(
-        firstStatus === 'approved' ? '已确认' : '待审核',
+        firstStatus === 'approved' ? '已确认' : '待审批',
       );
       await expect(row.getByTestId('booking-price').innerText()).resolves.toBe(quoted);
       // The calendar feed's address is made on request and shown once (only its hash is kept).

@@ -203,17 +203,16 @@ describe('enterprise claims (reimburse mode)', () => {
   it('tells an enterprise without a pay-first voucher that it has nothing to claim itself', async () => {
     const { context, page } = await newPage(harness(), PHONE);
     try {
-      // The 济南 demo enterprise holds only the provincial voucher, deducted at checkout.
+      // The 济南 demo enterprise holds only the provincial voucher, deducted at checkout (通兑): no 我的报销
+      // in its menu, and the address explains why instead of showing an empty claims page.
       await signIn(page, 'researcher@demo.test');
       await page.getByTestId('nav-drawer-toggle').click();
-      await page.getByTestId('nav-my-claims').click();
-      await page.waitForURL((url) => url.pathname === '/my/claims');
-      await page.locator('[data-testid="batches"][data-busy="false"]').waitFor();
-      await page.getByTestId('new-claim').click();
-      const modal = page.getByTestId('new-claim-modal');
-      await modal.getByTestId('empty-state').waitFor();
-      await expect(modal.innerText()).resolves.toContain('暂无可申报的服务');
-      await expect(page.getByTestId('new-claim-ok').isDisabled()).resolves.toBe(true);
+      await page.getByTestId('nav-my-vouchers').waitFor();
+      await expect(page.getByTestId('nav-my-claims').count()).resolves.toBe(0);
+      await page.goto('/my/claims');
+      await page.getByTestId('claims-gate').waitFor();
+      await expect(page.getByTestId('claims-gate').innerText()).resolves.toContain('通兑');
+      await expect(page.getByTestId('new-claim').count()).resolves.toBe(0);
       await expectNoHorizontalOverflow(page);
       await noToast(page);
       await screenshot(page, 'my-claims-none-phone.png');

@@ -47,7 +47,8 @@ describe('lab manager editing', () => {
     try {
       await page.goto('/login');
       await signIn(page, 'lab@demo.test');
-      await page.waitForURL((url) => url.pathname === '/instruments');
+      // A lab lands on its bookings to handle.
+      await page.waitForURL((url) => url.pathname === '/lab/bookings');
       await page.getByTestId('user-menu').waitFor();
 
       await page.getByTestId('nav-lab-instruments').click();

@@ -108,10 +108,10 @@ describe('settlement', () => {
       await batchReady(lp, batchId, 'submitted');
       await expect(lp.getByTestId('batch-bank').innerText()).resolves.toContain('中国银行济南分行营业部');
 
-      // --- finance lands on its dashboard, then reviews the batch
+      // --- finance lands on its queue (the claims to review), then reviews the batch
       const fp = finance.page;
       await signIn(fp, 'finance@demo.test');
-      await fp.waitForURL((url) => url.pathname === '/finance/dashboard');
+      await fp.waitForURL((url) => url.pathname === '/finance/settlement');
       await fp.getByTestId('nav-finance-settlement').click();
       await fp.waitForURL((url) => url.pathname === '/finance/settlement');
       const row = fp.locator(`[data-testid="batch-row"][data-batch-id="${batchId}"]`);
@@ -249,7 +249,8 @@ describe('settlement', () => {
       await expect(paidKpi.innerText()).resolves.toContain(formatFen(jinanFen));
       await fp.locator('[data-testid="chart-by-month"] svg').first().waitFor();
       await fp.locator('[data-testid="chart-by-city"] svg').first().waitFor();
-      await expect(fp.getByTestId('chart-by-month').innerText()).resolves.toContain(MONTH);
+      // Months are named 10月 (the year under the first month and each January).
+      await expect(fp.getByTestId('chart-by-month').innerText()).resolves.toContain('10月');
       await expect(fp.locator(`[data-testid="open-batch"][data-batch-id="${batchId}"]`).count()).resolves.toBe(0);
       await noToast(fp);
       await screenshot(fp, 'finance-dashboard.png');
@@ -276,7 +277,7 @@ describe('settlement', () => {
       // --- the provincial office reconciles October–November
       await finance.context.clearCookies();
       await signIn(fp, 'finance2@demo.test');
-      await fp.waitForURL((url) => url.pathname === '/finance/dashboard');
+      await fp.waitForURL((url) => url.pathname === '/finance/settlement');
       await fp.getByTestId('nav-finance-reconciliation').click();
       await fp.waitForURL((url) => url.pathname === '/finance/reconciliation');
       const [from, to] = [

@@ -140,6 +140,12 @@ describe('testing needs', () => {
       const selfPayFen = Number(await page.getByTestId('voucher-split').getAttribute('data-self-pay-fen'));
       expect((selfPayFen / 100).toFixed(2)).toBe(selfPay.replace(/[¥,]/g, ''));
       await chooseOption(page, page.getByTestId('booking-funding-source'), '企业自有资金');
+      // A sample job says what its samples are (the need's ceramic powder), and how they arrive.
+      const fields = page.getByTestId('sample-fields');
+      await fields.getByTestId('sample-name').fill('陶瓷粉体');
+      await chooseOption(page, fields.getByTestId('sample-type'), '粉末');
+      await fields.getByTestId('sample-hazards').getByText('无', { exact: true }).click();
+      await fields.getByTestId('sample-delivery').getByText('寄送').click();
       await page.getByTestId('booking-submit').click();
       const confirmation = page.getByTestId('booking-confirmation');
       await confirmation.waitFor();

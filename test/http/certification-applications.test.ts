@@ -42,12 +42,16 @@ const uploadUrl = (id: number, kind = 'sme_certificate', name = '入库登记证
 const upload = (agent: Agent, id: number, bytes: Buffer, kind?: string) =>
   agent.put(uploadUrl(id, kind)).set('Content-Type', 'application/pdf').send(bytes);
 
-/** An uncertified, approved enterprise of the city, and a researcher of it who can sign in. */
+/**
+ * An uncertified, approved enterprise of the city, none of the demo accounts' (`…@demo.test`; the usage
+ * history's members are `…@<firm>.demo.test`), and a researcher of it who can sign in.
+ */
 async function newcomer(city: string, email: string): Promise<number> {
   const org = (await one<{ id: number }>(
     `SELECT o.id FROM organisations o WHERE o.kind = 'enterprise' AND o.city_code = ? AND o.status = 'approved'
        AND NOT EXISTS (SELECT 1 FROM enterprise_certifications c WHERE c.organisation_id = o.id)
-       AND NOT EXISTS (SELECT 1 FROM users u WHERE u.organisation_id = o.id) ORDER BY o.id LIMIT 1`,
+       AND NOT EXISTS (SELECT 1 FROM users u WHERE u.organisation_id = o.id AND u.email LIKE '%@demo.test')
+     ORDER BY o.id LIMIT 1`,
     city,
   ))!.id;
   await t.db.run(

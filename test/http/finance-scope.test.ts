@@ -296,13 +296,16 @@ describe('reconciliation', () => {
   });
 });
 
-/** 济南's and 青岛's records for the next tests: a certified enterprise of the city with no voucher use yet. */
+/**
+ * 济南's and 青岛's records for the next tests: a certified enterprise of the city with no voucher use yet,
+ * and none of the demo accounts (`…@demo.test`; the usage history's members are `…@<firm>.demo.test`).
+ */
 const quietEnterprises = async (city: string) =>
   await all<{ id: number; name: string; creditCode: string }>(
     `SELECT o.id, o.name, o.credit_code AS "creditCode" FROM organisations o
      JOIN enterprise_certifications c ON c.organisation_id = o.id
      WHERE o.kind = 'enterprise' AND o.city_code = ? AND o.certified = TRUE
-       AND NOT EXISTS (SELECT 1 FROM users u WHERE u.organisation_id = o.id)
+       AND NOT EXISTS (SELECT 1 FROM users u WHERE u.organisation_id = o.id AND u.email LIKE '%@demo.test')
        AND NOT EXISTS (SELECT 1 FROM voucher_uses v WHERE v.enterprise_id = o.id) ORDER BY o.id`,
     city,
   );

@@ -35,7 +35,8 @@ beforeAll(async () => {
   const passwordHash = await hashPassword(DEMO_PASSWORD);
   await seedDemo(b, { instruments: N, seed: SEED, passwordHash });
   await seedDemo(bulk, { instruments: N, seed: SEED, passwordHash, bulk: true, batchSize: 64 });
-});
+  // (Three demos with their usage history and its vouchers: a few seconds each on a busy machine.)
+}, 60_000);
 
 describe('random', () => {
   it('mulberry32 is deterministic and uniform enough', async () => {
@@ -148,8 +149,8 @@ describe('seedDemo', () => {
     expect(kinds.platform).toBe(1);
     expect(kinds.institution).toBeGreaterThanOrEqual(90);
     expect(kinds.institution).toBeLessThanOrEqual(110);
-    // 60 generated, and the registration awaiting review (registrations.ts).
-    expect(kinds.enterprise).toBe(61);
+    // 360 generated (the province's SMEs of the usage history), and the registration awaiting review (registrations.ts).
+    expect(kinds.enterprise).toBe(361);
     expect(kinds.finance_office).toBe(17);
     const orgs = await all(a, 'SELECT * FROM organisations');
     const codes = orgs.map((o) => o.credit_code as string);
@@ -174,8 +175,21 @@ describe('seedDemo', () => {
   });
 
   it('writes the demo accounts with the demo password', async () => {
-    // And the administrator of the registration awaiting review (applicant@demo.test).
-    expect(await value(a, 'SELECT count(*) FROM users')).toBe(4 + MORE_DEMO_ACCOUNTS.length + 1);
+    // And the administrator of the registration awaiting review (applicant@demo.test), and one member of
+    // every other enterprise and of every provider with instruments to book (the usage history's people).
+    const members = await value(a, `SELECT count(*) FROM users WHERE email LIKE '%.%@%'`);
+    // One per organisation, never one of a demo account's; every enterprise has someone.
+    expect(await value(a, `SELECT count(DISTINCT organisation_id) FROM users WHERE email LIKE '%.%@%'`)).toBe(members);
+    expect(
+      await value(
+        a,
+        `SELECT count(*) FROM organisations o WHERE o.kind = 'enterprise'
+         AND NOT EXISTS (SELECT 1 FROM users u WHERE u.organisation_id = o.id)`,
+      ),
+    ).toBe(0);
+    expect(members).toBeGreaterThan(300);
+    expect(await value(a, 'SELECT count(*) FROM users')).toBe(4 + MORE_DEMO_ACCOUNTS.length + 1 + members);
+
     for (const account of Object.values(DEMO_ACCOUNTS)) {
       const row = await db1User(account.email);
       expect(row, account.email).toMatchObject({ role: account.role, display_name: account.displayName });

@@ -1,7 +1,8 @@
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { Router } from 'express';
 import { z } from 'zod';
-import { idParams, operationIdOf, parseInput, routeDeclarer } from '../../http/route.ts';
+import { fileResponse, idParams, operationIdOf, parseInput, routeDeclarer } from '../../http/route.ts';
+import { DOCUMENT_KINDS, typesOfKinds } from '../../shared/files.ts';
 import { readUpload, sendDownload } from '../../http/upload.ts';
 import { checkAccess } from '../auth/actor.ts';
 import { DOCUMENT_MAX_BYTES } from '../documents/documents.ts';
@@ -185,7 +186,7 @@ export function applicationRoutes(applications: ApplicationsService, registry: O
     security: [{ session: [] }],
     request: { params: fileParams as never },
     responses: {
-      200: { description: 'The file', content: { '*/*': { schema: { type: 'string', format: 'binary' } } } },
+      200: fileResponse(typesOfKinds(DOCUMENT_KINDS)),
       401: { description: 'Not signed in' },
       404: { description: 'No such application or document visible to the caller' },
     },

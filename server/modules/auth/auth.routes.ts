@@ -8,6 +8,7 @@ import {
   demoAccountsSchema,
   loginResultSchema,
   loginSchema,
+  optionalSessionSchema,
   secondFactorSchema,
   sessionSchema,
 } from './auth.schemas.ts';
@@ -109,6 +110,17 @@ export function authRoutes(auth: AuthService, registry: OpenAPIRegistry, cookie:
       if (!user) throw new AppError('unauthenticated', 'sign in first');
       return { user };
     },
+  });
+  defineRoute(router, registry, {
+    method: 'get',
+    path: '/auth/session',
+    summary:
+      'Who is signed in, for pages that serve anonymous visitors too: `{ user }` as GET /auth/me answers it, or ' +
+      '`{ user: null }` (still 200) without a session — a browser asks this on every page load without logging a failure',
+    tag: 'Auth',
+    access: 'public',
+    response: optionalSessionSchema,
+    handler: async ({ actor }) => ({ user: actor ? ((await auth.userView(actor.userId)) ?? null) : null }),
   });
   return router;
 }

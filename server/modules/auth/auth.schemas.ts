@@ -40,6 +40,8 @@ export const userSchema = z.object({
 export type UserView = z.infer<typeof userSchema>;
 
 export const sessionSchema = z.object({ user: userSchema });
+/** GET /auth/session: the signed-in user, or null for an anonymous caller (no session, or one that ended). */
+export const optionalSessionSchema = z.object({ user: userSchema.nullable() });
 
 /** Signed in (`user`), or the password was right and the authenticator's code is to come. */
 export const loginResultSchema = z.object({

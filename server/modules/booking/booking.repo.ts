@@ -15,6 +15,7 @@ import {
   type PriceLine,
   type PriceSnapshot,
   type RunStatus,
+  type SampleHazard,
   type SharingMode,
 } from '../../../db/schema/index.ts';
 import { listParam } from '../../shared/sql-list.ts';
@@ -45,6 +46,14 @@ export type InstrumentBrief = {
   categoryCode: string;
 };
 
+/** Where an instrument is and whom to ask (the catalogue record's fields). */
+export type InstrumentContact = {
+  address: string | null;
+  contactName: string | null;
+  contactPhone: string | null;
+  contactEmail: string | null;
+};
+
 export interface BookingEventEntry {
   event: {
     id: number;
@@ -70,7 +79,9 @@ const BOOKING_COLUMNS = `id, instrument_id AS "instrumentId", institution_id AS 
   price_snapshot AS "priceSnapshot", funding_source AS "fundingSource", payment_method AS "paymentMethod", actual_minutes AS "actualMinutes", actual_samples AS "actualSamples",
   final_fen AS "finalFen", final_lines AS "finalLines", report_url AS "reportUrl", report_file AS "reportFile",
   report_name AS "reportName", report_type AS "reportType", rating, rating_comment AS "ratingComment",
-  quote_id AS "quoteId", idempotency_key AS "idempotencyKey", created_at AS "createdAt", updated_at AS "updatedAt"`;
+  quote_id AS "quoteId", idempotency_key AS "idempotencyKey", created_at AS "createdAt", updated_at AS "updatedAt",
+  sample_name AS "sampleName", sample_type AS "sampleType", sample_hazards AS "sampleHazards",
+  sample_delivery AS "sampleDelivery"`;
 
 /** A bookings row under BOOKING_COLUMNS, with its JSON and flags decoded. */
 function bookingRow(raw: Record<string, unknown> | undefined): BookingRow | undefined {
@@ -81,6 +92,7 @@ function bookingRow(raw: Record<string, unknown> | undefined): BookingRow | unde
     priceLines: fromJson<PriceLine[]>(raw.priceLines),
     finalLines: raw.finalLines === null ? null : fromJson<PriceLine[]>(raw.finalLines),
     priceSnapshot: raw.priceSnapshot == null ? null : fromJson<PriceSnapshot>(raw.priceSnapshot),
+    sampleHazards: raw.sampleHazards == null ? null : fromJson<SampleHazard[]>(raw.sampleHazards),
   };
 }
 
@@ -114,8 +126,6 @@ const INSTRUMENT_BRIEF = `SELECT i.id, i.name_zh AS "nameZh", i.institution_id A
   i.run_status AS "runStatus", i.category_code AS "categoryCode"
   FROM instruments i JOIN organisations o ON o.id = i.institution_id`;
 
-const INSTRUMENT_SQL = `${INSTRUMENT_BRIEF} WHERE i.id = ?`;
-
 const CLOSURES_SQL = `SELECT id, instrument_id AS "instrumentId", start_at AS "startAt", end_at AS "endAt", reason,
     created_by AS "createdBy", created_at AS "createdAt"
   FROM closures WHERE instrument_id = ? AND start_at < ? AND end_at > ? ORDER BY start_at`;
@@ -145,10 +155,11 @@ const BOOKING_BY_KEY_SQL = `SELECT ${BOOKING_COLUMNS} FROM bookings WHERE reques
 const INSERT_BOOKING_SQL = `INSERT INTO bookings (instrument_id, institution_id, requester_id,
     requester_organisation_id, mode, status, start_at, end_at, block_start_at, block_end_at, sample_count, wanted_by,
     purpose, urgent, user_type, quoted_fen, rate_item_id, price_lines, price_snapshot, funding_source, payment_method, quote_id, idempotency_key, created_at,
-    updated_at)
+    updated_at, sample_name, sample_type, sample_hazards, sample_delivery)
   VALUES (@instrumentId, @institutionId, @requesterId, @requesterOrganisationId, @mode, @status, @startAt, @endAt,
     @blockStartAt, @blockEndAt, @sampleCount, @wantedBy, @purpose, @urgent, @userType, @quotedFen, @rateItemId,
-    @priceLines, @priceSnapshot, @fundingSource, @paymentMethod, @quoteId, @idempotencyKey, @createdAt, @updatedAt)
+    @priceLines, @priceSnapshot, @fundingSource, @paymentMethod, @quoteId, @idempotencyKey, @createdAt, @updatedAt,
+    @sampleName, @sampleType, @sampleHazards, @sampleDelivery)
   RETURNING ${BOOKING_COLUMNS}`;
 
 const INSERT_EVENT_SQL = `INSERT INTO booking_events (booking_id, from_status, to_status, actor_id, at, reason)
@@ -171,9 +182,19 @@ const EVENTS_OF_SQL = {
   WHERE e.booking_id = ANY(?::bigint[]) ORDER BY e.booking_id, e.id`,
 };
 
+/** The views' instruments: the brief, and where the lab is and whom to ask (address, contact). */
+const INSTRUMENT_WITH_CONTACT = INSTRUMENT_BRIEF.replace(
+  ' FROM instruments i',
+  `, i.address, i.contact_name AS "contactName", i.contact_phone AS "contactPhone",
+  i.contact_email AS "contactEmail" FROM instruments i`,
+);
+
+/** One instrument with its address and contact: a new booking's answer shows them as the booking's read does. */
+const INSTRUMENT_SQL = `${INSTRUMENT_WITH_CONTACT} WHERE i.id = ?`;
+
 const INSTRUMENTS_BRIEF_SQL = {
-  sqlite: `${INSTRUMENT_BRIEF} WHERE i.id IN (SELECT value FROM json_each(?))`,
-  postgres: `${INSTRUMENT_BRIEF} WHERE i.id = ANY(?::bigint[])`,
+  sqlite: `${INSTRUMENT_WITH_CONTACT} WHERE i.id IN (SELECT value FROM json_each(?))`,
+  postgres: `${INSTRUMENT_WITH_CONTACT} WHERE i.id = ANY(?::bigint[])`,
 };
 
 const PEOPLE_COLUMNS = `SELECT u.id, u.display_name AS name, u.organisation_id AS "organisationId",
@@ -213,8 +234,8 @@ export class BookingRepo {
     return new BookingRepo(q);
   }
 
-  async instrument(id: number): Promise<InstrumentBrief | undefined> {
-    return this.q.get<InstrumentBrief>(INSTRUMENT_SQL, [id]);
+  async instrument(id: number): Promise<(InstrumentBrief & InstrumentContact) | undefined> {
+    return this.q.get<InstrumentBrief & InstrumentContact>(INSTRUMENT_SQL, [id]);
   }
 
   async schedule(instrumentId: number): Promise<ScheduleRow | undefined> {
@@ -415,6 +436,10 @@ export class BookingRepo {
       idempotencyKey: row.idempotencyKey ?? null,
       createdAt: row.createdAt,
       updatedAt: row.updatedAt,
+      sampleName: row.sampleName ?? null,
+      sampleType: row.sampleType ?? null,
+      sampleHazards: row.sampleHazards ? JSON.stringify(row.sampleHazards) : null,
+      sampleDelivery: row.sampleDelivery ?? null,
     });
     return bookingRow(inserted)!;
   }
@@ -499,9 +524,11 @@ export class BookingRepo {
     return this.q.all(byEngine(this.q.engine, PEOPLE_SQL), [listParam(this.q.engine, userIds)]);
   }
 
-  async instrumentsBrief(ids: number[]): Promise<InstrumentBrief[]> {
+  async instrumentsBrief(ids: number[]): Promise<(InstrumentBrief & InstrumentContact)[]> {
     if (!ids.length) return [];
-    return this.q.all<InstrumentBrief>(byEngine(this.q.engine, INSTRUMENTS_BRIEF_SQL), [listParam(this.q.engine, ids)]);
+    return this.q.all<InstrumentBrief & InstrumentContact>(byEngine(this.q.engine, INSTRUMENTS_BRIEF_SQL), [
+      listParam(this.q.engine, ids),
+    ]);
   }
 
   async calendarToken(userId: number) {

@@ -2,7 +2,8 @@ import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { Router } from 'express';
 import { checkAccess } from '../auth/actor.ts';
 import { z } from 'zod';
-import { idParams, operationIdOf, routeDeclarer, parseInput } from '../../http/route.ts';
+import { fileResponse, idParams, operationIdOf, routeDeclarer, parseInput } from '../../http/route.ts';
+import { REPORT_KINDS, typesOfKinds } from '../../shared/files.ts';
 import { readUpload, sendDownload } from '../../http/upload.ts';
 import { searchQuerySchema, instrumentSummarySchema } from '../catalog/catalog.schemas.ts';
 import {
@@ -445,7 +446,7 @@ export function bookingRoutes(booking: BookingService, checkout: CheckoutService
     security: [{ session: [] }],
     request: { params: idParams as never },
     responses: {
-      200: { description: 'The file', content: { '*/*': { schema: { type: 'string', format: 'binary' } } } },
+      200: fileResponse(typesOfKinds(REPORT_KINDS)),
       401: { description: 'Not signed in' },
       404: { description: 'No such booking, or no report' },
     },

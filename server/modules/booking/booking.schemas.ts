@@ -7,6 +7,9 @@ import {
   paymentMethods,
   paymentStatuses,
   priceUnits,
+  sampleDeliveries,
+  sampleHazards,
+  sampleTypes,
   userTypes,
   voucherLimits,
 } from '../../../db/schema/enums.ts';
@@ -117,6 +120,30 @@ export const paymentSchema = z.object({
   authoriseAt: z.string().nullable().optional(),
 });
 
+/** The hazards a sample job declares: at least one, no repeats, and `none` only on its own. */
+export const sampleHazardsSchema = z
+  .array(z.enum(sampleHazards))
+  .min(1)
+  .max(sampleHazards.length)
+  .refine((h) => new Set(h).size === h.length, 'each hazard once')
+  .refine((h) => !h.includes('none') || h.length === 1, '"none" cannot be combined with a hazard');
+
+/** What a sample job's requester said about the samples (null: not a sample job, or nothing said). */
+export const sampleDetailsSchema = z.object({
+  name: z.string().nullable(),
+  type: z.enum(sampleTypes).nullable(),
+  hazards: z.array(z.enum(sampleHazards)).nullable(),
+  delivery: z.enum(sampleDeliveries).nullable(),
+});
+
+/** Where the instrument is and whom to ask: the catalogue record's address and contact. */
+export const instrumentLocationSchema = z.object({
+  address: z.string().nullable(),
+  contactName: z.string().nullable(),
+  contactPhone: z.string().nullable(),
+  contactEmail: z.string().nullable(),
+});
+
 export const bookingRequestSchema = z
   .object({
     instrumentId: z.number().int().positive(),
@@ -124,6 +151,11 @@ export const bookingRequestSchema = z
     start: instantSchema.optional(),
     end: instantSchema.optional(),
     sampleCount: z.number().int().min(1).max(10_000).optional(),
+    /** Sample jobs only: 样品名称, 样品类型, 危险特性 and how the samples reach the lab (寄送 / 自送). */
+    sampleName: z.string().trim().min(1).max(200).optional(),
+    sampleType: z.enum(sampleTypes).optional(),
+    sampleHazards: sampleHazardsSchema.optional(),
+    sampleDelivery: z.enum(sampleDeliveries).optional(),
     purpose: z.string().trim().max(500).optional(),
     urgent: z.boolean().default(false),
     rateItemId: z.number().int().positive().optional(),
@@ -189,6 +221,8 @@ export const bookingSchema = z.object({
     nameZh: z.string(),
     institutionId: z.number().int(),
     institutionName: z.string(),
+    /** Address and contact (absent in the answer of a booking request that carried no money). */
+    location: instrumentLocationSchema.optional(),
   }),
   requester: z.object({
     id: z.number().int(),
@@ -202,6 +236,7 @@ export const bookingSchema = z.object({
   start: z.string().nullable(),
   end: z.string().nullable(),
   sampleCount: z.number().int().nullable(),
+  sample: sampleDetailsSchema.nullable(),
   purpose: z.string().nullable(),
   urgent: z.boolean(),
   fundingSource: z.enum(fundingSources).nullable(),

@@ -25,6 +25,9 @@ export function userTypeOf(actor: Actor, institutionId: number): UserType {
   return actor.organisationKind === 'institution' ? 'academic' : 'enterprise';
 }
 
+/** What a sample job says about its samples: not part of a machine-time request. */
+const SAMPLE_FIELDS = ['sampleName', 'sampleType', 'sampleHazards', 'sampleDelivery'] as const;
+
 /** The machine time or samples a request asks for. */
 export function usageOf(input: BookingRequest): RequestedUsage {
   if (input.mode === 'machine_time') {
@@ -35,6 +38,9 @@ export function usageOf(input: BookingRequest): RequestedUsage {
     }
     if (input.sampleCount !== undefined)
       throw badRequest('machine time has no sample count', [{ path: 'body.sampleCount', message: 'not allowed' }]);
+    const sampleField = SAMPLE_FIELDS.find((f) => input[f] !== undefined);
+    if (sampleField)
+      throw badRequest('machine time has no sample details', [{ path: `body.${sampleField}`, message: 'not allowed' }]);
     const start = parseInstant(input.start, 'body.start');
     const end = parseInstant(input.end, 'body.end');
     if (end <= start) throw badRequest('end must be after start', [{ path: 'body.end', message: 'not after start' }]);

@@ -119,9 +119,9 @@ export class BookingRequests {
           { path: 'body.mode', message: 'disabled' },
         ]);
       if (rules.qualificationRequired) await checkQualified(ctx, actor, instrument.id, rules.timeZone);
-      const s = await ctx.situation(instrument.id, rules, usage.start!, usage.end!);
+      // Other bookings are not read here: the overlap is checked once, in the write transaction (timeTaken).
+      const s = await ctx.situation(instrument.id, rules, usage.start!, usage.end!, 0, ctx.repo, false);
       const problem = checkBookable(s, usage.start!, usage.end!);
-      if (problem === 'conflict') throw new AppError('conflict', 'that time has just been taken', { reason: problem });
       if (problem) throw badRequest(describeProblem(problem, rules), [{ path: 'body.start', message: problem }]);
       block = bookingBlock(rules, usage.start!, usage.end!);
     } else {
@@ -210,6 +210,10 @@ export class BookingRequests {
         blockStartAt: block?.start ?? null,
         blockEndAt: block?.end ?? null,
         sampleCount: usage.samples ?? null,
+        sampleName: input.sampleName ?? null,
+        sampleType: input.sampleType ?? null,
+        sampleHazards: input.sampleHazards ?? null,
+        sampleDelivery: input.sampleDelivery ?? null,
         wantedBy: usage.mode === 'sample' ? (usage.end ?? null) : null,
         purpose: input.purpose ?? null,
         urgent: input.urgent,
@@ -344,6 +348,7 @@ export class BookingRequests {
 
   /** The answer for a booking this request wrote without money of its own (no voucher, no card): see views.ts. */
   viewOfNew(row: BookingRow, plan: BookingPlan, now: number): Promise<BookingView> {
-    return this.views.viewOfNew(row, plan.instrument, plan.rules, newBookingEvents(row.status, plan.actor.userId, now));
+    const events = newBookingEvents(row.status, plan.actor.userId, now);
+    return this.views.viewOfNew(row, plan.instrument, plan.rules, events, plan.actor);
   }
 }

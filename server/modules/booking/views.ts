@@ -10,7 +10,7 @@ import { formatInstant, parseInstant } from '../../shared/time.ts';
 import type { Actor } from '../auth/actor.ts';
 import { z } from 'zod';
 import type { BookingView, Schedule } from './booking.schemas.ts';
-import type { BookingEventEntry, BookingRepo, BookingRow, InstrumentBrief } from './booking.repo.ts';
+import type { BookingEventEntry, BookingRepo, BookingRow, InstrumentBrief, InstrumentContact } from './booking.repo.ts';
 import type { BookingContext } from './context.ts';
 import { cancellableUntil } from './decide.ts';
 import { noShowFeeFen } from './pricing.ts';
@@ -103,15 +103,27 @@ export class BookingViews {
   /**
    * The view of a booking this request has just written, with no voucher use and no card payment
    * (so no money of its own to read): the instrument, its rules and the events are the ones in hand,
-   * and only the requester's name is read — one statement instead of a read transaction of six.
+   * and the requester's names are the ones the session read (else read: one statement instead of a
+   * read transaction of six).
    */
   async viewOfNew(
     b: BookingRow,
     instrument: InstrumentBrief,
     rules: Schedule,
     events: Omit<BookingEventEntry['event'], 'id' | 'bookingId'>[],
+    requester?: Actor,
   ): Promise<BookingView> {
-    const people = await this.ctx.repo.people([b.requesterId]);
+    const people =
+      requester?.names && requester.userId === b.requesterId
+        ? [
+            {
+              id: b.requesterId,
+              name: requester.names.person,
+              organisationId: requester.organisationId,
+              organisationName: requester.names.organisation,
+            },
+          ]
+        : await this.ctx.repo.people([b.requesterId]);
     const names = new Map(people.map((p) => [p.id, p.name]));
     const entries = events.map((e) => ({
       event: { ...e, id: 0, bookingId: b.id },
@@ -144,7 +156,7 @@ export class BookingViews {
 
   private build(
     rows: BookingRow[],
-    instruments: Map<number, InstrumentBrief>,
+    instruments: Map<number, InstrumentBrief & Partial<InstrumentContact>>,
     people: Map<number, { id: number; name: string; organisationId: number; organisationName: string }>,
     moneyOf: Awaited<ReturnType<NonNullable<BookingContext['hooks']>['money']>> | undefined,
     rulesByInstrument: Map<number, Schedule>,
@@ -174,6 +186,16 @@ export class BookingViews {
           nameZh: instrument.nameZh,
           institutionId: instrument.institutionId,
           institutionName: instrument.institutionName,
+          ...(instrument.address !== undefined
+            ? {
+                location: {
+                  address: instrument.address,
+                  contactName: instrument.contactName ?? null,
+                  contactPhone: instrument.contactPhone ?? null,
+                  contactEmail: instrument.contactEmail ?? null,
+                },
+              }
+            : {}),
         },
         requester: {
           id: person.id,
@@ -187,6 +209,15 @@ export class BookingViews {
         start: at(b.startAt),
         end: at(b.endAt),
         sampleCount: b.sampleCount,
+        sample:
+          b.mode === 'sample' && (b.sampleName ?? b.sampleType ?? b.sampleHazards ?? b.sampleDelivery) != null
+            ? {
+                name: b.sampleName ?? null,
+                type: b.sampleType ?? null,
+                hazards: b.sampleHazards ?? null,
+                delivery: b.sampleDelivery ?? null,
+              }
+            : null,
         purpose: b.purpose,
         urgent: b.urgent,
         fundingSource: b.fundingSource ?? null,

@@ -11,6 +11,8 @@ import {
   accountSchema,
   transferListQuerySchema,
   transferSchema,
+  type AccountOwners,
+  type AccountRef,
   type AccountView,
   type TransferView,
 } from './ledger.schemas.ts';
@@ -18,9 +20,11 @@ import {
 const FINANCE = ['finance_officer', 'platform_admin'] as const;
 const cursorSchema = z.object({ t: z.number().int(), id: z.string() });
 
-export function accountView(a: AccountRow): AccountView {
+const NO_OWNERS: AccountOwners = { organisationName: null, programmeName: null, groupName: null, capName: null };
+
+export function accountView(a: AccountRow, owners: AccountOwners = NO_OWNERS): AccountView {
   const { noOverdraft: _n, createdAt: _c, ...rest } = a;
-  return { ...rest, balanceFen: balanceOf(a), availableFen: availableOf(a) };
+  return { ...rest, ...owners, balanceFen: balanceOf(a), availableFen: availableOf(a) };
 }
 
 export function ledgerRoutes(ledger: LedgerReadService, registry: OpenAPIRegistry): Router {
@@ -35,7 +39,11 @@ export function ledgerRoutes(ledger: LedgerReadService, registry: OpenAPIRegistr
     access: FINANCE,
     query: accountListQuerySchema,
     response: z.object({ items: z.array(accountSchema) }),
-    handler: async ({ query, actor }) => ({ items: (await ledger.accounts(actor!, query)).map(accountView) }),
+    handler: async ({ query, actor }) => {
+      const rows = await ledger.accounts(actor!, query);
+      const owners = await ledger.owners(rows);
+      return { items: rows.map((a) => accountView(a, owners.get(a.id))) };
+    },
   });
   defineRoute(router, registry, {
     method: 'get',
@@ -99,13 +107,16 @@ export function ledgerRoutes(ledger: LedgerReadService, registry: OpenAPIRegistr
 
 async function transferViews(ledger: LedgerReadService, rows: TransferRow[]): Promise<TransferView[]> {
   // Each account read once (an account's id, code and name never change, so no snapshot is needed).
-  const accounts = new Map<number, { id: number; code: string; name: string }>();
+  const read = new Map<number, AccountRow>();
   for (const t of rows) {
     for (const id of [t.debitAccountId, t.creditAccountId]) {
-      if (accounts.has(id)) continue;
-      const a = (await ledger.accountById(id))!;
-      accounts.set(id, { id: a.id, code: a.code, name: a.name });
+      if (!read.has(id)) read.set(id, (await ledger.accountById(id))!);
     }
+  }
+  const owners = await ledger.owners([...read.values()]);
+  const accounts = new Map<number, AccountRef>();
+  for (const a of read.values()) {
+    accounts.set(a.id, { id: a.id, code: a.code, kind: a.kind, name: a.name, ...(owners.get(a.id) ?? NO_OWNERS) });
   }
   return rows.map((t) => ({
     id: t.id,

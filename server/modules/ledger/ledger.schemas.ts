@@ -2,6 +2,25 @@
 import { z } from 'zod';
 import { ledgerAccountKinds, transferStates } from '../../../db/schema/enums.ts';
 
+/**
+ * Whose an account is, by name, for a reader's label (kind's label · these names): the organisation (an
+ * enterprise or a lab), the voucher programme, the controller group and the shared cap it belongs to. `name` is
+ * the name stored when the account was opened (the search matches it), which may carry ids and mixed languages.
+ */
+export const accountOwnersSchema = z.object({
+  organisationName: z.string().nullable(),
+  programmeName: z.string().nullable(),
+  groupName: z.string().nullable(),
+  capName: z.string().nullable(),
+});
+export type AccountOwners = z.infer<typeof accountOwnersSchema>;
+
+/** An account as a transfer names it. */
+export const accountRefSchema = z
+  .object({ id: z.number().int(), code: z.string(), kind: z.enum(ledgerAccountKinds), name: z.string() })
+  .extend(accountOwnersSchema.shape);
+export type AccountRef = z.infer<typeof accountRefSchema>;
+
 export const accountSchema = z.object({
   id: z.number().int(),
   code: z.string(),
@@ -9,6 +28,7 @@ export const accountSchema = z.object({
   name: z.string(),
   organisationId: z.number().int().nullable(),
   programmeId: z.number().int().nullable(),
+  ...accountOwnersSchema.shape,
   debitsPendingFen: z.number().int(),
   debitsPostedFen: z.number().int(),
   creditsPendingFen: z.number().int(),
@@ -26,8 +46,8 @@ export const accountListQuerySchema = z
 
 export const transferSchema = z.object({
   id: z.string(),
-  debitAccount: z.object({ id: z.number().int(), code: z.string(), name: z.string() }),
-  creditAccount: z.object({ id: z.number().int(), code: z.string(), name: z.string() }),
+  debitAccount: accountRefSchema,
+  creditAccount: accountRefSchema,
   amountFen: z.number().int(),
   state: z.enum(transferStates),
   pendingId: z.string().nullable(),

@@ -2,7 +2,8 @@
 import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { Router } from 'express';
 import { z } from 'zod';
-import { idParams, operationIdOf, parseInput, routeDeclarer } from '../../http/route.ts';
+import { fileResponse, idParams, operationIdOf, parseInput, routeDeclarer } from '../../http/route.ts';
+import { DOCUMENT_KINDS, typesOfKinds } from '../../shared/files.ts';
 import { readUpload, sendDownload } from '../../http/upload.ts';
 import { checkAccess } from '../auth/actor.ts';
 import {
@@ -194,7 +195,7 @@ export function needRoutes(needs: NeedsService, registry: OpenAPIRegistry): Rout
     security: [{ session: [] }],
     request: { params: attachmentParams as never },
     responses: {
-      200: { description: 'The file', content: { '*/*': { schema: { type: 'string', format: 'binary' } } } },
+      200: fileResponse(typesOfKinds(DOCUMENT_KINDS)),
       401: { description: 'Not signed in' },
       404: { description: 'No such attachment visible to the caller' },
     },

@@ -9,6 +9,7 @@ import { decodeCursor, encodeCursor } from '../../shared/cursor.ts';
 import { AppError, badRequest, forbidden, notFound } from '../../shared/errors.ts';
 import type { Actor } from '../auth/actor.ts';
 import { administers, loadOrganisationView, organisationView, type OrganisationsContext } from './context.ts';
+import type { OrganisationSort } from './organisations.repo.ts';
 import type { FinanceOfficeInput } from './organisations.schemas.ts';
 
 const PAGE = 50;
@@ -21,23 +22,40 @@ const onlyAdmins = (actor: Actor) => {
 export class Directory {
   constructor(private readonly ctx: OrganisationsContext) {}
 
-  async list(actor: Actor, q: { kind?: OrganisationKind; status?: OrganisationStatus; q?: string; cursor?: string }) {
+  /**
+   * A page of the directory: by cursor (newest first, as before), or numbered (`offset`, any `sort`),
+   * which also counts every match (`total`) so the list can show its pages.
+   */
+  async list(
+    actor: Actor,
+    q: {
+      kind?: OrganisationKind;
+      status?: OrganisationStatus;
+      q?: string;
+      cursor?: string;
+      sort?: OrganisationSort;
+      offset?: number;
+      limit?: number;
+    },
+  ) {
     onlyAdmins(actor);
+    const size = q.limit ?? PAGE;
     const before = q.cursor ? decodeCursor(q.cursor, cursorSchema).before : undefined;
-    const rows = await this.ctx.repo.list({
-      kinds: q.kind ? [q.kind] : undefined,
-      status: q.status,
-      q: q.q || undefined,
-      before,
-      limit: PAGE + 1,
-    });
-    const page = rows.slice(0, PAGE);
+    const filter = { kinds: q.kind ? [q.kind] : undefined, status: q.status, q: q.q || undefined };
+    const numbered = q.offset !== undefined || (q.sort ?? 'newest') !== 'newest';
+    const [rows, total] = await Promise.all([
+      this.ctx.repo.list({ ...filter, before, sort: q.sort, offset: q.offset, limit: size + 1 }),
+      numbered ? this.ctx.repo.count(filter) : undefined,
+    ]);
+    const page = rows.slice(0, size);
     return {
       items: page.map((r) => ({
         ...organisationView(r, { cityName: r.cityName, countyName: r.countyName }, true),
         people: r.people,
       })),
-      nextCursor: rows.length > PAGE ? encodeCursor({ before: page.at(-1)!.id }) : null,
+      // Numbered pages go on with the next offset; the cursor follows the newest-first order only.
+      nextCursor: rows.length > size && !numbered ? encodeCursor({ before: page.at(-1)!.id }) : null,
+      ...(total !== undefined ? { total } : {}),
     };
   }
 

@@ -3,7 +3,7 @@
  * single-use account links, the review history. Takes the database or a transaction (`with`).
  */
 import { and, asc, count, desc, eq, isNull, ne, sql } from 'drizzle-orm';
-import type { Queryable } from '../../../db/port.ts';
+import { byEngine, type Queryable } from '../../../db/port.ts';
 import {
   cities,
   counties,
@@ -38,6 +38,47 @@ export interface OrganisationListRow extends OrganisationRow {
 
 /** `%text%` for LIKE … ESCAPE '\': the text's own %, _ and \ match themselves. */
 export const likePattern = (text: string) => `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+export type OrganisationSort = 'newest' | 'oldest' | 'name';
+export type OrganisationFilter = {
+  kinds?: OrganisationKind[];
+  status?: OrganisationStatus;
+  cityCode?: string;
+  q?: string;
+};
+
+/** The directory's orders; by name in code-point order on both engines (PostgreSQL's "C" collation). */
+const ORGANISATION_ORDER: Record<'sqlite' | 'postgres', Record<OrganisationSort, string>> = {
+  sqlite: { newest: 'o.id DESC', oldest: 'o.id ASC', name: 'o.name ASC, o.id ASC' },
+  postgres: { newest: 'o.id DESC', oldest: 'o.id ASC', name: 'o.name COLLATE "C" ASC, o.id ASC' },
+};
+
+/** The WHERE conditions of the directory's filter (kind, status, city, a search of name, credit code, contact). */
+function organisationConditions(filter: OrganisationFilter): { conds: string[]; params: (string | number)[] } {
+  const conds: string[] = [];
+  const params: (string | number)[] = [];
+  if (filter.kinds?.length) {
+    conds.push(`o.kind IN (${filter.kinds.map(() => '?').join(', ')})`);
+    params.push(...filter.kinds);
+  }
+  if (filter.status) {
+    conds.push('o.status = ?');
+    params.push(filter.status);
+  }
+  if (filter.cityCode) {
+    conds.push('o.city_code = ?');
+    params.push(filter.cityCode);
+  }
+  if (filter.q) {
+    const p = likePattern(filter.q);
+    conds.push(
+      `(LOWER(o.name) LIKE ? ESCAPE '\\' OR LOWER(COALESCE(o.credit_code, '')) LIKE ? ESCAPE '\\'
+        OR LOWER(COALESCE(o.contact_name, '')) LIKE ? ESCAPE '\\')`,
+    );
+    params.push(p, p, p);
+  }
+  return { conds, params };
+}
 
 export class OrganisationsRepo {
   /** The single-use account links (e-mail verification, invitations). */
@@ -100,36 +141,10 @@ export class OrganisationsRepo {
    * Organisations by kind, status and a search of name, credit code or contact, newest first, `limit`
    * after the id `before`; with their city's and county's names and how many people they have.
    */
-  async list(filter: {
-    kinds?: OrganisationKind[];
-    status?: OrganisationStatus;
-    cityCode?: string;
-    q?: string;
-    before?: number;
-    limit: number;
-  }): Promise<OrganisationListRow[]> {
-    const conds: string[] = [];
-    const params: (string | number)[] = [];
-    if (filter.kinds?.length) {
-      conds.push(`o.kind IN (${filter.kinds.map(() => '?').join(', ')})`);
-      params.push(...filter.kinds);
-    }
-    if (filter.status) {
-      conds.push('o.status = ?');
-      params.push(filter.status);
-    }
-    if (filter.cityCode) {
-      conds.push('o.city_code = ?');
-      params.push(filter.cityCode);
-    }
-    if (filter.q) {
-      const p = likePattern(filter.q);
-      conds.push(
-        `(LOWER(o.name) LIKE ? ESCAPE '\\' OR LOWER(COALESCE(o.credit_code, '')) LIKE ? ESCAPE '\\'
-          OR LOWER(COALESCE(o.contact_name, '')) LIKE ? ESCAPE '\\')`,
-      );
-      params.push(p, p, p);
-    }
+  async list(
+    filter: OrganisationFilter & { before?: number; limit: number; sort?: OrganisationSort; offset?: number },
+  ): Promise<OrganisationListRow[]> {
+    const { conds, params } = organisationConditions(filter);
     if (filter.before !== undefined) {
       conds.push('o.id < ?');
       params.push(filter.before);
@@ -145,7 +160,8 @@ export class OrganisationsRepo {
          (SELECT COUNT(*) FROM users u WHERE u.organisation_id = o.id AND u.disabled_at IS NULL) AS people
        FROM organisations o LEFT JOIN cities c ON c.code = o.city_code LEFT JOIN counties k ON k.code = o.county_code
        ${conds.length ? `WHERE ${conds.join(' AND ')}` : ''}
-       ORDER BY o.id DESC LIMIT ${Math.trunc(filter.limit)}`,
+       ORDER BY ${byEngine(this.q.engine, ORGANISATION_ORDER)[filter.sort ?? 'newest']}
+       LIMIT ${Math.trunc(filter.limit)}${filter.offset ? ` OFFSET ${Math.trunc(filter.offset)}` : ''}`,
       params,
     );
     return rows.map((r) => ({
@@ -153,6 +169,16 @@ export class OrganisationsRepo {
       certified: r.certified === true || r.certified === 1,
       people: Number(r.people),
     }));
+  }
+
+  /** How many organisations `list` would page through with this filter. */
+  async count(filter: OrganisationFilter): Promise<number> {
+    const { conds, params } = organisationConditions(filter);
+    const row = await this.q.get<{ n: number | string }>(
+      `SELECT COUNT(*) AS n FROM organisations o ${conds.length ? `WHERE ${conds.join(' AND ')}` : ''}`,
+      params,
+    );
+    return Number(row?.n ?? 0);
   }
 
   // People

@@ -128,14 +128,33 @@ export const registrationListQuery = z
     cursor,
   })
   .strict();
+/** The directory's orders: newest or oldest registered first, or by name (code-point order, both engines). */
+export const organisationSorts = ['newest', 'oldest', 'name'] as const;
+const intParam = (min: number, max: number) =>
+  z
+    .string()
+    .regex(/^\d{1,9}$/, 'a non-negative integer')
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max));
+
 export const organisationListQuery = z
   .object({
     kind: z.enum(organisationKinds).optional(),
     status: z.enum(organisationStatuses).optional(),
     q: z.string().trim().max(100).optional(),
     cursor,
+    /** The order (default newest first); the cursor pages the newest-first order only. */
+    sort: z.enum(organisationSorts).optional(),
+    /** Numbered pages: skip this many rows of the order (the answer then carries `total`). */
+    offset: intParam(0, 100_000).optional(),
+    /** Rows a page (default 50). */
+    limit: intParam(1, 100).optional(),
   })
-  .strict();
+  .strict()
+  .refine((v) => v.cursor === undefined || (v.offset === undefined && (v.sort ?? 'newest') === 'newest'), {
+    message: 'a cursor pages the newest-first order without an offset',
+    path: ['cursor'],
+  });
 export const countiesQuery = z.object({ cityCode: code6('a 6-digit city code').optional() }).strict();
 export const peopleQuery = z.object({ membership: z.enum(membershipStatuses).optional() }).strict();
 export const documentQuery = z.object({ name: z.string().trim().min(1).max(200).default('document') }).strict();
@@ -282,6 +301,11 @@ export const registrationDetailSchema = z.object({
 
 export const pageSchema = <T extends z.ZodType>(item: T) =>
   z.object({ items: z.array(item), nextCursor: z.string().nullable() });
+
+/** The directory's page: `total` counts every organisation that matches (with an offset or a sort). */
+export const organisationPageSchema = pageSchema(organisationSchema).extend({
+  total: z.number().int().optional(),
+});
 
 export const registrationPageSchema = pageSchema(organisationSchema).extend({
   /** How many registrations wait in each status the caller reviews. */

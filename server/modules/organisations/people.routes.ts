@@ -13,8 +13,8 @@ import {
   memberParams,
   memberPatchSchema,
   organisationListQuery,
+  organisationPageSchema,
   organisationSchema,
-  pageSchema,
   peopleQuery,
   peopleSchema,
   personSchema,
@@ -36,11 +36,12 @@ export function peopleRoutes(
   route({
     method: 'get',
     path: '/organisations',
-    summary: 'Every organisation by kind, status and a search (contacts masked); platform admins',
+    summary:
+      'Every organisation by kind, status and a search (contacts masked), newest or oldest first or by name, by cursor or numbered pages (offset, limit; with total); platform admins',
     tag,
     access: ['platform_admin'],
     query: organisationListQuery,
-    response: pageSchema(organisationSchema),
+    response: organisationPageSchema,
     handler: ({ actor, query }) => directory.list(actor!, query),
   });
   route({

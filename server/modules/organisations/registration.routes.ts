@@ -8,7 +8,8 @@ import type { z } from 'zod';
 import { checkAccess, type Restriction } from '../auth/actor.ts';
 import { sessionSchema } from '../auth/auth.schemas.ts';
 import { DOCUMENT_MAX_BYTES } from '../documents/documents.ts';
-import { idParams, operationIdOf, parseInput, routeDeclarer } from '../../http/route.ts';
+import { fileResponse, idParams, operationIdOf, parseInput, routeDeclarer } from '../../http/route.ts';
+import { DOCUMENT_KINDS, typesOfKinds } from '../../shared/files.ts';
 import { SESSION_COOKIE } from '../../http/session.ts';
 import { readUpload, sendDownload } from '../../http/upload.ts';
 import { translateField } from '../../shared/messages.ts';
@@ -213,7 +214,7 @@ export function registrationRoutes(
     security: [{ session: [] }],
     request: { params: uploadParams as never },
     responses: {
-      200: { description: 'The file', content: { '*/*': { schema: { type: 'string', format: 'binary' } } } },
+      200: fileResponse(typesOfKinds(DOCUMENT_KINDS)),
       401: { description: 'Not signed in' },
       404: { description: 'No such document visible to the caller' },
     },

@@ -24,32 +24,52 @@ export class FinanceDashboard {
     if (!scope) throw forbidden('the finance dashboard is for finance staff');
     const city = scope.kind === 'city' ? scope.cityCode : null;
     // One snapshot: the sums, the open batches and the latest run describe the same moment.
-    const { rows, cities, open, latest, openFindings } = await inSnapshot(this.ctx, async (repo) => {
+    const { rows, stages, cities, open, latest, openFindings } = await inSnapshot(this.ctx, async (repo) => {
       const rows = await repo.dashboardFacts(city);
+      const stages = await repo.dashboardStages(city);
       const cities = await repo.cities();
       const open = (await this.reads.list(repo, actor, {})).filter(
         (b) => b.status === 'submitted' || b.status === 'reviewed' || b.status === 'draft',
       );
       const latest = city === null ? (await repo.runs(1))[0] : undefined;
       const openFindings = latest ? (await repo.findings(latest.id)).filter((f) => f.resolvedAt === null).length : 0;
-      return { rows, cities, open, latest, openFindings };
+      return { rows, stages, cities, open, latest, openFindings };
     });
-    const byMonth = new Map<string, Sums>();
-    const byCity = new Map<string, Sums>();
-    for (const r of rows) {
-      const key = `${r.what}Fen` as keyof Sums;
-      const m = byMonth.get(r.month) ?? empty();
-      m[key] += r.fen;
-      byMonth.set(r.month, m);
-      const cityKey = r.cityCode ?? '';
-      const c = byCity.get(cityKey) ?? empty();
-      c[key] += r.fen;
-      byCity.set(cityKey, c);
-    }
+    const sum = (facts: typeof rows) => {
+      const byMonth = new Map<string, Sums>();
+      const byCity = new Map<string, Sums>();
+      for (const r of facts) {
+        const key = `${r.what}Fen` as keyof Sums;
+        const m = byMonth.get(r.month) ?? empty();
+        m[key] += r.fen;
+        byMonth.set(r.month, m);
+        const cityKey = r.cityCode ?? '';
+        const c = byCity.get(cityKey) ?? empty();
+        c[key] += r.fen;
+        byCity.set(cityKey, c);
+      }
+      return { byMonth, byCity };
+    };
+    const { byMonth, byCity } = sum(rows);
+    const staged = sum(stages);
     const cityNames = new Map(cities.map((c) => [c.code, c.name]));
+    const months = (m: Map<string, Sums>) =>
+      [...m.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([month, v]) => ({ month, ...v }));
     return {
       scope: city ? { cityCode: city, cityName: cityNames.get(city) ?? city } : null,
-      byMonth: [...byMonth.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([month, v]) => ({ month, ...v })),
+      byMonth: months(byMonth),
+      // Each city's quota granted beside the stages its uses have reached.
+      stages: {
+        byMonth: months(staged.byMonth),
+        byCity: [...new Set([...byCity.keys(), ...staged.byCity.keys()])]
+          .map((cityCode) => ({
+            cityCode,
+            cityName: cityNames.get(cityCode) ?? '—',
+            ...(staged.byCity.get(cityCode) ?? empty()),
+            grantedFen: byCity.get(cityCode)?.grantedFen ?? 0,
+          }))
+          .sort((a, b) => b.grantedFen - a.grantedFen || a.cityCode.localeCompare(b.cityCode)),
+      },
       byCity: [...byCity.entries()]
         .map(([cityCode, v]) => ({ cityCode, cityName: cityNames.get(cityCode) ?? '—', ...v }))
         .sort((a, b) => b.grantedFen - a.grantedFen),

@@ -244,6 +244,25 @@ const DASHBOARD_FACTS = `WITH facts AS (
  )`;
 
 /**
+ * Each voucher use once, at the stage it has reached (held, used, claimed, paid), in the month of its
+ * use (the order for a hold, the completion for the rest): parts of one whole, so they stack. A use
+ * whose claim line was rejected stays claimed (the claim was made).
+ */
+const STAGE_FACTS = `WITH facts AS (
+   SELECT CASE
+       WHEN u.status = 'reserved' THEN 'reserved'
+       WHEN EXISTS (SELECT 1 FROM settlement_lines l JOIN settlement_batches b ON b.id = l.batch_id
+                    WHERE l.voucher_use_id = u.id AND l.status = 'approved' AND b.status = 'paid') THEN 'paid'
+       WHEN EXISTS (SELECT 1 FROM settlement_lines l JOIN settlement_batches b ON b.id = l.batch_id
+                    WHERE l.voucher_use_id = u.id AND l.status != 'removed' AND b.submitted_at IS NOT NULL) THEN 'claimed'
+       ELSE 'used' END AS what,
+     CASE WHEN u.status = 'reserved' THEN u.created_at ELSE u.updated_at END AS at,
+     e.city_code AS city,
+     CASE WHEN u.status = 'reserved' THEN u.reserved_fen ELSE u.posted_fen END AS fen
+   FROM voucher_uses u JOIN organisations e ON e.id = u.enterprise_id WHERE u.status IN ('reserved', 'posted')
+ )`;
+
+/**
  * The dashboard's sums by local month (Asia/Shanghai, UTC+8 without daylight saving) and city.
  * The month of an epoch-millisecond instant is each engine's own: SQLite's strftime, PostgreSQL's
  * stats_month() (to_char in Asia/Shanghai, db/migrations-pg/0001_engine_rules.sql).
@@ -253,6 +272,16 @@ const DASHBOARD_FACTS_SQL = {
  SELECT what, strftime('%Y-%m', at / 1000, 'unixepoch', '+8 hours') AS month, city AS "cityCode", SUM(fen) AS fen
  FROM facts WHERE @city IS NULL OR city = @city GROUP BY what, month, city`,
   postgres: `${DASHBOARD_FACTS}
+ SELECT what, stats_month(at) AS month, city AS "cityCode", SUM(fen) AS fen
+ FROM facts WHERE CAST(@city AS TEXT) IS NULL OR city = @city GROUP BY what, stats_month(at), city`,
+};
+
+/** The stages' sums by local month and city, each engine's way (as DASHBOARD_FACTS_SQL). */
+const STAGE_FACTS_SQL = {
+  sqlite: `${STAGE_FACTS}
+ SELECT what, strftime('%Y-%m', at / 1000, 'unixepoch', '+8 hours') AS month, city AS "cityCode", SUM(fen) AS fen
+ FROM facts WHERE @city IS NULL OR city = @city GROUP BY what, month, city`,
+  postgres: `${STAGE_FACTS}
  SELECT what, stats_month(at) AS month, city AS "cityCode", SUM(fen) AS fen
  FROM facts WHERE CAST(@city AS TEXT) IS NULL OR city = @city GROUP BY what, stats_month(at), city`,
 };
@@ -587,6 +616,11 @@ export class SettlementRepo {
   /** Voucher money granted, reserved, used, claimed and paid by local month and city (one city, or all: null). */
   async dashboardFacts(city: string | null): Promise<DashboardFact[]> {
     return this.q.all<DashboardFact>(byEngine(this.q.engine, DASHBOARD_FACTS_SQL), { city });
+  }
+
+  /** Each voucher use's amount at the stage it has reached (never granted), by month and city. */
+  async dashboardStages(city: string | null): Promise<DashboardFact[]> {
+    return this.q.all<DashboardFact>(byEngine(this.q.engine, STAGE_FACTS_SQL), { city });
   }
 
   async register(scope: RegisterScope): Promise<RegisterRow[]> {

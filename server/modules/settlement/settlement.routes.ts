@@ -2,7 +2,8 @@ import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import { Router, type Response } from 'express';
 import { z } from 'zod';
 import { checkAccess } from '../auth/actor.ts';
-import { idParams, operationIdOf, parseInput, routeDeclarer } from '../../http/route.ts';
+import { fileResponse, idParams, operationIdOf, parseInput, routeDeclarer } from '../../http/route.ts';
+import { INVOICE_KINDS, typesOfKinds } from '../../shared/files.ts';
 import { readUpload, sendDownload } from '../../http/upload.ts';
 import { langOf } from '../../shared/lang.ts';
 import { INVOICE_MAX_BYTES } from './invoices.ts';
@@ -266,7 +267,7 @@ export function settlementRoutes(
     security: [{ session: [] }],
     request: { params: lineParams as never },
     responses: {
-      200: { description: 'The file', content: { '*/*': { schema: { type: 'string', format: 'binary' } } } },
+      200: fileResponse(typesOfKinds(INVOICE_KINDS)),
       401: { description: 'Not signed in' },
       404: { description: 'No such line visible to the caller, or no invoice file' },
     },

@@ -288,6 +288,15 @@ export const dashboardSchema = z.object({
   scope: z.object({ cityCode: z.string(), cityName: z.string() }).nullable(),
   byMonth: z.array(z.object({ month: z.string(), ...moneyByKind })),
   byCity: z.array(z.object({ cityCode: z.string(), cityName: z.string(), ...moneyByKind })),
+  /**
+   * Each voucher use once, at the stage it has reached (reserved → used → claimed → paid), by the month
+   * of its use and by city: parts of one whole, which stack. grantedFen: none by month; by city, the
+   * quotas granted to the city's enterprises.
+   */
+  stages: z.object({
+    byMonth: z.array(z.object({ month: z.string(), ...moneyByKind })),
+    byCity: z.array(z.object({ cityCode: z.string(), cityName: z.string(), ...moneyByKind })),
+  }),
   openBatches: z.array(
     z.object({
       id: z.number().int(),

@@ -59,6 +59,8 @@ export type SecondFactorProof = { code: string } | { recoveryCode: string };
 
 export const authApi = {
   me: (signal?: AbortSignal) => apiFetch<{ user: User }>('/auth/me', { signal }).then((r) => r.user),
+  /** The signed-in user or null: 200 either way, so an anonymous page load logs no failed request. */
+  session: (signal?: AbortSignal) => apiFetch<{ user: User | null }>('/auth/session', { signal }).then((r) => r.user),
   login: (email: string, password: string) =>
     apiFetch<LoginResult>('/auth/login', { method: 'POST', body: { email, password } }),
   secondFactor: (proof: SecondFactorProof) =>

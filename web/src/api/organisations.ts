@@ -223,8 +223,18 @@ export const organisationsApi = {
     ),
 
   // The platform's directory
-  organisations: (q: { kind?: string; status?: string; q?: string; cursor?: string }, signal?: AbortSignal) =>
-    apiFetch<Page<Organisation>>(`/organisations${toQueryString(q)}`, { signal }),
+  organisations: (
+    q: {
+      kind?: string;
+      status?: string;
+      q?: string;
+      cursor?: string;
+      sort?: 'newest' | 'oldest' | 'name';
+      offset?: number;
+      limit?: number;
+    },
+    signal?: AbortSignal,
+  ) => apiFetch<Page<Organisation> & { total?: number }>(`/organisations${toQueryString(q)}`, { signal }),
   organisation: (id: number, signal?: AbortSignal) => apiFetch<Organisation>(`/organisations/${id}`, { signal }),
   createFinanceOffice: (body: FinanceOfficeInput) =>
     apiFetch<Organisation>('/finance-offices', { method: 'POST', body }),

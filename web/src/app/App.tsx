@@ -11,8 +11,9 @@ import { FeedbackApp } from './feedback';
 import { queryClient } from './queryClient';
 import { router } from './router';
 
+/** The device's own fonts first; the web font only where it has no Chinese font (see ui/global.css). */
 export const FONT_FAMILY =
-  "'Noto Sans SC', -apple-system, BlinkMacSystemFont, 'Segoe UI', 'PingFang SC', 'Microsoft YaHei', 'Helvetica Neue', Arial, sans-serif";
+  "-apple-system, BlinkMacSystemFont, 'Segoe UI', 'PingFang SC', 'Hiragino Sans GB', 'Microsoft YaHei', 'Local CJK Sans', 'Noto Sans SC', 'Helvetica Neue', Arial, sans-serif";
 
 const theme: ThemeConfig = {
   token: {

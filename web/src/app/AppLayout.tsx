@@ -6,6 +6,7 @@ import {
   SearchOutlined,
   UserOutlined,
 } from '@ant-design/icons';
+import { useQuery } from '@tanstack/react-query';
 import { Button, Dropdown, Grid, Layout, Menu, Space } from 'antd';
 import type { MenuProps } from 'antd';
 import { useEffect, useState } from 'react';
@@ -74,9 +75,18 @@ function useNavItems(chrome: Chrome | null): MenuProps['items'] {
       ),
     },
   ];
+  // 我的报销 only for an enterprise holding a reimburse-mode quota: the quotas say each programme's mode.
+  const enterprise = user?.role === 'researcher' && user.organisation.kind === 'enterprise' && !user.restriction;
+  const quotas = useQuery({
+    queryKey: ['vouchers', 'mine'],
+    queryFn: ({ signal }) => import('../api/vouchers').then((m) => m.voucherApi.myQuotas(signal)),
+    enabled: enterprise && !!chrome,
+    staleTime: 5 * 60_000,
+  });
+  const claimsItself = enterprise && !!quotas.data?.some((q) => q.settlementMode === 'reimburse');
   // A restricted account (e-mail unverified, registration in review…) can do nothing else yet.
   if (!user) return items;
-  return chrome ? [...items, ...chrome.signedInNavItems(user, t)] : items;
+  return chrome ? [...items, ...chrome.signedInNavItems(user, t, { claimsItself })] : items;
 }
 
 function selectedKey(pathname: string): string {

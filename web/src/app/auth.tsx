@@ -5,12 +5,11 @@ import { createContext, useContext, useMemo, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, Navigate, useLocation } from 'react-router';
 import { authApi, type LoginResult, type Restriction, type Role, type SecondFactorProof, type User } from '../api/auth';
-import { isApiError } from '../api/client';
 import { ErrorState, ForbiddenPage } from '../ui/states';
 
 type AuthState = {
   user: User | null;
-  /** True until the first `GET /auth/me` has answered. */
+  /** True until the first `GET /auth/session` has answered. */
   loading: boolean;
   error: unknown;
   /** The password step: signed in (`user`), or `secondFactorRequired` and the code is to come. */
@@ -28,14 +27,8 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   const qc = useQueryClient();
   const me = useQuery({
     queryKey: ME_KEY,
-    queryFn: async ({ signal }) => {
-      try {
-        return await authApi.me(signal);
-      } catch (e) {
-        if (isApiError(e) && e.status === 401) return null;
-        throw e;
-      }
-    },
+    // GET /auth/session answers an anonymous visitor with `user: null` (200), not a 401 in the console.
+    queryFn: ({ signal }) => authApi.session(signal),
     staleTime: 5 * 60_000,
   });
   const signedIn = (user: User) => {

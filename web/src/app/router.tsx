@@ -227,12 +227,12 @@ export const router = createBrowserRouter(
         // The same pages for an enterprise's own claims in reimburse-mode programmes (先付后补).
         {
           path: 'my/claims',
-          ...rolePage(['researcher'], () => import('../features/settlement/ClaimsPage').then((m) => m.ClaimsPage)),
+          ...rolePage(['researcher'], () => import('../features/settlement/MyClaimsGate').then((m) => m.MyClaimsPage)),
         },
         {
           path: 'my/claims/:id',
           ...rolePage(['researcher'], () =>
-            import('../features/settlement/ClaimBatchPage').then((m) => m.ClaimBatchPage),
+            import('../features/settlement/MyClaimsGate').then((m) => m.MyClaimBatchPage),
           ),
         },
         {

@@ -43,8 +43,12 @@ export { HeaderNotifications } from '../features/notifications/NotificationBell'
 
 type Items = NonNullable<MenuProps['items']>;
 
-/** The menu items after the public ones (catalogue, overview, public notices), by role. */
-export function signedInNavItems(user: User, t: TFunction): Items {
+/**
+ * The menu items after the public ones (catalogue, overview, public notices), by role. `claimsItself`:
+ * the researcher's enterprise holds a reimburse-mode quota (先付后补), so 我的报销 is its to use; a
+ * deduct-mode (通兑) enterprise never sees it.
+ */
+export function signedInNavItems(user: User, t: TFunction, { claimsItself = false } = {}): Items {
   const items: Items = [];
   if (user.restriction) return organisationNavItems(user, t);
   if (user?.role === 'researcher') {
@@ -107,15 +111,17 @@ export function signedInNavItems(user: User, t: TFunction): Items {
         </Link>
       ),
     });
-    items.push({
-      key: 'my-claims',
-      icon: <MoneyCollectOutlined />,
-      label: (
-        <Link to="/my/claims" data-testid="nav-my-claims">
-          {t('nav.myClaims')}
-        </Link>
-      ),
-    });
+    if (claimsItself) {
+      items.push({
+        key: 'my-claims',
+        icon: <MoneyCollectOutlined />,
+        label: (
+          <Link to="/my/claims" data-testid="nav-my-claims">
+            {t('nav.myClaims')}
+          </Link>
+        ),
+      });
+    }
   }
   if (user && LAB_ROLES.includes(user.role)) {
     items.push({

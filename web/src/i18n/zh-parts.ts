@@ -11,6 +11,7 @@ import { zh as rulesPart } from './parts/rules';
 import { zh as importsPart } from './parts/imports';
 import { zh as listingPart } from './parts/listing';
 import { zh as needsPart } from './parts/needs';
+import { zh as workPart } from './parts/work';
 import { zhPages } from './zh-pages';
 
 const zhParts = {
@@ -27,6 +28,7 @@ const zhParts = {
   imports: importsPart,
   listing: listingPart,
   needs: needsPart,
+  work: workPart,
 };
 export type ZhParts = typeof zhParts;
 export default zhParts;

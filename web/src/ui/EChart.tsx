@@ -9,13 +9,33 @@ import type { GridComponentOption, LegendComponentOption, TooltipComponentOption
 import * as echarts from 'echarts/core';
 import type { ComposeOption, ECharts } from 'echarts/core';
 import { SVGRenderer } from 'echarts/renderers';
-import { useEffect, useRef } from 'react';
+import { useEffect, useMemo, useRef } from 'react';
 
 echarts.use([BarChart, LineChart, GridComponent, LegendComponent, TooltipComponent, SVGRenderer]);
 
 export type ChartOption = ComposeOption<
   BarSeriesOption | LineSeriesOption | GridComponentOption | LegendComponentOption | TooltipComponentOption
 >;
+
+const list = <T,>(x: T | T[] | undefined): T[] => (x === undefined ? [] : Array.isArray(x) ? x : [x]);
+
+/**
+ * What the chart draws, as JSON on its element (`data-chart`), for tests and tools: the axes (type,
+ * categories) and the series (name, type, stack, values).
+ */
+function summary(option: ChartOption): string {
+  const axes = (a: unknown) =>
+    list(a as { type?: string; data?: unknown[] } | { type?: string; data?: unknown[] }[]).map((x) => ({
+      type: x.type,
+      data: x.data,
+    }));
+  const series = list(option.series as { name?: string; type?: string; stack?: string; data?: unknown[] }[]);
+  return JSON.stringify({
+    xAxis: axes(option.xAxis),
+    yAxis: axes(option.yAxis),
+    series: series.map((x) => ({ name: x.name, type: x.type, stack: x.stack ?? null, data: x.data })),
+  });
+}
 
 export const CHART_FONT = "'Noto Sans SC', -apple-system, 'PingFang SC', 'Microsoft YaHei', sans-serif";
 
@@ -33,6 +53,7 @@ export function EChart({
 }) {
   const el = useRef<HTMLDivElement>(null);
   const chart = useRef<ECharts | null>(null);
+  const drawn = useMemo(() => summary(option), [option]);
 
   // One chart per mounted element; it follows the element's size.
   useEffect(() => {
@@ -64,7 +85,7 @@ export function EChart({
   }, [option]);
 
   return (
-    <div className="echart" role="img" aria-label={label} data-testid={testId}>
+    <div className="echart" role="img" aria-label={label} data-testid={testId} data-chart={drawn}>
       <div ref={el} className="echart__canvas" style={{ height }} />
     </div>
   );

@@ -5,8 +5,9 @@ import { useTranslation } from 'react-i18next';
 import { Link, Navigate, useLocation, useNavigate, useSearchParams } from 'react-router';
 import { useQuery } from '@tanstack/react-query';
 import { isApiError } from '../../api/client';
-import { authApi, type Role, type User } from '../../api/auth';
+import { authApi, type User } from '../../api/auth';
 import { restrictionHome, useAuth } from '../../app/auth';
+import { workHome } from '../../app/landing';
 import { lockoutText } from '../account/lockout';
 import { SecondFactorStep } from '../account/SecondFactorStep';
 import '../account/account.css';
@@ -25,12 +26,15 @@ function safeRedirect(target: unknown): string | null {
   return target;
 }
 
-/** Where a role lands after sign-in when no page asked for it: finance officers on their dashboard. */
-const homeOf = (role: Role): string => (role === 'finance_officer' ? '/finance/dashboard' : '/instruments');
+/** The header's sign-in button on the home page or the bare catalogue asks for no page in particular. */
+const NO_TARGET = new Set(['/', '/instruments']);
 
-/** After sign-in: a restricted account where it can lift its restriction, anyone else where they were going. */
+/**
+ * After sign-in: a restricted account where it can lift its restriction, anyone else where they were
+ * going, or, when no page asked for it, to its own work (app/landing.ts).
+ */
 const landingOf = (user: User, target: string | null): string =>
-  user.restriction ? restrictionHome(user.restriction) : (target ?? homeOf(user.role));
+  user.restriction ? restrictionHome(user.restriction) : target && !NO_TARGET.has(target) ? target : workHome(user);
 
 type Values = { email: string; password: string };
 

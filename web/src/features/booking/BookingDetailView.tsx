@@ -30,8 +30,10 @@ import { PaymentDetails } from './PaymentSummary';
 import { PaymentNoticeCard } from '../transfers/PaymentNoticeCard';
 import { AgreementCard } from '../agreements/AgreementCard';
 import { CardPaymentCard } from '../agreements/CardPaymentCard';
-import { PriceLines } from './QuoteView';
 import { RefundButton } from './RefundButton';
+import { formatFen } from '../../ui/money';
+import { PlaceCard, PriceFlow, timelineOf } from './CheckoutParts';
+import { bookingReason } from '../../i18n/codes';
 
 /** What the server keeps (it reads the type from the file's bytes): PDF, images, Office documents, zip. */
 const REPORT_ACCEPT = '.pdf,.png,.jpg,.jpeg,.webp,.doc,.docx,.xls,.xlsx,.ppt,.pptx,.zip';
@@ -190,6 +192,42 @@ export function BookingDetailView({ booking: b, viewer }: { booking: Booking; vi
     ...(b.sampleCount !== null
       ? [{ key: 'samples', label: t('booking.fields.sampleCount'), children: b.sampleCount }]
       : []),
+    ...(b.sample
+      ? [
+          {
+            key: 'sample',
+            label: t('booking.order.sample.title'),
+            children: (
+              <div className="bk-sample-info" data-testid="booking-sample">
+                <div>
+                  {b.sample.name ?? t('common.none')}
+                  {b.sample.type ? ` · ${t(`booking.order.sample.types.${b.sample.type}`)}` : ''}
+                </div>
+                {b.sample.hazards ? (
+                  <Space size={4} wrap data-testid="booking-sample-hazards">
+                    <Typography.Text type="secondary" className="small-text">
+                      {t('booking.order.sample.hazards')}
+                    </Typography.Text>
+                    {b.sample.hazards.map((h) => (
+                      <Tag key={h} color={h === 'none' ? 'default' : 'orange'}>
+                        {t(`booking.order.sample.hazardCodes.${h}`)}
+                      </Tag>
+                    ))}
+                  </Space>
+                ) : null}
+                {b.sample.delivery ? (
+                  <div data-testid="booking-sample-delivery" data-delivery={b.sample.delivery}>
+                    <Typography.Text type="secondary" className="small-text">
+                      {t('booking.order.sample.delivery')}
+                    </Typography.Text>{' '}
+                    {t(`booking.order.sample.deliveries.${b.sample.delivery}`)}
+                  </div>
+                ) : null}
+              </div>
+            ),
+          },
+        ]
+      : []),
     {
       key: 'requester',
       label: t('booking.fields.requester'),
@@ -231,6 +269,9 @@ export function BookingDetailView({ booking: b, viewer }: { booking: Booking; vi
   ];
 
   const history = [...b.history].sort((x, y) => Date.parse(x.at) - Date.parse(y.at));
+  // The checkout's first steps as the user lived them (submitted, card authorised), not 待支付.
+  const timeline = timelineOf(b);
+  const place = b.instrument.location ?? null;
 
   return (
     <div className="bk-detail" data-testid="booking-detail" data-booking-id={b.id} data-status={b.status}>
@@ -262,22 +303,33 @@ export function BookingDetailView({ booking: b, viewer }: { booking: Booking; vi
             <Timeline
               className="bk-timeline"
               data-testid="booking-history"
-              items={history.map((h, i) => ({
+              items={timeline.map((h, i) => ({
                 key: i,
                 color: STATUS_COLOR[h.to] === 'default' ? 'gray' : STATUS_COLOR[h.to],
                 content: (
-                  <div data-testid="history-entry" data-to={h.to}>
+                  <div data-testid="history-entry" data-to={h.to} data-label={h.label ?? ''}>
                     <div>
                       <Typography.Text strong>
                         {h.from === null ? t('booking.detail.created') : null}
                         {h.from === null ? ' · ' : null}
-                        {t(`booking.status.${h.to}`)}
+                        {h.label === 'awaitingCard'
+                          ? t('booking.order.timeline.awaitingCard')
+                          : t(`booking.status.${h.to}`)}
                       </Typography.Text>
+                      {h.label === 'authorised' ? (
+                        <Typography.Text type="success" className="small-text" data-testid="history-authorised">
+                          {' '}
+                          ·{' '}
+                          {h.amountFen !== undefined
+                            ? t('booking.order.timeline.authorised', { amount: formatFen(h.amountFen) })
+                            : t('booking.systemReason.cardAuthorised')}
+                        </Typography.Text>
+                      ) : null}
                     </div>
                     <div className="bk-timeline__meta">
                       {formatDateTime(h.at, zone, lang)} · {h.by?.name ?? t('booking.detail.system')}
                     </div>
-                    {h.reason ? <div className="bk-timeline__reason">{h.reason}</div> : null}
+                    {h.reason ? <div className="bk-timeline__reason">{bookingReason(t, h.reason)}</div> : null}
                   </div>
                 ),
               }))}
@@ -286,23 +338,24 @@ export function BookingDetailView({ booking: b, viewer }: { booking: Booking; vi
         </Col>
         <Col xs={24} lg={9}>
           <CardPaymentCard booking={b} canPay={viewer === 'researcher'} />
-          <Card className="section-card" title={t('booking.fields.quoted')}>
-            <PriceLines price={b.price} testId="booking-quoted-total" />
+          {/* One price block: estimate → final, the lines, the voucher split and the payment. */}
+          <Card
+            className="section-card"
+            title={t('booking.order.price.title')}
+            data-testid="booking-price-block"
+            extra={
+              viewer === 'lab' && (b.voucherUse || b.paymentMethod || b.payment) ? <RefundButton booking={b} /> : null
+            }
+          >
+            <PriceFlow booking={b} />
+            {b.voucherUse || b.paymentMethod || b.payment ? (
+              <div className="bk-price-block__payment" data-testid="booking-payment-card">
+                <PaymentDetails booking={b} showTotal={false} />
+              </div>
+            ) : null}
           </Card>
-          {b.finalPrice ? (
-            <Card className="section-card" title={t('booking.fields.finalPrice')}>
-              <PriceLines price={b.finalPrice} testId="booking-final-total" totalLabel={t('booking.finalTotal')} />
-            </Card>
-          ) : null}
-          {b.voucherUse || b.paymentMethod || b.payment ? (
-            <Card
-              className="section-card"
-              title={t('payment.title')}
-              data-testid="booking-payment-card"
-              extra={viewer === 'lab' ? <RefundButton booking={b} /> : null}
-            >
-              <PaymentDetails booking={b} />
-            </Card>
+          {place ? (
+            <PlaceCard place={place} delivery={b.mode === 'sample' ? (b.sample?.delivery ?? undefined) : undefined} />
           ) : null}
           <PaymentNoticeCard booking={b} />
           <AgreementCard booking={b} />
@@ -319,7 +372,7 @@ export function BookingDetailView({ booking: b, viewer }: { booking: Booking; vi
               type="warning"
               showIcon
               title={t(`booking.status.${b.status}`)}
-              description={history.at(-1)?.reason ?? undefined}
+              description={history.at(-1)?.reason ? bookingReason(t, history.at(-1)!.reason!) : undefined}
             />
           ) : null}
         </Col>

@@ -46,6 +46,18 @@ import { SplitLines } from '../vouchers/SplitLines';
 import { BookingStatusTag } from './BookingStatusTag';
 import { PaymentSummary } from './PaymentSummary';
 import { PriceLines } from './QuoteView';
+import {
+  PayRow,
+  placeOfInstrument,
+  pricedItem,
+  RateItemField,
+  SampleFields,
+  useFinePrint,
+  VoucherBalance,
+  type SampleDelivery,
+  type SampleHazard,
+  type SampleType,
+} from './CheckoutParts';
 
 /** The payment processor's test cards (test mode): what each token does, by the number people know. */
 export const TEST_CARDS = [
@@ -117,6 +129,10 @@ type Values = {
   paymentToken: TestCard;
   justification?: string;
   fundingSource?: FundingSource;
+  sampleName?: string;
+  sampleType?: SampleType;
+  sampleHazards?: SampleHazard[];
+  sampleDelivery?: SampleDelivery;
 };
 
 export type BookingDrawerTarget = { startIso: string | null; availability: Availability | null; mode: BookingMode };
@@ -171,6 +187,8 @@ export function BookingDrawer({
   const rateItems = (instrument.rateCard?.items ?? []).filter(
     (i) => i.unit === (mode === 'sample' ? 'sample' : 'hour'),
   );
+  const itemsOf = (m: BookingMode) =>
+    (instrument.rateCard?.items ?? []).filter((i) => i.unit === (m === 'sample' ? 'sample' : 'hour'));
   const modes = (['machine_time', 'sample'] as const).filter((m) =>
     fromQuote ? m === target.mode : m === 'machine_time' ? schedule.machineTimeEnabled : schedule.sampleEnabled,
   );
@@ -190,9 +208,18 @@ export function BookingDrawer({
       urgent: false,
       paymentMethod: 'card',
       paymentToken: 'tok_visa',
+      // The item priced is always named: the card's first of the unit unless the user picks another.
+      rateItemId: fromQuote ? undefined : itemsOf(target.mode)[0]?.id,
     });
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [open, target]);
+
+  // Another mode prices by another unit: its first item, unless the one chosen is of that unit.
+  useEffect(() => {
+    if (!open || fromQuote || !values) return;
+    if (!rateItems.some((r) => r.id === values.rateItemId)) form.setFieldValue('rateItemId', rateItems[0]?.id);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [open, mode]);
 
   const request = useMemo((): QuoteRequest | null => {
     if (!values) return null;
@@ -243,6 +270,15 @@ export function BookingDrawer({
     return null;
   })();
   const q: Quote | undefined = quote.data;
+  const userType = q?.userType ?? 'enterprise';
+  const finePrint = useFinePrint();
+  const priced = fromQuote ? null : pricedItem(rateItems, values?.rateItemId, userType, i18n.language);
+  const itemText = priced
+    ? t('booking.order.itemPriced', {
+        name: priced.name,
+        price: `${formatFen(priced.unitFen)}${t(`perUnit.${priced.unit}`)}`,
+      })
+    : null;
   const selfPayFen = q ? (q.price.selfPayFen ?? q.price.totalFen) : null;
   const payMethod: PaymentMethod | null = selfPayFen === 0 ? null : (values?.paymentMethod ?? 'card');
   const outOfProvince =
@@ -266,6 +302,14 @@ export function BookingDrawer({
             : {}),
         ...(needsJustification && justification ? { justification } : {}),
         ...(values?.fundingSource ? { fundingSource: values.fundingSource } : {}),
+        ...(mode === 'sample'
+          ? {
+              ...(values?.sampleName?.trim() ? { sampleName: values.sampleName.trim() } : {}),
+              ...(values?.sampleType ? { sampleType: values.sampleType } : {}),
+              ...(values?.sampleHazards?.length ? { sampleHazards: values.sampleHazards } : {}),
+              ...(values?.sampleDelivery ? { sampleDelivery: values.sampleDelivery } : {}),
+            }
+          : {}),
       };
       const json = JSON.stringify(body);
       // The same request again (a retry after an outage) keeps its key; anything else is a new request.
@@ -466,14 +510,9 @@ export function BookingDrawer({
           </Form.Item>
         </div>
       )}
-      {rateItems.length > 1 && !fromQuote ? (
-        <Form.Item name="rateItemId" label={t('booking.fields.rateItem')}>
-          <Select<number>
-            allowClear
-            placeholder={t('booking.form.rateItemDefault')}
-            options={rateItems.map((r) => ({ value: r.id, label: en && r.labelEn ? r.labelEn : r.labelZh }))}
-          />
-        </Form.Item>
+      {!fromQuote ? <RateItemField items={rateItems} userType={userType} /> : null}
+      {mode === 'sample' ? (
+        <SampleFields place={placeOfInstrument(instrument)} delivery={values?.sampleDelivery} />
       ) : null}
       <Form.Item
         name="purpose"
@@ -550,9 +589,19 @@ export function BookingDrawer({
           />
         ) : (
           <>
+            {itemText ? (
+              <Typography.Text type="secondary" className="small-text" data-testid="quote-item">
+                {itemText}
+              </Typography.Text>
+            ) : null}
             <PriceLines price={q?.price} loading={quoting} testId="quote-total" />
-            {useVoucher ? (
-              <SplitLines price={q?.price} voucher={q?.voucher} shares={q?.vouchers} loading={quoting} />
+            {useVoucher && q && (q.voucher || q.price.voucherFen > 0) ? (
+              <>
+                <SplitLines price={q.price} voucher={q.voucher} shares={q.vouchers} loading={quoting} />
+                <VoucherBalance quote={q} quotas={quotas.data} />
+              </>
+            ) : q && selfPayFen !== null ? (
+              <PayRow fen={selfPayFen} />
             ) : null}
           </>
         )}
@@ -682,7 +731,15 @@ export function BookingDrawer({
       ) : null}
       <Typography.Paragraph type="secondary" className="small-text bk-fineprint">
         {schedule.approvalRequired ? t('booking.form.needsApproval') : t('booking.form.instant')}{' '}
-        {t('booking.form.cancelRule', { hours: schedule.cancellationDeadlineHours })}
+        <span data-testid="booking-fine-print">
+          {finePrint(
+            schedule,
+            mode,
+            mode === 'sample' && values?.wantedBy
+              ? toIso(zonedInstant(values.wantedBy.format('YYYY-MM-DD'), '12:00', zone))
+              : null,
+          )}
+        </span>
       </Typography.Paragraph>
     </Form>
   );

@@ -1,5 +1,5 @@
 import { CalendarOutlined, ExperimentOutlined, LoginOutlined } from '@ant-design/icons';
-import { Alert, Button, Card, Skeleton, Space, Tag } from 'antd';
+import { Alert, Button, Card, Skeleton, Space, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useLocation, useNavigate } from 'react-router';
@@ -9,6 +9,7 @@ import { isApiError } from '../../api/client';
 import { useAuth } from '../../app/auth';
 import { EmptyState, ErrorState } from '../../ui/states';
 import { BookingDrawer, type BookingDrawerTarget } from './BookingDrawer';
+import { placeOfInstrument, ReceivingAddress } from './CheckoutParts';
 import { useSchedule } from './queries';
 import { WeekCalendar } from './WeekCalendar';
 
@@ -23,6 +24,8 @@ export function InstrumentBookingCard({ instrument }: { instrument: InstrumentDe
   const [open, setOpen] = useState(false);
   const canBook = user?.role === 'researcher';
   const s = schedule.data;
+  /** Sample jobs only: 送样检测 leads, and there is no calendar of machine time to show. */
+  const samplesOnly = !!s && !s.machineTimeEnabled && s.sampleEnabled;
 
   const signIn = () => navigate('/login', { state: { from: location.pathname + location.search } });
   const openForm = (next: BookingDrawerTarget) => {
@@ -83,7 +86,26 @@ export function InstrumentBookingCard({ instrument }: { instrument: InstrumentDe
         {s.machineTimeEnabled ? (
           <WeekCalendar schedule={s} interactive={!user || canBook} onPick={onPick} />
         ) : (
-          <EmptyState title={t('booking.calendar.samplesOnly')} />
+          <div className="bk-sample-lead" data-testid="sample-lead">
+            <div className="bk-sample-lead__text">
+              <Typography.Title level={5} className="bk-sample-lead__title">
+                <ExperimentOutlined /> {t('booking.order.leadTitle')}
+              </Typography.Title>
+              <Typography.Text type="secondary">{t('booking.order.leadText')}</Typography.Text>
+            </div>
+            {canBook || !user ? (
+              <Button
+                type="primary"
+                size="large"
+                icon={<ExperimentOutlined />}
+                onClick={() => openForm({ startIso: null, availability: null, mode: 'sample' })}
+                data-testid="send-samples"
+              >
+                {t('booking.calendar.sendSamples')}
+              </Button>
+            ) : null}
+            <ReceivingAddress place={placeOfInstrument(instrument)} />
+          </div>
         )}
         {target && canBook ? (
           <BookingDrawer
@@ -102,7 +124,8 @@ export function InstrumentBookingCard({ instrument }: { instrument: InstrumentDe
     <Card
       title={
         <span>
-          <CalendarOutlined /> {t('booking.calendar.title')}
+          {samplesOnly ? <ExperimentOutlined /> : <CalendarOutlined />}{' '}
+          {samplesOnly ? t('booking.calendar.sendSamples') : t('booking.calendar.title')}
         </span>
       }
       extra={extra}
@@ -111,7 +134,7 @@ export function InstrumentBookingCard({ instrument }: { instrument: InstrumentDe
       data-testid="booking-card"
     >
       {content}
-      {s?.sampleEnabled && (canBook || !user) ? (
+      {s?.sampleEnabled && !samplesOnly && (canBook || !user) ? (
         <div className="bk-sample-cta">
           <Button
             icon={<ExperimentOutlined />}

@@ -41,7 +41,7 @@ export function PaymentSummary({ booking: b, compact = false }: { booking: Booki
 }
 
 /** The booking page's price card body: the split, the voucher use and the payment with their amounts. */
-export function PaymentDetails({ booking: b }: { booking: Booking }) {
+export function PaymentDetails({ booking: b, showTotal = true }: { booking: Booking; showTotal?: boolean }) {
   const { t } = useTranslation();
   const use = b.voucherUse ?? null;
   // A co-funded order: a use per programme (the split shows each share).
@@ -149,7 +149,7 @@ export function PaymentDetails({ booking: b }: { booking: Booking }) {
         price={price}
         voucher={use ? { ratioPercent: use.ratioPercent, settlementMode: use.settlementMode } : null}
         shares={(uses ?? []).map((u) => ({ ...u, voucherFen: u.postedFen ?? u.reservedFen }))}
-        showTotal
+        showTotal={showTotal}
       />
       {items.length ? <Descriptions size="small" column={1} items={items} className="pay-details__list" /> : null}
     </div>

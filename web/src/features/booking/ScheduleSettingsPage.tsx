@@ -1,4 +1,11 @@
-import { ArrowLeftOutlined, DeleteOutlined, MinusCircleOutlined, PlusOutlined, SaveOutlined } from '@ant-design/icons';
+import {
+  ArrowLeftOutlined,
+  CopyOutlined,
+  DeleteOutlined,
+  MinusCircleOutlined,
+  PlusOutlined,
+  SaveOutlined,
+} from '@ant-design/icons';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import {
   Alert,
@@ -7,6 +14,7 @@ import {
   Card,
   Col,
   DatePicker,
+  Dropdown,
   Form,
   Input,
   InputNumber,
@@ -20,8 +28,9 @@ import {
   TimePicker,
   Typography,
 } from 'antd';
+import type { Rule } from 'antd/es/form';
 import type { Dayjs } from 'dayjs';
-import { useMemo } from 'react';
+import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import { bookingApi, type Closure, type InstrumentSchedule, type Schedule } from '../../api/booking';
@@ -30,20 +39,42 @@ import { ErrorState, ForbiddenPage, NotFoundPage } from '../../ui/states';
 import { addDays, dayjs, formatDateTime, todayIn, toIso, zonedInstant } from '../../ui/time';
 import { useDocumentTitle } from '../../ui/useDocumentTitle';
 import { useInstrument } from '../catalog/queries';
+import { ZoneSelect } from './ZoneSelect';
+import './scheduleSettings.css';
 import { useSchedule } from './queries';
 
 const DAYS = ['1', '2', '3', '4', '5', '6', '7'] as const;
 type DayKey = (typeof DAYS)[number];
 type Range = [Dayjs, Dayjs];
-type Values = Omit<Schedule, 'weeklyHours'> & { weeklyHours: Record<DayKey, Range[]> };
+/** Lengths people think of in hours are edited in hours; the API keeps minutes (converted at the form's edge). */
+const HOUR_FIELDS = {
+  minBookingHours: 'minBookingMinutes',
+  maxBookingHours: 'maxBookingMinutes',
+  minNoticeHours: 'minNoticeMinutes',
+} as const;
+type HourField = keyof typeof HOUR_FIELDS;
+type Values = Omit<Schedule, 'weeklyHours' | (typeof HOUR_FIELDS)[HourField]> & {
+  weeklyHours: Record<DayKey, Range[]>;
+} & Record<HourField, number>;
+
+/** Whole minutes of a length in hours, or null when it does not come to whole minutes. */
+const hoursToMinutes = (hours: number): number | null => {
+  const m = hours * 60;
+  return Math.abs(m - Math.round(m)) < 1e-6 ? Math.round(m) : null;
+};
+const minutesToHours = (minutes: number): number => Math.round((minutes / 60) * 1000) / 1000;
+const WEEKDAYS: DayKey[] = ['1', '2', '3', '4', '5'];
 
 const toRange = ([a, b]: [string, string]): Range => [dayjs(`2000-01-01 ${a}`), dayjs(`2000-01-01 ${b}`)];
 const fromRange = ([a, b]: Range): [string, string] => [a.format('HH:mm'), b.format('HH:mm')];
 
 function toValues(s: InstrumentSchedule): Values {
-  const { instrumentId: _id, weeklyHours, ...rest } = s;
+  const { instrumentId: _id, weeklyHours, minBookingMinutes, maxBookingMinutes, minNoticeMinutes, ...rest } = s;
   return {
     ...rest,
+    minBookingHours: minutesToHours(minBookingMinutes),
+    maxBookingHours: minutesToHours(maxBookingMinutes),
+    minNoticeHours: minutesToHours(minNoticeMinutes),
     weeklyHours: Object.fromEntries(DAYS.map((d) => [d, (weeklyHours[d] ?? []).map(toRange)])) as Values['weeklyHours'],
   };
 }
@@ -54,7 +85,14 @@ function toSchedule(v: Values): Schedule {
     const ranges = (v.weeklyHours[d] ?? []).filter((r): r is Range => !!r?.[0] && !!r?.[1]).map(fromRange);
     if (ranges.length) weeklyHours[d] = ranges.sort((a, b) => a[0].localeCompare(b[0]));
   }
-  return { ...v, weeklyHours };
+  const { minBookingHours, maxBookingHours, minNoticeHours, ...rest } = v;
+  return {
+    ...rest,
+    minBookingMinutes: hoursToMinutes(minBookingHours) ?? Math.round(minBookingHours * 60),
+    maxBookingMinutes: hoursToMinutes(maxBookingHours) ?? Math.round(maxBookingHours * 60),
+    minNoticeMinutes: hoursToMinutes(minNoticeHours) ?? Math.round(minNoticeHours * 60),
+    weeklyHours,
+  };
 }
 
 const SLOT_OPTIONS = [5, 10, 15, 20, 30, 60] as const;
@@ -64,6 +102,8 @@ function ClosuresCard({ instrumentId, zone }: { instrumentId: number; zone: stri
   const { message } = AntApp.useApp();
   const qc = useQueryClient();
   const [form] = Form.useForm<{ range: [Dayjs, Dayjs]; reason: string }>();
+  /** Whole days (from the first day's start to the last day's end) or from a start time to an end time. */
+  const [wholeDays, setWholeDays] = useState(false);
   const from = toIso(zonedInstant(addDays(todayIn(zone), -7), '00:00', zone));
   const to = toIso(zonedInstant(addDays(todayIn(zone), 84), '00:00', zone));
   const list = useQuery({
@@ -77,9 +117,15 @@ function ClosuresCard({ instrumentId, zone }: { instrumentId: number; zone: stri
   const add = useMutation({
     mutationFn: (v: { range: [Dayjs, Dayjs]; reason: string }) =>
       bookingApi.addClosure(instrumentId, {
-        // The picker's wall time is the instrument's local time.
-        start: toIso(zonedInstant(v.range[0].format('YYYY-MM-DD'), v.range[0].format('HH:mm'), zone)),
-        end: toIso(zonedInstant(v.range[1].format('YYYY-MM-DD'), v.range[1].format('HH:mm'), zone)),
+        // The picker's wall time is the instrument's local time; whole days end at the next day's start.
+        start: toIso(
+          zonedInstant(v.range[0].format('YYYY-MM-DD'), wholeDays ? '00:00' : v.range[0].format('HH:mm'), zone),
+        ),
+        end: toIso(
+          wholeDays
+            ? zonedInstant(addDays(v.range[1].format('YYYY-MM-DD'), 1), '00:00', zone)
+            : zonedInstant(v.range[1].format('YYYY-MM-DD'), v.range[1].format('HH:mm'), zone),
+        ),
         reason: v.reason.trim(),
       }),
     onSuccess: () => {
@@ -106,17 +152,50 @@ function ClosuresCard({ instrumentId, zone }: { instrumentId: number; zone: stri
     >
       <Typography.Paragraph type="secondary">{t('bookingSettings.closuresHint')}</Typography.Paragraph>
       <Form form={form} layout="inline" onFinish={(v) => add.mutate(v)} className="closure-form">
+        <Form.Item className="closure-form__whole">
+          <Space size={6}>
+            <Switch
+              size="small"
+              checked={wholeDays}
+              onChange={(on) => {
+                setWholeDays(on);
+                form.resetFields(['range']);
+              }}
+              data-testid="closure-whole-days"
+            />
+            {t('work.schedule.closureWholeDay')}
+          </Space>
+        </Form.Item>
         <Form.Item
           name="range"
-          rules={[{ required: true, message: t('bookingSettings.rangeRequired') }]}
+          rules={[
+            { required: true, message: t('bookingSettings.rangeRequired') },
+            {
+              validator: async (_, r: [Dayjs, Dayjs] | undefined) => {
+                if (r?.[0] && r[1] && !wholeDays && !r[1].isAfter(r[0]))
+                  throw new Error(t('work.schedule.closureOrder'));
+              },
+            },
+          ]}
           className="closure-form__range"
         >
-          <DatePicker.RangePicker
-            showTime={{ format: 'HH:mm', minuteStep: 15 }}
-            format="YYYY-MM-DD HH:mm"
-            className="full-width"
-            aria-label={t('bookingSettings.closureRange')}
-          />
+          {wholeDays ? (
+            <DatePicker.RangePicker
+              format="YYYY-MM-DD"
+              className="full-width"
+              aria-label={t('bookingSettings.closureRange')}
+              data-testid="closure-range"
+            />
+          ) : (
+            <DatePicker.RangePicker
+              showTime={{ format: 'HH:mm', minuteStep: 15 }}
+              format="YYYY-MM-DD HH:mm"
+              className="full-width"
+              placeholder={[t('work.schedule.closureStart'), t('work.schedule.closureEnd')]}
+              aria-label={t('bookingSettings.closureRange')}
+              data-testid="closure-range"
+            />
+          )}
         </Form.Item>
         <Form.Item
           name="reason"
@@ -188,6 +267,26 @@ function ScheduleForm({ instrumentId, schedule }: { instrumentId: number; schedu
     },
   });
   const dayLabel = (d: DayKey) => t(`bookingSettings.weekday.d${d}`);
+  /** "Copy to every weekday / every day": the day's intervals replace the others' (each a copy). */
+  const copyHours = (from: DayKey, to: DayKey[]) => {
+    const ranges = ((form.getFieldValue(['weeklyHours', from]) ?? []) as (Range | undefined)[]).filter(
+      (r): r is Range => !!r?.[0] && !!r?.[1],
+    );
+    for (const d of to) {
+      if (d !== from)
+        form.setFieldValue(
+          ['weeklyHours', d],
+          ranges.map(([a, b]) => [a.clone(), b.clone()] as Range),
+        );
+    }
+    void form.validateFields(to.map((d) => ['weeklyHours', d]));
+    void message.success(
+      t('work.schedule.copied', {
+        day: dayLabel(from),
+        target: to.length === DAYS.length ? t('work.schedule.allDays') : t('work.schedule.weekdays'),
+      }),
+    );
+  };
   const minutes = (
     name: keyof Schedule,
     max: number,
@@ -208,6 +307,42 @@ function ScheduleForm({ instrumentId, schedule }: { instrumentId: number; schedu
         className="full-width"
         suffix={unit}
         data-testid={more.testId}
+      />
+    </Form.Item>
+  );
+  /** A length edited in hours (decimals allowed), checked to come to whole minutes within the API's bounds. */
+  const hours = (name: HourField, minMinutes: number, maxMinutes: number, testId: string, more: Rule[] = []) => (
+    <Form.Item
+      name={name}
+      label={t(`bookingSettings.${HOUR_FIELDS[name]}` as 'bookingSettings.minBookingMinutes')}
+      extra={t('work.schedule.hoursHint')}
+      dependencies={name === 'maxBookingHours' ? ['minBookingHours'] : undefined}
+      rules={[
+        { required: true },
+        {
+          validator: async (_, v: number | null | undefined) => {
+            if (v === null || v === undefined) return;
+            const m = hoursToMinutes(v);
+            if (m === null) throw new Error(t('work.schedule.wholeMinutes'));
+            if (m < minMinutes || m > maxMinutes)
+              throw new Error(
+                t('work.schedule.hoursRange', {
+                  min: minutesToHours(minMinutes),
+                  max: minutesToHours(maxMinutes),
+                }),
+              );
+          },
+        },
+        ...more,
+      ]}
+    >
+      <InputNumber<number>
+        min={0}
+        max={maxMinutes / 60}
+        step={1}
+        className="full-width"
+        suffix={t('work.schedule.hoursUnit')}
+        data-testid={testId}
       />
     </Form.Item>
   );
@@ -233,8 +368,30 @@ function ScheduleForm({ instrumentId, schedule }: { instrumentId: number; schedu
       <Card className="section-card" title={t('bookingSettings.hours')}>
         <Typography.Paragraph type="secondary">{t('bookingSettings.hoursHint')}</Typography.Paragraph>
         {DAYS.map((d) => (
-          <div key={d} className="hours-row">
-            <div className="hours-row__day">{dayLabel(d)}</div>
+          <div key={d} className="hours-row" data-testid={`hours-row-${d}`}>
+            <div className="hours-row__day">
+              {dayLabel(d)}
+              <Dropdown
+                trigger={['click']}
+                menu={{
+                  items: [
+                    { key: 'weekdays', label: t('work.schedule.copyToAll') },
+                    { key: 'all', label: t('work.schedule.copyToAllWeek') },
+                  ],
+                  onClick: ({ key }) => copyHours(d, key === 'all' ? [...DAYS] : WEEKDAYS),
+                }}
+              >
+                <Button
+                  type="link"
+                  size="small"
+                  icon={<CopyOutlined />}
+                  className="hours-row__copy"
+                  aria-label={t('work.schedule.copyHint', { day: dayLabel(d) })}
+                  title={t('work.schedule.copyHint', { day: dayLabel(d) })}
+                  data-testid={`copy-hours-${d}`}
+                />
+              </Dropdown>
+            </div>
             <Form.List
               name={['weeklyHours', d]}
               rules={[
@@ -287,8 +444,12 @@ function ScheduleForm({ instrumentId, schedule }: { instrumentId: number; schedu
       <Card className="section-card" title={t('bookingSettings.rules')}>
         <Row gutter={16}>
           <Col xs={24} sm={12} lg={8}>
-            <Form.Item name="timeZone" label={t('bookingSettings.timeZone')} rules={[{ required: true }]}>
-              <Input maxLength={64} />
+            <Form.Item
+              name="timeZone"
+              label={t('bookingSettings.timeZone')}
+              rules={[{ required: true, message: t('work.schedule.zoneInvalid') }]}
+            >
+              <ZoneSelect />
             </Form.Item>
           </Col>
           <Col xs={24} sm={12} lg={8}>
@@ -299,33 +460,19 @@ function ScheduleForm({ instrumentId, schedule }: { instrumentId: number; schedu
             </Form.Item>
           </Col>
           <Col xs={24} sm={12} lg={8}>
-            {minutes('minBookingMinutes', 24 * 60, 5)}
+            {hours('minBookingHours', 5, 24 * 60, 'min-booking-hours')}
           </Col>
           <Col xs={24} sm={12} lg={8}>
-            <Form.Item
-              name="maxBookingMinutes"
-              label={t('bookingSettings.maxBookingMinutes')}
-              dependencies={['minBookingMinutes']}
-              rules={[
-                { required: true },
-                ({ getFieldValue }) => ({
-                  validator: async (_, v: number) => {
-                    if (v < getFieldValue('minBookingMinutes')) throw new Error(t('bookingSettings.minMax'));
-                  },
-                }),
-              ]}
-            >
-              <InputNumber<number>
-                min={5}
-                max={7 * 24 * 60}
-                precision={0}
-                className="full-width"
-                suffix={t('bookingSettings.minutes')}
-              />
-            </Form.Item>
+            {hours('maxBookingHours', 5, 7 * 24 * 60, 'max-booking-hours', [
+              ({ getFieldValue }) => ({
+                validator: async (_, v: number) => {
+                  if (v < getFieldValue('minBookingHours')) throw new Error(t('bookingSettings.minMax'));
+                },
+              }),
+            ])}
           </Col>
           <Col xs={24} sm={12} lg={8}>
-            {minutes('minNoticeMinutes', 30 * 24 * 60)}
+            {hours('minNoticeHours', 0, 30 * 24 * 60, 'min-notice-hours')}
           </Col>
           <Col xs={24} sm={12} lg={8}>
             {minutes('horizonDays', 366, 1, t('bookingSettings.days'))}

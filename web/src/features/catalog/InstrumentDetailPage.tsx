@@ -4,6 +4,7 @@ import {
   CalendarOutlined,
   EditOutlined,
   EnvironmentOutlined,
+  ExperimentOutlined,
   LinkOutlined,
   MailOutlined,
   PhoneOutlined,
@@ -26,6 +27,7 @@ import { ErrorState, NotFoundPage } from '../../ui/states';
 import { RunStatusTag, SharingModeTag } from '../../ui/tags';
 import { useDocumentTitle } from '../../ui/useDocumentTitle';
 import { InstrumentBookingCard } from '../booking/InstrumentBookingCard';
+import { useSchedule } from '../booking/queries';
 import { InstrumentSharingCard } from '../stats/InstrumentSharingCard';
 import { useInstrument } from './queries';
 import { RateCardView } from './RateCardView';
@@ -186,6 +188,9 @@ export function InstrumentDetailPage() {
   const compact = screens.md === false;
   const query = useInstrument(id);
   const d = query.data;
+  // Sample-only instruments lead with 送样检测 (the booking card's schedule, one request for both).
+  const schedule = useSchedule(id);
+  const samplesOnly = !!schedule.data && !schedule.data.machineTimeEnabled && schedule.data.sampleEnabled;
   useDocumentTitle(d ? (isEnglish(i18n.language) && d.nameEn ? d.nameEn : d.nameZh) : t('nav.catalog'));
 
   if (!Number.isSafeInteger(id) || id <= 0 || (isApiError(query.error) && query.error.status === 404)) {
@@ -260,7 +265,7 @@ export function InstrumentDetailPage() {
               </Button>
               <Button
                 type={d.editable ? 'default' : 'primary'}
-                icon={<CalendarOutlined />}
+                icon={samplesOnly ? <ExperimentOutlined /> : <CalendarOutlined />}
                 href="#booking"
                 onClick={(e) => {
                   e.preventDefault();
@@ -268,7 +273,7 @@ export function InstrumentDetailPage() {
                 }}
                 data-testid="book-now"
               >
-                {t('booking.calendar.bookNow')}
+                {samplesOnly ? t('booking.calendar.sendSamples') : t('booking.calendar.bookNow')}
               </Button>
               {d.editable ? (
                 <Link to={`/lab/instruments/${d.id}/edit`}>

@@ -16,6 +16,8 @@ import {
   type TransferState,
 } from '../../api/ledger';
 import { isProvinceFinance, useAuth } from '../../app/auth';
+import { ledgerTransferCodes as TRANSFER_CODES } from '../../../../db/schema/enums.ts';
+import { accountLabel, codeLabel } from '../../i18n/codes';
 import { formatFen } from '../../ui/money';
 import { EmptyState, ErrorState } from '../../ui/states';
 import { formatDateTime, toIso, zonedInstant } from '../../ui/time';
@@ -164,9 +166,8 @@ function AccountsCard({ onShowTransfers, phone }: { onShowTransfers: (a: Account
           {items.map((a) => (
             <li key={a.id} className="lab-list__item ant-table-row ledger-item">
               <div className="lab-list__main">
-                <div className="ledger-item__name">{a.name}</div>
-                <div className="lab-list__meta">
-                  <code>{a.code}</code> · {t(`ledger.kinds.${a.kind}`)}
+                <div className="ledger-item__name" title={a.code}>
+                  {accountLabel(t, a)}
                 </div>
                 <Button type="link" size="small" className="ledger-item__link" onClick={() => onShowTransfers(a)}>
                   {t('ledger.showTransfers')}
@@ -196,11 +197,8 @@ function AccountsCard({ onShowTransfers, phone }: { onShowTransfers: (a: Account
               key: 'account',
               title: t('ledger.account'),
               render: (_, a) => (
-                <div className="lab-name ledger-name">
-                  <span>{a.name}</span>
-                  <Typography.Text type="secondary" className="small-text">
-                    <code>{a.code}</code>
-                  </Typography.Text>
+                <div className="lab-name ledger-name" title={a.code}>
+                  <span>{accountLabel(t, a)}</span>
                 </div>
               ),
             },
@@ -311,11 +309,8 @@ function TransfersCard({
   const filtered =
     filters.accountId !== undefined || !!booking || !!code || filters.state !== undefined || filters.range !== null;
   const account = (a: Transfer['debitAccount']) => (
-    <div className="lab-name ledger-name">
-      <span>{a.name}</span>
-      <Typography.Text type="secondary" className="small-text">
-        <code>{a.code}</code>
-      </Typography.Text>
+    <div className="lab-name ledger-name" title={a.code}>
+      <span>{accountLabel(t, a)}</span>
     </div>
   );
 
@@ -329,7 +324,7 @@ function TransfersCard({
           onChange={(v) => setFilters({ ...filters, accountId: v ?? undefined })}
           placeholder={t('ledger.account')}
           loading={accounts.isPending}
-          options={(accounts.data ?? []).map((a) => ({ value: a.id, label: `${a.code} · ${a.name}` }))}
+          options={(accounts.data ?? []).map((a) => ({ value: a.id, label: accountLabel(t, a) }))}
           className="filter-bar__wide"
           data-testid="transfer-account"
         />
@@ -342,13 +337,14 @@ function TransfersCard({
           className="filter-bar__narrow"
           data-testid="transfer-booking"
         />
-        <Input
+        <Select<string>
           allowClear
-          value={filters.code}
-          onChange={(e) => setFilters({ ...filters, code: e.target.value })}
+          showSearch={{ optionFilterProp: 'label' }}
+          value={filters.code || undefined}
+          onChange={(v) => setFilters({ ...filters, code: v ?? '' })}
           placeholder={t('ledger.transferCode')}
-          maxLength={40}
-          className="filter-bar__narrow"
+          options={TRANSFER_CODES.map((c) => ({ value: c, label: codeLabel(t, 'ledgerTransferCodes', c) }))}
+          className="filter-bar__wide"
           data-testid="transfer-code"
         />
         <Select<TransferState>
@@ -388,10 +384,11 @@ function TransfersCard({
                 <li key={x.id} className="lab-list__item ant-table-row ledger-item">
                   <div className="lab-list__main">
                     <div>
-                      <code>{x.code}</code> <Tag color={STATE_COLOR[x.state]}>{t(`ledger.states.${x.state}`)}</Tag>
+                      {codeLabel(t, 'ledgerTransferCodes', x.code)}{' '}
+                      <Tag color={STATE_COLOR[x.state]}>{t(`ledger.states.${x.state}`)}</Tag>
                     </div>
                     <div className="lab-list__meta">
-                      {x.debitAccount.name} → {x.creditAccount.name}
+                      {accountLabel(t, x.debitAccount)} → {accountLabel(t, x.creditAccount)}
                     </div>
                     <div className="lab-list__meta">
                       {formatDateTime(x.createdAt, HOME_ZONE, i18n.language)}
@@ -427,7 +424,11 @@ function TransfersCard({
                     <span className="nowrap">{formatDateTime(x.createdAt, HOME_ZONE, i18n.language)}</span>
                   ),
                 },
-                { key: 'code', title: t('ledger.transferCode'), render: (_, x) => <code>{x.code}</code> },
+                {
+                  key: 'code',
+                  title: t('ledger.transferCode'),
+                  render: (_, x) => <span title={x.code}>{codeLabel(t, 'ledgerTransferCodes', x.code)}</span>,
+                },
                 {
                   key: 'amount',
                   title: t('ledger.amount'),

@@ -4,7 +4,8 @@
  */
 import { PlusOutlined, SearchOutlined, TeamOutlined } from '@ant-design/icons';
 import { useMutation } from '@tanstack/react-query';
-import { App as AntApp, Button, Drawer, Form, Input, Modal, Select, Skeleton, Table, Typography } from 'antd';
+import { App as AntApp, Button, Card, Drawer, Form, Input, Modal, Select, Skeleton, Table, Typography } from 'antd';
+import type { TableProps } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
@@ -16,7 +17,8 @@ import { useDebounced } from '../../ui/useDebounced';
 import { useDocumentTitle } from '../../ui/useDocumentTitle';
 import { placeErrors } from './OrganisationFields';
 import { formatTime, OrganisationDescriptions, OrgStatusTag, PlaceCascader, type FieldKey } from './parts';
-import { useCounties, useDirectory, useOrganisation, useOrganisationsChanged } from './queries';
+import { useCounties, useDirectoryPage, useOrganisation, useOrganisationsChanged } from './queries';
+import { RowActions } from '../../ui/RowActions';
 import './organisations.css';
 
 const KINDS: OrganisationKind[] = ['enterprise', 'institution', 'finance_office', 'platform'];
@@ -163,17 +165,45 @@ function OrganisationDrawer({ id, onClose }: { id: number | null; onClose: () =>
   );
 }
 
+const PAGE_SIZE = 20;
+type DirectorySort = 'newest' | 'oldest' | 'name';
+
+/**
+ * The platform's directory: filtered by kind and status, searched, sorted (registration date or name)
+ * and paged by number on the server; a row opens its details, its menu the organisation's people.
+ */
 export function OrganisationsAdminPage() {
   const { t } = useTranslation();
   const [kind, setKind] = useState('');
   const [status, setStatus] = useState('');
   const [q, setQ] = useState('');
+  const [sort, setSort] = useState<DirectorySort>('newest');
+  const [page, setPage] = useState(1);
   const query = useDebounced(q.trim(), 300);
-  const list = useDirectory({ kind, status, q: query });
+  const list = useDirectoryPage({ kind, status, q: query, sort, page, pageSize: PAGE_SIZE });
   const [open, setOpen] = useState<number | null>(null);
   const [creating, setCreating] = useState(false);
   useDocumentTitle(t('organisations.directory.title'));
-  const items = list.data?.pages.flatMap((p) => p.items) ?? [];
+  const items = list.data?.items ?? [];
+  const total = list.data?.total ?? 0;
+  const busy = list.isPending || list.isFetching;
+  /** A changed filter or search starts again at the first page. */
+  const from1 = (set: (v: string) => void) => (v: string) => {
+    set(v);
+    setPage(1);
+  };
+  const onTableChange: TableProps<Organisation>['onChange'] = (_p, _f, sorter, extra) => {
+    if (extra.action !== 'sort') return;
+    const s = Array.isArray(sorter) ? sorter[0] : sorter;
+    const next: DirectorySort =
+      s?.columnKey === 'name' && s.order
+        ? 'name'
+        : s?.columnKey === 'created' && s.order === 'ascend'
+          ? 'oldest'
+          : 'newest';
+    setSort(next);
+    setPage(1);
+  };
 
   return (
     <div className="org-page" data-testid="organisations-page">
@@ -191,8 +221,9 @@ export function OrganisationsAdminPage() {
       <div className="filter-bar">
         <Select
           value={kind}
-          onChange={setKind}
+          onChange={from1(setKind)}
           className="filter-bar__narrow"
+          data-testid="organisation-kind"
           options={[
             { value: '', label: t('organisations.directory.allKinds') },
             ...KINDS.map((k) => ({ value: k, label: t(`organisations.kind.${k}`) })),
@@ -200,19 +231,33 @@ export function OrganisationsAdminPage() {
         />
         <Select
           value={status}
-          onChange={setStatus}
+          onChange={from1(setStatus)}
           className="filter-bar__narrow"
           options={[
             { value: '', label: t('organisations.directory.allStatuses') },
             ...STATUSES.map((s) => ({ value: s, label: t(`organisations.status.${s}`) })),
           ]}
         />
+        <Select<DirectorySort>
+          value={sort}
+          onChange={(v) => {
+            setSort(v);
+            setPage(1);
+          }}
+          className="filter-bar__narrow"
+          aria-label={t('catalog.sort')}
+          data-testid="organisation-sort"
+          options={(['newest', 'oldest', 'name'] as const).map((v) => ({
+            value: v,
+            label: t(`work.organisations.sort.${v}`),
+          }))}
+        />
         <Input
           allowClear
           prefix={<SearchOutlined />}
           placeholder={t('organisations.directory.search')}
           value={q}
-          onChange={(e) => setQ(e.target.value)}
+          onChange={(e) => from1(setQ)(e.target.value)}
           className="filter-bar__wide"
           data-testid="organisation-search"
         />
@@ -220,24 +265,41 @@ export function OrganisationsAdminPage() {
       {list.isError && !list.data ? (
         <ErrorState error={list.error} onRetry={() => void list.refetch()} />
       ) : (
-        <>
+        <Card className="section-card table-card">
           <Table<Organisation>
             rowKey="id"
             size="middle"
-            loading={list.isPending || (list.isFetching && !list.isFetchingNextPage)}
+            loading={busy}
             dataSource={items}
-            pagination={false}
-            scroll={{ x: 'max-content' }}
+            tableLayout="fixed"
+            scroll={{ x: 820 }}
+            onChange={onTableChange}
             onRow={(o) => ({ onClick: () => setOpen(o.id), style: { cursor: 'pointer' } })}
             data-testid="organisations"
+            data-busy={busy ? 'true' : 'false'}
             locale={{ emptyText: list.isPending ? ' ' : <EmptyState title={t('organisations.directory.empty')} /> }}
+            pagination={{
+              current: page,
+              pageSize: PAGE_SIZE,
+              total,
+              showSizeChanger: false,
+              showTotal: (n) => t('work.table.total', { total: n.toLocaleString() }),
+              onChange: setPage,
+              hideOnSinglePage: true,
+            }}
             columns={[
               {
                 key: 'name',
                 title: t('organisations.field.name'),
+                ellipsis: true,
+                sorter: true,
+                sortOrder: sort === 'name' ? 'ascend' : null,
+                sortDirections: ['ascend'],
                 render: (_, o) => (
-                  <div className="lab-name">
-                    <Typography.Text strong>{o.name}</Typography.Text>
+                  <div className="lab-name lab-name--fit">
+                    <Typography.Text strong ellipsis title={o.name}>
+                      {o.name}
+                    </Typography.Text>
                     <Typography.Text type="secondary" className="small-text nowrap">
                       {o.creditCode ?? ''}
                     </Typography.Text>
@@ -247,50 +309,86 @@ export function OrganisationsAdminPage() {
               {
                 key: 'kind',
                 title: t('organisations.field.kind'),
+                width: 130,
+                ellipsis: true,
                 render: (_, o) =>
                   `${t(`organisations.kind.${o.kind}`)}${o.financeLevel ? ` · ${t(`organisations.financeLevel.${o.financeLevel}`)}` : ''}`,
               },
               {
                 key: 'place',
                 title: t('organisations.field.place'),
+                width: 120,
+                ellipsis: true,
                 responsive: ['md'],
                 render: (_, o) => [o.cityName, o.countyName].filter(Boolean).join(' · ') || '—',
               },
               {
                 key: 'contact',
                 title: t('organisations.field.contactName'),
-                responsive: ['lg'],
+                width: 190,
+                ellipsis: true,
+                responsive: ['xxl'],
                 render: (_, o) => (
-                  <div className="lab-name">
+                  <div className="lab-name lab-name--fit">
                     <span>{o.contactName ?? '—'}</span>
-                    <Typography.Text type="secondary" className="small-text">
+                    <Typography.Text type="secondary" className="small-text" ellipsis>
                       {[o.contactPhone, o.contactEmail].filter(Boolean).join(' · ')}
                     </Typography.Text>
                   </div>
                 ),
               },
-              { key: 'people', title: t('organisations.field.people'), dataIndex: 'people', responsive: ['md'] },
+              {
+                key: 'people',
+                title: t('organisations.field.people'),
+                dataIndex: 'people',
+                width: 80,
+                align: 'right',
+                responsive: ['md'],
+              },
               {
                 key: 'created',
                 title: t('organisations.field.createdAt'),
+                width: 150,
                 responsive: ['lg'],
+                sorter: true,
+                sortOrder: sort === 'newest' ? 'descend' : sort === 'oldest' ? 'ascend' : null,
+                sortDirections: ['descend', 'ascend'],
                 render: (_, o) => formatTime(o.createdAt),
               },
               {
                 key: 'status',
                 title: t('organisations.field.status'),
+                width: 100,
                 render: (_, o) => <OrgStatusTag status={o.status} />,
+              },
+              {
+                key: 'actions',
+                title: t('lab.columns.actions'),
+                width: 110,
+                fixed: 'right',
+                render: (_, o) => (
+                  <RowActions
+                    primary={
+                      <Button type="link" size="small" onClick={() => setOpen(o.id)} data-testid="organisation-open">
+                        {t('work.organisations.details')}
+                      </Button>
+                    }
+                    items={[
+                      {
+                        key: 'people',
+                        icon: <TeamOutlined />,
+                        label: (
+                          <Link to={`/organisation/people?org=${o.id}`}>{t('organisations.directory.people')}</Link>
+                        ),
+                      },
+                    ]}
+                    testId="organisation-more"
+                  />
+                ),
               },
             ]}
           />
-          {list.hasNextPage ? (
-            <div style={{ textAlign: 'center', marginTop: 16 }}>
-              <Button onClick={() => void list.fetchNextPage()} loading={list.isFetchingNextPage}>
-                {t('organisations.common.more')}
-              </Button>
-            </div>
-          ) : null}
-        </>
+        </Card>
       )}
       <OrganisationDrawer id={open} onClose={() => setOpen(null)} />
       <FinanceOfficeModal open={creating} onClose={() => setCreating(false)} />

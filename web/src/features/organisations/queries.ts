@@ -56,6 +56,33 @@ export function usePeople(organisationId: number | undefined) {
   });
 }
 
+/** A numbered page of the platform's directory, sorted on the server (answers carry the total). */
+export function useDirectoryPage(q: {
+  kind: string;
+  status: string;
+  q: string;
+  sort: 'newest' | 'oldest' | 'name';
+  page: number;
+  pageSize: number;
+}) {
+  return useQuery({
+    queryKey: [...orgKeys.directory(q), 'page'],
+    queryFn: ({ signal }) =>
+      organisationsApi.organisations(
+        {
+          kind: q.kind || undefined,
+          status: q.status || undefined,
+          q: q.q || undefined,
+          sort: q.sort,
+          offset: (q.page - 1) * q.pageSize,
+          limit: q.pageSize,
+        },
+        signal,
+      ),
+    placeholderData: keepPreviousData,
+  });
+}
+
 export function useDirectory(q: { kind: string; status: string; q: string }) {
   return useInfiniteQuery({
     queryKey: orgKeys.directory(q),

@@ -17,6 +17,7 @@ import { formatFen } from '../../ui/money';
 import { EmptyState } from '../../ui/states';
 import { formatDateTime } from '../../ui/time';
 import { CheckSummary, CheckTag, LineStatusTag } from './tags';
+import { paymentRefLabel } from '../../i18n/codes';
 
 export const HOME_ZONE = 'Asia/Shanghai';
 
@@ -216,6 +217,13 @@ export function BatchHistory({ batch }: { batch: Batch }) {
   );
 }
 
+/** A claim line's payment evidence: a card charge's id as code, a bank transfer's or invoice's in words. */
+function PaymentRef({ value }: { value: string }) {
+  const { t } = useTranslation();
+  const ref = paymentRefLabel(t, value);
+  return ref.code ? <code>{ref.text}</code> : <span data-testid="line-payment-ref">{ref.text}</span>;
+}
+
 /** A line's evidence and all nine checks with their details (written by the server in the UI's language). */
 function LineEvidence({ line: l, bookingLink }: { line: BatchLine; bookingLink: boolean }) {
   const { t } = useTranslation();
@@ -239,7 +247,7 @@ function LineEvidence({ line: l, bookingLink }: { line: BatchLine; bookingLink: 
     {
       key: 'payment',
       label: t('settlement.paymentRef'),
-      children: l.paymentRef ? <code>{l.paymentRef}</code> : t('common.none'),
+      children: l.paymentRef ? <PaymentRef value={l.paymentRef} /> : t('common.none'),
     },
     {
       key: 'report',

@@ -40,11 +40,46 @@ function axisYuan(yuan: number, lang: string): string {
   return `¥${grouped(yuan)}`;
 }
 
+/** The stages a voucher use goes through, stacked from the finished (paid) to the newest (held). */
+const STAGE_KINDS = ['paidFen', 'claimedFen', 'usedFen', 'reservedFen'] as const;
+type StageKind = (typeof STAGE_KINDS)[number];
+
+/** "2026-11": the current month in the platform's home zone (Asia/Shanghai, UTC+8 all year). */
+const homeMonth = (now: number) => new Date(now + 8 * 3_600_000).toISOString().slice(0, 7);
+
+function nextMonth(month: string): string {
+  const [y, m] = month.split('-').map(Number) as [number, number];
+  return m === 12 ? `${y + 1}-01` : `${y}-${String(m + 1).padStart(2, '0')}`;
+}
+
 /**
- * The five amounts per category (months, or cities lying down): what was used, claimed and paid as
- * grouped bars; the quotas granted, a much larger sum, as markers on their own axis (right, or top).
+ * Every month from the first with money to the current one (or the last with money, if later), each
+ * once: a month without money is a zero, a month still to come is not there.
  */
-function moneyChart(
+export function continuousMonths(months: string[], now: number): string[] {
+  if (!months.length) return [];
+  const sorted = [...months].sort();
+  const last = [sorted[sorted.length - 1]!, homeMonth(now)].sort()[1]!;
+  const out: string[] = [];
+  for (let m = sorted[0]!; m <= last && out.length < 240; m = nextMonth(m)) out.push(m);
+  return out;
+}
+
+/** "2026-03" → "3月" / "Mar", with the year under the first month and under each January. */
+function monthTick(month: string, index: number, lang: string): string {
+  const [y, m] = month.split('-').map(Number) as [number, number];
+  const name = isEnglish(lang)
+    ? new Date(Date.UTC(2000, m - 1, 1)).toLocaleString('en-US', { month: 'short', timeZone: 'UTC' })
+    : `${m}月`;
+  return index === 0 || m === 1 ? `${name}\n${isEnglish(lang) ? y : `${y}年`}` : name;
+}
+
+/**
+ * Voucher money by stage on one axis: each use once, at the stage it has reached, so the bars stack to
+ * all the money drawn on. Months (upright bars) or cities (lying down); across cities each bar ends
+ * with what was drawn on out of the quota granted there (a figure, not a second scale).
+ */
+function stageChart(
   rows: MoneyByKind[],
   categories: string[],
   label: (k: MoneyKind) => string,
@@ -52,41 +87,32 @@ function moneyChart(
   horizontal: boolean,
   phone: boolean,
 ): ChartOption {
-  const valueAxis = (granted: boolean) => ({
+  const valueAxis = {
     type: 'value' as const,
-    position: horizontal
-      ? granted
-        ? ('top' as const)
-        : ('bottom' as const)
-      : granted
-        ? ('right' as const)
-        : ('left' as const),
-    axisLabel: {
-      formatter: (v: number) => axisYuan(v, lang),
-      fontSize: 11,
-      color: granted ? COLORS.grantedFen : undefined,
-      hideOverlap: true,
-    },
-    splitLine: granted ? { show: false } : { lineStyle: { color: '#eef0f4' } },
+    axisLabel: { formatter: (v: number) => axisYuan(v, lang), fontSize: 11, hideOverlap: true },
+    splitLine: { lineStyle: { color: '#eef0f4' } },
     splitNumber: phone ? 3 : 5,
-  });
+  };
   const categoryAxis = {
     type: 'category' as const,
     data: categories,
     axisTick: { alignWithLabel: true },
-    axisLabel: { fontSize: 12 },
+    axisLabel: horizontal
+      ? { fontSize: 12, interval: 0 }
+      : {
+          fontSize: phone ? 10 : 12,
+          interval: 0,
+          // A phone has no room for a year of months side by side: turned, each stays readable.
+          rotate: phone ? 45 : 0,
+          hideOverlap: true,
+          formatter: (v: string, i: number) => monthTick(v, i, lang),
+        },
   };
-  const [granted, ...flows] = MONEY_KINDS;
-  const axisIndex = (i: 0 | 1) => (horizontal ? { xAxisIndex: i } : { yAxisIndex: i });
+  const drawnOf = (r: MoneyByKind) => STAGE_KINDS.reduce((sum, k) => sum + r[k], 0);
+  const top = STAGE_KINDS[STAGE_KINDS.length - 1]!;
   return {
-    color: MONEY_KINDS.map((k) => COLORS[k]),
-    grid: {
-      left: 8,
-      right: horizontal ? 24 : 8,
-      top: (phone ? 56 : 36) + (horizontal ? 28 : 8),
-      bottom: 8,
-      containLabel: true,
-    },
+    color: STAGE_KINDS.map((k) => COLORS[k]),
+    grid: { left: 8, right: horizontal ? (phone ? 96 : 120) : 8, top: phone ? 60 : 40, bottom: 8, containLabel: true },
     legend: { top: 0, left: 'center', itemWidth: 14, itemHeight: 10, textStyle: { fontSize: 12 } },
     tooltip: {
       trigger: 'axis',
@@ -95,43 +121,44 @@ function moneyChart(
       formatter: (params: unknown) => {
         const list = (Array.isArray(params) ? params : [params]) as {
           dataIndex: number;
-          seriesIndex: number;
           marker: string;
           seriesName: string;
+          value: number;
         }[];
         const i = list[0]?.dataIndex ?? 0;
+        const row = rows[i];
         return [
           `<strong>${categories[i] ?? ''}</strong>`,
-          ...list.map((p) => {
-            const kind = MONEY_KINDS[p.seriesIndex]!;
-            return `${p.marker}${p.seriesName}：${formatFen(rows[i]?.[kind] ?? 0)}`;
-          }),
+          ...list.map((p) => `${p.marker}${p.seriesName}：${formatFen(Math.round(p.value * 100))}`),
+          ...(horizontal && row ? [`${label('grantedFen')}：${formatFen(row.grantedFen)}`] : []),
         ].join('<br/>');
       },
     },
-    xAxis: horizontal ? [valueAxis(false), valueAxis(true)] : categoryAxis,
-    yAxis: horizontal ? { ...categoryAxis, inverse: true } : [valueAxis(false), valueAxis(true)],
-    series: [
-      {
-        type: 'line' as const,
-        name: label(granted),
-        data: rows.map((r) => r[granted] / 100),
-        ...axisIndex(1),
-        symbol: 'diamond',
-        symbolSize: 12,
-        // Across cities a line means nothing: markers only.
-        lineStyle: horizontal ? { width: 0 } : { width: 2, type: 'dashed' as const },
-        z: 3,
-      },
-      ...flows.map((k) => ({
-        type: 'bar' as const,
-        name: label(k),
-        data: rows.map((r) => r[k] / 100),
-        ...axisIndex(0),
-        barMaxWidth: 18,
-        emphasis: { focus: 'series' as const },
-      })),
-    ],
+    xAxis: horizontal ? valueAxis : categoryAxis,
+    yAxis: horizontal ? { ...categoryAxis, inverse: true } : valueAxis,
+    series: STAGE_KINDS.map((k: StageKind) => ({
+      type: 'bar' as const,
+      name: label(k),
+      stack: 'stages',
+      data: rows.map((r) => r[k] / 100),
+      barMaxWidth: horizontal ? 16 : 28,
+      emphasis: { focus: 'series' as const },
+      // Each city's bar ends with its figures: drawn on / granted.
+      ...(horizontal && k === top
+        ? {
+            label: {
+              show: true,
+              position: 'right' as const,
+              fontSize: 11,
+              color: '#5b6577',
+              formatter: ({ dataIndex }: { dataIndex: number }) => {
+                const row = rows[dataIndex];
+                return row ? `${formatFenCompact(drawnOf(row), lang)} / ${formatFenCompact(row.grantedFen, lang)}` : '';
+              },
+            },
+          }
+        : {}),
+    })),
   };
 }
 
@@ -287,20 +314,31 @@ export function DashboardPage() {
   useDocumentTitle(t('dashboard.title'));
   const charts = useMemo(() => {
     if (!d) return null;
-    const kindLabel = (k: MoneyKind) => t(`dashboard.kinds.${k}`);
+    const stageLabel = (k: MoneyKind) => t(`dashboard.stages.${k}`);
+    const byMonth = new Map(d.stages.byMonth.map((m) => [m.month, m]));
+    const months = continuousMonths(
+      d.stages.byMonth.map((m) => m.month),
+      Date.now(),
+    );
+    const zero = { grantedFen: 0, reservedFen: 0, usedFen: 0, claimedFen: 0, paidFen: 0 };
+    const granted = d.byMonth.reduce((s, m) => s + m.grantedFen, 0);
+    const drawn = d.stages.byMonth.reduce((s, m) => s + m.reservedFen + m.usedFen + m.claimedFen + m.paidFen, 0);
     return {
-      byMonth: moneyChart(
-        d.byMonth,
-        d.byMonth.map((m) => m.month),
-        kindLabel,
+      months,
+      granted,
+      drawn,
+      byMonth: stageChart(
+        months.map((m) => byMonth.get(m) ?? zero),
+        months,
+        stageLabel,
         lang,
         false,
         phone,
       ),
-      byCity: moneyChart(
-        d.byCity,
-        d.byCity.map((c) => c.cityName),
-        kindLabel,
+      byCity: stageChart(
+        d.stages.byCity,
+        d.stages.byCity.map((c) => c.cityName),
+        stageLabel,
         lang,
         true,
         phone,
@@ -313,7 +351,7 @@ export function DashboardPage() {
   if (query.isError && !d) body = <ErrorState error={query.error} onRetry={() => void query.refetch()} />;
   else {
     const monthHeight = phone ? 300 : 340;
-    const cityHeight = Math.max(220, (d?.byCity.length ?? 1) * (phone ? 64 : 56) + 70);
+    const cityHeight = Math.max(220, (d?.stages.byCity.length ?? 1) * (phone ? 40 : 36) + 90);
     body = (
       <>
         {d ? <Figures data={d} /> : <Skeleton.Input active block className="kpi-skeleton" />}
@@ -322,13 +360,21 @@ export function DashboardPage() {
             <Card className="section-card" title={t('dashboard.byMonth')}>
               {!d ? (
                 chartSkeleton(monthHeight)
-              ) : d.byMonth.length ? (
-                <EChart
-                  testId="chart-by-month"
-                  height={monthHeight}
-                  label={t('dashboard.byMonthLabel', { months: d.byMonth.map((m) => m.month).join('、') })}
-                  option={charts!.byMonth}
-                />
+              ) : charts!.months.length ? (
+                <>
+                  <Typography.Paragraph type="secondary" className="small-text" data-testid="stages-note">
+                    {t('dashboard.stagesNote', {
+                      drawn: formatFen(charts!.drawn),
+                      granted: formatFen(charts!.granted),
+                    })}
+                  </Typography.Paragraph>
+                  <EChart
+                    testId="chart-by-month"
+                    height={monthHeight}
+                    label={t('dashboard.byMonthLabel', { months: charts!.months.join('、') })}
+                    option={charts!.byMonth}
+                  />
+                </>
               ) : (
                 <EmptyState title={t('dashboard.noMoney')} />
               )}
@@ -347,13 +393,18 @@ export function DashboardPage() {
             <Card className="section-card" title={t('dashboard.byCity')}>
               {!d ? (
                 chartSkeleton(240)
-              ) : d.byCity.length ? (
-                <EChart
-                  testId="chart-by-city"
-                  height={cityHeight}
-                  label={t('dashboard.byCityLabel', { cities: d.byCity.map((c) => c.cityName).join('、') })}
-                  option={charts!.byCity}
-                />
+              ) : d.stages.byCity.length ? (
+                <>
+                  <Typography.Paragraph type="secondary" className="small-text" data-testid="city-note">
+                    {t('dashboard.byCityNote')}
+                  </Typography.Paragraph>
+                  <EChart
+                    testId="chart-by-city"
+                    height={cityHeight}
+                    label={t('dashboard.byCityLabel', { cities: d.stages.byCity.map((c) => c.cityName).join('、') })}
+                    option={charts!.byCity}
+                  />
+                </>
               ) : (
                 <EmptyState title={t('dashboard.noMoney')} />
               )}

@@ -31,7 +31,7 @@ import { EmptyState, ErrorState } from '../../ui/states';
 import { useDebounced } from '../../ui/useDebounced';
 import { useDocumentTitle } from '../../ui/useDocumentTitle';
 import { useInstitutions } from '../catalog/queries';
-import { monthlyChart, STATS_COLORS } from './charts';
+import { monthlyChart, monthsSoFar, STATS_COLORS } from './charts';
 import { formatCount, formatHours, formatPercent, minutesToHours, monthLabel } from './format';
 import { ChartSkeleton, StatCard, StatCardsSkeleton, StatsBuilding, YearSelect } from './parts';
 import { parseYear, useInstitutionStats, useStatsYears, useUnderused } from './queries';
@@ -423,10 +423,11 @@ export function LabStatsPage() {
     () =>
       d
         ? monthlyChart(
-            d.byMonth,
+            monthsSoFar(d.year, d.byMonth, Date.now()),
             {
               used: t('stats.overview.usedHours'),
               external: t('stats.overview.externalHours'),
+              internal: t('stats.overview.internalHours'),
               jobs: t('stats.overview.completed'),
               hours: t('stats.units.hours'),
               jobsUnit: t('stats.units.jobs'),

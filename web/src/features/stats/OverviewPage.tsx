@@ -7,6 +7,7 @@ import {
   TeamOutlined,
   TrophyOutlined,
   CheckCircleOutlined,
+  WalletOutlined,
 } from '@ant-design/icons';
 import { Card, Col, Grid, Row, Table, Typography } from 'antd';
 import { useMemo } from 'react';
@@ -19,7 +20,7 @@ import { formatFen } from '../../ui/money';
 import { localName } from '../../ui/names';
 import { EmptyState, ErrorState } from '../../ui/states';
 import { useDocumentTitle } from '../../ui/useDocumentTitle';
-import { monthlyChart, pairedBarChart, STATS_COLORS, type PairRow } from './charts';
+import { hoursBarChart, monthlyChart, monthsSoFar, STATS_COLORS, type PairRow } from './charts';
 import { formatCount, formatHours, moneyHeadline, monthLabel } from './format';
 import { ChartSkeleton, StatCard, StatCardsSkeleton, StatsBuilding, YearSelect } from './parts';
 import { parseYear, useOverview, useStatsYears } from './queries';
@@ -29,6 +30,7 @@ function Headlines({ d }: { d: Overview }) {
   const { t, i18n } = useTranslation();
   const lang = i18n.language;
   const saved = moneyHeadline(d.totals.savedFen, lang);
+  const income = moneyHeadline(d.totals.incomeFen, lang);
   const cities = d.byCity.filter((c) => c.instruments > 0).length;
   return (
     <div className="stat-grid" data-testid="overview-figures">
@@ -92,6 +94,19 @@ function Headlines({ d }: { d: Overview }) {
         sub={t('stats.overview.kpi.savedSub', {
           granted: formatFen(d.vouchers.grantedFen),
           paid: formatFen(d.vouchers.paidFen),
+        })}
+      />
+      <StatCard
+        testId="kpi-income"
+        raw={d.totals.incomeFen}
+        icon={<WalletOutlined />}
+        tone="#389e0d"
+        label={t('stats.overview.kpi.income')}
+        value={income.value}
+        unit={income.unit}
+        sub={t('stats.overview.kpi.incomeSub', {
+          voucher: formatFen(d.totals.voucherIncomeFen),
+          self: formatFen(d.totals.selfPayIncomeFen),
         })}
       />
       <StatCard
@@ -208,23 +223,32 @@ export function OverviewPage() {
       countUnit: t('stats.units.instruments'),
       hoursUnit: t('stats.units.hours'),
     };
-    const cityPairs: PairRow[] = cityRows.map((c) => ({
-      name: localName({ name: c.cityName, nameEn: c.cityNameEn }, lang),
-      count: c.instruments,
-      hours: c.usedHours,
-    }));
-    const categoryPairs: PairRow[] = categoryRows.map((c) => ({
-      name: localName(c, lang),
-      count: c.instruments,
-      hours: c.usedHours,
-    }));
+    // The charts draw hours: their rows go by hours, most first.
+    const byHours = (x: PairRow, y: PairRow) => y.hours - x.hours || y.count - x.count;
+    const cityPairs: PairRow[] = cityRows
+      .map((c) => ({
+        name: localName({ name: c.cityName, nameEn: c.cityNameEn }, lang),
+        count: c.instruments,
+        hours: c.usedHours,
+      }))
+      .sort(byHours);
+    const categoryPairs: PairRow[] = categoryRows
+      .map((c) => ({
+        name: localName(c, lang),
+        count: c.instruments,
+        hours: c.usedHours,
+      }))
+      .sort(byHours);
+    // January to the current month: months still to come are not drawn (as zero or at all).
+    const months = monthsSoFar(d.year, d.byMonth, Date.now());
     return {
-      served: d.byMonth.some((m) => m.usedHours > 0 || m.completed > 0),
+      served: months.some((m) => m.usedHours > 0 || m.completed > 0),
       monthly: monthlyChart(
-        d.byMonth,
+        months,
         {
           used: t('stats.overview.usedHours'),
           external: t('stats.overview.externalHours'),
+          internal: t('stats.overview.internalHours'),
           jobs: t('stats.overview.completed'),
           hours: t('stats.units.hours'),
           jobsUnit: t('stats.units.jobs'),
@@ -232,14 +256,17 @@ export function OverviewPage() {
         lang,
         phone,
       ),
-      monthlySummary: d.byMonth
-        .map((m) => `${monthLabel(m.month, lang)} ${formatHours(m.usedHours, lang)}/${m.completed}`)
+      monthlySummary: months
+        .map(
+          (m) =>
+            `${monthLabel(m.month, lang)} ${formatHours(m.externalHours, lang)}/${formatHours(m.usedHours - m.externalHours, lang)}`,
+        )
         .join(', '),
       cityRows,
       cityPairs,
-      city: pairedBarChart(cityPairs, pairLabels, lang, phone),
+      city: hoursBarChart(cityPairs, pairLabels, lang, phone),
       categoryPairs,
-      category: pairedBarChart(categoryPairs, pairLabels, lang, phone),
+      category: hoursBarChart(categoryPairs, pairLabels, lang, phone),
     };
   }, [d, t, lang, phone]);
 
@@ -260,7 +287,7 @@ export function OverviewPage() {
     body = (
       <div className={stale ? 'stats-body stats-body--stale' : 'stats-body'}>
         {d?.building && !stale ? <StatsBuilding year={d.year} /> : null}
-        {d ? <Headlines d={d} /> : <StatCardsSkeleton n={7} />}
+        {d ? <Headlines d={d} /> : <StatCardsSkeleton n={8} />}
         <Row gutter={[16, 0]}>
           <Col xs={24} xl={15}>
             <Card className="section-card" title={t('stats.overview.monthly')}>

@@ -600,10 +600,12 @@ export function ProgrammesPage() {
                     <ProgrammeStatusTag status={p.status} />
                     <IssueModeTag p={p} />
                     <Tag>
-                      {t('programmes.ratioSummary', {
-                        base: p.ratioRules.basePercent,
-                        n: Object.keys(p.ratioRules.byCity).length,
-                      })}
+                      {Object.keys(p.ratioRules.byCity).length
+                        ? t('programmes.ratioSummary', {
+                            base: p.ratioRules.basePercent,
+                            n: Object.keys(p.ratioRules.byCity).length,
+                          })
+                        : t('programmes.ratioBase', { base: p.ratioRules.basePercent })}
                     </Tag>
                   </div>
                   <BudgetCell p={p} />
@@ -649,10 +651,12 @@ export function ProgrammesPage() {
                 render: (_, p) => (
                   <div className="use-cell">
                     <span className="nowrap">
-                      {t('programmes.ratioSummary', {
-                        base: p.ratioRules.basePercent,
-                        n: Object.keys(p.ratioRules.byCity).length,
-                      })}
+                      {Object.keys(p.ratioRules.byCity).length
+                        ? t('programmes.ratioSummary', {
+                            base: p.ratioRules.basePercent,
+                            n: Object.keys(p.ratioRules.byCity).length,
+                          })
+                        : t('programmes.ratioBase', { base: p.ratioRules.basePercent })}
                     </span>
                     {p.ratioRules.sameCityTopUpPercent ? (
                       <Typography.Text type="secondary" className="small-text">

@@ -131,7 +131,7 @@ export const en: typeof zh = {
   subtitle:
     'New instrument records and key-field changes of published ones: approved records are published in the catalogue',
   statuses: {
-    pending: 'Pending',
+    pending: 'Awaiting review',
     returned: 'Returned',
     approved: 'Published',
     rejected: 'Rejected',

@@ -33,6 +33,8 @@ export const zh = {
     authorisation_letter: '授权委托书',
     sme_certificate: '科技型中小企业入库证明',
     other: '其他材料',
+    invoice: '发票',
+    attachment: '附件',
   },
   action: {
     submitted: '提交注册申请',
@@ -309,6 +311,8 @@ export const en: typeof zh = {
     authorisation_letter: 'Letter of authorisation',
     sme_certificate: 'SME registration certificate',
     other: 'Other document',
+    invoice: 'Invoice',
+    attachment: 'Attachment',
   },
   action: {
     submitted: 'Registration submitted',

@@ -45,8 +45,8 @@ export const zh = {
     intro: '以对公转账方式支付的预约，确认后在此查看付款通知书和到账情况。',
     empty: '暂无付款通知书',
     booking: '预约',
-    provider: '服务单位',
-    enterprise: '用户单位',
+    provider: '服务机构',
+    enterprise: '企业',
     open: '查看预约',
   },
   lab: {
