@@ -56,7 +56,13 @@ export async function screenshot(page: Page, name: string) {
         requestAnimationFrame(() => requestAnimationFrame(() => resolve()));
       }),
   );
-  await page.screenshot({ path: path.join(screenshotDir, name), fullPage: true, animations: 'disabled' });
+  // A tall page on a busy machine takes a while to capture (the context's 20 s is for waiting on the page).
+  await page.screenshot({
+    path: path.join(screenshotDir, name),
+    fullPage: true,
+    animations: 'disabled',
+    timeout: 60_000,
+  });
 }
 
 /** Wait until the catalogue shows the answer to the current URL (no skeletons, not refreshing). */
