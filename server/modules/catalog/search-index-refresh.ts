@@ -10,26 +10,15 @@
  * so that counts and answers cached anywhere before (count-cache.ts, the listing's ETags) are dropped.
  */
 import type { Database } from '../../../db/port.ts';
-import type { RunStatus, SharingMode } from '../../../db/schema/index.ts';
 import { CatalogRepo } from './catalog.repo.ts';
 import { loadReference } from './context.ts';
 import { instrumentIndexDocument } from './records.ts';
-import { SEARCH_INDEX_VERSION, searchIndexSql } from './search-index.ts';
+import { SEARCH_INDEX_VERSION, searchIndexSql, type SearchDocumentInput } from './search-index.ts';
 
-interface IndexedRow {
-  id: number;
-  nameZh: string;
-  nameEn: string | null;
-  model: string | null;
-  manufacturer: string | null;
-  categoryCode: string;
-  cityCode: string;
-  sharingMode: SharingMode;
-  runStatus: RunStatus;
-  institutionId: number;
-  institutionName: string;
+/** An instrument as the index reads it: the document's own fields (reference names and orders added from memory), and its key. */
+type IndexedRow = Omit<SearchDocumentInput, 'categoryNames' | 'categoryOrdinal' | 'cityOrdinal'> & {
   searchKey: number;
-}
+};
 
 const PAGE = `SELECT i.id, i.name_zh AS "nameZh", i.name_en AS "nameEn", i.model, i.manufacturer,
     i.category_code AS "categoryCode", i.city_code AS "cityCode", i.sharing_mode AS "sharingMode",
