@@ -141,8 +141,18 @@ describe('staged review', () => {
       await batchReady(pp, batch.id, 'in_notice');
       await expect(pp.getByTestId('pay-batch').isDisabled()).resolves.toBe(true);
       await pp.getByTestId('objection-answer').click();
-      await pp.getByTestId('objection-answer-input').fill('经核实，该服务于10月完成，有上机记录和检测报告为证。');
+      // The modal opens with an animation: the answer is typed once the box holds what was typed, and the
+      // modal closes only when the server took it.
+      const answerText = '经核实，该服务于10月完成，有上机记录和检测报告为证。';
+      const answerInput = pp.getByTestId('objection-answer-input');
+      await expect
+        .poll(async () => {
+          await answerInput.fill(answerText);
+          return answerInput.inputValue();
+        })
+        .toBe(answerText);
       await pp.getByTestId('objection-answer-ok').click();
+      await answerInput.waitFor({ state: 'detached', timeout: 40_000 });
       await pp.locator('[data-testid="objection"][data-status="answered"]').waitFor();
 
       // The reviewer approved lines: the server refuses her as payer (four-eyes).

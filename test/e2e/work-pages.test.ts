@@ -132,7 +132,14 @@ describe('working pages', () => {
       // Filtering by run status (the column's filter) too.
       await page.locator('th', { hasText: '运行状态' }).locator('.ant-table-filter-trigger').click();
       const menu = page.locator('.ant-table-filter-dropdown:visible');
-      await menu.locator('.ant-dropdown-menu-item', { hasText: '正常' }).first().click();
+      // Ticked before it is confirmed (a click during the dropdown's opening animation may be lost).
+      const normal = menu.locator('.ant-dropdown-menu-item', { hasText: '正常' }).first();
+      await expect
+        .poll(async () => {
+          if (!(await normal.locator('.ant-radio-checked, .ant-checkbox-checked').count())) await normal.click();
+          return normal.locator('.ant-radio-checked, .ant-checkbox-checked').count();
+        })
+        .toBe(1);
       const filtered = await requestAfter(
         page,
         '/instruments',
