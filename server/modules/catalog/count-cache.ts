@@ -10,6 +10,7 @@
  * are 52-bit integers), a histogram is 8 KB. An answer larger than the whole bound is used once and
  * not kept. Promises are held, so requests at one version share one count.
  */
+import { LRUCache } from 'lru-cache';
 
 export interface Counted {
   histogram: Int32Array;
@@ -20,7 +21,6 @@ export interface Counted {
 interface Entry {
   version: number;
   value: Promise<Counted>;
-  bytes: number;
 }
 
 /** Default bound: 64 MiB holds ~30 of the broadest terms at 10⁶ instruments (250,000 keys, 2 MB each). */
@@ -30,21 +30,23 @@ const ENTRY_OVERHEAD = 200;
 export const countedBytes = (c: Counted) => c.histogram.byteLength + (c.keys?.byteLength ?? 0) + ENTRY_OVERHEAD;
 
 export class CountCache {
-  private readonly entries = new Map<string, Entry>();
-  private bytes = 0;
+  /** A pending count weighs 1 byte until it resolves (its size is known then). */
+  private readonly entries: LRUCache<string, Entry> | null;
   private latest = -Infinity;
   hits = 0;
   misses = 0;
 
-  constructor(readonly maxBytes = DEFAULT_COUNT_CACHE_BYTES) {}
+  constructor(readonly maxBytes = DEFAULT_COUNT_CACHE_BYTES) {
+    this.entries = maxBytes > 0 ? new LRUCache({ maxSize: maxBytes, maxEntrySize: maxBytes }) : null;
+  }
 
-  /** Bytes held by the entries counted so far (pending ones count once they resolve). */
+  /** Bytes held by the entries counted so far. */
   get heldBytes(): number {
-    return this.bytes;
+    return this.entries?.calculatedSize ?? 0;
   }
 
   get size(): number {
-    return this.entries.size;
+    return this.entries?.size ?? 0;
   }
 
   get(key: string, version: number, compute: () => Promise<Counted>): Promise<Counted> {
@@ -53,47 +55,32 @@ export class CountCache {
       this.latest = version;
       this.clear();
     }
-    const hit = this.entries.get(key);
+    const hit = this.entries?.get(key);
     if (hit && hit.version === version) {
       this.hits++;
-      this.entries.delete(key); // most recently used last
-      this.entries.set(key, hit);
       return hit.value;
     }
     this.misses++;
     const value = compute();
     // A snapshot older than what is held counts for itself and leaves the newer entries alone.
-    if (version < this.latest || this.maxBytes <= 0) return value;
-    const entry: Entry = { version, value, bytes: 0 };
-    this.drop(key);
-    this.entries.set(key, entry);
+    const entries = this.entries;
+    if (version < this.latest || !entries) return value;
+    const entry: Entry = { version, value };
+    entries.set(key, entry, { size: 1 });
     value.then(
+      // Weighed once counted: one larger than the whole bound is dropped (maxEntrySize), others evict
+      // the least recently used.
       (counted) => {
-        if (this.entries.get(key) !== entry) return;
-        entry.bytes = countedBytes(counted);
-        this.bytes += entry.bytes;
-        if (entry.bytes > this.maxBytes) this.drop(key);
-        for (const [k] of this.entries) {
-          if (this.bytes <= this.maxBytes) break;
-          this.drop(k);
-        }
+        if (entries.peek(key) === entry) entries.set(key, entry, { size: countedBytes(counted) });
       },
       () => {
-        if (this.entries.get(key) === entry) this.drop(key);
+        if (entries.peek(key) === entry) entries.delete(key);
       },
     );
     return value;
   }
 
   clear(): void {
-    this.entries.clear();
-    this.bytes = 0;
-  }
-
-  private drop(key: string): void {
-    const entry = this.entries.get(key);
-    if (!entry) return;
-    this.bytes -= entry.bytes;
-    this.entries.delete(key);
+    this.entries?.clear();
   }
 }

@@ -11,6 +11,7 @@
 import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import type { Request, Response } from 'express';
+import { LRUCache } from 'lru-cache';
 import type { SearchQuery, SearchResult } from './catalog.schemas.ts';
 import type { CatalogStamp } from './search.ts';
 import { acceptsGzip, GZIP_THRESHOLD } from '../../http/compression.ts';
@@ -50,15 +51,22 @@ export function matchesEtag(header: string | undefined, etag: string): boolean {
   return header.split(',').some((t) => t.trim().replace(/^W\//, '') === opaque);
 }
 
+const sizeOf = (a: Answer) => a.json.length + (a.gzip?.length ?? 0) + 200;
+
 export class PublicAnswers {
-  private readonly answers = new Map<string, Answer>();
-  private bytes = 0;
+  private readonly answers: LRUCache<string, Answer>;
 
   constructor(
     private readonly search: StampedSearch,
     /** The bound; benchmarks set it to 0 (with clear()) to measure the search behind every answer. */
     public maxBytes = DEFAULT_ANSWER_CACHE_BYTES,
-  ) {}
+  ) {
+    this.answers = new LRUCache<string, Answer>({
+      maxSize: Math.max(1, maxBytes),
+      maxEntrySize: MAX_KEPT_ANSWER,
+      sizeCalculation: sizeOf,
+    });
+  }
 
   async send(req: Request, res: Response, query: SearchQuery): Promise<void> {
     const request = normalisedRequest(query);
@@ -72,7 +80,6 @@ export class PublicAnswers {
         return;
       }
       if (kept?.etag === etag) {
-        this.touch(request, kept);
         this.write(req, res, kept);
         return;
       }
@@ -89,14 +96,14 @@ export class PublicAnswers {
       json,
       gzip: json.length >= GZIP_THRESHOLD ? gzipSync(json, { level: 6 }) : null,
     };
-    this.keep(request, answer);
+    // An answer larger than MAX_KEPT_ANSWER (or than the bound) is sent, not kept.
+    if (this.maxBytes > 0 && sizeOf(answer) <= this.maxBytes) this.answers.set(request, answer);
     this.write(req, res, answer);
   }
 
   /** Forgets every kept answer (benchmarks measure the search itself). */
   clear(): void {
     this.answers.clear();
-    this.bytes = 0;
   }
 
   private write(req: Request, res: Response, answer: Answer): void {
@@ -104,31 +111,5 @@ export class PublicAnswers {
     res.type('application/json');
     if (answer.gzip && acceptsGzip(req)) res.set('Content-Encoding', 'gzip').send(answer.gzip);
     else res.send(answer.json);
-  }
-
-  private sizeOf(a: Answer): number {
-    return a.json.length + (a.gzip?.length ?? 0) + 200;
-  }
-
-  private touch(request: string, answer: Answer): void {
-    this.answers.delete(request);
-    this.answers.set(request, answer);
-  }
-
-  private keep(request: string, answer: Answer): void {
-    const old = this.answers.get(request);
-    if (old) {
-      this.bytes -= this.sizeOf(old);
-      this.answers.delete(request);
-    }
-    const size = this.sizeOf(answer);
-    if (size > MAX_KEPT_ANSWER || size > this.maxBytes) return;
-    this.answers.set(request, answer);
-    this.bytes += size;
-    for (const [k, a] of this.answers) {
-      if (this.bytes <= this.maxBytes) break;
-      this.bytes -= this.sizeOf(a);
-      this.answers.delete(k);
-    }
   }
 }
