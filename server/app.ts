@@ -52,6 +52,7 @@ import { VouchersRepo } from './modules/vouchers/vouchers.repo.ts';
 import { voucherRoutes } from './modules/vouchers/vouchers.routes.ts';
 import { VouchersService } from './modules/vouchers/vouchers.service.ts';
 import { ReconciliationService } from './modules/settlement/reconciliation.service.ts';
+import { ReconciliationRepo } from './modules/settlement/reconciliation.repo.ts';
 import { SettlementRepo } from './modules/settlement/settlement.repo.ts';
 import { settlementRoutes } from './modules/settlement/settlement.routes.ts';
 import { SettlementService } from './modules/settlement/settlement.service.ts';
@@ -264,10 +265,9 @@ export function createApp(deps: AppDeps): Express {
     notifier: notifications,
   });
   booking.setQuotePricer(needs.quotes);
-  const settlementRepo = new SettlementRepo(deps.db);
   const settlement = new SettlementService(
     deps.db,
-    settlementRepo,
+    new SettlementRepo(deps.db),
     vouchersRepo,
     catalogRepo,
     ledger,
@@ -278,7 +278,7 @@ export function createApp(deps: AppDeps): Express {
   );
   const reconciliation = new ReconciliationService(
     deps.db,
-    settlementRepo,
+    new ReconciliationRepo(deps.db),
     new PaymentsRepo(deps.db),
     ledger,
     deps.payments,

@@ -21,7 +21,7 @@ import { cloneCharges, startLocalStripe } from '../../server/modules/payments/lo
 import { PaymentsRepo } from '../../server/modules/payments/payments.repo.ts';
 import { StripeProvider } from '../../server/modules/payments/stripe.ts';
 import { ReconciliationService } from '../../server/modules/settlement/reconciliation.service.ts';
-import { SettlementRepo } from '../../server/modules/settlement/settlement.repo.ts';
+import { ReconciliationRepo } from '../../server/modules/settlement/reconciliation.repo.ts';
 import { systemClock } from '../../server/shared/clock.ts';
 
 const N = Number(process.env.BENCH_PAYMENTS ?? 100_000);
@@ -146,8 +146,8 @@ async function main() {
     `\n${N.toLocaleString()} payments, ledger transfers and processor charges set up in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
   );
 
-  const settlementRepo = new SettlementRepo(db);
-  const service = new ReconciliationService(db, settlementRepo, payments, ledger, provider, systemClock);
+  const reconciliationRepo = new ReconciliationRepo(db);
+  const service = new ReconciliationService(db, reconciliationRepo, payments, ledger, provider, systemClock);
   const from = now - N * 1000 - 60_000;
   const to = now + 60_000;
   // Raw baseline: read every payment with its ledger amounts, as the run does, without the processor.
@@ -170,7 +170,7 @@ async function main() {
     runs.push(performance.now() - s);
   }
   const best = (xs: number[]) => Math.min(...xs);
-  const findings = await settlementRepo.findings(last!.id);
+  const findings = await reconciliationRepo.findings(last!.id);
   const unexpected = findings.filter((f) => f.ref !== template.id);
   console.log(
     `run status ${last!.status}: ${findings.length} findings (${unexpected.length} other than the template charge)`,

@@ -31,8 +31,9 @@ export class FinanceDashboard {
       const open = (await this.reads.list(repo, actor, {})).filter(
         (b) => b.status === 'submitted' || b.status === 'reviewed' || b.status === 'draft',
       );
-      const latest = city === null ? (await repo.runs(1))[0] : undefined;
-      const openFindings = latest ? (await repo.findings(latest.id)).filter((f) => f.resolvedAt === null).length : 0;
+      const runs = repo.reconciliation();
+      const latest = city === null ? (await runs.runs(1))[0] : undefined;
+      const openFindings = latest ? (await runs.findings(latest.id)).filter((f) => f.resolvedAt === null).length : 0;
       return { rows, stages, cities, open, latest, openFindings };
     });
     const sum = (facts: typeof rows) => {

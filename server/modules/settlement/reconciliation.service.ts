@@ -33,7 +33,7 @@ import {
 } from './reconcile.ts';
 import { describeFinding, findingDetail } from './finding-sentences.ts';
 import type { RunView } from './settlement.schemas.ts';
-import type { RunRow, SettlementRepo } from './settlement.repo.ts';
+import type { ReconciliationRepo, RunRow } from './reconciliation.repo.ts';
 
 const ZONE = 'Asia/Shanghai';
 const SLACK = 10 * 60_000;
@@ -43,7 +43,7 @@ const SLACK = 10 * 60_000;
 export class ReconciliationService {
   constructor(
     private readonly db: Database,
-    private readonly repo: SettlementRepo,
+    private readonly repo: ReconciliationRepo,
     private readonly payments: PaymentsRepo,
     private readonly ledger: Ledger,
     private readonly provider: PaymentProvider,
@@ -230,7 +230,7 @@ export class ReconciliationService {
 
   /** Card money in the ledger whose charge the processor does not have. */
   private async ledgerWithoutCharges(
-    repo: SettlementRepo,
+    repo: ReconciliationRepo,
     from: number,
     to: number,
     known: Set<string>,
@@ -240,17 +240,17 @@ export class ReconciliationService {
   }
 
   /** Voucher uses whose amounts break the rules, or whose ledger holds and posts disagree. */
-  private async voucherRules(repo: SettlementRepo, from: number, to: number): Promise<Finding[]> {
+  private async voucherRules(repo: ReconciliationRepo, from: number, to: number): Promise<Finding[]> {
     return (await repo.useAmounts(from, to)).map(voucherUseFinding).filter((f) => f !== null);
   }
 
   /** For every quota: granted − consumed − given back (revoked, expired) = still available + held. */
-  private async quotaIdentity(repo: SettlementRepo): Promise<Finding[]> {
+  private async quotaIdentity(repo: ReconciliationRepo): Promise<Finding[]> {
     return (await repo.quotaBalances()).map(quotaFinding).filter((f) => f !== null);
   }
 
   /** Batches whose lines, payment and ledger disagree. */
-  private async batchTotals(repo: SettlementRepo): Promise<Finding[]> {
+  private async batchTotals(repo: ReconciliationRepo): Promise<Finding[]> {
     return (await repo.batchTotals()).map(batchFinding).filter((f) => f !== null);
   }
 
@@ -314,7 +314,12 @@ export class ReconciliationService {
     return this.db.read((tx) => this.viewOn(this.repo.with(tx), run, lang, withFindings));
   }
 
-  private async viewOn(repo: SettlementRepo, run: RunRow, lang: Lang = 'zh', withFindings = true): Promise<RunView> {
+  private async viewOn(
+    repo: ReconciliationRepo,
+    run: RunRow,
+    lang: Lang = 'zh',
+    withFindings = true,
+  ): Promise<RunView> {
     const findings = await repo.findings(run.id);
     const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
     const names = new Map<number, string | null>();
