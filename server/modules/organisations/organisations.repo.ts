@@ -2,7 +2,7 @@
  * The queries of registration, review and people management: organisations, their users, the
  * single-use account links, the review history. Takes the database or a transaction (`with`).
  */
-import { and, asc, count, desc, eq, isNull, ne, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, isNotNull, isNull, ne, or, sql, type SQL } from 'drizzle-orm';
 import { byEngine, type Queryable } from '../../../db/port.ts';
 import {
   cities,
@@ -40,18 +40,60 @@ export interface OrganisationListRow extends OrganisationRow {
 export const likePattern = (text: string) => `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
 export type OrganisationSort = 'newest' | 'oldest' | 'name';
+/** The directory's sorts, and the review queue's by the time sent to review (the registration's, when never sent). */
+export type OrganisationOrder = OrganisationSort | 'submittedNewest' | 'submittedOldest';
 export type OrganisationFilter = {
   kinds?: OrganisationKind[];
   status?: OrganisationStatus;
   cityCode?: string;
   q?: string;
+  /** The search also finds the organisation's people (applicant) by name or e-mail. */
+  searchPeople?: boolean;
 };
 
+const SUBMITTED = 'COALESCE(o.submitted_at, o.created_at)';
 /** The directory's orders; by name in code-point order on both engines (PostgreSQL's "C" collation). */
-const ORGANISATION_ORDER: Record<'sqlite' | 'postgres', Record<OrganisationSort, string>> = {
-  sqlite: { newest: 'o.id DESC', oldest: 'o.id ASC', name: 'o.name ASC, o.id ASC' },
-  postgres: { newest: 'o.id DESC', oldest: 'o.id ASC', name: 'o.name COLLATE "C" ASC, o.id ASC' },
+const ORGANISATION_ORDER: Record<'sqlite' | 'postgres', Record<OrganisationOrder, string>> = {
+  sqlite: {
+    newest: 'o.id DESC',
+    oldest: 'o.id ASC',
+    name: 'o.name ASC, o.id ASC',
+    submittedNewest: `${SUBMITTED} DESC, o.id DESC`,
+    submittedOldest: `${SUBMITTED} ASC, o.id ASC`,
+  },
+  postgres: {
+    newest: 'o.id DESC',
+    oldest: 'o.id ASC',
+    name: 'o.name COLLATE "C" ASC, o.id ASC',
+    submittedNewest: `${SUBMITTED} DESC, o.id DESC`,
+    submittedOldest: `${SUBMITTED} ASC, o.id ASC`,
+  },
 };
+
+/** Who is shown on an organisation's people page: its membership, or disabled. */
+export type PersonStatus = 'active' | 'requested' | 'invited' | 'declined' | 'disabled';
+/** The people page's orders: administrators first (then by joining), by name, newest or oldest joined first. */
+export type PeopleSort = 'admins' | 'name' | 'newest' | 'oldest';
+export type PeopleFilter = {
+  membership?: UserRow['membership'];
+  status?: PersonStatus;
+  role?: UserRow['role'];
+  q?: string;
+  /** Whether the search looks at e-mails too (only for those who see them whole). */
+  searchEmail?: boolean;
+};
+
+function personStatusCondition(status: PersonStatus): SQL | undefined {
+  const enabled = isNull(users.disabledAt);
+  switch (status) {
+    case 'declined':
+      return eq(users.membership, 'declined');
+    case 'disabled':
+      return and(isNotNull(users.disabledAt), ne(users.membership, 'declined'));
+    default:
+      return and(eq(users.membership, status), enabled);
+  }
+}
 
 /** The WHERE conditions of the directory's filter (kind, status, city, a search of name, credit code, contact). */
 function organisationConditions(filter: OrganisationFilter): { conds: string[]; params: (string | number)[] } {
@@ -71,11 +113,15 @@ function organisationConditions(filter: OrganisationFilter): { conds: string[]; 
   }
   if (filter.q) {
     const p = likePattern(filter.q);
+    const applicant = filter.searchPeople
+      ? ` OR EXISTS (SELECT 1 FROM users s WHERE s.organisation_id = o.id
+          AND (LOWER(s.display_name) LIKE ? ESCAPE '\\' OR LOWER(s.email) LIKE ? ESCAPE '\\'))`
+      : '';
     conds.push(
       `(LOWER(o.name) LIKE ? ESCAPE '\\' OR LOWER(COALESCE(o.credit_code, '')) LIKE ? ESCAPE '\\'
-        OR LOWER(COALESCE(o.contact_name, '')) LIKE ? ESCAPE '\\')`,
+        OR LOWER(COALESCE(o.contact_name, '')) LIKE ? ESCAPE '\\'${applicant})`,
     );
-    params.push(p, p, p);
+    params.push(p, p, p, ...(filter.searchPeople ? [p, p] : []));
   }
   return { conds, params };
 }
@@ -142,7 +188,7 @@ export class OrganisationsRepo {
    * after the id `before`; with their city's and county's names and how many people they have.
    */
   async list(
-    filter: OrganisationFilter & { before?: number; limit: number; sort?: OrganisationSort; offset?: number },
+    filter: OrganisationFilter & { before?: number; limit: number; sort?: OrganisationOrder; offset?: number },
   ): Promise<OrganisationListRow[]> {
     const { conds, params } = organisationConditions(filter);
     if (filter.before !== undefined) {
@@ -207,6 +253,63 @@ export class OrganisationsRepo {
       .where(eq(users.organisationId, organisationId))
       .orderBy(desc(users.orgAdmin), asc(users.id))
       .all();
+  }
+
+  /**
+   * A page of an organisation's people by status, role and a search of name (and e-mail), in the order
+   * asked (ties by id), with how many match.
+   */
+  async peoplePage(
+    organisationId: number,
+    filter: PeopleFilter & { sort?: PeopleSort; offset?: number; limit?: number },
+  ): Promise<{ rows: UserRow[]; total: number }> {
+    const where = and(
+      eq(users.organisationId, organisationId),
+      filter.membership ? eq(users.membership, filter.membership) : undefined,
+      filter.status ? personStatusCondition(filter.status) : undefined,
+      filter.role ? eq(users.role, filter.role) : undefined,
+      filter.q
+        ? or(
+            sql`LOWER(${users.displayName}) LIKE ${likePattern(filter.q)} ESCAPE '\\'`,
+            filter.searchEmail ? sql`LOWER(${users.email}) LIKE ${likePattern(filter.q)} ESCAPE '\\'` : undefined,
+          )
+        : undefined,
+    );
+    const name = byEngine(this.q.engine, {
+      sqlite: sql`${users.displayName}`,
+      postgres: sql`${users.displayName} COLLATE "C"`,
+    });
+    const order: Record<PeopleSort, SQL[]> = {
+      admins: [desc(users.orgAdmin), asc(users.id)],
+      name: [asc(name), asc(users.id)],
+      newest: [desc(users.createdAt), desc(users.id)],
+      oldest: [asc(users.createdAt), asc(users.id)],
+    };
+    const base = this.q.orm
+      .select()
+      .from(users)
+      .where(where)
+      .orderBy(...order[filter.sort ?? 'admins']);
+    const [rows, n] = await Promise.all([
+      filter.limit !== undefined
+        ? base
+            .limit(filter.limit)
+            .offset(filter.offset ?? 0)
+            .all()
+        : base.all(),
+      this.q.orm.select({ n: count() }).from(users).where(where).get(),
+    ]);
+    return { rows, total: Number(n?.n ?? 0) };
+  }
+
+  /** How many of an organisation's people ask to join (enabled requests). */
+  async requestCount(organisationId: number): Promise<number> {
+    const n = await this.q.orm
+      .select({ n: count() })
+      .from(users)
+      .where(and(eq(users.organisationId, organisationId), eq(users.membership, 'requested'), isNull(users.disabledAt)))
+      .get();
+    return Number(n?.n ?? 0);
   }
 
   /** Administrators who can act: enabled, with an accepted membership. */

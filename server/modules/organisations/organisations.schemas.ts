@@ -121,13 +121,6 @@ export const financeOfficeSchema = z
 export type FinanceOfficeInput = z.infer<typeof financeOfficeSchema>;
 
 const cursor = z.string().max(200).optional();
-export const registrationListQuery = z
-  .object({
-    status: z.enum([...organisationStatuses, 'all']).default('pending_review'),
-    q: z.string().trim().max(100).optional(),
-    cursor,
-  })
-  .strict();
 /** The directory's orders: newest or oldest registered first, or by name (code-point order, both engines). */
 export const organisationSorts = ['newest', 'oldest', 'name'] as const;
 const intParam = (min: number, max: number) =>
@@ -155,8 +148,47 @@ export const organisationListQuery = z
     message: 'a cursor pages the newest-first order without an offset',
     path: ['cursor'],
   });
+/** The review queue's orders: by the time sent to review (newest or oldest first), or by name. */
+export const registrationSorts = ['newest', 'oldest', 'name'] as const;
+export const registrationListQuery = z
+  .object({
+    status: z.enum([...organisationStatuses, 'all']).default('pending_review'),
+    /** Enterprises or institutions only (both by default). */
+    kind: z.enum(['enterprise', 'institution']).optional(),
+    /** A search of the name, the credit code, the contact and the applicant (name or e-mail). */
+    q: z.string().trim().max(100).optional(),
+    cursor,
+    /** Numbered pages in this order (default newest sent first); without sort or offset, the cursor pages newest registered first. */
+    sort: z.enum(registrationSorts).optional(),
+    /** Numbered pages: skip this many rows of the order (the answer then carries `total`). */
+    offset: intParam(0, 100_000).optional(),
+    /** Rows a page (default 50). */
+    limit: intParam(1, 100).optional(),
+  })
+  .strict()
+  .refine((v) => v.cursor === undefined || (v.offset === undefined && v.sort === undefined), {
+    message: 'a cursor pages the default order without an offset or a sort',
+    path: ['cursor'],
+  });
 export const countiesQuery = z.object({ cityCode: code6('a 6-digit city code').optional() }).strict();
-export const peopleQuery = z.object({ membership: z.enum(membershipStatuses).optional() }).strict();
+/** What the people page shows of a person: their membership, or disabled. */
+export const personStatuses = ['active', 'requested', 'invited', 'declined', 'disabled'] as const;
+/** The people page's orders: administrators first, by name, newest or oldest joined first (ties by id). */
+export const peopleSorts = ['admins', 'name', 'newest', 'oldest'] as const;
+export const peopleQuery = z
+  .object({
+    membership: z.enum(membershipStatuses).optional(),
+    /** Active, requested, invited, declined, or disabled. */
+    status: z.enum(personStatuses).optional(),
+    role: z.enum(roles).optional(),
+    /** A search of names, and e-mails for those who see them whole. */
+    q: z.string().trim().max(100).optional(),
+    sort: z.enum(peopleSorts).optional(),
+    /** Numbered pages: skip this many people (everyone without offset and limit). */
+    offset: intParam(0, 100_000).optional(),
+    limit: intParam(1, 100).optional(),
+  })
+  .strict();
 export const documentQuery = z.object({ name: z.string().trim().min(1).max(200).default('document') }).strict();
 export const memberParams = z.object({
   id: z
@@ -264,6 +296,10 @@ export const peopleSchema = z.object({
   /** Whether e-mails and phones are shown whole. */
   full: z.boolean(),
   items: z.array(personSchema),
+  /** How many people match the filter (every page). */
+  total: z.number().int(),
+  /** How many ask to join (enabled requests), whatever the filter. */
+  requests: z.number().int(),
 });
 
 export const registrationSchema = z.object({
@@ -308,6 +344,8 @@ export const organisationPageSchema = pageSchema(organisationSchema).extend({
 });
 
 export const registrationPageSchema = pageSchema(organisationSchema).extend({
+  /** Every registration that matches (numbered pages: with an offset or a sort). */
+  total: z.number().int().optional(),
   /** How many registrations wait in each status the caller reviews. */
   counts: z.record(z.string(), z.number().int()),
 });

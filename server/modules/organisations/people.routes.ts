@@ -71,13 +71,14 @@ export function peopleRoutes(
     path: '/organisations/:id/people',
     summary:
       'An organisation’s people: whole for its administrators and platform admins, e-mails and phones masked ' +
-      'for its other members',
+      'for its other members; by status, role and a search (names, and e-mails where shown whole), sorted, ' +
+      'everyone or numbered pages (offset, limit) with the total',
     tag,
     access: 'signed_in',
     params: idParams,
     query: peopleQuery,
     response: peopleSchema,
-    handler: ({ actor, params, query }) => people.list(actor!, params.id, query.membership),
+    handler: ({ actor, params, query }) => people.list(actor!, params.id, query),
   });
   route({
     method: 'post',

@@ -23,7 +23,7 @@ import {
   type ClientInfo,
   type OrganisationsContext,
 } from './context.ts';
-import type { OrganisationRow, OrganisationsRepo, UserRow } from './organisations.repo.ts';
+import type { OrganisationRow, OrganisationsRepo, PeopleFilter, PeopleSort, UserRow } from './organisations.repo.ts';
 import type { InviteInput, MemberPatch } from './organisations.schemas.ts';
 
 type MemberAction = 'disable' | 'enable' | 'accept' | 'decline';
@@ -49,13 +49,27 @@ export class People {
     throw notFound('organisation');
   }
 
-  async list(actor: Actor, id: number, membership?: UserRow['membership']) {
+  /**
+   * The organisation's people by status, role and a search (names; e-mails too for those who see them
+   * whole), sorted, everyone or a numbered page (`offset`, `limit`); `total` counts every match.
+   */
+  async list(actor: Actor, id: number, q: PeopleFilter & { sort?: PeopleSort; offset?: number; limit?: number } = {}) {
     const org = await this.organisationFor(actor, id, false);
     const full = administers(actor, id);
     const now = this.ctx.clock.now();
+    const paged = q.offset !== undefined || q.limit !== undefined;
+    const [{ rows, total }, requests] = await Promise.all([
+      this.ctx.repo.peoplePage(id, {
+        ...q,
+        q: q.q || undefined,
+        searchEmail: full,
+        offset: paged ? (q.offset ?? 0) : undefined,
+        limit: paged ? (q.limit ?? 50) : undefined,
+      }),
+      this.ctx.repo.requestCount(id),
+    ]);
     const items = [];
-    for (const u of await this.ctx.repo.people(id)) {
-      if (membership && u.membership !== membership) continue;
+    for (const u of rows) {
       const invitation = u.membership === 'invited' ? await this.ctx.repo.tokens.liveOf(u.id, 'invitation', now) : null;
       items.push(personView(u, !full, invitation?.expiresAt ?? null));
     }
@@ -65,6 +79,8 @@ export class People {
       canManage: full,
       full,
       items,
+      total,
+      requests,
     };
   }
 

@@ -225,7 +225,9 @@ export function registrationRoutes(
   route({
     method: 'get',
     path: '/registrations',
-    summary: 'Registrations to review, by status and a search (contacts masked); platform admins and city offices',
+    summary:
+      'Registrations to review, by status, kind and a search (name, credit code, contact, applicant; contacts masked), ' +
+      'by cursor or numbered pages sorted by the time sent or by name (offset, limit; with total); platform admins and city offices',
     tag,
     access: reviewers,
     query: registrationListQuery,

@@ -27,6 +27,8 @@ const cursorSchema = z.object({ before: z.number().int().positive() });
 /** Registrations are of enterprises and institutions; offices and the platform are made by admins. */
 const REGISTERING: OrganisationKind[] = ['enterprise', 'institution'];
 
+const ORDER = { newest: 'submittedNewest', oldest: 'submittedOldest', name: 'name' } as const;
+
 export type Decision = 'approve' | 'return' | 'reject';
 const OUTCOME = { approve: 'approved', return: 'returned', reject: 'rejected' } as const;
 
@@ -41,25 +43,49 @@ export class Review {
     return city;
   }
 
-  async list(actor: Actor, q: { status: OrganisationStatus | 'all'; q?: string; cursor?: string }) {
+  /**
+   * The queue: by cursor (newest registered first, as before), or numbered (`offset` or `sort`: by the
+   * time sent to review or by name), which also counts every match (`total`). The city offices see
+   * their city's only.
+   */
+  async list(
+    actor: Actor,
+    q: {
+      status: OrganisationStatus | 'all';
+      kind?: 'enterprise' | 'institution';
+      q?: string;
+      cursor?: string;
+      sort?: 'newest' | 'oldest' | 'name';
+      offset?: number;
+      limit?: number;
+    },
+  ) {
     const cityCode = await this.scope(actor);
+    const size = q.limit ?? PAGE;
     const before = q.cursor ? decodeCursor(q.cursor, cursorSchema).before : undefined;
-    const rows = await this.ctx.repo.list({
-      kinds: REGISTERING,
+    const numbered = q.offset !== undefined || q.sort !== undefined;
+    const filter = {
+      kinds: q.kind ? [q.kind] : REGISTERING,
       status: q.status === 'all' ? undefined : q.status,
       cityCode,
       q: q.q || undefined,
-      before,
-      limit: PAGE + 1,
-    });
-    const page = rows.slice(0, PAGE);
+      searchPeople: true,
+    };
+    const sort = numbered ? ORDER[q.sort ?? 'newest'] : undefined;
+    const [rows, total, counts] = await Promise.all([
+      this.ctx.repo.list({ ...filter, before, sort, offset: q.offset, limit: size + 1 }),
+      numbered ? this.ctx.repo.count(filter) : undefined,
+      this.ctx.repo.statusCounts(REGISTERING, cityCode),
+    ]);
+    const page = rows.slice(0, size);
     return {
       items: page.map((r) => ({
         ...organisationView(r, { cityName: r.cityName, countyName: r.countyName }, true),
         people: r.people,
       })),
-      nextCursor: rows.length > PAGE ? encodeCursor({ before: page.at(-1)!.id }) : null,
-      counts: await this.ctx.repo.statusCounts(REGISTERING, cityCode),
+      nextCursor: rows.length > size && !numbered ? encodeCursor({ before: page.at(-1)!.id }) : null,
+      counts,
+      ...(total !== undefined ? { total } : {}),
     };
   }
 

@@ -138,6 +138,23 @@ export type PeopleList = {
   canManage: boolean;
   full: boolean;
   items: Person[];
+  /** How many match the filter (every page). */
+  total: number;
+  /** Enabled requests to join, whatever the filter. */
+  requests: number;
+};
+
+/** The review queue's orders: by the time sent to review, or by name. */
+export type RegistrationSort = 'newest' | 'oldest' | 'name';
+export type PersonStatus = 'active' | 'requested' | 'invited' | 'declined' | 'disabled';
+export type PeopleSort = 'admins' | 'name' | 'newest' | 'oldest';
+export type PeopleQuery = {
+  status?: PersonStatus;
+  role?: Role;
+  q?: string;
+  sort?: PeopleSort;
+  offset?: number;
+  limit?: number;
 };
 
 export type Invitation = {
@@ -189,10 +206,22 @@ export const organisationsApi = {
     }),
 
   // Review
-  registrations: (q: { status?: string; q?: string; cursor?: string }, signal?: AbortSignal) =>
-    apiFetch<Page<Organisation> & { counts: Record<string, number> }>(`/registrations${toQueryString(q)}`, {
-      signal,
-    }),
+  registrations: (
+    q: {
+      status?: string;
+      kind?: 'enterprise' | 'institution';
+      q?: string;
+      cursor?: string;
+      sort?: RegistrationSort;
+      offset?: number;
+      limit?: number;
+    },
+    signal?: AbortSignal,
+  ) =>
+    apiFetch<Page<Organisation> & { counts: Record<string, number>; total?: number }>(
+      `/registrations${toQueryString(q)}`,
+      { signal },
+    ),
   registrationDetail: (id: number, signal?: AbortSignal) =>
     apiFetch<RegistrationDetail>(`/registrations/${id}`, { signal }),
   decide: (id: number, decision: Decision, note?: string) =>
@@ -202,8 +231,8 @@ export const organisationsApi = {
     }),
 
   // People
-  people: (organisationId: number, signal?: AbortSignal) =>
-    apiFetch<PeopleList>(`/organisations/${organisationId}/people`, { signal }),
+  people: (organisationId: number, q: PeopleQuery = {}, signal?: AbortSignal) =>
+    apiFetch<PeopleList>(`/organisations/${organisationId}/people${toQueryString(q)}`, { signal }),
   invite: (
     organisationId: number,
     body: { email: string; displayName: string; role?: Role; orgAdmin: boolean; phone?: string },

@@ -1,11 +1,13 @@
 /**
  * `/organisation/people` (platform admins: `?org=<id>` for any organisation): the organisation's
- * people, invitations, roles and the administrator flag, disabling and re-enabling, requests to join.
+ * people (searched, filtered, sorted and paged on the server), invitations, roles and the administrator
+ * flag, disabling and re-enabling, requests to join.
  */
 import {
   CheckOutlined,
   CloseOutlined,
   CrownOutlined,
+  SearchOutlined,
   StopOutlined,
   UndoOutlined,
   UserAddOutlined,
@@ -19,7 +21,7 @@ import {
   Form,
   Input,
   Modal,
-  Popconfirm,
+  Card,
   Select,
   Space,
   Switch,
@@ -27,15 +29,27 @@ import {
   Tabs,
   Tag,
   Typography,
+  type ButtonProps,
+  type MenuProps,
+  type TableProps,
 } from 'antd';
-import { useState } from 'react';
+import { useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router';
 import type { Role } from '../../api/auth';
 import { isApiError, problemText } from '../../api/client';
-import { organisationsApi, type MemberAction, type PeopleList, type Person } from '../../api/organisations';
+import {
+  organisationsApi,
+  type MemberAction,
+  type PeopleList,
+  type PeopleSort,
+  type Person,
+  type PersonStatus,
+} from '../../api/organisations';
 import { useAuth } from '../../app/auth';
+import { RowActions } from '../../ui/RowActions';
 import { EmptyState, ErrorState } from '../../ui/states';
+import { useDebounced } from '../../ui/useDebounced';
 import { useDocumentTitle } from '../../ui/useDocumentTitle';
 import { MOBILE, placeErrors } from './OrganisationFields';
 import { formatTime, type FieldKey } from './parts';
@@ -155,20 +169,45 @@ function StatusCell({ p }: { p: Person }) {
   );
 }
 
+const PAGE_SIZE = 20;
+const STATUSES: PersonStatus[] = ['active', 'requested', 'invited', 'declined', 'disabled'];
+const SORTS: PeopleSort[] = ['admins', 'name', 'newest', 'oldest'];
+
+/**
+ * The organisation's people: by status and role, searched (names; e-mails too for those who see them
+ * whole), sorted by name or joining and paged by number on the server; one action a row (accept, invite
+ * again, make administrator, enable), the rest in its menu.
+ */
 export function PeoplePage() {
   const { t } = useTranslation();
-  const { message } = AntApp.useApp();
+  const { message, modal } = AntApp.useApp();
   const { user } = useAuth();
   const [params] = useSearchParams();
   const requested = Number(params.get('org'));
   const orgId = user?.role === 'platform_admin' && requested > 0 ? requested : user?.organisation.id;
-  const people = usePeople(orgId);
-  const changed = useOrganisationsChanged();
   const [tab, setTab] = useState<'all' | 'requests'>('all');
+  const [status, setStatus] = useState<PersonStatus | ''>('');
+  const [role, setRole] = useState<Role | ''>('');
+  const [sort, setSort] = useState<PeopleSort>('admins');
+  const [page, setPage] = useState(1);
+  const [q, setQ] = useState('');
+  const query = useDebounced(q.trim(), 300);
+  const shownStatus = tab === 'requests' ? 'requested' : status;
+  const people = usePeople(orgId, {
+    status: shownStatus || undefined,
+    role: role || undefined,
+    q: query || undefined,
+    sort,
+    offset: (page - 1) * PAGE_SIZE,
+    limit: PAGE_SIZE,
+  });
+  const changed = useOrganisationsChanged();
   const [inviting, setInviting] = useState(false);
   const [declining, setDeclining] = useState<Person | null>(null);
   const [reason, setReason] = useState('');
   useDocumentTitle(t('organisations.people.title'));
+  const statusLabel = (s: PersonStatus) =>
+    s === 'disabled' ? t('organisations.people.disabled') : t(`organisations.membership.${s}`);
   const failed = (e: unknown) => void message.error(isApiError(e) ? problemText(e) : t('organisations.common.failed'));
   const done = () => {
     changed();
@@ -205,11 +244,106 @@ export function PeoplePage() {
     onError: failed,
   });
 
-  if (people.isError) return <ErrorState error={people.error} onRetry={() => void people.refetch()} />;
+  if (people.isError && !people.data) return <ErrorState error={people.error} onRetry={() => void people.refetch()} />;
   const list = people.data;
-  const requests = (list?.items ?? []).filter((p) => p.membership === 'requested' && !p.disabled);
-  const items = tab === 'requests' ? requests : (list?.items ?? []);
+  const items = list?.items ?? [];
   const manage = list?.canManage ?? false;
+  const roles = list?.roles ?? [];
+  const busy = people.isPending || people.isFetching;
+  /** A changed filter, search or order starts again at the first page. */
+  const from1 =
+    <T,>(set: (v: T) => void) =>
+    (v: T) => {
+      set(v);
+      setPage(1);
+    };
+  const onTableChange: TableProps<Person>['onChange'] = (_p, filters, sorter, extra) => {
+    if (extra.action === 'filter') {
+      if (tab !== 'requests') setStatus((filters.status?.[0] as PersonStatus | undefined) ?? '');
+      setRole((filters.role?.[0] as Role | undefined) ?? '');
+      setPage(1);
+    }
+    if (extra.action === 'sort') {
+      const s = Array.isArray(sorter) ? sorter[0] : sorter;
+      setSort(
+        s?.columnKey === 'name' && s.order
+          ? 'name'
+          : s?.columnKey === 'joined' && s.order
+            ? s.order === 'ascend'
+              ? 'oldest'
+              : 'newest'
+            : 'admins',
+      );
+      setPage(1);
+    }
+  };
+  const confirmDisable = (p: Person) =>
+    void modal.confirm({
+      title: t('organisations.people.disableConfirm', { name: p.displayName }),
+      okText: t('organisations.people.disable'),
+      cancelText: t('organisations.common.cancel'),
+      okButtonProps: { danger: true, 'data-testid': 'disable-ok' } as ButtonProps,
+      onOk: () => act.mutateAsync({ p, action: 'disable' }),
+    });
+
+  /** The row's one action shown, and the rest for its menu. */
+  const actionsOf = (p: Person): { primary: ReactNode; items: NonNullable<MenuProps['items']> } => {
+    const link = (label: string, onClick: () => void, extra: Partial<ButtonProps> = {}) => (
+      <Button type="link" size="small" onClick={onClick} {...extra}>
+        {label}
+      </Button>
+    );
+    const adminToggle = {
+      key: 'admin',
+      icon: <CrownOutlined />,
+      label: p.orgAdmin ? t('organisations.people.removeAdmin') : t('organisations.people.makeAdmin'),
+      onClick: () => update.mutate({ p, body: { orgAdmin: !p.orgAdmin } }),
+    };
+    const disable = {
+      key: 'disable',
+      icon: <StopOutlined />,
+      danger: true,
+      label: <span data-testid="disable-person">{t('organisations.people.disable')}</span>,
+      onClick: () => confirmDisable(p),
+    };
+    if (p.membership === 'declined') return { primary: null, items: [] };
+    if (p.disabled)
+      return {
+        primary: link(t('organisations.people.enable'), () => act.mutate({ p, action: 'enable' }), {
+          icon: <UndoOutlined />,
+          'data-testid': 'enable-person',
+        } as ButtonProps),
+        items: [],
+      };
+    if (p.membership === 'requested')
+      return {
+        primary: link(t('organisations.people.accept'), () => act.mutate({ p, action: 'accept' }), {
+          icon: <CheckOutlined />,
+          disabled: !p.emailVerified,
+          'data-testid': 'accept-request',
+        } as ButtonProps),
+        items: [
+          {
+            key: 'decline',
+            icon: <CloseOutlined />,
+            danger: true,
+            label: t('organisations.people.decline'),
+            onClick: () => setDeclining(p),
+          },
+        ],
+      };
+    if (p.membership === 'invited')
+      return {
+        primary: link(t('organisations.people.resend'), () => reinvite.mutate(p), {
+          'data-testid': 'resend-invitation',
+        } as ButtonProps),
+        items: [disable],
+      };
+    return {
+      primary: link(adminToggle.label, adminToggle.onClick, { 'data-testid': 'toggle-admin' } as ButtonProps),
+      items: [disable],
+    };
+  };
 
   return (
     <div className="org-page" data-testid="people-page">
@@ -234,149 +368,199 @@ export function PeoplePage() {
       ) : null}
       <Tabs
         activeKey={tab}
-        onChange={(k) => setTab(k as 'all' | 'requests')}
+        onChange={(k) => from1(setTab)(k as 'all' | 'requests')}
         items={[
           { key: 'all', label: t('organisations.people.all') },
           {
             key: 'requests',
             label: (
               <span data-testid="tab-requests">
-                {t('organisations.people.requests')} <Badge count={requests.length} size="small" />
+                {t('organisations.people.requests')} <Badge count={list?.requests ?? 0} size="small" />
               </span>
             ),
           },
         ]}
       />
-      <Table<Person>
-        rowKey="id"
-        size="middle"
-        loading={people.isPending || people.isFetching}
-        dataSource={items}
-        pagination={items.length > 20 ? { pageSize: 20, showSizeChanger: false } : false}
-        scroll={{ x: 'max-content' }}
-        data-testid="people"
-        locale={{
-          emptyText: people.isPending ? (
-            ' '
-          ) : (
-            <EmptyState
-              title={tab === 'requests' ? t('organisations.people.noRequests') : t('organisations.people.empty')}
-            />
-          ),
-        }}
-        columns={[
-          {
-            key: 'name',
-            title: t('organisations.people.name'),
-            render: (_, p) => (
-              <div className="lab-name">
-                <Typography.Text strong>
-                  {p.displayName}
-                  {p.id === user?.id ? t('organisations.people.you') : ''}
-                </Typography.Text>
-                {p.orgAdmin ? (
-                  <Tag color="gold" icon={<CrownOutlined />}>
-                    {t('organisations.people.admin')}
-                  </Tag>
-                ) : null}
-              </div>
+      <div className="filter-bar">
+        {tab === 'all' ? (
+          <Select<PersonStatus | ''>
+            value={status}
+            onChange={from1(setStatus)}
+            className="filter-bar__narrow"
+            aria-label={t('organisations.people.status')}
+            data-testid="people-status"
+            options={[
+              { value: '', label: t('organisations.people.allStatuses') },
+              ...STATUSES.map((s) => ({ value: s, label: statusLabel(s) })),
+            ]}
+          />
+        ) : null}
+        {roles.length > 1 ? (
+          <Select<Role | ''>
+            value={role}
+            onChange={from1(setRole)}
+            className="filter-bar__narrow"
+            aria-label={t('organisations.people.role')}
+            data-testid="people-role"
+            options={[
+              { value: '', label: t('organisations.people.allRoles') },
+              ...roles.map((r) => ({ value: r, label: t(`role.${r}`) })),
+            ]}
+          />
+        ) : null}
+        <Select<PeopleSort>
+          value={sort}
+          onChange={from1(setSort)}
+          className="filter-bar__narrow"
+          aria-label={t('catalog.sort')}
+          data-testid="people-sort"
+          options={SORTS.map((v) => ({ value: v, label: t(`organisations.people.sort.${v}`) }))}
+        />
+        <Input
+          allowClear
+          prefix={<SearchOutlined />}
+          placeholder={list && !list.full ? t('organisations.people.searchName') : t('organisations.people.search')}
+          value={q}
+          onChange={(e) => from1(setQ)(e.target.value)}
+          className="filter-bar__wide"
+          data-testid="people-search"
+        />
+      </div>
+      <Card className="section-card table-card">
+        <Table<Person>
+          rowKey="id"
+          size="middle"
+          loading={busy}
+          dataSource={items}
+          tableLayout="fixed"
+          scroll={{ x: manage ? 860 : 720 }}
+          onChange={onTableChange}
+          data-testid="people"
+          data-busy={busy ? 'true' : 'false'}
+          pagination={{
+            current: page,
+            pageSize: PAGE_SIZE,
+            total: list?.total ?? 0,
+            showSizeChanger: false,
+            showTotal: (n) => t('work.table.total', { total: n.toLocaleString() }),
+            onChange: setPage,
+            hideOnSinglePage: true,
+          }}
+          locale={{
+            emptyText: people.isPending ? (
+              ' '
+            ) : (
+              <EmptyState
+                title={tab === 'requests' ? t('organisations.people.noRequests') : t('organisations.people.empty')}
+              />
             ),
-          },
-          {
-            key: 'contact',
-            title: `${t('organisations.people.email')} / ${t('organisations.people.phone')}`,
-            render: (_, p) => (
-              <div className="lab-name">
-                <span data-testid="person-email">{p.email}</span>
-                <Typography.Text type="secondary" className="small-text">
-                  {p.phone ?? '—'}
-                </Typography.Text>
-              </div>
-            ),
-          },
-          {
-            key: 'role',
-            title: t('organisations.people.role'),
-            render: (_, p) =>
-              manage && list && list.roles.length > 1 && p.id !== user?.id ? (
-                <Select<Role>
-                  size="small"
-                  value={p.role}
-                  style={{ minWidth: 130 }}
-                  onChange={(role) => update.mutate({ p, body: { role } })}
-                  options={list.roles.map((r) => ({ value: r, label: t(`role.${r}`) }))}
-                />
-              ) : (
-                t(`role.${p.role}`)
+          }}
+          columns={[
+            {
+              key: 'name',
+              title: t('organisations.people.name'),
+              ellipsis: true,
+              sorter: true,
+              sortOrder: sort === 'name' ? 'ascend' : null,
+              sortDirections: ['ascend'],
+              render: (_, p) => (
+                <div className="lab-name lab-name--fit">
+                  <Typography.Text strong ellipsis title={p.displayName}>
+                    {p.displayName}
+                    {p.id === user?.id ? t('organisations.people.you') : ''}
+                  </Typography.Text>
+                  {p.orgAdmin ? (
+                    <span>
+                      <Tag color="gold" icon={<CrownOutlined />}>
+                        {t('organisations.people.admin')}
+                      </Tag>
+                    </span>
+                  ) : null}
+                </div>
               ),
-          },
-          { key: 'status', title: t('organisations.people.status'), render: (_, p) => <StatusCell p={p} /> },
-          {
-            key: 'actions',
-            title: t('organisations.people.actions'),
-            render: (_, p) =>
-              !manage || p.id === user?.id ? null : (
-                <Space size={0} wrap>
-                  {p.membership === 'requested' && !p.disabled ? (
-                    <>
-                      <Button
-                        type="link"
-                        size="small"
-                        icon={<CheckOutlined />}
-                        disabled={!p.emailVerified}
-                        onClick={() => act.mutate({ p, action: 'accept' })}
-                        data-testid="accept-request"
-                      >
-                        {t('organisations.people.accept')}
-                      </Button>
-                      <Button type="link" size="small" danger icon={<CloseOutlined />} onClick={() => setDeclining(p)}>
-                        {t('organisations.people.decline')}
-                      </Button>
-                    </>
-                  ) : null}
-                  {p.membership === 'invited' ? (
-                    <Button type="link" size="small" onClick={() => reinvite.mutate(p)}>
-                      {t('organisations.people.resend')}
-                    </Button>
-                  ) : null}
-                  {p.membership === 'active' && !p.disabled ? (
-                    <Button
-                      type="link"
-                      size="small"
-                      onClick={() => update.mutate({ p, body: { orgAdmin: !p.orgAdmin } })}
-                    >
-                      {p.orgAdmin ? t('organisations.people.removeAdmin') : t('organisations.people.makeAdmin')}
-                    </Button>
-                  ) : null}
-                  {p.membership !== 'requested' && p.membership !== 'declined' ? (
-                    p.disabled ? (
-                      <Button
-                        type="link"
-                        size="small"
-                        icon={<UndoOutlined />}
-                        onClick={() => act.mutate({ p, action: 'enable' })}
-                      >
-                        {t('organisations.people.enable')}
-                      </Button>
-                    ) : (
-                      <Popconfirm
-                        title={t('organisations.people.disableConfirm', { name: p.displayName })}
-                        okText={t('organisations.people.disable')}
-                        cancelText={t('organisations.common.cancel')}
-                        okButtonProps={{ danger: true }}
-                        onConfirm={() => act.mutate({ p, action: 'disable' })}
-                      >
-                        <Button type="link" size="small" danger icon={<StopOutlined />} data-testid="disable-person">
-                          {t('organisations.people.disable')}
-                        </Button>
-                      </Popconfirm>
-                    )
-                  ) : null}
-                </Space>
+            },
+            {
+              key: 'contact',
+              title: `${t('organisations.people.email')} / ${t('organisations.people.phone')}`,
+              width: 230,
+              ellipsis: true,
+              responsive: ['md'],
+              render: (_, p) => (
+                <div className="lab-name lab-name--fit">
+                  <Typography.Text ellipsis title={p.email} data-testid="person-email">
+                    {p.email}
+                  </Typography.Text>
+                  <Typography.Text type="secondary" className="small-text">
+                    {p.phone ?? '—'}
+                  </Typography.Text>
+                </div>
               ),
-          },
-        ]}
-      />
+            },
+            {
+              key: 'role',
+              title: t('organisations.people.role'),
+              width: 150,
+              ...(roles.length > 1
+                ? {
+                    filters: roles.map((r) => ({ value: r, text: t(`role.${r}`) })),
+                    filterMultiple: false,
+                    filteredValue: role ? [role] : null,
+                  }
+                : {}),
+              render: (_, p) =>
+                manage && roles.length > 1 && p.id !== user?.id ? (
+                  <Select<Role>
+                    size="small"
+                    value={p.role}
+                    style={{ width: '100%' }}
+                    onChange={(r) => update.mutate({ p, body: { role: r } })}
+                    options={roles.map((r) => ({ value: r, label: t(`role.${r}`) }))}
+                  />
+                ) : (
+                  t(`role.${p.role}`)
+                ),
+            },
+            {
+              key: 'status',
+              title: t('organisations.people.status'),
+              width: 170,
+              ...(tab === 'all'
+                ? {
+                    filters: STATUSES.map((s) => ({ value: s, text: statusLabel(s) })),
+                    filterMultiple: false,
+                    filteredValue: status ? [status] : null,
+                  }
+                : {}),
+              render: (_, p) => <StatusCell p={p} />,
+            },
+            {
+              key: 'joined',
+              title: t('organisations.people.joined'),
+              width: 150,
+              responsive: ['lg'],
+              sorter: true,
+              sortOrder: sort === 'newest' ? 'descend' : sort === 'oldest' ? 'ascend' : null,
+              sortDirections: ['descend', 'ascend'],
+              render: (_, p) => <span className="nowrap">{formatTime(p.createdAt)}</span>,
+            },
+            ...(manage
+              ? [
+                  {
+                    key: 'actions',
+                    title: t('organisations.people.actions'),
+                    width: 150,
+                    fixed: 'right' as const,
+                    render: (_: unknown, p: Person) => {
+                      if (p.id === user?.id) return null;
+                      const { primary, items: more } = actionsOf(p);
+                      return <RowActions primary={primary} items={more} testId="person-more" />;
+                    },
+                  },
+                ]
+              : []),
+          ]}
+        />
+      </Card>
       {list && manage ? <InviteModal list={list} open={inviting} onClose={() => setInviting(false)} /> : null}
       <Modal
         open={declining !== null}

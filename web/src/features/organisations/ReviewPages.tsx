@@ -1,9 +1,17 @@
 /**
- * `/admin/registrations` and `/admin/registrations/:id`: the reviewers' queue (by status, searched)
+ * `/admin/registrations` and `/admin/registrations/:id`: the reviewers' queue (by status and kind,
+ * searched, sorted and paged on the server)
  * and a registration's page — its details, documents (downloadable), people and history — where it
  * is approved, returned with reasons, or rejected with reasons.
  */
-import { ArrowLeftOutlined, CheckOutlined, CloseOutlined, RollbackOutlined, SearchOutlined } from '@ant-design/icons';
+import {
+  ArrowLeftOutlined,
+  CheckOutlined,
+  CloseOutlined,
+  RollbackOutlined,
+  SearchOutlined,
+  TeamOutlined,
+} from '@ant-design/icons';
 import { useMutation } from '@tanstack/react-query';
 import {
   Alert,
@@ -15,37 +23,89 @@ import {
   Modal,
   Row,
   Segmented,
+  Select,
   Skeleton,
   Space,
   Table,
   Tag,
   Typography,
   type ButtonProps,
+  type TableProps,
 } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams } from 'react-router';
 import { isApiError, problemText } from '../../api/client';
-import { organisationsApi, type Decision, type Organisation, type Person } from '../../api/organisations';
+import {
+  organisationsApi,
+  type Decision,
+  type Organisation,
+  type Person,
+  type RegistrationSort,
+} from '../../api/organisations';
+import { useAuth } from '../../app/auth';
+import { RowActions } from '../../ui/RowActions';
 import { EmptyState, ErrorState, NotFoundPage } from '../../ui/states';
 import { useDebounced } from '../../ui/useDebounced';
 import { useDocumentTitle } from '../../ui/useDocumentTitle';
 import { DocumentsList, formatTime, HistoryTimeline, OrganisationDescriptions, OrgStatusTag } from './parts';
-import { useOrganisationsChanged, useRegistrationDetail, useRegistrations } from './queries';
+import { useOrganisationsChanged, useRegistrationDetail, useRegistrationsPage } from './queries';
 import './organisations.css';
 
 const STATUSES = ['pending_review', 'returned', 'unverified', 'approved', 'rejected', 'all'] as const;
+const KINDS = ['enterprise', 'institution'] as const;
+const PAGE_SIZE = 20;
+type Status = (typeof STATUSES)[number];
+type Kind = '' | (typeof KINDS)[number];
 
+/**
+ * The reviewers' queue: by status (with the counts waiting) and kind, searched (name, credit code,
+ * contact, applicant), sorted by the time sent to review or by name and paged by number on the server;
+ * a row opens the registration, its menu decides it at once or opens the organisation's people.
+ */
 export function RegistrationsReviewPage() {
   const { t } = useTranslation();
   const navigate = useNavigate();
-  const [status, setStatus] = useState<(typeof STATUSES)[number]>('pending_review');
+  const { user } = useAuth();
+  const [status, setStatus] = useState<Status>('pending_review');
+  const [kind, setKind] = useState<Kind>('');
+  const [sort, setSort] = useState<RegistrationSort>('newest');
+  const [page, setPage] = useState(1);
   const [q, setQ] = useState('');
+  const [deciding, setDeciding] = useState<{ org: Organisation; decision: Decision | null } | null>(null);
   const query = useDebounced(q.trim(), 300);
-  const list = useRegistrations({ status, q: query });
+  const list = useRegistrationsPage({ status, kind, q: query, sort, page, pageSize: PAGE_SIZE });
   useDocumentTitle(t('organisations.review.title'));
-  const items = list.data?.pages.flatMap((p) => p.items) ?? [];
-  const counts = list.data?.pages[0]?.counts ?? {};
+  const items = list.data?.items ?? [];
+  const counts = list.data?.counts ?? {};
+  const total = list.data?.total ?? 0;
+  const busy = list.isPending || list.isFetching;
+  /** A changed filter, search or order starts again at the first page. */
+  const from1 =
+    <T,>(set: (v: T) => void) =>
+    (v: T) => {
+      set(v);
+      setPage(1);
+    };
+  const onTableChange: TableProps<Organisation>['onChange'] = (_p, filters, sorter, extra) => {
+    if (extra.action === 'filter') {
+      setKind(((filters.kind?.[0] as Kind | undefined) ?? '') as Kind);
+      setStatus(((filters.status?.[0] as Status | undefined) ?? 'all') as Status);
+      setPage(1);
+    }
+    if (extra.action === 'sort') {
+      const s = Array.isArray(sorter) ? sorter[0] : sorter;
+      setSort(
+        s?.columnKey === 'name' && s.order
+          ? 'name'
+          : s?.columnKey === 'submitted' && s.order === 'ascend'
+            ? 'oldest'
+            : 'newest',
+      );
+      setPage(1);
+    }
+  };
+  const open = (o: Organisation) => navigate(`/admin/registrations/${o.id}`);
 
   return (
     <div className="org-page" data-testid="registrations-page">
@@ -60,7 +120,7 @@ export function RegistrationsReviewPage() {
       <div className="filter-bar settle-filter">
         <Segmented
           value={status}
-          onChange={(v) => setStatus(v as typeof status)}
+          onChange={(v) => from1(setStatus)(v as Status)}
           options={STATUSES.map((s) => ({
             value: s,
             label:
@@ -70,12 +130,36 @@ export function RegistrationsReviewPage() {
           }))}
           data-testid="status-filter"
         />
+      </div>
+      <div className="filter-bar">
+        <Select<Kind>
+          value={kind}
+          onChange={from1(setKind)}
+          className="filter-bar__narrow"
+          aria-label={t('organisations.field.kind')}
+          data-testid="registration-kind"
+          options={[
+            { value: '', label: t('organisations.review.allKinds') },
+            ...KINDS.map((k) => ({ value: k, label: t(`organisations.kind.${k}`) })),
+          ]}
+        />
+        <Select<RegistrationSort>
+          value={sort}
+          onChange={from1(setSort)}
+          className="filter-bar__narrow"
+          aria-label={t('catalog.sort')}
+          data-testid="registration-sort"
+          options={(['newest', 'oldest', 'name'] as const).map((v) => ({
+            value: v,
+            label: t(`organisations.review.sort.${v}`),
+          }))}
+        />
         <Input
           allowClear
           prefix={<SearchOutlined />}
           placeholder={t('organisations.review.search')}
           value={q}
-          onChange={(e) => setQ(e.target.value)}
+          onChange={(e) => from1(setQ)(e.target.value)}
           className="filter-bar__wide"
           data-testid="registration-search"
         />
@@ -83,24 +167,44 @@ export function RegistrationsReviewPage() {
       {list.isError && !list.data ? (
         <ErrorState error={list.error} onRetry={() => void list.refetch()} />
       ) : (
-        <>
+        <Card className="section-card table-card">
           <Table<Organisation>
             rowKey="id"
             size="middle"
-            loading={list.isPending || (list.isFetching && !list.isFetchingNextPage)}
+            loading={busy}
             dataSource={items}
-            pagination={false}
-            scroll={{ x: 'max-content' }}
-            onRow={(o) => ({ onClick: () => navigate(`/admin/registrations/${o.id}`), style: { cursor: 'pointer' } })}
+            tableLayout="fixed"
+            scroll={{ x: 860 }}
+            onChange={onTableChange}
+            onRow={(o) => ({ onClick: () => open(o), style: { cursor: 'pointer' } })}
             data-testid="registrations"
+            data-busy={busy ? 'true' : 'false'}
             locale={{ emptyText: list.isPending ? ' ' : <EmptyState title={t('organisations.review.empty')} /> }}
+            pagination={{
+              current: page,
+              pageSize: PAGE_SIZE,
+              total,
+              showSizeChanger: false,
+              showTotal: (n) => t('work.table.total', { total: n.toLocaleString() }),
+              onChange: setPage,
+              hideOnSinglePage: true,
+            }}
             columns={[
               {
                 key: 'name',
                 title: t('organisations.field.name'),
+                ellipsis: true,
+                sorter: true,
+                sortOrder: sort === 'name' ? 'ascend' : null,
+                sortDirections: ['ascend'],
                 render: (_, o) => (
-                  <div className="lab-name">
-                    <Link to={`/admin/registrations/${o.id}`} onClick={(e) => e.stopPropagation()}>
+                  <div className="lab-name lab-name--fit">
+                    <Link
+                      to={`/admin/registrations/${o.id}`}
+                      onClick={(e) => e.stopPropagation()}
+                      title={o.name}
+                      data-testid="registration-name"
+                    >
                       <Typography.Text strong>{o.name}</Typography.Text>
                     </Link>
                     <Typography.Text type="secondary" className="small-text nowrap">
@@ -112,22 +216,31 @@ export function RegistrationsReviewPage() {
               {
                 key: 'kind',
                 title: t('organisations.field.kind'),
+                width: 140,
+                ellipsis: true,
+                filters: KINDS.map((k) => ({ value: k, text: t(`organisations.kind.${k}`) })),
+                filterMultiple: false,
+                filteredValue: kind ? [kind] : null,
                 render: (_, o) => t(`organisations.kind.${o.kind}`),
               },
               {
                 key: 'place',
                 title: t('organisations.field.place'),
+                width: 130,
+                ellipsis: true,
                 responsive: ['md'],
-                render: (_, o) => [o.cityName, o.countyName].filter(Boolean).join(' · '),
+                render: (_, o) => [o.cityName, o.countyName].filter(Boolean).join(' · ') || '—',
               },
               {
                 key: 'contact',
                 title: t('organisations.field.contactName'),
-                responsive: ['lg'],
+                width: 150,
+                ellipsis: true,
+                responsive: ['xl'],
                 render: (_, o) => (
-                  <div className="lab-name">
-                    <span>{o.contactName}</span>
-                    <Typography.Text type="secondary" className="small-text">
+                  <div className="lab-name lab-name--fit">
+                    <span>{o.contactName ?? '—'}</span>
+                    <Typography.Text type="secondary" className="small-text" ellipsis>
                       {o.contactPhone}
                     </Typography.Text>
                   </div>
@@ -136,24 +249,94 @@ export function RegistrationsReviewPage() {
               {
                 key: 'submitted',
                 title: t('organisations.field.submittedAt'),
+                width: 160,
+                responsive: ['lg'],
+                sorter: true,
+                sortOrder: sort === 'newest' ? 'descend' : sort === 'oldest' ? 'ascend' : null,
+                sortDirections: ['descend', 'ascend'],
                 render: (_, o) => <span className="nowrap">{formatTime(o.submittedAt ?? o.createdAt)}</span>,
               },
               {
                 key: 'status',
                 title: t('organisations.field.status'),
+                width: 120,
+                filters: STATUSES.filter((s) => s !== 'all').map((s) => ({
+                  value: s,
+                  text: t(`organisations.status.${s}`),
+                })),
+                filterMultiple: false,
+                filteredValue: status === 'all' ? null : [status],
                 render: (_, o) => <OrgStatusTag status={o.status} />,
+              },
+              {
+                key: 'actions',
+                title: t('lab.columns.actions'),
+                width: 110,
+                fixed: 'right',
+                render: (_, o) => {
+                  const pending = o.status === 'pending_review';
+                  const decide = (decision: Decision) => () => setDeciding({ org: o, decision });
+                  return (
+                    <RowActions
+                      primary={
+                        <Button type="link" size="small" onClick={() => open(o)} data-testid="registration-open">
+                          {pending ? t('organisations.review.open') : t('organisations.review.view')}
+                        </Button>
+                      }
+                      items={[
+                        ...(pending
+                          ? [
+                              {
+                                key: 'approve',
+                                icon: <CheckOutlined />,
+                                label: t('organisations.review.approve'),
+                                onClick: decide('approve'),
+                              },
+                              {
+                                key: 'return',
+                                icon: <RollbackOutlined />,
+                                label: t('organisations.review.return'),
+                                onClick: decide('return'),
+                              },
+                              {
+                                key: 'reject',
+                                icon: <CloseOutlined />,
+                                danger: true,
+                                label: t('organisations.review.reject'),
+                                onClick: decide('reject'),
+                              },
+                            ]
+                          : []),
+                        ...(user?.role === 'platform_admin'
+                          ? [
+                              {
+                                key: 'people',
+                                icon: <TeamOutlined />,
+                                label: (
+                                  <Link to={`/organisation/people?org=${o.id}`}>
+                                    {t('organisations.directory.people')}
+                                  </Link>
+                                ),
+                              },
+                            ]
+                          : []),
+                      ]}
+                      testId="registration-more"
+                    />
+                  );
+                },
               },
             ]}
           />
-          {list.hasNextPage ? (
-            <div style={{ textAlign: 'center', marginTop: 16 }}>
-              <Button onClick={() => void list.fetchNextPage()} loading={list.isFetchingNextPage}>
-                {t('organisations.common.more')}
-              </Button>
-            </div>
-          ) : null}
-        </>
+        </Card>
       )}
+      {deciding ? (
+        <DecisionModal
+          org={deciding.org}
+          decision={deciding.decision}
+          onClose={() => setDeciding((d) => (d ? { ...d, decision: null } : null))}
+        />
+      ) : null}
     </div>
   );
 }

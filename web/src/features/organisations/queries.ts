@@ -1,11 +1,11 @@
 import { keepPreviousData, useInfiniteQuery, useQuery, useQueryClient } from '@tanstack/react-query';
-import { organisationsApi } from '../../api/organisations';
+import { organisationsApi, type PeopleQuery, type RegistrationSort } from '../../api/organisations';
 
 export const orgKeys = {
   all: ['organisations'] as const,
   counties: ['organisations', 'counties'] as const,
   registration: ['organisations', 'registration'] as const,
-  registrations: (q: { status: string; q: string }) => ['organisations', 'registrations', q] as const,
+  registrations: (q: object) => ['organisations', 'registrations', q] as const,
   registrationDetail: (id: number) => ['organisations', 'registrations', 'detail', id] as const,
   people: (id: number) => ['organisations', 'people', id] as const,
   directory: (q: { kind: string; status: string; q: string }) => ['organisations', 'directory', q] as const,
@@ -29,13 +29,29 @@ export function useRegistration(enabled = true) {
   });
 }
 
-export function useRegistrations(q: { status: string; q: string }) {
-  return useInfiniteQuery({
-    queryKey: orgKeys.registrations(q),
-    queryFn: ({ signal, pageParam }) =>
-      organisationsApi.registrations({ status: q.status, q: q.q || undefined, cursor: pageParam }, signal),
-    initialPageParam: undefined as string | undefined,
-    getNextPageParam: (last) => last.nextCursor ?? undefined,
+/** A numbered page of the review queue, filtered and sorted on the server (answers carry the total). */
+export function useRegistrationsPage(q: {
+  status: string;
+  kind: '' | 'enterprise' | 'institution';
+  q: string;
+  sort: RegistrationSort;
+  page: number;
+  pageSize: number;
+}) {
+  return useQuery({
+    queryKey: [...orgKeys.registrations(q), 'page'],
+    queryFn: ({ signal }) =>
+      organisationsApi.registrations(
+        {
+          status: q.status,
+          kind: q.kind || undefined,
+          q: q.q || undefined,
+          sort: q.sort,
+          offset: (q.page - 1) * q.pageSize,
+          limit: q.pageSize,
+        },
+        signal,
+      ),
     placeholderData: keepPreviousData,
   });
 }
@@ -48,11 +64,14 @@ export function useRegistrationDetail(id: number) {
   });
 }
 
-export function usePeople(organisationId: number | undefined) {
+/** A numbered page of an organisation's people, filtered and sorted on the server (with the total). */
+export function usePeople(organisationId: number | undefined, q: PeopleQuery = {}) {
   return useQuery({
-    queryKey: orgKeys.people(organisationId ?? 0),
-    queryFn: ({ signal }) => organisationsApi.people(organisationId!, signal),
+    queryKey: [...orgKeys.people(organisationId ?? 0), q],
+    queryFn: ({ signal }) => organisationsApi.people(organisationId!, q, signal),
     enabled: organisationId !== undefined,
+    // The previous page stays while the next loads, not another organisation's people.
+    placeholderData: (prev, prevQuery) => (prevQuery?.queryKey[2] === organisationId ? prev : undefined),
   });
 }
 
