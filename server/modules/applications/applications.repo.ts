@@ -1,6 +1,6 @@
 /** SQL of applications: SME certification and voucher applications, their review history, the offices that review them. */
 import { and, desc, eq, inArray } from 'drizzle-orm';
-import type { Queryable } from '../../../db/port.ts';
+import { byEngine, type Queryable } from '../../../db/port.ts';
 import {
   certificationApplications,
   reviewEvents,
@@ -10,6 +10,7 @@ import {
   type ReviewAction,
   type ReviewSubject,
 } from '../../../db/schema/index.ts';
+import { likePattern } from '../organisations/organisations.repo.ts';
 
 export type CertificationApplicationRow = typeof certificationApplications.$inferSelect;
 export type VoucherApplicationRow = typeof voucherApplications.$inferSelect;
@@ -58,21 +59,88 @@ const HISTORY_SQL = `SELECT e.id, e.action, e.note, e.at, u.display_name AS "act
 
 const USER_NAME_SQL = `SELECT display_name FROM users WHERE id = ?`;
 
-/** Certification applications with the enterprise's city and name, newest first. */
-const CERTIFICATION_QUEUE_SQL = `SELECT a.id FROM certification_applications a JOIN organisations e ON e.id = a.organisation_id
-  WHERE (CAST(@status AS TEXT) IS NULL OR a.status = @status)
-    AND (CAST(@city AS TEXT) IS NULL OR e.city_code = @city)
-    AND (CAST(@q AS TEXT) IS NULL OR e.name LIKE @q OR a.registration_no LIKE @q)
-  ORDER BY a.submitted_at DESC, a.id DESC LIMIT @limit`;
+/** The orders of the application tables: submitted time, the enterprise's name, the amount asked (vouchers). */
+export const applicationSorts = ['newest', 'oldest', 'enterprise', 'amount_desc', 'amount_asc'] as const;
+export type ApplicationSort = (typeof applicationSorts)[number];
 
-/** Voucher applications a city's office reads: its enterprises' and its own programmes'. */
-const VOUCHER_QUEUE_SQL = `SELECT a.id FROM voucher_applications a JOIN organisations e ON e.id = a.enterprise_id
-    JOIN voucher_programmes p ON p.id = a.programme_id
-  WHERE (CAST(@status AS TEXT) IS NULL OR a.status = @status)
-    AND (CAST(@programme AS INTEGER) IS NULL OR a.programme_id = @programme)
-    AND (CAST(@city AS TEXT) IS NULL OR e.city_code = @city OR p.issuer_city_code = @city)
-    AND (CAST(@q AS TEXT) IS NULL OR e.name LIKE @q)
-  ORDER BY a.submitted_at DESC, a.id DESC LIMIT @limit`;
+/** What a page of a queue is chosen by: status, enterprise or reviewer's city, programme, a search. */
+export interface QueueFilter {
+  status?: ApplicationStatus;
+  /** The enterprise's own applications only. */
+  enterpriseId?: number;
+  /** A city's office: its city's enterprises (and, for vouchers, its own programmes). */
+  scopeCity?: string;
+  /** The enterprise's city, chosen in the table. */
+  cityCode?: string;
+  programmeId?: number;
+  /** Part of the enterprise's name or credit code, or of the registration number (certification). */
+  q?: string;
+}
+
+export interface QueuePage {
+  sort?: ApplicationSort;
+  offset?: number;
+  limit: number;
+}
+
+/** Stable orders (the id breaks ties); names in code-point order on both engines. */
+const QUEUE_ORDER: Record<'sqlite' | 'postgres', Record<ApplicationSort, string>> = {
+  sqlite: {
+    newest: 'a.submitted_at DESC, a.id DESC',
+    oldest: 'a.submitted_at ASC, a.id ASC',
+    enterprise: 'e.name ASC, a.id ASC',
+    amount_desc: 'a.amount_fen DESC, a.id DESC',
+    amount_asc: 'a.amount_fen ASC, a.id ASC',
+  },
+  postgres: {
+    newest: 'a.submitted_at DESC, a.id DESC',
+    oldest: 'a.submitted_at ASC, a.id ASC',
+    enterprise: 'e.name COLLATE "C" ASC, a.id ASC',
+    amount_desc: 'a.amount_fen DESC, a.id DESC',
+    amount_asc: 'a.amount_fen ASC, a.id ASC',
+  },
+};
+
+/** FROM and WHERE of a queue (certification or voucher applications), with their parameters. */
+function queueFrom(kind: 'certification' | 'voucher', f: QueueFilter): { sql: string; params: (string | number)[] } {
+  const conds: string[] = [];
+  const params: (string | number)[] = [];
+  const enterpriseColumn = kind === 'certification' ? 'a.organisation_id' : 'a.enterprise_id';
+  let from =
+    kind === 'certification'
+      ? 'certification_applications a JOIN organisations e ON e.id = a.organisation_id'
+      : 'voucher_applications a JOIN organisations e ON e.id = a.enterprise_id JOIN voucher_programmes p ON p.id = a.programme_id';
+  if (f.enterpriseId !== undefined) {
+    conds.push(`${enterpriseColumn} = ?`);
+    params.push(f.enterpriseId);
+  }
+  if (f.scopeCity) {
+    conds.push(kind === 'certification' ? 'e.city_code = ?' : '(e.city_code = ? OR p.issuer_city_code = ?)');
+    params.push(...(kind === 'certification' ? [f.scopeCity] : [f.scopeCity, f.scopeCity]));
+  }
+  if (f.status) {
+    conds.push('a.status = ?');
+    params.push(f.status);
+  }
+  if (f.cityCode) {
+    conds.push('e.city_code = ?');
+    params.push(f.cityCode);
+  }
+  if (f.programmeId !== undefined && kind === 'voucher') {
+    conds.push('a.programme_id = ?');
+    params.push(f.programmeId);
+  }
+  if (f.q) {
+    const p = likePattern(f.q);
+    const registration = kind === 'certification' ? ` OR LOWER(a.registration_no) LIKE ? ESCAPE '\\'` : '';
+    conds.push(
+      `(LOWER(e.name) LIKE ? ESCAPE '\\' OR LOWER(COALESCE(e.credit_code, '')) LIKE ? ESCAPE '\\'${registration})`,
+    );
+    params.push(p, p, ...(registration ? [p] : []));
+  }
+  from += conds.length ? ` WHERE ${conds.join(' AND ')}` : '';
+  return { sql: from, params };
+}
 
 /**
  * Certified enterprises of an automatic programme's scope without a quota in it: approved, their
@@ -175,27 +243,15 @@ export class ApplicationsRepo {
       .get();
   }
 
-  async certificationsOf(organisationId: number): Promise<CertificationApplicationRow[]> {
-    return this.q.orm
-      .select()
-      .from(certificationApplications)
-      .where(eq(certificationApplications.organisationId, organisationId))
-      .orderBy(desc(certificationApplications.id))
-      .limit(100)
-      .all();
+  /** A page of certification applications (the enterprise's own, or a reviewer's queue) in the order asked. */
+  async certificationQueue(filter: QueueFilter, page: QueuePage): Promise<CertificationApplicationRow[]> {
+    const ids = await this.queueIds('certification', filter, page);
+    return this.byIds(ids, (id) => this.certification(id));
   }
 
-  async certificationQueue(
-    filter: { status?: ApplicationStatus; cityCode?: string; q?: string },
-    limit: number,
-  ): Promise<CertificationApplicationRow[]> {
-    const ids = await this.q.column<number>(CERTIFICATION_QUEUE_SQL, {
-      status: filter.status ?? null,
-      city: filter.cityCode ?? null,
-      q: filter.q ? `%${filter.q}%` : null,
-      limit,
-    });
-    return this.byIds(ids, (id) => this.certification(id));
+  /** How many certification applications the filter matches. */
+  async certificationCount(filter: QueueFilter): Promise<number> {
+    return this.queueCount('certification', filter);
   }
 
   // Voucher applications
@@ -227,28 +283,30 @@ export class ApplicationsRepo {
       .get();
   }
 
-  async vouchersOf(enterpriseId: number): Promise<VoucherApplicationRow[]> {
-    return this.q.orm
-      .select()
-      .from(voucherApplications)
-      .where(eq(voucherApplications.enterpriseId, enterpriseId))
-      .orderBy(desc(voucherApplications.id))
-      .limit(200)
-      .all();
+  /** A page of voucher applications (the enterprise's own, or a reviewer's queue) in the order asked. */
+  async voucherQueue(filter: QueueFilter, page: QueuePage): Promise<VoucherApplicationRow[]> {
+    const ids = await this.queueIds('voucher', filter, page);
+    return this.byIds(ids, (id) => this.voucher(id));
   }
 
-  async voucherQueue(
-    filter: { status?: ApplicationStatus; programmeId?: number; cityCode?: string; q?: string },
-    limit: number,
-  ): Promise<VoucherApplicationRow[]> {
-    const ids = await this.q.column<number>(VOUCHER_QUEUE_SQL, {
-      status: filter.status ?? null,
-      programme: filter.programmeId ?? null,
-      city: filter.cityCode ?? null,
-      q: filter.q ? `%${filter.q}%` : null,
-      limit,
-    });
-    return this.byIds(ids, (id) => this.voucher(id));
+  /** How many voucher applications the filter matches. */
+  async voucherCount(filter: QueueFilter): Promise<number> {
+    return this.queueCount('voucher', filter);
+  }
+
+  private async queueIds(kind: 'certification' | 'voucher', filter: QueueFilter, page: QueuePage) {
+    const { sql, params } = queueFrom(kind, filter);
+    const sort = kind === 'certification' && page.sort?.startsWith('amount') ? 'newest' : (page.sort ?? 'newest');
+    return this.q.column<number>(
+      `SELECT a.id FROM ${sql} ORDER BY ${byEngine(this.q.engine, QUEUE_ORDER)[sort]}
+       LIMIT ${Math.trunc(page.limit)}${page.offset ? ` OFFSET ${Math.trunc(page.offset)}` : ''}`,
+      params,
+    );
+  }
+
+  private async queueCount(kind: 'certification' | 'voucher', filter: QueueFilter): Promise<number> {
+    const { sql, params } = queueFrom(kind, filter);
+    return Number((await this.q.value<number | string>(`SELECT COUNT(*) FROM ${sql}`, params)) ?? 0);
   }
 
   // Programmes that issue quotas by application or automatically

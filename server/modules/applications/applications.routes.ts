@@ -41,14 +41,12 @@ export function applicationRoutes(applications: ApplicationsService, registry: O
     method: 'get',
     path: '/certification-applications',
     summary:
-      'SME certification applications: the enterprise’s own, or the reviewers’ queue (a city’s finance office: its city’s enterprises)',
+      'SME certification applications: the enterprise’s own, or the reviewers’ queue (a city’s finance office: its city’s enterprises); searched, filtered, sorted and paged by number, with the total',
     tag,
     access: READER,
     query: queueQuerySchema,
-    response: z.object({ items: z.array(certificationApplicationSchema) }),
-    handler: async ({ actor, query }) => ({
-      items: await applications.certificationApplications(actor!, { status: query.status, q: query.q || undefined }),
-    }),
+    response: z.object({ items: z.array(certificationApplicationSchema), total: z.number().int() }),
+    handler: ({ actor, query }) => applications.certificationApplications(actor!, query),
   });
   route({
     method: 'post',
@@ -207,14 +205,12 @@ export function applicationRoutes(applications: ApplicationsService, registry: O
     method: 'get',
     path: '/voucher-applications',
     summary:
-      'Voucher applications: the enterprise’s own, or the reviewers’ queue (a city’s finance office: its enterprises’ and its programmes’)',
+      'Voucher applications: the enterprise’s own, or the reviewers’ queue (a city’s finance office: its enterprises’ and its programmes’); searched, filtered, sorted and paged by number, with the total',
     tag,
     access: READER,
     query: voucherQueueQuerySchema,
-    response: z.object({ items: z.array(voucherApplicationSchema) }),
-    handler: async ({ actor, query }) => ({
-      items: await applications.voucherApplications(actor!, { ...query, q: query.q || undefined }),
-    }),
+    response: z.object({ items: z.array(voucherApplicationSchema), total: z.number().int() }),
+    handler: ({ actor, query }) => applications.voucherApplications(actor!, query),
   });
   route({
     method: 'post',

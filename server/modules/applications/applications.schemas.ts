@@ -53,19 +53,47 @@ export const voucherApprovalSchema = z
 
 export const reviewReasonSchema = z.object({ note: reason }).strict();
 
-export const queueQuerySchema = z
+const intParam = (min: number, max: number) =>
+  z
+    .string()
+    .regex(/^\d{1,9}$/, 'a non-negative integer')
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max));
+
+/** The certification table's orders: submitted time (newest or oldest first), or the enterprise's name. */
+export const certificationSorts = ['newest', 'oldest', 'enterprise'] as const;
+/** The voucher table's orders: those, and the amount asked (largest or smallest first). */
+export const voucherSorts = [...certificationSorts, 'amount_desc', 'amount_asc'] as const;
+
+const queueFields = {
+  status: z.enum(applicationStatuses).optional(),
+  /** Part of the enterprise's name or credit code (or, for certification, the registration number). */
+  q: z.string().trim().max(100).optional(),
+  /** The enterprise's city (6-digit code); a city's office sees its own city's anyway. */
+  city: z
+    .string()
+    .regex(/^\d{6}$/, 'a 6-digit city code')
+    .optional(),
+  /** Numbered pages: skip this many rows of the order (default 0). */
+  offset: intParam(0, 100_000).optional(),
+  /** Rows a page (default 200). */
+  limit: intParam(1, 200).optional(),
+};
+
+export const queueQuerySchema = z.object({ ...queueFields, sort: z.enum(certificationSorts).optional() }).strict();
+export const voucherQueueQuerySchema = z
   .object({
-    status: z.enum(applicationStatuses).optional(),
-    q: z.string().trim().max(100).optional(),
+    ...queueFields,
+    programmeId: z
+      .string()
+      .regex(/^[1-9]\d{0,14}$/, 'a positive integer id')
+      .transform(Number)
+      .optional(),
+    sort: z.enum(voucherSorts).optional(),
   })
   .strict();
-export const voucherQueueQuerySchema = queueQuerySchema.extend({
-  programmeId: z
-    .string()
-    .regex(/^[1-9]\d{0,14}$/, 'a positive integer id')
-    .transform(Number)
-    .optional(),
-});
+export type CertificationQueueQuery = z.infer<typeof queueQuerySchema>;
+export type VoucherQueueQuery = z.infer<typeof voucherQueueQuerySchema>;
 
 /** The enterprise as its reviewers see it (contact details masked in lists, whole in the detail). */
 export const applicantSchema = z.object({

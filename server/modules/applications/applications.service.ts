@@ -18,8 +18,13 @@ import type { Ledger } from '../ledger/ledger.ts';
 import type { Notifier } from '../notifications/notifications.service.ts';
 import { VouchersRepo } from '../vouchers/vouchers.repo.ts';
 import type { VouchersService } from '../vouchers/vouchers.service.ts';
-import { ApplicationsRepo, type CertificationApplicationRow } from './applications.repo.ts';
-import type { CertificationApplicationInput, VoucherApplicationInput } from './applications.schemas.ts';
+import { ApplicationsRepo } from './applications.repo.ts';
+import type {
+  CertificationApplicationInput,
+  CertificationQueueQuery,
+  VoucherApplicationInput,
+  VoucherQueueQuery,
+} from './applications.schemas.ts';
 import { AutomaticQuotas } from './automatic.ts';
 import { CertificationReview } from './certification-review.ts';
 import { CertificationApplications } from './certification.ts';
@@ -27,8 +32,6 @@ import type { ApplicationsContext } from './context.ts';
 import { VoucherApplications } from './voucher-applications.ts';
 import { VoucherReads } from './voucher-reads.ts';
 import { VoucherReview } from './voucher-review.ts';
-
-type Status = CertificationApplicationRow['status'];
 
 export class ApplicationsService {
   readonly #certification: CertificationApplications;
@@ -69,8 +72,8 @@ export class ApplicationsService {
 
   // SME certification applications (certification.ts)
 
-  certificationApplications(actor: Actor, filter: { status?: Status; q?: string }) {
-    return this.#certification.list(actor, filter);
+  certificationApplications(actor: Actor, query: CertificationQueueQuery) {
+    return this.#certification.list(actor, query);
   }
 
   certificationApplication(actor: Actor, id: number) {
@@ -119,8 +122,8 @@ export class ApplicationsService {
     return this.#voucherReads.eligibility(actor);
   }
 
-  voucherApplications(actor: Actor, filter: { status?: Status; programmeId?: number; q?: string }) {
-    return this.#voucherReads.list(actor, filter);
+  voucherApplications(actor: Actor, query: VoucherQueueQuery) {
+    return this.#voucherReads.list(actor, query);
   }
 
   voucherApplication(actor: Actor, id: number) {

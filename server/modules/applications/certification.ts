@@ -14,11 +14,12 @@ import type { Queryable } from '../../../db/port.ts';
 import type { DocumentKind } from '../../../db/schema/index.ts';
 import { AppError, badRequest, forbidden, notFound } from '../../shared/errors.ts';
 import { financeScope, type Actor } from '../auth/actor.ts';
-import type { CertificationApplicationRow } from './applications.repo.ts';
+import type { CertificationApplicationRow, QueueFilter } from './applications.repo.ts';
 import type {
   CertificationApplicationDetail,
   CertificationApplicationInput,
   CertificationApplicationView,
+  CertificationQueueQuery,
 } from './applications.schemas.ts';
 import {
   applicantView,
@@ -44,23 +45,31 @@ export class CertificationApplications {
 
   // Reading
 
-  /** The enterprise's own applications, or the reviewers' queue (their financeScope). */
+  /**
+   * A page of the enterprise's own applications, or of the reviewers' queue (their financeScope), with
+   * how many match: searched, filtered by status and city, in the order asked.
+   */
   async list(
     actor: Actor,
-    filter: { status?: CertificationApplicationRow['status']; q?: string },
-  ): Promise<CertificationApplicationView[]> {
+    query: CertificationQueueQuery,
+  ): Promise<{ items: CertificationApplicationView[]; total: number }> {
     return this.ctx.db.read(async (tx) => {
       const repo = this.ctx.repo.with(tx);
       const scope = listScope(actor);
-      const rows: CertificationApplicationRow[] =
-        'enterpriseId' in scope
-          ? (await repo.certificationsOf(scope.enterpriseId)).filter(
-              (r) => !filter.status || r.status === filter.status,
-            )
-          : await repo.certificationQueue({ ...filter, cityCode: scope.cityCode }, 200);
-      const views: CertificationApplicationView[] = [];
-      for (const r of rows) views.push(await this.view(tx, actor, r, false));
-      return views;
+      const filter: QueueFilter = {
+        status: query.status,
+        q: query.q || undefined,
+        cityCode: query.city,
+        ...('enterpriseId' in scope ? { enterpriseId: scope.enterpriseId } : { scopeCity: scope.cityCode }),
+      };
+      const rows = await repo.certificationQueue(filter, {
+        sort: query.sort,
+        offset: query.offset,
+        limit: query.limit ?? 200,
+      });
+      const items: CertificationApplicationView[] = [];
+      for (const r of rows) items.push(await this.view(tx, actor, r, false));
+      return { items, total: await repo.certificationCount(filter) };
     });
   }
 

@@ -8,12 +8,13 @@ import { forbidden, notFound } from '../../shared/errors.ts';
 import { financeScope, type Actor } from '../auth/actor.ts';
 import { availableOf } from '../ledger/ledger.ts';
 import { code } from '../vouchers/accounts.ts';
-import type { ProgrammeRow, VoucherApplicationRow } from './applications.repo.ts';
+import type { ProgrammeRow, QueueFilter, VoucherApplicationRow } from './applications.repo.ts';
 import type {
   ApplyBlock,
   Eligibility,
   VoucherApplicationDetail,
   VoucherApplicationView,
+  VoucherQueueQuery,
 } from './applications.schemas.ts';
 import {
   applicantView,
@@ -36,25 +37,29 @@ export class VoucherReads {
 
   // Reading
 
-  /** The enterprise's own applications, or the reviewers' queue (their financeScope). */
-  async list(
-    actor: Actor,
-    filter: { status?: VoucherApplicationRow['status']; programmeId?: number; q?: string },
-  ): Promise<VoucherApplicationView[]> {
+  /**
+   * A page of the enterprise's own applications, or of the reviewers' queue (their financeScope), with
+   * how many match: searched, filtered by status, city and programme, in the order asked.
+   */
+  async list(actor: Actor, query: VoucherQueueQuery): Promise<{ items: VoucherApplicationView[]; total: number }> {
     return this.ctx.db.read(async (tx) => {
       const repo = this.ctx.repo.with(tx);
       const scope = listScope(actor);
-      const rows: VoucherApplicationRow[] =
-        'enterpriseId' in scope
-          ? (await repo.vouchersOf(scope.enterpriseId)).filter(
-              (r) =>
-                (!filter.status || r.status === filter.status) &&
-                (!filter.programmeId || r.programmeId === filter.programmeId),
-            )
-          : await repo.voucherQueue({ ...filter, cityCode: scope.cityCode }, 200);
-      const views: VoucherApplicationView[] = [];
-      for (const r of rows) views.push(await this.view(tx, actor, r, false));
-      return views;
+      const filter: QueueFilter = {
+        status: query.status,
+        q: query.q || undefined,
+        cityCode: query.city,
+        programmeId: query.programmeId,
+        ...('enterpriseId' in scope ? { enterpriseId: scope.enterpriseId } : { scopeCity: scope.cityCode }),
+      };
+      const rows = await repo.voucherQueue(filter, {
+        sort: query.sort,
+        offset: query.offset,
+        limit: query.limit ?? 200,
+      });
+      const items: VoucherApplicationView[] = [];
+      for (const r of rows) items.push(await this.view(tx, actor, r, false));
+      return { items, total: await repo.voucherCount(filter) };
     });
   }
 

@@ -34,19 +34,28 @@ export type DocumentView = CertificationApplicationDetail['documents'][number];
 export type CertificationState = NonNullable<Eligibility['certification']>;
 export type VoucherChange = Omit<VoucherApplicationInput, 'programmeId'>;
 
-export type QueueFilter = { status?: ApplicationStatus; q?: string; programmeId?: number };
+/** The orders of the application tables (amounts: voucher applications only). */
+export type QueueSort = 'newest' | 'oldest' | 'enterprise' | 'amount_desc' | 'amount_asc';
+export type QueueFilter = {
+  status?: ApplicationStatus;
+  q?: string;
+  programmeId?: number;
+  /** The enterprise's city (6-digit code). */
+  city?: string;
+  sort?: QueueSort;
+  offset?: number;
+  limit?: number;
+};
+export type QueuePage<T> = { items: T[]; total: number };
 
-const items = <T>(p: Promise<{ items: T[] }>) => p.then((r) => r.items);
 const post = <T>(path: string, body: unknown = {}) => apiFetch<T>(path, { method: 'POST', body });
 
 export const applicationsApi = {
   // SME certification
   certifications: (filter: QueueFilter, signal?: AbortSignal) =>
-    items(
-      apiFetch<{ items: CertificationApplicationView[] }>(
-        `/certification-applications${toQueryString({ status: filter.status, q: filter.q })}`,
-        { signal },
-      ),
+    apiFetch<QueuePage<CertificationApplicationView>>(
+      `/certification-applications${toQueryString({ ...filter, programmeId: undefined })}`,
+      { signal },
     ),
   certification: (id: number, signal?: AbortSignal) =>
     apiFetch<CertificationApplicationDetail>(`/certification-applications/${id}`, { signal }),
@@ -71,12 +80,7 @@ export const applicationsApi = {
   // Voucher applications
   eligibility: (signal?: AbortSignal) => apiFetch<Eligibility>('/voucher-applications/eligibility', { signal }),
   vouchers: (filter: QueueFilter, signal?: AbortSignal) =>
-    items(
-      apiFetch<{ items: VoucherApplicationView[] }>(
-        `/voucher-applications${toQueryString({ status: filter.status, q: filter.q, programmeId: filter.programmeId })}`,
-        { signal },
-      ),
-    ),
+    apiFetch<QueuePage<VoucherApplicationView>>(`/voucher-applications${toQueryString(filter)}`, { signal }),
   voucher: (id: number, signal?: AbortSignal) =>
     apiFetch<VoucherApplicationDetail>(`/voucher-applications/${id}`, { signal }),
   applyForVouchers: (input: VoucherApplicationInput) => post<VoucherApplicationDetail>('/voucher-applications', input),

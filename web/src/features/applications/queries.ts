@@ -10,7 +10,18 @@ export const applicationKeys = {
   voucher: (id: number) => ['applications', 'voucher', id] as const,
 };
 
+/** The enterprise's own certification applications (or a queue's first 200), as a list. */
 export function useCertificationApplications(filter: QueueFilter = {}) {
+  return useQuery({
+    queryKey: applicationKeys.certifications(filter),
+    queryFn: ({ signal }) => applicationsApi.certifications(filter, signal),
+    placeholderData: keepPreviousData,
+    select: (page) => page.items,
+  });
+}
+
+/** A numbered page of the reviewers' certification table, with the total. */
+export function useCertificationQueue(filter: QueueFilter) {
   return useQuery({
     queryKey: applicationKeys.certifications(filter),
     queryFn: ({ signal }) => applicationsApi.certifications(filter, signal),
@@ -33,7 +44,18 @@ export function useEligibility() {
   });
 }
 
+/** The enterprise's own voucher applications (or a queue's first 200), as a list. */
 export function useVoucherApplications(filter: QueueFilter = {}) {
+  return useQuery({
+    queryKey: applicationKeys.vouchers(filter),
+    queryFn: ({ signal }) => applicationsApi.vouchers(filter, signal),
+    placeholderData: keepPreviousData,
+    select: (page) => page.items,
+  });
+}
+
+/** A numbered page of the reviewers' voucher application table, with the total. */
+export function useVoucherQueue(filter: QueueFilter) {
   return useQuery({
     queryKey: applicationKeys.vouchers(filter),
     queryFn: ({ signal }) => applicationsApi.vouchers(filter, signal),
