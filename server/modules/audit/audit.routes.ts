@@ -31,14 +31,14 @@ export function auditRoutes(audit: AuditReadService, registry: OpenAPIRegistry):
     method: 'get',
     path: '/admin/audit-log',
     summary:
-      'Search the security audit log, newest first, with cursor pages: by time (dates in Beijing time or instants), person (user id or part of an e-mail), organisation, action or area (`auth.`), outcome, subject and client address',
+      'Search the security audit log, newest (or oldest) first, with cursor pages: by time (dates in Beijing time or instants), person (user id or part of an e-mail), organisation, action or area (`auth.`), outcome, subject, client address and free text',
     tag,
     access: ADMIN,
     query: auditListQuerySchema,
     response: auditPageSchema,
     handler: ({ query, actor }) => {
-      const { cursor, limit, ...filter } = query;
-      return audit.list(actor!, filter, cursor, limit);
+      const { cursor, limit, order, ...filter } = query;
+      return audit.list(actor!, filter, cursor, limit, order);
     },
   });
   // Before /:id, which would take these for an id.

@@ -54,6 +54,11 @@ export const auditFilterSchema = z.object({
   outcome: z.enum(auditOutcomes).optional(),
   subjectType: z.string().trim().min(1).max(40).optional(),
   subjectId: z.string().trim().min(1).max(80).optional(),
+  /**
+   * Free text, any case: part of the actor's e-mail, the organisation's name, the action's name or its
+   * label (Chinese or English), the subject's id or the client address.
+   */
+  q: z.string().trim().min(1).max(100, 'at most 100 characters').optional(),
   /** A client address, or its beginning (`10.1.`); IPv4 also matches its IPv6-mapped form. */
   address: z
     .string()
@@ -63,8 +68,14 @@ export const auditFilterSchema = z.object({
 });
 export type AuditFilter = z.infer<typeof auditFilterSchema>;
 
+/** The list's orders by time: newest first (the default) or oldest first; ties by id the same way. */
+export const auditOrders = ['desc', 'asc'] as const;
+export type AuditOrder = (typeof auditOrders)[number];
+
 export const auditListQuerySchema = auditFilterSchema
   .extend({
+    /** Newest (`desc`, the default) or oldest (`asc`) first; a cursor continues the order it was made in. */
+    order: z.enum(auditOrders).default('desc'),
     cursor: z.string().max(200).optional(),
     limit: z
       .string()

@@ -20,9 +20,15 @@ import { badRequest, forbidden, notFound } from '../../shared/errors.ts';
 import { formatInstant, parseInstant } from '../../shared/time.ts';
 import type { Actor } from '../auth/actor.ts';
 import type { Table } from '../settlement/exports.ts';
-import { actionLabel, OUTCOME_LABELS } from './actions.ts';
+import { actionLabel, AUDIT_ACTIONS, OUTCOME_LABELS } from './actions.ts';
 import type { AuditLog } from './audit-log.ts';
-import type { AuditEntryView, AuditFilter, AuditPage } from './audit.schemas.ts';
+import {
+  auditOrders,
+  type AuditEntryView,
+  type AuditFilter,
+  type AuditOrder,
+  type AuditPage,
+} from './audit.schemas.ts';
 import { z } from 'zod';
 
 const ZONE = 'Asia/Shanghai';
@@ -32,7 +38,8 @@ const ZONE = 'Asia/Shanghai';
  */
 export const MAX_EXPORT_ROWS = { csv: 100_000, xlsx: 10_000 } as const;
 
-const cursorSchema = z.object({ t: z.number().int(), id: z.number().int() });
+/** Where a page ended: its last entry's time and id, and the order it was read in (absent: newest first). */
+const cursorSchema = z.object({ t: z.number().int(), id: z.number().int(), o: z.enum(auditOrders).optional() });
 
 interface Row {
   id: number;
@@ -95,6 +102,25 @@ function where(filter: AuditFilter): { sql: string; params: Param[] } {
   if (filter.outcome !== undefined) add('a.outcome = ?', filter.outcome);
   if (filter.subjectType !== undefined) add('a.subject_type = ?', filter.subjectType);
   if (filter.subjectId !== undefined) add('a.subject_id = ?', filter.subjectId);
+  if (filter.q !== undefined) {
+    // The text anywhere a reader would look for it; an action also by its label in either language.
+    const text = filter.q.toLowerCase();
+    const pattern = `%${literal(text)}%`;
+    const labelled = Object.entries(AUDIT_ACTIONS)
+      .filter(([, l]) => l.zh.includes(filter.q!) || l.en.toLowerCase().includes(text))
+      .map(([action]) => action);
+    add(
+      `(LOWER(a.action) LIKE ? ESCAPE '\\' OR LOWER(a.actor_email) LIKE ? ESCAPE '\\'
+        OR LOWER(o.name) LIKE ? ESCAPE '\\' OR LOWER(a.subject_id) LIKE ? ESCAPE '\\'
+        OR LOWER(a.client_address) LIKE ? ESCAPE '\\'${labelled.length ? ` OR a.action IN (${labelled.map(() => '?').join(', ')})` : ''})`,
+      pattern,
+      pattern,
+      pattern,
+      pattern,
+      pattern,
+      ...labelled,
+    );
+  }
   if (filter.address !== undefined) {
     // An IPv4 address also matches its IPv6-mapped form (::ffff:127.0.0.1), as a dual-stack server sees it.
     const address = literal(filter.address.toLowerCase());
@@ -144,18 +170,33 @@ export class AuditReadService {
     if (actor.role !== 'platform_admin') throw forbidden('the audit log is for platform admins');
   }
 
-  /** Newest first, `limit` at a time; `cursor` continues after the last entry of the page before. */
-  async list(actor: Actor, filter: AuditFilter, cursor: string | undefined, limit: number): Promise<AuditPage> {
+  /**
+   * Newest first (or oldest first), `limit` at a time; `cursor` continues after the last entry of the
+   * page before, in the order that page was read (a cursor of the other order is refused).
+   */
+  async list(
+    actor: Actor,
+    filter: AuditFilter,
+    cursor: string | undefined,
+    limit: number,
+    order: AuditOrder = 'desc',
+  ): Promise<AuditPage> {
     this.check(actor);
     const w = where(filter);
     const params = [...w.params];
     let sql = w.sql;
     if (cursor) {
       const after = decodeCursor(cursor, cursorSchema);
-      sql += `${sql ? ' AND' : 'WHERE'} (a.at < ? OR (a.at = ? AND a.id < ?))`;
+      if ((after.o ?? 'desc') !== order)
+        throw badRequest('the cursor was made for the other order', [
+          { path: 'query.cursor', message: 'not of this order' },
+        ]);
+      const cmp = order === 'asc' ? '>' : '<';
+      sql += `${sql ? ' AND' : 'WHERE'} (a.at ${cmp} ? OR (a.at = ? AND a.id ${cmp} ?))`;
       params.push(after.t, after.t, after.id);
     }
-    const rows = await this.db.all<Row>(`SELECT ${COLUMNS} ${FROM} ${sql} ORDER BY a.at DESC, a.id DESC LIMIT ?`, [
+    const dir = order === 'asc' ? 'ASC' : 'DESC';
+    const rows = await this.db.all<Row>(`SELECT ${COLUMNS} ${FROM} ${sql} ORDER BY a.at ${dir}, a.id ${dir} LIMIT ?`, [
       ...params,
       limit + 1,
     ]);
@@ -163,7 +204,10 @@ export class AuditReadService {
     const last = page[page.length - 1];
     return {
       items: page.map(view),
-      nextCursor: rows.length > limit && last ? encodeCursor({ t: Number(last.at), id: Number(last.id) }) : null,
+      nextCursor:
+        rows.length > limit && last
+          ? encodeCursor({ t: Number(last.at), id: Number(last.id), ...(order === 'asc' ? { o: order } : {}) })
+          : null,
     };
   }
 

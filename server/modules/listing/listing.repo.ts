@@ -1,7 +1,8 @@
 /** SQL of listing review (入网审核): submissions, their queue and counts, history, and who reviews them. */
 import { and, eq, inArray, ne } from 'drizzle-orm';
-import { fromJson, type Queryable } from '../../../db/port.ts';
+import { byEngine, fromJson, type Queryable } from '../../../db/port.ts';
 import { OrganisationsRepo } from '../organisations/organisations.repo.ts';
+import type { ListingSort } from './listing.schemas.ts';
 import {
   listingSubmissions,
   reviewEvents,
@@ -44,6 +45,7 @@ export interface QueueFilter {
   institutionId?: number;
   instrumentId?: number;
   q?: string;
+  sort?: ListingSort;
 }
 
 /** Open submissions: waiting for the reviewer (pending) or for the lab (returned). */
@@ -63,7 +65,27 @@ const WHERE = `(CAST(@scopeInstitution AS INTEGER) IS NULL OR s.institution_id =
     AND (CAST(@city AS TEXT) IS NULL OR s.city_code = @city)
     AND (CAST(@institutionId AS INTEGER) IS NULL OR s.institution_id = @institutionId)
     AND (CAST(@instrumentId AS INTEGER) IS NULL OR s.instrument_id = @instrumentId)
-    AND (CAST(@q AS TEXT) IS NULL OR s.name_zh LIKE @q OR s.asset_number LIKE @q)`;
+    AND (CAST(@q AS TEXT) IS NULL OR LOWER(s.name_zh) LIKE @q OR LOWER(s.asset_number) LIKE @q
+      OR LOWER(o.name) LIKE @q)`;
+
+/**
+ * The queue's orders, each ending in the submission time and the id (a stable order for numbered
+ * pages); institution names in code-point order on both engines (PostgreSQL's "C" collation).
+ */
+const QUEUE_ORDER: Record<'sqlite' | 'postgres', Record<ListingSort, string>> = {
+  sqlite: {
+    submitted_asc: 's.submitted_at ASC, s.id ASC',
+    submitted_desc: 's.submitted_at DESC, s.id DESC',
+    institution_asc: 'o.name ASC, s.submitted_at ASC, s.id ASC',
+    institution_desc: 'o.name DESC, s.submitted_at ASC, s.id ASC',
+  },
+  postgres: {
+    submitted_asc: 's.submitted_at ASC, s.id ASC',
+    submitted_desc: 's.submitted_at DESC, s.id DESC',
+    institution_asc: 'o.name COLLATE "C" ASC, s.submitted_at ASC, s.id ASC',
+    institution_desc: 'o.name COLLATE "C" DESC, s.submitted_at ASC, s.id ASC',
+  },
+};
 
 /** Columns the raw SELECT gives in snake case: the row as drizzle's camel-case type. */
 function decode(r: Record<string, unknown>): SubmissionListRow {
@@ -168,13 +190,20 @@ export class ListingRepo {
       city: f.city ?? null,
       institutionId: f.institutionId ?? null,
       instrumentId: f.instrumentId ?? null,
-      q: f.q ? `%${f.q.replace(/[%_\\]/g, (c) => `\\${c}`)}%` : null,
+      q: f.q ? `%${f.q.toLowerCase().replace(/[%_\\]/g, (c) => `\\${c}`)}%` : null,
     };
   }
 
-  /** One page of the queue, oldest waiting first for pending work, newest first otherwise. */
+  /**
+   * One page of the queue in the order asked; by default oldest waiting first for pending work, the
+   * latest changed first otherwise.
+   */
   async list(scope: Scope, f: QueueFilter, page: { offset: number; limit: number }): Promise<SubmissionListRow[]> {
-    const order = f.status === 'pending' ? 's.submitted_at ASC, s.id ASC' : 's.updated_at DESC, s.id DESC';
+    const order = f.sort
+      ? byEngine(this.q.engine, QUEUE_ORDER)[f.sort]
+      : f.status === 'pending'
+        ? 's.submitted_at ASC, s.id ASC'
+        : 's.updated_at DESC, s.id DESC';
     const rows = await this.q.all<Record<string, unknown>>(
       `${SELECT} WHERE ${WHERE.replace(/LIKE @q/g, `LIKE @q ESCAPE '\\'`)}
          AND (CAST(@status AS TEXT) IS NULL OR s.status = @status)
@@ -187,7 +216,7 @@ export class ListingRepo {
   /** Submissions per status under the filters (every status, the status filter aside). */
   async counts(scope: Scope, f: QueueFilter): Promise<Record<ListingStatus, number>> {
     const rows = await this.q.all<{ status: ListingStatus; n: unknown }>(
-      `SELECT s.status, COUNT(*) AS n FROM listing_submissions s
+      `SELECT s.status, COUNT(*) AS n FROM listing_submissions s JOIN organisations o ON o.id = s.institution_id
        WHERE ${WHERE.replace(/LIKE @q/g, `LIKE @q ESCAPE '\\'`)} GROUP BY s.status`,
       this.params(scope, f),
     );

@@ -7,6 +7,10 @@ import { instrumentPatchSchema, type InstrumentDetail } from '../catalog/catalog
 export type PendingChange = NonNullable<InstrumentDetail['pendingChange']>;
 
 const int = z.number().int();
+
+/** The queue's orders (`sort`): by submission time or institution name, ascending or descending. */
+export const listingSorts = ['submitted_asc', 'submitted_desc', 'institution_asc', 'institution_desc'] as const;
+export type ListingSort = (typeof listingSorts)[number];
 const intParam = (max: number) =>
   z
     .string()
@@ -78,8 +82,14 @@ export const listingQuerySchema = z
       .optional(),
     institutionId: intParam(2 ** 38).optional(),
     instrumentId: intParam(2 ** 38).optional(),
-    /** Text in the name or the asset number. */
+    /** Text in the instrument's name, its asset number or the institution's name (any case). */
     q: z.string().trim().max(100, 'at most 100 characters').optional(),
+    /**
+     * The order: by submission time or by the institution's name (code-point order, both engines), either
+     * way; ties by submission time, then id. Default: oldest waiting first for pending work, else the
+     * latest changed first.
+     */
+    sort: z.enum(listingSorts).optional(),
     page: intParam(100_000).pipe(z.number().min(1, 'at least 1')).default(1),
     pageSize: intParam(100).pipe(z.number().min(1, 'at least 1')).default(20),
   })

@@ -23,12 +23,14 @@ export type AuditFilter = {
   subjectId?: string;
   /** An IP address or its beginning. */
   address?: string;
+  /** Free text: e-mail, organisation, action or its label, subject id, address. */
+  q?: string;
 };
 
 export type ExportFormat = 'csv' | 'xlsx';
 
 export const auditApi = {
-  list: (filter: AuditFilter & { cursor?: string; limit?: number }, signal?: AbortSignal) =>
+  list: (filter: AuditFilter & { order?: 'asc' | 'desc'; cursor?: string; limit?: number }, signal?: AbortSignal) =>
     apiFetch<AuditPage>(`/admin/audit-log${toQueryString(filter)}`, { signal }),
   get: (id: number, signal?: AbortSignal) => apiFetch<AuditEntryView>(`/admin/audit-log/${id}`, { signal }),
   actions: (signal?: AbortSignal) =>

@@ -1,6 +1,7 @@
 /** Listing review (入网审核): the reviewers' queue and decisions, the lab's own submissions. */
 import type {
   ListingPage,
+  ListingSort,
   ListingSubmission,
   ListingSubmissionDetail,
 } from '../../../server/modules/listing/listing.schemas.ts';
@@ -9,7 +10,15 @@ import type { ListingKind, ListingSource, ListingStatus } from '../../../db/sche
 import { apiFetch, toQueryString } from './client';
 
 export { listingStatuses as LISTING_STATUSES, listingKinds as LISTING_KINDS } from '../../../db/schema/enums.ts';
-export type { ListingKind, ListingPage, ListingSource, ListingStatus, ListingSubmission, ListingSubmissionDetail };
+export type {
+  ListingKind,
+  ListingPage,
+  ListingSort,
+  ListingSource,
+  ListingStatus,
+  ListingSubmission,
+  ListingSubmissionDetail,
+};
 
 export type ListingFilter = {
   status?: ListingStatus;
@@ -19,6 +28,7 @@ export type ListingFilter = {
   institutionId?: number;
   instrumentId?: number;
   q?: string;
+  sort?: ListingSort;
   page?: number;
   pageSize?: number;
 };

@@ -1,12 +1,22 @@
-import { DownOutlined, FileExcelOutlined, FileTextOutlined, RightOutlined, SearchOutlined } from '@ant-design/icons';
+import {
+  EyeOutlined,
+  FileExcelOutlined,
+  FileTextOutlined,
+  FilterOutlined,
+  LinkOutlined,
+  SearchOutlined,
+} from '@ant-design/icons';
 import { keepPreviousData, useInfiniteQuery, useMutation, useQuery } from '@tanstack/react-query';
 import {
   App as AntApp,
   Button,
   Card,
   DatePicker,
+  Descriptions,
+  Drawer,
   Grid,
   Input,
+  Pagination,
   Select,
   Skeleton,
   Table,
@@ -14,8 +24,9 @@ import {
   Tooltip,
   Typography,
 } from 'antd';
+import type { TableProps } from 'antd';
 import type { Dayjs } from 'dayjs';
-import { useMemo, useState, type HTMLAttributes } from 'react';
+import { useMemo, useState, type HTMLAttributes, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import {
@@ -32,14 +43,18 @@ import {
 import { isApiError, problemText } from '../../api/client';
 import { isEnglish } from '../../i18n';
 import { zh as texts } from '../../i18n/parts/audit';
+import { useCursorPage } from '../../ui/cursorPages';
+import { RowActions } from '../../ui/RowActions';
 import { EmptyState, ErrorState } from '../../ui/states';
 import { inZone, zoneNote } from '../../ui/time';
 import { useDebounced } from '../../ui/useDebounced';
 import { useDocumentTitle } from '../../ui/useDocumentTitle';
+import '../../ui/tables.css';
 import './audit.css';
 
 const HOME_ZONE = 'Asia/Shanghai';
-const PAGE = 50;
+const PAGE = 20;
+type Order = 'desc' | 'asc';
 
 const OUTCOME_COLOR: Record<AuditOutcome, string> = { success: 'green', failure: 'red', denied: 'orange' };
 
@@ -68,8 +83,12 @@ type Filters = {
   outcome?: AuditOutcome;
   actor: string;
   address: string;
+  /** Free text (e-mail, organisation, action or its label, subject id, address). */
+  text: string;
+  /** One subject's entries (from a row's menu). */
+  subject?: { type: string; id: string };
 };
-const NO_FILTERS: Filters = { range: null, actor: '', address: '' };
+const NO_FILTERS: Filters = { range: null, actor: '', address: '', text: '' };
 
 function useLabels() {
   const { t, i18n } = useTranslation();
@@ -134,6 +153,57 @@ function Details({ entry }: { entry: AuditEntry }) {
   );
 }
 
+/** One entry, everything recorded: who, when, from where, what, on what, and the details as written. */
+function EntryDrawer({ entry, onClose }: { entry: AuditEntry | null; onClose: () => void }) {
+  const { t } = useTranslation();
+  const labels = useLabels();
+  const phone = Grid.useBreakpoint().md === false;
+  return (
+    <Drawer
+      open={entry !== null}
+      onClose={onClose}
+      title={entry ? t('audit.entryTitle', { id: entry.id }) : ''}
+      size={phone ? undefined : 560}
+      width={phone ? '100%' : undefined}
+      destroyOnHidden
+    >
+      {entry ? (
+        <div data-testid="audit-entry">
+          <Descriptions size="small" column={1} bordered>
+            <Descriptions.Item label={t('audit.time')}>
+              {labels.time(entry.at)} <span className="audit-muted small-text">({t('audit.zoneNote')})</span>
+            </Descriptions.Item>
+            <Descriptions.Item label={t('audit.action')}>
+              <span className="audit-action">
+                <span>{labels.action(entry.action)}</span>
+                <code className="small-text">{entry.action}</code>
+              </span>
+            </Descriptions.Item>
+            <Descriptions.Item label={t('audit.outcome')}>
+              <OutcomeTag outcome={entry.outcome} />
+            </Descriptions.Item>
+            <Descriptions.Item label={t('audit.who')}>
+              <Who entry={entry} />
+            </Descriptions.Item>
+            <Descriptions.Item label={t('audit.organisation')}>
+              {entry.actor?.organisationName ?? <span className="audit-muted">—</span>}
+            </Descriptions.Item>
+            <Descriptions.Item label={t('audit.subject')}>
+              <Subject entry={entry} />
+            </Descriptions.Item>
+            <Descriptions.Item label={t('audit.clientAddress')}>
+              {entry.clientAddress ? <code>{entry.clientAddress}</code> : <span className="audit-muted">—</span>}
+            </Descriptions.Item>
+          </Descriptions>
+          <div className="audit-entry-details">
+            <Details entry={entry} />
+          </div>
+        </div>
+      ) : null}
+    </Drawer>
+  );
+}
+
 /** `/admin/audit-log`: the security audit log for platform admins — search, read, export. */
 export function AuditLogPage() {
   const { t } = useTranslation();
@@ -141,12 +211,24 @@ export function AuditLogPage() {
   const labels = useLabels();
   const screens = Grid.useBreakpoint();
   const phone = screens.md === false;
-  const [filters, setFilters] = useState<Filters>(NO_FILTERS);
-  const [open, setOpen] = useState<Set<number>>(new Set());
+  const [filters, setFiltersNow] = useState<Filters>(NO_FILTERS);
+  const [order, setOrderNow] = useState<Order>('desc');
+  const [page, setPage] = useState(1);
+  const [shown, setShown] = useState<AuditEntry | null>(null);
   useDocumentTitle(t('audit.title'));
+  /** A changed filter or order starts again at the first page. */
+  const setFilters = (next: Filters) => {
+    setFiltersNow(next);
+    setPage(1);
+  };
+  const setOrder = (next: Order) => {
+    setOrderNow(next);
+    setPage(1);
+  };
 
   const actor = useDebounced(filters.actor.trim(), 300);
   const address = useDebounced(filters.address.trim(), 300);
+  const text = useDebounced(filters.text.trim(), 300);
   const filter = useMemo<AuditFilter>(
     () => ({
       from: filters.range ? filters.range[0].format('YYYY-MM-DD') : undefined,
@@ -156,25 +238,37 @@ export function AuditLogPage() {
       actor: actor || undefined,
       // Only what could be (the beginning of) an address; anything else would be refused.
       address: /^[0-9A-Fa-f:.]{1,45}$/.test(address) ? address : undefined,
+      q: text ? text.slice(0, 100) : undefined,
+      subjectType: filters.subject?.type,
+      subjectId: filters.subject?.id,
     }),
-    [filters.range, filters.action, filters.outcome, actor, address],
+    [filters.range, filters.action, filters.outcome, filters.subject, actor, address, text],
   );
   const list = useInfiniteQuery({
-    queryKey: ['audit', 'log', filter],
+    queryKey: ['audit', 'log', filter, order],
     initialPageParam: null as string | null,
     queryFn: ({ pageParam, signal }) =>
-      auditApi.list({ ...filter, limit: PAGE, cursor: pageParam ?? undefined }, signal),
+      auditApi.list({ ...filter, order, limit: PAGE, cursor: pageParam ?? undefined }, signal),
     getNextPageParam: (last) => last.nextCursor,
     placeholderData: keepPreviousData,
   });
+  const current = useCursorPage(list, page);
   const recorded = useQuery({ queryKey: ['audit', 'actions'], queryFn: ({ signal }) => auditApi.actions(signal) });
-  const items = useMemo(() => list.data?.pages.flatMap((p) => p.items) ?? [], [list.data]);
+  const items = current.items;
+  const busy = list.isPending || current.loading || (list.isFetching && !list.isFetchingNextPage);
+  // Numbered pages over the cursor: the pages read so far, and one more while the log goes on.
+  const pages = list.data?.pages ?? [];
+  const known = list.hasNextPage
+    ? (pages.length + 1) * PAGE
+    : Math.max(0, pages.length - 1) * PAGE + (pages.at(-1)?.items.length ?? 0);
   const filtered =
     filters.range !== null ||
     filters.action !== undefined ||
     filters.outcome !== undefined ||
+    filters.subject !== undefined ||
     !!filters.actor ||
-    !!filters.address;
+    !!filters.address ||
+    !!filters.text;
 
   const exporting = useMutation({
     mutationFn: (format: ExportFormat) => auditApi.download(filter, format),
@@ -206,15 +300,96 @@ export function AuditLogPage() {
     // eslint-disable-next-line react-hooks/exhaustive-deps -- the labels change with the language only
   }, [recorded.data, labels.lang, t]);
 
-  const toggle = (id: number) =>
-    setOpen((s) => {
-      const next = new Set(s);
-      if (next.has(id)) next.delete(id);
-      else next.add(id);
-      return next;
-    });
   const note = zoneNote(HOME_ZONE);
   const empty = <EmptyState title={t('audit.empty')} hint={filtered ? t('audit.emptyHint') : undefined} />;
+
+  /** A row's one action (its details) and the rest: narrow the log to its user, address, action or subject. */
+  const rowActions = (e: AuditEntry, button: 'link' | 'default') => {
+    const to = e.subject ? subjectLink(e.subject.type, e.subject.id) : null;
+    const who = e.actor ? (e.actor.userId !== null ? String(e.actor.userId) : e.actor.email) : null;
+    const item = (key: string, icon: ReactNode, label: string, onClick: () => void) => ({
+      key,
+      icon,
+      label: <span data-testid={`audit-row-${key}`}>{label}</span>,
+      onClick,
+    });
+    return (
+      <RowActions
+        primary={
+          <Button
+            type={button === 'link' ? 'link' : 'default'}
+            size="small"
+            icon={button === 'link' ? undefined : <EyeOutlined />}
+            onClick={() => setShown(e)}
+            data-testid="audit-open"
+          >
+            {t('audit.row.details')}
+          </Button>
+        }
+        items={[
+          ...(who
+            ? [
+                item('actor', <FilterOutlined />, t('audit.row.sameActor'), () =>
+                  setFilters({ ...filters, actor: who }),
+                ),
+              ]
+            : []),
+          item('action', <FilterOutlined />, t('audit.row.sameAction'), () =>
+            setFilters({ ...filters, action: e.action }),
+          ),
+          ...(e.clientAddress
+            ? [
+                item('address', <FilterOutlined />, t('audit.row.sameAddress'), () =>
+                  setFilters({ ...filters, address: e.clientAddress! }),
+                ),
+              ]
+            : []),
+          ...(e.subject
+            ? [
+                item('subject', <FilterOutlined />, t('audit.row.sameSubject'), () =>
+                  setFilters({ ...filters, subject: e.subject! }),
+                ),
+              ]
+            : []),
+          ...(to
+            ? [
+                {
+                  key: 'open',
+                  icon: <LinkOutlined />,
+                  label: (
+                    <Link to={to} data-testid="audit-row-open">
+                      {t('audit.row.openSubject')}
+                    </Link>
+                  ),
+                },
+              ]
+            : []),
+        ]}
+        testId="audit-row-more"
+      />
+    );
+  };
+
+  const onTableChange: TableProps<AuditEntry>['onChange'] = (_p, _f, sorter, extra) => {
+    if (extra.action !== 'sort') return;
+    const one = Array.isArray(sorter) ? sorter[0] : sorter;
+    // The time column toggles newest / oldest first (no unsorted state: the log always has an order).
+    setOrder(one?.order === 'ascend' ? 'asc' : 'desc');
+  };
+
+  const pager = (
+    <Pagination
+      current={page}
+      pageSize={PAGE}
+      total={known}
+      showSizeChanger={false}
+      simple={phone}
+      onChange={setPage}
+      hideOnSinglePage
+      className="table-pager"
+      data-testid="audit-pager"
+    />
+  );
 
   return (
     <div className="lab-page audit-page">
@@ -248,8 +423,19 @@ export function AuditLogPage() {
           </Tooltip>
         </div>
       </div>
-      <Card className="section-card" data-testid="audit-card">
+      <Card className="section-card table-card" data-testid="audit-card">
         <div className="filter-bar">
+          <Input
+            allowClear
+            prefix={<SearchOutlined />}
+            value={filters.text}
+            onChange={(e) => setFilters({ ...filters, text: e.target.value })}
+            placeholder={t('audit.search')}
+            aria-label={t('work.table.search')}
+            maxLength={100}
+            className="filter-bar__wide audit-search"
+            data-testid="audit-search"
+          />
           <DatePicker.RangePicker
             value={filters.range}
             onChange={(v) => setFilters({ ...filters, range: v && v[0] && v[1] ? [v[0], v[1]] : null })}
@@ -279,12 +465,11 @@ export function AuditLogPage() {
           />
           <Input
             allowClear
-            prefix={<SearchOutlined />}
             value={filters.actor}
             onChange={(e) => setFilters({ ...filters, actor: e.target.value })}
             placeholder={t('audit.actor')}
             maxLength={120}
-            className="filter-bar__wide"
+            className="filter-bar__narrow"
             data-testid="audit-actor"
           />
           <Input
@@ -296,6 +481,27 @@ export function AuditLogPage() {
             className="filter-bar__narrow"
             data-testid="audit-address"
           />
+          {phone ? (
+            <Select<Order>
+              value={order}
+              onChange={setOrder}
+              options={(['desc', 'asc'] as const).map((o) => ({ value: o, label: t(`audit.order.${o}`) }))}
+              className="filter-bar__narrow"
+              aria-label={t('audit.time')}
+              data-testid="audit-order"
+            />
+          ) : null}
+          {filters.subject ? (
+            <Tag
+              closable
+              onClose={() => setFilters({ ...filters, subject: undefined })}
+              data-testid="audit-subject-filter"
+            >
+              {t('audit.subjectFilter', {
+                subject: `${labels.subject(filters.subject.type)} #${filters.subject.id}`,
+              })}
+            </Tag>
+          ) : null}
           {filtered ? (
             <Button type="link" onClick={() => setFilters(NO_FILTERS)} data-testid="audit-clear">
               {t('audit.clear')}
@@ -309,9 +515,9 @@ export function AuditLogPage() {
         {list.isError && !list.data ? (
           <ErrorState error={list.error} onRetry={() => void list.refetch()} />
         ) : phone ? (
-          <ul className="lab-list" data-testid="audit-log">
-            {list.isPending ? <Skeleton active paragraph={{ rows: 8 }} /> : null}
-            {!list.isPending && items.length === 0 ? empty : null}
+          <ul className="lab-list" data-testid="audit-log" data-busy={busy ? 'true' : 'false'}>
+            {busy && !items.length ? <Skeleton active paragraph={{ rows: 8 }} /> : null}
+            {!busy && items.length === 0 ? empty : null}
             {items.map((e) => (
               <li key={e.id} className="lab-list__item audit-item" data-testid="audit-row" data-action={e.action}>
                 <div className="lab-list__main audit-item__main">
@@ -331,18 +537,8 @@ export function AuditLogPage() {
                       <Subject entry={e} />
                     </div>
                   ) : null}
-                  <Button
-                    type="link"
-                    size="small"
-                    className="audit-item__toggle"
-                    icon={open.has(e.id) ? <DownOutlined /> : <RightOutlined />}
-                    onClick={() => toggle(e.id)}
-                    aria-expanded={open.has(e.id)}
-                  >
-                    {open.has(e.id) ? t('audit.hideDetails') : t('audit.showDetails')}
-                  </Button>
-                  {open.has(e.id) ? <Details entry={e} /> : null}
                 </div>
+                {rowActions(e, 'default')}
               </li>
             ))}
           </ul>
@@ -350,72 +546,95 @@ export function AuditLogPage() {
           <Table<AuditEntry>
             rowKey="id"
             size="small"
-            loading={list.isPending || (list.isFetching && !list.isFetchingNextPage)}
+            loading={busy}
             dataSource={items}
             pagination={false}
-            scroll={{ x: 'max-content' }}
+            tableLayout="fixed"
+            scroll={{ x: 1060 }}
+            onChange={onTableChange}
             data-testid="audit-log"
+            data-busy={busy ? 'true' : 'false'}
             onRow={(e) => ({ 'data-testid': 'audit-row', 'data-action': e.action }) as HTMLAttributes<HTMLElement>}
-            locale={{ emptyText: list.isPending ? ' ' : empty }}
-            expandable={{
-              expandedRowRender: (e) => <Details entry={e} />,
-              expandedRowKeys: [...open],
-              onExpand: (_, e) => toggle(e.id),
-            }}
+            locale={{ emptyText: busy ? ' ' : empty }}
             columns={[
               {
                 key: 'at',
                 title: t('audit.time'),
+                width: 168,
+                sorter: true,
+                sortOrder: order === 'asc' ? 'ascend' : 'descend',
+                sortDirections: ['descend', 'ascend'],
                 render: (_, e) => (
                   <span className="nowrap" title={e.at}>
                     {labels.time(e.at)}
                   </span>
                 ),
               },
-              { key: 'who', title: t('audit.who'), render: (_, e) => <Who entry={e} /> },
+              { key: 'who', title: t('audit.who'), ellipsis: true, render: (_, e) => <Who entry={e} /> },
               {
                 key: 'organisation',
                 title: t('audit.organisation'),
+                width: 170,
+                ellipsis: true,
                 responsive: ['lg'],
-                render: (_, e) => e.actor?.organisationName ?? <span className="audit-muted">—</span>,
+                render: (_, e) =>
+                  e.actor?.organisationName ? (
+                    <span title={e.actor.organisationName}>{e.actor.organisationName}</span>
+                  ) : (
+                    <span className="audit-muted">—</span>
+                  ),
               },
               {
                 key: 'action',
                 title: t('audit.action'),
+                width: 190,
+                ellipsis: true,
                 render: (_, e) => (
-                  <span className="audit-action">
-                    <span>{labels.action(e.action)}</span>
-                    <code className="small-text">{e.action}</code>
+                  <span className="audit-action" title={`${labels.action(e.action)} · ${e.action}`}>
+                    <span className="audit-ellipsis">{labels.action(e.action)}</span>
+                    <code className="small-text audit-ellipsis">{e.action}</code>
                   </span>
                 ),
               },
-              { key: 'outcome', title: t('audit.outcome'), render: (_, e) => <OutcomeTag outcome={e.outcome} /> },
-              { key: 'subject', title: t('audit.subject'), render: (_, e) => <Subject entry={e} /> },
+              {
+                key: 'outcome',
+                title: t('audit.outcome'),
+                width: 76,
+                render: (_, e) => <OutcomeTag outcome={e.outcome} />,
+              },
+              {
+                key: 'subject',
+                title: t('audit.subject'),
+                width: 150,
+                ellipsis: true,
+                render: (_, e) => <Subject entry={e} />,
+              },
               {
                 key: 'address',
                 title: t('audit.clientAddress'),
-                responsive: ['md'],
+                width: 140,
+                ellipsis: true,
+                responsive: ['xl'],
                 render: (_, e) =>
-                  e.clientAddress ? <code>{e.clientAddress}</code> : <span className="audit-muted">—</span>,
+                  e.clientAddress ? (
+                    <code title={e.clientAddress}>{e.clientAddress}</code>
+                  ) : (
+                    <span className="audit-muted">—</span>
+                  ),
+              },
+              {
+                key: 'actions',
+                title: t('lab.columns.actions'),
+                width: 96,
+                fixed: 'right',
+                render: (_, e) => rowActions(e, 'link'),
               },
             ]}
           />
         )}
-        <div className="results-more">
-          {list.data && items.length ? (
-            <Typography.Text type="secondary">{t('audit.loaded', { n: items.length })}</Typography.Text>
-          ) : null}
-          {list.hasNextPage ? (
-            <Button
-              onClick={() => void list.fetchNextPage()}
-              loading={list.isFetchingNextPage}
-              data-testid="audit-more"
-            >
-              {t('common.loadMore')}
-            </Button>
-          ) : null}
-        </div>
+        {pager}
       </Card>
+      <EntryDrawer entry={shown} onClose={() => setShown(null)} />
     </div>
   );
 }

@@ -1,4 +1,10 @@
-/** 入网审核: the reviewers' queue (filters, counts, bulk approve) and one submission's diff with the decisions. */
+/**
+ * 入网审核: the reviewers' queue the Ant Design Pro way — searched (instrument, asset number, institution),
+ * filtered (status tabs, kind, city, one institution), sorted (submission time, institution) and paged by
+ * number on the server; one primary action a row (审核 / 查看) and the rest in its menu; bulk approve —
+ * and one submission's diff with the decisions.
+ */
+import { CheckOutlined, CloseOutlined, EyeOutlined, FilterOutlined } from '@ant-design/icons';
 import { useMutation } from '@tanstack/react-query';
 import {
   Alert,
@@ -14,12 +20,14 @@ import {
   Space,
   Table,
   Tabs,
+  Tag,
   Typography,
 } from 'antd';
-import type { ColumnsType } from 'antd/es/table';
+import type { ColumnsType, TableProps } from 'antd/es/table';
+import type { SortOrder } from 'antd/es/table/interface';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useSearchParams } from 'react-router';
+import { Link, useSearchParams } from 'react-router';
 import { isApiError, problemText } from '../../api/client';
 import {
   LISTING_KINDS,
@@ -27,11 +35,13 @@ import {
   listingApi,
   type ListingFilter,
   type ListingKind,
+  type ListingSort,
   type ListingStatus,
   type ListingSubmission,
   type ListingSubmissionDetail,
 } from '../../api/listing';
 import { localName } from '../../ui/names';
+import { RowActions } from '../../ui/RowActions';
 import { EmptyState, ErrorState } from '../../ui/states';
 import { useDebounced } from '../../ui/useDebounced';
 import { useDocumentTitle } from '../../ui/useDocumentTitle';
@@ -46,8 +56,15 @@ import {
   useListingPage,
   useListingSubmission,
 } from './parts';
+import '../../ui/tables.css';
 
 const PAGE_SIZE = 20;
+const SORTS: ListingSort[] = ['submitted_asc', 'submitted_desc', 'institution_asc', 'institution_desc'];
+/** The sortable columns and the API's order for each direction. */
+const COLUMN_SORTS: Record<string, { ascend: ListingSort; descend: ListingSort }> = {
+  institution: { ascend: 'institution_asc', descend: 'institution_desc' },
+  submittedAt: { ascend: 'submitted_asc', descend: 'submitted_desc' },
+};
 
 export function ListingReviewPage() {
   const { t, i18n } = useTranslation();
@@ -58,6 +75,8 @@ export function ListingReviewPage() {
   const [status, setStatus] = useState<ListingStatus | 'all'>('pending');
   const [kind, setKind] = useState<ListingKind | undefined>(undefined);
   const [city, setCity] = useState<string | undefined>(undefined);
+  const [institution, setInstitution] = useState<{ id: number; name: string } | null>(null);
+  const [sort, setSort] = useState<ListingSort | undefined>(undefined);
   const [text, setText] = useState('');
   const q = useDebounced(text.trim(), 300);
   const [page, setPage] = useState(1);
@@ -73,11 +92,29 @@ export function ListingReviewPage() {
     });
 
   const filter: ListingFilter = useMemo(
-    () => ({ status: status === 'all' ? undefined : status, kind, city, q: q || undefined, page, pageSize: PAGE_SIZE }),
-    [status, kind, city, q, page],
+    () => ({
+      status: status === 'all' ? undefined : status,
+      kind,
+      city,
+      institutionId: institution?.id,
+      q: q || undefined,
+      sort,
+      page,
+      pageSize: PAGE_SIZE,
+    }),
+    [status, kind, city, institution, q, sort, page],
   );
   const list = useListingPage(filter);
   const changed = useListingChanged();
+  const busy = list.isPending || list.isFetching;
+  /** A changed filter, search or order starts again at the first page (and drops the selection). */
+  const from1 =
+    <T,>(set: (v: T) => void) =>
+    (v: T) => {
+      set(v);
+      setPage(1);
+      setSelected([]);
+    };
 
   const bulk = useMutation({
     mutationFn: (ids: number[]) => listingApi.bulkApprove(ids),
@@ -93,6 +130,15 @@ export function ListingReviewPage() {
             detail: failed.map((f) => `#${f.id} ${f.error?.detail}`).join('；'),
           }),
         );
+    },
+    onError: (e) => void message.error(isApiError(e) ? problemText(e) : t('common.errorGeneric')),
+  });
+  const approveOne = useMutation({
+    mutationFn: (r: ListingSubmission) => listingApi.approve(r.id),
+    onSuccess: (d) => {
+      setSelected((s) => s.filter((id) => id !== d.id));
+      changed();
+      void message.success(t('listing.row.approved', { name: d.nameZh }));
     },
     onError: (e) => void message.error(isApiError(e) ? problemText(e) : t('common.errorGeneric')),
   });
@@ -126,33 +172,85 @@ export function ListingReviewPage() {
     { key: 'all', label: <span data-testid="listing-tab-all">{t('listing.filters.all')}</span> },
   ];
 
+  /** The column's order as the table shows it: the one asked, or the default (pending: oldest first). */
+  const orderOf = (key: string): SortOrder => {
+    const s = sort ?? (status === 'pending' ? 'submitted_asc' : undefined);
+    return COLUMN_SORTS[key]?.ascend === s ? 'ascend' : COLUMN_SORTS[key]?.descend === s ? 'descend' : null;
+  };
+  const onTableChange: TableProps<ListingSubmission>['onChange'] = (_p, filters, sorter, extra) => {
+    if (extra.action === 'filter') {
+      from1(setKind)((filters.kind?.[0] as ListingKind | undefined) ?? undefined);
+      setCity((filters.city?.[0] as string | undefined) ?? undefined);
+    }
+    if (extra.action === 'sort') {
+      const one = Array.isArray(sorter) ? sorter[0] : sorter;
+      const key = String(one?.columnKey ?? '');
+      from1(setSort)(one?.order && COLUMN_SORTS[key] ? COLUMN_SORTS[key][one.order] : undefined);
+    }
+  };
+
+  const cityOptions = (cities.data ?? []).map((c) => ({ value: c.code, label: localName(c, i18n.language) }));
+  const rowItems = (r: ListingSubmission) => [
+    ...(r.status === 'pending'
+      ? [
+          {
+            key: 'approve',
+            icon: <CheckOutlined />,
+            label: <span data-testid="listing-row-approve">{t('listing.row.approve')}</span>,
+            disabled: approveOne.isPending,
+            onClick: () => approveOne.mutate(r),
+          },
+        ]
+      : []),
+    {
+      key: 'institution',
+      icon: <FilterOutlined />,
+      label: <span data-testid="listing-row-institution">{t('listing.row.sameInstitution')}</span>,
+      onClick: () => from1(setInstitution)({ id: r.institution.id, name: r.institution.name }),
+    },
+    ...(r.instrumentId !== null
+      ? [
+          {
+            key: 'instrument',
+            icon: <EyeOutlined />,
+            label: <Link to={`/instruments/${r.instrumentId}`}>{t('listing.row.viewInstrument')}</Link>,
+          },
+        ]
+      : []),
+  ];
+
   const columns: ColumnsType<ListingSubmission> = [
     {
       key: 'name',
       title: t('listing.columns.name'),
+      ellipsis: true,
       render: (_, r) => (
-        <div>
-          <Typography.Link onClick={() => open(r.id)} data-testid="listing-open">
+        <div className="lab-name lab-name--fit">
+          <Typography.Link onClick={() => open(r.id)} data-testid="listing-open" title={r.nameZh}>
             {r.nameZh}
           </Typography.Link>
-          <div className="small-text">
-            <Typography.Text type="secondary">
-              {r.assetNumber}
-              {compact ? ` · ${r.institution.name}` : ''}
-            </Typography.Text>
-          </div>
+          <Typography.Text type="secondary" className="small-text" ellipsis>
+            {r.assetNumber}
+            {compact ? ` · ${r.institution.name}` : ''}
+          </Typography.Text>
         </div>
       ),
     },
     {
       key: 'institution',
       title: t('listing.columns.institution'),
-      render: (_, r) => r.institution.name,
+      width: 190,
+      ellipsis: true,
+      render: (_, r) => <span title={r.institution.name}>{r.institution.name}</span>,
       responsive: ['md'],
+      sorter: true,
+      sortOrder: orderOf('institution'),
+      sortDirections: ['ascend', 'descend'],
     },
     {
       key: 'kind',
       title: t('listing.columns.kind'),
+      width: 150,
       render: (_, r) => (
         <Space size={4} wrap>
           <span>{t(`listing.kinds.${r.kind}`)}</span>
@@ -162,15 +260,56 @@ export function ListingReviewPage() {
         </Space>
       ),
       responsive: ['sm'],
+      filters: LISTING_KINDS.map((k) => ({ value: k, text: t(`listing.kinds.${k}`) })),
+      filterMultiple: false,
+      filteredValue: kind ? [kind] : null,
     },
-    { key: 'city', title: t('listing.columns.city'), render: (_, r) => r.city.name ?? r.city.code, responsive: ['lg'] },
+    {
+      key: 'city',
+      title: t('listing.columns.city'),
+      width: 100,
+      ellipsis: true,
+      render: (_, r) => r.city.name ?? r.city.code,
+      responsive: ['lg'],
+      filters: cityOptions.map((c) => ({ value: c.value, text: c.label })),
+      filterMultiple: false,
+      filterSearch: true,
+      filteredValue: city ? [city] : null,
+    },
     {
       key: 'submittedAt',
       title: t('listing.columns.submittedAt'),
-      render: (_, r) => formatWhen(r.submittedAt, i18n.language),
+      width: 170,
+      render: (_, r) => <span className="nowrap">{formatWhen(r.submittedAt, i18n.language)}</span>,
       responsive: ['lg'],
+      sorter: true,
+      sortOrder: orderOf('submittedAt'),
+      sortDirections: ['ascend', 'descend'],
     },
-    { key: 'status', title: t('listing.columns.status'), render: (_, r) => <ListingStatusTag status={r.status} /> },
+    {
+      key: 'status',
+      title: t('listing.columns.status'),
+      width: 90,
+      render: (_, r) => <ListingStatusTag status={r.status} />,
+      responsive: ['sm'],
+    },
+    {
+      key: 'actions',
+      title: t('listing.columns.actions'),
+      width: compact ? 92 : 104,
+      fixed: compact ? undefined : 'right',
+      render: (_, r) => (
+        <RowActions
+          primary={
+            <Button type="link" size="small" onClick={() => open(r.id)} data-testid="listing-row-open">
+              {r.status === 'pending' ? t('listing.open') : t('listing.view')}
+            </Button>
+          }
+          items={rowItems(r)}
+          testId="listing-row-more"
+        />
+      ),
+    },
   ];
 
   return (
@@ -183,7 +322,7 @@ export function ListingReviewPage() {
           <Typography.Text type="secondary">{t('listing.subtitle')}</Typography.Text>
         </div>
       </div>
-      <Card>
+      <Card className="table-card">
         <Tabs
           activeKey={status}
           items={tabs}
@@ -193,28 +332,23 @@ export function ListingReviewPage() {
             setSelected([]);
           }}
         />
-        <Space wrap className="listing-filters" style={{ marginBottom: 12 }}>
+        <div className="filter-bar listing-filters">
           <Input.Search
             allowClear
             placeholder={t('listing.filters.search')}
             value={text}
-            onChange={(e) => {
-              setText(e.target.value);
-              setPage(1);
-            }}
-            style={{ width: compact ? '100%' : 260 }}
+            onChange={(e) => from1(setText)(e.target.value)}
+            className="filter-bar__wide"
+            aria-label={t('work.table.search')}
             data-testid="listing-search"
           />
           <Select
             allowClear
             placeholder={t('listing.filters.kind')}
             value={kind}
-            onChange={(v) => {
-              setKind(v);
-              setPage(1);
-            }}
+            onChange={(v) => from1(setKind)(v ?? undefined)}
             options={LISTING_KINDS.map((k) => ({ value: k, label: t(`listing.kinds.${k}`) }))}
-            style={{ width: 150 }}
+            className="filter-bar__narrow"
             data-testid="listing-kind"
           />
           <Select
@@ -223,14 +357,34 @@ export function ListingReviewPage() {
             optionFilterProp="label"
             placeholder={t('listing.filters.city')}
             value={city}
-            onChange={(v) => {
-              setCity(v);
-              setPage(1);
-            }}
-            options={(cities.data ?? []).map((c) => ({ value: c.code, label: localName(c, i18n.language) }))}
-            style={{ width: 140 }}
+            onChange={(v) => from1(setCity)(v ?? undefined)}
+            options={cityOptions}
+            className="filter-bar__narrow"
             data-testid="listing-city"
           />
+          <Select<ListingSort | ''>
+            value={sort ?? ''}
+            onChange={(v) => from1(setSort)(v || undefined)}
+            options={[
+              { value: '', label: t('listing.sort.default') },
+              ...SORTS.map((s) => ({ value: s, label: t(`listing.sort.${s}`) })),
+            ]}
+            className="filter-bar__narrow"
+            aria-label={t('listing.sort.label')}
+            popupMatchSelectWidth={false}
+            data-testid="listing-sort"
+          />
+          {institution ? (
+            <Tag
+              closable
+              closeIcon={<CloseOutlined />}
+              onClose={() => from1(setInstitution)(null)}
+              className="listing-institution-filter"
+              data-testid="listing-institution-filter"
+            >
+              {t('listing.institutionFilter', { name: institution.name })}
+            </Tag>
+          ) : null}
           {status === 'pending' ? (
             <Button
               type="primary"
@@ -242,7 +396,7 @@ export function ListingReviewPage() {
               {t('listing.bulkApprove', { count: selected.length })}
             </Button>
           ) : null}
-        </Space>
+        </div>
         {list.error ? (
           <ErrorState
             error={list.error}
@@ -252,25 +406,39 @@ export function ListingReviewPage() {
         ) : (
           <Table<ListingSubmission>
             data-testid="listing-queue"
+            data-busy={busy ? 'true' : 'false'}
             rowKey="id"
             size={compact ? 'small' : 'middle'}
-            loading={list.isLoading}
+            loading={busy}
             columns={columns}
             dataSource={list.data?.items ?? []}
+            tableLayout="fixed"
+            scroll={compact ? undefined : { x: 940 }}
+            onChange={onTableChange}
             rowSelection={
               status === 'pending'
-                ? { selectedRowKeys: selected, onChange: (keys) => setSelected(keys as number[]) }
+                ? {
+                    selectedRowKeys: selected,
+                    onChange: (keys) => setSelected(keys as number[]),
+                    columnWidth: compact ? 36 : 48,
+                  }
                 : undefined
             }
             onRow={(r) => ({ 'data-testid': `listing-row-${r.id}` }) as React.HTMLAttributes<HTMLElement>}
-            locale={{ emptyText: <EmptyState title={t('listing.empty')} /> }}
+            locale={{ emptyText: list.isPending ? ' ' : <EmptyState title={t('listing.empty')} /> }}
             pagination={{
               current: page,
               pageSize: PAGE_SIZE,
               total: list.data?.total ?? 0,
               showSizeChanger: false,
-              onChange: setPage,
-              size: 'small',
+              showTotal: compact ? undefined : (n) => t('work.table.total', { total: n.toLocaleString() }),
+              simple: compact,
+              onChange: (p) => {
+                setPage(p);
+                setSelected([]);
+              },
+              hideOnSinglePage: true,
+              className: 'listing-pager',
             }}
           />
         )}

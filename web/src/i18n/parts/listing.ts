@@ -11,7 +11,7 @@ export const zh = {
     kind: '类型',
     source: '来源',
     city: '城市',
-    search: '搜索仪器名称或资产编号',
+    search: '搜索仪器名称、资产编号或单位',
     all: '全部',
   },
   columns: {
@@ -32,6 +32,21 @@ export const zh = {
   empty: '没有符合条件的申请',
   forbidden: '入网审核由平台管理员（或按配置由所在城市的科技局）负责，您的账号不是审核人员。',
   loadFailed: '审核队列读取失败：{{reason}}',
+  sort: {
+    label: '排序',
+    default: '默认顺序',
+    submitted_asc: '提交时间：最早在前',
+    submitted_desc: '提交时间：最新在前',
+    institution_asc: '所属单位：升序',
+    institution_desc: '所属单位：降序',
+  },
+  institutionFilter: '单位：{{name}}',
+  row: {
+    approve: '直接通过',
+    approved: '已通过：{{name}}',
+    sameInstitution: '只看该单位',
+    viewInstrument: '查看已发布仪器',
+  },
   detail: {
     title: '{{kind}}：{{name}}',
     diff: '变更内容',
@@ -144,7 +159,7 @@ export const en: typeof zh = {
     kind: 'Kind',
     source: 'Source',
     city: 'City',
-    search: 'Search name or asset number',
+    search: 'Search instrument, asset number or institution',
     all: 'All',
   },
   columns: {
@@ -166,6 +181,21 @@ export const en: typeof zh = {
   forbidden:
     'Listings are reviewed by platform admins (or, if so configured, by the city office); your account is not a reviewer.',
   loadFailed: 'Could not load the queue: {{reason}}',
+  sort: {
+    label: 'Order',
+    default: 'Default order',
+    submitted_asc: 'Submitted: oldest first',
+    submitted_desc: 'Submitted: newest first',
+    institution_asc: 'Institution: A to Z',
+    institution_desc: 'Institution: Z to A',
+  },
+  institutionFilter: 'Institution: {{name}}',
+  row: {
+    approve: 'Approve now',
+    approved: 'Approved: {{name}}',
+    sameInstitution: 'Only this institution',
+    viewInstrument: 'View the published instrument',
+  },
   detail: {
     title: '{{kind}}: {{name}}',
     diff: 'What changes',
