@@ -6,8 +6,8 @@
 import { badRequest, notFound } from '../../shared/errors.ts';
 import type { Actor } from '../auth/actor.ts';
 import { oversightCity, today, type VouchersContext } from './context.ts';
-import type { EnterpriseView } from './vouchers.schemas.ts';
-import type { VouchersRepo } from './vouchers.repo.ts';
+import type { EnterpriseListQuery, EnterpriseView, RelatedPartyListQuery } from './vouchers.schemas.ts';
+import type { RelatedPartyRow, VouchersRepo } from './vouchers.repo.ts';
 
 export interface CertificationInput {
   certificateNo: string;
@@ -23,17 +23,37 @@ export interface RelatedPartyInput {
   note?: string;
 }
 
+function relatedPartyView(r: RelatedPartyRow) {
+  return {
+    id: r.id,
+    enterprise: { id: r.enterpriseId, name: r.enterpriseName },
+    provider: { id: r.providerId, name: r.providerName },
+    relation: r.relation,
+    note: r.note,
+    declaredAt: new Date(r.declaredAt).toISOString(),
+  };
+}
+
 export class Enterprises {
   constructor(private readonly ctx: VouchersContext) {}
 
-  /** A city's finance office reads its city's enterprises; the province, the desk and admins all. */
-  async list(actor: Actor, q: string | undefined): Promise<EnterpriseView[]> {
+  /**
+   * A page of enterprises, searched, filtered by city and certification and sorted, with the money their
+   * quotas have left and how many match. A city's finance office reads its city's enterprises (another
+   * city asked for: none); the province, the desk and admins all.
+   */
+  async list(actor: Actor, query: EnterpriseListQuery): Promise<{ items: EnterpriseView[]; total: number }> {
     const cityCode = oversightCity(actor);
+    const { q, city, certification, sort, order, offset, limit } = query;
     return this.ctx.db.read(async (tx) => {
       const repo = this.ctx.repo.with(tx);
-      const views: EnterpriseView[] = [];
-      for (const e of await repo.enterprises({ q, cityCode }, 200)) views.push(await this.view(repo, e));
-      return views;
+      const page = await repo.enterprisePage(
+        { q: q || undefined, city, certification, cityCode, today: today(this.ctx.clock) },
+        { sort, order, offset, limit },
+      );
+      const items: EnterpriseView[] = [];
+      for (const e of page.rows) items.push({ ...(await this.view(repo, e)), quotaBalanceFen: e.quotaBalanceFen });
+      return { items, total: page.total };
     });
   }
 
@@ -167,20 +187,22 @@ export class Enterprises {
     });
   }
 
-  /** Related-party declarations; a city's finance office reads those of its city's enterprises. */
-  async relatedParties(actor: Actor, enterpriseId?: number) {
-    return this.relatedPartyViews(this.ctx.repo, { enterpriseId, cityCode: oversightCity(actor) });
+  /**
+   * A page of related-party declarations, searched by either side's name, filtered by relation and
+   * sorted; a city's finance office reads those of its city's enterprises.
+   */
+  async relatedParties(actor: Actor, query: RelatedPartyListQuery) {
+    const cityCode = oversightCity(actor);
+    const { enterpriseId, q, relation, sort, order, offset, limit } = query;
+    const page = await this.ctx.repo.relatedPartyPage(
+      { enterpriseId, cityCode, q: q || undefined, relation },
+      { sort, order, offset, limit },
+    );
+    return { items: page.rows.map(relatedPartyView), total: page.total };
   }
 
   private async relatedPartyViews(repo: VouchersRepo, filter: { enterpriseId?: number; cityCode?: string }) {
-    return (await repo.relatedParties(filter)).map((r) => ({
-      id: r.id,
-      enterprise: { id: r.enterpriseId, name: r.enterpriseName },
-      provider: { id: r.providerId, name: r.providerName },
-      relation: r.relation,
-      note: r.note,
-      declaredAt: new Date(r.declaredAt).toISOString(),
-    }));
+    return (await repo.relatedParties(filter)).map(relatedPartyView);
   }
 
   /** Checked, written and read back in one transaction. */

@@ -12,7 +12,7 @@ import { financeScope, type Actor } from '../auth/actor.ts';
 import { availableOf } from '../ledger/ledger.ts';
 import { code, programmeAccounts } from './accounts.ts';
 import { today, type VouchersContext } from './context.ts';
-import type { QuotaView } from './vouchers.schemas.ts';
+import type { QuotaListQuery, QuotaView } from './vouchers.schemas.ts';
 import type { ProgrammeRow, QuotaRow, VouchersRepo } from './vouchers.repo.ts';
 
 export class Quotas {
@@ -22,11 +22,21 @@ export class Quotas {
    * Quotas for finance and admins: a city's finance office sees those of its city's enterprises and of
    * the programmes its city issued; the provincial office, the platform's desk and admins see all.
    */
-  async list(actor: Actor, filter: { programmeId?: number; enterpriseId?: number }): Promise<QuotaView[]> {
+  async list(actor: Actor, query: QuotaListQuery): Promise<{ items: QuotaView[]; total: number }> {
     const scope = financeScope(actor);
     if (!scope) throw forbidden('quotas are for finance staff and admins');
     const cityCode = scope.kind === 'city' ? scope.cityCode : undefined;
-    return this.views({ ...filter, cityCode });
+    const { programmeId, enterpriseId, q, status, sort, order, offset, limit } = query;
+    return this.ctx.db.read(async (tx) => {
+      const repo = this.ctx.repo.with(tx);
+      const page = await repo.quotaPage(
+        { programmeId, enterpriseId, cityCode, q: q || undefined, status, today: today(this.ctx.clock) },
+        { sort, order, offset, limit },
+      );
+      const items: QuotaView[] = [];
+      for (const row of page.rows) items.push(await this.view(repo, row));
+      return { items, total: page.total };
+    });
   }
 
   /** The signed-in enterprise's own quotas. */

@@ -6,12 +6,15 @@ import {
   certificationInputSchema,
   controllerGroupInputSchema,
   controllerGroupSchema,
+  enterpriseListQuery,
   enterpriseSchema,
   programmeInputSchema,
   programmeSchema,
   quotaInputSchema,
+  quotaListQuery,
   quotaSchema,
   relatedPartyInputSchema,
+  relatedPartyListQuery,
   relatedPartySchema,
   ruleVersionSchema,
   sharedCapInputSchema,
@@ -22,11 +25,6 @@ import type { VouchersService } from './vouchers.service.ts';
 
 const ADMIN = ['platform_admin'] as const;
 const OVERSIGHT = ['platform_admin', 'finance_officer'] as const;
-const optionalId = z
-  .string()
-  .regex(/^[1-9]\d{0,14}$/, 'a positive integer id')
-  .transform(Number)
-  .optional();
 
 export function voucherRoutes(vouchers: VouchersService, registry: OpenAPIRegistry): Router {
   const router = Router();
@@ -158,9 +156,9 @@ export function voucherRoutes(vouchers: VouchersService, registry: OpenAPIRegist
       'Enterprises with their 科技型中小企业 certification; a city’s finance office reads its city’s enterprises only',
     tag,
     access: OVERSIGHT,
-    query: z.object({ q: z.string().trim().max(100).optional() }).strict(),
-    response: z.object({ items: z.array(enterpriseSchema) }),
-    handler: async ({ query, actor }) => ({ items: await vouchers.enterprises(actor!, query.q || undefined) }),
+    query: enterpriseListQuery,
+    response: z.object({ items: z.array(enterpriseSchema), total: z.number().int() }),
+    handler: ({ query, actor }) => vouchers.enterprises(actor!, query),
   });
   route({
     method: 'put',
@@ -211,9 +209,9 @@ export function voucherRoutes(vouchers: VouchersService, registry: OpenAPIRegist
       'Declared relations between enterprises and providers (no voucher between them); a city’s finance office reads those of its city’s enterprises',
     tag,
     access: OVERSIGHT,
-    query: z.object({ enterpriseId: optionalId }).strict(),
-    response: z.object({ items: z.array(relatedPartySchema) }),
-    handler: async ({ query, actor }) => ({ items: await vouchers.relatedParties(actor!, query.enterpriseId) }),
+    query: relatedPartyListQuery,
+    response: z.object({ items: z.array(relatedPartySchema), total: z.number().int() }),
+    handler: ({ query, actor }) => vouchers.relatedParties(actor!, query),
   });
   route({
     method: 'post',
@@ -244,9 +242,9 @@ export function voucherRoutes(vouchers: VouchersService, registry: OpenAPIRegist
       'Quotas granted, by programme or enterprise; a city’s finance office sees its enterprises’ and its own programmes’ quotas',
     tag,
     access: OVERSIGHT,
-    query: z.object({ programmeId: optionalId, enterpriseId: optionalId }).strict(),
-    response: z.object({ items: z.array(quotaSchema) }),
-    handler: async ({ query, actor }) => ({ items: await vouchers.quotas(actor!, query) }),
+    query: quotaListQuery,
+    response: z.object({ items: z.array(quotaSchema), total: z.number().int() }),
+    handler: ({ query, actor }) => vouchers.quotas(actor!, query),
   });
   route({
     method: 'post',

@@ -193,6 +193,8 @@ export const enterpriseSchema = z.object({
       controllerGroup: z.object({ id: z.number().int(), name: z.string() }).nullable(),
     })
     .nullable(),
+  /** What the enterprise's quotas have left to spend (in the admin list). */
+  quotaBalanceFen: z.number().int().optional(),
 });
 export type EnterpriseView = z.infer<typeof enterpriseSchema>;
 
@@ -298,3 +300,70 @@ export const voucherSplitSchema = z.object({
   ineligible: z.array(z.object({ programmeId: z.number().int(), reason: z.string(), detail: z.string() })),
 });
 export type VoucherSplit = z.infer<typeof voucherSplitSchema>;
+
+// ---- The admin lists' queries (issue 17): search, filters, a stable sort, numbered pages ----
+
+const listInt = (min: number, max: number) =>
+  z
+    .string()
+    .regex(/^\d{1,9}$/, 'a non-negative integer')
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max));
+const listId = z
+  .string()
+  .regex(/^[1-9]\d{0,14}$/, 'a positive integer id')
+  .transform(Number)
+  .optional();
+/** Numbered pages: skip `offset` rows of the order, `limit` a page. */
+const paging = {
+  offset: listInt(0, 100_000).optional(),
+  limit: listInt(1, 200).optional(),
+  /** The direction of `sort` (default: ascending for names, descending for amounts and dates). */
+  order: z.enum(['asc', 'desc']).optional(),
+};
+
+/** How an enterprise's certification stands today (the list's filter). */
+export const certificationStates = ['valid', 'expired', 'revoked', 'none'] as const;
+export const enterpriseListQuery = z
+  .object({
+    /** Part of the name or the credit code. */
+    q: z.string().trim().max(100).optional(),
+    /** A city's enterprises (a city's finance office sees its own city's only, whatever is asked). */
+    city: z
+      .string()
+      .regex(/^\d{6}$/, 'a 6-digit city code')
+      .optional(),
+    certification: z.enum(certificationStates).optional(),
+    /** By name (code-point order on both engines) or by the quota money left; default: registration order. */
+    sort: z.enum(['name', 'balance']).optional(),
+    ...paging,
+  })
+  .strict();
+export type EnterpriseListQuery = z.infer<typeof enterpriseListQuery>;
+
+export const quotaListQuery = z
+  .object({
+    programmeId: listId,
+    enterpriseId: listId,
+    /** Part of the enterprise's name. */
+    q: z.string().trim().max(100).optional(),
+    status: z.enum(['active', 'revoked', 'expired', 'not_started']).optional(),
+    /** By the amount granted or the time granted; default: newest granted first. */
+    sort: z.enum(['amount', 'granted']).optional(),
+    ...paging,
+  })
+  .strict();
+export type QuotaListQuery = z.infer<typeof quotaListQuery>;
+
+export const relatedPartyListQuery = z
+  .object({
+    enterpriseId: listId,
+    /** Part of the enterprise's or the provider's name. */
+    q: z.string().trim().max(100).optional(),
+    relation: z.enum(relationKinds).optional(),
+    /** By the declaration time (default, newest first) or the enterprise's name. */
+    sort: z.enum(['declared', 'enterprise']).optional(),
+    ...paging,
+  })
+  .strict();
+export type RelatedPartyListQuery = z.infer<typeof relatedPartyListQuery>;

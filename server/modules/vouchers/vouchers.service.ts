@@ -25,7 +25,13 @@ import { Quotas } from './quotas.ts';
 import { claimTermsOf } from './claim-terms.ts';
 import { SharedCaps } from './shared-caps.ts';
 import { VoucherUses, type SplitContext, type VoucherPlan } from './uses.ts';
-import type { ProgrammeInput, SharedCapInput } from './vouchers.schemas.ts';
+import type {
+  EnterpriseListQuery,
+  ProgrammeInput,
+  QuotaListQuery,
+  RelatedPartyListQuery,
+  SharedCapInput,
+} from './vouchers.schemas.ts';
 import type { VouchersRepo } from './vouchers.repo.ts';
 
 export type { SplitContext, VoucherPlan } from './uses.ts';
@@ -122,8 +128,8 @@ export class VouchersService {
 
   // Enterprises, certification, controller groups, related parties (enterprises.ts)
 
-  enterprises(actor: Actor, q: string | undefined) {
-    return this.#enterprises.list(actor, q);
+  enterprises(actor: Actor, query: EnterpriseListQuery) {
+    return this.#enterprises.list(actor, query);
   }
 
   async certify(actor: Actor, enterpriseId: number, input: CertificationInput) {
@@ -150,8 +156,8 @@ export class VouchersService {
     return this.#enterprises.createControllerGroup(input);
   }
 
-  relatedParties(actor: Actor, enterpriseId?: number) {
-    return this.#enterprises.relatedParties(actor, enterpriseId);
+  relatedParties(actor: Actor, query: RelatedPartyListQuery) {
+    return this.#enterprises.relatedParties(actor, query);
   }
 
   declareRelated(actor: Actor, input: RelatedPartyInput) {
@@ -164,8 +170,8 @@ export class VouchersService {
 
   // Quotas (quotas.ts)
 
-  quotas(actor: Actor, filter: { programmeId?: number; enterpriseId?: number }) {
-    return this.#quotas.list(actor, filter);
+  quotas(actor: Actor, query: QuotaListQuery) {
+    return this.#quotas.list(actor, query);
   }
 
   myQuotas(actor: Actor) {

@@ -1,7 +1,10 @@
 /** The voucher (创新券) API: the enterprise's quotas and uses; programmes, certification, related parties, quotas. */
 import type { z } from 'zod';
 import type {
+  EnterpriseListQuery,
   EnterpriseView,
+  QuotaListQuery,
+  RelatedPartyListQuery,
   ProgrammeInput,
   ProgrammeView,
   QuotaView,
@@ -28,6 +31,14 @@ export type { RelationKind, SettlementMode, VoucherLimit, VoucherUseStatus };
 
 export type { EnterpriseView as Enterprise, ProgrammeInput, ProgrammeView as Programme, QuotaView as Quota };
 export type { VoucherSplit };
+/** The admin lists' query parameters as sent (numbers, not the strings of the query). */
+type Sent<Q> = { [K in keyof Q]?: Q[K] extends number | undefined ? number : Q[K] };
+export type EnterpriseListParams = Sent<EnterpriseListQuery>;
+export type QuotaListParams = Sent<QuotaListQuery>;
+export type RelatedPartyListParams = Sent<RelatedPartyListQuery>;
+export type CertificationState = NonNullable<EnterpriseListQuery['certification']>;
+/** A numbered page of a list: its rows and how many match in all. */
+export type ListPage<T> = { items: T[]; total: number };
 export type RuleVersion = RuleVersionView;
 export type SharedCap = SharedCapView;
 export type { SharedCapInput };
@@ -75,6 +86,9 @@ export const voucherApi = {
 
   enterprises: (q: string | undefined, signal?: AbortSignal) =>
     items(apiFetch<{ items: EnterpriseView[] }>(`/enterprises${toQueryString({ q })}`, { signal })),
+  /** A page of the admin list: searched, filtered, sorted, with the total. */
+  enterprisePage: (params: EnterpriseListParams, signal?: AbortSignal) =>
+    apiFetch<ListPage<EnterpriseView>>(`/enterprises${toQueryString(params)}`, { signal }),
   certify: (id: number, input: CertificationInput) =>
     apiFetch<EnterpriseView>(`/enterprises/${id}/certification`, { method: 'PUT', body: input }),
   revokeCertification: (id: number) =>
@@ -85,12 +99,13 @@ export const voucherApi = {
   createControllerGroup: (input: { name: string; controller: string }) =>
     post<ControllerGroup>('/controller-groups', input),
 
-  relatedParties: (signal?: AbortSignal) => items(apiFetch<{ items: RelatedParty[] }>('/related-parties', { signal })),
+  relatedParties: (params: RelatedPartyListParams, signal?: AbortSignal) =>
+    apiFetch<ListPage<RelatedParty>>(`/related-parties${toQueryString(params)}`, { signal }),
   createRelatedParty: (input: RelatedPartyInput) => post<RelatedParty>('/related-parties', input),
   deleteRelatedParty: (id: number) => apiFetch<void>(`/related-parties/${id}`, { method: 'DELETE' }),
 
-  quotas: (params: { programmeId?: number; enterpriseId?: number }, signal?: AbortSignal) =>
-    items(apiFetch<{ items: QuotaView[] }>(`/voucher-quotas${toQueryString(params)}`, { signal })),
+  quotas: (params: QuotaListParams, signal?: AbortSignal) =>
+    apiFetch<ListPage<QuotaView>>(`/voucher-quotas${toQueryString(params)}`, { signal }),
   grantQuota: (input: QuotaInput) => post<QuotaView>('/voucher-quotas', input),
   revokeQuota: (id: number, reason: string) => post<QuotaView>(`/voucher-quotas/${id}/revoke`, { reason }),
 };

@@ -12,6 +12,7 @@ import { zh as importsPart } from './parts/imports';
 import { zh as listingPart } from './parts/listing';
 import { zh as needsPart } from './parts/needs';
 import { zh as workPart } from './parts/work';
+import { zh as voucherAdminPart } from './parts/voucherAdmin';
 import { zhPages } from './zh-pages';
 
 const zhParts = {
@@ -29,6 +30,7 @@ const zhParts = {
   listing: listingPart,
   needs: needsPart,
   work: workPart,
+  voucherAdmin: voucherAdminPart,
 };
 export type ZhParts = typeof zhParts;
 export default zhParts;

@@ -1,4 +1,10 @@
-import { PlusOutlined, SafetyCertificateOutlined, SearchOutlined, StopOutlined } from '@ant-design/icons';
+import {
+  PlusOutlined,
+  SafetyCertificateOutlined,
+  SearchOutlined,
+  StopOutlined,
+  WalletOutlined,
+} from '@ant-design/icons';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import {
   App as AntApp,
@@ -8,7 +14,6 @@ import {
   Form,
   Input,
   Modal,
-  Popconfirm,
   Select,
   Space,
   Table,
@@ -16,16 +21,21 @@ import {
   Tag,
   Typography,
 } from 'antd';
+import type { ButtonProps, TableProps } from 'antd';
 import type { Dayjs } from 'dayjs';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useSearchParams } from 'react-router';
-import { voucherApi, type ControllerGroup, type Enterprise } from '../../api/vouchers';
+import { useNavigate, useSearchParams } from 'react-router';
+import { voucherApi, type CertificationState, type ControllerGroup, type Enterprise } from '../../api/vouchers';
+import { formatFen } from '../../ui/money';
+import { localName } from '../../ui/names';
+import { RowActions } from '../../ui/RowActions';
 import { EmptyState, ErrorState } from '../../ui/states';
 import { dayjs } from '../../ui/time';
 import { useDebounced } from '../../ui/useDebounced';
 import { useDocumentTitle } from '../../ui/useDocumentTitle';
-import { useControllerGroups, useEnterprises } from './queries';
+import { useCities } from '../catalog/queries';
+import { useControllerGroups, useEnterprisePage } from './queries';
 import { useFailedToast } from './useFailedToast';
 
 type CertifyValues = { certificateNo: string; certifiedOn: Dayjs; expiresOn: Dayjs; controllerGroupId?: number | null };
@@ -59,14 +69,42 @@ export function CertificationTag({ e }: { e: Enterprise }) {
   );
 }
 
+const PAGE_SIZE = 20;
+const CERT_STATES: CertificationState[] = ['valid', 'expired', 'revoked', 'none'];
+type EnterpriseSort = 'registered' | 'name' | 'balanceDesc' | 'balanceAsc';
+const SORT_PARAMS: Record<EnterpriseSort, { sort?: 'name' | 'balance'; order?: 'asc' | 'desc' }> = {
+  registered: {},
+  name: { sort: 'name', order: 'asc' },
+  balanceDesc: { sort: 'balance', order: 'desc' },
+  balanceAsc: { sort: 'balance', order: 'asc' },
+};
+
+/**
+ * The enterprises, searched by name or credit code, filtered by city and certification, sorted by name
+ * or quota money left and paged by number on the server; a row's primary action certifies, its menu
+ * revokes or opens the enterprise's quotas.
+ */
 function EnterprisesTab() {
-  const { t } = useTranslation();
-  const { message } = AntApp.useApp();
+  const { t, i18n } = useTranslation();
+  const { message, modal } = AntApp.useApp();
   const qc = useQueryClient();
   const failed = useFailedToast();
+  const navigate = useNavigate();
   const [q, setQ] = useState('');
+  const [city, setCity] = useState('');
+  const [cert, setCert] = useState<CertificationState | ''>('');
+  const [sort, setSort] = useState<EnterpriseSort>('registered');
+  const [page, setPage] = useState(1);
   const query = useDebounced(q.trim(), 300);
-  const list = useEnterprises(query);
+  const cities = useCities();
+  const list = useEnterprisePage({
+    q: query || undefined,
+    city: city || undefined,
+    certification: cert || undefined,
+    ...SORT_PARAMS[sort],
+    offset: (page - 1) * PAGE_SIZE,
+    limit: PAGE_SIZE,
+  });
   const groups = useControllerGroups();
   const [certifying, setCertifying] = useState<Enterprise | null>(null);
   const [form] = Form.useForm<CertifyValues>();
@@ -94,8 +132,42 @@ function EnterprisesTab() {
     },
     onError: failed,
   });
-  const items = list.data ?? [];
+  const items = list.data?.items ?? [];
+  const total = list.data?.total ?? 0;
+  const busy = list.isPending || list.isFetching;
   const c = certifying?.certification;
+  /** A changed filter or search starts again at the first page. */
+  const from1 =
+    <T,>(set: (v: T) => void) =>
+    (v: T) => {
+      set(v);
+      setPage(1);
+    };
+  const onTableChange: TableProps<Enterprise>['onChange'] = (_p, filters, sorter, extra) => {
+    if (extra.action === 'filter') {
+      from1(setCert)(((filters.cert?.[0] as CertificationState | undefined) ?? '') as CertificationState | '');
+      return;
+    }
+    if (extra.action !== 'sort') return;
+    const s = Array.isArray(sorter) ? sorter[0] : sorter;
+    const next: EnterpriseSort =
+      s?.columnKey === 'name' && s.order
+        ? 'name'
+        : s?.columnKey === 'balance' && s.order
+          ? s.order === 'ascend'
+            ? 'balanceAsc'
+            : 'balanceDesc'
+          : 'registered';
+    from1(setSort)(next);
+  };
+  const confirmRevoke = (e: Enterprise) =>
+    modal.confirm({
+      title: t('enterprises.revokeConfirm', { name: e.name }),
+      okButtonProps: { danger: true, 'data-testid': 'revoke-ok' } as ButtonProps,
+      okText: t('enterprises.revoke'),
+      cancelText: t('common.cancel'),
+      onOk: () => revoke.mutateAsync(e.id),
+    });
 
   return (
     <>
@@ -105,9 +177,41 @@ function EnterprisesTab() {
           prefix={<SearchOutlined />}
           placeholder={t('enterprises.search')}
           value={q}
-          onChange={(e) => setQ(e.target.value)}
+          onChange={(e) => from1(setQ)(e.target.value)}
           className="filter-bar__wide"
           data-testid="enterprise-search"
+        />
+        <Select
+          value={city}
+          onChange={from1(setCity)}
+          className="filter-bar__narrow"
+          loading={cities.isPending}
+          data-testid="enterprise-city"
+          options={[
+            { value: '', label: t('voucherAdmin.enterprises.allCities') },
+            ...(cities.data ?? []).map((x) => ({ value: x.code, label: localName(x, i18n.language) })),
+          ]}
+        />
+        <Select<CertificationState | ''>
+          value={cert}
+          onChange={from1(setCert)}
+          className="filter-bar__narrow"
+          data-testid="enterprise-certification"
+          options={[
+            { value: '', label: t('voucherAdmin.enterprises.allStates') },
+            ...CERT_STATES.map((k) => ({ value: k, label: t(`enterprises.${k}`) })),
+          ]}
+        />
+        <Select<EnterpriseSort>
+          value={sort}
+          onChange={from1(setSort)}
+          className="filter-bar__narrow"
+          aria-label={t('catalog.sort')}
+          data-testid="enterprise-sort"
+          options={(Object.keys(SORT_PARAMS) as EnterpriseSort[]).map((v) => ({
+            value: v,
+            label: t(`voucherAdmin.enterprises.sort.${v}`),
+          }))}
         />
       </div>
       {list.isError && !list.data ? (
@@ -116,20 +220,38 @@ function EnterprisesTab() {
         <Table<Enterprise>
           rowKey="id"
           size="middle"
-          loading={list.isPending || list.isFetching}
+          loading={busy}
           dataSource={items}
-          pagination={items.length > 20 ? { pageSize: 20, showSizeChanger: false } : false}
-          scroll={{ x: 'max-content' }}
+          tableLayout="fixed"
+          scroll={{ x: 860 }}
+          onChange={onTableChange}
           data-testid="enterprises"
+          data-busy={busy ? 'true' : 'false'}
+          data-total={total}
           locale={{ emptyText: list.isPending ? ' ' : <EmptyState title={t('enterprises.empty')} /> }}
+          pagination={{
+            current: page,
+            pageSize: PAGE_SIZE,
+            total,
+            showSizeChanger: false,
+            showTotal: (n) => t('work.table.total', { total: n.toLocaleString() }),
+            onChange: setPage,
+            hideOnSinglePage: true,
+          }}
           columns={[
             {
               key: 'name',
               title: t('enterprises.name'),
+              ellipsis: true,
+              sorter: true,
+              sortOrder: sort === 'name' ? 'ascend' : null,
+              sortDirections: ['ascend'],
               render: (_, e) => (
-                <div className="lab-name">
-                  <Typography.Text strong>{e.name}</Typography.Text>
-                  <Typography.Text type="secondary" className="small-text">
+                <div className="lab-name lab-name--fit">
+                  <Typography.Text strong ellipsis title={e.name} data-testid="enterprise-name">
+                    {e.name}
+                  </Typography.Text>
+                  <Typography.Text type="secondary" className="small-text" ellipsis>
                     {[e.cityName, e.creditCode].filter(Boolean).join(' · ')}
                   </Typography.Text>
                 </div>
@@ -138,13 +260,22 @@ function EnterprisesTab() {
             {
               key: 'cert',
               title: t('enterprises.certification'),
+              width: 230,
+              filters: CERT_STATES.map((k) => ({ value: k, text: t(`enterprises.${k}`) })),
+              filterMultiple: false,
+              filteredValue: cert ? [cert] : null,
               render: (_, e) => (
                 <div className="use-cell">
                   <span>
                     <CertificationTag e={e} />
                   </span>
                   {e.certification ? (
-                    <Typography.Text type="secondary" className="small-text nowrap">
+                    <Typography.Text
+                      type="secondary"
+                      className="small-text"
+                      ellipsis
+                      title={e.certification.certificateNo}
+                    >
                       {e.certification.certificateNo} · {e.certification.certifiedOn} – {e.certification.expiresOn}
                     </Typography.Text>
                   ) : null}
@@ -152,46 +283,70 @@ function EnterprisesTab() {
               ),
             },
             {
+              key: 'balance',
+              title: t('voucherAdmin.enterprises.balance'),
+              width: 140,
+              align: 'right',
+              sorter: true,
+              sortOrder: sort === 'balanceDesc' ? 'descend' : sort === 'balanceAsc' ? 'ascend' : null,
+              sortDirections: ['descend', 'ascend'],
+              render: (_, e) => (
+                <span className="money-cell" data-testid="enterprise-balance" data-fen={e.quotaBalanceFen ?? 0}>
+                  {formatFen(e.quotaBalanceFen ?? 0)}
+                </span>
+              ),
+            },
+            {
               key: 'group',
               title: t('enterprises.controllerGroup'),
-              responsive: ['md'],
+              width: 150,
+              ellipsis: true,
+              responsive: ['xl'],
               render: (_, e) => e.certification?.controllerGroup?.name ?? t('common.none'),
             },
             {
               key: 'actions',
-              title: '',
-              render: (_, e) => (
-                <Space size={0} wrap>
-                  <Button
-                    type="link"
-                    size="small"
-                    icon={<SafetyCertificateOutlined />}
-                    onClick={() => setCertifying(e)}
-                    data-testid="certify"
-                  >
-                    {e.certification && !e.certification.revokedAt
-                      ? t('enterprises.recertify')
-                      : t('enterprises.certify')}
-                  </Button>
-                  {e.certification && !e.certification.revokedAt ? (
-                    <Popconfirm
-                      title={t('enterprises.revokeConfirm', { name: e.name })}
-                      onConfirm={() => revoke.mutate(e.id)}
-                      okButtonProps={{ danger: true }}
-                    >
+              title: t('voucherAdmin.actions'),
+              width: 130,
+              fixed: 'right',
+              render: (_, e) => {
+                const live = !!e.certification && !e.certification.revokedAt;
+                return (
+                  <RowActions
+                    primary={
                       <Button
                         type="link"
-                        danger
                         size="small"
-                        icon={<StopOutlined />}
-                        data-testid="revoke-certification"
+                        icon={<SafetyCertificateOutlined />}
+                        onClick={() => setCertifying(e)}
+                        data-testid="certify"
                       >
-                        {t('enterprises.revoke')}
+                        {live ? t('enterprises.recertify') : t('enterprises.certify')}
                       </Button>
-                    </Popconfirm>
-                  ) : null}
-                </Space>
-              ),
+                    }
+                    items={[
+                      {
+                        key: 'quotas',
+                        icon: <WalletOutlined />,
+                        label: t('voucherAdmin.enterprises.quotas'),
+                        onClick: () => void navigate(`/admin/quotas?enterprise=${e.id}`),
+                      },
+                      ...(live
+                        ? [
+                            {
+                              key: 'revoke',
+                              danger: true,
+                              icon: <StopOutlined />,
+                              label: <span data-testid="revoke-certification">{t('enterprises.revoke')}</span>,
+                              onClick: () => confirmRevoke(e),
+                            },
+                          ]
+                        : []),
+                    ]}
+                    testId="enterprise-more"
+                  />
+                );
+              },
             },
           ]}
         />
@@ -370,7 +525,7 @@ export function EnterprisesPage() {
           <Typography.Text type="secondary">{t('enterprises.subtitle')}</Typography.Text>
         </div>
       </div>
-      <Card className="section-card">
+      <Card className="section-card table-card">
         <Tabs
           activeKey={tab}
           onChange={(k) => setParams(k === 'groups' ? { tab: k } : {}, { replace: true })}

@@ -1,4 +1,4 @@
-import { EditOutlined, PlusOutlined, ReloadOutlined, SaveOutlined } from '@ant-design/icons';
+import { PlusOutlined, ReloadOutlined, SaveOutlined } from '@ant-design/icons';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import {
   Alert,
@@ -15,11 +15,8 @@ import {
   Radio,
   Row,
   Select,
-  Skeleton,
   Space,
   Switch,
-  Table,
-  Tag,
   TreeSelect,
   Typography,
 } from 'antd';
@@ -38,9 +35,8 @@ import {
   type ProgrammeInput,
   type SettlementMode,
 } from '../../api/vouchers';
-import { fenToYuanString, formatFen, formatFenCompact, parseYuanToFen } from '../../ui/money';
+import { fenToYuanString, parseYuanToFen } from '../../ui/money';
 import { localName } from '../../ui/names';
-import { EmptyState, ErrorState } from '../../ui/states';
 import { dayjs } from '../../ui/time';
 import { useDocumentTitle } from '../../ui/useDocumentTitle';
 import { YuanInput } from '../../ui/YuanInput';
@@ -50,10 +46,9 @@ import {
   issueInputOf,
   issueValuesOf,
   IssueModeCard,
-  IssueModeTag,
   type IssueValues,
 } from '../applications/IssueModeFields';
-import { QuotaBar } from './MyVouchersPage';
+import { BudgetCell, ProgrammesTable } from './ProgrammesTable';
 import {
   CountyRatioCard,
   EffectiveCard,
@@ -65,7 +60,6 @@ import {
 } from './RuleFields';
 import { useProgrammes, voucherKeys } from './queries';
 import { ProgrammeStageFields } from '../settlement/ProgrammeStageFields';
-import { ProgrammeStatusTag } from './tags';
 
 const HOME_PROVINCE = '山东省';
 
@@ -199,32 +193,7 @@ const toTree = (nodes: CategoryNode[], lang: string): TreeOption[] =>
     children: n.children.length ? toTree(n.children, lang) : undefined,
   }));
 
-/**
- * A budget and how much of it is used, reserved and still free. Another city's programme comes
- * without its figures (a city's finance office reads its terms only): the cell says so.
- */
-export function BudgetCell({ p }: { p: Programme }) {
-  const { t, i18n } = useTranslation();
-  const money = (fen: number) => formatFenCompact(fen, i18n.language);
-  const { budgetFen, budgetUsedFen, budgetReservedFen, budgetAvailableFen } = p;
-  if (budgetFen === null || budgetUsedFen === null || budgetReservedFen === null || budgetAvailableFen === null)
-    return (
-      <Typography.Text type="secondary" className="small-text" data-testid="programme-budget-hidden">
-        {t('programmes.budgetHidden')}
-      </Typography.Text>
-    );
-  return (
-    <div className="budget-cell" data-testid="programme-budget" data-available-fen={budgetAvailableFen}>
-      <div className="money-cell">{money(budgetFen)}</div>
-      <QuotaBar capFen={budgetFen} usedFen={budgetUsedFen} reservedFen={budgetReservedFen} />
-      <div className="budget-cell__legend">
-        {t('programmes.budgetUsed', { amount: money(budgetUsedFen) })} ·{' '}
-        {t('programmes.budgetReserved', { amount: money(budgetReservedFen) })} ·{' '}
-        {t('programmes.budgetAvailable', { amount: money(budgetAvailableFen) })}
-      </div>
-    </div>
-  );
-}
+export { BudgetCell };
 
 function ProgrammeForm({ programme, onDone }: { programme: Programme | null; onDone: () => void }) {
   const { t, i18n } = useTranslation();
@@ -554,19 +523,12 @@ function ProgrammeForm({ programme, onDone }: { programme: Programme | null; onD
 
 /** `/admin/programmes`: the voucher programmes, their rules and budgets. */
 export function ProgrammesPage() {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const screens = Grid.useBreakpoint();
   const phone = screens.md === false;
   const list = useProgrammes();
-  const cities = useCities();
   const [editing, setEditing] = useState<Programme | 'new' | null>(null);
   useDocumentTitle(t('programmes.title'));
-  const cityName = (code: string | null) => {
-    const c = code ? cities.data?.find((x) => x.code === code) : undefined;
-    return c ? localName(c, i18n.language) : code;
-  };
-  const items = [...(list.data ?? [])].sort((a, b) => b.year - a.year || a.name.localeCompare(b.name));
-  const money = (fen: number) => formatFenCompact(fen, i18n.language);
 
   return (
     <div className="lab-page">
@@ -581,147 +543,7 @@ export function ProgrammesPage() {
           {t('programmes.add')}
         </Button>
       </div>
-      <Card className="section-card">
-        {list.isError ? (
-          <ErrorState error={list.error} onRetry={() => void list.refetch()} />
-        ) : phone ? (
-          <ul className="lab-list" data-testid="programmes">
-            {list.isPending ? <Skeleton active paragraph={{ rows: 4 }} /> : null}
-            {!list.isPending && items.length === 0 ? <EmptyState title={t('programmes.empty')} /> : null}
-            {items.map((p) => (
-              <li key={p.id} className="lab-list__item ant-table-row programme-item">
-                <div className="lab-list__main">
-                  <div className="lab-list__name">{p.name}</div>
-                  <div className="lab-list__meta">
-                    {p.year} · {p.issuerCityCode ? cityName(p.issuerCityCode) : p.province} ·{' '}
-                    {t(`voucher.settlementModeShort.${p.settlementMode}`)} · {p.startsOn} – {p.useBy}
-                  </div>
-                  <div className="lab-list__tags">
-                    <ProgrammeStatusTag status={p.status} />
-                    <IssueModeTag p={p} />
-                    <Tag>
-                      {Object.keys(p.ratioRules.byCity).length
-                        ? t('programmes.ratioSummary', {
-                            base: p.ratioRules.basePercent,
-                            n: Object.keys(p.ratioRules.byCity).length,
-                          })
-                        : t('programmes.ratioBase', { base: p.ratioRules.basePercent })}
-                    </Tag>
-                  </div>
-                  <BudgetCell p={p} />
-                </div>
-                <Button icon={<EditOutlined />} onClick={() => setEditing(p)} data-testid="edit-programme">
-                  {t('common.edit')}
-                </Button>
-              </li>
-            ))}
-          </ul>
-        ) : (
-          <Table<Programme>
-            rowKey="id"
-            size="middle"
-            loading={list.isPending}
-            dataSource={items}
-            pagination={false}
-            scroll={{ x: 'max-content' }}
-            data-testid="programmes"
-            locale={{ emptyText: list.isPending ? ' ' : <EmptyState title={t('programmes.empty')} /> }}
-            columns={[
-              {
-                key: 'programme',
-                title: t('programmes.columns.programme'),
-                render: (_, p) => (
-                  <div className="lab-name">
-                    <Typography.Text strong>{p.name}</Typography.Text>
-                    <Typography.Text type="secondary" className="small-text">
-                      {p.year} · {p.issuerCityCode ? cityName(p.issuerCityCode) : p.province} ·{' '}
-                      {t(`voucher.settlementModeShort.${p.settlementMode}`)}
-                    </Typography.Text>
-                    {p.quotaCount !== null ? (
-                      <Typography.Text type="secondary" className="small-text">
-                        {t('programmes.quotaCount', { n: p.quotaCount })}
-                      </Typography.Text>
-                    ) : null}
-                  </div>
-                ),
-              },
-              {
-                key: 'rules',
-                title: t('programmes.columns.ratio'),
-                render: (_, p) => (
-                  <div className="use-cell">
-                    <span className="nowrap">
-                      {Object.keys(p.ratioRules.byCity).length
-                        ? t('programmes.ratioSummary', {
-                            base: p.ratioRules.basePercent,
-                            n: Object.keys(p.ratioRules.byCity).length,
-                          })
-                        : t('programmes.ratioBase', { base: p.ratioRules.basePercent })}
-                    </span>
-                    {p.ratioRules.sameCityTopUpPercent ? (
-                      <Typography.Text type="secondary" className="small-text">
-                        {t('programmes.topUpSummary', { n: p.ratioRules.sameCityTopUpPercent })}
-                      </Typography.Text>
-                    ) : null}
-                    <Typography.Text type="secondary" className="small-text nowrap">
-                      {t('programmes.capSummary', { enterprise: money(p.enterpriseYearCapFen) })}
-                      {p.orderCapFen
-                        ? ` · ${t('programmes.orderCapSummary', { amount: formatFen(p.orderCapFen) })}`
-                        : ''}
-                    </Typography.Text>
-                  </div>
-                ),
-              },
-              {
-                key: 'budget',
-                title: t('programmes.columns.budget'),
-                render: (_, p) => <BudgetCell p={p} />,
-              },
-              {
-                key: 'period',
-                title: t('programmes.period'),
-                responsive: ['lg'],
-                render: (_, p) => (
-                  <div className="use-cell nowrap">
-                    <span>
-                      {p.startsOn} – {p.useBy}
-                    </span>
-                    <Typography.Text type="secondary" className="small-text">
-                      {t('programmes.claimBy')} {p.claimBy}
-                    </Typography.Text>
-                  </div>
-                ),
-              },
-              {
-                key: 'status',
-                title: t('programmes.columns.status'),
-                render: (_, p) => (
-                  <Space size={4} wrap>
-                    <ProgrammeStatusTag status={p.status} />
-                    <IssueModeTag p={p} />
-                    {p.allowOutOfProvince ? <Tag>{t('programmes.outOfProvinceTag')}</Tag> : null}
-                  </Space>
-                ),
-              },
-              {
-                key: 'actions',
-                title: '',
-                render: (_, p) => (
-                  <Button
-                    type="link"
-                    size="small"
-                    icon={<EditOutlined />}
-                    onClick={() => setEditing(p)}
-                    data-testid="edit-programme"
-                  >
-                    {t('common.edit')}
-                  </Button>
-                ),
-              },
-            ]}
-          />
-        )}
-      </Card>
+      <ProgrammesTable list={list} phone={phone} onEdit={setEditing} />
       <Drawer
         open={editing !== null}
         onClose={() => setEditing(null)}

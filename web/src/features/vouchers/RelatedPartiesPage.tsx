@@ -1,12 +1,21 @@
-import { DeleteOutlined, PlusOutlined } from '@ant-design/icons';
+import { DeleteOutlined, FilterOutlined, PlusOutlined, SearchOutlined } from '@ant-design/icons';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { App as AntApp, Button, Card, Form, Input, Modal, Popconfirm, Select, Table, Tag, Typography } from 'antd';
+import { App as AntApp, Button, Card, Form, Input, Modal, Select, Table, Tag, Typography } from 'antd';
+import type { ButtonProps, TableProps } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { RELATION_KINDS, voucherApi, type RelatedParty, type RelatedPartyInput } from '../../api/vouchers';
+import {
+  RELATION_KINDS,
+  voucherApi,
+  type RelatedParty,
+  type RelatedPartyInput,
+  type RelationKind,
+} from '../../api/vouchers';
 import { localName } from '../../ui/names';
 import { EmptyState, ErrorState } from '../../ui/states';
 import { formatDateTime } from '../../ui/time';
+import { RowActions } from '../../ui/RowActions';
+import { useDebounced } from '../../ui/useDebounced';
 import { useDocumentTitle } from '../../ui/useDocumentTitle';
 import { useInstitutions } from '../catalog/queries';
 import { EnterprisePicker } from './EnterprisePicker';
@@ -14,14 +23,37 @@ import { useRelatedParties, voucherKeys } from './queries';
 import { useFailedToast } from './useFailedToast';
 
 const HOME_ZONE = 'Asia/Shanghai';
+const PAGE_SIZE = 20;
+type RelatedSort = 'newest' | 'oldest' | 'enterprise';
+const SORT_PARAMS: Record<RelatedSort, { sort?: 'declared' | 'enterprise'; order?: 'asc' | 'desc' }> = {
+  newest: {},
+  oldest: { sort: 'declared', order: 'asc' },
+  enterprise: { sort: 'enterprise', order: 'asc' },
+};
 
-/** `/admin/related-parties`: declared relations between enterprises and providers (no voucher between them). */
+/**
+ * `/admin/related-parties`: declared relations between enterprises and providers (no voucher between
+ * them), searched by either name, filtered by relation or enterprise, sorted and paged on the server.
+ */
 export function RelatedPartiesPage() {
   const { t, i18n } = useTranslation();
-  const { message } = AntApp.useApp();
+  const { message, modal } = AntApp.useApp();
   const qc = useQueryClient();
   const failed = useFailedToast();
-  const list = useRelatedParties();
+  const [q, setQ] = useState('');
+  const [relation, setRelation] = useState<RelationKind | ''>('');
+  const [sort, setSort] = useState<RelatedSort>('newest');
+  const [enterpriseId, setEnterpriseId] = useState<number | undefined>(undefined);
+  const [page, setPage] = useState(1);
+  const query = useDebounced(q.trim(), 300);
+  const list = useRelatedParties({
+    q: query || undefined,
+    relation: relation || undefined,
+    enterpriseId,
+    ...SORT_PARAMS[sort],
+    offset: (page - 1) * PAGE_SIZE,
+    limit: PAGE_SIZE,
+  });
   const [open, setOpen] = useState(false);
   const [form] = Form.useForm<RelatedPartyInput>();
   const institutions = useInstitutions(undefined, open);
@@ -45,7 +77,39 @@ export function RelatedPartiesPage() {
     },
     onError: failed,
   });
-  const items = [...(list.data ?? [])].sort((a, b) => Date.parse(b.declaredAt) - Date.parse(a.declaredAt));
+  const items = list.data?.items ?? [];
+  const total = list.data?.total ?? 0;
+  const busy = list.isPending || list.isFetching;
+  /** A changed filter or search starts again at the first page. */
+  const from1 =
+    <T,>(set: (v: T) => void) =>
+    (v: T) => {
+      set(v);
+      setPage(1);
+    };
+  const onTableChange: TableProps<RelatedParty>['onChange'] = (_p, filters, sorter, extra) => {
+    if (extra.action === 'filter') {
+      from1(setRelation)(((filters.relation?.[0] as RelationKind | undefined) ?? '') as RelationKind | '');
+      return;
+    }
+    if (extra.action !== 'sort') return;
+    const s = Array.isArray(sorter) ? sorter[0] : sorter;
+    const next: RelatedSort =
+      s?.columnKey === 'enterprise' && s.order
+        ? 'enterprise'
+        : s?.columnKey === 'declaredAt' && s.order === 'ascend'
+          ? 'oldest'
+          : 'newest';
+    from1(setSort)(next);
+  };
+  const confirmDelete = (r: RelatedParty) =>
+    modal.confirm({
+      title: t('related.deleteConfirm'),
+      okButtonProps: { danger: true, 'data-testid': 'delete-related-ok' } as ButtonProps,
+      okText: t('voucherAdmin.related.delete'),
+      cancelText: t('common.cancel'),
+      onOk: () => remove.mutateAsync(r.id),
+    });
 
   return (
     <div className="lab-page">
@@ -60,57 +124,148 @@ export function RelatedPartiesPage() {
           {t('related.add')}
         </Button>
       </div>
-      <Card className="section-card">
-        {list.isError ? (
+      <Card className="section-card table-card">
+        <div className="filter-bar">
+          <Input
+            allowClear
+            prefix={<SearchOutlined />}
+            placeholder={t('voucherAdmin.related.search')}
+            value={q}
+            onChange={(e) => from1(setQ)(e.target.value)}
+            className="filter-bar__wide"
+            data-testid="related-search"
+          />
+          <Select<RelationKind | ''>
+            value={relation}
+            onChange={from1(setRelation)}
+            className="filter-bar__narrow"
+            data-testid="related-relation-filter"
+            options={[
+              { value: '', label: t('voucherAdmin.related.allRelations') },
+              ...RELATION_KINDS.map((k) => ({ value: k, label: t(`voucher.relation.${k}`) })),
+            ]}
+          />
+          <Select<RelatedSort>
+            value={sort}
+            onChange={from1(setSort)}
+            className="filter-bar__narrow"
+            aria-label={t('catalog.sort')}
+            data-testid="related-sort"
+            options={(Object.keys(SORT_PARAMS) as RelatedSort[]).map((v) => ({
+              value: v,
+              label: t(`voucherAdmin.related.sort.${v}`),
+            }))}
+          />
+          {enterpriseId ? (
+            <Tag closable onClose={() => from1(setEnterpriseId)(undefined)} data-testid="related-enterprise-filter">
+              {t('related.enterprise')}：
+              {items.find((r) => r.enterprise.id === enterpriseId)?.enterprise.name ?? `#${enterpriseId}`}
+            </Tag>
+          ) : null}
+        </div>
+        {list.isError && !list.data ? (
           <ErrorState error={list.error} onRetry={() => void list.refetch()} />
         ) : (
           <Table<RelatedParty>
             rowKey="id"
             size="middle"
-            loading={list.isPending}
+            loading={busy}
             dataSource={items}
-            pagination={items.length > 20 ? { pageSize: 20, showSizeChanger: false } : false}
-            scroll={{ x: 'max-content' }}
+            tableLayout="fixed"
+            scroll={{ x: 820 }}
+            onChange={onTableChange}
             data-testid="related-parties"
+            data-busy={busy ? 'true' : 'false'}
+            data-total={total}
             locale={{ emptyText: list.isPending ? ' ' : <EmptyState title={t('related.empty')} /> }}
+            pagination={{
+              current: page,
+              pageSize: PAGE_SIZE,
+              total,
+              showSizeChanger: false,
+              showTotal: (n) => t('work.table.total', { total: n.toLocaleString() }),
+              onChange: setPage,
+              hideOnSinglePage: true,
+            }}
             columns={[
-              { key: 'enterprise', title: t('related.enterprise'), render: (_, r) => r.enterprise.name },
-              { key: 'provider', title: t('related.provider'), render: (_, r) => r.provider.name },
+              {
+                key: 'enterprise',
+                title: t('related.enterprise'),
+                ellipsis: true,
+                sorter: true,
+                sortOrder: sort === 'enterprise' ? 'ascend' : null,
+                sortDirections: ['ascend'],
+                render: (_, r) => (
+                  <Typography.Text strong ellipsis title={r.enterprise.name} data-testid="related-enterprise-name">
+                    {r.enterprise.name}
+                  </Typography.Text>
+                ),
+              },
+              {
+                key: 'provider',
+                title: t('related.provider'),
+                ellipsis: true,
+                render: (_, r) => (
+                  <Typography.Text ellipsis title={r.provider.name}>
+                    {r.provider.name}
+                  </Typography.Text>
+                ),
+              },
               {
                 key: 'relation',
                 title: t('related.relation'),
+                width: 150,
+                filters: RELATION_KINDS.map((k) => ({ value: k, text: t(`voucher.relation.${k}`) })),
+                filterMultiple: false,
+                filteredValue: relation ? [relation] : null,
                 render: (_, r) => <Tag color="volcano">{t(`voucher.relation.${r.relation}`)}</Tag>,
               },
               {
                 key: 'note',
                 title: t('related.note'),
-                responsive: ['md'],
+                ellipsis: true,
+                responsive: ['xl'],
                 render: (_, r) => r.note || t('common.none'),
               },
               {
                 key: 'declaredAt',
                 title: t('related.declaredAt'),
+                width: 160,
                 responsive: ['lg'],
+                sorter: true,
+                sortOrder: sort === 'newest' ? 'descend' : sort === 'oldest' ? 'ascend' : null,
+                sortDirections: ['descend', 'ascend'],
                 render: (_, r) => formatDateTime(r.declaredAt, HOME_ZONE, i18n.language),
               },
               {
                 key: 'actions',
-                title: '',
+                title: t('voucherAdmin.actions'),
+                width: 110,
+                fixed: 'right',
                 render: (_, r) => (
-                  <Popconfirm
-                    title={t('related.deleteConfirm')}
-                    onConfirm={() => remove.mutate(r.id)}
-                    okButtonProps={{ danger: true }}
-                  >
-                    <Button
-                      type="link"
-                      danger
-                      size="small"
-                      icon={<DeleteOutlined />}
-                      aria-label={t('bookingSettings.deleteClosure')}
-                      data-testid="delete-related"
-                    />
-                  </Popconfirm>
+                  <RowActions
+                    primary={
+                      <Button
+                        type="link"
+                        danger
+                        size="small"
+                        icon={<DeleteOutlined />}
+                        onClick={() => confirmDelete(r)}
+                        data-testid="delete-related"
+                      >
+                        {t('voucherAdmin.related.delete')}
+                      </Button>
+                    }
+                    items={[
+                      {
+                        key: 'enterprise',
+                        icon: <FilterOutlined />,
+                        label: t('voucherAdmin.related.onlyEnterprise'),
+                        onClick: () => from1(setEnterpriseId)(r.enterprise.id),
+                      },
+                    ]}
+                    testId="related-more"
+                  />
                 ),
               },
             ]}

@@ -1,5 +1,10 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { voucherApi } from '../../api/vouchers';
+import {
+  voucherApi,
+  type EnterpriseListParams,
+  type QuotaListParams,
+  type RelatedPartyListParams,
+} from '../../api/vouchers';
 
 export const voucherKeys = {
   mine: ['vouchers', 'mine'] as const,
@@ -7,8 +12,9 @@ export const voucherKeys = {
   programmes: ['vouchers', 'programmes'] as const,
   enterprises: (q: string) => ['vouchers', 'enterprises', q] as const,
   groups: ['vouchers', 'controller-groups'] as const,
+  enterprisePage: (params: EnterpriseListParams) => ['vouchers', 'enterprises', 'page', params] as const,
   related: ['vouchers', 'related-parties'] as const,
-  quotas: (params: { programmeId?: number; enterpriseId?: number }) => ['vouchers', 'quotas', params] as const,
+  quotas: (params: QuotaListParams) => ['vouchers', 'quotas', params] as const,
 };
 
 /** The signed-in researcher's enterprise's quotas. */
@@ -46,11 +52,26 @@ export function useControllerGroups() {
   return useQuery({ queryKey: voucherKeys.groups, queryFn: ({ signal }) => voucherApi.controllerGroups(signal) });
 }
 
-export function useRelatedParties() {
-  return useQuery({ queryKey: voucherKeys.related, queryFn: ({ signal }) => voucherApi.relatedParties(signal) });
+/** A page of the admin list of enterprises (search, city, certification, sort, offset/limit). */
+export function useEnterprisePage(params: EnterpriseListParams) {
+  return useQuery({
+    queryKey: voucherKeys.enterprisePage(params),
+    queryFn: ({ signal }) => voucherApi.enterprisePage(params, signal),
+    placeholderData: keepPreviousData,
+  });
 }
 
-export function useQuotas(params: { programmeId?: number; enterpriseId?: number }, enabled = true) {
+/** A page of related-party declarations. */
+export function useRelatedParties(params: RelatedPartyListParams) {
+  return useQuery({
+    queryKey: [...voucherKeys.related, params],
+    queryFn: ({ signal }) => voucherApi.relatedParties(params, signal),
+    placeholderData: keepPreviousData,
+  });
+}
+
+/** A page of quotas. */
+export function useQuotas(params: QuotaListParams, enabled = true) {
   return useQuery({
     queryKey: voucherKeys.quotas(params),
     queryFn: ({ signal }) => voucherApi.quotas(params, signal),
