@@ -121,6 +121,8 @@ export interface PriceSnapshot {
   /** The rate card item priced (its id, name and unit) and its unit price for the user's type then. */
   rateItemId: number | null;
   itemName: string;
+  /** The item's English name then, if it had one (snapshots before it: absent). */
+  itemNameEn?: string | null;
   unit: 'hour' | 'sample';
   unitFen: number;
   userType: 'internal' | 'academic' | 'enterprise';

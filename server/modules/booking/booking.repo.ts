@@ -1,5 +1,5 @@
 /** SQL of booking: schedules, closures, holidays, training records, bookings and their audit trail. */
-import { and, asc, desc, eq, gt, gte, isNull, lt, ne, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, gte, inArray, isNull, lt, ne, or, sql, type SQL } from 'drizzle-orm';
 import { byEngine, fromBool, fromJson, type Queryable } from '../../../db/port.ts';
 import type { bookingEvents } from '../../../db/schema/index.ts';
 import {
@@ -9,6 +9,7 @@ import {
   holidays,
   instrumentSchedules,
   instruments,
+  rateCardItems,
   trainingRecords,
   users,
   type BookingStatus,
@@ -34,6 +35,17 @@ export interface BookingScope {
   institutionId?: number;
   requesterOrganisationId?: number;
 }
+
+export type RateItemBrief = {
+  id: number;
+  instrumentId: number;
+  unit: 'hour' | 'sample';
+  labelZh: string;
+  labelEn: string | null;
+  internalFen: number;
+  academicFen: number;
+  enterpriseFen: number;
+};
 
 export type InstrumentBrief = {
   id: number;
@@ -529,6 +541,26 @@ export class BookingRepo {
     return this.q.all<InstrumentBrief & InstrumentContact>(byEngine(this.q.engine, INSTRUMENTS_BRIEF_SQL), [
       listParam(this.q.engine, ids),
     ]);
+  }
+
+  /** The rate card items of instruments, in card order (for naming the item an older booking was priced by). */
+  async rateItemsOf(instrumentIds: number[]): Promise<RateItemBrief[]> {
+    if (!instrumentIds.length) return [];
+    return this.q.orm
+      .select({
+        id: rateCardItems.id,
+        instrumentId: rateCardItems.instrumentId,
+        unit: rateCardItems.unit,
+        labelZh: rateCardItems.labelZh,
+        labelEn: rateCardItems.labelEn,
+        internalFen: rateCardItems.internalFen,
+        academicFen: rateCardItems.academicFen,
+        enterpriseFen: rateCardItems.enterpriseFen,
+      })
+      .from(rateCardItems)
+      .where(inArray(rateCardItems.instrumentId, instrumentIds))
+      .orderBy(asc(rateCardItems.instrumentId), asc(rateCardItems.sortOrder), asc(rateCardItems.id))
+      .all();
   }
 
   async calendarToken(userId: number) {

@@ -241,6 +241,20 @@ export const bookingSchema = z.object({
   urgent: z.boolean(),
   fundingSource: z.enum(fundingSources).nullable(),
   userType: z.enum(userTypes),
+  /**
+   * The rate card item the booking is priced by (计价项目): the one it was quoted on, or (orders before price
+   * snapshots) the item it named while still on the card, else the card's first item of its unit. Orders on a
+   * quote name the quote's first line. Null: no item known (the card has none of the unit).
+   */
+  rateItem: z
+    .object({
+      id: z.number().int().nullable(),
+      name: z.string(),
+      nameEn: z.string().nullable(),
+      unit: z.enum(priceUnits),
+      unitFen: z.number().int(),
+    })
+    .nullable(),
   price: priceSchema,
   usage: z
     .object({

@@ -22,6 +22,7 @@ export interface RateCardForPricing {
     id: number;
     unit: 'hour' | 'sample';
     labelZh: string;
+    labelEn?: string | null;
     internalFen: number;
     academicFen: number;
     enterpriseFen: number;
@@ -129,6 +130,7 @@ export function cardOfSnapshot(s: PriceSnapshot): RateCardForPricing {
         id: s.rateItemId ?? 0,
         unit: s.unit,
         labelZh: s.itemName,
+        labelEn: s.itemNameEn ?? null,
         internalFen: s.unitFen,
         academicFen: s.unitFen,
         enterpriseFen: s.unitFen,
@@ -238,6 +240,7 @@ function priceLines(card: RateCardForPricing, req: PricingRequest): PricingResul
   const terms = {
     rateItemId: item.id,
     itemName: item.labelZh,
+    itemNameEn: item.labelEn ?? null,
     unit,
     unitFen,
     userType: req.userType,

@@ -10,15 +10,46 @@ import { formatInstant, parseInstant } from '../../shared/time.ts';
 import type { Actor } from '../auth/actor.ts';
 import { z } from 'zod';
 import type { BookingView, Schedule } from './booking.schemas.ts';
-import type { BookingEventEntry, BookingRepo, BookingRow, InstrumentBrief, InstrumentContact } from './booking.repo.ts';
+import type {
+  BookingEventEntry,
+  BookingRepo,
+  BookingRow,
+  InstrumentBrief,
+  InstrumentContact,
+  RateItemBrief,
+} from './booking.repo.ts';
 import type { BookingContext } from './context.ts';
 import { cancellableUntil } from './decide.ts';
-import { noShowFeeFen } from './pricing.ts';
+import { bookedItem, noShowFeeFen } from './pricing.ts';
 import { rulesOf } from './rules.ts';
 import type { BookingAction } from './state-machine.ts';
 import { actionWindow, type ActionWindow } from './timing.ts';
 
 const listCursor = z.object({ id: z.number().int().positive() });
+
+/**
+ * The rate card item a booking is priced by: from the terms it was quoted on, else (orders before snapshots)
+ * the item completion prices it by on today's card (`items`: the instrument's items, in card order).
+ */
+export function rateItemOf(b: BookingRow, items: RateItemBrief[] | undefined): BookingView['rateItem'] {
+  const s = b.priceSnapshot;
+  if (s) {
+    // The English name: the snapshot's, else the item's while it is still on the card under the same name.
+    const same = items?.find((i) => i.id === s.rateItemId && i.labelZh === s.itemName);
+    return {
+      id: s.rateItemId,
+      name: s.itemName,
+      nameEn: s.itemNameEn ?? same?.labelEn ?? null,
+      unit: s.unit,
+      unitFen: s.unitFen,
+    };
+  }
+  const item = items ? bookedItem({ items }, b.mode === 'machine_time' ? 'hour' : 'sample', b.rateItemId) : undefined;
+  if (!item) return null;
+  const unitFen =
+    b.userType === 'internal' ? item.internalFen : b.userType === 'academic' ? item.academicFen : item.enterpriseFen;
+  return { id: item.id, name: item.labelZh, nameEn: item.labelEn ?? null, unit: item.unit, unitFen };
+}
 
 /** A price nobody split: all of it self-paid. */
 export function plainPrice(totalFen: number, lines: PriceLine[]): BookingView['price'] {
@@ -136,6 +167,7 @@ export class BookingViews {
       undefined,
       new Map([[instrument.id, rules]]),
       new Map([[b.id, entries]]),
+      new Map(),
     )[0]!;
   }
 
@@ -151,7 +183,12 @@ export class BookingViews {
       rulesByInstrument.set(id, rulesOf(instruments.get(id)!.timeZone, await repo.schedule(id)));
     }
     const events = await repo.eventsOf(rows.map((r) => r.id));
-    return this.build(rows, instruments, people, moneyOf, rulesByInstrument, events);
+    // Rate items: for naming the item of orders without price snapshots, or a snapshot's English name.
+    const needItems = [...new Set(rows.filter((r) => !r.priceSnapshot?.itemNameEn).map((r) => r.instrumentId))];
+    const items = new Map<number, RateItemBrief[]>();
+    for (const i of await repo.rateItemsOf(needItems))
+      items.set(i.instrumentId, [...(items.get(i.instrumentId) ?? []), i]);
+    return this.build(rows, instruments, people, moneyOf, rulesByInstrument, events, items);
   }
 
   private build(
@@ -161,6 +198,7 @@ export class BookingViews {
     moneyOf: Awaited<ReturnType<NonNullable<BookingContext['hooks']>['money']>> | undefined,
     rulesByInstrument: Map<number, Schedule>,
     events: Map<number, BookingEventEntry[]>,
+    rateItems: Map<number, RateItemBrief[]>,
   ): BookingView[] {
     const now = this.ctx.clock.now();
     return rows.map((b) => {
@@ -222,6 +260,7 @@ export class BookingViews {
         urgent: b.urgent,
         fundingSource: b.fundingSource ?? null,
         userType: b.userType,
+        rateItem: rateItemOf(b, rateItems.get(b.instrumentId)),
         price: money?.price ?? plainPrice(b.quotedFen, b.priceLines),
         usage:
           b.status === 'completed'

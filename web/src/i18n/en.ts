@@ -12,6 +12,7 @@ import { en as importsPart } from './parts/imports';
 import { en as listingPart } from './parts/listing';
 import { en as needsPart } from './parts/needs';
 import { en as workPart } from './parts/work';
+import { en as voucherAdminPart } from './parts/voucherAdmin';
 
 const en: Resources = {
   account: accountPart,
@@ -27,6 +28,7 @@ const en: Resources = {
   listing: listingPart,
   needs: needsPart,
   work: workPart,
+  voucherAdmin: voucherAdminPart,
   app: {
     name: 'Shandong Large Research Instrument Sharing Platform',
     shortName: 'Shandong Instrument Sharing',
@@ -652,12 +654,12 @@ const en: Resources = {
       freeCancelAny: 'Free cancellation any time before the start',
       afterDeadline: 'After that, ask the instrument manager to cancel.',
       noShowFee: 'Not turning up costs {{percent}}% of the estimated price.',
-      sampleDeadline: 'Wanted by {{date}}; free to withdraw until the lab receives the samples.',
+      sampleDeadline: 'Wanted by {{date}}; free to withdraw until the provider receives the samples.',
       sampleNoDeadline:
-        'No wanted-by date: the lab schedules the work once the samples arrive; free to withdraw until then.',
+        'No wanted-by date: the provider schedules the work once the samples arrive; free to withdraw until then.',
       leadTitle: 'This instrument takes sample jobs',
       leadText:
-        'No machine time to book: describe your samples and send them; the lab runs the tests and issues a report.',
+        'No machine time to book: describe your samples and send them; the provider runs the tests and issues a report.',
       sample: {
         title: 'Samples',
         name: 'Sample name',
@@ -667,7 +669,7 @@ const en: Resources = {
         typeRequired: 'Choose the sample type',
         hazards: 'Hazards',
         hazardsHint:
-          'Declare them truthfully: the lab plans receipt and disposal by them. Choose “None” if there are none.',
+          'Declare them truthfully: the provider plans receipt and disposal by them. Choose “None” if there are none.',
         hazardsRequired: 'Choose the hazards (or “None”)',
         delivery: 'How the samples arrive',
         deliveryRequired: 'Choose how the samples arrive',
@@ -712,6 +714,8 @@ const en: Resources = {
         estimate: 'Estimate',
         final: 'Final',
         finalPending: 'Settled by the actual usage on completion',
+        rateItem: 'Priced by',
+        unitPrice: { hour: '{{price}} per hour', sample: '{{price}} per sample' },
       },
       timeline: {
         submitted: 'Requested',

@@ -34,6 +34,7 @@ import { RefundButton } from './RefundButton';
 import { formatFen } from '../../ui/money';
 import { PlaceCard, PriceFlow, timelineOf } from './CheckoutParts';
 import { bookingReason } from '../../i18n/codes';
+import { isEnglish } from '../../i18n';
 
 /** What the server keeps (it reads the type from the file's bytes): PDF, images, Office documents, zip. */
 const REPORT_ACCEPT = '.pdf,.png,.jpg,.jpeg,.webp,.doc,.docx,.xls,.xlsx,.ppt,.pptx,.zip';
@@ -347,6 +348,17 @@ export function BookingDetailView({ booking: b, viewer }: { booking: Booking; vi
               viewer === 'lab' && (b.voucherUse || b.paymentMethod || b.payment) ? <RefundButton booking={b} /> : null
             }
           >
+            {b.rateItem ? (
+              <div className="bk-rate-item" data-testid="booking-rate-item" data-rate-item-id={b.rateItem.id ?? ''}>
+                <Typography.Text type="secondary">{t('booking.order.price.rateItem')}</Typography.Text>
+                <span className="bk-rate-item__name">
+                  {isEnglish(lang) && b.rateItem.nameEn ? b.rateItem.nameEn : b.rateItem.name}
+                </span>
+                <Typography.Text type="secondary" className="bk-rate-item__price">
+                  {t(`booking.order.price.unitPrice.${b.rateItem.unit}`, { price: formatFen(b.rateItem.unitFen) })}
+                </Typography.Text>
+              </div>
+            ) : null}
             <PriceFlow booking={b} />
             {b.voucherUse || b.paymentMethod || b.payment ? (
               <div className="bk-price-block__payment" data-testid="booking-payment-card">

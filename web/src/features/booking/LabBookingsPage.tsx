@@ -20,6 +20,42 @@ import { useBookingList } from './queries';
 /** The province's zone: the lab's day and week boundaries. */
 const HOME_ZONE = 'Asia/Shanghai';
 
+/** A sample job's samples as the lab needs them to receive the job: name, type, count, hazards, how they arrive. */
+function SampleLine({ b }: { b: Booking }) {
+  const { t } = useTranslation();
+  const s = b.sample;
+  if (!s) return null;
+  const what = [
+    s.name,
+    s.type ? t(`booking.order.sample.types.${s.type}`) : null,
+    b.sampleCount ? t('booking.fields.samples', { n: b.sampleCount }) : null,
+  ].filter(Boolean);
+  return (
+    <div className="bk-item__sample" data-testid="lab-booking-sample">
+      <span>
+        <Typography.Text type="secondary">{t('booking.order.sample.title')}</Typography.Text>{' '}
+        <span data-testid="lab-booking-sample-name">{what.join(' · ') || t('common.none')}</span>
+      </span>
+      {s.hazards ? (
+        <span className="bk-item__hazards" data-testid="lab-booking-sample-hazards">
+          <Typography.Text type="secondary">{t('booking.order.sample.hazards')}</Typography.Text>{' '}
+          {s.hazards.map((h) => (
+            <Tag key={h} color={h === 'none' ? 'default' : 'orange'}>
+              {t(`booking.order.sample.hazardCodes.${h}`)}
+            </Tag>
+          ))}
+        </span>
+      ) : null}
+      {s.delivery ? (
+        <span data-testid="lab-booking-sample-delivery" data-delivery={s.delivery}>
+          <Typography.Text type="secondary">{t('booking.order.sample.delivery')}</Typography.Text>{' '}
+          {t(`booking.order.sample.deliveries.${s.delivery}`)}
+        </span>
+      ) : null}
+    </div>
+  );
+}
+
 function LabBookingRow({ b }: { b: Booking }) {
   const { t } = useTranslation();
   const price = b.finalPrice ?? b.price;
@@ -34,14 +70,15 @@ function LabBookingRow({ b }: { b: Booking }) {
         </div>
         <div className="bk-item__meta">
           #{b.id} · {t(`booking.mode.${b.mode}`)}
-          {b.sampleCount ? ` · ${t('booking.fields.samples', { n: b.sampleCount })}` : ''} · {b.requester.name} ·{' '}
-          {b.requester.organisationName}
+          {b.sampleCount && !b.sample ? ` · ${t('booking.fields.samples', { n: b.sampleCount })}` : ''} ·{' '}
+          {b.requester.name} · {b.requester.organisationName}
           {b.urgent ? (
             <Tag color="red" icon={<ThunderboltOutlined />} className="bk-urgent">
               {t('booking.fields.urgent')}
             </Tag>
           ) : null}
         </div>
+        <SampleLine b={b} />
         {b.voucherUse || b.payment || b.paymentMethod ? (
           <div className="bk-item__meta">
             <PaymentSummary booking={b} compact />

@@ -1,6 +1,19 @@
 import { CheckCircleOutlined, ReloadOutlined, SearchOutlined, WarningOutlined } from '@ant-design/icons';
 import { keepPreviousData, useInfiniteQuery, useQuery } from '@tanstack/react-query';
-import { Alert, Button, Card, DatePicker, Grid, Input, Select, Skeleton, Table, Tag, Typography } from 'antd';
+import {
+  Alert,
+  Button,
+  Card,
+  DatePicker,
+  Grid,
+  Input,
+  Pagination,
+  Select,
+  Skeleton,
+  Table,
+  Tag,
+  Typography,
+} from 'antd';
 import type { Dayjs } from 'dayjs';
 import { useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -21,11 +34,18 @@ import { accountLabel, codeLabel } from '../../i18n/codes';
 import { formatFen } from '../../ui/money';
 import { EmptyState, ErrorState } from '../../ui/states';
 import { formatDateTime, toIso, zonedInstant } from '../../ui/time';
+import { useCursorPage } from '../../ui/cursorPages';
 import { useDebounced } from '../../ui/useDebounced';
 import { useDocumentTitle } from '../../ui/useDocumentTitle';
+import '../../ui/tables.css';
 
 const HOME_ZONE = 'Asia/Shanghai';
-const PAGE = 50;
+/** Transfers a page: a table page on a desktop, fewer cards on a phone (the page stays a few screens tall). */
+const PAGE = 20;
+const PHONE_PAGE = 10;
+/** Accounts a page: the desktop table's, and the phone's cards. */
+const ACCOUNTS_PAGE = 20;
+const PHONE_ACCOUNTS_PAGE = 10;
 
 const STATE_COLOR: Record<TransferState, string> = {
   posted: 'green',
@@ -39,6 +59,12 @@ const ledgerKeys = {
   accounts: (params: { kind?: LedgerAccountKind; q?: string }) => ['ledger', 'accounts', params] as const,
   transfers: (params: TransferParams) => ['ledger', 'transfers', params] as const,
 };
+
+/** A page number that starts again at 1 whenever `key` (the search it pages) changes. */
+function usePageOf(key: string): [number, (page: number) => void] {
+  const [at, setAt] = useState({ key, page: 1 });
+  return [at.key === key ? at.page : 1, (page: number) => setAt({ key, page })];
+}
 
 /** The result of re-deriving every balance from the transfers: balanced, or where it is not. */
 function CheckBanner() {
@@ -134,7 +160,12 @@ function AccountsCard({ onShowTransfers, phone }: { onShowTransfers: (a: Account
     queryFn: ({ signal }) => ledgerApi.accounts(params, signal),
     placeholderData: keepPreviousData,
   });
-  const items = list.data ?? [];
+  const all = list.data ?? [];
+  // The phone's cards are paged here too (the list is the whole scope's accounts, read in one answer).
+  const [page, setPage] = usePageOf(`${kind ?? ''}|${query}`);
+  const pageCount = Math.max(1, Math.ceil(all.length / PHONE_ACCOUNTS_PAGE));
+  const shown = Math.min(page, pageCount);
+  const items = phone ? all.slice((shown - 1) * PHONE_ACCOUNTS_PAGE, shown * PHONE_ACCOUNTS_PAGE) : all;
   return (
     <Card className="section-card" title={t('ledger.accounts')} data-testid="ledger-accounts-card">
       <div className="filter-bar">
@@ -181,6 +212,18 @@ function AccountsCard({ onShowTransfers, phone }: { onShowTransfers: (a: Account
               </div>
             </li>
           ))}
+          {all.length > PHONE_ACCOUNTS_PAGE ? (
+            <Pagination
+              simple
+              current={shown}
+              pageSize={PHONE_ACCOUNTS_PAGE}
+              total={all.length}
+              showSizeChanger={false}
+              onChange={setPage}
+              className="table-pager"
+              data-testid="accounts-pager"
+            />
+          ) : null}
         </ul>
       ) : (
         <Table<Account>
@@ -188,7 +231,7 @@ function AccountsCard({ onShowTransfers, phone }: { onShowTransfers: (a: Account
           size="small"
           loading={list.isPending || list.isFetching}
           dataSource={items}
-          pagination={items.length > 20 ? { pageSize: 20, showSizeChanger: false } : false}
+          pagination={items.length > ACCOUNTS_PAGE ? { pageSize: ACCOUNTS_PAGE, showSizeChanger: false } : false}
           scroll={{ x: 'max-content' }}
           data-testid="ledger-accounts"
           locale={{ emptyText: list.isPending ? ' ' : <EmptyState title={t('ledger.accountsEmpty')} /> }}
@@ -294,10 +337,13 @@ function TransfersCard({
       state: filters.state,
       from: filters.range ? toIso(zonedInstant(filters.range[0].format('YYYY-MM-DD'), '00:00', HOME_ZONE)) : undefined,
       to: filters.range ? toIso(zonedInstant(filters.range[1].format('YYYY-MM-DD'), '24:00', HOME_ZONE)) : undefined,
-      limit: PAGE,
+      limit: phone ? PHONE_PAGE : PAGE,
     }),
-    [filters.accountId, filters.state, filters.range, booking, code],
+    [filters.accountId, filters.state, filters.range, booking, code, phone],
   );
+  const pageSize = params.limit!;
+  // Numbered pages over the server's cursor: a new search (or page size) starts again at its first page.
+  const [page, setPage] = usePageOf(JSON.stringify(params));
   const list = useInfiniteQuery({
     queryKey: ledgerKeys.transfers(params),
     initialPageParam: null as string | null,
@@ -305,7 +351,11 @@ function TransfersCard({
     getNextPageParam: (last) => last.nextCursor,
     placeholderData: keepPreviousData,
   });
-  const items = useMemo(() => list.data?.pages.flatMap((p) => p.items) ?? [], [list.data]);
+  const current = useCursorPage(list, page);
+  const items = current.items;
+  const fetched = useMemo(() => list.data?.pages.reduce((n, p) => n + p.items.length, 0) ?? 0, [list.data]);
+  // No total from the cursor: the pages fetched, and one more while the server has more.
+  const known = fetched + (list.hasNextPage ? pageSize : 0);
   const filtered =
     filters.accountId !== undefined || !!booking || !!code || filters.state !== undefined || filters.range !== null;
   const account = (a: Transfer['debitAccount']) => (
@@ -377,7 +427,7 @@ function TransfersCard({
       ) : (
         <>
           {phone ? (
-            <ul className="lab-list" data-testid="ledger-transfers">
+            <ul className="lab-list" data-testid="ledger-transfers" data-page={page}>
               {list.isPending ? <Skeleton active paragraph={{ rows: 6 }} /> : null}
               {!list.isPending && items.length === 0 ? <EmptyState title={t('ledger.transfersEmpty')} /> : null}
               {items.map((x) => (
@@ -410,11 +460,12 @@ function TransfersCard({
             <Table<Transfer>
               rowKey="id"
               size="small"
-              loading={list.isPending || (list.isFetching && !list.isFetchingNextPage)}
+              loading={list.isPending || current.loading || (list.isFetching && !list.isFetchingNextPage)}
               dataSource={items}
               pagination={false}
               scroll={{ x: 'max-content' }}
               data-testid="ledger-transfers"
+              data-page={page}
               locale={{ emptyText: list.isPending ? ' ' : <EmptyState title={t('ledger.transfersEmpty')} /> }}
               columns={[
                 {
@@ -467,20 +518,18 @@ function TransfersCard({
               ]}
             />
           )}
-          <div className="results-more">
-            {list.data ? (
-              <Typography.Text type="secondary">{t('ledger.loaded', { n: items.length })}</Typography.Text>
-            ) : null}
-            {list.hasNextPage ? (
-              <Button
-                onClick={() => void list.fetchNextPage()}
-                loading={list.isFetchingNextPage}
-                data-testid="transfers-more"
-              >
-                {t('common.loadMore')}
-              </Button>
-            ) : null}
-          </div>
+          <Pagination
+            current={page}
+            pageSize={pageSize}
+            total={Math.max(known, page * pageSize)}
+            showSizeChanger={false}
+            simple={phone}
+            onChange={setPage}
+            hideOnSinglePage
+            disabled={current.loading}
+            className="table-pager"
+            data-testid="transfers-pager"
+          />
         </>
       )}
     </Card>

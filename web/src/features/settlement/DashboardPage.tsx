@@ -169,7 +169,7 @@ function Figures({ data }: { data: Dashboard }) {
     number
   >;
   return (
-    <div className="kpi-grid" data-testid="dashboard-figures">
+    <div className={`kpi-grid kpi-grid--${MONEY_KINDS.length}`} data-testid="dashboard-figures">
       {MONEY_KINDS.map((k) => (
         <div
           key={k}

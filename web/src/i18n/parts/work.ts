@@ -51,7 +51,7 @@ export const zh = {
 export const en: typeof zh = {
   claimsGate: {
     title: 'Your enterprise has nothing to claim itself',
-    text: 'Every voucher your enterprise holds is deducted at checkout: you pay only your own share, and the provider claims the voucher share from the finance office. “My claims” is for reimbursement vouchers only.',
+    text: 'Every voucher your enterprise holds is settled by direct deduction: the voucher share is deducted at checkout, you pay only your own share, and the provider claims the voucher share from the finance office. “My claims” is for reimbursement (pay all, claim later) vouchers only.',
     vouchers: 'My vouchers',
     bookings: 'My bookings',
   },
