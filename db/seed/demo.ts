@@ -11,6 +11,7 @@
 import type { Database } from '../port.ts';
 import { SqliteDatabase } from '../sqlite.ts';
 import { advanceIdentities, insertRows } from './bulk.ts';
+import { seedClaimHistory } from './claims.ts';
 import { seedUsageHistory } from './history.ts';
 import { seedNoticeDemo, seedReimburseDemo, seedSettlementDemo, seedTransferDemo } from './settlement.ts';
 import { seedVoucherDemo } from './vouchers.ts';
@@ -656,6 +657,7 @@ export async function seedDemo(db: Database, options: SeedDemoOptions = {}): Pro
   await seedVoucherDemo(db, now);
   await seedUsageHistory(db, { seed, instruments: Math.min(total, 3000) });
   await advanceIdentities(db);
+  await seedClaimHistory(db, { seed }); // the history's voucher uses claimed by their labs and paid, month by month
   await seedSettlementDemo(db);
   await seedReimburseDemo(db);
   await seedNoticeDemo(db);

@@ -112,6 +112,11 @@ describe('settlement', () => {
       const fp = finance.page;
       await signIn(fp, 'finance@demo.test');
       await fp.waitForURL((url) => url.pathname === '/finance/settlement');
+      // What 济南's enterprises' claims were paid before (the seeded year's claims, db/seed/claims.ts).
+      const paidBefore = (await api<{ byMonth: { paidFen: number }[] }>(fp, '/finance/dashboard')).byMonth.reduce(
+        (s, m) => s + m.paidFen,
+        0,
+      );
       await fp.getByTestId('nav-finance-settlement').click();
       await fp.waitForURL((url) => url.pathname === '/finance/settlement');
       const row = fp.locator(`[data-testid="batch-row"][data-batch-id="${batchId}"]`);
@@ -244,9 +249,11 @@ describe('settlement', () => {
       await fp.locator('[data-testid="dashboard"][data-busy="false"]').waitFor();
       await expect(fp.getByTestId('dashboard-scope').innerText()).resolves.toContain('济南');
       const paidKpi = fp.getByTestId('kpi-paidFen');
-      // The city's part of the paid money: its enterprises' lines.
-      await expect(paidKpi.getAttribute('data-fen')).resolves.toBe(String(jinanFen));
-      await expect(paidKpi.innerText()).resolves.toContain(formatFen(jinanFen));
+      // The city's part of the paid money: its enterprises' lines (this batch's, after the year's).
+      await expect(paidKpi.getAttribute('data-fen')).resolves.toBe(String(paidBefore + jinanFen));
+      await expect(paidKpi.locator('.kpi__value').getAttribute('title')).resolves.toBe(
+        formatFen(paidBefore + jinanFen),
+      );
       await fp.locator('[data-testid="chart-by-month"] svg').first().waitFor();
       await fp.locator('[data-testid="chart-by-city"] svg').first().waitFor();
       // Months are named 10月 (the year under the first month and each January).

@@ -91,7 +91,13 @@ describe('the public overview', () => {
     expect(res.body.vouchers).toMatchObject({
       grantedFen: (await one<{ s: number }>(`SELECT SUM(cap_fen) AS s FROM voucher_quotas`)).s,
       usedFen: d.saved,
-      paidFen: 0, // nothing claimed and paid yet in this demo
+      // The year's claims the province paid (db/seed/claims.ts): the approved lines of paid batches.
+      paidFen: (
+        await one<{ s: number }>(
+          `SELECT SUM(l.voucher_fen) AS s FROM settlement_lines l JOIN settlement_batches b ON b.id = l.batch_id
+           WHERE b.status = 'paid' AND l.status = 'approved'`,
+        )
+      ).s,
     });
     expect(res.body.totals.utilisation).toBeCloseTo(d.used / 60 / res.body.totals.openHours, 3);
     expect(res.body.instruments).toBe((await one<{ n: number }>(`SELECT COUNT(*) AS n FROM instruments`)).n);

@@ -177,9 +177,21 @@ describe('seedDemo', () => {
   it('writes the demo accounts with the demo password', async () => {
     // And the administrator of the registration awaiting review (applicant@demo.test), and one member of
     // every other enterprise and of every provider with instruments to book (the usage history's people).
-    const members = await value(a, `SELECT count(*) FROM users WHERE email LIKE '%.%@%'`);
+    const members = await value(a, `SELECT count(*) FROM users WHERE email LIKE '%.%@%' AND role = 'researcher'`);
     // One per organisation, never one of a demo account's; every enterprise has someone.
-    expect(await value(a, `SELECT count(DISTINCT organisation_id) FROM users WHERE email LIKE '%.%@%'`)).toBe(members);
+    expect(
+      await value(
+        a,
+        `SELECT count(DISTINCT organisation_id) FROM users WHERE email LIKE '%.%@%' AND role = 'researcher'`,
+      ),
+    ).toBe(members);
+    // And the staff who claimed and reviewed the history's vouchers (claims.ts): a lab manager at each claiming
+    // lab, an officer at each city office that had none.
+    const staff = await value(
+      a,
+      `SELECT count(*) FROM users WHERE (email LIKE 'gx.%@%' AND role = 'lab_manager') OR (email LIKE 'cw.%@%' AND role = 'finance_officer')`,
+    );
+    expect(staff).toBeGreaterThan(10);
     expect(
       await value(
         a,
@@ -188,7 +200,7 @@ describe('seedDemo', () => {
       ),
     ).toBe(0);
     expect(members).toBeGreaterThan(300);
-    expect(await value(a, 'SELECT count(*) FROM users')).toBe(4 + MORE_DEMO_ACCOUNTS.length + 1 + members);
+    expect(await value(a, 'SELECT count(*) FROM users')).toBe(4 + MORE_DEMO_ACCOUNTS.length + 1 + members + staff);
 
     for (const account of Object.values(DEMO_ACCOUNTS)) {
       const row = await db1User(account.email);
