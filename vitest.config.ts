@@ -1,10 +1,11 @@
 import { configDefaults, defineConfig } from 'vitest/config';
 
-const http = { include: ['test/http/**/*.test.ts'], testTimeout: 30_000, hookTimeout: 60_000 };
+// A hook may build the run's seeded template database (~40 s on PostgreSQL on a busy machine) before its app.
+const http = { include: ['test/http/**/*.test.ts'], testTimeout: 30_000, hookTimeout: 180_000 };
 const e2e = {
   include: ['test/e2e/**/*.test.ts'],
   testTimeout: 60_000,
-  hookTimeout: 120_000,
+  hookTimeout: 180_000,
   fileParallelism: false,
   // A page may take a few seconds to refetch on a busy machine; vitest's default is 1 s.
   expect: { poll: { timeout: 10_000, interval: 100 } },
