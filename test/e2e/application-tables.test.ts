@@ -11,6 +11,7 @@ import { openDatabase } from '../../db/client.ts';
 import { seedApplicationRows } from '../support/application-rows.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
 import { expectNoHorizontalOverflow, newPage, PHONE, screenshot, signIn, useHarness } from './helpers.ts';
+import { pageFits, requestAfter, WIDE } from './tables.ts';
 
 let database: TestDatabase | undefined;
 // Registered before the harness: runs after the server has stopped.
@@ -27,24 +28,6 @@ const harness = useHarness(async () => {
   }
   return database.env;
 });
-const WIDE = { width: 1440, height: 900 };
-
-const pageFits = (page: Page) =>
-  page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth);
-
-async function requestAfter(
-  page: Page,
-  path: string,
-  check: (q: URLSearchParams) => boolean,
-  act: () => Promise<void>,
-) {
-  const seen = page.waitForRequest((r) => {
-    const url = new URL(r.url());
-    return url.pathname === `/api/v1${path}` && check(url.searchParams);
-  });
-  await act();
-  return new URL((await seen).url()).searchParams;
-}
 
 const idle = (page: Page) => page.locator('[data-testid="application-queue"][data-busy="false"]').waitFor();
 

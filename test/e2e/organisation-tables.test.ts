@@ -3,7 +3,6 @@
  * search, filter, sort and page on the server, keep one action a row with the rest in a menu (deciding
  * a registration from its row), are never wider than the page at 1440 px and fit a phone.
  */
-import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import {
   chooseOption,
@@ -15,31 +14,10 @@ import {
   signIn,
   useHarness,
 } from './helpers';
+import { idle, pageFits, requestAfter, WIDE } from './tables.ts';
 
 const harness = useHarness();
-const WIDE = { width: 1440, height: 900 };
 
-/** The page is not wider than its window (the tables scroll inside their cards if at all). */
-const pageFits = (page: Page) =>
-  page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth);
-
-/** Waits for an API request of `path` whose query satisfies `check`, started by `act`. */
-async function requestAfter(
-  page: Page,
-  path: string | RegExp,
-  check: (q: URLSearchParams) => boolean,
-  act: () => Promise<void>,
-) {
-  const seen = page.waitForRequest((r) => {
-    const url = new URL(r.url());
-    const at = url.pathname.replace(/^\/api\/v1/, '');
-    return (typeof path === 'string' ? at === path : path.test(at)) && check(url.searchParams);
-  });
-  await act();
-  return new URL((await seen).url()).searchParams;
-}
-
-const idle = (page: Page, testId: string) => page.locator(`[data-testid="${testId}"][data-busy="false"]`).waitFor();
 const openMenu = () => '.ant-dropdown:not(.ant-dropdown-hidden)';
 
 describe('organisation tables', () => {

@@ -8,32 +8,11 @@ import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD } from '../../db/seed/index.ts';
 import { expectNoHorizontalOverflow, newPage, noToast, screenshot, signIn, useHarness } from './helpers';
+import { idle, pageFits, requestAfter, WIDE } from './tables.ts';
 
 const harness = useHarness();
-const WIDE = { width: 1440, height: 900 };
 const PHONE = { width: 390, height: 844 };
 
-/** The page is not wider than its window (the tables scroll inside their cards if at all). */
-const pageFits = (page: Page) =>
-  page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth);
-
-/** Waits for an API request of `path` whose query satisfies `check`, started by `act`. */
-async function requestAfter(
-  page: Page,
-  path: string,
-  check: (q: URLSearchParams) => boolean,
-  act: () => Promise<void>,
-) {
-  const seen = page.waitForRequest((r) => {
-    const url = new URL(r.url());
-    return url.pathname === `/api/v1${path}` && check(url.searchParams);
-  });
-  await act();
-  return new URL((await seen).url()).searchParams;
-}
-
-const idle = (page: Page, testId: string) =>
-  page.locator(`[data-testid="${testId}"][data-busy="false"]`).waitFor({ timeout: 45_000 });
 const openMenu = (page: Page) => page.locator('.ant-dropdown:not(.ant-dropdown-hidden)');
 
 /** A signed-in API session (its cookie on fetch). */
@@ -79,7 +58,7 @@ describe('admin tables', () => {
     try {
       await signIn(page, 'admin@demo.test');
       await page.goto('/admin/listing-review');
-      await idle(page, 'listing-queue');
+      await idle(page, 'listing-queue', 45_000);
       const queue = page.getByTestId('listing-queue');
       const pager = page.getByTestId('listing-review-page').locator('.ant-pagination');
       const rows = queue.locator('tbody tr.ant-table-row');
@@ -101,7 +80,7 @@ describe('admin tables', () => {
         () => page.getByTestId('listing-search').locator('input').fill('中国海洋大学'),
       );
       expect(searched.get('status')).toBe('pending');
-      await idle(page, 'listing-queue');
+      await idle(page, 'listing-queue', 45_000);
       await expect.poll(async () => (await rows.allInnerTexts()).every((r) => r.includes('中国海洋大学'))).toBe(true);
       await page.getByTestId('listing-search').locator('input').fill('');
 
@@ -113,28 +92,28 @@ describe('admin tables', () => {
         () => queue.locator('th', { hasText: '所属单位' }).first().click(),
       );
       expect(byInstitution.get('page')).toBe('1');
-      await idle(page, 'listing-queue');
+      await idle(page, 'listing-queue', 45_000);
       await requestAfter(
         page,
         '/listing-submissions',
         (q) => q.get('sort') === 'institution_desc',
         () => queue.locator('th', { hasText: '所属单位' }).first().click(),
       );
-      await idle(page, 'listing-queue');
+      await idle(page, 'listing-queue', 45_000);
       await requestAfter(
         page,
         '/listing-submissions',
         (q) => q.get('sort') === 'submitted_asc',
         () => queue.locator('th', { hasText: '提交时间' }).first().click(),
       );
-      await idle(page, 'listing-queue');
+      await idle(page, 'listing-queue', 45_000);
       await requestAfter(
         page,
         '/listing-submissions',
         (q) => q.get('sort') === 'submitted_desc',
         () => queue.locator('th', { hasText: '提交时间' }).first().click(),
       );
-      await idle(page, 'listing-queue');
+      await idle(page, 'listing-queue', 45_000);
 
       // Numbered pages with the total.
       const before = await rows.first().innerText();
@@ -145,7 +124,7 @@ describe('admin tables', () => {
         () => pager.locator('.ant-pagination-item-2').click(),
       );
       expect(paged.get('pageSize')).toBe('20');
-      await idle(page, 'listing-queue');
+      await idle(page, 'listing-queue', 45_000);
       await expect.poll(() => rows.first().innerText()).not.toBe(before);
       expect(await rows.count()).toBeGreaterThan(0);
       expect(await pageFits(page)).toBe(true);
@@ -154,7 +133,7 @@ describe('admin tables', () => {
 
       // The row's menu: only this institution (a filter tag), then approve one from the menu.
       await pager.locator('.ant-pagination-item-1').click();
-      await idle(page, 'listing-queue');
+      await idle(page, 'listing-queue', 45_000);
       const institution = (await rows.first().locator('td').nth(2).innerText()).trim();
       await rows.first().getByTestId('listing-row-more').click();
       const narrowed = await requestAfter(
@@ -165,7 +144,7 @@ describe('admin tables', () => {
       );
       expect(narrowed.get('page')).toBe('1');
       await expect.poll(() => page.getByTestId('listing-institution-filter').innerText()).toContain(institution);
-      await idle(page, 'listing-queue');
+      await idle(page, 'listing-queue', 45_000);
       await expect.poll(async () => (await rows.allInnerTexts()).every((r) => r.includes(institution))).toBe(true);
       const pendingBefore = Number(
         (await page.getByTestId('listing-tab-pending').innerText()).replace(/\D+/g, ' ').trim(),
@@ -181,7 +160,7 @@ describe('admin tables', () => {
         .toBe(pendingBefore - 1);
 
       // Bulk approve still works on the page shown.
-      await idle(page, 'listing-queue');
+      await idle(page, 'listing-queue', 45_000);
       const onPage = await rows.count();
       await queue.locator('thead .ant-checkbox-input').check();
       await expect(page.getByTestId('listing-bulk-approve').innerText()).resolves.toContain(String(onPage));
@@ -196,7 +175,7 @@ describe('admin tables', () => {
       // A phone: no page overflow, the pager simple.
       await page.getByTestId('listing-institution-filter').locator('.ant-tag-close-icon').click();
       await page.getByTestId('listing-tab-all').click();
-      await idle(page, 'listing-queue');
+      await idle(page, 'listing-queue', 45_000);
       await page.setViewportSize(PHONE);
       await expectNoHorizontalOverflow(page);
       await rows.first().waitFor();
@@ -216,7 +195,7 @@ describe('admin tables', () => {
     try {
       await signIn(page, 'admin@demo.test');
       await page.goto('/admin/audit-log');
-      await idle(page, 'audit-log');
+      await idle(page, 'audit-log', 45_000);
       const rows = page.locator('[data-testid="audit-log"] tbody tr.ant-table-row');
       await expect.poll(() => rows.count()).toBe(20);
       expect(await pageFits(page)).toBe(true);
@@ -232,7 +211,7 @@ describe('admin tables', () => {
         (q) => q.get('order') === 'asc',
         () => page.locator('th', { hasText: '时间' }).first().click(),
       );
-      await idle(page, 'audit-log');
+      await idle(page, 'audit-log', 45_000);
       await expect
         .poll(async () => {
           const t = await times();
@@ -241,7 +220,7 @@ describe('admin tables', () => {
         .toBe(true);
       // Back to newest first (its first page may come from the cache).
       await page.locator('th', { hasText: '时间' }).first().click();
-      await idle(page, 'audit-log');
+      await idle(page, 'audit-log', 45_000);
       await expect
         .poll(async () => {
           const t = await times();
@@ -270,7 +249,7 @@ describe('admin tables', () => {
         () => page.locator('[data-testid="audit-search"] input, input[data-testid="audit-search"]').fill('lab2@demo'),
       );
       expect(searched.get('order')).toBe('desc');
-      await idle(page, 'audit-log');
+      await idle(page, 'audit-log', 45_000);
       await expect
         .poll(async () => {
           const texts = await rows.allInnerTexts();
@@ -278,7 +257,7 @@ describe('admin tables', () => {
         })
         .toBe(true);
       await page.locator('[data-testid="audit-search"] input, input[data-testid="audit-search"]').fill('登录');
-      await idle(page, 'audit-log');
+      await idle(page, 'audit-log', 45_000);
       await expect
         .poll(async () => {
           const actions = await rows.evaluateAll((els) => els.map((e) => e.getAttribute('data-action')));
@@ -286,7 +265,7 @@ describe('admin tables', () => {
         })
         .toBe(true);
       await page.locator('[data-testid="audit-search"] input, input[data-testid="audit-search"]').fill('');
-      await idle(page, 'audit-log');
+      await idle(page, 'audit-log', 45_000);
 
       // A row: its details in a drawer (one action), the rest in its menu (narrow to this action).
       await rows.first().getByTestId('audit-open').click();
@@ -305,7 +284,7 @@ describe('admin tables', () => {
         (q) => q.get('action') === action,
         () => openMenu(page).getByTestId('audit-row-action').click(),
       );
-      await idle(page, 'audit-log');
+      await idle(page, 'audit-log', 45_000);
       await expect
         .poll(async () =>
           (await rows.evaluateAll((els) => els.map((e) => e.getAttribute('data-action')))).every((a) => a === action),
@@ -314,7 +293,7 @@ describe('admin tables', () => {
       expect(await pageFits(page)).toBe(true);
       await screenshot(page, 'audit-tables.png');
       await page.getByTestId('audit-clear').click();
-      await idle(page, 'audit-log');
+      await idle(page, 'audit-log', 45_000);
 
       // A phone: cards, the order as a select, no page overflow.
       await page.setViewportSize(PHONE);
@@ -334,7 +313,7 @@ describe('admin tables', () => {
             .click();
         },
       );
-      await idle(page, 'audit-log');
+      await idle(page, 'audit-log', 45_000);
       await expectNoHorizontalOverflow(page);
       await noToast(page);
       await screenshot(page, 'audit-tables-phone.png');

@@ -4,31 +4,11 @@
  * client; one primary action per row and the rest in a menu; never wider than the page at 1440 px,
  * and no sideways scrolling of the page on a phone.
  */
-import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { expectNoHorizontalOverflow, newPage, PHONE, screenshot, signIn, useHarness } from './helpers.ts';
+import { idle, pageFits, requestAfter, rowsOf, WIDE } from './tables.ts';
 
 const harness = useHarness();
-const WIDE = { width: 1440, height: 900 };
-
-const pageFits = (page: Page) =>
-  page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth);
-
-async function requestAfter(
-  page: Page,
-  path: string,
-  check: (q: URLSearchParams) => boolean,
-  act: () => Promise<void>,
-) {
-  const seen = page.waitForRequest((r) => {
-    const url = new URL(r.url());
-    return url.pathname === `/api/v1${path}` && check(url.searchParams);
-  });
-  await act();
-  return new URL((await seen).url()).searchParams;
-}
-const idle = (page: Page, testId: string) => page.locator(`[data-testid="${testId}"][data-busy="false"]`).waitFor();
-const rowsOf = (page: Page, testId: string) => page.locator(`[data-testid="${testId}"] tbody tr.ant-table-row`);
 
 describe('voucher admin tables', () => {
   it('searches, filters, sorts and pages the enterprises on the server', async () => {

@@ -5,7 +5,6 @@
  * action per row with the rest in a menu, and are never wider than the page at 1440 px; the schedule
  * form edits lengths in hours, the zone as a searchable IANA select with offsets, and copies hours.
  */
-import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import {
   DESKTOP,
@@ -17,30 +16,9 @@ import {
   signIn,
   useHarness,
 } from './helpers';
+import { idle, pageFits, requestAfter, WIDE } from './tables.ts';
 
 const harness = useHarness();
-const WIDE = { width: 1440, height: 900 };
-
-/** The page is not wider than its window (the tables scroll inside their cards if at all). */
-const pageFits = (page: Page) =>
-  page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth);
-
-/** Waits for an API request of `path` whose query satisfies `check`, started by `act`. */
-async function requestAfter(
-  page: Page,
-  path: string,
-  check: (q: URLSearchParams) => boolean,
-  act: () => Promise<void>,
-) {
-  const seen = page.waitForRequest((r) => {
-    const url = new URL(r.url());
-    return url.pathname === `/api/v1${path}` && check(url.searchParams);
-  });
-  await act();
-  return new URL((await seen).url()).searchParams;
-}
-
-const idle = (page: Page, testId: string) => page.locator(`[data-testid="${testId}"][data-busy="false"]`).waitFor();
 
 describe('working pages', () => {
   it('lands each role on its own work, or where the sign-in was asked for', async () => {

@@ -415,7 +415,9 @@ describe('reconciliation', () => {
       `SELECT id, posted_fen AS posted FROM voucher_uses WHERE status = 'posted' ORDER BY id DESC LIMIT 1`,
     );
     await t.db.run(`UPDATE voucher_uses SET posted_fen = posted_fen + 50, updated_at = ? WHERE id = ?`, [NOW, use.id]);
-    const paid = await one<{ id: number }>(`SELECT id FROM settlement_batches WHERE status = 'paid' LIMIT 1`);
+    const paid = await one<{ id: number }>(
+      `SELECT id FROM settlement_batches WHERE status = 'paid' ORDER BY id LIMIT 1`,
+    );
     await t.db.run(`UPDATE settlement_batches SET paid_fen = paid_fen + 1 WHERE id = ?`, [paid.id]);
     const run = await runKinds();
     const kinds = run.findings.map((f) => f.kind);
@@ -465,7 +467,7 @@ describe('reconciliation', () => {
     const paid = await one<{ id: number; paidFen: number; approved: number }>(
       `SELECT b.id, b.paid_fen AS "paidFen",
               (SELECT SUM(voucher_fen) FROM settlement_lines l WHERE l.batch_id = b.id AND l.status = 'approved') AS approved
-       FROM settlement_batches b WHERE b.status = 'paid' LIMIT 1`,
+       FROM settlement_batches b WHERE b.status = 'paid' ORDER BY b.id LIMIT 1`,
     );
     const yuan = (fen: number) => formatFen(fen);
 
