@@ -178,6 +178,7 @@ export const ZH_DETAILS: Record<string, string> = {
   'unknown category': '仪器分类不存在',
   'unknown city': '城市不存在',
   'cursor belongs to another sort': '分页游标与当前排序方式不符，请从第一页重新加载',
+  'the cursor was made for the other order': '分页游标与当前时间排序方向不符，请从第一页重新加载',
   'institutionId is required': '请指定仪器所属单位（institutionId）',
   'lab managers add instruments to their own institution only': '仪器管理员只能为本单位添加仪器',
   'not an instrument-owning institution': '该机构不是提供仪器服务的单位',
@@ -511,6 +512,9 @@ export const ZH_FIELDS: Record<string, string> = {
   'each hazard once': '每种危险特性只能选一次',
   'a cursor pages the newest-first order without an offset': '分页游标只用于按最新排序、且不带偏移量的翻页',
   'not a cursor this API issued': '不是本接口生成的分页游标',
+  'a cursor pages the default order without an offset or a sort':
+    '分页游标只用于默认排序、且不带偏移量和排序参数的翻页',
+  'not of this order': '与当前排序方向不符',
   'not a valid instant': '不是有效的时间',
   'YYYY-MM-DD': '格式应为 YYYY-MM-DD',
   'YYYY-MM': '格式应为 YYYY-MM',
