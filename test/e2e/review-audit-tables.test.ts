@@ -146,17 +146,14 @@ describe('admin tables', () => {
       await expect.poll(() => page.getByTestId('listing-institution-filter').innerText()).toContain(institution);
       await idle(page, 'listing-queue', 45_000);
       await expect.poll(async () => (await rows.allInnerTexts()).every((r) => r.includes(institution))).toBe(true);
-      const pendingBefore = Number(
-        (await page.getByTestId('listing-tab-pending').innerText()).replace(/\D+/g, ' ').trim(),
-      );
+      // The count as the page holds it (the badge's digits scroll while it changes).
+      const pendingBefore = Number(await page.getByTestId('listing-tab-pending').getAttribute('data-count'));
       const firstName = (await rows.first().getByTestId('listing-open').innerText()).trim();
       await rows.first().getByTestId('listing-row-more').click();
       await openMenu(page).getByTestId('listing-row-approve').click();
       await page.locator('.ant-message-success', { hasText: `已通过：${firstName}` }).waitFor();
       await expect
-        .poll(async () =>
-          Number((await page.getByTestId('listing-tab-pending').innerText()).replace(/\D+/g, ' ').trim()),
-        )
+        .poll(async () => Number(await page.getByTestId('listing-tab-pending').getAttribute('data-count')))
         .toBe(pendingBefore - 1);
 
       // Bulk approve still works on the page shown.
@@ -167,9 +164,7 @@ describe('admin tables', () => {
       await page.getByTestId('listing-bulk-approve').click();
       await page.getByText(`已通过 ${onPage} 条`).waitFor();
       await expect
-        .poll(async () =>
-          Number((await page.getByTestId('listing-tab-pending').innerText()).replace(/\D+/g, ' ').trim()),
-        )
+        .poll(async () => Number(await page.getByTestId('listing-tab-pending').getAttribute('data-count')))
         .toBe(pendingBefore - 1 - onPage);
 
       // A phone: no page overflow, the pager simple.
@@ -300,20 +295,20 @@ describe('admin tables', () => {
       const cards = page.locator('[data-testid="audit-log"] [data-testid="audit-row"]');
       await cards.first().waitFor();
       await expectNoHorizontalOverflow(page);
-      await requestAfter(
-        page,
-        '/admin/audit-log',
-        (q) => q.get('order') === 'asc',
-        async () => {
-          await page.getByTestId('audit-order').click();
-          await page
-            .locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option', {
-              hasText: '最早在前',
-            })
-            .click();
-        },
-      );
+      // Oldest first (the answer may come from the query cache: the same order was asked above).
+      await page.getByTestId('audit-order').click();
+      await page
+        .locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option', {
+          hasText: '最早在前',
+        })
+        .click();
       await idle(page, 'audit-log', 45_000);
+      await expect
+        .poll(async () => {
+          const at = await cards.evaluateAll((els) => els.map((e) => e.getAttribute('data-at') ?? ''));
+          return at.length > 1 && at.every((t, i) => i === 0 || at[i - 1]! <= t);
+        })
+        .toBe(true);
       await expectNoHorizontalOverflow(page);
       await noToast(page);
       await screenshot(page, 'audit-tables-phone.png');

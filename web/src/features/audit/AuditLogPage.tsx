@@ -519,7 +519,13 @@ export function AuditLogPage() {
             {busy && !items.length ? <Skeleton active paragraph={{ rows: 8 }} /> : null}
             {!busy && items.length === 0 ? empty : null}
             {items.map((e) => (
-              <li key={e.id} className="lab-list__item audit-item" data-testid="audit-row" data-action={e.action}>
+              <li
+                key={e.id}
+                className="lab-list__item audit-item"
+                data-testid="audit-row"
+                data-action={e.action}
+                data-at={e.at}
+              >
                 <div className="lab-list__main audit-item__main">
                   <div className="audit-item__head">
                     <span className="lab-list__name">{labels.action(e.action)}</span>
@@ -554,7 +560,9 @@ export function AuditLogPage() {
             onChange={onTableChange}
             data-testid="audit-log"
             data-busy={busy ? 'true' : 'false'}
-            onRow={(e) => ({ 'data-testid': 'audit-row', 'data-action': e.action }) as HTMLAttributes<HTMLElement>}
+            onRow={(e) =>
+              ({ 'data-testid': 'audit-row', 'data-action': e.action, 'data-at': e.at }) as HTMLAttributes<HTMLElement>
+            }
             locale={{ emptyText: busy ? ' ' : empty }}
             columns={[
               {

@@ -156,7 +156,7 @@ export function ListingReviewPage() {
     ...LISTING_STATUSES.filter((s) => s !== 'withdrawn').map((s) => ({
       key: s,
       label: (
-        <span data-testid={`listing-tab-${s}`}>
+        <span data-testid={`listing-tab-${s}`} data-count={counts?.[s]}>
           {t(`listing.statuses.${s}`)}{' '}
           {counts ? (
             <Badge
