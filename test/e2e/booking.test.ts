@@ -154,7 +154,7 @@ describe('booking', () => {
       await lab.context.close();
       await restore();
     }
-  });
+  }, 120_000);
 
   it('books, approves, checks in, completes and rates a machine-time booking', async () => {
     const instrumentId = await bookableInstrument();
@@ -322,7 +322,7 @@ describe('booking', () => {
       await lab.context.close();
       await restore();
     }
-  });
+  }, 120_000);
 
   it('shows the week calendar at phone width and asks signed-out visitors to sign in', async () => {
     const instrumentId = await bookableInstrument();
