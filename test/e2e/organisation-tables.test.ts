@@ -137,7 +137,8 @@ describe('organisation tables', () => {
         await page.getByTestId('invite-email').fill(email);
         await page.getByTestId('invite-name').fill(name);
         await page.locator('[data-testid="invite-modal"] .ant-btn-primary').click();
-        await page.getByTestId('invite-modal').waitFor({ state: 'hidden' });
+        // The form's field, not the modal's wrapper (hidden already before it opens): closed once sent.
+        await page.getByTestId('invite-email').waitFor({ state: 'hidden' });
       }
       await idle(page, 'people');
       expect(await pageFits(page)).toBe(true);
