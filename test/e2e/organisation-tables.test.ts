@@ -181,8 +181,11 @@ describe('organisation tables', () => {
       await expect(rows.first().getByTestId('resend-invitation').innerText()).resolves.toContain('重新邀请');
       await rows.first().getByTestId('person-more').click();
       await page.locator(`${openMenu()} [data-testid="disable-person"]`).click();
+      // The confirmation closes once the server took it; the refetched list then holds no invitation.
       await page.getByTestId('disable-ok').click();
-      await expect.poll(() => rows.count()).toBe(0);
+      await page.getByTestId('disable-ok').waitFor({ state: 'detached', timeout: 40_000 });
+      await idle(page, 'people');
+      await expect.poll(() => rows.count(), { timeout: 30_000 }).toBe(0);
       await chooseOption(page, page.getByTestId('people-status'), '已停用');
       await idle(page, 'people');
       await expect.poll(() => rows.first().innerText()).toContain('欧阳表格');
