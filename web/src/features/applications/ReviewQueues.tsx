@@ -6,7 +6,7 @@
  */
 import { CopyOutlined, FilterOutlined } from '@ant-design/icons';
 import { App as AntApp, Button, Card, Grid, Input, Pagination, Select, Skeleton, Table, Typography } from 'antd';
-import type { MenuProps, TableColumnsType, TableProps } from 'antd';
+import type { MenuProps, TableColumnsType } from 'antd';
 import type { SortOrder } from 'antd/es/table/interface';
 import { useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -23,6 +23,7 @@ import { formatFen } from '../../ui/money';
 import { RowActions } from '../../ui/RowActions';
 import { EmptyState, ErrorState } from '../../ui/states';
 import { formatDateTime } from '../../ui/time';
+import { tableChange, usePageReset } from '../../ui/listTable';
 import { useDebounced } from '../../ui/useDebounced';
 import { useDocumentTitle } from '../../ui/useDocumentTitle';
 import { useCounties } from '../organisations/queries';
@@ -42,7 +43,7 @@ function useQueueState() {
   const [programmeId, setProgrammeId] = useState<number | undefined>();
   const [sort, setSort] = useState<QueueSort>('newest');
   const [q, setQ] = useState('');
-  const [page, setPage] = useState(1);
+  const { page, setPage, from1 } = usePageReset();
   const debounced = useDebounced(q.trim(), 300);
   const filter: QueueFilter = {
     status,
@@ -53,13 +54,6 @@ function useQueueState() {
     offset: (page - 1) * PAGE_SIZE,
     limit: PAGE_SIZE,
   };
-  /** Any change of what is asked starts again at the first page. */
-  const from1 =
-    <T,>(set: (v: T) => void) =>
-    (v: T) => {
-      set(v);
-      setPage(1);
-    };
   return {
     filter,
     status,
@@ -253,18 +247,14 @@ function Queue<T extends Row>({
     <RowActions primary={primary(a, type)} items={menu(a)} testId="application-more" />
   );
 
-  const onTableChange: TableProps<T>['onChange'] = (_p, filters, sorter, extra) => {
-    if (extra.action === 'filter') {
+  const onTableChange = tableChange({
+    filter: (filters) => {
       s.setStatus((filters.status?.[0] as ApplicationStatus | undefined) ?? undefined);
       s.setCity((filters.city?.[0] as string | undefined) ?? undefined);
       if (kind === 'voucher') s.setProgrammeId((filters.programme?.[0] as number | undefined) ?? undefined);
-    }
-    if (extra.action === 'sort') {
-      const one = Array.isArray(sorter) ? sorter[0] : sorter;
-      const next = one?.order ? COLUMN_SORTS[String(one.columnKey)]?.[one.order] : undefined;
-      s.setSort(next ?? 'newest');
-    }
-  };
+    },
+    sort: { columns: COLUMN_SORTS, fallback: 'newest', set: s.setSort },
+  });
 
   const allColumns: TableColumnsType<T> = [
     {

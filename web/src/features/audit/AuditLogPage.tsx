@@ -24,7 +24,6 @@ import {
   Tooltip,
   Typography,
 } from 'antd';
-import type { TableProps } from 'antd';
 import type { Dayjs } from 'dayjs';
 import { useMemo, useState, type HTMLAttributes, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -47,6 +46,7 @@ import { useCursorPage } from '../../ui/cursorPages';
 import { RowActions } from '../../ui/RowActions';
 import { EmptyState, ErrorState } from '../../ui/states';
 import { inZone, zoneNote } from '../../ui/time';
+import { tableChange, usePageReset } from '../../ui/listTable';
 import { useDebounced } from '../../ui/useDebounced';
 import { useDocumentTitle } from '../../ui/useDocumentTitle';
 import '../../ui/tables.css';
@@ -213,18 +213,12 @@ export function AuditLogPage() {
   const phone = screens.md === false;
   const [filters, setFiltersNow] = useState<Filters>(NO_FILTERS);
   const [order, setOrderNow] = useState<Order>('desc');
-  const [page, setPage] = useState(1);
+  const { page, setPage, from1 } = usePageReset();
   const [shown, setShown] = useState<AuditEntry | null>(null);
   useDocumentTitle(t('audit.title'));
   /** A changed filter or order starts again at the first page. */
-  const setFilters = (next: Filters) => {
-    setFiltersNow(next);
-    setPage(1);
-  };
-  const setOrder = (next: Order) => {
-    setOrderNow(next);
-    setPage(1);
-  };
+  const setFilters = from1(setFiltersNow);
+  const setOrder = from1(setOrderNow);
 
   const actor = useDebounced(filters.actor.trim(), 300);
   const address = useDebounced(filters.address.trim(), 300);
@@ -370,12 +364,8 @@ export function AuditLogPage() {
     );
   };
 
-  const onTableChange: TableProps<AuditEntry>['onChange'] = (_p, _f, sorter, extra) => {
-    if (extra.action !== 'sort') return;
-    const one = Array.isArray(sorter) ? sorter[0] : sorter;
-    // The time column toggles newest / oldest first (no unsorted state: the log always has an order).
-    setOrder(one?.order === 'ascend' ? 'asc' : 'desc');
-  };
+  // The time column (the one sortable) toggles newest / oldest first (no unsorted state: the log always has an order).
+  const onTableChange = tableChange({ sort: { columns: { at: { ascend: 'asc' } }, fallback: 'desc', set: setOrder } });
 
   const pager = (
     <Pagination

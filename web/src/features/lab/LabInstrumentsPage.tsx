@@ -1,6 +1,6 @@
 import { CalendarOutlined, EditOutlined, EyeOutlined, PlusOutlined } from '@ant-design/icons';
 import { Button, Card, Grid, Input, Pagination, Select, Skeleton, Space, Table, Typography } from 'antd';
-import type { ColumnsType, TableProps } from 'antd/es/table';
+import type { ColumnsType } from 'antd/es/table';
 import type { SortOrder } from 'antd/es/table/interface';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -22,6 +22,7 @@ import { FromPrice } from '../../ui/Price';
 import { RowActions } from '../../ui/RowActions';
 import { EmptyState, ErrorState } from '../../ui/states';
 import { RunStatusTag, SharingModeTag } from '../../ui/tags';
+import { tableChange, usePageReset } from '../../ui/listTable';
 import { useDebounced } from '../../ui/useDebounced';
 import { useDocumentTitle } from '../../ui/useDocumentTitle';
 import { useInstitutions, useInstrumentSearch } from '../catalog/queries';
@@ -53,7 +54,7 @@ export function LabInstrumentsPage() {
   const [status, setStatus] = useState<RunStatus | undefined>(undefined);
   const [sharingMode, setSharingMode] = useState<SharingMode | undefined>(undefined);
   const [sort, setSort] = useState<Sort>('newest');
-  const [page, setPage] = useState(1);
+  const { page, setPage, from1 } = usePageReset();
   const query = useDebounced(q.trim(), 300);
   const institutions = useInstitutions(undefined, admin);
   const institutionId = admin ? institutionFilter : user?.organisation.id;
@@ -73,27 +74,14 @@ export function LabInstrumentsPage() {
   const total = list.data?.pages[0]?.total ?? null;
   const en = isEnglish(i18n.language);
   const busy = list.isPending || current.loading || (list.isFetching && !list.isFetchingNextPage);
-  /** Any change of the search starts again at its first page. */
-  const from1 =
-    <T,>(set: (v: T) => void) =>
-    (v: T) => {
-      set(v);
-      setPage(1);
-    };
-
-  const onTableChange: TableProps<InstrumentSummary>['onChange'] = (_p, filters, sorter, extra) => {
-    if (extra.action === 'filter') {
+  const onTableChange = tableChange({
+    filter: (filters) => {
       setStatus((filters.status?.[0] as RunStatus | undefined) ?? undefined);
       setSharingMode((filters.sharing?.[0] as SharingMode | undefined) ?? undefined);
       setPage(1);
-    }
-    if (extra.action === 'sort') {
-      const s = Array.isArray(sorter) ? sorter[0] : sorter;
-      const key = String(s?.columnKey ?? '');
-      setSort(s?.order && SORTS[key] ? SORTS[key][s.order] : 'newest');
-      setPage(1);
-    }
-  };
+    },
+    sort: { columns: SORTS, fallback: 'newest', set: from1(setSort) },
+  });
 
   const moreItems = (r: InstrumentSummary) => [
     {

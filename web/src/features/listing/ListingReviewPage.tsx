@@ -23,7 +23,7 @@ import {
   Tag,
   Typography,
 } from 'antd';
-import type { ColumnsType, TableProps } from 'antd/es/table';
+import type { ColumnsType } from 'antd/es/table';
 import type { SortOrder } from 'antd/es/table/interface';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -43,6 +43,7 @@ import {
 import { localName } from '../../ui/names';
 import { RowActions } from '../../ui/RowActions';
 import { EmptyState, ErrorState } from '../../ui/states';
+import { tableChange, usePageReset } from '../../ui/listTable';
 import { useDebounced } from '../../ui/useDebounced';
 import { useDocumentTitle } from '../../ui/useDocumentTitle';
 import { useCities } from '../catalog/queries';
@@ -79,8 +80,9 @@ export function ListingReviewPage() {
   const [sort, setSort] = useState<ListingSort | undefined>(undefined);
   const [text, setText] = useState('');
   const q = useDebounced(text.trim(), 300);
-  const [page, setPage] = useState(1);
   const [selected, setSelected] = useState<number[]>([]);
+  /** A changed filter, search or order starts again at the first page (and drops the selection). */
+  const { page, setPage, from1 } = usePageReset(() => setSelected([]));
   const cities = useCities();
   const openId = params.get('submission') ? Number(params.get('submission')) : null;
   const open = (id: number | null) =>
@@ -107,14 +109,6 @@ export function ListingReviewPage() {
   const list = useListingPage(filter);
   const changed = useListingChanged();
   const busy = list.isPending || list.isFetching;
-  /** A changed filter, search or order starts again at the first page (and drops the selection). */
-  const from1 =
-    <T,>(set: (v: T) => void) =>
-    (v: T) => {
-      set(v);
-      setPage(1);
-      setSelected([]);
-    };
 
   const bulk = useMutation({
     mutationFn: (ids: number[]) => listingApi.bulkApprove(ids),
@@ -177,17 +171,13 @@ export function ListingReviewPage() {
     const s = sort ?? (status === 'pending' ? 'submitted_asc' : undefined);
     return COLUMN_SORTS[key]?.ascend === s ? 'ascend' : COLUMN_SORTS[key]?.descend === s ? 'descend' : null;
   };
-  const onTableChange: TableProps<ListingSubmission>['onChange'] = (_p, filters, sorter, extra) => {
-    if (extra.action === 'filter') {
+  const onTableChange = tableChange<ListingSort | undefined>({
+    filter: (filters) => {
       from1(setKind)((filters.kind?.[0] as ListingKind | undefined) ?? undefined);
       setCity((filters.city?.[0] as string | undefined) ?? undefined);
-    }
-    if (extra.action === 'sort') {
-      const one = Array.isArray(sorter) ? sorter[0] : sorter;
-      const key = String(one?.columnKey ?? '');
-      from1(setSort)(one?.order && COLUMN_SORTS[key] ? COLUMN_SORTS[key][one.order] : undefined);
-    }
-  };
+    },
+    sort: { columns: COLUMN_SORTS, fallback: undefined, set: from1(setSort) },
+  });
 
   const cityOptions = (cities.data ?? []).map((c) => ({ value: c.code, label: localName(c, i18n.language) }));
   const rowItems = (r: ListingSubmission) => [

@@ -5,7 +5,6 @@
 import { PlusOutlined, SearchOutlined, TeamOutlined } from '@ant-design/icons';
 import { useMutation } from '@tanstack/react-query';
 import { App as AntApp, Button, Card, Drawer, Form, Input, Modal, Select, Skeleton, Table, Typography } from 'antd';
-import type { TableProps } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
@@ -13,6 +12,7 @@ import type { OrganisationKind } from '../../api/auth';
 import { isApiError, problemText } from '../../api/client';
 import { organisationsApi, type FinanceLevel, type Organisation } from '../../api/organisations';
 import { EmptyState, ErrorState } from '../../ui/states';
+import { tableChange, usePageReset } from '../../ui/listTable';
 import { useDebounced } from '../../ui/useDebounced';
 import { useDocumentTitle } from '../../ui/useDocumentTitle';
 import { placeErrors } from './OrganisationFields';
@@ -178,7 +178,7 @@ export function OrganisationsAdminPage() {
   const [status, setStatus] = useState('');
   const [q, setQ] = useState('');
   const [sort, setSort] = useState<DirectorySort>('newest');
-  const [page, setPage] = useState(1);
+  const { page, setPage, from1 } = usePageReset();
   const query = useDebounced(q.trim(), 300);
   const list = useDirectoryPage({ kind, status, q: query, sort, page, pageSize: PAGE_SIZE });
   const [open, setOpen] = useState<number | null>(null);
@@ -187,23 +187,13 @@ export function OrganisationsAdminPage() {
   const items = list.data?.items ?? [];
   const total = list.data?.total ?? 0;
   const busy = list.isPending || list.isFetching;
-  /** A changed filter or search starts again at the first page. */
-  const from1 = (set: (v: string) => void) => (v: string) => {
-    set(v);
-    setPage(1);
-  };
-  const onTableChange: TableProps<Organisation>['onChange'] = (_p, _f, sorter, extra) => {
-    if (extra.action !== 'sort') return;
-    const s = Array.isArray(sorter) ? sorter[0] : sorter;
-    const next: DirectorySort =
-      s?.columnKey === 'name' && s.order
-        ? 'name'
-        : s?.columnKey === 'created' && s.order === 'ascend'
-          ? 'oldest'
-          : 'newest';
-    setSort(next);
-    setPage(1);
-  };
+  const onTableChange = tableChange({
+    sort: {
+      columns: { name: { ascend: 'name', descend: 'name' }, created: { ascend: 'oldest' } },
+      fallback: 'newest',
+      set: from1(setSort),
+    },
+  });
 
   return (
     <div className="org-page" data-testid="organisations-page">

@@ -31,7 +31,6 @@ import {
   Typography,
   type ButtonProps,
   type MenuProps,
-  type TableProps,
 } from 'antd';
 import { useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -49,6 +48,7 @@ import {
 import { useAuth } from '../../app/auth';
 import { RowActions } from '../../ui/RowActions';
 import { EmptyState, ErrorState } from '../../ui/states';
+import { tableChange, usePageReset } from '../../ui/listTable';
 import { useDebounced } from '../../ui/useDebounced';
 import { useDocumentTitle } from '../../ui/useDocumentTitle';
 import { MOBILE, placeErrors } from './OrganisationFields';
@@ -189,7 +189,7 @@ export function PeoplePage() {
   const [status, setStatus] = useState<PersonStatus | ''>('');
   const [role, setRole] = useState<Role | ''>('');
   const [sort, setSort] = useState<PeopleSort>('admins');
-  const [page, setPage] = useState(1);
+  const { page, setPage, from1 } = usePageReset();
   const [q, setQ] = useState('');
   const query = useDebounced(q.trim(), 300);
   const shownStatus = tab === 'requests' ? 'requested' : status;
@@ -250,33 +250,18 @@ export function PeoplePage() {
   const manage = list?.canManage ?? false;
   const roles = list?.roles ?? [];
   const busy = people.isPending || people.isFetching;
-  /** A changed filter, search or order starts again at the first page. */
-  const from1 =
-    <T,>(set: (v: T) => void) =>
-    (v: T) => {
-      set(v);
-      setPage(1);
-    };
-  const onTableChange: TableProps<Person>['onChange'] = (_p, filters, sorter, extra) => {
-    if (extra.action === 'filter') {
+  const onTableChange = tableChange({
+    filter: (filters) => {
       if (tab !== 'requests') setStatus((filters.status?.[0] as PersonStatus | undefined) ?? '');
       setRole((filters.role?.[0] as Role | undefined) ?? '');
       setPage(1);
-    }
-    if (extra.action === 'sort') {
-      const s = Array.isArray(sorter) ? sorter[0] : sorter;
-      setSort(
-        s?.columnKey === 'name' && s.order
-          ? 'name'
-          : s?.columnKey === 'joined' && s.order
-            ? s.order === 'ascend'
-              ? 'oldest'
-              : 'newest'
-            : 'admins',
-      );
-      setPage(1);
-    }
-  };
+    },
+    sort: {
+      columns: { name: { ascend: 'name', descend: 'name' }, joined: { ascend: 'oldest', descend: 'newest' } },
+      fallback: 'admins',
+      set: from1(setSort),
+    },
+  });
   const confirmDisable = (p: Person) =>
     void modal.confirm({
       title: t('organisations.people.disableConfirm', { name: p.displayName }),

@@ -30,7 +30,6 @@ import {
   Tag,
   Typography,
   type ButtonProps,
-  type TableProps,
 } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -46,6 +45,7 @@ import {
 import { useAuth } from '../../app/auth';
 import { RowActions } from '../../ui/RowActions';
 import { EmptyState, ErrorState, NotFoundPage } from '../../ui/states';
+import { tableChange, usePageReset } from '../../ui/listTable';
 import { useDebounced } from '../../ui/useDebounced';
 import { useDocumentTitle } from '../../ui/useDocumentTitle';
 import { DocumentsList, formatTime, HistoryTimeline, OrganisationDescriptions, OrgStatusTag } from './parts';
@@ -70,7 +70,7 @@ export function RegistrationsReviewPage() {
   const [status, setStatus] = useState<Status>('pending_review');
   const [kind, setKind] = useState<Kind>('');
   const [sort, setSort] = useState<RegistrationSort>('newest');
-  const [page, setPage] = useState(1);
+  const { page, setPage, from1 } = usePageReset();
   const [q, setQ] = useState('');
   const [deciding, setDeciding] = useState<{ org: Organisation; decision: Decision | null } | null>(null);
   const query = useDebounced(q.trim(), 300);
@@ -80,31 +80,18 @@ export function RegistrationsReviewPage() {
   const counts = list.data?.counts ?? {};
   const total = list.data?.total ?? 0;
   const busy = list.isPending || list.isFetching;
-  /** A changed filter, search or order starts again at the first page. */
-  const from1 =
-    <T,>(set: (v: T) => void) =>
-    (v: T) => {
-      set(v);
-      setPage(1);
-    };
-  const onTableChange: TableProps<Organisation>['onChange'] = (_p, filters, sorter, extra) => {
-    if (extra.action === 'filter') {
+  const onTableChange = tableChange({
+    filter: (filters) => {
       setKind(((filters.kind?.[0] as Kind | undefined) ?? '') as Kind);
       setStatus(((filters.status?.[0] as Status | undefined) ?? 'all') as Status);
       setPage(1);
-    }
-    if (extra.action === 'sort') {
-      const s = Array.isArray(sorter) ? sorter[0] : sorter;
-      setSort(
-        s?.columnKey === 'name' && s.order
-          ? 'name'
-          : s?.columnKey === 'submitted' && s.order === 'ascend'
-            ? 'oldest'
-            : 'newest',
-      );
-      setPage(1);
-    }
-  };
+    },
+    sort: {
+      columns: { name: { ascend: 'name', descend: 'name' }, submitted: { ascend: 'oldest' } },
+      fallback: 'newest',
+      set: from1(setSort),
+    },
+  });
   const open = (o: Organisation) => navigate(`/admin/registrations/${o.id}`);
 
   return (

@@ -21,7 +21,7 @@ import {
   Tag,
   Typography,
 } from 'antd';
-import type { ButtonProps, TableProps } from 'antd';
+import type { ButtonProps } from 'antd';
 import type { Dayjs } from 'dayjs';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -32,6 +32,7 @@ import { localName } from '../../ui/names';
 import { RowActions } from '../../ui/RowActions';
 import { EmptyState, ErrorState } from '../../ui/states';
 import { dayjs } from '../../ui/time';
+import { tableChange, usePageReset } from '../../ui/listTable';
 import { useDebounced } from '../../ui/useDebounced';
 import { useDocumentTitle } from '../../ui/useDocumentTitle';
 import { useCities } from '../catalog/queries';
@@ -94,7 +95,7 @@ function EnterprisesTab() {
   const [city, setCity] = useState('');
   const [cert, setCert] = useState<CertificationState | ''>('');
   const [sort, setSort] = useState<EnterpriseSort>('registered');
-  const [page, setPage] = useState(1);
+  const { page, setPage, from1 } = usePageReset();
   const query = useDebounced(q.trim(), 300);
   const cities = useCities();
   const list = useEnterprisePage({
@@ -136,30 +137,15 @@ function EnterprisesTab() {
   const total = list.data?.total ?? 0;
   const busy = list.isPending || list.isFetching;
   const c = certifying?.certification;
-  /** A changed filter or search starts again at the first page. */
-  const from1 =
-    <T,>(set: (v: T) => void) =>
-    (v: T) => {
-      set(v);
-      setPage(1);
-    };
-  const onTableChange: TableProps<Enterprise>['onChange'] = (_p, filters, sorter, extra) => {
-    if (extra.action === 'filter') {
-      from1(setCert)(((filters.cert?.[0] as CertificationState | undefined) ?? '') as CertificationState | '');
-      return;
-    }
-    if (extra.action !== 'sort') return;
-    const s = Array.isArray(sorter) ? sorter[0] : sorter;
-    const next: EnterpriseSort =
-      s?.columnKey === 'name' && s.order
-        ? 'name'
-        : s?.columnKey === 'balance' && s.order
-          ? s.order === 'ascend'
-            ? 'balanceAsc'
-            : 'balanceDesc'
-          : 'registered';
-    from1(setSort)(next);
-  };
+  const onTableChange = tableChange({
+    filter: (filters) =>
+      from1(setCert)(((filters.cert?.[0] as CertificationState | undefined) ?? '') as CertificationState | ''),
+    sort: {
+      columns: { name: { ascend: 'name', descend: 'name' }, balance: { ascend: 'balanceAsc', descend: 'balanceDesc' } },
+      fallback: 'registered',
+      set: from1(setSort),
+    },
+  });
   const confirmRevoke = (e: Enterprise) =>
     modal.confirm({
       title: t('enterprises.revokeConfirm', { name: e.name }),

@@ -6,7 +6,6 @@
 import { EditOutlined, SearchOutlined, WalletOutlined } from '@ant-design/icons';
 import type { UseQueryResult } from '@tanstack/react-query';
 import { Button, Card, Input, Select, Skeleton, Space, Table, Tag, Typography } from 'antd';
-import type { TableProps } from 'antd';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
@@ -14,6 +13,7 @@ import type { Programme, ProgrammeStatus } from '../../api/vouchers';
 import { formatFen, formatFenCompact } from '../../ui/money';
 import { localName } from '../../ui/names';
 import { RowActions } from '../../ui/RowActions';
+import { tableChange, usePageReset } from '../../ui/listTable';
 import { EmptyState, ErrorState } from '../../ui/states';
 import { useCities } from '../catalog/queries';
 import { IssueModeTag } from '../applications/IssueModeFields';
@@ -74,7 +74,7 @@ export function ProgrammesTable({
   const [year, setYear] = useState(0);
   const [status, setStatus] = useState<ProgrammeStatus | ''>('');
   const [sort, setSort] = useState<ProgrammeSort>('year');
-  const [page, setPage] = useState(1);
+  const { page, setPage, from1 } = usePageReset();
   const all = useMemo(() => list.data ?? [], [list.data]);
   const years = [...new Set(all.map((p) => p.year))].sort((a, b) => b - a);
   const items = useMemo(() => {
@@ -90,23 +90,18 @@ export function ProgrammesTable({
     return c ? localName(c, i18n.language) : code;
   };
   const money = (fen: number) => formatFenCompact(fen, i18n.language);
-  const from1 =
-    <T,>(set: (v: T) => void) =>
-    (v: T) => {
-      set(v);
-      setPage(1);
-    };
-  const onTableChange: TableProps<Programme>['onChange'] = (_p, filters, sorter, extra) => {
-    if (extra.action === 'filter') {
-      from1(setStatus)(((filters.status?.[0] as ProgrammeStatus | undefined) ?? '') as ProgrammeStatus | '');
-      return;
-    }
-    if (extra.action !== 'sort') return;
-    const s = Array.isArray(sorter) ? sorter[0] : sorter;
-    from1(setSort)(
-      s?.columnKey === 'programme' && s.order ? 'name' : s?.columnKey === 'budget' && s.order ? 'available' : 'year',
-    );
-  };
+  const onTableChange = tableChange({
+    filter: (filters) =>
+      from1(setStatus)(((filters.status?.[0] as ProgrammeStatus | undefined) ?? '') as ProgrammeStatus | ''),
+    sort: {
+      columns: {
+        programme: { ascend: 'name', descend: 'name' },
+        budget: { ascend: 'available', descend: 'available' },
+      },
+      fallback: 'year',
+      set: from1(setSort),
+    },
+  });
   const ratio = (p: Programme) =>
     Object.keys(p.ratioRules.byCity).length
       ? t('programmes.ratioSummary', { base: p.ratioRules.basePercent, n: Object.keys(p.ratioRules.byCity).length })

@@ -1,7 +1,7 @@
 import { FilterOutlined, PlusOutlined, SearchOutlined, StopOutlined } from '@ant-design/icons';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { App as AntApp, Button, Card, Form, Input, Modal, Select, Table, Tag, Typography } from 'antd';
-import type { ButtonProps, TableProps } from 'antd';
+import type { ButtonProps } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router';
@@ -10,6 +10,7 @@ import { fenToYuanString, formatFen, parseYuanToFen } from '../../ui/money';
 import { EmptyState, ErrorState } from '../../ui/states';
 import { formatDateTime } from '../../ui/time';
 import { RowActions } from '../../ui/RowActions';
+import { tableChange, usePageReset } from '../../ui/listTable';
 import { useDebounced } from '../../ui/useDebounced';
 import { useDocumentTitle } from '../../ui/useDocumentTitle';
 import { YuanInput } from '../../ui/YuanInput';
@@ -149,7 +150,7 @@ export function QuotasPage() {
   const [q, setQ] = useState('');
   const [status, setStatus] = useState<QuotaStatus | ''>('');
   const [sort, setSort] = useState<QuotaSort>('newest');
-  const [page, setPage] = useState(1);
+  const { page, setPage, from1 } = usePageReset();
   const query = useDebounced(q.trim(), 300);
   const quotas = useQuotas({
     programmeId,
@@ -176,13 +177,6 @@ export function QuotasPage() {
   const items = quotas.data?.items ?? [];
   const total = quotas.data?.total ?? 0;
   const busy = quotas.isPending || quotas.isFetching;
-  /** A changed filter or search starts again at the first page. */
-  const from1 =
-    <T,>(set: (v: T) => void) =>
-    (v: T) => {
-      set(v);
-      setPage(1);
-    };
   /** The programme and enterprise filters live in the address (links from the other lists). */
   const setParam = (key: 'programme' | 'enterprise', id: number | undefined) => {
     const next = new URLSearchParams(params);
@@ -191,23 +185,14 @@ export function QuotasPage() {
     setParams(next, { replace: true });
     setPage(1);
   };
-  const onTableChange: TableProps<Quota>['onChange'] = (_p, filters, sorter, extra) => {
-    if (extra.action === 'filter') {
-      from1(setStatus)(((filters.status?.[0] as QuotaStatus | undefined) ?? '') as QuotaStatus | '');
-      return;
-    }
-    if (extra.action !== 'sort') return;
-    const s = Array.isArray(sorter) ? sorter[0] : sorter;
-    const next: QuotaSort =
-      s?.columnKey === 'cap' && s.order
-        ? s.order === 'ascend'
-          ? 'amountAsc'
-          : 'amountDesc'
-        : s?.columnKey === 'granted' && s.order === 'ascend'
-          ? 'oldest'
-          : 'newest';
-    from1(setSort)(next);
-  };
+  const onTableChange = tableChange({
+    filter: (filters) => from1(setStatus)(((filters.status?.[0] as QuotaStatus | undefined) ?? '') as QuotaStatus | ''),
+    sort: {
+      columns: { cap: { ascend: 'amountAsc', descend: 'amountDesc' }, granted: { ascend: 'oldest' } },
+      fallback: 'newest',
+      set: from1(setSort),
+    },
+  });
   const enterpriseName = items.find((x) => x.enterprise.id === enterpriseId)?.enterprise.name;
 
   let body;

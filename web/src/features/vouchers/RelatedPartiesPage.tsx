@@ -1,7 +1,7 @@
 import { DeleteOutlined, FilterOutlined, PlusOutlined, SearchOutlined } from '@ant-design/icons';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { App as AntApp, Button, Card, Form, Input, Modal, Select, Table, Tag, Typography } from 'antd';
-import type { ButtonProps, TableProps } from 'antd';
+import type { ButtonProps } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import {
@@ -15,6 +15,7 @@ import { localName } from '../../ui/names';
 import { EmptyState, ErrorState } from '../../ui/states';
 import { formatDateTime } from '../../ui/time';
 import { RowActions } from '../../ui/RowActions';
+import { tableChange, usePageReset } from '../../ui/listTable';
 import { useDebounced } from '../../ui/useDebounced';
 import { useDocumentTitle } from '../../ui/useDocumentTitle';
 import { useInstitutions } from '../catalog/queries';
@@ -44,7 +45,7 @@ export function RelatedPartiesPage() {
   const [relation, setRelation] = useState<RelationKind | ''>('');
   const [sort, setSort] = useState<RelatedSort>('newest');
   const [enterpriseId, setEnterpriseId] = useState<number | undefined>(undefined);
-  const [page, setPage] = useState(1);
+  const { page, setPage, from1 } = usePageReset();
   const query = useDebounced(q.trim(), 300);
   const list = useRelatedParties({
     q: query || undefined,
@@ -80,28 +81,15 @@ export function RelatedPartiesPage() {
   const items = list.data?.items ?? [];
   const total = list.data?.total ?? 0;
   const busy = list.isPending || list.isFetching;
-  /** A changed filter or search starts again at the first page. */
-  const from1 =
-    <T,>(set: (v: T) => void) =>
-    (v: T) => {
-      set(v);
-      setPage(1);
-    };
-  const onTableChange: TableProps<RelatedParty>['onChange'] = (_p, filters, sorter, extra) => {
-    if (extra.action === 'filter') {
-      from1(setRelation)(((filters.relation?.[0] as RelationKind | undefined) ?? '') as RelationKind | '');
-      return;
-    }
-    if (extra.action !== 'sort') return;
-    const s = Array.isArray(sorter) ? sorter[0] : sorter;
-    const next: RelatedSort =
-      s?.columnKey === 'enterprise' && s.order
-        ? 'enterprise'
-        : s?.columnKey === 'declaredAt' && s.order === 'ascend'
-          ? 'oldest'
-          : 'newest';
-    from1(setSort)(next);
-  };
+  const onTableChange = tableChange({
+    filter: (filters) =>
+      from1(setRelation)(((filters.relation?.[0] as RelationKind | undefined) ?? '') as RelationKind | ''),
+    sort: {
+      columns: { enterprise: { ascend: 'enterprise', descend: 'enterprise' }, declaredAt: { ascend: 'oldest' } },
+      fallback: 'newest',
+      set: from1(setSort),
+    },
+  });
   const confirmDelete = (r: RelatedParty) =>
     modal.confirm({
       title: t('related.deleteConfirm'),
