@@ -8,6 +8,7 @@ import type { Actor } from '../auth/actor.ts';
 import { oversightCity, today, type VouchersContext } from './context.ts';
 import type { EnterpriseListQuery, EnterpriseView, RelatedPartyListQuery } from './vouchers.schemas.ts';
 import type { RelatedPartyRow, VouchersRepo } from './vouchers.repo.ts';
+import type { VoucherListsRepo } from './voucher-lists.repo.ts';
 
 export interface CertificationInput {
   certificateNo: string;
@@ -35,7 +36,10 @@ function relatedPartyView(r: RelatedPartyRow) {
 }
 
 export class Enterprises {
-  constructor(private readonly ctx: VouchersContext) {}
+  constructor(
+    private readonly ctx: VouchersContext,
+    private readonly lists: VoucherListsRepo,
+  ) {}
 
   /**
    * A page of enterprises, searched, filtered by city and certification and sorted, with the money their
@@ -47,7 +51,8 @@ export class Enterprises {
     const { q, city, certification, sort, order, offset, limit } = query;
     return this.ctx.db.read(async (tx) => {
       const repo = this.ctx.repo.with(tx);
-      const page = await repo.enterprisePage(
+      const lists = this.lists.with(tx);
+      const page = await lists.enterprisePage(
         { q: q || undefined, city, certification, cityCode, today: today(this.ctx.clock) },
         { sort, order, offset, limit },
       );
@@ -194,7 +199,7 @@ export class Enterprises {
   async relatedParties(actor: Actor, query: RelatedPartyListQuery) {
     const cityCode = oversightCity(actor);
     const { enterpriseId, q, relation, sort, order, offset, limit } = query;
-    const page = await this.ctx.repo.relatedPartyPage(
+    const page = await this.lists.relatedPartyPage(
       { enterpriseId, cityCode, q: q || undefined, relation },
       { sort, order, offset, limit },
     );

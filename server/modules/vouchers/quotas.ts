@@ -14,9 +14,13 @@ import { code, programmeAccounts } from './accounts.ts';
 import { today, type VouchersContext } from './context.ts';
 import type { QuotaListQuery, QuotaView } from './vouchers.schemas.ts';
 import type { ProgrammeRow, QuotaRow, VouchersRepo } from './vouchers.repo.ts';
+import type { VoucherListsRepo } from './voucher-lists.repo.ts';
 
 export class Quotas {
-  constructor(private readonly ctx: VouchersContext) {}
+  constructor(
+    private readonly ctx: VouchersContext,
+    private readonly lists: VoucherListsRepo,
+  ) {}
 
   /**
    * Quotas for finance and admins: a city's finance office sees those of its city's enterprises and of
@@ -29,7 +33,8 @@ export class Quotas {
     const { programmeId, enterpriseId, q, status, sort, order, offset, limit } = query;
     return this.ctx.db.read(async (tx) => {
       const repo = this.ctx.repo.with(tx);
-      const page = await repo.quotaPage(
+      const lists = this.lists.with(tx);
+      const page = await lists.quotaPage(
         { programmeId, enterpriseId, cityCode, q: q || undefined, status, today: today(this.ctx.clock) },
         { sort, order, offset, limit },
       );

@@ -33,6 +33,7 @@ import type {
   SharedCapInput,
 } from './vouchers.schemas.ts';
 import type { VouchersRepo } from './vouchers.repo.ts';
+import { VoucherListsRepo } from './voucher-lists.repo.ts';
 
 export type { SplitContext, VoucherPlan } from './uses.ts';
 
@@ -68,8 +69,10 @@ export class VouchersService {
   ) {
     const ctx: VouchersContext = { db, repo, ledger, clock, notifier, audit };
     this.#programmes = new Programmes(ctx);
-    this.#enterprises = new Enterprises(ctx);
-    this.#quotas = new Quotas(ctx);
+    // The admin lists' pages, on the same database as `repo`.
+    const lists = new VoucherListsRepo(db);
+    this.#enterprises = new Enterprises(ctx, lists);
+    this.#quotas = new Quotas(ctx, lists);
     this.#uses = new VoucherUses(ctx);
     this.#sharedCaps = new SharedCaps(ctx);
     this.#ctx = ctx;
