@@ -21,6 +21,22 @@ describe('search keys', () => {
     expect(keyModeRank(key)).toBe(2);
   });
 
+  it('reads the facet fields off any key as the full decoding does (keys above 2^32 and up to 2^52)', () => {
+    const ids = [1, 2 ** 23 - 1, 2 ** 23, 123_456_789, 2 ** 37 + 12_345, MAX_INSTRUMENT_ID];
+    for (let statusRank = 0; statusRank < 8; statusRank++)
+      for (let modeRank = 0; modeRank < 4; modeRank++)
+        for (const id of ids)
+          for (let categoryOrdinal = 0; categoryOrdinal < 16; categoryOrdinal += 5)
+            for (let cityOrdinal = 0; cityOrdinal < 32; cityOrdinal += 7) {
+              const key = encodeSearchKey({ statusRank, modeRank, id, categoryOrdinal, cityOrdinal });
+              expect([keyCityOrdinal(key), keyCategoryOrdinal(key), keyModeRank(key)]).toEqual([
+                cityOrdinal,
+                categoryOrdinal,
+                modeRank,
+              ]);
+            }
+  });
+
   it('orders working, externally shared instruments first, then by id', () => {
     const key = (statusRank: number, modeRank: number, id: number) =>
       encodeSearchKey({ statusRank, modeRank, id, categoryOrdinal: 3, cityOrdinal: 4 });
