@@ -679,6 +679,27 @@ async function statisticsCaughtUp(db: Database): Promise<void> {
   );
 }
 
+/**
+ * Waits until the server has fanned out every notification event and sent (or given up on) every email
+ * of the burst; returns how long that took (seconds).
+ */
+async function backlogDrained(db: Database): Promise<number> {
+  const t0 = performance.now();
+  const left = async () =>
+    Number(await db.value('SELECT count(*) FROM notification_events')) +
+    // An email waiting for a later attempt (its server refused it) is not part of the burst's backlog.
+    Number(
+      await db.value(`SELECT count(*) FROM outbox WHERE status IN ('pending', 'sending') AND next_attempt_at <= ?`, [
+        Date.now(),
+      ]),
+    );
+  while ((await left()) > 0) {
+    if (performance.now() - t0 > 10 * 60_000) throw new Error('the notifications and emails were not out after 10 min');
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  return (performance.now() - t0) / 1000;
+}
+
 /** CPU seconds of processes (null when one of them cannot be read). */
 function cpuOf(pids: (number | undefined)[]): number | null {
   let sum = 0;
@@ -804,23 +825,31 @@ async function main() {
     );
     const floorRate = load.length / ((performance.now() - tFloor) / 1000);
 
-    // Availability: 60-day windows of random instruments, one request at a time (the first few warm up).
+    // Availability: 60-day windows of random instruments, one request at a time (the first few warm
+    // up) — first right after the burst, while the server still fans out its notifications and sends
+    // its emails, then again once that backlog is done (what a visitor meets on a server at rest).
     const rng = mulberry32(5);
     const from = DateTime.now().setZone(ZONE).startOf('day');
     const warmUp = Math.min(20, Math.floor(AVAILABILITY / 2));
-    const latencies: number[] = [];
-    for (let i = 0; i < AVAILABILITY; i++) {
-      const id = ids[Math.floor(rng() * ids.length)]!;
-      const q = new URLSearchParams({
-        from: from.toISO()!,
-        to: from.plus({ days: 60 }).toISO()!,
-        durationMinutes: '60',
-      });
-      const t = performance.now();
-      const res = await call(portOf(i), 'GET', `/api/v1/instruments/${id}/availability?${q}`);
-      if (i >= warmUp) latencies.push(performance.now() - t);
-      if (res.status !== 200) throw new Error(`availability ${res.status}: ${res.body}`);
-    }
+    const availabilityRun = async () => {
+      const latencies: number[] = [];
+      for (let i = 0; i < AVAILABILITY; i++) {
+        const id = ids[Math.floor(rng() * ids.length)]!;
+        const q = new URLSearchParams({
+          from: from.toISO()!,
+          to: from.plus({ days: 60 }).toISO()!,
+          durationMinutes: '60',
+        });
+        const t = performance.now();
+        const res = await call(portOf(i), 'GET', `/api/v1/instruments/${id}/availability?${q}`);
+        if (i >= warmUp) latencies.push(performance.now() - t);
+        if (res.status !== 200) throw new Error(`availability ${res.status}: ${res.body}`);
+      }
+      return latencies;
+    };
+    const latencies = await availabilityRun();
+    const drainSeconds = await backlogDrained(db);
+    const quietLatencies = await availabilityRun();
     // Stopped before the checks: the database is quiet, and the nodes' backends have reported their statistics.
     await servers.stop();
     stopped = true;
@@ -890,7 +919,13 @@ async function main() {
     }
     if (resent) console.log(`requests sent again on a new connection (a node had closed the idle one): ${resent}`);
     console.log(
-      `availability, 60-day window, through HTTP: p50 ${pct(latencies, 50).toFixed(2)} ms, p95 ${pct(latencies, 95).toFixed(2)} ms   target p95 ≤ 3 ms (issue 16)`,
+      `availability, 60-day window, through HTTP, right after the burst: p50 ${pct(latencies, 50).toFixed(2)} ms, p95 ${pct(latencies, 95).toFixed(2)} ms` +
+        ` (the burst's notifications and emails still going out; they took ${drainSeconds.toFixed(1)} s more)`,
+    );
+    const quietP95 = pct(quietLatencies, 95);
+    console.log(
+      `availability, 60-day window, through HTTP, server at rest: p50 ${pct(quietLatencies, 50).toFixed(2)} ms, p95 ${quietP95.toFixed(2)} ms` +
+        `   target p95 ≤ 3 ms ${quietP95 <= 3 ? '✓' : '✗'}`,
     );
     const held = await invariants(db);
     const ok = held.overlaps === 0 && held.ledger.balanced && held.quotaProblems === 0;
@@ -928,6 +963,9 @@ async function main() {
       resent,
       availabilityP50: pct(latencies, 50),
       availabilityP95: pct(latencies, 95),
+      backlogDrainSeconds: drainSeconds,
+      availabilityAtRestP50: pct(quietLatencies, 50),
+      availabilityAtRestP95: quietP95,
       overlaps: held.overlaps,
       ledgerBalanced: held.ledger.balanced,
       quotaProblems: held.quotaProblems,
