@@ -50,6 +50,17 @@ const SESSION_ACTOR_SQL = `SELECT s.id AS "sessionId", s.last_seen_at AS "lastSe
   FROM sessions s JOIN users u ON u.id = s.user_id JOIN organisations o ON o.id = u.organisation_id
   WHERE s.id = ? AND s.expires_at > ? AND s.last_seen_at > ? AND u.disabled_at IS NULL`;
 
+/** What GET /auth/me shows of a user and their organisation (one prepared read: every page load asks it). */
+export type UserViewRow = Omit<SessionActorRow, 'sessionId' | 'lastSeenAt' | 'secondFactorPending'>;
+
+const USER_VIEW_SQL = `SELECT u.id AS "userId", u.email, u.display_name AS "displayName", u.role, u.org_admin AS "orgAdmin",
+    u.membership, u.email_verified_at AS "emailVerifiedAt", u.password_changed_at AS "passwordChangedAt",
+    u.totp_enabled_at AS "totpEnabledAt",
+    o.id AS "organisationId", o.name AS "organisationName", o.kind AS "organisationKind",
+    o.status AS "organisationStatus", o.city_code AS "cityCode"
+  FROM users u JOIN organisations o ON o.id = u.organisation_id
+  WHERE u.id = ?`;
+
 export class AuthRepo {
   /** The single-use account links (password resets). */
   readonly tokens: AccountTokensRepo;
@@ -72,13 +83,8 @@ export class AuthRepo {
     return this.q.get<SessionActorRow>(SESSION_ACTOR_SQL, [id, now, idleSince]);
   }
 
-  async userWithOrganisation(userId: number) {
-    return this.q.orm
-      .select({ user: users, organisation: organisations })
-      .from(users)
-      .innerJoin(organisations, eq(organisations.id, users.organisationId))
-      .where(eq(users.id, userId))
-      .get();
+  async userView(userId: number): Promise<UserViewRow | undefined> {
+    return this.q.get<UserViewRow>(USER_VIEW_SQL, [userId]);
   }
 
   async insertSession(row: typeof sessions.$inferInsert): Promise<void> {

@@ -393,22 +393,21 @@ export class AuthService {
   }
 
   async userView(userId: number): Promise<UserView | null> {
-    const found = await this.repo.userWithOrganisation(userId);
-    if (!found) return null;
-    const { user, organisation } = found;
+    const user = await this.repo.userView(userId);
+    if (!user) return null;
     const now = this.clock.now();
     const expiresAt = this.passwordExpiresAt(user.passwordChangedAt);
     return {
-      id: user.id,
+      id: user.userId,
       email: user.email,
       displayName: user.displayName,
       role: user.role,
       organisation: {
-        id: organisation.id,
-        kind: organisation.kind,
-        name: organisation.name,
-        cityCode: organisation.cityCode,
-        status: organisation.status,
+        id: user.organisationId,
+        kind: user.organisationKind,
+        name: user.organisationName,
+        cityCode: user.cityCode,
+        status: user.organisationStatus,
       },
       restriction: restrictionOf(
         {
@@ -417,12 +416,12 @@ export class AuthService {
           emailVerifiedAt: user.emailVerifiedAt,
           passwordChangedAt: user.passwordChangedAt,
           totpEnabledAt: user.totpEnabledAt,
-          organisationStatus: organisation.status,
+          organisationStatus: user.organisationStatus,
         },
         now,
         this.security,
       ),
-      orgAdmin: user.orgAdmin,
+      orgAdmin: Boolean(user.orgAdmin),
       emailVerified: user.emailVerifiedAt !== null,
       secondFactorEnabled: user.totpEnabledAt !== null,
       passwordExpiresAt: expiresAt === null ? null : new Date(expiresAt).toISOString(),
