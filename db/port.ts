@@ -54,13 +54,24 @@ export interface Tx extends Queryable {
   savepoint<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
 }
 
+/** How a write transaction is isolated on PostgreSQL; SQLite's one writer at a time needs no choice. */
+export interface WriteOptions {
+  /**
+   * READ COMMITTED instead of SERIALIZABLE, for a write whose every guarantee the database holds itself
+   * (an exclusion constraint, a unique index, a CHECK) and none rests on a read the write decides by:
+   * concurrent writes then wait for the index entries they share instead of aborting each other and
+   * running again. A deadlock still runs it again. Inside another write it is that write's savepoint.
+   */
+  readCommitted?: boolean;
+}
+
 export interface Database extends Queryable {
   /**
    * `fn` in a write transaction: on SQLite `BEGIN IMMEDIATE` on the one write connection, held by
    * an async lock until COMMIT or ROLLBACK; on PostgreSQL one pooled client from BEGIN to COMMIT.
    * A throw rolls back. Inside another write: a savepoint of it.
    */
-  write<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
+  write<T>(fn: (tx: Tx) => Promise<T>, options?: WriteOptions): Promise<T>;
   /** `fn`'s reads in one snapshot (read-only). Inside a write: the write's own transaction. */
   read<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
   /**

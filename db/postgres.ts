@@ -12,7 +12,9 @@
  *   behaves as if the transactions had run one after another, as on SQLite, whichever node they ran
  *   on. A transaction PostgreSQL aborts for a serialization failure or a deadlock is run again from
  *   the start (a few times, after a short random pause); everything inside a write is database work,
- *   so running it again is safe. `read()` is one REPEATABLE READ READ ONLY snapshot.
+ *   so running it again is safe. A write asked for `readCommitted` (its guarantees all constraints, e.g. a
+ *   booking without money: the exclusion constraint and the Idempotency-Key's unique index) runs at
+ *   READ COMMITTED instead. `read()` is one REPEATABLE READ READ ONLY snapshot.
  * - Nesting and joining work as on SQLite (AsyncLocalStorage): a write inside a write is a savepoint,
  *   a statement sent to the database from inside a transaction runs in it.
  */
@@ -21,7 +23,7 @@ import { is, SQL } from 'drizzle-orm';
 import { SQLiteAsyncDialect } from 'drizzle-orm/sqlite-core';
 import { drizzle as drizzleProxy } from 'drizzle-orm/sqlite-proxy';
 import pg from 'pg';
-import type { Database, Orm, Params, Row, RunResult, Statement, Tx } from './port.ts';
+import type { Database, Orm, Params, Row, RunResult, Statement, Tx, WriteOptions } from './port.ts';
 import { BusyError, ConstraintError } from './port.ts';
 
 const dialect = new SQLiteAsyncDialect();
@@ -35,6 +37,8 @@ const dialect = new SQLiteAsyncDialect();
 const RETRY_BUDGET_MS = 30_000;
 const backoffMs = (attempt: number) => Math.random() * Math.min(512, 2 ** attempt);
 const STATEMENT_NAMES = 5000;
+const SERIALIZABLE = 'BEGIN ISOLATION LEVEL SERIALIZABLE';
+const READ_COMMITTED = 'BEGIN ISOLATION LEVEL READ COMMITTED';
 
 /** Type parsers of this engine's pools (not node-postgres's global ones). */
 const TYPES = {
@@ -368,7 +372,7 @@ export class PostgresDatabase implements Database {
     return tx && !tx.done && tx.owner === this ? tx : null;
   }
 
-  async write<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+  async write<T>(fn: (tx: Tx) => Promise<T>, options?: WriteOptions): Promise<T> {
     const outer = this.inside();
     if (outer) {
       if (outer.kind !== 'write') throw new Error('a write transaction cannot start inside a read transaction');
@@ -377,7 +381,7 @@ export class PostgresDatabase implements Database {
     const started = Date.now();
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.transaction('write', 'BEGIN ISOLATION LEVEL SERIALIZABLE', fn);
+        return await this.transaction('write', options?.readCommitted ? READ_COMMITTED : SERIALIZABLE, fn);
       } catch (err) {
         if (!retryable(err)) throw err;
         if (Date.now() - started > RETRY_BUDGET_MS) {
@@ -401,7 +405,7 @@ export class PostgresDatabase implements Database {
    */
   async bulkWrite<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
     if (this.inside()) throw new Error('a bulk write cannot run inside another transaction');
-    return this.transaction('write', 'BEGIN ISOLATION LEVEL READ COMMITTED', fn);
+    return this.transaction('write', READ_COMMITTED, fn);
   }
 
   async read<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {

@@ -146,11 +146,18 @@ async function signIn(node: Node, email: string): Promise<string> {
 }
 
 /** A request; a node that dies under it answers status 0. */
-async function call(node: Node, cookie: string, method: string, route: string, body?: unknown) {
+async function call(
+  node: Node,
+  cookie: string,
+  method: string,
+  route: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+) {
   try {
     const res = await fetch(`${node.baseUrl}/api/v1${route}`, {
       method,
-      headers: { 'content-type': 'application/json', cookie },
+      headers: { 'content-type': 'application/json', cookie, ...headers },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     return { status: res.status, body: (await res.json().catch(() => null)) as Record<string, unknown> | null };
@@ -262,6 +269,32 @@ describe('three nodes on one PostgreSQL database', () => {
       [slot!.instrumentId, Date.parse(slot!.end), Date.parse(slot!.start)],
     );
     expect(active).toBe(1);
+  }, 120_000);
+
+  it('30 requests with one Idempotency-Key over three nodes, four times: one booking each, and each answer is it', async () => {
+    // A booking without money is written at READ COMMITTED: a twin that loses — on the key's unique index,
+    // or on the time the winner took after its own check — answers the booking that won.
+    const cookie = await signIn(nodes[0]!, 'researcher@demo.test');
+    const slots = await freeHours(nodes[0]!, 4, 6);
+    for (const [round, slot] of slots.entries()) {
+      const key = `multi-node-twins-${Date.now()}-${round}`;
+      const results = await Promise.all(
+        Array.from({ length: 30 }, (_, i) =>
+          call(
+            nodes[i % 3]!,
+            cookie,
+            'POST',
+            '/bookings',
+            { mode: 'machine_time', ...slot },
+            { 'idempotency-key': key },
+          ),
+        ),
+      );
+      const statuses = results.map((r) => r.status);
+      expect(new Set(statuses), JSON.stringify(results.find((r) => r.status !== 201)?.body)).toEqual(new Set([201]));
+      expect(new Set(results.map((r) => r.body!.id)).size).toBe(1);
+      expect(await db.value(`SELECT COUNT(*) FROM bookings WHERE idempotency_key = ?`, [key])).toBe(1);
+    }
   }, 120_000);
 
   it('a photo uploaded through one node is served by the others, and gone from all once replaced', async () => {

@@ -10,7 +10,7 @@ import type { Actor } from '../auth/actor.ts';
 import type { BookingRequest, Schedule } from './booking.schemas.ts';
 import type { BookingContext } from './context.ts';
 import { bookedItem, cardOfSnapshot, price, type PricingRequest } from './pricing.ts';
-import { offHoursMinutes } from './slots.ts';
+import { offHoursMinutes, type HolidayCalendar } from './slots.ts';
 
 export interface RequestedUsage {
   mode: BookingMode;
@@ -82,6 +82,8 @@ export async function priceFor(
     snapshot?: PriceSnapshot | null;
   },
   rules: Pick<Schedule, 'slotMinutes' | 'timeZone'>,
+  /** The platform calendar when the caller has read it in this transaction already (one statement less). */
+  holidays?: HolidayCalendar,
 ) {
   const card = usage.snapshot ? cardOfSnapshot(usage.snapshot) : await ctx.catalogRepo.rateCard(instrumentId);
   if (!card)
@@ -95,7 +97,12 @@ export async function priceFor(
       : usage.rateItemId;
   const offHours =
     usage.mode === 'machine_time' && usage.start !== undefined && (card.offHoursSurchargePercent ?? 0) > 0
-      ? offHoursMinutes(usage.start, usage.start + usage.minutes! * 60_000, rules.timeZone, await ctx.holidayCalendar())
+      ? offHoursMinutes(
+          usage.start,
+          usage.start + usage.minutes! * 60_000,
+          rules.timeZone,
+          holidays ?? (await ctx.holidayCalendar()),
+        )
       : 0;
   const req: PricingRequest =
     usage.mode === 'machine_time'
@@ -139,6 +146,7 @@ export async function priceOfRequest(
   userType: UserType,
   usage: RequestedUsage,
   rules: Pick<Schedule, 'slotMinutes' | 'timeZone'>,
+  holidays?: HolidayCalendar,
 ) {
   if (input.quoteId === undefined)
     return priceFor(
@@ -147,6 +155,7 @@ export async function priceOfRequest(
       userType,
       { ...usage, urgent: input.urgent, rateItemId: input.rateItemId },
       rules,
+      holidays,
     );
   if (input.rateItemId !== undefined || input.urgent)
     throw badRequest('an order on a quote is priced by the quote: no rate item or urgent surcharge', [

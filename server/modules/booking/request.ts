@@ -20,7 +20,7 @@ import type { BookingRequest, BookingView, Schedule } from './booking.schemas.ts
 import type { BookingRepo, BookingRow, InstrumentBrief } from './booking.repo.ts';
 import { bookableStatus, type BookingContext } from './context.ts';
 import { priceOfRequest, usageOf, userTypeOf } from './prices.ts';
-import { bookingBlock, checkBookable, describeProblem, type Interval } from './slots.ts';
+import { bookingBlock, checkBookable, describeProblem, type HolidayCalendar, type Interval } from './slots.ts';
 import { checkQualified } from './training.ts';
 import type { BookingViews } from './views.ts';
 
@@ -113,6 +113,7 @@ export class BookingRequests {
     const usage = usageOf(input);
     const now = ctx.clock.now();
     let block: Interval | null = null;
+    let holidays: HolidayCalendar | undefined; // read with the situation, priced with it
     if (usage.mode === 'machine_time') {
       if (!rules.machineTimeEnabled)
         throw badRequest('this instrument takes no machine-time bookings', [
@@ -124,6 +125,7 @@ export class BookingRequests {
       const problem = checkBookable(s, usage.start!, usage.end!);
       if (problem) throw badRequest(describeProblem(problem, rules), [{ path: 'body.start', message: problem }]);
       block = bookingBlock(rules, usage.start!, usage.end!);
+      holidays = s.holidays;
     } else {
       if (!rules.sampleEnabled)
         throw badRequest('this instrument takes no sample jobs', [{ path: 'body.mode', message: 'disabled' }]);
@@ -132,7 +134,7 @@ export class BookingRequests {
       }
     }
     const userType = userTypeOf(actor, instrument.institutionId);
-    const quoted = await priceOfRequest(ctx, actor, input, instrument.id, userType, usage, rules);
+    const quoted = await priceOfRequest(ctx, actor, input, instrument.id, userType, usage, rules, holidays);
     const serviceAt = usage.start ?? usage.end ?? now;
     return {
       actor,

@@ -51,14 +51,19 @@ export interface FacetRow {
   n: number;
 }
 
-const RATE_CARD_SQL = `SELECT instrument_id AS "instrumentId", setup_fee_fen AS "setupFeeFen",
-    minimum_charge_fen AS "minimumChargeFen", urgent_surcharge_percent AS "urgentSurchargePercent",
-    off_hours_surcharge_percent AS "offHoursSurchargePercent", notes, updated_at AS "updatedAt"
-  FROM rate_cards WHERE instrument_id = ?`;
-const RATE_CARD_ITEMS_SQL = `SELECT id, instrument_id AS "instrumentId", unit, label_zh AS "labelZh", label_en AS "labelEn",
-    internal_fen AS "internalFen", academic_fen AS "academicFen", enterprise_fen AS "enterpriseFen",
-    sort_order AS "sortOrder"
-  FROM rate_card_items WHERE instrument_id = ? ORDER BY sort_order, id`;
+/** A rate card and its items in one statement (one row per item; one with null item columns when it has none). */
+const RATE_CARD_SQL = `SELECT c.instrument_id AS "instrumentId", c.setup_fee_fen AS "setupFeeFen",
+    c.minimum_charge_fen AS "minimumChargeFen", c.urgent_surcharge_percent AS "urgentSurchargePercent",
+    c.off_hours_surcharge_percent AS "offHoursSurchargePercent", c.notes, c.updated_at AS "updatedAt",
+    i.id AS "itemId", i.unit, i.label_zh AS "labelZh", i.label_en AS "labelEn", i.internal_fen AS "internalFen",
+    i.academic_fen AS "academicFen", i.enterprise_fen AS "enterpriseFen", i.sort_order AS "sortOrder"
+  FROM rate_cards c LEFT JOIN rate_card_items i ON i.instrument_id = c.instrument_id
+  WHERE c.instrument_id = ? ORDER BY i.sort_order, i.id`;
+type RateCardRow = typeof rateCards.$inferSelect &
+  Omit<typeof rateCardItems.$inferSelect, 'id' | 'instrumentId' | 'unit'> & {
+    itemId: number | null;
+    unit: (typeof rateCardItems.$inferSelect)['unit'] | null;
+  };
 
 export class CatalogRepo {
   constructor(private readonly q: Queryable) {}
@@ -228,12 +233,38 @@ export class CatalogRepo {
     return row !== undefined && row.id !== exceptId;
   }
 
-  /** Read for every quote and booking: two fixed statements, no query building or row mapping. */
+  /** Read for every quote and booking: one fixed statement, no query building. */
   async rateCard(instrumentId: number) {
-    const card = await this.q.get<typeof rateCards.$inferSelect>(RATE_CARD_SQL, [instrumentId]);
-    if (!card) return null;
-    const items = await this.q.all<typeof rateCardItems.$inferSelect>(RATE_CARD_ITEMS_SQL, [instrumentId]);
-    return { ...card, items };
+    const rows = await this.q.all<RateCardRow>(RATE_CARD_SQL, [instrumentId]);
+    const first = rows[0];
+    if (!first) return null;
+    const { setupFeeFen, minimumChargeFen, urgentSurchargePercent, offHoursSurchargePercent, notes, updatedAt } = first;
+    const items: (typeof rateCardItems.$inferSelect)[] = [];
+    for (const r of rows) {
+      if (r.itemId === null || r.unit === null) continue; // the card's row when it has no items
+      const { labelZh, labelEn, internalFen, academicFen, enterpriseFen, sortOrder } = r;
+      items.push({
+        id: r.itemId,
+        instrumentId,
+        unit: r.unit,
+        labelZh,
+        labelEn,
+        internalFen,
+        academicFen,
+        enterpriseFen,
+        sortOrder,
+      });
+    }
+    return {
+      instrumentId,
+      setupFeeFen,
+      minimumChargeFen,
+      urgentSurchargePercent,
+      offHoursSurchargePercent,
+      notes,
+      updatedAt,
+      items,
+    };
   }
 
   async nextInstrumentId(): Promise<number> {

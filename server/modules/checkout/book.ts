@@ -101,54 +101,69 @@ export class Checkout {
       plan.quoted.totalFen - (preview?.plan?.deductFen ?? 0),
     );
     const now = this.ctx.now;
+    // Without a voucher or a quote the write decides nothing by what it reads: the exclusion constraint
+    // keeps the time, the unique index the Idempotency-Key. On PostgreSQL it need not be SERIALIZABLE,
+    // where bookings of neighbouring instruments abort each other on shared index pages and run again.
+    const decidedByConstraints = !input.useVoucher && input.quoteId === undefined;
     // The intent, all or nothing: the booking holding its time, the voucher share held, the payment
     // to authorise. The processor is called only after this has committed.
-    const made = await db.write(async () => {
-      const again = await bookings.earlier(actor, idempotencyKey);
-      if (again) return { row: again, payment: undefined };
-      // Planned again inside the lock: another checkout may have used the quota since the preview.
-      const voucher = input.useVoucher ? (await vouchers.split(order, true, input.quotaId)).plan : null;
-      if (input.useVoucher && (!voucher || voucher.voucherFen === 0)) {
-        throw new AppError('conflict', 'the voucher quota has just been used up; ask for a new quote', {
-          reason: 'voucher_exhausted',
-        });
-      }
-      // Deduct-mode shares are not paid by the enterprise now (a co-funded order may hold two).
-      const selfPay = plan.quoted.totalFen - (voucher?.deductFen ?? 0);
-      const method = selfPay === 0 ? null : chosen;
-      const row = await bookings.insertPlanned(
-        plan,
-        idempotencyKey,
-        method === 'card' ? 'pending_payment' : plan.confirmedStatus,
-        method,
-        now,
-      );
-      if (voucher) await vouchers.reserve(row.id, order, voucher, now);
-      // Confirmed at once (no approval needed): the bank transfer's payment notice now.
-      if (method === 'bank_transfer' && row.status === 'approved')
-        await this.ctx.deps.transfers?.open(row, selfPay, now);
-      // A service beyond the processor's window: the card is saved now and authorised later (card-window.ts).
-      const authoriseAt = authoriseAtFor(
-        this.ctx.mode,
-        row.mode === 'machine_time' ? row.startAt : null,
-        now,
-        this.ctx.windowMs,
-      );
-      const payment =
-        method === 'card'
-          ? await payments.insert({
-              bookingId: row.id,
-              provider: provider.name,
-              status: authoriseAt === null ? 'authorising' : 'saving_card',
-              authoriseAt,
-              currency: this.ctx.currency,
-              token: input.paymentToken!,
-              authorisedFen: selfPay,
-              createdAt: now,
-              updatedAt: now,
-            })
-          : undefined;
-      return { row, payment };
+    const write = db.write(
+      async () => {
+        const again = await bookings.earlier(actor, idempotencyKey);
+        if (again) return { row: again, payment: undefined };
+        // Planned again inside the lock: another checkout may have used the quota since the preview.
+        const voucher = input.useVoucher ? (await vouchers.split(order, true, input.quotaId)).plan : null;
+        if (input.useVoucher && (!voucher || voucher.voucherFen === 0)) {
+          throw new AppError('conflict', 'the voucher quota has just been used up; ask for a new quote', {
+            reason: 'voucher_exhausted',
+          });
+        }
+        // Deduct-mode shares are not paid by the enterprise now (a co-funded order may hold two).
+        const selfPay = plan.quoted.totalFen - (voucher?.deductFen ?? 0);
+        const method = selfPay === 0 ? null : chosen;
+        const row = await bookings.insertPlanned(
+          plan,
+          idempotencyKey,
+          method === 'card' ? 'pending_payment' : plan.confirmedStatus,
+          method,
+          now,
+        );
+        if (voucher) await vouchers.reserve(row.id, order, voucher, now);
+        // Confirmed at once (no approval needed): the bank transfer's payment notice now.
+        if (method === 'bank_transfer' && row.status === 'approved')
+          await this.ctx.deps.transfers?.open(row, selfPay, now);
+        // A service beyond the processor's window: the card is saved now and authorised later (card-window.ts).
+        const authoriseAt = authoriseAtFor(
+          this.ctx.mode,
+          row.mode === 'machine_time' ? row.startAt : null,
+          now,
+          this.ctx.windowMs,
+        );
+        const payment =
+          method === 'card'
+            ? await payments.insert({
+                bookingId: row.id,
+                provider: provider.name,
+                status: authoriseAt === null ? 'authorising' : 'saving_card',
+                authoriseAt,
+                currency: this.ctx.currency,
+                token: input.paymentToken!,
+                authorisedFen: selfPay,
+                createdAt: now,
+                updatedAt: now,
+              })
+            : undefined;
+        return { row, payment };
+      },
+      { readCommitted: decidedByConstraints },
+    );
+    // A twin request with the same Idempotency-Key may commit between this one's look-up and its insert (at
+    // READ COMMITTED each statement sees the latest commits): this one is then refused — the key's unique
+    // index, or the time the twin took — and the twin's booking is the answer.
+    const made = await write.catch(async (err: unknown) => {
+      const twin = await bookings.earlier(actor, idempotencyKey);
+      if (!twin) throw err;
+      return { row: twin, payment: undefined };
     });
     if (!made.payment) {
       const replayed = made.row.createdAt !== now;
