@@ -5,12 +5,13 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import cookieParser from 'cookie-parser';
 import expressStaticGzip from 'express-static-gzip';
-import express, { type Express } from 'express';
+import express, { type Express, type Router } from 'express';
 import nodemailer from 'nodemailer';
 import swaggerUi from 'swagger-ui-express';
 import type { Database } from '../db/client.ts';
 import { createRegistry, openApiDocument } from './http/openapi.ts';
-import { compressJson, compressText } from './http/compression.ts';
+import { compressJson, compressTextOutside } from './http/compression.ts';
+import { onlyItsPaths } from './http/first-segment.ts';
 import { apiNotFound, problemHandler } from './http/problem.ts';
 import { crossSiteGuard, securityHeaders } from './http/security.ts';
 import { SESSION_COOKIE, sessionMiddleware } from './http/session.ts';
@@ -336,7 +337,8 @@ export function createApp(deps: AppDeps): Express {
   app.set('query parser', 'simple'); // no nested objects from ?a[b]=c
   app.set('trust proxy', deps.trustProxy ?? false); // req.ip: the sign-in limits key on it
   app.use(securityHeaders({ secure: deps.cookieSecure ?? false, imageHosts: deps.photoHosts ?? [] }));
-  app.use(compressText()); // text that is not JSON (HTML, iCalendar, CSV, the API docs' pages): brotli or gzip
+  // Text that is not JSON (HTML, the API docs' pages): brotli or gzip; the API's files (iCalendar, CSV) per route.
+  app.use(compressTextOutside('/api/v1/'));
   if (deps.logRequests) {
     app.use((req, res, next) => {
       const start = performance.now();
@@ -356,11 +358,11 @@ export function createApp(deps: AppDeps): Express {
   api.get('/instruments', (req, res, next) =>
     req.headers.cookie?.includes(`${SESSION_COOKIE}=`) ? next() : searchCatalog(req, res, next),
   );
-  api.use(paymentRoutes(checkout, registry)); // before the JSON parser: webhooks need the raw body
+  api.use(onlyItsPaths(paymentRoutes(checkout, registry))); // before the JSON parser: webhooks need the raw body
   // Institutions' systems push with an API key alone (no cookie read there): before the cross-site guard.
   const apiKeys = new ApiKeys(deps.db, clock, audit);
   const externalRecords = new ExternalRecords(deps.db, clock);
-  api.use(externalPushRoutes(apiKeys, externalRecords, registry));
+  api.use(onlyItsPaths(externalPushRoutes(apiKeys, externalRecords, registry)));
   api.use(crossSiteGuard({ publicUrl: deps.publicUrl ?? null, isUpload: isUploadPath }));
   api.use(express.json({ limit: '64kb' }));
   api.use(cookieParser());
@@ -381,24 +383,26 @@ export function createApp(deps: AppDeps): Express {
     path: '/',
     maxAge: ttlMs,
   };
-  api.use(authRoutes(auth, registry, cookie));
-  api.use(accountRoutes(new AccountService(deps.db, authRepo, clock, auth, notifications), registry, cookie));
-  api.use(organisationRoutes(organisations, registry, cookie));
-  api.use(catalogRoutes(catalog, registry));
-  api.use(listingRoutes(listing, registry));
-  api.use(bookingRoutes(booking, checkout, registry));
-  api.use(agreementRoutes(agreements, registry));
-  api.use(voucherRoutes(vouchers, registry));
-  api.use(applicationRoutes(applications, registry));
-  api.use(ledgerRoutes(new LedgerReadService(ledger, deps.db), registry));
-  api.use(settlementRoutes(settlement, reconciliation, registry, audit));
-  api.use(transferRoutes(transfers, registry));
-  api.use(needRoutes(needs, registry));
-  api.use(integrationRoutes(apiKeys, externalRecords, registry));
-  api.use(notificationRoutes(notifications, registry));
-  api.use(statsRoutes(stats, deps.db, registry, audit));
-  api.use(importRoutes(imports, registry));
-  api.use(auditRoutes(new AuditReadService(deps.db, audit), registry));
+  // Each module's router is entered only for its own first path segments (http/first-segment.ts).
+  const mount = (router: Router) => api.use(onlyItsPaths(router));
+  mount(authRoutes(auth, registry, cookie));
+  mount(accountRoutes(new AccountService(deps.db, authRepo, clock, auth, notifications), registry, cookie));
+  mount(organisationRoutes(organisations, registry, cookie));
+  mount(catalogRoutes(catalog, registry));
+  mount(listingRoutes(listing, registry));
+  mount(bookingRoutes(booking, checkout, registry));
+  mount(agreementRoutes(agreements, registry));
+  mount(voucherRoutes(vouchers, registry));
+  mount(applicationRoutes(applications, registry));
+  mount(ledgerRoutes(new LedgerReadService(ledger, deps.db), registry));
+  mount(settlementRoutes(settlement, reconciliation, registry, audit));
+  mount(transferRoutes(transfers, registry));
+  mount(needRoutes(needs, registry));
+  mount(integrationRoutes(apiKeys, externalRecords, registry));
+  mount(notificationRoutes(notifications, registry));
+  mount(statsRoutes(stats, deps.db, registry, audit));
+  mount(importRoutes(imports, registry));
+  mount(auditRoutes(new AuditReadService(deps.db, audit), registry));
   api.use(apiNotFound);
   app.use('/api/v1', api);
 

@@ -8,6 +8,7 @@ import type { Request, Response, Router } from 'express';
 import { z } from 'zod';
 import { checkAccess, type Access, type Actor, type Restriction } from '../modules/auth/actor.ts';
 import { badRequest } from '../shared/errors.ts';
+import { textCompression } from './compression.ts';
 import { langOf, type Lang } from '../shared/lang.ts';
 
 type Method = 'get' | 'post' | 'patch' | 'put' | 'delete';
@@ -105,7 +106,9 @@ export function defineRoute<P extends z.ZodType, Q extends z.ZodType, B extends 
   registry: OpenAPIRegistry,
   spec: RouteSpec<P, Q, B, R>,
 ): void {
-  router[spec.method](spec.path, async (req, res) => {
+  // Files (CSV, iCalendar…) are compressed as text; JSON answers by compressJson.
+  const before = spec.file ? [textCompression] : [];
+  router[spec.method](spec.path, ...before, async (req, res) => {
     const actor = req.actor ?? null;
     checkAccess(actor, spec.access, spec.allowRestricted);
     const params = spec.params ? parseInput(spec.params, req.params, 'params') : {};

@@ -724,6 +724,13 @@ describe('calendar feeds', () => {
     expect(mine.status).toBe(200);
     expect(mine.text).toContain('BEGIN:VCALENDAR');
     expect((mine.text.match(/BEGIN:VEVENT/g) ?? []).length).toBeGreaterThan(3);
+    // A feed is text: compressed for a calendar app that accepts it (the API's file routes compress, JSON does not go through it).
+    const zipped = await request(t.app).get(url).set('Accept-Encoding', 'gzip');
+    expect(zipped.headers['content-encoding']).toBe('gzip');
+    expect(zipped.headers.vary).toContain('Accept-Encoding');
+    // The same feed, but for DTSTAMP (when it was made: the second may have turned between the two).
+    const unstamped = (ics: string) => ics.replace(/^DTSTAMP:.*$/gm, 'DTSTAMP');
+    expect(unstamped(zipped.text)).toBe(unstamped(mine.text));
     expect((await request(t.app).get('/api/v1/calendar/not-a-real-token-value-x.ics')).status).toBe(404);
   });
 
