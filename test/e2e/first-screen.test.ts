@@ -62,11 +62,11 @@ const kb = (n: number) => Math.round((n / 1024) * 10) / 10;
 
 /**
  * Limits the test holds the first screen to. JavaScript: everything the browser fetched until the first
- * results, the lazily loaded pieces included (the page's Chinese texts, the signed-in header's stand-in…);
- * the static first screen is held to the issue's 300 KB by test/unit/first-screen.test.ts. LCP on this
- * machine: a bound for a shared 2-core machine on the server's first visit (cold caches), not a target.
+ * results, the lazily loaded pieces included, held to the issue's 300 KB like the static first screen in
+ * test/unit/first-screen.test.ts (antd's message/modal holders, ~22 KB, come at the first interaction). LCP
+ * on this machine: a bound for a shared 2-core machine on the server's first visit (cold caches), not a target.
  */
-const JS_CEILING_KB = 330;
+const JS_CEILING_KB = 300;
 const CSS_BUDGET_KB = 100;
 const LOCAL_LCP_MS = 8_000;
 const SLOW_LCP_MS = 15_000;
@@ -122,7 +122,9 @@ describe('the catalogue’s first screen', () => {
       >();
       const fonts: { name: string; transfer: number }[] = [];
       const pending: Promise<void>[] = [];
+      let collecting = true; // until the first screen is measured
       page.on('requestfinished', (req) => {
+        if (!collecting) return;
         const name = new URL(req.url()).pathname;
         if (/\.woff2?$/.test(name)) {
           pending.push(req.sizes().then((sizes) => void fonts.push({ name, transfer: sizes.responseBodySize })));
@@ -154,6 +156,7 @@ describe('the catalogue’s first screen', () => {
         const resultsMs = await page.evaluate(() => Math.round(performance.now()));
         await page.evaluate(() => document.fonts.ready.then(() => undefined));
         const m = await measure(page);
+        collecting = false;
         await Promise.all(pending);
         for (const s of m.scripts) {
           s.transferSize = wire.get(s.name)?.transfer ?? s.transferSize;
@@ -202,8 +205,12 @@ describe('the catalogue’s first screen', () => {
         const plain = [...wire].filter(([, w]) => w.decoded >= 1024 && w.encoding !== 'br');
         expect(plain.map(([name]) => name)).toEqual([]);
         const names = m.scripts.map((s) => path.basename(s.name));
-        expect(names.filter((n) => /EChart|FreeTimeRange|date-picker|en-/.test(n))).toEqual([]);
+        expect(names.filter((n) => /EChart|FreeTimeRange|date-picker|en-|feedbackHolders/.test(n))).toEqual([]);
         await screenshot(page, `first-screen-${label}.png`);
+        // The visitor's first key (or touch, or click) fetches antd's message/modal holders.
+        const holders = page.waitForResponse((r) => /\/feedbackHolders-[\w-]+\.js$/.test(new URL(r.url()).pathname));
+        await page.keyboard.press('Shift');
+        expect((await holders).status()).toBe(200);
       } finally {
         await context.close();
       }

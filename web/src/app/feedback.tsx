@@ -8,13 +8,24 @@ type Api = useAppProps;
 type Holders = typeof HoldersModule;
 
 let holders: Promise<Holders> | null = null;
+/** The mounted `<FeedbackApp>`, told when the holders' code has arrived whoever asked for it. */
+let onLoaded: ((m: Holders) => void) | null = null;
 const loadHolders = () =>
-  (holders ??= import('./feedbackHolders').catch((e: unknown) => {
-    holders = null; // tried again on the next call
-    throw e;
-  }));
+  (holders ??= import('./feedbackHolders').then(
+    (m) => {
+      onLoaded?.(m);
+      return m;
+    },
+    (e: unknown) => {
+      holders = null; // tried again on the next call
+      throw e;
+    },
+  ));
 
-/** Until the holders arrive, a call waits for them (nothing on the catalogue's first screen calls one). */
+/** The visitor's first touch, key or click: the holders are fetched then, before anything could call one. */
+const FIRST_INTERACTION = ['pointerdown', 'keydown', 'touchstart'] as const;
+
+/** Until the holders arrive, a call fetches them and waits (nothing on the catalogue's first screen calls one). */
 function deferred(kind: keyof Api): unknown {
   return new Proxy(
     {},
@@ -40,8 +51,9 @@ const waiting = {
 } as Api;
 
 /**
- * antd's `<App>` (message, notification and modal for `App.useApp()`), with the holders' code fetched after
- * the first screen: it is ~15 KB gzipped the public catalogue never uses. Same context, same `.ant-app` root.
+ * antd's `<App>` (message, notification and modal for `App.useApp()`), with the holders' code fetched at the
+ * visitor's first interaction or first call, not with the first screen: it is ~22 KB gzipped the public
+ * catalogue never uses. Same context, same `.ant-app` root.
  */
 export function FeedbackApp({ children }: { children: ReactNode }) {
   const { getPrefixCls } = useContext(ConfigProvider.ConfigContext);
@@ -50,13 +62,18 @@ export function FeedbackApp({ children }: { children: ReactNode }) {
   const [Loaded, setLoaded] = useState<Holders['FeedbackHolders'] | null>(null);
   const [api, setApi] = useState<Api>(waiting);
   useEffect(() => {
-    let live = true;
-    loadHolders().then(
-      (m) => live && setLoaded(() => m.FeedbackHolders),
-      () => undefined,
-    );
+    onLoaded = (m) => setLoaded(() => m.FeedbackHolders);
+    if (holders)
+      holders.then(
+        (m) => onLoaded?.(m),
+        () => undefined,
+      );
+    const load = () => void loadHolders().catch(() => undefined);
+    for (const type of FIRST_INTERACTION)
+      window.addEventListener(type, load, { capture: true, once: true, passive: true });
     return () => {
-      live = false;
+      onLoaded = null;
+      for (const type of FIRST_INTERACTION) window.removeEventListener(type, load, { capture: true });
     };
   }, []);
   return (
