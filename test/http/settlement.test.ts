@@ -251,14 +251,40 @@ describe('the claim cycle', () => {
     expect((await lab.post(`/api/v1/settlement-batches/${batch.id}/lines/${b!.id}/resubmit`).send({})).status).toBe(
       200,
     );
-    for (const line of [b!, ...rest]) {
-      const res = await finance.post(`/api/v1/settlement-batches/${batch.id}/lines/${line.id}/approve`).send({});
-      expect(res.status, JSON.stringify(res.body)).toBe(200);
-    }
+    // 通过全部: the lines at once, all of them or none.
+    const bulk = (agent: Agent, lineIds: number[]) =>
+      agent.post(`/api/v1/settlement-batches/${batch.id}/approve-lines`).send({ lineIds });
+    const statuses = async (ids: number[]) => {
+      const view = (await province.get(`/api/v1/settlement-batches/${batch.id}`)).body;
+      return ids.map((id) => view.lines.find((l: { id: number }) => l.id === id).status as string);
+    };
+    const jinanIds = [b!, ...rest].map((l) => l.id);
+    const linyiId = linesOf(LINYI)[1]!.id;
+    expect((await bulk(finance, [])).status).toBe(400);
+    expect((await bulk(lab, jinanIds)).status).toBe(403);
+    const unknown = await bulk(finance, [...jinanIds, 999999]);
+    expect([unknown.status, unknown.body.lineId]).toEqual([404, 999999]);
+    const foreign = await bulk(linyi, [linyiId, jinanIds[0]!]); // another city's line is not there for 临沂
+    expect([foreign.status, foreign.body.lineId]).toEqual([404, jinanIds[0]]);
+    expect(await statuses([...jinanIds, linyiId])).toEqual([...jinanIds, linyiId].map(() => 'pending'));
+    const approved = await bulk(finance, [...jinanIds, jinanIds[0]!]); // a line named twice is approved once
+    expect(approved.status, JSON.stringify(approved.body)).toBe(200);
+    expect(await statuses(jinanIds)).toEqual(jinanIds.map(() => 'approved'));
+    expect(
+      approved.body.history.filter((h: { action: string }) => h.action === 'approve').length,
+    ).toBeGreaterThanOrEqual(jinanIds.length);
     // 临沂's office decides its lines; one fails its checks and needs an override that says who and why.
     const [first, ...others] = linesOf(LINYI);
     await t.db.run(`UPDATE bookings SET actual_minutes = 30 WHERE id = ?`, [first!.bookingId]);
     const url = `/api/v1/settlement-batches/${batch.id}/lines/${first!.id}/approve`;
+    // Approved at once with the others, the failing line refuses them all, and says which it is.
+    const refusedAll = await bulk(linyi, [...others.map((l) => l.id), first!.id]);
+    expect(refusedAll.status).toBe(409);
+    expect(refusedAll.body).toMatchObject({
+      lineId: first!.id,
+      failedChecks: expect.arrayContaining(['usage_matches']),
+    });
+    expect(await statuses(linesOf(LINYI).map((l) => l.id))).toEqual(linesOf(LINYI).map(() => 'pending'));
     const refused = await linyi.post(url).send({});
     expect(refused.status).toBe(409);
     expect(refused.body.failedChecks).toContain('usage_matches');
@@ -269,10 +295,14 @@ describe('the claim cycle', () => {
     );
     expect(allowed.body.history.some((h: { action: string }) => h.action === 'approve_override')).toBe(true);
     await t.db.run(`UPDATE bookings SET actual_minutes = 120 WHERE id = ?`, [first!.bookingId]);
-    for (const line of others)
-      expect(
-        (await linyi.post(`/api/v1/settlement-batches/${batch.id}/lines/${line.id}/approve`).send({})).status,
-      ).toBe(200);
+    expect(
+      (
+        await bulk(
+          linyi,
+          others.map((l) => l.id),
+        )
+      ).status,
+    ).toBe(200);
     // Any other city's lines (the demo's co-funded 聊城 order) by that city's office.
     const liaocheng = await signIn(t.app, 'finance6@demo.test');
     for (const l of batch.lines.filter((x) => x.reviewOffice.name === '聊城市科学技术局'))

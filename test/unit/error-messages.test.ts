@@ -30,6 +30,8 @@ const DYNAMIC: Record<string, string> = {
   'server/modules/checkout/card-window.ts: err.processorCode': 'the payment processor’s code',
   'server/modules/checkout/card-window.ts: err.message': 'the payment processor’s own text',
   'server/modules/imports/imports.schemas.ts: z.string()': 'the response field of a row problem (in Chinese already)',
+  'server/modules/settlement/review.ts: e.message':
+    'a line decision’s own refusal, passed on with the line named (each is checked where decideLine writes it)',
 };
 
 /** Sample values for the placeholders of template-literal messages, by the placeholder's source. */

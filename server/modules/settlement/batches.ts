@@ -22,7 +22,7 @@ import {
   ZONE,
   type SettlementContext,
 } from './context.ts';
-import { advance } from './review.ts';
+import { advance } from './progress.ts';
 import type { BatchView } from './settlement.schemas.ts';
 
 export interface ClaimableMonth {

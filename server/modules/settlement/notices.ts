@@ -13,7 +13,7 @@ import type { Lang } from '../../shared/lang.ts';
 import type { Actor } from '../auth/actor.ts';
 import { takeAddressSlot, type AddressLimit } from '../auth/address-limit.ts';
 import { batchOr404, officeOfLine, recordEvent, scopeOf, type SettlementContext } from './context.ts';
-import { noticeBlock } from './review.ts';
+import { noticeBlock } from './progress.ts';
 import type { BatchView } from './settlement.schemas.ts';
 import { ZONE } from './stages.ts';
 import type { BatchReads } from './views.ts';

@@ -8,8 +8,8 @@
  * the checks an override is recorded against, the line's status and the batch's are read where the
  * decision is written, and the ledger transfers commit with it or not at all.
  */
-import { DateTime } from 'luxon';
-import type { LineStatus, ReviewStage } from '../../../db/schema/index.ts';
+import type { Tx } from '../../../db/port.ts';
+import type { LineStatus } from '../../../db/schema/index.ts';
 import type { Lang } from '../../shared/lang.ts';
 import { AppError, forbidden, notFound } from '../../shared/errors.ts';
 import type { Actor } from '../auth/actor.ts';
@@ -17,7 +17,6 @@ import { LINKS } from '../notifications/links.ts';
 import {
   claimantUsers,
   moveBatch,
-  officeOfLine,
   paidBatch,
   recordEvent,
   reviewedBatch,
@@ -27,8 +26,16 @@ import {
 } from './context.ts';
 import type { BatchView } from './settlement.schemas.ts';
 import type { BatchRow, LineRow, SettlementRepo } from './settlement.repo.ts';
-import { drawnLines, noticeEnd, stageOfLine, stagesOf, ZONE } from './stages.ts';
+import { advance, noticeBlock, stageOffice } from './progress.ts';
+import { stageOfLine, stagesOf } from './stages.ts';
 import type { BatchReads } from './views.ts';
+
+/** A refusal of one line of several, naming it (`lineId` beside the usual message and details). */
+const naming = (e: AppError, lineId: number): AppError =>
+  new AppError(e.code, e.message, {
+    ...(typeof e.details === 'object' && e.details !== null ? e.details : {}),
+    lineId,
+  });
 
 export class BatchReview {
   constructor(
@@ -46,136 +53,178 @@ export class BatchReview {
   ): Promise<BatchView> {
     await this.ctx.db.write(async (tx) => {
       const repo = this.ctx.repo.with(tx);
-      const b = await reviewedBatch(repo, actor, batchId);
-      if (b.status !== 'submitted')
-        throw new AppError('conflict', `lines of a ${b.status} batch cannot be reviewed`, { currentStatus: b.status });
-      // A city office finds only its own lines (another city's line is not there for it).
-      const line = visibleLines(await repo.lines(b.id), b, actor, (await scopeOf(repo, actor, b))!).find(
-        (l) => l.id === lineId,
-      );
+      const { b, lines } = await this.underReview(repo, actor, batchId);
+      const line = lines.find((l) => l.id === lineId);
       if (!line) throw notFound('line of this batch');
-      if (line.status !== 'pending')
-        throw new AppError('conflict', `the line is already ${line.status}`, { currentStatus: line.status });
-      const programme = (await this.ctx.vouchers.programme(b.programmeId))!;
-      const stages = stagesOf(programme);
-      const stage = stageOfLine((await repo.reviews(b.id)).filter((r) => r.lineId === line.id));
-      if (stage !== b.stage)
-        throw new AppError(
-          'conflict',
-          `the line waits at stage ${stage + 1} while the batch is at stage ${b.stage + 1}: every line of a stage is decided before the next stage begins`,
-          { stage: stage + 1, batchStage: b.stage + 1 },
-        );
-      const office = await stageOffice(repo, stages[stage]!, line, b);
-      if (office !== actor.organisationId)
-        throw forbidden(
-          `stage ${stage + 1} (${stages[stage]!.kind === 'city' ? 'the city office' : 'the provincial office'}) of this line is another office’s to decide`,
-        );
-      // Read in the transaction: the override is recorded against the checks as they are when it is written.
-      const checks = await this.reads.checksOf(repo, b, line);
-      const failing = checks.filter((c) => !c.ok);
-      // The enterprise's own share must have arrived before the voucher share goes out: no override.
-      if (action === 'approve' && failing.some((c) => c.name === 'total_adds_up'))
-        throw new AppError(
-          'conflict',
-          'the enterprise’s own share has not been received (card captured or transfer confirmed): the line cannot be approved, not even with an override',
-          { failedChecks: ['total_adds_up'], reason: 'self_pay_not_received' },
-        );
-      if (action === 'approve' && failing.length && !input.overrideReason) {
-        throw new AppError(
-          'conflict',
-          `checks failed (${failing.map((c) => c.name).join(', ')}): approving needs an override reason`,
-          {
-            failedChecks: failing.map((c) => c.name),
-          },
-        );
-      }
-      // An approval before the last stage leaves the line pending for the next one.
-      const last = stage === stages.length - 1;
-      const to: LineStatus =
-        action === 'approve' ? (last ? 'approved' : 'pending') : action === 'return' ? 'returned' : 'rejected';
       const now = this.ctx.clock.now();
-      const decided = await repo.moveLine(
-        line.id,
-        'pending',
-        {
-          status: to,
-          updatedAt: now,
-          ...(to !== 'pending' && { reason: input.reason ?? null, decidedBy: actor.userId, decidedAt: now }),
-          ...(action === 'approve' &&
-            failing.length && { overrideBy: actor.userId, overrideReason: input.overrideReason! }),
-        },
-        line.updatedAt,
-      );
-      if (!decided) {
-        // Only where transactions run side by side (PostgreSQL): another officer decided it first.
-        const fresh = (await repo.lines(b.id, true)).find((l) => l.id === line.id)!;
-        throw new AppError('conflict', `the line was decided meanwhile (${fresh.status})`, {
-          currentStatus: fresh.status,
-        });
-      }
-      await repo.insertReview({
-        lineId: line.id,
-        batchId: b.id,
-        stage,
-        stageKind: stages[stage]!.kind,
-        officeId: actor.organisationId,
-        decision: action === 'approve' ? 'approved' : action === 'return' ? 'returned' : 'rejected',
-        reason: input.overrideReason && failing.length ? input.overrideReason : (input.reason ?? null),
-        actorId: actor.userId,
-        at: now,
-      });
-      if (action === 'reject') await this.unclaim(b, line, now);
-      if (action === 'return')
-        await this.ctx.notifier?.notify(
-          {
-            type: 'settlement_line_returned',
-            to: claimantUsers(b),
-            data: {
-              batchId: b.id,
-              lineId: line.id,
-              bookingId: line.bookingId,
-              programmeName: (await this.ctx.vouchers.programme(b.programmeId))?.name ?? '',
-              month: b.month,
-              voucherFen: line.voucherFen,
-              reason: input.reason ?? null,
-            },
-            link: LINKS.claimantBatch(b.id, b.claimantKind),
-            key: `settlement_line_returned:line:${line.id}:at:${now}`,
-          },
-          now,
-        );
-      await recordEvent(
-        repo,
-        b.id,
-        line.id,
-        action === 'approve' && failing.length ? 'approve_override' : action,
-        'pending',
-        to,
-        actor,
-        input.overrideReason && failing.length
-          ? `${input.overrideReason}${input.reason ? ` · ${input.reason}` : ''}`
-          : (input.reason ?? null),
-        now,
-      );
-      await this.ctx.audit?.record(
-        {
-          action: `settlement.line_${action}`,
-          actor,
-          subject: { type: 'settlement_batch', id: b.id },
-          details: {
-            lineId: line.id,
-            bookingId: line.bookingId,
-            voucherFen: line.voucherFen,
-            reason: input.reason ?? null,
-            ...(action === 'approve' &&
-              failing.length && { overrideReason: input.overrideReason, failedChecks: failing.map((c) => c.name) }),
-          },
-        },
-        tx,
-      );
+      await this.decideLine(tx, actor, b, line, action, input, now);
       await advance(this.ctx, repo, b, actor, now);
     });
     return this.reads.viewOf(batchId, lang, actor);
+  }
+
+  /**
+   * Approves the named lines of a batch at once, as the officer saw them passing their checks: each as
+   * its own approval would (no override: a failing line refuses the lot), in one transaction, with the
+   * batch moved on once at the end. Nothing is approved unless every line is.
+   */
+  async approveLines(actor: Actor, batchId: number, lineIds: number[], lang: Lang = 'zh'): Promise<BatchView> {
+    await this.ctx.db.write(async (tx) => {
+      const repo = this.ctx.repo.with(tx);
+      const { b, lines } = await this.underReview(repo, actor, batchId);
+      const byId = new Map(lines.map((l) => [l.id, l]));
+      const now = this.ctx.clock.now();
+      for (const lineId of new Set(lineIds)) {
+        const line = byId.get(lineId);
+        if (!line) throw naming(notFound('line of this batch'), lineId);
+        await this.decideLine(tx, actor, b, line, 'approve', {}, now).catch((e: unknown) => {
+          throw e instanceof AppError ? naming(e, lineId) : e;
+        });
+      }
+      await advance(this.ctx, repo, b, actor, now);
+    });
+    return this.reads.viewOf(batchId, lang, actor);
+  }
+
+  /** A submitted batch the actor reviews, and the lines of it the actor's office sees. */
+  private async underReview(repo: SettlementRepo, actor: Actor, batchId: number) {
+    const b = await reviewedBatch(repo, actor, batchId);
+    if (b.status !== 'submitted')
+      throw new AppError('conflict', `lines of a ${b.status} batch cannot be reviewed`, { currentStatus: b.status });
+    // A city office finds only its own lines (another city's line is not there for it).
+    const lines = visibleLines(await repo.lines(b.id), b, actor, (await scopeOf(repo, actor, b))!);
+    return { b, lines };
+  }
+
+  /** One decision on one line, inside the caller's transaction; the caller moves the batch on after. */
+  private async decideLine(
+    tx: Tx,
+    actor: Actor,
+    b: BatchRow,
+    line: LineRow,
+    action: 'approve' | 'return' | 'reject',
+    input: { reason?: string; overrideReason?: string },
+    now: number,
+  ): Promise<void> {
+    const repo = this.ctx.repo.with(tx);
+    if (line.status !== 'pending')
+      throw new AppError('conflict', `the line is already ${line.status}`, { currentStatus: line.status });
+    const programme = (await this.ctx.vouchers.programme(b.programmeId))!;
+    const stages = stagesOf(programme);
+    const stage = stageOfLine((await repo.reviews(b.id)).filter((r) => r.lineId === line.id));
+    if (stage !== b.stage)
+      throw new AppError(
+        'conflict',
+        `the line waits at stage ${stage + 1} while the batch is at stage ${b.stage + 1}: every line of a stage is decided before the next stage begins`,
+        { stage: stage + 1, batchStage: b.stage + 1 },
+      );
+    const office = await stageOffice(repo, stages[stage]!, line, b);
+    if (office !== actor.organisationId)
+      throw forbidden(
+        `stage ${stage + 1} (${stages[stage]!.kind === 'city' ? 'the city office' : 'the provincial office'}) of this line is another office’s to decide`,
+      );
+    // Read in the transaction: the override is recorded against the checks as they are when it is written.
+    const checks = await this.reads.checksOf(repo, b, line);
+    const failing = checks.filter((c) => !c.ok);
+    // The enterprise's own share must have arrived before the voucher share goes out: no override.
+    if (action === 'approve' && failing.some((c) => c.name === 'total_adds_up'))
+      throw new AppError(
+        'conflict',
+        'the enterprise’s own share has not been received (card captured or transfer confirmed): the line cannot be approved, not even with an override',
+        { failedChecks: ['total_adds_up'], reason: 'self_pay_not_received' },
+      );
+    if (action === 'approve' && failing.length && !input.overrideReason) {
+      throw new AppError(
+        'conflict',
+        `checks failed (${failing.map((c) => c.name).join(', ')}): approving needs an override reason`,
+        {
+          failedChecks: failing.map((c) => c.name),
+        },
+      );
+    }
+    // An approval before the last stage leaves the line pending for the next one.
+    const last = stage === stages.length - 1;
+    const to: LineStatus =
+      action === 'approve' ? (last ? 'approved' : 'pending') : action === 'return' ? 'returned' : 'rejected';
+    const decided = await repo.moveLine(
+      line.id,
+      'pending',
+      {
+        status: to,
+        updatedAt: now,
+        ...(to !== 'pending' && { reason: input.reason ?? null, decidedBy: actor.userId, decidedAt: now }),
+        ...(action === 'approve' &&
+          failing.length && { overrideBy: actor.userId, overrideReason: input.overrideReason! }),
+      },
+      line.updatedAt,
+    );
+    if (!decided) {
+      // Only where transactions run side by side (PostgreSQL): another officer decided it first.
+      const fresh = (await repo.lines(b.id, true)).find((l) => l.id === line.id)!;
+      throw new AppError('conflict', `the line was decided meanwhile (${fresh.status})`, {
+        currentStatus: fresh.status,
+      });
+    }
+    await repo.insertReview({
+      lineId: line.id,
+      batchId: b.id,
+      stage,
+      stageKind: stages[stage]!.kind,
+      officeId: actor.organisationId,
+      decision: action === 'approve' ? 'approved' : action === 'return' ? 'returned' : 'rejected',
+      reason: input.overrideReason && failing.length ? input.overrideReason : (input.reason ?? null),
+      actorId: actor.userId,
+      at: now,
+    });
+    if (action === 'reject') await this.unclaim(b, line, now);
+    if (action === 'return')
+      await this.ctx.notifier?.notify(
+        {
+          type: 'settlement_line_returned',
+          to: claimantUsers(b),
+          data: {
+            batchId: b.id,
+            lineId: line.id,
+            bookingId: line.bookingId,
+            programmeName: (await this.ctx.vouchers.programme(b.programmeId))?.name ?? '',
+            month: b.month,
+            voucherFen: line.voucherFen,
+            reason: input.reason ?? null,
+          },
+          link: LINKS.claimantBatch(b.id, b.claimantKind),
+          key: `settlement_line_returned:line:${line.id}:at:${now}`,
+        },
+        now,
+      );
+    await recordEvent(
+      repo,
+      b.id,
+      line.id,
+      action === 'approve' && failing.length ? 'approve_override' : action,
+      'pending',
+      to,
+      actor,
+      input.overrideReason && failing.length
+        ? `${input.overrideReason}${input.reason ? ` · ${input.reason}` : ''}`
+        : (input.reason ?? null),
+      now,
+    );
+    await this.ctx.audit?.record(
+      {
+        action: `settlement.line_${action}`,
+        actor,
+        subject: { type: 'settlement_batch', id: b.id },
+        details: {
+          lineId: line.id,
+          bookingId: line.bookingId,
+          voucherFen: line.voucherFen,
+          reason: input.reason ?? null,
+          ...(action === 'approve' &&
+            failing.length && { overrideReason: input.overrideReason, failedChecks: failing.map((c) => c.name) }),
+        },
+      },
+      tx,
+    );
   }
 
   /** A rejected line: the budget gets the share back; in deduct mode it may become the enterprise's debt. */
@@ -342,129 +391,4 @@ export class BatchReview {
     });
     return this.reads.viewOf(id, lang, actor);
   }
-}
-
-/** The office that decides a line at a stage: its first-stage office for a city stage, else the province's. */
-export async function stageOffice(
-  repo: SettlementRepo,
-  stage: ReviewStage,
-  line: LineRow,
-  b: BatchRow,
-): Promise<number> {
-  if (stage.kind === 'city') return officeOfLine(line, b);
-  const province = await repo.financeOffice(null);
-  if (province === undefined) throw new AppError('conflict', 'no provincial finance office is set up');
-  return province;
-}
-
-/**
- * Moves a submitted batch on after a change of its lines. The batch's stage is the earliest stage a
- * pending line waits at; a stage that samples lets the lines it did not draw pass (recorded as `passed`).
- * When no line waits (and none is back with the claimant), the batch goes into its public notice — when
- * the programme has one and a line was approved — or is reviewed, and payment opens.
- */
-export async function advance(
-  ctx: SettlementContext,
-  repo: SettlementRepo,
-  b0: BatchRow,
-  actor: Actor | null,
-  now: number,
-): Promise<void> {
-  const b = (await repo.batch(b0.id))!;
-  if (b.status !== 'submitted') return;
-  const programme = (await ctx.vouchers.programme(b.programmeId))!;
-  const stages = stagesOf(programme);
-  const event = (
-    lineId: number | null,
-    action: string,
-    from: string | null,
-    to: string | null,
-    reason: string | null,
-  ) =>
-    repo.insertEvent({
-      batchId: b.id,
-      lineId,
-      action,
-      fromStatus: from,
-      toStatus: to,
-      actorId: actor?.userId ?? null,
-      reason,
-      at: now,
-    });
-  for (;;) {
-    const lines = await repo.lines(b.id);
-    const reviews = await repo.reviews(b.id);
-    const stageOf = (l: LineRow) => stageOfLine(reviews.filter((r) => r.lineId === l.id));
-    const pending = lines.filter((l) => l.status === 'pending');
-    if (pending.length) {
-      const stage = Math.min(...pending.map(stageOf));
-      const spec = stages[Math.min(stage, stages.length - 1)]!;
-      const drawn = drawnLines(
-        lines.map((l) => l.id),
-        stage,
-        spec.samplePercent,
-      );
-      const passing = pending.filter((l) => stageOf(l) === stage && !drawn.has(l.id));
-      if (stage < stages.length && passing.length) {
-        for (const l of passing) {
-          await repo.insertReview({
-            lineId: l.id,
-            batchId: b.id,
-            stage,
-            stageKind: spec.kind,
-            officeId: await stageOffice(repo, spec, l, b),
-            decision: 'passed',
-            reason: `not drawn in the ${spec.samplePercent}% sample`,
-            actorId: null,
-            at: now,
-          });
-          if (stage === stages.length - 1) {
-            await repo.updateLine(l.id, { status: 'approved', decidedAt: now, updatedAt: now });
-            await event(l.id, 'passed', 'pending', 'approved', `${spec.samplePercent}%`);
-          } else await repo.updateLine(l.id, { updatedAt: now });
-        }
-        continue; // the stage may now be over
-      }
-      if (stage !== b.stage) {
-        await repo.updateBatch(b.id, { stage, updatedAt: now });
-        await event(null, 'stage', null, null, `${stage + 1}:${spec.kind}`);
-      }
-      return;
-    }
-    if (lines.some((l) => l.status === 'returned')) return; // back with the claimant: it re-enters at stage 1
-    if (programme.publicNoticeDays > 0 && lines.some((l) => l.status === 'approved')) {
-      const endsAt = noticeEnd(now, programme.publicNoticeDays);
-      await repo.updateBatch(b.id, { status: 'in_notice', noticeStartsAt: now, noticeEndsAt: endsAt, updatedAt: now });
-      await event(
-        null,
-        'notice',
-        'submitted',
-        'in_notice',
-        DateTime.fromMillis(endsAt, { zone: ZONE }).minus({ days: 1 }).toISODate(),
-      );
-    } else {
-      await repo.updateBatch(b.id, { status: 'reviewed', updatedAt: now });
-      await event(null, 'reviewed', 'submitted', 'reviewed', null);
-    }
-    return;
-  }
-}
-
-/** What keeps a batch in notice from payment now (the period still running, objections unanswered), as the error to answer. */
-export async function noticeBlock(repo: SettlementRepo, b: BatchRow, now: number): Promise<AppError | null> {
-  if (b.noticeEndsAt !== null && now < b.noticeEndsAt) {
-    const last = DateTime.fromMillis(b.noticeEndsAt, { zone: ZONE }).minus({ days: 1 }).toISODate();
-    return new AppError(
-      'conflict',
-      `the batch is in public notice until the end of ${last} (Asia/Shanghai): payment opens after it`,
-      { currentStatus: b.status, noticeEndsAt: new Date(b.noticeEndsAt).toISOString() },
-    );
-  }
-  const open = (await repo.objections(b.id)).filter((o) => o.status === 'open').length;
-  if (open)
-    return new AppError('conflict', `objections to the public notice unanswered: ${open}; answer them before payment`, {
-      currentStatus: b.status,
-      openObjections: open,
-    });
-  return null;
 }

@@ -17,6 +17,7 @@ import {
   claimableSchema,
   createBatchSchema,
   dashboardSchema,
+  approveLinesSchema,
   decideLineSchema,
   exportQuerySchema,
   invoiceQuerySchema,
@@ -186,6 +187,18 @@ export function settlementRoutes(
         settlement.decide(actor!, params.id, params.lineId, action, input, lang),
     });
   }
+  route({
+    method: 'post',
+    path: '/settlement-batches/:id/approve-lines',
+    summary:
+      'Approve several lines at once (通过全部), each as its own approval would and without override: one line that cannot be approved refuses them all (409 naming it), nothing changes',
+    tag,
+    access: ['finance_officer'],
+    params: idParams,
+    body: approveLinesSchema,
+    response: batchSchema,
+    handler: ({ params, body, actor, lang }) => settlement.approveLines(actor!, params.id, body.lineIds, lang),
+  });
   route({
     method: 'post',
     path: '/settlement-batches/:id/pay',

@@ -44,6 +44,8 @@ export const approveLineSchema = z
   })
   .strict();
 export const decideLineSchema = z.object({ reason: z.string().trim().min(2).max(500) }).strict();
+/** Lines approved at once, as the officer saw them passing their checks (通过全部). */
+export const approveLinesSchema = z.object({ lineIds: z.array(z.number().int().positive()).min(1).max(2000) }).strict();
 export const paySchema = z.object({ reference: z.string().trim().min(4).max(100) }).strict();
 
 /** An objection to a public notice, by anyone (no sign-in). */

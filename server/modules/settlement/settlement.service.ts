@@ -120,6 +120,10 @@ export class SettlementService {
     return this.review.decide(actor, batchId, lineId, action, input, lang);
   }
 
+  approveLines(actor: Actor, batchId: number, lineIds: number[], lang: Lang = 'zh'): Promise<BatchView> {
+    return this.review.approveLines(actor, batchId, lineIds, lang);
+  }
+
   pay(actor: Actor, id: number, reference: string, lang: Lang = 'zh'): Promise<BatchView> {
     return this.review.pay(actor, id, reference, lang);
   }

@@ -25,7 +25,7 @@ import {
   visibleLines,
   type SettlementContext,
 } from './context.ts';
-import { stageOffice } from './review.ts';
+import { stageOffice } from './progress.ts';
 import { stageOfLine, stagesOf, ZONE } from './stages.ts';
 import type { VoucherRegisterRow } from './exports.ts';
 import type { BatchView } from './settlement.schemas.ts';

@@ -79,6 +79,9 @@ export const settlementApi = {
     action: LineDecision,
     input: { reason?: string; overrideReason?: string },
   ) => post<Batch>(`${line(batchId, lineId)}/${action}`, input),
+  /** Approves the lines at once (通过全部): all of them, or none if one cannot be approved. */
+  approveLines: (batchId: number, lineIds: number[]) =>
+    post<Batch>(`/settlement-batches/${batchId}/approve-lines`, { lineIds }),
   pay: (id: number, reference: string) => post<Batch>(`/settlement-batches/${id}/pay`, { reference }),
   /** Programmes and months with unclaimed, claimable voucher uses of the caller. */
   claimable: (signal?: AbortSignal) =>

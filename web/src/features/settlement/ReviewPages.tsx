@@ -249,7 +249,7 @@ function ReviewActions({ batch, line, onDecide }: { batch: Batch; line: BatchLin
   );
 }
 
-/** Approve, one after the other, every pending line whose checks all pass. */
+/** Approve at once every pending line whose checks all pass (one request: all of them or none). */
 function ApproveAllPassing({ batch }: { batch: Batch }) {
   const { t } = useTranslation();
   const qc = useQueryClient();
@@ -258,18 +258,18 @@ function ApproveAllPassing({ batch }: { batch: Batch }) {
   const failed = useFailedToast();
   const passing = batch.lines.filter((l) => l.mayDecide && l.checksOk);
   const run = useMutation({
-    mutationFn: async () => {
-      let last: Batch | null = null;
-      for (const l of passing) last = await settlementApi.decide(batch.id, l.id, 'approve', {});
-      return last;
-    },
+    mutationFn: () =>
+      settlementApi.approveLines(
+        batch.id,
+        passing.map((l) => l.id),
+      ),
     onSuccess: (b) => {
-      if (b) answered(b);
+      answered(b);
       void message.success(t('settlement.review.approvedAll', { n: passing.length }));
     },
     onError: (e) => {
       failed(e);
-      // Some lines may have been approved before the failure.
+      // Nothing was approved, but a line may have changed meanwhile (another officer): show it as it is.
       void qc.invalidateQueries({ queryKey: settlementKeys.all });
     },
   });
