@@ -43,7 +43,8 @@ describe('an anonymous visit', () => {
         await page.waitForLoadState('networkidle');
 
         await page.goto(`/instruments/${instrumentId}`);
-        await page.locator('h1, h2, h3').first().waitFor();
+        // The instrument's name is an h3 on a desktop and an h4 on a phone: wait for it by its test id.
+        await page.getByTestId('detail-title').waitFor();
         await page.waitForLoadState('networkidle');
 
         await page.goto('/lab/settlement');

@@ -21,6 +21,8 @@ import {
   batchReady,
   settlementLine as line,
   noToast,
+  approveAll,
+  payBatch,
 } from './helpers.ts';
 
 const harness = useHarness();
@@ -140,8 +142,7 @@ describe('enterprise claims (reimburse mode)', () => {
       await expect(row.innerText()).resolves.toContain(ENTERPRISE);
       await row.getByTestId('batch-link').click();
       await batchReady(fp, batchId, 'submitted');
-      await fp.getByTestId('approve-all').click();
-      await fp.getByTestId('approve-all-ok').click();
+      await approveAll(fp);
       for (const l of lines) await line(fp, l.id, 'approved').waitFor();
       await batchReady(fp, batchId, 'reviewed');
       // Four-eyes: the approver may not pay; a second officer of 临沂's office does.
@@ -150,9 +151,7 @@ describe('enterprise claims (reimburse mode)', () => {
       await signIn(fp, 'finance7@demo.test');
       await fp.goto(`/finance/settlement/${batchId}`);
       await batchReady(fp, batchId, 'reviewed');
-      await fp.getByTestId('pay-batch').click();
-      await fp.getByTestId('pay-reference').fill('LY-GK-2026-1128-0042');
-      await fp.getByTestId('pay-ok').click();
+      await payBatch(fp, 'LY-GK-2026-1128-0042');
       await batchReady(fp, batchId, 'paid');
       await expect(fp.getByTestId('batch-paid-fen').getAttribute('data-fen')).resolves.toBe(String(draft.totalFen));
 

@@ -134,6 +134,21 @@ export async function fillSignIn(page: Page, email: string, password = DEMO_PASS
 /** Sign in through the form and wait for the signed-in header. */
 export async function signIn(page: Page, email: string) {
   await page.goto('/login');
+  await page
+    .getByTestId('login-email')
+    .waitFor()
+    .catch(async (e: unknown) => {
+      // Say what the page shows instead of the form (a spinner, an error, another page).
+      const text = (
+        await page
+          .locator('body')
+          .innerText()
+          .catch(() => '')
+      )
+        .replace(/\s+/g, ' ')
+        .slice(0, 300);
+      throw new Error(`no sign-in form at ${page.url()}: the page shows "${text}"`, { cause: e });
+    });
   await fillSignIn(page, email);
   await page.getByTestId('user-menu').waitFor();
 }
@@ -230,9 +245,13 @@ export async function calendarReady(page: Page) {
   await page.waitForSelector('[data-testid="week-calendar"][data-busy="false"] [role="grid"]');
 }
 
-/** Move forward week by week until a free slot at least `days` days ahead is shown; the earliest such start. */
+/**
+ * Move forward week by week until a free slot at least `days` days ahead is shown; the earliest such start.
+ * At least ten minutes ahead even for `days = 0`: a start a few seconds away is gone (too soon to book) by the
+ * time a test on a loaded machine submits it.
+ */
 export async function pickFreeSlot(page: Page, days: number): Promise<string> {
-  const earliest = Date.now() + days * 86_400_000;
+  const earliest = Date.now() + days * 86_400_000 + 10 * 60_000;
   for (let week = 0; week < 6; week++) {
     await calendarReady(page);
     const starts = await page
@@ -310,10 +329,103 @@ export async function noToast(page: Page) {
     .catch(() => undefined);
 }
 
-/** A settlement batch page has its answer (not refetching), in that status if given. */
-export async function batchReady(page: Page, id: number, status?: string) {
+/**
+ * A settlement batch page has its answer (not refetching), in that status if given. When it does not come,
+ * the error says what the page shows instead: the batch's status and any message on screen.
+ */
+export async function batchReady(page: Page, id: number, status?: string, timeout = 30_000) {
   const sel = `[data-testid="batch-detail"][data-batch-id="${id}"]${status ? `[data-status="${status}"]` : ''}`;
-  await page.locator(`${sel}[data-busy="false"]`).waitFor();
+  try {
+    await page.locator(`${sel}[data-busy="false"]`).waitFor({ timeout });
+  } catch (e) {
+    const shown = await page
+      .locator('[data-testid="batch-detail"]')
+      .evaluateAll((els) =>
+        els.map((el) => `status=${el.getAttribute('data-status')} busy=${el.getAttribute('data-busy')}`),
+      );
+    const messages = await page.locator('.ant-message-notice, .ant-alert-error').allInnerTexts();
+    throw new Error(
+      `batch ${id} not ${status ?? 'ready'}: page shows [${shown.join('; ')}], messages [${messages.join(' | ')}]`,
+      {
+        cause: e,
+      },
+    );
+  }
+}
+
+/**
+ * Wait until the overlays on the page (modals, popovers, drawers) have finished opening. A fill or a click
+ * while one still zoomed in was lost on loaded CI machines: the batch never moved and nothing said why.
+ */
+export async function overlaysOpened(page: Page) {
+  await page.waitForFunction(
+    () =>
+      !document.querySelector(
+        ':is(.ant-modal, .ant-modal-mask, .ant-popover, .ant-drawer-content-wrapper):is([class*="-appear"], [class*="-enter"])',
+      ),
+  );
+}
+
+/** Click a button of an overlay (a confirmation's OK) once the overlay has finished opening. */
+export async function clickOpened(page: Page, button: Locator) {
+  await button.waitFor();
+  await overlaysOpened(page);
+  await button.click();
+}
+
+/** Type into a box of an overlay that has just opened, until the box holds the text. */
+export async function fillOpened(page: Page, input: Locator, text: string) {
+  await input.waitFor();
+  await overlaysOpened(page);
+  await expect
+    .poll(async () => {
+      await input.fill(text);
+      return input.inputValue();
+    })
+    .toBe(text);
+}
+
+/** Type into a box of an overlay that has just opened, press its OK, and return once the server took it (the box is gone). */
+export async function fillAndConfirm(page: Page, input: Locator, text: string, ok: Locator) {
+  await fillOpened(page, input, text);
+  await ok.click();
+  await input.waitFor({ state: 'detached', timeout: 40_000 });
+}
+
+/** A settlement batch page's 通过全部: the button, its confirmation's OK, and back once every line is decided. */
+export async function approveAll(page: Page) {
+  await page.getByTestId('approve-all').click();
+  const ok = page.getByTestId('approve-all-ok');
+  await ok.waitFor();
+  await overlaysOpened(page);
+  await ok.click();
+  // The confirmation stays open, its OK loading, until the last line's approval is answered.
+  await ok.waitFor({ state: 'hidden', timeout: 60_000 });
+}
+
+/**
+ * Approve one pending line of a settlement batch page through its confirmation, and return once the page shows
+ * it approved; when it does not, the error says what the page shows (the line's status, any message).
+ */
+export async function approveLine(page: Page, id: number) {
+  await settlementLine(page, id, 'pending').getByTestId('line-approve').click();
+  const ok = page.getByTestId('approve-ok');
+  await clickOpened(page, ok);
+  // The confirmation stays open, its OK loading, until the approval is answered.
+  await ok.waitFor({ state: 'hidden', timeout: 40_000 });
+  try {
+    await settlementLine(page, id, 'approved').waitFor();
+  } catch (e) {
+    const status = await settlementLine(page, id).getAttribute('data-status');
+    const messages = await page.locator('.ant-message-notice, .ant-notification-notice, .ant-modal').allInnerTexts();
+    throw new Error(`line ${id} not approved: it shows ${status}, messages [${messages.join(' | ')}]`, { cause: e });
+  }
+}
+
+/** A settlement batch page's 兑付: the modal, the bank reference, and back once the server took it. */
+export async function payBatch(page: Page, reference: string) {
+  await page.getByTestId('pay-batch').click();
+  await fillAndConfirm(page, page.getByTestId('pay-reference'), reference, page.getByTestId('pay-ok'));
 }
 
 /** One line of a settlement batch page, in that status if given. */

@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   chooseOption,
+  clickOpened,
   expectNoHorizontalOverflow,
   newPage,
   noToast,
@@ -182,7 +183,7 @@ describe('organisation tables', () => {
       await rows.first().getByTestId('person-more').click();
       await page.locator(`${openMenu()} [data-testid="disable-person"]`).click();
       // The confirmation closes once the server took it; the refetched list then holds no invitation.
-      await page.getByTestId('disable-ok').click();
+      await clickOpened(page, page.getByTestId('disable-ok'));
       await page.getByTestId('disable-ok').waitFor({ state: 'detached', timeout: 40_000 });
       await idle(page, 'people');
       await expect.poll(() => rows.count(), { timeout: 30_000 }).toBe(0);

@@ -22,6 +22,7 @@ import { formatFen } from '../../web/src/ui/money.ts';
 import {
   bookableInstrumentAt,
   chooseOption,
+  clickOpened,
   DESKTOP,
   expectNoHorizontalOverflow,
   getJson,
@@ -306,7 +307,7 @@ describe(
         journey.certificationId = Number(new URL(page.url()).pathname.split('/').at(-1));
         await screenshot(page, 'certification-review.png');
         await page.getByTestId('review-approve').click();
-        await page.getByTestId('review-ok').click();
+        await clickOpened(page, page.getByTestId('review-ok'));
         await page.locator('[data-testid="certification-review"][data-status="approved"]').waitFor();
       });
       expect(journey.certificationId).toBeGreaterThan(0);

@@ -24,6 +24,10 @@ import {
   batchReady,
   settlementLine as line,
   noToast,
+  approveAll,
+  approveLine,
+  payBatch,
+  fillOpened,
 } from './helpers.ts';
 
 const harness = useHarness();
@@ -146,11 +150,10 @@ describe('settlement', () => {
 
       // Return one line with a reason; approve the rest at once.
       await line(fp, returned.id).getByTestId('line-return').click();
-      await fp.getByTestId('decision-reason').fill('发票号与开票系统记录不一致，请核对后重新提交');
+      await fillOpened(fp, fp.getByTestId('decision-reason'), '发票号与开票系统记录不一致，请核对后重新提交');
       await fp.getByTestId('decision-ok').click();
       await line(fp, returned.id, 'returned').waitFor();
-      await fp.getByTestId('approve-all').click();
-      await fp.getByTestId('approve-all-ok').click();
+      await approveAll(fp);
       for (const l of jinanLines.slice(1)) await line(fp, l.id, 'approved').waitFor();
       // 济南 reviews but does not pay the province's programme: no payment button for it.
       await expect(fp.getByTestId('pay-batch').count()).resolves.toBe(0);
@@ -174,9 +177,7 @@ describe('settlement', () => {
       // --- finance approves it: the batch is reviewed; pay with the bank reference
       await fp.reload();
       await batchReady(fp, batchId, 'submitted');
-      await line(fp, returned.id, 'pending').getByTestId('line-approve').click();
-      await fp.getByTestId('approve-ok').click();
-      await line(fp, returned.id, 'approved').waitFor();
+      await approveLine(fp, returned.id);
       await expect(fp.getByTestId('pay-batch').count()).resolves.toBe(0);
 
       // --- 临沂's office decides its lines; the province (the paying office) pays, not an approver
@@ -209,9 +210,7 @@ describe('settlement', () => {
         await pp.goto(`/finance/settlement/${batchId}`);
         await batchReady(pp, batchId, 'reviewed');
         await pp.getByTestId('review-done').waitFor();
-        await pp.getByTestId('pay-batch').click();
-        await pp.getByTestId('pay-reference').fill('GK-2026-1128-000731');
-        await pp.getByTestId('pay-ok').click();
+        await payBatch(pp, 'GK-2026-1128-000731');
         await batchReady(pp, batchId, 'paid');
         await expect(pp.getByTestId('batch-paid-fen').getAttribute('data-fen')).resolves.toBe(String(draft.totalFen));
         await expect(pp.getByTestId('batch-paid').innerText()).resolves.toContain('GK-2026-1128-000731');

@@ -24,6 +24,9 @@ import {
   screenshot,
   signIn,
   useHarness,
+  approveAll,
+  payBatch,
+  fillAndConfirm,
 } from './helpers.ts';
 
 const dbPath = path.join(mkdtempSync(path.join(tmpdir(), 'isp-staged-')), 'staged.db');
@@ -106,8 +109,7 @@ describe('staged review', () => {
       await rp.getByTestId('stage-flow').waitFor();
       await expect(rp.getByTestId('stage-flow').getAttribute('data-stage')).resolves.toBe('1');
       await screenshot(rp, 'staged-review-province.png');
-      await rp.getByTestId('approve-all').click();
-      await rp.getByTestId('approve-all-ok').click();
+      await approveAll(rp);
       await batchReady(rp, batch.id, 'in_notice');
       await rp.getByTestId('notice-alert').waitFor();
       await expect(rp.getByTestId('notice-alert').innerText()).resolves.toContain('公示中');
@@ -141,18 +143,14 @@ describe('staged review', () => {
       await batchReady(pp, batch.id, 'in_notice');
       await expect(pp.getByTestId('pay-batch').isDisabled()).resolves.toBe(true);
       await pp.getByTestId('objection-answer').click();
-      // The modal opens with an animation: the answer is typed once the box holds what was typed, and the
-      // modal closes only when the server took it.
-      const answerText = '经核实，该服务于10月完成，有上机记录和检测报告为证。';
-      const answerInput = pp.getByTestId('objection-answer-input');
-      await expect
-        .poll(async () => {
-          await answerInput.fill(answerText);
-          return answerInput.inputValue();
-        })
-        .toBe(answerText);
-      await pp.getByTestId('objection-answer-ok').click();
-      await answerInput.waitFor({ state: 'detached', timeout: 40_000 });
+      // The modal opens with an animation: the answer is typed once it has opened and the box holds what was
+      // typed, and the modal closes only when the server took it.
+      await fillAndConfirm(
+        pp,
+        pp.getByTestId('objection-answer-input'),
+        '经核实，该服务于10月完成，有上机记录和检测报告为证。',
+        pp.getByTestId('objection-answer-ok'),
+      );
       await pp.locator('[data-testid="objection"][data-status="answered"]').waitFor();
 
       // The reviewer approved lines: the server refuses her as payer (four-eyes).
@@ -165,9 +163,7 @@ describe('staged review', () => {
 
       // A second officer of the paying office pays.
       await expect(pp.getByTestId('pay-batch').isDisabled()).resolves.toBe(false);
-      await pp.getByTestId('pay-batch').click();
-      await pp.getByTestId('pay-reference').fill('GK-2026-1205-0001');
-      await pp.getByTestId('pay-ok').click();
+      await payBatch(pp, 'GK-2026-1205-0001');
       await batchReady(pp, batch.id, 'paid');
       await expect(pp.getByTestId('paid-by').innerText()).resolves.toBe('徐宏伟');
       await expect(pp.getByTestId('approvers').innerText()).resolves.toContain('鲍文静');

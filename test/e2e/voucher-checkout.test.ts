@@ -78,6 +78,7 @@ async function quotaFigures(page: Page) {
 }
 
 describe('voucher checkout', () => {
+  // Two browsers through checkout, approval, completion and capture: 32–42 s alone, ~60 s beside the other suite.
   it('books with the voucher and the 4242 card; the lab completes it; the voucher is posted and the card captured', async () => {
     const instrumentId = await bookableInstrument();
     // Open round the clock without notice: the booking starts within half an hour, so the lab may check it in.
@@ -189,7 +190,7 @@ describe('voucher checkout', () => {
       await lab.context.close();
       await restore();
     }
-  });
+  }, 120_000);
 
   it('shows a declined card (4000 0000 0000 0002) at phone width and makes no booking', async () => {
     const instrumentId = await bookableInstrument();
