@@ -103,8 +103,9 @@ function seedServices(db: Database) {
       o.day.plus({ days: 3 }).toISO()!,
       o.minutes,
     );
-    const slot = free.slots[0];
-    if (!slot) return null;
+    const first = free.slots[0];
+    if (!first) return null;
+    const slot = { start: first.start, end: new Date(Date.parse(first.start) + o.minutes * 60_000).toISOString() };
     const { booking } = await checkout.book(
       o.researcher,
       {
@@ -309,8 +310,9 @@ export async function seedTransferDemo(db: Database): Promise<void> {
   clock.set(Date.now());
   const from = DateTime.fromMillis(Date.now(), { zone: 'Asia/Shanghai' }).plus({ days: 8 }).startOf('day');
   const free = await bookings.availability(instrumentId, from.toISO()!, from.plus({ days: 7 }).toISO()!, 120);
-  const slot = free.slots[0];
-  if (!slot) return;
+  const first = free.slots[0];
+  if (!first) return;
+  const slot = { start: first.start, end: new Date(Date.parse(first.start) + 120 * 60_000).toISOString() };
   const { booking } = await checkout.book(
     researcher,
     {

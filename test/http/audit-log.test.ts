@@ -14,7 +14,7 @@ import { parseCsv, parseXlsx } from '../../server/modules/settlement/exports.ts'
 import { fixedClock } from '../../server/shared/clock.ts';
 import { createTestApp, download, hourlyInstrumentOf, signIn, type TestApp } from '../support/app.ts';
 import { walkAtTheirTimes } from '../support/lifecycle.ts';
-import { testSchedule } from '../support/schedule.ts';
+import { slotTimes, testSchedule } from '../support/schedule.ts';
 import { testStripe } from '../support/stripe.ts';
 
 // Thursday 2026-11-05, 10:00 in Shanghai: October's demo jobs are done and unclaimed.
@@ -85,7 +85,7 @@ describe('what the modules record', () => {
     const free = await researcher.get(
       `/api/v1/instruments/${instrumentId}/availability?from=${encodeURIComponent('2026-11-16T00:00:00+08:00')}&to=${encodeURIComponent('2026-11-21T00:00:00+08:00')}&durationMinutes=120`,
     );
-    const [slot, other] = free.body.slots;
+    const [slot, other] = slotTimes(free.body);
     const booked = await researcher
       .post('/api/v1/bookings')
       .send({ instrumentId, mode: 'machine_time', purpose: '材料表征', ...slot, paymentToken: 'tok_visa' });

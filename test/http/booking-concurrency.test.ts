@@ -10,6 +10,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type ServerProcess } from '../support/server-process.ts';
+import { slotTimes } from '../support/schedule.ts';
 
 let dir: string;
 let servers: ServerProcess[] = [];
@@ -63,7 +64,7 @@ describe('concurrent booking from two processes', () => {
         const res = await fetch(
           `${a.baseUrl}/api/v1/instruments/${instrumentId}/availability?${new URLSearchParams({ from, to, durationMinutes: String(minutes) })}`,
         );
-        const { slots } = (await res.json()) as { slots: { start: string; end: string }[] };
+        const slots = slotTimes(await res.json());
         expect(slots.length).toBeGreaterThan(10);
         for (const s of slots.slice(0, 16)) requests.push({ instrumentId, ...s });
       }

@@ -12,6 +12,7 @@ import type { LocalStripe } from '../../server/modules/payments/local-stripe.ts'
 import { startServer, type ServerProcess } from '../support/server-process.ts';
 import { expectMoneyInvariants } from '../support/money.ts';
 import { localStripe, TEST_STRIPE_KEY } from '../support/stripe.ts';
+import { slotTimes } from '../support/schedule.ts';
 
 let dir: string;
 let servers: ServerProcess[] = [];
@@ -103,7 +104,7 @@ describe('100 concurrent checkouts against one quota from two processes', () => 
       const res = await fetch(
         `${a.baseUrl}/api/v1/instruments/${instrumentId}/availability?${new URLSearchParams({ from, to, durationMinutes: '60' })}`,
       );
-      const { slots } = (await res.json()) as { slots: { start: string; end: string }[] };
+      const slots = slotTimes(await res.json());
       let lastEnd = '';
       for (const s of slots) {
         if (requests.length >= 100 || requests.filter((r) => r.instrumentId === instrumentId).length >= 50) break;

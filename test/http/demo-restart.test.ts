@@ -7,6 +7,7 @@ import { openDatabase } from '../../db/client.ts';
 import { startServer, type ServerProcess } from '../support/server-process.ts';
 import { expectMoneyInvariants } from '../support/money.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
+import { slotTimes } from '../support/schedule.ts';
 
 // The server's database, new and empty (the server migrates and seeds it), kept across the restart:
 // a SQLite file, or a PostgreSQL database on the PostgreSQL projects (the Stripe state beside DATABASE_PATH).
@@ -89,8 +90,8 @@ describe('restarting the demo server', () => {
     const to = new Date(Date.now() + 86_400_000).toISOString();
     const found = await fetch(
       `${server.baseUrl}/api/v1/instruments/${instrumentId}/availability?${new URLSearchParams({ from, to, durationMinutes: '60' })}`,
-    ).then((r) => r.json() as Promise<{ slots: { start: string; end: string }[] }>);
-    const slot = found.slots[0];
+    ).then((r) => r.json());
+    const slot = slotTimes(found)[0];
     expect(slot).toBeDefined();
     const booked = await researcher('POST', '/bookings', {
       instrumentId,

@@ -11,6 +11,7 @@ import { fixedClock } from '../../server/shared/clock.ts';
 import { captureUnknownToTheProcessor } from '../support/money.ts';
 import { createTestApp, signIn, type TestApp } from '../support/app.ts';
 import { testStripe } from '../support/stripe.ts';
+import { slotTimes } from '../support/schedule.ts';
 
 // Thursday 2026-11-05, 10:00 in Shanghai, as in the settlement tests.
 const NOW = Date.parse('2026-11-05T10:00:00+08:00');
@@ -67,9 +68,13 @@ async function book(agent: Agent, instrumentId: number): Promise<number> {
     `/api/v1/instruments/${instrumentId}/availability?from=${encodeURIComponent('2026-11-16T00:00:00+08:00')}&to=${encodeURIComponent('2026-11-21T00:00:00+08:00')}&durationMinutes=120`,
   );
   expect(free.status, JSON.stringify(free.body)).toBe(200);
-  const res = await agent
-    .post('/api/v1/bookings')
-    .send({ instrumentId, mode: 'machine_time', ...free.body.slots[0], useVoucher: true, paymentToken: 'tok_visa' });
+  const res = await agent.post('/api/v1/bookings').send({
+    instrumentId,
+    mode: 'machine_time',
+    ...slotTimes(free.body)[0],
+    useVoucher: true,
+    paymentToken: 'tok_visa',
+  });
   expect(res.status, JSON.stringify(res.body)).toBe(201);
   expect(res.body.price.voucherFen).toBeGreaterThan(0);
   return res.body.id as number;

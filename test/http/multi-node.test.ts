@@ -35,6 +35,7 @@ import {
 } from '../support/pg.ts';
 import { freePort, repoRoot } from '../support/server-process.ts';
 import { slowStripe, TEST_STRIPE_KEY, testStripe } from '../support/stripe.ts';
+import { slotTimes } from '../support/schedule.ts';
 
 const PASSWORD = 'demo-pass-2025';
 /** A 1×1 PNG. */
@@ -189,7 +190,7 @@ async function freeHours(
     const res = await fetch(
       `${node.baseUrl}/api/v1/instruments/${instrumentId}/availability?${new URLSearchParams({ from, to, durationMinutes: '60' })}`,
     );
-    const { slots } = (await res.json()) as { slots: { start: string; end: string }[] };
+    const slots = slotTimes(await res.json());
     let lastEnd = '';
     for (const s of slots) {
       if (found.length >= count || found.filter((r) => r.instrumentId === instrumentId).length >= count / 2) break;

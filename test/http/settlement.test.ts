@@ -15,6 +15,7 @@ import { advanceForStep, thenBack } from '../support/lifecycle.ts';
 import { expectMoneyInvariants, captureUnknownToTheProcessor } from '../support/money.ts';
 import { testStripe } from '../support/stripe.ts';
 import { shanghaiPeriod } from '../support/sql.ts';
+import { slotTimes } from '../support/schedule.ts';
 
 // Thursday 2026-11-05, 10:00 in Shanghai: October's demo jobs are done and unclaimed.
 const NOW = Date.parse('2026-11-05T10:00:00+08:00');
@@ -354,7 +355,7 @@ describe('reconciliation', () => {
       const free = await researcher.get(
         `/api/v1/instruments/${instrumentId}/availability?from=${encodeURIComponent('2026-11-16T00:00:00+08:00')}&to=${encodeURIComponent('2026-11-21T00:00:00+08:00')}&durationMinutes=120`,
       );
-      const slot = free.body.slots[0];
+      const slot = slotTimes(free.body)[0];
       const res = await researcher
         .post('/api/v1/bookings')
         .send({ instrumentId, mode: 'machine_time', ...slot, useVoucher: true, paymentToken: 'tok_visa' });
@@ -700,7 +701,7 @@ describe('reimburse-mode claims', () => {
     const booked = await researcher.post('/api/v1/bookings').send({
       instrumentId,
       mode: 'machine_time',
-      ...free.body.slots[0],
+      ...slotTimes(free.body)[0],
       useVoucher: true,
       quotaId: quota.id,
       paymentToken: 'tok_visa',

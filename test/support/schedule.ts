@@ -24,3 +24,14 @@ export function testSchedule(changes: Partial<Schedule> = {}): Schedule {
     ...changes,
   };
 }
+
+/** The bookable times an availability answer offers: each start with its end, `durationMinutes` later. */
+export function slotTimes(availability: {
+  durationMinutes: number;
+  slots: { start: string }[];
+}): { start: string; end: string }[] {
+  return availability.slots.map(({ start }) => ({
+    start,
+    end: new Date(Date.parse(start) + availability.durationMinutes * 60_000).toISOString(),
+  }));
+}

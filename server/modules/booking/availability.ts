@@ -90,20 +90,13 @@ export class BookingAvailability {
     const zone = rules.timeZone;
     const format = instantFormatter(zone);
     const iso = (i: Interval) => ({ start: format(i.start), end: format(i.end) });
-    const slots: { start: string; end: string }[] = [];
-    const maxMinutes: Record<string, number> = {};
-    for (const slot of result.slots) {
-      const start = format(slot.start);
-      slots.push({ start, end: format(slot.end) });
-      maxMinutes[start] = slot.maxMinutes;
-    }
     return {
       instrumentId,
       timeZone: zone,
       durationMinutes: duration,
       free: result.free.map(iso),
-      slots,
-      maxMinutes,
+      // Starts only (each slot ends durationMinutes later): half the instants to format and send.
+      slots: result.slots.map((slot) => ({ start: format(slot.start), maxMinutes: slot.maxMinutes })),
       busy: busy.map(iso),
     };
   }
@@ -149,8 +142,10 @@ export class BookingAvailability {
         scanned++;
         if (instrument.sharingMode === 'not_shared') continue;
         const found = await this.availability(instrument.id, q.from, q.to, q.durationMinutes);
-        if (found.slots.length) {
-          items.push({ instrument, firstSlot: found.slots[0]!, slotCount: found.slots.length });
+        const first = found.slots[0];
+        if (first) {
+          const end = formatInstant(Date.parse(first.start) + q.durationMinutes * 60_000, found.timeZone);
+          items.push({ instrument, firstSlot: { start: first.start, end }, slotCount: found.slots.length });
           if (items.length >= q.limit) {
             const more = i + 1 < page.items.length || page.nextCursor;
             return { items, nextCursor: more ? encodeCursor({ c: catalogCursor, skip: i + 1 }) : null };

@@ -74,10 +74,12 @@ export const availabilitySchema = z.object({
   durationMinutes: z.number().int(),
   /** Free time (not every minute of it can start a booking: see slots). */
   free: z.array(intervalSchema),
-  /** The only valid starts for durationMinutes (the minimum length when not given), as [start, start + duration). */
-  slots: z.array(intervalSchema),
-  /** For each slot's start: the longest booking that can start there (whole minutes on the slot grid). */
-  maxMinutes: z.record(z.string(), z.number().int()),
+  /**
+   * The only valid starts for durationMinutes (the minimum length when not given): a booking of that length
+   * from `start` holds [start, start + durationMinutes); `maxMinutes` is the longest booking that can start
+   * there (whole minutes on the slot grid). Starts only: ~1,400 in a 60-day window of hourly slots.
+   */
+  slots: z.array(z.object({ start: z.string(), maxMinutes: z.number().int() })),
   /** Time held by other bookings (no personal data). */
   busy: z.array(intervalSchema),
 });

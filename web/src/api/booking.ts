@@ -29,7 +29,7 @@ export type VoucherUse = NonNullable<BookingView['voucherUse']>;
 
 export type Interval = { start: string; end: string };
 export type InstrumentSchedule = Schedule & { instrumentId: number };
-/** Free time, the valid starts (slots) with the longest booking from each (maxMinutes), and busy time. */
+/** Free time, the valid starts (slots, each with the longest booking from it: maxMinutes), and busy time. */
 export type Availability = z.infer<typeof availabilitySchema>;
 /** When the clock lets the lab take a step of a booking (check-in, no-show, completion). */
 export type ActionWindow = BookingView['actions']['checkIn'];

@@ -96,10 +96,7 @@ type Start = { at: number; maxMinutes: number };
 function startOptions(availability: Availability | null, day: string, zone: string): Start[] {
   if (!availability) return [];
   return availability.slots
-    .map((s) => ({
-      at: Date.parse(s.start),
-      maxMinutes: availability.maxMinutes[s.start] ?? availability.durationMinutes,
-    }))
+    .map((s) => ({ at: Date.parse(s.start), maxMinutes: s.maxMinutes }))
     .filter((s) => inZone(s.at, zone).format('YYYY-MM-DD') === day);
 }
 
