@@ -48,8 +48,13 @@ describe('数据对接 (system integration)', () => {
       expect(secret).toMatch(/^isp_live_[\w-]{43}$/);
       await page.getByText('密钥只显示这一次').waitFor();
       await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+      // The clipboard takes text only from a focused page (once, under load on PostgreSQL, it was not).
+      await page.bringToFront();
       await page.getByTestId('copy-secret').click();
-      await page.getByText('已复制').waitFor();
+      // What the button said: copied, or (the clipboard refused) the fallback — named if it is not the first.
+      const said = page.locator('.ant-message-notice', { hasText: /已复制|复制失败/ }).first();
+      await said.waitFor();
+      await expect(said.innerText()).resolves.toContain('已复制');
       await page.screenshot({ path: path.join(screenshotDir, 'integrations-secret.png'), animations: 'disabled' });
       await page.getByTestId('secret-done').click();
       await secretEl.waitFor({ state: 'detached' });
