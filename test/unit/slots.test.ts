@@ -133,6 +133,68 @@ describe('openIntervals (Asia/Shanghai, no DST)', () => {
   });
 });
 
+describe('weekly hours as written', () => {
+  const from = sh('2026-09-14', '00:00'); // a Monday
+  const to = sh('2026-09-15', '00:00');
+
+  it("takes a day's periods in any order, and H:mm as HH:mm", () => {
+    const reversed = {
+      ...rules,
+      weeklyHours: {
+        '1': [
+          ['14:00', '17:00'],
+          ['9:00', '12:00'],
+        ] as [string, string][],
+      },
+    };
+    expect(openIntervals(reversed, holidays, from, to)).toEqual([
+      shI('2026-09-14', '09:00', '12:00'),
+      shI('2026-09-14', '14:00', '17:00'),
+    ]);
+  });
+
+  it('drops an empty period and refuses a text that is not a time of day', () => {
+    const empty = {
+      ...rules,
+      weeklyHours: {
+        '1': [
+          ['12:00', '12:00'],
+          ['09:00', '10:00'],
+        ] as [string, string][],
+      },
+    };
+    expect(openIntervals(empty, holidays, from, to)).toEqual([shI('2026-09-14', '09:00', '10:00')]);
+    for (const bad of ['9:60', '24:01', '25:00', 'ab:cd', '0900', '09-00', '009:00', '']) {
+      const week = { ...rules, weeklyHours: { '1': [['08:00', bad]] as [string, string][] } };
+      expect(() => openIntervals(week, holidays, from, to), bad).toThrow(RangeError);
+    }
+  });
+
+  it("names each local date right across a year's end (the holiday calendar is keyed by them)", () => {
+    const newYear: HolidayCalendar = { off: new Set(['2027-01-01']), workdays: new Set(['2027-01-02']) };
+    const days = openIntervals(rules, newYear, sh('2026-12-31', '00:00'), sh('2027-01-04', '00:00'));
+    // Thursday 12-31 open, Friday 01-01 a holiday, Saturday 01-02 a make-up working day, Sunday 01-03 closed
+    expect(days.map((i) => DateTime.fromMillis(i.start, { zone: 'Asia/Shanghai' }).toISODate())).toEqual([
+      '2026-12-31',
+      '2026-12-31',
+      '2027-01-02',
+      '2027-01-02',
+    ]);
+  });
+});
+
+describe('availability with a slot mapper', () => {
+  it('makes each slot from its start and maxMinutes, the same slots as without one', () => {
+    const s = situation({ busy: [shI('2026-09-14', '10:00', '11:00')] });
+    const [from, to] = [sh('2026-09-14', '00:00'), sh('2026-09-15', '00:00')];
+    const plain = availability(s, from, to, 60);
+    const mapped = availability(s, from, to, 60, (start, maxMinutes) => `${start}/${maxMinutes}`);
+    expect(mapped.free).toEqual(plain.free);
+    expect(mapped.slots).toEqual(plain.slots.map((slot) => `${slot.start}/${slot.maxMinutes}`));
+    expect(mapped.slots.length).toBeGreaterThan(0);
+  });
+});
+
 describe('checkBookable', () => {
   const s = situation();
   const check = (date: string, start: string, end: string, sit: Situation = s) =>

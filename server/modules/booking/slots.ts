@@ -108,29 +108,85 @@ export function dayHours(rules: ScheduleRules, holidays: HolidayCalendar, localD
   return (rules.weeklyHours[key] ?? []).map(([a, b]) => [a, b]);
 }
 
-/** "HH:mm" → minutes after local midnight, 0 … 1440. */
+/** The digit at `i` of a text, NaN if it is not one. */
+function digitAt(text: string, i: number): number {
+  const d = text.charCodeAt(i) - 48;
+  return d >= 0 && d <= 9 ? d : NaN;
+}
+
+/** "HH:mm" (or "H:mm") → minutes after local midnight, 0 … 1440. Character by character: it runs per request. */
 function clockMinutes(text: string): number {
-  const m = /^(\d{1,2}):(\d{2})$/.exec(text);
-  const minutes = m ? Number(m[1]) * 60 + Number(m[2]) : NaN;
-  if (!m || Number(m[2]) > 59 || !(minutes <= DAY_MINUTES)) throw new RangeError(`not a local time HH:mm: ${text}`);
-  return minutes;
+  const n = text.length;
+  const hours = n === 5 ? digitAt(text, 0) * 10 + digitAt(text, 1) : n === 4 ? digitAt(text, 0) : NaN;
+  const minutes = digitAt(text, n - 2) * 10 + digitAt(text, n - 1);
+  const total = hours * 60 + minutes;
+  if (text.charCodeAt(n - 3) !== 58 /* : */ || !(minutes <= 59) || !(total <= DAY_MINUTES)) {
+    throw new RangeError(`not a local time HH:mm: ${text}`);
+  }
+  return total;
 }
 
 /** Weekly hours parsed once per call: weekday → sorted [startMinute, endMinute] pairs, empty ones dropped. */
 function parseWeek(week: WeeklyHours): Map<Weekday, [number, number][]> {
   const parsed = new Map<Weekday, [number, number][]>();
-  for (const [key, intervals] of Object.entries(week) as [Weekday, [string, string][] | undefined][]) {
-    const pairs = (intervals ?? [])
-      .map(([a, b]): [number, number] => [clockMinutes(a), clockMinutes(b)])
-      .filter(([a, b]) => a < b)
-      .sort((x, y) => x[0] - y[0]);
-    parsed.set(key, pairs);
+  for (const key in week) {
+    const pairs: [number, number][] = [];
+    for (const interval of week[key as Weekday] ?? []) {
+      const a = clockMinutes(interval[0]);
+      const b = clockMinutes(interval[1]);
+      if (!(a < b)) continue;
+      // In order of start as they come (a day has a few; Array.sort's set-up costs more than they do).
+      const pair: [number, number] = [a, b];
+      let i = pairs.length;
+      pairs.push(pair);
+      for (; i > 0 && pairs[i - 1]![0] > a; i--) pairs[i] = pairs[i - 1]!;
+      pairs[i] = pair;
+    }
+    parsed.set(key as Weekday, pairs);
   }
   return parsed;
 }
 
-function pad2(n: number): string {
-  return n < 10 ? `0${n}` : String(n);
+/** Texts of local dates by day number (days since 1970-01-01): a 60-day window looks up ~60 a request. */
+const dateTexts = new Map<number, string>();
+
+/** The local date YYYY-MM-DD of a day number, made once (the holiday calendar is keyed by these texts). */
+function dateText(localDay: number): string {
+  let text = dateTexts.get(localDay);
+  if (text === undefined) {
+    text = new Date(localDay * DAY).toISOString().slice(0, 10);
+    if (dateTexts.size >= 20_000) dateTexts.clear();
+    dateTexts.set(localDay, text);
+  }
+  return text;
+}
+
+/** Monday = '1' … Sunday = '7' of a day number (day 0, 1970-01-01, was a Thursday). */
+function weekdayOf(localDay: number): Weekday {
+  return String(((((localDay + 3) % 7) + 7) % 7) + 1) as Weekday;
+}
+
+function dateOf(localDay: number): { year: number; month: number; day: number } {
+  const d = new Date(localDay * DAY);
+  return { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate() };
+}
+
+/**
+ * The instant of `minutes` after the start of a local day that begins at `midnight` and ends at
+ * `nextMidnight`: plain arithmetic on a day without a clock change (`plainDay`), luxon on one with it.
+ */
+function instantInDay(
+  minutes: number,
+  localDay: number,
+  midnight: number,
+  nextMidnight: number,
+  plainDay: boolean,
+  zone: string,
+): number {
+  if (minutes === DAY_MINUTES) return nextMidnight; // "24:00"
+  if (plainDay) return midnight + minutes * MINUTE;
+  if (minutes === 0) return midnight; // the day's start, also where 00:00 is skipped or comes twice
+  return wallTimeInstant(dateOf(localDay), minutes, zone, 'later');
 }
 
 /**
@@ -141,6 +197,10 @@ function pad2(n: number): string {
  * transition, so its wall times are midnight + minutes — when it starts at a real local 00:00. Days with a
  * transition (both 2026 Berlin switches) and days that start later because the clocks jumped at midnight
  * (America/Havana 2026-03-08 starts at 01:00) resolve each wall time with luxon.
+ *
+ * Days are numbered (days since 1970-01-01 of the local date) and their texts kept: every availability
+ * request walks ~60 of them, and making a date, a text and a closure for each was half of what the
+ * slot engine allocated, young-generation garbage that the answer's tail latency paid for.
  */
 function openings(rules: ScheduleRules, holidays: HolidayCalendar, from: number, to: number): Interval[] {
   const out: Interval[] = [];
@@ -151,16 +211,12 @@ function openings(rules: ScheduleRules, holidays: HolidayCalendar, from: number,
 
   // The local date of `from`, and its midnight, from cached offsets; luxon only if midnight is odd.
   const fromOffset = zoneOffsetMinutes(from, rules.timeZone);
-  const local = new Date(from + fromOffset * MINUTE);
-  let year = local.getUTCFullYear();
-  let month = local.getUTCMonth() + 1;
-  let day = local.getUTCDate();
-  let weekday = String(local.getUTCDay() || 7) as Weekday;
-  const localMidnight = Date.UTC(year, month - 1, day);
+  let localDay = Math.floor((from + fromOffset * MINUTE) / DAY);
+  const localMidnight = localDay * DAY;
   let midnight = localMidnight - fromOffset * MINUTE;
   let offset = fromOffset; // minutes east of UTC at this day's midnight
   if (zoneOffsetMinutes(midnight, rules.timeZone) !== fromOffset) {
-    midnight = wallTimeInstant({ year, month, day }, 0, rules.timeZone, 'earlier');
+    midnight = wallTimeInstant(dateOf(localDay), 0, rules.timeZone, 'earlier');
     offset = zone.offset(midnight);
   } else {
     // 00:00 comes twice where the clocks go back from 01:00 to 00:00 (America/Havana 2026-11-01): the day
@@ -173,12 +229,8 @@ function openings(rules: ScheduleRules, holidays: HolidayCalendar, from: number,
   }
 
   while (midnight < to) {
-    const next = new Date(Date.UTC(year, month - 1, day + 1));
-    const ny = next.getUTCFullYear();
-    const nm = next.getUTCMonth() + 1;
-    const nd = next.getUTCDate();
     // Guess the next midnight with today's offset; if the zone agrees, today holds no transition.
-    const guess = next.getTime() - offset * MINUTE;
+    const guess = (localDay + 1) * DAY - offset * MINUTE;
     let nextMidnight: number;
     let nextOffset: number;
     let plainDay: boolean;
@@ -190,24 +242,17 @@ function openings(rules: ScheduleRules, holidays: HolidayCalendar, from: number,
       // 01:00, and 09:00 is 8 h in.
       plainDay = guess - midnight === DAY;
     } else {
-      nextMidnight = wallTimeInstant({ year: ny, month: nm, day: nd }, 0, rules.timeZone, 'earlier');
+      nextMidnight = wallTimeInstant(dateOf(localDay + 1), 0, rules.timeZone, 'earlier');
       nextOffset = zone.offset(nextMidnight);
       plainDay = false;
     }
 
-    const localDate = `${year}-${pad2(month)}-${pad2(day)}`;
-    const key = hoursKey(rules, holidays, localDate, weekday);
+    const key = hoursKey(rules, holidays, dateText(localDay), weekdayOf(localDay));
     const pairs = key === null ? undefined : week.get(key);
     if (pairs) {
-      const at = (minutes: number): number => {
-        if (minutes === DAY_MINUTES) return nextMidnight; // "24:00"
-        if (plainDay) return midnight + minutes * MINUTE;
-        if (minutes === 0) return midnight; // the day's start, also where 00:00 is skipped or comes twice
-        return wallTimeInstant({ year, month, day }, minutes, rules.timeZone, 'later');
-      };
-      for (const [a, b] of pairs) {
-        const start = at(a);
-        const end = at(b);
+      for (const pair of pairs) {
+        const start = instantInDay(pair[0], localDay, midnight, nextMidnight, plainDay, rules.timeZone);
+        const end = instantInDay(pair[1], localDay, midnight, nextMidnight, plainDay, rules.timeZone);
         if (start >= end) continue; // wholly inside a spring-forward gap
         const last = out[out.length - 1];
         if (last && start < last.end) last.end = Math.max(last.end, end);
@@ -215,10 +260,7 @@ function openings(rules: ScheduleRules, holidays: HolidayCalendar, from: number,
       }
     }
 
-    year = ny;
-    month = nm;
-    day = nd;
-    weekday = weekday === '7' ? '1' : (String(Number(weekday) + 1) as Weekday);
+    localDay++;
     midnight = nextMidnight;
     offset = nextOffset;
   }
@@ -303,7 +345,7 @@ export function offHoursMinutes(start: number, end: number, timeZone: string, ho
     // (where DST begins at midnight, America/Havana, the day starts at 01:00).
     const plainDay = nextOffset === offset && (midnight + offset * MINUTE) % DAY === 0;
 
-    if (!isWorkingDay(holidays, `${year}-${pad2(month)}-${pad2(day)}`)) {
+    if (!isWorkingDay(holidays, dateText(Date.UTC(year, month - 1, day) / DAY))) {
       add(midnight, nextMidnight); // the whole local day
     } else {
       const at = (minutes: number): number =>
@@ -391,7 +433,25 @@ export function availability(
   from: number,
   to: number,
   durationMinutes: number,
-): { free: Interval[]; slots: Slot[] } {
+): { free: Interval[]; slots: Slot[] };
+/**
+ * The same with each slot made by `slotOf` from its start and maxMinutes: an answer's slots made directly,
+ * without a Slot (an object and two boxed numbers) for each of a window's hundreds of starts first.
+ */
+export function availability<T>(
+  s: Situation,
+  from: number,
+  to: number,
+  durationMinutes: number,
+  slotOf: (start: number, maxMinutes: number) => T,
+): { free: Interval[]; slots: T[] };
+export function availability<T>(
+  s: Situation,
+  from: number,
+  to: number,
+  durationMinutes: number,
+  slotOf?: (start: number, maxMinutes: number) => T,
+): { free: Interval[]; slots: (T | Slot)[] } {
   const { rules } = s;
   const step = slotMs(rules);
   const earliest = Math.max(from, s.now + rules.minNoticeMinutes * MINUTE);
@@ -422,7 +482,7 @@ export function availability(
     }
   }
 
-  const slots: Slot[] = [];
+  const slots: (T | Slot)[] = [];
   const duration = durationMinutes * MINUTE;
   if (lengthProblem(rules, duration) === null) {
     const setup = rules.setupBufferMinutes * MINUTE;
@@ -440,7 +500,8 @@ export function availability(
         // The next blocked time (sorted, disjoint) starts after this block: the clean-up must end by then.
         const limit = Math.min(o.end, t + longest, p < blocked.length ? blocked[p]!.start - cleanup : Infinity);
         const maxMs = Math.floor((limit - t) / step) * step;
-        slots.push({ start: t, end: t + duration, maxMinutes: maxMs / MINUTE });
+        const maxMinutes = maxMs / MINUTE;
+        slots.push(slotOf ? slotOf(t, maxMinutes) : { start: t, end: t + duration, maxMinutes });
       }
     }
   }
