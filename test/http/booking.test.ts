@@ -158,6 +158,49 @@ describe('availability', () => {
     expect(res.status).toBe(404);
   });
 
+  it('shows a booking as busy at its own times, holds its buffers, and only in windows its block meets', async () => {
+    const day = (date: string) => ({
+      from: at(`${date}T00:00:00`),
+      to: new Date(Date.parse(at(`${date}T00:00:00`)) + 86_400_000).toISOString(),
+      durationMinutes: 60,
+    });
+    const ask = async (date: string) =>
+      (await request(t.app).get(`/api/v1/instruments/${hourly}/availability`).query(day(date))).body as {
+        slots: { start: string }[];
+        busy: { start: string; end: string }[];
+      };
+    const before = await ask('2026-12-22');
+    expect(before.slots.map((s) => s.start)).toContain(at('2026-12-22T11:00:00'));
+    const booked = await book({ start: at('2026-12-22T10:00:00'), end: at('2026-12-22T11:00:00') });
+    expect(booked.status).toBe(201);
+
+    const after = await ask('2026-12-22');
+    // Its times, not its block (15 minutes either side), beside what was busy before.
+    expect(after.busy).toEqual(
+      [...before.busy, { start: at('2026-12-22T10:00:00'), end: at('2026-12-22T11:00:00') }].sort((a, b) =>
+        a.start.localeCompare(b.start),
+      ),
+    );
+    const starts = after.slots.map((s) => s.start);
+    expect(starts).not.toContain(at('2026-12-22T09:30:00')); // would overlap it
+    expect(starts).not.toContain(at('2026-12-22T11:00:00')); // its clean-up and the next set-up
+    expect(after.slots.length).toBeLessThan(before.slots.length);
+    // Listed in a window its block meets (it ends 11:15), not in one starting after that, though it is near.
+    const busyFrom = async (time: string) =>
+      (
+        await request(t.app)
+          .get(`/api/v1/instruments/${hourly}/availability`)
+          .query({ from: at(`2026-12-22T${time}`), to: at('2026-12-23T00:00:00'), durationMinutes: 60 })
+      ).body.busy as { start: string; end: string }[];
+    const itsTimes = { start: at('2026-12-22T10:00:00'), end: at('2026-12-22T11:00:00') };
+    expect(await busyFrom('11:10:00')).toContainEqual(itsTimes);
+    expect(await busyFrom('11:20:00')).not.toContainEqual(itsTimes);
+    expect((await researcher.post(`/api/v1/bookings/${booked.body.id}/cancel`).send({ reason: '测试' })).status).toBe(
+      200,
+    );
+    expect((await ask('2026-12-22')).busy).toEqual(before.busy);
+  });
+
   it('finds instruments with a free slot across the catalogue', async () => {
     const res = await request(t.app)
       .get('/api/v1/availability')

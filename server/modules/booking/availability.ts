@@ -11,7 +11,7 @@ import type { SearchQuery } from '../catalog/catalog.schemas.ts';
 import type { CatalogService } from '../catalog/catalog.service.ts';
 import { MAX_BLOCK_MS } from './booking.repo.ts';
 import type { BookingRequest } from './booking.schemas.ts';
-import { bookableStatus, DAY, type BookingContext } from './context.ts';
+import { bookableStatus, DAY, situationMargin, type BookingContext } from './context.ts';
 import { priceOfRequest, usageOf, userTypeOf } from './prices.ts';
 import { rulesOf } from './rules.ts';
 import { availability, describeProblem, type Interval } from './slots.ts';
@@ -20,13 +20,19 @@ const MAX_WINDOW_DAYS = 92;
 const HOUR = 3_600_000;
 
 /**
- * The times of the active bookings whose blocks meet a window (as the repository's activeBookingsOf,
- * same bounds and index): only the two columns the answer shows, not whole booking rows.
+ * The active bookings whose blocks meet a window (as the repository's busyBlocks, same bounds and index):
+ * their blocks, which hold the slots, and their own times, which the answer shows.
  */
-const BUSY_TIMES_SQL = `SELECT start_at AS start, end_at AS "end" FROM bookings
+const BOOKED_SQL = `SELECT start_at AS start, end_at AS "end", block_start_at AS "blockStart", block_end_at AS "blockEnd"
+  FROM bookings
   WHERE instrument_id = ? AND block_start_at < ? AND block_start_at > ? AND block_end_at > ?
     AND status IN ('pending_payment', 'requested', 'approved', 'in_progress')
   ORDER BY block_start_at`;
+
+interface Booked extends Interval {
+  blockStart: number;
+  blockEnd: number;
+}
 
 /** "00" … "59". */
 const TWO_DIGITS = Array.from({ length: 60 }, (_, i) => (i < 10 ? `0${i}` : String(i)));
@@ -107,10 +113,14 @@ export class BookingAvailability {
     const duration = durationMinutes ?? rules.minBookingMinutes;
     if (duration < 1)
       throw badRequest('durationMinutes must be positive', [{ path: 'query.durationMinutes', message: 'at least 1' }]);
-    const [s, busy] = await Promise.all([
-      ctx.situation(instrumentId, rules, from, to),
-      ctx.db.all<Interval>(BUSY_TIMES_SQL, [instrumentId, to, from - MAX_BLOCK_MS, from]),
+    // One read of the bookings near the window, not one for their blocks and another for their times.
+    const margin = situationMargin(rules);
+    const [withoutBusy, booked] = await Promise.all([
+      ctx.situation(instrumentId, rules, from, to, 0, ctx.repo, false),
+      ctx.db.all<Booked>(BOOKED_SQL, [instrumentId, to + margin, from - margin - MAX_BLOCK_MS, from - margin]),
     ]);
+    const s = { ...withoutBusy, busy: booked.map((b) => ({ start: b.blockStart, end: b.blockEnd })) };
+    const busy = booked.filter((b) => b.blockStart < to && b.blockEnd > from);
     const bookable = rules.machineTimeEnabled && bookableStatus(instrument.runStatus);
     const zone = rules.timeZone;
     const format = keptInstantFormatter(zone);

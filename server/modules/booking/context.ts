@@ -25,6 +25,11 @@ import type { HolidayCalendar, Situation } from './slots.ts';
 
 export const DAY = 86_400_000;
 
+/** How far before and after a window other bookings and closures can still bear on its slots. */
+export function situationMargin(rules: Schedule): number {
+  return (rules.setupBufferMinutes + rules.cleanupBufferMinutes + rules.maxBookingMinutes) * 60_000;
+}
+
 /** What the money side of the platform adds to bookings (see checkout). */
 export interface BookingHooks {
   /** Inside a transition's transaction, after the row changed: hold, post or release money. Awaited. */
@@ -110,11 +115,12 @@ export class BookingContext {
     repo = this.repo,
     /**
      * false: other bookings are left out (`busy` empty) — for a new booking, whose write transaction
-     * checks the overlap under the write lock anyway and answers the same 409 (request.ts).
+     * checks the overlap under the write lock anyway and answers the same 409 (request.ts), and for
+     * availability, which reads them with their own times in one statement.
      */
     withBusy = true,
   ): Promise<Situation> {
-    const margin = (rules.setupBufferMinutes + rules.cleanupBufferMinutes) * 60_000 + rules.maxBookingMinutes * 60_000;
+    const margin = situationMargin(rules);
     const holidays = await this.holidayCalendar(repo);
     const closures = await repo.closures(instrumentId, from - margin, to + margin);
     const busy = withBusy ? await repo.busyBlocks(instrumentId, from - margin, to + margin, exceptBookingId) : [];
