@@ -10,6 +10,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import {
+  decideApplication,
   DESKTOP,
   expectNoHorizontalOverflow,
   newPage,
@@ -35,12 +36,10 @@ describe('applications', () => {
       await screenshot(page, 'voucher-application-queue.png');
       await row.getByTestId('open-application').click();
       await page.getByTestId('voucher-review').waitFor();
-      await page.getByTestId('review-approve').click();
-      const amount = page.getByTestId('approved-amount');
-      await expect(amount.inputValue()).resolves.toBe('80000.00');
-      await amount.fill('60000');
-      await page.getByTestId('review-ok').click();
-      await page.locator('[data-testid="voucher-review"][data-status="approved"]').waitFor();
+      await decideApplication(page, 'voucher-review', 'approve', 'approved', {
+        offeredYuan: '80000.00',
+        amountYuan: '60000',
+      });
       await noToast(page);
       await screenshot(page, 'voucher-application-approved.png');
     } finally {
@@ -96,14 +95,13 @@ describe('applications', () => {
       await office.page.locator('[data-testid="application-queue"] [data-status="submitted"]').first().waitFor();
       await office.page.getByTestId('open-application').first().click();
       await office.page.getByTestId('certification-review').waitFor();
-      await office.page.getByTestId(`review-${decision}`).click();
-      if (decision === 'return') await office.page.getByTestId('review-note').fill('请上传加盖公章的入库登记证明');
-      await office.page.getByTestId('review-ok').click();
-      await office.page
-        .locator(
-          `[data-testid="certification-review"][data-status="${decision === 'return' ? 'returned' : 'approved'}"]`,
-        )
-        .waitFor();
+      await decideApplication(
+        office.page,
+        'certification-review',
+        decision,
+        decision === 'return' ? 'returned' : 'approved',
+        decision === 'return' ? { note: '请上传加盖公章的入库登记证明' } : {},
+      );
     };
     try {
       await signIn(office.page, 'finance3@demo.test');

@@ -26,6 +26,8 @@ import {
   pickFreeSlot,
   signIn,
   chooseOption,
+  clickOpened,
+  fillOpened,
 } from './helpers.ts';
 
 const harness = useHarness();
@@ -146,8 +148,8 @@ describe('booking', () => {
       const dialog = lp.getByTestId('lab-cancel-modal');
       await dialog.getByTestId('money-note').waitFor();
       await expect(dialog.getByTestId('money-note').innerText()).resolves.toMatch(/预授权 ¥[\d,]+\.\d{2} 将全部释放/);
-      await dialog.getByTestId('lab-cancel-modal-reason').fill('仪器临时检修');
-      await lp.getByTestId('lab-cancel-modal-ok').click();
+      await fillOpened(lp, dialog.getByTestId('lab-cancel-modal-reason'), '仪器临时检修');
+      await clickOpened(lp, lp.getByTestId('lab-cancel-modal-ok'));
       await lp.locator('[data-testid="booking-detail"][data-status="cancelled"]').waitFor();
     } finally {
       await researcher.context.close();

@@ -23,6 +23,8 @@ import {
   noToast,
   approveAll,
   payBatch,
+  clickOpened,
+  fillOpened,
 } from './helpers.ts';
 
 const harness = useHarness();
@@ -126,9 +128,9 @@ describe('enterprise claims (reimburse mode)', () => {
       await ep.getByTestId('submit-batch').click();
       await expect.poll(() => ep.getByTestId('bank-account-name').inputValue()).toBe(ENTERPRISE);
       await expect.poll(() => ep.getByTestId('submit-modal').innerText()).toContain(OFFICE);
-      await ep.getByTestId('bank-name').fill('临沂农村商业银行兰山支行');
-      await ep.getByTestId('bank-account-no').fill('6230 2100 0088 1234 56');
-      await ep.getByTestId('submit-ok').click();
+      await fillOpened(ep, ep.getByTestId('bank-name'), '临沂农村商业银行兰山支行');
+      await fillOpened(ep, ep.getByTestId('bank-account-no'), '6230 2100 0088 1234 56');
+      await clickOpened(ep, ep.getByTestId('submit-ok'));
       await batchReady(ep, batchId, 'submitted');
       await expect(ep.getByTestId('batch-bank').innerText()).resolves.toContain('临沂农村商业银行兰山支行');
 

@@ -428,6 +428,36 @@ export async function payBatch(page: Page, reference: string) {
   await fillAndConfirm(page, page.getByTestId('pay-reference'), reference, page.getByTestId('pay-ok'));
 }
 
+/**
+ * An application's review (certification or voucher): the decision's button, its modal's boxes typed once the
+ * modal has opened, its OK, and back once the page shows the application in `status`. When it does not, the
+ * error says what the page shows: the application's status, the modal's field errors, any message.
+ */
+export async function decideApplication(
+  page: Page,
+  review: 'certification-review' | 'voucher-review',
+  decision: 'approve' | 'return' | 'reject',
+  status: string,
+  boxes: { offeredYuan?: string; amountYuan?: string; note?: string } = {},
+) {
+  await page.getByTestId(`review-${decision}`).click();
+  const amount = page.getByTestId('approved-amount');
+  // The modal offers the amount asked for before the office changes it.
+  if (boxes.offeredYuan !== undefined) await expect.poll(() => amount.inputValue()).toBe(boxes.offeredYuan);
+  if (boxes.amountYuan !== undefined) await fillOpened(page, amount, boxes.amountYuan);
+  if (boxes.note !== undefined) await fillOpened(page, page.getByTestId('review-note'), boxes.note);
+  await clickOpened(page, page.getByTestId('review-ok'));
+  try {
+    await page.locator(`[data-testid="${review}"][data-status="${status}"]`).waitFor({ timeout: 30_000 });
+  } catch (e) {
+    const shown = await page.getByTestId(review).getAttribute('data-status');
+    const messages = await page
+      .locator('.ant-message-notice, .ant-notification-notice, .ant-form-item-explain-error')
+      .allInnerTexts();
+    throw new Error(`${review} not ${status}: it shows ${shown}, messages [${messages.join(' | ')}]`, { cause: e });
+  }
+}
+
 /** One line of a settlement batch page, in that status if given. */
 export const settlementLine = (page: Page, id: number, status?: string) =>
   page.locator(`[data-testid="settlement-line"][data-line-id="${id}"]${status ? `[data-status="${status}"]` : ''}`);

@@ -14,6 +14,7 @@ import {
   screenshot,
   signIn,
   useHarness,
+  fillOpened,
 } from './helpers';
 import { idle, pageFits, requestAfter, WIDE } from './tables.ts';
 
@@ -91,8 +92,8 @@ describe('organisation tables', () => {
       await noToast(page);
       await screenshot(page, 'organisation-tables-registrations-menu.png');
       await menu.getByText('退回修改').click();
-      await page.getByTestId('decision-note').fill('营业执照扫描件不清晰，请重新上传。');
-      await page.getByTestId('decision-ok').click();
+      await fillOpened(page, page.getByTestId('decision-note'), '营业执照扫描件不清晰，请重新上传。');
+      await clickOpened(page, page.getByTestId('decision-ok'));
       await expect.poll(() => rows.first().innerText()).toContain('退回修改');
       await expect(rows.first().getByTestId('registration-open').innerText()).resolves.toContain('查看');
 

@@ -23,6 +23,7 @@ import {
   bookableInstrumentAt,
   chooseOption,
   clickOpened,
+  decideApplication,
   DESKTOP,
   expectNoHorizontalOverflow,
   getJson,
@@ -33,6 +34,7 @@ import {
   screenshot,
   screenshotDir,
   signIn,
+  fillOpened,
 } from './helpers.ts';
 import { useMailHarness } from './mail.ts';
 
@@ -256,8 +258,8 @@ describe(
         await screenshot(page, 'admin-registration-review.png');
 
         await page.getByTestId('approve').click();
-        await page.getByTestId('decision-note').fill('材料齐全，予以通过。');
-        await page.getByTestId('decision-ok').click();
+        await fillOpened(page, page.getByTestId('decision-note'), '材料齐全，予以通过。');
+        await clickOpened(page, page.getByTestId('decision-ok'));
         await review.locator('[data-testid="org-status"][data-status="approved"]').first().waitFor();
         await expect(page.getByTestId('history').innerText()).resolves.toContain('材料齐全');
 
@@ -306,9 +308,7 @@ describe(
         await openFromQueue(page, '/finance/certification-applications', 'certification-review');
         journey.certificationId = Number(new URL(page.url()).pathname.split('/').at(-1));
         await screenshot(page, 'certification-review.png');
-        await page.getByTestId('review-approve').click();
-        await clickOpened(page, page.getByTestId('review-ok'));
-        await page.locator('[data-testid="certification-review"][data-status="approved"]').waitFor();
+        await decideApplication(page, 'certification-review', 'approve', 'approved');
       });
       expect(journey.certificationId).toBeGreaterThan(0);
 
@@ -355,13 +355,11 @@ describe(
         expect(new URL(page.url()).pathname).toBe(`/finance/voucher-applications/${journey.voucherApplicationId}`);
         await expect(page.getByTestId('voucher-review').innerText()).resolves.toContain(formatFen(5_000_000));
         await screenshot(page, 'voucher-application-review.png');
-        await page.getByTestId('review-approve').click();
-        const amount = page.getByTestId('approved-amount');
-        await expect(amount.inputValue()).resolves.toBe('50000.00');
-        await amount.fill('30000');
-        await page.getByTestId('review-note').fill('按年度预算核定 3 万元。');
-        await page.getByTestId('review-ok').click();
-        await page.locator('[data-testid="voucher-review"][data-status="approved"]').waitFor();
+        await decideApplication(page, 'voucher-review', 'approve', 'approved', {
+          offeredYuan: '50000.00',
+          amountYuan: '30000',
+          note: '按年度预算核定 3 万元。',
+        });
       });
       journey.approvedFen = 3_000_000;
 

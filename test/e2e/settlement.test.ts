@@ -28,6 +28,7 @@ import {
   approveLine,
   payBatch,
   fillOpened,
+  clickOpened,
 } from './helpers.ts';
 
 const harness = useHarness();
@@ -106,9 +107,9 @@ describe('settlement', () => {
 
       // Submit with the bank account.
       await lp.getByTestId('submit-batch').click();
-      await lp.getByTestId('bank-name').fill('中国银行济南分行营业部');
-      await lp.getByTestId('bank-account-no').fill('6217 8560 0001 2345 678');
-      await lp.getByTestId('submit-ok').click();
+      await fillOpened(lp, lp.getByTestId('bank-name'), '中国银行济南分行营业部');
+      await fillOpened(lp, lp.getByTestId('bank-account-no'), '6217 8560 0001 2345 678');
+      await clickOpened(lp, lp.getByTestId('submit-ok'));
       await batchReady(lp, batchId, 'submitted');
       await expect(lp.getByTestId('batch-bank').innerText()).resolves.toContain('中国银行济南分行营业部');
 
@@ -151,7 +152,7 @@ describe('settlement', () => {
       // Return one line with a reason; approve the rest at once.
       await line(fp, returned.id).getByTestId('line-return').click();
       await fillOpened(fp, fp.getByTestId('decision-reason'), '发票号与开票系统记录不一致，请核对后重新提交');
-      await fp.getByTestId('decision-ok').click();
+      await clickOpened(fp, fp.getByTestId('decision-ok'));
       await line(fp, returned.id, 'returned').waitFor();
       await approveAll(fp);
       for (const l of jinanLines.slice(1)) await line(fp, l.id, 'approved').waitFor();

@@ -27,6 +27,8 @@ import {
   approveAll,
   payBatch,
   fillAndConfirm,
+  clickOpened,
+  fillOpened,
 } from './helpers.ts';
 
 const dbPath = path.join(mkdtempSync(path.join(tmpdir(), 'isp-staged-')), 'staged.db');
@@ -124,10 +126,10 @@ describe('staged review', () => {
       await expect(notice.innerText()).resolves.toContain('山东省分析测试中心');
       await screenshot(ap, 'public-notices.png');
       await notice.getByTestId('object').click();
-      await ap.getByTestId('objection-name').fill('李明');
-      await ap.getByTestId('objection-contact').fill('13900000000');
-      await ap.getByTestId('objection-content').fill('该服务单位当月并未为该企业提供测试服务，请核实。');
-      await ap.getByTestId('objection-ok').click();
+      await fillOpened(ap, ap.getByTestId('objection-name'), '李明');
+      await fillOpened(ap, ap.getByTestId('objection-contact'), '13900000000');
+      await fillOpened(ap, ap.getByTestId('objection-content'), '该服务单位当月并未为该企业提供测试服务，请核实。');
+      await clickOpened(ap, ap.getByTestId('objection-ok'));
       await ap.locator('.ant-message', { hasText: '异议已提交' }).waitFor();
       await ap.setViewportSize(PHONE);
       await ap.reload();
