@@ -102,6 +102,33 @@ export class BookingAvailability {
   constructor(private readonly ctx: BookingContext) {}
 
   async availability(instrumentId: number, fromIso: string, toIso: string, durationMinutes?: number) {
+    const { from, to } = this.window(fromIso, toIso);
+    const { zone, duration, open, busy } = await this.freeTime(instrumentId, from, to, durationMinutes, true);
+    const format = keptInstantFormatter(zone);
+    // Starts only (each slot ends durationMinutes later): half the instants to format and send.
+    const result = open((start, maxMinutes) => ({ start: format(start), maxMinutes }));
+    const iso = (i: Interval) => ({ start: format(i.start), end: format(i.end) });
+    return {
+      instrumentId,
+      timeZone: zone,
+      durationMinutes: duration,
+      free: result.free.map(iso),
+      slots: result.slots,
+      busy: busy.map(iso),
+    };
+  }
+
+  /**
+   * What an instrument offers in a window: `open` lays out its free time and slots (each made by `slotOf`),
+   * and `busy` lists the bookings the window meets when asked for.
+   */
+  private async freeTime(
+    instrumentId: number,
+    from: number,
+    to: number,
+    durationMinutes: number | undefined,
+    withBusy: boolean,
+  ) {
     const { ctx } = this;
     // Reads that do not wait for each other go together (on PostgreSQL each is a round trip).
     const [instrument, schedule] = await Promise.all([
@@ -109,7 +136,6 @@ export class BookingAvailability {
       ctx.repo.schedule(instrumentId),
     ]);
     const rules = rulesOf(instrument.timeZone, schedule);
-    const { from, to } = this.window(fromIso, toIso);
     const duration = durationMinutes ?? rules.minBookingMinutes;
     if (duration < 1)
       throw badRequest('durationMinutes must be positive', [{ path: 'query.durationMinutes', message: 'at least 1' }]);
@@ -120,21 +146,13 @@ export class BookingAvailability {
       ctx.db.all<Booked>(BOOKED_SQL, [instrumentId, to + margin, from - margin - MAX_BLOCK_MS, from - margin]),
     ]);
     const s = { ...withoutBusy, busy: booked.map((b) => ({ start: b.blockStart, end: b.blockEnd })) };
-    const busy = booked.filter((b) => b.blockStart < to && b.blockEnd > from);
     const bookable = rules.machineTimeEnabled && bookableStatus(instrument.runStatus);
-    const zone = rules.timeZone;
-    const format = keptInstantFormatter(zone);
-    // Starts only (each slot ends durationMinutes later): half the instants to format and send.
-    const slotOf = (start: number, maxMinutes: number) => ({ start: format(start), maxMinutes });
-    const result = bookable ? availability(s, from, to, duration, slotOf) : { free: [], slots: [] };
-    const iso = (i: Interval) => ({ start: format(i.start), end: format(i.end) });
     return {
-      instrumentId,
-      timeZone: zone,
-      durationMinutes: duration,
-      free: result.free.map(iso),
-      slots: result.slots,
-      busy: busy.map(iso),
+      zone: rules.timeZone,
+      duration,
+      open: <T>(slotOf: (start: number, maxMinutes: number) => T): { free: Interval[]; slots: T[] } =>
+        bookable ? availability(s, from, to, duration, slotOf) : { free: [], slots: [] },
+      busy: withBusy ? booked.filter((b) => b.blockStart < to && b.blockEnd > from) : [],
     };
   }
 
@@ -159,7 +177,7 @@ export class BookingAvailability {
     cursor?: string;
     limit: number;
   }) {
-    this.window(q.from, q.to); // refuse a bad window before looking at any instrument
+    const { from, to } = this.window(q.from, q.to); // refuse a bad window before looking at any instrument
     const start = q.cursor ? decodeCursor(q.cursor, availabilityCursor) : { c: null, skip: 0 };
     const items: { instrument: CatalogItem; firstSlot: { start: string; end: string }; slotCount: number }[] = [];
     let catalogCursor = start.c;
@@ -178,11 +196,14 @@ export class BookingAvailability {
         const instrument = page.items[i]!;
         scanned++;
         if (instrument.sharingMode === 'not_shared') continue;
-        const found = await this.availability(instrument.id, q.from, q.to, q.durationMinutes);
-        const first = found.slots[0];
-        if (first) {
-          const end = formatInstant(Date.parse(first.start) + q.durationMinutes * 60_000, found.timeZone);
-          items.push({ instrument, firstSlot: { start: first.start, end }, slotCount: found.slots.length });
+        const found = await this.freeTime(instrument.id, from, to, q.durationMinutes, false);
+        // The starts as numbers: only the first is written out, the rest are counted.
+        const starts = found.open((start) => start).slots;
+        const first = starts[0];
+        if (first !== undefined) {
+          const end = first + q.durationMinutes * 60_000;
+          const firstSlot = { start: formatInstant(first, found.zone), end: formatInstant(end, found.zone) };
+          items.push({ instrument, firstSlot, slotCount: starts.length });
           if (items.length >= q.limit) {
             const more = i + 1 < page.items.length || page.nextCursor;
             return { items, nextCursor: more ? encodeCursor({ c: catalogCursor, skip: i + 1 }) : null };
