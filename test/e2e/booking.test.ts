@@ -273,7 +273,7 @@ describe('booking', () => {
       await modal.getByTestId('complete-minutes').fill('90');
       await modal.getByTestId('complete-report').fill('https://reports.example.test/e2e.pdf');
       await modal.getByTestId('complete-note').fill('按时完成');
-      await lp.getByTestId('complete-ok').click();
+      await clickOpened(lp, lp.getByTestId('complete-ok'));
       await lp
         .locator(
           `[data-testid="lab-schedule"] [data-testid="lab-booking-row"][data-booking-id="${bookingId}"][data-status="completed"]`,

@@ -25,6 +25,7 @@ import {
   signIn,
   chooseOption,
   noToast,
+  clickOpened,
 } from './helpers.ts';
 
 const harness = useHarness();
@@ -146,7 +147,7 @@ describe('voucher checkout', () => {
       const note = await lp.getByTestId('complete-modal').getByTestId('money-note').innerText();
       expect(note).toContain(`最多 ${formatFen(selfPayFen)}`);
       expect(note).toContain(`最多 ${formatFen(voucherFen)}（冻结额）`);
-      await lp.getByTestId('complete-ok').click();
+      await clickOpened(lp, lp.getByTestId('complete-ok'));
       await lp.locator('[data-testid="booking-detail"][data-status="completed"]').waitFor();
 
       // --- 我的创新券: the use is posted and the used amount grew by the voucher share
