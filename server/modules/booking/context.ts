@@ -121,9 +121,12 @@ export class BookingContext {
     withBusy = true,
   ): Promise<Situation> {
     const margin = situationMargin(rules);
-    const holidays = await this.holidayCalendar(repo);
-    const closures = await repo.closures(instrumentId, from - margin, to + margin);
-    const busy = withBusy ? await repo.busyBlocks(instrumentId, from - margin, to + margin, exceptBookingId) : [];
+    // Three reads that do not wait for each other: on PostgreSQL one round trip instead of three.
+    const [holidays, closures, busy] = await Promise.all([
+      this.holidayCalendar(repo),
+      repo.closures(instrumentId, from - margin, to + margin),
+      withBusy ? repo.busyBlocks(instrumentId, from - margin, to + margin, exceptBookingId) : [],
+    ]);
     return {
       rules,
       holidays,
