@@ -121,7 +121,7 @@ export class BookingContext {
     withBusy = true,
   ): Promise<Situation> {
     const margin = situationMargin(rules);
-    // Three reads that do not wait for each other: on PostgreSQL one round trip instead of three.
+    // Reads that do not wait for each other go together: on PostgreSQL one round trip, not one each.
     const [holidays, closures, busy] = await Promise.all([
       this.holidayCalendar(repo),
       repo.closures(instrumentId, from - margin, to + margin),
