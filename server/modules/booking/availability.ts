@@ -103,7 +103,7 @@ export class BookingAvailability {
 
   async availability(instrumentId: number, fromIso: string, toIso: string, durationMinutes?: number) {
     const { from, to } = this.window(fromIso, toIso);
-    const { zone, duration, open, busy } = await this.freeTime(instrumentId, from, to, durationMinutes, true);
+    const { zone, duration, open, busy } = await this.freeTime(instrumentId, from, to, durationMinutes);
     const format = keptInstantFormatter(zone);
     // Starts only (each slot ends durationMinutes later): half the instants to format and send.
     const result = open((start, maxMinutes) => ({ start: format(start), maxMinutes }));
@@ -120,15 +120,9 @@ export class BookingAvailability {
 
   /**
    * What an instrument offers in a window: `open` lays out its free time and slots (each made by `slotOf`),
-   * and `busy` lists the bookings the window meets when asked for.
+   * and `busy` lists the bookings the window meets.
    */
-  private async freeTime(
-    instrumentId: number,
-    from: number,
-    to: number,
-    durationMinutes: number | undefined,
-    withBusy: boolean,
-  ) {
+  private async freeTime(instrumentId: number, from: number, to: number, durationMinutes: number | undefined) {
     const { ctx } = this;
     // Reads that do not wait for each other go together (on PostgreSQL each is a round trip).
     const [instrument, schedule] = await Promise.all([
@@ -152,7 +146,7 @@ export class BookingAvailability {
       duration,
       open: <T>(slotOf: (start: number, maxMinutes: number) => T): { free: Interval[]; slots: T[] } =>
         bookable ? availability(s, from, to, duration, slotOf) : { free: [], slots: [] },
-      busy: withBusy ? booked.filter((b) => b.blockStart < to && b.blockEnd > from) : [],
+      busy: booked.filter((b) => b.blockStart < to && b.blockEnd > from),
     };
   }
 
@@ -196,7 +190,7 @@ export class BookingAvailability {
         const instrument = page.items[i]!;
         scanned++;
         if (instrument.sharingMode === 'not_shared') continue;
-        const found = await this.freeTime(instrument.id, from, to, q.durationMinutes, false);
+        const found = await this.freeTime(instrument.id, from, to, q.durationMinutes);
         // The starts as numbers: only the first is written out, the rest are counted.
         const starts = found.open((start) => start).slots;
         const first = starts[0];
