@@ -13,6 +13,7 @@ import {
   type VoucherRegisterRow,
 } from '../../server/modules/settlement/exports.ts';
 import type { BatchView, RunView } from '../../server/modules/settlement/settlement.schemas.ts';
+import { renderPdf } from '../../server/modules/documents/pdf-thread.ts';
 
 type Line = BatchView['lines'][number];
 
@@ -489,5 +490,29 @@ describe('batchStatementPdf', () => {
     expect(pdf.subarray(0, 5).toString('latin1')).toBe('%PDF-');
     expect(pageCount(pdf)).toBeGreaterThanOrEqual(3);
     expect(pageCount(pdf)).toBeGreaterThan(pageCount(await batchStatementPdf(batch)));
+  });
+});
+
+describe('renderPdf (documents/pdf-thread.ts)', () => {
+  it('draws the same statement on a worker thread, while the main thread is held', async () => {
+    const here = await batchStatementPdf(batch);
+    expect((await renderPdf('batchStatement', batch)).equals(here)).toBe(true); // (the worker started)
+    const t0 = performance.now();
+    await renderPdf('batchStatement', batch);
+    const drawing = performance.now() - t0;
+    // The main thread spends next to nothing on a drawing: the call returns at once, and held well past
+    // a drawing's time, it finds the worker's answer waiting.
+    const t1 = performance.now();
+    const drawn = renderPdf('batchStatement', batch);
+    const calling = performance.now() - t1;
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, Math.max(1000, 4 * drawing));
+    const t2 = performance.now();
+    expect((await drawn).equals(here)).toBe(true);
+    expect(calling + (performance.now() - t2)).toBeLessThan(drawing / 2);
+  });
+
+  it('fails a drawing whose data cannot be sent, and draws the next', async () => {
+    await expect(renderPdf('batchStatement', { ...batch, lines: [() => 0] } as never)).rejects.toThrow();
+    expect((await renderPdf('batchStatement', batch)).subarray(0, 5).toString('latin1')).toBe('%PDF-');
   });
 });

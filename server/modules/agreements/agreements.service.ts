@@ -17,7 +17,8 @@ import type { AuditLog } from '../audit/audit-log.ts';
 import { canManageInstitution, financeScope, type Actor } from '../auth/actor.ts';
 import { type AgreementFacts, type AgreementRow, AgreementsRepo } from './agreements.repo.ts';
 import type { AgreementView } from './agreements.schemas.ts';
-import { agreementNumber, serviceAgreementPdf } from './pdf.ts';
+import { renderPdf } from '../documents/pdf-thread.ts';
+import { agreementNumber } from './pdf.ts';
 
 /** Booking statuses at or after confirmation: the agreement exists from then on. */
 const CONFIRMED = new Set(['approved', 'in_progress', 'completed', 'no_show']);
@@ -47,7 +48,7 @@ export class AgreementsService {
     const facts = await this.repo.facts(bookingId);
     if (!facts || !CONFIRMED.has(facts.status)) return null;
     const now = this.clock.now();
-    const bytes = await serviceAgreementPdf(facts, now);
+    const bytes = await renderPdf('serviceAgreement', facts, now);
     const storedName = await this.files.save('documents', `agreement-${bookingId}`, 'pdf', bytes);
     const inserted = await this.repo.insert({ bookingId, storedName, sha256: sha256Of(bytes), createdAt: now });
     if (!inserted) await this.files.remove(storedName);

@@ -8,7 +8,8 @@ import { readUpload, sendDownload } from '../../http/upload.ts';
 import { langOf } from '../../shared/lang.ts';
 import { INVOICE_MAX_BYTES } from './invoices.ts';
 import type { AuditLog } from '../audit/audit-log.ts';
-import { batchStatementPdf, batchTable, runTable, toCsv, toXlsx, voucherRegisterTable, type Table } from './exports.ts';
+import { renderPdf } from '../documents/pdf-thread.ts';
+import { batchTable, runTable, toCsv, toXlsx, voucherRegisterTable, type Table } from './exports.ts';
 import type { ReconciliationService } from './reconciliation.service.ts';
 import {
   approveLineSchema,
@@ -333,7 +334,7 @@ export function settlementRoutes(
         .status(200)
         .type(TYPES.pdf)
         .set('Content-Disposition', `inline; filename="${name}.pdf"`)
-        .send(await batchStatementPdf(batch));
+        .send(await renderPdf('batchStatement', batch));
     },
   });
   route({

@@ -6,12 +6,12 @@
  */
 import type { Actor } from '../auth/actor.ts';
 import { AppError, notFound } from '../../shared/errors.ts';
+import { renderPdf } from '../documents/pdf-thread.ts';
 import { normaliseReference, localDate, OPEN_NOTICE_STATUSES } from './rules.ts';
 import { canRecordReceipts, canSeeNotice, receivableNotice, TransfersContext, visibleNotice, ZONE } from './context.ts';
 import type { TransfersDeps } from './context.ts';
 import { NoticeBook } from './notices.ts';
 import { Overdue } from './overdue.ts';
-import { paymentNoticePdf } from './pdf.ts';
 import { Receipts } from './receipts.ts';
 import type { NoticeView } from './transfers.schemas.ts';
 import type { NoticeRow, NoticeScope, TransferSettings, TransfersRepo } from './transfers.repo.ts';
@@ -82,7 +82,7 @@ export class TransfersService {
 
   async pdf(actor: Actor, id: number): Promise<{ name: string; body: Buffer }> {
     const view = await this.get(actor, id);
-    return { name: `付款通知书-${view.reference}.pdf`, body: await paymentNoticePdf(view) };
+    return { name: `付款通知书-${view.reference}.pdf`, body: await renderPdf('paymentNotice', view) };
   }
 
   async recordReceipt(
