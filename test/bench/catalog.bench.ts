@@ -42,7 +42,7 @@ import { systemClock } from '../../server/shared/clock.ts';
 import { CatalogRepo, type SearchFilters, type SummaryRow } from '../../server/modules/catalog/catalog.repo.ts';
 import { searchQuerySchema } from '../../server/modules/catalog/catalog.schemas.ts';
 import { CatalogService } from '../../server/modules/catalog/catalog.service.ts';
-import { keyInstrumentId } from '../../server/modules/catalog/search-key.ts';
+import { keyInstrumentId, parseKeyList } from '../../server/modules/catalog/search-key.ts';
 import { matchExpression } from '../../server/modules/catalog/search-text.ts';
 import { encodeCursor } from '../../server/shared/cursor.ts';
 import vocabulary from '../../db/seed/data/instrument-vocabulary.json' with { type: 'json' };
@@ -275,15 +275,17 @@ function* summaries(ids: number[]): Generator<Call, SummaryRow[], unknown> {
  * the service does, else a join over the text matches.
  */
 /** Raw: the keys of each text's matches, as the count cache holds them (filled by a primer's raw run). */
-const countedKeys = new Map<string, number[]>();
+const countedKeys = new Map<string, Float64Array>();
 
 function* rawSearch(q: Query, withCounts: boolean | 'cached'): Script {
   const f = filtersOf(q);
   const limit = Number(q.limit ?? 20);
-  let keys: number[] | null = null;
+  let keys: Float64Array | null = null;
   if (withCounts === 'cached' && countedKeys.has(q.q!)) keys = countedKeys.get(q.q!)!;
   else if (withCounts) {
-    keys = yield* send((r) => r.matchingKeys({ ...f, cityCode: undefined, cityOrdinal: undefined }));
+    // The statement answers the keys as one text (a row); read as the repository reads it.
+    const rows = yield* send((r) => r.matchingKeys({ ...f, cityCode: undefined, cityOrdinal: undefined }));
+    keys = parseKeyList((rows as unknown as (string | null)[])[0] ?? null);
     countedKeys.clear(); // the last text only: a broad one is 250,000 keys
     countedKeys.set(q.q!, keys);
   }
@@ -298,12 +300,7 @@ function* rawSearch(q: Query, withCounts: boolean | 'cached'): Script {
     const sort = q.sort as 'price_asc';
     const rows = keys
       ? yield* send((r) =>
-          r.columnOrderedPageOfKeys(
-            keys.filter((k) => k % 32 === f.cityOrdinal),
-            sort,
-            null,
-            limit + 1,
-          ),
+          r.columnOrderedPageOfKeys(Array.from(keys.filter((k) => k % 32 === f.cityOrdinal)), sort, null, limit + 1),
         )
       : yield* send((r) => r.columnOrderedPage(f, sort, null, limit + 1));
     return (yield* summaries(rows.slice(0, limit).map((r) => r.id))).map((row) => row.id);

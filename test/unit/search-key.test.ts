@@ -7,6 +7,7 @@ import {
   keyCityOrdinal,
   keyInstrumentId,
   keyModeRank,
+  parseKeyList,
 } from '../../server/modules/catalog/search-key.ts';
 
 describe('search keys', () => {
@@ -55,5 +56,24 @@ describe('search keys', () => {
     expect(() => encodeSearchKey({ statusRank: 0, modeRank: 0, id: 1.5, categoryOrdinal: 0, cityOrdinal: 0 })).toThrow(
       RangeError,
     );
+  });
+
+  it('reads a list of keys written as one text, up to the largest key, ascending', () => {
+    const largest = encodeSearchKey({
+      statusRank: 7,
+      modeRank: 3,
+      id: MAX_INSTRUMENT_ID,
+      categoryOrdinal: 15,
+      cityOrdinal: 31,
+    });
+    expect(largest).toBeGreaterThan(2 ** 51);
+    const keys = [0, 7, 2 ** 32 + 5, largest];
+    expect(Array.from(parseKeyList(keys.join(',')))).toEqual(keys);
+    // Out of order (an engine's aggregate made no promise): sorted numerically, not as text.
+    expect(Array.from(parseKeyList(`${largest},10,9`))).toEqual([9, 10, largest]);
+    expect(parseKeyList(null)).toHaveLength(0);
+    expect(parseKeyList('')).toHaveLength(0);
+    expect(Array.from(parseKeyList('42'))).toEqual([42]);
+    expect(() => parseKeyList('1,-2')).toThrow(/not a list of search keys/);
   });
 });

@@ -14,6 +14,7 @@ import {
   type SharingMode,
 } from '../../../db/schema/index.ts';
 import { searchIndexRow, type SearchDocument } from './search-index.ts';
+import { parseKeyList } from './search-key.ts';
 import {
   add,
   insertSql,
@@ -99,10 +100,10 @@ export class CatalogRepo {
     return stampOf(await this.q.get<StampRow>(this.sql.beginSearch));
   }
 
-  /** Search keys of every match: facets and the total are counted from these alone. */
-  async matchingKeys(f: SearchFilters): Promise<number[]> {
+  /** Search keys of every match, ascending: facets and the total are counted from these alone. */
+  async matchingKeys(f: SearchFilters): Promise<Float64Array> {
     const { sql, params } = this.sql.matchingKeys(f);
-    return this.q.column<number>(sql, params);
+    return parseKeyList((await this.q.column<string | null>(sql, params))[0] ?? null);
   }
 
   /** Counts of the whole catalogue by city, top category and sharing mode. */

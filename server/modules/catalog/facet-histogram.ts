@@ -10,7 +10,7 @@ export const CELLS = 32 * 16 * 4;
 export const cellOf = (cityOrdinal: number, categoryOrdinal: number, modeRank: number) =>
   cityOrdinal | (categoryOrdinal << 5) | (modeRank << 9);
 
-export function histogramOfKeys(keys: readonly number[]): Int32Array {
+export function histogramOfKeys(keys: ArrayLike<number> & Iterable<number>): Int32Array {
   const h = new Int32Array(CELLS);
   for (const key of keys) h[cellOf(keyCityOrdinal(key), keyCategoryOrdinal(key), keyModeRank(key))]!++;
   return h;

@@ -59,3 +59,29 @@ export const keyCityOrdinal = (key: number) => (key >>> 0) & (CITY - 1);
 export const keyCategoryOrdinal = (key: number) => ((key >>> 0) >>> Math.log2(CITY)) & (CATEGORY - 1);
 export const keyModeRank = (key: number) => ((key / LOW_WORD) >>> MODE_SHIFT) & (MODE - 1);
 export const keyInstrumentId = (key: number) => Math.floor(key / (CITY * CATEGORY)) % ID;
+
+/**
+ * The search keys of a list written as one text, "12,34,…" (the count statements' group_concat /
+ * string_agg), ascending. Reading 200,000 matches as rows cost ~0.18 µs each in the driver, three
+ * times FTS5's own time to find them; one text and this loop, a fifth of that. Keys are integers below
+ * 2^53, so the digits accumulate exactly in a double.
+ */
+export function parseKeyList(text: string | null): Float64Array {
+  if (!text) return new Float64Array(0);
+  let count = 1;
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 44 /* , */) count++;
+  const keys = new Float64Array(count);
+  let n = 0;
+  let value = 0;
+  let ascending = true;
+  for (let i = 0; i <= text.length; i++) {
+    const c = i < text.length ? text.charCodeAt(i) : 44;
+    if (c === 44) {
+      if (n > 0 && value < keys[n - 1]!) ascending = false;
+      keys[n++] = value;
+      value = 0;
+    } else if (c >= 48 && c <= 57) value = value * 10 + (c - 48);
+    else throw new Error(`not a list of search keys: ${text.slice(Math.max(0, i - 20), i + 20)}`);
+  }
+  return ascending ? keys : keys.sort();
+}

@@ -216,7 +216,11 @@ function plan(
 
 /** The statements of one engine. */
 export interface EngineSql {
-  /** Search keys of every match (one column), ascending when the index answers. */
+  /**
+   * Search keys of every match as one text, comma-separated (one row, one column; null for none),
+   * ascending when the index answers: read as rows, the driver's cost per row was three times the
+   * index's own (parseKeyList reads the text).
+   */
   matchingKeys(f: SearchFilters): Query;
   /** Search keys of one page in key order after a key (one column). */
   keyOrderedPage(f: SearchFilters, tier: TextTier, afterKey: number, limit: number): Query;
@@ -251,12 +255,12 @@ export const SQLITE_SQL: EngineSql = {
     const range = rangeConditions(f);
     if (expr) {
       const join = range.where.length ? 'JOIN instruments i ON i.search_key = x.rowid' : '';
-      const sql = `SELECT x.rowid FROM instrument_fts x ${join}
+      const sql = `SELECT group_concat(x.rowid) FROM instrument_fts x ${join}
         WHERE x.instrument_fts MATCH ? ${[...where, ...range.where].map((w) => `AND ${w}`).join(' ')}`;
       return { sql, params: [expr, ...params, ...range.params] };
     }
     const cols = columnConditions(f);
-    const sql = `SELECT i.search_key FROM instruments i ${whereClause([...cols.where, ...range.where])}`;
+    const sql = `SELECT group_concat(i.search_key) FROM instruments i ${whereClause([...cols.where, ...range.where])}`;
     return { sql, params: [...cols.params, ...range.params] };
   },
 
@@ -322,13 +326,12 @@ export const POSTGRES_SQL: EngineSql = {
     if (expr) {
       // Key order, as FTS5 gives its rowids: the service looks keys up by binary search.
       const join = range.where.length ? 'JOIN instruments i ON i.search_key = x.search_key' : '';
-      const sql = `SELECT x.search_key FROM instrument_search x ${join}
-        WHERE x.document @@ CAST(? AS tsquery) ${[...where, ...range.where].map((w) => `AND ${w}`).join(' ')}
-        ORDER BY x.search_key`;
+      const sql = `SELECT string_agg(x.search_key::text, ',' ORDER BY x.search_key) FROM instrument_search x ${join}
+        WHERE x.document @@ CAST(? AS tsquery) ${[...where, ...range.where].map((w) => `AND ${w}`).join(' ')}`;
       return { sql, params: [expr, ...params, ...range.params] };
     }
     const cols = columnConditions(f);
-    const sql = `SELECT i.search_key FROM instruments i ${whereClause([...cols.where, ...range.where])}`;
+    const sql = `SELECT string_agg(i.search_key::text, ',') FROM instruments i ${whereClause([...cols.where, ...range.where])}`;
     return { sql, params: [...cols.params, ...range.params] };
   },
 

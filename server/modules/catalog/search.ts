@@ -325,7 +325,7 @@ export class CatalogSearch {
     const textOnly = f.text !== null && Object.entries(f).every(([k, v]) => k === 'text' || v === undefined);
     return this.ctx.counted(version, countKey(f), async () => {
       const keys = await r.repo.matchingKeys(f);
-      return { histogram: histogramOfKeys(keys), keys: textOnly ? Float64Array.from(keys) : null };
+      return { histogram: histogramOfKeys(keys), keys: textOnly ? keys : null };
     });
   }
 
