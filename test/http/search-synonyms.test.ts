@@ -177,6 +177,17 @@ describe('abbreviations and synonyms', () => {
     expect(hplc).toContain(ids.semiPrep);
     expect(hplc).not.toContain(ids.lcms);
   });
+
+  it('高效液相色谱仪 finds the HPLCs however they are named: its 仪 joins the term, not asked on its own', async () => {
+    const found = (await all('高效液相色谱仪')).map((i) => i.id);
+    expect(found).toContain(ids.semiPrep); // says it
+    expect(found).toContain(ids.semiPrep2); // 液相色谱系统: the group's token
+    expect(found).not.toContain(ids.lcms); // 液相色谱-质谱联用仪 has 液相色谱 and 仪, but is an LC-MS
+    expect(found).not.toContain(ids.sem);
+    // Every instrument of the group is there, as for HPLC.
+    const hplc = new Set((await all('HPLC')).map((i) => i.id));
+    expect(found.filter((id) => hplc.has(id))).toHaveLength(hplc.size);
+  });
 });
 
 describe('a database indexed before the synonym table', () => {

@@ -33,8 +33,21 @@ describe('matchExpression', () => {
   it('looks up a single Chinese character as its own token, never as a prefix', () => {
     expect(matchExpression('镜')).toBe('"镜"');
     expect(matchExpression('TOC仪')).toBe('"toc"* AND "仪"');
-    // PCR is in the synonym table (synonyms.ts): its group's token, a whole word.
-    expect(matchExpression('PCR仪')).toBe('"_ypcr" AND "仪"');
+  });
+
+  it('joins a lone character beside a term of the synonym table to that term', () => {
+    // PCR is in the synonym table (synonyms.ts): its group's token, a whole word; 仪 says nothing more.
+    expect(matchExpression('PCR仪')).toBe('"_ypcr"');
+    // The Chinese alternative is the exact substring with the character; the token needs nothing more.
+    expect(matchExpression('高效液相色谱仪')).toBe('("_yhplc" OR "高效 效液 液相 相色 色谱 谱仪")');
+    expect(matchExpression('新扫描电镜')).toBe('("_ysem" OR "新扫 扫描 描电 电镜")');
+    expect(matchExpression('液相色谱仪 气相色谱仪')).toBe(
+      '("_yhplc" OR "液相 相色 色谱 谱仪") AND ("_ygc" OR "气相 相色 色谱 谱仪")',
+    );
+    // Not a lone character: a word of its own, or two characters.
+    expect(matchExpression('SEM 仪')).toBe('"_ysem" AND "仪"');
+    expect(matchExpression('扫描电镜仪器')).toBe('("_ysem" OR "扫描 描电 电镜") AND "仪器"');
+    expect(matchExpression('场发射扫描电镜')).toBe('"场发 发射" AND ("_ysem" OR "扫描 描电 电镜")');
   });
 
   it('matches Latin words and model numbers by prefix, all terms required', () => {

@@ -100,20 +100,44 @@ function synonymTerm(key: string, typed: string): string {
   return HAN_RUN.test(typed) ? `(${token} OR ${hanPhrase(typed)})` : token;
 }
 
+/** A lone Chinese character at the start of a text, or at its end (not part of a longer run). */
+const LONE_HAN_FIRST = /^\p{Script=Han}(?!\p{Script=Han})/u;
+const LONE_HAN_LAST = /(?<!\p{Script=Han})\p{Script=Han}$/u;
+
 /**
  * The FTS5 expression for a user's query, or null when it holds nothing searchable
  * (only punctuation, say). Every term is a quoted token, so `"`, `*`, `NEAR(` are inert. Terms of
  * the synonym table become their group's term (synonymTerm); the rest is read as before.
+ *
+ * A lone Chinese character right beside a term of the table (the 仪 of 高效液相色谱仪 or of PCR仪)
+ * joins that term instead of being asked on its own: it names the kind of instrument the group
+ * already names, and a single character is in nearly every instrument's text — as a term of its own
+ * it filtered next to nothing out and cost the longest list in the index (at 10⁶ instruments,
+ * counting 高效液相色谱仪 took 67 ms with it).
  */
 export function matchExpression(query: string): string | null {
   const text = normalise(query);
-  const terms: string[] = [];
+  const spans = synonymSpans(text).map((span) => ({ ...span }));
+  const pieces: { start: number; end: number }[] = [];
   let at = 0;
-  for (const span of synonymSpans(text)) {
-    terms.push(...plainTerms(text.slice(at, span.start)), synonymTerm(span.key, text.slice(span.start, span.end)));
-    at = span.end;
+  for (let i = 0; i <= spans.length; i++) {
+    const previous = spans[i - 1];
+    const next = spans[i];
+    const piece = { start: at, end: next ? next.start : text.length };
+    const first = previous && LONE_HAN_FIRST.exec(text.slice(piece.start, piece.end));
+    if (first) piece.start = previous.end += first[0].length;
+    const last = next && LONE_HAN_LAST.exec(text.slice(piece.start, piece.end));
+    if (last) piece.end = next.start -= last[0].length;
+    if (piece.end > piece.start) pieces.push(piece);
+    if (next) at = next.end;
   }
-  terms.push(...plainTerms(text.slice(at)));
+  // The terms in the order they were typed.
+  const terms = [
+    ...pieces.map((p) => ({ at: p.start, terms: plainTerms(text.slice(p.start, p.end)) })),
+    ...spans.map((s) => ({ at: s.start, terms: [synonymTerm(s.key, text.slice(s.start, s.end))] })),
+  ]
+    .sort((a, b) => a.at - b.at)
+    .flatMap((t) => t.terms);
   return terms.length ? terms.slice(0, MAX_QUERY_TERMS).join(' AND ') : null;
 }
 
