@@ -13,7 +13,7 @@
  *
  * BENCH_ENGINE=postgres runs the same queries on PostgreSQL (BENCH_DATABASE_URL: the server, default
  * postgres://postgres@127.0.0.1:5432/postgres): the SQLite file is copied once with db:copy into the
- * database isp_bench_catalog_<instruments>, vacuumed and analysed (reused when complete, see
+ * database isp_bench_catalog_<instruments>_<search index version>, vacuumed and analysed (reused when complete, see
  * postgres-bench.ts); raw is the PostgreSQL statements through one node-postgres client
  * (catalog-raw-postgres.ts), and the target is HTTP p95 ≤ 1.5× raw p95 per class; the figures go to
  * bench-catalog-postgres.json.
@@ -44,6 +44,7 @@ import { searchQuerySchema } from '../../server/modules/catalog/catalog.schemas.
 import { CatalogService } from '../../server/modules/catalog/catalog.service.ts';
 import { keyInstrumentId, parseKeyList } from '../../server/modules/catalog/search-key.ts';
 import { matchExpression } from '../../server/modules/catalog/search-text.ts';
+import { SEARCH_INDEX_VERSION, searchIndexSql } from '../../server/modules/catalog/search-index.ts';
 import { encodeCursor } from '../../server/shared/cursor.ts';
 import vocabulary from '../../db/seed/data/instrument-vocabulary.json' with { type: 'json' };
 import { RawPostgres, type RawStatement } from './catalog-raw-postgres.ts';
@@ -62,11 +63,15 @@ async function prepareDatabase(): Promise<SqliteDatabase> {
   let db = openSqlite(file);
   await migrateDatabase(db);
   const have = (await db.value<number>('SELECT count(*) FROM instruments'))!;
-  if (exists && have >= N) {
+  // A file indexed by other code (its tokens or synonyms) is seeded afresh: the server would re-index
+  // it at start, but the raw statements would ask the old index, and a bench runs on a fresh build.
+  const indexedBy = await db.value<string>(searchIndexSql.version);
+  if (exists && have >= N && indexedBy === SEARCH_INDEX_VERSION) {
     console.log(`Reusing ${file} (${have.toLocaleString()} instruments)`);
     return db;
   }
   if (have > 0) {
+    if (indexedBy !== SEARCH_INDEX_VERSION) console.log(`${file} was indexed for ${indexedBy}: seeding it afresh`);
     await db.close();
     for (const f of [file, `${file}-wal`, `${file}-shm`]) fs.rmSync(f, { force: true });
     db = openSqlite(file);
@@ -434,7 +439,8 @@ async function setUp(): Promise<Setup> {
     const raw = new RawSqlite(db.client);
     return { db, runRaw: (script) => raw.run(script), close: () => db.close(), postgres: null };
   }
-  const name = `isp_bench_catalog_${N}`;
+  // Named for the search index's version too: a copy indexed by other code is never reused.
+  const name = `isp_bench_catalog_${N}_${SEARCH_INDEX_VERSION.toLowerCase().replace(/[^a-z0-9]/g, '_')}`;
   const started = performance.now();
   const url = await postgresBenchDatabase(name, async () => {
     await (await prepareDatabase()).close();

@@ -2,8 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { categoryPrefix, categoryTags, indexText, matchExpression } from '../../server/modules/catalog/search-text.ts';
 
 describe('indexText', () => {
-  it('cuts Chinese into its bigrams, then its characters', () => {
-    expect(indexText('质谱仪')).toBe('质谱 谱仪 质 谱 仪');
+  it('cuts Chinese into its bigrams, its characters, then its trigrams', () => {
+    expect(indexText('质谱仪')).toBe('质谱 谱仪 质 谱 仪 质谱仪');
+    expect(indexText('电镜')).toBe('电镜 电 镜');
     expect(indexText('镜')).toBe('镜');
   });
 
@@ -17,13 +18,14 @@ describe('indexText', () => {
   });
 
   it('splits mixed Chinese and Latin text into runs', () => {
-    expect(indexText('X射线衍射仪')).toBe('x 射线 线衍 衍射 射仪 射 线 衍 射 仪');
+    expect(indexText('X射线衍射仪')).toBe('x 射线 线衍 衍射 射仪 射 线 衍 射 仪 射线衍 线衍射 衍射仪');
   });
 });
 
 describe('matchExpression', () => {
-  it('makes a phrase of bigrams for 3+ Chinese characters', () => {
-    expect(matchExpression('质谱仪')).toBe('"质谱 谱仪"');
+  it('looks up 3 Chinese characters as one token, more as the phrase of their trigrams', () => {
+    expect(matchExpression('质谱仪')).toBe('"质谱仪"');
+    expect(matchExpression('分析测试中心')).toBe('"分析测 析测试 测试中 试中心"');
   });
 
   it('looks up a 2-character Chinese query as one token', () => {
@@ -39,15 +41,15 @@ describe('matchExpression', () => {
     // PCR is in the synonym table (synonyms.ts): its group's token, a whole word; 仪 says nothing more.
     expect(matchExpression('PCR仪')).toBe('"_ypcr"');
     // The Chinese alternative is the exact substring with the character; the token needs nothing more.
-    expect(matchExpression('高效液相色谱仪')).toBe('("_yhplc" OR "高效 效液 液相 相色 色谱 谱仪")');
-    expect(matchExpression('新扫描电镜')).toBe('("_ysem" OR "新扫 扫描 描电 电镜")');
+    expect(matchExpression('高效液相色谱仪')).toBe('("_yhplc" OR "高效液 效液相 液相色 相色谱 色谱仪")');
+    expect(matchExpression('新扫描电镜')).toBe('("_ysem" OR "新扫描 扫描电 描电镜")');
     expect(matchExpression('液相色谱仪 气相色谱仪')).toBe(
-      '("_yhplc" OR "液相 相色 色谱 谱仪") AND ("_ygc" OR "气相 相色 色谱 谱仪")',
+      '("_yhplc" OR "液相色 相色谱 色谱仪") AND ("_ygc" OR "气相色 相色谱 色谱仪")',
     );
     // Not a lone character: a word of its own, or two characters.
     expect(matchExpression('SEM 仪')).toBe('"_ysem" AND "仪"');
-    expect(matchExpression('扫描电镜仪器')).toBe('("_ysem" OR "扫描 描电 电镜") AND "仪器"');
-    expect(matchExpression('场发射扫描电镜')).toBe('"场发 发射" AND ("_ysem" OR "扫描 描电 电镜")');
+    expect(matchExpression('扫描电镜仪器')).toBe('("_ysem" OR "扫描电 描电镜") AND "仪器"');
+    expect(matchExpression('场发射扫描电镜')).toBe('"场发射" AND ("_ysem" OR "扫描电 描电镜")');
   });
 
   it('matches Latin words and model numbers by prefix, all terms required', () => {

@@ -10,7 +10,7 @@ import { SYNONYMS_VERSION, synonymKeys, synonymToken } from './synonyms.ts';
  * fingerprint. Kept in catalog_meta.index_version; a database whose entries were made otherwise is
  * re-indexed at the server's start (search-index-refresh.ts).
  */
-export const SEARCH_INDEX_VERSION = `1.${SYNONYMS_VERSION}`;
+export const SEARCH_INDEX_VERSION = `2.${SYNONYMS_VERSION}`;
 
 /** What the index needs to know about one instrument. */
 export interface SearchDocumentInput {

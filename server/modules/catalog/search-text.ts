@@ -3,9 +3,12 @@
  *
  * SQLite's trigram tokenizer cannot find 1–2 character Chinese words (质谱, 电镜), and unicode61
  * treats a run of Chinese as one token. So Chinese is cut here, before SQLite sees it, into its
- * overlapping bigrams followed by its characters: 质谱仪 → "质谱 谱仪 质 谱 仪". A Chinese query of
- * n ≥ 2 characters becomes the phrase of its bigrams (the bigrams of a run stay adjacent, so this is
- * an exact substring match) and a single character is one token. No Chinese term is a prefix query:
+ * overlapping bigrams, its characters and its overlapping trigrams: 质谱仪 → "质谱 谱仪 质 谱 仪 质谱仪".
+ * A Chinese query of one character is that token, of two the bigram, and of n ≥ 3 the phrase of its
+ * trigrams (the trigrams of a run stay adjacent, so this is an exact substring match). Trigrams,
+ * because the lists of two-character tokens are long (谱仪: 61 % of the bench's 10⁶ instruments): 色谱仪 as
+ * the phrase "色谱 谱仪" read both lists and checked positions; as one trigram it reads one list of
+ * its own matches. No Chinese term is a prefix query:
  * "仪"* would merge the doclists of every word that starts with 仪. Latin words and model numbers
  * are matched by prefix ("2100" finds JEM-2100F); a lone letter or digit is matched whole.
  * The abbreviations and synonyms of synonyms.ts (SEM = 扫描电镜 = 扫描电子显微镜) are indexed as one
@@ -35,11 +38,16 @@ function runs(text: string): Run[] {
   return out;
 }
 
+/** The overlapping pieces of `size` characters of a run, in order. */
+function grams(chars: readonly string[], size: number): string[] {
+  const out: string[] = [];
+  for (let i = 0; i + size <= chars.length; i++) out.push(chars.slice(i, i + size).join(''));
+  return out;
+}
+
 function hanTokens(run: string): string[] {
   const chars = Array.from(run);
-  const tokens: string[] = [];
-  for (let i = 0; i + 1 < chars.length; i++) tokens.push(chars[i]! + chars[i + 1]!);
-  return tokens.concat(chars);
+  return [...grams(chars, 2), ...chars, ...grams(chars, 3)];
 }
 
 /** Letters and digits of a mixed word, separately: f200x → f, 200, x. */
@@ -77,13 +85,10 @@ function plainTerms(text: string): string[] {
   return terms;
 }
 
-/** A run of Chinese as a term: the phrase of its bigrams (an exact substring), or its one character. */
+/** A run of Chinese as a term: its one character or bigram, or the phrase of its trigrams (an exact substring). */
 function hanPhrase(run: string): string {
   const chars = Array.from(run);
-  if (chars.length === 1) return `"${run}"`;
-  const bigrams: string[] = [];
-  for (let i = 0; i + 1 < chars.length; i++) bigrams.push(chars[i]! + chars[i + 1]!);
-  return `"${bigrams.join(' ')}"`;
+  return chars.length <= 2 ? `"${run}"` : `"${grams(chars, 3).join(' ')}"`;
 }
 
 const HAN_RUN = /^\p{Script=Han}+$/u;
@@ -176,7 +181,7 @@ export function categoryTags(code: string): string[] {
  * ---- PostgreSQL ---------------------------------------------------------------------------------
  * PostgreSQL indexes the same tokens, written by the app as a tsvector literal (its parser never sees
  * the text, so nothing depends on the server's locale or dictionaries) and queried with the same
- * expressions translated into tsquery: a phrase of bigrams becomes `'质谱' <-> '谱仪'`, a prefix term
+ * expressions translated into tsquery: a phrase of trigrams becomes `'质谱仪' <-> '谱仪器'`, a prefix term
  * `'jem':*`, a tag an exact lexeme. FTS5's tokenizer still folds what reaches it (unicode61,
  * remove_diacritics 2: é → e), so the lexemes and query terms are folded the same way here.
  */
