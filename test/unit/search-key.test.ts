@@ -58,7 +58,7 @@ describe('search keys', () => {
     );
   });
 
-  it('reads a list of keys written as one text, up to the largest key, ascending', () => {
+  it('reads a list of keys written as one text, up to the largest key, in the order written', () => {
     const largest = encodeSearchKey({
       statusRank: 7,
       modeRank: 3,
@@ -67,10 +67,8 @@ describe('search keys', () => {
       cityOrdinal: 31,
     });
     expect(largest).toBeGreaterThan(2 ** 51);
-    const keys = [0, 7, 2 ** 32 + 5, largest];
+    const keys = [0, 7, 2 ** 32 + 5, largest, 12];
     expect(Array.from(parseKeyList(keys.join(',')))).toEqual(keys);
-    // Out of order (an engine's aggregate made no promise): sorted numerically, not as text.
-    expect(Array.from(parseKeyList(`${largest},10,9`))).toEqual([9, 10, largest]);
     expect(parseKeyList(null)).toHaveLength(0);
     expect(parseKeyList('')).toHaveLength(0);
     expect(Array.from(parseKeyList('42'))).toEqual([42]);

@@ -100,7 +100,7 @@ export class CatalogRepo {
     return stampOf(await this.q.get<StampRow>(this.sql.beginSearch));
   }
 
-  /** Search keys of every match, ascending: facets and the total are counted from these alone. */
+  /** Search keys of every match (ascending when the index answers): facets and the total are counted from these alone. */
   async matchingKeys(f: SearchFilters): Promise<Float64Array> {
     const { sql, params } = this.sql.matchingKeys(f);
     return parseKeyList((await this.q.column<string | null>(sql, params))[0] ?? null);
