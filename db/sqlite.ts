@@ -31,6 +31,13 @@ import { SQLiteAsyncDialect } from 'drizzle-orm/sqlite-core';
 import { drizzle as drizzleProxy } from 'drizzle-orm/sqlite-proxy';
 import type { Database, Orm, Params, Row, RunResult, Statement, Tx } from './port.ts';
 import { ConstraintError } from './port.ts';
+import {
+  BACKSTOP_FRAMES,
+  CheckpointThread,
+  DEFAULT_AUTOCHECKPOINT,
+  type CheckpointOptions,
+  type CheckpointStats,
+} from './sqlite-checkpoints.ts';
 import * as schema from './schema/index.ts';
 
 const STATEMENT_CACHE_SIZE = 1000;
@@ -287,6 +294,8 @@ const current = new AsyncLocalStorage<SqliteTx>();
 export interface SqliteOptions {
   /** Read-only snapshot connections lent to `read()` (file databases only). */
   snapshotConnections?: number;
+  /** WAL checkpoints on a thread of their own (file databases only; the server's: sqlite-checkpoints.ts). */
+  checkpointThread?: boolean | CheckpointOptions;
 }
 
 export class SqliteDatabase implements Database {
@@ -298,6 +307,7 @@ export class SqliteDatabase implements Database {
   private readonly snapshotWaiters: ((c: Connection) => void)[] = [];
   private readonly lock = new AsyncLock();
   private ormInstance: Orm | null = null;
+  private readonly checkpoints: CheckpointThread | null = null;
   /**
    * The synchronous drizzle handle on the write connection, for db/ tooling that runs alone
    * (migrations, the seed, benchmarks' raw baselines). Never for request code.
@@ -316,7 +326,21 @@ export class SqliteDatabase implements Database {
       for (let i = 0; i < (options.snapshotConnections ?? SNAPSHOT_CONNECTIONS); i++) {
         this.snapshots.push(new Connection(open(file, true)));
       }
+      if (options.checkpointThread) {
+        writer.pragma(`wal_autocheckpoint = ${BACKSTOP_FRAMES}`);
+        this.checkpoints = new CheckpointThread(
+          this.location,
+          () => this.lock.acquire(),
+          () => writer.pragma(`wal_autocheckpoint = ${DEFAULT_AUTOCHECKPOINT}`),
+          options.checkpointThread === true ? {} : options.checkpointThread,
+        );
+      }
     }
+  }
+
+  /** What the checkpoint thread has done (null without one). */
+  get checkpointStats(): CheckpointStats | null {
+    return this.checkpoints?.stats ?? null;
   }
 
   /** The better-sqlite3 handle of the write connection (db/ tooling only, like `sync`). */
@@ -460,6 +484,7 @@ export class SqliteDatabase implements Database {
   }
 
   async close(): Promise<void> {
+    await this.checkpoints?.stop();
     const release = await this.lock.acquire();
     try {
       for (const c of [this.autocommit, ...this.snapshots]) c?.handle.close();

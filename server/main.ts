@@ -17,7 +17,9 @@ import { loadConfig, type Config } from './config.ts';
 
 /** The PostgreSQL server database when DATABASE_URL is set, else the SQLite file. */
 const databaseOf = (config: Config) => config.DATABASE_URL ?? config.DATABASE_PATH;
-const open = (config: Config) => openDatabase(databaseOf(config), { max: config.DATABASE_POOL_SIZE });
+// A SQLite file's WAL checkpoints run on a thread of their own, not in the COMMIT of a request (db/sqlite-checkpoints.ts).
+const open = (config: Config) =>
+  openDatabase(databaseOf(config), { max: config.DATABASE_POOL_SIZE, checkpointThread: true });
 
 /** Migrate and seed once, in the primary process, before anything serves. */
 async function prepare(config: Config) {
