@@ -51,6 +51,7 @@ export class CheckpointThread {
   private running: Promise<void> | null = null;
   private answer: ((reply: Reply) => void) | null = null;
   private stopping = false;
+  private stopped: Promise<void> | null = null;
   private readonly intervalMs: number;
   private readonly quietAtFrames: number;
   readonly stats: CheckpointStats = { passes: 0, quietPasses: 0, framesCopied: 0, lastLogFrames: 0, failed: null };
@@ -125,14 +126,17 @@ export class CheckpointThread {
     this.onFailure();
   }
 
-  /** Ends the passes and the worker (before the database closes). */
-  async stop(): Promise<void> {
-    this.stopping = true;
-    if (this.timer) clearTimeout(this.timer);
-    await this.running;
-    if (this.stats.failed) return;
-    const exited = new Promise((resolve) => this.worker.once('exit', resolve));
-    this.worker.postMessage('stop');
-    await exited;
+  /** Ends the passes and the worker (before the database closes); once, however often it is called. */
+  stop(): Promise<void> {
+    this.stopped ??= (async () => {
+      this.stopping = true;
+      if (this.timer) clearTimeout(this.timer);
+      await this.running;
+      if (this.stats.failed) return;
+      const exited = new Promise((resolve) => this.worker.once('exit', resolve));
+      this.worker.postMessage('stop');
+      await exited;
+    })();
+    return this.stopped;
   }
 }

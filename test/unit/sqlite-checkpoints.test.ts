@@ -60,6 +60,14 @@ describe('the checkpoint thread', () => {
     expect(db.checkpointStats!.failed).toBeNull();
   });
 
+  it('ends with the database, however often it is closed', async () => {
+    await insert(1);
+    await Promise.all([db.close(), db.close()]);
+    const passes = db.checkpointStats!.passes;
+    await new Promise((r) => setTimeout(r, 100));
+    expect(db.checkpointStats!.passes).toBe(passes);
+  });
+
   it('starts a long WAL afresh with one pass while this process’s writes wait, and every racing write lands', async () => {
     const writes = Array.from({ length: 400 }, (_, i) => insert(i));
     const reads = Array.from({ length: 50 }, () => db.value<number>('SELECT count(*) FROM items'));
