@@ -75,7 +75,7 @@ export class CheckpointThread {
     });
     this.worker.on('error', (err) => this.fail(err.message));
     this.worker.on('exit', (code) => {
-      if (!this.stopping) this.fail(`the checkpoint thread stopped (exit code ${code})`);
+      this.fail(`the checkpoint thread stopped (exit code ${code})`);
       this.answer?.({ error: 'stopped' });
     });
     this.schedule();
@@ -99,7 +99,7 @@ export class CheckpointThread {
     try {
       const reply = await this.ask();
       if ('error' in reply) {
-        if (!this.stopping) this.fail(reply.error);
+        this.fail(reply.error);
         return;
       }
       this.stats.passes++;
@@ -120,7 +120,7 @@ export class CheckpointThread {
   }
 
   private fail(reason: string): void {
-    if (this.stats.failed) return;
+    if (this.stats.failed || this.stopping) return; // stopping: the writer may be closed already
     this.stats.failed = reason;
     console.error(`SQLite checkpoint thread: ${reason}; the writer checkpoints again itself`);
     this.onFailure();
