@@ -50,7 +50,6 @@ export class CheckpointThread {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
   private answer: ((reply: Reply) => void) | null = null;
-  private stopping = false;
   private stopped: Promise<void> | null = null;
   private readonly intervalMs: number;
   private readonly quietAtFrames: number;
@@ -82,7 +81,7 @@ export class CheckpointThread {
   }
 
   private schedule(): void {
-    if (this.stopping || this.stats.failed) return;
+    if (this.stopped || this.stats.failed) return;
     this.timer = setTimeout(() => {
       this.running = this.pass().finally(() => {
         this.running = null;
@@ -120,7 +119,7 @@ export class CheckpointThread {
   }
 
   private fail(reason: string): void {
-    if (this.stats.failed || this.stopping) return; // stopping: the writer may be closed already
+    if (this.stats.failed || this.stopped) return; // stopping: the writer may be closed already
     this.stats.failed = reason;
     console.error(`SQLite checkpoint thread: ${reason}; the writer checkpoints again itself`);
     this.onFailure();
@@ -129,7 +128,6 @@ export class CheckpointThread {
   /** Ends the passes and the worker (before the database closes); once, however often it is called. */
   stop(): Promise<void> {
     this.stopped ??= (async () => {
-      this.stopping = true;
       if (this.timer) clearTimeout(this.timer);
       await this.running;
       if (this.stats.failed) return;
