@@ -32,6 +32,7 @@ export interface CheckpointOptions {
 export interface CheckpointStats {
   passes: number;
   quietPasses: number;
+  /** Summed over passes: the WAL's frames in the file at each (counted again by each pass until the WAL starts afresh). */
   framesCopied: number;
   lastLogFrames: number;
   failed: string | null;
