@@ -174,8 +174,11 @@ const INSERT_BOOKING_SQL = `INSERT INTO bookings (instrument_id, institution_id,
     @sampleName, @sampleType, @sampleHazards, @sampleDelivery)
   RETURNING ${BOOKING_COLUMNS}`;
 
-const INSERT_EVENT_SQL = `INSERT INTO booking_events (booking_id, from_status, to_status, actor_id, at, reason)
-  VALUES (@bookingId, @fromStatus, @toStatus, @actorId, @at, @reason)`;
+/** n events in one statement (a new booking writes two at once); their ids ascend in VALUES order. */
+const insertEventsSql = (
+  n: number,
+) => `INSERT INTO booking_events (booking_id, from_status, to_status, actor_id, at, reason)
+  VALUES ${Array.from({ length: n }, () => '(?, ?, ?, ?, ?, ?)').join(', ')}`;
 
 const EVENT_COLUMNS = `e.id, e.booking_id AS "bookingId", e.from_status AS "fromStatus", e.to_status AS "toStatus",
   e.actor_id AS "actorId", e.at, e.reason, u.display_name AS "actorName"
@@ -461,14 +464,16 @@ export class BookingRepo {
   }
 
   async insertEvent(row: typeof bookingEvents.$inferInsert): Promise<void> {
-    await this.q.run(INSERT_EVENT_SQL, {
-      bookingId: row.bookingId,
-      fromStatus: row.fromStatus ?? null,
-      toStatus: row.toStatus,
-      actorId: row.actorId ?? null,
-      at: row.at,
-      reason: row.reason ?? null,
-    });
+    await this.insertEvents([row]);
+  }
+
+  /** Events in the order given, in one statement. */
+  async insertEvents(rows: (typeof bookingEvents.$inferInsert)[]): Promise<void> {
+    if (!rows.length) return;
+    await this.q.run(
+      insertEventsSql(rows.length),
+      rows.flatMap((r) => [r.bookingId, r.fromStatus ?? null, r.toStatus, r.actorId ?? null, r.at, r.reason ?? null]),
+    );
   }
 
   async events(bookingId: number): Promise<BookingEventEntry[]> {

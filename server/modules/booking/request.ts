@@ -237,8 +237,7 @@ export class BookingRequests {
       .catch((err: unknown) => {
         throw isOverlapRefusal(err) ? timeTaken() : err;
       });
-    for (const e of newBookingEvents(status, actor.userId, now))
-      await repo.insertEvent({ bookingId: booking.id, ...e });
+    await repo.insertEvents(newBookingEvents(status, actor.userId, now).map((e) => ({ bookingId: booking.id, ...e })));
     // One event row here; the lab's (and requester's) notifications and emails after commit, in batches.
     if (status !== 'pending_payment')
       await this.ctx.notifier?.bookingCreatedLater(booking.id, status === 'approved', now);

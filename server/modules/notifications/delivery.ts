@@ -90,9 +90,11 @@ export class MailDelivery {
     const result: DeliveryResult = { sent: 0, retrying: 0, failed: 0 };
     for (let round = 0; round < 200; round++) {
       const now = this.ctx.clock.now();
-      // The claim alone is the transaction; the sending below runs after its COMMIT.
-      const claimed = await this.ctx.db.write((tx) =>
-        this.ctx.repo.with(tx).claimDue(now, now + LEASE_MS, CLAIM_BATCH),
+      // The claim alone is the transaction; the sending below runs after its COMMIT. Its one statement
+      // needs no serializability (the row locks and its own condition decide), so no aborts either.
+      const claimed = await this.ctx.db.write(
+        (tx) => this.ctx.repo.with(tx).claimDue(now, now + LEASE_MS, CLAIM_BATCH),
+        { readCommitted: true },
       );
       const outcomes = await Promise.all(claimed.map((row) => this.send(transport, row)));
       for (const o of outcomes) result[o]++;

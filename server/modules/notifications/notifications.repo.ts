@@ -1,11 +1,20 @@
 import { byEngine, fromBool, type Queryable } from '../../../db/port.ts';
 import type { NotificationType, OutboxStatus, Role } from '../../../db/schema/index.ts';
+import { listParam } from '../../shared/sql-list.ts';
 
 export interface Person {
   id: number;
   email: string;
   displayName: string;
+  /** Wants the notification read with it by email too. */
+  emailWanted: boolean;
 }
+
+type PersonRow = Omit<Person, 'emailWanted'> & { emailWanted: unknown };
+const personOf = (r: PersonRow): Person => ({ ...r, emailWanted: fromBool(r.emailWanted) });
+/** Users (u) with their email preference for one type (the first parameter). */
+const PERSON_SQL = `SELECT u.id, u.email, u.display_name AS "displayName", COALESCE(p.email, TRUE) AS "emailWanted" FROM users u
+  LEFT JOIN notification_preferences p ON p.user_id = u.id AND p.type = ?`;
 
 export interface NotificationRow {
   id: number;
@@ -83,6 +92,11 @@ const BOOKING_FACTS = `SELECT b.id, b.status, b.mode, b.start_at AS "startAt", b
   FROM bookings b JOIN instruments i ON i.id = b.instrument_id JOIN organisations inst ON inst.id = b.institution_id
   JOIN users u ON u.id = b.requester_id JOIN organisations ro ON ro.id = b.requester_organisation_id`;
 
+const BOOKINGS_FACTS_SQL = {
+  sqlite: `${BOOKING_FACTS} WHERE b.id IN (SELECT value FROM json_each(?))`,
+  postgres: `${BOOKING_FACTS} WHERE b.id = ANY(?::bigint[])`,
+};
+
 /** The notification tables, and the few reads of other modules' tables a message needs. Raw SQL. */
 export class NotificationsRepo {
   constructor(private readonly q: Queryable) {}
@@ -92,30 +106,31 @@ export class NotificationsRepo {
     return new NotificationsRepo(q);
   }
 
-  // Recipients
+  // Recipients, each with whether they want this type of notification by email (one read: a preference
+  // row says no, or yes; none means yes)
 
-  async user(id: number): Promise<Person | undefined> {
-    return this.q.get<Person>(
-      `SELECT id, email, display_name AS "displayName" FROM users WHERE id = ? AND disabled_at IS NULL`,
-      [id],
-    );
+  async user(id: number, type: NotificationType): Promise<Person | undefined> {
+    const row = await this.q.get<PersonRow>(`${PERSON_SQL} WHERE u.id = ? AND u.disabled_at IS NULL`, [type, id]);
+    return row && personOf(row);
   }
 
-  async usersOf(organisationId: number, role: Role): Promise<Person[]> {
-    return this.q.all<Person>(
-      `SELECT id, email, display_name AS "displayName" FROM users
-       WHERE organisation_id = ? AND role = ? AND disabled_at IS NULL ORDER BY id`,
-      [organisationId, role],
+  async usersOf(organisationId: number, role: Role, type: NotificationType): Promise<Person[]> {
+    const rows = await this.q.all<PersonRow>(
+      `${PERSON_SQL} WHERE u.organisation_id = ? AND u.role = ? AND u.disabled_at IS NULL ORDER BY u.id`,
+      [type, organisationId, role],
     );
+    return rows.map(personOf);
   }
 
   /** Finance officers who see the whole province: the platform's finance desk and the provincial office. */
-  async provincialFinance(): Promise<Person[]> {
-    return this.q.all<Person>(
-      `SELECT u.id, u.email, u.display_name AS "displayName" FROM users u JOIN organisations o ON o.id = u.organisation_id
+  async provincialFinance(type: NotificationType): Promise<Person[]> {
+    const rows = await this.q.all<PersonRow>(
+      `${PERSON_SQL} JOIN organisations o ON o.id = u.organisation_id
        WHERE u.role = 'finance_officer' AND u.disabled_at IS NULL
          AND (o.kind = 'platform' OR (o.kind = 'finance_office' AND o.city_code IS NULL)) ORDER BY u.id`,
+      [type],
     );
+    return rows.map(personOf);
   }
 
   async sameOrganisation(userId: number, organisationId: number): Promise<boolean> {
@@ -125,18 +140,18 @@ export class NotificationsRepo {
     );
   }
 
-  async emailWanted(userId: number, type: NotificationType): Promise<boolean> {
-    const row = await this.q.get<{ email: unknown }>(
-      `SELECT email FROM notification_preferences WHERE user_id = ? AND type = ?`,
-      [userId, type],
-    );
-    return row ? fromBool(row.email) : true;
-  }
-
   // Facts for the templates
 
   async booking(id: number): Promise<BookingFacts | undefined> {
     return this.q.get<BookingFacts>(`${BOOKING_FACTS} WHERE b.id = ?`, [id]);
+  }
+
+  /** Several bookings' facts in one read (a fan-out batch), by id. */
+  async bookings(ids: readonly number[]): Promise<Map<number, BookingFacts>> {
+    const rows = ids.length
+      ? await this.q.all<BookingFacts>(byEngine(this.q.engine, BOOKINGS_FACTS_SQL), [listParam(this.q.engine, ids)])
+      : [];
+    return new Map(rows.map((b) => [b.id, b]));
   }
 
   /** Approved bookings that start in [from, to) (the reminder's day) whose requester has not been reminded yet. */
@@ -179,16 +194,6 @@ export class NotificationsRepo {
         data: typeof r.data === 'string' ? (JSON.parse(r.data) as Record<string, unknown>) : r.data,
       }))
       .sort((a, b) => a.id - b.id);
-  }
-
-  /**
-   * PostgreSQL: the fan-out's transaction at READ COMMITTED (its first statement). It needs no
-   * serializability — the events' row locks (SKIP LOCKED) give each event one teller, the dedupe keys'
-   * unique indexes one notification and one email — and a SERIALIZABLE fan-out, reading the whole
-   * event table while every booking inserts into it, kept failing and running again.
-   */
-  async readCommitted(): Promise<void> {
-    if (this.q.engine === 'postgres') await this.q.run('SET TRANSACTION ISOLATION LEVEL READ COMMITTED');
   }
 
   async hasEvents(): Promise<boolean> {
@@ -282,27 +287,21 @@ export class NotificationsRepo {
   /**
    * Takes up to `limit` due emails for this sender: pending ones whose time has come, and sending
    * ones whose sender's lease ran out (it died mid-send). Each becomes `sending`, leased until
-   * `leaseUntil`, with one more attempt counted. Run it on a write transaction
-   * (`repo.with(tx).claimDue(…)` inside `db.write`): no two senders (in this process or another)
-   * take the same row. The claim's own condition, checked by its count of changes, is what makes
-   * that exact where transactions run side by side (PostgreSQL re-reads the row it updates).
+   * `leaseUntil`, with one more attempt counted. One statement (a round trip on PostgreSQL, where
+   * each email's claim and read used to cost two): on SQLite the write lock runs claims one after
+   * another; on PostgreSQL SKIP LOCKED hands two senders different rows, and the outer condition,
+   * re-checked on the row it updates, leaves out one another sender claimed meanwhile.
    */
   async claimDue(now: number, leaseUntil: number, limit: number): Promise<OutboxRow[]> {
-    const due = await this.q.column<number>(
-      `SELECT id FROM outbox WHERE status IN ('pending', 'sending') AND next_attempt_at <= ?
-       ORDER BY next_attempt_at, id LIMIT ?`,
-      [now, limit],
+    const lock = byEngine(this.q.engine, { sqlite: '', postgres: 'FOR UPDATE SKIP LOCKED' });
+    const due = `status IN ('pending', 'sending') AND next_attempt_at <= @now`;
+    const rows = await this.q.all<OutboxRow>(
+      `UPDATE outbox SET status = 'sending', attempts = attempts + 1, next_attempt_at = @leaseUntil
+       WHERE id IN (SELECT id FROM outbox WHERE ${due} ORDER BY next_attempt_at, id LIMIT @limit ${lock}) AND ${due}
+       RETURNING ${OUTBOX_COLUMNS}`,
+      { now, leaseUntil, limit },
     );
-    const taken: OutboxRow[] = [];
-    for (const id of due) {
-      const claim = await this.q.run(
-        `UPDATE outbox SET status = 'sending', attempts = attempts + 1, next_attempt_at = ?
-         WHERE id = ? AND status IN ('pending', 'sending') AND next_attempt_at <= ?`,
-        [leaseUntil, id, now],
-      );
-      if (claim.changes) taken.push((await this.outboxRow(id))!);
-    }
-    return taken;
+    return rows.sort((a, b) => a.id - b.id);
   }
 
   /** The claim with this many attempts was sent: true unless another sender has taken the row since. */

@@ -63,6 +63,11 @@ export class NotificationService implements Notifier {
     return this.notifier.notify(event, now);
   }
 
+  notifyLater<T extends NotificationType>(event: NotificationEvent<T>, now: number): Promise<void> {
+    // Its subject is named by its key; the row's subject_id is for the kinds that read one.
+    return this.fanOut.record('notification', 0, { event }, now);
+  }
+
   bookingCreated(bookingId: number, now: number): Promise<number> {
     return this.notifier.bookingCreated(bookingId, now);
   }

@@ -34,6 +34,11 @@ export interface NotificationEvent<T extends NotificationType = NotificationType
 /** What other services are given: tell of an event inside their transaction (await it there). */
 export interface Notifier {
   notify<T extends NotificationType>(event: NotificationEvent<T>, now: number): Promise<number>;
+  /**
+   * The same, told after the caller's transaction commits (fan-out.ts): one event row in it instead
+   * of the recipients' reads and rows. For events on a busy write path; await it inside the transaction.
+   */
+  notifyLater<T extends NotificationType>(event: NotificationEvent<T>, now: number): Promise<void>;
   /** A booking was made (requested, or confirmed at once): the lab is told, and the requester when confirmed. */
   bookingCreated(bookingId: number, now: number): Promise<number>;
   /**
@@ -82,7 +87,7 @@ export function bookingData(b: BookingFacts): BookingData {
 }
 
 /** The telling itself; recording events for later is the fan-out's (NotificationService joins the two). */
-export class EventNotifier implements Omit<Notifier, 'bookingCreatedLater'> {
+export class EventNotifier implements Omit<Notifier, 'bookingCreatedLater' | 'notifyLater'> {
   constructor(
     private readonly ctx: NotificationsContext,
     /** Kicked after an email was queued. */
@@ -96,7 +101,7 @@ export class EventNotifier implements Omit<Notifier, 'bookingCreatedLater'> {
       // failed statement outside a savepoint would spoil the caller's whole transaction.
       const { told, queued } = await this.ctx.db.write(async (tx) => {
         const repo = this.ctx.repo.with(tx);
-        const people = (await this.recipients(repo, event.to)).filter((p) => p.id !== event.except);
+        const people = (await this.recipients(repo, event.to, event.type)).filter((p) => p.id !== event.except);
         if (!people.length) return { told: 0, queued: false };
         return this.write(repo, event, people, now);
       });
@@ -108,15 +113,15 @@ export class EventNotifier implements Omit<Notifier, 'bookingCreatedLater'> {
     }
   }
 
-  private async recipients(repo: NotificationsRepo, to: Recipient[]): Promise<Person[]> {
+  private async recipients(repo: NotificationsRepo, to: Recipient[], type: NotificationType): Promise<Person[]> {
     const found = new Map<number, Person>();
     for (const r of to) {
       const people =
         r === 'provincial_finance'
-          ? await repo.provincialFinance()
+          ? await repo.provincialFinance(type)
           : 'userId' in r
-            ? [await repo.user(r.userId)].filter((p): p is Person => p !== undefined)
-            : await repo.usersOf(r.organisationId, r.role);
+            ? [await repo.user(r.userId, type)].filter((p): p is Person => p !== undefined)
+            : await repo.usersOf(r.organisationId, r.role, type);
       for (const p of people) found.set(p.id, p);
     }
     return [...found.values()];
@@ -151,7 +156,7 @@ export class EventNotifier implements Omit<Notifier, 'bookingCreatedLater'> {
       });
       if (id === undefined) continue; // told before
       told++;
-      if (p.email && (await repo.emailWanted(p.id, event.type))) {
+      if (p.email && p.emailWanted) {
         const mailId = await repo.insertOutbox({
           notificationId: id,
           userId: p.id,
@@ -174,7 +179,11 @@ export class EventNotifier implements Omit<Notifier, 'bookingCreatedLater'> {
    */
   async bookingCreated(bookingId: number, now: number, confirmed?: boolean): Promise<number> {
     const b = await this.ctx.repo.booking(bookingId);
-    if (!b) return 0;
+    return b ? this.tellBookingCreated(b, now, confirmed) : 0;
+  }
+
+  /** The same for a booking already read (the fan-out reads a batch's bookings at once). */
+  async tellBookingCreated(b: BookingFacts, now: number, confirmed?: boolean): Promise<number> {
     if (confirmed === undefined) {
       if (b.status !== 'requested' && b.status !== 'approved') return 0;
       confirmed = b.status === 'approved';

@@ -29,20 +29,22 @@ export class NoticeBook {
     return this.ctx.repo.bankAccount(providerId);
   }
 
-  /** Issues the notice of a confirmed booking (once: a second call finds it). */
+  /**
+   * Issues the notice of a confirmed booking (once: a second call finds it). Three statements in
+   * all — the lab's settings and name, the insert, the event the enterprise is told of after commit —
+   * as it runs inside every bank-transfer booking's write.
+   */
   async open(b: NoticeBooking, amountFen: number, now: number): Promise<NoticeRow> {
     const { repo } = this.ctx;
-    const existing = await repo.noticeOfBooking(b.id);
-    if (existing) return existing;
-    const settings = (await repo.settings(b.institutionId))!;
+    const provider = (await repo.noticeSettings(b.institutionId))!;
     // Checked at checkout; a lab that removed its account since still gets a notice the enterprise can
     // act on once the lab sets it again — the payee is what the PDF shows, so it is never empty.
-    const payee = settings.bankAccount ?? {
+    const payee = provider.bankAccount ?? {
       bankName: '（服务单位尚未登记收款账户）',
-      accountName: await repo.organisationName(b.institutionId),
+      accountName: provider.name,
       accountNo: '—',
     };
-    const notice = await repo.insertNotice({
+    const notice = await repo.insertNoticeOnce({
       bookingId: b.id,
       providerId: b.institutionId,
       enterpriseId: b.requesterOrganisationId,
@@ -50,12 +52,13 @@ export class NoticeBook {
       payee,
       amountFen,
       receivedFen: 0,
-      dueOn: dueOn(now, settings.transferDueDays, b.startAt, ZONE),
+      dueOn: dueOn(now, provider.transferDueDays, b.startAt, ZONE),
       status: amountFen === 0 ? 'paid' : 'open',
       createdAt: now,
       updatedAt: now,
     });
-    await this.ctx.deps.notifier?.notify(
+    if (!notice) return (await repo.noticeOfBooking(b.id))!; // issued before: told then
+    await this.ctx.deps.notifier?.notifyLater(
       {
         type: 'payment_notice_issued',
         to: [{ userId: b.requesterId }],
@@ -65,7 +68,7 @@ export class NoticeBook {
           reference: notice.reference,
           amountFen,
           dueOn: notice.dueOn,
-          providerName: await repo.organisationName(b.institutionId),
+          providerName: provider.name,
         },
         link: LINKS.booking(b.id),
         key: `payment_notice_issued:notice:${notice.id}`,

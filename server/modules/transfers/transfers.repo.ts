@@ -84,6 +84,20 @@ export class TransfersRepo {
     return value === undefined || value === null ? null : fromJson<BankAccount>(value);
   }
 
+  /** The settings a notice is issued with, and the lab's name (its fallback payee, its notification). */
+  async noticeSettings(organisationId: number): Promise<(TransferSettings & { name: string }) | undefined> {
+    return this.q.orm
+      .select({
+        name: organisations.name,
+        bankAccount: organisations.bankAccount,
+        transferDueDays: organisations.transferDueDays,
+        transferCancelUnpaid: organisations.transferCancelUnpaid,
+      })
+      .from(organisations)
+      .where(eq(organisations.id, organisationId))
+      .get();
+  }
+
   async updateSettings(organisationId: number, set: TransferSettings, now: number): Promise<void> {
     await this.q.orm
       .update(organisations)
@@ -99,8 +113,14 @@ export class TransfersRepo {
     );
   }
 
-  async insertNotice(row: typeof paymentNotices.$inferInsert): Promise<NoticeRow> {
-    return (await this.q.orm.insert(paymentNotices).values(row).returning().get())!;
+  /** The new notice, or undefined when the booking has one already (its unique index). */
+  async insertNoticeOnce(row: typeof paymentNotices.$inferInsert): Promise<NoticeRow | undefined> {
+    return this.q.orm
+      .insert(paymentNotices)
+      .values(row)
+      .onConflictDoNothing({ target: paymentNotices.bookingId })
+      .returning()
+      .get();
   }
 
   async updateNotice(id: number, set: Partial<NoticeRow>): Promise<void> {
