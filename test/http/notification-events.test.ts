@@ -152,6 +152,59 @@ describe('booking events', () => {
     expect(mine.map((n) => n.type)).toContain('booking_requested');
   });
 
+  it('told in one batch: a told-later notification with them, and one that cannot be written keeps none from being told', async () => {
+    const ids = await untold(4);
+    const researcher = await t.db.value<number>(`SELECT id FROM users WHERE email = 'researcher@demo.test'`);
+    const key = `payment_notice_issued:notice:test-${Date.now()}`;
+    const at = Date.now();
+    await t.db.write(async (tx) => {
+      for (const id of ids.slice(0, 2)) await a.notifications.bookingCreatedLater(id, false, at);
+      await a.notifications.notifyLater(
+        {
+          type: 'payment_notice_issued',
+          to: [{ userId: researcher! }],
+          data: {
+            noticeId: 1,
+            bookingId: ids[0]!,
+            reference: 'TR0000000',
+            amountFen: 50_400,
+            dueOn: '2026-12-20',
+            providerName: '山东省分析测试中心',
+          },
+          link: `/bookings/${ids[0]}`,
+          key,
+        },
+        at,
+      );
+      // An event no template can render (a type from a newer version, say): it alone is not told.
+      await tx.run(`INSERT INTO notification_events (kind, subject_id, data, created_at) VALUES (?, ?, ?, ?)`, [
+        'notification',
+        0,
+        JSON.stringify({ event: { type: 'no_such_type', to: [{ userId: researcher }], data: {}, key: 'broken:1' } }),
+        at,
+      ]);
+      for (const id of ids.slice(2)) await a.notifications.bookingCreatedLater(id, false, at);
+    });
+    await a.notifications.drainEvents();
+    expect(await pending()).toBe(0);
+    for (const id of ids) expect(await told(id)).toBe(await labManagersOf(id));
+    const notice = await t.db.get<{ userId: number; createdAt: number }>(
+      `SELECT user_id AS "userId", created_at AS "createdAt" FROM notifications WHERE dedupe_key = ?`,
+      [`${key}:user:${researcher}`],
+    );
+    expect(notice).toMatchObject({ userId: researcher, createdAt: at });
+    expect(await a.notifications.outboxOf(`${key}:user:${researcher}`)).toMatchObject({ status: 'pending' });
+    expect(Number(await t.db.value(`SELECT COUNT(*) FROM notifications WHERE dedupe_key LIKE 'broken:%'`))).toBe(0);
+    // Told again (a second node, a retry): nothing more is written.
+    await t.db.write(async () => {
+      for (const id of ids) await a.notifications.bookingCreatedLater(id, false, at);
+    });
+    const before = Number(await t.db.value(`SELECT COUNT(*) FROM outbox`));
+    await a.notifications.drainEvents();
+    for (const id of ids) expect(await told(id)).toBe(await labManagersOf(id));
+    expect(Number(await t.db.value(`SELECT COUNT(*) FROM outbox`))).toBe(before);
+  });
+
   it('left pending by a node that died after commit are told once by the mail-delivery job', async () => {
     const ids = await untold(3);
     // Committed events whose fan-out never ran (the node was killed before its kick).

@@ -92,15 +92,17 @@ export class AccountMailer {
     const base = this.ctx.mail?.publicUrl?.replace(/\/+$/, '') ?? '';
     const email = renderEmail(texts(mail), mail.link ? `${base}${mail.link}` : null);
     await this.ctx.db.write(async (tx) => {
-      await this.ctx.repo.with(tx).insertOutbox({
-        notificationId: null,
-        userId: mail.userId,
-        toAddress: mail.to,
-        ...email,
-        // Each mail is its own: a second reset asked for is a second mail.
-        dedupeKey: `account:${mail.kind}:user:${mail.userId}:${now}:${randomBytes(6).toString('hex')}`,
-        createdAt: now,
-      });
+      await this.ctx.repo.with(tx).insertEmails([
+        {
+          notificationId: null,
+          userId: mail.userId,
+          toAddress: mail.to,
+          ...email,
+          // Each mail is its own: a second reset asked for is a second mail.
+          dedupeKey: `account:${mail.kind}:user:${mail.userId}:${now}:${randomBytes(6).toString('hex')}`,
+          createdAt: now,
+        },
+      ]);
     });
     this.ctx.db.afterCommit(() => this.delivery.kick());
   }

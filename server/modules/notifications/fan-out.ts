@@ -22,7 +22,7 @@
 import { AfterCommitRun } from './after-commit.ts';
 import type { NotificationsContext } from './context.ts';
 import type { BookingFacts, EventRow } from './notifications.repo.ts';
-import type { EventNotifier, NotificationEvent } from './notifier.ts';
+import { bookingCreatedEvents, type EventNotifier, type NotificationEvent, type Told } from './notifier.ts';
 
 /** Events told in one write transaction (its lock is held for ~0.1 ms an event). */
 const BATCH = 64;
@@ -84,7 +84,7 @@ export class EventFanOut {
           const bookings = await repo.bookings(
             events.filter((e) => e.kind === 'booking_created').map((e) => e.subjectId),
           );
-          for (const e of events) await this.tell(e, bookings);
+          await this.notifier.notifyAll(events.flatMap((e) => this.told(e, bookings)));
           return events.length;
         },
         { readCommitted: true },
@@ -94,19 +94,19 @@ export class EventFanOut {
     }
   }
 
-  /** One event's notifications (in the fan-out's transaction; a failure undoes only its own, and is logged). */
-  private async tell(e: EventRow, bookings: Map<number, BookingFacts>): Promise<void> {
+  /** What one event tells (the fan-out writes a batch's notifications together; see EventNotifier.notifyAll). */
+  private told(e: EventRow, bookings: Map<number, BookingFacts>): Told[] {
     switch (e.kind as EventKind) {
       case 'booking_created': {
         const b = bookings.get(e.subjectId);
-        if (b) await this.notifier.tellBookingCreated(b, e.createdAt, e.data?.confirmed === true);
-        return;
+        const events = b ? bookingCreatedEvents(b, e.data?.confirmed === true) : [];
+        return events.map((event) => ({ event, now: e.createdAt }));
       }
       case 'notification':
-        await this.notifier.notify(e.data!.event as NotificationEvent, e.createdAt);
-        return;
+        return [{ event: e.data!.event as NotificationEvent, now: e.createdAt }];
       default:
         console.error(`notification event #${e.id} of an unknown kind ${e.kind}: dropped`);
+        return [];
     }
   }
 }

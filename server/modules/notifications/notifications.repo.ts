@@ -92,6 +92,43 @@ const BOOKING_FACTS = `SELECT b.id, b.status, b.mode, b.start_at AS "startAt", b
   FROM bookings b JOIN instruments i ON i.id = b.instrument_id JOIN organisations inst ON inst.id = b.institution_id
   JOIN users u ON u.id = b.requester_id JOIN organisations ro ON ro.id = b.requester_organisation_id`;
 
+export type NewNotification = Omit<NotificationRow, 'id' | 'readAt'>;
+export type NewEmail = Pick<
+  OutboxRow,
+  'notificationId' | 'userId' | 'toAddress' | 'subject' | 'text' | 'html' | 'dedupeKey' | 'createdAt'
+>;
+
+// Rows written as ONE parameter, a JSON array of them (as listParam does for ids): one statement
+// text for any number of rows, so a fan-out batch writes all its notifications in one round trip.
+// SQLite's `INSERT … SELECT … ON CONFLICT` needs the WHERE to parse.
+const INSERT_NOTIFICATIONS_SQL = {
+  sqlite: `INSERT INTO notifications (user_id, type, title, body, title_en, body_en, link, data, dedupe_key, created_at)
+    SELECT value->>'userId', value->>'type', value->>'title', value->>'body', value->>'titleEn', value->>'bodyEn',
+      value->>'link', value->>'data', value->>'dedupeKey', value->>'createdAt'
+    FROM json_each(?) WHERE TRUE
+    ON CONFLICT (dedupe_key) DO NOTHING RETURNING id, dedupe_key AS "dedupeKey"`,
+  postgres: `INSERT INTO notifications (user_id, type, title, body, title_en, body_en, link, data, dedupe_key, created_at)
+    SELECT x."userId", x.type, x.title, x.body, x."titleEn", x."bodyEn", x.link, x.data::jsonb, x."dedupeKey", x."createdAt"
+    FROM json_to_recordset(?::json) AS x("userId" bigint, type text, title text, body text, "titleEn" text,
+      "bodyEn" text, link text, data text, "dedupeKey" text, "createdAt" bigint)
+    ON CONFLICT (dedupe_key) DO NOTHING RETURNING id, dedupe_key AS "dedupeKey"`,
+};
+const INSERT_EMAILS_SQL = {
+  sqlite: `INSERT INTO outbox (notification_id, user_id, to_address, subject, text, html, status, attempts,
+      next_attempt_at, dedupe_key, created_at)
+    SELECT value->>'notificationId', value->>'userId', value->>'toAddress', value->>'subject', value->>'text',
+      value->>'html', 'pending', 0, value->>'createdAt', value->>'dedupeKey', value->>'createdAt'
+    FROM json_each(?) WHERE TRUE
+    ON CONFLICT (dedupe_key) DO NOTHING RETURNING id`,
+  postgres: `INSERT INTO outbox (notification_id, user_id, to_address, subject, text, html, status, attempts,
+      next_attempt_at, dedupe_key, created_at)
+    SELECT x."notificationId", x."userId", x."toAddress", x.subject, x.text, x.html, 'pending', 0, x."createdAt",
+      x."dedupeKey", x."createdAt"
+    FROM json_to_recordset(?::json) AS x("notificationId" bigint, "userId" bigint, "toAddress" text, subject text,
+      text text, html text, "dedupeKey" text, "createdAt" bigint)
+    ON CONFLICT (dedupe_key) DO NOTHING RETURNING id`,
+};
+
 const BOOKINGS_FACTS_SQL = {
   sqlite: `${BOOKING_FACTS} WHERE b.id IN (SELECT value FROM json_each(?))`,
   postgres: `${BOOKING_FACTS} WHERE b.id = ANY(?::bigint[])`,
@@ -202,14 +239,17 @@ export class NotificationsRepo {
 
   // In-app notifications
 
-  /** The new row's id, or undefined when the dedupe key was written before. */
-  async insertNotification(row: Omit<NotificationRow, 'id' | 'readAt'>): Promise<number | undefined> {
-    return this.q.value<number>(
-      `INSERT INTO notifications (user_id, type, title, body, title_en, body_en, link, data, dedupe_key, created_at)
-       VALUES (@userId, @type, @title, @body, @titleEn, @bodyEn, @link, @data, @dedupeKey, @createdAt)
-       ON CONFLICT (dedupe_key) DO NOTHING RETURNING id`,
-      row,
+  /**
+   * Writes notifications in one statement, whatever their number; a dedupe key written before
+   * writes nothing. The ids of the new rows, by dedupe key.
+   */
+  async insertNotifications(rows: readonly NewNotification[]): Promise<Map<string, number>> {
+    if (!rows.length) return new Map();
+    const made = await this.q.all<{ id: number; dedupeKey: string }>(
+      byEngine(this.q.engine, INSERT_NOTIFICATIONS_SQL),
+      [JSON.stringify(rows)],
     );
+    return new Map(made.map((r) => [r.dedupeKey, Number(r.id)]));
   }
 
   async list(userId: number, q: { unreadOnly: boolean; beforeId?: number; limit: number }): Promise<NotificationRow[]> {
@@ -261,19 +301,10 @@ export class NotificationsRepo {
 
   // Outbox
 
-  async insertOutbox(
-    row: Pick<
-      OutboxRow,
-      'notificationId' | 'userId' | 'toAddress' | 'subject' | 'text' | 'html' | 'dedupeKey' | 'createdAt'
-    >,
-  ): Promise<number | undefined> {
-    return this.q.value<number>(
-      `INSERT INTO outbox (notification_id, user_id, to_address, subject, text, html, status, attempts, next_attempt_at,
-                           dedupe_key, created_at)
-       VALUES (@notificationId, @userId, @toAddress, @subject, @text, @html, 'pending', 0, @createdAt, @dedupeKey, @createdAt)
-       ON CONFLICT (dedupe_key) DO NOTHING RETURNING id`,
-      row,
-    );
+  /** Queues emails in one statement, whatever their number; how many were new (by dedupe key). */
+  async insertEmails(rows: readonly NewEmail[]): Promise<number> {
+    if (!rows.length) return 0;
+    return (await this.q.all(byEngine(this.q.engine, INSERT_EMAILS_SQL), [JSON.stringify(rows)])).length;
   }
 
   async outboxRow(id: number): Promise<OutboxRow | undefined> {

@@ -13,7 +13,7 @@ import { formatInstant } from '../../shared/time.ts';
 import type { NotificationType, Role } from '../../../db/schema/index.ts';
 import { ZONE, type NotificationsContext } from './context.ts';
 import type { MailDelivery } from './delivery.ts';
-import type { BookingFacts, NotificationsRepo, Person } from './notifications.repo.ts';
+import type { BookingFacts, NewEmail, NewNotification, NotificationsRepo, Person } from './notifications.repo.ts';
 import { render, renderEmail, type BookingData, type NotificationData } from './templates.ts';
 import { LINKS } from './links.ts';
 
@@ -29,6 +29,12 @@ export interface NotificationEvent<T extends NotificationType = NotificationType
   key: string;
   /** Not told (the user who did it). */
   except?: number | null;
+}
+
+/** An event and when it happened. */
+export interface Told {
+  event: NotificationEvent;
+  now: number;
 }
 
 /** What other services are given: tell of an event inside their transaction (await it there). */
@@ -86,6 +92,40 @@ export function bookingData(b: BookingFacts): BookingData {
   };
 }
 
+/**
+ * What a booking made tells: the lab of the request, and the requester of the confirmation when no
+ * approval was needed. `confirmed`: what the event knew when it was recorded (fan-out.ts), told as it
+ * happened even if the booking has moved on since; without it, the booking's status now says.
+ */
+export function bookingCreatedEvents(b: BookingFacts, confirmed?: boolean): NotificationEvent[] {
+  if (confirmed === undefined) {
+    if (b.status !== 'requested' && b.status !== 'approved') return [];
+    confirmed = b.status === 'approved';
+  }
+  const data = bookingData(b);
+  const link = LINKS.booking(b.id);
+  const events: NotificationEvent[] = [
+    {
+      type: 'booking_requested',
+      to: [{ organisationId: b.institutionId, role: 'lab_manager' }],
+      data: { ...data, confirmed },
+      link,
+      key: `booking_requested:booking:${b.id}`,
+      except: b.requesterId,
+    } satisfies NotificationEvent<'booking_requested'>,
+  ];
+  if (confirmed) {
+    events.push({
+      type: 'booking_approved',
+      to: [{ userId: b.requesterId }],
+      data,
+      link,
+      key: `booking_approved:booking:${b.id}`,
+    } satisfies NotificationEvent<'booking_approved'>);
+  }
+  return events;
+}
+
 /** The telling itself; recording events for later is the fan-out's (NotificationService joins the two). */
 export class EventNotifier implements Omit<Notifier, 'bookingCreatedLater' | 'notifyLater'> {
   constructor(
@@ -95,80 +135,97 @@ export class EventNotifier implements Omit<Notifier, 'bookingCreatedLater' | 'no
   ) {}
 
   async notify<T extends NotificationType>(event: NotificationEvent<T>, now: number): Promise<number> {
+    return this.notifyAll([{ event, now }]);
+  }
+
+  /**
+   * Several events at once (a fan-out's batch): the recipients read once per kind of recipient and
+   * type, every notification written by one statement and every email by another. In a savepoint of
+   * the caller's transaction (its own transaction without one): a failure undoes only these
+   * notifications — and then each event is tried alone, so one that cannot be written (logged) keeps
+   * none of the others from being told. The recipients are read in it too: on PostgreSQL a failed
+   * statement outside a savepoint would spoil the caller's whole transaction. How many were told.
+   */
+  async notifyAll(events: readonly Told[]): Promise<number> {
+    if (!events.length) return 0;
     try {
-      // A savepoint inside the caller's transaction (its own transaction without one): a failure
-      // here undoes only the notification. The recipients are read in it too: on PostgreSQL a
-      // failed statement outside a savepoint would spoil the caller's whole transaction.
-      const { told, queued } = await this.ctx.db.write(async (tx) => {
-        const repo = this.ctx.repo.with(tx);
-        const people = (await this.recipients(repo, event.to, event.type)).filter((p) => p.id !== event.except);
-        if (!people.length) return { told: 0, queued: false };
-        return this.write(repo, event, people, now);
-      });
+      const { told, queued } = await this.ctx.db.write((tx) => this.write(this.ctx.repo.with(tx), events));
       if (queued) this.delivery.kick();
       return told;
     } catch (err) {
-      console.error(`notification ${event.key} not written:`, err instanceof Error ? err.message : err);
+      if (events.length > 1) {
+        let told = 0;
+        for (const e of events) told += await this.notifyAll([e]);
+        return told;
+      }
+      console.error(`notification ${events[0]!.event.key} not written:`, err instanceof Error ? err.message : err);
       return 0;
     }
   }
 
-  private async recipients(repo: NotificationsRepo, to: Recipient[], type: NotificationType): Promise<Person[]> {
-    const found = new Map<number, Person>();
-    for (const r of to) {
-      const people =
-        r === 'provincial_finance'
-          ? await repo.provincialFinance(type)
-          : 'userId' in r
-            ? [await repo.user(r.userId, type)].filter((p): p is Person => p !== undefined)
-            : await repo.usersOf(r.organisationId, r.role, type);
-      for (const p of people) found.set(p.id, p);
-    }
-    return [...found.values()];
-  }
-
-  /** The rows of one event: how many were told, and whether an email was queued. */
-  private async write<T extends NotificationType>(
-    repo: NotificationsRepo,
-    event: NotificationEvent<T>,
-    people: Person[],
-    now: number,
-  ): Promise<{ told: number; queued: boolean }> {
-    const texts = render(event.type, event.data);
-    const link = event.link ?? null;
+  /** The rows of some events: how many were told, and whether an email was queued. */
+  private async write(repo: NotificationsRepo, events: readonly Told[]): Promise<{ told: number; queued: boolean }> {
+    const read = new Map<string, Person[]>(); // the same lab's managers for every booking of a batch
+    const notifications: NewNotification[] = [];
+    const emails: (NewEmail & { notificationId: null })[] = [];
     const base = this.ctx.mail?.publicUrl?.replace(/\/+$/, '');
-    const email = renderEmail(texts, link && base ? `${base}${link}` : null);
-    let told = 0;
-    let queued = false;
-    for (const p of people) {
-      const dedupeKey = `${event.key}:user:${p.id}`;
-      const id = await repo.insertNotification({
-        userId: p.id,
-        type: event.type,
-        title: texts.zh.title,
-        body: texts.zh.body,
-        titleEn: texts.en.title,
-        bodyEn: texts.en.body,
-        link,
-        data: JSON.stringify(event.data),
-        dedupeKey,
-        createdAt: now,
-      });
-      if (id === undefined) continue; // told before
-      told++;
-      if (p.email && p.emailWanted) {
-        const mailId = await repo.insertOutbox({
-          notificationId: id,
+    for (const { event, now } of events) {
+      const people = (await this.recipients(repo, event.to, event.type, read)).filter((p) => p.id !== event.except);
+      if (!people.length) continue;
+      const texts = render(event.type, event.data);
+      const link = event.link ?? null;
+      const email = renderEmail(texts, link && base ? `${base}${link}` : null);
+      const data = JSON.stringify(event.data);
+      for (const p of people) {
+        const dedupeKey = `${event.key}:user:${p.id}`;
+        notifications.push({
           userId: p.id,
-          toAddress: p.email,
-          ...email,
+          type: event.type,
+          title: texts.zh.title,
+          body: texts.zh.body,
+          titleEn: texts.en.title,
+          bodyEn: texts.en.body,
+          link,
+          data,
           dedupeKey,
           createdAt: now,
         });
-        if (mailId !== undefined) queued = true;
+        if (p.email && p.emailWanted)
+          emails.push({ notificationId: null, userId: p.id, toAddress: p.email, ...email, dedupeKey, createdAt: now });
       }
     }
-    return { told, queued };
+    const made = await repo.insertNotifications(notifications); // told before: not made, not mailed
+    const queued = await repo.insertEmails(
+      emails.flatMap((m) => {
+        const id = made.get(m.dedupeKey);
+        return id === undefined ? [] : [{ ...m, notificationId: id }];
+      }),
+    );
+    return { told: made.size, queued: queued > 0 };
+  }
+
+  private async recipients(
+    repo: NotificationsRepo,
+    to: Recipient[],
+    type: NotificationType,
+    read: Map<string, Person[]>,
+  ): Promise<Person[]> {
+    const found = new Map<number, Person>();
+    for (const r of to) {
+      const key = `${type}:${JSON.stringify(r)}`;
+      let people = read.get(key);
+      if (!people) {
+        people =
+          r === 'provincial_finance'
+            ? await repo.provincialFinance(type)
+            : 'userId' in r
+              ? [await repo.user(r.userId, type)].filter((p): p is Person => p !== undefined)
+              : await repo.usersOf(r.organisationId, r.role, type);
+        read.set(key, people);
+      }
+      for (const p of people) found.set(p.id, p);
+    }
+    return [...found.values()];
   }
 
   // Bookings
@@ -179,41 +236,7 @@ export class EventNotifier implements Omit<Notifier, 'bookingCreatedLater' | 'no
    */
   async bookingCreated(bookingId: number, now: number, confirmed?: boolean): Promise<number> {
     const b = await this.ctx.repo.booking(bookingId);
-    return b ? this.tellBookingCreated(b, now, confirmed) : 0;
-  }
-
-  /** The same for a booking already read (the fan-out reads a batch's bookings at once). */
-  async tellBookingCreated(b: BookingFacts, now: number, confirmed?: boolean): Promise<number> {
-    if (confirmed === undefined) {
-      if (b.status !== 'requested' && b.status !== 'approved') return 0;
-      confirmed = b.status === 'approved';
-    }
-    const data = bookingData(b);
-    const link = LINKS.booking(b.id);
-    let told = await this.notify(
-      {
-        type: 'booking_requested',
-        to: [{ organisationId: b.institutionId, role: 'lab_manager' }],
-        data: { ...data, confirmed },
-        link,
-        key: `booking_requested:booking:${b.id}`,
-        except: b.requesterId,
-      },
-      now,
-    );
-    if (confirmed) {
-      told += await this.notify(
-        {
-          type: 'booking_approved',
-          to: [{ userId: b.requesterId }],
-          data,
-          link,
-          key: `booking_approved:booking:${b.id}`,
-        },
-        now,
-      );
-    }
-    return told;
+    return b ? this.notifyAll(bookingCreatedEvents(b, confirmed).map((event) => ({ event, now }))) : 0;
   }
 
   async cardPaymentRequired(
