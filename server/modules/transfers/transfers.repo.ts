@@ -59,6 +59,13 @@ const NOTICE_TOTALS_SQL = `SELECT n.id AS "noticeId", n.booking_id AS "bookingId
 
 const BANK_ACCOUNT_SQL = `SELECT bank_account FROM organisations WHERE id = ?`;
 
+/** A lab's bank-transfer settings, as columns to select. */
+const SETTINGS_COLUMNS = {
+  bankAccount: organisations.bankAccount,
+  transferDueDays: organisations.transferDueDays,
+  transferCancelUnpaid: organisations.transferCancelUnpaid,
+};
+
 export class TransfersRepo {
   constructor(private readonly q: Queryable) {}
 
@@ -67,15 +74,7 @@ export class TransfersRepo {
   }
 
   async settings(organisationId: number): Promise<TransferSettings | undefined> {
-    return this.q.orm
-      .select({
-        bankAccount: organisations.bankAccount,
-        transferDueDays: organisations.transferDueDays,
-        transferCancelUnpaid: organisations.transferCancelUnpaid,
-      })
-      .from(organisations)
-      .where(eq(organisations.id, organisationId))
-      .get();
+    return this.q.orm.select(SETTINGS_COLUMNS).from(organisations).where(eq(organisations.id, organisationId)).get();
   }
 
   /** The lab's receiving account alone (checked at every bank-transfer booking): prepared SQL, no query builder. */
@@ -87,12 +86,7 @@ export class TransfersRepo {
   /** The settings a notice is issued with, and the lab's name (its fallback payee, its notification). */
   async noticeSettings(organisationId: number): Promise<(TransferSettings & { name: string }) | undefined> {
     return this.q.orm
-      .select({
-        name: organisations.name,
-        bankAccount: organisations.bankAccount,
-        transferDueDays: organisations.transferDueDays,
-        transferCancelUnpaid: organisations.transferCancelUnpaid,
-      })
+      .select({ name: organisations.name, ...SETTINGS_COLUMNS })
       .from(organisations)
       .where(eq(organisations.id, organisationId))
       .get();
