@@ -210,10 +210,7 @@ describe('booking', () => {
       await page.reload();
       await page.getByTestId('calendar-feed-since').waitFor();
       await page.getByTestId('calendar-feed-rotate').click();
-      await page
-        .locator('.ant-popconfirm')
-        .getByRole('button', { name: /确\s*定|OK/ })
-        .click();
+      await clickOpened(page, page.locator('.ant-popconfirm').getByRole('button', { name: /确\s*定|OK/ }));
       await page.getByTestId('calendar-feed-url').waitFor();
       const newFeedUrl = await page.getByTestId('calendar-feed-url').inputValue();
       expect(newFeedUrl).not.toBe(feedUrl);

@@ -6,7 +6,15 @@
  */
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { expectNoHorizontalOverflow, newPage, screenshot, screenshotDir, signIn, useHarness } from './helpers.ts';
+import {
+  clickOpened,
+  expectNoHorizontalOverflow,
+  newPage,
+  screenshot,
+  screenshotDir,
+  signIn,
+  useHarness,
+} from './helpers.ts';
 
 const harness = useHarness();
 const DESKTOP = { width: 1440, height: 900 };
@@ -100,10 +108,7 @@ describe('数据对接 (system integration)', () => {
       const row = keys.locator('.ant-table-row', { hasText: '端到端测试 LIMS' });
       await row.getByRole('button', { name: /吊\s*销/ }).click();
       await page.getByText('无法恢复').waitFor();
-      await page
-        .locator('.ant-popconfirm')
-        .getByRole('button', { name: /确\s*定|OK/ })
-        .click();
+      await clickOpened(page, page.locator('.ant-popconfirm').getByRole('button', { name: /确\s*定|OK/ }));
       await row.getByText('已吊销').waitFor();
       const refused = await fetch(`${base}/api/v1/external/service-records`, {
         method: 'POST',

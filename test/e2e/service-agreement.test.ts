@@ -7,6 +7,7 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import {
+  clickOpened,
   DESKTOP,
   PHONE,
   bookableInstrumentAt,
@@ -65,7 +66,7 @@ describe('service agreement', () => {
       await screenshot(page, 'service-agreement.png');
 
       await page.getByTestId('agreement-accept').click();
-      await page.locator('.ant-popconfirm .ant-btn-primary').click();
+      await clickOpened(page, page.locator('.ant-popconfirm .ant-btn-primary'));
       await page.getByTestId('agreement-accepted').waitFor();
       await expect(page.getByTestId('agreement-accepted').innerText()).resolves.toContain('已由');
       await expect(page.getByTestId('agreement-accept').count()).resolves.toBe(0);

@@ -8,6 +8,7 @@ import type { Locator, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD } from '../../db/seed/index.ts';
 import {
+  clickOpened,
   chooseOption,
   expectNoHorizontalOverflow,
   getJsonAt,
@@ -132,7 +133,7 @@ describe('testing needs', () => {
       expect(voucher).not.toBe('¥0.00'); // the demo enterprise's voucher pays a share
       await screenshot(page, 'needs-compare.png');
       await table.getByTestId('accept-quote').first().click();
-      await page.locator('.ant-popconfirm .ant-btn-primary').click();
+      await clickOpened(page, page.locator('.ant-popconfirm .ant-btn-primary'));
       const drawer = page.getByTestId('booking-form');
       await drawer.waitFor();
       await page.locator('[data-testid="voucher-choice"][data-on="true"]').waitFor();
