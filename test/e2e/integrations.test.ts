@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import {
   clickOpened,
   expectNoHorizontalOverflow,
+  fillOpened,
   newPage,
   screenshot,
   screenshotDir,
@@ -48,7 +49,7 @@ describe('数据对接 (system integration)', () => {
 
       // A new key: its secret is shown once, with the warning and a copy button.
       await page.getByTestId('new-api-key').click();
-      await page.getByTestId('api-key-name').fill('端到端测试 LIMS');
+      await fillOpened(page, page.getByTestId('api-key-name'), '端到端测试 LIMS');
       await page.getByRole('button', { name: /确\s*定|OK/ }).click();
       const secretEl = page.getByTestId('api-key-secret');
       await secretEl.waitFor();
