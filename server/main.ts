@@ -1,7 +1,7 @@
 import cluster from 'node:cluster';
 import fs from 'node:fs';
 import path from 'node:path';
-import { exclusively, migrateDatabase, openDatabase, type Database } from '../db/client.ts';
+import { exclusively, migrateDatabase, openDatabase, SqliteDatabase, type Database } from '../db/client.ts';
 import { seedDemo, seedHolidays, seedReference } from '../db/seed/index.ts';
 import { createApp, keepAlive, servicesOf } from './app.ts';
 import { platformJobs } from './jobs/platform.ts';
@@ -17,9 +17,10 @@ import { loadConfig, type Config } from './config.ts';
 
 /** The PostgreSQL server database when DATABASE_URL is set, else the SQLite file. */
 const databaseOf = (config: Config) => config.DATABASE_URL ?? config.DATABASE_PATH;
-// A SQLite file's WAL checkpoints run on a thread of their own, not in the COMMIT of a request (db/sqlite-checkpoints.ts).
+// A SQLite file's WAL checkpoints run on a thread of their own, not in the COMMIT of a request
+// (db/sqlite-checkpoints.ts), and its planner's statistics follow the tables' growth (PostgreSQL's autovacuum does both).
 const open = (config: Config) =>
-  openDatabase(databaseOf(config), { max: config.DATABASE_POOL_SIZE, checkpointThread: true });
+  openDatabase(databaseOf(config), { max: config.DATABASE_POOL_SIZE, checkpointThread: true, plannerStatistics: true });
 
 /** Migrate and seed once, in the primary process, before anything serves. */
 async function prepare(config: Config) {
@@ -46,6 +47,8 @@ async function prepare(config: Config) {
   await stats.ensureYear(new Date(Date.now() + 8 * 3600_000).getUTCFullYear());
   while ((await stats.refresh()) > 0);
   if (Date.now() - startedStats > 2000) console.log(`Statistics caught up in ${Date.now() - startedStats} ms`);
+  // The planner's statistics for the tables as seeded and caught up, not as they were at open.
+  if (db instanceof SqliteDatabase) await db.optimize();
   return db;
 }
 

@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ConstraintError } from '../../db/port.ts';
+import { ConstraintError, type Tx } from '../../db/port.ts';
 import { SqliteDatabase } from '../../db/sqlite.ts';
 
 const tick = (ms = 5) => new Promise((r) => setTimeout(r, ms));
@@ -197,5 +197,51 @@ describe('statements', () => {
     await Promise.all([1, 2, 3].map((x) => memory.write((tx) => tx.run('INSERT INTO t VALUES (?)', [x]))));
     expect(await memory.read((tx) => tx.column<number>('SELECT x FROM t ORDER BY x'))).toEqual([1, 2, 3]);
     await memory.close();
+  });
+});
+
+describe('planner statistics', () => {
+  // Statistics taken when the table held 7 rows, then 20,000 more rows: the planner still thinks 7.
+  const grown = () => {
+    db.client.exec('CREATE INDEX items_n ON items (n)');
+    const insert = db.client.prepare('INSERT INTO items (name, n) VALUES (?, ?)');
+    for (let i = 0; i < 7; i++) insert.run(`small ${i}`, i);
+    db.client.exec('ANALYZE');
+    db.client.transaction(() => {
+      for (let i = 0; i < 20_000; i++) insert.run(`grown ${i}`, i % 3);
+    })();
+  };
+  // The first figure of the index's statistics: the rows the planner believes the table holds.
+  const rowsPlanned = (on: Pick<Tx, 'value'>) =>
+    on.value<string>(`SELECT stat FROM sqlite_stat1 WHERE idx = 'items_n'`).then((s) => Number(s?.split(' ')[0]));
+
+  it('are taken again at open when the server asks for them, and seen by the reading connections', async () => {
+    grown();
+    expect(await rowsPlanned(db)).toBe(7);
+    const kept = new SqliteDatabase(db.location);
+    try {
+      expect(await rowsPlanned(kept)).toBe(7); // not asked: as they were
+    } finally {
+      await kept.close();
+    }
+    const server = new SqliteDatabase(db.location, { plannerStatistics: true });
+    try {
+      expect(await server.read((tx) => rowsPlanned(tx))).toBe(20_007);
+    } finally {
+      await server.close();
+    }
+    // The connection opened before sees them at its next statement.
+    expect(await db.read((tx) => rowsPlanned(tx))).toBe(20_007);
+  });
+
+  it('are taken again by optimize() between writes, and the timer stops at close', async () => {
+    const server = new SqliteDatabase(db.location, { plannerStatistics: true, plannerStatisticsEveryMs: 10 });
+    grown();
+    expect(await rowsPlanned(server)).toBe(7);
+    await expect.poll(() => rowsPlanned(server), { timeout: 5000 }).toBe(20_007);
+    await server.close();
+    db.client.exec(`DELETE FROM sqlite_stat1`);
+    await tick(50); // a timer left running would write them again, on a closed connection
+    expect(await db.value(`SELECT count(*) FROM sqlite_stat1`)).toBe(0);
   });
 });
