@@ -18,7 +18,7 @@ import { loadConfig, type Config } from './config.ts';
 /** The PostgreSQL server database when DATABASE_URL is set, else the SQLite file. */
 const databaseOf = (config: Config) => config.DATABASE_URL ?? config.DATABASE_PATH;
 // A SQLite file's WAL checkpoints run on a thread of their own, not in the COMMIT of a request
-// (db/sqlite-checkpoints.ts), and its planner's statistics follow the tables' growth (PostgreSQL's autovacuum does both).
+// (db/sqlite-checkpoints.ts), and its planner's statistics follow the tables' growth (on PostgreSQL, its checkpointer and autovacuum's ANALYZE).
 const open = (config: Config) =>
   openDatabase(databaseOf(config), { max: config.DATABASE_POOL_SIZE, checkpointThread: true, plannerStatistics: true });
 
