@@ -75,4 +75,35 @@ describe('an anonymous visit', () => {
       await context.close();
     }
   });
+
+  for (const motion of [true, false]) {
+    it(`opens the language menu ${motion ? 'with' : 'without'} its zoom when the device ${motion ? 'does not ask' : 'asks'} for less motion`, async () => {
+      const { context, page } = await newPage(harness(), DESKTOP, { motion });
+      try {
+        await page.goto('/');
+        await page.getByTestId('results').waitFor();
+        // Every class of an overlay's running animation (a popup takes `-appear-prepare` while it is placed, moving or not).
+        await page.evaluate(() => {
+          const seen: string[] = [];
+          (window as unknown as { motionSeen: string[] }).motionSeen = seen;
+          new MutationObserver((changes) => {
+            for (const c of changes) {
+              const el = c.target as Element;
+              if (/-(appear|enter)-active\b/.test(el.className?.toString() ?? '')) seen.push(el.className.toString());
+            }
+          }).observe(document.body, { subtree: true, attributes: true, attributeFilter: ['class'], childList: true });
+        });
+        await page.getByTestId('lang-switch').click();
+        await page.locator('.ant-dropdown:not(.ant-dropdown-hidden) .ant-dropdown-menu-item').first().waitFor();
+        await expect
+          .poll(() => page.evaluate(() => document.querySelectorAll('[class*="-appear"], [class*="-enter"]').length))
+          .toBe(0);
+        const seen = await page.evaluate(() => (window as unknown as { motionSeen: string[] }).motionSeen);
+        if (motion) expect(seen.some((c) => c.includes('ant-slide-up-appear-active'))).toBe(true);
+        else expect(seen).toEqual([]);
+      } finally {
+        await context.close();
+      }
+    });
+  }
 });

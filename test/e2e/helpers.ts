@@ -34,8 +34,21 @@ export async function stopHarness(h: Harness | undefined) {
   expect(cspViolations, 'nothing a page needs is refused by the Content-Security-Policy').toEqual([]);
 }
 
-export async function newPage(h: Harness, viewport = DESKTOP): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await h.browser.newContext({ viewport, baseURL: h.server.baseUrl, locale: 'zh-CN' });
+/**
+ * A page in a fresh context. The device asks for less motion unless `motion` is set, so antd's overlays open
+ * at once: a click or a fill while one still zoomed in was lost on loaded CI machines.
+ */
+export async function newPage(
+  h: Harness,
+  viewport = DESKTOP,
+  { motion = false }: { motion?: boolean } = {},
+): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await h.browser.newContext({
+    viewport,
+    baseURL: h.server.baseUrl,
+    locale: 'zh-CN',
+    reducedMotion: motion ? 'no-preference' : 'reduce',
+  });
   context.setDefaultTimeout(20_000);
   context.on('console', (msg) => {
     if (/Content Security Policy/i.test(msg.text())) cspViolations.push(`${msg.page()?.url() ?? ''}: ${msg.text()}`);

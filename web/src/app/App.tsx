@@ -6,6 +6,7 @@ import enUS from 'antd/es/locale/en_US';
 import zhCN from 'antd/es/locale/zh_CN';
 import { useTranslation } from 'react-i18next';
 import { RouterProvider } from 'react-router';
+import { useReducedMotion } from '../ui/useReducedMotion';
 import { AuthProvider } from './auth';
 import { FeedbackApp } from './feedback';
 import { queryClient } from './queryClient';
@@ -30,10 +31,14 @@ const theme: ThemeConfig = {
   },
 };
 
+// antd's zooms and slides are off on a device that asks for less motion.
+const stillTheme: ThemeConfig = { ...theme, token: { ...theme.token, motion: false } };
+
 export function App() {
   const { i18n } = useTranslation();
+  const reducedMotion = useReducedMotion();
   return (
-    <ConfigProvider locale={i18n.language === 'en' ? enUS : zhCN} theme={theme}>
+    <ConfigProvider locale={i18n.language === 'en' ? enUS : zhCN} theme={reducedMotion ? stillTheme : theme}>
       <FeedbackApp>
         <QueryClientProvider client={queryClient}>
           <AuthProvider>
