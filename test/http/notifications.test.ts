@@ -283,6 +283,29 @@ describe('the outbox', () => {
     expect(row).toMatchObject({ status: 'sent', attempts: 2 });
     expect(withId(row.messageId)).toHaveLength(1);
   });
+
+  it('sends a backlog of more than a thousand due emails in one delivery, each once', async () => {
+    await svc.deliver();
+    const template = (await one<{ id: number }>(`SELECT id FROM outbox WHERE status = 'sent' ORDER BY id LIMIT 1`)).id;
+    const backlog = 1_050;
+    await t.db.write(async (tx) => {
+      for (let i = 0; i < backlog; i++) {
+        await tx.run(
+          `INSERT INTO outbox (user_id, to_address, subject, text, html, status, attempts, next_attempt_at, dedupe_key, created_at)
+           SELECT user_id, to_address, subject, text, html, 'pending', 0, ?, ?, ? FROM outbox WHERE id = ?`,
+          [clock.now(), `backlog-test:${i}`, clock.now(), template],
+        );
+      }
+    });
+    const before = smtp.messages.length;
+    expect(await svc.deliver()).toEqual({ sent: backlog, retrying: 0, failed: 0 });
+    expect(smtp.messages.length - before).toBe(backlog);
+    expect(
+      Number(
+        await t.db.value(`SELECT COUNT(*) FROM outbox WHERE dedupe_key LIKE 'backlog-test:%' AND status = 'sent'`),
+      ),
+    ).toBe(backlog);
+  }, 60_000);
 });
 
 describe('the day-before reminder', () => {

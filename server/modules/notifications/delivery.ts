@@ -88,7 +88,10 @@ export class MailDelivery {
 
   private async deliverDue(transport: Transporter): Promise<DeliveryResult> {
     const result: DeliveryResult = { sent: 0, retrying: 0, failed: 0 };
-    for (let round = 0; round < 200; round++) {
+    // Until a claim comes back short: a backlog (a burst of bookings) goes out now, not a thousand
+    // emails per run of the mail job every MAIL_INTERVAL_SECONDS. A claimed row leaves the due set
+    // whatever its send did (sent, or pending again from a later time), so this ends.
+    for (;;) {
       const now = this.ctx.clock.now();
       // The claim alone is the transaction; the sending below runs after its COMMIT. Its one statement
       // needs no serializability (the row locks and its own condition decide), so no aborts either.
