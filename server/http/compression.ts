@@ -7,6 +7,7 @@
 import type { Request, RequestHandler } from 'express';
 import compression from 'compression';
 import { gzip, gzipSync, constants as zlibConstants } from 'node:zlib';
+import { BlockEncodedJson } from './json-blocks.ts';
 
 export const GZIP_THRESHOLD = 1024;
 
@@ -26,6 +27,9 @@ const LARGE_BODY = 256 * 1024;
 interface KeptEncoding {
   text?: string;
   gzip?: Promise<Buffer>;
+  /** Its long list, encoded in blocks shared with the answers before it (json-blocks.ts). */
+  listKey?: string;
+  blocks?: BlockEncodedJson;
 }
 const keptEncodings = new WeakMap<object, KeptEncoding>();
 
@@ -35,9 +39,13 @@ const keptEncodings = new WeakMap<object, KeptEncoding>();
  * and sent as they are after that — the largest (an institution's dashboard, ~2 MB) took ~30 ms to
  * serialise and compress each time. Held as long as the answer object is: a new version is a new object.
  * The answer must never be changed after it is marked.
+ *
+ * `listKey` names a long list in it whose items are kept from answer to answer (the same objects where
+ * unchanged): its JSON and gzip are then made in blocks, and a new answer re-encodes only the blocks
+ * with a new item (json-blocks.ts).
  */
-export function keepEncoded<T extends object>(answer: T): T {
-  if (!keptEncodings.has(answer)) keptEncodings.set(answer, {});
+export function keepEncoded<T extends object>(answer: T, listKey?: keyof T & string): T {
+  if (!keptEncodings.has(answer)) keptEncodings.set(answer, { listKey });
   return answer;
 }
 
@@ -50,6 +58,7 @@ export function compressJson(threshold = GZIP_THRESHOLD): RequestHandler {
     const json = res.json.bind(res);
     res.json = (body: unknown) => {
       const kept = typeof body === 'object' && body !== null ? keptEncodings.get(body) : undefined;
+      if (kept?.listKey) return sendBlocks((kept.blocks ??= new BlockEncodedJson(body as never, kept.listKey)));
       const text = kept ? (kept.text ??= JSON.stringify(body)) : JSON.stringify(body);
       if (text === undefined) return json(body);
       if (!res.get('Content-Type')) res.type('application/json');
@@ -71,6 +80,21 @@ export function compressJson(threshold = GZIP_THRESHOLD): RequestHandler {
         }
       }
       return res.send(text);
+    };
+    /** A kept answer encoded in blocks: gzipped to callers that accept it (it is always large). */
+    const sendBlocks = (encoded: BlockEncodedJson) => {
+      if (!res.get('Content-Type')) res.type('application/json');
+      res.vary('Accept-Encoding');
+      if (!acceptsGzip(req) || res.get('Content-Encoding')) return res.send(encoded.bytes());
+      res.set('Content-Encoding', 'gzip');
+      encoded.gzip().then(
+        (bytes) => res.send(bytes),
+        (error: unknown) => {
+          res.removeHeader('Content-Encoding');
+          next(error);
+        },
+      );
+      return res;
     };
     next();
   };

@@ -135,8 +135,14 @@ describe('sharing overview', () => {
       // Signed out, /lab/stats asks for sign-in first.
       await page.goto('/lab/stats');
       await page.waitForURL((url) => url.pathname === '/login');
+      const dashboard = page.waitForResponse((r) => /\/api\/v1\/stats\/institutions\/\d+/.test(r.url()));
       await fillSignIn(page, 'lab@demo.test', 'demo-pass-2025');
       await page.waitForURL((url) => url.pathname === '/lab/stats');
+      // The answer's gzip is deflate streams compressed apart and joined (the head, the instrument list's
+      // blocks, the tail: server/http/json-blocks.ts): Chromium reads it whole.
+      const answer = await dashboard;
+      expect(answer.headers()['content-encoding']).toBe('gzip');
+      expect(((await answer.json()) as { instruments: unknown[] }).instruments.length).toBeGreaterThan(0);
       await page.getByTestId('nav-lab-stats').waitFor();
       await page.locator('[data-testid="lab-stats"][data-busy="false"]').waitFor();
       await page.getByTestId('lab-stats-figures').waitFor();

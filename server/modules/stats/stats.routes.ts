@@ -126,7 +126,8 @@ export function statsRoutes(
       byMonth: z.array(figuresSchema.extend({ month: z.string() })),
       instruments: z.array(figuresSchema.extend({ instrumentId: z.number().int(), nameZh: z.string() })),
     }),
-    handler: async ({ params, query, actor }) => keepEncoded(await stats.institution(actor!, params.id, query.year)),
+    handler: async ({ params, query, actor }) =>
+      keepEncoded(await stats.institution(actor!, params.id, query.year), 'instruments'),
   });
   route({
     method: 'get',
