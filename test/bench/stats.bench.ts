@@ -229,25 +229,26 @@ async function main() {
     }
   };
   const dashboard = `/stats/institutions/${institution}?year=${YEAR}`;
-  const cases: [string, string, (() => Promise<void>)?][] = [
-    ['public overview (province, by month, city, category, top 10)', `/stats/overview?year=${YEAR}`],
-    ['institution dashboard (by month, every instrument), change elsewhere', dashboard],
-    ['institution dashboard, the change at one of its own instruments', dashboard, touchOne(ownBookingIds)],
-    ['one instrument by month', `/stats/instruments/${instrument}?year=${YEAR}`],
-    ['underused instruments, province', `/stats/underused?year=${YEAR}&maxUtilisation=0.05&minHours=20`],
+  // Targets (ms, p95 after a change): ≤ 200 each, and ≤ 60 for the dashboard after a change at its own instrument.
+  const cases: [string, string, number, (() => Promise<void>)?][] = [
+    ['public overview (province, by month, city, category, top 10)', `/stats/overview?year=${YEAR}`, 200],
+    ['institution dashboard (by month, every instrument), change elsewhere', dashboard, 200],
+    ['institution dashboard, the change at one of its own instruments', dashboard, 60, touchOne(ownBookingIds)],
+    ['one instrument by month', `/stats/instruments/${instrument}?year=${YEAR}`, 200],
+    ['underused instruments, province', `/stats/underused?year=${YEAR}&maxUtilisation=0.05&minHours=20`, 200],
   ];
   console.log(
     `\n${BOOKINGS.toLocaleString()} bookings on ${INSTRUMENTS.toLocaleString()} instruments${db instanceof PostgresDatabase ? `, PostgreSQL ${db.location}` : ''}, ${REQUESTS} requests per case (ms)\n`,
   );
   console.log('| request | warm p50 | warm p95 | after a change p50 | after a change p95 | target |');
   console.log('|---|---:|---:|---:|---:|---|');
-  for (const [name, url, touch = touchAnywhere] of cases) {
+  for (const [name, url, target, touch = touchAnywhere] of cases) {
     await time(url); // first answer builds the cache
     const warm = await time(url);
     const cold = await time(url, touch);
-    const ok = pct(cold, 95) <= 200 ? '✓' : '✗';
+    const ok = pct(cold, 95) <= target ? '✓' : '✗';
     console.log(
-      `| ${name} | ${pct(warm, 50).toFixed(1)} | ${pct(warm, 95).toFixed(1)} | ${pct(cold, 50).toFixed(1)} | ${pct(cold, 95).toFixed(1)} | ≤ 200 ${ok} |`,
+      `| ${name} | ${pct(warm, 50).toFixed(1)} | ${pct(warm, 95).toFixed(1)} | ${pct(cold, 50).toFixed(1)} | ${pct(cold, 95).toFixed(1)} | ≤ ${target} ${ok} |`,
     );
   }
   const r = await raw();
