@@ -68,15 +68,9 @@ export function compressJson(threshold = GZIP_THRESHOLD): RequestHandler {
           res.set('Content-Encoding', 'gzip');
           if (!kept && text.length < LARGE_BODY) return res.send(gzipSync(text));
           const gzipped = kept ? (kept.gzip ??= gzipAsync(text, text.length < LARGE_BODY ? 6 : 1)) : gzipAsync(text, 1);
-          gzipped.then(
-            (bytes) => res.send(bytes),
-            (error: unknown) => {
-              if (kept) kept.gzip = undefined; // the next sending tries again
-              res.removeHeader('Content-Encoding');
-              next(error);
-            },
-          );
-          return res;
+          return sendGzipped(gzipped, () => {
+            if (kept) kept.gzip = undefined; // the next sending tries again
+          });
         }
       }
       return res.send(text);
@@ -87,9 +81,14 @@ export function compressJson(threshold = GZIP_THRESHOLD): RequestHandler {
       res.vary('Accept-Encoding');
       if (!acceptsGzip(req) || res.get('Content-Encoding')) return res.send(encoded.bytes());
       res.set('Content-Encoding', 'gzip');
-      encoded.gzip().then(
+      return sendGzipped(encoded.gzip());
+    };
+    /** Sends a gzip made off the event loop; if making it failed, the error handler answers instead. */
+    const sendGzipped = (gzipped: Promise<Buffer>, onError?: () => void) => {
+      gzipped.then(
         (bytes) => res.send(bytes),
         (error: unknown) => {
+          onError?.();
           res.removeHeader('Content-Encoding');
           next(error);
         },
