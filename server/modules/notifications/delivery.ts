@@ -4,15 +4,17 @@
  * `deliver()` sends what is due after commit (kicked by every notify, and by the cluster's
  * mail-delivery job, server/jobs), outside any
  * transaction: it claims due rows in one write transaction (pending and due, or sending with an
- * expired lease — a sender that died), sends each with a Message-ID derived from the outbox row
- * (so a receiver can drop a duplicate), marks it sent; on an error it counts the attempt and
- * retries later with exponential back-off (30 s, 1 min, 2 min … capped at 1 h); after 10 attempts
- * the row is failed.
+ * expired lease — a sender that died), sends each, composed once into the bytes SMTP carries
+ * (mime.ts), with a Message-ID derived from the outbox row (so a receiver can drop a duplicate), and
+ * records the round in one write transaction: sent, or on an error the attempt counted and retried
+ * later with exponential back-off (30 s, 1 min, 2 min … capped at 1 h); after 10 attempts the row
+ * is failed.
  */
 import type { Transporter } from 'nodemailer';
 import type { OutboxStatus } from '../../../db/schema/index.ts';
 import { AfterCommitRun } from './after-commit.ts';
 import type { NotificationsContext } from './context.ts';
+import { composeEmail } from './mime.ts';
 import type { OutboxRow } from './notifications.repo.ts';
 
 export const MAX_ATTEMPTS = 10;
@@ -27,6 +29,13 @@ export const DEFAULT_MAIL_FROM = '山东省大型科学仪器共享服务平台 
 /** The wait before the next try after `attempts` failed ones: 30 s, 1 min, 2 min, … at most 1 h. */
 export function retryDelayMs(attempts: number): number {
   return Math.min(MAX_RETRY_MS, FIRST_RETRY_MS * 2 ** Math.max(0, attempts - 1));
+}
+
+interface SendOutcome {
+  row: OutboxRow;
+  messageId: string;
+  outcome: keyof DeliveryResult;
+  error: string | null;
 }
 
 export interface DeliveryResult {
@@ -100,39 +109,65 @@ export class MailDelivery {
         { readCommitted: true },
       );
       const outcomes = await Promise.all(claimed.map((row) => this.send(transport, row)));
-      for (const o of outcomes) result[o]++;
+      await this.record(outcomes);
+      for (const o of outcomes) result[o.outcome]++;
       if (claimed.length < CLAIM_BATCH) break;
     }
     return result;
   }
 
-  private async send(transport: Transporter, row: OutboxRow): Promise<keyof DeliveryResult> {
+  /** Sends one claimed email; what became of it is recorded with the round's others (record). */
+  private async send(transport: Transporter, row: OutboxRow): Promise<SendOutcome> {
     const messageId = this.messageIdOf(row);
     try {
-      await transport.sendMail({
+      // Composed here, handed over whole: see mime.ts.
+      const { envelope, raw } = composeEmail({
         from: this.ctx.mail?.from ?? DEFAULT_MAIL_FROM,
         to: row.toAddress,
         subject: row.subject,
         text: row.text,
         html: row.html,
         messageId,
+        date: row.createdAt,
         headers: { 'X-Outbox-Id': String(row.id) },
       });
+      await transport.sendMail({ envelope, raw });
     } catch (err) {
-      const now = this.ctx.clock.now();
       const giveUp = row.attempts >= MAX_ATTEMPTS;
-      const message = err instanceof Error ? err.message : String(err);
-      await this.ctx.repo.markFailed(
-        row.id,
-        row.attempts,
-        giveUp ? 'failed' : 'pending',
-        now + retryDelayMs(row.attempts),
-        message,
-      );
-      return giveUp ? 'failed' : 'retrying';
+      return {
+        row,
+        messageId,
+        outcome: giveUp ? 'failed' : 'retrying',
+        error: err instanceof Error ? err.message : String(err),
+      };
     }
-    await this.ctx.repo.markSent(row.id, row.attempts, messageId, this.ctx.clock.now());
-    return 'sent';
+    return { row, messageId, outcome: 'sent', error: null };
+  }
+
+  /**
+   * A round's outcomes in one write transaction, not one each. Each is written only while the row is
+   * still this claim's (status sending, the same attempts): a row taken over meanwhile is left alone.
+   */
+  private async record(outcomes: SendOutcome[]): Promise<void> {
+    if (!outcomes.length) return;
+    const now = this.ctx.clock.now();
+    await this.ctx.db.write(
+      async (tx) => {
+        const repo = this.ctx.repo.with(tx);
+        for (const { row, messageId, outcome, error } of outcomes) {
+          if (outcome === 'sent') await repo.markSent(row.id, row.attempts, messageId, now);
+          else
+            await repo.markFailed(
+              row.id,
+              row.attempts,
+              outcome === 'failed' ? 'failed' : 'pending',
+              now + retryDelayMs(row.attempts),
+              error!,
+            );
+        }
+      },
+      { readCommitted: true },
+    );
   }
 
   /** The outbox row of a dedupe key (tests and support). */
