@@ -4,10 +4,10 @@
  *
  * Why not nodemailer's composer: it builds each message through a chain of streams (a MIME node per
  * part, a quoted-printable encoder, a pipeline with abort signals, random boundaries) and writes it to
- * the socket in many small writes — ~0.9 ms of the event loop a message, measured, while a backlog of
- * a few thousand emails after a burst of bookings went out beside the requests. The message here is
- * one buffer made in a few microseconds with nodemailer's own header encoders (RFC 2047 words,
- * folding) and handed to it `raw`. It is the same bytes on every try (boundary from the Message-ID,
+ * the socket in many small writes: 1.5 – 1.8 ms of CPU an email against 1.0 – 1.1 ms for the same email
+ * handed over whole (measured), while a backlog of a few thousand emails after a burst of bookings goes
+ * out beside the requests. The message here is one buffer made in ~50 µs with nodemailer's own header
+ * encoders (RFC 2047 words, folding) and handed to it `raw`. It is the same bytes on every try (boundary from the Message-ID,
  * Date from when the email was queued), so a resent email is the same email.
  */
 import { createHash } from 'node:crypto';
@@ -71,7 +71,7 @@ function base64Body(text: string): string {
 export function composeEmail(mail: OutgoingEmail): ComposedEmail {
   const from = mailbox(mail.from);
   const to = mailbox(mail.to);
-  // Base64 never holds "=_", so no body line can be the boundary.
+  // No base64 line starts with "--" or holds "_": no body line can be taken for the boundary.
   const boundary = `=_isp_${createHash('sha1').update(mail.messageId).digest('hex').slice(0, 24)}`;
   const part = (type: string, body: string) =>
     `--${boundary}${CRLF}Content-Type: ${type}; charset=utf-8${CRLF}Content-Transfer-Encoding: base64${CRLF}${CRLF}` +
